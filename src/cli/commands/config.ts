@@ -1,0 +1,24 @@
+import type { CommandModule } from 'yargs';
+import { configSchema } from '../../config/schema.js';
+import { commandContext, type GlobalArgs } from '../context.js';
+import { printJson } from '../output.js';
+
+interface ConfigArgs extends GlobalArgs {
+  action: 'check' | 'show' | 'schema';
+}
+
+export const configCommand: CommandModule<object, ConfigArgs> = {
+  command: 'config <action>',
+  describe: 'check: validate the config file; show: the config with defaults; schema: its JSON Schema',
+  builder: (y) => y.positional('action', { choices: ['check', 'show', 'schema'] as const, demandOption: true }) as never,
+  handler: (args) => {
+    if (args.action === 'schema') return printJson(getOutputFor(args), configSchema);
+    const ctx = commandContext(args);
+    if (args.action === 'show') return printJson(ctx.output, ctx.config);
+    ctx.output.out(`${ctx.config.configFile ?? '(no config file: defaults)'} is valid.\n`);
+  },
+};
+
+function getOutputFor(args: ConfigArgs) {
+  return commandContext({ ...args, config: args.config }).output;
+}

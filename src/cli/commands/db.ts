@@ -1,0 +1,51 @@
+import type { CommandModule } from 'yargs';
+import { PgwardenError } from '../../errors.js';
+import { ExitCode } from '../../exit-codes.js';
+import { devClusterState, devClusterUrl, startDevCluster, stopDevCluster, type DevClusterState } from '../../providers/embedded.js';
+import { commandContext, setExitCode, type GlobalArgs } from '../context.js';
+import { printJson, type Output } from '../output.js';
+
+interface DbArgs extends GlobalArgs {
+  action: 'start' | 'stop' | 'status' | 'url';
+  json?: boolean;
+}
+
+function show(output: Output, state: DevClusterState, json: boolean | undefined) {
+  if (json) return printJson(output, state);
+  output.out(
+    state.running
+      ? `Development cluster running on port ${state.port} (pid ${state.pid}), data in ${state.dataDir}\n  ${state.display}\n`
+      : `Development cluster stopped${state.initialised ? '' : ' (not created yet)'}; data in ${state.dataDir}\n`,
+  );
+}
+
+export const dbCommand: CommandModule<object, DbArgs> = {
+  command: 'db <action>',
+  describe: 'The embedded development cluster: start (keeps running), stop, status, url',
+  builder: (y) =>
+    y
+      .positional('action', { choices: ['start', 'stop', 'status', 'url'] as const, demandOption: true })
+      .option('json', { type: 'boolean', describe: 'Machine-readable output' }) as never,
+  handler: async (args) => {
+    const ctx = commandContext(args);
+    const dir = ctx.config.embedded.dataDir;
+    switch (args.action) {
+      case 'start':
+        return show(ctx.output, await startDevCluster(dir, ctx.config.embedded.port), args.json);
+      case 'stop':
+        return show(ctx.output, await stopDevCluster(dir), args.json);
+      case 'status': {
+        const state = devClusterState(dir);
+        show(ctx.output, state, args.json);
+        return setExitCode(state.running ? ExitCode.Ok : ExitCode.Findings);
+      }
+      case 'url': {
+        const url = devClusterUrl(dir);
+        if (!url) throw new PgwardenError('CONNECTION_FAILED', 'The development cluster is not running: start it with pgwarden db start.');
+        // The one place a full connection string is printed: this command exists to hand it to psql.
+        process.stdout.write(`${url}\n`);
+        return;
+      }
+    }
+  },
+};

@@ -1,0 +1,172 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import AjvModule, { type ErrorObject } from 'ajv';
+import { LineCounter, parseDocument, isMap, isScalar, type Document } from 'yaml';
+import { PgwardenError, type Problem } from '../errors.js';
+import { configSchema } from './schema.js';
+import type { PgwardenConfig, PgwardenConfigFile } from './types.js';
+
+export const CONFIG_FILE_NAMES = ['pgwarden.config.yaml', 'pgwarden.config.yml', 'pgwarden.config.json'];
+
+const Ajv = AjvModule.default ?? AjvModule;
+let validator: ReturnType<InstanceType<typeof Ajv>['compile']> | undefined;
+
+/** Finds the config file: the given path, or the first config file in `cwd` or its parents. */
+export function findConfigFile(cwd: string, explicit?: string): string | undefined {
+  if (explicit) {
+    const path = resolve(cwd, explicit);
+    if (!existsSync(path)) {
+      throw new PgwardenError('CONFIG_NOT_FOUND', `Config file ${explicit} does not exist. Check the --config path.`);
+    }
+    return path;
+  }
+  let dir = resolve(cwd);
+  for (;;) {
+    for (const name of CONFIG_FILE_NAMES) {
+      const path = join(dir, name);
+      if (existsSync(path)) return path;
+    }
+    if (existsSync(join(dir, '.git')) || existsSync(join(dir, 'package.json'))) return undefined;
+    const parent = dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+/**
+ * Parses and validates config text. Reports every problem at once with the file, line and JSON
+ * path of each, and rejects unknown keys.
+ */
+export function parseConfig(text: string, file: string): PgwardenConfigFile {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const problems: Problem[] = [];
+  for (const error of doc.errors) {
+    const pos = lineCounter.linePos(error.pos[0]);
+    problems.push({ file, line: pos.line, column: pos.col, message: error.message.split('\n')[0] ?? error.message });
+  }
+  if (problems.length > 0) {
+    throw new PgwardenError('CONFIG_INVALID', `${file} is not valid YAML or JSON: fix the syntax errors listed.`, { problems });
+  }
+  const value: unknown = doc.toJS() ?? {};
+  validator ??= new Ajv({ allErrors: true, strict: false }).compile(configSchema);
+  if (!validator(value)) {
+    for (const error of validator.errors ?? []) problems.push(problemFromAjv(error, doc, lineCounter, file));
+  }
+  problems.push(...literalPasswordProblems(value as PgwardenConfigFile, doc, lineCounter, file));
+  if (problems.length > 0) {
+    throw new PgwardenError(
+      'CONFIG_INVALID',
+      `${file} has ${problems.length} problem${problems.length === 1 ? '' : 's'}: fix each one listed (the JSON Schema is in pgwarden/config-schema.json).`,
+      { problems },
+    );
+  }
+  return value as PgwardenConfigFile;
+}
+
+function pathSegments(instancePath: string): string[] {
+  if (!instancePath) return [];
+  return instancePath
+    .slice(1)
+    .split('/')
+    .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+function lineOf(doc: Document, lineCounter: LineCounter, segments: string[], key?: string): { line?: number; column?: number } {
+  const node = doc.getIn(segments, true) as { range?: [number, number, number]; items?: unknown[] } | undefined;
+  let offset: number | undefined;
+  if (key !== undefined && node && isMap(node)) {
+    const pair = (node.items as Array<{ key: unknown }>).find((p) => isScalar(p.key) && String(p.key.value) === key);
+    const keyNode = pair?.key as { range?: [number, number, number] } | undefined;
+    offset = keyNode?.range?.[0];
+  }
+  offset ??= node?.range?.[0];
+  if (offset === undefined) return {};
+  const pos = lineCounter.linePos(offset);
+  return { line: pos.line, column: pos.col };
+}
+
+function problemFromAjv(error: ErrorObject, doc: Document, lineCounter: LineCounter, file: string): Problem {
+  const segments = pathSegments(error.instancePath);
+  const where = segments.join('.') || '(top level)';
+  if (error.keyword === 'additionalProperties') {
+    const key = String((error.params as { additionalProperty: string }).additionalProperty);
+    const at = lineOf(doc, lineCounter, segments, key);
+    const path = [...segments, key].join('.');
+    return { file, ...at, path, message: `unknown key "${key}" at ${path}: remove it or check its spelling` };
+  }
+  const at = lineOf(doc, lineCounter, segments);
+  let message = `${where} ${error.message ?? 'is invalid'}`;
+  if (error.keyword === 'enum') {
+    message = `${where} must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+  }
+  return { file, ...at, path: where, message };
+}
+
+function literalPasswordProblems(config: PgwardenConfigFile, doc: Document, lineCounter: LineCounter, file: string): Problem[] {
+  const problems: Problem[] = [];
+  for (const [name, env] of Object.entries(config?.environments ?? {})) {
+    if (typeof env?.url !== 'string') continue;
+    if (/:\/\/[^/@:]*:[^@]+@/.test(env.url) || /[?&]password=/.test(env.url) || /\bpassword\s*=/.test(env.url)) {
+      const at = lineOf(doc, lineCounter, ['environments', name, 'url']);
+      problems.push({
+        file,
+        ...at,
+        path: `environments.${name}.url`,
+        message: `environments.${name}.url contains a password: move the connection string to an environment variable and set urlEnv (or set passwordEnv)`,
+      });
+    }
+  }
+  return problems;
+}
+
+/** Applies defaults and resolves paths. */
+export function resolveConfig(file: PgwardenConfigFile, configFile: string | undefined, cwd: string): PgwardenConfig {
+  const root = configFile ? dirname(configFile) : resolve(cwd);
+  const abs = (p: string) => (isAbsolute(p) ? p : join(root, p));
+  return {
+    configFile,
+    root,
+    migrationsDir: abs(file.migrations ?? 'migrations'),
+    schemaDir: abs(file.schema ?? 'schema'),
+    runner: {
+      transaction: file.runner?.transaction ?? 'per-migration',
+      lockTimeout: file.runner?.lockTimeout ?? '5s',
+      statementTimeout: file.runner?.statementTimeout ?? '0',
+    },
+    ledger: { schema: file.ledger?.schema ?? 'pgwarden', table: file.ledger?.table ?? 'ledger' },
+    embedded: { dataDir: abs(file.embedded?.dataDir ?? '.pgwarden/dev'), port: file.embedded?.port ?? 0 },
+    environments: file.environments ?? {},
+    defaultEnvironment: file.defaultEnvironment,
+    lint: {
+      postgresVersion: file.lint?.postgresVersion ?? 15,
+      rules: file.lint?.rules ?? {},
+      startAfter: file.lint?.startAfter ?? {},
+    },
+    docs: {
+      requireComment: file.docs?.requireComment ?? 'error',
+      requirePrimaryKey: file.docs?.requirePrimaryKey ?? 'error',
+      requireFkIndex: file.docs?.requireFkIndex ?? 'warning',
+    },
+    roles: { file: abs(file.roles?.file ?? join(file.schema ?? 'schema', 'roles.yaml')) },
+  };
+}
+
+export interface LoadConfigOptions {
+  cwd?: string;
+  /** `--config`: an explicit config file. */
+  configPath?: string;
+  /** `--migrations`: another migrations folder than the configured one. */
+  migrationsDir?: string;
+}
+
+/** Loads the config file (or defaults when there is none) and applies command-line overrides. */
+export function loadConfig(options: LoadConfigOptions = {}): PgwardenConfig {
+  const cwd = options.cwd ?? process.cwd();
+  const configFile = findConfigFile(cwd, options.configPath);
+  let file: PgwardenConfigFile = {};
+  if (configFile) file = parseConfig(readFileSync(configFile, 'utf8'), configFile);
+  const config = resolveConfig(file, configFile, cwd);
+  if (options.migrationsDir) config.migrationsDir = resolve(cwd, options.migrationsDir);
+  return config;
+}

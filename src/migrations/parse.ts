@@ -1,0 +1,187 @@
+import { basename, extname } from 'node:path';
+import { checksumOf } from './checksum.js';
+import type { HeaderField, MigrationFile, MigrationFileProblem, MigrationKind, MigrationSection } from './types.js';
+
+/** The markers node-pg-migrate reads; pgwarden files stay runnable by plain node-pg-migrate. */
+const UP_MARKER = /^\s*--[\s-]*up\s+migration\b.*$/im;
+const DOWN_MARKER = /^\s*--[\s-]*down\s+migration\b.*$/im;
+
+export const SQL_EXTENSIONS = ['.sql'];
+export const SCRIPT_EXTENSIONS = ['.js', '.cjs', '.mjs', '.ts', '.cts', '.mts'];
+
+/** `<revision>_<slug>.<ext>`: the revision is the leading digits. */
+export const FILE_NAME = /^(\d+)[_-](.+)$/;
+
+/** Revisions pgwarden writes: a UTC timestamp YYYYMMDDHHMMSS. */
+export const REVISION_FORMAT = /^\d{14}$/;
+
+const KNOWN_KEYS = new Map([
+  ['revision', 'Revision'],
+  ['revises', 'Revises'],
+  ['description', 'Description'],
+  ['transaction', 'Transaction'],
+  ['irreversible', 'Irreversible'],
+  ['lock-timeout', 'Lock-Timeout'],
+  ['statement-timeout', 'Statement-Timeout'],
+]);
+
+export function migrationKindOf(fileName: string): MigrationKind | undefined {
+  const ext = extname(fileName).toLowerCase();
+  if (SQL_EXTENSIONS.includes(ext)) return 'sql';
+  if (SCRIPT_EXTENSIONS.includes(ext) && !fileName.endsWith('.d.ts')) return 'js';
+  return undefined;
+}
+
+function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
+
+function section(text: string, markerIndex: number, markerLength: number, end: number): MigrationSection {
+  const markerLine = lineAt(text, markerIndex);
+  let start = markerIndex + markerLength;
+  if (text[start] === '\r') start++;
+  if (text[start] === '\n') start++;
+  return { sql: text.slice(start, end), offset: start, line: markerLine + 1, markerLine };
+}
+
+function findMarker(text: string, re: RegExp): { index: number; length: number } | undefined {
+  const match = re.exec(text);
+  return match ? { index: match.index, length: match[0].length } : undefined;
+}
+
+/**
+ * Parses a migration file's text. Never throws for bad content: problems are collected in
+ * `problems` so that lint can report them all and the runner can refuse with every one named.
+ */
+export function parseMigration(path: string, text: string): MigrationFile {
+  const fileName = basename(path);
+  const kind = migrationKindOf(fileName) ?? 'sql';
+  const name = fileName.slice(0, fileName.length - extname(fileName).length);
+  const problems: MigrationFileProblem[] = [];
+  const header: HeaderField[] = [];
+  const notes: string[] = [];
+
+  const up = kind === 'sql' ? findMarker(text, UP_MARKER) : undefined;
+  const down = kind === 'sql' ? findMarker(text, DOWN_MARKER) : undefined;
+  const headerEnd = kind === 'sql' ? (up?.index ?? down?.index ?? text.length) : text.length;
+  const prefix = kind === 'sql' ? '--!' : '//!';
+  const lines = text.slice(0, headerEnd).split('\n');
+  let inHeader = true;
+  lines.forEach((raw, i) => {
+    const line = raw.replace(/\r$/, '');
+    const trimmed = line.trim();
+    if (trimmed.startsWith(prefix)) {
+      const body = trimmed.slice(prefix.length).trim();
+      const match = /^([A-Za-z][A-Za-z-]*)\s*:\s*(.*)$/.exec(body);
+      if (!match) {
+        problems.push({ rule: 'revision-header', line: i + 1, column: 1, message: `header line "${trimmed}" is not of the form "${prefix} Key: value"` });
+        return;
+      }
+      const key = KNOWN_KEYS.get(match[1]!.toLowerCase());
+      if (!key) {
+        problems.push({
+          rule: 'revision-header',
+          line: i + 1,
+          column: 1,
+          message: `unknown header key "${match[1]}": use one of ${[...KNOWN_KEYS.values()].join(', ')}`,
+        });
+        return;
+      }
+      if (header.some((h) => h.key === key)) {
+        problems.push({ rule: 'revision-header', line: i + 1, column: 1, message: `header key "${key}" appears twice` });
+        return;
+      }
+      header.push({ key, value: match[2]!.trim(), line: i + 1 });
+      return;
+    }
+    if (kind === 'sql' && inHeader && trimmed.startsWith('--')) {
+      const note = trimmed.replace(/^--+\s?/, '');
+      if (note.length > 0 || notes.length > 0) notes.push(note);
+      return;
+    }
+    if (kind === 'js' && trimmed.length > 0 && !trimmed.startsWith('//')) inHeader = false;
+  });
+
+  const get = (key: string) => header.find((h) => h.key === key)?.value;
+  const fileRevision = FILE_NAME.exec(name)?.[1];
+  let revision = get('Revision');
+  let implicitParent = false;
+  if (kind === 'sql') {
+    if (!up) {
+      problems.push({
+        rule: 'revision-header',
+        line: 1,
+        column: 1,
+        message: 'no "-- Up Migration" marker: put the header first, then "-- Up Migration" and the SQL',
+      });
+    }
+    if (up && down && down.index < up.index) {
+      problems.push({ rule: 'revision-header', line: lineAt(text, down.index), column: 1, message: '"-- Down Migration" comes before "-- Up Migration": the up section goes first' });
+    }
+    if (!revision) {
+      problems.push({ rule: 'revision-header', line: 1, column: 1, message: `no "--! Revision:" header: add "--! Revision: ${fileRevision ?? 'YYYYMMDDHHMMSS'}" at the top` });
+    }
+  }
+  if (!revision) {
+    revision = fileRevision ?? name;
+    if (kind === 'js') implicitParent = !get('Revises');
+  }
+  const revisionField = header.find((h) => h.key === 'Revision');
+  if (revisionField && !/^\d+$/.test(revisionField.value)) {
+    problems.push({ rule: 'revision-header', line: revisionField.line, column: 1, message: `revision "${revisionField.value}" is not a UTC timestamp YYYYMMDDHHMMSS` });
+  }
+  if (fileRevision === undefined) {
+    problems.push({ rule: 'revision-header', line: 1, column: 1, message: `file name "${fileName}" is not "<revision>_<slug>${extname(fileName)}": rename it to ${revision}_${name.replace(/[^a-z0-9]+/gi, '_')}${extname(fileName)}` });
+  } else if (revisionField && fileRevision !== revisionField.value) {
+    problems.push({ rule: 'revision-header', line: revisionField.line, column: 1, message: `revision ${revisionField.value} does not match the file name's ${fileRevision}: rename the file or fix the header` });
+  }
+  const revisesField = header.find((h) => h.key === 'Revises');
+  if (revisesField && !/^\d+$/.test(revisesField.value)) {
+    problems.push({ rule: 'revision-header', line: revisesField.line, column: 1, message: `"Revises: ${revisesField.value}" is not a revision (digits only)` });
+  }
+  const transactionField = header.find((h) => h.key === 'Transaction');
+  if (transactionField && !/^(none|default)$/i.test(transactionField.value)) {
+    problems.push({ rule: 'revision-header', line: transactionField.line, column: 1, message: `"Transaction: ${transactionField.value}" is not valid: the only value is "none"` });
+  }
+  const irreversibleField = header.find((h) => h.key === 'Irreversible');
+  if (irreversibleField && irreversibleField.value.length === 0) {
+    problems.push({ rule: 'revision-header', line: irreversibleField.line, column: 1, message: '"Irreversible:" needs a reason: say why this migration cannot be undone' });
+  }
+
+  const upSection = up ? section(text, up.index, up.length, down && down.index > up.index ? down.index : text.length) : undefined;
+  const downSection = down && up && down.index > up.index ? section(text, down.index, down.length, text.length) : undefined;
+  if (irreversibleField && downSection && downSection.sql.trim().length > 0 && !/^(\s*--[^\n]*\n?)*\s*$/.test(downSection.sql)) {
+    problems.push({ rule: 'revision-header', line: irreversibleField.line, column: 1, message: 'marked Irreversible but has a down section: remove one of them' });
+  }
+
+  while (notes.length > 0 && notes[notes.length - 1] === '') notes.pop();
+  return {
+    path,
+    fileName,
+    name,
+    kind,
+    revision,
+    revises: revisesField?.value,
+    implicitParent,
+    description: get('Description') ?? (kind === 'js' ? (FILE_NAME.exec(name)?.[2] ?? name).replace(/[_-]+/g, ' ') : ''),
+    notes: notes.join('\n').trim(),
+    transaction: transactionField && /^none$/i.test(transactionField.value) ? 'none' : 'default',
+    irreversible: irreversibleField?.value || undefined,
+    lockTimeout: get('Lock-Timeout'),
+    statementTimeout: get('Statement-Timeout'),
+    header,
+    up: upSection,
+    down: downSection,
+    checksum: checksumOf(text),
+    text,
+    problems,
+  };
+}
+
+/** True when a section holds no SQL (only blanks and comments). */
+export function isEmptySection(section: MigrationSection | undefined): boolean {
+  if (!section) return true;
+  return section.sql.replace(/--[^\n]*/g, '').replace(/\/\*[\s\S]*?\*\//g, '').trim().length === 0;
+}

