@@ -26,3 +26,4 @@ export { acknowledgeModified, resolvePartial } from './runner/acknowledge.js';
 export { migrationSteps, type MigrationSteps, type MigrationStep, type Direction } from './runner/steps.js';
 export { connect } from './runner/session.js';
 export { ensureParser, parseSql, lineColumnAt, SqlSyntaxError, type ParsedStatement } from './sql/parse.js';
+export { readPrivileges, readDefaultPrivileges, readOwners, type PrivilegeObjectType, type PrivilegeGrant, type DefaultPrivilege, type OwnedObject, type PrivilegeReadOptions } from './catalog/privileges.js';

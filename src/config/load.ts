@@ -64,7 +64,7 @@ export function parseConfig(text: string, file: string): PgwardenConfigFile {
   return value as PgwardenConfigFile;
 }
 
-function pathSegments(instancePath: string): string[] {
+export function pathSegments(instancePath: string): string[] {
   if (!instancePath) return [];
   return instancePath
     .slice(1)
@@ -72,7 +72,7 @@ function pathSegments(instancePath: string): string[] {
     .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
-function lineOf(doc: Document, lineCounter: LineCounter, segments: string[], key?: string): { line?: number; column?: number } {
+export function lineOf(doc: Document, lineCounter: LineCounter, segments: string[], key?: string): { line?: number; column?: number } {
   const node = doc.getIn(segments, true) as { range?: [number, number, number]; items?: unknown[] } | undefined;
   let offset: number | undefined;
   if (key !== undefined && node && isMap(node)) {

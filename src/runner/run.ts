@@ -130,7 +130,6 @@ interface Executor {
   config: PgwardenConfig;
   applier: Applier;
   mode: 'per-migration' | 'single';
-  npmDb: { query: (q: string) => Promise<unknown>; lastQuery: string };
 }
 
 function timeoutSets(file: MigrationFile, local: boolean): string[] {
@@ -141,9 +140,21 @@ function timeoutSets(file: MigrationFile, local: boolean): string[] {
   return sets;
 }
 
-/** Runs a transactional migration through node-pg-migrate's Migration, with our ledger as its "mark as run". */
-async function runTransactional(ex: Executor, file: MigrationFile, direction: Direction, actions: ScriptActions | undefined): Promise<void> {
-  const { Migration } = await nodePgMigrate();
+/**
+ * One transactional migration as text: its own transaction, its SQL and its ledger record, so that
+ * several can travel in one simple-query message (one round trip) and still commit one by one.
+ */
+interface Unit {
+  file: MigrationFile;
+  text: string;
+  /** Where the migration's own SQL sits in `text` (to map error positions back to the file). */
+  sqlStart: number;
+  sqlEnd: number;
+  /** Offset in the file of the first character of the SQL (SQL migrations). */
+  fileOffset: number | undefined;
+}
+
+function buildUnit(ex: Executor, file: MigrationFile, direction: Direction, steps: MigrationSteps): Unit {
   const mark = (direction === 'up' ? markAppliedSql : markRolledBackSql)(ex.config.ledger, {
     revision: file.revision,
     name: file.name,
@@ -151,33 +162,69 @@ async function runTransactional(ex: Executor, file: MigrationFile, direction: Di
     kind: file.kind,
     applier: ex.applier,
   });
-  class LedgerMigration extends Migration {
-    override _getMarkAsRun(): string {
-      return mark;
+  const head = [
+    ...(ex.mode === 'per-migration' ? ['BEGIN;'] : []),
+    `SELECT set_config('pgwarden.started', clock_timestamp()::text, true);`,
+    ...timeoutSets(file, true).map((s) => `${s};`),
+    '',
+  ].join('\n');
+  const sql = steps.steps.map((s) => s.sql).join('\n;\n');
+  const tail = ['', ';', mark, ...(ex.mode === 'per-migration' ? ['COMMIT;'] : []), ''].join('\n');
+  return { file, text: head + sql + tail, sqlStart: head.length, sqlEnd: head.length + sql.length, fileOffset: steps.steps.length === 1 ? steps.steps[0]!.fileOffset : undefined };
+}
+
+/**
+ * Turns the error of a batch into the error of the migration that failed: the ones before it in
+ * the batch committed (per-migration mode) and are reported as applied.
+ */
+async function batchError(ex: Executor, direction: Direction, units: Unit[], error: unknown, first: number, inSingle: boolean): Promise<PgwardenError> {
+  let failed = units[0]!;
+  let position: number | undefined = isPgError(error) && error.position ? Number(error.position) - 1 : undefined;
+  let offsetInText = 0;
+  if (ex.mode === 'per-migration') {
+    const n = ledgerNames(ex.config.ledger);
+    const { rows } = await ex.client.query(`SELECT revision FROM ${n.table} WHERE revision = ANY($1)`, [units.map((u) => u.file.revision)]).catch(() => ({ rows: [] as Array<{ revision: string }> }));
+    const recorded = new Set(rows.map((r) => r.revision));
+    const committed = (u: Unit) => (direction === 'up' ? recorded.has(u.file.revision) : !recorded.has(u.file.revision));
+    failed = units.find((u) => !committed(u)) ?? units[units.length - 1]!;
+  }
+  for (const u of units) {
+    if (u === failed) break;
+    offsetInText += u.text.length;
+  }
+  if (position !== undefined) {
+    // The position may fall in another unit when Postgres reports it for the whole message.
+    let acc = 0;
+    for (const u of units) {
+      if (position >= acc && position < acc + u.text.length) {
+        failed = u;
+        offsetInText = acc;
+        break;
+      }
+      acc += u.text.length;
     }
   }
-  let migrationActions: ScriptActions;
-  if (file.kind === 'sql') {
-    const section = direction === 'up' ? file.up : file.down;
-    const sets = timeoutSets(file, true);
-    const started = ex.mode === 'single' ? [`SELECT set_config('pgwarden.started', clock_timestamp()::text, true)`] : [];
-    const body = (pgm: { sql: (s: string) => void }) => {
-      for (const s of [...started, ...sets]) pgm.sql(s);
-      if (section && section.sql.trim()) pgm.sql(section.sql);
-    };
-    migrationActions = direction === 'up' ? { up: body, down: false } : { up: () => {}, down: body };
-  } else {
-    migrationActions = actions!;
+  const file = failed.file;
+  const local = position !== undefined ? position - offsetInText : undefined;
+  let stepOffset: number | undefined;
+  if (local !== undefined && failed.fileOffset !== undefined && local >= failed.sqlStart && local < failed.sqlEnd) stepOffset = failed.fileOffset + (local - failed.sqlStart);
+  let statementOffset: number | undefined;
+  if (stepOffset === undefined && file.kind === 'sql' && ex.mode === 'per-migration') {
+    statementOffset = await locateFailingStatement(ex, file, direction).catch(() => undefined);
   }
-  const migration = new LedgerMigration(
-    ex.npmDb as never,
-    file.path,
-    migrationActions as never,
-    { migrationsTable: ex.config.ledger.table, schema: ex.config.ledger.schema, singleTransaction: ex.mode === 'single' } as never,
-    (actions?.shorthands ?? undefined) as never,
-    silentLogger as never,
-  );
-  await migration.apply(direction);
+  const section = direction === 'up' ? file.up : file.down;
+  const wrapped = migrationError(error, file, {
+    root: ex.config.root,
+    direction,
+    stepOffset: undefined,
+    statementOffset: stepOffset ?? statementOffset ?? (section ? section.offset + (section.sql.length - section.sql.trimStart().length) : undefined),
+  });
+  await recordEvent(ex.client, ex.config.ledger, { action: 'failed', revision: file.revision, name: file.name, checksum: file.checksum, applier: ex.applier, detail: { direction, error: redactText((error as Error)?.message ?? String(error)) } }).catch(() => {});
+  const index = first + units.indexOf(failed);
+  if (ex.mode === 'single' && (index > 0 || inSingle)) {
+    return new PgwardenError(wrapped.code, `${wrapped.message}\n(single-transaction run: every migration of this run was rolled back)`, { cause: error, location: wrapped.location, details: wrapped.details });
+  }
+  return wrapped;
 }
 
 /** Finds which statement of a failed transactional SQL section raised an error Postgres gave no position for. */
@@ -292,18 +339,8 @@ export async function runMigrations(config: PgwardenConfig, db: DatabaseHandle, 
       return { direction, dryRun: true, database: db.display, migrations: results, status: before };
     }
 
-    const { db: npmDbFactory } = await import('node-pg-migrate/db');
-    const inner = npmDbFactory(client as never, silentLogger as never);
-    const npmDb = {
-      ...inner,
-      lastQuery: '',
-      query(q: string | { text: string }, values?: unknown[]) {
-        npmDb.lastQuery = typeof q === 'string' ? q : q.text;
-        return inner.query(q as never, values as never);
-      },
-    };
     const mode = options.transaction ?? config.runner.transaction;
-    const ex: Executor = { client, config, applier, mode, npmDb };
+    const ex: Executor = { client, config, applier, mode };
     await client.query(`SET lock_timeout = ${literal(config.runner.lockTimeout)}; SET statement_timeout = ${literal(config.runner.statementTimeout)}`);
 
     // Resolve every migration's SQL before touching the database, so a bad file changes nothing.
@@ -319,54 +356,61 @@ export async function runMigrations(config: PgwardenConfig, db: DatabaseHandle, 
       }
     }
 
+    const batchLimit = { units: 50, chars: 512 * 1024 };
+    let batch: Unit[] = [];
     let inSingle = false;
+    let done = 0;
+    const total = prepared.length;
+    const flush = async () => {
+      if (batch.length === 0) return;
+      const units = batch;
+      batch = [];
+      const first = done;
+      for (const [k, u] of units.entries()) options.onProgress?.({ phase: 'start', direction, index: first + k, total, revision: u.file.revision, name: u.file.name });
+      const started = Date.now();
+      const text = units.map((u) => u.text).join('');
+      try {
+        await client.query(text);
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw await batchError(ex, direction, units, error, first, inSingle);
+      }
+      const share = Math.round((Date.now() - started) / units.length);
+      for (const [k, u] of units.entries()) {
+        results.push({ revision: u.file.revision, name: u.file.name, file: relative(config.root, u.file.path), transactional: true, durationMs: share });
+        options.onProgress?.({ phase: 'done', direction, index: first + k, total, revision: u.file.revision, name: u.file.name, durationMs: share });
+      }
+      done += units.length;
+    };
     try {
-      for (const [index, item] of prepared.entries()) {
+      for (const item of prepared) {
         const { file } = item;
-        options.onProgress?.({ phase: 'start', direction, index, total: prepared.length, revision: file.revision, name: file.name });
-        const started = Date.now();
         const transactional = item.steps?.transactional ?? true;
-        if (mode === 'single' && transactional && !inSingle) {
-          await client.query('BEGIN');
-          inSingle = true;
-        }
         if (!transactional) {
+          await flush();
           if (inSingle) {
             await client.query('COMMIT');
             inSingle = false;
           }
+          options.onProgress?.({ phase: 'start', direction, index: done, total, revision: file.revision, name: file.name });
+          const started = Date.now();
           const resumeFrom = direction === 'up' && options.resume ? (partialRows.get(file.revision)?.statementsDone ?? 0) : 0;
           await runNonTransactional(ex, file, direction, item.steps!, resumeFrom);
-        } else {
-          try {
-            await runTransactional(ex, file, direction, item.actions);
-          } catch (error) {
-            await client.query('ROLLBACK').catch(() => {});
-            inSingle = false;
-            const section = direction === 'up' ? file.up : file.down;
-            const failedOnSection = section !== undefined && npmDb.lastQuery.startsWith(section.sql.slice(0, 200));
-            let statementOffset: number | undefined;
-            if (isPgError(error) && !error.position && file.kind === 'sql' && mode === 'per-migration') {
-              statementOffset = await locateFailingStatement(ex, file, direction).catch(() => undefined);
-            }
-            const positioned = failedOnSection && isPgError(error) && Boolean(error.position);
-            const wrapped = migrationError(error, file, {
-              root: config.root,
-              direction,
-              stepOffset: positioned ? section!.offset : undefined,
-              statementOffset: statementOffset ?? (section ? section.offset + (section.sql.length - section.sql.trimStart().length) : undefined),
-            });
-            await recordEvent(client, config.ledger, { action: 'failed', revision: file.revision, name: file.name, checksum: file.checksum, applier, detail: { direction, error: redactText((error as Error).message) } }).catch(() => {});
-            if (mode === 'single' && index > 0) {
-              throw new PgwardenError(wrapped.code, `${wrapped.message}\n(single-transaction run: the ${index} migration${index === 1 ? '' : 's'} before it in this run were rolled back too)`, { cause: error, location: wrapped.location, details: wrapped.details });
-            }
-            throw wrapped;
-          }
+          const durationMs = Date.now() - started;
+          results.push({ revision: file.revision, name: file.name, file: relative(config.root, file.path), transactional: false, durationMs });
+          options.onProgress?.({ phase: 'done', direction, index: done, total, revision: file.revision, name: file.name, durationMs });
+          done++;
+          continue;
         }
-        const durationMs = Date.now() - started;
-        results.push({ revision: file.revision, name: file.name, file: relative(config.root, file.path), transactional, durationMs });
-        options.onProgress?.({ phase: 'done', direction, index, total: prepared.length, revision: file.revision, name: file.name, durationMs });
+        if (mode === 'single' && !inSingle) {
+          await client.query('BEGIN');
+          inSingle = true;
+        }
+        const unit = buildUnit(ex, file, direction, item.steps!);
+        if (batch.length > 0 && (batch.length >= batchLimit.units || batch.reduce((a, u) => a + u.text.length, 0) + unit.text.length > batchLimit.chars)) await flush();
+        batch.push(unit);
       }
+      await flush();
       if (inSingle) {
         await client.query('COMMIT');
         inSingle = false;
@@ -374,7 +418,10 @@ export async function runMigrations(config: PgwardenConfig, db: DatabaseHandle, 
     } finally {
       if (inSingle) await client.query('ROLLBACK').catch(() => {});
     }
-    const after = computeStatus(ordered, await readLedger(client, config.ledger), config.root, db.display);
+    const ledgerAfter = await readLedger(client, config.ledger);
+    const durations = new Map(ledgerAfter.map((r) => [r.revision, r.durationMs]));
+    for (const r of results) r.durationMs = durations.get(r.revision) ?? r.durationMs;
+    const after = computeStatus(ordered, ledgerAfter, config.root, db.display);
     return { direction, dryRun: false, database: db.display, migrations: results, status: after };
   } finally {
     if (locked) await releaseRunLock(client, config.ledger).catch(() => {});

@@ -1,11 +1,22 @@
-import { loadModule, parseSync } from 'libpg-query';
-
+type LibPgQuery = typeof import('libpg-query');
+let parser: LibPgQuery | undefined;
 let loaded: Promise<void> | undefined;
 
-/** Loads the Postgres parser (WebAssembly). Call once before parseSql; cheap afterwards. */
+/**
+ * Loads the Postgres parser (WebAssembly). Call once before parseSql; cheap afterwards. Imported on
+ * first use, so commands that never parse SQL do not pay for it.
+ */
 export function ensureParser(): Promise<void> {
-  loaded ??= loadModule();
+  loaded ??= import('libpg-query').then(async (m) => {
+    await m.loadModule();
+    parser = m;
+  });
   return loaded;
+}
+
+function parseSync(sql: string): unknown {
+  if (!parser) throw new Error('ensureParser() must be awaited before parseSql()');
+  return parser.parseSync(sql);
 }
 
 /** The raw parse tree node of one statement, e.g. `{ CreateStmt: {...} }`. */

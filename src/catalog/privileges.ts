@@ -1,0 +1,213 @@
+import type pg from 'pg';
+import { inScope, notFromExtension, scopeParams, type CatalogScope } from './scope.js';
+import { withCatalogSettings } from './session.js';
+import { compareBy } from './sort.js';
+
+/** The kinds of object that carry an owner or an ACL. */
+export type PrivilegeObjectType =
+  | 'database'
+  | 'schema'
+  | 'table'
+  | 'view'
+  | 'materialized view'
+  | 'sequence'
+  | 'foreign table'
+  | 'function'
+  | 'procedure'
+  | 'type'
+  | 'column';
+
+/** One privilege held by one grantee on one object: an ACL item exploded. */
+export interface PrivilegeGrant {
+  objectType: PrivilegeObjectType;
+  /** Null for the database. */
+  schema: string | null;
+  /**
+   * The object's name, unquoted. For functions and procedures: `name(argtypes)` as `regprocedure`
+   * prints it without the schema (identifiers quoted where needed, argument types qualified). For
+   * columns: the table's name.
+   */
+  name: string;
+  /** For column privileges: the column's name. */
+  column?: string;
+  /** A role name, or 'PUBLIC'. */
+  grantee: string;
+  grantor: string;
+  /** 'SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER', 'USAGE', 'CREATE', 'EXECUTE', 'CONNECT', 'TEMPORARY', 'MAINTAIN'. */
+  privilege: string;
+  grantable: boolean;
+}
+
+/** One entry of `ALTER DEFAULT PRIVILEGES`: what objects `role` creates later will grant. */
+export interface DefaultPrivilege {
+  /** The creating role (`defaclrole`). */
+  role: string;
+  /**
+   * Null for a global entry. A global entry's privileges replace Postgres's built-in defaults for
+   * that object type (so a missing grantee there means revoked); a per-schema entry adds to them.
+   */
+  schema: string | null;
+  objectType: 'table' | 'sequence' | 'function' | 'type' | 'schema';
+  grantee: string;
+  privilege: string;
+  grantable: boolean;
+}
+
+/** Who owns an object. */
+export interface OwnedObject {
+  objectType: PrivilegeObjectType;
+  schema: string | null;
+  /** Named as in {@link PrivilegeGrant.name}. */
+  name: string;
+  owner: string;
+}
+
+/** Options of the privilege readers: `schemas` narrows to those schemas (the database is always read). */
+export interface PrivilegeReadOptions extends CatalogScope {}
+
+/**
+ * Every object with an ACL and owner in scope: the current database, schemas, relations,
+ * functions and procedures, and types; columns only where they carry an ACL of their own. Objects
+ * that belong to extensions are left out. `acl` is the ACL with a NULL (never granted nor revoked)
+ * made explicit by acldefault, as Postgres treats it.
+ */
+const objectsSql = `
+  SELECT 'database'::pg_catalog.text AS object_type, NULL::pg_catalog.text AS schema, d.datname::pg_catalog.text AS name,
+         NULL::pg_catalog.text AS column_name, d.datdba AS owner,
+         COALESCE(d.datacl, pg_catalog.acldefault('d', d.datdba)) AS acl
+    FROM pg_catalog.pg_database d
+   WHERE d.datname = pg_catalog.current_database()
+  UNION ALL
+  SELECT 'schema', NULL, n.nspname, NULL, n.nspowner, COALESCE(n.nspacl, pg_catalog.acldefault('n', n.nspowner))
+    FROM pg_catalog.pg_namespace n
+   WHERE ${inScope('n.nspname')} AND ${notFromExtension('pg_namespace', 'n.oid')}
+  UNION ALL
+  SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'S' THEN 'sequence' WHEN 'f' THEN 'foreign table' ELSE 'table' END,
+         n.nspname, c.relname, NULL, c.relowner,
+         COALESCE(c.relacl, pg_catalog.acldefault(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::"char", c.relowner))
+    FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+   WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND ${inScope('n.nspname')} AND ${notFromExtension('pg_class', 'c.oid')}
+  UNION ALL
+  SELECT 'column', n.nspname, c.relname, a.attname, NULL, a.attacl
+    FROM pg_catalog.pg_attribute a
+    JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
+    JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+   WHERE a.attacl IS NOT NULL AND a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+     AND ${inScope('n.nspname')} AND ${notFromExtension('pg_class', 'c.oid')}
+  UNION ALL
+  SELECT CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END, n.nspname,
+         pg_catalog.substr(p.oid::pg_catalog.regprocedure::pg_catalog.text, pg_catalog.length(pg_catalog.quote_ident(n.nspname)) + 2),
+         NULL, p.proowner, COALESCE(p.proacl, pg_catalog.acldefault('f', p.proowner))
+    FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+   WHERE ${inScope('n.nspname')} AND ${notFromExtension('pg_proc', 'p.oid')}
+  UNION ALL
+  SELECT 'type', n.nspname, t.typname, NULL, t.typowner, COALESCE(t.typacl, pg_catalog.acldefault('T', t.typowner))
+    FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
+   WHERE t.typtype IN ('b', 'c', 'd', 'e', 'r')
+     AND (t.typrelid = 0 OR (SELECT r.relkind FROM pg_catalog.pg_class r WHERE r.oid = t.typrelid) = 'c')
+     AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type elem WHERE elem.typarray = t.oid)
+     AND ${inScope('n.nspname')} AND ${notFromExtension('pg_type', 't.oid')}`;
+
+const roleName = (oid: string) => `CASE WHEN ${oid} = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(${oid})::pg_catalog.text END`;
+
+const grantKey = compareBy<PrivilegeGrant>(
+  (g) => g.schema ?? '',
+  (g) => g.name,
+  (g) => g.objectType,
+  (g) => g.column ?? '',
+  (g) => g.grantee,
+  (g) => g.privilege,
+  (g) => g.grantor,
+  (g) => (g.grantable ? '1' : '0'),
+);
+
+/** The rows of {@link readPrivileges}, for callers that already hold the catalog settings. */
+export async function queryPrivileges(client: pg.ClientBase, options: PrivilegeReadOptions = {}): Promise<PrivilegeGrant[]> {
+  const { rows } = await client.query<{ object_type: PrivilegeObjectType; schema: string | null; name: string; column_name: string | null; grantee: string; grantor: string; privilege: string; grantable: boolean }>(
+    `SELECT o.object_type, o.schema, o.name, o.column_name,
+            ${roleName('x.grantee')} AS grantee, ${roleName('x.grantor')} AS grantor, x.privilege_type AS privilege, x.is_grantable AS grantable
+       FROM (${objectsSql}) o, LATERAL pg_catalog.aclexplode(o.acl) x`,
+    scopeParams(options),
+  );
+  return rows
+    .map((r) => {
+      const grant: PrivilegeGrant = { objectType: r.object_type, schema: r.schema, name: r.name, grantee: r.grantee, grantor: r.grantor, privilege: r.privilege, grantable: r.grantable };
+      if (r.column_name !== null) grant.column = r.column_name;
+      return grant;
+    })
+    .sort(grantKey);
+}
+
+/**
+ * Reads every privilege in the database as exploded ACL items: one row per grantee, privilege
+ * and object, with objects that were never granted nor revoked given their default ACL (so the
+ * owner's and PUBLIC's implicit privileges show). Covers the current database, schemas, tables,
+ * views, materialized views, sequences, foreign tables, columns (their own ACLs only), functions,
+ * procedures and types; leaves out system schemas and objects owned by extensions. Sorted.
+ *
+ * @example
+ * const grants = await readPrivileges(client, { schemas: ['public'] });
+ * grants.filter((g) => g.grantee === 'PUBLIC');
+ */
+export async function readPrivileges(client: pg.ClientBase, options: PrivilegeReadOptions = {}): Promise<PrivilegeGrant[]> {
+  return withCatalogSettings(client, () => queryPrivileges(client, options));
+}
+
+const defaultKey = compareBy<DefaultPrivilege>(
+  (d) => d.role,
+  (d) => d.schema ?? '',
+  (d) => d.objectType,
+  (d) => d.grantee,
+  (d) => d.privilege,
+  (d) => (d.grantable ? '1' : '0'),
+);
+
+/** The rows of {@link readDefaultPrivileges}, for callers that already hold the catalog settings. */
+export async function queryDefaultPrivileges(client: pg.ClientBase, options: PrivilegeReadOptions = {}): Promise<DefaultPrivilege[]> {
+  const { rows } = await client.query<DefaultPrivilege>(
+    `SELECT pg_catalog.pg_get_userbyid(d.defaclrole)::pg_catalog.text AS role,
+            n.nspname::pg_catalog.text AS schema,
+            CASE d.defaclobjtype WHEN 'r' THEN 'table' WHEN 'S' THEN 'sequence' WHEN 'f' THEN 'function' WHEN 'T' THEN 'type' ELSE 'schema' END AS "objectType",
+            ${roleName('x.grantee')} AS grantee, x.privilege_type AS privilege, x.is_grantable AS grantable
+       FROM pg_catalog.pg_default_acl d
+       LEFT JOIN pg_catalog.pg_namespace n ON n.oid = d.defaclnamespace,
+            LATERAL pg_catalog.aclexplode(d.defaclacl) x
+      WHERE d.defaclnamespace = 0 OR ${inScope('n.nspname')}`,
+    scopeParams(options),
+  );
+  return rows.sort(defaultKey);
+}
+
+/**
+ * Reads `ALTER DEFAULT PRIVILEGES` entries, exploded: one row per creating role, schema (null for
+ * global entries), object type, grantee and privilege. Global entries are always read; per-schema
+ * ones for the schemas in scope. Sorted.
+ */
+export async function readDefaultPrivileges(client: pg.ClientBase, options: PrivilegeReadOptions = {}): Promise<DefaultPrivilege[]> {
+  return withCatalogSettings(client, () => queryDefaultPrivileges(client, options));
+}
+
+const ownerKey = compareBy<OwnedObject>(
+  (o) => o.schema ?? '',
+  (o) => o.name,
+  (o) => o.objectType,
+);
+
+/** The rows of {@link readOwners}, for callers that already hold the catalog settings. */
+export async function queryOwners(client: pg.ClientBase, options: PrivilegeReadOptions = {}): Promise<OwnedObject[]> {
+  const { rows } = await client.query<{ object_type: PrivilegeObjectType; schema: string | null; name: string; owner: string }>(
+    `SELECT o.object_type, o.schema, o.name, pg_catalog.pg_get_userbyid(o.owner)::pg_catalog.text AS owner
+       FROM (${objectsSql}) o
+      WHERE o.object_type <> 'column'`,
+    scopeParams(options),
+  );
+  return rows.map((r) => ({ objectType: r.object_type, schema: r.schema, name: r.name, owner: r.owner })).sort(ownerKey);
+}
+
+/**
+ * Reads the owner of every object {@link readPrivileges} covers (columns have none of their own).
+ * Sorted.
+ */
+export async function readOwners(client: pg.ClientBase, options: PrivilegeReadOptions = {}): Promise<OwnedObject[]> {
+  return withCatalogSettings(client, () => queryOwners(client, options));
+}

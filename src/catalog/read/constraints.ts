@@ -1,0 +1,64 @@
+import type pg from 'pg';
+import { inScope, scopeParams, type CatalogScope } from '../scope.js';
+
+export interface ConstraintRow {
+  /** The table's oid, or 0 for a domain constraint. */
+  rel: number;
+  /** The domain's oid, or 0 for a table constraint. */
+  typ: number;
+  name: string;
+  /** p, f, u, c, x. */
+  contype: string;
+  definition: string;
+  validated: boolean;
+  deferrable: boolean;
+  deferred: boolean;
+  local: boolean;
+  columns: string[] | null;
+  ref_table: string | null;
+  ref_columns: string[] | null;
+  on_update: string;
+  on_delete: string;
+  match: string;
+  index_name: string | null;
+  comment: string | null;
+}
+
+/**
+ * Table constraints (primary key, foreign key, unique, check, exclusion) and domain check
+ * constraints in scope. NOT NULL is read as the column's nullability; the per-partition clones
+ * of a foreign key (conparentid set) are left out, as pg_dump does, since they follow from the
+ * parent's.
+ */
+export async function readConstraints(client: pg.ClientBase, scope: CatalogScope): Promise<ConstraintRow[]> {
+  const { rows } = await client.query<ConstraintRow>(
+    `SELECT co.conrelid::pg_catalog.int8 AS rel, co.contypid::pg_catalog.int8 AS typ, co.conname::pg_catalog.text AS name,
+            co.contype::pg_catalog.text AS contype, pg_catalog.pg_get_constraintdef(co.oid) AS definition,
+            co.convalidated AS validated, co.condeferrable AS deferrable, co.condeferred AS deferred, co.conislocal AS local,
+            CASE WHEN co.conkey IS NOT NULL THEN
+              ARRAY(SELECT a.attname::pg_catalog.text FROM pg_catalog.unnest(co.conkey) WITH ORDINALITY k(num, ord)
+                      JOIN pg_catalog.pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k.num ORDER BY k.ord) END AS columns,
+            CASE WHEN co.contype = 'f' THEN fn.nspname || '.' || fc.relname END AS ref_table,
+            CASE WHEN co.contype = 'f' THEN
+              ARRAY(SELECT a.attname::pg_catalog.text FROM pg_catalog.unnest(co.confkey) WITH ORDINALITY k(num, ord)
+                      JOIN pg_catalog.pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = k.num ORDER BY k.ord) END AS ref_columns,
+            co.confupdtype::pg_catalog.text AS on_update, co.confdeltype::pg_catalog.text AS on_delete, co.confmatchtype::pg_catalog.text AS match,
+            CASE WHEN co.contype IN ('p', 'u', 'x') THEN ic.relname::pg_catalog.text END AS index_name,
+            d.description AS comment
+       FROM pg_catalog.pg_constraint co
+       JOIN pg_catalog.pg_namespace n ON n.oid = co.connamespace
+       LEFT JOIN pg_catalog.pg_class fc ON fc.oid = co.confrelid
+       LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace
+       LEFT JOIN pg_catalog.pg_class ic ON ic.oid = co.conindid
+       LEFT JOIN pg_catalog.pg_description d ON d.objoid = co.oid AND d.classoid = 'pg_catalog.pg_constraint'::pg_catalog.regclass AND d.objsubid = 0
+      WHERE co.contype IN ('p', 'f', 'u', 'c', 'x')
+        AND NOT (co.contype = 'f' AND co.conparentid <> 0)
+        AND ${inScope('n.nspname')}`,
+    scopeParams(scope),
+  );
+  for (const row of rows) {
+    row.rel = Number(row.rel);
+    row.typ = Number(row.typ);
+  }
+  return rows;
+}

@@ -1,0 +1,51 @@
+import type pg from 'pg';
+import { inScope, notFromExtension, scopeParams, type CatalogScope } from '../scope.js';
+
+export interface FunctionRow {
+  schema: string;
+  name: string;
+  /** `name(argtypes)` as regprocedure prints it, without the schema. */
+  signature: string;
+  identity: string;
+  /** f, p, a, w. */
+  prokind: string;
+  arguments: string;
+  returns: string | null;
+  language: string;
+  volatility: string;
+  strict: boolean;
+  security_definer: boolean;
+  leakproof: boolean;
+  parallel: string;
+  config: string[] | null;
+  body_hash: string;
+  comment: string | null;
+}
+
+/**
+ * Functions, procedures and aggregates in scope. The body is hashed, not copied: the SQL-standard
+ * body (`BEGIN ATOMIC`) as Postgres prints it, else the source text.
+ */
+export async function readFunctions(client: pg.ClientBase, scope: CatalogScope, serverVersion: number): Promise<FunctionRow[]> {
+  const body = serverVersion >= 140000 ? `CASE WHEN p.prosqlbody IS NOT NULL THEN pg_catalog.pg_get_function_sqlbody(p.oid) ELSE p.prosrc END` : 'p.prosrc';
+  const { rows } = await client.query<FunctionRow>(
+    `SELECT n.nspname::pg_catalog.text AS schema, p.proname::pg_catalog.text AS name,
+            pg_catalog.substr(p.oid::pg_catalog.regprocedure::pg_catalog.text, pg_catalog.length(pg_catalog.quote_ident(n.nspname)) + 2) AS signature,
+            pg_catalog.array_to_string(ARRAY(SELECT pg_catalog.format_type(u.t, NULL) FROM pg_catalog.unnest(p.proargtypes::pg_catalog.oid[]) WITH ORDINALITY u(t, o) ORDER BY u.o), ',') AS identity,
+            p.prokind::pg_catalog.text AS prokind,
+            pg_catalog.pg_get_function_arguments(p.oid) AS arguments,
+            CASE WHEN p.prokind <> 'p' THEN pg_catalog.pg_get_function_result(p.oid) END AS returns,
+            l.lanname::pg_catalog.text AS language, p.provolatile::pg_catalog.text AS volatility, p.proisstrict AS strict,
+            p.prosecdef AS security_definer, p.proleakproof AS leakproof, p.proparallel::pg_catalog.text AS parallel,
+            p.proconfig AS config,
+            pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to(COALESCE(${body}, '') || COALESCE(p.probin, ''), 'UTF8')), 'hex') AS body_hash,
+            d.description AS comment
+       FROM pg_catalog.pg_proc p
+       JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+       JOIN pg_catalog.pg_language l ON l.oid = p.prolang
+       LEFT JOIN pg_catalog.pg_description d ON d.objoid = p.oid AND d.classoid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objsubid = 0
+      WHERE ${inScope('n.nspname')} AND ${notFromExtension('pg_proc', 'p.oid')}`,
+    scopeParams(scope),
+  );
+  return rows;
+}

@@ -1,0 +1,34 @@
+import type pg from 'pg';
+import { inScope, scopeParams, type CatalogScope } from '../scope.js';
+
+export interface PolicyRow {
+  rel: number;
+  name: string;
+  /** '*', r, a, w, d. */
+  cmd: string;
+  permissive: boolean;
+  roles: string[];
+  using: string | null;
+  with_check: string | null;
+  comment: string | null;
+}
+
+/** Row-level security policies on tables in scope. */
+export async function readPolicies(client: pg.ClientBase, scope: CatalogScope): Promise<PolicyRow[]> {
+  const { rows } = await client.query<PolicyRow>(
+    `SELECT p.polrelid::pg_catalog.int8 AS rel, p.polname::pg_catalog.text AS name, p.polcmd::pg_catalog.text AS cmd, p.polpermissive AS permissive,
+            ARRAY(SELECT CASE WHEN r.role = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(r.role)::pg_catalog.text END
+                    FROM pg_catalog.unnest(p.polroles) r(role)) AS roles,
+            pg_catalog.pg_get_expr(p.polqual, p.polrelid) AS using,
+            pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid) AS with_check,
+            d.description AS comment
+       FROM pg_catalog.pg_policy p
+       JOIN pg_catalog.pg_class c ON c.oid = p.polrelid
+       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+       LEFT JOIN pg_catalog.pg_description d ON d.objoid = p.oid AND d.classoid = 'pg_catalog.pg_policy'::pg_catalog.regclass AND d.objsubid = 0
+      WHERE ${inScope('n.nspname')}`,
+    scopeParams(scope),
+  );
+  for (const row of rows) row.rel = Number(row.rel);
+  return rows;
+}

@@ -1,0 +1,46 @@
+import type pg from 'pg';
+import { inScope, notFromExtension, scopeParams, type CatalogScope } from '../scope.js';
+
+export interface SequenceRow {
+  schema: string;
+  name: string;
+  type: string;
+  start: string;
+  increment: string;
+  min: string;
+  max: string;
+  cache: string;
+  cycle: boolean;
+  /** 'a' for OWNED BY, 'i' for an identity column's sequence, null when not owned. */
+  owner_kind: string | null;
+  owner_rel: number | null;
+  owner_attnum: number | null;
+  owned_by: string | null;
+  comment: string | null;
+}
+
+/** Sequences in scope with their options (never their current value) and what owns them. */
+export async function readSequences(client: pg.ClientBase, scope: CatalogScope): Promise<SequenceRow[]> {
+  const { rows } = await client.query<SequenceRow>(
+    `SELECT n.nspname::pg_catalog.text AS schema, c.relname::pg_catalog.text AS name,
+            pg_catalog.format_type(s.seqtypid, NULL) AS type,
+            s.seqstart::pg_catalog.text AS start, s.seqincrement::pg_catalog.text AS increment,
+            s.seqmin::pg_catalog.text AS min, s.seqmax::pg_catalog.text AS max, s.seqcache::pg_catalog.text AS cache, s.seqcycle AS cycle,
+            dep.deptype::pg_catalog.text AS owner_kind, dep.refobjid::pg_catalog.int8 AS owner_rel, dep.refobjsubid::pg_catalog.int4 AS owner_attnum,
+            CASE WHEN dep.deptype IS NOT NULL THEN tn.nspname || '.' || tc.relname || '.' || ta.attname END AS owned_by,
+            d.description AS comment
+       FROM pg_catalog.pg_class c
+       JOIN pg_catalog.pg_sequence s ON s.seqrelid = c.oid
+       JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+       LEFT JOIN pg_catalog.pg_depend dep ON dep.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND dep.objid = c.oid
+             AND dep.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND dep.refobjsubid > 0 AND dep.deptype IN ('a', 'i')
+       LEFT JOIN pg_catalog.pg_class tc ON tc.oid = dep.refobjid
+       LEFT JOIN pg_catalog.pg_namespace tn ON tn.oid = tc.relnamespace
+       LEFT JOIN pg_catalog.pg_attribute ta ON ta.attrelid = dep.refobjid AND ta.attnum = dep.refobjsubid
+       LEFT JOIN pg_catalog.pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid = 0
+      WHERE c.relkind = 'S' AND ${inScope('n.nspname')} AND ${notFromExtension('pg_class', 'c.oid')}`,
+    scopeParams(scope),
+  );
+  for (const row of rows) if (row.owner_rel !== null) row.owner_rel = Number(row.owner_rel);
+  return rows;
+}

@@ -1,0 +1,283 @@
+import type { ColumnModel, ConstraintModel, IndexModel } from '../types.js';
+import { collectNodes, columnList, makeObjectName, rangeVarName, stringList, typeInfo } from './names.js';
+import type { Schema, TableState } from './schema.js';
+import { dropColumnDependents, removeIndex } from './apply-drop.js';
+
+const SERIAL_TYPES = new Set(['serial', 'serial4', 'serial8', 'bigserial', 'smallserial', 'serial2']);
+
+/** The key of the table a RangeVar names, if it exists. */
+export function tableKeyOf(s: Schema, rangeVar: any): string | undefined {
+  const { schema, name } = rangeVarName(rangeVar);
+  return s.resolveName(s.tableMap, name, schema);
+}
+
+/** CREATE TABLE (also PARTITION OF, INHERITS, LIKE). */
+export function createTable(s: Schema, ast: any, revision: string | undefined): void {
+  const { schema, name } = rangeVarName(ast.relation);
+  const key = s.newName(name, schema);
+  if (s.tableMap.has(key) && ast.if_not_exists) return;
+  if (schema !== undefined) s.schemas.add(schema);
+  const table = s.addTable(key, revision);
+  for (const parent of ast.inhRelations ?? []) {
+    const parentKey = parent.RangeVar ? tableKeyOf(s, parent.RangeVar) : undefined;
+    const source = parentKey ? s.tableMap.get(parentKey) : undefined;
+    if (source) for (const [n, c] of source.columns) table.columns.set(n, c);
+  }
+  for (const element of ast.tableElts ?? []) {
+    if (element.ColumnDef) addColumn(s, table, element.ColumnDef);
+    else if (element.Constraint) addConstraint(s, table, element.Constraint, undefined);
+    else if (element.TableLikeClause) {
+      const sourceKey = tableKeyOf(s, element.TableLikeClause.relation);
+      const source = sourceKey ? s.tableMap.get(sourceKey) : undefined;
+      if (source) for (const [n, c] of source.columns) table.columns.set(n, { ...c, hasDefault: false, identity: undefined });
+    }
+  }
+}
+
+/** CREATE TABLE ... AS / SELECT INTO: columns from the select list, types unknown. */
+export function createTableAs(s: Schema, ast: any, revision: string | undefined): void {
+  const { schema, name } = rangeVarName(ast.into?.rel);
+  const key = s.newName(name, schema);
+  if (s.tableMap.has(key) && ast.if_not_exists) return;
+  const table = s.addTable(key, revision);
+  const explicit = columnList(ast.into?.colNames);
+  const targets: any[] = ast.query?.SelectStmt?.targetList ?? [];
+  targets.forEach((t, i) => {
+    const target = t.ResTarget;
+    const fields = stringList(target?.val?.ColumnRef?.fields);
+    const colName = explicit[i] ?? target?.name ?? fields[fields.length - 1] ?? `?column?`;
+    table.columns.set(colName, column(colName, { type: 'unknown', typmods: [], isArray: false }));
+  });
+}
+
+function column(name: string, type: { type: string; typmods: number[]; isArray: boolean }): ColumnModel {
+  return { name, type: type.type, typmods: type.typmods, isArray: type.isArray, notNull: false, hasDefault: false, identity: undefined, generated: false };
+}
+
+/** A column definition, with its inline constraints. */
+export function addColumn(s: Schema, table: TableState, def: any): void {
+  const name: string = def.colname;
+  const existing = table.columns.get(name);
+  if (!def.typeName) {
+    // Column options of a partition (`col WITH OPTIONS NOT NULL`).
+    if (!existing) return;
+  }
+  const info = def.typeName ? typeInfo(def.typeName) : { type: existing!.type, typmods: existing!.typmods, isArray: existing!.isArray };
+  let col = column(name, info);
+  if (SERIAL_TYPES.has(info.type) && !info.isArray) {
+    col = { ...col, notNull: true, hasDefault: true };
+    const seq = s.newName(makeObjectName(table.name, name, 'seq'), table.schema);
+    s.sequences.set(seq, { qualified: seq, ownedBy: `${table.qualified}.${name}` });
+  }
+  if (def.raw_default) col = { ...col, hasDefault: true };
+  if (def.is_not_null) col = { ...col, notNull: true };
+  if (def.identity) col = { ...col, identity: def.identity === 'a' ? 'always' : 'by default', notNull: true };
+  if (def.generated) col = { ...col, generated: true };
+  table.columns.set(name, col);
+  for (const node of def.constraints ?? []) {
+    const c = node.Constraint;
+    if (c) applyColumnConstraint(s, table, name, c);
+  }
+}
+
+function applyColumnConstraint(s: Schema, table: TableState, name: string, c: any): void {
+  const col = table.columns.get(name)!;
+  switch (c.contype) {
+    case 'CONSTR_NOTNULL':
+      table.columns.set(name, { ...col, notNull: true });
+      return;
+    case 'CONSTR_NULL':
+      table.columns.set(name, { ...col, notNull: false });
+      return;
+    case 'CONSTR_DEFAULT':
+      table.columns.set(name, { ...col, hasDefault: true });
+      return;
+    case 'CONSTR_IDENTITY':
+      table.columns.set(name, { ...col, identity: c.generated_when === 'a' ? 'always' : 'by default', notNull: true });
+      return;
+    case 'CONSTR_GENERATED':
+      table.columns.set(name, { ...col, generated: true });
+      return;
+    default:
+      addConstraint(s, table, c, name);
+  }
+}
+
+const CONSTRAINT_TYPES: Record<string, ConstraintModel['type']> = {
+  CONSTR_PRIMARY: 'primary',
+  CONSTR_UNIQUE: 'unique',
+  CONSTR_FOREIGN: 'foreign',
+  CONSTR_CHECK: 'check',
+  CONSTR_EXCLUSION: 'exclusion',
+  CONSTR_NOTNULL: 'not-null',
+};
+
+const NAME_LABELS: Record<ConstraintModel['type'], string> = {
+  primary: 'pkey',
+  unique: 'key',
+  foreign: 'fkey',
+  check: 'check',
+  exclusion: 'excl',
+  'not-null': 'not_null',
+};
+
+/** The name Postgres gives an unnamed constraint (ChooseConstraintName). */
+function chooseName(s: Schema, table: TableState, type: ConstraintModel['type'], columns: string[]): string {
+  const name2 = type === 'primary' ? undefined : type === 'check' || type === 'not-null' ? columns[0] : columns.join('_') || undefined;
+  const taken = (n: string) => table.constraints.has(n) || s.indexMap.has(`${table.schema}.${n}`);
+  let candidate = makeObjectName(table.name, name2, NAME_LABELS[type]);
+  for (let pass = 1; taken(candidate) && pass < 100; pass++) candidate = makeObjectName(table.name, name2, `${NAME_LABELS[type]}${pass}`);
+  return candidate;
+}
+
+/** The columns a CHECK expression reads, in order of appearance. */
+function checkColumns(expr: any): string[] {
+  const out: string[] = [];
+  for (const ref of collectNodes(expr, 'ColumnRef')) {
+    const fields = stringList(ref.fields);
+    const name = fields[fields.length - 1];
+    if (name && !out.includes(name)) out.push(name);
+  }
+  return out;
+}
+
+/** A table or column constraint (CREATE TABLE, ALTER TABLE ADD CONSTRAINT, column definitions). */
+export function addConstraint(s: Schema, table: TableState, c: any, column: string | undefined): void {
+  const type = CONSTRAINT_TYPES[c.contype];
+  if (!type) return;
+  let columns: string[];
+  if (type === 'foreign') columns = c.fk_attrs ? columnList(c.fk_attrs) : column ? [column] : [];
+  else if (type === 'check') columns = checkColumns(c.raw_expr);
+  else if (type === 'exclusion') columns = (c.exclusions ?? []).map((e: any) => e?.List?.items?.[0]?.IndexElem?.name).filter(Boolean);
+  else columns = c.keys ? columnList(c.keys) : column ? [column] : [];
+  if (type === 'not-null') {
+    for (const name of columns) {
+      const col = table.columns.get(name);
+      if (col) table.columns.set(name, { ...col, notNull: true });
+    }
+    if (!c.conname) return;
+  }
+  if (c.indexname && (type === 'primary' || type === 'unique')) {
+    const index = s.index(c.indexname);
+    if (index) columns = index.columns;
+  }
+  const name: string = c.conname ?? chooseName(s, table, type, columns);
+  const constraint: ConstraintModel = { name, type, columns, validated: !c.skip_validation };
+  if (type === 'foreign') {
+    const { schema, name: refName } = rangeVarName(c.pktable);
+    const refKey = s.resolveName(s.tableMap, refName, schema) ?? s.newName(refName, schema);
+    constraint.refTable = refKey;
+    const refColumns = columnList(c.pk_attrs);
+    constraint.refColumns = refColumns.length > 0 ? refColumns : refKey === table.qualified ? primaryColumnsOf(table) : s.primaryKeyColumns(refKey);
+  }
+  if (type === 'check') {
+    const test = c.raw_expr?.NullTest;
+    if (test?.nulltesttype === 'IS_NOT_NULL') {
+      const fields = stringList(test.arg?.ColumnRef?.fields);
+      if (fields.length === 1) constraint.notNullColumn = fields[0];
+    }
+  }
+  table.constraints.set(name, constraint);
+  if (type === 'primary') {
+    for (const col of columns) {
+      const current = table.columns.get(col);
+      if (current) table.columns.set(col, { ...current, notNull: true });
+    }
+  }
+  if (type === 'primary' || type === 'unique' || type === 'exclusion') {
+    if (c.indexname) {
+      const existing = s.resolveName(s.indexMap, c.indexname, table.schema) ?? s.resolveName(s.indexMap, c.indexname);
+      if (existing) removeIndex(s, existing);
+    }
+    const qualified = `${table.schema}.${name}`;
+    const index: IndexModel = { name, qualified, table: table.qualified, columns, unique: type !== 'exclusion', method: type === 'exclusion' ? c.access_method ?? 'gist' : 'btree', constraint: name };
+    s.indexMap.set(qualified, index);
+    table.indexes.add(qualified);
+  }
+}
+
+function primaryColumnsOf(table: TableState): string[] {
+  for (const c of table.constraints.values()) if (c.type === 'primary') return c.columns;
+  return [];
+}
+
+/** Drops a constraint by name (and the index behind it). */
+export function dropConstraint(s: Schema, table: TableState, name: string): void {
+  const constraint = table.constraints.get(name);
+  if (!constraint) {
+    // PG 18 names NOT NULL constraints `<table>_<column>_not_null`.
+    for (const col of table.columns.values()) {
+      if (makeObjectName(table.name, col.name, 'not_null') === name) table.columns.set(col.name, { ...col, notNull: false });
+    }
+    return;
+  }
+  table.constraints.delete(name);
+  const indexKey = `${table.schema}.${name}`;
+  if (s.indexMap.get(indexKey)?.constraint === name) removeIndex(s, indexKey);
+}
+
+/** ALTER TABLE and its subcommands. */
+export function alterTable(s: Schema, ast: any): void {
+  if (ast.objtype && ast.objtype !== 'OBJECT_TABLE' && ast.objtype !== 'OBJECT_FOREIGN_TABLE') return;
+  const key = tableKeyOf(s, ast.relation);
+  if (key === undefined) return;
+  for (const node of ast.cmds ?? []) {
+    const cmd = node.AlterTableCmd;
+    if (!cmd) continue;
+    const table = s.mutableTable(key)!;
+    const col = cmd.name ? table.columns.get(cmd.name) : undefined;
+    switch (cmd.subtype) {
+      case 'AT_AddColumn':
+      case 'AT_AddColumnToView':
+        if (cmd.def?.ColumnDef && !(cmd.missing_ok && table.columns.has(cmd.def.ColumnDef.colname))) addColumn(s, table, cmd.def.ColumnDef);
+        break;
+      case 'AT_DropColumn':
+        if (col) dropColumnDependents(s, key, cmd.name);
+        break;
+      case 'AT_AlterColumnType':
+        if (col && cmd.def?.ColumnDef?.typeName) {
+          const info = typeInfo(cmd.def.ColumnDef.typeName);
+          table.columns.set(col.name, { ...col, type: info.type, typmods: info.typmods, isArray: info.isArray });
+        }
+        break;
+      case 'AT_SetNotNull':
+        if (col) table.columns.set(col.name, { ...col, notNull: true });
+        break;
+      case 'AT_DropNotNull':
+        if (col) table.columns.set(col.name, { ...col, notNull: false });
+        break;
+      case 'AT_ColumnDefault':
+        if (col) table.columns.set(col.name, { ...col, hasDefault: cmd.def !== undefined });
+        break;
+      case 'AT_AddIdentity':
+        if (col) table.columns.set(col.name, { ...col, identity: cmd.def?.Constraint?.generated_when === 'a' ? 'always' : 'by default', notNull: true });
+        break;
+      case 'AT_DropIdentity':
+        if (col) table.columns.set(col.name, { ...col, identity: undefined });
+        break;
+      case 'AT_DropExpression':
+        if (col) table.columns.set(col.name, { ...col, generated: false });
+        break;
+      case 'AT_AddConstraint':
+        if (cmd.def?.Constraint) addConstraint(s, table, cmd.def.Constraint, undefined);
+        break;
+      case 'AT_DropConstraint':
+        dropConstraint(s, table, cmd.name);
+        break;
+      case 'AT_ValidateConstraint': {
+        const constraint = table.constraints.get(cmd.name);
+        if (constraint) table.constraints.set(cmd.name, { ...constraint, validated: true });
+        break;
+      }
+      case 'AT_EnableRowSecurity':
+      case 'AT_ForceRowSecurity':
+        table.rowSecurity = true;
+        break;
+      case 'AT_DisableRowSecurity':
+        table.rowSecurity = false;
+        break;
+      default:
+        break;
+    }
+  }
+}

@@ -1,0 +1,112 @@
+/**
+ * Names from libpg-query's JSON parse tree, normalised the way the schema model keys its objects:
+ * `schema.name`, lower-cased by the parser unless quoted.
+ */
+
+/** A `RangeVar` (table reference) as `{ schema, name }`; schema undefined when not written. */
+export interface RelationName {
+  schema: string | undefined;
+  name: string;
+}
+
+export function rangeVarName(rangeVar: any): RelationName {
+  return { schema: rangeVar?.schemaname, name: rangeVar?.relname ?? '' };
+}
+
+/** The `sval`s of a list of `String` nodes. */
+export function stringList(nodes: any[] | undefined): string[] {
+  const out: string[] = [];
+  for (const node of nodes ?? []) {
+    const value = node?.String?.sval;
+    if (typeof value === 'string') out.push(value);
+  }
+  return out;
+}
+
+/** A dotted name (`['s', 't']` or `['t']`) as a RelationName. */
+export function listName(parts: string[]): RelationName {
+  if (parts.length >= 2) return { schema: parts[parts.length - 2], name: parts[parts.length - 1]! };
+  return { schema: undefined, name: parts[0] ?? '' };
+}
+
+/** A list node (`{ List: { items } }`) or a bare array of `String` nodes as a name. */
+export function objectName(node: any): string[] {
+  if (Array.isArray(node)) return stringList(node);
+  if (node?.List) return stringList(node.List.items);
+  if (node?.String) return [node.String.sval];
+  if (node?.TypeName) return stringList(node.TypeName.names);
+  return [];
+}
+
+export function qualify(schema: string, name: string): string {
+  return `${schema}.${name}`;
+}
+
+/** Splits `schema.name` (the last dot separates). */
+export function splitQualified(qualified: string): { schema: string; name: string } {
+  const dot = qualified.lastIndexOf('.');
+  return dot < 0 ? { schema: 'public', name: qualified } : { schema: qualified.slice(0, dot), name: qualified.slice(dot + 1) };
+}
+
+/** A column type as the parser writes it: `int4`, `varchar`, `timestamptz`, or `schema.type` for user types. */
+export interface TypeInfo {
+  type: string;
+  typmods: number[];
+  isArray: boolean;
+}
+
+export function typeInfo(typeName: any): TypeInfo {
+  const names = stringList(typeName?.names);
+  let type = names.join('.');
+  if (names.length === 2 && names[0] === 'pg_catalog') type = names[1]!;
+  const typmods: number[] = [];
+  for (const mod of typeName?.typmods ?? []) {
+    const ival = mod?.A_Const?.ival;
+    if (ival !== undefined) typmods.push(ival.ival ?? 0);
+  }
+  return { type, typmods, isArray: Array.isArray(typeName?.arrayBounds) && typeName.arrayBounds.length > 0 };
+}
+
+/** Renders a type for messages and signatures: `varchar(20)`, `int4[]`. */
+export function typeText(info: TypeInfo): string {
+  return `${info.type}${info.typmods.length > 0 ? `(${info.typmods.join(',')})` : ''}${info.isArray ? '[]' : ''}`;
+}
+
+/** Every `String` in a list of column names (`keys`, `fk_attrs`, `pk_attrs`). */
+export function columnList(nodes: any[] | undefined): string[] {
+  return stringList(nodes);
+}
+
+/**
+ * Postgres's makeObjectName: `name1_name2_label`, each part cut so the whole fits in 63 bytes,
+ * the longer part losing characters first.
+ */
+export function makeObjectName(name1: string, name2: string | undefined, label: string | undefined): string {
+  const max = 63;
+  let n1 = name1;
+  let n2 = name2 ?? '';
+  const overhead = (name2 ? 1 : 0) + (label ? label.length + 1 : 0);
+  while (byteLength(n1) + byteLength(n2) + overhead > max) {
+    if (byteLength(n1) > byteLength(n2)) n1 = n1.slice(0, -1);
+    else n2 = n2.slice(0, -1);
+  }
+  return [n1, name2 ? n2 : undefined, label].filter((p) => p !== undefined && p !== '').join('_');
+}
+
+function byteLength(text: string): number {
+  // eslint-disable-next-line no-control-regex
+  return /^[\x00-\x7f]*$/.test(text) ? text.length : Buffer.byteLength(text);
+}
+
+/** Collects every node of a kind (`RangeVar`, `ColumnRef`, ...) in a parse tree. */
+export function collectNodes(tree: unknown, kind: string, out: any[] = []): any[] {
+  if (Array.isArray(tree)) {
+    for (const item of tree) collectNodes(item, kind, out);
+  } else if (tree !== null && typeof tree === 'object') {
+    for (const [key, value] of Object.entries(tree)) {
+      if (key === kind) out.push(value);
+      collectNodes(value, kind, out);
+    }
+  }
+  return out;
+}

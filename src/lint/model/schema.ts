@@ -1,0 +1,313 @@
+import type { ColumnModel, ConstraintModel, Dependent, IndexModel, LintStatement, ObjectKind, SchemaModel, TableModel, ViewModel } from '../types.js';
+import { applyStatement } from './apply.js';
+import { qualify } from './names.js';
+
+/** A table of the model. Values inside its maps are never mutated: a change replaces them. */
+export interface TableState extends TableModel {
+  columns: Map<string, ColumnModel>;
+  constraints: Map<string, ConstraintModel>;
+  indexes: Set<string>;
+  comment: string | undefined;
+  rowSecurity: boolean;
+  /** The model that may change this object in place; any other model copies it first. */
+  owner: number;
+}
+
+export interface SequenceState {
+  qualified: string;
+  /** `schema.table.column` of OWNED BY (serial columns, identity). */
+  ownedBy: string | undefined;
+}
+
+export interface TypeState {
+  qualified: string;
+  kind: 'enum' | 'composite' | 'domain' | 'range' | 'base';
+  labels?: readonly string[];
+  /** Labels added by ALTER TYPE ... ADD VALUE (cannot be dropped again). */
+  addedLabels?: readonly string[];
+}
+
+export interface TriggerState {
+  /** `schema.table.trigger`. */
+  key: string;
+  table: string;
+  name: string;
+  function: string;
+}
+
+export interface PolicyState {
+  key: string;
+  table: string;
+  name: string;
+}
+
+export interface GrantState {
+  privilege: string;
+  /** `table`, `sequence`, `function`, `schema`, `type`, `role`, ... */
+  kind: string;
+  object: string;
+  grantee: string;
+}
+
+export function grantKey(g: GrantState): string {
+  return g.kind === 'role' ? `${g.object} TO ${g.grantee}` : `${g.privilege} ON ${g.kind} ${g.object} TO ${g.grantee}`;
+}
+
+let nextOwner = 1;
+
+/**
+ * The in-memory schema lint replays the history into. Cloning is cheap (copy-on-write tables, the
+ * other maps hold immutable values), so the engine can keep the model before and after each
+ * migration.
+ */
+export class Schema implements SchemaModel {
+  owner = nextOwner++;
+  tableMap = new Map<string, TableState>();
+  viewMap = new Map<string, ViewModel>();
+  indexMap = new Map<string, IndexModel>();
+  sequences = new Map<string, SequenceState>();
+  types = new Map<string, TypeState>();
+  /** Qualified function name -> its signatures (`f(int4,text)`). */
+  functions = new Map<string, ReadonlySet<string>>();
+  triggers = new Map<string, TriggerState>();
+  policies = new Map<string, PolicyState>();
+  extensions = new Set<string>();
+  schemas = new Set<string>(['public']);
+  grantMap = new Map<string, GrantState>();
+  comments = new Map<string, string>();
+  searchPath: string[] = ['public'];
+  /** The migration whose statements were applied last (the search path resets between migrations). */
+  lastMigration: unknown;
+
+  // ---- SchemaModel -----------------------------------------------------------------------
+
+  table(name: string): TableModel | undefined {
+    const key = this.resolveName(this.tableMap, name);
+    return key === undefined ? undefined : this.tableMap.get(key);
+  }
+
+  tables(): Iterable<TableModel> {
+    return this.tableMap.values();
+  }
+
+  index(name: string): IndexModel | undefined {
+    const key = this.resolveName(this.indexMap, name);
+    return key === undefined ? undefined : this.indexMap.get(key);
+  }
+
+  view(name: string): ViewModel | undefined {
+    const key = this.resolveName(this.viewMap, name);
+    return key === undefined ? undefined : this.viewMap.get(key);
+  }
+
+  has(kind: ObjectKind, name: string): boolean {
+    switch (kind) {
+      case 'table':
+        return this.table(name) !== undefined;
+      case 'view':
+      case 'materialized view': {
+        const view = this.view(name);
+        return view !== undefined && view.kind === kind;
+      }
+      case 'index':
+        return this.index(name) !== undefined;
+      case 'sequence':
+        return this.resolveName(this.sequences, name) !== undefined;
+      case 'type':
+        return this.resolveName(this.types, name) !== undefined;
+      case 'enum':
+      case 'domain': {
+        const key = this.resolveName(this.types, name);
+        return key !== undefined && this.types.get(key)!.kind === kind;
+      }
+      case 'function': {
+        const paren = name.indexOf('(');
+        const key = this.resolveName(this.functions, paren < 0 ? name : name.slice(0, paren));
+        if (key === undefined) return false;
+        if (paren < 0) return true;
+        const signature = `${key.slice(key.lastIndexOf('.') + 1)}${name.slice(paren).replace(/\s+/g, '')}`;
+        return this.functions.get(key)!.has(signature);
+      }
+      case 'trigger':
+        return this.findByKeyOrSuffix(this.triggers, name);
+      case 'policy':
+        return this.findByKeyOrSuffix(this.policies, name);
+      case 'extension':
+        return this.extensions.has(name);
+      case 'schema':
+        return this.schemas.has(name);
+    }
+  }
+
+  enumLabels(name: string): readonly string[] | undefined {
+    const key = this.resolveName(this.types, name);
+    const type = key === undefined ? undefined : this.types.get(key);
+    return type?.kind === 'enum' ? type.labels : undefined;
+  }
+
+  grants(): ReadonlySet<string> {
+    return new Set(this.grantMap.keys());
+  }
+
+  comment(target: string): string | undefined {
+    return this.comments.get(target);
+  }
+
+  dependents(name: string, column?: string): Dependent[] {
+    const out: Dependent[] = [];
+    const tableKey = this.resolveName(this.tableMap, name);
+    const viewKey = tableKey === undefined ? this.resolveName(this.viewMap, name) : undefined;
+    const target = tableKey ?? viewKey;
+    if (target === undefined) return out;
+    if (tableKey !== undefined) {
+      const pk = this.primaryKeyColumns(tableKey);
+      for (const other of this.tableMap.values()) {
+        for (const c of other.constraints.values()) {
+          if (c.type !== 'foreign' || c.refTable !== tableKey) continue;
+          if (column === undefined) {
+            if (other.qualified === tableKey) continue;
+          } else {
+            const refColumns = c.refColumns && c.refColumns.length > 0 ? c.refColumns : pk;
+            if (!refColumns.includes(column)) continue;
+          }
+          out.push({ kind: 'foreign key', name: `${other.qualified}.${c.name}`, table: other.qualified });
+        }
+      }
+    }
+    for (const view of this.viewMap.values()) {
+      if (view.qualified === target || !view.relations.includes(target)) continue;
+      if (column !== undefined && !view.columns.get(target)?.has(column)) continue;
+      out.push({ kind: view.kind, name: view.qualified });
+    }
+    if (tableKey !== undefined) {
+      const table = this.tableMap.get(tableKey)!;
+      for (const indexName of table.indexes) {
+        const index = this.indexMap.get(indexName);
+        if (index && (column === undefined || index.columns.includes(column))) out.push({ kind: 'index', name: index.qualified, table: tableKey });
+      }
+      for (const trigger of this.triggers.values()) {
+        if (trigger.table === tableKey && column === undefined) out.push({ kind: 'trigger', name: trigger.key, table: tableKey });
+      }
+    }
+    return out;
+  }
+
+  clone(): Schema {
+    const copy = new Schema();
+    copy.tableMap = new Map(this.tableMap);
+    copy.viewMap = new Map(this.viewMap);
+    copy.indexMap = new Map(this.indexMap);
+    copy.sequences = new Map(this.sequences);
+    copy.types = new Map(this.types);
+    copy.functions = new Map(this.functions);
+    copy.triggers = new Map(this.triggers);
+    copy.policies = new Map(this.policies);
+    copy.extensions = new Set(this.extensions);
+    copy.schemas = new Set(this.schemas);
+    copy.grantMap = new Map(this.grantMap);
+    copy.comments = new Map(this.comments);
+    copy.searchPath = [...this.searchPath];
+    copy.lastMigration = this.lastMigration;
+    // Both models now share the tables: each copies a table before its first change.
+    this.owner = nextOwner++;
+    return copy;
+  }
+
+  apply(statement: LintStatement): void {
+    if (statement.migration !== this.lastMigration) {
+      this.lastMigration = statement.migration;
+      this.searchPath = ['public'];
+    }
+    applyStatement(this, statement.kind, statement.ast, statement.migration?.file.revision);
+  }
+
+  // ---- Helpers for the apply functions ---------------------------------------------------
+
+  /**
+   * The key of `name` in a map keyed by `schema.name`: qualified names as written, unqualified ones
+   * along the search path, then (as Postgres would with a wider search path) a unique match in
+   * any schema.
+   */
+  resolveName(map: ReadonlyMap<string, unknown>, name: string, schema?: string): string | undefined {
+    if (schema !== undefined) {
+      const key = qualify(schema, name);
+      return map.has(key) ? key : undefined;
+    }
+    if (map.has(name)) return name;
+    for (const s of this.searchPath) {
+      const key = qualify(s, name);
+      if (map.has(key)) return key;
+    }
+    if (!name.includes('.')) {
+      const suffix = `.${name}`;
+      let found: string | undefined;
+      for (const key of map.keys()) {
+        if (key.endsWith(suffix) && key.indexOf('.') === key.length - suffix.length) {
+          if (found !== undefined) return undefined;
+          found = key;
+        }
+      }
+      return found;
+    }
+    return undefined;
+  }
+
+  /** The key a new object named `name` gets: its schema as written, else the search path's first. */
+  newName(name: string, schema: string | undefined): string {
+    return qualify(schema ?? this.searchPath[0] ?? 'public', name);
+  }
+
+  /** The table, copied first when another model shares it. */
+  mutableTable(key: string): TableState | undefined {
+    const table = this.tableMap.get(key);
+    if (!table) return undefined;
+    if (table.owner === this.owner) return table;
+    const copy: TableState = {
+      ...table,
+      columns: new Map(table.columns),
+      constraints: new Map(table.constraints),
+      indexes: new Set(table.indexes),
+      owner: this.owner,
+    };
+    this.tableMap.set(key, copy);
+    return copy;
+  }
+
+  addTable(key: string, createdIn: string | undefined): TableState {
+    const dot = key.lastIndexOf('.');
+    const table: TableState = {
+      schema: key.slice(0, dot),
+      name: key.slice(dot + 1),
+      qualified: key,
+      columns: new Map(),
+      constraints: new Map(),
+      indexes: new Set(),
+      createdIn,
+      comment: undefined,
+      rowSecurity: false,
+      owner: this.owner,
+    };
+    this.tableMap.set(key, table);
+    return table;
+  }
+
+  primaryKeyColumns(tableKey: string): string[] {
+    const table = this.tableMap.get(tableKey);
+    if (!table) return [];
+    for (const c of table.constraints.values()) if (c.type === 'primary') return c.columns;
+    return [];
+  }
+
+  private findByKeyOrSuffix(map: ReadonlyMap<string, { name: string; table: string }>, name: string): boolean {
+    if (map.has(name)) return true;
+    for (const [key, value] of map) {
+      if (value.name === name || key.endsWith(`.${name}`)) return true;
+    }
+    return false;
+  }
+}
+
+/** An empty model: the schema before the first migration (only `public` exists). */
+export function emptySchema(): Schema {
+  return new Schema();
+}

@@ -1,0 +1,106 @@
+import { existsSync, readFileSync } from 'node:fs';
+import AjvModule, { type ErrorObject } from 'ajv';
+import { LineCounter, parseDocument, type Document } from 'yaml';
+import { lineOf, pathSegments } from '../config/load.js';
+import { PgwardenError, type Problem } from '../errors.js';
+import { rolesSchema } from './schema.js';
+import type { RolesFile, RolesFileSpec } from './types.js';
+import { validateRolesSpec } from './validate.js';
+
+const Ajv = AjvModule.default ?? AjvModule;
+let validator: ReturnType<InstanceType<typeof Ajv>['compile']> | undefined;
+
+/**
+ * Parses and validates roles.yaml text. Reports every problem at once, with the line of each, and
+ * rejects unknown keys; throws `ROLES_INVALID` (exit 2) when there is any.
+ *
+ * @example
+ * const roles = parseRolesFile(readFileSync('schema/roles.yaml', 'utf8'), 'schema/roles.yaml');
+ * roles.spec.roles?.app_rw;
+ */
+export function parseRolesFile(text: string, file: string): RolesFile {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const problems: Problem[] = [];
+  for (const error of doc.errors) {
+    const pos = lineCounter.linePos(error.pos[0]);
+    problems.push({ file, line: pos.line, column: pos.col, message: error.message.split('\n')[0] ?? error.message });
+  }
+  if (problems.length > 0) {
+    throw new PgwardenError('ROLES_INVALID', `${file} is not valid YAML: fix the syntax errors listed. Nothing was applied.`, { problems });
+  }
+  const value: unknown = doc.toJS() ?? {};
+  validator ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(rolesSchema);
+  const locate = (path: (string | number)[]) => ({ ...lineOf(doc, lineCounter, path.map(String)), path: path.join('.') });
+  if (!validator(value)) {
+    problems.push(...shapeProblems(validator.errors ?? [], doc, lineCounter, file));
+  } else {
+    for (const p of validateRolesSpec(value as RolesFileSpec)) {
+      const at = locate(p.path);
+      problems.push({ file, ...(at.line !== undefined ? { line: at.line, column: at.column } : {}), path: at.path, message: p.message });
+    }
+  }
+  if (problems.length > 0) {
+    throw new PgwardenError(
+      'ROLES_INVALID',
+      `${file} has ${problems.length} problem${problems.length === 1 ? '' : 's'}: fix each one listed (docs/roles.md describes the format). Nothing was applied.`,
+      { problems },
+    );
+  }
+  return { file, spec: value as RolesFileSpec, locate };
+}
+
+/** Reads and validates a roles file. */
+export function loadRolesFile(path: string): RolesFile {
+  if (!existsSync(path)) {
+    throw new PgwardenError('ROLES_INVALID', `The roles file ${path} does not exist: write one (pgwarden roles generate writes one from a database), or set roles.file in the config.`);
+  }
+  return parseRolesFile(readFileSync(path, 'utf8'), path);
+}
+
+/** Turns Ajv's errors into one problem per place, with its line and a message a person can act on. */
+function shapeProblems(errors: ErrorObject[], doc: Document, lineCounter: LineCounter, file: string): Problem[] {
+  // A `oneOf` failure also reports why each alternative failed; keep the one summary instead.
+  const oneOfPaths = new Set(errors.filter((e) => e.keyword === 'oneOf').map((e) => e.instancePath));
+  const problems: Problem[] = [];
+  const seen = new Set<string>();
+  for (const error of errors) {
+    if (error.keyword !== 'oneOf' && oneOfPaths.has(error.instancePath) && error.schemaPath.includes('/oneOf/')) continue;
+    const segments = pathSegments(error.instancePath);
+    const where = segments.join('.') || '(top level)';
+    let message: string;
+    let at: { line?: number; column?: number };
+    if (error.keyword === 'additionalProperties') {
+      const key = String((error.params as { additionalProperty: string }).additionalProperty);
+      at = lineOf(doc, lineCounter, segments, key);
+      const path = [...segments, key].join('.');
+      message = `unknown key "${key}" at ${path}: remove it or check its spelling`;
+    } else {
+      at = lineOf(doc, lineCounter, segments);
+      if (error.keyword === 'enum') {
+        message = `${where} must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+      } else if (error.keyword === 'oneOf') {
+        const description = (error.parentSchema as { description?: string } | undefined)?.description;
+        message = `${where} has the wrong form${description ? `: ${description}` : ` (${describeAlternatives(error.parentSchema)})`}`;
+      } else if (error.keyword === 'propertyNames') {
+        continue; // reported again, with the offending name, as a pattern error
+      } else if (error.keyword === 'pattern' && error.propertyName !== undefined) {
+        at = lineOf(doc, lineCounter, segments, error.propertyName);
+        message = `${where}: the name "${error.propertyName}" is not allowed here (${error.message})`;
+      } else {
+        message = `${where} ${error.message ?? 'is invalid'}`;
+      }
+    }
+    const key = `${at.line}:${message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    problems.push({ file, ...at, path: where, message });
+  }
+  return problems;
+}
+
+function describeAlternatives(schema: unknown): string {
+  const options = (schema as { oneOf?: Array<{ type?: string; const?: unknown }> } | undefined)?.oneOf ?? [];
+  const names = options.map((o) => (o.const !== undefined ? JSON.stringify(o.const) : o.type === 'array' ? 'a list' : o.type === 'object' ? 'a mapping' : `a ${o.type ?? 'value'}`));
+  return names.length ? `expected ${names.join(' or ')}` : 'see docs/roles.md';
+}

@@ -1,0 +1,127 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runMigrations, getStatus } from '../../../src/runner/run.js';
+import { resolvePartial } from '../../../src/runner/acknowledge.js';
+import { PgwardenError } from '../../../src/errors.js';
+import type { DatabaseHandle } from '../../../src/providers/types.js';
+import { createTestDatabase, query } from '../../support/db.js';
+import { sqlMigration, tempProject, type TempProject } from '../../support/project.js';
+
+const A = '20260101000000';
+const B = '20260102000000';
+const C = '20260103000000';
+
+async function failure(promise: Promise<unknown>): Promise<PgwardenError> {
+  const error = await promise.catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(PgwardenError);
+  return error as PgwardenError;
+}
+
+describe('failures: located in the file, nothing half-applied', () => {
+  let project: TempProject;
+  let db: DatabaseHandle;
+  beforeEach(async () => {
+    project = tempProject();
+    db = await createTestDatabase();
+    project.write(`${A}_a.sql`, sqlMigration(A, undefined, 'CREATE TABLE a (id int PRIMARY KEY, name text);', 'DROP TABLE a;'));
+  });
+  afterEach(async () => {
+    await db.close();
+    project.cleanup();
+  });
+
+  it('names the file, line and column of a failing statement, with the SQL around it and the SQLSTATE', async () => {
+    project.write(`${B}_b.sql`, sqlMigration(B, A, 'CREATE TABLE b (id int);\nALTER TABLE b ADD COLUMN x int;\nSELECT nosuchcolumn FROM b;', 'DROP TABLE b;'));
+    const error = await failure(runMigrations(project.config, db, 'up'));
+    expect(error.code).toBe('MIGRATION_FAILED');
+    expect(error.exitCode).toBe(3);
+    // Line 8 of the file: the header has 3 lines, a blank, the marker, then the three statements.
+    expect(error.message).toContain(`migrations/${B}_b.sql:8:8: up failed: column "nosuchcolumn" does not exist (SQLSTATE 42703)`);
+    expect(error.message).toContain('>  8 | SELECT nosuchcolumn FROM b;');
+    expect(error.message).toMatch(/\n\s+\| {8}\^/);
+    expect(error.location).toMatchObject({ line: 8, column: 8 });
+    // A committed, B rolled back entirely.
+    const rows = await query(db.url, `SELECT to_regclass('public.a') AS a, to_regclass('public.b') AS b`);
+    expect(rows[0]).toEqual({ a: 'a', b: null });
+    expect((await getStatus(project.config, db)).migrations.map((m) => m.state)).toEqual(['applied', 'pending']);
+    const events = await query<{ action: string; revision: string }>(db.url, `SELECT action, revision FROM pgwarden.ledger_events ORDER BY id`);
+    expect(events).toEqual([
+      { action: 'up', revision: A },
+      { action: 'failed', revision: B },
+    ]);
+  });
+
+  it('finds the failing statement when Postgres gives no position (a constraint violation), with detail', async () => {
+    project.write(`${B}_b.sql`, sqlMigration(B, A, "INSERT INTO a VALUES (1, 'x');\nINSERT INTO a VALUES (2, 'y');\nINSERT INTO a VALUES (1, 'z');", 'DELETE FROM a;'));
+    const error = await failure(runMigrations(project.config, db, 'up'));
+    expect(error.message).toContain(`migrations/${B}_b.sql:8:1: up failed: duplicate key value violates unique constraint "a_pkey" (SQLSTATE 23505)`);
+    expect(error.message).toContain('detail: Key (id)=(1) already exists.');
+    expect((await query<{ n: number }>(db.url, 'SELECT count(*)::int AS n FROM a'))[0]!.n).toBe(0);
+  });
+
+  it('in single-transaction mode a failure rolls back the whole run', async () => {
+    project.write(`${B}_b.sql`, sqlMigration(B, A, 'CREATE TABLE b (id int);', 'DROP TABLE b;'));
+    project.write(`${C}_c.sql`, sqlMigration(C, B, 'CREATE TABLE c (id nosuchtype);', 'DROP TABLE c;'));
+    const error = await failure(runMigrations(project.config, db, 'up', { transaction: 'single' }));
+    expect(error.message).toContain(`migrations/${C}_c.sql:6:20: up failed: type "nosuchtype" does not exist (SQLSTATE 42704)`);
+    expect(error.message).toContain('every migration of this run was rolled back');
+    const rows = await query(db.url, `SELECT to_regclass('public.a') AS a, to_regclass('public.b') AS b`);
+    expect(rows[0]).toEqual({ a: null, b: null });
+    expect((await getStatus(project.config, db)).summary.applied).toBe(0);
+  });
+
+  it('a Transaction: none migration that fails halfway is reported partial with the INVALID index it left, blocks up, and can be resumed', async () => {
+    project.write(`${B}_b.sql`, sqlMigration(B, A, "INSERT INTO a VALUES (1, 'same'), (2, 'same');", 'DELETE FROM a;'));
+    project.write(
+      `${C}_c.sql`,
+      sqlMigration(
+        C,
+        B,
+        'CREATE INDEX CONCURRENTLY idx_a_id ON a (id);\nCREATE UNIQUE INDEX CONCURRENTLY idx_a_name ON a (name);\nCREATE INDEX CONCURRENTLY idx_a_both ON a (id, name);',
+        'DROP INDEX CONCURRENTLY IF EXISTS idx_a_both;\nDROP INDEX CONCURRENTLY IF EXISTS idx_a_name;\nDROP INDEX CONCURRENTLY IF EXISTS idx_a_id;',
+        ['--! Transaction: none'],
+      ),
+    );
+    const error = await failure(runMigrations(project.config, db, 'up'));
+    expect(error.code).toBe('MIGRATION_PARTIAL');
+    expect(error.message).toContain(`migrations/${C}_c.sql:8:1`);
+    expect(error.message).toContain('statements 1-1 took effect, statement 2 failed');
+    expect(error.message).toContain('INVALID indexes: public.idx_a_name');
+    const status = await getStatus(project.config, db);
+    expect(status.migrations[2]).toMatchObject({ state: 'partial', partial: { statementsDone: 1, statementsTotal: 3 } });
+    expect(status.migrations[2]!.partial!.error).toContain('invalid indexes left: public.idx_a_name');
+
+    const blocked = await failure(runMigrations(project.config, db, 'up'));
+    expect(blocked.code).toBe('MIGRATION_PARTIAL');
+    expect(blocked.problems[0]!.message).toContain('stopped after 1 of 3 statements');
+
+    // A person fixes the data and drops the invalid index, then resumes at statement 2.
+    await query(db.url, "UPDATE a SET name = 'other' WHERE id = 2; DROP INDEX idx_a_name;");
+    const resumed = await runMigrations(project.config, db, 'up', { resume: true });
+    expect(resumed.migrations.map((m) => m.revision)).toEqual([C]);
+    const indexes = await query<{ i: string }>(db.url, `SELECT string_agg(indexname, ',' ORDER BY indexname) AS i FROM pg_indexes WHERE tablename = 'a'`);
+    expect(indexes[0]!.i).toBe('a_pkey,idx_a_both,idx_a_id,idx_a_name');
+    expect((await getStatus(project.config, db)).clean).toBe(true);
+  });
+
+  it('resolve --rolled-back settles a partial migration undone by hand', async () => {
+    project.write(`${B}_b.sql`, sqlMigration(B, A, "INSERT INTO a VALUES (1, 'same'), (2, 'same');", 'DELETE FROM a;'));
+    project.write(`${C}_c.sql`, sqlMigration(C, B, 'CREATE UNIQUE INDEX CONCURRENTLY idx_a_name ON a (name);', 'DROP INDEX CONCURRENTLY IF EXISTS idx_a_name;', ['--! Transaction: none']));
+    await failure(runMigrations(project.config, db, 'up'));
+    await query(db.url, 'DROP INDEX idx_a_name;');
+    await resolvePartial(project.config, db, C, 'rolled-back');
+    const status = await getStatus(project.config, db);
+    expect(status.migrations[2]!.state).toBe('pending');
+    const events = await query<{ action: string }>(db.url, `SELECT action FROM pgwarden.ledger_events WHERE revision = '${C}' ORDER BY id`);
+    expect(events.map((e) => e.action)).toEqual(['failed', 'resolve']);
+  });
+
+  it('refuses a malformed history with exit 2 before connecting, naming every problem', async () => {
+    project.write(`${B}_b.sql`, sqlMigration(B, '20250101000000', 'CREATE TABLE b (id int);', 'DROP TABLE b;'));
+    project.write(`${C}_c.sql`, '--! Revision: 20260103000000\n--! Revises: 20260101000000\n--! Colour: blue\n-- Up Migration\nSELECT 1;\n');
+    const error = await failure(runMigrations(project.config, { ...db, url: 'postgresql://nobody@127.0.0.1:1/none' }, 'up'));
+    expect(error.exitCode).toBe(2);
+    const messages = error.problems.map((p) => `${p.file}:${p.line}: ${p.message}`);
+    expect(messages).toContain(`migrations/${C}_c.sql:3: unknown header key "Colour": use one of Revision, Revises, Description, Transaction, Irreversible, Lock-Timeout, Statement-Timeout`);
+    expect(messages).toContain(`migrations/${B}_b.sql:2: ${B}_b.sql revises 20250101000000, which no migration has: fix "Revises:" to name an existing revision`);
+  });
+});
