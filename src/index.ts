@@ -27,3 +27,11 @@ export { migrationSteps, type MigrationSteps, type MigrationStep, type Direction
 export { connect } from './runner/session.js';
 export { ensureParser, parseSql, lineColumnAt, SqlSyntaxError, type ParsedStatement } from './sql/parse.js';
 export { readPrivileges, readDefaultPrivileges, readOwners, type PrivilegeObjectType, type PrivilegeGrant, type DefaultPrivilege, type OwnedObject, type PrivilegeReadOptions } from './catalog/privileges.js';
+export { parseRolesFile, loadRolesFile } from './roles/load.js';
+export { rolesSchema } from './roles/schema.js';
+export { planRoles, computePlan, CHANGE_GROUPS, type RolesPlan, type RoleChange, type ChangeGroup, type PlanOptions } from './roles/plan.js';
+export { applyRoles, planRolesOn, readPassword, type ApplyOptions, type ApplyResult } from './roles/apply.js';
+export { generateRoles, type GenerateOptions, type GeneratedRoles } from './roles/generate.js';
+export { readLiveCluster, type LiveCluster, type LiveRole, type LiveMembership } from './roles/live-roles.js';
+export { scramVerifier } from './roles/scram.js';
+export type * from './roles/types.js';

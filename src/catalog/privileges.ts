@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { inScope, notFromExtension, scopeParams, type CatalogScope } from './scope.js';
 import { withCatalogSettings } from './session.js';
 import { compareBy } from './sort.js';
+import { catalogQuery } from './query.js';
 
 /** The kinds of object that carry an owner or an ACL. */
 export type PrivilegeObjectType =
@@ -68,7 +69,7 @@ export interface PrivilegeReadOptions extends CatalogScope {}
 /**
  * Every object with an ACL and owner in scope: the current database, schemas, relations,
  * functions and procedures, and types; columns only where they carry an ACL of their own. Objects
- * that belong to extensions are left out. `acl` is the ACL with a NULL (never granted nor revoked)
+ * that belong to extensions are left out, and so are range types' constructors (part of their type). `acl` is the ACL with a NULL (never granted nor revoked)
  * made explicit by acldefault, as Postgres treats it.
  */
 const objectsSql = `
@@ -100,6 +101,7 @@ const objectsSql = `
          NULL, p.proowner, COALESCE(p.proacl, pg_catalog.acldefault('f', p.proowner))
     FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
    WHERE ${inScope('n.nspname')} AND ${notFromExtension('pg_proc', 'p.oid')}
+     AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend int_dep WHERE int_dep.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND int_dep.objid = p.oid AND int_dep.deptype = 'i')
   UNION ALL
   SELECT 'type', n.nspname, t.typname, NULL, t.typowner, COALESCE(t.typacl, pg_catalog.acldefault('T', t.typowner))
     FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
@@ -121,21 +123,65 @@ const grantKey = compareBy<PrivilegeGrant>(
   (g) => (g.grantable ? '1' : '0'),
 );
 
-/** The rows of {@link readPrivileges}, for callers that already hold the catalog settings. */
-export async function queryPrivileges(client: pg.ClientBase, options: PrivilegeReadOptions = {}): Promise<PrivilegeGrant[]> {
-  const { rows } = await client.query<{ object_type: PrivilegeObjectType; schema: string | null; name: string; column_name: string | null; grantee: string; grantor: string; privilege: string; grantable: boolean }>(
+/** An object with its owner and exploded ACL, as one catalog query returns them. */
+export interface AclObject {
+  objectType: PrivilegeObjectType;
+  schema: string | null;
+  name: string;
+  column: string | null;
+  /** Null for columns. */
+  owner: string | null;
+  grants: Array<{ grantee: string; grantor: string; privilege: string; grantable: boolean }>;
+}
+
+/**
+ * Every object in scope with its owner and exploded ACL, in one query (privileges and owners
+ * both come from it). Needs the catalog settings in effect (see withCatalogSettings).
+ */
+export async function queryAclObjects(client: pg.ClientBase, options: PrivilegeReadOptions = {}): Promise<AclObject[]> {
+  const rows = await catalogQuery<{ object_type: PrivilegeObjectType; schema: string | null; name: string; column_name: string | null; owner: string | null; grants: Array<[string, string, string, boolean]> | null }>(
+    client,
     `SELECT o.object_type, o.schema, o.name, o.column_name,
-            ${roleName('x.grantee')} AS grantee, ${roleName('x.grantor')} AS grantor, x.privilege_type AS privilege, x.is_grantable AS grantable
-       FROM (${objectsSql}) o, LATERAL pg_catalog.aclexplode(o.acl) x`,
+            CASE WHEN o.owner IS NOT NULL THEN pg_catalog.pg_get_userbyid(o.owner)::pg_catalog.text END AS owner,
+            (SELECT pg_catalog.json_agg(pg_catalog.json_build_array(${roleName('x.grantee')}, ${roleName('x.grantor')}, x.privilege_type, x.is_grantable))
+               FROM pg_catalog.aclexplode(o.acl) x) AS grants
+       FROM (${objectsSql}) o`,
     scopeParams(options),
   );
-  return rows
-    .map((r) => {
-      const grant: PrivilegeGrant = { objectType: r.object_type, schema: r.schema, name: r.name, grantee: r.grantee, grantor: r.grantor, privilege: r.privilege, grantable: r.grantable };
-      if (r.column_name !== null) grant.column = r.column_name;
-      return grant;
-    })
-    .sort(grantKey);
+  return rows.map((r) => ({
+    objectType: r.object_type,
+    schema: r.schema,
+    name: r.name,
+    column: r.column_name,
+    owner: r.owner,
+    grants: (r.grants ?? []).map(([grantee, grantor, privilege, grantable]) => ({ grantee, grantor, privilege, grantable })),
+  }));
+}
+
+/** The exploded grants of {@link queryAclObjects}'s objects, sorted. */
+export function grantsOf(objects: AclObject[]): PrivilegeGrant[] {
+  const grants: PrivilegeGrant[] = [];
+  for (const o of objects) {
+    for (const g of o.grants) {
+      const grant: PrivilegeGrant = { objectType: o.objectType, schema: o.schema, name: o.name, grantee: g.grantee, grantor: g.grantor, privilege: g.privilege, grantable: g.grantable };
+      if (o.column !== null) grant.column = o.column;
+      grants.push(grant);
+    }
+  }
+  return grants.sort(grantKey);
+}
+
+/** The owners of {@link queryAclObjects}'s objects (columns have none), sorted. */
+export function ownersOf(objects: AclObject[]): OwnedObject[] {
+  return objects
+    .filter((o) => o.objectType !== 'column')
+    .map((o) => ({ objectType: o.objectType, schema: o.schema, name: o.name, owner: o.owner ?? '' }))
+    .sort(ownerKey);
+}
+
+/** The rows of {@link readPrivileges}, for callers that already hold the catalog settings. */
+export async function queryPrivileges(client: pg.ClientBase, options: PrivilegeReadOptions = {}): Promise<PrivilegeGrant[]> {
+  return grantsOf(await queryAclObjects(client, options));
 }
 
 /**
@@ -150,7 +196,7 @@ export async function queryPrivileges(client: pg.ClientBase, options: PrivilegeR
  * grants.filter((g) => g.grantee === 'PUBLIC');
  */
 export async function readPrivileges(client: pg.ClientBase, options: PrivilegeReadOptions = {}): Promise<PrivilegeGrant[]> {
-  return withCatalogSettings(client, () => queryPrivileges(client, options));
+  return withCatalogSettings(client, async () => grantsOf(await queryAclObjects(client, options)));
 }
 
 const defaultKey = compareBy<DefaultPrivilege>(
@@ -164,7 +210,8 @@ const defaultKey = compareBy<DefaultPrivilege>(
 
 /** The rows of {@link readDefaultPrivileges}, for callers that already hold the catalog settings. */
 export async function queryDefaultPrivileges(client: pg.ClientBase, options: PrivilegeReadOptions = {}): Promise<DefaultPrivilege[]> {
-  const { rows } = await client.query<DefaultPrivilege>(
+  const rows = await catalogQuery<DefaultPrivilege>(
+    client,
     `SELECT pg_catalog.pg_get_userbyid(d.defaclrole)::pg_catalog.text AS role,
             n.nspname::pg_catalog.text AS schema,
             CASE d.defaclobjtype WHEN 'r' THEN 'table' WHEN 'S' THEN 'sequence' WHEN 'f' THEN 'function' WHEN 'T' THEN 'type' ELSE 'schema' END AS "objectType",
@@ -195,13 +242,7 @@ const ownerKey = compareBy<OwnedObject>(
 
 /** The rows of {@link readOwners}, for callers that already hold the catalog settings. */
 export async function queryOwners(client: pg.ClientBase, options: PrivilegeReadOptions = {}): Promise<OwnedObject[]> {
-  const { rows } = await client.query<{ object_type: PrivilegeObjectType; schema: string | null; name: string; owner: string }>(
-    `SELECT o.object_type, o.schema, o.name, pg_catalog.pg_get_userbyid(o.owner)::pg_catalog.text AS owner
-       FROM (${objectsSql}) o
-      WHERE o.object_type <> 'column'`,
-    scopeParams(options),
-  );
-  return rows.map((r) => ({ objectType: r.object_type, schema: r.schema, name: r.name, owner: r.owner })).sort(ownerKey);
+  return ownersOf(await queryAclObjects(client, options));
 }
 
 /**
@@ -209,5 +250,5 @@ export async function queryOwners(client: pg.ClientBase, options: PrivilegeReadO
  * Sorted.
  */
 export async function readOwners(client: pg.ClientBase, options: PrivilegeReadOptions = {}): Promise<OwnedObject[]> {
-  return withCatalogSettings(client, () => queryOwners(client, options));
+  return withCatalogSettings(client, async () => ownersOf(await queryAclObjects(client, options)));
 }

@@ -7,7 +7,7 @@ import type pg from 'pg';
  */
 export const CATALOG_SETTINGS: Readonly<Record<string, string>> = {
   search_path: '',
-  DateStyle: 'ISO',
+  DateStyle: 'ISO, MDY',
   IntervalStyle: 'postgres',
   extra_float_digits: '3',
   bytea_output: 'hex',

@@ -64,7 +64,7 @@ export interface ColumnIdentity {
   sequence: SequenceOptions;
 }
 
-export type ConstraintType = 'primary key' | 'foreign key' | 'unique' | 'check' | 'exclusion' | 'trigger';
+export type ConstraintType = 'primary key' | 'foreign key' | 'unique' | 'check' | 'exclusion';
 
 export interface ConstraintSnapshot {
   name: string;

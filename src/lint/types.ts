@@ -103,6 +103,8 @@ export interface RuleContext {
   readonly graph: RevisionGraph;
   /** Every migration in history order. */
   readonly migrations: readonly LintMigration[];
+  /** The lint view of a migration file (for graph problems, which name files). */
+  migrationOf(file: MigrationFile): LintMigration | undefined;
   /** Reports a finding of the rule being run; severity, file and position are filled in by the engine. */
   report(input: ReportInput): void;
 }
@@ -196,6 +198,11 @@ export interface SchemaModel {
   table(name: string): TableModel | undefined;
   tables(): Iterable<TableModel>;
   index(name: string): IndexModel | undefined;
+  /**
+   * Every object of a kind, by qualified name (functions as `schema.f(int4,text)`, triggers and
+   * policies as `schema.table.name`, extensions and schemas by name).
+   */
+  objects(kind: ObjectKind): string[];
   /** Whether an object of a kind exists (views, types, enums, functions by name, ...). */
   has(kind: ObjectKind, name: string): boolean;
   /** Resolves a view or materialized view. */

@@ -108,9 +108,13 @@ export function parseSql(sql: string): ParsedStatement[] {
   }
   const toChar = byteToCharMapper(sql);
   const statements: ParsedStatement[] = [];
+  let previousEnd = 0;
   for (const raw of result.stmts ?? []) {
-    const from = toChar(raw.stmt_location ?? 0);
+    // libpg-query 18 starts a statement after the comments before it: take them from the end of
+    // the previous statement so that inline ignores can be read.
+    const from = Math.min(previousEnd, toChar(raw.stmt_location ?? 0));
     const to = raw.stmt_len ? toChar((raw.stmt_location ?? 0) + raw.stmt_len) : sql.length;
+    previousEnd = to < sql.length && sql[to] === ';' ? to + 1 : to;
     const start = skipBlanksAndComments(sql, from, to);
     let end = to;
     while (end > start && /[\s;]/.test(sql[end - 1]!)) end--;

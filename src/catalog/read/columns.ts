@@ -1,11 +1,11 @@
 import type pg from 'pg';
+import { catalogQuery } from '../query.js';
 import { inScope, scopeParams, type CatalogScope } from '../scope.js';
 
 export interface ColumnRow {
   rel: number;
   attnum: number;
   name: string;
-  position: number;
   type: string;
   notnull: boolean;
   default_expr: string | null;
@@ -19,13 +19,11 @@ export interface ColumnRow {
 
 /**
  * Columns of every relation in scope (tables, views, materialized views, foreign tables and
- * composite types), in one query. Position counts live columns only, so a table rebuilt without
- * its dropped columns gets the same positions.
+ * composite types), in one query.
  */
 export async function readColumns(client: pg.ClientBase, scope: CatalogScope): Promise<ColumnRow[]> {
-  const { rows } = await client.query<ColumnRow>(
+  const rows = await catalogQuery<ColumnRow>(client, 
     `SELECT a.attrelid::pg_catalog.int8 AS rel, a.attnum::pg_catalog.int4 AS attnum, a.attname::pg_catalog.text AS name,
-            pg_catalog.row_number() OVER (PARTITION BY a.attrelid ORDER BY a.attnum)::pg_catalog.int4 AS position,
             pg_catalog.format_type(a.atttypid, a.atttypmod) AS type,
             a.attnotnull AS notnull,
             pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) AS default_expr,
@@ -46,4 +44,18 @@ export async function readColumns(client: pg.ClientBase, scope: CatalogScope): P
   );
   for (const row of rows) row.rel = Number(row.rel);
   return rows;
+}
+
+/** Names of columns given as `rel:attnum` keys (for foreign keys to tables outside the scope). */
+export async function readColumnNames(client: pg.ClientBase, keys: string[]): Promise<Map<string, string>> {
+  const rels = keys.map((k) => Number(k.split(':')[0]));
+  const nums = keys.map((k) => Number(k.split(':')[1]));
+  const rows = await catalogQuery<{ rel: string; attnum: number; name: string }>(
+    client,
+    `SELECT a.attrelid::pg_catalog.int8 AS rel, a.attnum::pg_catalog.int4 AS attnum, a.attname::pg_catalog.text AS name
+       FROM pg_catalog.unnest($1::pg_catalog.oid[], $2::pg_catalog.int2[]) k(rel, num)
+       JOIN pg_catalog.pg_attribute a ON a.attrelid = k.rel AND a.attnum = k.num`,
+    [rels, nums],
+  );
+  return new Map(rows.map((r) => [`${r.rel}:${r.attnum}`, r.name]));
 }

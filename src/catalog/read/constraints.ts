@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { catalogQuery } from '../query.js';
 import { inScope, scopeParams, type CatalogScope } from '../scope.js';
 
 export interface ConstraintRow {
@@ -14,9 +15,11 @@ export interface ConstraintRow {
   deferrable: boolean;
   deferred: boolean;
   local: boolean;
-  columns: string[] | null;
+  /** Column numbers (the snapshot maps them to names). */
+  columns: number[] | null;
   ref_table: string | null;
-  ref_columns: string[] | null;
+  ref_rel: number;
+  ref_columns: number[] | null;
   on_update: string;
   on_delete: string;
   match: string;
@@ -31,17 +34,14 @@ export interface ConstraintRow {
  * parent's.
  */
 export async function readConstraints(client: pg.ClientBase, scope: CatalogScope): Promise<ConstraintRow[]> {
-  const { rows } = await client.query<ConstraintRow>(
+  const rows = await catalogQuery<ConstraintRow>(client, 
     `SELECT co.conrelid::pg_catalog.int8 AS rel, co.contypid::pg_catalog.int8 AS typ, co.conname::pg_catalog.text AS name,
             co.contype::pg_catalog.text AS contype, pg_catalog.pg_get_constraintdef(co.oid) AS definition,
             co.convalidated AS validated, co.condeferrable AS deferrable, co.condeferred AS deferred, co.conislocal AS local,
-            CASE WHEN co.conkey IS NOT NULL THEN
-              ARRAY(SELECT a.attname::pg_catalog.text FROM pg_catalog.unnest(co.conkey) WITH ORDINALITY k(num, ord)
-                      JOIN pg_catalog.pg_attribute a ON a.attrelid = co.conrelid AND a.attnum = k.num ORDER BY k.ord) END AS columns,
+            co.conkey::pg_catalog.int4[] AS columns,
             CASE WHEN co.contype = 'f' THEN fn.nspname || '.' || fc.relname END AS ref_table,
-            CASE WHEN co.contype = 'f' THEN
-              ARRAY(SELECT a.attname::pg_catalog.text FROM pg_catalog.unnest(co.confkey) WITH ORDINALITY k(num, ord)
-                      JOIN pg_catalog.pg_attribute a ON a.attrelid = co.confrelid AND a.attnum = k.num ORDER BY k.ord) END AS ref_columns,
+            co.confrelid::pg_catalog.int8 AS ref_rel,
+            co.confkey::pg_catalog.int4[] AS ref_columns,
             co.confupdtype::pg_catalog.text AS on_update, co.confdeltype::pg_catalog.text AS on_delete, co.confmatchtype::pg_catalog.text AS match,
             CASE WHEN co.contype IN ('p', 'u', 'x') THEN ic.relname::pg_catalog.text END AS index_name,
             d.description AS comment
@@ -59,6 +59,7 @@ export async function readConstraints(client: pg.ClientBase, scope: CatalogScope
   for (const row of rows) {
     row.rel = Number(row.rel);
     row.typ = Number(row.typ);
+    row.ref_rel = Number(row.ref_rel);
   }
   return rows;
 }

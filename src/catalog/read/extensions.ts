@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { catalogQuery } from '../query.js';
 
 export interface ExtensionRow {
   name: string;
@@ -9,7 +10,7 @@ export interface ExtensionRow {
 
 /** Installed extensions except plpgsql, which every database has. */
 export async function readExtensions(client: pg.ClientBase): Promise<ExtensionRow[]> {
-  const { rows } = await client.query<ExtensionRow>(
+  const rows = await catalogQuery<ExtensionRow>(client, 
     `SELECT e.extname::pg_catalog.text AS name, n.nspname::pg_catalog.text AS schema, e.extversion AS version, d.description AS comment
        FROM pg_catalog.pg_extension e
        JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { catalogQuery } from '../query.js';
 import { inScope, notFromExtension, scopeParams, type CatalogScope } from '../scope.js';
 
 export interface FunctionRow {
@@ -28,7 +29,7 @@ export interface FunctionRow {
  */
 export async function readFunctions(client: pg.ClientBase, scope: CatalogScope, serverVersion: number): Promise<FunctionRow[]> {
   const body = serverVersion >= 140000 ? `CASE WHEN p.prosqlbody IS NOT NULL THEN pg_catalog.pg_get_function_sqlbody(p.oid) ELSE p.prosrc END` : 'p.prosrc';
-  const { rows } = await client.query<FunctionRow>(
+  const rows = await catalogQuery<FunctionRow>(client, 
     `SELECT n.nspname::pg_catalog.text AS schema, p.proname::pg_catalog.text AS name,
             pg_catalog.substr(p.oid::pg_catalog.regprocedure::pg_catalog.text, pg_catalog.length(pg_catalog.quote_ident(n.nspname)) + 2) AS signature,
             pg_catalog.array_to_string(ARRAY(SELECT pg_catalog.format_type(u.t, NULL) FROM pg_catalog.unnest(p.proargtypes::pg_catalog.oid[]) WITH ORDINALITY u(t, o) ORDER BY u.o), ',') AS identity,
@@ -44,7 +45,9 @@ export async function readFunctions(client: pg.ClientBase, scope: CatalogScope, 
        JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
        JOIN pg_catalog.pg_language l ON l.oid = p.prolang
        LEFT JOIN pg_catalog.pg_description d ON d.objoid = p.oid AND d.classoid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objsubid = 0
-      WHERE ${inScope('n.nspname')} AND ${notFromExtension('pg_proc', 'p.oid')}`,
+      WHERE ${inScope('n.nspname')} AND ${notFromExtension('pg_proc', 'p.oid')}
+        -- Range types' constructors belong to their type (an internal dependency), as pg_dump treats them.
+        AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend int_dep WHERE int_dep.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND int_dep.objid = p.oid AND int_dep.deptype = 'i')`,
     scopeParams(scope),
   );
   return rows;

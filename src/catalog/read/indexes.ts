@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { catalogQuery } from '../query.js';
 import { inScope, scopeParams, type CatalogScope } from '../scope.js';
 
 export interface IndexRow {
@@ -8,8 +9,11 @@ export interface IndexRow {
   unique: boolean;
   primary: boolean;
   valid: boolean;
-  keys: string[];
-  include: string[];
+  /** Column numbers of the key and INCLUDE columns; 0 for an expression. */
+  attnums: number[];
+  key_count: number;
+  /** The expressions, in order, as Postgres prints them (null when there are none). */
+  expressions: string[] | null;
   predicate: string | null;
   constraint_name: string | null;
   definition: string;
@@ -18,11 +22,12 @@ export interface IndexRow {
 
 /** Indexes of every table and materialized view in scope, in one query. */
 export async function readIndexes(client: pg.ClientBase, scope: CatalogScope): Promise<IndexRow[]> {
-  const { rows } = await client.query<IndexRow>(
+  const rows = await catalogQuery<IndexRow>(client, 
     `SELECT i.indrelid::pg_catalog.int8 AS rel, ic.relname::pg_catalog.text AS name, am.amname::pg_catalog.text AS method,
             i.indisunique AS unique, i.indisprimary AS primary, i.indisvalid AS valid,
-            ARRAY(SELECT pg_catalog.pg_get_indexdef(i.indexrelid, k, false) FROM pg_catalog.generate_series(1, i.indnkeyatts) k ORDER BY k) AS keys,
-            ARRAY(SELECT pg_catalog.pg_get_indexdef(i.indexrelid, k, false) FROM pg_catalog.generate_series(i.indnkeyatts + 1, i.indnatts) k ORDER BY k) AS include,
+            i.indkey::pg_catalog.int2[]::pg_catalog.int4[] AS attnums, i.indnkeyatts::pg_catalog.int4 AS key_count,
+            CASE WHEN i.indexprs IS NOT NULL THEN
+              ARRAY(SELECT pg_catalog.pg_get_indexdef(i.indexrelid, k + 1, false) FROM pg_catalog.generate_series(0, i.indnatts - 1) k WHERE i.indkey[k] = 0 ORDER BY k) END AS expressions,
             pg_catalog.pg_get_expr(i.indpred, i.indrelid) AS predicate,
             con.conname::pg_catalog.text AS constraint_name,
             pg_catalog.pg_get_indexdef(i.indexrelid) AS definition,

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { catalogQuery } from '../query.js';
 import { inScope, scopeParams, type CatalogScope } from '../scope.js';
 
 export interface PolicyRow {
@@ -15,7 +16,7 @@ export interface PolicyRow {
 
 /** Row-level security policies on tables in scope. */
 export async function readPolicies(client: pg.ClientBase, scope: CatalogScope): Promise<PolicyRow[]> {
-  const { rows } = await client.query<PolicyRow>(
+  const rows = await catalogQuery<PolicyRow>(client, 
     `SELECT p.polrelid::pg_catalog.int8 AS rel, p.polname::pg_catalog.text AS name, p.polcmd::pg_catalog.text AS cmd, p.polpermissive AS permissive,
             ARRAY(SELECT CASE WHEN r.role = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(r.role)::pg_catalog.text END
                     FROM pg_catalog.unnest(p.polroles) r(role)) AS roles,

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { catalogQuery } from '../query.js';
 import { inScope, notFromExtension, scopeParams, type CatalogScope } from '../scope.js';
 
 export interface RelationRow {
@@ -23,7 +24,7 @@ export interface RelationRow {
 
 /** Tables, partitioned tables, foreign tables, views and materialized views in scope. */
 export async function readRelations(client: pg.ClientBase, scope: CatalogScope): Promise<RelationRow[]> {
-  const { rows } = await client.query<RelationRow>(
+  const rows = await catalogQuery<RelationRow>(client, 
     `SELECT c.oid::pg_catalog.int8 AS oid, n.nspname::pg_catalog.text AS schema, c.relname::pg_catalog.text AS name,
             c.relkind::pg_catalog.text AS relkind, c.relpersistence::pg_catalog.text AS relpersistence,
             c.relrowsecurity AS rowsecurity, c.relforcerowsecurity AS forcerowsecurity, c.reloptions::pg_catalog.text[] AS options,

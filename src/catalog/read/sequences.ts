@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { catalogQuery } from '../query.js';
 import { inScope, notFromExtension, scopeParams, type CatalogScope } from '../scope.js';
 
 export interface SequenceRow {
@@ -21,7 +22,7 @@ export interface SequenceRow {
 
 /** Sequences in scope with their options (never their current value) and what owns them. */
 export async function readSequences(client: pg.ClientBase, scope: CatalogScope): Promise<SequenceRow[]> {
-  const { rows } = await client.query<SequenceRow>(
+  const rows = await catalogQuery<SequenceRow>(client, 
     `SELECT n.nspname::pg_catalog.text AS schema, c.relname::pg_catalog.text AS name,
             pg_catalog.format_type(s.seqtypid, NULL) AS type,
             s.seqstart::pg_catalog.text AS start, s.seqincrement::pg_catalog.text AS increment,

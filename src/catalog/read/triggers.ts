@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { catalogQuery } from '../query.js';
 import { inScope, scopeParams, type CatalogScope } from '../scope.js';
 
 export interface TriggerRow {
@@ -16,7 +17,7 @@ export interface TriggerRow {
  * clones a partitioned table's trigger makes on its partitions are left out.
  */
 export async function readTriggers(client: pg.ClientBase, scope: CatalogScope): Promise<TriggerRow[]> {
-  const { rows } = await client.query<TriggerRow>(
+  const rows = await catalogQuery<TriggerRow>(client, 
     `SELECT t.tgrelid::pg_catalog.int8 AS rel, t.tgname::pg_catalog.text AS name, t.tgtype::pg_catalog.int4 AS tgtype,
             t.tgenabled::pg_catalog.text AS enabled, t.tgfoid::pg_catalog.regprocedure::pg_catalog.text AS function,
             pg_catalog.pg_get_triggerdef(t.oid) AS definition, d.description AS comment

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { catalogQuery } from '../query.js';
 import { inScope, notFromExtension, scopeParams, type CatalogScope } from '../scope.js';
 
 export interface TypeRow {
@@ -21,7 +22,7 @@ export interface TypeRow {
 
 /** Enums, domains, standalone composite types and range types in scope. */
 export async function readTypes(client: pg.ClientBase, scope: CatalogScope): Promise<TypeRow[]> {
-  const { rows } = await client.query<TypeRow>(
+  const rows = await catalogQuery<TypeRow>(client, 
     `SELECT t.oid::pg_catalog.int8 AS oid, t.typrelid::pg_catalog.int8 AS relid, n.nspname::pg_catalog.text AS schema, t.typname::pg_catalog.text AS name,
             t.typtype::pg_catalog.text AS typtype,
             CASE WHEN t.typtype = 'e' THEN ARRAY(SELECT e.enumlabel::pg_catalog.text FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder) END AS labels,

@@ -6,6 +6,7 @@ import { downCommand } from './down.js';
 import { historyCommand } from './history.js';
 import { newCommand } from './new.js';
 import { resolveCommand } from './resolve.js';
+import { rolesCommand } from './roles.js';
 import { statusCommand } from './status.js';
 import { upCommand } from './up.js';
 
@@ -20,4 +21,5 @@ export const commands: CommandModule<object, any>[] = [
   resolveCommand,
   dbCommand,
   configCommand,
+  rolesCommand,
 ];

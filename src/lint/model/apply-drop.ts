@@ -1,6 +1,6 @@
-import { listName, objectName, stringList } from './names.js';
+import { listName, objectName } from './names.js';
 import type { Schema } from './schema.js';
-import { functionKeyAndSignature } from './apply-objects.js';
+import { dropFunction, functionKeyAndSignature } from './apply-objects.js';
 
 /** Removes an index (and the constraint it backs). */
 export function removeIndex(s: Schema, key: string): void {
@@ -120,13 +120,7 @@ export function dropStatement(s: Schema, ast: any): void {
       case 'OBJECT_ROUTINE': {
         const target = object.ObjectWithArgs ? functionKeyAndSignature(s, object.ObjectWithArgs) : undefined;
         if (!target?.key) break;
-        const signatures = s.functions.get(target.key);
-        if (!signatures) break;
-        const remaining = target.signature === undefined ? new Set<string>() : new Set([...signatures].filter((sig) => sig !== target.signature));
-        if (remaining.size === signatures.size && target.signature !== undefined && signatures.size === 1) remaining.clear();
-        if (remaining.size === 0) s.functions.delete(target.key);
-        else s.functions.set(target.key, remaining);
-        for (const [k, g] of s.grantMap) if (g.kind === 'function' && (g.object === target.key || g.object.startsWith(`${target.key}(`)) && (remaining.size === 0 || g.object === `${target.key}(${target.signature})`)) s.grantMap.delete(k);
+        dropFunction(s, target.key, target.signature);
         break;
       }
       case 'OBJECT_TRIGGER':
@@ -162,4 +156,3 @@ function dropSchema(s: Schema, name: string): void {
   for (const [key, g] of s.grantMap) if ((g.kind === 'schema' && g.object === name) || g.object.startsWith(prefix)) s.grantMap.delete(key);
 }
 
-export { stringList };

@@ -100,6 +100,35 @@ export class Schema implements SchemaModel {
     return key === undefined ? undefined : this.viewMap.get(key);
   }
 
+  objects(kind: ObjectKind): string[] {
+    switch (kind) {
+      case 'table':
+        return [...this.tableMap.keys()];
+      case 'view':
+      case 'materialized view':
+        return [...this.viewMap.values()].filter((v) => v.kind === kind).map((v) => v.qualified);
+      case 'index':
+        return [...this.indexMap.keys()];
+      case 'sequence':
+        return [...this.sequences.keys()];
+      case 'type':
+        return [...this.types.keys()];
+      case 'enum':
+      case 'domain':
+        return [...this.types.values()].filter((t) => t.kind === kind).map((t) => t.qualified);
+      case 'function':
+        return [...this.functions].flatMap(([key, signatures]) => [...signatures].map((sig) => `${key.slice(0, key.lastIndexOf('.'))}.${sig}`));
+      case 'trigger':
+        return [...this.triggers.keys()];
+      case 'policy':
+        return [...this.policies.keys()];
+      case 'extension':
+        return [...this.extensions];
+      case 'schema':
+        return [...this.schemas];
+    }
+  }
+
   has(kind: ObjectKind, name: string): boolean {
     switch (kind) {
       case 'table':

@@ -1,0 +1,458 @@
+import pg from 'pg';
+import type { PgwardenConfig } from '../config/types.js';
+import { PgwardenError } from '../errors.js';
+import type { DatabaseHandle } from '../providers/types.js';
+import { connect } from '../runner/session.js';
+import { grantsOf, ownersOf, queryAclObjects, queryDefaultPrivileges, type PrivilegeGrant } from './privileges.js';
+import { readColumnNames, readColumns, type ColumnRow } from './read/columns.js';
+import { readConstraints, type ConstraintRow } from './read/constraints.js';
+import { readDatabaseComment } from './read/database.js';
+import { readExtensions } from './read/extensions.js';
+import { readFunctions } from './read/functions.js';
+import { readIndexes, type IndexRow } from './read/indexes.js';
+import { readPolicies, type PolicyRow } from './read/policies.js';
+import { readRelations } from './read/relations.js';
+import { readSchemas } from './read/schemas.js';
+import { readSequences, type SequenceRow } from './read/sequences.js';
+import { readTriggers, type TriggerRow } from './read/triggers.js';
+import { readTypes } from './read/types.js';
+import type { CatalogScope } from './scope.js';
+import { CATALOG_SETTINGS, withCatalogSettings } from './session.js';
+import { compareBy, compareText } from './sort.js';
+import type {
+  CatalogSnapshot,
+  ColumnSnapshot,
+  ConstraintSnapshot,
+  ConstraintType,
+  ForeignKeyAction,
+  FunctionSnapshot,
+  IndexSnapshot,
+  PolicySnapshot,
+  Privilege,
+  SequenceOptions,
+  TableSnapshot,
+  TriggerSnapshot,
+  ViewSnapshot,
+} from './types.js';
+
+/** What a snapshot covers. */
+export interface SnapshotOptions {
+  /** Only these schemas (default: every schema but the system ones). */
+  schemas?: string[];
+  /** Schemas left out. Default: `['pgwarden']`, the ledger's default schema; see {@link snapshotOptionsFor}. */
+  excludeSchemas?: string[];
+}
+
+/** Snapshot options that leave out the project's ledger schema. */
+export function snapshotOptionsFor(config: PgwardenConfig, options: SnapshotOptions = {}): SnapshotOptions {
+  return { ...options, excludeSchemas: [...new Set([config.ledger.schema, ...(options.excludeSchemas ?? [])])] };
+}
+
+const MIN_SERVER_VERSION = 130000;
+
+/**
+ * Reads a database's schema into a canonical {@link CatalogSnapshot}: the same value for the same
+ * schema on every run, keyed by qualified names, sorted. Runs its own REPEATABLE READ READ ONLY
+ * transaction under fixed session settings, with one catalog query per kind of object, so a
+ * 1,000-table schema is read in a few queries.
+ *
+ * @example
+ * const client = await connect(db);
+ * const before = await snapshotDatabase(client, snapshotOptionsFor(config));
+ */
+export async function snapshotDatabase(client: pg.ClientBase, options: SnapshotOptions = {}): Promise<CatalogSnapshot> {
+  await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+  try {
+    await client.query(`SELECT ${Object.keys(CATALOG_SETTINGS).map((_, i) => `pg_catalog.set_config($${2 * i + 1}, $${2 * i + 2}, true)`).join(', ')}`, Object.entries(CATALOG_SETTINGS).flat());
+    const snapshot = await assemble(client, scopeOf(options));
+    await client.query('COMMIT');
+    return snapshot;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  }
+}
+
+/** Connects to `db`, snapshots it and disconnects. */
+export async function snapshotOf(db: DatabaseHandle, options: SnapshotOptions = {}): Promise<CatalogSnapshot> {
+  const client = await connect(db);
+  try {
+    return await snapshotDatabase(client, options);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/**
+ * The snapshot read in the caller's current transaction (for callers that need it to see their
+ * own uncommitted changes). Applies the catalog settings for the duration and restores them.
+ */
+export async function readSnapshot(client: pg.ClientBase, options: SnapshotOptions = {}): Promise<CatalogSnapshot> {
+  return withCatalogSettings(client, () => assemble(client, scopeOf(options)));
+}
+
+function scopeOf(options: SnapshotOptions): CatalogScope {
+  return { schemas: options.schemas, excludeSchemas: options.excludeSchemas ?? ['pgwarden'] };
+}
+
+async function assemble(client: pg.ClientBase, scope: CatalogScope): Promise<CatalogSnapshot> {
+  const serverVersion = Number((await client.query<{ v: string }>(`SELECT pg_catalog.current_setting('server_version_num') AS v`)).rows[0]!.v);
+  if (serverVersion < MIN_SERVER_VERSION) {
+    throw new PgwardenError('DATABASE_ERROR', `The server runs Postgres ${Math.floor(serverVersion / 10000)}; catalog snapshots need Postgres 13 or later.`);
+  }
+  // One query per kind of object; the pieces are joined here by internal oids that never reach the result.
+  const databaseComment = await readDatabaseComment(client);
+  const extensionRows = await readExtensions(client);
+  const schemaRows = await readSchemas(client, scope);
+  const relationRows = await readRelations(client, scope);
+  const columnRows = await readColumns(client, scope);
+  const constraintRows = await readConstraints(client, scope);
+  const indexRows = await readIndexes(client, scope);
+  const triggerRows = await readTriggers(client, scope);
+  const policyRows = await readPolicies(client, scope);
+  const sequenceRows = await readSequences(client, scope);
+  const functionRows = await readFunctions(client, scope, serverVersion);
+  const typeRows = await readTypes(client, scope);
+  const aclObjects = await queryAclObjects(client, scope);
+  const grants = grantsOf(aclObjects);
+  const owners = ownersOf(aclObjects);
+  const defaults = await queryDefaultPrivileges(client, scope);
+
+  const ownerOf = new Map(owners.map((o) => [objectKey(o.objectType, o.schema, o.name), o.owner]));
+  const privilegesOf = groupPrivileges(grants);
+  const owner = (type: string, schema: string | null, name: string) => ownerOf.get(objectKey(type, schema, name)) ?? '';
+  const privileges = (type: string, schema: string | null, name: string) => privilegesOf.get(objectKey(type, schema, name)) ?? [];
+
+  const columnsByRel = groupBy(columnRows, (c) => c.rel);
+  // Positions count live columns only, so a table rebuilt without its dropped columns gets the same ones.
+  const positioned = new Map<number, Array<ColumnRow & { position: number }>>();
+  const columnName = new Map<string, string>();
+  for (const [rel, list] of columnsByRel) {
+    list.sort((a, b) => a.attnum - b.attnum);
+    positioned.set(rel, list.map((c, i) => ({ ...c, position: i + 1 })));
+    for (const c of list) columnName.set(`${rel}:${c.attnum}`, c.name);
+  }
+  const missing = constraintRows.flatMap((c) => (c.ref_columns ?? []).map((n) => `${c.ref_rel}:${n}`)).filter((k) => !columnName.has(k));
+  // A foreign key may reference a table outside the scope: name those columns with one more query.
+  if (missing.length > 0) for (const [k, name] of await readColumnNames(client, missing)) columnName.set(k, name);
+  const nameOf = (rel: number, attnum: number) => columnName.get(`${rel}:${attnum}`) ?? String(attnum);
+  const constraintsByRel = groupBy(constraintRows.filter((c) => c.rel !== 0), (c) => c.rel);
+  const constraintsByType = groupBy(constraintRows.filter((c) => c.typ !== 0), (c) => c.typ);
+  const indexesByRel = groupBy(indexRows, (i) => i.rel);
+  const triggersByRel = groupBy(triggerRows, (t) => t.rel);
+  const policiesByRel = groupBy(policyRows, (p) => p.rel);
+  const identityOf = new Map<string, SequenceRow>();
+  for (const s of sequenceRows) if (s.owner_kind === 'i') identityOf.set(`${s.owner_rel}:${s.owner_attnum}`, s);
+
+  const snapshot: CatalogSnapshot = {
+    format: 1,
+    database: {
+      owner: owners.find((o) => o.objectType === 'database')?.owner ?? '',
+      comment: databaseComment,
+      privileges: grants.filter((g) => g.objectType === 'database').map(toPrivilege).sort(privilegeOrder),
+    },
+    extensions: sortedRecord(extensionRows.map((e) => [e.name, { name: e.name, schema: e.schema, version: e.version, comment: e.comment }])),
+    schemas: sortedRecord(schemaRows.map((s) => [s.name, { name: s.name, owner: owner('schema', null, s.name), comment: s.comment, privileges: privileges('schema', null, s.name) }])),
+    tables: {},
+    views: {},
+    sequences: {},
+    functions: {},
+    enums: {},
+    domains: {},
+    compositeTypes: {},
+    rangeTypes: {},
+    defaultPrivileges: defaults.map((d) => ({ ...d })),
+  };
+
+  const tables: Array<[string, TableSnapshot]> = [];
+  const views: Array<[string, ViewSnapshot]> = [];
+  for (const r of relationRows) {
+    const key = `${r.schema}.${r.name}`;
+    const columns = positioned.get(r.oid) ?? [];
+    const indexes = (indexesByRel.get(r.oid) ?? []).map((i) => toIndex(i, nameOf)).sort(byName);
+    const triggers = (triggersByRel.get(r.oid) ?? []).map(toTrigger).sort(byName);
+    if (r.relkind === 'v' || r.relkind === 'm') {
+      const type = r.relkind === 'm' ? 'materialized view' : 'view';
+      views.push([
+        key,
+        {
+          schema: r.schema,
+          name: r.name,
+          materialized: r.relkind === 'm',
+          definition: r.view_definition ?? '',
+          options: [...(r.options ?? [])].sort(compareText),
+          owner: owner(type, r.schema, r.name),
+          comment: r.comment,
+          columns: columns.map((c) => ({ name: c.name, position: c.position, type: c.type, comment: c.comment })),
+          indexes,
+          triggers,
+          privileges: privileges(type, r.schema, r.name),
+        },
+      ]);
+      continue;
+    }
+    const type = r.relkind === 'f' ? 'foreign table' : 'table';
+    const parents = r.parents ?? [];
+    tables.push([
+      key,
+      {
+        schema: r.schema,
+        name: r.name,
+        kind: r.relkind === 'p' ? 'partitioned table' : r.relkind === 'f' ? 'foreign table' : 'table',
+        persistence: r.relpersistence === 'u' ? 'unlogged' : 'permanent',
+        partitionKey: r.partition_key,
+        partitionOf: r.ispartition ? { parent: parents[0] ?? '', bound: r.partition_bound ?? '' } : null,
+        inherits: r.ispartition ? [] : parents,
+        rowSecurity: { enabled: r.rowsecurity, forced: r.forcerowsecurity },
+        options: [...(r.options ?? [])].sort(compareText),
+        owner: owner(type, r.schema, r.name),
+        comment: r.comment,
+        columns: columns.map((c) => toColumn(c, identityOf.get(`${r.oid}:${c.attnum}`))),
+        constraints: (constraintsByRel.get(r.oid) ?? []).map((c) => toConstraint(c, nameOf)).sort(byNameThen((c) => c.definition)),
+        indexes,
+        triggers,
+        policies: (policiesByRel.get(r.oid) ?? []).map(toPolicy).sort(byName),
+        privileges: privileges(type, r.schema, r.name),
+      },
+    ]);
+  }
+  snapshot.tables = sortedRecord(tables);
+  snapshot.views = sortedRecord(views);
+
+  snapshot.sequences = sortedRecord(
+    sequenceRows
+      .filter((s) => s.owner_kind !== 'i')
+      .map((s) => [
+        `${s.schema}.${s.name}`,
+        { schema: s.schema, name: s.name, ...sequenceOptions(s), ownedBy: s.owned_by, owner: owner('sequence', s.schema, s.name), comment: s.comment, privileges: privileges('sequence', s.schema, s.name) },
+      ]),
+  );
+
+  snapshot.functions = sortedRecord(
+    functionRows.map((f): [string, FunctionSnapshot] => {
+      const type = f.prokind === 'p' ? 'procedure' : 'function';
+      return [
+        `${f.schema}.${f.signature}`,
+        {
+          schema: f.schema,
+          name: f.name,
+          kind: ({ p: 'procedure', a: 'aggregate', w: 'window' } as const)[f.prokind as 'p' | 'a' | 'w'] ?? 'function',
+          identity: f.identity,
+          arguments: f.arguments,
+          returns: f.returns,
+          language: f.language,
+          volatility: f.volatility === 'i' ? 'immutable' : f.volatility === 's' ? 'stable' : 'volatile',
+          strict: f.strict,
+          securityDefiner: f.security_definer,
+          leakproof: f.leakproof,
+          parallel: f.parallel === 's' ? 'safe' : f.parallel === 'r' ? 'restricted' : 'unsafe',
+          config: f.config ?? [],
+          bodyHash: f.body_hash,
+          owner: owner(type, f.schema, f.signature),
+          comment: f.comment,
+          privileges: privileges(type, f.schema, f.signature),
+        },
+      ];
+    }),
+  );
+
+  const enums: Array<[string, CatalogSnapshot['enums'][string]]> = [];
+  const domains: Array<[string, CatalogSnapshot['domains'][string]]> = [];
+  const composites: Array<[string, CatalogSnapshot['compositeTypes'][string]]> = [];
+  const ranges: Array<[string, CatalogSnapshot['rangeTypes'][string]]> = [];
+  for (const t of typeRows) {
+    const key = `${t.schema}.${t.name}`;
+    const common = { owner: owner('type', t.schema, t.name), comment: t.comment, privileges: privileges('type', t.schema, t.name) };
+    if (t.typtype === 'e') enums.push([key, { schema: t.schema, name: t.name, labels: t.labels ?? [], ...common }]);
+    else if (t.typtype === 'd') {
+      domains.push([
+        key,
+        {
+          schema: t.schema,
+          name: t.name,
+          baseType: t.base_type ?? '',
+          nullable: !t.notnull,
+          default: t.default_expr,
+          collation: t.collation,
+          constraints: (constraintsByType.get(t.oid) ?? []).map((c) => ({ name: c.name, definition: c.definition, validated: c.validated, comment: c.comment })).sort(byNameThen((c) => c.definition)),
+          ...common,
+        },
+      ]);
+    } else if (t.typtype === 'c') {
+      const attributes = positioned.get(t.relid) ?? [];
+      composites.push([key, { schema: t.schema, name: t.name, attributes: attributes.map((a) => ({ name: a.name, position: a.position, type: a.type, collation: a.collation, comment: a.comment })), ...common }]);
+    } else ranges.push([key, { schema: t.schema, name: t.name, subtype: t.subtype ?? '', collation: t.collation, ...common }]);
+  }
+  snapshot.enums = sortedRecord(enums);
+  snapshot.domains = sortedRecord(domains);
+  snapshot.compositeTypes = sortedRecord(composites);
+  snapshot.rangeTypes = sortedRecord(ranges);
+  return snapshot;
+}
+
+/** The key of an object in the owner and privilege maps: views and tables share one namespace per type. */
+function objectKey(type: string, schema: string | null, name: string): string {
+  return `${type}\u0000${schema ?? ''}\u0000${name}`;
+}
+
+function toPrivilege(g: PrivilegeGrant): Privilege {
+  const p: Privilege = { grantee: g.grantee, privilege: g.privilege, grantable: g.grantable, grantor: g.grantor };
+  if (g.column !== undefined) p.column = g.column;
+  return p;
+}
+
+const privilegeOrder = compareBy<Privilege>(
+  (p) => p.column ?? '',
+  (p) => p.grantee,
+  (p) => p.privilege,
+  (p) => p.grantor,
+  (p) => (p.grantable ? '1' : '0'),
+);
+
+/** Privileges by object; a column's privileges are listed on its table (table, view, ...). */
+function groupPrivileges(grants: PrivilegeGrant[]): Map<string, Privilege[]> {
+  const byObject = new Map<string, Privilege[]>();
+  const relationTypeOf = new Map<string, string>();
+  for (const g of grants) if (g.objectType !== 'column') relationTypeOf.set(`${g.schema ?? ''}\u0000${g.name}`, g.objectType);
+  for (const g of grants) {
+    const type = g.objectType === 'column' ? (relationTypeOf.get(`${g.schema ?? ''}\u0000${g.name}`) ?? 'table') : g.objectType;
+    const key = objectKey(type, g.schema, g.name);
+    let list = byObject.get(key);
+    if (!list) byObject.set(key, (list = []));
+    list.push(toPrivilege(g));
+  }
+  for (const list of byObject.values()) list.sort(privilegeOrder);
+  return byObject;
+}
+
+function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
+  const map = new Map<K, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    let list = map.get(k);
+    if (!list) map.set(k, (list = []));
+    list.push(item);
+  }
+  return map;
+}
+
+/** An object whose keys are inserted in code-unit order, so JSON output is sorted. */
+function sortedRecord<T>(entries: Array<[string, T]>): Record<string, T> {
+  entries.sort((a, b) => compareText(a[0], b[0]));
+  const record: Record<string, T> = {};
+  for (const [key, value] of entries) record[key] = value;
+  return record;
+}
+
+const byName = (a: { name: string }, b: { name: string }) => compareText(a.name, b.name);
+function byNameThen<T extends { name: string }>(then: (item: T) => string) {
+  return (a: T, b: T) => compareText(a.name, b.name) || compareText(then(a), then(b));
+}
+
+function sequenceOptions(s: SequenceRow): SequenceOptions {
+  return { type: s.type, start: s.start, increment: s.increment, min: s.min, max: s.max, cache: s.cache, cycle: s.cycle };
+}
+
+function toColumn(c: ColumnRow & { position: number }, identity: SequenceRow | undefined): ColumnSnapshot {
+  const generated = c.generated === 's' || c.generated === 'v';
+  return {
+    name: c.name,
+    position: c.position,
+    type: c.type,
+    nullable: !c.notnull,
+    default: generated ? null : c.default_expr,
+    identity: c.identity === 'a' || c.identity === 'd' ? { generation: c.identity === 'a' ? 'always' : 'by default', sequence: identity ? sequenceOptions(identity) : emptySequenceOptions } : null,
+    generated: generated ? { kind: c.generated === 'v' ? 'virtual' : 'stored', expression: c.default_expr ?? '' } : null,
+    collation: c.collation,
+    comment: c.comment,
+  };
+}
+
+const emptySequenceOptions: SequenceOptions = { type: '', start: '', increment: '', min: '', max: '', cache: '', cycle: false };
+
+const constraintTypes: Record<string, ConstraintType> = { p: 'primary key', f: 'foreign key', u: 'unique', c: 'check', x: 'exclusion' };
+const fkActions: Record<string, ForeignKeyAction> = { a: 'no action', r: 'restrict', c: 'cascade', n: 'set null', d: 'set default' };
+
+type NameOf = (rel: number, attnum: number) => string;
+
+function toConstraint(c: ConstraintRow, nameOf: NameOf): ConstraintSnapshot {
+  return {
+    name: c.name,
+    type: constraintTypes[c.contype] ?? 'check',
+    columns: (c.columns ?? []).map((n) => nameOf(c.rel, n)),
+    definition: c.definition,
+    validated: c.validated,
+    deferrable: c.deferrable,
+    initiallyDeferred: c.deferred,
+    references:
+      c.contype === 'f'
+        ? {
+            table: c.ref_table ?? '',
+            columns: (c.ref_columns ?? []).map((n) => nameOf(c.ref_rel, n)),
+            onUpdate: fkActions[c.on_update] ?? 'no action',
+            onDelete: fkActions[c.on_delete] ?? 'no action',
+            match: c.match === 'f' ? 'full' : c.match === 'p' ? 'partial' : 'simple',
+          }
+        : null,
+    index: c.index_name,
+    local: c.local,
+    comment: c.comment,
+  };
+}
+
+function toIndex(i: IndexRow, nameOf: NameOf): IndexSnapshot {
+  const expressions = [...(i.expressions ?? [])];
+  const columns = i.attnums.map((n) => (n === 0 ? (expressions.shift() ?? '') : nameOf(i.rel, n)));
+  return {
+    name: i.name,
+    method: i.method,
+    unique: i.unique,
+    primary: i.primary,
+    valid: i.valid,
+    keys: columns.slice(0, i.key_count),
+    include: columns.slice(i.key_count),
+    predicate: i.predicate,
+    constraint: i.constraint_name,
+    definition: i.definition,
+    comment: i.comment,
+  };
+}
+
+// pg_trigger.tgtype bits (see pg_trigger.h).
+const TRIGGER_ROW = 1;
+const TRIGGER_BEFORE = 2;
+const TRIGGER_INSERT = 4;
+const TRIGGER_DELETE = 8;
+const TRIGGER_UPDATE = 16;
+const TRIGGER_TRUNCATE = 32;
+const TRIGGER_INSTEAD = 64;
+
+function toTrigger(t: TriggerRow): TriggerSnapshot {
+  const events: string[] = [];
+  if (t.tgtype & TRIGGER_INSERT) events.push('insert');
+  if (t.tgtype & TRIGGER_UPDATE) events.push('update');
+  if (t.tgtype & TRIGGER_DELETE) events.push('delete');
+  if (t.tgtype & TRIGGER_TRUNCATE) events.push('truncate');
+  return {
+    name: t.name,
+    timing: t.tgtype & TRIGGER_INSTEAD ? 'instead of' : t.tgtype & TRIGGER_BEFORE ? 'before' : 'after',
+    events,
+    level: t.tgtype & TRIGGER_ROW ? 'row' : 'statement',
+    function: t.function,
+    enabled: ({ O: 'origin', D: 'disabled', R: 'replica', A: 'always' } as const)[t.enabled as 'O' | 'D' | 'R' | 'A'] ?? 'origin',
+    definition: t.definition,
+    comment: t.comment,
+  };
+}
+
+function toPolicy(p: PolicyRow): PolicySnapshot {
+  return {
+    name: p.name,
+    command: ({ r: 'select', a: 'insert', w: 'update', d: 'delete' } as const)[p.cmd as 'r' | 'a' | 'w' | 'd'] ?? 'all',
+    permissive: p.permissive,
+    roles: [...p.roles].sort(compareText),
+    using: p.using,
+    withCheck: p.with_check,
+    comment: p.comment,
+  };
+}

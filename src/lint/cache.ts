@@ -1,0 +1,122 @@
+/**
+ * Lint caches under `.pgwarden/cache/`: the whole result by a hash of every input (files, settings,
+ * pgwarden's own code), and each section's parse by the file's checksum, so a run after a one-file
+ * change parses one file.
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { VERSION } from '../version.js';
+import type { LintConfigResolved } from './config.js';
+import type { LintSource, ParseCache, ParsedSection } from './engine.js';
+import type { Finding } from './types.js';
+
+const FORMAT = 1;
+
+export function cacheDir(root: string): string {
+  return join(root, '.pgwarden', 'cache');
+}
+
+let fingerprint: string | undefined;
+/** pgwarden's version and the lint code's files (name, size, mtime): a rebuilt linter invalidates the cache. */
+export function codeFingerprint(): string {
+  if (fingerprint !== undefined) return fingerprint;
+  const hash = createHash('sha256').update(`${FORMAT}:${VERSION}`);
+  const walk = (dir: string) => {
+    let names: string[];
+    try {
+      names = readdirSync(dir).sort();
+    } catch {
+      return;
+    }
+    for (const name of names) {
+      const path = join(dir, name);
+      const stat = statSync(path);
+      if (stat.isDirectory()) walk(path);
+      else if (/\.(js|ts)$/.test(name)) hash.update(`${path}:${stat.size}:${stat.mtimeMs}\n`);
+    }
+  };
+  const lintDir = dirname(fileURLToPath(import.meta.url));
+  walk(lintDir);
+  walk(join(lintDir, '..', 'migrations'));
+  fingerprint = hash.digest('hex');
+  return fingerprint;
+}
+
+/** The key of a whole run: every file's path and text, the settings, the code. */
+export function resultKey(sources: readonly LintSource[], config: LintConfigResolved): string {
+  const hash = createHash('sha256').update(codeFingerprint()).update(JSON.stringify(config));
+  for (const source of sources) hash.update(source.path).update('\0').update(source.text).update('\0');
+  return hash.digest('hex');
+}
+
+function readJson(path: string): unknown {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes through a temporary file and a rename, so a concurrent reader never sees half a file. */
+function writeJson(path: string, value: unknown): void {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    const temp = `${path}.${process.pid}.tmp`;
+    writeFileSync(temp, JSON.stringify(value));
+    renameSync(temp, path);
+  } catch {
+    // A cache that cannot be written only costs time.
+  }
+}
+
+export interface CachedResult {
+  findings: Finding[];
+  files: string[];
+  migrations: number;
+}
+
+export function readResult(root: string, key: string): CachedResult | undefined {
+  const value = readJson(join(cacheDir(root), 'lint.json')) as { format?: number; key?: string; result?: CachedResult } | undefined;
+  return value?.format === FORMAT && value.key === key ? value.result : undefined;
+}
+
+export function writeResult(root: string, key: string, result: CachedResult): void {
+  writeJson(join(cacheDir(root), 'lint.json'), { format: FORMAT, key, result });
+}
+
+/** Parsed sections by `<file checksum>:<section>`, kept to the entries the last run used. */
+export class FileParseCache implements ParseCache {
+  private readonly stored: Record<string, ParsedSection>;
+  private readonly used = new Map<string, ParsedSection>();
+  private misses = 0;
+
+  private constructor(private readonly path: string, stored: Record<string, ParsedSection>) {
+    this.stored = stored;
+  }
+
+  static load(root: string): FileParseCache {
+    const path = join(cacheDir(root), 'lint-parse.json');
+    const value = readJson(path) as { format?: number; code?: string; entries?: Record<string, ParsedSection> } | undefined;
+    const valid = value?.format === FORMAT && value.code === VERSION && value.entries;
+    return new FileParseCache(path, valid ? value.entries! : {});
+  }
+
+  get(key: string): ParsedSection | undefined {
+    const hit = this.stored[key];
+    if (hit) this.used.set(key, hit);
+    return hit;
+  }
+
+  set(key: string, value: ParsedSection): void {
+    this.misses++;
+    this.used.set(key, value);
+  }
+
+  /** Saves when anything was parsed (or entries went out of use). */
+  save(): void {
+    if (this.misses === 0 && this.used.size === Object.keys(this.stored).length) return;
+    writeJson(this.path, { format: FORMAT, code: VERSION, entries: Object.fromEntries(this.used) });
+  }
+}

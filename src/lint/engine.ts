@@ -1,0 +1,505 @@
+/**
+ * The lint engine: parses every migration with the Postgres parser, replays the history into the
+ * schema model and runs the rules, statement by statement and migration by migration, in history
+ * order. Findings are values; only a broken environment throws.
+ */
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
+import type { PgwardenConfig } from '../config/types.js';
+import { buildGraph, type RevisionGraph } from '../migrations/graph.js';
+import { compareFileNames } from '../migrations/load.js';
+import { parseMigration } from '../migrations/parse.js';
+import type { MigrationFile, MigrationSection } from '../migrations/types.js';
+import type { ParsedStatement } from '../sql/parse.js';
+import { resolveLintConfig, severityOf, startAfterFor, type LintConfigResolved } from './config.js';
+import { findIgnores, suppresses, type IgnoreDirective } from './ignore.js';
+import { emptySchema, type Schema } from './model/schema.js';
+import type { Finding, FindingTarget, LintMigration, LintStatement, ReportInput, Rule, RuleContext, Severity } from './types.js';
+
+export type { LintConfigResolved } from './config.js';
+
+/** The outcome of a lint run. */
+export interface LintReport {
+  /** Findings that remain after ignores and configuration, sorted by file, line and column. */
+  findings: Finding[];
+  counts: { error: number; warning: number };
+  /** Files whose findings the report holds (all migrations, or the named ones). */
+  files: string[];
+  /** Migrations in the history that was replayed. */
+  migrations: number;
+  durationMs: number;
+  /** True when the result came from the cache (nothing was parsed). */
+  cached: boolean;
+}
+
+/** A source file to lint: a path (relative to root, or absolute) and its text. */
+export interface LintSource {
+  path: string;
+  text: string;
+}
+
+/** Parsed sections, cached by the engine's callers (see cache.ts) so that a re-run parses only what changed. */
+export interface ParseCache {
+  get(key: string): ParsedSection | undefined;
+  set(key: string, value: ParsedSection): void;
+}
+
+/** A section's statements, or the syntax error Postgres reported (position: offset in the section). */
+export type ParsedSection = { statements: ParsedStatement[] } | { error: { message: string; position: number } };
+
+export interface LintSourcesOptions {
+  /** Project root: file paths in findings are relative to it. Default: the working directory. */
+  root?: string;
+  /** Lint settings (severity per rule, start-after, Postgres version, runner behaviour). */
+  config?: Partial<LintConfigResolved>;
+  /** The rules to run (default: the registry). */
+  rules?: readonly Rule[];
+  parseCache?: ParseCache;
+  /** Report findings only for these files (paths relative to root); the whole history is still replayed. */
+  only?: ReadonlySet<string>;
+}
+
+function toPosix(path: string): string {
+  return sep === '/' ? path : path.split(sep).join('/');
+}
+
+/** Line starts of a text, to turn offsets into 1-based line and column quickly. */
+class LineIndex {
+  private readonly starts: number[] = [0];
+  constructor(text: string) {
+    for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) this.starts.push(i + 1);
+  }
+  at(offset: number): { line: number; column: number } {
+    let lo = 0;
+    let hi = this.starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.starts[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return { line: lo + 1, column: offset - this.starts[lo]! + 1 };
+  }
+}
+
+let parser: Promise<typeof import('../sql/parse.js')> | undefined;
+/** The parser, loaded on the first cache miss: a fully cached run never loads WebAssembly. */
+async function loadParser(): Promise<typeof import('../sql/parse.js')> {
+  parser ??= import('../sql/parse.js').then(async (m) => {
+    await m.ensureParser();
+    return m;
+  });
+  return parser;
+}
+
+async function parseSection(sql: string, cacheKey: string | undefined, cache: ParseCache | undefined): Promise<ParsedSection> {
+  const hit = cacheKey !== undefined ? cache?.get(cacheKey) : undefined;
+  if (hit) return hit;
+  const { parseSql, SqlSyntaxError } = await loadParser();
+  let result: ParsedSection;
+  try {
+    result = { statements: parseSql(sql) };
+  } catch (error) {
+    if (!(error instanceof SqlSyntaxError)) throw error;
+    result = { error: { message: error.message, position: error.position } };
+  }
+  if (cacheKey !== undefined) cache?.set(cacheKey, result);
+  return result;
+}
+
+function positioned(migration: LintMigration, lines: LineIndex, section: 'up' | 'down', statements: ParsedStatement[], sectionOffset: number | undefined): LintStatement[] {
+  return statements.map((statement, index) => {
+    if (sectionOffset === undefined) {
+      return { ...statement, migration, section, index, fileOffset: 0, line: 1, column: 1, endLine: 1, endColumn: 1 };
+    }
+    const fileOffset = sectionOffset + statement.start;
+    const start = lines.at(fileOffset);
+    const end = lines.at(sectionOffset + statement.end);
+    return { ...statement, migration, section, index, fileOffset, line: start.line, column: start.column, endLine: end.line, endColumn: end.column };
+  });
+}
+
+/** Qualified names of the tables a list of statements creates (unqualified names in `public`). */
+function createdTablesOf(statements: readonly LintStatement[]): Set<string> {
+  const out = new Set<string>();
+  for (const s of statements) {
+    const rel = s.kind === 'CreateStmt' ? s.ast.relation : s.kind === 'CreateTableAsStmt' && s.ast.objtype !== 'OBJECT_MATVIEW' ? s.ast.into?.rel : undefined;
+    if (rel?.relname) out.add(`${rel.schemaname ?? 'public'}.${rel.relname}`);
+  }
+  return out;
+}
+
+async function prepareMigration(file: MigrationFile, relPath: string, order: number, cache: ParseCache | undefined): Promise<LintMigration> {
+  const migration: LintMigration = { file, relPath, order, up: [], down: [], syntaxErrors: [], createdTables: new Set() };
+  const lines = new LineIndex(file.text);
+  if (file.kind === 'sql') {
+    for (const name of ['up', 'down'] as const) {
+      const section: MigrationSection | undefined = file[name];
+      if (!section) continue;
+      const parsed = await parseSection(section.sql, `${file.checksum}:${name}`, cache);
+      if ('error' in parsed) {
+        const at = lines.at(section.offset + parsed.error.position);
+        migration.syntaxErrors.push({ section: name, message: parsed.error.message, ...at });
+      } else {
+        migration[name] = positioned(migration, lines, name, parsed.statements, section.offset);
+      }
+    }
+  } else {
+    await prepareScript(migration, cache);
+  }
+  migration.createdTables = createdTablesOf(migration.up);
+  return migration;
+}
+
+/** JS/TS migrations: their SQL, produced offline by node-pg-migrate's MigrationBuilder. Findings sit on line 1. */
+async function prepareScript(migration: LintMigration, cache: ParseCache | undefined): Promise<void> {
+  const { file } = migration;
+  const { loadScriptActions, scriptSteps } = await import('../runner/steps.js');
+  let actions;
+  try {
+    actions = await loadScriptActions(file);
+  } catch (error) {
+    migration.syntaxErrors.push({ section: 'up', message: (error as Error).message, line: 1, column: 1 });
+    return;
+  }
+  for (const name of ['up', 'down'] as const) {
+    if (name === 'down' && actions.down === false) continue;
+    let steps;
+    try {
+      steps = await scriptSteps(file, name, actions);
+    } catch (error) {
+      if (name === 'down') continue;
+      migration.syntaxErrors.push({ section: name, message: (error as Error).message, line: 1, column: 1 });
+      continue;
+    }
+    if (name === 'up' && !steps.transactional) file.transaction = 'none';
+    const statements: ParsedStatement[] = [];
+    for (const step of steps.steps) {
+      const parsed = await parseSection(step.sql, undefined, cache);
+      if ('error' in parsed) migration.syntaxErrors.push({ section: name, message: parsed.error.message, line: 1, column: 1 });
+      else statements.push(...parsed.statements);
+    }
+    migration[name] = positioned(migration, new LineIndex(''), name, statements, undefined);
+  }
+}
+
+function compareFindings(a: Finding, b: Finding): number {
+  if (a.file !== b.file) return a.file < b.file ? -1 : 1;
+  return a.line - b.line || a.column - b.column || (a.rule < b.rule ? -1 : a.rule > b.rule ? 1 : 0);
+}
+
+/** Orders files for the run: the graph's order, then whatever the graph could not place. */
+function historyOrder(files: MigrationFile[], graph: RevisionGraph): MigrationFile[] {
+  const placed = new Set(graph.ordered);
+  return [...graph.ordered, ...files.filter((f) => !placed.has(f))];
+}
+
+async function defaultRules(): Promise<readonly Rule[]> {
+  return (await import('./registry.js')).rules;
+}
+
+/**
+ * Lints a set of migration files as one history. The testing entry point and the core of
+ * `pgwarden lint`.
+ *
+ * @example
+ * const report = await lintSources([{ path: 'migrations/20260101000000_init.sql', text }], { root: '/repo' });
+ */
+export async function lintSources(sources: ReadonlyArray<LintSource>, options: LintSourcesOptions = {}): Promise<LintReport> {
+  const started = performance.now();
+  const root = options.root ?? process.cwd();
+  const config = resolveLintConfig(undefined, options.config);
+  const files = sources
+    .map((source) => parseMigration(isAbsolute(source.path) ? source.path : join(root, source.path), source.text))
+    .sort((a, b) => compareFileNames(a.fileName, b.fileName));
+  for (let i = 0; i < files.length; i++) {
+    const file = files[i]!;
+    if (file.kind === 'js' && file.implicitParent) file.revises = i > 0 ? files[i - 1]!.revision : undefined;
+  }
+  const graph = buildGraph(files);
+  const migrations: LintMigration[] = [];
+  for (const file of historyOrder(files, graph)) {
+    migrations.push(await prepareMigration(file, toPosix(relative(root, file.path)), migrations.length, options.parseCache));
+  }
+  const findings = runRules(migrations, graph, options.rules ?? (await defaultRules()), config);
+  const reported = options.only ? findings.filter((f) => options.only!.has(f.file)) : findings;
+  return {
+    findings: reported,
+    counts: countBySeverity(reported),
+    files: options.only ? [...options.only] : migrations.map((m) => m.relPath),
+    migrations: migrations.length,
+    durationMs: performance.now() - started,
+    cached: false,
+  };
+}
+
+export function countBySeverity(findings: readonly Finding[]): { error: number; warning: number } {
+  let error = 0;
+  for (const f of findings) if (f.severity === 'error') error++;
+  return { error, warning: findings.length - error };
+}
+
+/**
+ * Runs the rules over prepared migrations: history hooks, then each migration in order (statement
+ * hooks with the model just before each statement, migration hooks with the models before and
+ * after up and after down), then ignores and start-after.
+ */
+export function runRules(migrations: readonly LintMigration[], graph: RevisionGraph, rules: readonly Rule[], config: LintConfigResolved): Finding[] {
+  const active = rules.map((rule) => ({ rule, severity: severityOf(rule, config) })).filter((r): r is { rule: Rule; severity: Severity } => r.severity !== 'off');
+  const raw: Finding[] = [];
+  const byFile = new Map<MigrationFile, LintMigration>(migrations.map((m) => [m.file, m]));
+  const contextFor = (rule: Rule, severity: Severity): RuleContext => ({
+    options: config,
+    graph,
+    migrations,
+    migrationOf: (file) => byFile.get(file),
+    report: (input: ReportInput) => raw.push(findingOf(rule.id, severity, input)),
+  });
+  const contexts = active.map(({ rule, severity }) => ({ rule, ctx: contextFor(rule, severity) }));
+  for (const { rule, ctx } of contexts) rule.history?.(ctx);
+
+  const statementRules = contexts.filter((c) => c.rule.statement);
+  const migrationRules = contexts.filter((c) => c.rule.migration);
+  const model: Schema = emptySchema();
+  for (const migration of migrations) {
+    const before = migrationRules.length > 0 ? model.clone() : model;
+    for (const statement of migration.up) {
+      for (const { rule, ctx } of statementRules) rule.statement!(statement, model, ctx);
+      model.apply(statement);
+    }
+    const afterUp = migrationRules.length > 0 ? model.clone() : model;
+    let afterDown: Schema | undefined;
+    if (migration.down.length > 0) {
+      afterDown = afterUp.clone();
+      for (const statement of migration.down) {
+        for (const { rule, ctx } of statementRules) rule.statement!(statement, afterDown, ctx);
+        afterDown.apply(statement);
+      }
+      // A down section that does not parse cannot be compared with anything.
+      if (migration.syntaxErrors.some((e) => e.section === 'down')) afterDown = undefined;
+    }
+    for (const { rule, ctx } of migrationRules) rule.migration!(migration, { before, afterUp, afterDown }, ctx);
+  }
+  return finish(raw, migrations, rules, config);
+}
+
+function findingOf(rule: string, severity: Severity, input: ReportInput): Finding {
+  const at: FindingTarget = input.at;
+  const base = { rule, severity, message: input.message, ...(input.help !== undefined ? { help: input.help } : {}), ...(input.fix !== undefined ? { fix: input.fix } : {}) };
+  if ('section' in at) {
+    return { ...base, file: at.migration.relPath, line: at.line, column: at.column, endLine: at.endLine, endColumn: at.endColumn };
+  }
+  return { ...base, file: at.migration.relPath, line: at.line, column: at.column ?? 1 };
+}
+
+/** Applies start-after, inline ignores (reporting unused ones), then sorts. */
+function finish(raw: Finding[], migrations: readonly LintMigration[], rules: readonly Rule[], config: LintConfigResolved): Finding[] {
+  const byPath = new Map(migrations.map((m) => [m.relPath, m]));
+  const orderOf = new Map(migrations.map((m) => [m.file.revision, m.order]));
+  const afterStart = (finding: Finding): boolean => {
+    const start = startAfterFor(finding.rule, config);
+    if (start === undefined) return true;
+    const migration = byPath.get(finding.file);
+    if (!migration) return true;
+    const startOrder = orderOf.get(start);
+    if (startOrder !== undefined) return migration.order > startOrder;
+    return compareRevisions(migration.file.revision, start) > 0;
+  };
+  const ignores = new Map<string, IgnoreDirective[]>();
+  for (const m of migrations) {
+    const found = findIgnores(m);
+    if (found.length > 0) ignores.set(m.relPath, found);
+  }
+  const kept: Finding[] = [];
+  for (const finding of raw) {
+    if (!afterStart(finding)) continue;
+    const directives = ignores.get(finding.file);
+    if (directives && finding.rule !== 'unused-ignore' && finding.rule !== 'ignore-needs-reason') {
+      let silenced = false;
+      for (const d of directives) if (d.scope === 'next' && suppresses(d, finding)) silenced = true;
+      for (const d of directives) if (d.scope === 'file' && suppresses(d, finding)) silenced = true;
+      if (silenced) continue;
+    }
+    kept.push(finding);
+  }
+  kept.push(...ignoreFindings(ignores, rules, config).filter(afterStart));
+  return kept.sort(compareFindings);
+}
+
+function compareRevisions(a: string, b: string): number {
+  if (/^\d+$/.test(a) && /^\d+$/.test(b)) {
+    const x = BigInt(a);
+    const y = BigInt(b);
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** `unused-ignore` and `ignore-needs-reason` findings, by the same configuration as any rule. */
+function ignoreFindings(ignores: Map<string, IgnoreDirective[]>, rules: readonly Rule[], config: LintConfigResolved): Finding[] {
+  const out: Finding[] = [];
+  const knownRuleIds = new Set(rules.map((r) => r.id));
+  const severity = (id: string) => {
+    const rule = rules.find((r) => r.id === id);
+    return rule ? severityOf(rule, config) : 'off';
+  };
+  const unusedSeverity = severity('unused-ignore');
+  const reasonSeverity = severity('ignore-needs-reason');
+  for (const [file, directives] of ignores) {
+    for (const d of directives) {
+      const where = { file, line: d.line, column: d.column };
+      const keyword = d.scope === 'file' ? 'pgwarden-ignore-file' : 'pgwarden-ignore';
+      if (reasonSeverity !== 'off' && d.reason.length === 0) {
+        out.push({
+          rule: 'ignore-needs-reason',
+          severity: reasonSeverity,
+          ...where,
+          message: `${keyword} ${d.rules.join(', ') || '(no rule)'} gives no reason`,
+          help: 'Say why the rule does not apply here, so that a reviewer can judge it.',
+          fix: { description: `Write the reason after the rule ids: -- ${keyword} ${d.rules.join(', ') || '<rule>'} <why this is safe>` },
+        });
+      }
+      if (unusedSeverity === 'off') continue;
+      if (d.rules.length === 0) {
+        out.push({ rule: 'unused-ignore', severity: unusedSeverity, ...where, message: `${keyword} names no rule`, help: 'Name the rule ids to ignore: -- pgwarden-ignore <rule>[, <rule>] <reason>.' });
+        continue;
+      }
+      for (const rule of d.rules) {
+        if (rule === '*' ? d.used.size > 0 : d.used.has(rule)) continue;
+        const unknown = rule !== '*' && !knownRuleIds.has(rule);
+        out.push({
+          rule: 'unused-ignore',
+          severity: unusedSeverity,
+          ...where,
+          message: unknown ? `${keyword} names "${rule}", which is not a pgwarden rule` : `${keyword} ${rule} suppresses nothing${d.scope === 'next' ? ' on the statement it precedes' : ' in this file'}`,
+          help: unknown ? 'Check the rule id (docs/rules/ lists them).' : 'The finding it was written for is gone: remove the ignore, so that a new finding is not hidden by it.',
+          fix: { description: `Remove "${rule}" from the ignore comment${d.rules.length === 1 ? ' (or the whole comment)' : ''}` },
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * Lints one SQL snippet as the up section of a synthetic migration (no header, so no governance
+ * findings about it). For rule tests and squawk conformance.
+ *
+ * @param options.assumeInTransaction the runner wraps it in a transaction (default false, like squawk).
+ * @param options.rules the rules to run (default: every safety and style rule).
+ */
+export async function lintSnippet(sql: string, options: { postgresVersion?: number; assumeInTransaction?: boolean; rules?: readonly Rule[]; config?: Partial<LintConfigResolved> } = {}): Promise<Finding[]> {
+  const rules = options.rules ?? (await defaultRules()).filter((r) => r.kind !== 'governance');
+  const file: MigrationFile = {
+    path: '/snippet.sql',
+    fileName: 'snippet.sql',
+    name: 'snippet',
+    kind: 'sql',
+    revision: '00000000000000',
+    revises: undefined,
+    implicitParent: false,
+    description: 'snippet',
+    notes: '',
+    transaction: options.assumeInTransaction ? 'default' : 'none',
+    irreversible: undefined,
+    lockTimeout: undefined,
+    statementTimeout: undefined,
+    header: [],
+    up: { sql, offset: 0, line: 1, markerLine: 0 },
+    down: undefined,
+    checksum: '',
+    text: sql,
+    problems: [],
+  };
+  const migration = await prepareMigration(file, 'snippet.sql', 0, undefined);
+  const config = resolveLintConfig(undefined, { postgresVersion: options.postgresVersion ?? 18, ...options.config });
+  return runRules([migration], buildGraph([file]), rules, config);
+}
+
+/** Resolves CLI paths against the working directory, relative to root, with forward slashes. */
+export function relativeToRoot(root: string, cwd: string, path: string): string {
+  return toPosix(relative(root, resolve(cwd, path)));
+}
+
+export type { PgwardenConfig };
+
+/** Options of a project run (the `pgwarden lint` command). */
+export interface LintHistoryOptions {
+  /** Files to report on (the whole history is still replayed); a folder replaces the migrations folder. */
+  paths?: string[];
+  /** Lint what git has staged under the migrations folder (staged content, not the working tree). */
+  staged?: boolean;
+  /** Use and update the cache in `.pgwarden/cache` (default true). */
+  cache?: boolean;
+  /** Resolves `paths` (default: the working directory). */
+  cwd?: string;
+  rules?: readonly Rule[];
+}
+
+/**
+ * Lints a project's migration history with its configuration: the whole history, or the named or
+ * staged files against it. Results are cached by content hash, so an unchanged history costs a read.
+ */
+export async function lintHistory(config: PgwardenConfig, options: LintHistoryOptions = {}): Promise<LintReport> {
+  const started = performance.now();
+  const fs = await import('node:fs');
+  const { migrationKindOf } = await import('../migrations/parse.js');
+  const cwd = options.cwd ?? process.cwd();
+  const root = config.root;
+  let dir = config.migrationsDir;
+  const named: string[] = [];
+  for (const path of options.paths ?? []) {
+    const absolute = resolve(cwd, path);
+    if (!fs.existsSync(absolute)) {
+      const { PgwardenError } = await import('../errors.js');
+      throw new PgwardenError('USAGE', `${path} does not exist: name migration files or a migrations folder.`);
+    }
+    if (fs.statSync(absolute).isDirectory()) dir = absolute;
+    else named.push(absolute);
+  }
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+    const { PgwardenError } = await import('../errors.js');
+    throw new PgwardenError('CONFIG_INVALID', `Migrations folder ${relative(cwd, dir) || dir} does not exist: create it, or point --migrations (or "migrations" in the config) at your folder.`);
+  }
+  const texts = new Map<string, string>();
+  for (const name of fs.readdirSync(dir)) {
+    if (name.startsWith('.') || name.startsWith('_') || migrationKindOf(name) === undefined) continue;
+    const path = join(dir, name);
+    texts.set(path, fs.readFileSync(path, 'utf8'));
+  }
+  for (const path of named) if (!texts.has(path)) texts.set(path, fs.readFileSync(path, 'utf8'));
+  let only: Set<string> | undefined = named.length > 0 ? new Set(named.map((p) => toPosix(relative(root, p)))) : undefined;
+  if (options.staged) {
+    const { stagedFiles } = await import('./staged.js');
+    const staged = stagedFiles(dir);
+    for (const path of staged.deleted) texts.delete(path);
+    only = new Set();
+    for (const [path, text] of staged.changed) {
+      if (migrationKindOf(path) === undefined || resolve(path, '..') !== resolve(dir)) continue;
+      texts.set(path, text);
+      only.add(toPosix(relative(root, path)));
+    }
+  }
+  const lintConfig = resolveLintConfig(config);
+  const sources = [...texts].map(([path, text]) => ({ path: toPosix(relative(root, path)), text }));
+  const rules = options.rules ?? (await defaultRules());
+  const scope = (findings: Finding[], files: string[]) => (only ? { findings: findings.filter((f) => only!.has(f.file)), files: [...only] } : { findings, files });
+
+  if (only && only.size === 0) {
+    return { findings: [], counts: { error: 0, warning: 0 }, files: [], migrations: sources.length, durationMs: performance.now() - started, cached: false };
+  }
+  const useCache = options.cache !== false && options.rules === undefined;
+  const cache = useCache ? await import('./cache.js') : undefined;
+  const key = cache?.resultKey(sources, lintConfig);
+  const hit = cache && key ? cache.readResult(root, key) : undefined;
+  if (hit) {
+    const scoped = scope(hit.findings, hit.files);
+    return { ...scoped, counts: countBySeverity(scoped.findings), migrations: hit.migrations, durationMs: performance.now() - started, cached: true };
+  }
+  const parseCache = cache?.FileParseCache.load(root);
+  const report = await lintSources(sources, { root, config: lintConfig, rules, ...(parseCache ? { parseCache } : {}) });
+  if (cache && key) {
+    parseCache!.save();
+    cache.writeResult(root, key, { findings: report.findings, files: report.files, migrations: report.migrations });
+  }
+  const scoped = scope(report.findings, report.files);
+  return { ...scoped, counts: countBySeverity(scoped.findings), migrations: report.migrations, durationMs: performance.now() - started, cached: false };
+}

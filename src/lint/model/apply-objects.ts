@@ -1,0 +1,257 @@
+import type { IndexModel, ViewModel } from '../types.js';
+import { collectNodes, listName, makeObjectName, objectName, rangeVarName, stringList, typeInfo, typeText } from './names.js';
+import type { Schema } from './schema.js';
+import { tableKeyOf } from './apply-table.js';
+
+/** CREATE INDEX. */
+export function createIndex(s: Schema, ast: any): void {
+  const tableKey = tableKeyOf(s, ast.relation) ?? s.resolveName(s.viewMap, ast.relation?.relname ?? '', ast.relation?.schemaname);
+  if (!tableKey) return;
+  const dot = tableKey.lastIndexOf('.');
+  const schema = tableKey.slice(0, dot);
+  const tableName = tableKey.slice(dot + 1);
+  const columns: string[] = [];
+  const nameParts: string[] = [];
+  for (const param of ast.indexParams ?? []) {
+    const elem = param.IndexElem;
+    if (!elem) continue;
+    if (elem.name) {
+      columns.push(elem.name);
+      nameParts.push(elem.name);
+    } else {
+      columns.push('(expression)');
+      nameParts.push('expr');
+    }
+  }
+  let name: string = ast.idxname;
+  if (!name) {
+    const label = ast.primary ? 'pkey' : ast.unique ? 'key' : ast.isconstraint ? 'excl' : 'idx';
+    name = makeObjectName(tableName, nameParts.join('_'), label);
+    for (let pass = 1; s.indexMap.has(`${schema}.${name}`) && pass < 100; pass++) name = makeObjectName(tableName, nameParts.join('_'), `${label}${pass}`);
+  }
+  const qualified = `${schema}.${name}`;
+  if (s.indexMap.has(qualified) && ast.if_not_exists) return;
+  const index: IndexModel = { name, qualified, table: tableKey, columns, unique: Boolean(ast.unique), partial: ast.whereClause !== undefined, method: ast.accessMethod ?? 'btree', constraint: undefined };
+  s.indexMap.set(qualified, index);
+  const table = s.mutableTable(tableKey);
+  if (table) table.indexes.add(qualified);
+}
+
+/** CREATE VIEW / CREATE MATERIALIZED VIEW: the relations and columns the query reads. */
+export function createView(s: Schema, key: string, kind: ViewModel['kind'], query: any): void {
+  const cteNames = new Set<string>();
+  for (const cte of collectNodes(query, 'CommonTableExpr')) if (cte.ctename) cteNames.add(cte.ctename);
+  const relations: string[] = [];
+  const aliases = new Map<string, string>();
+  for (const rv of collectNodes(query, 'RangeVar')) {
+    const { schema, name } = rangeVarName(rv);
+    if (schema === undefined && cteNames.has(name)) continue;
+    const rel = s.resolveName(s.tableMap, name, schema) ?? s.resolveName(s.viewMap, name, schema) ?? s.newName(name, schema);
+    if (!relations.includes(rel)) relations.push(rel);
+    aliases.set(rv.alias?.aliasname ?? name, rel);
+    aliases.set(name, rel);
+  }
+  const columns = new Map<string, Set<string>>();
+  for (const rel of relations) columns.set(rel, new Set());
+  const columnsOf = (rel: string): Iterable<string> => s.tableMap.get(rel)?.columns.keys() ?? s.viewMap.get(rel)?.columns.get(rel)?.values() ?? [];
+  for (const ref of collectNodes(query, 'ColumnRef')) {
+    const fields: any[] = ref.fields ?? [];
+    const star = fields.some((f) => f.A_Star !== undefined);
+    const names = stringList(fields);
+    const qualifier = names.length >= 2 && !star ? names[names.length - 2] : star && names.length >= 1 ? names[names.length - 1] : undefined;
+    const targets = qualifier !== undefined && aliases.has(qualifier) ? [aliases.get(qualifier)!] : relations;
+    if (star) {
+      for (const rel of targets) for (const c of columnsOf(rel)) columns.get(rel)!.add(c);
+      continue;
+    }
+    const column = names[names.length - 1];
+    if (!column) continue;
+    for (const rel of targets) {
+      const known = s.tableMap.get(rel)?.columns;
+      if (targets.length === 1 || !known || known.has(column)) columns.get(rel)!.add(column);
+    }
+  }
+  s.viewMap.set(key, { qualified: key, kind, relations, columns });
+}
+
+export function viewStatement(s: Schema, ast: any): void {
+  const { schema, name } = rangeVarName(ast.view);
+  const key = s.newName(name, schema);
+  createView(s, key, 'view', ast.query);
+}
+
+export function materializedView(s: Schema, ast: any): void {
+  const { schema, name } = rangeVarName(ast.into?.rel);
+  const key = s.newName(name, schema);
+  if (s.viewMap.has(key) && ast.if_not_exists) return;
+  createView(s, key, 'materialized view', ast.query);
+}
+
+export function createEnum(s: Schema, ast: any): void {
+  const { schema, name } = listName(stringList(ast.typeName));
+  const key = s.newName(name, schema);
+  s.types.set(key, { qualified: key, kind: 'enum', labels: stringList(ast.vals), addedLabels: [] });
+}
+
+export function alterEnum(s: Schema, ast: any): void {
+  const { schema, name } = listName(stringList(ast.typeName));
+  const key = s.resolveName(s.types, name, schema);
+  const type = key ? s.types.get(key) : undefined;
+  if (!key || !type || type.kind !== 'enum') return;
+  const labels = [...(type.labels ?? [])];
+  if (ast.oldVal) {
+    const i = labels.indexOf(ast.oldVal);
+    if (i >= 0) labels[i] = ast.newVal;
+    s.types.set(key, { ...type, labels });
+    return;
+  }
+  if (labels.includes(ast.newVal)) return;
+  const neighbour = ast.newValNeighbor ? labels.indexOf(ast.newValNeighbor) : -1;
+  if (neighbour < 0) labels.push(ast.newVal);
+  else labels.splice(ast.newValIsAfter ? neighbour + 1 : neighbour, 0, ast.newVal);
+  s.types.set(key, { ...type, labels, addedLabels: [...(type.addedLabels ?? []), ast.newVal] });
+}
+
+export function createType(s: Schema, nameList: string[], kind: 'composite' | 'domain' | 'range' | 'base'): void {
+  const { schema, name } = listName(nameList);
+  const key = s.newName(name, schema);
+  s.types.set(key, { qualified: key, kind });
+}
+
+export function createSequence(s: Schema, ast: any): void {
+  const { schema, name } = rangeVarName(ast.sequence);
+  const key = s.newName(name, schema);
+  if (s.sequences.has(key) && ast.if_not_exists) return;
+  s.sequences.set(key, { qualified: key, ownedBy: ownedBy(s, ast.options) });
+}
+
+export function alterSequence(s: Schema, ast: any): void {
+  const { schema, name } = rangeVarName(ast.sequence);
+  const key = s.resolveName(s.sequences, name, schema);
+  if (!key) return;
+  const owner = ownedBy(s, ast.options);
+  if (owner !== undefined) s.sequences.set(key, { ...s.sequences.get(key)!, ownedBy: owner === 'none' ? undefined : owner });
+}
+
+function ownedBy(s: Schema, options: any[] | undefined): string | undefined {
+  for (const option of options ?? []) {
+    const def = option.DefElem;
+    if (def?.defname !== 'owned_by') continue;
+    const parts = objectName(def.arg);
+    if (parts.length === 1 && parts[0] === 'none') return 'none';
+    const column = parts.pop();
+    const { schema, name } = listName(parts);
+    const table = s.resolveName(s.tableMap, name, schema) ?? s.newName(name, schema);
+    return `${table}.${column}`;
+  }
+  return undefined;
+}
+
+/** `f(int4,text)`-style signature of a function's input arguments. */
+function signatureOf(name: string, types: any[]): string {
+  return `${name}(${types.map((t) => typeText(typeInfo(t))).join(',')})`;
+}
+
+export function createFunction(s: Schema, ast: any): void {
+  const { schema, name } = listName(stringList(ast.funcname));
+  const key = s.newName(name, schema);
+  const inputs = (ast.parameters ?? [])
+    .map((p: any) => p.FunctionParameter)
+    .filter((p: any) => p && p.mode !== 'FUNC_PARAM_OUT' && p.mode !== 'FUNC_PARAM_TABLE')
+    .map((p: any) => p.argType);
+  const signatures = new Set(s.functions.get(key) ?? []);
+  signatures.add(signatureOf(name, inputs));
+  s.functions.set(key, signatures);
+}
+
+/** The function an ObjectWithArgs names, and its signature when the arguments were written. */
+export function functionKeyAndSignature(s: Schema, owa: any): { key: string | undefined; signature: string | undefined; name: string } {
+  const { schema, name } = listName(stringList(owa.objname));
+  const key = s.resolveName(s.functions, name, schema);
+  const signature = owa.args_unspecified ? undefined : signatureOf(name, owa.objargs ?? []);
+  return { key, signature, name };
+}
+
+export function dropFunction(s: Schema, key: string, signature: string | undefined): void {
+  const signatures = s.functions.get(key);
+  if (!signatures) return;
+  const remaining = new Set(signatures);
+  if (signature === undefined || (signatures.size === 1 && !signatures.has(signature))) remaining.clear();
+  else remaining.delete(signature);
+  if (remaining.size === 0) s.functions.delete(key);
+  else s.functions.set(key, remaining);
+  const schema = key.slice(0, key.lastIndexOf('.'));
+  for (const [k, g] of s.grantMap) {
+    if (g.kind !== 'function') continue;
+    if (remaining.size === 0 ? g.object.startsWith(`${key}(`) : g.object === `${schema}.${signature}`) s.grantMap.delete(k);
+  }
+}
+
+export function createTrigger(s: Schema, ast: any): void {
+  const tableKey = tableKeyOf(s, ast.relation) ?? s.resolveName(s.viewMap, ast.relation?.relname ?? '', ast.relation?.schemaname);
+  if (!tableKey) return;
+  const fn = listName(stringList(ast.funcname));
+  const key = `${tableKey}.${ast.trigname}`;
+  s.triggers.set(key, { key, table: tableKey, name: ast.trigname, function: s.resolveName(s.functions, fn.name, fn.schema) ?? s.newName(fn.name, fn.schema) });
+}
+
+export function createPolicy(s: Schema, ast: any): void {
+  const tableKey = tableKeyOf(s, ast.table);
+  if (!tableKey) return;
+  const key = `${tableKey}.${ast.policy_name}`;
+  s.policies.set(key, { key, table: tableKey, name: ast.policy_name });
+}
+
+export function createSchema(s: Schema, ast: any): void {
+  if (ast.schemaname) s.schemas.add(ast.schemaname);
+}
+
+export function setVariable(s: Schema, ast: any): void {
+  if (ast.name !== 'search_path') return;
+  if (ast.kind === 'VAR_RESET' || ast.kind === 'VAR_SET_DEFAULT') {
+    s.searchPath = ['public'];
+    return;
+  }
+  const path = (ast.args ?? [])
+    .map((a: any) => a.A_Const?.sval?.sval ?? a.String?.sval)
+    .filter((p: unknown): p is string => typeof p === 'string')
+    .flatMap((p: string) => p.split(','))
+    .map((p: string) => p.trim().replace(/^"|"$/g, ''))
+    .filter((p: string) => p.length > 0 && p !== '$user');
+  s.searchPath = path.length > 0 ? path : ['public'];
+}
+
+/** COMMENT ON: kept as `table s.t`, `column s.t.c`, `<kind> <qualified>`. */
+export function comment(s: Schema, ast: any): void {
+  const parts = objectName(ast.object);
+  let target: string | undefined;
+  switch (ast.objtype) {
+    case 'OBJECT_TABLE':
+    case 'OBJECT_VIEW':
+    case 'OBJECT_MATVIEW': {
+      const { schema, name } = listName(parts);
+      const key = s.resolveName(s.tableMap, name, schema) ?? s.resolveName(s.viewMap, name, schema);
+      if (key) target = `table ${key}`;
+      break;
+    }
+    case 'OBJECT_COLUMN': {
+      const column = parts.pop();
+      const { schema, name } = listName(parts);
+      const key = s.resolveName(s.tableMap, name, schema) ?? s.resolveName(s.viewMap, name, schema);
+      if (key) target = `column ${key}.${column}`;
+      break;
+    }
+    default: {
+      const { schema, name } = listName(parts);
+      target = `${ast.objtype.replace(/^OBJECT_/, '').toLowerCase()} ${s.newName(name, schema)}`;
+    }
+  }
+  if (!target) return;
+  if (ast.comment === undefined || ast.comment === null) s.comments.delete(target);
+  else s.comments.set(target, ast.comment);
+  if (target.startsWith('table ')) {
+    const key = target.slice(6);
+    const table = s.mutableTable(key);
+    if (table) table.comment = ast.comment ?? undefined;
+  }
+}

@@ -1,0 +1,263 @@
+import type { ViewModel } from '../types.js';
+import { listName, objectName, rangeVarName, stringList } from './names.js';
+import type { Schema, TableState } from './schema.js';
+import { functionKeyAndSignature } from './apply-objects.js';
+
+function rekey<V>(map: Map<string, V>, from: string, to: string, update: (value: V) => V = (v) => v): void {
+  const value = map.get(from);
+  if (value === undefined) return;
+  map.delete(from);
+  map.set(to, update(value));
+}
+
+function renameInGrantsAndComments(s: Schema, kind: string, from: string, to: string): void {
+  for (const [key, g] of [...s.grantMap]) {
+    if (g.kind === kind && g.object === from) {
+      s.grantMap.delete(key);
+      const moved = { ...g, object: to };
+      s.grantMap.set(key.replace(` ${from} TO `, ` ${to} TO `), moved);
+    }
+  }
+  for (const [key, text] of [...s.comments]) {
+    if (key === `${kind} ${from}`) rekey(s.comments, key, `${kind} ${to}`);
+    else if (key.startsWith(`column ${from}.`)) {
+      s.comments.delete(key);
+      s.comments.set(`column ${to}.${key.slice(`column ${from}.`.length)}`, text);
+    }
+  }
+}
+
+/** A table or view changes its qualified name (RENAME TO, SET SCHEMA): everything pointing at it follows. */
+export function moveRelation(s: Schema, from: string, to: string, moveIndexes: boolean): void {
+  const dot = to.lastIndexOf('.');
+  const table = s.tableMap.get(from);
+  if (table) {
+    s.mutableTable(from);
+    rekey(s.tableMap, from, to, (t) => ({ ...t, schema: to.slice(0, dot), name: to.slice(dot + 1), qualified: to, indexes: new Set<string>(), owner: s.owner }) as TableState);
+    const moved = s.tableMap.get(to)!;
+    for (const indexKey of table.indexes) {
+      const index = s.indexMap.get(indexKey);
+      if (!index) continue;
+      const newKey = moveIndexes ? `${to.slice(0, dot)}.${index.name}` : indexKey;
+      s.indexMap.delete(indexKey);
+      s.indexMap.set(newKey, { ...index, qualified: newKey, table: to });
+      moved.indexes.add(newKey);
+    }
+    for (const other of [...s.tableMap.values()]) {
+      for (const c of other.constraints.values()) {
+        if (c.type === 'foreign' && c.refTable === from) s.mutableTable(other.qualified)!.constraints.set(c.name, { ...c, refTable: to });
+      }
+    }
+  }
+  rekey(s.viewMap, from, to, (v) => ({ ...v, qualified: to }));
+  for (const view of [...s.viewMap.values()]) {
+    if (!view.relations.includes(from)) continue;
+    const columns = new Map(view.columns);
+    rekey(columns as Map<string, ReadonlySet<string>>, from, to);
+    s.viewMap.set(view.qualified, { ...view, relations: view.relations.map((r) => (r === from ? to : r)), columns } satisfies ViewModel);
+  }
+  for (const [key, t] of [...s.triggers]) {
+    if (t.table === from) rekey(s.triggers, key, `${to}.${t.name}`, (v) => ({ ...v, key: `${to}.${t.name}`, table: to }));
+  }
+  for (const [key, p] of [...s.policies]) {
+    if (p.table === from) rekey(s.policies, key, `${to}.${p.name}`, (v) => ({ ...v, key: `${to}.${p.name}`, table: to }));
+  }
+  for (const [key, seq] of s.sequences) {
+    if (seq.ownedBy?.startsWith(`${from}.`)) s.sequences.set(key, { ...seq, ownedBy: `${to}.${seq.ownedBy.slice(from.length + 1)}` });
+  }
+  renameInGrantsAndComments(s, 'table', from, to);
+}
+
+function renameColumn(s: Schema, tableKey: string, from: string, to: string): void {
+  const table = s.mutableTable(tableKey);
+  if (table) {
+    if (!table.columns.has(from)) return;
+    table.columns = new Map([...table.columns].map(([k, c]) => (k === from ? [to, { ...c, name: to }] : [k, c])));
+    for (const c of [...table.constraints.values()]) {
+      if (c.columns.includes(from) || c.notNullColumn === from || (c.refTable === tableKey && c.refColumns?.includes(from))) {
+        table.constraints.set(c.name, {
+          ...c,
+          columns: c.columns.map((x) => (x === from ? to : x)),
+          ...(c.notNullColumn === from ? { notNullColumn: to } : {}),
+          ...(c.refTable === tableKey && c.refColumns ? { refColumns: c.refColumns.map((x) => (x === from ? to : x)) } : {}),
+        });
+      }
+    }
+    for (const indexKey of table.indexes) {
+      const index = s.indexMap.get(indexKey);
+      if (index?.columns.includes(from)) s.indexMap.set(indexKey, { ...index, columns: index.columns.map((x) => (x === from ? to : x)) });
+    }
+    for (const other of [...s.tableMap.values()]) {
+      if (other.qualified === tableKey) continue;
+      for (const c of other.constraints.values()) {
+        if (c.type === 'foreign' && c.refTable === tableKey && c.refColumns?.includes(from)) {
+          s.mutableTable(other.qualified)!.constraints.set(c.name, { ...c, refColumns: c.refColumns.map((x) => (x === from ? to : x)) });
+        }
+      }
+    }
+    for (const [key, seq] of s.sequences) if (seq.ownedBy === `${tableKey}.${from}`) s.sequences.set(key, { ...seq, ownedBy: `${tableKey}.${to}` });
+  }
+  for (const view of [...s.viewMap.values()]) {
+    const cols = view.columns.get(tableKey);
+    if (!cols?.has(from)) continue;
+    const columns = new Map(view.columns);
+    columns.set(tableKey, new Set([...cols].map((c) => (c === from ? to : c))));
+    s.viewMap.set(view.qualified, { ...view, columns });
+  }
+  rekey(s.comments, `column ${tableKey}.${from}`, `column ${tableKey}.${to}`);
+}
+
+function renameConstraint(s: Schema, tableKey: string, from: string, to: string): void {
+  const table = s.mutableTable(tableKey);
+  const constraint = table?.constraints.get(from);
+  if (!table || !constraint) return;
+  table.constraints = new Map([...table.constraints].map(([k, c]) => (k === from ? [to, { ...c, name: to }] : [k, c])));
+  const indexKey = `${table.schema}.${from}`;
+  const index = s.indexMap.get(indexKey);
+  if (index?.constraint === from) {
+    const newKey = `${table.schema}.${to}`;
+    s.indexMap.delete(indexKey);
+    s.indexMap.set(newKey, { ...index, name: to, qualified: newKey, constraint: to });
+    table.indexes.delete(indexKey);
+    table.indexes.add(newKey);
+  }
+}
+
+function renameIndex(s: Schema, indexKey: string, to: string): void {
+  const index = s.indexMap.get(indexKey)!;
+  const table = s.tableMap.get(index.table);
+  if (index.constraint && table) {
+    renameConstraint(s, index.table, index.constraint, to);
+    return;
+  }
+  const newKey = `${indexKey.slice(0, indexKey.lastIndexOf('.'))}.${to}`;
+  s.indexMap.delete(indexKey);
+  s.indexMap.set(newKey, { ...index, name: to, qualified: newKey });
+  const mutable = s.mutableTable(index.table);
+  if (mutable) {
+    mutable.indexes.delete(indexKey);
+    mutable.indexes.add(newKey);
+  }
+}
+
+function sameSchema(key: string, name: string): string {
+  return `${key.slice(0, key.lastIndexOf('.'))}.${name}`;
+}
+
+/** ALTER ... RENAME. */
+export function renameStatement(s: Schema, ast: any): void {
+  const to: string = ast.newname;
+  const relation = ast.relation ? rangeVarName(ast.relation) : undefined;
+  const relationKey = relation ? (s.resolveName(s.tableMap, relation.name, relation.schema) ?? s.resolveName(s.viewMap, relation.name, relation.schema)) : undefined;
+  switch (ast.renameType) {
+    case 'OBJECT_TABLE':
+    case 'OBJECT_FOREIGN_TABLE':
+    case 'OBJECT_VIEW':
+    case 'OBJECT_MATVIEW': {
+      if (relationKey) moveRelation(s, relationKey, sameSchema(relationKey, to), false);
+      else if (relation) {
+        const indexKey = s.resolveName(s.indexMap, relation.name, relation.schema);
+        if (indexKey) renameIndex(s, indexKey, to);
+      }
+      return;
+    }
+    case 'OBJECT_COLUMN':
+      if (relationKey) renameColumn(s, relationKey, ast.subname, to);
+      return;
+    case 'OBJECT_TABCONSTRAINT':
+      if (relationKey) renameConstraint(s, relationKey, ast.subname, to);
+      return;
+    case 'OBJECT_INDEX': {
+      const indexKey = relation ? s.resolveName(s.indexMap, relation.name, relation.schema) : undefined;
+      if (indexKey) renameIndex(s, indexKey, to);
+      return;
+    }
+    case 'OBJECT_SEQUENCE': {
+      const key = relation ? s.resolveName(s.sequences, relation.name, relation.schema) : undefined;
+      if (key) {
+        rekey(s.sequences, key, sameSchema(key, to), (v) => ({ ...v, qualified: sameSchema(key, to) }));
+        renameInGrantsAndComments(s, 'sequence', key, sameSchema(key, to));
+      }
+      return;
+    }
+    case 'OBJECT_TYPE':
+    case 'OBJECT_DOMAIN': {
+      const { schema, name } = listName(objectName(ast.object));
+      const key = s.resolveName(s.types, name, schema);
+      if (key) {
+        rekey(s.types, key, sameSchema(key, to), (v) => ({ ...v, qualified: sameSchema(key, to) }));
+        renameInGrantsAndComments(s, 'type', key, sameSchema(key, to));
+      }
+      return;
+    }
+    case 'OBJECT_FUNCTION':
+    case 'OBJECT_PROCEDURE':
+    case 'OBJECT_ROUTINE': {
+      const target = ast.object?.ObjectWithArgs ? functionKeyAndSignature(s, ast.object.ObjectWithArgs) : undefined;
+      if (!target?.key) return;
+      const newKey = sameSchema(target.key, to);
+      const signatures = [...(s.functions.get(target.key) ?? [])];
+      s.functions.delete(target.key);
+      s.functions.set(newKey, new Set(signatures.map((sig) => `${to}${sig.slice(sig.indexOf('('))}`)));
+      return;
+    }
+    case 'OBJECT_TRIGGER':
+    case 'OBJECT_POLICY': {
+      if (!relationKey) return;
+      const map = ast.renameType === 'OBJECT_TRIGGER' ? s.triggers : s.policies;
+      rekey(map as Map<string, { key: string; name: string }>, `${relationKey}.${ast.subname}`, `${relationKey}.${to}`, (v) => ({ ...v, key: `${relationKey}.${to}`, name: to }));
+      return;
+    }
+    case 'OBJECT_SCHEMA': {
+      const from: string = ast.subname;
+      if (!s.schemas.has(from)) return;
+      s.schemas.delete(from);
+      s.schemas.add(to);
+      for (const key of [...s.tableMap.keys(), ...s.viewMap.keys()]) if (key.startsWith(`${from}.`)) moveRelation(s, key, `${to}.${key.slice(from.length + 1)}`, true);
+      for (const map of [s.sequences, s.types, s.functions] as Array<Map<string, any>>) {
+        for (const key of [...map.keys()]) if (key.startsWith(`${from}.`)) rekey(map, key, `${to}.${key.slice(from.length + 1)}`, (v) => (v && typeof v === 'object' && 'qualified' in v ? { ...v, qualified: `${to}.${key.slice(from.length + 1)}` } : v));
+      }
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+/** ALTER ... SET SCHEMA. */
+export function alterObjectSchema(s: Schema, ast: any): void {
+  const to: string = ast.newschema;
+  switch (ast.objectType) {
+    case 'OBJECT_TABLE':
+    case 'OBJECT_VIEW':
+    case 'OBJECT_MATVIEW':
+    case 'OBJECT_FOREIGN_TABLE': {
+      const { schema, name } = rangeVarName(ast.relation);
+      const key = s.resolveName(s.tableMap, name, schema) ?? s.resolveName(s.viewMap, name, schema);
+      if (key) moveRelation(s, key, `${to}.${name}`, true);
+      return;
+    }
+    case 'OBJECT_SEQUENCE': {
+      const { schema, name } = rangeVarName(ast.relation);
+      const key = s.resolveName(s.sequences, name, schema);
+      if (key) rekey(s.sequences, key, `${to}.${name}`, (v) => ({ ...v, qualified: `${to}.${name}` }));
+      return;
+    }
+    case 'OBJECT_TYPE':
+    case 'OBJECT_DOMAIN': {
+      const { schema, name } = listName(objectName(ast.object));
+      const key = s.resolveName(s.types, name, schema);
+      if (key) rekey(s.types, key, `${to}.${name}`, (v) => ({ ...v, qualified: `${to}.${name}` }));
+      return;
+    }
+    case 'OBJECT_FUNCTION':
+    case 'OBJECT_PROCEDURE': {
+      const { schema, name } = listName(stringList(ast.object?.ObjectWithArgs?.objname));
+      const key = s.resolveName(s.functions, name, schema);
+      if (key) rekey(s.functions, key, `${to}.${name}`);
+      return;
+    }
+    default:
+      return;
+  }
+}

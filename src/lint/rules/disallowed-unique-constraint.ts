@@ -1,0 +1,42 @@
+import { alterTableCommands, alteredTable, columnConstraints, displayName, q } from '../analysis/ast.js';
+import { isNewTable } from '../analysis/new-objects.js';
+import { offsetInStatement } from '../analysis/positions.js';
+import type { Rule } from '../types.js';
+
+const HELP = 'CREATE UNIQUE INDEX CONCURRENTLY first (in a `--! Transaction: none` migration), then ADD CONSTRAINT ... UNIQUE USING INDEX.';
+
+/** UNIQUE constraints added to an existing table without USING INDEX. */
+export const rule: Rule = {
+  id: 'disallowed-unique-constraint',
+  description: 'Adding a UNIQUE constraint to an existing table without USING INDEX, which builds the index under an ACCESS EXCLUSIVE lock.',
+  defaultSeverity: 'error',
+  kind: 'safety',
+  statement(statement, model, ctx) {
+    if (statement.section !== 'up') return;
+    const table = alteredTable(statement);
+    if (!table || isNewTable(statement, model, table)) return;
+    const tableName = q(displayName(table));
+    for (const cmd of alterTableCommands(statement)) {
+      if (cmd.subtype === 'AT_AddConstraint') {
+        const constraint = cmd.def?.Constraint;
+        if (constraint?.contype !== 'CONSTR_UNIQUE' || constraint.indexname) continue;
+        ctx.report({
+          at: statement,
+          offset: offsetInStatement(statement, constraint.location),
+          message: `Adding ${constraint.conname ? `UNIQUE constraint ${q(constraint.conname)}` : 'a UNIQUE constraint'} to ${tableName} builds its index under an ACCESS EXCLUSIVE lock, blocking reads and writes until the index is built.`,
+          help: HELP,
+        });
+      } else if (cmd.subtype === 'AT_AddColumn') {
+        const column = cmd.def?.ColumnDef;
+        const unique = columnConstraints(column).find((c) => c.contype === 'CONSTR_UNIQUE');
+        if (!unique) continue;
+        ctx.report({
+          at: statement,
+          offset: offsetInStatement(statement, unique.location),
+          message: `Adding column ${q(column.colname)} with UNIQUE builds its index on ${tableName} under an ACCESS EXCLUSIVE lock, blocking reads and writes until the index is built.`,
+          help: `Add the column without UNIQUE, then ${HELP.charAt(0).toLowerCase()}${HELP.slice(1)}`,
+        });
+      }
+    }
+  },
+};

@@ -1,0 +1,25 @@
+import { displayName, q } from '../analysis/ast.js';
+import { isNewTable } from '../analysis/new-objects.js';
+import type { Rule } from '../types.js';
+
+/** CREATE INDEX without CONCURRENTLY on an existing table. */
+export const rule: Rule = {
+  id: 'require-concurrent-index-creation',
+  description: 'CREATE INDEX without CONCURRENTLY on an existing table, which blocks writes while the index builds.',
+  defaultSeverity: 'error',
+  kind: 'safety',
+  statement(statement, model, ctx) {
+    if (statement.section !== 'up' || statement.kind !== 'IndexStmt' || statement.ast.concurrent) return;
+    const table = statement.ast.relation;
+    // ON ONLY a partitioned table creates an invalid parent index without scanning anything.
+    if (!table || table.inh === false || isNewTable(statement, model, table)) return;
+    const name = statement.ast.idxname ? `index ${q(statement.ast.idxname)}` : 'an index';
+    const replacement = statement.text.replace(/^(\s*create\s+(?:unique\s+)?index)\b/i, '$1 CONCURRENTLY');
+    ctx.report({
+      at: statement,
+      message: `Creating ${name} on ${q(displayName(table))} without CONCURRENTLY blocks writes to the table (SHARE lock) until the index is built.`,
+      help: 'Use CREATE INDEX CONCURRENTLY, in a migration with `--! Transaction: none` (it cannot run inside a transaction).',
+      fix: replacement !== statement.text ? { description: 'Build the index CONCURRENTLY (and mark the migration `--! Transaction: none`)', replacement } : undefined,
+    });
+  },
+};

@@ -1,0 +1,158 @@
+import { existsSync, readFileSync } from 'node:fs';
+import pg from 'pg';
+import { PgwardenError, type Problem } from '../errors.js';
+import { withDatabase as urlOfDatabase } from '../providers/url.js';
+import type { DatabaseHandle } from '../providers/types.js';
+import { redactText, registerSecret } from '../redact.js';
+import { connect } from '../runner/session.js';
+import type { PasswordSource } from './desired.js';
+import { planRoles, type PlanOptions, type RoleChange, type RolesPlan } from './plan.js';
+import { scramVerifier } from './scram.js';
+import { literal, REDACTED } from './sql.js';
+import type { RolesFile } from './types.js';
+
+/** The advisory lock `roles apply` holds: class "pgwd", object "role". */
+const LOCK_CLASS = 0x70677764;
+const LOCK_OBJECT = 0x726f6c65;
+
+export interface ApplyOptions extends PlanOptions {
+  /**
+   * The plan that was shown. The plan is computed again under the lock; when it differs (the
+   * database changed in between), nothing is applied and `ROLES_CONFLICT` is thrown.
+   */
+  expected?: RolesPlan | undefined;
+  /** Where passwords are read from (default: process.env). */
+  environ?: NodeJS.ProcessEnv | undefined;
+  /** `lock_timeout` for the statements (default 5s). */
+  lockTimeout?: string | undefined;
+}
+
+export interface ApplyResult {
+  /** The plan that was applied (computed under the lock). */
+  plan: RolesPlan;
+  /** How many statements ran. */
+  applied: number;
+}
+
+/** Reads a password from its source at apply time; it is registered as a secret so no output can show it. */
+export function readPassword(source: PasswordSource, role: string, environ: NodeJS.ProcessEnv = process.env): string {
+  let value: string | undefined;
+  if ('env' in source) {
+    value = environ[source.env];
+    if (!value) throw new PgwardenError('ROLES_INVALID', `The password of role ${JSON.stringify(role)} comes from $${source.env}, which is not set: export it and apply again. Nothing was applied.`);
+  } else {
+    if (!existsSync(source.file)) throw new PgwardenError('ROLES_INVALID', `The password of role ${JSON.stringify(role)} comes from ${source.file}, which does not exist. Nothing was applied.`);
+    value = readFileSync(source.file, 'utf8').replace(/[\r\n]+$/, '');
+    if (!value) throw new PgwardenError('ROLES_INVALID', `The password file ${source.file} of role ${JSON.stringify(role)} is empty. Nothing was applied.`);
+  }
+  registerSecret(value);
+  return value;
+}
+
+/** The statement to run: the shown one with the password's SCRAM verifier in place of `<redacted>`. */
+function executable(change: RoleChange, passwords: Map<string, string>): string {
+  if (!change.password) return change.sql;
+  const verifier = scramVerifier(passwords.get(change.password.role)!);
+  const at = change.password.at;
+  return `${change.sql.slice(0, at)}${literal(verifier)}${change.sql.slice(at + REDACTED.length)}`;
+}
+
+function planDiffers(a: RolesPlan, b: RolesPlan): string | undefined {
+  if (a.fingerprint === b.fingerprint) return undefined;
+  const shown = new Set(a.changes.map((c) => c.sql));
+  const now = new Set(b.changes.map((c) => c.sql));
+  const added = b.changes.filter((c) => !shown.has(c.sql)).map((c) => `  + ${c.sql}`);
+  const gone = a.changes.filter((c) => !now.has(c.sql)).map((c) => `  - ${c.sql}`);
+  return [...added, ...gone].slice(0, 20).join('\n');
+}
+
+async function runTransaction(client: pg.ClientBase, database: string, changes: RoleChange[], passwords: Map<string, string>, lockTimeout: string): Promise<void> {
+  await client.query('BEGIN');
+  try {
+    await client.query(`SET LOCAL lock_timeout = ${literal(lockTimeout)}`);
+    for (const change of changes) {
+      try {
+        await client.query(executable(change, passwords));
+      } catch (cause) {
+        const message = redactText((cause as Error).message);
+        throw new PgwardenError('DATABASE_ERROR', `In ${database}, ${change.sql} failed: ${message}. The transaction for ${database} was rolled back.`, { cause: new Error(message), details: { sql: change.sql } });
+      }
+    }
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  }
+}
+
+/**
+ * Applies the roles file: takes an advisory lock, plans again under it (and refuses when that plan
+ * differs from `expected`), reads passwords, then runs the statements in one transaction per
+ * database (other databases first, for dropped roles; the connection's database last, with
+ * everything else). Returns what ran.
+ *
+ * @example
+ * const shown = await planRoles(client, roles, { environment: 'prod' });
+ * await applyRoles(db, roles, { environment: 'prod', expected: shown });
+ */
+export async function applyRoles(db: DatabaseHandle, rolesFile: RolesFile, options: ApplyOptions = {}): Promise<ApplyResult> {
+  const client = await connect(db, { applicationName: 'pgwarden roles apply' });
+  try {
+    const { rows } = await client.query<{ ok: boolean }>('SELECT pg_catalog.pg_try_advisory_lock($1, $2) AS ok', [LOCK_CLASS, LOCK_OBJECT]);
+    if (!rows[0]!.ok) {
+      throw new PgwardenError('LOCK_HELD', 'Another pgwarden roles apply holds the roles lock on this database: wait for it to finish and plan again.');
+    }
+    try {
+      const plan = await planRoles(client, rolesFile, options);
+      if (options.expected) {
+        const difference = planDiffers(options.expected, plan);
+        if (difference !== undefined) {
+          throw new PgwardenError('ROLES_CONFLICT', `The database changed since the plan was shown; nothing was applied. Plan again and review:\n${difference}`, {
+            details: { shown: options.expected.fingerprint, now: plan.fingerprint },
+          });
+        }
+      }
+      const passwords = new Map<string, string>();
+      const problems: Problem[] = [];
+      for (const change of plan.changes) {
+        if (!change.password || passwords.has(change.password.role)) continue;
+        try {
+          passwords.set(change.password.role, readPassword(change.password.source, change.password.role, options.environ));
+        } catch (error) {
+          problems.push({ file: rolesFile.file, message: (error as Error).message.replace(/ Nothing was applied\.$/, '') });
+        }
+      }
+      if (problems.length > 0) throw new PgwardenError('ROLES_INVALID', `${problems.length} password${problems.length === 1 ? '' : 's'} could not be read. Nothing was applied.`, { problems });
+      const lockTimeout = options.lockTimeout ?? '5s';
+      const others = [...new Set(plan.changes.map((c) => c.database))].filter((d) => d !== plan.database);
+      for (const database of others) {
+        const other = await connect({ ...db, url: urlOfDatabase(db.url, database), display: `${db.display} (database ${database})` }, { applicationName: 'pgwarden roles apply' });
+        try {
+          await runTransaction(other, database, plan.changes.filter((c) => c.database === database), passwords, lockTimeout);
+        } finally {
+          await other.end().catch(() => {});
+        }
+      }
+      const main = plan.changes.filter((c) => c.database === plan.database);
+      if (main.length > 0) await runTransaction(client, plan.database, main, passwords, lockTimeout);
+      return { plan, applied: plan.changes.length };
+    } finally {
+      await client.query('SELECT pg_catalog.pg_advisory_unlock($1, $2)', [LOCK_CLASS, LOCK_OBJECT]).catch(() => {});
+    }
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/**
+ * Plans against a database (a convenience over {@link planRoles} that opens and closes the
+ * connection).
+ */
+export async function planRolesOn(db: DatabaseHandle, rolesFile: RolesFile, options: PlanOptions = {}): Promise<RolesPlan> {
+  const client = await connect(db, { applicationName: 'pgwarden roles plan' });
+  try {
+    return await planRoles(client, rolesFile, options);
+  } finally {
+    await client.end().catch(() => {});
+  }
+}

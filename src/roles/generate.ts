@@ -1,0 +1,227 @@
+import type pg from 'pg';
+import { stringify } from 'yaml';
+import { compareText } from '../catalog/sort.js';
+import { kindOf, splitComment } from './desired.js';
+import { objectKey, readLiveDatabase } from './live-database.js';
+import { readLiveCluster, type LiveRole } from './live-roles.js';
+import type { DefaultKind, DefaultPrivilegeSpec, GrantKind, GrantSpec, PrivilegeMap, PrivilegeTarget, RoleSpec, RolesFileSpec } from './types.js';
+import { untouchableReason } from './untouchable.js';
+
+export interface GenerateOptions {
+  /** Put login roles under `environments.<name>.roles` instead of the top level. */
+  environment?: string | undefined;
+}
+
+export interface GeneratedRoles {
+  spec: RolesFileSpec;
+  /** The spec as roles.yaml text, with a header. */
+  text: string;
+}
+
+const RELATION_KIND_ORDER: GrantKind[] = ['tables', 'sequences', 'functions', 'types'];
+
+function roleSpec(role: LiveRole, memberOf: RoleSpec['memberOf']): RoleSpec {
+  const spec: RoleSpec = {};
+  if (role.login) spec.login = true;
+  if (role.superuser) spec.superuser = true;
+  if (role.createdb) spec.createdb = true;
+  if (role.createrole) spec.createrole = true;
+  if (!role.inherit) spec.inherit = false;
+  if (role.replication) spec.replication = true;
+  if (role.bypassrls) spec.bypassrls = true;
+  if (role.connectionLimit !== -1) spec.connectionLimit = role.connectionLimit;
+  if (role.validUntil !== null && role.validUntil !== 'infinity') spec.validUntil = role.validUntil;
+  if (Object.keys(role.settings).length > 0) spec.settings = { ...role.settings };
+  const { comment } = splitComment(role.comment);
+  if (comment !== null) spec.comment = comment;
+  if (memberOf && memberOf.length > 0) spec.memberOf = memberOf;
+  return spec;
+}
+
+/**
+ * Describes an existing database as a roles file, such that planning that file against the same
+ * database finds nothing to do: every role but the ones pgwarden never touches (and the applying
+ * user), their memberships, their privileges (`*` where a role holds the same on every object of
+ * a kind in a schema), default privileges, and the PUBLIC rules that hold today. Passwords are not
+ * included: add `password` and `passwordVersion` to the login roles by hand.
+ */
+export async function generateRoles(client: pg.ClientBase, options: GenerateOptions = {}): Promise<GeneratedRoles> {
+  const cluster = await readLiveCluster(client);
+  const live = await readLiveDatabase(client);
+  const pg16 = cluster.serverVersionNum >= 160000;
+  const roles = cluster.roles.filter((r) => !untouchableReason(r.name, { applier: cluster.applier }));
+  const names = new Set(roles.map((r) => r.name));
+
+  const top: Record<string, RoleSpec> = {};
+  const envRoles: Record<string, RoleSpec> = {};
+  for (const role of roles) {
+    const memberOf = cluster.memberships
+      .filter((m) => m.member === role.name)
+      .map((m) => {
+        const options: { role: string; admin?: boolean; inherit?: boolean; set?: boolean } = { role: m.role };
+        if (m.admin) options.admin = true;
+        if (pg16 && m.inherit !== null && m.inherit !== role.inherit) options.inherit = m.inherit;
+        if (pg16 && m.set === false) options.set = false;
+        return Object.keys(options).length === 1 ? m.role : options;
+      });
+    const spec = roleSpec(role, memberOf);
+    if (options.environment !== undefined && role.login) envRoles[role.name] = spec;
+    else top[role.name] = spec;
+  }
+
+  const owners = new Map<string, string>();
+  const inventory = new Map<string, Map<GrantKind, string[]>>();
+  for (const o of live.owners) {
+    const kind = kindOf(o.objectType);
+    if (!kind || kind === 'schema') continue;
+    owners.set(`${kind}\u0000${objectKey(o.schema, o.name)}`, o.owner);
+    let kinds = inventory.get(o.schema!);
+    if (!kinds) inventory.set(o.schema!, (kinds = new Map()));
+    kinds.set(kind, [...(kinds.get(kind) ?? []), o.name]);
+  }
+  const schemaOwners = new Map(live.owners.filter((o) => o.objectType === 'schema').map((o) => [o.name, o.owner]));
+
+  // grantee → schema → grantable → target → object → privileges
+  type Held = Map<string, Set<string>>;
+  const held = new Map<string, Map<string, Map<boolean, Map<PrivilegeTarget, Held>>>>();
+  const hold = (grantee: string, schema: string, grantable: boolean, target: PrivilegeTarget, object: string, privilege: string) => {
+    const a = held.get(grantee) ?? new Map();
+    held.set(grantee, a);
+    const b = a.get(schema) ?? new Map();
+    a.set(schema, b);
+    const c = b.get(grantable) ?? new Map();
+    b.set(grantable, c);
+    const d: Held = c.get(target) ?? new Map();
+    c.set(target, d);
+    d.set(object, (d.get(object) ?? new Set()).add(privilege));
+  };
+  for (const g of live.grants) {
+    if (!names.has(g.grantee) || g.objectType === 'database') continue;
+    if (g.objectType === 'schema') {
+      if (schemaOwners.get(g.name) !== g.grantee) hold(g.grantee, g.name, g.grantable, 'schema', g.name, g.privilege);
+      continue;
+    }
+    if (g.objectType === 'column') {
+      if (owners.get(`tables\u0000${objectKey(g.schema, g.name)}`) !== g.grantee) hold(g.grantee, g.schema!, g.grantable, 'columns', `${g.name}\u0000${g.column}`, g.privilege);
+      continue;
+    }
+    const kind = kindOf(g.objectType);
+    if (!kind || kind === 'schema') continue;
+    if (owners.get(`${kind}\u0000${objectKey(g.schema, g.name)}`) === g.grantee) continue;
+    hold(g.grantee, g.schema!, g.grantable, kind, g.name, g.privilege);
+  }
+
+  const grants: GrantSpec[] = [];
+  const sortedKeys = <K extends string>(m: Map<K, unknown>) => [...m.keys()].sort(compareText);
+  for (const grantee of sortedKeys(held)) {
+    const bySchema = held.get(grantee)!;
+    for (const schema of sortedKeys(bySchema)) {
+      for (const grantable of [false, true]) {
+        const targets = bySchema.get(schema)!.get(grantable);
+        if (!targets) continue;
+        const withOption = grantable ? { withGrantOption: true } : {};
+        const main: GrantSpec = { to: grantee, schema, privileges: {} as PrivilegeMap, ...withOption };
+        const map = main.privileges as PrivilegeMap;
+        const schemaPrivileges = targets.get('schema')?.get(schema);
+        if (schemaPrivileges) map.schema = [...schemaPrivileges].sort(compareText);
+        const named: GrantSpec[] = [];
+        for (const kind of RELATION_KIND_ORDER) {
+          const objects = targets.get(kind);
+          if (!objects) continue;
+          const candidates = (inventory.get(schema)?.get(kind) ?? []).filter((name) => owners.get(`${kind}\u0000${objectKey(schema, name)}`) !== grantee);
+          const sets = new Map<string, string[]>();
+          for (const [object, privileges] of objects) {
+            const key = [...privileges].sort(compareText).join(',');
+            sets.set(key, [...(sets.get(key) ?? []), object]);
+          }
+          if (sets.size === 1 && objects.size === candidates.length) {
+            map[kind] = [...sets.keys()][0]!.split(',');
+            main[kind] = '*';
+            continue;
+          }
+          for (const [key, list] of [...sets].sort(([a], [b]) => compareText(a, b))) {
+            named.push({ to: grantee, schema, privileges: { [kind]: key.split(',') }, [kind]: list.sort(compareText), ...withOption });
+          }
+        }
+        const columns = targets.get('columns');
+        if (columns) {
+          const byPrivileges = new Map<string, Record<string, string[]>>();
+          for (const [object, privileges] of columns) {
+            const [table, column] = object.split('\u0000') as [string, string];
+            const key = [...privileges].sort(compareText).join(',');
+            const tables = byPrivileges.get(key) ?? {};
+            tables[table] = [...(tables[table] ?? []), column].sort(compareText);
+            byPrivileges.set(key, tables);
+          }
+          for (const [key, tables] of [...byPrivileges].sort(([a], [b]) => compareText(a, b))) {
+            named.push({ to: grantee, schema, privileges: { columns: key.split(',') }, columns: tables, ...withOption });
+          }
+        }
+        if (Object.keys(map).length > 0) grants.push(main);
+        grants.push(...named);
+      }
+    }
+  }
+
+  const defaultPrivileges: DefaultPrivilegeSpec[] = [];
+  const defaults = new Map<string, Map<DefaultKind, string[]>>();
+  const kindFor = { table: 'tables', sequence: 'sequences', function: 'functions', type: 'types', schema: 'schemas' } as const;
+  for (const d of live.defaults) {
+    if (!names.has(d.grantee) || d.grantee === d.role) continue;
+    const key = JSON.stringify([d.role, d.schema, d.grantee, d.grantable]);
+    const kinds = defaults.get(key) ?? new Map();
+    defaults.set(key, kinds);
+    const kind = kindFor[d.objectType];
+    kinds.set(kind, [...(kinds.get(kind) ?? []), d.privilege]);
+  }
+  for (const key of [...defaults.keys()].sort(compareText)) {
+    const [role, schema, grantee, grantable] = JSON.parse(key) as [string, string | null, string, boolean];
+    const kinds = defaults.get(key)!;
+    const map: PrivilegeMap = {};
+    const on: DefaultKind[] = [];
+    for (const kind of ['tables', 'sequences', 'functions', 'types', 'schemas'] as const) {
+      const list = kinds.get(kind);
+      if (!list) continue;
+      on.push(kind);
+      map[kind === 'schemas' ? 'schema' : kind] = [...new Set(list)].sort(compareText);
+    }
+    defaultPrivileges.push({ for: role, ...(schema !== null ? { schema } : {}), to: grantee, privileges: map, on, ...(grantable ? { withGrantOption: true } : {}) });
+  }
+
+  const spec: RolesFileSpec = { version: 1 };
+  if (Object.keys(top).length > 0) spec.roles = top;
+  if (Object.keys(envRoles).length > 0) spec.environments = { [options.environment!]: { roles: envRoles } };
+  if (grants.length > 0) spec.grants = grants;
+  if (defaultPrivileges.length > 0) spec.defaultPrivileges = defaultPrivileges;
+  const publicRules = publicRulesHolding(live);
+  if (publicRules) spec.public = publicRules;
+
+  const header = [
+    `# Generated by pgwarden roles generate from database ${cluster.database}.`,
+    '# Login roles have no password here: add password: {env: NAME} and passwordVersion to set one.',
+    '# docs/roles.md describes the format.',
+    '',
+  ].join('\n');
+  return { spec, text: header + stringify(spec, { lineWidth: 0 }) };
+}
+
+/** The PUBLIC rules that hold in every user schema today, so that generating them changes nothing. */
+function publicRulesHolding(live: Awaited<ReturnType<typeof readLiveDatabase>>): RolesFileSpec['public'] | undefined {
+  const schemas = live.owners.filter((o) => o.objectType === 'schema').map((o) => o.name).sort(compareText);
+  if (schemas.length === 0) return undefined;
+  const inSchemas = new Set(schemas);
+  const publicGrants = live.grants.filter((g) => g.grantee === 'PUBLIC' && g.objectType !== 'database');
+  const noCreate = !publicGrants.some((g) => g.objectType === 'schema' && g.privilege === 'CREATE' && inSchemas.has(g.name));
+  const relation = new Set(['table', 'view', 'materialized view', 'foreign table', 'sequence', 'column']);
+  const noTables =
+    !publicGrants.some((g) => relation.has(g.objectType) && g.schema !== null && inSchemas.has(g.schema)) &&
+    !live.defaults.some((d) => d.grantee === 'PUBLIC' && (d.objectType === 'table' || d.objectType === 'sequence') && (d.schema === null || inSchemas.has(d.schema)));
+  const noDefiner = !publicGrants.some((g) => (g.objectType === 'function' || g.objectType === 'procedure') && g.privilege === 'EXECUTE' && live.securityDefiner.has(objectKey(g.schema, g.name)));
+  if (!noCreate && !noTables && !noDefiner) return undefined;
+  return {
+    schemas,
+    ...(noCreate ? { noCreateOnSchema: true } : {}),
+    ...(noTables ? { noTablePrivileges: true } : {}),
+    ...(noDefiner ? { noSecurityDefinerExecute: true } : {}),
+  };
+}
