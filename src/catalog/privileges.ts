@@ -72,6 +72,8 @@ export interface PrivilegeReadOptions extends CatalogScope {}
  * that belong to extensions are left out, and so are range types' constructors (part of their type). `acl` is the ACL with a NULL (never granted nor revoked)
  * made explicit by acldefault, as Postgres treats it.
  */
+const roleName = (oid: string) => `CASE WHEN ${oid} = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(${oid})::pg_catalog.text END`;
+
 const objectsSql = `
   SELECT 'database'::pg_catalog.text AS object_type, NULL::pg_catalog.text AS schema, d.datname::pg_catalog.text AS name,
          NULL::pg_catalog.text AS column_name, d.datdba AS owner,
@@ -110,7 +112,6 @@ const objectsSql = `
      AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type elem WHERE elem.typarray = t.oid)
      AND ${inScope('n.nspname')} AND ${notFromExtension('pg_type', 't.oid')}`;
 
-const roleName = (oid: string) => `CASE WHEN ${oid} = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(${oid})::pg_catalog.text END`;
 
 const grantKey = compareBy<PrivilegeGrant>(
   (g) => g.schema ?? '',
@@ -139,15 +140,28 @@ export interface AclObject {
  * both come from it). Needs the catalog settings in effect (see withCatalogSettings).
  */
 export async function queryAclObjects(client: pg.ClientBase, options: PrivilegeReadOptions = {}): Promise<AclObject[]> {
-  const rows = await catalogQuery<{ object_type: PrivilegeObjectType; schema: string | null; name: string; column_name: string | null; owner: string | null; grants: Array<[string, string, string, boolean]> | null }>(
-    client,
-    `SELECT o.object_type, o.schema, o.name, o.column_name,
+  return aclObjectsFromRows(await catalogQuery<AclObjectRow>(client, aclObjectsQuery, scopeParams(options)));
+}
+
+/** A row of {@link aclObjectsQuery}. */
+export interface AclObjectRow {
+  object_type: PrivilegeObjectType;
+  schema: string | null;
+  name: string;
+  column_name: string | null;
+  owner: string | null;
+  grants: Array<[string, string, string, boolean]> | null;
+}
+
+/** Objects with owners and exploded ACLs (parameters $1, $2 of scopeParams). */
+export const aclObjectsQuery = `SELECT o.object_type, o.schema, o.name, o.column_name,
             CASE WHEN o.owner IS NOT NULL THEN pg_catalog.pg_get_userbyid(o.owner)::pg_catalog.text END AS owner,
             (SELECT pg_catalog.json_agg(pg_catalog.json_build_array(${roleName('x.grantee')}, ${roleName('x.grantor')}, x.privilege_type, x.is_grantable))
                FROM pg_catalog.aclexplode(o.acl) x) AS grants
-       FROM (${objectsSql}) o`,
-    scopeParams(options),
-  );
+       FROM (${objectsSql}) o`;
+
+/** {@link AclObject}s from rows of {@link aclObjectsQuery}. */
+export function aclObjectsFromRows(rows: AclObjectRow[]): AclObject[] {
   return rows.map((r) => ({
     objectType: r.object_type,
     schema: r.schema,
@@ -199,6 +213,16 @@ export async function readPrivileges(client: pg.ClientBase, options: PrivilegeRe
   return withCatalogSettings(client, async () => grantsOf(await queryAclObjects(client, options)));
 }
 
+/** Default privileges, exploded (parameters $1, $2 of scopeParams). */
+export const defaultPrivilegesQuery = `SELECT pg_catalog.pg_get_userbyid(d.defaclrole)::pg_catalog.text AS role,
+            n.nspname::pg_catalog.text AS schema,
+            CASE d.defaclobjtype WHEN 'r' THEN 'table' WHEN 'S' THEN 'sequence' WHEN 'f' THEN 'function' WHEN 'T' THEN 'type' ELSE 'schema' END AS "objectType",
+            ${roleName('x.grantee')} AS grantee, x.privilege_type AS privilege, x.is_grantable AS grantable
+       FROM pg_catalog.pg_default_acl d
+       LEFT JOIN pg_catalog.pg_namespace n ON n.oid = d.defaclnamespace,
+            LATERAL pg_catalog.aclexplode(d.defaclacl) x
+      WHERE d.defaclnamespace = 0 OR ${inScope('n.nspname')}`;
+
 const defaultKey = compareBy<DefaultPrivilege>(
   (d) => d.role,
   (d) => d.schema ?? '',
@@ -210,18 +234,12 @@ const defaultKey = compareBy<DefaultPrivilege>(
 
 /** The rows of {@link readDefaultPrivileges}, for callers that already hold the catalog settings. */
 export async function queryDefaultPrivileges(client: pg.ClientBase, options: PrivilegeReadOptions = {}): Promise<DefaultPrivilege[]> {
-  const rows = await catalogQuery<DefaultPrivilege>(
-    client,
-    `SELECT pg_catalog.pg_get_userbyid(d.defaclrole)::pg_catalog.text AS role,
-            n.nspname::pg_catalog.text AS schema,
-            CASE d.defaclobjtype WHEN 'r' THEN 'table' WHEN 'S' THEN 'sequence' WHEN 'f' THEN 'function' WHEN 'T' THEN 'type' ELSE 'schema' END AS "objectType",
-            ${roleName('x.grantee')} AS grantee, x.privilege_type AS privilege, x.is_grantable AS grantable
-       FROM pg_catalog.pg_default_acl d
-       LEFT JOIN pg_catalog.pg_namespace n ON n.oid = d.defaclnamespace,
-            LATERAL pg_catalog.aclexplode(d.defaclacl) x
-      WHERE d.defaclnamespace = 0 OR ${inScope('n.nspname')}`,
-    scopeParams(options),
-  );
+  const rows = await catalogQuery<DefaultPrivilege>(client, defaultPrivilegesQuery, scopeParams(options));
+  return sortDefaultPrivileges(rows);
+}
+
+/** Sorts default privileges in their canonical order. */
+export function sortDefaultPrivileges(rows: DefaultPrivilege[]): DefaultPrivilege[] {
   return rows.sort(defaultKey);
 }
 

@@ -10,6 +10,7 @@ export const CATALOG_SETTINGS: Readonly<Record<string, string>> = {
   DateStyle: 'ISO, MDY',
   IntervalStyle: 'postgres',
   extra_float_digits: '3',
+  plan_cache_mode: 'force_generic_plan',
   bytea_output: 'hex',
 };
 
@@ -40,4 +41,11 @@ export async function withCatalogSettings<T>(client: pg.ClientBase, fn: () => Pr
 async function applySettings(client: pg.ClientBase, settings: Record<string, string>): Promise<void> {
   const names = Object.keys(settings);
   await client.query(`SELECT ${names.map((_, i) => `pg_catalog.set_config($${2 * i + 1}, $${2 * i + 2}, false)`).join(', ')}`, names.flatMap((n) => [n, settings[n]!]));
+}
+
+/** A statement that applies {@link CATALOG_SETTINGS}: for the transaction (`local`) or the session. */
+export function catalogSettingsSql(local: boolean): string {
+  return `SELECT ${Object.entries(CATALOG_SETTINGS)
+    .map(([name, value]) => `pg_catalog.set_config('${name}', '${value}', ${local})`)
+    .join(', ')}`;
 }

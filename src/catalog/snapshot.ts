@@ -3,21 +3,22 @@ import type { PgwardenConfig } from '../config/types.js';
 import { PgwardenError } from '../errors.js';
 import type { DatabaseHandle } from '../providers/types.js';
 import { connect } from '../runner/session.js';
-import { grantsOf, ownersOf, queryAclObjects, queryDefaultPrivileges, type PrivilegeGrant } from './privileges.js';
-import { readColumnNames, readColumns, type ColumnRow } from './read/columns.js';
-import { readConstraints, type ConstraintRow } from './read/constraints.js';
-import { readDatabaseComment } from './read/database.js';
-import { readExtensions } from './read/extensions.js';
-import { readFunctions } from './read/functions.js';
-import { readIndexes, type IndexRow } from './read/indexes.js';
-import { readPolicies, type PolicyRow } from './read/policies.js';
-import { readRelations } from './read/relations.js';
-import { readSchemas } from './read/schemas.js';
-import { readSequences, type SequenceRow } from './read/sequences.js';
-import { readTriggers, type TriggerRow } from './read/triggers.js';
-import { readTypes } from './read/types.js';
-import type { CatalogScope } from './scope.js';
-import { CATALOG_SETTINGS, withCatalogSettings } from './session.js';
+import { aclObjectsFromRows, aclObjectsQuery, defaultPrivilegesQuery, grantsOf, ownersOf, sortDefaultPrivileges, type AclObjectRow, type DefaultPrivilege, type PrivilegeGrant } from './privileges.js';
+import { catalogQuery } from './query.js';
+import { columnsQuery, readColumnNames, type ColumnRow } from './read/columns.js';
+import { constraintsQuery, type ConstraintRow } from './read/constraints.js';
+import { databaseQuery } from './read/database.js';
+import { extensionsQuery, type ExtensionRow } from './read/extensions.js';
+import { functionsQuery, type FunctionRow } from './read/functions.js';
+import { indexesQuery, type IndexRow } from './read/indexes.js';
+import { policiesQuery, type PolicyRow } from './read/policies.js';
+import { relationsQuery, type RelationRow } from './read/relations.js';
+import { schemasQuery, type SchemaRow } from './read/schemas.js';
+import { sequencesQuery, type SequenceRow } from './read/sequences.js';
+import { triggersQuery, type TriggerRow } from './read/triggers.js';
+import { typesQuery, type TypeRow } from './read/types.js';
+import { scopeParams, type CatalogScope } from './scope.js';
+import { CATALOG_SETTINGS, catalogSettingsSql, withCatalogSettings } from './session.js';
 import { compareBy, compareText } from './sort.js';
 import type {
   CatalogSnapshot,
@@ -52,9 +53,9 @@ const MIN_SERVER_VERSION = 130000;
 
 /**
  * Reads a database's schema into a canonical {@link CatalogSnapshot}: the same value for the same
- * schema on every run, keyed by qualified names, sorted. Runs its own REPEATABLE READ READ ONLY
- * transaction under fixed session settings, with one catalog query per kind of object, so a
- * 1,000-table schema is read in a few queries.
+ * schema on every run, keyed by qualified names, sorted. Runs in its own REPEATABLE READ READ ONLY
+ * transaction under fixed session settings. Every kind of object is read by one catalog query,
+ * and all of them travel as one statement, so a 1,000-table schema costs one round trip.
  *
  * @example
  * const client = await connect(db);
@@ -63,8 +64,8 @@ const MIN_SERVER_VERSION = 130000;
 export async function snapshotDatabase(client: pg.ClientBase, options: SnapshotOptions = {}): Promise<CatalogSnapshot> {
   await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
   try {
-    await client.query(`SELECT ${Object.keys(CATALOG_SETTINGS).map((_, i) => `pg_catalog.set_config($${2 * i + 1}, $${2 * i + 2}, true)`).join(', ')}`, Object.entries(CATALOG_SETTINGS).flat());
-    const snapshot = await assemble(client, scopeOf(options));
+    await client.query(catalogSettingsSql(true));
+    const snapshot = await readAndAssemble(client, scopeOf(options));
     await client.query('COMMIT');
     return snapshot;
   } catch (error) {
@@ -88,35 +89,110 @@ export async function snapshotOf(db: DatabaseHandle, options: SnapshotOptions = 
  * own uncommitted changes). Applies the catalog settings for the duration and restores them.
  */
 export async function readSnapshot(client: pg.ClientBase, options: SnapshotOptions = {}): Promise<CatalogSnapshot> {
-  return withCatalogSettings(client, () => assemble(client, scopeOf(options)));
+  return withCatalogSettings(client, () => readAndAssemble(client, scopeOf(options)));
+}
+
+/** A connection kept for taking snapshot after snapshot (verify takes three per migration). */
+export interface SnapshotSession {
+  /** A snapshot of the database now: one round trip to the server. */
+  snapshot(): Promise<CatalogSnapshot>;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens a connection with the catalog settings fixed for its whole life, on which each snapshot
+ * is one prepared statement: the cheapest way to snapshot the same database many times.
+ */
+export async function openSnapshotSession(db: DatabaseHandle, options: SnapshotOptions = {}): Promise<SnapshotSession> {
+  const client = await connect(db, { applicationName: 'pgwarden snapshot' });
+  try {
+    await client.query(catalogSettingsSql(false));
+  } catch (error) {
+    await client.end().catch(() => {});
+    throw error;
+  }
+  const scope = scopeOf(options);
+  return {
+    // A single statement sees one consistent state of the catalogs without a transaction around it.
+    snapshot: () => readAndAssemble(client, scope),
+    close: () => client.end().catch(() => {}),
+  };
 }
 
 function scopeOf(options: SnapshotOptions): CatalogScope {
   return { schemas: options.schemas, excludeSchemas: options.excludeSchemas ?? ['pgwarden'] };
 }
 
-async function assemble(client: pg.ClientBase, scope: CatalogScope): Promise<CatalogSnapshot> {
-  const serverVersion = Number((await client.query<{ v: string }>(`SELECT pg_catalog.current_setting('server_version_num') AS v`)).rows[0]!.v);
-  if (serverVersion < MIN_SERVER_VERSION) {
-    throw new PgwardenError('DATABASE_ERROR', `The server runs Postgres ${Math.floor(serverVersion / 10000)}; catalog snapshots need Postgres 13 or later.`);
+const serverVersions = new WeakMap<pg.ClientBase, number>();
+
+async function serverVersionOf(client: pg.ClientBase): Promise<number> {
+  let version = serverVersions.get(client);
+  if (version === undefined) {
+    version = Number((await client.query<{ v: string }>(`SELECT pg_catalog.current_setting('server_version_num') AS v`)).rows[0]!.v);
+    serverVersions.set(client, version);
   }
-  // One query per kind of object; the pieces are joined here by internal oids that never reach the result.
-  const databaseComment = await readDatabaseComment(client);
-  const extensionRows = await readExtensions(client);
-  const schemaRows = await readSchemas(client, scope);
-  const relationRows = await readRelations(client, scope);
-  const columnRows = await readColumns(client, scope);
-  const constraintRows = await readConstraints(client, scope);
-  const indexRows = await readIndexes(client, scope);
-  const triggerRows = await readTriggers(client, scope);
-  const policyRows = await readPolicies(client, scope);
-  const sequenceRows = await readSequences(client, scope);
-  const functionRows = await readFunctions(client, scope, serverVersion);
-  const typeRows = await readTypes(client, scope);
-  const aclObjects = await queryAclObjects(client, scope);
+  if (version < MIN_SERVER_VERSION) {
+    throw new PgwardenError('DATABASE_ERROR', `The server runs Postgres ${Math.floor(version / 10000)}; catalog snapshots need Postgres 13 or later.`);
+  }
+  return version;
+}
+
+/** The rows of every catalog query, by kind. */
+interface CatalogRows {
+  database: Array<{ comment: string | null }>;
+  extensions: ExtensionRow[];
+  schemas: SchemaRow[];
+  relations: RelationRow[];
+  columns: ColumnRow[];
+  constraints: ConstraintRow[];
+  indexes: IndexRow[];
+  triggers: TriggerRow[];
+  policies: PolicyRow[];
+  sequences: SequenceRow[];
+  functions: FunctionRow[];
+  types: TypeRow[];
+  acl: AclObjectRow[];
+  defaults: DefaultPrivilege[];
+}
+
+/** All catalog queries as one statement: each kind's rows aggregated into a JSON array. */
+function combinedQuery(serverVersion: number): string {
+  const parts: Record<keyof CatalogRows, string> = {
+    database: databaseQuery,
+    extensions: extensionsQuery,
+    schemas: schemasQuery,
+    relations: relationsQuery,
+    columns: columnsQuery,
+    constraints: constraintsQuery,
+    indexes: indexesQuery,
+    triggers: triggersQuery,
+    policies: policiesQuery,
+    sequences: sequencesQuery,
+    functions: functionsQuery(serverVersion),
+    types: typesQuery,
+    acl: aclObjectsQuery,
+    defaults: defaultPrivilegesQuery,
+  };
+  return `SELECT ${Object.entries(parts)
+    .map(([name, sql]) => `(SELECT COALESCE(pg_catalog.json_agg(q), '[]'::pg_catalog.json) FROM (${sql}) q) AS ${name}`)
+    .join(',\n       ')}`;
+}
+
+async function readAndAssemble(client: pg.ClientBase, scope: CatalogScope): Promise<CatalogSnapshot> {
+  const text = combinedQuery(await serverVersionOf(client));
+  const [rows] = await catalogQuery<CatalogRows & pg.QueryResultRow>(client, text, scopeParams(scope));
+  return assemble(client, rows!);
+}
+
+async function assemble(client: pg.ClientBase, rows: CatalogRows): Promise<CatalogSnapshot> {
+  // The pieces are joined here by internal oids that never reach the result.
+  const { extensions: extensionRows, schemas: schemaRows, relations: relationRows, columns: columnRows, constraints: constraintRows, indexes: indexRows } = rows;
+  const { triggers: triggerRows, policies: policyRows, sequences: sequenceRows, functions: functionRows, types: typeRows } = rows;
+  const databaseComment = rows.database[0]?.comment ?? null;
+  const aclObjects = aclObjectsFromRows(rows.acl);
   const grants = grantsOf(aclObjects);
   const owners = ownersOf(aclObjects);
-  const defaults = await queryDefaultPrivileges(client, scope);
+  const defaults = sortDefaultPrivileges(rows.defaults);
 
   const ownerOf = new Map(owners.map((o) => [objectKey(o.objectType, o.schema, o.name), o.owner]));
   const privilegesOf = groupPrivileges(grants);

@@ -3,8 +3,8 @@ import { checksumOf } from './checksum.js';
 import type { HeaderField, MigrationFile, MigrationFileProblem, MigrationKind, MigrationSection } from './types.js';
 
 /** The markers node-pg-migrate reads; pgwarden files stay runnable by plain node-pg-migrate. */
-const UP_MARKER = /^\s*--[\s-]*up\s+migration\b.*$/im;
-const DOWN_MARKER = /^\s*--[\s-]*down\s+migration\b.*$/im;
+const UP_MARKER = /^[ \t]*--[ \t-]*up[ \t]+migration\b.*$/im;
+const DOWN_MARKER = /^[ \t]*--[ \t-]*down[ \t]+migration\b.*$/im;
 
 export const SQL_EXTENSIONS = ['.sql'];
 export const SCRIPT_EXTENSIONS = ['.js', '.cjs', '.mjs', '.ts', '.cts', '.mts'];

@@ -7,7 +7,8 @@ import { promisify } from 'node:util';
 import { PgwardenError } from '../errors.js';
 import { redactUrl } from '../redact.js';
 import { freePort } from './free-port.js';
-import { handOver, serverOsUser, type OsUser } from './os-user.js';
+import { createHash } from 'node:crypto';
+import { handOver, serverOsUser, unreachableAncestor, type OsUser } from './os-user.js';
 import type { DatabaseHandle } from './types.js';
 
 const execFileAsync = promisify(execFile);
@@ -182,8 +183,18 @@ interface DevClusterMeta {
 
 export const DEV_DATABASE = 'dev';
 
+/**
+ * Where the development cluster keeps its files. The data folder sits in the project unless the
+ * server's OS user cannot reach the project (a repository under /root, run as root): then it lives
+ * in a folder of the system's temporary directory named after the project, and the project keeps
+ * the credentials.
+ */
 function devPaths(dataDir: string) {
-  return { pgdata: join(dataDir, 'pgdata'), meta: join(dataDir, 'cluster.json'), log: join(dataDir, 'server.log') };
+  const local = join(dataDir, 'pgdata');
+  const outside = join(tmpdir(), `pgwarden-dev-${createHash('sha256').update(dataDir).digest('hex').slice(0, 16)}`);
+  let pgdata = local;
+  if (!existsSync(join(local, 'PG_VERSION')) && (existsSync(join(outside, 'PG_VERSION')) || unreachableAncestor(local, serverOsUser()))) pgdata = outside;
+  return { pgdata, meta: join(dataDir, 'cluster.json'), log: join(pgdata, '..', `${pgdata === local ? '' : `${outside.split('/').pop()}-`}server.log`) };
 }
 
 function readMeta(dataDir: string): DevClusterMeta | undefined {

@@ -19,8 +19,16 @@ export function isRoot(): boolean {
  * As root, returns the uid/gid that will own the server (creating the `postgres` user when the
  * machine has none); otherwise undefined (the server runs as the current user).
  */
+let cachedUser: OsUser | undefined;
+
 export function serverOsUser(): OsUser | undefined {
   if (!isRoot()) return undefined;
+  if (cachedUser) return cachedUser;
+  cachedUser = findOrCreateServerUser();
+  return cachedUser;
+}
+
+function findOrCreateServerUser(): OsUser {
   const lookup = (): OsUser | undefined => {
     try {
       const uid = Number(execFileSync('id', ['-u', SERVER_OS_USER], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
@@ -42,19 +50,32 @@ export function serverOsUser(): OsUser | undefined {
   return created;
 }
 
+/** The first folder above `dir` that `user` cannot enter, or undefined when it can reach `dir`. */
+export function unreachableAncestor(dir: string, user: OsUser | undefined): string | undefined {
+  if (!user) return undefined;
+  for (let d = dirname(dir); ; d = dirname(d)) {
+    let st;
+    try {
+      st = statSync(d);
+    } catch {
+      if (dirname(d) === d) return undefined;
+      continue;
+    }
+    const reachable = st.uid === user.uid ? (st.mode & 0o100) !== 0 : st.gid === user.gid ? (st.mode & 0o010) !== 0 : (st.mode & 0o001) !== 0;
+    if (!reachable) return d;
+    if (dirname(d) === d) return undefined;
+  }
+}
+
 /** Hands a directory to the server's OS user and checks that user can reach it. */
 export function handOver(dir: string, user: OsUser | undefined): void {
   if (!user) return;
   chownSync(dir, user.uid, user.gid);
-  for (let d = dirname(dir); ; d = dirname(d)) {
-    const st = statSync(d);
-    const reachable = st.uid === user.uid ? (st.mode & 0o100) !== 0 : st.gid === user.gid ? (st.mode & 0o010) !== 0 : (st.mode & 0o001) !== 0;
-    if (!reachable) {
-      throw new PgwardenError(
-        'PROVIDER_UNAVAILABLE',
-        `The embedded Postgres runs as the OS user "${SERVER_OS_USER}", who cannot enter ${d}. Set "embedded.dataDir" in the config to a folder that user can reach (for example under /var/tmp), or run pgwarden as a normal user.`,
-      );
-    }
-    if (dirname(d) === d) break;
+  const blocked = unreachableAncestor(dir, user);
+  if (blocked) {
+    throw new PgwardenError(
+      'PROVIDER_UNAVAILABLE',
+      `The embedded Postgres runs as the OS user "${SERVER_OS_USER}", who cannot enter ${blocked}. Set "embedded.dataDir" in the config to a folder that user can reach (for example under /var/tmp), or run pgwarden as a normal user.`,
+    );
   }
 }

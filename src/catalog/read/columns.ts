@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { catalogQuery } from '../query.js';
-import { inScope, scopeParams, type CatalogScope } from '../scope.js';
+import { inScope } from '../scope.js';
 
 export interface ColumnRow {
   rel: number;
@@ -21,9 +21,7 @@ export interface ColumnRow {
  * Columns of every relation in scope (tables, views, materialized views, foreign tables and
  * composite types), in one query.
  */
-export async function readColumns(client: pg.ClientBase, scope: CatalogScope): Promise<ColumnRow[]> {
-  const rows = await catalogQuery<ColumnRow>(client, 
-    `SELECT a.attrelid::pg_catalog.int8 AS rel, a.attnum::pg_catalog.int4 AS attnum, a.attname::pg_catalog.text AS name,
+export const columnsQuery = `SELECT a.attrelid::pg_catalog.int8 AS rel, a.attnum::pg_catalog.int4 AS attnum, a.attname::pg_catalog.text AS name,
             pg_catalog.format_type(a.atttypid, a.atttypmod) AS type,
             a.attnotnull AS notnull,
             pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) AS default_expr,
@@ -39,12 +37,7 @@ export async function readColumns(client: pg.ClientBase, scope: CatalogScope): P
        LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation
        LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
        LEFT JOIN pg_catalog.pg_description d ON d.objoid = a.attrelid AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid = a.attnum
-      WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'f', 'v', 'm', 'c') AND ${inScope('n.nspname')}`,
-    scopeParams(scope),
-  );
-  for (const row of rows) row.rel = Number(row.rel);
-  return rows;
-}
+      WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'f', 'v', 'm', 'c') AND ${inScope('n.nspname')}`;
 
 /** Names of columns given as `rel:attnum` keys (for foreign keys to tables outside the scope). */
 export async function readColumnNames(client: pg.ClientBase, keys: string[]): Promise<Map<string, string>> {

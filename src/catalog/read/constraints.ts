@@ -1,6 +1,4 @@
-import type pg from 'pg';
-import { catalogQuery } from '../query.js';
-import { inScope, scopeParams, type CatalogScope } from '../scope.js';
+import { inScope } from '../scope.js';
 
 export interface ConstraintRow {
   /** The table's oid, or 0 for a domain constraint. */
@@ -33,9 +31,7 @@ export interface ConstraintRow {
  * of a foreign key (conparentid set) are left out, as pg_dump does, since they follow from the
  * parent's.
  */
-export async function readConstraints(client: pg.ClientBase, scope: CatalogScope): Promise<ConstraintRow[]> {
-  const rows = await catalogQuery<ConstraintRow>(client, 
-    `SELECT co.conrelid::pg_catalog.int8 AS rel, co.contypid::pg_catalog.int8 AS typ, co.conname::pg_catalog.text AS name,
+export const constraintsQuery = `SELECT co.conrelid::pg_catalog.int8 AS rel, co.contypid::pg_catalog.int8 AS typ, co.conname::pg_catalog.text AS name,
             co.contype::pg_catalog.text AS contype, pg_catalog.pg_get_constraintdef(co.oid) AS definition,
             co.convalidated AS validated, co.condeferrable AS deferrable, co.condeferred AS deferred, co.conislocal AS local,
             co.conkey::pg_catalog.int4[] AS columns,
@@ -53,13 +49,4 @@ export async function readConstraints(client: pg.ClientBase, scope: CatalogScope
        LEFT JOIN pg_catalog.pg_description d ON d.objoid = co.oid AND d.classoid = 'pg_catalog.pg_constraint'::pg_catalog.regclass AND d.objsubid = 0
       WHERE co.contype IN ('p', 'f', 'u', 'c', 'x')
         AND NOT (co.contype = 'f' AND co.conparentid <> 0)
-        AND ${inScope('n.nspname')}`,
-    scopeParams(scope),
-  );
-  for (const row of rows) {
-    row.rel = Number(row.rel);
-    row.typ = Number(row.typ);
-    row.ref_rel = Number(row.ref_rel);
-  }
-  return rows;
-}
+        AND ${inScope('n.nspname')}`;

@@ -1,5 +1,3 @@
-import type pg from 'pg';
-import { catalogQuery } from '../query.js';
 
 export interface ExtensionRow {
   name: string;
@@ -9,13 +7,8 @@ export interface ExtensionRow {
 }
 
 /** Installed extensions except plpgsql, which every database has. */
-export async function readExtensions(client: pg.ClientBase): Promise<ExtensionRow[]> {
-  const rows = await catalogQuery<ExtensionRow>(client, 
-    `SELECT e.extname::pg_catalog.text AS name, n.nspname::pg_catalog.text AS schema, e.extversion AS version, d.description AS comment
+export const extensionsQuery = `SELECT e.extname::pg_catalog.text AS name, n.nspname::pg_catalog.text AS schema, e.extversion AS version, d.description AS comment
        FROM pg_catalog.pg_extension e
        JOIN pg_catalog.pg_namespace n ON n.oid = e.extnamespace
        LEFT JOIN pg_catalog.pg_description d ON d.objoid = e.oid AND d.classoid = 'pg_catalog.pg_extension'::pg_catalog.regclass AND d.objsubid = 0
-      WHERE e.extname <> 'plpgsql'`,
-  );
-  return rows;
-}
+      WHERE e.extname <> 'plpgsql'`;

@@ -1,6 +1,4 @@
-import type pg from 'pg';
-import { catalogQuery } from '../query.js';
-import { inScope, notFromExtension, scopeParams, type CatalogScope } from '../scope.js';
+import { inScope, notFromExtension } from '../scope.js';
 
 export interface FunctionRow {
   schema: string;
@@ -27,10 +25,9 @@ export interface FunctionRow {
  * Functions, procedures and aggregates in scope. The body is hashed, not copied: the SQL-standard
  * body (`BEGIN ATOMIC`) as Postgres prints it, else the source text.
  */
-export async function readFunctions(client: pg.ClientBase, scope: CatalogScope, serverVersion: number): Promise<FunctionRow[]> {
+export function functionsQuery(serverVersion: number): string {
   const body = serverVersion >= 140000 ? `CASE WHEN p.prosqlbody IS NOT NULL THEN pg_catalog.pg_get_function_sqlbody(p.oid) ELSE p.prosrc END` : 'p.prosrc';
-  const rows = await catalogQuery<FunctionRow>(client, 
-    `SELECT n.nspname::pg_catalog.text AS schema, p.proname::pg_catalog.text AS name,
+  return `SELECT n.nspname::pg_catalog.text AS schema, p.proname::pg_catalog.text AS name,
             pg_catalog.substr(p.oid::pg_catalog.regprocedure::pg_catalog.text, pg_catalog.length(pg_catalog.quote_ident(n.nspname)) + 2) AS signature,
             pg_catalog.array_to_string(ARRAY(SELECT pg_catalog.format_type(u.t, NULL) FROM pg_catalog.unnest(p.proargtypes::pg_catalog.oid[]) WITH ORDINALITY u(t, o) ORDER BY u.o), ',') AS identity,
             p.prokind::pg_catalog.text AS prokind,
@@ -47,8 +44,5 @@ export async function readFunctions(client: pg.ClientBase, scope: CatalogScope, 
        LEFT JOIN pg_catalog.pg_description d ON d.objoid = p.oid AND d.classoid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objsubid = 0
       WHERE ${inScope('n.nspname')} AND ${notFromExtension('pg_proc', 'p.oid')}
         -- Range types' constructors belong to their type (an internal dependency), as pg_dump treats them.
-        AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend int_dep WHERE int_dep.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND int_dep.objid = p.oid AND int_dep.deptype = 'i')`,
-    scopeParams(scope),
-  );
-  return rows;
+        AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend int_dep WHERE int_dep.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND int_dep.objid = p.oid AND int_dep.deptype = 'i')`;
 }

@@ -1,6 +1,4 @@
-import type pg from 'pg';
-import { catalogQuery } from '../query.js';
-import { inScope, scopeParams, type CatalogScope } from '../scope.js';
+import { inScope } from '../scope.js';
 
 export interface IndexRow {
   rel: number;
@@ -21,9 +19,7 @@ export interface IndexRow {
 }
 
 /** Indexes of every table and materialized view in scope, in one query. */
-export async function readIndexes(client: pg.ClientBase, scope: CatalogScope): Promise<IndexRow[]> {
-  const rows = await catalogQuery<IndexRow>(client, 
-    `SELECT i.indrelid::pg_catalog.int8 AS rel, ic.relname::pg_catalog.text AS name, am.amname::pg_catalog.text AS method,
+export const indexesQuery = `SELECT i.indrelid::pg_catalog.int8 AS rel, ic.relname::pg_catalog.text AS name, am.amname::pg_catalog.text AS method,
             i.indisunique AS unique, i.indisprimary AS primary, i.indisvalid AS valid,
             i.indkey::pg_catalog.int2[]::pg_catalog.int4[] AS attnums, i.indnkeyatts::pg_catalog.int4 AS key_count,
             CASE WHEN i.indexprs IS NOT NULL THEN
@@ -38,9 +34,4 @@ export async function readIndexes(client: pg.ClientBase, scope: CatalogScope): P
        JOIN pg_catalog.pg_am am ON am.oid = ic.relam
        LEFT JOIN pg_catalog.pg_constraint con ON con.conindid = i.indexrelid AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x')
        LEFT JOIN pg_catalog.pg_description d ON d.objoid = i.indexrelid AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid = 0
-      WHERE ${inScope('n.nspname')}`,
-    scopeParams(scope),
-  );
-  for (const row of rows) row.rel = Number(row.rel);
-  return rows;
-}
+      WHERE ${inScope('n.nspname')}`;

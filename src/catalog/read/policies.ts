@@ -1,6 +1,4 @@
-import type pg from 'pg';
-import { catalogQuery } from '../query.js';
-import { inScope, scopeParams, type CatalogScope } from '../scope.js';
+import { inScope } from '../scope.js';
 
 export interface PolicyRow {
   rel: number;
@@ -15,9 +13,7 @@ export interface PolicyRow {
 }
 
 /** Row-level security policies on tables in scope. */
-export async function readPolicies(client: pg.ClientBase, scope: CatalogScope): Promise<PolicyRow[]> {
-  const rows = await catalogQuery<PolicyRow>(client, 
-    `SELECT p.polrelid::pg_catalog.int8 AS rel, p.polname::pg_catalog.text AS name, p.polcmd::pg_catalog.text AS cmd, p.polpermissive AS permissive,
+export const policiesQuery = `SELECT p.polrelid::pg_catalog.int8 AS rel, p.polname::pg_catalog.text AS name, p.polcmd::pg_catalog.text AS cmd, p.polpermissive AS permissive,
             ARRAY(SELECT CASE WHEN r.role = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(r.role)::pg_catalog.text END
                     FROM pg_catalog.unnest(p.polroles) r(role)) AS roles,
             pg_catalog.pg_get_expr(p.polqual, p.polrelid) AS using,
@@ -27,9 +23,4 @@ export async function readPolicies(client: pg.ClientBase, scope: CatalogScope): 
        JOIN pg_catalog.pg_class c ON c.oid = p.polrelid
        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
        LEFT JOIN pg_catalog.pg_description d ON d.objoid = p.oid AND d.classoid = 'pg_catalog.pg_policy'::pg_catalog.regclass AND d.objsubid = 0
-      WHERE ${inScope('n.nspname')}`,
-    scopeParams(scope),
-  );
-  for (const row of rows) row.rel = Number(row.rel);
-  return rows;
-}
+      WHERE ${inScope('n.nspname')}`;

@@ -1,6 +1,4 @@
-import type pg from 'pg';
-import { catalogQuery } from '../query.js';
-import { inScope, notFromExtension, scopeParams, type CatalogScope } from '../scope.js';
+import { inScope, notFromExtension } from '../scope.js';
 
 export interface RelationRow {
   /** Internal join key; never part of a snapshot. */
@@ -23,9 +21,7 @@ export interface RelationRow {
 }
 
 /** Tables, partitioned tables, foreign tables, views and materialized views in scope. */
-export async function readRelations(client: pg.ClientBase, scope: CatalogScope): Promise<RelationRow[]> {
-  const rows = await catalogQuery<RelationRow>(client, 
-    `SELECT c.oid::pg_catalog.int8 AS oid, n.nspname::pg_catalog.text AS schema, c.relname::pg_catalog.text AS name,
+export const relationsQuery = `SELECT c.oid::pg_catalog.int8 AS oid, n.nspname::pg_catalog.text AS schema, c.relname::pg_catalog.text AS name,
             c.relkind::pg_catalog.text AS relkind, c.relpersistence::pg_catalog.text AS relpersistence,
             c.relrowsecurity AS rowsecurity, c.relforcerowsecurity AS forcerowsecurity, c.reloptions::pg_catalog.text[] AS options,
             CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END AS partition_key,
@@ -42,9 +38,4 @@ export async function readRelations(client: pg.ClientBase, scope: CatalogScope):
        FROM pg_catalog.pg_class c
        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
        LEFT JOIN pg_catalog.pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid = 0
-      WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm') AND ${inScope('n.nspname')} AND ${notFromExtension('pg_class', 'c.oid')}`,
-    scopeParams(scope),
-  );
-  for (const row of rows) row.oid = Number(row.oid);
-  return rows;
-}
+      WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm') AND ${inScope('n.nspname')} AND ${notFromExtension('pg_class', 'c.oid')}`;

@@ -1,6 +1,4 @@
-import type pg from 'pg';
-import { catalogQuery } from '../query.js';
-import { inScope, notFromExtension, scopeParams, type CatalogScope } from '../scope.js';
+import { inScope, notFromExtension } from '../scope.js';
 
 export interface SequenceRow {
   schema: string;
@@ -21,9 +19,7 @@ export interface SequenceRow {
 }
 
 /** Sequences in scope with their options (never their current value) and what owns them. */
-export async function readSequences(client: pg.ClientBase, scope: CatalogScope): Promise<SequenceRow[]> {
-  const rows = await catalogQuery<SequenceRow>(client, 
-    `SELECT n.nspname::pg_catalog.text AS schema, c.relname::pg_catalog.text AS name,
+export const sequencesQuery = `SELECT n.nspname::pg_catalog.text AS schema, c.relname::pg_catalog.text AS name,
             pg_catalog.format_type(s.seqtypid, NULL) AS type,
             s.seqstart::pg_catalog.text AS start, s.seqincrement::pg_catalog.text AS increment,
             s.seqmin::pg_catalog.text AS min, s.seqmax::pg_catalog.text AS max, s.seqcache::pg_catalog.text AS cache, s.seqcycle AS cycle,
@@ -39,9 +35,4 @@ export async function readSequences(client: pg.ClientBase, scope: CatalogScope):
        LEFT JOIN pg_catalog.pg_namespace tn ON tn.oid = tc.relnamespace
        LEFT JOIN pg_catalog.pg_attribute ta ON ta.attrelid = dep.refobjid AND ta.attnum = dep.refobjsubid
        LEFT JOIN pg_catalog.pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid = 0
-      WHERE c.relkind = 'S' AND ${inScope('n.nspname')} AND ${notFromExtension('pg_class', 'c.oid')}`,
-    scopeParams(scope),
-  );
-  for (const row of rows) if (row.owner_rel !== null) row.owner_rel = Number(row.owner_rel);
-  return rows;
-}
+      WHERE c.relkind = 'S' AND ${inScope('n.nspname')} AND ${notFromExtension('pg_class', 'c.oid')}`;

@@ -1,6 +1,4 @@
-import type pg from 'pg';
-import { catalogQuery } from '../query.js';
-import { inScope, scopeParams, type CatalogScope } from '../scope.js';
+import { inScope } from '../scope.js';
 
 export interface TriggerRow {
   rel: number;
@@ -16,18 +14,11 @@ export interface TriggerRow {
  * User triggers on relations in scope. Internal triggers (those behind foreign keys) and the
  * clones a partitioned table's trigger makes on its partitions are left out.
  */
-export async function readTriggers(client: pg.ClientBase, scope: CatalogScope): Promise<TriggerRow[]> {
-  const rows = await catalogQuery<TriggerRow>(client, 
-    `SELECT t.tgrelid::pg_catalog.int8 AS rel, t.tgname::pg_catalog.text AS name, t.tgtype::pg_catalog.int4 AS tgtype,
+export const triggersQuery = `SELECT t.tgrelid::pg_catalog.int8 AS rel, t.tgname::pg_catalog.text AS name, t.tgtype::pg_catalog.int4 AS tgtype,
             t.tgenabled::pg_catalog.text AS enabled, t.tgfoid::pg_catalog.regprocedure::pg_catalog.text AS function,
             pg_catalog.pg_get_triggerdef(t.oid) AS definition, d.description AS comment
        FROM pg_catalog.pg_trigger t
        JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
        LEFT JOIN pg_catalog.pg_description d ON d.objoid = t.oid AND d.classoid = 'pg_catalog.pg_trigger'::pg_catalog.regclass AND d.objsubid = 0
-      WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND ${inScope('n.nspname')}`,
-    scopeParams(scope),
-  );
-  for (const row of rows) row.rel = Number(row.rel);
-  return rows;
-}
+      WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND ${inScope('n.nspname')}`;

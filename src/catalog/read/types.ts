@@ -1,6 +1,4 @@
-import type pg from 'pg';
-import { catalogQuery } from '../query.js';
-import { inScope, notFromExtension, scopeParams, type CatalogScope } from '../scope.js';
+import { inScope, notFromExtension } from '../scope.js';
 
 export interface TypeRow {
   /** Internal join key (domain constraints); never part of a snapshot. */
@@ -21,9 +19,7 @@ export interface TypeRow {
 }
 
 /** Enums, domains, standalone composite types and range types in scope. */
-export async function readTypes(client: pg.ClientBase, scope: CatalogScope): Promise<TypeRow[]> {
-  const rows = await catalogQuery<TypeRow>(client, 
-    `SELECT t.oid::pg_catalog.int8 AS oid, t.typrelid::pg_catalog.int8 AS relid, n.nspname::pg_catalog.text AS schema, t.typname::pg_catalog.text AS name,
+export const typesQuery = `SELECT t.oid::pg_catalog.int8 AS oid, t.typrelid::pg_catalog.int8 AS relid, n.nspname::pg_catalog.text AS schema, t.typname::pg_catalog.text AS name,
             t.typtype::pg_catalog.text AS typtype,
             CASE WHEN t.typtype = 'e' THEN ARRAY(SELECT e.enumlabel::pg_catalog.text FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder) END AS labels,
             CASE WHEN t.typtype = 'd' THEN pg_catalog.format_type(t.typbasetype, t.typtypmod) END AS base_type,
@@ -46,12 +42,4 @@ export async function readTypes(client: pg.ClientBase, scope: CatalogScope): Pro
        LEFT JOIN pg_catalog.pg_class rel ON rel.oid = t.typrelid
        LEFT JOIN pg_catalog.pg_description d ON d.objoid = t.oid AND d.classoid = 'pg_catalog.pg_type'::pg_catalog.regclass AND d.objsubid = 0
       WHERE t.typtype IN ('c', 'd', 'e', 'r') AND (t.typtype <> 'c' OR rel.relkind = 'c')
-        AND ${inScope('n.nspname')} AND ${notFromExtension('pg_type', 't.oid')}`,
-    scopeParams(scope),
-  );
-  for (const row of rows) {
-    row.oid = Number(row.oid);
-    row.relid = Number(row.relid);
-  }
-  return rows;
-}
+        AND ${inScope('n.nspname')} AND ${notFromExtension('pg_type', 't.oid')}`;

@@ -6,7 +6,7 @@ import { dropFunction, functionKeyAndSignature } from './apply-objects.js';
 export function removeIndex(s: Schema, key: string): void {
   const index = s.indexMap.get(key);
   if (!index) return;
-  s.indexMap.delete(key);
+  s.mut.indexMap.delete(key);
   const table = s.mutableTable(index.table);
   if (!table) return;
   table.indexes.delete(key);
@@ -14,19 +14,19 @@ export function removeIndex(s: Schema, key: string): void {
 }
 
 function dropGrantsAndComments(s: Schema, kind: string, object: string): void {
-  for (const [key, g] of s.grantMap) if (g.kind === kind && g.object === object) s.grantMap.delete(key);
-  for (const key of s.comments.keys()) if (key === `${kind} ${object}` || key.startsWith(`column ${object}.`)) s.comments.delete(key);
+  for (const [key, g] of s.grantMap) if (g.kind === kind && g.object === object) s.mut.grantMap.delete(key);
+  for (const key of s.comments.keys()) if (key === `${kind} ${object}` || key.startsWith(`column ${object}.`)) s.mut.comments.delete(key);
 }
 
 /** DROP TABLE: the table and everything that belongs to or points at it (as CASCADE would). */
 export function dropTable(s: Schema, key: string): void {
   const table = s.tableMap.get(key);
   if (!table) return;
-  for (const index of table.indexes) s.indexMap.delete(index);
-  s.tableMap.delete(key);
-  for (const [k, t] of s.triggers) if (t.table === key) s.triggers.delete(k);
-  for (const [k, p] of s.policies) if (p.table === key) s.policies.delete(k);
-  for (const [k, seq] of s.sequences) if (seq.ownedBy?.startsWith(`${key}.`)) s.sequences.delete(k);
+  for (const index of table.indexes) s.mut.indexMap.delete(index);
+  s.mut.tableMap.delete(key);
+  for (const [k, t] of s.triggers) if (t.table === key) s.mut.triggers.delete(k);
+  for (const [k, p] of s.policies) if (p.table === key) s.mut.policies.delete(k);
+  for (const [k, seq] of s.sequences) if (seq.ownedBy?.startsWith(`${key}.`)) s.mut.sequences.delete(k);
   for (const other of [...s.tableMap.values()]) {
     for (const c of other.constraints.values()) {
       if (c.type === 'foreign' && c.refTable === key) s.mutableTable(other.qualified)!.constraints.delete(c.name);
@@ -47,9 +47,9 @@ function dropDependentViews(s: Schema, relation: string, column: string | undefi
 export function dropView(s: Schema, key: string): void {
   const view = s.viewMap.get(key);
   if (!view) return;
-  s.viewMap.delete(key);
-  for (const [k, index] of s.indexMap) if (index.table === key) s.indexMap.delete(k);
-  for (const [k, t] of s.triggers) if (t.table === key) s.triggers.delete(k);
+  s.mut.viewMap.delete(key);
+  for (const [k, index] of s.indexMap) if (index.table === key) s.mut.indexMap.delete(k);
+  for (const [k, t] of s.triggers) if (t.table === key) s.mut.triggers.delete(k);
   dropDependentViews(s, key, undefined);
   dropGrantsAndComments(s, 'table', key);
 }
@@ -70,8 +70,8 @@ export function dropColumnDependents(s: Schema, tableKey: string, column: string
       if (c.type === 'foreign' && c.refTable === tableKey && c.refColumns?.includes(column)) s.mutableTable(other.qualified)!.constraints.delete(c.name);
     }
   }
-  for (const [k, seq] of s.sequences) if (seq.ownedBy === `${tableKey}.${column}`) s.sequences.delete(k);
-  s.comments.delete(`column ${tableKey}.${column}`);
+  for (const [k, seq] of s.sequences) if (seq.ownedBy === `${tableKey}.${column}`) s.mut.sequences.delete(k);
+  s.mut.comments.delete(`column ${tableKey}.${column}`);
   dropDependentViews(s, tableKey, column);
 }
 
@@ -101,7 +101,7 @@ export function dropStatement(s: Schema, ast: any): void {
       case 'OBJECT_SEQUENCE': {
         const key = s.resolveName(s.sequences, name, schema);
         if (key) {
-          s.sequences.delete(key);
+          s.mut.sequences.delete(key);
           dropGrantsAndComments(s, 'sequence', key);
         }
         break;
@@ -110,7 +110,7 @@ export function dropStatement(s: Schema, ast: any): void {
       case 'OBJECT_DOMAIN': {
         const key = s.resolveName(s.types, name, schema);
         if (key) {
-          s.types.delete(key);
+          s.mut.types.delete(key);
           dropGrantsAndComments(s, 'type', key);
         }
         break;
@@ -130,11 +130,11 @@ export function dropStatement(s: Schema, ast: any): void {
         const t = listName(tableParts);
         const tableKey = s.resolveName(s.tableMap, t.name, t.schema) ?? s.resolveName(s.viewMap, t.name, t.schema);
         if (!tableKey) break;
-        (ast.removeType === 'OBJECT_TRIGGER' ? s.triggers : s.policies).delete(`${tableKey}.${objectNameOnly}`);
+        (ast.removeType === 'OBJECT_TRIGGER' ? s.mut.triggers : s.mut.policies).delete(`${tableKey}.${objectNameOnly}`);
         break;
       }
       case 'OBJECT_EXTENSION':
-        s.extensions.delete(name);
+        s.mut.extensions.delete(name);
         break;
       case 'OBJECT_SCHEMA':
         dropSchema(s, name);
@@ -146,13 +146,13 @@ export function dropStatement(s: Schema, ast: any): void {
 }
 
 function dropSchema(s: Schema, name: string): void {
-  s.schemas.delete(name);
+  s.mut.schemas.delete(name);
   const prefix = `${name}.`;
   for (const key of [...s.tableMap.keys()]) if (key.startsWith(prefix)) dropTable(s, key);
   for (const key of [...s.viewMap.keys()]) if (key.startsWith(prefix)) dropView(s, key);
-  for (const map of [s.sequences, s.types, s.functions] as Array<Map<string, unknown>>) {
+  for (const map of [s.mut.sequences, s.mut.types, s.mut.functions] as Array<Map<string, unknown>>) {
     for (const key of [...map.keys()]) if (key.startsWith(prefix)) map.delete(key);
   }
-  for (const [key, g] of s.grantMap) if ((g.kind === 'schema' && g.object === name) || g.object.startsWith(prefix)) s.grantMap.delete(key);
+  for (const [key, g] of s.grantMap) if ((g.kind === 'schema' && g.object === name) || g.object.startsWith(prefix)) s.mut.grantMap.delete(key);
 }
 

@@ -78,12 +78,12 @@ export function grantStatement(s: Schema, ast: any): void {
       if (ast.is_grant) {
         for (const privilege of all ? ['ALL'] : privileges) {
           const g: GrantState = { privilege, kind, object, grantee };
-          s.grantMap.set(grantKey(g), g);
+          s.mut.grantMap.set(grantKey(g), g);
         }
       } else {
         for (const [key, g] of s.grantMap) {
           if (g.kind !== kind || g.object !== object || g.grantee !== grantee) continue;
-          if (all || privileges.includes(g.privilege) || g.privilege === 'ALL') s.grantMap.delete(key);
+          if (all || privileges.includes(g.privilege) || g.privilege === 'ALL') s.mut.grantMap.delete(key);
         }
       }
     }
@@ -97,8 +97,8 @@ export function grantRoleStatement(s: Schema, ast: any): void {
   for (const role of roles) {
     for (const grantee of grantees) {
       const g: GrantState = { privilege: 'MEMBER', kind: 'role', object: role, grantee };
-      if (ast.is_grant) s.grantMap.set(grantKey(g), g);
-      else s.grantMap.delete(grantKey(g));
+      if (ast.is_grant) s.mut.grantMap.set(grantKey(g), g);
+      else s.mut.grantMap.delete(grantKey(g));
     }
   }
 }

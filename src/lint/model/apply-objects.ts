@@ -32,7 +32,7 @@ export function createIndex(s: Schema, ast: any): void {
   const qualified = `${schema}.${name}`;
   if (s.indexMap.has(qualified) && ast.if_not_exists) return;
   const index: IndexModel = { name, qualified, table: tableKey, columns, unique: Boolean(ast.unique), partial: ast.whereClause !== undefined, method: ast.accessMethod ?? 'btree', constraint: undefined };
-  s.indexMap.set(qualified, index);
+  s.mut.indexMap.set(qualified, index);
   const table = s.mutableTable(tableKey);
   if (table) table.indexes.add(qualified);
 }
@@ -71,7 +71,7 @@ export function createView(s: Schema, key: string, kind: ViewModel['kind'], quer
       if (targets.length === 1 || !known || known.has(column)) columns.get(rel)!.add(column);
     }
   }
-  s.viewMap.set(key, { qualified: key, kind, relations, columns });
+  s.mut.viewMap.set(key, { qualified: key, kind, relations, columns });
 }
 
 export function viewStatement(s: Schema, ast: any): void {
@@ -90,7 +90,7 @@ export function materializedView(s: Schema, ast: any): void {
 export function createEnum(s: Schema, ast: any): void {
   const { schema, name } = listName(stringList(ast.typeName));
   const key = s.newName(name, schema);
-  s.types.set(key, { qualified: key, kind: 'enum', labels: stringList(ast.vals), addedLabels: [] });
+  s.mut.types.set(key, { qualified: key, kind: 'enum', labels: stringList(ast.vals), addedLabels: [] });
 }
 
 export function alterEnum(s: Schema, ast: any): void {
@@ -102,27 +102,27 @@ export function alterEnum(s: Schema, ast: any): void {
   if (ast.oldVal) {
     const i = labels.indexOf(ast.oldVal);
     if (i >= 0) labels[i] = ast.newVal;
-    s.types.set(key, { ...type, labels });
+    s.mut.types.set(key, { ...type, labels });
     return;
   }
   if (labels.includes(ast.newVal)) return;
   const neighbour = ast.newValNeighbor ? labels.indexOf(ast.newValNeighbor) : -1;
   if (neighbour < 0) labels.push(ast.newVal);
   else labels.splice(ast.newValIsAfter ? neighbour + 1 : neighbour, 0, ast.newVal);
-  s.types.set(key, { ...type, labels, addedLabels: [...(type.addedLabels ?? []), ast.newVal] });
+  s.mut.types.set(key, { ...type, labels, addedLabels: [...(type.addedLabels ?? []), ast.newVal] });
 }
 
 export function createType(s: Schema, nameList: string[], kind: 'composite' | 'domain' | 'range' | 'base'): void {
   const { schema, name } = listName(nameList);
   const key = s.newName(name, schema);
-  s.types.set(key, { qualified: key, kind });
+  s.mut.types.set(key, { qualified: key, kind });
 }
 
 export function createSequence(s: Schema, ast: any): void {
   const { schema, name } = rangeVarName(ast.sequence);
   const key = s.newName(name, schema);
   if (s.sequences.has(key) && ast.if_not_exists) return;
-  s.sequences.set(key, { qualified: key, ownedBy: ownedBy(s, ast.options) });
+  s.mut.sequences.set(key, { qualified: key, ownedBy: ownedBy(s, ast.options) });
 }
 
 export function alterSequence(s: Schema, ast: any): void {
@@ -130,7 +130,7 @@ export function alterSequence(s: Schema, ast: any): void {
   const key = s.resolveName(s.sequences, name, schema);
   if (!key) return;
   const owner = ownedBy(s, ast.options);
-  if (owner !== undefined) s.sequences.set(key, { ...s.sequences.get(key)!, ownedBy: owner === 'none' ? undefined : owner });
+  if (owner !== undefined) s.mut.sequences.set(key, { ...s.sequences.get(key)!, ownedBy: owner === 'none' ? undefined : owner });
 }
 
 function ownedBy(s: Schema, options: any[] | undefined): string | undefined {
@@ -161,7 +161,7 @@ export function createFunction(s: Schema, ast: any): void {
     .map((p: any) => p.argType);
   const signatures = new Set(s.functions.get(key) ?? []);
   signatures.add(signatureOf(name, inputs));
-  s.functions.set(key, signatures);
+  s.mut.functions.set(key, signatures);
 }
 
 /** The function an ObjectWithArgs names, and its signature when the arguments were written. */
@@ -178,12 +178,12 @@ export function dropFunction(s: Schema, key: string, signature: string | undefin
   const remaining = new Set(signatures);
   if (signature === undefined || (signatures.size === 1 && !signatures.has(signature))) remaining.clear();
   else remaining.delete(signature);
-  if (remaining.size === 0) s.functions.delete(key);
-  else s.functions.set(key, remaining);
+  if (remaining.size === 0) s.mut.functions.delete(key);
+  else s.mut.functions.set(key, remaining);
   const schema = key.slice(0, key.lastIndexOf('.'));
   for (const [k, g] of s.grantMap) {
     if (g.kind !== 'function') continue;
-    if (remaining.size === 0 ? g.object.startsWith(`${key}(`) : g.object === `${schema}.${signature}`) s.grantMap.delete(k);
+    if (remaining.size === 0 ? g.object.startsWith(`${key}(`) : g.object === `${schema}.${signature}`) s.mut.grantMap.delete(k);
   }
 }
 
@@ -192,18 +192,18 @@ export function createTrigger(s: Schema, ast: any): void {
   if (!tableKey) return;
   const fn = listName(stringList(ast.funcname));
   const key = `${tableKey}.${ast.trigname}`;
-  s.triggers.set(key, { key, table: tableKey, name: ast.trigname, function: s.resolveName(s.functions, fn.name, fn.schema) ?? s.newName(fn.name, fn.schema) });
+  s.mut.triggers.set(key, { key, table: tableKey, name: ast.trigname, function: s.resolveName(s.functions, fn.name, fn.schema) ?? s.newName(fn.name, fn.schema) });
 }
 
 export function createPolicy(s: Schema, ast: any): void {
   const tableKey = tableKeyOf(s, ast.table);
   if (!tableKey) return;
   const key = `${tableKey}.${ast.policy_name}`;
-  s.policies.set(key, { key, table: tableKey, name: ast.policy_name });
+  s.mut.policies.set(key, { key, table: tableKey, name: ast.policy_name });
 }
 
 export function createSchema(s: Schema, ast: any): void {
-  if (ast.schemaname) s.schemas.add(ast.schemaname);
+  if (ast.schemaname) s.mut.schemas.add(ast.schemaname);
 }
 
 export function setVariable(s: Schema, ast: any): void {
@@ -247,8 +247,8 @@ export function comment(s: Schema, ast: any): void {
     }
   }
   if (!target) return;
-  if (ast.comment === undefined || ast.comment === null) s.comments.delete(target);
-  else s.comments.set(target, ast.comment);
+  if (ast.comment === undefined || ast.comment === null) s.mut.comments.delete(target);
+  else s.mut.comments.set(target, ast.comment);
   if (target.startsWith('table ')) {
     const key = target.slice(6);
     const table = s.mutableTable(key);

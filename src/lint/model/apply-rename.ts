@@ -13,16 +13,16 @@ function rekey<V>(map: Map<string, V>, from: string, to: string, update: (value:
 function renameInGrantsAndComments(s: Schema, kind: string, from: string, to: string): void {
   for (const [key, g] of [...s.grantMap]) {
     if (g.kind === kind && g.object === from) {
-      s.grantMap.delete(key);
+      s.mut.grantMap.delete(key);
       const moved = { ...g, object: to };
-      s.grantMap.set(key.replace(` ${from} TO `, ` ${to} TO `), moved);
+      s.mut.grantMap.set(key.replace(` ${from} TO `, ` ${to} TO `), moved);
     }
   }
   for (const [key, text] of [...s.comments]) {
-    if (key === `${kind} ${from}`) rekey(s.comments, key, `${kind} ${to}`);
+    if (key === `${kind} ${from}`) rekey(s.mut.comments, key, `${kind} ${to}`);
     else if (key.startsWith(`column ${from}.`)) {
-      s.comments.delete(key);
-      s.comments.set(`column ${to}.${key.slice(`column ${from}.`.length)}`, text);
+      s.mut.comments.delete(key);
+      s.mut.comments.set(`column ${to}.${key.slice(`column ${from}.`.length)}`, text);
     }
   }
 }
@@ -33,14 +33,14 @@ export function moveRelation(s: Schema, from: string, to: string, moveIndexes: b
   const table = s.tableMap.get(from);
   if (table) {
     s.mutableTable(from);
-    rekey(s.tableMap, from, to, (t) => ({ ...t, schema: to.slice(0, dot), name: to.slice(dot + 1), qualified: to, indexes: new Set<string>(), owner: s.owner }) as TableState);
+    rekey(s.mut.tableMap, from, to, (t) => ({ ...t, schema: to.slice(0, dot), name: to.slice(dot + 1), qualified: to, indexes: new Set<string>(), owner: s.owner }) as TableState);
     const moved = s.tableMap.get(to)!;
     for (const indexKey of table.indexes) {
       const index = s.indexMap.get(indexKey);
       if (!index) continue;
       const newKey = moveIndexes ? `${to.slice(0, dot)}.${index.name}` : indexKey;
-      s.indexMap.delete(indexKey);
-      s.indexMap.set(newKey, { ...index, qualified: newKey, table: to });
+      s.mut.indexMap.delete(indexKey);
+      s.mut.indexMap.set(newKey, { ...index, qualified: newKey, table: to });
       moved.indexes.add(newKey);
     }
     for (const other of [...s.tableMap.values()]) {
@@ -49,21 +49,21 @@ export function moveRelation(s: Schema, from: string, to: string, moveIndexes: b
       }
     }
   }
-  rekey(s.viewMap, from, to, (v) => ({ ...v, qualified: to }));
+  rekey(s.mut.viewMap, from, to, (v) => ({ ...v, qualified: to }));
   for (const view of [...s.viewMap.values()]) {
     if (!view.relations.includes(from)) continue;
     const columns = new Map(view.columns);
     rekey(columns as Map<string, ReadonlySet<string>>, from, to);
-    s.viewMap.set(view.qualified, { ...view, relations: view.relations.map((r) => (r === from ? to : r)), columns } satisfies ViewModel);
+    s.mut.viewMap.set(view.qualified, { ...view, relations: view.relations.map((r) => (r === from ? to : r)), columns } satisfies ViewModel);
   }
   for (const [key, t] of [...s.triggers]) {
-    if (t.table === from) rekey(s.triggers, key, `${to}.${t.name}`, (v) => ({ ...v, key: `${to}.${t.name}`, table: to }));
+    if (t.table === from) rekey(s.mut.triggers, key, `${to}.${t.name}`, (v) => ({ ...v, key: `${to}.${t.name}`, table: to }));
   }
   for (const [key, p] of [...s.policies]) {
-    if (p.table === from) rekey(s.policies, key, `${to}.${p.name}`, (v) => ({ ...v, key: `${to}.${p.name}`, table: to }));
+    if (p.table === from) rekey(s.mut.policies, key, `${to}.${p.name}`, (v) => ({ ...v, key: `${to}.${p.name}`, table: to }));
   }
   for (const [key, seq] of s.sequences) {
-    if (seq.ownedBy?.startsWith(`${from}.`)) s.sequences.set(key, { ...seq, ownedBy: `${to}.${seq.ownedBy.slice(from.length + 1)}` });
+    if (seq.ownedBy?.startsWith(`${from}.`)) s.mut.sequences.set(key, { ...seq, ownedBy: `${to}.${seq.ownedBy.slice(from.length + 1)}` });
   }
   renameInGrantsAndComments(s, 'table', from, to);
 }
@@ -85,7 +85,7 @@ function renameColumn(s: Schema, tableKey: string, from: string, to: string): vo
     }
     for (const indexKey of table.indexes) {
       const index = s.indexMap.get(indexKey);
-      if (index?.columns.includes(from)) s.indexMap.set(indexKey, { ...index, columns: index.columns.map((x) => (x === from ? to : x)) });
+      if (index?.columns.includes(from)) s.mut.indexMap.set(indexKey, { ...index, columns: index.columns.map((x) => (x === from ? to : x)) });
     }
     for (const other of [...s.tableMap.values()]) {
       if (other.qualified === tableKey) continue;
@@ -95,16 +95,16 @@ function renameColumn(s: Schema, tableKey: string, from: string, to: string): vo
         }
       }
     }
-    for (const [key, seq] of s.sequences) if (seq.ownedBy === `${tableKey}.${from}`) s.sequences.set(key, { ...seq, ownedBy: `${tableKey}.${to}` });
+    for (const [key, seq] of s.sequences) if (seq.ownedBy === `${tableKey}.${from}`) s.mut.sequences.set(key, { ...seq, ownedBy: `${tableKey}.${to}` });
   }
   for (const view of [...s.viewMap.values()]) {
     const cols = view.columns.get(tableKey);
     if (!cols?.has(from)) continue;
     const columns = new Map(view.columns);
     columns.set(tableKey, new Set([...cols].map((c) => (c === from ? to : c))));
-    s.viewMap.set(view.qualified, { ...view, columns });
+    s.mut.viewMap.set(view.qualified, { ...view, columns });
   }
-  rekey(s.comments, `column ${tableKey}.${from}`, `column ${tableKey}.${to}`);
+  rekey(s.mut.comments, `column ${tableKey}.${from}`, `column ${tableKey}.${to}`);
 }
 
 function renameConstraint(s: Schema, tableKey: string, from: string, to: string): void {
@@ -116,8 +116,8 @@ function renameConstraint(s: Schema, tableKey: string, from: string, to: string)
   const index = s.indexMap.get(indexKey);
   if (index?.constraint === from) {
     const newKey = `${table.schema}.${to}`;
-    s.indexMap.delete(indexKey);
-    s.indexMap.set(newKey, { ...index, name: to, qualified: newKey, constraint: to });
+    s.mut.indexMap.delete(indexKey);
+    s.mut.indexMap.set(newKey, { ...index, name: to, qualified: newKey, constraint: to });
     table.indexes.delete(indexKey);
     table.indexes.add(newKey);
   }
@@ -131,8 +131,8 @@ function renameIndex(s: Schema, indexKey: string, to: string): void {
     return;
   }
   const newKey = `${indexKey.slice(0, indexKey.lastIndexOf('.'))}.${to}`;
-  s.indexMap.delete(indexKey);
-  s.indexMap.set(newKey, { ...index, name: to, qualified: newKey });
+  s.mut.indexMap.delete(indexKey);
+  s.mut.indexMap.set(newKey, { ...index, name: to, qualified: newKey });
   const mutable = s.mutableTable(index.table);
   if (mutable) {
     mutable.indexes.delete(indexKey);
@@ -175,7 +175,7 @@ export function renameStatement(s: Schema, ast: any): void {
     case 'OBJECT_SEQUENCE': {
       const key = relation ? s.resolveName(s.sequences, relation.name, relation.schema) : undefined;
       if (key) {
-        rekey(s.sequences, key, sameSchema(key, to), (v) => ({ ...v, qualified: sameSchema(key, to) }));
+        rekey(s.mut.sequences, key, sameSchema(key, to), (v) => ({ ...v, qualified: sameSchema(key, to) }));
         renameInGrantsAndComments(s, 'sequence', key, sameSchema(key, to));
       }
       return;
@@ -185,7 +185,7 @@ export function renameStatement(s: Schema, ast: any): void {
       const { schema, name } = listName(objectName(ast.object));
       const key = s.resolveName(s.types, name, schema);
       if (key) {
-        rekey(s.types, key, sameSchema(key, to), (v) => ({ ...v, qualified: sameSchema(key, to) }));
+        rekey(s.mut.types, key, sameSchema(key, to), (v) => ({ ...v, qualified: sameSchema(key, to) }));
         renameInGrantsAndComments(s, 'type', key, sameSchema(key, to));
       }
       return;
@@ -197,24 +197,24 @@ export function renameStatement(s: Schema, ast: any): void {
       if (!target?.key) return;
       const newKey = sameSchema(target.key, to);
       const signatures = [...(s.functions.get(target.key) ?? [])];
-      s.functions.delete(target.key);
-      s.functions.set(newKey, new Set(signatures.map((sig) => `${to}${sig.slice(sig.indexOf('('))}`)));
+      s.mut.functions.delete(target.key);
+      s.mut.functions.set(newKey, new Set(signatures.map((sig) => `${to}${sig.slice(sig.indexOf('('))}`)));
       return;
     }
     case 'OBJECT_TRIGGER':
     case 'OBJECT_POLICY': {
       if (!relationKey) return;
-      const map = ast.renameType === 'OBJECT_TRIGGER' ? s.triggers : s.policies;
+      const map = ast.renameType === 'OBJECT_TRIGGER' ? s.mut.triggers : s.mut.policies;
       rekey(map as Map<string, { key: string; name: string }>, `${relationKey}.${ast.subname}`, `${relationKey}.${to}`, (v) => ({ ...v, key: `${relationKey}.${to}`, name: to }));
       return;
     }
     case 'OBJECT_SCHEMA': {
       const from: string = ast.subname;
       if (!s.schemas.has(from)) return;
-      s.schemas.delete(from);
-      s.schemas.add(to);
+      s.mut.schemas.delete(from);
+      s.mut.schemas.add(to);
       for (const key of [...s.tableMap.keys(), ...s.viewMap.keys()]) if (key.startsWith(`${from}.`)) moveRelation(s, key, `${to}.${key.slice(from.length + 1)}`, true);
-      for (const map of [s.sequences, s.types, s.functions] as Array<Map<string, any>>) {
+      for (const map of [s.mut.sequences, s.mut.types, s.mut.functions] as Array<Map<string, any>>) {
         for (const key of [...map.keys()]) if (key.startsWith(`${from}.`)) rekey(map, key, `${to}.${key.slice(from.length + 1)}`, (v) => (v && typeof v === 'object' && 'qualified' in v ? { ...v, qualified: `${to}.${key.slice(from.length + 1)}` } : v));
       }
       return;
@@ -240,21 +240,21 @@ export function alterObjectSchema(s: Schema, ast: any): void {
     case 'OBJECT_SEQUENCE': {
       const { schema, name } = rangeVarName(ast.relation);
       const key = s.resolveName(s.sequences, name, schema);
-      if (key) rekey(s.sequences, key, `${to}.${name}`, (v) => ({ ...v, qualified: `${to}.${name}` }));
+      if (key) rekey(s.mut.sequences, key, `${to}.${name}`, (v) => ({ ...v, qualified: `${to}.${name}` }));
       return;
     }
     case 'OBJECT_TYPE':
     case 'OBJECT_DOMAIN': {
       const { schema, name } = listName(objectName(ast.object));
       const key = s.resolveName(s.types, name, schema);
-      if (key) rekey(s.types, key, `${to}.${name}`, (v) => ({ ...v, qualified: `${to}.${name}` }));
+      if (key) rekey(s.mut.types, key, `${to}.${name}`, (v) => ({ ...v, qualified: `${to}.${name}` }));
       return;
     }
     case 'OBJECT_FUNCTION':
     case 'OBJECT_PROCEDURE': {
       const { schema, name } = listName(stringList(ast.object?.ObjectWithArgs?.objname));
       const key = s.resolveName(s.functions, name, schema);
-      if (key) rekey(s.functions, key, `${to}.${name}`);
+      if (key) rekey(s.mut.functions, key, `${to}.${name}`);
       return;
     }
     default:

@@ -16,7 +16,7 @@ export function createTable(s: Schema, ast: any, revision: string | undefined): 
   const { schema, name } = rangeVarName(ast.relation);
   const key = s.newName(name, schema);
   if (s.tableMap.has(key) && ast.if_not_exists) return;
-  if (schema !== undefined) s.schemas.add(schema);
+  if (schema !== undefined) s.mut.schemas.add(schema);
   const table = s.addTable(key, revision);
   for (const parent of ast.inhRelations ?? []) {
     const parentKey = parent.RangeVar ? tableKeyOf(s, parent.RangeVar) : undefined;
@@ -67,7 +67,7 @@ export function addColumn(s: Schema, table: TableState, def: any): void {
   if (SERIAL_TYPES.has(info.type) && !info.isArray) {
     col = { ...col, notNull: true, hasDefault: true };
     const seq = s.newName(makeObjectName(table.name, name, 'seq'), table.schema);
-    s.sequences.set(seq, { qualified: seq, ownedBy: `${table.qualified}.${name}` });
+    s.mut.sequences.set(seq, { qualified: seq, ownedBy: `${table.qualified}.${name}` });
   }
   if (def.raw_default) col = { ...col, hasDefault: true };
   if (def.is_not_null) col = { ...col, notNull: true };
@@ -191,7 +191,7 @@ export function addConstraint(s: Schema, table: TableState, c: any, column: stri
     }
     const qualified = `${table.schema}.${name}`;
     const index: IndexModel = { name, qualified, table: table.qualified, columns, unique: type !== 'exclusion', method: type === 'exclusion' ? c.access_method ?? 'gist' : 'btree', constraint: name };
-    s.indexMap.set(qualified, index);
+    s.mut.indexMap.set(qualified, index);
     table.indexes.add(qualified);
   }
 }

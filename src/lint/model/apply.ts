@@ -62,7 +62,7 @@ export function applyStatement(s: Schema, kind: string, ast: any, revision: stri
     case 'CreateTrigStmt':
       return createTrigger(s, ast);
     case 'CreateExtensionStmt':
-      s.extensions.add(ast.extname);
+      s.mut.extensions.add(ast.extname);
       return;
     case 'CreateSchemaStmt':
       return createSchema(s, ast);

@@ -55,6 +55,10 @@ export function grantKey(g: GrantState): string {
 
 let nextOwner = 1;
 
+/** The collections of a model; shared between clones until one of them writes (copy-on-write). */
+const COLLECTIONS = ['tableMap', 'viewMap', 'indexMap', 'sequences', 'types', 'functions', 'triggers', 'policies', 'extensions', 'schemas', 'grantMap', 'comments'] as const;
+type CollectionName = (typeof COLLECTIONS)[number];
+
 /**
  * The in-memory schema lint replays the history into. Cloning is cheap (copy-on-write tables, the
  * other maps hold immutable values), so the engine can keep the model before and after each
@@ -76,8 +80,30 @@ export class Schema implements SchemaModel {
   grantMap = new Map<string, GrantState>();
   comments = new Map<string, string>();
   searchPath: string[] = ['public'];
+  /** Collections this model shares with a clone: copied before the first write. */
+  private shared = new Set<CollectionName>();
+  /**
+   * The collections for writing: `s.mut.tableMap.set(...)`. Reads use the fields directly; a write
+   * through `mut` first copies a collection this model shares with a clone.
+   */
+  readonly mut: Pick<Schema, CollectionName>;
   /** The migration whose statements were applied last (the search path resets between migrations). */
   lastMigration: unknown;
+
+  constructor() {
+    const mut = {} as Pick<Schema, CollectionName>;
+    for (const name of COLLECTIONS) Object.defineProperty(mut, name, { get: () => this.own(name) });
+    this.mut = mut;
+  }
+
+  private own<K extends CollectionName>(name: K): this[K] {
+    if (this.shared.has(name)) {
+      const current = this[name] as unknown;
+      (this as any)[name] = current instanceof Set ? new Set(current) : new Map(current as Map<unknown, unknown>);
+      this.shared.delete(name);
+    }
+    return this[name];
+  }
 
   // ---- SchemaModel -----------------------------------------------------------------------
 
@@ -223,21 +249,12 @@ export class Schema implements SchemaModel {
 
   clone(): Schema {
     const copy = new Schema();
-    copy.tableMap = new Map(this.tableMap);
-    copy.viewMap = new Map(this.viewMap);
-    copy.indexMap = new Map(this.indexMap);
-    copy.sequences = new Map(this.sequences);
-    copy.types = new Map(this.types);
-    copy.functions = new Map(this.functions);
-    copy.triggers = new Map(this.triggers);
-    copy.policies = new Map(this.policies);
-    copy.extensions = new Set(this.extensions);
-    copy.schemas = new Set(this.schemas);
-    copy.grantMap = new Map(this.grantMap);
-    copy.comments = new Map(this.comments);
+    for (const name of COLLECTIONS) (copy as any)[name] = this[name];
+    copy.shared = new Set(COLLECTIONS);
+    this.shared = new Set(COLLECTIONS);
     copy.searchPath = [...this.searchPath];
     copy.lastMigration = this.lastMigration;
-    // Both models now share the tables: each copies a table before its first change.
+    // Both models now share the tables too: each copies a table before its first change.
     this.owner = nextOwner++;
     return copy;
   }
@@ -298,7 +315,7 @@ export class Schema implements SchemaModel {
       indexes: new Set(table.indexes),
       owner: this.owner,
     };
-    this.tableMap.set(key, copy);
+    this.mut.tableMap.set(key, copy);
     return copy;
   }
 
@@ -316,7 +333,7 @@ export class Schema implements SchemaModel {
       rowSecurity: false,
       owner: this.owner,
     };
-    this.tableMap.set(key, table);
+    this.mut.tableMap.set(key, table);
     return table;
   }
 

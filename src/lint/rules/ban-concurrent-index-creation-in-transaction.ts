@@ -1,0 +1,36 @@
+import { insideExplicitTransaction, runnerWraps } from '../transactions.js';
+import type { LintStatement, Rule } from '../types.js';
+
+/** What runs CONCURRENTLY in a statement, if anything. */
+function concurrentOperation(statement: LintStatement): string | undefined {
+  const { kind, ast } = statement;
+  if (kind === 'IndexStmt' && ast.concurrent) return 'CREATE INDEX CONCURRENTLY';
+  if (kind === 'DropStmt' && ast.concurrent) return 'DROP INDEX CONCURRENTLY';
+  if (kind === 'ReindexStmt' && (ast.params ?? []).some((p: any) => p.DefElem?.defname === 'concurrently')) return 'REINDEX CONCURRENTLY';
+  if (kind === 'AlterTableStmt' && (ast.cmds ?? []).some((c: any) => c.AlterTableCmd?.subtype === 'AT_DetachPartition' && c.AlterTableCmd.def?.PartitionCmd?.concurrent)) return 'DETACH PARTITION CONCURRENTLY';
+  return undefined;
+}
+
+/** CONCURRENTLY in a migration that runs in a transaction. */
+export const rule: Rule = {
+  id: 'ban-concurrent-index-creation-in-transaction',
+  description: 'CREATE INDEX CONCURRENTLY (or another CONCURRENTLY operation) in a migration that runs in a transaction.',
+  defaultSeverity: 'error',
+  kind: 'governance',
+  statement(statement, _model, ctx) {
+    const operation = concurrentOperation(statement);
+    if (!operation) return;
+    const wrapped = runnerWraps(statement);
+    if (!wrapped && !insideExplicitTransaction(statement)) return;
+    ctx.report({
+      at: statement,
+      message: wrapped
+        ? `${operation} in a migration that runs in a transaction: Postgres refuses it ("cannot run inside a transaction block")`
+        : `${operation} after an explicit BEGIN: Postgres refuses it ("cannot run inside a transaction block")`,
+      help: 'A concurrent build waits for other transactions and commits in phases, so it cannot run in a transaction block. Put it in its own migration marked "--! Transaction: none"; if the build fails it leaves an INVALID index, which `pgwarden status` reports.',
+      fix: wrapped
+        ? { description: 'Add "--! Transaction: none" to the header (and keep other statements out of this migration)', replacement: '--! Transaction: none' }
+        : { description: 'Move the statement out of the BEGIN ... COMMIT block' },
+    });
+  },
+};

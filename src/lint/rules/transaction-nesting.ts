@@ -1,0 +1,54 @@
+import { closesTransaction, insideExplicitTransaction, opensTransaction, runnerWraps } from '../transactions.js';
+import type { Rule } from '../types.js';
+
+/** BEGIN / COMMIT / ROLLBACK inside a migration the runner already wraps in a transaction. */
+export const rule: Rule = {
+  id: 'transaction-nesting',
+  description: 'BEGIN, COMMIT or ROLLBACK in a migration that the runner already runs in a transaction (or a BEGIN inside a BEGIN).',
+  defaultSeverity: 'error',
+  kind: 'governance',
+  statement(statement, _model, ctx) {
+    const opens = opensTransaction(statement);
+    const closes = closesTransaction(statement);
+    if (!opens && !closes) return;
+    const word = /^start/i.test(statement.text) ? 'START TRANSACTION' : statement.text.split(/\s+/)[0]!.toUpperCase();
+    if (runnerWraps(statement)) {
+      ctx.report({
+        at: statement,
+        message: `${word} in a migration that pgwarden already runs in a transaction`,
+        help: opens
+          ? 'Postgres warns and ignores a nested BEGIN, but the COMMIT that follows ends the runner\'s transaction early: the statements after it, and the ledger row, run outside it, so a failure leaves the migration half applied.'
+          : 'This ends the runner\'s transaction: the rest of the migration and its ledger row run outside it, so a failure leaves the migration half applied.',
+        fix: { description: `Remove ${word}: the runner opens and commits the transaction. For statements that cannot run in a transaction (CREATE INDEX CONCURRENTLY), put them in a migration with "--! Transaction: none".`, replacement: '' },
+      });
+      return;
+    }
+    if (opens && insideExplicitTransaction(statement)) {
+      ctx.report({
+        at: statement,
+        message: `${word} inside a transaction this migration already opened`,
+        help: 'Postgres ignores a nested BEGIN with a warning; the first COMMIT then ends the outer transaction, not the inner one.',
+        fix: { description: `Remove this ${word}, or COMMIT the open transaction before it.` },
+      });
+    }
+  },
+  migration(migration, _models, ctx) {
+    if (migration.file.transaction !== 'none') return;
+    for (const section of ['up', 'down'] as const) {
+      const statements = migration[section];
+      let open: (typeof statements)[number] | undefined;
+      for (const s of statements) {
+        if (opensTransaction(s)) open = s;
+        else if (closesTransaction(s)) open = undefined;
+      }
+      if (open) {
+        ctx.report({
+          at: open,
+          message: `${open.text.split(/\s+/)[0]!.toUpperCase()} without a COMMIT in the ${section} section`,
+          help: 'The transaction stays open when the section ends: the runner records the migration on a connection whose work is then rolled back.',
+          fix: { description: `Add COMMIT at the end of the ${section} section.` },
+        });
+      }
+    }
+  },
+};

@@ -1,0 +1,111 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { CLI, runCli } from '../../support/cli.js';
+import { query } from '../../support/db.js';
+import { sqlMigration, tempProject, type TempProject } from '../../support/project.js';
+
+const A = '20260101000000';
+const B = '20260102000000';
+
+/** Postgres server processes running for this project's development cluster (found by its data folder). */
+function serversFor(dataDir: string): Array<{ pid: number; user: string }> {
+  const out = execFileSync('ps', ['-eo', 'pid=,user=,args='], { encoding: 'utf8' });
+  return out
+    .split('\n')
+    .filter((l) => /bin\/postgres -D/.test(l) && ownedByProject(l, dataDir))
+    .map((l) => {
+      const [pid, user] = l.trim().split(/\s+/);
+      return { pid: Number(pid), user: user! };
+    });
+}
+
+/** The data folder of a dev cluster outside the project is named after the project's data folder. */
+function ownedByProject(psLine: string, dataDir: string): boolean {
+  if (psLine.includes(join(dataDir, 'pgdata'))) return true;
+  const hash = createHash('sha256').update(dataDir).digest('hex').slice(0, 16);
+  return psLine.includes(`pgwarden-dev-${hash}`);
+}
+
+async function waitFor(check: () => boolean, ms: number): Promise<boolean> {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (check()) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return check();
+}
+
+describe('the embedded provider', () => {
+  let project: TempProject;
+  let dataDir: string;
+  beforeEach(() => {
+    project = tempProject();
+    dataDir = join(project.root, '.pgwarden', 'dev');
+    project.write(`${A}_a.sql`, sqlMigration(A, undefined, 'CREATE TABLE a (id int);', 'DROP TABLE a;'));
+  });
+  afterEach(async () => {
+    await runCli(['db', 'stop'], { cwd: project.root });
+    project.cleanup();
+  });
+
+  it('up with no URL starts the development cluster for itself, applies, and stops it again', async () => {
+    const run = await runCli(['up'], { cwd: project.root });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/Database: postgresql:\/\/postgres:\*\*\*@127\.0\.0\.1:\d+\/dev/);
+    expect(run.stdout).toContain('1 applied, 0 pending');
+    expect(serversFor(dataDir)).toEqual([]);
+    // The data persists: a second run finds the migration applied.
+    const status = await runCli(['status', '--json'], { cwd: project.root });
+    expect(JSON.parse(status.stdout).migrations[0].state).toBe('applied');
+    expect(serversFor(dataDir)).toEqual([]);
+  });
+
+  it('db start keeps a server running (as an unprivileged user when root) until db stop', async () => {
+    let r = await runCli(['db', 'status'], { cwd: project.root });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('Development cluster stopped (not created yet)');
+    r = await runCli(['db', 'start'], { cwd: project.root });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/Development cluster running on port \d+ \(pid \d+\)/);
+    expect(r.stdout).not.toMatch(/postgres:[^*@]+@/);
+    const servers = serversFor(dataDir);
+    expect(servers).toHaveLength(1);
+    if (process.getuid?.() === 0) expect(servers[0]!.user).toBe('postgres');
+    const url = (await runCli(['db', 'url'], { cwd: project.root })).stdout.trim();
+    expect(url).toMatch(/^postgresql:\/\/postgres:[^@]+@127\.0\.0\.1:\d+\/dev$/);
+    expect((await runCli(['up'], { cwd: project.root })).code).toBe(0);
+    expect(serversFor(dataDir)).toHaveLength(1);
+    expect(await query(url, `SELECT to_regclass('public.a')::text AS a`)).toEqual([{ a: 'a' }]);
+    r = await runCli(['db', 'stop'], { cwd: project.root });
+    expect(r.stdout).toContain('Development cluster stopped');
+    expect(await waitFor(() => serversFor(dataDir).length === 0, 5000)).toBe(true);
+  });
+
+  it.each(['SIGINT', 'SIGKILL'] as const)('a command interrupted by %s leaves no server running', async (signal) => {
+    project.write(`${B}_b.sql`, sqlMigration(B, A, 'SELECT pg_sleep(30);', 'SELECT 1;'));
+    const child = spawn(process.execPath, [CLI, 'up'], { cwd: project.root, stdio: 'ignore', env: { ...process.env, DATABASE_URL: '' } });
+    const closed = new Promise((r) => child.on('close', r));
+    expect(await waitFor(() => serversFor(dataDir).length === 1 && existsSync(join(dataDir, 'cluster.json')), 20_000)).toBe(true);
+    await new Promise((r) => setTimeout(r, 1000));
+    child.kill(signal);
+    await closed;
+    expect(await waitFor(() => serversFor(dataDir).length === 0, 10_000)).toBe(true);
+    // The interrupted migration was not recorded; the first one was.
+    const status = JSON.parse((await runCli(['status', '--json'], { cwd: project.root })).stdout);
+    expect(status.migrations.map((m: { state: string }) => m.state)).toEqual(['applied', 'pending']);
+  });
+
+  it('keeps the cluster password out of files other than its own 0600 credentials file', () => {
+    return runCli(['up'], { cwd: project.root }).then(() => {
+      const meta = join(dataDir, 'cluster.json');
+      const mode = execFileSync('stat', ['-c', '%a', meta], { encoding: 'utf8' }).trim();
+      expect(mode).toBe('600');
+      const password = JSON.parse(readFileSync(meta, 'utf8')).password as string;
+      const log = existsSync(join(dataDir, 'server.log')) ? readFileSync(join(dataDir, 'server.log'), 'utf8') : '';
+      expect(log).not.toContain(password);
+    });
+  });
+});

@@ -1,0 +1,178 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startThrowawayCluster, type EmbeddedServer } from '../../../src/providers/embedded.js';
+import { runCli, type CliResult } from '../../support/cli.js';
+import { PASSWORDS } from './lifecycle.js';
+import { sql } from './support.js';
+
+// Runs the built CLI (npm run build first) against a cluster of its own: roles are cluster-wide.
+describe('pgwarden roles (CLI)', () => {
+  let server: EmbeddedServer;
+  let url: string;
+  let dir: string;
+  const outputs: CliResult[] = [];
+  const cli = async (args: string[], env: NodeJS.ProcessEnv = {}) => {
+    const result = await runCli(['roles', ...args], { env: { ...PASSWORDS, ...env } });
+    outputs.push(result);
+    return result;
+  };
+  const write = (name: string, text: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+  const roleExists = async (name: string) => (await sql<{ n: number }>(url, 'SELECT count(*)::int AS n FROM pg_roles WHERE rolname = $1', [name]))[0]!.n === 1;
+
+  beforeAll(async () => {
+    server = await startThrowawayCluster();
+    await sql(server.url('postgres'), 'CREATE DATABASE fleet');
+    url = server.url('fleet');
+    dir = mkdtempSync(join(tmpdir(), 'pgwarden-roles-cli-'));
+  });
+  afterAll(async () => {
+    await server?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('check exits 1 before apply and 0 after; plan --json shows redacted passwords', async () => {
+    const check = await cli(['check', '--env', 'dev', '--url', url]);
+    expect(check.code).toBe(1);
+    expect(check.stdout).toMatch(/^-- Create roles \(\d+\)$/m);
+    expect(check.stdout).toContain('CREATE ROLE "fleet_app_dev" WITH LOGIN CONNECTION LIMIT 20 PASSWORD <redacted>;');
+    expect(check.stdout).toMatch(/-- Default privileges \(4\)/);
+    const json = await cli(['plan', '--env', 'dev', '--url', url, '--json']);
+    expect(json.code).toBe(0);
+    const plan = JSON.parse(json.stdout) as { clean: boolean; changes: Array<{ group: string; sql: string; password?: { source: { env: string } } }> };
+    expect(plan.clean).toBe(false);
+    expect(plan.changes.find((c) => c.password)?.password?.source).toEqual({ env: 'FLEET_APP_PASSWORD' });
+    expect(new Set(plan.changes.map((c) => c.group))).toEqual(new Set(['create-roles', 'memberships', 'grants', 'default-privileges']));
+    expect(await roleExists('migrator')).toBe(false);
+
+    const apply = await cli(['apply', '--env', 'dev', '--url', url]);
+    expect(apply.stderr).toBe('');
+    expect(apply.code).toBe(0);
+    expect(apply.stdout).toMatch(/Applied \d+ statements\./);
+    const after = await cli(['check', '--env', 'dev', '--url', url]);
+    expect(after.code).toBe(0);
+    expect(after.stdout).toContain('nothing to do');
+    const again = await cli(['apply', '--env', 'dev', '--url', url]);
+    expect(again.code).toBe(0);
+    expect(again.stdout).not.toContain('Applied');
+  });
+
+  it('stops before anything runs when a password cannot be read', async () => {
+    const path = write('late.yaml', 'roles:\n  fleet_late:\n    login: true\n    password: {env: FLEET_LATE_PASSWORD}\n    passwordVersion: 1\n  fleet_other: {}\n');
+    const result = await cli(['apply', '--file', path, '--url', url], { FLEET_LATE_PASSWORD: '' });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('$FLEET_LATE_PASSWORD, which is not set');
+    expect(await roleExists('fleet_other')).toBe(false);
+  });
+
+  it('never shows a password, not even when a statement fails after one was set', async () => {
+    const secret = 'Very-Secret-9d1e77';
+    const path = write('fails.yaml', 'roles:\n  fleet_fails:\n    login: true\n    password: {env: FLEET_FAILS_PASSWORD}\n    passwordVersion: 1\n    settings: {statement_timeout: banana}\n');
+    const result = await cli(['apply', '--file', path, '--url', url], { FLEET_FAILS_PASSWORD: secret });
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/ALTER ROLE "fleet_fails" SET "statement_timeout" = 'banana' failed: invalid value for parameter "statement_timeout"/);
+    expect(result.stderr).toContain('rolled back');
+    expect(await roleExists('fleet_fails')).toBe(false);
+    for (const output of outputs) {
+      for (const text of [output.stdout, output.stderr]) {
+        expect(text).not.toContain(secret);
+        expect(text).not.toContain(PASSWORDS.FLEET_APP_PASSWORD);
+        expect(text).not.toContain(PASSWORDS.FLEET_REPORT_PASSWORD);
+        expect(text).not.toContain('SCRAM-SHA-256$');
+      }
+    }
+  });
+
+  it('reports every problem of a bad roles file at once, with lines, and applies nothing (exit 2)', async () => {
+    const path = write(
+      'bad.yaml',
+      [
+        'roles:', //                       1
+        '  fleet_typo:', //                 2
+        '    logn: true', //                3  unknown key (a typo)
+        '    connectionLimit: lots', //     4  wrong type
+        'rolez: {}', //                     5  unknown top-level key
+        'grants:', //                       6
+        '  - to: fleet_typo', //            7
+        '    schema: public', //            8
+        '    tables: "*"', //               9
+        '    privileges: [SELCT]', //      10
+        '',
+      ].join('\n'),
+    );
+    const result = await cli(['plan', '--file', path, '--url', url]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('error[ROLES_INVALID]');
+    expect(result.stderr).toMatch(/bad\.yaml:3:5: unknown key "logn" at roles\.fleet_typo\.logn/);
+    expect(result.stderr).toMatch(/bad\.yaml:4:\d+: roles\.fleet_typo\.connectionLimit must be integer/);
+    expect(result.stderr).toMatch(/bad\.yaml:5:1: unknown key "rolez"/);
+    const semantic = write('semantic.yaml', ['roles:', '  fleet_a: {}', 'grants:', '  - to: fleet_b', '    schema: public', '    tables: "*"', '    privileges: [SELCT]', ''].join('\n'));
+    const second = await cli(['apply', '--file', semantic, '--url', url]);
+    expect(second.code).toBe(2);
+    expect(second.stderr).toMatch(/semantic\.yaml:4:\d+: grant to undeclared role "fleet_b"/);
+    expect(second.stderr).toMatch(/semantic\.yaml:7:\d+: SELCT is not a privilege on tables/);
+    expect(await roleExists('fleet_typo')).toBe(false);
+    expect(await roleExists('fleet_a')).toBe(false);
+  });
+
+  it('quotes a role name with a quote and a semicolon instead of running it', async () => {
+    await sql(url, 'CREATE TABLE victim (id int)');
+    const evil = `evil"; DROP TABLE victim; --`;
+    const path = write('evil.yaml', `roles:\n  'evil"; DROP TABLE victim; --':\n    comment: "it's'); DROP TABLE victim; --"\ngrants:\n  - to: 'evil"; DROP TABLE victim; --'\n    schema: public\n    tables: [victim]\n    privileges: [SELECT]\n`);
+    const plan = await cli(['plan', '--file', path, '--url', url]);
+    expect(plan.stdout).toContain('CREATE ROLE "evil""; DROP TABLE victim; --"');
+    const result = await cli(['apply', '--file', path, '--url', url]);
+    expect(result.code).toBe(0);
+    expect(await roleExists(evil)).toBe(true);
+    expect((await sql<{ ok: boolean }>(url, `SELECT has_table_privilege($1, 'public.victim', 'SELECT') AS ok`, [evil]))[0]!.ok).toBe(true);
+    expect((await sql<{ c: string }>(url, `SELECT shobj_description(oid, 'pg_authid') AS c FROM pg_roles WHERE rolname = $1`, [evil]))[0]!.c).toBe(`it's'); DROP TABLE victim; --`);
+    expect((await cli(['check', '--file', path, '--url', url])).code).toBe(0);
+    await sql(url, `DROP TABLE victim; DROP OWNED BY ${'"evil""; DROP TABLE victim; --"'}; DROP ROLE ${'"evil""; DROP TABLE victim; --"'}`);
+  });
+
+  it('refuses superuser without --allow-superuser', async () => {
+    const path = write('super.yaml', 'roles:\n  fleet_root:\n    superuser: true\n');
+    const refused = await cli(['apply', '--file', path, '--url', url]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/super\.yaml:3:\d+: role "fleet_root" asks for superuser: pass --allow-superuser/);
+    expect(await roleExists('fleet_root')).toBe(false);
+    const allowed = await cli(['apply', '--file', path, '--url', url, '--allow-superuser']);
+    expect(allowed.code).toBe(0);
+    expect((await sql<{ s: boolean }>(url, `SELECT rolsuper AS s FROM pg_roles WHERE rolname = 'fleet_root'`))[0]!.s).toBe(true);
+    await sql(url, 'DROP ROLE fleet_root');
+  });
+
+  it('generate writes a file that plans to nothing', async () => {
+    const path = join(dir, 'generated.yaml');
+    const generated = await cli(['generate', '--env', 'dev', '--url', url, '--output', path]);
+    expect(generated.code).toBe(0);
+    const check = await cli(['check', '--env', 'dev', '--url', url, '--file', path]);
+    expect(check.stdout).toContain('nothing to do');
+    expect(check.code).toBe(0);
+    const refused = await cli(['generate', '--env', 'dev', '--url', url, '--output', path]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('--force');
+  });
+
+  it('asks before changing a protected environment; --yes applies', async () => {
+    // prod is protected in pgwarden.config.yaml; without a terminal the answer can only be --yes.
+    const refused = await cli(['apply', '--env', 'prod', '--url', url]);
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toContain('CREATE ROLE "fleet_app" WITH LOGIN CONNECTION LIMIT 200 PASSWORD <redacted>');
+    expect(refused.stderr).toMatch(/Environment "prod" is protected: .*--yes/);
+    expect(await roleExists('fleet_app')).toBe(false);
+    const applied = await cli(['apply', '--env', 'prod', '--url', url, '--yes']);
+    expect(applied.code).toBe(0);
+    expect(await roleExists('fleet_app')).toBe(true);
+    // The dev roles are managed (prefix fleet_) but not declared for prod: reported, kept.
+    const check = await cli(['check', '--env', 'prod', '--url', url]);
+    expect(check.code).toBe(1);
+    expect(check.stdout).toContain('Managed roles not declared in the roles file: fleet_app_dev, fleet_report_dev.');
+    expect(await roleExists('fleet_app_dev')).toBe(true);
+  });
+});

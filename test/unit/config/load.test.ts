@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { parseConfig, resolveConfig } from '../../../src/config/load.js';
+import { PgwardenError } from '../../../src/errors.js';
+
+function problemsOf(text: string) {
+  try {
+    parseConfig(text, 'pgwarden.config.yaml');
+  } catch (error) {
+    expect(error).toBeInstanceOf(PgwardenError);
+    return (error as PgwardenError).problems.map((p) => `${p.line}: ${p.message}`);
+  }
+  throw new Error('expected the config to be rejected');
+}
+
+describe('config validation', () => {
+  it('accepts a full config and applies defaults', () => {
+    const file = parseConfig(
+      ['migrations: db/migrations', 'runner:', '  transaction: single', '  lockTimeout: 10s', 'environments:', '  prod:', '    urlEnv: PROD_DATABASE_URL', '    protected: true', 'lint:', '  rules:', '    ban-drop-column: warning'].join('\n'),
+      'x.yaml',
+    );
+    const config = resolveConfig(file, '/repo/pgwarden.config.yaml', '/repo');
+    expect(config.migrationsDir).toBe('/repo/db/migrations');
+    expect(config.runner).toEqual({ transaction: 'single', lockTimeout: '10s', statementTimeout: '0' });
+    expect(config.environments.prod).toEqual({ urlEnv: 'PROD_DATABASE_URL', protected: true });
+    expect(config.lint.rules['ban-drop-column']).toBe('warning');
+    expect(config.ledger).toEqual({ schema: 'pgwarden', table: 'ledger' });
+  });
+
+  it('reports every problem at once with its line, unknown keys included', () => {
+    const problems = problemsOf(
+      [
+        'migrations: migrations', // 1
+        'runnr:', // 2: unknown key
+        '  transaction: single', // 3
+        'runner:', // 4
+        '  transaction: sometimes', // 5: bad enum
+        '  lockTimeout: soon', // 6: bad duration
+        'environments:', // 7
+        '  prod:', // 8
+        '    urlEnv: PROD_URL', // 9
+        '    protectd: true', // 10: unknown key
+      ].join('\n'),
+    );
+    expect(problems).toEqual([
+      '2: unknown key "runnr" at runnr: remove it or check its spelling',
+      '5: runner.transaction must be one of "per-migration", "single"',
+      '6: runner.lockTimeout must match pattern "^(0|[0-9]+(\\.[0-9]+)?\\s*(us|ms|s|min|h|d)?)$"',
+      '10: unknown key "protectd" at environments.prod.protectd: remove it or check its spelling',
+    ]);
+  });
+
+  it('refuses a literal password in a connection string', () => {
+    expect(problemsOf('environments:\n  staging:\n    url: postgresql://app:s3cret@db.internal/app\n')).toEqual([
+      '3: environments.staging.url contains a password: move the connection string to an environment variable and set urlEnv (or set passwordEnv)',
+    ]);
+  });
+
+  it('reports YAML syntax errors with their line', () => {
+    const problems = problemsOf('runner:\n  transaction: [single\n');
+    expect(problems.length).toBeGreaterThan(0);
+    expect(problems[0]).toMatch(/^\d+: /);
+  });
+});

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { parseMigration } from '../../../src/migrations/parse.js';
+import { buildGraph } from '../../../src/migrations/graph.js';
+import { redactText, redactUrl } from '../../../src/redact.js';
+
+const file = (rev: string, revises: string | undefined, extra = '') =>
+  parseMigration(`/repo/migrations/${rev}_x.sql`, `--! Revision: ${rev}\n${revises ? `--! Revises: ${revises}\n` : ''}--! Description: Something real\n${extra}\n-- Up Migration\nSELECT 1;\n\n-- Down Migration\nSELECT 2;\n`);
+
+describe('migration files', () => {
+  it('reads the header, the notes and both sections with their positions', () => {
+    const text = [
+      '--! Revision: 20261122101500',
+      '--! Revises: 20261121093000',
+      '--! Description: Create target groups',
+      '--! Transaction: none',
+      '--! Lock-Timeout: 30s',
+      '--',
+      '-- Why: reviewers asked.',
+      '',
+      '-- Up Migration',
+      'CREATE INDEX CONCURRENTLY i ON t (a);',
+      '',
+      '-- Down Migration',
+      'DROP INDEX CONCURRENTLY i;',
+      '',
+    ].join('\n');
+    const m = parseMigration('/repo/migrations/20261122101500_create_target_groups.sql', text);
+    expect(m.problems).toEqual([]);
+    expect(m).toMatchObject({ revision: '20261122101500', revises: '20261121093000', description: 'Create target groups', transaction: 'none', lockTimeout: '30s', notes: 'Why: reviewers asked.' });
+    expect(m.up).toMatchObject({ line: 10, markerLine: 9, sql: 'CREATE INDEX CONCURRENTLY i ON t (a);\n\n' });
+    expect(text.slice(m.up!.offset, m.up!.offset + 6)).toBe('CREATE');
+    expect(m.down).toMatchObject({ line: 13, sql: 'DROP INDEX CONCURRENTLY i;\n' });
+  });
+
+  it('reports header problems with their lines instead of throwing', () => {
+    const m = parseMigration('/repo/migrations/20261122101500_x.sql', '--! Revision: 20261122101501\n--! Transaction: sometimes\n--! Irreversible:\nSELECT 1;\n');
+    expect(m.problems.map((p) => `${p.line}: ${p.message}`)).toEqual([
+      '1: no "-- Up Migration" marker: put the header first, then "-- Up Migration" and the SQL',
+      "1: revision 20261122101501 does not match the file name's 20261122101500: rename the file or fix the header",
+      '2: "Transaction: sometimes" is not valid: the only value is "none"',
+      '3: "Irreversible:" needs a reason: say why this migration cannot be undone',
+    ]);
+  });
+
+  it('builds the graph: order, heads, and the problems of a branched history', () => {
+    const a = file('20260101000000', undefined);
+    const b = file('20260102000000', '20260101000000');
+    const c = file('20260103000000', '20260101000000');
+    const graph = buildGraph([c, b, a]);
+    expect(graph.ordered.map((m) => m.revision)).toEqual(['20260101000000', '20260102000000', '20260103000000']);
+    expect(graph.heads.map((m) => m.revision)).toEqual(['20260102000000', '20260103000000']);
+    expect(graph.problems.map((p) => p.kind)).toEqual(['multiple-heads']);
+    expect(graph.problems[0]!.message).toContain('Re-parent the newer one: set "--! Revises: 20260102000000" in 20260103000000_x.sql');
+  });
+
+  it('finds duplicate revisions, missing parents and cycles', () => {
+    const a = file('20260101000000', undefined);
+    const dup = parseMigration('/repo/migrations/20260101000000_y.sql', a.text);
+    const orphan = file('20260105000000', '20250101000000');
+    const x = file('20260106000000', '20260107000000');
+    const y = file('20260107000000', '20260106000000');
+    const kinds = buildGraph([a, dup, orphan, x, y]).problems.map((p) => p.kind).sort();
+    expect(kinds).toEqual(['cycle', 'duplicate-revision', 'missing-parent']);
+  });
+});
+
+describe('redaction', () => {
+  it('hides passwords in URLs, keyword strings and query parameters', () => {
+    expect(redactUrl('postgresql://app:s3cr%40t@db:5432/app')).toBe('postgresql://app:***@db:5432/app');
+    expect(redactUrl('host=db password=hunter2 user=app')).toBe('host=db password=*** user=app');
+    expect(redactUrl('postgres://db/app?user=x&password=hunter2')).toBe('postgres://db/app?user=x&password=***');
+    expect(redactText('failed on postgres://u:pw123456@h/d today', ['pw123456'])).toBe('failed on postgres://u:***@h/d today');
+  });
+});
