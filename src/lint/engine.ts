@@ -265,10 +265,11 @@ export function runRules(migrations: readonly LintMigration[], graph: RevisionGr
       for (const { rule, ctx } of statementRules) rule.statement!(statement, model, ctx);
       model.apply(statement);
     }
-    const afterUp = migrationRules.length > 0 ? model.clone() : model;
+    // The live model is afterUp during the migration hooks; down is replayed on a clone of it.
+    const afterUp = model;
     let afterDown: Schema | undefined;
     if (migration.down.length > 0) {
-      afterDown = afterUp.clone();
+      afterDown = model.clone();
       for (const statement of migration.down) {
         for (const { rule, ctx } of statementRules) rule.statement!(statement, afterDown, ctx);
         afterDown.apply(statement);

@@ -125,6 +125,8 @@ export interface ColumnModel {
   hasDefault: boolean;
   identity: 'always' | 'by default' | undefined;
   generated: boolean;
+  /** `COMMENT ON COLUMN`, when set. */
+  comment?: string | undefined;
 }
 
 export interface ConstraintModel {

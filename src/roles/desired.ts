@@ -1,4 +1,4 @@
-import { dirname, isAbsolute, join } from 'node:path';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import type { DefaultPrivilege, OwnedObject, PrivilegeObjectType } from '../catalog/privileges.js';
 import type { Problem } from '../errors.js';
 import { objectKey, type LiveDatabase } from './live-database.js';
@@ -185,7 +185,7 @@ export function expandDesired(rolesFile: RolesFile, environment: string | undefi
   const roles = rolesForEnvironment(rolesFile, environment);
   const warnings: string[] = [];
   const problems: Problem[] = [];
-  const at = (loc: SpecLocation) => `${rolesFile.file}${loc.line ? `:${loc.line}` : ''}`;
+  const at = (loc: SpecLocation) => `${basename(rolesFile.file)}${loc.line ? `:${loc.line}` : ''}`;
 
   const bySchema = new Map<string, Map<GrantKind | 'schema', OwnedObject[]>>();
   for (const o of live.owners) {

@@ -41,7 +41,7 @@ export async function readLiveDatabase(client: pg.ClientBase, tables: Array<{ sc
         `SELECT n.nspname::text AS schema, c.relname::text AS name,
                 ARRAY(SELECT a.attname::text FROM pg_catalog.pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum) AS columns
            FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-           JOIN pg_catalog.unnest($1::text[], $2::text[]) AS want(schema, name) ON want.schema = n.nspname AND want.name = c.relname
+           JOIN ROWS FROM (pg_catalog.unnest($1::text[]), pg_catalog.unnest($2::text[])) AS want(schema, name) ON want.schema = n.nspname AND want.name = c.relname
           WHERE c.relkind IN ('r', 'p', 'v', 'm', 'f')`,
         [tables.map((t) => t.schema), tables.map((t) => t.name)],
       );

@@ -40,6 +40,7 @@ export function parseRolesFile(text: string, file: string): RolesFile {
       problems.push({ file, ...(at.line !== undefined ? { line: at.line, column: at.column } : {}), path: at.path, message: p.message });
     }
   }
+  problems.sort((a, b) => (a.line ?? 0) - (b.line ?? 0) || (a.column ?? 0) - (b.column ?? 0));
   if (problems.length > 0) {
     throw new PgwardenError(
       'ROLES_INVALID',
@@ -61,11 +62,14 @@ export function loadRolesFile(path: string): RolesFile {
 /** Turns Ajv's errors into one problem per place, with its line and a message a person can act on. */
 function shapeProblems(errors: ErrorObject[], doc: Document, lineCounter: LineCounter, file: string): Problem[] {
   // A `oneOf` failure also reports why each alternative failed; keep the one summary instead.
+  // An unknown key inside a mapping alternative says more than the summary, so it replaces it.
   const oneOfPaths = new Set(errors.filter((e) => e.keyword === 'oneOf').map((e) => e.instancePath));
+  const unknownKeyPaths = new Set(errors.filter((e) => e.keyword === 'additionalProperties').map((e) => e.instancePath));
   const problems: Problem[] = [];
   const seen = new Set<string>();
   for (const error of errors) {
-    if (error.keyword !== 'oneOf' && oneOfPaths.has(error.instancePath) && error.schemaPath.includes('/oneOf/')) continue;
+    if (error.keyword === 'oneOf' && unknownKeyPaths.has(error.instancePath)) continue;
+    if (error.keyword !== 'oneOf' && error.keyword !== 'additionalProperties' && oneOfPaths.has(error.instancePath) && error.schemaPath.includes('/oneOf/')) continue;
     const segments = pathSegments(error.instancePath);
     const where = segments.join('.') || '(top level)';
     let message: string;
@@ -84,9 +88,9 @@ function shapeProblems(errors: ErrorObject[], doc: Document, lineCounter: LineCo
         message = `${where} has the wrong form${description ? `: ${description}` : ` (${describeAlternatives(error.parentSchema)})`}`;
       } else if (error.keyword === 'propertyNames') {
         continue; // reported again, with the offending name, as a pattern error
-      } else if (error.keyword === 'pattern' && error.propertyName !== undefined) {
+      } else if (error.propertyName !== undefined) {
         at = lineOf(doc, lineCounter, segments, error.propertyName);
-        message = `${where}: the name "${error.propertyName}" is not allowed here (${error.message})`;
+        message = `${where}: the name ${JSON.stringify(error.propertyName)} is not allowed here (it ${error.message})`;
       } else {
         message = `${where} ${error.message ?? 'is invalid'}`;
       }

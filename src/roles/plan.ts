@@ -473,7 +473,7 @@ class PrivilegeBatches {
   }
 
   statements(): Array<{ op: 'grant' | 'revoke' | 'revoke-option'; sql: string; reason: string }> {
-    const groups = new Map<string, { op: 'grant' | 'revoke' | 'revoke-option'; grantee: string; grantable: boolean; keyword: string; privileges: string; objects: string[]; reasons: Set<string>; kind: string }>();
+    const groups = new Map<string, { op: 'grant' | 'revoke' | 'revoke-option'; grantee: string; grantable: boolean; keyword: string; privileges: string; objects: string[]; labels: string[]; reasons: Set<string>; kind: string; schema: string | null }>();
     // Column privileges are written per table: GRANT SELECT (a, b) ON TABLE t.
     const columns = new Map<string, { op: 'grant' | 'revoke' | 'revoke-option'; ref: ObjectRef; grantee: string; grantable: boolean; byPrivilege: Map<string, string[]>; reasons: Set<string> }>();
     for (const e of this.byObject.values()) {
@@ -489,20 +489,23 @@ class PrivilegeBatches {
       const keyword = grantKeyword(e.ref.objectType);
       const key = JSON.stringify([e.op, e.grantee, e.grantable, keyword, e.ref.schema, privileges]);
       let g = groups.get(key);
-      if (!g) groups.set(key, (g = { op: e.op, grantee: e.grantee, grantable: e.grantable, keyword, privileges: privileges.join(', '), objects: [], reasons: new Set(), kind: kindOf(e.ref.objectType) ?? e.ref.objectType }));
+      if (!g) groups.set(key, (g = { op: e.op, grantee: e.grantee, grantable: e.grantable, keyword, privileges: privileges.join(', '), objects: [], labels: [], reasons: new Set(), kind: kindOf(e.ref.objectType) ?? e.ref.objectType, schema: e.ref.schema }));
       g.objects.push(objectSql(e.ref.objectType, e.ref.schema, e.ref.name));
+      g.labels.push(e.ref.objectType === 'schema' ? `schema ${e.ref.name}` : `${e.ref.schema}.${e.ref.name}`);
       for (const r of e.reasons) g.reasons.add(r);
     }
     const out: Array<{ op: 'grant' | 'revoke' | 'revoke-option'; sql: string; reason: string; sort: string }> = [];
     for (const [key, g] of groups) {
-      const objects = g.objects.sort(compareText);
-      for (const part of chunks(objects, 100)) {
+      const order = g.objects.map((_, i) => i).sort((a, b) => compareText(g.objects[a]!, g.objects[b]!));
+      const objects = order.map((i) => g.objects[i]!);
+      const labels = order.map((i) => g.labels[i]!);
+      for (const [n, part] of chunks(objects, 100).entries()) {
         const on = `${g.keyword} ${part.join(', ')}`;
         const sql =
           g.op === 'grant'
             ? `GRANT ${g.privileges} ON ${on} TO ${granteeSql(g.grantee)}${g.grantable ? ' WITH GRANT OPTION' : ''}`
             : `REVOKE ${g.op === 'revoke-option' ? 'GRANT OPTION FOR ' : ''}${g.privileges} ON ${on} FROM ${granteeSql(g.grantee)}`;
-        const count = part.length === 1 ? g.kind === 'schema' ? 'the schema' : `1 of ${g.kind}` : `${part.length} ${g.kind}`;
+        const count = part.length === 1 ? labels[n * 100]! : `${part.length} ${g.kind} in ${g.schema}`;
         out.push({ op: g.op, sql, reason: `${g.grantee}: ${g.privileges} on ${count}; ${[...g.reasons].join('; ')}`, sort: `${g.grantee}\u0000${key}` });
       }
     }

@@ -77,6 +77,7 @@ export function validateRolesSpec(spec: RolesFileSpec): SpecProblem[] {
     const first = places[0]!;
     const path = first.environment ? ['environments', first.environment, 'roles', name] : ['roles', name];
     if (reason) problems.push({ path, message: `role ${JSON.stringify(name)} cannot be managed: ${reason}` });
+    if (Buffer.byteLength(name, 'utf8') > 63) problems.push({ path, message: `role name ${JSON.stringify(name)} is longer than Postgres's 63 bytes` });
     if (places.some((p) => p.environment === undefined) && places.length > 1) {
       const env = places.find((p) => p.environment !== undefined)!.environment!;
       problems.push({ path: ['environments', env, 'roles', name], message: `role ${JSON.stringify(name)} is declared at the top level and again under environments.${env}: declare it once` });
@@ -161,7 +162,7 @@ function checkCycles(problems: SpecProblem[], spec: RolesFileSpec, env: string |
       return;
     }
     state.set(name, 'visiting');
-    for (const next of edges.get(name) ?? []) if (edges.has(next)) visit(next, [...trail, name]);
+    for (const next of edges.get(name) ?? []) if (edges.has(next) && next !== name) visit(next, [...trail, name]);
     state.set(name, 'done');
   };
   for (const name of edges.keys()) visit(name, []);

@@ -7,7 +7,7 @@ import { loadMigrations } from '../migrations/load.js';
 import type { MigrationFile } from '../migrations/types.js';
 import type { DatabaseHandle } from '../providers/types.js';
 import { redactText } from '../redact.js';
-import { ensureParser, parseSql } from '../sql/parse.js';
+import { ensureParser, parseSql, parsesCleanly, SqlSyntaxError, lineColumnAt } from '../sql/parse.js';
 import { acquireRunLock, releaseRunLock } from './lock.js';
 import { ensureLedger, ledgerNames, markAppliedSql, markRolledBackSql, readLedger, recordEvent, type LedgerRow } from './ledger.js';
 import { migrationError, isPgError } from './pg-error.js';
@@ -123,6 +123,33 @@ function plan(ordered: readonly MigrationFile[], ledger: readonly LedgerRow[], d
     list = list.slice(0, options.count ?? 1);
   }
   return list;
+}
+
+/**
+ * Checks the SQL of every SQL migration about to run with the Postgres parser, so that a syntax
+ * error stops the run (exit 2) before anything is applied. One parse of all sections together;
+ * only on failure is each section parsed alone to name the file, line and column.
+ */
+async function checkSyntax(files: readonly MigrationFile[], direction: Direction, root: string): Promise<void> {
+  const sections = files.filter((f) => f.kind === 'sql').map((f) => ({ file: f, section: direction === 'up' ? f.up : f.down }));
+  const texts = sections.filter((s) => s.section && s.section.sql.trim());
+  if (texts.length === 0) return;
+  await ensureParser();
+  if (parsesCleanly(texts.map((s) => s.section!.sql).join('\n;\n'))) return;
+  const problems: Problem[] = [];
+  for (const { file, section } of texts) {
+    try {
+      parseSql(section!.sql);
+    } catch (error) {
+      if (!(error instanceof SqlSyntaxError)) throw error;
+      const at = lineColumnAt(file.text, section!.offset + error.position);
+      problems.push({ file: relative(root, file.path), line: at.line, column: at.column, message: `${error.message}: fix the SQL of the ${direction} section` });
+    }
+  }
+  if (problems.length > 0) {
+    const first = problems[0]!;
+    throw new PgwardenError('MIGRATION_INVALID', `${first.file}:${first.line}:${first.column}: ${first.message.replace(/: fix the SQL.*/, '')}. Nothing was run: fix the SQL and run again.`, { problems: problems.slice(1) });
+  }
 }
 
 interface Executor {
@@ -330,6 +357,8 @@ export async function runMigrations(config: PgwardenConfig, db: DatabaseHandle, 
     const list = plan(ordered, ledger, direction, options);
     const partialRows = new Map(ledger.filter((r) => r.state === 'partial').map((r) => [r.revision, r]));
     const results: RunMigrationResult[] = [];
+
+    await checkSyntax(list, direction, config.root);
 
     if (options.dryRun) {
       for (const file of list) {

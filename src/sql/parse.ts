@@ -14,6 +14,20 @@ export function ensureParser(): Promise<void> {
   return loaded;
 }
 
+/**
+ * True when every statement of `sql` parses. Cheaper than parseSql (no parse tree is built), so the
+ * runner can check a whole batch before touching a database.
+ */
+export function parsesCleanly(sql: string): boolean {
+  if (!parser) throw new Error('ensureParser() must be awaited before parsesCleanly()');
+  try {
+    parser.normalizeSync(sql);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function parseSync(sql: string): unknown {
   if (!parser) throw new Error('ensureParser() must be awaited before parseSql()');
   return parser.parseSync(sql);

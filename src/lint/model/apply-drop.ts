@@ -15,7 +15,7 @@ export function removeIndex(s: Schema, key: string): void {
 
 function dropGrantsAndComments(s: Schema, kind: string, object: string): void {
   for (const [key, g] of s.grantMap) if (g.kind === kind && g.object === object) s.mut.grantMap.delete(key);
-  for (const key of s.comments.keys()) if (key === `${kind} ${object}` || key.startsWith(`column ${object}.`)) s.mut.comments.delete(key);
+  if (s.comments.has(`${kind} ${object}`)) s.mut.comments.delete(`${kind} ${object}`);
 }
 
 /** DROP TABLE: the table and everything that belongs to or points at it (as CASCADE would). */
@@ -71,7 +71,6 @@ export function dropColumnDependents(s: Schema, tableKey: string, column: string
     }
   }
   for (const [k, seq] of s.sequences) if (seq.ownedBy === `${tableKey}.${column}`) s.mut.sequences.delete(k);
-  s.mut.comments.delete(`column ${tableKey}.${column}`);
   dropDependentViews(s, tableKey, column);
 }
 

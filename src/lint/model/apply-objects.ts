@@ -221,37 +221,36 @@ export function setVariable(s: Schema, ast: any): void {
   s.searchPath = path.length > 0 ? path : ['public'];
 }
 
-/** COMMENT ON: kept as `table s.t`, `column s.t.c`, `<kind> <qualified>`. */
+/** COMMENT ON: tables and columns keep theirs; other objects in the comments map as `<kind> <qualified>`. */
 export function comment(s: Schema, ast: any): void {
   const parts = objectName(ast.object);
-  let target: string | undefined;
-  switch (ast.objtype) {
-    case 'OBJECT_TABLE':
-    case 'OBJECT_VIEW':
-    case 'OBJECT_MATVIEW': {
-      const { schema, name } = listName(parts);
-      const key = s.resolveName(s.tableMap, name, schema) ?? s.resolveName(s.viewMap, name, schema);
-      if (key) target = `table ${key}`;
-      break;
-    }
-    case 'OBJECT_COLUMN': {
-      const column = parts.pop();
-      const { schema, name } = listName(parts);
-      const key = s.resolveName(s.tableMap, name, schema) ?? s.resolveName(s.viewMap, name, schema);
-      if (key) target = `column ${key}.${column}`;
-      break;
-    }
-    default: {
-      const { schema, name } = listName(parts);
-      target = `${ast.objtype.replace(/^OBJECT_/, '').toLowerCase()} ${s.newName(name, schema)}`;
+  const text: string | undefined = ast.comment ?? undefined;
+  if (ast.objtype === 'OBJECT_TABLE' || ast.objtype === 'OBJECT_COLUMN') {
+    const column = ast.objtype === 'OBJECT_COLUMN' ? parts.pop() : undefined;
+    const { schema, name } = listName(parts);
+    const key = s.resolveName(s.tableMap, name, schema);
+    const table = key ? s.mutableTable(key) : undefined;
+    if (table) {
+      if (column === undefined) table.comment = text;
+      else {
+        const col = table.columns.get(column);
+        if (col) table.columns.set(column, { ...col, comment: text });
+      }
+      return;
     }
   }
-  if (!target) return;
-  if (ast.comment === undefined || ast.comment === null) s.mut.comments.delete(target);
-  else s.mut.comments.set(target, ast.comment);
-  if (target.startsWith('table ')) {
-    const key = target.slice(6);
-    const table = s.mutableTable(key);
-    if (table) table.comment = ast.comment ?? undefined;
+  let target: string;
+  if (ast.objtype === 'OBJECT_COLUMN') {
+    const column = parts.pop();
+    const { schema, name } = listName(parts);
+    target = `column ${s.resolveName(s.viewMap, name, schema) ?? s.newName(name, schema)}.${column}`;
+  } else {
+    const { schema, name } = listName(parts);
+    const kind = ast.objtype === 'OBJECT_VIEW' || ast.objtype === 'OBJECT_MATVIEW' || ast.objtype === 'OBJECT_TABLE' ? 'table' : ast.objtype.replace(/^OBJECT_/, '').toLowerCase();
+    const key = kind === 'table' ? (s.resolveName(s.viewMap, name, schema) ?? s.newName(name, schema)) : s.newName(name, schema);
+    target = `${kind} ${key}`;
   }
+  if (text === undefined) {
+    if (s.comments.has(target)) s.mut.comments.delete(target);
+  } else s.mut.comments.set(target, text);
 }

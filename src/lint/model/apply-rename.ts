@@ -18,13 +18,7 @@ function renameInGrantsAndComments(s: Schema, kind: string, from: string, to: st
       s.mut.grantMap.set(key.replace(` ${from} TO `, ` ${to} TO `), moved);
     }
   }
-  for (const [key, text] of [...s.comments]) {
-    if (key === `${kind} ${from}`) rekey(s.mut.comments, key, `${kind} ${to}`);
-    else if (key.startsWith(`column ${from}.`)) {
-      s.mut.comments.delete(key);
-      s.mut.comments.set(`column ${to}.${key.slice(`column ${from}.`.length)}`, text);
-    }
-  }
+  if (s.comments.has(`${kind} ${from}`)) rekey(s.mut.comments, `${kind} ${from}`, `${kind} ${to}`);
 }
 
 /** A table or view changes its qualified name (RENAME TO, SET SCHEMA): everything pointing at it follows. */
@@ -104,7 +98,6 @@ function renameColumn(s: Schema, tableKey: string, from: string, to: string): vo
     columns.set(tableKey, new Set([...cols].map((c) => (c === from ? to : c))));
     s.mut.viewMap.set(view.qualified, { ...view, columns });
   }
-  rekey(s.mut.comments, `column ${tableKey}.${from}`, `column ${tableKey}.${to}`);
 }
 
 function renameConstraint(s: Schema, tableKey: string, from: string, to: string): void {

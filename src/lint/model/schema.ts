@@ -1,5 +1,6 @@
 import type { ColumnModel, ConstraintModel, Dependent, IndexModel, LintStatement, ObjectKind, SchemaModel, TableModel, ViewModel } from '../types.js';
 import { applyStatement } from './apply.js';
+import { CowMap } from './cow-map.js';
 import { qualify } from './names.js';
 
 /** A table of the model. Values inside its maps are never mutated: a change replaces them. */
@@ -66,19 +67,19 @@ type CollectionName = (typeof COLLECTIONS)[number];
  */
 export class Schema implements SchemaModel {
   owner = nextOwner++;
-  tableMap = new Map<string, TableState>();
-  viewMap = new Map<string, ViewModel>();
-  indexMap = new Map<string, IndexModel>();
-  sequences = new Map<string, SequenceState>();
-  types = new Map<string, TypeState>();
+  tableMap = new CowMap<TableState>();
+  viewMap = new CowMap<ViewModel>();
+  indexMap = new CowMap<IndexModel>();
+  sequences = new CowMap<SequenceState>();
+  types = new CowMap<TypeState>();
   /** Qualified function name -> its signatures (`f(int4,text)`). */
-  functions = new Map<string, ReadonlySet<string>>();
-  triggers = new Map<string, TriggerState>();
-  policies = new Map<string, PolicyState>();
+  functions = new CowMap<ReadonlySet<string>>();
+  triggers = new CowMap<TriggerState>();
+  policies = new CowMap<PolicyState>();
   extensions = new Set<string>();
   schemas = new Set<string>(['public']);
-  grantMap = new Map<string, GrantState>();
-  comments = new Map<string, string>();
+  grantMap = new CowMap<GrantState>();
+  comments = new CowMap<string>();
   searchPath: string[] = ['public'];
   /** Collections this model shares with a clone: copied before the first write. */
   private shared = new Set<CollectionName>();
@@ -91,15 +92,14 @@ export class Schema implements SchemaModel {
   lastMigration: unknown;
 
   constructor() {
-    const mut = {} as Pick<Schema, CollectionName>;
-    for (const name of COLLECTIONS) Object.defineProperty(mut, name, { get: () => this.own(name) });
-    this.mut = mut;
+    this.mut = new Writable(this) as unknown as Pick<Schema, CollectionName>;
   }
 
-  private own<K extends CollectionName>(name: K): this[K] {
+  /** The collection, copied first when shared with a clone. */
+  own<K extends CollectionName>(name: K): this[K] {
     if (this.shared.has(name)) {
       const current = this[name] as unknown;
-      (this as any)[name] = current instanceof Set ? new Set(current) : new Map(current as Map<unknown, unknown>);
+      (this as any)[name] = current instanceof CowMap ? current.clone() : new Set(current as Set<unknown>);
       this.shared.delete(name);
     }
     return this[name];
@@ -205,6 +205,17 @@ export class Schema implements SchemaModel {
   }
 
   comment(target: string): string | undefined {
+    const space = target.indexOf(' ');
+    const kind = target.slice(0, space);
+    const name = target.slice(space + 1);
+    if (kind === 'table') {
+      const table = this.table(name);
+      if (table) return table.comment;
+    } else if (kind === 'column') {
+      const dot = name.lastIndexOf('.');
+      const table = this.table(name.slice(0, dot));
+      if (table) return table.columns.get(name.slice(dot + 1))?.comment;
+    }
     return this.comments.get(target);
   }
 
@@ -248,7 +259,9 @@ export class Schema implements SchemaModel {
   }
 
   clone(): Schema {
-    const copy = new Schema();
+    const copy = Object.create(Schema.prototype) as Schema;
+    Object.assign(copy, { owner: nextOwner++, mut: undefined });
+    (copy as { mut: unknown }).mut = new Writable(copy);
     for (const name of COLLECTIONS) (copy as any)[name] = this[name];
     copy.shared = new Set(COLLECTIONS);
     this.shared = new Set(COLLECTIONS);
@@ -351,6 +364,18 @@ export class Schema implements SchemaModel {
     }
     return false;
   }
+}
+
+/** `schema.mut`: each collection's getter copies it first when the model shares it. */
+class Writable {
+  constructor(readonly schema: Schema) {}
+}
+for (const name of COLLECTIONS) {
+  Object.defineProperty(Writable.prototype, name, {
+    get(this: Writable) {
+      return this.schema.own(name);
+    },
+  });
 }
 
 /** An empty model: the schema before the first migration (only `public` exists). */

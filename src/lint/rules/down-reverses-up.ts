@@ -1,19 +1,7 @@
+import { CowMap } from '../model/cow-map.js';
 import type { Schema } from '../model/schema.js';
 import { sectionTarget } from '../positions.js';
-import type { ColumnModel, ConstraintModel, LintMigration, ObjectKind, Rule, SchemaModel } from '../types.js';
-
-const OBJECT_KINDS: ReadonlyArray<[ObjectKind, string]> = [
-  ['view', 'view'],
-  ['materialized view', 'materialized view'],
-  ['index', 'index'],
-  ['sequence', 'sequence'],
-  ['type', 'type'],
-  ['function', 'function'],
-  ['trigger', 'trigger'],
-  ['policy', 'policy'],
-  ['extension', 'extension'],
-  ['schema', 'schema'],
-];
+import type { ColumnModel, ConstraintModel, LintMigration, Rule, SchemaModel } from '../types.js';
 
 function columnType(c: ColumnModel): string {
   return `${c.type}${c.typmods.length > 0 ? `(${c.typmods.join(',')})` : ''}${c.isArray ? '[]' : ''}`;
@@ -29,97 +17,130 @@ interface Difference {
   text: string;
 }
 
-/** Differences between the schema before up and after up + down. */
-export function compareSchemas(before: SchemaModel, after: SchemaModel, migration: LintMigration): Difference[] {
-  const out: Difference[] = [];
-  const left = (what: string) => out.push({ text: `up creates ${what} and down leaves it behind` });
-  const missing = (what: string) => out.push({ text: `up drops ${what} and down does not recreate it` });
-  const beforeTables = new Set(before.objects('table'));
-  const afterTables = new Set(after.objects('table'));
-  for (const name of afterTables) if (!beforeTables.has(name)) left(`table ${name}`);
-  for (const name of beforeTables) if (!afterTables.has(name)) missing(`table ${name}`);
-  for (const name of beforeTables) {
-    const a = before.table(name);
-    const b = after.table(name);
-    if (!a || !b) continue;
-    for (const col of b.columns.keys()) if (!a.columns.has(col)) left(`column ${name}.${col}`);
-    for (const [col, c] of a.columns) {
-      const now = b.columns.get(col);
-      if (!now) {
-        missing(`column ${name}.${col}`);
-        continue;
-      }
-      if (columnType(c) !== columnType(now)) out.push({ text: `column ${name}.${col} is ${columnType(c)} before the migration but ${columnType(now)} after up and down` });
-      if (c.notNull !== now.notNull) out.push({ text: `column ${name}.${col} is ${c.notNull ? 'NOT NULL' : 'nullable'} before the migration but ${now.notNull ? 'NOT NULL' : 'nullable'} after up and down` });
-      if (c.hasDefault !== now.hasDefault) out.push({ text: `column ${name}.${col} ${c.hasDefault ? 'has' : 'has no'} default before the migration but ${now.hasDefault ? 'has one' : 'none'} after up and down` });
-      if (c.identity !== now.identity) out.push({ text: `column ${name}.${col} identity (${c.identity ?? 'none'}) is ${now.identity ?? 'none'} after up and down` });
+/** Keys added to, removed from and changed between two collections; shared buckets are skipped unread. */
+function diffKeys<V>(a: ReadonlyMap<string, V> | ReadonlySet<string>, b: ReadonlyMap<string, V> | ReadonlySet<string>): { added: string[]; removed: string[]; changed: string[] } {
+  const out = { added: [] as string[], removed: [] as string[], changed: [] as string[] };
+  if (a === b) return out;
+  const get = (m: typeof a, k: string) => ('get' in m ? m.get(k) : m.has(k) ? k : undefined);
+  const compare = (keysOfB: Iterable<string>, keysOfA: Iterable<string>) => {
+    for (const k of keysOfB) {
+      const x = get(a, k);
+      if (x === undefined) out.added.push(k);
+      else if (x !== get(b, k)) out.changed.push(k);
     }
-    for (const [cname, c] of b.constraints) if (!a.constraints.has(cname)) left(`${describeConstraint(c)} on ${name}`);
-    for (const [cname, c] of a.constraints) if (!b.constraints.has(cname)) missing(`${describeConstraint(c)} on ${name}`);
-    if ((a.rowSecurity ?? false) !== (b.rowSecurity ?? false)) out.push({ text: `row level security on ${name} is ${a.rowSecurity ? 'enabled' : 'disabled'} before the migration but ${b.rowSecurity ? 'enabled' : 'disabled'} after up and down` });
-  }
-  for (const [kind, label] of OBJECT_KINDS) {
-    const a = new Set(before.objects(kind));
-    const b = new Set(after.objects(kind));
-    for (const name of b) {
-      if (a.has(name)) continue;
-      // Indexes behind constraints are reported with their constraint.
-      if (kind === 'index' && after.index(name)?.constraint) continue;
-      if (kind === 'index' && !beforeTables.has(after.index(name)?.table ?? '') && !before.view(after.index(name)?.table ?? '')) continue;
-      if (kind === 'sequence' && ownedByNewTable(name, after, beforeTables)) continue;
-      if ((kind === 'trigger' || kind === 'policy') && onOtherTable(name, beforeTables)) continue;
-      left(`${label} ${name}`);
-    }
-    for (const name of a) {
-      if (b.has(name)) continue;
-      if (kind === 'index' && before.index(name)?.constraint) continue;
-      if (kind === 'index' && !afterTables.has(before.index(name)?.table ?? '') && !after.view(before.index(name)?.table ?? '')) continue;
-      if (kind === 'sequence' && ownedByNewTable(name, before, afterTables)) continue;
-      if ((kind === 'trigger' || kind === 'policy') && onOtherTable(name, afterTables)) continue;
-      missing(`${label} ${name}`);
-    }
-  }
-  for (const name of before.objects('enum')) {
-    const a = before.enumLabels(name) ?? [];
-    const b = after.enumLabels(name);
-    if (!b) continue;
-    const added = b.filter((l) => !a.includes(l));
-    const addedByAlter = added.filter((label) => migration.up.some((s) => s.kind === 'AlterEnumStmt' && s.ast.newVal === label && !s.ast.oldVal));
-    for (const label of addedByAlter) {
-      out.push({ text: `up adds the value '${label}' to enum ${name} and down cannot remove it (Postgres cannot drop an enum value): recreate the type in down without it, or declare the migration "--! Irreversible: <reason>"` });
-    }
-    for (const label of added.filter((l) => !addedByAlter.includes(l))) out.push({ text: `enum ${name} has the value '${label}' after up and down that it did not have before` });
-    for (const label of a.filter((l) => !b.includes(l))) out.push({ text: `enum ${name} loses the value '${label}' after up and down` });
-  }
-  const grantsBefore = before.grants();
-  const grantsAfter = after.grants();
-  for (const g of grantsAfter) if (!grantsBefore.has(g) && !grantOnNewObject(g, beforeTables)) left(`the grant ${g}`);
-  for (const g of grantsBefore) if (!grantsAfter.has(g) && !grantOnDroppedObject(g, afterTables)) missing(`the grant ${g}`);
+    for (const k of keysOfA) if (get(b, k) === undefined) out.removed.push(k);
+  };
+  if (a instanceof CowMap && b instanceof CowMap) {
+    for (let i = 0; i < CowMap.bucketCount; i++) if (!a.sameBucket(b, i)) compare(b.bucketKeys(i), a.bucketKeys(i));
+  } else compare(b.keys(), a.keys());
   return out;
 }
 
-/** A serial column's sequence goes with its table: reported with the table. */
-function ownedByNewTable(sequence: string, model: SchemaModel, tables: Set<string>): boolean {
-  const owner = (model as Schema).sequences?.get(sequence)?.ownedBy;
-  if (!owner) return false;
-  return !tables.has(owner.slice(0, owner.lastIndexOf('.')));
+/** Differences between the schema before up and after up + down. */
+export function compareSchemas(beforeModel: SchemaModel, afterModel: SchemaModel, migration: LintMigration): Difference[] {
+  const before = beforeModel as Schema;
+  const after = afterModel as Schema;
+  const out: Difference[] = [];
+  const left = (what: string) => out.push({ text: `up creates ${what} and down leaves it behind` });
+  const missing = (what: string) => out.push({ text: `up drops ${what} and down does not recreate it` });
+  const tables = diffKeys(before.tableMap, after.tableMap);
+  for (const name of tables.added) left(`table ${name}`);
+  for (const name of tables.removed) missing(`table ${name}`);
+  for (const name of tables.changed) {
+    const a = before.tableMap.get(name)!;
+    const b = after.tableMap.get(name)!;
+    const columns = diffKeys(a.columns, b.columns);
+    for (const col of columns.added) left(`column ${name}.${col}`);
+    for (const col of columns.removed) missing(`column ${name}.${col}`);
+    for (const col of columns.changed) {
+      const c = a.columns.get(col)!;
+      const now = b.columns.get(col)!;
+      if (columnType(c) !== columnType(now)) out.push({ text: `column ${name}.${col} is ${columnType(c)} before the migration but ${columnType(now)} after up and down` });
+      if (c.notNull !== now.notNull) out.push({ text: `column ${name}.${col} is ${c.notNull ? 'NOT NULL' : 'nullable'} before the migration but ${now.notNull ? 'NOT NULL' : 'nullable'} after up and down` });
+      if (c.hasDefault !== now.hasDefault) out.push({ text: `column ${name}.${col} ${c.hasDefault ? 'has a default' : 'has no default'} before the migration but ${now.hasDefault ? 'has one' : 'none'} after up and down` });
+      if (c.identity !== now.identity) out.push({ text: `column ${name}.${col} is ${c.identity ? `an identity (${c.identity})` : 'not an identity'} before the migration but ${now.identity ? `an identity (${now.identity})` : 'not'} after up and down` });
+    }
+    const constraints = diffKeys(a.constraints, b.constraints);
+    for (const cname of constraints.added) left(`${describeConstraint(b.constraints.get(cname)!)} on ${name}`);
+    for (const cname of constraints.removed) missing(`${describeConstraint(a.constraints.get(cname)!)} on ${name}`);
+    if (a.rowSecurity !== b.rowSecurity) out.push({ text: `row level security on ${name} is ${a.rowSecurity ? 'enabled' : 'disabled'} before the migration but ${b.rowSecurity ? 'enabled' : 'disabled'} after up and down` });
+  }
+  const tableBefore = (name: string | undefined) => name !== undefined && (before.tableMap.has(name) || before.viewMap.has(name));
+  const tableAfter = (name: string | undefined) => name !== undefined && (after.tableMap.has(name) || after.viewMap.has(name));
+
+  const views = diffKeys(before.viewMap, after.viewMap);
+  for (const name of views.added) left(`${after.viewMap.get(name)!.kind} ${name}`);
+  for (const name of views.removed) missing(`${before.viewMap.get(name)!.kind} ${name}`);
+
+  // Indexes behind constraints are reported with their constraint, those of new or dropped tables with the table.
+  const indexes = diffKeys(before.indexMap, after.indexMap);
+  for (const name of indexes.added) {
+    const index = after.indexMap.get(name)!;
+    if (!index.constraint && tableBefore(index.table)) left(`index ${name}`);
+  }
+  for (const name of indexes.removed) {
+    const index = before.indexMap.get(name)!;
+    if (!index.constraint && tableAfter(index.table)) missing(`index ${name}`);
+  }
+
+  const sequences = diffKeys(before.sequences, after.sequences);
+  const ownerOf = (owner: string | undefined) => (owner ? owner.slice(0, owner.lastIndexOf('.')) : undefined);
+  for (const name of sequences.added) if (!after.sequences.get(name)!.ownedBy || tableBefore(ownerOf(after.sequences.get(name)!.ownedBy))) left(`sequence ${name}`);
+  for (const name of sequences.removed) if (!before.sequences.get(name)!.ownedBy || tableAfter(ownerOf(before.sequences.get(name)!.ownedBy))) missing(`sequence ${name}`);
+
+  const types = diffKeys(before.types, after.types);
+  for (const name of types.added) left(`${after.types.get(name)!.kind === 'composite' ? 'type' : after.types.get(name)!.kind} ${name}`);
+  for (const name of types.removed) missing(`${before.types.get(name)!.kind === 'composite' ? 'type' : before.types.get(name)!.kind} ${name}`);
+  for (const name of types.changed) {
+    const a = before.types.get(name)!.labels ?? [];
+    const b = after.types.get(name)!.labels ?? [];
+    const added = b.filter((l) => !a.includes(l));
+    for (const label of added) {
+      const byAlter = migration.up.some((s) => s.kind === 'AlterEnumStmt' && s.ast.newVal === label && !s.ast.oldVal);
+      out.push({
+        text: byAlter
+          ? `up adds the value '${label}' to enum ${name}, and Postgres cannot drop an enum value: down must recreate the type without it, or the migration must declare "--! Irreversible: <reason>"`
+          : `enum ${name} has the value '${label}' after up and down that it did not have before`,
+      });
+    }
+    for (const label of a.filter((l) => !b.includes(l))) out.push({ text: `enum ${name} loses the value '${label}' after up and down` });
+  }
+
+  const functions = diffKeys(before.functions, after.functions);
+  for (const name of functions.added) left(`function ${name}`);
+  for (const name of functions.removed) missing(`function ${name}`);
+  for (const name of functions.changed) {
+    const a = before.functions.get(name)!;
+    const b = after.functions.get(name)!;
+    const schema = name.slice(0, name.lastIndexOf('.'));
+    for (const sig of b) if (!a.has(sig)) left(`function ${schema}.${sig}`);
+    for (const sig of a) if (!b.has(sig)) missing(`function ${schema}.${sig}`);
+  }
+
+  for (const [label, a, b] of [['trigger', before.triggers, after.triggers], ['policy', before.policies, after.policies]] as const) {
+    const d = diffKeys<{ table: string }>(a, b);
+    for (const name of d.added) if (tableBefore(b.get(name)!.table)) left(`${label} ${name}`);
+    for (const name of d.removed) if (tableAfter(a.get(name)!.table)) missing(`${label} ${name}`);
+  }
+  for (const [label, a, b] of [['extension', before.extensions, after.extensions], ['schema', before.schemas, after.schemas]] as const) {
+    const d = diffKeys(a, b);
+    for (const name of d.added) left(`${label} ${name}`);
+    for (const name of d.removed) missing(`${label} ${name}`);
+  }
+
+  // Grants on tables that come or go are reported with the table.
+  const grants = diffKeys(before.grantMap, after.grantMap);
+  for (const key of grants.added) {
+    const g = after.grantMap.get(key)!;
+    if (g.kind !== 'table' || tableBefore(g.object)) left(`the grant ${key}`);
+  }
+  for (const key of grants.removed) {
+    const g = before.grantMap.get(key)!;
+    if (g.kind !== 'table' || tableAfter(g.object)) missing(`the grant ${key}`);
+  }
+  return out;
 }
 
-/** Triggers and policies go with their table: reported with the table. */
-function onOtherTable(key: string, tables: Set<string>): boolean {
-  return !tables.has(key.slice(0, key.lastIndexOf('.')));
-}
-
-/** Grants on a table that down leaves behind are reported with the table. */
-function grantOnNewObject(grant: string, beforeTables: Set<string>): boolean {
-  const match = / ON table (\S+) TO /.exec(grant);
-  return match !== null && !beforeTables.has(match[1]!);
-}
-
-function grantOnDroppedObject(grant: string, afterTables: Set<string>): boolean {
-  const match = / ON table (\S+) TO /.exec(grant);
-  return match !== null && !afterTables.has(match[1]!);
-}
 
 /** The down section does not undo what the up section does. */
 export const rule: Rule = {

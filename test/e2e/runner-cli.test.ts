@@ -1,0 +1,96 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { DatabaseHandle } from '../../src/providers/types.js';
+import { runCli } from '../support/cli.js';
+import { createTestDatabase } from '../support/db.js';
+import { sqlMigration, tempProject, type TempProject } from '../support/project.js';
+
+const A = '20260101000000';
+const B = '20260102000000';
+
+describe('the CLI: exit codes, output, redaction', () => {
+  let project: TempProject;
+  let db: DatabaseHandle;
+  beforeEach(async () => {
+    project = tempProject();
+    db = await createTestDatabase();
+    project.write(`${A}_a.sql`, sqlMigration(A, undefined, 'CREATE TABLE a (id int);', 'DROP TABLE a;'));
+  });
+  afterEach(async () => {
+    await db.close();
+    project.cleanup();
+  });
+
+  it('status --exit-code: 1 with pending migrations, 0 when clean; --json has revision, name and state', async () => {
+    let r = await runCli(['status', '--url', db.url, '--exit-code', '--json'], { cwd: project.root });
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).migrations).toEqual([expect.objectContaining({ revision: A, name: `${A}_a`, state: 'pending' })]);
+    r = await runCli(['up', '--url', db.url], { cwd: project.root });
+    expect(r.code).toBe(0);
+    r = await runCli(['status', '--url', db.url, '--exit-code'], { cwd: project.root });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/applied +20260101000000_a/);
+    r = await runCli(['history', '--url', db.url, '--json'], { cwd: project.root });
+    expect(JSON.parse(r.stdout).events.map((e: { action: string }) => e.action)).toEqual(['up']);
+  });
+
+  it('DATABASE_URL is honoured like --url, and up --dry-run prints SQL without applying', async () => {
+    const r = await runCli(['up', '--dry-run'], { cwd: project.root, env: { DATABASE_URL: db.url } });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`-- ${A}_a (up, in a transaction)\nCREATE TABLE a (id int);`);
+    const s = await runCli(['status', '--json'], { cwd: project.root, env: { DATABASE_URL: db.url } });
+    expect(JSON.parse(s.stdout).migrations[0].state).toBe('pending');
+  });
+
+  it('exit 2 for usage and configuration errors, naming file and line', async () => {
+    let r = await runCli(['up', '--no-such-flag'], { cwd: project.root });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('error[USAGE]');
+    writeFileSync(join(project.root, 'pgwarden.config.yaml'), 'migrations: migrations\nrunner:\n  transacton: single\n');
+    r = await runCli(['status', '--url', db.url], { cwd: project.root });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('pgwarden.config.yaml:3:3: unknown key "transacton" at runner.transacton');
+    writeFileSync(join(project.root, 'pgwarden.config.yaml'), 'migrations: migrations\n');
+    project.write(`${B}_b.sql`, '--! Revision: 20260102000000\n--! Revises: 20260101000000\n-- Up Migration\nCREATE TABLE b (;\n');
+    r = await runCli(['up', '--url', db.url], { cwd: project.root });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`migrations/${B}_b.sql:4:17: syntax error at or near ";"`);
+    const s = await runCli(['status', '--url', db.url, '--json'], { cwd: project.root });
+    expect(JSON.parse(s.stdout).summary.applied).toBe(0);
+  });
+
+  it('exit 3 when the database cannot be reached, with the password redacted', async () => {
+    const r = await runCli(['status', '--url', 'postgresql://app:hunter2secret@127.0.0.1:1/app'], { cwd: project.root });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('error[CONNECTION_FAILED]: Cannot connect to postgresql://app:***@127.0.0.1:1/app');
+    expect(r.stdout + r.stderr).not.toContain('hunter2secret');
+  });
+
+  it('a failing migration: exit 3, file:line:col, SQLSTATE, and no password anywhere', async () => {
+    project.write(`${B}_b.sql`, sqlMigration(B, A, 'CREATE TABLE b (id int REFERENCES nosuch (id));', 'DROP TABLE b;'));
+    const r = await runCli(['up', '--url', db.url], { cwd: project.root });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain(`error[MIGRATION_FAILED]: migrations/${B}_b.sql:6:`);
+    expect(r.stderr).toContain('relation "nosuch" does not exist (SQLSTATE 42P01)');
+    const password = new URL(db.url).password;
+    expect(r.stdout + r.stderr).not.toContain(password);
+  });
+
+  it('new writes a file revising the current head, with both sections', async () => {
+    const r = await runCli(['new', 'Add an index on a'], { cwd: project.root });
+    expect(r.code).toBe(0);
+    const created = readdirSync(project.migrationsDir).find((f) => f.endsWith('_add_an_index_on_a.sql'))!;
+    expect(created).toMatch(/^\d{14}_add_an_index_on_a\.sql$/);
+    const text = readFileSync(join(project.migrationsDir, created), 'utf8');
+    expect(text).toContain(`--! Revises: ${A}\n--! Description: Add an index on a\n`);
+    expect(text).toContain('-- Up Migration');
+    expect(text).toContain('-- Down Migration');
+    expect(r.stdout).toContain(`revises ${A}`);
+  });
+
+  it('config check reports problems; config schema prints the JSON Schema', async () => {
+    const r = await runCli(['config', 'schema'], { cwd: project.root });
+    expect(JSON.parse(r.stdout).title).toBe('pgwarden configuration');
+  });
+});

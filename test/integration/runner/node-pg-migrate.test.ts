@@ -1,0 +1,57 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runMigrations, getStatus } from '../../../src/runner/run.js';
+import type { DatabaseHandle } from '../../../src/providers/types.js';
+import { createTestDatabase, query } from '../../support/db.js';
+import { sqlMigration, tempProject, type TempProject } from '../../support/project.js';
+
+describe('node-pg-migrate JS/TS migrations', () => {
+  let project: TempProject;
+  let db: DatabaseHandle;
+  beforeEach(async () => {
+    project = tempProject();
+    db = await createTestDatabase();
+  });
+  afterEach(async () => {
+    await db.close();
+    project.cleanup();
+  });
+
+  it('runs an existing node-pg-migrate history (JS, TS, reversible and noTransaction) in file order, then SQL files after it', async () => {
+    project.write(
+      '1700000000000_create-users.js',
+      `exports.up = (pgm) => {\n  pgm.createTable('users', { id: 'id', name: { type: 'text', notNull: true } });\n};\nexports.down = (pgm) => {\n  pgm.dropTable('users');\n};\n`,
+    );
+    // No down: node-pg-migrate reverses addColumns itself.
+    project.write('1700000000001_add-email.js', `exports.up = (pgm) => {\n  pgm.addColumns('users', { email: { type: 'text' } });\n};\n`);
+    project.write(
+      '1700000000002_index-name.ts',
+      `import type { MigrationBuilder } from 'node-pg-migrate';\nexport async function up(pgm: MigrationBuilder): Promise<void> {\n  pgm.noTransaction();\n  pgm.createIndex('users', 'name', { concurrently: true, name: 'idx_users_name' });\n}\nexport async function down(pgm: MigrationBuilder): Promise<void> {\n  pgm.noTransaction();\n  pgm.dropIndex('users', 'name', { concurrently: true, name: 'idx_users_name' });\n}\n`,
+    );
+    project.write('20260101000000_sessions.sql', sqlMigration('20260101000000', '1700000000002', 'CREATE TABLE sessions (user_id int REFERENCES users (id));', 'DROP TABLE sessions;'));
+
+    const up = await runMigrations(project.config, db, 'up');
+    expect(up.migrations.map((m) => [m.revision, m.transactional])).toEqual([
+      ['1700000000000', true],
+      ['1700000000001', true],
+      ['1700000000002', false],
+      ['20260101000000', true],
+    ]);
+    const columns = await query<{ c: string }>(db.url, `SELECT string_agg(column_name, ',' ORDER BY ordinal_position) AS c FROM information_schema.columns WHERE table_name = 'users'`);
+    expect(columns[0]!.c).toBe('id,name,email');
+    expect(await query(db.url, `SELECT indexname FROM pg_indexes WHERE indexname = 'idx_users_name'`)).toEqual([{ indexname: 'idx_users_name' }]);
+    const kinds = await query<{ kind: string }>(db.url, `SELECT kind FROM pgwarden.ledger ORDER BY revision`);
+    expect(kinds.map((k) => k.kind)).toEqual(['js', 'js', 'js', 'sql']);
+
+    const dry = await runMigrations(project.config, db, 'down', { to: '1700000000000', dryRun: true });
+    expect(dry.migrations.map((m) => m.sql?.join('\n'))).toEqual([
+      'DROP TABLE sessions;\n',
+      'DROP INDEX CONCURRENTLY "idx_users_name";',
+      'ALTER TABLE "users"\n  DROP "email";',
+    ]);
+    await runMigrations(project.config, db, 'down', { to: '1700000000000' });
+    const after = await getStatus(project.config, db);
+    expect(after.migrations.map((m) => m.state)).toEqual(['applied', 'pending', 'pending', 'pending']);
+    const left = await query<{ c: string }>(db.url, `SELECT string_agg(column_name, ',' ORDER BY ordinal_position) AS c FROM information_schema.columns WHERE table_name = 'users'`);
+    expect(left[0]!.c).toBe('id,name');
+  });
+});

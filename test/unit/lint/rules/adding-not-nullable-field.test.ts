@@ -1,0 +1,60 @@
+import { describe, expect, it } from 'vitest';
+import { lintHistory, lintRule, messages } from './support.js';
+
+const ID = 'adding-not-nullable-field';
+const MESSAGE = 'Setting column "bar" of "foo" NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock, blocking reads and writes.';
+
+describe(ID, () => {
+  it('flags SET NOT NULL on an existing table', async () => {
+    const findings = await lintRule(ID, 'ALTER TABLE foo ALTER COLUMN bar SET NOT NULL;');
+    expect(findings.map((f) => f.message)).toEqual([MESSAGE]);
+    expect(findings[0]!.help).toBe(
+      'First ADD CONSTRAINT ... CHECK (bar IS NOT NULL) NOT VALID, VALIDATE it in a later migration, then SET NOT NULL: PostgreSQL 12+ skips the scan when a validated CHECK proves the column has no NULLs.',
+    );
+  });
+
+  it('accepts SET NOT NULL after a validated CHECK (bar IS NOT NULL) on PostgreSQL 12+', async () => {
+    const sql = [
+      'ALTER TABLE foo ADD CONSTRAINT bar_not_null CHECK (bar IS NOT NULL) NOT VALID;',
+      'COMMIT;',
+      'BEGIN;',
+      'ALTER TABLE foo VALIDATE CONSTRAINT bar_not_null;',
+      'ALTER TABLE foo ALTER COLUMN bar SET NOT NULL;',
+    ].join('\n');
+    expect(await messages(ID, sql, { postgresVersion: 12, assumeInTransaction: false })).toEqual([]);
+  });
+
+  it('still flags it on PostgreSQL 11, with a check that is not validated, or a check of another column', async () => {
+    const validated = 'ALTER TABLE foo ADD CONSTRAINT bar_not_null CHECK (bar IS NOT NULL) NOT VALID;\nALTER TABLE foo VALIDATE CONSTRAINT bar_not_null;\nALTER TABLE foo ALTER COLUMN bar SET NOT NULL;';
+    const findings = await lintRule(ID, validated, { postgresVersion: 11 });
+    expect(findings.map((f) => f.message)).toEqual([MESSAGE]);
+    expect(findings[0]!.help).toBe(
+      'PostgreSQL 11 (before 12) always scans for SET NOT NULL: keep the column nullable and enforce it with a CHECK (bar IS NOT NULL) constraint added NOT VALID and validated later.',
+    );
+    expect(await messages(ID, 'ALTER TABLE foo ADD CONSTRAINT bar_not_null CHECK (bar IS NOT NULL) NOT VALID;\nALTER TABLE foo ALTER COLUMN bar SET NOT NULL;')).toEqual([MESSAGE]);
+    expect(await messages(ID, 'ALTER TABLE foo ADD CONSTRAINT baz_not_null CHECK (baz IS NOT NULL) NOT VALID;\nALTER TABLE foo VALIDATE CONSTRAINT baz_not_null;\nALTER TABLE foo ALTER COLUMN bar SET NOT NULL;')).toEqual([MESSAGE]);
+  });
+
+  it('knows a check validated by an earlier migration', async () => {
+    const history = [
+      { revision: '20260101000000', up: 'CREATE TABLE foo (id bigint PRIMARY KEY, bar text);' },
+      { revision: '20260102000000', up: 'ALTER TABLE foo ADD CONSTRAINT foo_bar_present CHECK (bar IS NOT NULL) NOT VALID;' },
+      { revision: '20260103000000', up: 'ALTER TABLE foo VALIDATE CONSTRAINT foo_bar_present;' },
+      { revision: '20260104000000', up: 'ALTER TABLE foo ALTER COLUMN bar SET NOT NULL;\nALTER TABLE foo DROP CONSTRAINT foo_bar_present;' },
+    ];
+    expect(await lintHistory(ID, history)).toEqual([]);
+    const withoutValidation = [history[0]!, history[1]!, history[3]!];
+    const findings = await lintHistory(ID, withoutValidation);
+    expect(findings.map((f) => [f.file, f.line, f.message])).toEqual([['migrations/20260104000000_test.sql', 6, MESSAGE]]);
+  });
+
+  it('trusts a conventionally named check validated here when the table predates the history', async () => {
+    expect(await messages(ID, 'ALTER TABLE foo VALIDATE CONSTRAINT foo_bar_not_null;\nALTER TABLE foo ALTER COLUMN bar SET NOT NULL;')).toEqual([]);
+    expect(await messages(ID, 'ALTER TABLE foo VALIDATE CONSTRAINT foo_baz_not_null;\nALTER TABLE foo ALTER COLUMN bar SET NOT NULL;')).toEqual([MESSAGE]);
+  });
+
+  it('accepts a validated PostgreSQL 18 NOT NULL constraint, and new tables', async () => {
+    expect(await messages(ID, 'ALTER TABLE foo ADD CONSTRAINT foo_bar_nn NOT NULL bar NOT VALID;\nCOMMIT;\nALTER TABLE foo VALIDATE CONSTRAINT foo_bar_nn;\nALTER TABLE foo ALTER COLUMN bar SET NOT NULL;', { assumeInTransaction: false })).toEqual([]);
+    expect(await messages(ID, 'CREATE TABLE foo (bar text);\nALTER TABLE foo ALTER COLUMN bar SET NOT NULL;')).toEqual([]);
+  });
+});

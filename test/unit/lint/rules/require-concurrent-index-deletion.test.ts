@@ -1,0 +1,31 @@
+import { describe, expect, it } from 'vitest';
+import { lintHistory, lintRule, messages } from './support.js';
+
+const ID = 'require-concurrent-index-deletion';
+
+describe(ID, () => {
+  it('flags DROP INDEX without CONCURRENTLY, with a fix for a single index', async () => {
+    const findings = await lintRule(ID, 'DROP INDEX IF EXISTS "field_name_idx";');
+    expect(findings.map((f) => f.message)).toEqual([
+      'Dropping index "field_name_idx" without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the table, blocking reads and writes while it waits and drops.',
+    ]);
+    expect(findings[0]!.fix?.replacement).toBe('DROP INDEX CONCURRENTLY IF EXISTS "field_name_idx"');
+    const two = await lintRule(ID, 'DROP INDEX idx1, idx2;');
+    expect(two.map((f) => f.message)).toEqual([
+      'Dropping indexes "idx1", "idx2" without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the table, blocking reads and writes while it waits and drops.',
+    ]);
+    expect(two[0]!.fix).toBeUndefined();
+  });
+
+  it('accepts CONCURRENTLY, other drops, and indexes created in the same migration', async () => {
+    expect(await messages(ID, 'DROP INDEX CONCURRENTLY IF EXISTS i;\nDROP TABLE IF EXISTS t;\nDROP TRIGGER IF EXISTS trg ON foo;', { assumeInTransaction: false })).toEqual([]);
+    expect(await messages(ID, 'CREATE INDEX tmp_idx ON t (a);\nDROP INDEX tmp_idx;')).toEqual([]);
+    const history = [
+      { revision: '20260101000000', up: 'CREATE TABLE t (a bigint);' },
+      { revision: '20260102000000', up: 'CREATE TABLE u (a bigint);\nCREATE INDEX u_a ON u (a);\nDROP INDEX u_a;\nDROP INDEX t_a;' },
+    ];
+    expect((await lintHistory(ID, history)).map((f) => f.message)).toEqual([
+      'Dropping index "t_a" without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the table, blocking reads and writes while it waits and drops.',
+    ]);
+  });
+});
