@@ -1,7 +1,7 @@
 const BUCKETS = 64;
 /** The empty bucket every new map starts with (never written: writes copy it). */
-const EMPTY_BUCKET: ReadonlyMap<string, never> = new Map();
-const EMPTY: ReadonlyArray<ReadonlyMap<string, never>> = new Array(BUCKETS).fill(EMPTY_BUCKET);
+const EMPTY_BUCKET = new Map<string, unknown>();
+const EMPTY: ReadonlyArray<Map<string, unknown>> = new Array<Map<string, unknown>>(BUCKETS).fill(EMPTY_BUCKET);
 
 function hashOf(key: string): number {
   let h = 2166136261;
@@ -28,7 +28,7 @@ export class CowMap<V> implements Map<string, V> {
       this.count = from.count;
       return;
     }
-    this.buckets = EMPTY.slice() as Array<Map<string, V>>;
+    this.buckets = EMPTY.slice() as unknown as Array<Map<string, V>>;
     // Every bucket starts as the one shared empty map, copied on first write.
     this.shared = new Array<boolean>(BUCKETS).fill(true);
     if (entries) for (const [k, v] of entries) this.set(k, v);
@@ -89,7 +89,7 @@ export class CowMap<V> implements Map<string, V> {
   }
 
   clear(): void {
-    this.buckets = EMPTY.slice() as Array<Map<string, V>>;
+    this.buckets = EMPTY.slice() as unknown as Array<Map<string, V>>;
     this.shared.fill(true);
     this.count = 0;
   }

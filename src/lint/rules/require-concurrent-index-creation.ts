@@ -11,8 +11,8 @@ export const rule: Rule = {
   statement(statement, model, ctx) {
     if (statement.section !== 'up' || statement.kind !== 'IndexStmt' || statement.ast.concurrent) return;
     const table = statement.ast.relation;
-    // ON ONLY a partitioned table creates an invalid parent index without scanning anything.
-    if (!table || table.inh === false || isNewTable(statement, model, table)) return;
+    // ON ONLY a partitioned table (inh absent in the tree) creates an invalid parent index without scanning anything.
+    if (!table || table.inh !== true || isNewTable(statement, model, table)) return;
     const name = statement.ast.idxname ? `index ${q(statement.ast.idxname)}` : 'an index';
     const replacement = statement.text.replace(/^(\s*create\s+(?:unique\s+)?index)\b/i, '$1 CONCURRENTLY');
     ctx.report({

@@ -1,0 +1,117 @@
+import type pg from 'pg';
+import type { LockBlocks, LockMode, LockTrace } from './types.js';
+
+/** What each table lock mode stops other sessions from doing (see the Postgres docs, "Table-Level Locks"). */
+export const LOCK_BLOCKS: Record<LockMode, LockBlocks> = {
+  AccessShareLock: 'nothing',
+  RowShareLock: 'nothing',
+  RowExclusiveLock: 'nothing',
+  ShareUpdateExclusiveLock: 'nothing',
+  ShareLock: 'writes',
+  ShareRowExclusiveLock: 'writes',
+  ExclusiveLock: 'writes',
+  AccessExclusiveLock: 'reads and writes',
+};
+
+/** A relation that existed before the migration: the ones whose locks matter to running traffic. */
+export interface ExistingRelation {
+  oid: number;
+  name: string;
+}
+
+/**
+ * Tables, partitioned tables, materialized views and foreign tables that exist now, outside the
+ * system schemas and the schemas given (pgwarden's own).
+ */
+export async function existingRelations(client: pg.ClientBase, excludeSchemas: string[]): Promise<ExistingRelation[]> {
+  const { rows } = await client.query<{ oid: string; name: string }>(
+    `SELECT c.oid::pg_catalog.int8 AS oid, n.nspname || '.' || c.relname AS name
+       FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
+      WHERE c.relkind IN ('r', 'p', 'm', 'f')
+        AND n.nspname <> ALL (ARRAY['pg_catalog', 'information_schema', 'pg_toast']::pg_catalog.name[])
+        AND n.nspname !~ '^pg_(toast_)?temp_'
+        AND n.nspname <> ALL ($1::pg_catalog.text[])`,
+    [excludeSchemas],
+  );
+  return rows.map((r) => ({ oid: Number(r.oid), name: r.name }));
+}
+
+/** Locks held by this session, storage file and scan count of each existing relation, at one moment. */
+export interface RelationSample {
+  locks: Map<number, Set<LockMode>>;
+  filenodes: Map<number, number>;
+  scans: Map<number, number>;
+}
+
+/**
+ * A query (no parameters, so that it can travel in one message with the statement it follows)
+ * that samples the relations given: this backend's granted locks on them, their relfilenode, and
+ * how many scans this transaction made of them so far.
+ */
+export function sampleSql(relations: ExistingRelation[]): string {
+  const oids = `'{${relations.map((r) => r.oid).join(',')}}'::pg_catalog.oid[]`;
+  return `SELECT (SELECT pg_catalog.json_agg(pg_catalog.json_build_array(l.relation::pg_catalog.int8, l.mode))
+            FROM pg_catalog.pg_locks l
+           WHERE l.pid = pg_catalog.pg_backend_pid() AND l.locktype = 'relation' AND l.granted AND l.relation = ANY (${oids})) AS locks,
+       (SELECT pg_catalog.json_agg(pg_catalog.json_build_array(c.oid::pg_catalog.int8, c.relfilenode::pg_catalog.int8, pg_catalog.pg_stat_get_xact_numscans(c.oid)))
+            FROM pg_catalog.pg_class c WHERE c.oid = ANY (${oids})) AS files`;
+}
+
+/** Reads a row of {@link sampleSql}. */
+export function parseSample(row: { locks: Array<[number, LockMode]> | null; files: Array<[number, number, number]> | null } | undefined): RelationSample {
+  const sample: RelationSample = { locks: new Map(), filenodes: new Map(), scans: new Map() };
+  for (const [oid, mode] of row?.locks ?? []) {
+    let modes = sample.locks.get(oid);
+    if (!modes) sample.locks.set(oid, (modes = new Set()));
+    modes.add(mode);
+  }
+  for (const [oid, filenode, scans] of row?.files ?? []) {
+    sample.filenodes.set(oid, filenode);
+    sample.scans.set(oid, scans);
+  }
+  return sample;
+}
+
+/** An empty sample: a session that holds nothing (the start of a statement run outside a transaction). */
+export function emptySample(relations: ExistingRelation[], files: RelationSample): RelationSample {
+  return { locks: new Map(), filenodes: new Map(relations.map((r) => [r.oid, files.filenodes.get(r.oid) ?? 0])), scans: new Map() };
+}
+
+/** The locks a statement acquired and the tables it rewrote, from the samples before and after it. */
+export function compareSamples(relations: ExistingRelation[], before: RelationSample, after: RelationSample): { locks: LockTrace[]; rewrites: string[] } {
+  const locks: LockTrace[] = [];
+  const rewrites: string[] = [];
+  for (const relation of relations) {
+    const held = before.locks.get(relation.oid) ?? new Set<LockMode>();
+    const scanned = (after.scans.get(relation.oid) ?? 0) > (before.scans.get(relation.oid) ?? 0);
+    for (const mode of after.locks.get(relation.oid) ?? []) {
+      if (!held.has(mode)) locks.push({ relation: relation.name, mode, blocks: LOCK_BLOCKS[mode] ?? 'nothing', scanned });
+    }
+    const was = before.filenodes.get(relation.oid);
+    const now = after.filenodes.get(relation.oid);
+    // A relation dropped by the statement has no filenode afterwards: that is not a rewrite.
+    if (was !== undefined && now !== undefined && was !== 0 && was !== now) rewrites.push(relation.name);
+  }
+  locks.sort((a, b) => (a.relation < b.relation ? -1 : a.relation > b.relation ? 1 : LOCK_ORDER.indexOf(a.mode) - LOCK_ORDER.indexOf(b.mode)));
+  return { locks, rewrites };
+}
+
+const LOCK_ORDER: LockMode[] = ['AccessShareLock', 'RowShareLock', 'RowExclusiveLock', 'ShareUpdateExclusiveLock', 'ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'];
+
+/** The lock modes verify flags on pre-existing tables: they stop writes, and ACCESS EXCLUSIVE reads too. */
+export function isFlaggedMode(mode: LockMode): boolean {
+  return mode === 'AccessExclusiveLock' || mode === 'ShareLock';
+}
+
+/** Modes that block writes: held during a scan, they stop the application for the scan's duration. */
+export function blocksWrites(mode: LockMode): boolean {
+  return LOCK_BLOCKS[mode] !== 'nothing';
+}
+
+/** `ACCESS EXCLUSIVE` for `AccessExclusiveLock`, as the docs and ALTER TABLE name them. */
+export function lockModeName(mode: LockMode): string {
+  return mode
+    .replace(/Lock$/, '')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toUpperCase();
+}

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { lintHistory, lintRule, messages } from './support.js';
+
+const ID = 'require-lock-timeout';
+const ALTER = 'ALTER TABLE locks "t" with no lock_timeout set: while it waits for the lock, every later query on "t" queues behind it.';
+
+describe(ID, () => {
+  it('flags the first statement that locks an existing table, once per migration, with a fix', async () => {
+    const findings = await lintRule(ID, 'SELECT 1;\nALTER TABLE t ADD COLUMN c boolean;\nCREATE INDEX CONCURRENTLY i ON t (c);');
+    expect(findings.map((f) => [f.line, f.message])).toEqual([[2, ALTER]]);
+    expect(findings[0]!.fix).toEqual({
+      description: 'Set lock_timeout before the first statement that locks a table',
+      replacement: "SET lock_timeout = '5s';\nALTER TABLE t ADD COLUMN c boolean",
+    });
+  });
+
+  it('names the statement and the table', async () => {
+    expect(await messages(ID, 'COMMENT ON COLUMN s.t.c IS $$an opaque id$$;')).toEqual([
+      'COMMENT ON locks "s.t" with no lock_timeout set: while it waits for the lock, every later query on "s.t" queues behind it.',
+    ]);
+    expect(await messages(ID, 'DROP INDEX idx;')).toEqual([
+      'DROP INDEX locks "idx" with no lock_timeout set: while it waits for the lock, every later query on "idx" queues behind it.',
+    ]);
+    expect(await messages(ID, 'CREATE TABLE child (id bigint, parent_id bigint REFERENCES parent (id));')).toEqual([
+      'CREATE TABLE locks "parent" with no lock_timeout set: while it waits for the lock, every later query on "parent" queues behind it.',
+    ]);
+  });
+
+  it('accepts SET lock_timeout / SET LOCAL / set_config before the statement', async () => {
+    expect(await messages(ID, "SET lock_timeout = '1s';\nALTER TABLE t ADD COLUMN c boolean;")).toEqual([]);
+    expect(await messages(ID, "SET Lock_Timeout TO 1000;\nALTER TABLE t ADD COLUMN c boolean;")).toEqual([]);
+    expect(await messages(ID, "SET LOCAL lock_timeout = '1s';\nALTER TABLE t ADD COLUMN c boolean;")).toEqual([]);
+    expect(await messages(ID, "SELECT set_config('lock_timeout', '1s', true);\nALTER TABLE t ADD COLUMN c boolean;")).toEqual([]);
+  });
+
+  it('does not count a timeout set after the statement, set to 0, reset, or SET LOCAL outside a transaction', async () => {
+    expect(await messages(ID, "ALTER TABLE t ADD COLUMN c boolean;\nSET lock_timeout = '1s';")).toEqual([ALTER]);
+    expect(await messages(ID, "SET lock_timeout = 0;\nALTER TABLE t ADD COLUMN c boolean;")).toEqual([ALTER]);
+    expect(await messages(ID, "SET lock_timeout = '1s';\nRESET lock_timeout;\nALTER TABLE t ADD COLUMN c boolean;")).toEqual([ALTER]);
+    expect(await messages(ID, "SET foo.lock_timeout = '1s';\nALTER TABLE t ADD COLUMN c boolean;")).toEqual([ALTER]);
+    expect(await messages(ID, "SET LOCAL lock_timeout = '1s';\nALTER TABLE t ADD COLUMN c boolean;", { assumeInTransaction: false })).toEqual([ALTER]);
+  });
+
+  it('accepts a runner that sets lock_timeout, and a Lock-Timeout header', async () => {
+    expect(await messages(ID, 'ALTER TABLE t ADD COLUMN c boolean;', { config: { runnerSetsLockTimeout: true } })).toEqual([]);
+    const migration = { revision: '20260101000000', up: 'ALTER TABLE t ADD COLUMN c boolean;' };
+    expect(await lintHistory(ID, [{ ...migration, header: ['--! Lock-Timeout: 3s'] }])).toEqual([]);
+    expect((await lintHistory(ID, [{ ...migration, header: ['--! Lock-Timeout: 0'] }])).map((f) => f.message)).toEqual([ALTER]);
+  });
+
+  it('accepts statements that lock nothing existing: new tables and objects, reads and writes', async () => {
+    const sql = [
+      "CREATE TYPE mood AS ENUM ('sad', 'ok');",
+      'CREATE TABLE users (id bigint PRIMARY KEY);',
+      'ALTER TABLE users ADD COLUMN email text;',
+      'CREATE INDEX users_email ON users (email);',
+      'CREATE FUNCTION add(integer, integer) RETURNS integer AS $$ select $1 + $2 $$ LANGUAGE sql;',
+      'INSERT INTO users VALUES (1);',
+      'SELECT * FROM t;',
+    ].join('\n');
+    expect(await messages(ID, sql)).toEqual([]);
+  });
+});
