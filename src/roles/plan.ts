@@ -101,6 +101,8 @@ interface ObjectRef {
 }
 
 const RELATION_TYPES: ReadonlySet<PrivilegeObjectType> = new Set(['table', 'view', 'materialized view', 'foreign table', 'sequence']);
+const SEP = '\u0000';
+const refKey = (r: ObjectRef) => r.objectType + SEP + (r.schema ?? '') + SEP + r.name + SEP + (r.column ?? '');
 
 class PlanBuilder {
   readonly changes: RoleChange[] = [];
@@ -136,9 +138,14 @@ class PlanBuilder {
     this.changes.push({ group, database, sql, reason, ...extra });
   }
 
+  private readonly whereCache = new Map<SpecLocation, string>();
+
   private where(location: SpecLocation | undefined): string {
     const file = this.rolesFile.file.split('/').pop();
-    return location ? `${file}${location.line ? `:${location.line}` : ''} (${location.path})` : `${file}`;
+    if (!location) return `${file}`;
+    let text = this.whereCache.get(location);
+    if (text === undefined) this.whereCache.set(location, (text = `${file}${location.line ? `:${location.line}` : ''} (${location.path})`));
+    return text;
   }
 
   private exists(role: string): boolean {
@@ -286,19 +293,21 @@ class PlanBuilder {
   }
 
   private planGrants(): void {
-    const refKey = (r: ObjectRef) => `${r.objectType}\u0000${r.schema ?? ''}\u0000${r.name}\u0000${r.column ?? ''}`;
-    const refs = new Map<string, ObjectRef>();
-    const want = new Map<string, Map<string, PrivilegeSet>>();
-    const have = new Map<string, Map<string, PrivilegeSet>>();
-    const put = (into: Map<string, Map<string, PrivilegeSet>>, ref: ObjectRef, grantee: string, privilege: string, grantable: boolean, origin?: SpecLocation) => {
-      const key = refKey(ref);
-      refs.set(key, ref);
-      let byGrantee = into.get(key);
-      if (!byGrantee) into.set(key, (byGrantee = new Map()));
-      let set = byGrantee.get(grantee);
-      if (!set) byGrantee.set(grantee, (set = new Map()));
-      const prior = set.get(privilege);
-      set.set(privilege, { grantable: grantable || (prior?.grantable ?? false), origin: prior?.origin ?? origin });
+    // One flat map per side, keyed by object and grantee: the hot path of a plan over thousands of objects.
+    interface Held {
+      ref: ObjectRef;
+      grantee: string;
+      privileges: PrivilegeSet;
+    }
+    const want = new Map<string, Held>();
+    const have = new Map<string, Held>();
+    const put = (into: Map<string, Held>, ref: ObjectRef, grantee: string, privilege: string, grantable: boolean, origin?: SpecLocation) => {
+      const key = refKey(ref) + SEP + grantee;
+      let held = into.get(key);
+      if (!held) into.set(key, (held = { ref, grantee, privileges: new Map() }));
+      const prior = held.privileges.get(privilege);
+      if (!prior) held.privileges.set(privilege, { grantable, origin });
+      else if (grantable && !prior.grantable) prior.grantable = true;
     };
     for (const g of this.desired.grants) put(want, g, g.grantee, g.privilege, g.grantable, g.origin);
     for (const g of this.live.grants) {
@@ -309,29 +318,29 @@ class PlanBuilder {
     const batches = new PrivilegeBatches();
     // REVOKE on a table also takes the same privilege away from each of its columns.
     const tableRevokes = new Set<string>();
-    const revokeKey = (schema: string | null, name: string, grantee: string, privilege: string) => JSON.stringify([schema, name, grantee, privilege]);
-    for (const key of new Set([...want.keys(), ...have.keys()])) {
-      const ref = refs.get(key)!;
-      const wanted = want.get(key) ?? new Map<string, PrivilegeSet>();
-      const held = have.get(key) ?? new Map<string, PrivilegeSet>();
-      for (const grantee of new Set([...wanted.keys(), ...held.keys()])) {
-        const w = wanted.get(grantee) ?? new Map();
-        const h = held.get(grantee) ?? new Map();
-        for (const [privilege, { grantable, origin }] of w) {
-          const held1 = h.get(privilege);
-          if (!held1 || (grantable && !held1.grantable)) batches.add('grant', ref, grantee, privilege, grantable, origin ? this.where(origin) : '');
-        }
-        for (const [privilege, { grantable }] of h) {
-          const want1 = w.get(privilege);
-          if (!want1) {
-            batches.add('revoke', ref, grantee, privilege, false, 'not granted by roles.yaml');
-            if (ref.objectType !== 'column') tableRevokes.add(revokeKey(ref.schema, ref.name, grantee, privilege));
-          }
-          else if (grantable && !want1.grantable) batches.add('revoke-option', ref, grantee, privilege, false, 'roles.yaml grants it without grant option');
+    const revokeKey = (schema: string | null, name: string, grantee: string, privilege: string) => `${schema ?? ''}${SEP}${name}${SEP}${grantee}${SEP}${privilege}`;
+    const none: PrivilegeSet = new Map();
+    for (const [key, wanted] of want) {
+      const h = have.get(key)?.privileges ?? none;
+      for (const [privilege, { grantable, origin }] of wanted.privileges) {
+        const held = h.get(privilege);
+        if (!held || (grantable && !held.grantable)) batches.add('grant', wanted.ref, wanted.grantee, privilege, grantable, origin ? this.where(origin) : '');
+      }
+    }
+    for (const [key, held] of have) {
+      const w = want.get(key)?.privileges ?? none;
+      for (const [privilege, { grantable }] of held.privileges) {
+        const wanted = w.get(privilege);
+        if (!wanted) {
+          batches.add('revoke', held.ref, held.grantee, privilege, false, 'not granted by roles.yaml');
+          if (held.ref.objectType !== 'column') tableRevokes.add(revokeKey(held.ref.schema, held.ref.name, held.grantee, privilege));
+        } else if (grantable && !wanted.grantable) {
+          batches.add('revoke-option', held.ref, held.grantee, privilege, false, 'roles.yaml grants it without grant option');
         }
       }
     }
     for (const s of batches.statements()) this.add(s.op === 'grant' ? 'grants' : 'revokes', s.sql, s.reason);
+    if (tableRevokes.size === 0) return;
     const regrants = new PrivilegeBatches();
     for (const g of this.desired.grants) {
       if (g.objectType === 'column' && tableRevokes.has(revokeKey(g.schema, g.name, g.grantee, g.privilege))) {
@@ -465,7 +474,7 @@ class PrivilegeBatches {
   private readonly byObject = new Map<string, { op: 'grant' | 'revoke' | 'revoke-option'; ref: ObjectRef; grantee: string; grantable: boolean; privileges: Set<string>; reasons: Set<string> }>();
 
   add(op: 'grant' | 'revoke' | 'revoke-option', ref: ObjectRef, grantee: string, privilege: string, grantable: boolean, reason: string): void {
-    const key = JSON.stringify([op, grantee, grantable, ref.objectType, ref.schema, ref.name, ref.column ?? null]);
+    const key = op + SEP + grantee + SEP + (grantable ? '1' : '0') + SEP + refKey(ref);
     let entry = this.byObject.get(key);
     if (!entry) this.byObject.set(key, (entry = { op, ref, grantee, grantable, privileges: new Set(), reasons: new Set() }));
     entry.privileges.add(privilege);
@@ -487,7 +496,7 @@ class PrivilegeBatches {
         continue;
       }
       const keyword = grantKeyword(e.ref.objectType);
-      const key = JSON.stringify([e.op, e.grantee, e.grantable, keyword, e.ref.schema, privileges]);
+      const key = e.op + SEP + e.grantee + SEP + (e.grantable ? '1' : '0') + SEP + keyword + SEP + (e.ref.schema ?? '') + SEP + privileges.join(',');
       let g = groups.get(key);
       if (!g) groups.set(key, (g = { op: e.op, grantee: e.grantee, grantable: e.grantable, keyword, privileges: privileges.join(', '), objects: [], labels: [], reasons: new Set(), kind: kindOf(e.ref.objectType) ?? e.ref.objectType, schema: e.ref.schema }));
       g.objects.push(objectSql(e.ref.objectType, e.ref.schema, e.ref.name));

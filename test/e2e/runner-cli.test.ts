@@ -89,6 +89,24 @@ describe('the CLI: exit codes, output, redaction', () => {
     expect(r.stdout).toContain(`revises ${A}`);
   });
 
+  it('--env takes the connection from the environment variable the config names; --migrations picks another folder', async () => {
+    writeFileSync(join(project.root, 'pgwarden.config.yaml'), 'environments:\n  staging:\n    urlEnv: STAGING_DATABASE_URL\n    protected: true\n');
+    let r = await runCli(['status', '--env', 'staging'], { cwd: project.root });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Environment "staging" takes its connection from $STAGING_DATABASE_URL, which is not set');
+    r = await runCli(['status', '--env', 'prod'], { cwd: project.root });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('Unknown environment "prod"');
+    r = await runCli(['up', '--env', 'staging'], { cwd: project.root, env: { STAGING_DATABASE_URL: db.url } });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('1 applied, 0 pending');
+    const other = join(project.root, 'other');
+    (await import('node:fs')).mkdirSync(other);
+    writeFileSync(join(other, `${B}_b.sql`), sqlMigration(B, undefined, 'SELECT 1;', 'SELECT 1;'));
+    r = await runCli(['status', '--env', 'staging', '--migrations', 'other', '--json'], { cwd: project.root, env: { STAGING_DATABASE_URL: db.url } });
+    expect(JSON.parse(r.stdout).migrations.map((m: { revision: string; state: string }) => `${m.revision}:${m.state}`)).toEqual([`${B}:pending`, `${A}:missing`]);
+  });
+
   it('config check reports problems; config schema prints the JSON Schema', async () => {
     const r = await runCli(['config', 'schema'], { cwd: project.root });
     expect(JSON.parse(r.stdout).title).toBe('pgwarden configuration');

@@ -39,6 +39,6 @@ describe(ID, () => {
       { revision: '20260103000000', up: 'ALTER TABLE emails VALIDATE CONSTRAINT fk_user;' },
     ];
     const findings = await lintHistory(ID, history);
-    expect(findings.map((f) => [f.file, f.line])).toEqual([['migrations/20260102000000_test.sql', 5]]);
+    expect(findings.map((f) => [f.file, f.line])).toEqual([['migrations/20260102000000_test.sql', 6]]);
   });
 });

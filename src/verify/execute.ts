@@ -1,0 +1,173 @@
+import type pg from 'pg';
+import { isPgwardenError } from '../errors.js';
+import type { MigrationFile } from '../migrations/types.js';
+import { migrationSteps, type Direction } from '../runner/steps.js';
+import { ensureParser, lineColumnAt, parseSql, type ParsedStatement } from '../sql/parse.js';
+import { compareSamples, parseSample, sampleSql, type ExistingRelation, type RelationSample } from './locks.js';
+import type { StatementTrace } from './types.js';
+
+/** One statement of a migration, ready to run. */
+export interface PlannedStatement {
+  sql: string;
+  /** Offset in the migration file (SQL migrations). */
+  fileOffset: number | undefined;
+  /** The parsed statement, for naming the lint rule that covers it. */
+  parsed: ParsedStatement | undefined;
+}
+
+/** A migration's statements in one direction. */
+export interface PlannedDirection {
+  transactional: boolean;
+  statements: PlannedStatement[];
+}
+
+/**
+ * The statements of a migration in one direction, one per statement (JS migrations' SQL steps are
+ * split too). Throws MIGRATION_IRREVERSIBLE for a down that does not exist.
+ */
+export async function planDirection(file: MigrationFile, direction: Direction): Promise<PlannedDirection> {
+  const steps = await migrationSteps(file, direction, { split: true });
+  await ensureParser();
+  const statements: PlannedStatement[] = [];
+  for (const step of steps.steps) {
+    let parsed: ParsedStatement[] = [];
+    try {
+      parsed = parseSql(step.sql);
+    } catch {
+      // Let Postgres report the syntax error when the statement runs.
+      statements.push({ sql: step.sql, fileOffset: step.fileOffset, parsed: undefined });
+      continue;
+    }
+    if (step.fileOffset !== undefined || parsed.length <= 1) {
+      statements.push({ sql: step.sql, fileOffset: step.fileOffset, parsed: parsed[0] });
+      continue;
+    }
+    for (const p of parsed) statements.push({ sql: p.text, fileOffset: undefined, parsed: p });
+  }
+  return { transactional: steps.transactional, statements };
+}
+
+/** How a direction of a migration ended. */
+export interface DirectionResult {
+  traces: StatementTrace[];
+  /** The error that stopped it. */
+  error?: { message: string; code: string | undefined; line: number | undefined; statement: number };
+  /** A statement outside a transaction failed after others took effect: the database is in between. */
+  partial: boolean;
+}
+
+const NOT_IN_TRANSACTION_BLOCK = '25001';
+
+/**
+ * Runs a migration's statements on `client`, sampling after each one the locks the session holds
+ * on `relations` (those that existed before the migration), their storage files and scan counts,
+ * so that each statement's trace says what it locked, scanned and rewrote. A transactional
+ * migration runs in one transaction, like the runner does; a `Transaction: none` one statement by
+ * statement, each in a transaction of its own when Postgres allows it (so that its locks can be
+ * seen) and bare otherwise (CREATE INDEX CONCURRENTLY, ...).
+ */
+export async function runTraced(client: pg.ClientBase, file: MigrationFile, direction: Direction, plan: PlannedDirection, relations: ExistingRelation[]): Promise<DirectionResult> {
+  const traces: StatementTrace[] = [];
+  const sample = relations.length > 0 ? sampleSql(relations) : undefined;
+  const trace = (index: number, statement: PlannedStatement, started: number, before: RelationSample | undefined, after: RelationSample | undefined, traced: boolean) => {
+    const { locks, rewrites } = before && after ? compareSamples(relations, before, after) : { locks: [], rewrites: [] };
+    traces.push({ direction, index: index + 1, line: lineOf(file, statement.fileOffset), sql: excerpt(statement.sql), durationMs: Math.round(performance.now() - started), locks, rewrites, traced });
+  };
+  const failure = (error: unknown, index: number, statement: PlannedStatement, prefixLength: number): DirectionResult['error'] => {
+    const e = error as { message?: string; code?: string; position?: string };
+    const position = e.position ? Number(e.position) - 1 - prefixLength : undefined;
+    const offset = statement.fileOffset !== undefined ? statement.fileOffset + (position !== undefined && position >= 0 && position < statement.sql.length ? position : 0) : undefined;
+    return { message: e.message ?? String(error), code: e.code, line: offset !== undefined ? lineColumnAt(file.text, offset).line : undefined, statement: index + 1 };
+  };
+
+  if (plan.transactional) {
+    let before = sample ? parseSample(last(await multi(client, `BEGIN;\n${sample}`))) : (await client.query('BEGIN'), undefined);
+    for (const [i, statement] of plan.statements.entries()) {
+      const started = performance.now();
+      try {
+        const results = await multi(client, sample ? `${statement.sql}\n;\n${sample}` : statement.sql);
+        const after = sample ? parseSample(last(results)) : undefined;
+        trace(i, statement, started, before, after, true);
+        before = after;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        return { traces, error: failure(error, i, statement, 0), partial: false };
+      }
+    }
+    await client.query('COMMIT');
+    return { traces, partial: false };
+  }
+
+  for (const [i, statement] of plan.statements.entries()) {
+    const started = performance.now();
+    const prefix = sample ? `BEGIN;\n${sample};\n` : 'BEGIN;\n';
+    try {
+      const results = await multi(client, `${prefix}${statement.sql}\n;\n${sample ? `${sample};\n` : ''}COMMIT`);
+      if (sample) trace(i, statement, started, parseSample(results[1]?.rows[0]), parseSample(results[results.length - 2]?.rows[0]), true);
+      else trace(i, statement, started, undefined, undefined, true);
+      continue;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      if ((error as { code?: string }).code !== NOT_IN_TRANSACTION_BLOCK) return { traces, error: failure(error, i, statement, prefix.length), partial: i > 0 };
+    }
+    try {
+      await client.query(statement.sql);
+      trace(i, statement, started, undefined, undefined, false);
+    } catch (error) {
+      return { traces, error: failure(error, i, statement, 0), partial: i > 0 };
+    }
+  }
+  return { traces, partial: false };
+}
+
+/** Runs statements without tracing, as fast as possible (up again, rebuilds). */
+export async function runPlain(client: pg.ClientBase, file: MigrationFile, plan: PlannedDirection): Promise<DirectionResult> {
+  if (plan.transactional) {
+    const text = plan.statements.map((s) => s.sql).join('\n;\n');
+    try {
+      await client.query(`BEGIN;\n${text}\n;\nCOMMIT`);
+      return { traces: [], partial: false };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {});
+      const e = error as { message?: string; code?: string };
+      return { traces: [], error: { message: e.message ?? String(error), code: e.code, line: lineOf(file, plan.statements[0]?.fileOffset), statement: 1 }, partial: false };
+    }
+  }
+  for (const [i, statement] of plan.statements.entries()) {
+    try {
+      await client.query(statement.sql);
+    } catch (error) {
+      const e = error as { message?: string; code?: string };
+      return { traces: [], error: { message: e.message ?? String(error), code: e.code, line: lineOf(file, statement.fileOffset), statement: i + 1 }, partial: i > 0 };
+    }
+  }
+  return { traces: [], partial: false };
+}
+
+/** The reason a migration's down cannot be planned (irreversible, none written), or undefined. */
+export async function planDown(file: MigrationFile): Promise<{ plan?: PlannedDirection; irreversible?: string }> {
+  try {
+    return { plan: await planDirection(file, 'down') };
+  } catch (error) {
+    if (isPgwardenError(error) && error.code === 'MIGRATION_IRREVERSIBLE') return { irreversible: file.irreversible ?? 'it has no down section' };
+    throw error;
+  }
+}
+
+async function multi(client: pg.ClientBase, text: string): Promise<pg.QueryResult[]> {
+  const result = (await client.query(text)) as pg.QueryResult | pg.QueryResult[];
+  return Array.isArray(result) ? result : [result];
+}
+
+function last(results: pg.QueryResult[]) {
+  return results[results.length - 1]?.rows[0];
+}
+
+function lineOf(file: MigrationFile, offset: number | undefined): number | undefined {
+  return offset === undefined ? undefined : lineColumnAt(file.text, offset).line;
+}
+
+function excerpt(sql: string): string {
+  const text = sql.replace(/\s+/g, ' ').trim();
+  return text.length > 200 ? `${text.slice(0, 199)}…` : text;
+}
