@@ -35,3 +35,18 @@ export { generateRoles, type GenerateOptions, type GeneratedRoles } from './role
 export { readLiveCluster, type LiveCluster, type LiveRole, type LiveMembership } from './roles/live-roles.js';
 export { scramVerifier } from './roles/scram.js';
 export type * from './roles/types.js';
+export { snapshotDatabase, snapshotOf, readSnapshot, openSnapshotSession, snapshotOptionsFor, type SnapshotOptions, type SnapshotSession } from './catalog/snapshot.js';
+export type * from './catalog/types.js';
+export { diffSnapshots, type SnapshotDiff, type DiffEntry, type DiffClass, type DiffObjectType, type DiffOptions } from './catalog/diff.js';
+export { renderDiff, renderEntry, type DiffWording } from './catalog/render-diff.js';
+export { verifyHistory, type VerifyOptions, type VerifyProgress } from './verify/verify.js';
+export { loadSeed, type SeedFile } from './verify/seed.js';
+export { formatVerifyText, type TextStyle as VerifyTextStyle } from './verify/format/text.js';
+export { formatVerifyJson } from './verify/format/json.js';
+export { formatVerifySarif, VERIFY_RULES } from './verify/format/sarif.js';
+export type * from './verify/types.js';
+export { generateDocs, renderDocs, writeDocs, checkDocs, canonicalSnapshot, serializeSnapshot, documentationCoverage, formatCoverage, checkSchemaRules, SCHEMA_RULES, erDiagram, schemaSql, touchedBy, MIGRATOR as DOCS_MIGRATOR_ROLE } from './docs/index.js';
+export type { DocsOptions, RenderInput, WriteResult, DocsCheck, DocsFileCheck, SchemaRule, DocsResult, GeneratedFile, DocsFileName, SchemaFinding, SchemaRuleId, Coverage, TouchingMigration } from './docs/index.js';
+export { readFunctionDefinitions } from './catalog/read/function-definitions.js';
+export { checkDrift, compareWithReference, applyIgnores, ledgerFindings, loadReferenceSnapshot, DRIFT_CLASSES } from './drift/index.js';
+export type { DriftOptions, DriftClass, DriftFinding, DriftReport, DriftTarget, LedgerDisagreement } from './drift/index.js';

@@ -92,13 +92,13 @@ const SECTIONS: SectionSpec[] = [
   { section: 'compositeTypes', objectType: () => 'type', parts: [tablePart('attribute', 'attributes')] },
   { section: 'rangeTypes', objectType: () => 'type', parts: [] },
   { section: 'sequences', objectType: () => 'sequence', parts: [] },
+  { section: 'functions', objectType: (f) => f.kind as DiffObjectType, parts: [] },
   {
     section: 'tables',
     objectType: (t) => t.kind as DiffObjectType,
     parts: [tablePart('column', 'columns'), tablePart('constraint', 'constraints'), indexPart, tablePart('trigger', 'triggers'), tablePart('policy', 'policies')],
   },
   { section: 'views', objectType: (v) => (v.materialized ? 'materialized view' : 'view'), parts: [tablePart('column', 'columns'), indexPart, tablePart('trigger', 'triggers')] },
-  { section: 'functions', objectType: (f) => f.kind as DiffObjectType, parts: [] },
 ];
 
 const SECURITY_PROPERTIES = new Set(['owner', 'rowSecurity', 'securityDefiner', 'leakproof']);

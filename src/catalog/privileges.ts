@@ -74,7 +74,13 @@ export interface PrivilegeReadOptions extends CatalogScope {}
  */
 const roleName = (oid: string) => `CASE WHEN ${oid} = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(${oid})::pg_catalog.text END`;
 
-const objectsSql = `
+/** The objects with ACLs; `only` narrows relations, columns, functions and types to the oids of $3-$6. */
+function objectsSql(only: boolean): string {
+  const rel = only ? ' AND (c.oid = ANY ($3::pg_catalog.oid[]) OR c.oid = ANY ($4::pg_catalog.oid[]))' : '';
+  const col = only ? ' AND c.oid = ANY ($3::pg_catalog.oid[])' : '';
+  const proc = only ? ' AND p.oid = ANY ($5::pg_catalog.oid[])' : '';
+  const type = only ? ' AND t.oid = ANY ($6::pg_catalog.oid[])' : '';
+  return `
   SELECT 'database'::pg_catalog.text AS object_type, NULL::pg_catalog.text AS schema, d.datname::pg_catalog.text AS name,
          NULL::pg_catalog.text AS column_name, d.datdba AS owner,
          COALESCE(d.datacl, pg_catalog.acldefault('d', d.datdba)) AS acl
@@ -89,28 +95,29 @@ const objectsSql = `
          n.nspname, c.relname, NULL, c.relowner,
          COALESCE(c.relacl, pg_catalog.acldefault(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::"char", c.relowner))
     FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-   WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND ${inScope('n.nspname')} AND ${notFromExtension('pg_class', 'c.oid')}
+   WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND ${inScope('n.nspname')} AND ${notFromExtension('pg_class', 'c.oid')}${rel}
   UNION ALL
   SELECT 'column', n.nspname, c.relname, a.attname, NULL, a.attacl
     FROM pg_catalog.pg_attribute a
     JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
    WHERE a.attacl IS NOT NULL AND a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
-     AND ${inScope('n.nspname')} AND ${notFromExtension('pg_class', 'c.oid')}
+     AND ${inScope('n.nspname')} AND ${notFromExtension('pg_class', 'c.oid')}${col}
   UNION ALL
   SELECT CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END, n.nspname,
          pg_catalog.substr(p.oid::pg_catalog.regprocedure::pg_catalog.text, pg_catalog.length(pg_catalog.quote_ident(n.nspname)) + 2),
          NULL, p.proowner, COALESCE(p.proacl, pg_catalog.acldefault('f', p.proowner))
     FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
    WHERE ${inScope('n.nspname')} AND ${notFromExtension('pg_proc', 'p.oid')}
-     AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend int_dep WHERE int_dep.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND int_dep.objid = p.oid AND int_dep.deptype = 'i')
+     AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend int_dep WHERE int_dep.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND int_dep.objid = p.oid AND int_dep.deptype = 'i')${proc}
   UNION ALL
   SELECT 'type', n.nspname, t.typname, NULL, t.typowner, COALESCE(t.typacl, pg_catalog.acldefault('T', t.typowner))
     FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
    WHERE t.typtype IN ('b', 'c', 'd', 'e', 'r')
      AND (t.typrelid = 0 OR (SELECT r.relkind FROM pg_catalog.pg_class r WHERE r.oid = t.typrelid) = 'c')
      AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_type elem WHERE elem.typarray = t.oid)
-     AND ${inScope('n.nspname')} AND ${notFromExtension('pg_type', 't.oid')}`;
+     AND ${inScope('n.nspname')} AND ${notFromExtension('pg_type', 't.oid')}${type}`;
+}
 
 
 const grantKey = compareBy<PrivilegeGrant>(
@@ -140,7 +147,7 @@ export interface AclObject {
  * both come from it). Needs the catalog settings in effect (see withCatalogSettings).
  */
 export async function queryAclObjects(client: pg.ClientBase, options: PrivilegeReadOptions = {}): Promise<AclObject[]> {
-  return aclObjectsFromRows(await catalogQuery<AclObjectRow>(client, aclObjectsQuery, scopeParams(options)));
+  return aclObjectsFromRows(await catalogQuery<AclObjectRow>(client, aclObjectsQuery(), scopeParams(options)));
 }
 
 /** A row of {@link aclObjectsQuery}. */
@@ -154,11 +161,13 @@ export interface AclObjectRow {
 }
 
 /** Objects with owners and exploded ACLs (parameters $1, $2 of scopeParams). */
-export const aclObjectsQuery = `SELECT o.object_type, o.schema, o.name, o.column_name,
+export function aclObjectsQuery(only = false): string {
+  return `SELECT o.object_type, o.schema, o.name, o.column_name,
             CASE WHEN o.owner IS NOT NULL THEN pg_catalog.pg_get_userbyid(o.owner)::pg_catalog.text END AS owner,
             (SELECT pg_catalog.json_agg(pg_catalog.json_build_array(${roleName('x.grantee')}, ${roleName('x.grantor')}, x.privilege_type, x.is_grantable))
                FROM pg_catalog.aclexplode(o.acl) x) AS grants
-       FROM (${objectsSql}) o`;
+       FROM (${objectsSql(only)}) o`;
+}
 
 /** {@link AclObject}s from rows of {@link aclObjectsQuery}. */
 export function aclObjectsFromRows(rows: AclObjectRow[]): AclObject[] {

@@ -155,22 +155,27 @@ interface CatalogRows {
   defaults: DefaultPrivilege[];
 }
 
-/** All catalog queries as one statement: each kind's rows aggregated into a JSON array. */
-function combinedQuery(serverVersion: number): string {
+/**
+ * All catalog queries as one statement: each kind's rows aggregated into a JSON array. With
+ * `only`, relations, sequences, functions and types are narrowed to the oids in $3-$6 (the
+ * objects an incremental snapshot re-reads); the database, schemas, extensions and default
+ * privileges are always read whole (they are few).
+ */
+export function combinedQuery(serverVersion: number, only = false): string {
   const parts: Record<keyof CatalogRows, string> = {
     database: databaseQuery,
     extensions: extensionsQuery,
     schemas: schemasQuery,
-    relations: relationsQuery,
-    columns: columnsQuery,
-    constraints: constraintsQuery,
-    indexes: indexesQuery,
-    triggers: triggersQuery,
-    policies: policiesQuery,
-    sequences: sequencesQuery,
-    functions: functionsQuery(serverVersion),
-    types: typesQuery,
-    acl: aclObjectsQuery,
+    relations: relationsQuery(only),
+    columns: columnsQuery(only),
+    constraints: constraintsQuery(only),
+    indexes: indexesQuery(only),
+    triggers: triggersQuery(only),
+    policies: policiesQuery(only),
+    sequences: sequencesQuery(only),
+    functions: functionsQuery(serverVersion, only),
+    types: typesQuery(only),
+    acl: aclObjectsQuery(only),
     defaults: defaultPrivilegesQuery,
   };
   return `SELECT ${Object.entries(parts)
@@ -179,12 +184,55 @@ function combinedQuery(serverVersion: number): string {
 }
 
 async function readAndAssemble(client: pg.ClientBase, scope: CatalogScope): Promise<CatalogSnapshot> {
-  const text = combinedQuery(await serverVersionOf(client));
-  const [rows] = await catalogQuery<CatalogRows & pg.QueryResultRow>(client, text, scopeParams(scope));
-  return assemble(client, rows!);
+  return (await readCatalog(client, scope)).snapshot;
 }
 
-async function assemble(client: pg.ClientBase, rows: CatalogRows): Promise<CatalogSnapshot> {
+/** Oids of the objects an incremental read narrows to. */
+export interface OidFilter {
+  relations: number[];
+  sequences: number[];
+  functions: number[];
+  types: number[];
+}
+
+/**
+ * Reads and assembles the catalog, whole or (with `filter`) only the objects given, and returns
+ * the snapshot with the internal index an incremental snapshot patches by.
+ */
+export async function readCatalog(client: pg.ClientBase, scope: CatalogScope, filter?: OidFilter, knownColumn?: ColumnLookup): Promise<AssembledCatalog> {
+  const text = combinedQuery(await serverVersionOf(client), filter !== undefined);
+  const params: unknown[] = [...scopeParams(scope)];
+  if (filter) params.push(filter.relations, filter.sequences, filter.functions, filter.types);
+  const [rows] = await catalogQuery<CatalogRows & pg.QueryResultRow>(client, text, params);
+  return assemble(client, rows!, knownColumn);
+}
+
+/** Where a top-level object of a snapshot sits, by the oid of its catalog row. */
+export interface ObjectRef {
+  section: 'tables' | 'views' | 'sequences' | 'functions' | 'enums' | 'domains' | 'compositeTypes' | 'rangeTypes';
+  key: string;
+  kind: 'relation' | 'sequence' | 'function' | 'type';
+}
+
+/** A column name by table oid and attnum, from an earlier read. */
+export type ColumnLookup = (rel: number, attnum: number) => string | undefined;
+
+/** A snapshot and the internal index of what it was built from (oids never reach the snapshot). */
+export interface AssembledCatalog {
+  snapshot: CatalogSnapshot;
+  /** Top-level objects by oid. */
+  objects: Map<number, ObjectRef>;
+  /** Column names by relation oid and attnum (tables, views, composite types). */
+  columns: Map<number, Map<number, string>>;
+  /** The table (oid) of each index (oid). */
+  indexTables: Map<number, number>;
+  /** Schema names by oid. */
+  namespaces: Map<number, string>;
+  /** Enum labels by type oid. */
+  enumLabels: Map<number, string[]>;
+}
+
+async function assemble(client: pg.ClientBase, rows: CatalogRows, knownColumn?: ColumnLookup): Promise<AssembledCatalog> {
   // The pieces are joined here by internal oids that never reach the result.
   const { extensions: extensionRows, schemas: schemaRows, relations: relationRows, columns: columnRows, constraints: constraintRows, indexes: indexRows } = rows;
   const { triggers: triggerRows, policies: policyRows, sequences: sequenceRows, functions: functionRows, types: typeRows } = rows;
@@ -193,6 +241,9 @@ async function assemble(client: pg.ClientBase, rows: CatalogRows): Promise<Catal
   const grants = grantsOf(aclObjects);
   const owners = ownersOf(aclObjects);
   const defaults = sortDefaultPrivileges(rows.defaults);
+  const objects = new Map<number, ObjectRef>();
+  const columns = new Map<number, Map<number, string>>();
+  const enumLabels = new Map<number, string[]>();
 
   const ownerOf = new Map(owners.map((o) => [objectKey(o.objectType, o.schema, o.name), o.owner]));
   const privilegesOf = groupPrivileges(grants);
@@ -207,6 +258,13 @@ async function assemble(client: pg.ClientBase, rows: CatalogRows): Promise<Catal
     list.sort((a, b) => a.attnum - b.attnum);
     positioned.set(rel, list.map((c, i) => ({ ...c, position: i + 1 })));
     for (const c of list) columnName.set(`${rel}:${c.attnum}`, c.name);
+    columns.set(rel, new Map(list.map((c) => [c.attnum, c.name])));
+  }
+  for (const c of constraintRows) {
+    for (const n of c.ref_columns ?? []) {
+      const known = columnName.has(`${c.ref_rel}:${n}`) ? undefined : knownColumn?.(c.ref_rel, n);
+      if (known !== undefined) columnName.set(`${c.ref_rel}:${n}`, known);
+    }
   }
   const missing = constraintRows.flatMap((c) => (c.ref_columns ?? []).map((n) => `${c.ref_rel}:${n}`)).filter((k) => !columnName.has(k));
   // A foreign key may reference a table outside the scope: name those columns with one more query.
@@ -244,11 +302,12 @@ async function assemble(client: pg.ClientBase, rows: CatalogRows): Promise<Catal
   const views: Array<[string, ViewSnapshot]> = [];
   for (const r of relationRows) {
     const key = `${r.schema}.${r.name}`;
-    const columns = positioned.get(r.oid) ?? [];
+    const relationColumns = positioned.get(r.oid) ?? [];
     const indexes = (indexesByRel.get(r.oid) ?? []).map((i) => toIndex(i, nameOf)).sort(byName);
     const triggers = (triggersByRel.get(r.oid) ?? []).map(toTrigger).sort(byName);
     if (r.relkind === 'v' || r.relkind === 'm') {
       const type = r.relkind === 'm' ? 'materialized view' : 'view';
+      objects.set(r.oid, { section: 'views', key, kind: 'relation' });
       views.push([
         key,
         {
@@ -259,7 +318,7 @@ async function assemble(client: pg.ClientBase, rows: CatalogRows): Promise<Catal
           options: [...(r.options ?? [])].sort(compareText),
           owner: owner(type, r.schema, r.name),
           comment: r.comment,
-          columns: columns.map((c) => ({ name: c.name, position: c.position, type: c.type, comment: c.comment })),
+          columns: relationColumns.map((c) => ({ name: c.name, position: c.position, type: c.type, comment: c.comment })),
           indexes,
           triggers,
           privileges: privileges(type, r.schema, r.name),
@@ -269,6 +328,7 @@ async function assemble(client: pg.ClientBase, rows: CatalogRows): Promise<Catal
     }
     const type = r.relkind === 'f' ? 'foreign table' : 'table';
     const parents = r.parents ?? [];
+    objects.set(r.oid, { section: 'tables', key, kind: 'relation' });
     tables.push([
       key,
       {
@@ -283,7 +343,7 @@ async function assemble(client: pg.ClientBase, rows: CatalogRows): Promise<Catal
         options: [...(r.options ?? [])].sort(compareText),
         owner: owner(type, r.schema, r.name),
         comment: r.comment,
-        columns: columns.map((c) => toColumn(c, identityOf.get(`${r.oid}:${c.attnum}`))),
+        columns: relationColumns.map((c) => toColumn(c, identityOf.get(`${r.oid}:${c.attnum}`))),
         constraints: (constraintsByRel.get(r.oid) ?? []).map((c) => toConstraint(c, nameOf)).sort(byNameThen((c) => c.definition)),
         indexes,
         triggers,
@@ -295,6 +355,7 @@ async function assemble(client: pg.ClientBase, rows: CatalogRows): Promise<Catal
   snapshot.tables = sortedRecord(tables);
   snapshot.views = sortedRecord(views);
 
+  for (const s of sequenceRows) if (s.owner_kind !== 'i') objects.set(s.oid, { section: 'sequences', key: `${s.schema}.${s.name}`, kind: 'sequence' });
   snapshot.sequences = sortedRecord(
     sequenceRows
       .filter((s) => s.owner_kind !== 'i')
@@ -307,6 +368,7 @@ async function assemble(client: pg.ClientBase, rows: CatalogRows): Promise<Catal
   snapshot.functions = sortedRecord(
     functionRows.map((f): [string, FunctionSnapshot] => {
       const type = f.prokind === 'p' ? 'procedure' : 'function';
+      objects.set(f.oid, { section: 'functions', key: `${f.schema}.${f.signature}`, kind: 'function' });
       return [
         `${f.schema}.${f.signature}`,
         {
@@ -339,6 +401,8 @@ async function assemble(client: pg.ClientBase, rows: CatalogRows): Promise<Catal
   for (const t of typeRows) {
     const key = `${t.schema}.${t.name}`;
     const common = { owner: owner('type', t.schema, t.name), comment: t.comment, privileges: privileges('type', t.schema, t.name) };
+    objects.set(t.oid, { section: t.typtype === 'e' ? 'enums' : t.typtype === 'd' ? 'domains' : t.typtype === 'c' ? 'compositeTypes' : 'rangeTypes', key, kind: 'type' });
+    if (t.typtype === 'e') enumLabels.set(t.oid, t.labels ?? []);
     if (t.typtype === 'e') enums.push([key, { schema: t.schema, name: t.name, labels: t.labels ?? [], ...common }]);
     else if (t.typtype === 'd') {
       domains.push([
@@ -363,7 +427,14 @@ async function assemble(client: pg.ClientBase, rows: CatalogRows): Promise<Catal
   snapshot.domains = sortedRecord(domains);
   snapshot.compositeTypes = sortedRecord(composites);
   snapshot.rangeTypes = sortedRecord(ranges);
-  return snapshot;
+  return {
+    snapshot,
+    objects,
+    columns,
+    indexTables: new Map(indexRows.map((i) => [i.oid, i.rel])),
+    namespaces: new Map(schemaRows.map((n) => [n.oid, n.name])),
+    enumLabels,
+  };
 }
 
 /** The key of an object in the owner and privilege maps: views and tables share one namespace per type. */

@@ -106,15 +106,31 @@ async function parseSection(sql: string, cacheKey: string | undefined, cache: Pa
 }
 
 function positioned(migration: LintMigration, lines: LineIndex, section: 'up' | 'down', statements: ParsedStatement[], sectionOffset: number | undefined): LintStatement[] {
-  return statements.map((statement, index) => {
-    if (sectionOffset === undefined) {
-      return { ...statement, migration, section, index, fileOffset: 0, line: 1, column: 1, endLine: 1, endColumn: 1 };
-    }
-    const fileOffset = sectionOffset + statement.start;
-    const start = lines.at(fileOffset);
-    const end = lines.at(sectionOffset + statement.end);
-    return { ...statement, migration, section, index, fileOffset, line: start.line, column: start.column, endLine: end.line, endColumn: end.column };
-  });
+  const out: LintStatement[] = [];
+  for (let index = 0; index < statements.length; index++) {
+    const s = statements[index]!;
+    const fileOffset = sectionOffset === undefined ? 0 : sectionOffset + s.start;
+    const start = sectionOffset === undefined ? { line: 1, column: 1 } : lines.at(fileOffset);
+    const end = sectionOffset === undefined ? { line: 1, column: 1 } : lines.at(sectionOffset + s.end);
+    out.push({
+      kind: s.kind,
+      ast: s.ast,
+      text: s.text,
+      start: s.start,
+      end: s.end,
+      leadingComments: s.leadingComments,
+      leadingStart: s.leadingStart,
+      migration,
+      section,
+      index,
+      fileOffset,
+      line: start.line,
+      column: start.column,
+      endLine: end.line,
+      endColumn: end.column,
+    });
+  }
+  return out;
 }
 
 /** Qualified names of the tables a list of statements creates (unqualified names in `public`). */
@@ -286,9 +302,22 @@ function findingOf(rule: string, severity: Severity, input: ReportInput): Findin
   const at: FindingTarget = input.at;
   const base = { rule, severity, message: input.message, ...(input.help !== undefined ? { help: input.help } : {}), ...(input.fix !== undefined ? { fix: input.fix } : {}) };
   if ('section' in at) {
+    const point = input.offset !== undefined && at.migration.file.kind === 'sql' ? pointInStatement(at, input.offset) : undefined;
+    if (point) return { ...base, file: at.migration.relPath, ...point, endLine: at.endLine, endColumn: at.endColumn };
     return { ...base, file: at.migration.relPath, line: at.line, column: at.column, endLine: at.endLine, endColumn: at.endColumn };
   }
   return { ...base, file: at.migration.relPath, line: at.line, column: at.column ?? 1 };
+}
+
+/** Line and column of a character offset within a statement's text (ReportInput.offset). */
+function pointInStatement(statement: LintStatement, offset: number): { line: number; column: number } | undefined {
+  if (offset < 0 || offset > statement.text.length) return undefined;
+  const before = statement.text.slice(0, offset);
+  const lastNewline = before.lastIndexOf('\n');
+  if (lastNewline < 0) return { line: statement.line, column: statement.column + offset };
+  let newlines = 0;
+  for (let i = before.indexOf('\n'); i >= 0; i = before.indexOf('\n', i + 1)) newlines++;
+  return { line: statement.line + newlines, column: offset - lastNewline };
 }
 
 /** Applies start-after, inline ignores (reporting unused ones), then sorts. */

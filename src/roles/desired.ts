@@ -29,14 +29,14 @@ export interface DesiredRole {
   location: SpecLocation;
 }
 
-/** One privilege the file wants a role to hold on one object. */
+/** The privileges one grant entry wants a role to hold on one object. */
 export interface DesiredGrant {
   objectType: PrivilegeObjectType;
   schema: string | null;
   name: string;
   column?: string | undefined;
   grantee: string;
-  privilege: string;
+  privileges: readonly string[];
   grantable: boolean;
   origin: SpecLocation;
 }
@@ -211,11 +211,10 @@ export function expandDesired(rolesFile: RolesFile, environment: string | undefi
       return;
     }
     const add = (object: OwnedObject, privilegeList: string[], column?: string) => {
+      if (privilegeList.length === 0) return;
       for (const to of inEnvironment) {
         if (to === object.owner) continue;
-        for (const privilege of privilegeList) {
-          grants.push({ objectType: object.objectType, schema: object.schema, name: object.name, column, grantee: to, privilege, grantable, origin });
-        }
+        grants.push({ objectType: object.objectType, schema: object.schema, name: object.name, column, grantee: to, privileges: privilegeList, grantable, origin });
       }
     };
     const schemaObject = schemaObjects.get('schema')?.[0];

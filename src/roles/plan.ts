@@ -86,7 +86,7 @@ export function computePlan(rolesFile: RolesFile, cluster: LiveCluster, live: Li
     serverVersionNum: cluster.serverVersionNum,
     changes,
     undeclared: builder.undeclared,
-    warnings: desired.warnings,
+    warnings: [...environmentWarnings(rolesFile, options.environment), ...desired.warnings],
     fingerprint,
   };
 }
@@ -297,55 +297,82 @@ class PlanBuilder {
     interface Held {
       ref: ObjectRef;
       grantee: string;
-      privileges: PrivilegeSet;
+      /** Privileges, with whether each is grantable at the same index. */
+      names: string[];
+      grantable: boolean[];
+      origin: SpecLocation | undefined;
     }
     const want = new Map<string, Held>();
     const have = new Map<string, Held>();
-    const put = (into: Map<string, Held>, ref: ObjectRef, grantee: string, privilege: string, grantable: boolean, origin?: SpecLocation) => {
+    const put = (into: Map<string, Held>, ref: ObjectRef, grantee: string, privileges: readonly string[], grantable: boolean, origin?: SpecLocation) => {
       const key = refKey(ref) + SEP + grantee;
-      let held = into.get(key);
-      if (!held) into.set(key, (held = { ref, grantee, privileges: new Map() }));
-      const prior = held.privileges.get(privilege);
-      if (!prior) held.privileges.set(privilege, { grantable, origin });
-      else if (grantable && !prior.grantable) prior.grantable = true;
+      const held = into.get(key);
+      if (!held) {
+        into.set(key, { ref, grantee, names: [...privileges], grantable: privileges.map(() => grantable), origin });
+        return;
+      }
+      for (const privilege of privileges) {
+        const at = held.names.indexOf(privilege);
+        if (at < 0) {
+          held.names.push(privilege);
+          held.grantable.push(grantable);
+        } else if (grantable) held.grantable[at] = true;
+      }
     };
-    for (const g of this.desired.grants) put(want, g, g.grantee, g.privilege, g.grantable, g.origin);
+    for (const g of this.desired.grants) put(want, g, g.grantee, g.privileges, g.grantable, g.origin);
     for (const g of this.live.grants) {
       if (!this.managed.has(g.grantee) || g.objectType === 'database') continue;
       if (g.grantee === this.ownerOf(g)) continue;
-      put(have, g, g.grantee, g.privilege, g.grantable);
+      const key = refKey(g) + SEP + g.grantee;
+      const held = have.get(key);
+      if (!held) have.set(key, { ref: g, grantee: g.grantee, names: [g.privilege], grantable: [g.grantable], origin: undefined });
+      else {
+        // The same privilege from two grantors counts once, grantable if either grant is.
+        const at = held.names.indexOf(g.privilege);
+        if (at < 0) {
+          held.names.push(g.privilege);
+          held.grantable.push(g.grantable);
+        } else if (g.grantable) held.grantable[at] = true;
+      }
     }
     const batches = new PrivilegeBatches();
     // REVOKE on a table also takes the same privilege away from each of its columns.
     const tableRevokes = new Set<string>();
     const revokeKey = (schema: string | null, name: string, grantee: string, privilege: string) => `${schema ?? ''}${SEP}${name}${SEP}${grantee}${SEP}${privilege}`;
-    const none: PrivilegeSet = new Map();
     for (const [key, wanted] of want) {
-      const h = have.get(key)?.privileges ?? none;
-      for (const [privilege, { grantable, origin }] of wanted.privileges) {
-        const held = h.get(privilege);
-        if (!held || (grantable && !held.grantable)) batches.add('grant', wanted.ref, wanted.grantee, privilege, grantable, origin ? this.where(origin) : '');
-      }
+      const held = have.get(key);
+      const plain: string[] = [];
+      const withOption: string[] = [];
+      wanted.names.forEach((privilege, i) => {
+        const at = held ? held.names.indexOf(privilege) : -1;
+        if (at < 0 && !wanted.grantable[i]) plain.push(privilege);
+        else if (wanted.grantable[i] && (at < 0 || !held!.grantable[at])) withOption.push(privilege);
+      });
+      const why = wanted.origin ? this.where(wanted.origin) : '';
+      if (plain.length) batches.add('grant', wanted.ref, wanted.grantee, plain, false, why);
+      if (withOption.length) batches.add('grant', wanted.ref, wanted.grantee, withOption, true, why);
     }
     for (const [key, held] of have) {
-      const w = want.get(key)?.privileges ?? none;
-      for (const [privilege, { grantable }] of held.privileges) {
-        const wanted = w.get(privilege);
-        if (!wanted) {
-          batches.add('revoke', held.ref, held.grantee, privilege, false, 'not granted by roles.yaml');
+      const wanted = want.get(key);
+      const revoke: string[] = [];
+      const revokeOption: string[] = [];
+      held.names.forEach((privilege, i) => {
+        const at = wanted ? wanted.names.indexOf(privilege) : -1;
+        if (at < 0) {
+          revoke.push(privilege);
           if (held.ref.objectType !== 'column') tableRevokes.add(revokeKey(held.ref.schema, held.ref.name, held.grantee, privilege));
-        } else if (grantable && !wanted.grantable) {
-          batches.add('revoke-option', held.ref, held.grantee, privilege, false, 'roles.yaml grants it without grant option');
-        }
-      }
+        } else if (held.grantable[i] && !wanted!.grantable[at]) revokeOption.push(privilege);
+      });
+      if (revoke.length) batches.add('revoke', held.ref, held.grantee, revoke, false, 'not granted by roles.yaml');
+      if (revokeOption.length) batches.add('revoke-option', held.ref, held.grantee, revokeOption, false, 'roles.yaml grants it without grant option');
     }
     for (const s of batches.statements()) this.add(s.op === 'grant' ? 'grants' : 'revokes', s.sql, s.reason);
     if (tableRevokes.size === 0) return;
     const regrants = new PrivilegeBatches();
     for (const g of this.desired.grants) {
-      if (g.objectType === 'column' && tableRevokes.has(revokeKey(g.schema, g.name, g.grantee, g.privilege))) {
-        regrants.add('grant', g, g.grantee, g.privilege, g.grantable, 'the table-level REVOKE above also removes column privileges: grant them again');
-      }
+      if (g.objectType !== 'column') continue;
+      const again = g.privileges.filter((privilege) => tableRevokes.has(revokeKey(g.schema, g.name, g.grantee, privilege)));
+      if (again.length) regrants.add('grant', g, g.grantee, again, g.grantable, 'the table-level REVOKE above also removes column privileges: grant them again');
     }
     for (const s of regrants.statements()) this.add('revokes', s.sql, s.reason);
   }
@@ -402,11 +429,11 @@ class PlanBuilder {
       const schema = g.objectType === 'schema' ? g.name : g.schema;
       if (schema === null || !schemas.has(schema)) continue;
       if (rules.noCreateOnSchema && g.objectType === 'schema' && g.privilege === 'CREATE') {
-        batches.add('revoke', g, 'PUBLIC', 'CREATE', false, `${where}: noCreateOnSchema`);
+        batches.add('revoke', g, 'PUBLIC', ['CREATE'], false, `${where}: noCreateOnSchema`);
       } else if (rules.noTablePrivileges && (RELATION_TYPES.has(g.objectType) || g.objectType === 'column')) {
-        batches.add('revoke', g, 'PUBLIC', g.privilege, false, `${where}: noTablePrivileges`);
+        batches.add('revoke', g, 'PUBLIC', [g.privilege], false, `${where}: noTablePrivileges`);
       } else if (rules.noSecurityDefinerExecute && (g.objectType === 'function' || g.objectType === 'procedure') && g.privilege === 'EXECUTE' && this.live.securityDefiner.has(objectKey(g.schema, g.name))) {
-        batches.add('revoke', g, 'PUBLIC', 'EXECUTE', false, `${where}: noSecurityDefinerExecute (a SECURITY DEFINER routine)`);
+        batches.add('revoke', g, 'PUBLIC', ['EXECUTE'], false, `${where}: noSecurityDefinerExecute (a SECURITY DEFINER routine)`);
       }
     }
     for (const s of batches.statements()) this.add('revokes', s.sql, s.reason);
@@ -456,6 +483,15 @@ class PlanBuilder {
   }
 }
 
+/** Login roles live under environments: say so when none of them applies to this plan. */
+function environmentWarnings(rolesFile: RolesFile, environment: string | undefined): string[] {
+  const declared = Object.keys(rolesFile.spec.environments ?? {});
+  if (declared.length === 0) return [];
+  if (environment === undefined) return [`no environment chosen (--env): the roles under environments (${declared.join(', ')}) are left out of this plan`];
+  if (!declared.includes(environment)) return [`the roles file has no environments.${environment}: only its top-level roles apply (it declares ${declared.join(', ')})`];
+  return [];
+}
+
 function sameValidUntil(want: string | null, have: string | null): boolean {
   const norm = (v: string | null) => (v === null || v === 'infinity' ? 'infinity' : String(Date.parse(v)));
   return norm(want) === norm(have);
@@ -471,14 +507,17 @@ function sameSetting(name: string, want: string | string[], have: string): boole
  * kind, schema and privilege list, naming up to 100 objects; column privileges per table.
  */
 class PrivilegeBatches {
-  private readonly byObject = new Map<string, { op: 'grant' | 'revoke' | 'revoke-option'; ref: ObjectRef; grantee: string; grantable: boolean; privileges: Set<string>; reasons: Set<string> }>();
+  private readonly byObject = new Map<string, { op: 'grant' | 'revoke' | 'revoke-option'; ref: ObjectRef; grantee: string; grantable: boolean; privileges: string[]; reasons: string[] }>();
 
-  add(op: 'grant' | 'revoke' | 'revoke-option', ref: ObjectRef, grantee: string, privilege: string, grantable: boolean, reason: string): void {
+  add(op: 'grant' | 'revoke' | 'revoke-option', ref: ObjectRef, grantee: string, privileges: readonly string[], grantable: boolean, reason: string): void {
     const key = op + SEP + grantee + SEP + (grantable ? '1' : '0') + SEP + refKey(ref);
-    let entry = this.byObject.get(key);
-    if (!entry) this.byObject.set(key, (entry = { op, ref, grantee, grantable, privileges: new Set(), reasons: new Set() }));
-    entry.privileges.add(privilege);
-    if (reason) entry.reasons.add(reason);
+    const entry = this.byObject.get(key);
+    if (!entry) {
+      this.byObject.set(key, { op, ref, grantee, grantable, privileges: [...privileges], reasons: reason ? [reason] : [] });
+      return;
+    }
+    for (const privilege of privileges) if (!entry.privileges.includes(privilege)) entry.privileges.push(privilege);
+    if (reason && !entry.reasons.includes(reason)) entry.reasons.push(reason);
   }
 
   statements(): Array<{ op: 'grant' | 'revoke' | 'revoke-option'; sql: string; reason: string }> {
@@ -486,7 +525,7 @@ class PrivilegeBatches {
     // Column privileges are written per table: GRANT SELECT (a, b) ON TABLE t.
     const columns = new Map<string, { op: 'grant' | 'revoke' | 'revoke-option'; ref: ObjectRef; grantee: string; grantable: boolean; byPrivilege: Map<string, string[]>; reasons: Set<string> }>();
     for (const e of this.byObject.values()) {
-      const privileges = [...e.privileges].sort(compareText);
+      const privileges = e.privileges.sort(compareText);
       if (e.ref.objectType === 'column') {
         const key = JSON.stringify([e.op, e.grantee, e.grantable, e.ref.schema, e.ref.name]);
         let c = columns.get(key);

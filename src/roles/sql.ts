@@ -8,8 +8,8 @@ import type { PrivilegeObjectType } from '../catalog/privileges.js';
 
 /** Quotes an identifier (a role, schema, table or column name). */
 export const ident = (name: string): string => pg.escapeIdentifier(name);
-/** Quotes a string literal. */
-export const literal = (value: string): string => pg.escapeLiteral(value);
+/** Quotes a string literal (E'...' when it holds a backslash). */
+export const literal = (value: string): string => pg.escapeLiteral(value).trimStart();
 /** A role as a grantee: PUBLIC is a keyword, not a name. */
 export const grantee = (name: string): string => (name === 'PUBLIC' ? 'PUBLIC' : ident(name));
 

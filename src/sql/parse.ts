@@ -80,6 +80,13 @@ function byteToCharMapper(sql: string): (byte: number) => number {
   return (b) => offsets[b] ?? sql.length;
 }
 
+/** The UTF-16 index of the `n`th code point (they differ after characters outside the BMP). */
+function codePointToIndex(sql: string, n: number): number {
+  let index = 0;
+  for (let i = 0; i < n && index < sql.length; i++) index += sql.codePointAt(index)! > 0xffff ? 2 : 1;
+  return index;
+}
+
 /** Skips blanks and comments from `from`; returns the offset of the first real character. */
 function skipBlanksAndComments(sql: string, from: number, to: number): number {
   let i = from;
@@ -117,8 +124,8 @@ export function parseSql(sql: string): ParsedStatement[] {
     result = parseSync(sql) as typeof result;
   } catch (error) {
     const details = (error as { sqlDetails?: { cursorPosition?: number } }).sqlDetails;
-    const toChar = byteToCharMapper(sql);
-    throw new SqlSyntaxError((error as Error).message, toChar(details?.cursorPosition ?? 0));
+    // libpg-query reports the error cursor in characters (code points), unlike statement locations (bytes).
+    throw new SqlSyntaxError((error as Error).message, codePointToIndex(sql, details?.cursorPosition ?? 0));
   }
   const toChar = byteToCharMapper(sql);
   const statements: ParsedStatement[] = [];

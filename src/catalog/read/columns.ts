@@ -21,7 +21,8 @@ export interface ColumnRow {
  * Columns of every relation in scope (tables, views, materialized views, foreign tables and
  * composite types), in one query.
  */
-export const columnsQuery = `SELECT a.attrelid::pg_catalog.int8 AS rel, a.attnum::pg_catalog.int4 AS attnum, a.attname::pg_catalog.text AS name,
+export function columnsQuery(only = false): string {
+  return `SELECT a.attrelid::pg_catalog.int8 AS rel, a.attnum::pg_catalog.int4 AS attnum, a.attname::pg_catalog.text AS name,
             pg_catalog.format_type(a.atttypid, a.atttypmod) AS type,
             a.attnotnull AS notnull,
             pg_catalog.pg_get_expr(ad.adbin, ad.adrelid) AS default_expr,
@@ -37,7 +38,8 @@ export const columnsQuery = `SELECT a.attrelid::pg_catalog.int8 AS rel, a.attnum
        LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation
        LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
        LEFT JOIN pg_catalog.pg_description d ON d.objoid = a.attrelid AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid = a.attnum
-      WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'f', 'v', 'm', 'c') AND ${inScope('n.nspname')}`;
+      WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'f', 'v', 'm', 'c') AND ${inScope('n.nspname')}${only ? ` AND a.attrelid = ANY ($3::pg_catalog.oid[])` : ''}`;
+}
 
 /** Names of columns given as `rel:attnum` keys (for foreign keys to tables outside the scope). */
 export async function readColumnNames(client: pg.ClientBase, keys: string[]): Promise<Map<string, string>> {

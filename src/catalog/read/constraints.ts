@@ -31,7 +31,8 @@ export interface ConstraintRow {
  * of a foreign key (conparentid set) are left out, as pg_dump does, since they follow from the
  * parent's.
  */
-export const constraintsQuery = `SELECT co.conrelid::pg_catalog.int8 AS rel, co.contypid::pg_catalog.int8 AS typ, co.conname::pg_catalog.text AS name,
+export function constraintsQuery(only = false): string {
+  return `SELECT co.conrelid::pg_catalog.int8 AS rel, co.contypid::pg_catalog.int8 AS typ, co.conname::pg_catalog.text AS name,
             co.contype::pg_catalog.text AS contype, pg_catalog.pg_get_constraintdef(co.oid) AS definition,
             co.convalidated AS validated, co.condeferrable AS deferrable, co.condeferred AS deferred, co.conislocal AS local,
             co.conkey::pg_catalog.int4[] AS columns,
@@ -49,4 +50,5 @@ export const constraintsQuery = `SELECT co.conrelid::pg_catalog.int8 AS rel, co.
        LEFT JOIN pg_catalog.pg_description d ON d.objoid = co.oid AND d.classoid = 'pg_catalog.pg_constraint'::pg_catalog.regclass AND d.objsubid = 0
       WHERE co.contype IN ('p', 'f', 'u', 'c', 'x')
         AND NOT (co.contype = 'f' AND co.conparentid <> 0)
-        AND ${inScope('n.nspname')}`;
+        AND ${inScope('n.nspname')}${only ? ` AND (co.conrelid = ANY ($3::pg_catalog.oid[]) OR co.contypid = ANY ($6::pg_catalog.oid[]))` : ''}`;
+}

@@ -1,6 +1,7 @@
 import { inScope, notFromExtension } from '../scope.js';
 
 export interface FunctionRow {
+  oid: number;
   schema: string;
   name: string;
   /** `name(argtypes)` as regprocedure prints it, without the schema. */
@@ -25,9 +26,9 @@ export interface FunctionRow {
  * Functions, procedures and aggregates in scope. The body is hashed, not copied: the SQL-standard
  * body (`BEGIN ATOMIC`) as Postgres prints it, else the source text.
  */
-export function functionsQuery(serverVersion: number): string {
+export function functionsQuery(serverVersion: number, only = false): string {
   const body = serverVersion >= 140000 ? `CASE WHEN p.prosqlbody IS NOT NULL THEN pg_catalog.pg_get_function_sqlbody(p.oid) ELSE p.prosrc END` : 'p.prosrc';
-  return `SELECT n.nspname::pg_catalog.text AS schema, p.proname::pg_catalog.text AS name,
+  return `SELECT p.oid::pg_catalog.int8 AS oid, n.nspname::pg_catalog.text AS schema, p.proname::pg_catalog.text AS name,
             pg_catalog.substr(p.oid::pg_catalog.regprocedure::pg_catalog.text, pg_catalog.length(pg_catalog.quote_ident(n.nspname)) + 2) AS signature,
             pg_catalog.array_to_string(ARRAY(SELECT pg_catalog.format_type(u.t, NULL) FROM pg_catalog.unnest(p.proargtypes::pg_catalog.oid[]) WITH ORDINALITY u(t, o) ORDER BY u.o), ',') AS identity,
             p.prokind::pg_catalog.text AS prokind,
@@ -44,5 +45,5 @@ export function functionsQuery(serverVersion: number): string {
        LEFT JOIN pg_catalog.pg_description d ON d.objoid = p.oid AND d.classoid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objsubid = 0
       WHERE ${inScope('n.nspname')} AND ${notFromExtension('pg_proc', 'p.oid')}
         -- Range types' constructors belong to their type (an internal dependency), as pg_dump treats them.
-        AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend int_dep WHERE int_dep.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND int_dep.objid = p.oid AND int_dep.deptype = 'i')`;
+        AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend int_dep WHERE int_dep.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND int_dep.objid = p.oid AND int_dep.deptype = 'i')${only ? ' AND p.oid = ANY ($5::pg_catalog.oid[])' : ''}`;
 }

@@ -2,6 +2,8 @@ import { inScope } from '../scope.js';
 
 export interface IndexRow {
   rel: number;
+  /** The index's own oid (internal). */
+  oid: number;
   name: string;
   method: string;
   unique: boolean;
@@ -19,7 +21,8 @@ export interface IndexRow {
 }
 
 /** Indexes of every table and materialized view in scope, in one query. */
-export const indexesQuery = `SELECT i.indrelid::pg_catalog.int8 AS rel, ic.relname::pg_catalog.text AS name, am.amname::pg_catalog.text AS method,
+export function indexesQuery(only = false): string {
+  return `SELECT i.indrelid::pg_catalog.int8 AS rel, i.indexrelid::pg_catalog.int8 AS oid, ic.relname::pg_catalog.text AS name, am.amname::pg_catalog.text AS method,
             i.indisunique AS unique, i.indisprimary AS primary, i.indisvalid AS valid,
             i.indkey::pg_catalog.int2[]::pg_catalog.int4[] AS attnums, i.indnkeyatts::pg_catalog.int4 AS key_count,
             CASE WHEN i.indexprs IS NOT NULL THEN
@@ -34,4 +37,5 @@ export const indexesQuery = `SELECT i.indrelid::pg_catalog.int8 AS rel, ic.relna
        JOIN pg_catalog.pg_am am ON am.oid = ic.relam
        LEFT JOIN pg_catalog.pg_constraint con ON con.conindid = i.indexrelid AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x')
        LEFT JOIN pg_catalog.pg_description d ON d.objoid = i.indexrelid AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid = 0
-      WHERE ${inScope('n.nspname')}`;
+      WHERE ${inScope('n.nspname')}${only ? ` AND i.indrelid = ANY ($3::pg_catalog.oid[])` : ''}`;
+}

@@ -13,7 +13,8 @@ export interface PolicyRow {
 }
 
 /** Row-level security policies on tables in scope. */
-export const policiesQuery = `SELECT p.polrelid::pg_catalog.int8 AS rel, p.polname::pg_catalog.text AS name, p.polcmd::pg_catalog.text AS cmd, p.polpermissive AS permissive,
+export function policiesQuery(only = false): string {
+  return `SELECT p.polrelid::pg_catalog.int8 AS rel, p.polname::pg_catalog.text AS name, p.polcmd::pg_catalog.text AS cmd, p.polpermissive AS permissive,
             ARRAY(SELECT CASE WHEN r.role = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(r.role)::pg_catalog.text END
                     FROM pg_catalog.unnest(p.polroles) r(role)) AS roles,
             pg_catalog.pg_get_expr(p.polqual, p.polrelid) AS using,
@@ -23,4 +24,5 @@ export const policiesQuery = `SELECT p.polrelid::pg_catalog.int8 AS rel, p.polna
        JOIN pg_catalog.pg_class c ON c.oid = p.polrelid
        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
        LEFT JOIN pg_catalog.pg_description d ON d.objoid = p.oid AND d.classoid = 'pg_catalog.pg_policy'::pg_catalog.regclass AND d.objsubid = 0
-      WHERE ${inScope('n.nspname')}`;
+      WHERE ${inScope('n.nspname')}${only ? ` AND p.polrelid = ANY ($3::pg_catalog.oid[])` : ''}`;
+}

@@ -21,7 +21,8 @@ export interface RelationRow {
 }
 
 /** Tables, partitioned tables, foreign tables, views and materialized views in scope. */
-export const relationsQuery = `SELECT c.oid::pg_catalog.int8 AS oid, n.nspname::pg_catalog.text AS schema, c.relname::pg_catalog.text AS name,
+export function relationsQuery(only = false): string {
+  return `SELECT c.oid::pg_catalog.int8 AS oid, n.nspname::pg_catalog.text AS schema, c.relname::pg_catalog.text AS name,
             c.relkind::pg_catalog.text AS relkind, c.relpersistence::pg_catalog.text AS relpersistence,
             c.relrowsecurity AS rowsecurity, c.relforcerowsecurity AS forcerowsecurity, c.reloptions::pg_catalog.text[] AS options,
             CASE WHEN c.relkind = 'p' THEN pg_catalog.pg_get_partkeydef(c.oid) END AS partition_key,
@@ -38,4 +39,5 @@ export const relationsQuery = `SELECT c.oid::pg_catalog.int8 AS oid, n.nspname::
        FROM pg_catalog.pg_class c
        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
        LEFT JOIN pg_catalog.pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid = 0
-      WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm') AND ${inScope('n.nspname')} AND ${notFromExtension('pg_class', 'c.oid')}`;
+      WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm') AND ${inScope('n.nspname')} AND ${notFromExtension('pg_class', 'c.oid')}${only ? ` AND c.oid = ANY ($3::pg_catalog.oid[])` : ''}`;
+}

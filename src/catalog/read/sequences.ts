@@ -1,6 +1,7 @@
 import { inScope, notFromExtension } from '../scope.js';
 
 export interface SequenceRow {
+  oid: number;
   schema: string;
   name: string;
   type: string;
@@ -19,7 +20,8 @@ export interface SequenceRow {
 }
 
 /** Sequences in scope with their options (never their current value) and what owns them. */
-export const sequencesQuery = `SELECT n.nspname::pg_catalog.text AS schema, c.relname::pg_catalog.text AS name,
+export function sequencesQuery(only = false): string {
+  return `SELECT c.oid::pg_catalog.int8 AS oid, n.nspname::pg_catalog.text AS schema, c.relname::pg_catalog.text AS name,
             pg_catalog.format_type(s.seqtypid, NULL) AS type,
             s.seqstart::pg_catalog.text AS start, s.seqincrement::pg_catalog.text AS increment,
             s.seqmin::pg_catalog.text AS min, s.seqmax::pg_catalog.text AS max, s.seqcache::pg_catalog.text AS cache, s.seqcycle AS cycle,
@@ -35,4 +37,5 @@ export const sequencesQuery = `SELECT n.nspname::pg_catalog.text AS schema, c.re
        LEFT JOIN pg_catalog.pg_namespace tn ON tn.oid = tc.relnamespace
        LEFT JOIN pg_catalog.pg_attribute ta ON ta.attrelid = dep.refobjid AND ta.attnum = dep.refobjsubid
        LEFT JOIN pg_catalog.pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid = 0
-      WHERE c.relkind = 'S' AND ${inScope('n.nspname')} AND ${notFromExtension('pg_class', 'c.oid')}`;
+      WHERE c.relkind = 'S' AND ${inScope('n.nspname')} AND ${notFromExtension('pg_class', 'c.oid')}${only ? ` AND (c.oid = ANY ($4::pg_catalog.oid[]) OR dep.refobjid = ANY ($3::pg_catalog.oid[]))` : ''}`;
+}

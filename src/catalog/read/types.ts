@@ -19,7 +19,8 @@ export interface TypeRow {
 }
 
 /** Enums, domains, standalone composite types and range types in scope. */
-export const typesQuery = `SELECT t.oid::pg_catalog.int8 AS oid, t.typrelid::pg_catalog.int8 AS relid, n.nspname::pg_catalog.text AS schema, t.typname::pg_catalog.text AS name,
+export function typesQuery(only = false): string {
+  return `SELECT t.oid::pg_catalog.int8 AS oid, t.typrelid::pg_catalog.int8 AS relid, n.nspname::pg_catalog.text AS schema, t.typname::pg_catalog.text AS name,
             t.typtype::pg_catalog.text AS typtype,
             CASE WHEN t.typtype = 'e' THEN ARRAY(SELECT e.enumlabel::pg_catalog.text FROM pg_catalog.pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder) END AS labels,
             CASE WHEN t.typtype = 'd' THEN pg_catalog.format_type(t.typbasetype, t.typtypmod) END AS base_type,
@@ -42,4 +43,5 @@ export const typesQuery = `SELECT t.oid::pg_catalog.int8 AS oid, t.typrelid::pg_
        LEFT JOIN pg_catalog.pg_class rel ON rel.oid = t.typrelid
        LEFT JOIN pg_catalog.pg_description d ON d.objoid = t.oid AND d.classoid = 'pg_catalog.pg_type'::pg_catalog.regclass AND d.objsubid = 0
       WHERE t.typtype IN ('c', 'd', 'e', 'r') AND (t.typtype <> 'c' OR rel.relkind = 'c')
-        AND ${inScope('n.nspname')} AND ${notFromExtension('pg_type', 't.oid')}`;
+        AND ${inScope('n.nspname')} AND ${notFromExtension('pg_type', 't.oid')}${only ? ` AND t.oid = ANY ($6::pg_catalog.oid[])` : ''}`;
+}

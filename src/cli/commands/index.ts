@@ -1,14 +1,22 @@
 import type { CommandModule } from 'yargs';
 import { acknowledgeCommand } from './acknowledge.js';
+import { adoptCommand } from './adopt.js';
+import { checkCommand } from './check.js';
+import { initCommand } from './init.js';
 import { configCommand } from './config.js';
 import { dbCommand } from './db.js';
+import { docsCommand } from './docs.js';
 import { downCommand } from './down.js';
+import { driftCommand } from './drift.js';
 import { historyCommand } from './history.js';
+import { lintCommand } from './lint.js';
 import { newCommand } from './new.js';
 import { resolveCommand } from './resolve.js';
 import { rolesCommand } from './roles.js';
 import { statusCommand } from './status.js';
 import { upCommand } from './up.js';
+import { snapshotCommand } from './snapshot.js';
+import { verifyCommand } from './verify.js';
 
 /** Every command of the CLI, in the order `--help` lists them. */
 export const commands: CommandModule<object, any>[] = [
@@ -16,10 +24,18 @@ export const commands: CommandModule<object, any>[] = [
   downCommand,
   statusCommand,
   historyCommand,
+  lintCommand,
+  verifyCommand,
+  snapshotCommand,
+  docsCommand,
+  driftCommand,
   newCommand,
   acknowledgeCommand,
   resolveCommand,
   dbCommand,
   configCommand,
   rolesCommand,
+  checkCommand,
+  initCommand,
+  adoptCommand,
 ];

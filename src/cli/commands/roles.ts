@@ -83,14 +83,14 @@ function planJson(plan: RolesPlan) {
   };
 }
 
-async function confirm(ctx: CommandContext, question: string): Promise<boolean> {
+/** Asks a yes/no question on the terminal; only an explicit yes counts. */
+async function confirm(question: string): Promise<boolean> {
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     const answer = await rl.question(question);
     return /^y(es)?$/i.test(answer.trim());
   } finally {
     rl.close();
-    void ctx;
   }
 }
 
@@ -145,7 +145,7 @@ async function runRoles(args: RolesArgs): Promise<void> {
       if (!ctx.output.isTTY || !process.stdin.isTTY) {
         throw new PgwardenError('USAGE', `Environment "${environment}" is protected: review the plan and pass --yes to apply it without a terminal. Nothing was applied.`);
       }
-      if (!(await confirm(ctx, `Apply these ${plan.changes.length} statements to ${db.display} (protected environment ${environment})? [y/N] `))) {
+      if (!(await confirm(`Apply these ${plan.changes.length} statements to ${db.display} (protected environment ${environment})? [y/N] `))) {
         throw new PgwardenError('ABORTED', 'Not confirmed: nothing was applied.');
       }
     }

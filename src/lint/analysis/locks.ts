@@ -95,9 +95,15 @@ const LABELS: Record<string, string> = {
 
 /** A short name of the statement for messages (`ALTER TABLE`, `DROP INDEX`). */
 export function statementLabel(statement: LintStatement): string {
-  if (statement.kind === 'DropStmt') return `DROP ${String(statement.ast.removeType ?? '').replace(/^OBJECT_/, '').replace(/_/g, ' ')}`;
-  if (statement.kind === 'AlterTableStmt' && statement.ast.objtype && statement.ast.objtype !== 'OBJECT_TABLE') {
-    return `ALTER ${String(statement.ast.objtype).replace(/^OBJECT_/, '').replace(/_/g, ' ').replace('MATVIEW', 'MATERIALIZED VIEW')}`;
-  }
+  if (statement.kind === 'DropStmt') return `DROP ${objectWords(statement.ast.removeType)}`;
+  if (statement.kind === 'AlterTableStmt' && statement.ast.objtype && statement.ast.objtype !== 'OBJECT_TABLE') return `ALTER ${objectWords(statement.ast.objtype)}`;
   return LABELS[statement.kind] ?? statement.kind.replace(/Stmt$/, '');
+}
+
+/** `OBJECT_MATVIEW` → `MATERIALIZED VIEW`, `OBJECT_FOREIGN_TABLE` → `FOREIGN TABLE`. */
+function objectWords(objectType: unknown): string {
+  return String(objectType ?? '')
+    .replace(/^OBJECT_/, '')
+    .replace('MATVIEW', 'MATERIALIZED_VIEW')
+    .replace(/_/g, ' ');
 }

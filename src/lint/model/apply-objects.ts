@@ -149,7 +149,7 @@ function ownedBy(s: Schema, options: any[] | undefined): string | undefined {
 
 /** `f(int4,text)`-style signature of a function's input arguments. */
 function signatureOf(name: string, types: any[]): string {
-  return `${name}(${types.map((t) => typeText(typeInfo(t))).join(',')})`;
+  return `${name}(${types.map((t) => typeText(typeInfo(t?.TypeName ?? t))).join(',')})`;
 }
 
 export function createFunction(s: Schema, ast: any): void {

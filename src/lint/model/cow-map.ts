@@ -95,19 +95,26 @@ export class CowMap<V> implements Map<string, V> {
   }
 
   forEach(callback: (value: V, key: string, map: Map<string, V>) => void, thisArg?: unknown): void {
-    for (const [k, v] of this.entries()) callback.call(thisArg, v, k, this);
+    for (const bucket of this.buckets) for (const [k, v] of bucket) callback.call(thisArg, v, k, this);
   }
 
-  *entries(): MapIterator<[string, V]> {
-    for (const bucket of this.buckets) yield* bucket.entries();
+  // Arrays rather than generators: iteration is on the hot path of every rule that scans the schema.
+  entries(): MapIterator<[string, V]> {
+    const out: Array<[string, V]> = [];
+    for (const bucket of this.buckets) for (const entry of bucket) out.push(entry);
+    return out.values() as unknown as MapIterator<[string, V]>;
   }
 
-  *keys(): MapIterator<string> {
-    for (const bucket of this.buckets) yield* bucket.keys();
+  keys(): MapIterator<string> {
+    const out: string[] = [];
+    for (const bucket of this.buckets) for (const key of bucket.keys()) out.push(key);
+    return out.values() as unknown as MapIterator<string>;
   }
 
-  *values(): MapIterator<V> {
-    for (const bucket of this.buckets) yield* bucket.values();
+  values(): MapIterator<V> {
+    const out: V[] = [];
+    for (const bucket of this.buckets) for (const value of bucket.values()) out.push(value);
+    return out.values() as unknown as MapIterator<V>;
   }
 
   [Symbol.iterator](): MapIterator<[string, V]> {

@@ -107,8 +107,9 @@ export function compareSchemas(beforeModel: SchemaModel, afterModel: SchemaModel
   }
 
   const functions = diffKeys(before.functions, after.functions);
-  for (const name of functions.added) left(`function ${name}`);
-  for (const name of functions.removed) missing(`function ${name}`);
+  const schemaOf = (key: string) => key.slice(0, key.lastIndexOf('.'));
+  for (const name of functions.added) for (const sig of after.functions.get(name)!) left(`function ${schemaOf(name)}.${sig}`);
+  for (const name of functions.removed) for (const sig of before.functions.get(name)!) missing(`function ${schemaOf(name)}.${sig}`);
   for (const name of functions.changed) {
     const a = before.functions.get(name)!;
     const b = after.functions.get(name)!;

@@ -1,4 +1,4 @@
-import { alterTableCommands, columnConstraints, quoteIdent, sameRelation, strings } from '../analysis/ast.js';
+import { alterTableCommands, columnConstraints, lookupName, quoteIdent, sameRelation, strings } from '../analysis/ast.js';
 import type { ConstraintModel, LintMigration, LintStatement, Rule, SchemaModel, TableModel } from '../types.js';
 
 /** Foreign keys a migration adds without an index that starts with the referencing columns. */
@@ -8,7 +8,7 @@ export const rule: Rule = {
   defaultSeverity: 'warning',
   kind: 'safety',
   migration(migration, { before, afterUp }, ctx) {
-    for (const table of afterUp.tables()) {
+    for (const table of touchedTables(migration, afterUp)) {
       const previous = before.table(table.qualified);
       for (const constraint of table.constraints.values()) {
         if (constraint.type !== 'foreign' || constraint.columns.length === 0) continue;
@@ -26,6 +26,18 @@ export const rule: Rule = {
     }
   },
 };
+
+/** The tables the migration's up section creates or alters (only they can have new foreign keys). */
+function touchedTables(migration: LintMigration, model: SchemaModel): TableModel[] {
+  const out = new Map<string, TableModel>();
+  for (const statement of migration.up) {
+    if (statement.kind !== 'CreateStmt' && statement.kind !== 'AlterTableStmt') continue;
+    const relation = statement.ast.relation;
+    const table = relation ? model.table(lookupName(relation)) : undefined;
+    if (table) out.set(table.qualified, table);
+  }
+  return [...out.values()];
+}
 
 /** An index (or primary key / unique constraint) whose first columns are exactly `columns`, in any order. */
 function hasLeadingIndex(model: SchemaModel, table: TableModel, columns: string[]): boolean {

@@ -34,7 +34,9 @@ function existingLockedRelation(statement: LintStatement, model: SchemaModel): s
     const isNew = index
       ? isNewIndex(statement, model, relation.schemaname ? [relation.schemaname, relation.relname] : [relation.relname])
       : isNewTable(statement, model, relation);
-    if (!isNew) return displayName(relation);
+    if (isNew) continue;
+    // An index is locked through its table: name the table when the history knows it.
+    return (index ? model.index(relation.schemaname ? `${relation.schemaname}.${relation.relname}` : relation.relname)?.table : undefined) ?? displayName(relation);
   }
   return undefined;
 }

@@ -23,6 +23,15 @@ export const rule: Rule = {
       });
       return;
     }
+    if (closes && !insideExplicitTransaction(statement)) {
+      ctx.report({
+        at: statement,
+        message: `${word} without an open transaction`,
+        help: 'Postgres only warns ("there is no transaction in progress"), but a COMMIT or ROLLBACK that matches no BEGIN means the statements before it did not run in the transaction the author expected.',
+        fix: { description: `Remove this ${word}, or open the transaction with BEGIN where it should start.` },
+      });
+      return;
+    }
     if (opens && insideExplicitTransaction(statement)) {
       ctx.report({
         at: statement,

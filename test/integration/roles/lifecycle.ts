@@ -152,6 +152,20 @@ export function rolesLifecycle(start: () => Promise<TestCluster>): void {
     expect((await plan()).changes).toEqual([]);
   });
 
+  it('takes EXECUTE on SECURITY DEFINER functions away from PUBLIC, and only there', async () => {
+    await sql(db.url, `SET ROLE migrator; CREATE FUNCTION public.purge_expired_sessions() RETURNS void LANGUAGE sql SECURITY DEFINER AS 'DELETE FROM user_sessions WHERE expires_at < now()'`);
+    const drift = await plan();
+    expect(drift.changes.map((c) => c.sql)).toEqual(['REVOKE EXECUTE ON FUNCTION "public".purge_expired_sessions() FROM PUBLIC']);
+    await apply(drift);
+    const can = await sql<{ definer: boolean; trigger: boolean }>(
+      db.url,
+      `SELECT has_function_privilege('app_rw', 'public.purge_expired_sessions()', 'EXECUTE') AS definer,
+              has_function_privilege('app_rw', 'public.user_actions_reject_change()', 'EXECUTE') AS trigger`,
+    );
+    expect(can).toEqual([{ definer: false, trigger: true }]);
+    expect((await plan()).changes).toEqual([]);
+  });
+
   it('refuses to apply when the database changed since the plan was shown', async () => {
     await sql(db.url, 'GRANT TRUNCATE ON users TO app_rw');
     const shown = await plan();

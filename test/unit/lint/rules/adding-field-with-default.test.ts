@@ -42,10 +42,11 @@ describe(ID, () => {
     expect(await messages(ID, sql, { postgresVersion: 11 })).toEqual([]);
   });
 
-  it('flags any default before PostgreSQL 11', async () => {
+  it('flags any default before PostgreSQL 11 (but DEFAULT NULL, which writes nothing)', async () => {
     expect(await messages(ID, 'ALTER TABLE t ADD COLUMN a integer DEFAULT 10;', { postgresVersion: 10 })).toEqual([
       'Adding column "a" with a default rewrites table "t" on PostgreSQL 10 (before 11) under an ACCESS EXCLUSIVE lock, blocking reads and writes.',
     ]);
+    expect(await messages(ID, 'ALTER TABLE t ADD COLUMN a integer DEFAULT NULL;', { postgresVersion: 10 })).toEqual([]);
   });
 
   it('flags stored generated columns, identity and serial columns, not virtual generated ones', async () => {

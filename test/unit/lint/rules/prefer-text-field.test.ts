@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { lintRule, messages } from './support.js';
 
+const MULTILINE = 'CREATE TABLE users (\n  id bigint,\n  name varchar(100)\n);';
+
 const ID = 'prefer-text-field';
 
 describe(ID, () => {
@@ -20,5 +22,10 @@ describe(ID, () => {
 
   it('accepts text and varchar without a limit', async () => {
     expect(await messages(ID, 'CREATE TABLE t (a text, b varchar);\nALTER TABLE t ADD CONSTRAINT a_len CHECK (length(a) <= 100) NOT VALID;')).toEqual([]);
+  });
+
+  it('points at the type inside a multi-line statement, and the statement\'s inline ignore still applies', async () => {
+    expect((await lintRule(ID, MULTILINE)).map((f) => [f.line, f.column])).toEqual([[3, 8]]);
+    expect(await messages(ID, `-- pgwarden-ignore prefer-text-field usernames are capped by the identity provider\n${MULTILINE}`)).toEqual([]);
   });
 });

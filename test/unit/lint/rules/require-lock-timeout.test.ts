@@ -21,6 +21,9 @@ describe(ID, () => {
     expect(await messages(ID, 'DROP INDEX idx;')).toEqual([
       'DROP INDEX locks "idx" with no lock_timeout set: while it waits for the lock, every later query on "idx" queues behind it.',
     ]);
+    expect(await messages(ID, 'DROP MATERIALIZED VIEW report;')).toEqual([
+      'DROP MATERIALIZED VIEW locks "report" with no lock_timeout set: while it waits for the lock, every later query on "report" queues behind it.',
+    ]);
     expect(await messages(ID, 'CREATE TABLE child (id bigint, parent_id bigint REFERENCES parent (id));')).toEqual([
       'CREATE TABLE locks "parent" with no lock_timeout set: while it waits for the lock, every later query on "parent" queues behind it.',
     ]);
@@ -39,6 +42,16 @@ describe(ID, () => {
     expect(await messages(ID, "SET lock_timeout = '1s';\nRESET lock_timeout;\nALTER TABLE t ADD COLUMN c boolean;")).toEqual([ALTER]);
     expect(await messages(ID, "SET foo.lock_timeout = '1s';\nALTER TABLE t ADD COLUMN c boolean;")).toEqual([ALTER]);
     expect(await messages(ID, "SET LOCAL lock_timeout = '1s';\nALTER TABLE t ADD COLUMN c boolean;", { assumeInTransaction: false })).toEqual([ALTER]);
+  });
+
+  it('names the table of an index the history knows', async () => {
+    const history = [
+      { revision: '20260101000000', up: 'CREATE TABLE orders (id bigint);\nCREATE INDEX idx_orders_id ON orders (id);', header: ['--! Lock-Timeout: 1s'] },
+      { revision: '20260102000000', up: 'DROP INDEX idx_orders_id;' },
+    ];
+    expect((await lintHistory(ID, history)).map((f) => f.message)).toEqual([
+      'DROP INDEX locks "public.orders" with no lock_timeout set: while it waits for the lock, every later query on "public.orders" queues behind it.',
+    ]);
   });
 
   it('accepts a runner that sets lock_timeout, and a Lock-Timeout header', async () => {

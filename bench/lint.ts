@@ -1,0 +1,103 @@
+/**
+ * `pgwarden lint` of a generated 1,000-migration history against squawk (squawk-cli, the Rust
+ * linter) on the same SQL files, in one run: a cold run (no caches at all), a repeated run on the
+ * unchanged history (result cache), and one staged file in the history (`--staged`, as a
+ * pre-commit hook runs it). Both tools are spawned as a user runs them, so start-up counts.
+ * Targets: cold ≤ 1.5x squawk, repeated ≤ 1.0x squawk, staged < 250 ms wall.
+ *
+ *   npx tsx bench/lint.ts [--migrations 1000] [--rounds 5]
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { nextMigration, writeHistory } from './lint-history.js';
+import { median, ratio } from './support.js';
+
+const args = process.argv.slice(2);
+const arg = (name: string, fallback: number) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
+const COUNT = arg('migrations', 1000);
+const ROUNDS = arg('rounds', 5);
+const ROOT = resolve(import.meta.dirname, '..');
+const CLI = join(ROOT, 'bin', 'pgwarden.js');
+const SQUAWK = join(ROOT, 'node_modules', '.bin', 'squawk');
+
+if (!existsSync(join(ROOT, 'dist', 'cli', 'lint-fast.js'))) throw new Error('Build first: npm run build');
+if (!existsSync(SQUAWK)) throw new Error('squawk-cli is not installed (npm install)');
+
+/** Wall time of a spawned command, in ms, and its exit code. */
+function run(command: string, argv: string[], cwd: string): { ms: number; code: number | null; stdout: string } {
+  const start = process.hrtime.bigint();
+  const result = spawnSync(command, argv, { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' } });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.error) throw result.error;
+  return { ms, code: result.status, stdout: result.stdout };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'pgwarden-bench-lint-'));
+try {
+  writeFileSync(join(dir, 'package.json'), '{}\n');
+  writeFileSync(join(dir, 'pgwarden.config.yaml'), 'migrations: migrations\nrunner:\n  lockTimeout: 5s\nlint:\n  postgresVersion: 17\n  rules:\n    fk-missing-index: warning\n');
+  const files = writeHistory(join(dir, 'migrations'), COUNT).map((p) => p.slice(dir.length + 1));
+  const git = (...a: string[]) => execFileSync('git', ['-c', 'user.email=bench@example.com', '-c', 'user.name=bench', ...a], { cwd: dir, stdio: 'ignore' });
+  git('init', '-q');
+  git('add', '.');
+  git('commit', '-qm', 'history');
+
+  const cache = join(dir, '.pgwarden');
+  const squawk = () => run(SQUAWK, files, dir).ms;
+  const cold = () => {
+    rmSync(cache, { recursive: true, force: true });
+    return run(process.execPath, [CLI, 'lint', '--no-cache'], dir).ms;
+  };
+  const warm = () => run(process.execPath, [CLI, 'lint'], dir).ms;
+
+  // One untimed run of each, so both start from a warm file-system cache.
+  squawk();
+  const first = run(process.execPath, [CLI, 'lint', '--format', 'json'], dir);
+  const report = JSON.parse(first.stdout) as { findings: Array<{ rule: string }>; migrations: number };
+  const byRule = new Map<string, number>();
+  for (const f of report.findings) byRule.set(f.rule, (byRule.get(f.rule) ?? 0) + 1);
+
+  const times = { squawk: [] as number[], cold: [] as number[], warm: [] as number[], staged: [] as number[], stagedCold: [] as number[] };
+  for (let round = 0; round < ROUNDS; round++) {
+    times.squawk.push(squawk());
+    times.cold.push(cold());
+    warm(); // fills the caches after the cold run
+    times.warm.push(warm());
+  }
+
+  // One new migration staged on top of the history, as in a pre-commit hook.
+  const next = nextMigration(COUNT);
+  writeFileSync(join(dir, 'migrations', next.name), next.text);
+  git('add', join('migrations', next.name));
+  const staged = run(process.execPath, [CLI, 'lint', '--staged', '--format', 'json'], dir);
+  const stagedReport = JSON.parse(staged.stdout) as { files: string[] };
+  if (stagedReport.files.length !== 1) throw new Error(`--staged linted ${stagedReport.files.length} files, expected 1`);
+  for (let round = 0; round < ROUNDS; round++) {
+    // Each round edits the staged file, so the result cache cannot answer (the parse cache can).
+    writeFileSync(join(dir, 'migrations', next.name), `${next.text}-- round ${round}\n`);
+    git('add', join('migrations', next.name));
+    times.staged.push(run(process.execPath, [CLI, 'lint', '--staged'], dir).ms);
+  }
+  for (let round = 0; round < Math.min(ROUNDS, 3); round++) {
+    rmSync(cache, { recursive: true, force: true });
+    times.stagedCold.push(run(process.execPath, [CLI, 'lint', '--staged'], dir).ms);
+  }
+
+  const m = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)])) as Record<keyof typeof times, number>;
+  const mark = (ok: boolean) => (ok ? 'ok' : 'MISSED');
+  console.log(`pgwarden lint vs squawk ${spawnSync(SQUAWK, ['--version'], { encoding: 'utf8' }).stdout.trim()}: ${report.migrations} migrations, median of ${ROUNDS} rounds`);
+  console.log(`findings in the generated history: ${[...byRule].map(([r, n]) => `${r} ${n}`).join(', ') || 'none'}`);
+  console.log('');
+  console.log(`squawk                              ${m.squawk.toFixed(0).padStart(6)} ms`);
+  console.log(`pgwarden lint, cold (no caches)     ${m.cold.toFixed(0).padStart(6)} ms   ${ratio(m.cold, m.squawk)} squawk   target <= 1.5x  ${mark(m.cold <= 1.5 * m.squawk)}`);
+  console.log(`pgwarden lint, unchanged history    ${m.warm.toFixed(0).padStart(6)} ms   ${ratio(m.warm, m.squawk)} squawk   target <= 1.0x  ${mark(m.warm <= m.squawk)}`);
+  console.log(`pgwarden lint --staged, 1 file      ${m.staged.toFixed(0).padStart(6)} ms   target < 250 ms  ${mark(m.staged < 250)}`);
+  console.log(`pgwarden lint --staged, no caches   ${m.stagedCold.toFixed(0).padStart(6)} ms   (first run after a clone)`);
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,0 +1,146 @@
+import type pg from 'pg';
+
+/** The schema of the change log: pgwarden's own, left out of snapshots and lock traces. */
+export const CHANGE_LOG_SCHEMA = 'pgwarden_changes';
+
+/**
+ * Installs event triggers that log every object each DDL command creates, alters or drops, so an
+ * incremental snapshot re-reads only those. For throwaway databases only: it adds a schema and two
+ * event triggers (which need a superuser). Returns false, changing nothing, when the user may not
+ * create event triggers.
+ */
+export async function installChangeLog(client: pg.ClientBase): Promise<boolean> {
+  const s = CHANGE_LOG_SCHEMA;
+  try {
+    await client.query(`BEGIN;
+CREATE SCHEMA ${s};
+CREATE TABLE ${s}.log (id bigserial PRIMARY KEY, dropped boolean NOT NULL, tag text, classid oid, objid oid, objsubid integer, object_type text, names text[]);
+-- SECURITY DEFINER: a migration that switches to a role of its own still gets its changes logged.
+CREATE FUNCTION ${s}.on_ddl() RETURNS event_trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$
+BEGIN
+  INSERT INTO ${s}.log (dropped, tag, classid, objid, objsubid, object_type)
+  SELECT false, command_tag, classid, objid, objsubid, object_type FROM pg_catalog.pg_event_trigger_ddl_commands();
+END $$;
+CREATE FUNCTION ${s}.on_drop() RETURNS event_trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$
+BEGIN
+  INSERT INTO ${s}.log (dropped, tag, classid, objid, objsubid, object_type, names)
+  SELECT true, tg_tag, classid, objid, objsubid, object_type, address_names FROM pg_catalog.pg_event_trigger_dropped_objects();
+END $$;
+CREATE EVENT TRIGGER pgwarden_changes_ddl ON ddl_command_end EXECUTE FUNCTION ${s}.on_ddl();
+CREATE EVENT TRIGGER pgwarden_changes_drop ON sql_drop EXECUTE FUNCTION ${s}.on_drop();
+-- Also under session_replication_role = replica, which a migration may set.
+ALTER EVENT TRIGGER pgwarden_changes_ddl ENABLE ALWAYS;
+ALTER EVENT TRIGGER pgwarden_changes_drop ENABLE ALWAYS;
+COMMIT`);
+    return true;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    if ((error as { code?: string }).code === '42501') return false;
+    throw error;
+  }
+}
+
+/** One logged change. */
+export interface LoggedChange {
+  dropped: boolean;
+  tag: string | null;
+  /** The catalog, e.g. `pg_class` (null for GRANT and REVOKE, which log no object). */
+  catalog: string | null;
+  objid: number | null;
+  objsubid: number | null;
+  objectType: string | null;
+  /** For dropped objects: their address names (e.g. schema, table, constraint). */
+  names: string[] | null;
+}
+
+/** What changed since an earlier read of the log: the raw changes and the objects they resolve to. */
+export interface ChangeSet {
+  last: number;
+  changes: LoggedChange[];
+  /** Relations (tables, views, composite types' relations) to re-read, with inheritance children. */
+  relations: number[];
+  sequences: number[];
+  functions: number[];
+  types: number[];
+  /** A fingerprint of role names (owners and grantees print them). */
+  roles: string;
+  /** A fingerprint of the current database's owner, ACL and comment (no event covers them). */
+  database: string;
+}
+
+const cls = (name: string) => `'pg_catalog.${name}'::pg_catalog.regclass`;
+
+/**
+ * The changes logged after `since`, with the objects still there resolved to what a snapshot
+ * holds: an index to its table, a constraint, trigger, policy, default or rule to its relation,
+ * an array or row type to its element or relation, a partitioned table to its partitions too, and
+ * sequences to the tables they belong to (and back). One round trip.
+ */
+export async function readChanges(client: pg.ClientBase, since: number): Promise<ChangeSet> {
+  const s = CHANGE_LOG_SCHEMA;
+  const { rows } = await client.query({
+    name: 'pgwarden_change_log_read',
+    text: `WITH ch AS (SELECT * FROM ${s}.log WHERE id > $1),
+  resolved AS (
+    SELECT CASE ch.classid
+      WHEN ${cls('pg_class')} THEN (SELECT CASE WHEN c.relkind IN ('i', 'I') THEN 'r' || ix.indrelid WHEN c.relkind = 'S' THEN 's' || c.oid WHEN c.relkind = 'c' THEN 't' || c.reltype ELSE 'r' || c.oid END
+                                       FROM pg_catalog.pg_class c LEFT JOIN pg_catalog.pg_index ix ON ix.indexrelid = c.oid WHERE c.oid = ch.objid)
+      WHEN ${cls('pg_attrdef')} THEN (SELECT 'r' || ad.adrelid FROM pg_catalog.pg_attrdef ad WHERE ad.oid = ch.objid)
+      WHEN ${cls('pg_constraint')} THEN (SELECT CASE WHEN co.conrelid <> 0 THEN 'r' || co.conrelid ELSE 't' || co.contypid END FROM pg_catalog.pg_constraint co WHERE co.oid = ch.objid)
+      WHEN ${cls('pg_trigger')} THEN (SELECT 'r' || tg.tgrelid FROM pg_catalog.pg_trigger tg WHERE tg.oid = ch.objid)
+      WHEN ${cls('pg_policy')} THEN (SELECT 'r' || po.polrelid FROM pg_catalog.pg_policy po WHERE po.oid = ch.objid)
+      WHEN ${cls('pg_rewrite')} THEN (SELECT 'r' || rw.ev_class FROM pg_catalog.pg_rewrite rw WHERE rw.oid = ch.objid)
+      WHEN ${cls('pg_type')} THEN (SELECT CASE WHEN elem.oid IS NOT NULL THEN 't' || elem.oid WHEN rel.relkind IS NOT NULL AND rel.relkind <> 'c' THEN 'r' || rel.oid ELSE 't' || ty.oid END
+                                      FROM pg_catalog.pg_type ty
+                                      LEFT JOIN pg_catalog.pg_type elem ON elem.typarray = ty.oid
+                                      LEFT JOIN pg_catalog.pg_class rel ON rel.oid = ty.typrelid
+                                     WHERE ty.oid = ch.objid)
+      WHEN ${cls('pg_proc')} THEN 'p' || ch.objid
+    END AS ref
+    FROM ch WHERE NOT ch.dropped),
+  refs AS (SELECT pg_catalog.left(ref, 1) AS kind, pg_catalog.substr(ref, 2)::pg_catalog.oid AS oid FROM resolved WHERE ref IS NOT NULL),
+  seq_tables AS (SELECT d.refobjid AS oid FROM pg_catalog.pg_depend d JOIN refs ON refs.kind = 's' AND d.objid = refs.oid
+                  WHERE d.classid = ${cls('pg_class')} AND d.refclassid = ${cls('pg_class')} AND d.deptype IN ('a', 'i')),
+  rels AS (
+    WITH RECURSIVE tree(oid) AS (
+      SELECT oid FROM refs WHERE kind = 'r' UNION SELECT oid FROM seq_tables
+      UNION SELECT i.inhrelid FROM pg_catalog.pg_inherits i JOIN tree ON i.inhparent = tree.oid)
+    SELECT oid FROM tree),
+  composite_rels AS (SELECT ty.typrelid AS oid FROM pg_catalog.pg_type ty JOIN refs ON refs.kind = 't' AND ty.oid = refs.oid WHERE ty.typrelid <> 0),
+  seqs AS (SELECT oid FROM refs WHERE kind = 's'
+           UNION SELECT d.objid FROM pg_catalog.pg_depend d JOIN rels ON d.refobjid = rels.oid
+            WHERE d.classid = ${cls('pg_class')} AND d.refclassid = ${cls('pg_class')} AND d.deptype IN ('a', 'i'))
+SELECT (SELECT COALESCE(pg_catalog.max(id), $1) FROM ${s}.log) AS last,
+       (SELECT pg_catalog.json_agg(pg_catalog.json_build_array(ch.dropped, ch.tag, ch.classid::pg_catalog.regclass::pg_catalog.text, ch.objid::pg_catalog.int8, ch.objsubid, ch.object_type, ch.names) ORDER BY ch.id) FROM ch) AS changes,
+       ARRAY(SELECT oid::pg_catalog.int8 FROM rels UNION SELECT oid::pg_catalog.int8 FROM composite_rels) AS relations,
+       ARRAY(SELECT oid::pg_catalog.int8 FROM seqs) AS sequences,
+       ARRAY(SELECT oid::pg_catalog.int8 FROM refs WHERE kind = 'p') AS functions,
+       ARRAY(SELECT oid::pg_catalog.int8 FROM refs WHERE kind = 't') AS types,
+       (SELECT pg_catalog.md5(pg_catalog.string_agg(r.oid || ':' || r.rolname, ',' ORDER BY r.oid)) FROM pg_catalog.pg_roles r) AS roles,
+       (SELECT pg_catalog.md5(pg_catalog.concat_ws('|', db.datdba, db.datacl::pg_catalog.text, d.description))
+          FROM pg_catalog.pg_database db
+          LEFT JOIN pg_catalog.pg_shdescription d ON d.objoid = db.oid AND d.classoid = ${cls('pg_database')}
+         WHERE db.datname = pg_catalog.current_database()) AS database`,
+    values: [since],
+  });
+  const row = rows[0];
+  const ints = (values: Array<string | number> | null) => (values ?? []).map(Number);
+  return {
+    last: Number(row.last),
+    changes: ((row.changes ?? []) as Array<[boolean, string | null, string | null, number | null, number | null, string | null, string[] | null]>).map(([dropped, tag, catalog, objid, objsubid, objectType, names]) => ({
+      dropped,
+      tag,
+      catalog: catalog?.replace(/^pg_catalog\./, '') ?? null,
+      objid,
+      objsubid,
+      objectType,
+      names,
+    })),
+    relations: ints(row.relations),
+    sequences: ints(row.sequences),
+    functions: ints(row.functions),
+    types: ints(row.types),
+    roles: row.roles ?? '',
+    database: row.database ?? '',
+  };
+}

@@ -1,0 +1,246 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { relative } from 'node:path';
+import type { PgwardenConfig } from '../config/types.js';
+import { isPgwardenError, PgwardenError } from '../errors.js';
+import { ExitCode } from '../exit-codes.js';
+import { loadMigrations } from '../migrations/load.js';
+import type { MigrationFile } from '../migrations/types.js';
+import { openThrowaway, type ThrowawayOptions } from '../providers/resolve.js';
+import type { DatabaseHandle } from '../providers/types.js';
+import { throwawayDatabaseOn } from '../providers/url.js';
+import { runMigrations } from '../runner/run.js';
+import type { CheckReport, CheckStep, CheckStepName, DocsCheckOutcome, RolesCheckOutcome } from './types.js';
+import { locksOf, writeVerifiedLocks } from './verify-cache.js';
+
+export interface CheckOptions {
+  /** Where the throwaway database lives: `--url`/`DATABASE_URL`, `--env`, `--pg-version`, else an embedded cluster. */
+  target?: ThrowawayOptions;
+  /** The environment whose login roles the roles step plans (default: none, the group roles only). */
+  rolesEnvironment?: string | undefined;
+  /**
+   * Apply the roles plan on the throwaway server and plan again to prove it converges. `auto`
+   * (default): only on a throwaway embedded cluster, since roles are global to a server.
+   */
+  applyRoles?: 'auto' | 'always' | 'never';
+  /** Steps to leave out. */
+  skip?: readonly CheckStepName[];
+  /** Keep the lint cache (default true). */
+  cache?: boolean;
+  /** Called when a step starts and ends, for the CLI's progress line. */
+  onStep?: (event: { step: CheckStepName; phase: 'start' | 'done'; result?: CheckStep }) => void;
+}
+
+function exitCodeOf(error: unknown): number {
+  return isPgwardenError(error) ? error.exitCode : ExitCode.Internal;
+}
+
+function errorStep(name: CheckStepName, started: number, error: unknown): CheckStep {
+  const message = error instanceof Error ? error.message : String(error);
+  const code = isPgwardenError(error) ? error.code : 'INTERNAL';
+  const problems = isPgwardenError(error) ? error.problems.map((p) => `${p.file ?? ''}${p.line ? `:${p.line}` : ''}: ${p.message}`) : [];
+  return {
+    name,
+    status: 'error',
+    errors: 0,
+    warnings: 0,
+    durationMs: Math.round(performance.now() - started),
+    summary: message.split('\n')[0]!,
+    error: { code, message: [message, ...problems].join('\n'), exitCode: exitCodeOf(error) },
+  };
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+/** Fake passwords for the throwaway cluster: the plan's password variables that are not set. */
+function throwawayEnviron(outcome: RolesCheckOutcome): NodeJS.ProcessEnv {
+  const environ: NodeJS.ProcessEnv = { ...process.env };
+  for (const change of outcome.plan.changes) {
+    const source = change.password?.source;
+    if (source && 'env' in source && !environ[source.env]) environ[source.env] = randomBytes(18).toString('base64url');
+  }
+  return environ;
+}
+
+/**
+ * The whole CI gate in one call: lint, verify on a throwaway database, the docs check, and the
+ * roles plan on that same database once the history is applied (applied and planned again on a
+ * throwaway cluster, to prove roles.yaml converges). Every step runs even when an earlier one
+ * fails, so one run reports everything. Findings are values; the report's exit code is the highest
+ * of the steps' (1 findings, 2 usage or configuration, 3 database).
+ *
+ * @example
+ * const report = await runCheck(loadConfig());
+ * process.exitCode = report.exitCode;
+ */
+export async function runCheck(config: PgwardenConfig, options: CheckOptions = {}): Promise<CheckReport> {
+  const started = performance.now();
+  const skip = new Set(options.skip ?? []);
+  const report: CheckReport = { steps: [], clean: true, exitCode: 0, durationMs: 0 };
+  const record = (step: CheckStep) => {
+    report.steps.push(step);
+    options.onStep?.({ step: step.name, phase: 'done', result: step });
+  };
+  const skipped = (name: CheckStepName, why: string) => record({ name, status: 'skipped', errors: 0, warnings: 0, durationMs: 0, summary: why });
+
+  // Lint: offline, on the whole history.
+  if (skip.has('lint')) skipped('lint', 'skipped (--skip lint)');
+  else {
+    options.onStep?.({ step: 'lint', phase: 'start' });
+    const t = performance.now();
+    try {
+      const { lintHistory } = await import('../lint/engine.js');
+      const lint = await lintHistory(config, { cache: options.cache !== false });
+      report.lint = lint;
+      record({
+        name: 'lint',
+        status: lint.counts.error > 0 ? 'failed' : 'passed',
+        errors: lint.counts.error,
+        warnings: lint.counts.warning,
+        durationMs: Math.round(performance.now() - t),
+        summary: lint.findings.length === 0 ? `${plural(lint.migrations, 'migration')}, no problems` : `${plural(lint.counts.error, 'error')}, ${plural(lint.counts.warning, 'warning')} in ${plural(new Set(lint.findings.map((f) => f.file)).size, 'file')}`,
+      });
+    } catch (error) {
+      record(errorStep('lint', t, error));
+    }
+  }
+
+  const dbSteps: CheckStepName[] = (['verify', 'docs', 'roles'] as const).filter((s) => !skip.has(s));
+  let files: MigrationFile[] | undefined;
+  let db: DatabaseHandle | undefined;
+  let extra: DatabaseHandle | undefined;
+  try {
+    if (dbSteps.length > 0) {
+      const t = performance.now();
+      try {
+        files = loadMigrations(config.migrationsDir);
+        db = await openThrowaway(config, options.target ?? {});
+        report.database = db.display;
+      } catch (error) {
+        for (const name of dbSteps) record(errorStep(name, t, error));
+      }
+    }
+    if (db && files) {
+      // Verify leaves the whole history applied when it finds nothing wrong; docs and roles then use
+      // the same database. After a failure it may be in between: they get a fresh one.
+      let applied: DatabaseHandle | undefined;
+      if (skip.has('verify')) skipped('verify', 'skipped (--skip verify)');
+      else {
+        options.onStep?.({ step: 'verify', phase: 'start' });
+        const t = performance.now();
+        try {
+          const { verifyHistory } = await import('../verify/verify.js');
+          const verify = await verifyHistory(config, db, { migrations: files });
+          report.verify = verify;
+          writeVerifiedLocks(config.root, locksOf(verify, files));
+          const errors = verify.findings.filter((f) => f.level === 'error').length;
+          const warnings = verify.findings.length - errors;
+          const verified = verify.migrations.filter((m) => m.outcome === 'verified').length;
+          const irreversible = verify.migrations.filter((m) => m.outcome === 'irreversible').length;
+          record({
+            name: 'verify',
+            status: verify.clean ? 'passed' : 'failed',
+            errors,
+            warnings,
+            durationMs: Math.round(performance.now() - t),
+            summary: `${verified}/${verify.migrations.length} reversible${irreversible ? `, ${irreversible} irreversible` : ''}${errors + warnings ? `; ${plural(errors, 'error')}, ${plural(warnings, 'warning')}` : ''}`,
+          });
+          if (verify.clean) applied = db;
+        } catch (error) {
+          record(errorStep('verify', t, error));
+        }
+      }
+      const needApplied = (['docs', 'roles'] as const).filter((s) => !skip.has(s));
+      if (!applied && needApplied.length > 0) {
+        const t = performance.now();
+        try {
+          extra = await throwawayDatabaseOn(db.url, { environment: db.environment, provider: db.provider });
+          await runMigrations(config, extra, 'up', { migrations: loadMigrations(config.migrationsDir) });
+          applied = extra;
+        } catch (error) {
+          const failure = new PgwardenError(isPgwardenError(error) ? error.code : 'MIGRATION_FAILED', `the history does not apply to an empty database: ${(error as Error).message}`, { cause: error });
+          for (const name of needApplied) record(errorStep(name, t, failure));
+        }
+      }
+      if (applied) {
+        if (skip.has('docs')) skipped('docs', 'skipped (--skip docs)');
+        else {
+          options.onStep?.({ step: 'docs', phase: 'start' });
+          const t = performance.now();
+          try {
+            const { checkDocsOn } = await import('./docs-step.js');
+            const docs: DocsCheckOutcome = await checkDocsOn(config, applied, files);
+            report.docs = docs;
+            const errors = docs.stale.length + docs.findings.filter((f) => f.severity === 'error').length;
+            const warnings = docs.findings.filter((f) => f.severity === 'warning').length;
+            record({
+              name: 'docs',
+              status: errors > 0 ? 'failed' : 'passed',
+              errors,
+              warnings,
+              durationMs: Math.round(performance.now() - t),
+              summary: docs.stale.length > 0 ? `${relative(config.root, config.schemaDir) || '.'}/ is stale: ${docs.stale.join(', ')} (run pgwarden docs)` : `current; ${docs.coverage}`,
+            });
+          } catch (error) {
+            record(errorStep('docs', t, error));
+          }
+        }
+        if (skip.has('roles')) skipped('roles', 'skipped (--skip roles)');
+        else if (!existsSync(config.roles.file)) skipped('roles', `no roles file (${relative(config.root, config.roles.file)})`);
+        else {
+          options.onStep?.({ step: 'roles', phase: 'start' });
+          const t = performance.now();
+          try {
+            const roles = await checkRolesOn(config, applied, options);
+            report.roles = roles;
+            const converges = roles.replan === undefined || roles.replan.changes.length === 0;
+            const warnings = roles.plan.warnings.length;
+            record({
+              name: 'roles',
+              status: converges ? 'passed' : 'failed',
+              errors: converges ? 0 : roles.replan!.changes.length,
+              warnings,
+              durationMs: Math.round(performance.now() - t),
+              summary:
+                roles.replan === undefined
+                  ? `plan of ${plural(roles.plan.changes.length, 'statement')} computed (not applied: the throwaway database is on a shared server; --apply-roles applies it)`
+                  : converges
+                    ? `${plural(roles.applied ?? 0, 'statement')} applied, plan empty after`
+                    : `applied, but the plan still has ${plural(roles.replan!.changes.length, 'statement')}: roles.yaml does not converge`,
+            });
+          } catch (error) {
+            record(errorStep('roles', t, error));
+          }
+        }
+      }
+    }
+  } finally {
+    await extra?.close().catch(() => {});
+    await db?.close().catch(() => {});
+  }
+
+  const order = new Map<CheckStepName, number>([['lint', 0], ['verify', 1], ['docs', 2], ['roles', 3]]);
+  report.steps.sort((a, b) => order.get(a.name)! - order.get(b.name)!);
+  report.exitCode = report.steps.reduce((code, s) => Math.max(code, s.status === 'failed' ? ExitCode.Findings : s.status === 'error' ? (s.error?.exitCode ?? ExitCode.Internal) : 0), 0);
+  report.clean = report.exitCode === 0;
+  report.durationMs = Math.round(performance.now() - started);
+  return report;
+}
+
+/** Plans roles.yaml on a database that holds the whole history; applies it and plans again where that is safe. */
+async function checkRolesOn(config: PgwardenConfig, db: DatabaseHandle, options: CheckOptions): Promise<RolesCheckOutcome> {
+  const [{ loadRolesFile }, { planRolesOn, applyRoles }] = await Promise.all([import('../roles/load.js'), import('../roles/apply.js')]);
+  const rolesFile = loadRolesFile(config.roles.file);
+  const environment = options.rolesEnvironment;
+  const plan = await planRolesOn(db, rolesFile, { environment });
+  const outcome: RolesCheckOutcome = { file: relative(config.root, config.roles.file), environment, plan };
+  const apply = options.applyRoles ?? 'auto';
+  if (apply === 'always' || (apply === 'auto' && db.provider === 'embedded')) {
+    const result = await applyRoles(db, rolesFile, { environment, environ: throwawayEnviron(outcome) });
+    outcome.applied = result.applied;
+    outcome.replan = await planRolesOn(db, rolesFile, { environment });
+  }
+  return outcome;
+}

@@ -1,0 +1,39 @@
+import { relative } from 'node:path';
+import { readFunctionDefinitions } from '../catalog/read/function-definitions.js';
+import { snapshotDatabase, snapshotOptionsFor } from '../catalog/snapshot.js';
+import type { PgwardenConfig } from '../config/types.js';
+import { canonicalSnapshot } from '../docs/canonical.js';
+import { checkDocs } from '../docs/check.js';
+import { formatCoverage } from '../docs/coverage.js';
+import { renderDocs } from '../docs/generate.js';
+import { linearHistory } from '../migrations/graph.js';
+import type { MigrationFile } from '../migrations/types.js';
+import type { DatabaseHandle } from '../providers/types.js';
+import { connect } from '../runner/session.js';
+import type { DocsCheckOutcome } from './types.js';
+
+/**
+ * `pgwarden docs --check` on a database that already holds the whole history (the one verify
+ * used): snapshot it as `pgwarden docs` does, render the schema folder in memory and compare it
+ * with the committed files. Saves applying the history a second time.
+ */
+export async function checkDocsOn(config: PgwardenConfig, db: DatabaseHandle, files: MigrationFile[]): Promise<DocsCheckOutcome> {
+  const client = await connect(db, { applicationName: 'pgwarden check docs' });
+  let result;
+  try {
+    const applier = (await client.query<{ role: string }>('SELECT current_user AS role')).rows[0]!.role;
+    const scope = snapshotOptionsFor(config);
+    const snapshot = canonicalSnapshot(await snapshotDatabase(client, scope), applier);
+    const functionDefinitions = await readFunctionDefinitions(client, scope);
+    result = await renderDocs(config, { snapshot, functionDefinitions, migrations: linearHistory(files, config.root) });
+  } finally {
+    await client.end().catch(() => {});
+  }
+  const check = checkDocs(result, (path) => relative(config.root, path));
+  return {
+    stale: check.files.filter((f) => f.state !== 'current').map((f) => (f.state === 'missing' ? `${f.name} (missing)` : f.name)),
+    diff: check.files.flatMap((f) => f.diff),
+    findings: result.findings.map((f) => ({ rule: f.rule, severity: f.severity, object: f.object, message: f.message })),
+    coverage: formatCoverage(result.coverage),
+  };
+}

@@ -1,0 +1,73 @@
+import type { CommandModule } from 'yargs';
+import { checkDrift } from '../../drift/drift.js';
+import { DRIFT_CLASSES, type DriftClass, type DriftReport, type DriftTarget } from '../../drift/types.js';
+import { ExitCode } from '../../exit-codes.js';
+import { commandContext, setExitCode, type GlobalArgs } from '../context.js';
+import { paint, printJson, type Colour, type Output } from '../output.js';
+
+interface DriftArgs extends GlobalArgs {
+  against?: string;
+  json?: boolean;
+}
+
+export const driftCommand: CommandModule<object, DriftArgs> = {
+  command: 'drift',
+  describe: "Compare a database (--env/--url) with schema/snapshot.json, or with another environment (--against), and with the repository's migrations; read only",
+  builder: (y) =>
+    y
+      .option('against', { type: 'string', describe: "Compare with this environment's database instead of schema/snapshot.json (e.g. --env staging --against prod)" })
+      .option('json', { type: 'boolean', describe: 'Machine-readable output' }) as never,
+  handler: async (args) => {
+    const ctx = commandContext(args);
+    const report = await checkDrift(ctx.config, { ...ctx.target, against: args.against });
+    if (args.json) printJson(ctx.output, driftJson(report));
+    else ctx.output.out(renderDrift(ctx.output, report));
+    setExitCode(report.clean ? ExitCode.Ok : ExitCode.Findings);
+  },
+};
+
+/** The JSON shape of `drift --json`: stable for machines. */
+export function driftJson(report: DriftReport) {
+  return {
+    target: report.target,
+    reference: report.reference,
+    clean: report.clean,
+    counts: report.counts,
+    findings: report.findings,
+    ignored: report.ignored,
+    readOnly: report.readOnly,
+    notes: report.notes,
+  };
+}
+
+const CLASS_COLOURS: Record<DriftClass, Colour> = { structure: 'red', security: 'magenta', documentation: 'yellow', ledger: 'cyan' };
+
+function describeTarget(target: DriftTarget): string {
+  return target.environment ? `${target.environment} (${target.display})` : target.display;
+}
+
+/** The report as a person reads it: one block per class, then what was ignored. */
+export function renderDrift(output: Output, report: DriftReport): string {
+  const target = describeTarget(report.target);
+  const reference = report.reference.kind === 'snapshot' ? report.reference.file : describeTarget(report.reference);
+  const lines: string[] = [];
+  if (report.clean) {
+    lines.push(paint(output, 'green', `No drift: ${target} matches ${reference} (${report.tables} tables), and its ledger agrees with the migrations.`));
+  } else {
+    const n = report.findings.length;
+    lines.push(`Drift of ${target} against ${reference}: ${n} finding${n === 1 ? '' : 's'}.`);
+    for (const cls of DRIFT_CLASSES) {
+      const findings = report.findings.filter((f) => f.class === cls);
+      if (findings.length === 0) continue;
+      lines.push('', paint(output, CLASS_COLOURS[cls], `${cls} (${findings.length})`));
+      for (const f of findings) lines.push(`  ${f.message}`);
+    }
+    if (report.counts.ledger > 0) {
+      const pending = report.findings.some((f) => f.kind === 'pending' || f.kind === 'out of order');
+      lines.push('', `\`pgwarden status${report.target.environment ? ` --env ${report.target.environment}` : ''}\` shows the ledger${pending ? '; `pgwarden up` applies what is pending' : ''}.`);
+    }
+  }
+  if (report.ignored.length > 0) lines.push(paint(output, 'gray', `${report.ignored.length} finding${report.ignored.length === 1 ? '' : 's'} left out by driftIgnore.`));
+  for (const note of report.notes) lines.push(paint(output, 'yellow', `note: ${note}`));
+  return `${lines.join('\n')}\n`;
+}

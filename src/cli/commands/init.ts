@@ -1,0 +1,55 @@
+import { resolve } from 'node:path';
+import type { CommandModule } from 'yargs';
+import { ExitCode } from '../../exit-codes.js';
+import { initProject, type CiChoice, type HookChoice } from '../../init/init.js';
+import { getOutput, setExitCode, type GlobalArgs } from '../context.js';
+import { paint, printJson } from '../output.js';
+
+interface InitArgs extends GlobalArgs {
+  dir?: string;
+  hook?: HookChoice;
+  ci?: CiChoice;
+  pgVersion?: number;
+  dryRun?: boolean;
+  json?: boolean;
+}
+
+/** `pgwarden init`: the config, folders, a starter roles file, a pre-commit hook and a CI example. */
+export const initCommand: CommandModule<object, InitArgs> = {
+  command: 'init',
+  describe: 'Set a repository up for pgwarden: config, migrations/, schema/roles.yaml, pre-commit hook, CI example (never overwrites)',
+  builder: (y) =>
+    y
+      .option('dir', { type: 'string', describe: 'The repository folder (default: the working directory)' })
+      .option('hook', { choices: ['auto', 'husky', 'git', 'none'] as const, default: 'auto' as const, describe: 'Pre-commit hook: husky when the repository uses it, else .git/hooks/pre-commit' })
+      .option('ci', { choices: ['github', 'gitlab', 'none'] as const, default: 'github' as const, describe: 'CI example to add' })
+      .option('pg-version', { type: 'number', default: 16, describe: 'Postgres major version the migrations target (lint.postgresVersion)' })
+      .option('dry-run', { type: 'boolean', describe: 'List what would be written, write nothing' })
+      .option('json', { type: 'boolean', describe: 'Machine-readable output' })
+      .example('pgwarden init', 'Set up the repository in the working directory')
+      .example('pgwarden init --hook none --ci gitlab', 'No hook, a GitLab CI job') as never,
+  handler: async (args) => {
+    const output = getOutput(args);
+    const result = initProject({
+      root: resolve(args.dir ?? process.cwd()),
+      hook: args.hook,
+      ci: args.ci,
+      postgresVersion: args.pgVersion,
+      dryRun: args.dryRun,
+    });
+    if (args.json) {
+      printJson(output, result);
+    } else {
+      const width = Math.max(...result.files.map((f) => f.path.length));
+      const lines = [args.dryRun ? 'pgwarden init (dry run: nothing written):' : `pgwarden init in ${result.root}:`];
+      for (const f of result.files) {
+        const action = f.action === 'created' ? paint(output, 'green', 'created') : paint(output, 'yellow', 'kept   ');
+        lines.push(`  ${action}  ${f.path.padEnd(width)}  ${paint(output, 'gray', f.note)}`);
+      }
+      lines.push('', `Pre-commit: ${result.hook.kind === 'none' ? '' : `${result.hook.command}. `}${result.hook.note}`, '', 'Next:');
+      for (const step of result.next) lines.push(`  ${step}`);
+      output.out(`${lines.join('\n')}\n`);
+    }
+    setExitCode(ExitCode.Ok);
+  },
+};

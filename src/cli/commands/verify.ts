@@ -1,0 +1,69 @@
+import type { CommandModule } from 'yargs';
+import { ExitCode } from '../../exit-codes.js';
+import { openThrowaway } from '../../providers/resolve.js';
+import { formatVerifyJson } from '../../verify/format/json.js';
+import { formatVerifySarif } from '../../verify/format/sarif.js';
+import { formatVerifyText } from '../../verify/format/text.js';
+import { loadSeed } from '../../verify/seed.js';
+import { verifyHistory } from '../../verify/verify.js';
+import { commandContext, setExitCode, type GlobalArgs } from '../context.js';
+import { paint, progressPrinter } from '../output.js';
+
+interface VerifyArgs extends GlobalArgs {
+  format?: 'text' | 'json' | 'sarif';
+  seed?: string[];
+  pgVersion?: string;
+  strict?: boolean;
+  ignoreColumnOrder?: boolean;
+  ignoreComments?: boolean;
+  ignorePrivileges?: boolean;
+  ignoreOwners?: boolean;
+}
+
+export const verifyCommand: CommandModule<object, VerifyArgs> = {
+  command: 'verify',
+  describe: 'Prove on a throwaway database that each down restores the schema its up changed, and trace the locks every statement takes',
+  builder: (y) =>
+    y
+      .option('format', { choices: ['text', 'json', 'sarif'] as const, describe: 'Output format (default: text)' })
+      .option('json', { type: 'boolean', describe: 'Same as --format json' })
+      .option('seed', { type: 'string', array: true, describe: 'SQL file of data to load first (a "--! After: <revision>" line loads it after that revision)' })
+      .option('pg-version', { type: 'string', describe: 'Run on postgres:<version> with testcontainers (Docker) instead of the embedded server' })
+      .option('strict', { type: 'boolean', describe: 'Exit 1 on warnings (brief ACCESS EXCLUSIVE or SHARE locks) too' })
+      .option('ignore-column-order', { type: 'boolean', describe: 'A down that restores columns in another order passes' })
+      .option('ignore-comments', { type: 'boolean', describe: 'Leave comments out of the comparisons' })
+      .option('ignore-privileges', { type: 'boolean', describe: 'Leave privileges out of the comparisons' })
+      .option('ignore-owners', { type: 'boolean', describe: 'Leave owners out of the comparisons' })
+      .example('$0 verify', 'verify the whole history on an embedded throwaway server')
+      .example('$0 verify --seed test/seed.sql --format sarif > verify.sarif', 'with data, for code scanning')
+      .example('$0 verify --url postgresql://ci@localhost/postgres', 'on a server of yours (a throwaway database is created and dropped)') as never,
+  handler: async (args) => {
+    const ctx = commandContext(args);
+    const format = args.format ?? (args.json ? 'json' : 'text');
+    const cwd = args.cwd ?? process.cwd();
+    const seeds = (args.seed ?? []).map((path) => loadSeed(path, cwd));
+    const progress = progressPrinter(ctx.output, format === 'text');
+    const db = await openThrowaway(ctx.config, { ...ctx.target, pgVersion: args.pgVersion });
+    let report;
+    try {
+      report = await verifyHistory(ctx.config, db, {
+        seeds,
+        diff: { ignoreColumnOrder: args.ignoreColumnOrder, ignoreComments: args.ignoreComments, ignorePrivileges: args.ignorePrivileges, ignoreOwners: args.ignoreOwners },
+        onProgress: (e) => {
+          if (e.phase !== 'done') progress.update(`verifying ${e.index + 1}/${e.total} ${e.name}: ${e.phase}`);
+        },
+      });
+    } finally {
+      progress.done();
+      await db.close();
+    }
+    if (format === 'json') ctx.output.out(formatVerifyJson(report));
+    else if (format === 'sarif') ctx.output.out(formatVerifySarif(report));
+    else {
+      const o = ctx.output;
+      ctx.output.out(formatVerifyText(report, { error: (s) => paint(o, 'red', s), warning: (s) => paint(o, 'yellow', s), ok: (s) => paint(o, 'green', s), dim: (s) => paint(o, 'dim', s) }));
+    }
+    const failing = report.findings.some((f) => f.level === 'error' || (args.strict && f.level === 'warning'));
+    setExitCode(failing ? ExitCode.Findings : ExitCode.Ok);
+  },
+};

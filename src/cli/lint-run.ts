@@ -1,0 +1,43 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PgwardenConfig } from '../config/types.js';
+import { ExitCode } from '../exit-codes.js';
+import type { FormatName } from '../lint/format/index.js';
+import { VERSION } from '../version.js';
+import type { Output } from './output.js';
+
+/** The options of `pgwarden lint`, shared by the yargs command and the fast path. */
+export interface LintCommandOptions {
+  paths?: string[] | undefined;
+  staged?: boolean | undefined;
+  format?: FormatName | undefined;
+  /** `--json`, the other commands' spelling of `--format json`. */
+  json?: boolean | undefined;
+  /** False for `--no-cache`. */
+  cache?: boolean | undefined;
+  cwd?: string | undefined;
+}
+
+/** Runs lint on the project, prints the report in the chosen format, and returns the exit code. */
+export async function executeLint(config: PgwardenConfig, output: Output, options: LintCommandOptions): Promise<number> {
+  const { lintHistory } = await import('../lint/engine.js');
+  const report = await lintHistory(config, {
+    ...(options.paths && options.paths.length > 0 ? { paths: options.paths } : {}),
+    staged: Boolean(options.staged),
+    cache: options.cache !== false,
+    cwd: options.cwd ?? process.cwd(),
+  });
+  const format: FormatName = options.format ?? (options.json ? 'json' : 'text');
+  const [{ formatters }, { rules }] = await Promise.all([import('../lint/format/index.js'), import('../lint/registry.js')]);
+  const source = (file: string): string | undefined => {
+    try {
+      if (options.staged) return execFileSync('git', ['show', `:./${file}`], { cwd: config.root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+      return readFileSync(join(config.root, file), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  output.out(formatters[format](report, { source, color: output.color && format === 'text', rules, version: VERSION }));
+  return report.counts.error > 0 ? ExitCode.Findings : ExitCode.Ok;
+}

@@ -1,0 +1,90 @@
+import { join, relative, sep } from 'node:path';
+import { readFunctionDefinitions } from '../catalog/read/function-definitions.js';
+import { snapshotDatabase, snapshotOptionsFor } from '../catalog/snapshot.js';
+import type { CatalogSnapshot } from '../catalog/types.js';
+import type { PgwardenConfig } from '../config/types.js';
+import { linearHistory } from '../migrations/graph.js';
+import { loadMigrations } from '../migrations/load.js';
+import type { MigrationFile } from '../migrations/types.js';
+import { openThrowaway, type ThrowawayOptions } from '../providers/resolve.js';
+import { runMigrations } from '../runner/run.js';
+import { connect } from '../runner/session.js';
+import { canonicalSnapshot, serializeSnapshot } from './canonical.js';
+import { documentationCoverage } from './coverage.js';
+import { readme } from './readme.js';
+import { checkSchemaRules } from './rules/index.js';
+import { schemaSql } from './schema-sql.js';
+import { touchedBy } from './touched-by.js';
+import type { DocsResult } from './types.js';
+
+/** Where `docs` builds the schema, and from which migrations. */
+export interface DocsOptions extends ThrowawayOptions {
+  /** The migrations (default: the configured folder's). */
+  migrations?: MigrationFile[];
+}
+
+/**
+ * Builds the documented schema: applies the whole history once to a throwaway database (embedded
+ * by default; on the server of `url`/`env` when given), snapshots it, and renders `snapshot.json`,
+ * `README.md` and `schema.sql` in memory, with the documentation coverage and the schema rules'
+ * findings. Writes nothing: see {@link writeDocs} and {@link checkDocs}. The throwaway database
+ * is removed whatever happens.
+ *
+ * @example
+ * const result = await generateDocs(config);
+ * writeDocs(result);
+ * if (result.findings.some((f) => f.severity === 'error')) process.exitCode = 1;
+ */
+export async function generateDocs(config: PgwardenConfig, options: DocsOptions = {}): Promise<DocsResult> {
+  const files = options.migrations ?? loadMigrations(config.migrationsDir);
+  const ordered = linearHistory(files, config.root);
+  const db = await openThrowaway(config, options);
+  let snapshot: CatalogSnapshot;
+  let functionDefinitions: Record<string, string>;
+  try {
+    await runMigrations(config, db, 'up', { migrations: files });
+    const client = await connect(db, { applicationName: 'pgwarden docs' });
+    try {
+      const applier = (await client.query<{ role: string }>('SELECT current_user AS role')).rows[0]!.role;
+      const scope = snapshotOptionsFor(config);
+      snapshot = canonicalSnapshot(await snapshotDatabase(client, scope), applier);
+      functionDefinitions = await readFunctionDefinitions(client, scope);
+    } finally {
+      await client.end().catch(() => {});
+    }
+  } finally {
+    await db.close();
+  }
+  return renderDocs(config, { snapshot, functionDefinitions, migrations: ordered });
+}
+
+/** What {@link renderDocs} renders: a canonical snapshot and the migrations that built it. */
+export interface RenderInput {
+  snapshot: CatalogSnapshot;
+  /** `CREATE FUNCTION` statements by function key; functions missing here are listed by signature. */
+  functionDefinitions: Record<string, string>;
+  /** The migrations in history order. */
+  migrations: readonly MigrationFile[];
+}
+
+/** Renders the three files, the coverage and the findings from a snapshot, without a database. */
+export async function renderDocs(config: PgwardenConfig, input: RenderInput): Promise<DocsResult> {
+  const { snapshot, migrations } = input;
+  const head = migrations[migrations.length - 1]?.revision;
+  const migrationsDir = relative(config.root, config.migrationsDir).split(sep).join('/') || '.';
+  const coverage = documentationCoverage(snapshot);
+  const touched = await touchedBy(migrations, snapshot);
+  const path = (name: string) => join(config.schemaDir, name);
+  return {
+    snapshot,
+    files: [
+      { name: 'snapshot.json', path: path('snapshot.json'), content: serializeSnapshot(snapshot) },
+      { name: 'README.md', path: path('README.md'), content: readme(snapshot, { schemaDir: config.schemaDir, migrationsDir, migrations: migrations.length, head, coverage, touchedBy: touched }) },
+      { name: 'schema.sql', path: path('schema.sql'), content: schemaSql(snapshot, { migrationsDir, migrations: migrations.length, head, functionDefinitions: input.functionDefinitions }) },
+    ],
+    coverage,
+    findings: checkSchemaRules(snapshot, config.docs),
+    migrations: migrations.length,
+    head,
+  };
+}

@@ -1,0 +1,86 @@
+import { diffSnapshots, type DiffEntry } from '../catalog/diff.js';
+import { renderEntry } from '../catalog/render-diff.js';
+import type { CatalogSnapshot, DefaultPrivilegeSnapshot, Privilege } from '../catalog/types.js';
+import { MIGRATOR, principalOwner, renameRole } from '../docs/canonical.js';
+import type { DriftFinding } from './types.js';
+
+/** What the expected snapshot is. */
+export type ReferenceKind = 'snapshot' | 'environment';
+
+/**
+ * Compares a database's snapshot with the expected one and returns one finding per difference,
+ * in the classes of the catalog diff (structure, security, documentation). Before comparing:
+ * - the role that runs the migrations is matched on both sides: the expected side's migrating
+ *   role (`<migrator>` in `schema/snapshot.json`, else the role owning most objects) is read as
+ *   the actual side's, so owners and the owner's own privileges compare equal when the same role
+ *   owns everything, and an object owned by any other role shows as drift;
+ * - against the committed snapshot, the database object itself (owner, comment, CONNECT grants)
+ *   is not compared: migrations do not make it;
+ * - an object whose owner differs is reported once, as an owner change: the privileges its owner
+ *   holds as owner are compared as the new owner's;
+ * - `MAINTAIN` (Postgres 17 and later) is left out when only one side's server has it.
+ *
+ * @example
+ * const findings = compareWithReference(JSON.parse(readFileSync('schema/snapshot.json', 'utf8')), live, 'snapshot');
+ */
+export function compareWithReference(expected: CatalogSnapshot, actual: CatalogSnapshot, reference: ReferenceKind): DriftFinding[] {
+  let left = expected;
+  let right = actual;
+  if (reference === 'snapshot') left = { ...left, database: right.database };
+  const from = reference === 'snapshot' ? MIGRATOR : principalOwner(left);
+  const to = principalOwner(right);
+  if (from !== undefined && to !== undefined) left = renameRole(left, from, to);
+  left = alignOwnersPrivileges(left, right);
+  if (hasPrivilege(left, 'MAINTAIN') !== hasPrivilege(right, 'MAINTAIN')) {
+    left = withoutPrivilege(left, 'MAINTAIN');
+    right = withoutPrivilege(right, 'MAINTAIN');
+  }
+  return diffSnapshots(left, right).map(toFinding);
+}
+
+function toFinding(entry: DiffEntry): DriftFinding {
+  const finding: DriftFinding = { class: entry.class, kind: entry.kind, objectType: entry.objectType, object: entry.object, message: renderEntry(entry, 'drift') };
+  if (entry.path !== undefined) finding.path = entry.path;
+  if (entry.objectType === 'privilege' || entry.objectType === 'default privilege') finding.grantee = ((entry.before ?? entry.after) as Privilege | DefaultPrivilegeSnapshot).grantee;
+  if (entry.before !== undefined) finding.expected = entry.before;
+  if (entry.after !== undefined) finding.actual = entry.after;
+  return finding;
+}
+
+/**
+ * A copy of `expected` in which, on each object that `actual` has under another owner, the
+ * privileges the expected owner holds or granted are the actual owner's.
+ */
+function alignOwnersPrivileges(expected: CatalogSnapshot, actual: CatalogSnapshot): CatalogSnapshot {
+  const copy = structuredClone(expected);
+  const sections = ['schemas', 'tables', 'views', 'sequences', 'functions', 'enums', 'domains', 'compositeTypes', 'rangeTypes'] as const;
+  for (const section of sections) {
+    const left = copy[section] as Record<string, { owner: string; privileges: Privilege[] }>;
+    const right = actual[section] as Record<string, { owner: string; privileges: Privilege[] }>;
+    for (const [key, object] of Object.entries(left)) {
+      const other = right[key];
+      if (!other || other.owner === object.owner) continue;
+      const from = object.owner;
+      object.privileges = object.privileges.map((p) => ({ ...p, grantee: p.grantee === from ? other.owner : p.grantee, grantor: p.grantor === from ? other.owner : p.grantor }));
+    }
+  }
+  return copy;
+}
+
+/** True when any privilege or default privilege in the snapshot is `privilege`. */
+function hasPrivilege(snapshot: CatalogSnapshot, privilege: string): boolean {
+  return holders(snapshot).some((o) => o.privileges.some((p) => p.privilege === privilege)) || snapshot.defaultPrivileges.some((d) => d.privilege === privilege);
+}
+
+function withoutPrivilege(snapshot: CatalogSnapshot, privilege: string): CatalogSnapshot {
+  const copy = structuredClone(snapshot);
+  for (const object of holders(copy)) object.privileges = object.privileges.filter((p) => p.privilege !== privilege);
+  copy.defaultPrivileges = copy.defaultPrivileges.filter((d) => d.privilege !== privilege);
+  return copy;
+}
+
+/** Every object of the snapshot that carries privileges. */
+function holders(snapshot: CatalogSnapshot): Array<{ privileges: Privilege[] }> {
+  const sections = [snapshot.schemas, snapshot.tables, snapshot.views, snapshot.sequences, snapshot.functions, snapshot.enums, snapshot.domains, snapshot.compositeTypes, snapshot.rangeTypes];
+  return [snapshot.database, ...sections.flatMap((section) => Object.values(section) as Array<{ privileges: Privilege[] }>)];
+}

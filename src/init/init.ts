@@ -1,0 +1,138 @@
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { PgwardenError } from '../errors.js';
+import { configTemplate, GITKEEP, githubWorkflowTemplate, gitHookTemplate, gitlabTemplate, huskyHookTemplate, PRE_COMMIT_COMMAND, rolesTemplate } from './templates.js';
+
+/** Which pre-commit hook init installs. `auto`: husky when the repository uses it, else a git hook. */
+export type HookChoice = 'auto' | 'husky' | 'git' | 'none';
+/** Which CI example init writes. */
+export type CiChoice = 'github' | 'gitlab' | 'none';
+
+export interface InitOptions {
+  /** The repository (or package) folder to set up. */
+  root: string;
+  /** Migrations folder, relative to root (default `migrations`). */
+  migrations?: string;
+  /** Schema folder, relative to root (default `schema`). */
+  schema?: string;
+  hook?: HookChoice;
+  ci?: CiChoice;
+  /** The Postgres major version the migrations target (default 16). */
+  postgresVersion?: number;
+  /** Report what would be written, write nothing. */
+  dryRun?: boolean;
+}
+
+/** `created`: written now; `kept`: it existed and was left as it is. */
+export type InitAction = 'created' | 'kept';
+
+export interface InitFile {
+  /** Relative to root, with forward slashes. */
+  path: string;
+  action: InitAction;
+  /** What the file is for, and what to do when it was kept. */
+  note: string;
+}
+
+export interface InitResult {
+  root: string;
+  files: InitFile[];
+  /** The hook that runs pgwarden before each commit, or why there is none. */
+  hook: { kind: 'husky' | 'git' | 'none'; command: string; note: string };
+  /** Next steps for a person. */
+  next: string[];
+}
+
+function toPosix(path: string): string {
+  return path.split('\\').join('/');
+}
+
+function usesHusky(root: string): boolean {
+  if (existsSync(join(root, '.husky'))) return true;
+  try {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
+    return Boolean(pkg.devDependencies?.husky ?? pkg.dependencies?.husky);
+  } catch {
+    return false;
+  }
+}
+
+/** The hooks folder git uses for this repository (honours core.hooksPath), or undefined outside git. */
+function gitHookPath(root: string): string | undefined {
+  try {
+    const path = execFileSync('git', ['rev-parse', '--git-path', 'hooks/pre-commit'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 }).trim();
+    return isAbsolute(path) ? path : resolve(root, path);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Sets a repository up for pgwarden: the config, the migrations and schema folders with a starter
+ * roles file, a pre-commit hook and a CI example. Never overwrites: each file that exists is kept
+ * and reported as such, so running init twice changes nothing.
+ *
+ * @example
+ * const result = initProject({ root: process.cwd() });
+ * for (const f of result.files) console.log(f.action, f.path);
+ */
+export function initProject(options: InitOptions): InitResult {
+  const root = resolve(options.root);
+  if (!existsSync(root) || !statSync(root).isDirectory()) throw new PgwardenError('USAGE', `${root} is not a folder: run pgwarden init in your repository.`);
+  const migrations = toPosix(options.migrations ?? 'migrations').replace(/\/+$/, '');
+  const schema = toPosix(options.schema ?? 'schema').replace(/\/+$/, '');
+  const files: InitFile[] = [];
+  const write = (path: string, text: string, note: string, mode?: number) => {
+    const absolute = isAbsolute(path) ? path : join(root, path);
+    const shown = toPosix(relative(root, absolute));
+    if (existsSync(absolute)) {
+      files.push({ path: shown, action: 'kept', note });
+      return;
+    }
+    if (!options.dryRun) {
+      mkdirSync(dirname(absolute), { recursive: true });
+      writeFileSync(absolute, text, { flag: 'wx' });
+      if (mode !== undefined) chmodSync(absolute, mode);
+    }
+    files.push({ path: shown, action: 'created', note });
+  };
+
+  write('pgwarden.config.yaml', configTemplate({ migrations, schema, postgresVersion: options.postgresVersion ?? 16 }), 'settings: folders, environments, lint');
+  const migrationsDir = join(root, migrations);
+  const existingMigrations = existsSync(migrationsDir) && readdirSync(migrationsDir).some((name) => /\.(sql|[cm]?js|[cm]?ts)$/.test(name) && !name.startsWith('.'));
+  if (existsSync(migrationsDir)) files.push({ path: `${migrations}/`, action: 'kept', note: 'migrations folder (pgwarden adopt brings existing files in)' });
+  else write(join(migrations, '.gitkeep'), GITKEEP, 'migrations folder (pgwarden new writes the first migration)');
+  write(join(schema, 'roles.yaml'), rolesTemplate(), 'roles and grants as code (pgwarden roles plan)');
+
+  let hookKind: InitResult['hook']['kind'] = 'none';
+  let hookNote = '';
+  const choice = options.hook ?? 'auto';
+  const gitHook = choice === 'git' || choice === 'auto' ? gitHookPath(root) : undefined;
+  if (choice === 'husky' || (choice === 'auto' && usesHusky(root))) {
+    hookKind = 'husky';
+    const path = join(root, '.husky', 'pre-commit');
+    const existing = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
+    write('.husky/pre-commit', huskyHookTemplate(), existing !== undefined && !existing.includes('pgwarden') ? `husky hook; add the line "${PRE_COMMIT_COMMAND}" to it` : 'husky pre-commit hook');
+    hookNote = 'husky runs it before each commit (husky installs its hooks on npm install, through the "prepare" script).';
+  } else if (gitHook) {
+    hookKind = 'git';
+    const existing = existsSync(gitHook) ? readFileSync(gitHook, 'utf8') : undefined;
+    write(gitHook, gitHookTemplate(), existing !== undefined && !existing.includes('pgwarden') ? `git hook; add the line "${PRE_COMMIT_COMMAND}" to it` : 'git pre-commit hook (not versioned: each clone runs pgwarden init, or use husky)', 0o755);
+    hookNote = 'git runs it before each commit. It lives in .git/hooks, which git does not version: teams share hooks with husky (npm i -D husky && npx husky init, then pgwarden init --hook husky).';
+  } else {
+    hookNote = choice === 'none' ? 'no hook installed (--hook none).' : `no git repository here: no hook installed. Run "${PRE_COMMIT_COMMAND}" before each commit, or run pgwarden init again after git init.`;
+  }
+
+  const ci = options.ci ?? 'github';
+  if (ci === 'github') write('.github/workflows/pgwarden.yml', githubWorkflowTemplate(), 'CI: pgwarden check on every pull request, SARIF to code scanning');
+  if (ci === 'gitlab') write('.gitlab-ci.yml', gitlabTemplate(), existsSync(join(root, '.gitlab-ci.yml')) ? 'GitLab CI exists: add the pgwarden job of docs/ci/gitlab-ci.yml to it' : 'CI: pgwarden check in GitLab CI');
+
+  const next = [
+    existingMigrations ? `Existing migrations in ${migrations}/: pgwarden adopt ${migrations} (adds headers, a revision chain and proposed downs)` : 'pgwarden new "Create the first table"   write the first migration',
+    'pgwarden up                                apply it to the embedded development database',
+    'pgwarden docs                              document the schema in schema/',
+    'pgwarden check                             what CI runs: lint, verify, docs --check, roles plan',
+  ];
+  return { root, files, hook: { kind: hookKind, command: PRE_COMMIT_COMMAND, note: hookNote }, next };
+}

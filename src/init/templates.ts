@@ -1,0 +1,153 @@
+/**
+ * The files `pgwarden init` writes into a repository. Each one is a starting point the team edits;
+ * init never overwrites a file that exists.
+ */
+
+/** `pgwarden.config.yaml`: the embedded cluster for development, production from an environment variable. */
+export function configTemplate(options: { migrations: string; schema: string; postgresVersion: number }): string {
+  return `# yaml-language-server: $schema=./node_modules/pgwarden/dist/config.schema.json
+# pgwarden settings. Every key is optional; \`pgwarden config\` prints the resolved settings.
+migrations: ${options.migrations}
+schema: ${options.schema}
+
+runner:
+  # Each migration runs in its own transaction, and waits at most this long for a lock.
+  transaction: per-migration
+  lockTimeout: 5s
+
+environments:
+  # No URL: an embedded Postgres cluster in .pgwarden/dev, started on demand (pgwarden db start).
+  dev:
+    provider: embedded
+  # The connection string comes from the environment, never from this file.
+  prod:
+    urlEnv: PROD_DATABASE_URL
+    protected: true
+
+lint:
+  # The Postgres major version your migrations run on (rules such as adding-field-with-default depend on it).
+  postgresVersion: ${options.postgresVersion}
+`;
+}
+
+/** `schema/roles.yaml`: two group roles and their grants, the smallest useful roles file. */
+export function rolesTemplate(): string {
+  return `# Who may do what in the database. \`pgwarden roles plan --env <name>\` shows what would change,
+# \`pgwarden roles apply --env <name>\` makes the database match. docs/roles.md describes the format.
+version: 1
+
+roles:
+  app_rw:
+    comment: Reads and writes the application's tables and sequences.
+  app_ro:
+    comment: Reads the application's tables and sequences.
+
+grants:
+  - to: app_rw
+    schema: public
+    profile: write
+    tables: '*'
+    sequences: '*'
+  - to: app_ro
+    schema: public
+    profile: read
+    tables: '*'
+    sequences: '*'
+
+# Login roles differ per environment; passwords come from environment variables at apply time.
+# environments:
+#   prod:
+#     roles:
+#       app_service:
+#         login: true
+#         password: { env: APP_SERVICE_PASSWORD }
+#         passwordVersion: 1
+#         memberOf: [app_rw]
+
+# Tables created later by the role that runs migrations get these grants at once:
+# defaultPrivileges:
+#   - for: migrator
+#     schema: public
+#     to: app_rw
+#     profile: write
+#     on: [tables, sequences]
+`;
+}
+
+/** The pre-commit command every hook runs: offline, well under a second. */
+export const PRE_COMMIT_COMMAND = 'npx --no-install pgwarden check --staged';
+
+/** `.husky/pre-commit` (husky 9: a plain shell script). */
+export function huskyHookTemplate(): string {
+  return `# pgwarden: lint the staged migrations and check the history's structure (offline).
+${PRE_COMMIT_COMMAND}
+`;
+}
+
+/** `.git/hooks/pre-commit` when the repository does not use husky. */
+export function gitHookTemplate(): string {
+  return `#!/bin/sh
+# Installed by pgwarden init: lint the staged migrations and check the history's structure (offline).
+# Skip once with: git commit --no-verify
+exec ${PRE_COMMIT_COMMAND}
+`;
+}
+
+/** `.github/workflows/pgwarden.yml`: the CI gate on the embedded Postgres, with SARIF for code scanning. */
+export function githubWorkflowTemplate(): string {
+  return `# pgwarden: lint, verify on a throwaway database, docs --check and the roles plan, on every pull request.
+# docs/ci/github-actions.yml in the pgwarden package shows the variant on a "services: postgres" server.
+name: pgwarden
+
+on:
+  pull_request:
+  push:
+    branches: [main]
+
+permissions:
+  contents: read
+  security-events: write # upload the SARIF results to code scanning
+
+jobs:
+  check:
+    runs-on: ubuntu-latest
+    steps:
+      - uses: actions/checkout@v4
+      - uses: actions/setup-node@v4
+        with:
+          node-version: 22
+          cache: npm
+      - run: npm ci
+      # Writes pgwarden-report/pgwarden-results.sarif and pgwarden-summary.md, prints annotations
+      # on the changed lines and adds the summary table to the job summary.
+      - name: pgwarden check
+        run: npx pgwarden check --report-dir pgwarden-report --github
+      - name: Upload SARIF
+        if: always() && hashFiles('pgwarden-report/pgwarden-results.sarif') != ''
+        uses: github/codeql-action/upload-sarif@v3
+        with:
+          sarif_file: pgwarden-report/pgwarden-results.sarif
+          category: pgwarden
+`;
+}
+
+/** `.gitlab-ci.yml` (only written when the repository has none). */
+export function gitlabTemplate(): string {
+  return `# pgwarden: lint, verify on a throwaway database, docs --check and the roles plan.
+# docs/ci/gitlab-ci.yml in the pgwarden package shows the variant on a "services: postgres" server.
+pgwarden:
+  image: node:22
+  stage: test
+  script:
+    - npm ci
+    # The embedded Postgres runs as an unprivileged "postgres" OS user when the job runs as root.
+    - npx pgwarden check --report-dir pgwarden-report
+  artifacts:
+    when: always
+    paths:
+      - pgwarden-report/
+`;
+}
+
+/** `migrations/.gitkeep`: git does not keep an empty folder. */
+export const GITKEEP = '';

@@ -1,0 +1,291 @@
+import { relative } from 'node:path';
+import type pg from 'pg';
+import { diffSnapshots, type DiffOptions } from '../catalog/diff.js';
+import { renderDiff } from '../catalog/render-diff.js';
+import { openSnapshotSession, snapshotOptionsFor, type SnapshotSession } from '../catalog/snapshot.js';
+import type { CatalogSnapshot } from '../catalog/types.js';
+import type { PgwardenConfig } from '../config/types.js';
+import { PgwardenError } from '../errors.js';
+import { linearHistory } from '../migrations/graph.js';
+import { loadMigrations } from '../migrations/load.js';
+import type { MigrationFile } from '../migrations/types.js';
+import type { DatabaseHandle } from '../providers/types.js';
+import { throwawayDatabaseOn } from '../providers/url.js';
+import { connect } from '../runner/session.js';
+import { planDirection, planDown, runPlain, runTraced, type DirectionResult, type PlannedDirection } from './execute.js';
+import { lintRuleFor } from './lint-rule.js';
+import { blocksWrites, existingRelations, isFlaggedMode, lockModeName } from './locks.js';
+import type { SeedFile } from './seed.js';
+import type { MigrationVerification, VerifyFinding, VerifyReport } from './types.js';
+
+/** Progress of a verify run, for the CLI's status line. */
+export interface VerifyProgress {
+  index: number;
+  total: number;
+  revision: string;
+  name: string;
+  phase: 'up' | 'down' | 'up again' | 'done';
+}
+
+export interface VerifyOptions {
+  /** Preloaded migration files (default: read the migrations folder). */
+  migrations?: MigrationFile[];
+  /** Data to load: before the first migration, or after the revision a seed names. */
+  seeds?: SeedFile[];
+  /** What the comparisons leave out (default: nothing). */
+  diff?: DiffOptions;
+  onProgress?: (event: VerifyProgress) => void;
+}
+
+/**
+ * Proves a migration history reversible on a real, empty database: for each migration in order,
+ * snapshot, up, snapshot, down, snapshot (must equal the first), up again (must succeed and equal
+ * the second). Every statement of every up and down is traced: the locks it takes on tables that
+ * existed before the migration, whether it scanned or rewrote them. Keeps going after a broken
+ * migration, rebuilding the database when a failure leaves it in between, so one run reports
+ * every broken migration.
+ *
+ * `db` must be a throwaway database: verify changes it freely (the caller removes it).
+ *
+ * @example
+ * const db = await openThrowaway(config);
+ * try {
+ *   const report = await verifyHistory(config, db);
+ *   if (!report.clean) console.log(renderVerifyText(report));
+ * } finally {
+ *   await db.close();
+ * }
+ */
+export async function verifyHistory(config: PgwardenConfig, db: DatabaseHandle, options: VerifyOptions = {}): Promise<VerifyReport> {
+  const started = performance.now();
+  const ordered = linearHistory(options.migrations ?? loadMigrations(config.migrationsDir), config.root);
+  const seeds = options.seeds ?? [];
+  for (const seed of seeds) {
+    if (seed.after !== undefined && !ordered.some((m) => m.revision === seed.after)) {
+      throw new PgwardenError('USAGE', `The seed ${relative(config.root, seed.path)} loads after revision ${seed.after}, which no migration has.`);
+    }
+  }
+  const work = new Workspace(config, db, seeds);
+  const report: VerifyReport = { database: db.display, migrations: [], findings: [], clean: true, durationMs: 0 };
+  const diffOptions = options.diff ?? {};
+  try {
+    await work.open();
+    await work.loadSeeds(undefined);
+    let before = await work.snapshot();
+    for (const [index, file] of ordered.entries()) {
+      const progress = (phase: VerifyProgress['phase']) => options.onProgress?.({ index, total: ordered.length, revision: file.revision, name: file.name, phase });
+      const fileName = relative(config.root, file.path);
+      const m: MigrationVerification = { revision: file.revision, name: file.name, file: fileName, outcome: 'verified', downDiff: [], reupDiff: [], statements: [], durationMs: 0 };
+      report.migrations.push(m);
+      const migrationStarted = performance.now();
+      const finding = (f: Omit<VerifyFinding, 'revision' | 'file' | 'details'> & { details?: string[] }) => {
+        report.findings.push({ revision: file.revision, file: fileName, details: [], ...f });
+        if (f.level === 'error') m.outcome = 'failed';
+      };
+      const upLine = file.up?.line ?? 1;
+      const downLine = file.down?.line ?? upLine;
+
+      const up = await planDirection(file, 'up');
+      const down = await planDown(file);
+      const relations = await existingRelations(work.client, [config.ledger.schema]);
+
+      progress('up');
+      const applied = await runTraced(work.client, file, 'up', up, relations);
+      m.statements.push(...applied.traces);
+      if (applied.error) {
+        finding({ ruleId: 'up-fails', level: 'error', line: applied.error.line ?? upLine, message: `up fails: ${applied.error.message}` });
+        m.durationMs = Math.round(performance.now() - migrationStarted);
+        // Later migrations build on this one: they cannot be verified.
+        for (const rest of ordered.slice(index + 1)) {
+          report.migrations.push({ revision: rest.revision, name: rest.name, file: relative(config.root, rest.path), outcome: 'not verified', downDiff: [], reupDiff: [], statements: [], durationMs: 0 });
+        }
+        break;
+      }
+      const afterUp = await work.snapshot();
+
+      if (!down.plan) {
+        m.outcome = 'irreversible';
+        m.irreversibleReason = down.irreversible;
+        lockFindings(applied, up, file, finding);
+        before = afterUp;
+        await work.loadSeeds(file.revision);
+        m.durationMs = Math.round(performance.now() - migrationStarted);
+        progress('done');
+        continue;
+      }
+
+      progress('down');
+      const reverted = await runTraced(work.client, file, 'down', down.plan, relations);
+      m.statements.push(...reverted.traces);
+      lockFindings(applied, up, file, finding);
+      lockFindings(reverted, down.plan, file, finding);
+      if (reverted.error) {
+        finding({ ruleId: 'down-fails', level: 'error', line: reverted.error.line ?? downLine, message: `down fails: ${reverted.error.message}` });
+        // A failed transactional down rolled back: the database is as up left it. One outside a transaction may be in between.
+        before = reverted.partial ? await work.rebuild(ordered, index) : afterUp;
+        await work.loadSeeds(file.revision);
+        m.durationMs = Math.round(performance.now() - migrationStarted);
+        progress('done');
+        continue;
+      }
+      const afterDown = await work.snapshot();
+      m.downDiff = diffSnapshots(before, afterDown, diffOptions);
+      if (m.downDiff.length > 0) {
+        const details = renderDiff(m.downDiff, { wording: 'restore' });
+        finding({ ruleId: 'down-restores-schema', level: 'error', line: downLine, message: `down does not restore the schema as it was before up: ${count(details.length, 'difference')}`, details });
+      }
+
+      progress('up again');
+      const again = await runPlain(work.client, file, up);
+      if (again.error) {
+        finding({ ruleId: 'up-reapplies', level: 'error', line: again.error.line ?? upLine, message: `up fails when applied again after down: ${again.error.message}` });
+        before = await work.rebuild(ordered, index);
+      } else {
+        const afterReup = await work.snapshot();
+        m.reupDiff = diffSnapshots(afterUp, afterReup, diffOptions);
+        if (m.reupDiff.length > 0) {
+          const details = renderDiff(m.reupDiff, { wording: 'neutral' });
+          finding({ ruleId: 'up-reapplies', level: 'error', line: upLine, message: `up applied again after down gives another schema than the first time: ${count(details.length, 'difference')}`, details });
+        }
+        before = afterReup;
+      }
+      await work.loadSeeds(file.revision);
+      m.durationMs = Math.round(performance.now() - migrationStarted);
+      progress('done');
+    }
+  } finally {
+    await work.close();
+  }
+  report.clean = !report.findings.some((f) => f.level === 'error');
+  report.durationMs = Math.round(performance.now() - started);
+  return report;
+}
+
+type FindingSink = (f: Omit<VerifyFinding, 'revision' | 'file' | 'details'> & { details?: string[] }) => void;
+
+/**
+ * Findings from a direction's lock trace, on tables that existed before the migration: a rewrite,
+ * or a scan while holding a lock that blocks writes, is an error (the application stops for the
+ * whole scan); an ACCESS EXCLUSIVE or SHARE lock without either is a warning (brief, but it queues
+ * behind any long transaction, and everything queues behind it).
+ */
+function lockFindings(result: DirectionResult, plan: PlannedDirection, file: MigrationFile, finding: FindingSink): void {
+  for (const trace of result.traces) {
+    const statementNo = `${trace.direction} statement ${trace.index}`;
+    const line = trace.line ?? (trace.direction === 'up' ? file.up?.line : file.down?.line) ?? 1;
+    const parsed = plan.statements[trace.index - 1]?.parsed;
+    const reported = new Set<string>();
+    for (const table of trace.rewrites) {
+      reported.add(table);
+      const lintRule = lintRuleFor(parsed, 'rewrite');
+      finding({ ruleId: 'table-rewrite', level: 'error', line, message: `${statementNo} rewrites ${table}, which existed before this migration, under an ACCESS EXCLUSIVE lock: reads and writes wait for the whole rewrite`, ...(lintRule ? { lintRule } : {}) });
+    }
+    for (const lock of trace.locks) {
+      if (reported.has(lock.relation)) continue;
+      if (lock.scanned && blocksWrites(lock.mode)) {
+        reported.add(lock.relation);
+        const lintRule = lintRuleFor(parsed, 'scan under lock');
+        finding({
+          ruleId: 'blocking-lock',
+          level: 'error',
+          line,
+          message: `${statementNo} scans ${lock.relation}, which existed before this migration, while holding ${article(lockModeName(lock.mode))} lock: ${lock.blocks} wait for the whole scan`,
+          ...(lintRule ? { lintRule } : {}),
+        });
+      }
+    }
+    for (const lock of trace.locks) {
+      if (reported.has(lock.relation) || !isFlaggedMode(lock.mode)) continue;
+      reported.add(lock.relation);
+      const lintRule = lintRuleFor(parsed, 'brief lock');
+      finding({
+        ruleId: 'brief-exclusive-lock',
+        level: 'warning',
+        line,
+        message: `${statementNo} takes ${article(lockModeName(lock.mode))} lock on ${lock.relation}, which existed before this migration: brief, but ${lock.blocks} queue behind it, and it waits behind any long transaction (set a lock_timeout)`,
+        ...(lintRule ? { lintRule } : {}),
+      });
+    }
+  }
+}
+
+/** `an ACCESS EXCLUSIVE`, `a SHARE`. */
+function article(word: string): string {
+  return `${/^[AEIOU]/.test(word) ? 'an' : 'a'} ${word}`;
+}
+
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/**
+ * The database verify works in, with a connection for migrations and one for snapshots. When a
+ * failure leaves it in between, `rebuild` replaces it by a fresh database on the same server with
+ * the history applied again up to that point.
+ */
+class Workspace {
+  client!: pg.Client;
+  private snapshots!: SnapshotSession;
+  private current: DatabaseHandle;
+  /** Databases created by rebuilds, dropped at the end; the original one is the caller's. */
+  private created: DatabaseHandle[] = [];
+
+  constructor(
+    private readonly config: PgwardenConfig,
+    private readonly original: DatabaseHandle,
+    private readonly seeds: SeedFile[],
+  ) {
+    this.current = original;
+  }
+
+  async open(): Promise<void> {
+    this.client = await connect(this.current, { applicationName: 'pgwarden verify' });
+    // Locks and timeouts of the user's environment do not apply to a private database.
+    await this.client.query(`SET lock_timeout = 0; SET statement_timeout = 0`);
+    this.snapshots = await openSnapshotSession(this.current, snapshotOptionsFor(this.config));
+  }
+
+  snapshot(): Promise<CatalogSnapshot> {
+    return this.snapshots.snapshot();
+  }
+
+  /** Loads the seeds that go after `revision` (undefined: before the first migration). */
+  async loadSeeds(revision: string | undefined): Promise<void> {
+    for (const seed of this.seeds) {
+      if (seed.after !== revision) continue;
+      try {
+        await this.client.query(seed.sql);
+      } catch (cause) {
+        throw new PgwardenError('USAGE', `The seed ${relative(this.config.root, seed.path)} fails to load${revision ? ` after ${revision}` : ''}: ${(cause as Error).message}. Fix the seed, or give it a later "--! After:" revision.`, { cause });
+      }
+    }
+  }
+
+  /** A fresh database with seeds and the ups of `ordered[0..upTo]` applied; returns its snapshot. */
+  async rebuild(ordered: MigrationFile[], upTo: number): Promise<CatalogSnapshot> {
+    await this.closeConnections();
+    const previous = this.created.pop();
+    await previous?.close();
+    this.current = await throwawayDatabaseOn(this.original.url, { environment: this.original.environment, provider: this.original.provider });
+    this.created.push(this.current);
+    await this.open();
+    await this.loadSeeds(undefined);
+    for (const [i, file] of ordered.slice(0, upTo + 1).entries()) {
+      const result = await runPlain(this.client, file, await planDirection(file, 'up'));
+      if (result.error) throw new PgwardenError('MIGRATION_FAILED', `Rebuilding the database after a failure, ${file.fileName} failed to apply: ${result.error.message}`);
+      // The seeds after the last one are the caller's to load, as after any migration.
+      if (i < upTo) await this.loadSeeds(file.revision);
+    }
+    return this.snapshot();
+  }
+
+  private async closeConnections(): Promise<void> {
+    await this.snapshots?.close();
+    await this.client?.end().catch(() => {});
+  }
+
+  async close(): Promise<void> {
+    await this.closeConnections();
+    for (const db of this.created) await db.close().catch(() => {});
+  }
+}

@@ -1,0 +1,143 @@
+import { execFileSync } from 'node:child_process';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
+import { tempProject, type TempProject } from '../support/project.js';
+
+let project: TempProject | undefined;
+afterEach(() => project?.cleanup());
+
+function migration(revision: string, revises: string | undefined, description: string, up: string, down: string | undefined, header: string[] = []): string {
+  return [
+    `--! Revision: ${revision}`,
+    ...(revises ? [`--! Revises: ${revises}`] : []),
+    `--! Description: ${description}`,
+    ...header,
+    '',
+    '-- Up Migration',
+    up,
+    ...(down !== undefined ? ['', '-- Down Migration', down] : []),
+    '',
+  ].join('\n');
+}
+
+function cleanProject(): TempProject {
+  const p = tempProject();
+  p.write('20260101000000_users.sql', migration('20260101000000', undefined, 'Create users', 'CREATE TABLE users (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email text NOT NULL);', 'DROP TABLE users;'));
+  p.write(
+    '20260102000000_index.sql',
+    migration('20260102000000', '20260101000000', 'Index users by email', 'CREATE INDEX CONCURRENTLY users_email_idx ON users (email);', 'DROP INDEX CONCURRENTLY users_email_idx;', ['--! Transaction: none']),
+  );
+  return p;
+}
+
+describe('pgwarden lint (built CLI)', () => {
+  it('exits 0 on a clean history and says so', async () => {
+    project = cleanProject();
+    const result = await runCli(['lint'], { cwd: project.root });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^No problems in 2 files \(2 migrations checked in \d+ ms\)\.\n$/);
+  });
+
+  it('exits 1 on an error and prints location, source line, marker, help and fix', async () => {
+    project = cleanProject();
+    project.write('20260103000000_jobs.sql', migration('20260103000000', '20260102000000', 'Index users by id', 'CREATE INDEX CONCURRENTLY users_id_idx ON users (id);', 'DROP INDEX users_id_idx;'));
+    const result = await runCli(['lint'], { cwd: project.root });
+    expect(result.code).toBe(1);
+    const lines = result.stdout.split('\n');
+    expect(lines[0]).toBe(
+      'migrations/20260103000000_jobs.sql:6:1  error  ban-concurrent-index-creation-in-transaction  CREATE INDEX CONCURRENTLY in a migration that runs in a transaction: Postgres refuses it ("cannot run inside a transaction block")',
+    );
+    expect(lines[1]).toBe('  6 | CREATE INDEX CONCURRENTLY users_id_idx ON users (id);');
+    expect(lines[2]).toBe(`    | ${'^'.repeat('CREATE INDEX CONCURRENTLY users_id_idx ON users (id)'.length)}`);
+    expect(lines[3]).toMatch(/^ {2}help: /);
+    expect(lines[4]).toBe('  fix: Add "--! Transaction: none" to the header (and keep other statements out of this migration)');
+    expect(result.stdout).toMatch(/\n1 problem \(1 error\) in 1 file \(3 migrations checked in \d+ ms\)\.\n$/);
+  });
+
+  it('exits 0 when only warnings remain', async () => {
+    project = cleanProject();
+    project.write('pgwarden.config.yaml', '');
+    const config = 'lint:\n  rules:\n    require-docstring: warning\n';
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(`${project.root}/pgwarden.config.yaml`, config);
+    project.write('20260103000000_wip.sql', migration('20260103000000', '20260102000000', 'wip', 'COMMENT ON TABLE users IS \'People who log in.\';', "COMMENT ON TABLE users IS NULL;"));
+    const result = await runCli(['lint', '--format', 'json'], { cwd: project.root });
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report.findings.map((f: { rule: string; severity: string }) => `${f.rule}:${f.severity}`)).toEqual(['require-docstring:warning']);
+  });
+
+  it('writes json, sarif and github formats', async () => {
+    project = cleanProject();
+    project.write('20260103000000_drop.sql', migration('20260103000000', '20260102000000', 'Drop users', 'DROP TABLE users;', undefined));
+    const json = await runCli(['lint', '--format', 'json', '--no-cache'], { cwd: project.root });
+    expect(json.code).toBe(1);
+    const report = JSON.parse(json.stdout);
+    expect(report).toMatchObject({ version: 1, migrations: 3, cached: false });
+    expect(report.findings.map((f: { rule: string }) => f.rule).sort()).toEqual(['ban-drop-table', 'irreversible-operation', 'require-down']);
+
+    const sarif = JSON.parse((await runCli(['lint', '--format', 'sarif'], { cwd: project.root })).stdout);
+    expect(sarif.version).toBe('2.1.0');
+    const result = sarif.runs[0].results.find((r: { ruleId: string }) => r.ruleId === 'irreversible-operation');
+    expect(result.message.text).toContain('DROP TABLE users deletes the table and its rows');
+    expect(result.locations[0].physicalLocation.artifactLocation.uri).toBe('migrations/20260103000000_drop.sql');
+    expect(result.locations[0].physicalLocation.region.startLine).toBe(6);
+
+    const github = await runCli(['lint', '--format', 'github'], { cwd: project.root });
+    expect(github.code).toBe(1);
+    expect(github.stdout).toContain('::error file=migrations/20260103000000_drop.sql,line=6,col=1,');
+    expect(github.stdout).toContain('title=pgwarden irreversible-operation::DROP TABLE users deletes the table and its rows');
+  });
+
+  it('serves an unchanged history from the cache, and re-checks after an edit', async () => {
+    project = cleanProject();
+    const first = JSON.parse((await runCli(['lint', '--json'], { cwd: project.root })).stdout);
+    const second = JSON.parse((await runCli(['lint', '--json'], { cwd: project.root })).stdout);
+    expect([first.cached, second.cached]).toEqual([false, true]);
+    project.write('20260101000000_users.sql', migration('20260101000000', undefined, 'fix', 'CREATE TABLE users (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, email text NOT NULL);', 'DROP TABLE users;'));
+    const third = JSON.parse((await runCli(['lint', '--json'], { cwd: project.root })).stdout);
+    expect(third.cached).toBe(false);
+    expect(third.findings.map((f: { rule: string }) => f.rule)).toEqual(['require-docstring']);
+  });
+
+  it('lints what git has staged, and nothing when no migration is staged', async () => {
+    project = cleanProject();
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: project!.root, stdio: 'ignore' });
+    git('init', '-q');
+    git('add', '.');
+    git('commit', '-qm', 'init');
+    const none = await runCli(['lint', '--staged'], { cwd: project.root });
+    expect(none.code).toBe(0);
+    expect(none.stdout).toMatch(/^No problems in 0 files/);
+    project.write('20260103000000_bad.sql', migration('20260103000000', '20260102000000', 'Add a column', 'BEGIN;\nALTER TABLE users ADD COLUMN name text;\nCOMMIT;', 'ALTER TABLE users DROP COLUMN name;'));
+    git('add', 'migrations/20260103000000_bad.sql');
+    const staged = await runCli(['lint', '--staged', '--format', 'json'], { cwd: project.root });
+    expect(staged.code).toBe(1);
+    const report = JSON.parse(staged.stdout);
+    expect(report.files).toEqual(['migrations/20260103000000_bad.sql']);
+    expect(report.findings.filter((f: { rule: string }) => f.rule === 'transaction-nesting').map((f: { line: number }) => f.line)).toEqual([6, 8]);
+  });
+
+  it('exits 2 on usage errors', async () => {
+    project = cleanProject();
+    const badFormat = await runCli(['lint', '--format', 'xml'], { cwd: project.root });
+    expect(badFormat.code).toBe(2);
+    expect(badFormat.stderr).toMatch(/Invalid values|choices/i);
+    const unknown = await runCli(['lint', '--frobnicate'], { cwd: project.root });
+    expect(unknown.code).toBe(2);
+    const missing = await runCli(['lint', 'no/such/file.sql'], { cwd: project.root });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('no/such/file.sql does not exist');
+    const noDir = await runCli(['lint', '--migrations', 'elsewhere'], { cwd: project.root });
+    expect(noDir.code).toBe(2);
+    expect(noDir.stderr).toContain('does not exist');
+  });
+
+  it('shows lint in the help of the full CLI', async () => {
+    const help = await runCli(['lint', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('--staged');
+    expect(help.stdout).toContain('--format');
+  });
+});

@@ -1,0 +1,56 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { lintHistory } from '../../../src/lint/engine.js';
+import { tempProject, type TempProject } from '../../support/project.js';
+import { migrationText } from './history-support.js';
+
+let project: TempProject | undefined;
+afterEach(() => project?.cleanup());
+
+describe('lintHistory and its cache', () => {
+  it('caches the result by content, and re-lints after a change, reusing the parse of unchanged files', async () => {
+    project = tempProject();
+    project.write('20260101000000_a.sql', migrationText({ revision: '20260101000000', description: 'Create a', up: 'CREATE TABLE a (id bigint PRIMARY KEY);', down: 'DROP TABLE a;' }));
+    project.write('20260102000000_b.sql', migrationText({ revision: '20260102000000', revises: '20260101000000', description: 'wip', up: 'CREATE TABLE b (id bigint PRIMARY KEY);', down: 'DROP TABLE b;' }));
+    const first = await lintHistory(project.config);
+    expect(first.cached).toBe(false);
+    expect(first.findings.map((f) => f.rule)).toEqual(['require-docstring']);
+    const second = await lintHistory(project.config);
+    expect(second.cached).toBe(true);
+    expect(second.findings).toEqual(first.findings);
+    project.write('20260102000000_b.sql', migrationText({ revision: '20260102000000', revises: '20260101000000', description: 'Create b', up: 'CREATE TABLE b (id bigint PRIMARY KEY);', down: 'DROP TABLE b;' }));
+    const third = await lintHistory(project.config);
+    expect(third.cached).toBe(false);
+    expect(third.findings).toEqual([]);
+    // The parse cache holds both files' sections, keyed by checksum.
+    const { readFileSync } = await import('node:fs');
+    const parsed = JSON.parse(readFileSync(join(project.root, '.pgwarden/cache/lint-parse.json'), 'utf8'));
+    expect(Object.keys(parsed.entries)).toHaveLength(4);
+    expect((await lintHistory(project.config, { cache: false })).cached).toBe(false);
+  });
+
+  it('survives a corrupt cache file', async () => {
+    project = tempProject();
+    project.write('20260101000000_a.sql', migrationText({ revision: '20260101000000', description: 'Create a', up: 'CREATE TABLE a (id bigint PRIMARY KEY);', down: 'DROP TABLE a;' }));
+    await lintHistory(project.config);
+    writeFileSync(join(project.root, '.pgwarden/cache/lint.json'), '{not json');
+    writeFileSync(join(project.root, '.pgwarden/cache/lint-parse.json'), '[]');
+    const report = await lintHistory(project.config);
+    expect(report.cached).toBe(false);
+    expect(report.findings).toEqual([]);
+    rmSync(join(project.root, '.pgwarden'), { recursive: true });
+    expect((await lintHistory(project.config)).cached).toBe(false);
+  });
+
+  it('reports only the named files, checked against the whole history', async () => {
+    project = tempProject();
+    project.write('20260101000000_a.sql', migrationText({ revision: '20260101000000', description: 'wip', up: 'CREATE TABLE a (id bigint PRIMARY KEY);', down: 'DROP TABLE a;' }));
+    const b = project.write('20260102000000_b.sql', migrationText({ revision: '20260102000000', revises: '20260101000000', description: 'Link b to a', up: 'CREATE TABLE b (a_id bigint REFERENCES a);', down: 'DROP TABLE b;' }));
+    const report = await lintHistory(project.config, { paths: [b], cache: false });
+    expect(report.files).toEqual(['migrations/20260102000000_b.sql']);
+    expect(report.findings.filter((f) => f.rule !== 'fk-missing-index')).toEqual([]);
+    expect(report.migrations).toBe(2);
+    await expect(lintHistory(project.config, { paths: ['nope.sql'], cwd: project.root })).rejects.toThrow(/does not exist/);
+  });
+});

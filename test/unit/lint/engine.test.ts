@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { lintSnippet, lintSources } from '../../../src/lint/engine.js';
+import { rules as registry } from '../../../src/lint/registry.js';
+import type { Rule } from '../../../src/lint/types.js';
+import { chain, lint, source, summary } from './history-support.js';
+
+/** A rule that reports every CREATE TABLE, to observe the engine. */
+const createTable: Rule = {
+  id: 'probe-create-table',
+  description: 'test probe',
+  defaultSeverity: 'warning',
+  kind: 'safety',
+  statement(statement, model, ctx) {
+    if (statement.kind === 'CreateStmt') ctx.report({ at: statement, message: `create ${statement.ast.relation.relname} (${model.tables()[Symbol.iterator]().next().done ? 'empty' : 'not empty'} before)` });
+  },
+};
+
+describe('lint engine', () => {
+  it('positions statements by file line and column, in up and down', async () => {
+    const text = '--! Revision: 20260101000000\n--! Description: Create two tables\n\n-- Up Migration\n  CREATE TABLE a (id int);   CREATE TABLE b (\n  id int\n);\n-- Down Migration\nDROP TABLE b; DROP TABLE a;\n';
+    const report = await lintSources([{ path: 'migrations/20260101000000_two.sql', text }], { root: '/p', rules: [createTable] });
+    expect(report.findings.map((f) => [f.line, f.column, f.endLine, f.endColumn, f.message])).toEqual([
+      [5, 3, 5, 26, 'create a (empty before)'],
+      [5, 30, 7, 2, 'create b (not empty before)'],
+    ]);
+    expect(report).toMatchObject({ counts: { error: 0, warning: 2 }, files: ['migrations/20260101000000_two.sql'], migrations: 1, cached: false });
+  });
+
+  it('replays the history in graph order, not file-name order', async () => {
+    const seen: string[] = [];
+    const probe: Rule = { id: 'probe', description: '', defaultSeverity: 'warning', kind: 'safety', migration: (m) => void seen.push(m.file.revision) };
+    const files = [source({ revision: '20260101000000', up: 'SELECT 1;' }), source({ revision: '20260102000000', revises: '20260103000000', up: 'SELECT 1;' }), source({ revision: '20260103000000', revises: '20260101000000', up: 'SELECT 1;' })];
+    await lintSources(files, { root: '/p', rules: [probe] });
+    expect(seen).toEqual(['20260101000000', '20260103000000', '20260102000000']);
+  });
+
+  it('gives migration hooks the models before up, after up, and after down', async () => {
+    const snapshots: string[] = [];
+    const probe: Rule = {
+      id: 'probe',
+      description: '',
+      defaultSeverity: 'warning',
+      kind: 'governance',
+      migration: (_m, { before, afterUp, afterDown }) => void snapshots.push([before, afterUp, afterDown].map((m) => (m ? m.objects('table').join(',') || '-' : 'none')).join(' | ')),
+    };
+    await lintSources([source({ revision: '20260101000000', up: 'CREATE TABLE a (id int);', down: 'DROP TABLE a;' }), source({ revision: '20260102000000', revises: '20260101000000', up: 'CREATE TABLE b (id int);' })], { root: '/p', rules: [probe] });
+    expect(snapshots).toEqual(['- | public.a | -', 'public.a | public.a,public.b | none']);
+  });
+
+  it('applies configured severities, off, and start-after', async () => {
+    const files = chain([{ description: 'wip', up: 'SELECT 1;' }, { description: 'update', up: 'SELECT 1;' }, { description: 'fix', up: 'SELECT 1;' }]);
+    expect((await lint(files, { rules: ['require-docstring'] })).map((f) => f.severity)).toEqual(['error', 'error', 'error']);
+    expect((await lint(files, { rules: ['require-docstring'], config: { rules: { 'require-docstring': 'warning' } } })).map((f) => f.severity)).toEqual(['warning', 'warning', 'warning']);
+    expect(await lint(files, { rules: ['require-docstring'], config: { rules: { 'require-docstring': 'off' } } })).toEqual([]);
+    expect((await lint(files, { rules: ['require-docstring'], config: { startAfter: { 'require-docstring': '20260101000100' } } })).map((f) => f.file)).toEqual(['migrations/20260101000200_change.sql']);
+    expect((await lint(files, { rules: ['require-docstring'], config: { startAfter: { '*': '20260101000000' } } })).length).toBe(2);
+    // A revision that is not in the history compares by number.
+    expect((await lint(files, { rules: ['require-docstring'], config: { startAfter: { '*': '20260101000150' } } })).length).toBe(1);
+  });
+
+  it('lets an inline ignore silence the next statement only, and reports unused or reason-less ignores', async () => {
+    const up = [
+      '-- pgwarden-ignore irreversible-operation the table was emptied by hand last week',
+      'DELETE FROM t;',
+      'DELETE FROM t;',
+      '-- pgwarden-ignore drop-order, irreversible-operation nothing depends on it any more',
+      'TRUNCATE t;',
+      '-- pgwarden-ignore require-docstring',
+      'SELECT 1;',
+      '-- pgwarden-ignore no-such-rule because',
+      'SELECT 2;',
+    ].join('\n');
+    const files = chain([{ up: 'CREATE TABLE t (id int);', down: 'DROP TABLE t;' }, { up, down: 'SELECT 1;' }]);
+    const findings = await lint(files, { rules: ['irreversible-operation', 'drop-order', 'require-docstring', 'unused-ignore', 'ignore-needs-reason'] });
+    expect(summary(findings)).toEqual([
+      '20260101000100_change.sql:8 irreversible-operation: DELETE FROM t removes rows, and the migration does not declare that it cannot be undone',
+      '20260101000100_change.sql:9 unused-ignore: pgwarden-ignore drop-order suppresses nothing on the statement it precedes',
+      '20260101000100_change.sql:11 ignore-needs-reason: pgwarden-ignore require-docstring gives no reason',
+      '20260101000100_change.sql:11 unused-ignore: pgwarden-ignore require-docstring suppresses nothing on the statement it precedes',
+      '20260101000100_change.sql:13 unused-ignore: pgwarden-ignore names "no-such-rule", which is not a pgwarden rule',
+    ]);
+    expect(findings.find((f) => f.rule === 'ignore-needs-reason')!.severity).toBe('error');
+    expect(findings.find((f) => f.rule === 'unused-ignore')!.severity).toBe('warning');
+  });
+
+  it('applies an ignore inside a statement to that statement, and a file ignore to the whole file', async () => {
+    const up = 'CREATE TABLE u (\n  -- pgwarden-ignore probe-create-table this one is fine\n  id int\n);\nCREATE TABLE v (id int);';
+    const findings = (await lintSources([source({ revision: '20260101000000', up, down: 'SELECT 1;' })], { root: '/p', rules: [createTable, ...registry.filter((r) => r.id === 'unused-ignore')] })).findings;
+    expect(findings.map((f) => f.message)).toEqual(['create v (not empty before)']);
+    const fileWide = `-- pgwarden-ignore-file probe-create-table generated fixtures\n${source({ revision: '20260101000000', up: 'CREATE TABLE a (id int); CREATE TABLE b (id int);' }).text}`;
+    expect((await lintSources([{ path: 'migrations/20260101000000_change.sql', text: fileWide }], { root: '/p', rules: [createTable] })).findings).toEqual([]);
+  });
+
+  it('reports header problems and graph problems, and lints a file with syntax errors without crashing', async () => {
+    const findings = await lint([source({ revision: '20260101000000', up: 'SELEC 1;', down: 'SELECT 1;' }), source({ revision: '20260102000000', revises: '20250101000000', up: 'SELECT 1;', down: 'SELECT 1;' })]);
+    expect(findings.map((f) => f.rule).sort()).toEqual(['revision-chain', 'syntax-error']);
+  });
+
+  it('lints a node-pg-migrate JS migration from the SQL its builder produces, at line 1', async () => {
+    const js = "exports.up = (pgm) => { pgm.createTable('t', { id: 'id' }); pgm.sql('BEGIN'); };\nexports.down = (pgm) => { pgm.dropTable('t'); };\n";
+    const path = `${process.cwd()}/test/unit/lint/.fixtures-${process.pid}/20260101000000_js.js`;
+    const { mkdirSync, writeFileSync, rmSync } = await import('node:fs');
+    mkdirSync(path.replace(/\/[^/]+$/, ''), { recursive: true });
+    writeFileSync(path, js);
+    try {
+      const report = await lintSources([{ path, text: js }], { root: process.cwd(), rules: registry.filter((r) => ['transaction-nesting', 'down-reverses-up', 'require-down'].includes(r.id)) });
+      expect(report.findings.map((f) => [f.rule, f.line, f.message])).toEqual([['transaction-nesting', 1, 'BEGIN in a migration that pgwarden already runs in a transaction']]);
+    } finally {
+      rmSync(path.replace(/\/[^/]+$/, ''), { recursive: true, force: true });
+    }
+  });
+});
+
+describe('lintSnippet', () => {
+  it('lints SQL without a header as one migration, with only the rules given', async () => {
+    const findings = await lintSnippet('CREATE INDEX CONCURRENTLY i ON t (a);', { assumeInTransaction: true, rules: registry.filter((r) => r.id === 'ban-concurrent-index-creation-in-transaction') });
+    expect(findings.map((f) => [f.file, f.line, f.column, f.rule])).toEqual([['snippet.sql', 1, 1, 'ban-concurrent-index-creation-in-transaction']]);
+    expect(await lintSnippet('CREATE INDEX CONCURRENTLY i ON t (a);', { rules: registry.filter((r) => r.id === 'ban-concurrent-index-creation-in-transaction') })).toEqual([]);
+  });
+
+  it('runs no governance rule by default', async () => {
+    const findings = await lintSnippet('DROP TABLE t;');
+    expect(findings.every((f) => registry.find((r) => r.id === f.rule)!.kind !== 'governance')).toBe(true);
+  });
+});
