@@ -125,6 +125,7 @@ function classOf(objectType: DiffObjectType, path: string | undefined): DiffClas
  */
 export function diffSnapshots(a: CatalogSnapshot, b: CatalogSnapshot, options: DiffOptions = {}): SnapshotDiff {
   const entries: DiffEntry[] = [];
+  if (a === b) return entries;
   compareObject(entries, options, 'database', 'database', a.database as unknown as Obj, b.database as unknown as Obj, []);
   for (const spec of SECTIONS) {
     const left = (a[spec.section] ?? {}) as unknown as Record<string, Obj>;
@@ -132,7 +133,10 @@ export function diffSnapshots(a: CatalogSnapshot, b: CatalogSnapshot, options: D
     for (const key of unionKeys(left, right)) {
       const before = left[key];
       const after = right[key];
-      if (before && after) compareObject(entries, options, spec.objectType(before), key, before, after, spec.parts);
+      // Snapshots patched incrementally share unchanged objects: the same object needs no comparison.
+      if (before && after) {
+        if (before !== after) compareObject(entries, options, spec.objectType(before), key, before, after, spec.parts);
+      }
       else if (before) entries.push({ kind: 'removed', class: 'structure', objectType: spec.objectType(before), object: key, before });
       else if (after) entries.push({ kind: 'added', class: 'structure', objectType: spec.objectType(after), object: key, after });
     }

@@ -119,7 +119,8 @@ export async function openSnapshotSession(db: DatabaseHandle, options: SnapshotO
   };
 }
 
-function scopeOf(options: SnapshotOptions): CatalogScope {
+/** The catalog scope of snapshot options: the ledger schema left out unless told otherwise. */
+export function scopeOf(options: SnapshotOptions): CatalogScope {
   return { schemas: options.schemas, excludeSchemas: options.excludeSchemas ?? ['pgwarden'] };
 }
 

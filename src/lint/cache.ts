@@ -77,13 +77,26 @@ export interface CachedResult {
   migrations: number;
 }
 
-export function readResult(root: string, key: string): CachedResult | undefined {
-  const value = readJson(join(cacheDir(root), 'lint.json')) as { format?: number; key?: string; result?: CachedResult } | undefined;
-  return value?.format === FORMAT && value.key === key ? value.result : undefined;
+/** The key of a run that reports only some files. */
+export function scopedKey(key: string, files: ReadonlySet<string>): string {
+  return createHash('sha256').update(key).update([...files].sort().join('\0')).digest('hex');
 }
 
+const KEPT_RESULTS = 4;
+
+function readResults(root: string): Array<{ key: string; result: CachedResult }> {
+  const value = readJson(join(cacheDir(root), 'lint.json')) as { format?: number; entries?: Array<{ key: string; result: CachedResult }> } | undefined;
+  return value?.format === FORMAT && Array.isArray(value.entries) ? value.entries : [];
+}
+
+export function readResult(root: string, key: string): CachedResult | undefined {
+  return readResults(root).find((e) => e.key === key)?.result;
+}
+
+/** Keeps the last few results (the whole history and a staged scope, say). */
 export function writeResult(root: string, key: string, result: CachedResult): void {
-  writeJson(join(cacheDir(root), 'lint.json'), { format: FORMAT, key, result });
+  const entries = [{ key, result }, ...readResults(root).filter((e) => e.key !== key)].slice(0, KEPT_RESULTS);
+  writeJson(join(cacheDir(root), 'lint.json'), { format: FORMAT, entries });
 }
 
 /** Parsed sections by `<file checksum>:<section>`, kept to the entries the last run used. */

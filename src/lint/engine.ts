@@ -235,7 +235,7 @@ export async function lintSources(sources: ReadonlyArray<LintSource>, options: L
   for (const file of historyOrder(files, graph)) {
     migrations.push(await prepareMigration(file, toPosix(relative(root, file.path)), migrations.length, options.parseCache));
   }
-  const findings = runRules(migrations, graph, options.rules ?? (await defaultRules()), config);
+  const findings = runRules(migrations, graph, options.rules ?? (await defaultRules()), config, options.only);
   const reported = options.only ? findings.filter((f) => options.only!.has(f.file)) : findings;
   return {
     findings: reported,
@@ -258,7 +258,7 @@ export function countBySeverity(findings: readonly Finding[]): { error: number; 
  * hooks with the model just before each statement, migration hooks with the models before and
  * after up and after down), then ignores and start-after.
  */
-export function runRules(migrations: readonly LintMigration[], graph: RevisionGraph, rules: readonly Rule[], config: LintConfigResolved): Finding[] {
+export function runRules(migrations: readonly LintMigration[], graph: RevisionGraph, rules: readonly Rule[], config: LintConfigResolved, scope?: ReadonlySet<string>): Finding[] {
   const active = rules.map((rule) => ({ rule, severity: severityOf(rule, config) })).filter((r): r is { rule: Rule; severity: Severity } => r.severity !== 'off');
   const raw: Finding[] = [];
   const byFile = new Map<MigrationFile, LintMigration>(migrations.map((m) => [m.file, m]));
@@ -276,6 +276,11 @@ export function runRules(migrations: readonly LintMigration[], graph: RevisionGr
   const migrationRules = contexts.filter((c) => c.rule.migration);
   const model: Schema = emptySchema();
   for (const migration of migrations) {
+    if (scope && !scope.has(migration.relPath)) {
+      // Outside the reported files only the model matters: replay up, call no hook.
+      for (const statement of migration.up) model.apply(statement);
+      continue;
+    }
     const before = migrationRules.length > 0 ? model.clone() : model;
     for (const statement of migration.up) {
       for (const { rule, ctx } of statementRules) rule.statement!(statement, model, ctx);
@@ -295,7 +300,14 @@ export function runRules(migrations: readonly LintMigration[], graph: RevisionGr
     }
     for (const { rule, ctx } of migrationRules) rule.migration!(migration, { before, afterUp, afterDown }, ctx);
   }
-  return finish(raw, migrations, rules, config);
+  if (!scope) return finish(raw, migrations, rules, config);
+  return finish(
+    raw.filter((f) => scope.has(f.file)),
+    migrations.filter((m) => scope.has(m.relPath)),
+    rules,
+    config,
+    migrations,
+  );
 }
 
 function findingOf(rule: string, severity: Severity, input: ReportInput): Finding {
@@ -321,9 +333,9 @@ function pointInStatement(statement: LintStatement, offset: number): { line: num
 }
 
 /** Applies start-after, inline ignores (reporting unused ones), then sorts. */
-function finish(raw: Finding[], migrations: readonly LintMigration[], rules: readonly Rule[], config: LintConfigResolved): Finding[] {
+function finish(raw: Finding[], migrations: readonly LintMigration[], rules: readonly Rule[], config: LintConfigResolved, history: readonly LintMigration[] = migrations): Finding[] {
   const byPath = new Map(migrations.map((m) => [m.relPath, m]));
-  const orderOf = new Map(migrations.map((m) => [m.file.revision, m.order]));
+  const orderOf = new Map(history.map((m) => [m.file.revision, m.order]));
   const afterStart = (finding: Finding): boolean => {
     const start = startAfterFor(finding.rule, config);
     if (start === undefined) return true;
@@ -519,16 +531,18 @@ export async function lintHistory(config: PgwardenConfig, options: LintHistoryOp
   const useCache = options.cache !== false && options.rules === undefined;
   const cache = useCache ? await import('./cache.js') : undefined;
   const key = cache?.resultKey(sources, lintConfig);
-  const hit = cache && key ? cache.readResult(root, key) : undefined;
+  const scopeKey = key && only ? cache!.scopedKey(key, only) : undefined;
+  // A whole-history result answers any scope; a scoped one only its own.
+  const hit = cache && key ? (cache.readResult(root, key) ?? (scopeKey ? cache.readResult(root, scopeKey) : undefined)) : undefined;
   if (hit) {
     const scoped = scope(hit.findings, hit.files);
     return { ...scoped, counts: countBySeverity(scoped.findings), migrations: hit.migrations, durationMs: performance.now() - started, cached: true };
   }
   const parseCache = cache?.FileParseCache.load(root);
-  const report = await lintSources(sources, { root, config: lintConfig, rules, ...(parseCache ? { parseCache } : {}) });
+  const report = await lintSources(sources, { root, config: lintConfig, rules, ...(parseCache ? { parseCache } : {}), ...(only ? { only } : {}) });
   if (cache && key) {
     parseCache!.save();
-    cache.writeResult(root, key, { findings: report.findings, files: report.files, migrations: report.migrations });
+    cache.writeResult(root, scopeKey ?? key, { findings: report.findings, files: report.files, migrations: report.migrations });
   }
   const scoped = scope(report.findings, report.files);
   return { ...scoped, counts: countBySeverity(scoped.findings), migrations: report.migrations, durationMs: performance.now() - started, cached: false };

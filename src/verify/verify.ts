@@ -2,7 +2,9 @@ import { relative } from 'node:path';
 import type pg from 'pg';
 import { diffSnapshots, type DiffOptions } from '../catalog/diff.js';
 import { renderDiff } from '../catalog/render-diff.js';
-import { openSnapshotSession, snapshotOptionsFor, type SnapshotSession } from '../catalog/snapshot.js';
+import { CHANGE_LOG_SCHEMA } from '../catalog/change-log.js';
+import { openChangeTrackingSession, type ChangeTrackingSession, type SnapshotMode } from '../catalog/incremental.js';
+import { snapshotOptionsFor } from '../catalog/snapshot.js';
 import type { CatalogSnapshot } from '../catalog/types.js';
 import type { PgwardenConfig } from '../config/types.js';
 import { PgwardenError } from '../errors.js';
@@ -35,6 +37,12 @@ export interface VerifyOptions {
   /** What the comparisons leave out (default: nothing). */
   diff?: DiffOptions;
   onProgress?: (event: VerifyProgress) => void;
+  /**
+   * How snapshots are read. `incremental` (default): only what each step changed, through event
+   * triggers in the throwaway database (full reads when they cannot be installed); `full`: the
+   * whole catalog every time; `checked`: both, failing if they ever differ (for tests).
+   */
+  snapshots?: SnapshotMode;
 }
 
 /**
@@ -58,6 +66,16 @@ export interface VerifyOptions {
  */
 export async function verifyHistory(config: PgwardenConfig, db: DatabaseHandle, options: VerifyOptions = {}): Promise<VerifyReport> {
   const started = performance.now();
+  const mode = options.snapshots ?? 'incremental';
+  const first = await verifyOnce(config, db, options, mode, false);
+  let report = first.report;
+  // The safety net of incremental snapshots: if the last one differs from a full read, trust nothing and verify again reading everything.
+  if (!first.consistent) report = (await verifyOnce(config, db, options, 'full', true)).report;
+  report.durationMs = Math.round(performance.now() - started);
+  return report;
+}
+
+async function verifyOnce(config: PgwardenConfig, db: DatabaseHandle, options: VerifyOptions, mode: SnapshotMode, freshDatabase: boolean): Promise<{ report: VerifyReport; consistent: boolean }> {
   const ordered = linearHistory(options.migrations ?? loadMigrations(config.migrationsDir), config.root);
   const seeds = options.seeds ?? [];
   for (const seed of seeds) {
@@ -65,11 +83,13 @@ export async function verifyHistory(config: PgwardenConfig, db: DatabaseHandle, 
       throw new PgwardenError('USAGE', `The seed ${relative(config.root, seed.path)} loads after revision ${seed.after}, which no migration has.`);
     }
   }
-  const work = new Workspace(config, db, seeds);
+  const work = new Workspace(config, db, seeds, mode);
   const report: VerifyReport = { database: db.display, migrations: [], findings: [], clean: true, durationMs: 0 };
   const diffOptions = options.diff ?? {};
+  let consistent = true;
   try {
-    await work.open();
+    if (freshDatabase) await work.replaceDatabase();
+    else await work.open();
     await work.loadSeeds(undefined);
     let before = await work.snapshot();
     for (const [index, file] of ordered.entries()) {
@@ -87,7 +107,7 @@ export async function verifyHistory(config: PgwardenConfig, db: DatabaseHandle, 
 
       const up = await planDirection(file, 'up');
       const down = await planDown(file);
-      const relations = await existingRelations(work.client, [config.ledger.schema]);
+      const relations = await existingRelations(work.client, [config.ledger.schema, CHANGE_LOG_SCHEMA]);
 
       progress('up');
       const applied = await runTraced(work.client, file, 'up', up, relations);
@@ -153,12 +173,12 @@ export async function verifyHistory(config: PgwardenConfig, db: DatabaseHandle, 
       m.durationMs = Math.round(performance.now() - migrationStarted);
       progress('done');
     }
+    consistent = await work.matchesFullRead();
   } finally {
     await work.close();
   }
   report.clean = !report.findings.some((f) => f.level === 'error');
-  report.durationMs = Math.round(performance.now() - started);
-  return report;
+  return { report, consistent };
 }
 
 type FindingSink = (f: Omit<VerifyFinding, 'revision' | 'file' | 'details'> & { details?: string[] }) => void;
@@ -225,7 +245,7 @@ function count(n: number, noun: string): string {
  */
 class Workspace {
   client!: pg.Client;
-  private snapshots!: SnapshotSession;
+  private snapshots!: ChangeTrackingSession;
   private current: DatabaseHandle;
   /** Databases created by rebuilds, dropped at the end; the original one is the caller's. */
   private created: DatabaseHandle[] = [];
@@ -234,6 +254,7 @@ class Workspace {
     private readonly config: PgwardenConfig,
     private readonly original: DatabaseHandle,
     private readonly seeds: SeedFile[],
+    private readonly mode: SnapshotMode,
   ) {
     this.current = original;
   }
@@ -242,7 +263,22 @@ class Workspace {
     this.client = await connect(this.current, { applicationName: 'pgwarden verify' });
     // Locks and timeouts of the user's environment do not apply to a private database.
     await this.client.query(`SET lock_timeout = 0; SET statement_timeout = 0`);
-    this.snapshots = await openSnapshotSession(this.current, snapshotOptionsFor(this.config));
+    this.snapshots = await openChangeTrackingSession(this.current, snapshotOptionsFor(this.config), this.mode);
+  }
+
+  /** Whether the last snapshot equals a full read of the catalog (always, with full reads). */
+  matchesFullRead(): Promise<boolean> {
+    return this.snapshots.mode === 'full' ? Promise.resolve(true) : this.snapshots.matchesFullRead();
+  }
+
+  /** Moves to a new empty database on the same server (dropped at the end). */
+  async replaceDatabase(): Promise<void> {
+    await this.closeConnections();
+    const previous = this.created.pop();
+    await previous?.close();
+    this.current = await throwawayDatabaseOn(this.original.url, { environment: this.original.environment, provider: this.original.provider });
+    this.created.push(this.current);
+    await this.open();
   }
 
   snapshot(): Promise<CatalogSnapshot> {
@@ -263,12 +299,7 @@ class Workspace {
 
   /** A fresh database with seeds and the ups of `ordered[0..upTo]` applied; returns its snapshot. */
   async rebuild(ordered: MigrationFile[], upTo: number): Promise<CatalogSnapshot> {
-    await this.closeConnections();
-    const previous = this.created.pop();
-    await previous?.close();
-    this.current = await throwawayDatabaseOn(this.original.url, { environment: this.original.environment, provider: this.original.provider });
-    this.created.push(this.current);
-    await this.open();
+    await this.replaceDatabase();
     await this.loadSeeds(undefined);
     for (const [i, file] of ordered.slice(0, upTo + 1).entries()) {
       const result = await runPlain(this.client, file, await planDirection(file, 'up'));

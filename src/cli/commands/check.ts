@@ -42,8 +42,13 @@ function details(ctx: CommandContext, report: CheckReport): string {
     };
     out.push(paint(o, 'bold', '== lint'), formatText(report.lint, { source, color: o.color, rules: [], version: VERSION }).trimEnd(), '');
   }
-  if (report.verify && report.verify.findings.length > 0) {
+  if (report.verify && !report.verify.clean) {
     out.push(paint(o, 'bold', '== verify'), formatVerifyText(report.verify, { error: (s) => paint(o, 'red', s), warning: (s) => paint(o, 'yellow', s), ok: (s) => paint(o, 'green', s), dim: (s) => paint(o, 'dim', s) }).trimEnd(), '');
+  } else if (report.verify && report.verify.findings.length > 0) {
+    // Warnings only: one line each; pgwarden verify shows the whole lock trace.
+    out.push(paint(o, 'bold', '== verify'));
+    for (const f of report.verify.findings) out.push(`${f.file}:${f.line}  ${paint(o, 'yellow', 'warning')}  ${paint(o, 'gray', f.ruleId)}  ${f.message}`);
+    out.push('');
   }
   if (report.docs && (report.docs.stale.length > 0 || report.docs.findings.length > 0)) {
     out.push(paint(o, 'bold', '== docs'));

@@ -1,0 +1,238 @@
+import type pg from 'pg';
+import type { DatabaseHandle } from '../providers/types.js';
+import { connect } from '../runner/session.js';
+import { CHANGE_LOG_SCHEMA, installChangeLog, readChanges, type ChangeSet } from './change-log.js';
+import { diffSnapshots } from './diff.js';
+import { renderDiff } from './render-diff.js';
+import { scopeOf, readCatalog, type AssembledCatalog, type ObjectRef, type SnapshotOptions, type SnapshotSession } from './snapshot.js';
+import { catalogSettingsSql } from './session.js';
+import { compareText } from './sort.js';
+import type { CatalogSnapshot, SnapshotSection } from './types.js';
+
+/** How a snapshot session reads: the whole catalog each time, or only what changed (and, for tests, both, compared). */
+export type SnapshotMode = 'full' | 'incremental' | 'checked';
+
+/** Statistics of a session, to show the incremental reads do their job. */
+export interface SnapshotStats {
+  full: number;
+  incremental: number;
+  unchanged: number;
+}
+
+/** A snapshot session that knows whether it reads incrementally. */
+export interface ChangeTrackingSession extends SnapshotSession {
+  readonly mode: SnapshotMode;
+  readonly stats: SnapshotStats;
+  /** Reads the whole catalog and tells whether it equals the last snapshot given (a safety net for incremental reads). */
+  matchesFullRead(): Promise<boolean>;
+}
+
+/**
+ * A snapshot session for a throwaway database that only pgwarden changes: with the change log
+ * installed (event triggers; needs a superuser), each snapshot re-reads only the objects that DDL
+ * touched since the previous one and patches them into it, a few milliseconds however large the
+ * schema. Whatever it cannot follow precisely (renames, which change how other objects print;
+ * GRANT and REVOKE, which log no object; extensions; role renames) makes it read the whole catalog
+ * again. Falls back to full reads when the change log cannot be installed.
+ *
+ * `checked` mode also takes a full snapshot each time and throws when the two differ: tests run
+ * in it, so that every history they verify proves the incremental reads right.
+ */
+export async function openChangeTrackingSession(db: DatabaseHandle, options: SnapshotOptions = {}, mode: SnapshotMode = 'incremental'): Promise<ChangeTrackingSession> {
+  const client = await connect(db, { applicationName: 'pgwarden snapshot' });
+  try {
+    const installed = mode !== 'full' && (await installChangeLog(client));
+    await client.query(catalogSettingsSql(false));
+    const scope = scopeOf({ ...options, excludeSchemas: [...(scopeOf(options).excludeSchemas ?? []), CHANGE_LOG_SCHEMA] });
+    return new Tracker(client, scope, installed ? mode : 'full');
+  } catch (error) {
+    await client.end().catch(() => {});
+    throw error;
+  }
+}
+
+class Tracker implements ChangeTrackingSession {
+  readonly stats: SnapshotStats = { full: 0, incremental: 0, unchanged: 0 };
+  private state: AssembledCatalog | undefined;
+  private last = 0;
+  private roles = '';
+  private database = '';
+
+  constructor(
+    private readonly client: pg.Client,
+    private readonly scope: ReturnType<typeof scopeOf>,
+    readonly mode: SnapshotMode,
+  ) {}
+
+  async snapshot(): Promise<CatalogSnapshot> {
+    const result = await this.next();
+    if (this.mode === 'checked') {
+      const full = (await readCatalog(this.client, this.scope)).snapshot;
+      const diff = diffSnapshots(full, result);
+      if (diff.length > 0 || JSON.stringify(full) !== JSON.stringify(result)) {
+        throw new Error(`incremental snapshot differs from a full one:\n${renderDiff(diff, { wording: 'neutral' }).join('\n') || '(same content, other order)'}`);
+      }
+    }
+    return result;
+  }
+
+  close(): Promise<void> {
+    return this.client.end().catch(() => {});
+  }
+
+  async matchesFullRead(): Promise<boolean> {
+    if (!this.state) return true;
+    const full = (await readCatalog(this.client, this.scope)).snapshot;
+    return JSON.stringify(full) === JSON.stringify(this.state.snapshot);
+  }
+
+  private async next(): Promise<CatalogSnapshot> {
+    if (this.mode === 'full') return this.readFull();
+    const changes = await readChanges(this.client, this.last);
+    if (!this.state || changes.roles !== this.roles || changes.database !== this.database) return this.readFull(changes);
+    this.last = changes.last;
+    if (changes.changes.length === 0) {
+      this.stats.unchanged++;
+      return this.state.snapshot;
+    }
+    const dirty = this.dirtyObjects(changes, this.state);
+    if (!dirty) return this.readFull(changes);
+    const partial = await readCatalog(this.client, this.scope, dirty, (rel, attnum) => this.state?.columns.get(rel)?.get(attnum));
+    const patched = this.patch(this.state, partial, dirty);
+    if (!patched) return this.readFull(changes);
+    this.state = patched;
+    this.stats.incremental++;
+    return patched.snapshot;
+  }
+
+  private async readFull(changes?: ChangeSet): Promise<CatalogSnapshot> {
+    const current = changes ?? (this.mode === 'full' ? undefined : await readChanges(this.client, this.last));
+    this.state = await readCatalog(this.client, this.scope);
+    if (current) {
+      this.last = current.last;
+      this.roles = current.roles;
+      this.database = current.database;
+    }
+    this.stats.full++;
+    return this.state.snapshot;
+  }
+
+  /**
+   * The objects to read again, from the changes: the ones still there come resolved by the log
+   * query; dropped ones are found in the previous state by oid or by the names of their table.
+   * Undefined when only a full read is right (GRANT/REVOKE, extensions).
+   */
+  private dirtyObjects(changes: ChangeSet, state: AssembledCatalog): { relations: number[]; sequences: number[]; functions: number[]; types: number[] } | undefined {
+    const relations = new Set(changes.relations);
+    const sequences = new Set(changes.sequences);
+    const functions = new Set(changes.functions);
+    const types = new Set(changes.types);
+    const byKey = new Map<string, { oid: number; ref: ObjectRef }>();
+    for (const [oid, ref] of state.objects) byKey.set(`${ref.section}:${ref.key}`, { oid, ref });
+    const add = (oid: number, ref: ObjectRef) => (ref.kind === 'relation' ? relations : ref.kind === 'sequence' ? sequences : ref.kind === 'function' ? functions : types).add(oid);
+    for (const change of changes.changes) {
+      if (change.tag === 'GRANT' || change.tag === 'REVOKE' || change.catalog === 'pg_extension') return undefined;
+      if (!change.dropped || change.objid === null) continue;
+      const known = state.objects.get(change.objid);
+      switch (change.catalog) {
+        case 'pg_class':
+          if (known) add(change.objid, known);
+          else if (state.indexTables.has(change.objid)) relations.add(state.indexTables.get(change.objid)!);
+          break;
+        case 'pg_type':
+        case 'pg_proc':
+          if (known) add(change.objid, known);
+          break;
+        case 'pg_constraint':
+        case 'pg_trigger':
+        case 'pg_policy':
+        case 'pg_attrdef':
+        case 'pg_rewrite': {
+          // Gone with its row: its table (or domain) is named in its address.
+          const [schema, parent] = change.names ?? [];
+          const owner = byKey.get(`tables:${schema}.${parent}`) ?? byKey.get(`views:${schema}.${parent}`) ?? byKey.get(`domains:${schema}.${parent}`);
+          if (owner) add(owner.oid, owner.ref);
+          break;
+        }
+        default:
+          break;
+      }
+    }
+    // A table whose partitions or children were detached: they print their parent, read them again too.
+    const dirtyKeys = new Set([...relations].map((oid) => state.objects.get(oid)?.key).filter((k): k is string => k !== undefined));
+    if (dirtyKeys.size > 0) {
+      for (const [oid, ref] of state.objects) {
+        if (ref.section !== 'tables') continue;
+        const table = state.snapshot.tables[ref.key];
+        if (table && ((table.partitionOf && dirtyKeys.has(table.partitionOf.parent)) || table.inherits.some((p) => dirtyKeys.has(p)))) relations.add(oid);
+      }
+    }
+    return { relations: [...relations], sequences: [...sequences], functions: [...functions], types: [...types] };
+  }
+
+  /**
+   * The previous state with the dirty objects replaced by their new reading. Undefined when a
+   * change may have altered how other objects print (a rename of a table, column, type, function,
+   * sequence, schema or enum label): then only a full read is right.
+   */
+  private patch(state: AssembledCatalog, partial: AssembledCatalog, dirty: { relations: number[]; sequences: number[]; functions: number[]; types: number[] }): AssembledCatalog | undefined {
+    for (const [oid, ref] of partial.objects) {
+      const before = state.objects.get(oid);
+      if (before && (before.key !== ref.key || before.section !== ref.section)) return undefined;
+    }
+    for (const [oid, name] of partial.namespaces) if (state.namespaces.has(oid) && state.namespaces.get(oid) !== name) return undefined;
+    for (const [rel, names] of partial.columns) {
+      const before = state.columns.get(rel);
+      if (before) for (const [attnum, name] of names) if (before.has(attnum) && before.get(attnum) !== name) return undefined;
+    }
+    for (const [oid, labels] of partial.enumLabels) {
+      const before = state.enumLabels.get(oid);
+      if (before && before.some((label) => !labels.includes(label))) return undefined;
+    }
+
+    const snapshot: CatalogSnapshot = {
+      ...state.snapshot,
+      database: partial.snapshot.database,
+      extensions: partial.snapshot.extensions,
+      schemas: partial.snapshot.schemas,
+      defaultPrivileges: partial.snapshot.defaultPrivileges,
+    };
+    const objects = new Map(state.objects);
+    const columns = new Map(state.columns);
+    const indexTables = new Map(state.indexTables);
+    const enumLabels = new Map(state.enumLabels);
+    const touched = new Set<SnapshotSection>();
+    const sections = snapshot as unknown as Record<SnapshotSection, Record<string, unknown>>;
+    const copyOf = (section: SnapshotSection) => {
+      if (!touched.has(section)) {
+        sections[section] = { ...sections[section] };
+        touched.add(section);
+      }
+      return sections[section];
+    };
+    for (const oid of [...dirty.relations, ...dirty.sequences, ...dirty.functions, ...dirty.types]) {
+      const ref = objects.get(oid);
+      if (ref) {
+        delete copyOf(ref.section)[ref.key];
+        objects.delete(oid);
+      }
+      enumLabels.delete(oid);
+    }
+    for (const rel of dirty.relations) columns.delete(rel);
+    for (const [index, table] of state.indexTables) if (dirty.relations.includes(table)) indexTables.delete(index);
+    const partialSections = partial.snapshot as unknown as Record<SnapshotSection, Record<string, unknown>>;
+    for (const [oid, ref] of partial.objects) {
+      copyOf(ref.section)[ref.key] = partialSections[ref.section][ref.key];
+      objects.set(oid, ref);
+    }
+    for (const [rel, names] of partial.columns) columns.set(rel, names);
+    for (const [index, table] of partial.indexTables) indexTables.set(index, table);
+    for (const [oid, labels] of partial.enumLabels) enumLabels.set(oid, labels);
+    // Keep each section in key order, as a full read builds it.
+    for (const section of touched) {
+      const entries = Object.entries(sections[section]).sort((a, b) => compareText(a[0], b[0]));
+      sections[section] = Object.fromEntries(entries);
+    }
+    return { snapshot, objects, columns, indexTables, namespaces: partial.namespaces, enumLabels };
+  }
+}
