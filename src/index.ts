@@ -45,8 +45,13 @@ export { formatVerifyText, type TextStyle as VerifyTextStyle } from './verify/fo
 export { formatVerifyJson } from './verify/format/json.js';
 export { formatVerifySarif, VERIFY_RULES } from './verify/format/sarif.js';
 export type * from './verify/types.js';
-export { generateDocs, renderDocs, writeDocs, checkDocs, canonicalSnapshot, serializeSnapshot, documentationCoverage, formatCoverage, checkSchemaRules, SCHEMA_RULES, erDiagram, schemaSql, touchedBy, MIGRATOR as DOCS_MIGRATOR_ROLE } from './docs/index.js';
+export { generateDocs, documentDatabase, renderDocs, writeDocs, checkDocs, canonicalSnapshot, serializeSnapshot, documentationCoverage, formatCoverage, checkSchemaRules, SCHEMA_RULES, erDiagram, schemaSql, touchedBy, MIGRATOR as DOCS_MIGRATOR_ROLE } from './docs/index.js';
 export type { DocsOptions, RenderInput, WriteResult, DocsCheck, DocsFileCheck, SchemaRule, DocsResult, GeneratedFile, DocsFileName, SchemaFinding, SchemaRuleId, Coverage, TouchingMigration } from './docs/index.js';
 export { readFunctionDefinitions } from './catalog/read/function-definitions.js';
 export { checkDrift, compareWithReference, applyIgnores, ledgerFindings, loadReferenceSnapshot, DRIFT_CLASSES } from './drift/index.js';
 export type { DriftOptions, DriftClass, DriftFinding, DriftReport, DriftTarget, LedgerDisagreement } from './drift/index.js';
+export { lintHistory, lintSources, lintSnippet, type LintReport, type LintSource, type LintHistoryOptions, type LintSourcesOptions } from './lint/engine.js';
+export { resolveLintConfig, type LintConfigResolved } from './lint/config.js';
+export { rules as lintRules, ruleById } from './lint/registry.js';
+export { formatters as lintFormatters, FORMATS as lintFormats, type FormatName as LintFormatName } from './lint/format/index.js';
+export type { Finding, Fix, Rule, RuleMeta, RuleContext, Severity, SchemaModel, LintMigration, LintStatement } from './lint/types.js';

@@ -85,7 +85,8 @@ function commentTarget(ast: any): { kind: string; key: string; table?: string } 
     case 'OBJECT_COLUMN': {
       const parts = names(list);
       const table = parts.slice(0, -1);
-      return { kind: 'column', key: '', table: table.length > 1 ? table.join('.') : `.${table[0] ?? ''}` };
+      const tableKey = table.length > 1 ? table.join('.') : `.${table[0] ?? ''}`;
+      return { kind: 'column', key: `${tableKey}.${parts[parts.length - 1]}`, table: tableKey };
     }
     case 'OBJECT_TYPE':
     case 'OBJECT_DOMAIN': {
@@ -189,6 +190,7 @@ export function proposeDown(statements: readonly ParsedStatement[], known: Known
   const createdTypes = new Set<string>();
   const createdFunctions = new Set<string>();
   const createdSchemas = new Set<string>();
+  const addedColumns = new Set<string>();
   const inverses: string[] = [];
   const notInvertible: NotInvertible[] = [];
   const fail = (s: ParsedStatement, reason: string) => notInvertible.push({ statement: oneLine(s.text), line: lineOf(s), reason });
@@ -277,6 +279,10 @@ export function proposeDown(statements: readonly ParsedStatement[], known: Known
           break;
         }
         if (onCreated(ast.relation)) break;
+        for (const item of ast.cmds ?? []) {
+          const col = item.AlterTableCmd?.subtype === 'AT_AddColumn' ? item.AlterTableCmd.def?.ColumnDef?.colname : undefined;
+          if (col) addedColumns.add(`${relKey(ast.relation)}.${col}`);
+        }
         const inverse = invertAlterTable(ast);
         if (inverse.reason) fail(s, inverse.reason);
         else if (inverse.sql) inverses.push(inverse.sql);
@@ -293,6 +299,7 @@ export function proposeDown(statements: readonly ParsedStatement[], known: Known
         if (target) {
           if (target.kind === 'relation' && createdRelations.has(target.key)) break;
           if ((target.kind === 'column' || target.kind === 'table-part') && target.table && createdRelations.has(target.table)) break;
+          if (target.kind === 'column' && addedColumns.has(target.key)) break;
           if (target.kind === 'type' && createdTypes.has(target.key)) break;
           if (target.kind === 'function' && createdFunctions.has(target.key)) break;
           if (target.kind === 'schema' && createdSchemas.has(target.key.slice(1))) break;

@@ -16,15 +16,36 @@ export async function installChangeLog(client: pg.ClientBase): Promise<boolean> 
 CREATE SCHEMA ${s};
 CREATE TABLE ${s}.log (id bigserial PRIMARY KEY, dropped boolean NOT NULL, tag text, classid oid, objid oid, objsubid integer, object_type text, names text[]);
 -- SECURITY DEFINER: a migration that switches to a role of its own still gets its changes logged.
+-- Which table each index belongs to: once an index is dropped, the catalogs no longer say.
+CREATE TABLE ${s}.index_table (index oid PRIMARY KEY, tbl oid NOT NULL);
 CREATE FUNCTION ${s}.on_ddl() RETURNS event_trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$
 BEGIN
   INSERT INTO ${s}.log (dropped, tag, classid, objid, objsubid, object_type)
   SELECT false, command_tag, classid, objid, objsubid, object_type FROM pg_catalog.pg_event_trigger_ddl_commands();
+  INSERT INTO ${s}.index_table (index, tbl)
+  SELECT i.indexrelid, i.indrelid FROM pg_catalog.pg_event_trigger_ddl_commands() c JOIN pg_catalog.pg_index i ON i.indexrelid = c.objid
+   WHERE c.classid = 'pg_catalog.pg_class'::pg_catalog.regclass
+  ON CONFLICT (index) DO UPDATE SET tbl = EXCLUDED.tbl;
 END $$;
 CREATE FUNCTION ${s}.on_drop() RETURNS event_trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$
 BEGIN
   INSERT INTO ${s}.log (dropped, tag, classid, objid, objsubid, object_type, names)
   SELECT true, tg_tag, classid, objid, objsubid, object_type, address_names FROM pg_catalog.pg_event_trigger_dropped_objects();
+  -- A dropped index, constraint, trigger, policy, rule, default or column changes its table (or domain), which stays: log that.
+  INSERT INTO ${s}.log (dropped, tag, classid, objid, objsubid, object_type)
+  SELECT false, tg_tag, p.classid, p.objid, 0, 'parent' FROM (
+    SELECT 'pg_catalog.pg_class'::pg_catalog.regclass AS classid, it.tbl AS objid
+      FROM pg_catalog.pg_event_trigger_dropped_objects() d JOIN ${s}.index_table it ON it.index = d.objid
+     WHERE d.object_type = 'index'
+    UNION
+    SELECT 'pg_catalog.pg_class'::pg_catalog.regclass, pg_catalog.to_regclass(pg_catalog.quote_ident(d.address_names[1]) || '.' || pg_catalog.quote_ident(d.address_names[2]))::pg_catalog.oid
+      FROM pg_catalog.pg_event_trigger_dropped_objects() d
+     WHERE d.object_type IN ('table constraint', 'trigger', 'policy', 'rule', 'default value', 'table column') AND pg_catalog.array_length(d.address_names, 1) >= 2
+    UNION
+    SELECT 'pg_catalog.pg_type'::pg_catalog.regclass, pg_catalog.to_regtype(pg_catalog.quote_ident(d.address_names[1]) || '.' || pg_catalog.quote_ident(d.address_names[2]))::pg_catalog.oid
+      FROM pg_catalog.pg_event_trigger_dropped_objects() d
+     WHERE d.object_type = 'domain constraint' AND pg_catalog.array_length(d.address_names, 1) >= 2) p
+   WHERE p.objid IS NOT NULL;
 END $$;
 CREATE EVENT TRIGGER pgwarden_changes_ddl ON ddl_command_end EXECUTE FUNCTION ${s}.on_ddl();
 CREATE EVENT TRIGGER pgwarden_changes_drop ON sql_drop EXECUTE FUNCTION ${s}.on_drop();
@@ -71,16 +92,15 @@ export interface ChangeSet {
 const cls = (name: string) => `'pg_catalog.${name}'::pg_catalog.regclass`;
 
 /**
- * The changes logged after `since`, with the objects still there resolved to what a snapshot
- * holds: an index to its table, a constraint, trigger, policy, default or rule to its relation,
- * an array or row type to its element or relation, a partitioned table to its partitions too, and
- * sequences to the tables they belong to (and back). One round trip.
+ * CTEs over the changes logged after `since` (an SQL expression), ending in `changed_objects`
+ * (relations, sequences, functions, types: oid arrays): the objects still there resolved to what a
+ * snapshot holds: an index to its table, a constraint, trigger, policy, default or rule to its
+ * relation, an array or row type to its element or relation, a partitioned table to its partitions
+ * too, and sequences to the tables they belong to (and back).
  */
-export async function readChanges(client: pg.ClientBase, since: number): Promise<ChangeSet> {
+export function changesCte(since: string): string {
   const s = CHANGE_LOG_SCHEMA;
-  const { rows } = await client.query({
-    name: 'pgwarden_change_log_read',
-    text: `WITH ch AS (SELECT * FROM ${s}.log WHERE id > $1),
+  return `ch AS (SELECT * FROM ${s}.log WHERE id > ${since}),
   resolved AS (
     SELECT CASE ch.classid
       WHEN ${cls('pg_class')} THEN (SELECT CASE WHEN c.relkind IN ('i', 'I') THEN 'r' || ix.indrelid WHEN c.relkind = 'S' THEN 's' || c.oid WHEN c.relkind = 'c' THEN 't' || c.reltype ELSE 'r' || c.oid END
@@ -106,28 +126,42 @@ export async function readChanges(client: pg.ClientBase, since: number): Promise
       SELECT oid FROM refs WHERE kind = 'r' UNION SELECT oid FROM seq_tables
       UNION SELECT i.inhrelid FROM pg_catalog.pg_inherits i JOIN tree ON i.inhparent = tree.oid)
     SELECT oid FROM tree),
-  composite_rels AS (SELECT ty.typrelid AS oid FROM pg_catalog.pg_type ty JOIN refs ON refs.kind = 't' AND ty.oid = refs.oid WHERE ty.typrelid <> 0),
-  seqs AS (SELECT oid FROM refs WHERE kind = 's'
-           UNION SELECT d.objid FROM pg_catalog.pg_depend d JOIN rels ON d.refobjid = rels.oid
-            WHERE d.classid = ${cls('pg_class')} AND d.refclassid = ${cls('pg_class')} AND d.deptype IN ('a', 'i'))
-SELECT (SELECT COALESCE(pg_catalog.max(id), $1) FROM ${s}.log) AS last,
-       (SELECT pg_catalog.json_agg(pg_catalog.json_build_array(ch.dropped, ch.tag, ch.classid::pg_catalog.regclass::pg_catalog.text, ch.objid::pg_catalog.int8, ch.objsubid, ch.object_type, ch.names) ORDER BY ch.id) FROM ch) AS changes,
-       ARRAY(SELECT oid::pg_catalog.int8 FROM rels UNION SELECT oid::pg_catalog.int8 FROM composite_rels) AS relations,
-       ARRAY(SELECT oid::pg_catalog.int8 FROM seqs) AS sequences,
-       ARRAY(SELECT oid::pg_catalog.int8 FROM refs WHERE kind = 'p') AS functions,
-       ARRAY(SELECT oid::pg_catalog.int8 FROM refs WHERE kind = 't') AS types,
-       (SELECT pg_catalog.md5(pg_catalog.string_agg(r.oid || ':' || r.rolname, ',' ORDER BY r.oid)) FROM pg_catalog.pg_roles r) AS roles,
+  changed_objects AS (
+    SELECT ARRAY(SELECT oid FROM rels UNION SELECT ty.typrelid FROM pg_catalog.pg_type ty JOIN refs ON refs.kind = 't' AND ty.oid = refs.oid WHERE ty.typrelid <> 0) AS relations,
+           ARRAY(SELECT oid FROM refs WHERE kind = 's') AS sequences,
+           ARRAY(SELECT oid FROM refs WHERE kind = 'p') AS functions,
+           ARRAY(SELECT oid FROM refs WHERE kind = 't') AS types)`;
+}
+
+/** Select-list items describing the changes of {@link changesCte}, and fingerprints of what no event covers. */
+export function changesColumns(since: string): string {
+  const s = CHANGE_LOG_SCHEMA;
+  return `(SELECT COALESCE(pg_catalog.max(id), ${since}) FROM ${s}.log) AS change_last,
+       (SELECT pg_catalog.json_agg(pg_catalog.json_build_array(ch.dropped, ch.tag, ch.classid::pg_catalog.regclass::pg_catalog.text, ch.objid::pg_catalog.int8, ch.objsubid, ch.object_type, ch.names) ORDER BY ch.id) FROM ch) AS change_rows,
+       (SELECT pg_catalog.json_build_array(co.relations, co.sequences, co.functions, co.types) FROM changed_objects co) AS change_sets,
+       (SELECT pg_catalog.md5(pg_catalog.string_agg(r.oid || ':' || r.rolname, ',' ORDER BY r.oid)) FROM pg_catalog.pg_roles r) AS change_roles,
        (SELECT pg_catalog.md5(pg_catalog.concat_ws('|', db.datdba, db.datacl::pg_catalog.text, d.description))
           FROM pg_catalog.pg_database db
           LEFT JOIN pg_catalog.pg_shdescription d ON d.objoid = db.oid AND d.classoid = ${cls('pg_database')}
-         WHERE db.datname = pg_catalog.current_database()) AS database`,
-    values: [since],
-  });
-  const row = rows[0];
-  const ints = (values: Array<string | number> | null) => (values ?? []).map(Number);
+         WHERE db.datname = pg_catalog.current_database()) AS change_database`;
+}
+
+/** The columns of {@link changesColumns}, as a row gives them. */
+export interface ChangeColumns {
+  change_last: string | number;
+  change_rows: Array<[boolean, string | null, string | null, number | null, number | null, string | null, string[] | null]> | null;
+  change_sets: [Array<number | string>, Array<number | string>, Array<number | string>, Array<number | string>];
+  change_roles: string | null;
+  change_database: string | null;
+}
+
+/** A {@link ChangeSet} from a row with {@link changesColumns}. */
+export function changeSetOf(row: ChangeColumns): ChangeSet {
+  const ints = (values: Array<string | number> | null | undefined) => (values ?? []).map(Number);
+  const [relations, sequences, functions, types] = row.change_sets ?? [[], [], [], []];
   return {
-    last: Number(row.last),
-    changes: ((row.changes ?? []) as Array<[boolean, string | null, string | null, number | null, number | null, string | null, string[] | null]>).map(([dropped, tag, catalog, objid, objsubid, objectType, names]) => ({
+    last: Number(row.change_last),
+    changes: (row.change_rows ?? []).map(([dropped, tag, catalog, objid, objsubid, objectType, names]) => ({
       dropped,
       tag,
       catalog: catalog?.replace(/^pg_catalog\./, '') ?? null,
@@ -136,11 +170,21 @@ SELECT (SELECT COALESCE(pg_catalog.max(id), $1) FROM ${s}.log) AS last,
       objectType,
       names,
     })),
-    relations: ints(row.relations),
-    sequences: ints(row.sequences),
-    functions: ints(row.functions),
-    types: ints(row.types),
-    roles: row.roles ?? '',
-    database: row.database ?? '',
+    relations: ints(relations),
+    sequences: ints(sequences),
+    functions: ints(functions),
+    types: ints(types),
+    roles: row.change_roles ?? '',
+    database: row.change_database ?? '',
   };
+}
+
+/** The changes logged after `since`, resolved (see {@link changesCte}). One round trip. */
+export async function readChanges(client: pg.ClientBase, since: number): Promise<ChangeSet> {
+  const { rows } = await client.query<ChangeColumns>({
+    name: 'pgwarden_change_log_read',
+    text: `WITH ${changesCte('$1::pg_catalog.int8')} SELECT ${changesColumns('$1::pg_catalog.int8')}`,
+    values: [since],
+  });
+  return changeSetOf(rows[0]!);
 }

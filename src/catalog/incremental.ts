@@ -4,7 +4,7 @@ import { connect } from '../runner/session.js';
 import { CHANGE_LOG_SCHEMA, installChangeLog, readChanges, type ChangeSet } from './change-log.js';
 import { diffSnapshots } from './diff.js';
 import { renderDiff } from './render-diff.js';
-import { scopeOf, readCatalog, type AssembledCatalog, type ObjectRef, type SnapshotOptions, type SnapshotSession } from './snapshot.js';
+import { readCatalog, readChangedCatalog, scopeOf, type AssembledCatalog, type ColumnLookup, type ObjectRef, type SnapshotOptions, type SnapshotSession } from './snapshot.js';
 import { catalogSettingsSql } from './session.js';
 import { compareText } from './sort.js';
 import type { CatalogSnapshot, SnapshotSection } from './types.js';
@@ -25,6 +25,8 @@ export interface ChangeTrackingSession extends SnapshotSession {
   readonly stats: SnapshotStats;
   /** Reads the whole catalog and tells whether it equals the last snapshot given (a safety net for incremental reads). */
   matchesFullRead(): Promise<boolean>;
+  /** Tables, foreign tables and materialized views of the last snapshot, with their oids (undefined with full reads). */
+  relations(): Array<{ oid: number; name: string }> | undefined;
 }
 
 /**
@@ -80,6 +82,16 @@ class Tracker implements ChangeTrackingSession {
     return this.client.end().catch(() => {});
   }
 
+  relations(): Array<{ oid: number; name: string }> | undefined {
+    if (this.mode === 'full' || !this.state) return undefined;
+    const { snapshot } = this.state;
+    const list: Array<{ oid: number; name: string }> = [];
+    for (const [oid, ref] of this.state.objects) {
+      if (ref.section === 'tables' || (ref.section === 'views' && snapshot.views[ref.key]?.materialized)) list.push({ oid, name: ref.key });
+    }
+    return list;
+  }
+
   async matchesFullRead(): Promise<boolean> {
     if (!this.state) return true;
     const full = (await readCatalog(this.client, this.scope)).snapshot;
@@ -88,8 +100,11 @@ class Tracker implements ChangeTrackingSession {
 
   private async next(): Promise<CatalogSnapshot> {
     if (this.mode === 'full') return this.readFull();
-    const changes = await readChanges(this.client, this.last);
-    if (!this.state || changes.roles !== this.roles || changes.database !== this.database) return this.readFull(changes);
+    if (!this.state) return this.readFull(await readChanges(this.client, this.last));
+    const lookup: ColumnLookup = (rel, attnum) => this.state?.columns.get(rel)?.get(attnum);
+    // One statement reads the log and the objects it names.
+    const { catalog, changes } = await readChangedCatalog(this.client, this.scope, this.last, lookup);
+    if (changes.roles !== this.roles || changes.database !== this.database) return this.readFull(changes);
     this.last = changes.last;
     if (changes.changes.length === 0) {
       this.stats.unchanged++;
@@ -97,7 +112,11 @@ class Tracker implements ChangeTrackingSession {
     }
     const dirty = this.dirtyObjects(changes, this.state);
     if (!dirty) return this.readFull(changes);
-    const partial = await readCatalog(this.client, this.scope, dirty, (rel, attnum) => this.state?.columns.get(rel)?.get(attnum));
+    // Objects the log query could not name (partitions detached from a table read again) need a second read.
+    const read = new Set([...changes.relations, ...changes.sequences, ...changes.functions, ...changes.types]);
+    const gone = new Set(changes.changes.filter((c) => c.dropped && c.objid !== null).map((c) => c.objid!));
+    const more = [...dirty.relations, ...dirty.sequences, ...dirty.functions, ...dirty.types].some((oid) => !read.has(oid) && !gone.has(oid));
+    const partial = more ? await readCatalog(this.client, this.scope, dirty, lookup) : catalog;
     const patched = this.patch(this.state, partial, dirty);
     if (!patched) return this.readFull(changes);
     this.state = patched;

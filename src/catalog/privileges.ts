@@ -3,6 +3,7 @@ import { inScope, notFromExtension, scopeParams, type CatalogScope } from './sco
 import { withCatalogSettings } from './session.js';
 import { compareBy } from './sort.js';
 import { catalogQuery } from './query.js';
+import { sequencesOf } from './read/sequences.js';
 
 /** The kinds of object that carry an owner or an ACL. */
 export type PrivilegeObjectType =
@@ -76,7 +77,8 @@ const roleName = (oid: string) => `CASE WHEN ${oid} = 0 THEN 'PUBLIC' ELSE pg_ca
 
 /** The objects with ACLs; `only` narrows relations, columns, functions and types to the oids of $3-$6. */
 function objectsSql(only: boolean): string {
-  const rel = only ? ' AND (c.oid = ANY ($3::pg_catalog.oid[]) OR c.oid = ANY ($4::pg_catalog.oid[]))' : '';
+  // Sequences that belong to a table read again are read again with it (the sequence query does the same).
+  const rel = only ? ` AND c.oid = ANY ($3::pg_catalog.oid[] || ${sequencesOf('$3', '$4')})` : '';
   const col = only ? ' AND c.oid = ANY ($3::pg_catalog.oid[])' : '';
   const proc = only ? ' AND p.oid = ANY ($5::pg_catalog.oid[])' : '';
   const type = only ? ' AND t.oid = ANY ($6::pg_catalog.oid[])' : '';

@@ -5,6 +5,7 @@ import type { DatabaseHandle } from '../providers/types.js';
 import { connect } from '../runner/session.js';
 import { aclObjectsFromRows, aclObjectsQuery, defaultPrivilegesQuery, grantsOf, ownersOf, sortDefaultPrivileges, type AclObjectRow, type DefaultPrivilege, type PrivilegeGrant } from './privileges.js';
 import { catalogQuery } from './query.js';
+import { changeSetOf, changesColumns, changesCte, type ChangeColumns, type ChangeSet } from './change-log.js';
 import { columnsQuery, readColumnNames, type ColumnRow } from './read/columns.js';
 import { constraintsQuery, type ConstraintRow } from './read/constraints.js';
 import { databaseQuery } from './read/database.js';
@@ -182,6 +183,18 @@ export function combinedQuery(serverVersion: number, only = false): string {
   return `SELECT ${Object.entries(parts)
     .map(([name, sql]) => `(SELECT COALESCE(pg_catalog.json_agg(q), '[]'::pg_catalog.json) FROM (${sql}) q) AS ${name}`)
     .join(',\n       ')}`;
+}
+
+/**
+ * The objects changed since `since` in the change log (change-log.ts), read in the same statement
+ * as the log itself: one round trip for an incremental snapshot.
+ */
+export async function readChangedCatalog(client: pg.ClientBase, scope: CatalogScope, since: number, knownColumn?: ColumnLookup): Promise<{ catalog: AssembledCatalog; changes: ChangeSet }> {
+  const sets: Record<string, string> = { $3: 'relations', $4: 'sequences', $5: 'functions', $6: 'types' };
+  const parts = combinedQuery(await serverVersionOf(client), true).replace(/^SELECT /, '').replace(/\$([3-6])(?=::pg_catalog\.oid\[\])/g, (m) => `(SELECT co.${sets[m]} FROM changed_objects co)`);
+  const text = `WITH ${changesCte('$3::pg_catalog.int8')}\nSELECT ${changesColumns('$3::pg_catalog.int8')},\n       ${parts}`;
+  const [row] = await catalogQuery<CatalogRows & ChangeColumns & pg.QueryResultRow>(client, text, [...scopeParams(scope), since]);
+  return { catalog: await assemble(client, row!, knownColumn), changes: changeSetOf(row!) };
 }
 
 async function readAndAssemble(client: pg.ClientBase, scope: CatalogScope): Promise<CatalogSnapshot> {

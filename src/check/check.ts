@@ -8,7 +8,8 @@ import { loadMigrations } from '../migrations/load.js';
 import type { MigrationFile } from '../migrations/types.js';
 import { openThrowaway, type ThrowawayOptions } from '../providers/resolve.js';
 import type { DatabaseHandle } from '../providers/types.js';
-import { throwawayDatabaseOn } from '../providers/url.js';
+import { throwawayDatabaseOn, urlDatabase } from '../providers/url.js';
+import { connect } from '../runner/session.js';
 import { runMigrations } from '../runner/run.js';
 import type { CheckReport, CheckStep, CheckStepName, DocsCheckOutcome, RolesCheckOutcome } from './types.js';
 import { locksOf, writeVerifiedLocks } from './verify-cache.js';
@@ -27,6 +28,8 @@ export interface CheckOptions {
   skip?: readonly CheckStepName[];
   /** Keep the lint cache (default true). */
   cache?: boolean;
+  /** Seconds to wait for the server of `--url`/`DATABASE_URL` to accept connections (a CI service starting). */
+  waitForDb?: number | undefined;
   /** Called when a step starts and ends, for the CLI's progress line. */
   onStep?: (event: { step: CheckStepName; phase: 'start' | 'done'; result?: CheckStep }) => void;
 }
@@ -116,6 +119,11 @@ export async function runCheck(config: PgwardenConfig, options: CheckOptions = {
       const t = performance.now();
       try {
         files = loadMigrations(config.migrationsDir);
+        const serverUrl = options.target?.url ?? (options.target?.env || options.target?.pgVersion ? undefined : process.env.DATABASE_URL || undefined);
+        if (serverUrl && options.waitForDb) {
+          const client = await connect(urlDatabase(serverUrl, undefined), { retrySeconds: options.waitForDb });
+          await client.end().catch(() => {});
+        }
         db = await openThrowaway(config, options.target ?? {});
         report.database = db.display;
       } catch (error) {
@@ -181,7 +189,12 @@ export async function runCheck(config: PgwardenConfig, options: CheckOptions = {
               errors,
               warnings,
               durationMs: Math.round(performance.now() - t),
-              summary: docs.stale.length > 0 ? `${relative(config.root, config.schemaDir) || '.'}/ is stale: ${docs.stale.join(', ')} (run pgwarden docs)` : `current; ${docs.coverage}`,
+              summary:
+                docs.stale.length > 0
+                  ? `${relative(config.root, config.schemaDir) || '.'}/ is stale: ${docs.stale.join(', ')} (run pgwarden docs)`
+                  : errors > 0
+                    ? `current, but ${plural(errors, 'schema rule error')} (${[...new Set(docs.findings.filter((f) => f.severity === 'error').map((f) => f.rule))].join(', ')}); ${docs.coverage}`
+                    : `current; ${docs.coverage}`,
             });
           } catch (error) {
             record(errorStep('docs', t, error));

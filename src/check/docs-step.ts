@@ -1,4 +1,5 @@
 import { relative } from 'node:path';
+import { CHANGE_LOG_SCHEMA } from '../catalog/change-log.js';
 import { readFunctionDefinitions } from '../catalog/read/function-definitions.js';
 import { snapshotDatabase, snapshotOptionsFor } from '../catalog/snapshot.js';
 import type { PgwardenConfig } from '../config/types.js';
@@ -22,7 +23,8 @@ export async function checkDocsOn(config: PgwardenConfig, db: DatabaseHandle, fi
   let result;
   try {
     const applier = (await client.query<{ role: string }>('SELECT current_user AS role')).rows[0]!.role;
-    const scope = snapshotOptionsFor(config);
+    // Verify leaves its change log (a schema of its own) in the database it used.
+    const scope = snapshotOptionsFor(config, { excludeSchemas: [CHANGE_LOG_SCHEMA] });
     const snapshot = canonicalSnapshot(await snapshotDatabase(client, scope), applier);
     const functionDefinitions = await readFunctionDefinitions(client, scope);
     result = await renderDocs(config, { snapshot, functionDefinitions, migrations: linearHistory(files, config.root) });

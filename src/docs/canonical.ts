@@ -46,7 +46,8 @@ export function renameRole(snapshot: CatalogSnapshot, from: string, to: string):
 
 /**
  * The role that owns most of the schema's objects (tables, views, sequences, functions, types):
- * the role migrations run as. Undefined for an empty schema. Ties go to the first name.
+ * the role migrations run as. Undefined for an empty schema. Ties go to the database's owner when
+ * it is among them, else to the first name.
  */
 export function principalOwner(snapshot: CatalogSnapshot): string | undefined {
   const counts = new Map<string, number>();
@@ -54,9 +55,9 @@ export function principalOwner(snapshot: CatalogSnapshot): string | undefined {
   for (const section of sections) {
     for (const object of Object.values(section ?? {})) counts.set(object.owner, (counts.get(object.owner) ?? 0) + 1);
   }
-  let best: string | undefined;
-  for (const [role, n] of [...counts].sort((a, b) => compareText(a[0], b[0]))) if (best === undefined || n > counts.get(best)!) best = role;
-  return best;
+  const most = Math.max(0, ...counts.values());
+  const tied = [...counts].filter(([, n]) => n === most).map(([role]) => role).sort(compareText);
+  return tied.includes(snapshot.database.owner) ? snapshot.database.owner : tied[0];
 }
 
 /** The snapshot as JSON text: two-space indented, one property per line, ending with a newline. */

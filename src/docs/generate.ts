@@ -7,6 +7,7 @@ import { linearHistory } from '../migrations/graph.js';
 import { loadMigrations } from '../migrations/load.js';
 import type { MigrationFile } from '../migrations/types.js';
 import { openThrowaway, type ThrowawayOptions } from '../providers/resolve.js';
+import type { DatabaseHandle } from '../providers/types.js';
 import { runMigrations } from '../runner/run.js';
 import { connect } from '../runner/session.js';
 import { canonicalSnapshot, serializeSnapshot } from './canonical.js';
@@ -39,23 +40,32 @@ export async function generateDocs(config: PgwardenConfig, options: DocsOptions 
   const files = options.migrations ?? loadMigrations(config.migrationsDir);
   const ordered = linearHistory(files, config.root);
   const db = await openThrowaway(config, options);
-  let snapshot: CatalogSnapshot;
-  let functionDefinitions: Record<string, string>;
   try {
     await runMigrations(config, db, 'up', { migrations: files });
-    const client = await connect(db, { applicationName: 'pgwarden docs' });
-    try {
-      const applier = (await client.query<{ role: string }>('SELECT current_user AS role')).rows[0]!.role;
-      const scope = snapshotOptionsFor(config);
-      snapshot = canonicalSnapshot(await snapshotDatabase(client, scope), applier);
-      functionDefinitions = await readFunctionDefinitions(client, scope);
-    } finally {
-      await client.end().catch(() => {});
-    }
+    return await documentDatabase(config, db, ordered);
   } finally {
     await db.close();
   }
-  return renderDocs(config, { snapshot, functionDefinitions, migrations: ordered });
+}
+
+/**
+ * The documented schema of a database that already holds the whole history (`migrations`, in
+ * history order): what {@link generateDocs} does after applying it, for a caller that has such a
+ * database at hand (`pgwarden check` reuses the one verify built).
+ */
+export async function documentDatabase(config: PgwardenConfig, db: DatabaseHandle, migrations: readonly MigrationFile[]): Promise<DocsResult> {
+  const client = await connect(db, { applicationName: 'pgwarden docs' });
+  let snapshot: CatalogSnapshot;
+  let functionDefinitions: Record<string, string>;
+  try {
+    const applier = (await client.query<{ role: string }>('SELECT current_user AS role')).rows[0]!.role;
+    const scope = snapshotOptionsFor(config);
+    snapshot = canonicalSnapshot(await snapshotDatabase(client, scope), applier);
+    functionDefinitions = await readFunctionDefinitions(client, scope);
+  } finally {
+    await client.end().catch(() => {});
+  }
+  return renderDocs(config, { snapshot, functionDefinitions, migrations });
 }
 
 /** What {@link renderDocs} renders: a canonical snapshot and the migrations that built it. */

@@ -1,5 +1,5 @@
 /** The documented schema: `pgwarden docs` and `pgwarden docs --check`. */
-export { generateDocs, renderDocs, type DocsOptions, type RenderInput } from './generate.js';
+export { generateDocs, documentDatabase, renderDocs, type DocsOptions, type RenderInput } from './generate.js';
 export { writeDocs, type WriteResult } from './write.js';
 export { checkDocs, type DocsCheck, type DocsFileCheck } from './check.js';
 export { canonicalSnapshot, renameRole, principalOwner, serializeSnapshot, MIGRATOR } from './canonical.js';

@@ -163,15 +163,15 @@ function tableSection(snapshot: CatalogSnapshot, t: TableSnapshot, link: (name: 
   }
   if (t.indexes.length) out.push('', '**Indexes**', '', ...indexTable(t.indexes));
 
-  const out_fks = t.constraints.filter((c) => c.type === 'foreign key' && c.references);
-  if (out_fks.length) {
+  const outgoing = t.constraints.filter((c) => c.type === 'foreign key' && c.references);
+  if (outgoing.length) {
     out.push(
       '',
       '**Foreign keys**',
       '',
       ...mdTable(
         ['Name', 'Columns', 'References', 'On delete', 'On update'],
-        out_fks.map((c) => [mdCode(c.name), mdCode(c.columns.join(', ')), `${link(c.references!.table)} ${mdCode(c.references!.columns.join(', '))}`, c.references!.onDelete.toUpperCase(), c.references!.onUpdate.toUpperCase()]),
+        outgoing.map((c) => [mdCode(c.name), mdCode(c.columns.join(', ')), `${link(c.references!.table)} ${mdCode(c.references!.columns.join(', '))}`, c.references!.onDelete.toUpperCase(), c.references!.onUpdate.toUpperCase()]),
       ),
     );
   }

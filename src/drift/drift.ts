@@ -13,7 +13,7 @@ import { applyIgnores } from './ignore.js';
 import { ledgerFindings } from './ledger.js';
 import { readEnvironment, type EnvironmentState } from './read-environment.js';
 import { loadReferenceSnapshot, referenceSnapshotPath } from './reference.js';
-import { DRIFT_CLASSES, type DriftClass, type DriftFinding, type DriftReport } from './types.js';
+import { DRIFT_CLASSES, type DriftClass, type DriftReport } from './types.js';
 
 /** Which database drift looks at, and what it compares it with. */
 export interface DriftOptions extends TargetOptions {

@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VERSION } from '../version.js';
 import type { LintConfigResolved } from './config.js';
-import type { LintSource, ParseCache, ParsedSection } from './engine.js';
+import type { LintSource, ParseCache, ParsedSection, SnapshotStore } from './engine.js';
 import type { Finding } from './types.js';
 
 const FORMAT = 1;
@@ -99,25 +99,65 @@ export function writeResult(root: string, key: string, result: CachedResult): vo
   writeJson(join(cacheDir(root), 'lint.json'), { format: FORMAT, entries });
 }
 
+/** Models after prefixes of the history (the whole history, and before the last staged file). */
+export class ModelSnapshots implements SnapshotStore {
+  readonly seed = codeFingerprint();
+  private entries: Array<{ key: string; snapshot: unknown }> | undefined;
+  private readonly added: Array<{ key: string; snapshot: unknown }> = [];
+
+  private constructor(private readonly path: string) {}
+
+  static load(root: string): ModelSnapshots {
+    return new ModelSnapshots(join(cacheDir(root), 'lint-model.json'));
+  }
+
+  private all(): Array<{ key: string; snapshot: unknown }> {
+    if (!this.entries) {
+      const value = readJson(this.path) as { format?: number; entries?: Array<{ key: string; snapshot: unknown }> } | undefined;
+      this.entries = value?.format === FORMAT && Array.isArray(value.entries) ? value.entries : [];
+    }
+    return this.entries;
+  }
+
+  get(key: string): unknown {
+    return this.all().find((e) => e.key === key)?.snapshot;
+  }
+
+  set(key: string, snapshot: unknown): void {
+    this.added.push({ key, snapshot });
+  }
+
+  save(): void {
+    if (this.added.length === 0) return;
+    const keys = new Set(this.added.map((e) => e.key));
+    const entries = [...this.added, ...this.all().filter((e) => !keys.has(e.key))].slice(0, 2);
+    writeJson(this.path, { format: FORMAT, entries });
+  }
+}
+
 /** Parsed sections by `<file checksum>:<section>`, kept to the entries the last run used. */
 export class FileParseCache implements ParseCache {
-  private readonly stored: Record<string, ParsedSection>;
+  /** Read on the first lookup: a run that a model snapshot answers never needs it. */
+  private stored: Record<string, ParsedSection> | undefined;
   private readonly used = new Map<string, ParsedSection>();
   private misses = 0;
 
-  private constructor(private readonly path: string, stored: Record<string, ParsedSection>) {
-    this.stored = stored;
-  }
+  private constructor(private readonly path: string) {}
 
   static load(root: string): FileParseCache {
-    const path = join(cacheDir(root), 'lint-parse.json');
-    const value = readJson(path) as { format?: number; code?: string; entries?: Record<string, ParsedSection> } | undefined;
-    const valid = value?.format === FORMAT && value.code === VERSION && value.entries;
-    return new FileParseCache(path, valid ? value.entries! : {});
+    return new FileParseCache(join(cacheDir(root), 'lint-parse.json'));
+  }
+
+  private entries(): Record<string, ParsedSection> {
+    if (!this.stored) {
+      const value = readJson(this.path) as { format?: number; code?: string; entries?: Record<string, ParsedSection> } | undefined;
+      this.stored = value?.format === FORMAT && value.code === VERSION && value.entries ? value.entries : {};
+    }
+    return this.stored;
   }
 
   get(key: string): ParsedSection | undefined {
-    const hit = this.stored[key];
+    const hit = this.entries()[key];
     if (hit) this.used.set(key, hit);
     return hit;
   }
@@ -127,9 +167,9 @@ export class FileParseCache implements ParseCache {
     this.used.set(key, value);
   }
 
-  /** Saves when anything was parsed (or entries went out of use). */
+  /** Saves the entries this run used, when anything was parsed or some stored entry went out of use. */
   save(): void {
-    if (this.misses === 0 && this.used.size === Object.keys(this.stored).length) return;
+    if (this.misses === 0 && this.used.size === Object.keys(this.entries()).length) return;
     writeJson(this.path, { format: FORMAT, code: VERSION, entries: Object.fromEntries(this.used) });
   }
 }

@@ -56,6 +56,28 @@ export interface LintSourcesOptions {
   parseCache?: ParseCache;
   /** Report findings only for these files (paths relative to root); the whole history is still replayed. */
   only?: ReadonlySet<string>;
+  /** Models after unchanged prefixes of the history, so a run on a staged file need not replay them. */
+  snapshots?: SnapshotStore;
+}
+
+/**
+ * Stores models after a prefix of the history (see model/snapshot.ts). Keys chain the prefix's
+ * files (path and checksum) onto `seed`, which must change with anything else the model depends on.
+ */
+export interface SnapshotStore {
+  readonly seed: string;
+  get(key: string): unknown;
+  set(key: string, snapshot: unknown): void;
+}
+
+/** Where runRules starts and where it reports the model (`after` = number of migrations replayed). */
+export interface ReplayOptions {
+  scope?: ReadonlySet<string> | undefined;
+  /** Start after `index` migrations, from this model (a snapshot of that prefix). */
+  start?: { index: number; model: Schema } | undefined;
+  /** Called with the model after replaying `after` migrations, for each `after` listed. */
+  checkpoints?: ReadonlySet<number>;
+  onCheckpoint?: (after: number, model: Schema) => void;
 }
 
 function toPosix(path: string): string {
@@ -231,11 +253,16 @@ export async function lintSources(sources: ReadonlyArray<LintSource>, options: L
     if (file.kind === 'js' && file.implicitParent) file.revises = i > 0 ? files[i - 1]!.revision : undefined;
   }
   const graph = buildGraph(files);
+  const ordered = historyOrder(files, graph);
+  const relPaths = ordered.map((file) => toPosix(relative(root, file.path)));
+  const replay = await snapshotPlan(ordered, relPaths, options);
   const migrations: LintMigration[] = [];
-  for (const file of historyOrder(files, graph)) {
-    migrations.push(await prepareMigration(file, toPosix(relative(root, file.path)), migrations.length, options.parseCache));
+  for (const [i, file] of ordered.entries()) {
+    // Migrations the snapshot covers are not parsed: their effect is in its model.
+    if (replay.start && i < replay.start.index) migrations.push(bareMigration(file, relPaths[i]!, i));
+    else migrations.push(await prepareMigration(file, relPaths[i]!, i, options.parseCache));
   }
-  const findings = runRules(migrations, graph, options.rules ?? (await defaultRules()), config, options.only);
+  const findings = runRules(migrations, graph, options.rules ?? (await defaultRules()), config, replay);
   const reported = options.only ? findings.filter((f) => options.only!.has(f.file)) : findings;
   return {
     findings: reported,
@@ -245,6 +272,36 @@ export async function lintSources(sources: ReadonlyArray<LintSource>, options: L
     durationMs: performance.now() - started,
     cached: false,
   };
+}
+
+/** A migration whose statements lint does not need (a snapshot holds their effect). */
+function bareMigration(file: MigrationFile, relPath: string, order: number): LintMigration {
+  return { file, relPath, order, up: [], down: [], syntaxErrors: [], createdTables: new Set() };
+}
+
+/**
+ * For a run on some files: start from the snapshot of the history before the first of them, when
+ * one is stored, and store the snapshots this run can give (before that file, and at the end).
+ */
+async function snapshotPlan(ordered: readonly MigrationFile[], relPaths: readonly string[], options: LintSourcesOptions): Promise<ReplayOptions> {
+  const store = options.snapshots;
+  const scope = options.only;
+  if (!store) return { scope };
+  const { createHash } = await import('node:crypto');
+  const keys = [store.seed];
+  for (const [i, file] of ordered.entries()) keys.push(createHash('sha256').update(keys[i]!).update(relPaths[i]!).update('\0').update(file.checksum).digest('hex'));
+  const first = scope ? relPaths.findIndex((p) => scope.has(p)) : -1;
+  let start: ReplayOptions['start'];
+  if (first > 0) {
+    const { fromSnapshot } = await import('./model/snapshot.js');
+    const model = fromSnapshot(store.get(keys[first]!));
+    if (model) start = { index: first, model };
+  }
+  // A whole-history run keeps the model at its end; a run on some files the one before the first
+  // of them (its end includes the files being edited, which will change).
+  const checkpoints = new Set(scope ? (first > 0 && !start ? [first] : []) : [ordered.length]);
+  const { toSnapshot } = await import('./model/snapshot.js');
+  return { scope, start, checkpoints, onCheckpoint: (after, model) => store.set(keys[after]!, toSnapshot(model)) };
 }
 
 export function countBySeverity(findings: readonly Finding[]): { error: number; warning: number } {
@@ -258,7 +315,8 @@ export function countBySeverity(findings: readonly Finding[]): { error: number; 
  * hooks with the model just before each statement, migration hooks with the models before and
  * after up and after down), then ignores and start-after.
  */
-export function runRules(migrations: readonly LintMigration[], graph: RevisionGraph, rules: readonly Rule[], config: LintConfigResolved, scope?: ReadonlySet<string>): Finding[] {
+export function runRules(migrations: readonly LintMigration[], graph: RevisionGraph, rules: readonly Rule[], config: LintConfigResolved, replay: ReplayOptions = {}): Finding[] {
+  const { scope } = replay;
   const active = rules.map((rule) => ({ rule, severity: severityOf(rule, config) })).filter((r): r is { rule: Rule; severity: Severity } => r.severity !== 'off');
   const raw: Finding[] = [];
   const byFile = new Map<MigrationFile, LintMigration>(migrations.map((m) => [m.file, m]));
@@ -274,8 +332,13 @@ export function runRules(migrations: readonly LintMigration[], graph: RevisionGr
 
   const statementRules = contexts.filter((c) => c.rule.statement);
   const migrationRules = contexts.filter((c) => c.rule.migration);
-  const model: Schema = emptySchema();
-  for (const migration of migrations) {
+  const model: Schema = replay.start?.model ?? emptySchema();
+  const checkpoint = (after: number) => {
+    if (replay.checkpoints?.has(after)) replay.onCheckpoint?.(after, model);
+  };
+  for (let i = replay.start?.index ?? 0; i < migrations.length; i++) {
+    const migration = migrations[i]!;
+    checkpoint(i);
     if (scope && !scope.has(migration.relPath)) {
       // Outside the reported files only the model matters: replay up, call no hook.
       for (const statement of migration.up) model.apply(statement);
@@ -300,6 +363,7 @@ export function runRules(migrations: readonly LintMigration[], graph: RevisionGr
     }
     for (const { rule, ctx } of migrationRules) rule.migration!(migration, { before, afterUp, afterDown }, ctx);
   }
+  checkpoint(migrations.length);
   if (!scope) return finish(raw, migrations, rules, config);
   return finish(
     raw.filter((f) => scope.has(f.file)),
@@ -539,9 +603,12 @@ export async function lintHistory(config: PgwardenConfig, options: LintHistoryOp
     return { ...scoped, counts: countBySeverity(scoped.findings), migrations: hit.migrations, durationMs: performance.now() - started, cached: true };
   }
   const parseCache = cache?.FileParseCache.load(root);
-  const report = await lintSources(sources, { root, config: lintConfig, rules, ...(parseCache ? { parseCache } : {}), ...(only ? { only } : {}) });
+  const snapshots = cache?.ModelSnapshots.load(root);
+  const report = await lintSources(sources, { root, config: lintConfig, rules, ...(parseCache ? { parseCache } : {}), ...(snapshots ? { snapshots } : {}), ...(only ? { only } : {}) });
   if (cache && key) {
-    parseCache!.save();
+    // A run on some files parses only what it needs: saving would prune the others' entries.
+    if (!only) parseCache!.save();
+    snapshots!.save();
     cache.writeResult(root, scopeKey ?? key, { findings: report.findings, files: report.files, migrations: report.migrations });
   }
   const scoped = scope(report.findings, report.files);

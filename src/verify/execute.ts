@@ -81,20 +81,26 @@ export async function runTraced(client: pg.ClientBase, file: MigrationFile, dire
   };
 
   if (plan.transactional) {
-    let before = sample ? parseSample(last(await multi(client, `BEGIN;\n${sample}`))) : (await client.query('BEGIN'), undefined);
+    // BEGIN travels with the first statement and COMMIT with the last: one round trip per statement.
+    let before: RelationSample | undefined;
+    const count = plan.statements.length;
     for (const [i, statement] of plan.statements.entries()) {
       const started = performance.now();
+      const prefix = i === 0 ? (sample ? `BEGIN;\n${sample};\n` : 'BEGIN;\n') : '';
+      const text = `${prefix}${statement.sql}\n;\n${sample ? `${sample};\n` : ''}${i === count - 1 ? 'COMMIT' : ''}`;
       try {
-        const results = await multi(client, sample ? `${statement.sql}\n;\n${sample}` : statement.sql);
-        const after = sample ? parseSample(last(results)) : undefined;
-        trace(i, statement, started, before, after, true);
-        before = after;
+        const results = await multi(client, text);
+        if (sample) {
+          if (i === 0) before = parseSample(results[1]?.rows[0]);
+          const after = parseSample(results[i === 0 ? 3 : 1]?.rows[0]);
+          trace(i, statement, started, before, after, true);
+          before = after;
+        } else trace(i, statement, started, undefined, undefined, true);
       } catch (error) {
         await client.query('ROLLBACK').catch(() => {});
-        return { traces, error: failure(error, i, statement, 0), partial: false };
+        return { traces, error: failure(error, i, statement, prefix.length), partial: false };
       }
     }
-    await client.query('COMMIT');
     return { traces, partial: false };
   }
 

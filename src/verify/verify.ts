@@ -16,7 +16,7 @@ import { throwawayDatabaseOn } from '../providers/url.js';
 import { connect } from '../runner/session.js';
 import { planDirection, planDown, runPlain, runTraced, type DirectionResult, type PlannedDirection } from './execute.js';
 import { lintRuleFor } from './lint-rule.js';
-import { blocksWrites, existingRelations, isFlaggedMode, lockModeName } from './locks.js';
+import { blocksWrites, existingRelations, isFlaggedMode, lockModeName, type ExistingRelation } from './locks.js';
 import type { SeedFile } from './seed.js';
 import type { MigrationVerification, VerifyFinding, VerifyReport } from './types.js';
 
@@ -92,6 +92,8 @@ async function verifyOnce(config: PgwardenConfig, db: DatabaseHandle, options: V
     else await work.open();
     await work.loadSeeds(undefined);
     let before = await work.snapshot();
+    // Seeds may change the schema too: the schema before the next migration is the one after them.
+    const afterSeeds = async (revision: string, current: CatalogSnapshot) => ((await work.loadSeeds(revision)) ? work.snapshot() : current);
     for (const [index, file] of ordered.entries()) {
       const progress = (phase: VerifyProgress['phase']) => options.onProgress?.({ index, total: ordered.length, revision: file.revision, name: file.name, phase });
       const fileName = relative(config.root, file.path);
@@ -107,7 +109,7 @@ async function verifyOnce(config: PgwardenConfig, db: DatabaseHandle, options: V
 
       const up = await planDirection(file, 'up');
       const down = await planDown(file);
-      const relations = await existingRelations(work.client, [config.ledger.schema, CHANGE_LOG_SCHEMA]);
+      const relations = await work.existingRelations();
 
       progress('up');
       const applied = await runTraced(work.client, file, 'up', up, relations);
@@ -127,8 +129,7 @@ async function verifyOnce(config: PgwardenConfig, db: DatabaseHandle, options: V
         m.outcome = 'irreversible';
         m.irreversibleReason = down.irreversible;
         lockFindings(applied, up, file, finding);
-        before = afterUp;
-        await work.loadSeeds(file.revision);
+        before = await afterSeeds(file.revision, afterUp);
         m.durationMs = Math.round(performance.now() - migrationStarted);
         progress('done');
         continue;
@@ -142,8 +143,7 @@ async function verifyOnce(config: PgwardenConfig, db: DatabaseHandle, options: V
       if (reverted.error) {
         finding({ ruleId: 'down-fails', level: 'error', line: reverted.error.line ?? downLine, message: `down fails: ${reverted.error.message}` });
         // A failed transactional down rolled back: the database is as up left it. One outside a transaction may be in between.
-        before = reverted.partial ? await work.rebuild(ordered, index) : afterUp;
-        await work.loadSeeds(file.revision);
+        before = await afterSeeds(file.revision, reverted.partial ? await work.rebuild(ordered, index) : afterUp);
         m.durationMs = Math.round(performance.now() - migrationStarted);
         progress('done');
         continue;
@@ -169,7 +169,7 @@ async function verifyOnce(config: PgwardenConfig, db: DatabaseHandle, options: V
         }
         before = afterReup;
       }
-      await work.loadSeeds(file.revision);
+      before = await afterSeeds(file.revision, before);
       m.durationMs = Math.round(performance.now() - migrationStarted);
       progress('done');
     }
@@ -285,8 +285,14 @@ class Workspace {
     return this.snapshots.snapshot();
   }
 
-  /** Loads the seeds that go after `revision` (undefined: before the first migration). */
-  async loadSeeds(revision: string | undefined): Promise<void> {
+  /** Tables and materialized views that exist now, from the last snapshot when it knows them. */
+  async existingRelations(): Promise<ExistingRelation[]> {
+    return this.snapshots.relations() ?? existingRelations(this.client, [this.config.ledger.schema, CHANGE_LOG_SCHEMA]);
+  }
+
+  /** Loads the seeds that go after `revision` (undefined: before the first migration); true when there were any. */
+  async loadSeeds(revision: string | undefined): Promise<boolean> {
+    let loaded = false;
     for (const seed of this.seeds) {
       if (seed.after !== revision) continue;
       try {
@@ -294,7 +300,9 @@ class Workspace {
       } catch (cause) {
         throw new PgwardenError('USAGE', `The seed ${relative(this.config.root, seed.path)} fails to load${revision ? ` after ${revision}` : ''}: ${(cause as Error).message}. Fix the seed, or give it a later "--! After:" revision.`, { cause });
       }
+      loaded = true;
     }
+    return loaded;
   }
 
   /** A fresh database with seeds and the ups of `ordered[0..upTo]` applied; returns its snapshot. */

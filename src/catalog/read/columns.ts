@@ -38,7 +38,7 @@ export function columnsQuery(only = false): string {
        LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation
        LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
        LEFT JOIN pg_catalog.pg_description d ON d.objoid = a.attrelid AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid = a.attnum
-      WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'f', 'v', 'm', 'c') AND ${inScope('n.nspname')}${only ? ` AND a.attrelid = ANY ($3::pg_catalog.oid[])` : ''}`;
+      WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'f', 'v', 'm', 'c') AND ${inScope('n.nspname')}${only ? ` AND a.attrelid = ANY ($3::pg_catalog.oid[]) AND c.oid = ANY ($3::pg_catalog.oid[])` : ''}`;
 }
 
 /** Names of columns given as `rel:attnum` keys (for foreign keys to tables outside the scope). */

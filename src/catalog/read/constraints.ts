@@ -50,5 +50,5 @@ export function constraintsQuery(only = false): string {
        LEFT JOIN pg_catalog.pg_description d ON d.objoid = co.oid AND d.classoid = 'pg_catalog.pg_constraint'::pg_catalog.regclass AND d.objsubid = 0
       WHERE co.contype IN ('p', 'f', 'u', 'c', 'x')
         AND NOT (co.contype = 'f' AND co.conparentid <> 0)
-        AND ${inScope('n.nspname')}${only ? ` AND (co.conrelid = ANY ($3::pg_catalog.oid[]) OR co.contypid = ANY ($6::pg_catalog.oid[]))` : ''}`;
+        AND ${inScope('n.nspname')}${only ? ` AND (co.conrelid = ANY ($3::pg_catalog.oid[]) OR (co.conrelid = 0 AND co.contypid = ANY ($6::pg_catalog.oid[])))` : ''}`;
 }

@@ -20,6 +20,17 @@ export interface SequenceRow {
 }
 
 /** Sequences in scope with their options (never their current value) and what owns them. */
+/**
+ * SQL array of the sequences in `sequences` and those owned by (or the identity of) a column of the
+ * tables in `relations` (both oid[] parameters): written as one array so that the planner looks
+ * them up by oid.
+ */
+export function sequencesOf(relations: string, sequences: string): string {
+  return `${sequences}::pg_catalog.oid[] || ARRAY(SELECT owned.objid FROM pg_catalog.pg_depend owned
+     WHERE owned.refclassid = 'pg_catalog.pg_class'::pg_catalog.regclass AND owned.refobjid = ANY (${relations}::pg_catalog.oid[])
+       AND owned.classid = 'pg_catalog.pg_class'::pg_catalog.regclass AND owned.deptype IN ('a', 'i'))`;
+}
+
 export function sequencesQuery(only = false): string {
   return `SELECT c.oid::pg_catalog.int8 AS oid, n.nspname::pg_catalog.text AS schema, c.relname::pg_catalog.text AS name,
             pg_catalog.format_type(s.seqtypid, NULL) AS type,
@@ -37,5 +48,5 @@ export function sequencesQuery(only = false): string {
        LEFT JOIN pg_catalog.pg_namespace tn ON tn.oid = tc.relnamespace
        LEFT JOIN pg_catalog.pg_attribute ta ON ta.attrelid = dep.refobjid AND ta.attnum = dep.refobjsubid
        LEFT JOIN pg_catalog.pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid = 0
-      WHERE c.relkind = 'S' AND ${inScope('n.nspname')} AND ${notFromExtension('pg_class', 'c.oid')}${only ? ` AND (c.oid = ANY ($4::pg_catalog.oid[]) OR dep.refobjid = ANY ($3::pg_catalog.oid[]))` : ''}`;
+      WHERE c.relkind = 'S' AND ${inScope('n.nspname')} AND ${notFromExtension('pg_class', 'c.oid')}${only ? ` AND c.oid = ANY (${sequencesOf('$3', '$4')})` : ''}`;
 }

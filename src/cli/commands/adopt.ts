@@ -30,7 +30,7 @@ function renderPlan(output: Output, plan: AdoptionPlan, root: string, dryRun: bo
   if (plan.ignored.length > 0) lines.push(`Left alone (not migrations): ${plan.ignored.join(', ')}`);
   const proposed = plan.migrations.filter((m) => m.down === 'proposed').length;
   const incomplete = plan.migrations.filter((m) => m.down === 'incomplete').length;
-  if (proposed > 0) lines.push('', `${proposed} proposed down section${proposed === 1 ? '' : 's'} start with "-- Proposed by pgwarden adopt": review them (pgwarden verify proves them on a throwaway database).`);
+  if (proposed > 0) lines.push('', `${proposed} proposed down section${proposed === 1 ? ' starts' : 's start'} with "-- Proposed by pgwarden adopt": review them (pgwarden verify proves them on a throwaway database).`);
   if (incomplete > 0) lines.push(`${incomplete} migration${incomplete === 1 ? ' has' : 's have'} no down section: write one or add "--! Irreversible: <reason>" (pgwarden lint lists them).`);
   return `${lines.join('\n')}\n`;
 }

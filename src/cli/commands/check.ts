@@ -24,6 +24,7 @@ interface CheckArgs extends GlobalArgs {
   rolesEnv?: string;
   applyRoles?: boolean;
   pgVersion?: string;
+  waitForDb?: number;
 }
 
 /** Names of the files `--report-dir` writes. */
@@ -85,8 +86,9 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
       .option('roles-env', { type: 'string', describe: 'Plan the login roles of this environment too (default: the group roles only)' })
       .option('apply-roles', { type: 'boolean', describe: 'Apply the roles plan on the throwaway server and plan again (default: only on the embedded throwaway cluster)' })
       .option('pg-version', { type: 'string', describe: 'Verify on postgres:<version> with testcontainers (Docker) instead of the embedded server' })
+      .option('wait-for-db', { type: 'number', describe: 'Seconds to wait for the server of --url / $DATABASE_URL to accept connections (a CI service still starting)' })
       .option('cache', { type: 'boolean', default: true, describe: 'Reuse lint results for an unchanged history (--no-cache to re-check everything)' })
-      .conflicts('staged', ['report-dir', 'github', 'skip', 'roles-env', 'apply-roles', 'pg-version'])
+      .conflicts('staged', ['report-dir', 'github', 'skip', 'roles-env', 'apply-roles', 'pg-version', 'wait-for-db'])
       .example('pgwarden check', 'Everything CI checks, on an embedded throwaway Postgres')
       .example('DATABASE_URL=postgresql://ci@localhost/postgres pgwarden check', 'On a server of yours (a throwaway database is created and dropped)')
       .example('pgwarden check --report-dir pgwarden-report --github', 'In GitHub Actions: SARIF, Markdown summary, annotations')
@@ -105,6 +107,7 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
       applyRoles: args.applyRoles === undefined ? 'auto' : args.applyRoles ? 'always' : 'never',
       skip: args.skip ?? [],
       cache: args.cache,
+      waitForDb: args.waitForDb,
       onStep: (e) => {
         if (!showProgress) return;
         if (e.phase === 'start') ctx.output.err(`${e.step} ...\n`);

@@ -1,9 +1,11 @@
 import type { CommandModule } from 'yargs';
 import { acknowledgeCommand } from './acknowledge.js';
 import { adoptCommand } from './adopt.js';
+import { baselineCommand } from './baseline.js';
 import { checkCommand } from './check.js';
 import { initCommand } from './init.js';
 import { configCommand } from './config.js';
+import { deployCommand } from './deploy.js';
 import { dbCommand } from './db.js';
 import { docsCommand } from './docs.js';
 import { downCommand } from './down.js';
@@ -36,6 +38,8 @@ export const commands: CommandModule<object, any>[] = [
   configCommand,
   rolesCommand,
   checkCommand,
+  deployCommand,
   initCommand,
   adoptCommand,
+  baselineCommand,
 ];

@@ -1,5 +1,6 @@
 import type { CatalogSnapshot } from '../../catalog/types.js';
 import { documentedTables, hasComment } from '../coverage.js';
+import { qualifiedName, quoteIdent } from '../sql-names.js';
 import type { SchemaFinding } from '../types.js';
 import type { SchemaRule } from './rule.js';
 
@@ -12,8 +13,9 @@ export const requireComment: SchemaRule = {
     const findings: SchemaFinding[] = [];
     for (const table of documentedTables(snapshot)) {
       const key = `${table.schema}.${table.name}`;
+      const sql = qualifiedName(table.schema, table.name);
       if (!hasComment(table.comment)) {
-        findings.push({ rule: 'require-comment', severity, objectType: 'table', object: key, message: `table ${key} has no comment`, help: `COMMENT ON TABLE ${key} IS '...';` });
+        findings.push({ rule: 'require-comment', severity, objectType: 'table', object: key, message: `table ${key} has no comment`, help: `COMMENT ON TABLE ${sql} IS '...';` });
       }
       for (const column of table.columns) {
         if (hasComment(column.comment)) continue;
@@ -23,7 +25,7 @@ export const requireComment: SchemaRule = {
           objectType: 'column',
           object: `${key}.${column.name}`,
           message: `column ${key}.${column.name} has no comment`,
-          help: `COMMENT ON COLUMN ${key}.${column.name} IS '...';`,
+          help: `COMMENT ON COLUMN ${sql}.${quoteIdent(column.name)} IS '...';`,
         });
       }
     }

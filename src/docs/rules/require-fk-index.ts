@@ -1,4 +1,5 @@
 import type { CatalogSnapshot, ConstraintSnapshot, TableSnapshot } from '../../catalog/types.js';
+import { qualifiedName, quoteIdent } from '../sql-names.js';
 import type { SchemaFinding } from '../types.js';
 import type { SchemaRule } from './rule.js';
 
@@ -25,7 +26,7 @@ export const requireFkIndex: SchemaRule = {
           objectType: 'foreign key',
           object: `${key}.${fk.name}`,
           message: `foreign key ${fk.name} on ${key} (${columns}) has no index whose leading columns are (${columns})`,
-          help: `CREATE INDEX idx_${table.name}_${fk.columns.join('_')} ON ${key} (${columns});`,
+          help: `CREATE INDEX ${quoteIdent(`idx_${table.name}_${fk.columns.join('_')}`)} ON ${qualifiedName(table.schema, table.name)} (${fk.columns.map(quoteIdent).join(', ')});`,
         });
       }
     }

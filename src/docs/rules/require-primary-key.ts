@@ -1,4 +1,5 @@
 import type { CatalogSnapshot } from '../../catalog/types.js';
+import { qualifiedName, quoteIdent } from '../sql-names.js';
 import type { SchemaFinding } from '../types.js';
 import type { SchemaRule } from './rule.js';
 
@@ -19,7 +20,7 @@ export const requirePrimaryKey: SchemaRule = {
         objectType: 'table',
         object: key,
         message: `table ${key} has no primary key`,
-        help: `ALTER TABLE ${key} ADD CONSTRAINT pk_${table.name} PRIMARY KEY (...);`,
+        help: `ALTER TABLE ${qualifiedName(table.schema, table.name)} ADD CONSTRAINT ${quoteIdent(`pk_${table.name}`)} PRIMARY KEY (...);`,
       });
     }
     return findings;

@@ -27,7 +27,7 @@ export function dropTable(s: Schema, key: string): void {
   for (const [k, t] of s.triggers) if (t.table === key) s.mut.triggers.delete(k);
   for (const [k, p] of s.policies) if (p.table === key) s.mut.policies.delete(k);
   for (const [k, seq] of s.sequences) if (seq.ownedBy?.startsWith(`${key}.`)) s.mut.sequences.delete(k);
-  for (const other of [...s.tableMap.values()]) {
+  for (const other of s.tablesReferencing(key)) {
     for (const c of other.constraints.values()) {
       if (c.type === 'foreign' && c.refTable === key) s.mutableTable(other.qualified)!.constraints.delete(c.name);
     }
@@ -65,7 +65,7 @@ export function dropColumnDependents(s: Schema, tableKey: string, column: string
   for (const indexKey of [...table.indexes]) {
     if (s.indexMap.get(indexKey)?.columns.includes(column)) removeIndex(s, indexKey);
   }
-  for (const other of [...s.tableMap.values()]) {
+  for (const other of s.tablesReferencing(tableKey)) {
     for (const c of other.constraints.values()) {
       if (c.type === 'foreign' && c.refTable === tableKey && c.refColumns?.includes(column)) s.mutableTable(other.qualified)!.constraints.delete(c.name);
     }

@@ -37,9 +37,17 @@ export function moveRelation(s: Schema, from: string, to: string, moveIndexes: b
       s.mut.indexMap.set(newKey, { ...index, qualified: newKey, table: to });
       moved.indexes.add(newKey);
     }
-    for (const other of [...s.tableMap.values()]) {
+    for (const c of [...moved.constraints.values()]) {
+      if (!c.refTable) continue;
+      if (c.refTable === from) moved.constraints.set(c.name, { ...c, refTable: to });
+      s.noteReference(to, c.refTable === from ? to : c.refTable);
+    }
+    for (const other of s.tablesReferencing(from)) {
       for (const c of other.constraints.values()) {
-        if (c.type === 'foreign' && c.refTable === from) s.mutableTable(other.qualified)!.constraints.set(c.name, { ...c, refTable: to });
+        if (c.type === 'foreign' && c.refTable === from) {
+          s.mutableTable(other.qualified)!.constraints.set(c.name, { ...c, refTable: to });
+          s.noteReference(other.qualified, to);
+        }
       }
     }
   }
@@ -81,7 +89,7 @@ function renameColumn(s: Schema, tableKey: string, from: string, to: string): vo
       const index = s.indexMap.get(indexKey);
       if (index?.columns.includes(from)) s.mut.indexMap.set(indexKey, { ...index, columns: index.columns.map((x) => (x === from ? to : x)) });
     }
-    for (const other of [...s.tableMap.values()]) {
+    for (const other of s.tablesReferencing(tableKey)) {
       if (other.qualified === tableKey) continue;
       for (const c of other.constraints.values()) {
         if (c.type === 'foreign' && c.refTable === tableKey && c.refColumns?.includes(from)) {

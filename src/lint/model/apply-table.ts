@@ -178,6 +178,7 @@ export function addConstraint(s: Schema, table: TableState, c: any, column: stri
     }
   }
   table.constraints.set(name, constraint);
+  if (constraint.refTable) s.noteReference(table.qualified, constraint.refTable);
   if (type === 'primary') {
     for (const col of columns) {
       const current = table.columns.get(col);

@@ -57,7 +57,7 @@ export function grantKey(g: GrantState): string {
 let nextOwner = 1;
 
 /** The collections of a model; shared between clones until one of them writes (copy-on-write). */
-const COLLECTIONS = ['tableMap', 'viewMap', 'indexMap', 'sequences', 'types', 'functions', 'triggers', 'policies', 'extensions', 'schemas', 'grantMap', 'comments'] as const;
+const COLLECTIONS = ['tableMap', 'viewMap', 'indexMap', 'sequences', 'types', 'functions', 'triggers', 'policies', 'extensions', 'schemas', 'grantMap', 'comments', 'referencedBy'] as const;
 type CollectionName = (typeof COLLECTIONS)[number];
 
 /**
@@ -80,6 +80,11 @@ export class Schema implements SchemaModel {
   schemas = new Set<string>(['public']);
   grantMap = new CowMap<GrantState>();
   comments = new CowMap<string>();
+  /**
+   * Referenced table -> tables that may hold a foreign key to it (a superset: entries are added, not
+   * removed; readers check the constraints). Spares a scan of every table on each drop.
+   */
+  referencedBy = new CowMap<readonly string[]>();
   searchPath: string[] = ['public'];
   /** Collections this model shares with a clone: copied before the first write. */
   private shared = new Set<CollectionName>();
@@ -227,7 +232,7 @@ export class Schema implements SchemaModel {
     if (target === undefined) return out;
     if (tableKey !== undefined) {
       const pk = this.primaryKeyColumns(tableKey);
-      for (const other of this.tableMap.values()) {
+      for (const other of this.tablesReferencing(tableKey)) {
         for (const c of other.constraints.values()) {
           if (c.type !== 'foreign' || c.refTable !== tableKey) continue;
           if (column === undefined) {
@@ -348,6 +353,23 @@ export class Schema implements SchemaModel {
     };
     this.mut.tableMap.set(key, table);
     return table;
+  }
+
+  /** Notes that `table` holds (or may hold) a foreign key to `refTable`. */
+  noteReference(table: string, refTable: string): void {
+    const current = this.referencedBy.get(refTable);
+    if (current?.includes(table)) return;
+    this.mut.referencedBy.set(refTable, current ? [...current, table] : [table]);
+  }
+
+  /** The tables that may hold a foreign key to `refTable` (check their constraints). */
+  tablesReferencing(refTable: string): TableState[] {
+    const out: TableState[] = [];
+    for (const name of this.referencedBy.get(refTable) ?? []) {
+      const table = this.tableMap.get(name);
+      if (table) out.push(table);
+    }
+    return out;
   }
 
   primaryKeyColumns(tableKey: string): string[] {

@@ -48,7 +48,7 @@ describe('verify reports what each broken down fails to restore', () => {
   beforeAll(async () => {
     project = projectWith([base, ...broken, { name: 'down_errors', up: 'CREATE TABLE b (id int);', down: 'DROP TABLE no_such_table;' }, { name: 'last_good', up: 'CREATE TABLE z (id int);', down: 'DROP TABLE z;' }]);
     db = await createTestDatabase();
-    report = await verifyHistory(project.config, db);
+    report = await verifyHistory(project.config, db, { snapshots: 'checked' });
   });
   afterAll(async () => {
     await db?.close();

@@ -54,7 +54,7 @@ describe('verify passes migrations whose down is right', () => {
   beforeAll(async () => {
     project = projectWith(steps);
     db = await createTestDatabase();
-    report = await verifyHistory(project.config, db);
+    report = await verifyHistory(project.config, db, { snapshots: 'checked' });
   });
   afterAll(async () => {
     await db?.close();

@@ -21,7 +21,7 @@ describe('lock trace', () => {
       { name: 'foreign_key', up: 'ALTER TABLE ledger ADD COLUMN account_id bigint;\nALTER TABLE ledger ADD CONSTRAINT ledger_account FOREIGN KEY (account_id) REFERENCES accounts;', down: 'ALTER TABLE ledger DROP COLUMN account_id;' },
     ]);
     db = await createTestDatabase();
-    report = await verifyHistory(project.config, db);
+    report = await verifyHistory(project.config, db, { snapshots: 'checked' });
   });
   afterAll(async () => {
     await db?.close();

@@ -13,7 +13,7 @@ describe('the reference schema', () => {
   beforeAll(async () => {
     project = tempProject({ copyReference: true });
     db = await createTestDatabase();
-    report = await verifyHistory(project.config, db);
+    report = await verifyHistory(project.config, db, { snapshots: 'checked' });
   });
   afterAll(async () => {
     await db?.close();

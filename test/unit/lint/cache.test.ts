@@ -30,6 +30,25 @@ describe('lintHistory and its cache', () => {
     expect((await lintHistory(project.config, { cache: false })).cached).toBe(false);
   });
 
+  it('gives a new file on top of the history the same findings from the model snapshot as from a full replay', async () => {
+    project = tempProject();
+    project.write('20260101000000_a.sql', migrationText({ revision: '20260101000000', description: 'Create a', up: 'CREATE TABLE a (id bigint PRIMARY KEY, v varchar(10));', down: 'DROP TABLE a;' }));
+    project.write('20260102000000_b.sql', migrationText({ revision: '20260102000000', revises: '20260101000000', description: 'Create b', up: 'CREATE TABLE b (id bigint PRIMARY KEY, a_id bigint REFERENCES a);\nCREATE INDEX b_a ON b (a_id);', down: 'DROP TABLE b;' }));
+    await lintHistory(project.config);
+    const { existsSync } = await import('node:fs');
+    expect(existsSync(join(project.root, '.pgwarden/cache/lint-model.json'))).toBe(true);
+    const up = 'ALTER TABLE a DROP COLUMN id;\nALTER TABLE a ALTER COLUMN v TYPE varchar(5);\nCREATE TABLE c (x bigint REFERENCES nothing);';
+    const c = project.write('20260103000000_c.sql', migrationText({ revision: '20260103000000', revises: '20260102000000', description: 'Change a', up, down: 'SELECT 1;' }));
+    const expected = (await lintHistory(project.config, { paths: [c], cache: false })).findings;
+    expect(expected.map((f) => f.rule)).toEqual(expect.arrayContaining(['drop-order', 'irreversible-operation', 'fk-target-exists', 'down-reverses-up']));
+    const fromSnapshot = await lintHistory(project.config, { paths: [c] });
+    expect(fromSnapshot.cached).toBe(false);
+    expect(fromSnapshot.findings).toEqual(expected);
+    // Edited again: the snapshot before it still answers.
+    project.write('20260103000000_c.sql', `${migrationText({ revision: '20260103000000', revises: '20260102000000', description: 'Change a', up, down: 'SELECT 1;' })}-- edited\n`);
+    expect((await lintHistory(project.config, { paths: [c] })).findings).toEqual(expected);
+  });
+
   it('survives a corrupt cache file', async () => {
     project = tempProject();
     project.write('20260101000000_a.sql', migrationText({ revision: '20260101000000', description: 'Create a', up: 'CREATE TABLE a (id bigint PRIMARY KEY);', down: 'DROP TABLE a;' }));

@@ -111,6 +111,49 @@ describe('lint engine', () => {
   });
 });
 
+describe('reporting on some files', () => {
+  it('gives a file the same findings alone as with the whole history', async () => {
+    const specs = chain([
+      { up: 'CREATE TABLE users (id int PRIMARY KEY, email varchar(10));', down: 'DROP TABLE users;' },
+      { description: 'wip', up: 'ALTER TABLE users ADD COLUMN name char(5);\n-- pgwarden-ignore prefer-text-field legacy\nALTER TABLE users ADD COLUMN code varchar(3);', down: 'SELECT 1;' },
+      { up: 'CREATE INDEX CONCURRENTLY i ON users (email);\nDELETE FROM users;', down: 'DROP INDEX i;' },
+      { up: 'CREATE TABLE jobs (user_id int REFERENCES users);', down: 'DROP TABLE users;' },
+    ]);
+    const sources = specs.map(source);
+    const all = (await lintSources(sources, { root: '/p' })).findings;
+    expect(new Set(all.map((f) => f.file)).size).toBe(4);
+    for (const s of sources) {
+      const alone = await lintSources(sources, { root: '/p', only: new Set([s.path]) });
+      expect(alone.findings).toEqual(all.filter((f) => f.file === s.path));
+      expect(alone.files).toEqual([s.path]);
+    }
+  });
+});
+
+describe('model snapshots', () => {
+  it('starts a run on the newest file from the stored model of the history before it, parsing only that file', async () => {
+    const specs = chain([
+      { up: 'CREATE TABLE users (id bigint PRIMARY KEY, email text);', down: 'DROP TABLE users;' },
+      { up: 'CREATE TABLE jobs (id bigint PRIMARY KEY, user_id bigint REFERENCES users);', down: 'DROP TABLE jobs;' },
+      { up: 'ALTER TABLE users DROP COLUMN id;', down: 'SELECT 1;' },
+    ]);
+    const sources = specs.map(source);
+    const stored = new Map<string, unknown>();
+    const snapshots = { seed: 'test', get: (key: string) => stored.get(key), set: (key: string, value: unknown) => void stored.set(key, value) };
+    const history = sources.slice(0, 2);
+    await lintSources(history, { root: '/p', snapshots });
+    expect(stored.size).toBe(1);
+    const looked: string[] = [];
+    const parseCache = { get: (key: string) => void looked.push(key), set: () => {} };
+    const newest = sources[2]!.path;
+    const fromSnapshot = await lintSources(sources, { root: '/p', snapshots, parseCache, only: new Set([newest]) });
+    expect(looked.length).toBe(2); // up and down of the newest file only
+    const full = await lintSources(sources, { root: '/p', only: new Set([newest]) });
+    expect(fromSnapshot.findings).toEqual(full.findings);
+    expect(fromSnapshot.findings.map((f) => f.rule)).toContain('drop-order');
+  });
+});
+
 describe('lintSnippet', () => {
   it('lints SQL without a header as one migration, with only the rules given', async () => {
     const findings = await lintSnippet('CREATE INDEX CONCURRENTLY i ON t (a);', { assumeInTransaction: true, rules: registry.filter((r) => r.id === 'ban-concurrent-index-creation-in-transaction') });

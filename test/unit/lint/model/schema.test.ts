@@ -113,6 +113,21 @@ describe('schema model: tables', () => {
     expect(model.dependents('parent', 'parent_id').map((d) => `${d.kind} ${d.name}`)).toEqual(['foreign key public.c.c_p', 'view public.v', 'index public.parent_pk']);
   });
 
+  it('follows foreign keys through renames of the referenced and the referencing table', async () => {
+    const model = await modelOf(`
+      CREATE TABLE node (id int PRIMARY KEY, parent_id int REFERENCES node);
+      CREATE TABLE edge (from_id int REFERENCES node);
+      ALTER TABLE node RENAME TO vertex;
+      ALTER TABLE edge RENAME TO link;
+    `);
+    expect(model.table('vertex')!.constraints.get('node_parent_id_fkey')!.refTable).toBe('public.vertex');
+    expect(model.table('link')!.constraints.get('edge_from_id_fkey')!.refTable).toBe('public.vertex');
+    // The primary key's index keeps its name when the table is renamed.
+    expect(model.dependents('vertex', 'id').map((d) => d.name).sort()).toEqual(['public.link.edge_from_id_fkey', 'public.node_pkey', 'public.vertex.node_parent_id_fkey']);
+    await applySql(model, 'DROP TABLE vertex CASCADE;');
+    expect(model.table('link')!.constraints.size).toBe(0);
+  });
+
   it('moves a table to another schema with SET SCHEMA', async () => {
     const model = await modelOf('CREATE TABLE t (id int PRIMARY KEY); CREATE SCHEMA archive; ALTER TABLE t SET SCHEMA archive;');
     expect(model.table('public.t')).toBeUndefined();

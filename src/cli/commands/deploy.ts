@@ -1,0 +1,158 @@
+import { createInterface } from 'node:readline/promises';
+import type { CommandModule } from 'yargs';
+import { executeDeploy, planDeploy, type DeployPlan, type DeployResult } from '../../deploy/deploy.js';
+import { PgwardenError } from '../../errors.js';
+import { ExitCode } from '../../exit-codes.js';
+import { openDatabase } from '../../providers/resolve.js';
+import { lockModeName } from '../../verify/locks.js';
+import { commandContext, setExitCode, type GlobalArgs } from '../context.js';
+import { paint, printJson, type Output } from '../output.js';
+import { renderStatus, statusJson } from '../render/status.js';
+import { renderRolesPlan } from './roles.js';
+
+interface DeployArgs extends GlobalArgs {
+  yes?: boolean;
+  dryRun?: boolean;
+  waitForDb?: number;
+  roles?: boolean;
+  drift?: boolean;
+  json?: boolean;
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
+function renderPlan(output: Output, plan: DeployPlan): string {
+  const lines: string[] = [];
+  const where = plan.environment ? `environment ${plan.environment}${plan.protected ? ' (protected)' : ''}, ` : '';
+  lines.push(paint(output, 'bold', `Deploy to ${where}${plan.database}`), '');
+  lines.push(renderStatus(output, plan.status).trimEnd(), '');
+  if (plan.pending.length === 0) lines.push('No pending migration.');
+  else {
+    lines.push(paint(output, 'bold', `Pending migrations (${plan.pending.length}), in the order they run:`));
+    for (const m of plan.pending) {
+      lines.push(`  ${m.name}  ${paint(output, 'gray', m.description)}`);
+      if (!m.transactional) lines.push(paint(output, 'yellow', '      Transaction: none: runs statement by statement and can stop halfway'));
+      if (m.irreversible) lines.push(paint(output, 'yellow', `      irreversible: ${m.irreversible}`));
+      if (!m.locks) lines.push(paint(output, 'gray', '      locks: not verified (pgwarden check traces them and remembers them for deploy)'));
+      else {
+        const held = m.locks.locks.filter((l) => l.blocks !== 'nothing');
+        const traced = `verified ${m.locks.verifiedAt.slice(0, 10)}${m.locks.complete ? '' : ', statements outside a transaction not traced'}`;
+        if (held.length === 0 && m.locks.rewrites.length === 0) lines.push(`      locks: nothing that blocks on existing tables (${traced})`);
+        for (const l of held) lines.push(`      locks: ${lockModeName(l.mode)} on ${l.relation}, blocks ${l.blocks} (${traced})`);
+        for (const r of m.locks.rewrites) lines.push(paint(output, 'red', `      rewrites ${r} under an ACCESS EXCLUSIVE lock`));
+      }
+      for (const f of m.findings) lines.push(`      ${f.severity === 'error' ? paint(output, 'red', 'error') : paint(output, 'yellow', 'warning')} ${paint(output, 'gray', f.rule)} line ${f.line}: ${f.message}`);
+    }
+    lines.push(`Lint on the pending migrations: ${plural(plan.lint.errors, 'error')}, ${plural(plan.lint.warnings, 'warning')}.`);
+  }
+  lines.push('');
+  if ('skipped' in plan.roles) lines.push(`Roles: ${plan.roles.skipped}.`);
+  else lines.push(`Roles (${plan.roles.file}), planned against the schema before the migrations; applied after them, planned again so new tables get their grants:`, renderRolesPlan(output, plan.roles.plan, plan.database).trimEnd());
+  for (const b of plan.blockers) lines.push(paint(output, 'red', `blocked: ${b}`));
+  return `${lines.join('\n')}\n`;
+}
+
+function renderResult(output: Output, result: DeployResult): string {
+  const lines: string[] = [];
+  lines.push(result.applied.length === 0 ? 'Migrations: nothing to apply.' : `Applied ${plural(result.applied.length, 'migration')}: ${result.applied.map((m) => `${m.name} (${m.durationMs} ms)`).join(', ')}.`);
+  if (result.roles) lines.push(`Roles: ${plural(result.roles.applied, 'statement')} applied.`);
+  lines.push('', renderStatus(output, result.after).trimEnd(), '');
+  if ('error' in result.drift) lines.push(paint(output, 'yellow', `Drift: not checked: ${result.drift.error}`));
+  else if (result.drift.clean) lines.push(paint(output, 'green', `Drift: none; the database matches ${result.drift.reference.kind === 'snapshot' ? result.drift.reference.file : 'the reference'}.`));
+  else {
+    const counts = Object.entries(result.drift.counts).filter(([, n]) => n > 0).map(([c, n]) => `${n} ${c}`);
+    lines.push(paint(output, 'red', `Drift: ${plural(result.drift.findings.length, 'difference')} (${counts.join(', ')}) after the deploy:`));
+    for (const f of result.drift.findings.slice(0, 30)) lines.push(`  ${f.class}: ${f.message}`);
+    if (result.drift.findings.length > 30) lines.push(`  ... pgwarden drift --env ${result.plan.environment ?? '<env>'} shows all ${result.drift.findings.length}`);
+  }
+  lines.push(`Deploy finished in ${(result.durationMs / 1000).toFixed(1)} s and logged in the ledger's events (pgwarden history).`);
+  return `${lines.join('\n')}\n`;
+}
+
+async function confirm(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(question)).trim());
+  } finally {
+    rl.close();
+  }
+}
+
+function deployJson(plan: DeployPlan, result: DeployResult | undefined) {
+  return {
+    environment: plan.environment ?? null,
+    database: plan.database,
+    protected: plan.protected,
+    dryRun: result === undefined,
+    before: statusJson(plan.status),
+    pending: plan.pending,
+    lint: plan.lint,
+    roles: 'skipped' in plan.roles ? { skipped: plan.roles.skipped } : { file: plan.roles.file, planned: plan.roles.plan.changes.map((c) => ({ group: c.group, sql: c.sql, reason: c.reason })), warnings: plan.roles.plan.warnings },
+    blockers: plan.blockers,
+    result: result
+      ? {
+          applied: result.applied.map((m) => ({ revision: m.revision, name: m.name, durationMs: m.durationMs })),
+          rolesApplied: result.roles?.applied ?? 0,
+          after: statusJson(result.after),
+          drift: 'error' in result.drift ? { checked: false, reason: result.drift.error } : { checked: true, clean: result.drift.clean, counts: result.drift.counts, findings: result.drift.findings },
+          durationMs: result.durationMs,
+        }
+      : null,
+  };
+}
+
+/** `pgwarden deploy --env <name>`: plan, confirm, up, roles apply, final status and drift. */
+export const deployCommand: CommandModule<object, DeployArgs> = {
+  command: 'deploy',
+  describe: 'Upgrade an environment: status, pending migrations with their lint findings and verified locks, roles plan; confirm; up, roles apply; final status and drift',
+  builder: (y) =>
+    y
+      .option('yes', { type: 'boolean', describe: 'Do not ask for confirmation (automation); required for a protected environment without a terminal' })
+      .option('dry-run', { type: 'boolean', describe: 'Show the plan and stop: change nothing' })
+      .option('wait-for-db', { type: 'number', default: 30, describe: 'Seconds to wait for the database to accept connections before giving up (exit 3)' })
+      .option('roles', { type: 'boolean', default: true, describe: 'Apply schema/roles.yaml after the migrations (--no-roles to leave roles alone)' })
+      .option('drift', { type: 'boolean', default: true, describe: 'Compare the database with schema/snapshot.json after the deploy (--no-drift to skip)' })
+      .option('json', { type: 'boolean', describe: 'Machine-readable output (needs --yes or --dry-run)' })
+      .example('pgwarden deploy --env staging --dry-run', 'What would be deployed, and its locks')
+      .example('pgwarden deploy --env prod', 'Plan, confirm at the terminal, deploy')
+      .example('pgwarden deploy --env prod --yes', 'In automation') as never,
+  handler: async (args) => {
+    const ctx = commandContext(args);
+    if (!ctx.target.env && !ctx.target.url && !process.env.DATABASE_URL && !ctx.config.defaultEnvironment) {
+      throw new PgwardenError('USAGE', 'Name the environment to deploy to: pgwarden deploy --env <name> (or --url).');
+    }
+    const db = await openDatabase(ctx.config, ctx.target);
+    try {
+      const options = { waitForDb: args.waitForDb ?? 30, roles: args.roles !== false, drift: args.drift !== false, target: ctx.target };
+      const plan = await planDeploy(ctx.config, db, options);
+      if (!args.json) ctx.output.out(renderPlan(ctx.output, plan));
+      if (args.dryRun) {
+        if (args.json) printJson(ctx.output, deployJson(plan, undefined));
+        else ctx.output.out('\nDry run: nothing was changed.\n');
+        setExitCode(ExitCode.Ok);
+        return;
+      }
+      if (plan.blockers.length > 0) {
+        throw new PgwardenError('MIGRATION_MODIFIED', "The database's ledger and the migration files disagree; nothing was deployed. Fix what is listed above.");
+      }
+      if (plan.protected && !args.yes) {
+        if (!process.stdin.isTTY || !ctx.output.isTTY) {
+          throw new PgwardenError('USAGE', `Environment "${plan.environment}" is protected and there is no terminal to confirm on: review the plan (pgwarden deploy --env ${plan.environment} --dry-run) and pass --yes. Nothing was changed.`);
+        }
+        const roleCount = 'skipped' in plan.roles ? 0 : plan.roles.plan.changes.length;
+        if (!(await confirm(`Deploy ${plural(plan.pending.length, 'migration')} and ${plural(roleCount, 'role statement')} to ${plan.environment} (${plan.database})? Type "yes" to go on: `))) {
+          throw new PgwardenError('ABORTED', 'Not confirmed: nothing was changed.');
+        }
+      }
+      const result = await executeDeploy(ctx.config, db, plan, options);
+      if (args.json) printJson(ctx.output, deployJson(plan, result));
+      else ctx.output.out(`\n${renderResult(ctx.output, result)}`);
+      const drifted = !('error' in result.drift) && !result.drift.clean;
+      setExitCode(drifted ? ExitCode.Findings : ExitCode.Ok);
+    } finally {
+      await db.close();
+    }
+  },
+};

@@ -1,0 +1,215 @@
+import { existsSync } from 'node:fs';
+import { relative, sep } from 'node:path';
+import { readVerifiedLocks, verifiedLocksFor, type VerifiedLocks } from '../check/verify-cache.js';
+import type { PgwardenConfig } from '../config/types.js';
+import { isPgwardenError, PgwardenError } from '../errors.js';
+import type { Finding } from '../lint/types.js';
+import { linearHistory } from '../migrations/graph.js';
+import { loadMigrations } from '../migrations/load.js';
+import type { MigrationFile } from '../migrations/types.js';
+import type { TargetOptions } from '../providers/resolve.js';
+import type { DatabaseHandle } from '../providers/types.js';
+import type { ApplyResult } from '../roles/apply.js';
+import type { RolesPlan } from '../roles/plan.js';
+import type { RolesFile } from '../roles/types.js';
+import { ensureLedger, recordEvent } from '../runner/ledger.js';
+import { getStatus, runMigrations, type RunMigrationResult } from '../runner/run.js';
+import { connect, currentApplier } from '../runner/session.js';
+import type { StatusReport } from '../runner/status.js';
+import type { DriftReport } from '../drift/types.js';
+
+/** A migration deploy would apply, with what is known about it before it runs. */
+export interface PendingMigration {
+  revision: string;
+  name: string;
+  /** Relative to the project root. */
+  file: string;
+  description: string;
+  /** False for `Transaction: none` migrations (they can stop halfway). */
+  transactional: boolean;
+  irreversible: string | undefined;
+  /** Lint findings on this file (checked against the whole history). */
+  findings: Finding[];
+  /** The locks verify traced for this exact file content, or undefined: "not verified". */
+  locks: VerifiedLocks | undefined;
+}
+
+/** What deploy shows before it changes anything. */
+export interface DeployPlan {
+  environment: string | undefined;
+  /** The target, password redacted. */
+  database: string;
+  protected: boolean;
+  status: StatusReport;
+  pending: PendingMigration[];
+  /** Lint totals over the pending migrations. */
+  lint: { errors: number; warnings: number };
+  /** The roles plan against the database as it is now, or why there is none. */
+  roles: { file: string; plan: RolesPlan } | { skipped: string };
+  /** Why `up` would refuse to run (modified, missing or partial migrations): deploy stops before asking. */
+  blockers: string[];
+}
+
+/** What deploy did. */
+export interface DeployResult {
+  plan: DeployPlan;
+  applied: RunMigrationResult[];
+  /** The roles plan as applied (computed again after the migrations, under the roles lock). */
+  roles: ApplyResult | undefined;
+  after: StatusReport;
+  /** The drift check after the deploy, or why it could not run. */
+  drift: DriftReport | { error: string };
+  durationMs: number;
+}
+
+export interface DeployOptions {
+  /** Seconds to wait for the database to accept connections before giving up with exit 3 (default 30). */
+  waitForDb?: number;
+  /** Leave roles out (default: apply roles.yaml when it exists). */
+  roles?: boolean;
+  /** Leave the drift check out. */
+  drift?: boolean;
+  /** The target, for the drift check (the same `--env`/`--url` as the deploy). */
+  target?: TargetOptions;
+  /** Preloaded migrations (default: the configured folder). */
+  migrations?: MigrationFile[];
+}
+
+function toPosix(path: string): string {
+  return path.split(sep).join('/');
+}
+
+/**
+ * Waits for the database to accept connections (a server that is starting, a failover), retrying
+ * with backoff for `seconds`, then fails with `CONNECTION_FAILED` (exit 3).
+ */
+export async function waitForDatabase(db: DatabaseHandle, seconds: number): Promise<void> {
+  const client = await connect(db, { applicationName: 'pgwarden deploy', retrySeconds: seconds });
+  await client.end().catch(() => {});
+}
+
+async function loadRoles(config: PgwardenConfig, options: DeployOptions): Promise<RolesFile | { skipped: string }> {
+  if (options.roles === false) return { skipped: 'left out (--no-roles)' };
+  if (!existsSync(config.roles.file)) return { skipped: `no roles file (${toPosix(relative(config.root, config.roles.file))})` };
+  const { loadRolesFile } = await import('../roles/load.js');
+  return loadRolesFile(config.roles.file);
+}
+
+/**
+ * Everything deploy shows before it changes anything: the status, the pending migrations with their
+ * lint findings and the locks verify traced for them (from `.pgwarden/cache/verify-locks.json`,
+ * written by `pgwarden check`; nothing runs against the target for it), and the roles plan. Reads
+ * only. Waits for the database first (see {@link waitForDatabase}).
+ */
+export async function planDeploy(config: PgwardenConfig, db: DatabaseHandle, options: DeployOptions = {}): Promise<DeployPlan> {
+  await waitForDatabase(db, options.waitForDb ?? 30);
+  const files = options.migrations ?? loadMigrations(config.migrationsDir);
+  const ordered = linearHistory(files, config.root);
+  const status = await getStatus(config, db, { migrations: files });
+  const byRevision = new Map(ordered.map((f) => [f.revision, f]));
+  const pendingFiles = status.migrations.filter((m) => m.state === 'pending').map((m) => byRevision.get(m.revision)!).filter(Boolean);
+
+  const { lintHistory } = await import('../lint/engine.js');
+  const lint = pendingFiles.length > 0 ? await lintHistory(config) : undefined;
+  const cache = readVerifiedLocks(config.root);
+  const pending: PendingMigration[] = pendingFiles.map((file) => {
+    const rel = toPosix(relative(config.root, file.path));
+    return {
+      revision: file.revision,
+      name: file.name,
+      file: rel,
+      description: file.description,
+      transactional: file.transaction !== 'none',
+      irreversible: file.irreversible,
+      findings: (lint?.findings ?? []).filter((f) => f.file === rel),
+      locks: verifiedLocksFor(cache, file),
+    };
+  });
+  const findings = pending.flatMap((p) => p.findings);
+
+  const blockers: string[] = [];
+  for (const m of status.migrations) {
+    if (m.state === 'modified') blockers.push(`${m.file} was changed after it was applied: restore it, or pgwarden acknowledge ${m.revision} --reason "..."`);
+    if (m.state === 'missing') blockers.push(`revision ${m.revision} (${m.name}) is applied but its file is gone: restore it from version control`);
+    if (m.state === 'partial') blockers.push(`${m.file} stopped halfway (Transaction: none): pgwarden resolve ${m.revision} --applied | --rolled-back, or pgwarden up --resume`);
+    if (m.outOfOrder) blockers.push(`${m.file} is pending but newer migrations are applied (out of order): apply it with pgwarden up --out-of-order`);
+  }
+
+  const rolesFile = await loadRoles(config, options);
+  let roles: DeployPlan['roles'];
+  if ('skipped' in rolesFile) roles = rolesFile;
+  else {
+    const { planRolesOn } = await import('../roles/apply.js');
+    roles = { file: toPosix(relative(config.root, rolesFile.file)), plan: await planRolesOn(db, rolesFile, { environment: db.environment }) };
+  }
+  return {
+    environment: db.environment,
+    database: db.display,
+    protected: db.environment !== undefined && config.environments[db.environment]?.protected === true,
+    status,
+    pending,
+    lint: { errors: findings.filter((f) => f.severity === 'error').length, warnings: findings.filter((f) => f.severity === 'warning').length },
+    roles,
+    blockers,
+  };
+}
+
+/**
+ * Carries out a deploy that was planned (and confirmed): `up`, then `roles apply` (planned again
+ * after the migrations, so the new tables get their grants), then the final status and a drift
+ * check against `schema/snapshot.json`. Each deploy, succeeded or failed, is logged in the ledger's
+ * events (`action = 'deploy'`) with what was applied, the roles changes and the drift result.
+ * Migration and roles failures are thrown (after logging); drift is a value in the result.
+ */
+export async function executeDeploy(config: PgwardenConfig, db: DatabaseHandle, plan: DeployPlan, options: DeployOptions = {}): Promise<DeployResult> {
+  const started = performance.now();
+  const applier = currentApplier(config.root);
+  const log = async (detail: Record<string, unknown>) => {
+    const client = await connect(db, { applicationName: `${applier.tool} deploy` });
+    try {
+      await ensureLedger(client, config.ledger);
+      await recordEvent(client, config.ledger, { action: 'deploy', applier, durationMs: Math.round(performance.now() - started), detail: { environment: plan.environment ?? null, ...detail } });
+    } finally {
+      await client.end().catch(() => {});
+    }
+  };
+  if (plan.blockers.length > 0) {
+    throw new PgwardenError('MIGRATION_MODIFIED', "The database's ledger and the migration files disagree; nothing was deployed:", { problems: plan.blockers.map((message) => ({ file: '', message })) });
+  }
+  let applied: RunMigrationResult[] = [];
+  let roles: ApplyResult | undefined;
+  try {
+    const run = await runMigrations(config, db, 'up', { ...(options.migrations ? { migrations: options.migrations } : {}) });
+    applied = run.migrations;
+    if (!('skipped' in plan.roles)) {
+      const [{ loadRolesFile }, { applyRoles }] = await Promise.all([import('../roles/load.js'), import('../roles/apply.js')]);
+      roles = await applyRoles(db, loadRolesFile(config.roles.file), { environment: db.environment });
+    }
+  } catch (error) {
+    await log({
+      outcome: 'failed',
+      applied: applied.map((m) => m.revision),
+      error: isPgwardenError(error) || error instanceof Error ? error.message.split('\n')[0] : String(error),
+    }).catch(() => {});
+    throw error;
+  }
+  const after = await getStatus(config, db, { ...(options.migrations ? { migrations: options.migrations } : {}) });
+  let drift: DeployResult['drift'];
+  if (options.drift === false) drift = { error: 'left out (--no-drift)' };
+  else {
+    try {
+      const { checkDrift } = await import('../drift/drift.js');
+      drift = await checkDrift(config, { ...(options.target ?? {}), ...(options.migrations ? { migrations: options.migrations } : {}) });
+    } catch (error) {
+      drift = { error: error instanceof Error ? error.message : String(error) };
+    }
+  }
+  await log({
+    outcome: 'succeeded',
+    applied: applied.map((m) => m.revision),
+    rolesChanges: roles?.applied ?? 0,
+    drift: 'error' in drift ? { checked: false, reason: drift.error } : { checked: true, clean: drift.clean, counts: drift.counts },
+    head: after.head ?? null,
+  });
+  return { plan, applied, roles, after, drift, durationMs: Math.round(performance.now() - started) };
+}

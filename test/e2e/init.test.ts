@@ -1,0 +1,68 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
+
+/** The path a new user takes: init, a first migration, docs, then what CI runs. */
+describe('pgwarden init, as a new user runs it', () => {
+  let root: string;
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'pgwarden-e2e-init-'));
+    execFileSync('git', ['init', '-q'], { cwd: root });
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('sets the repository up, a first migration passes pgwarden check, and a second init keeps every file', async () => {
+    let r = await runCli(['init'], { cwd: root });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/created +pgwarden\.config\.yaml/);
+    expect(r.stdout).toMatch(/created +schema\/roles\.yaml/);
+    expect(r.stdout).toMatch(/created +\.git\/hooks\/pre-commit/);
+    expect(r.stdout).toMatch(/created +\.github\/workflows\/pgwarden\.yml/);
+
+    r = await runCli(['new', 'Create the customers table'], { cwd: root });
+    expect(r.code).toBe(0);
+    const [file] = readdirSync(join(root, 'migrations')).filter((n) => n.endsWith('.sql'));
+    const path = join(root, 'migrations', file!);
+    const text = readFileSync(path, 'utf8')
+      .replace('-- Why this change, and anything a reviewer must know.', '-- The people who buy from us.')
+      .replace(
+        '-- Up Migration\n',
+        [
+          '-- Up Migration',
+          'CREATE TABLE customers (',
+          '  id bigint GENERATED ALWAYS AS IDENTITY CONSTRAINT pk_customers PRIMARY KEY,',
+          '  email text NOT NULL',
+          ');',
+          "COMMENT ON TABLE customers IS 'People who buy from us.';",
+          "COMMENT ON COLUMN customers.id IS 'Surrogate key.';",
+          "COMMENT ON COLUMN customers.email IS 'Where receipts go.';",
+          '',
+        ].join('\n'),
+      )
+      .replace('-- Down Migration\n', '-- Down Migration\nDROP TABLE customers;\n');
+    writeFileSync(path, text);
+
+    r = await runCli(['docs'], { cwd: root });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+
+    // The default: an embedded throwaway cluster, where the starter roles.yaml is applied and planned again.
+    r = await runCli(['check'], { cwd: root });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^lint +passed/m);
+    expect(r.stdout).toMatch(/^verify +passed .*1\/1 reversible/m);
+    expect(r.stdout).toMatch(/^docs +passed/m);
+    expect(r.stdout).toMatch(/^roles +passed .*statements applied, plan empty after/m);
+    expect(r.stdout).toMatch(/pgwarden check passed/);
+
+    r = await runCli(['init'], { cwd: root });
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toMatch(/created/);
+    expect(r.stdout).toMatch(/kept +pgwarden\.config\.yaml/);
+    expect(r.stdout).toMatch(/kept +migrations\//);
+    expect(r.stdout).toMatch(/kept +\.git\/hooks\/pre-commit/);
+    expect(readFileSync(path, 'utf8')).toBe(text);
+  });
+});

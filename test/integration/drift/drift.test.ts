@@ -1,0 +1,247 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { snapshotOf, snapshotOptionsFor } from '../../../src/catalog/snapshot.js';
+import { resolveConfig } from '../../../src/config/load.js';
+import type { PgwardenConfig } from '../../../src/config/types.js';
+import { generateDocs } from '../../../src/docs/generate.js';
+import type { DocsResult } from '../../../src/docs/types.js';
+import { writeDocs } from '../../../src/docs/write.js';
+import { checkDrift } from '../../../src/drift/drift.js';
+import type { DriftFinding } from '../../../src/drift/types.js';
+import type { DatabaseHandle } from '../../../src/providers/types.js';
+import { runMigrations } from '../../../src/runner/run.js';
+import { runCli } from '../../support/cli.js';
+import { adminUrl, createTestDatabase, query } from '../../support/db.js';
+import { tempProject, type TempProject } from '../../support/project.js';
+
+const HEAD = '20261118093000';
+
+/** What a test asserts of a finding: its class and what it is about. */
+const brief = (f: DriftFinding) => ({ class: f.class, kind: f.kind, objectType: f.objectType, object: f.object, ...(f.path ? { path: f.path } : {}) });
+const databaseName = (db: DatabaseHandle) => decodeURIComponent(new URL(db.url).pathname.slice(1));
+
+/** The hand-made changes of the issue: a column added, an index dropped, a grant to PUBLIC, a comment edited. */
+const HAND_CHANGES = `
+  ALTER TABLE jobs ADD COLUMN legacy_flag boolean;
+  DROP INDEX idx_jobs_created_by;
+  GRANT SELECT ON users TO PUBLIC;
+  COMMENT ON COLUMN users.email IS 'Edited by hand';
+`;
+
+const HAND_FINDINGS = [
+  { class: 'structure', kind: 'added', objectType: 'column', object: 'public.jobs.legacy_flag' },
+  { class: 'structure', kind: 'removed', objectType: 'index', object: 'public.idx_jobs_created_by' },
+  { class: 'security', kind: 'added', objectType: 'privilege', object: 'public.users' },
+  { class: 'documentation', kind: 'changed', objectType: 'column', object: 'public.users.email', path: 'comment' },
+];
+
+describe('pgwarden drift on a copy of the reference database', () => {
+  let project: TempProject;
+  let docs: DocsResult;
+  let reference: DatabaseHandle;
+  const copies: DatabaseHandle[] = [];
+  /** A copy of the reference database (schema and ledger), made from it as a template. */
+  const copyOfReference = async (sql?: string) => {
+    const db = await createTestDatabase(databaseName(reference));
+    copies.push(db);
+    if (sql) await query(db.url, sql);
+    return db;
+  };
+  const withEnvironments = (environments: PgwardenConfig['environments']) => resolveConfig({ environments }, undefined, project.root);
+
+  beforeAll(async () => {
+    project = tempProject({ copyReference: true });
+    docs = await generateDocs(project.config, { url: adminUrl() });
+    writeDocs(docs);
+    reference = await createTestDatabase();
+    await runMigrations(project.config, reference, 'up');
+  });
+  afterAll(async () => {
+    for (const db of copies) await db.close();
+    await reference?.close();
+    project?.cleanup();
+  });
+
+  it('finds no drift on a database the migrations built', async () => {
+    const report = await checkDrift(project.config, { url: reference.url });
+    expect(report.findings).toEqual([]);
+    expect(report.clean).toBe(true);
+    expect(report.readOnly).toBe(true);
+    expect(report.tables).toBe(16);
+    expect(report.reference).toEqual({ kind: 'snapshot', file: 'schema/snapshot.json' });
+  });
+
+  it('reports each hand-made change in its class, naming the object', async () => {
+    const copy = await copyOfReference(HAND_CHANGES);
+    const report = await checkDrift(project.config, { url: copy.url });
+    expect(report.findings.map(brief)).toEqual(HAND_FINDINGS);
+    expect(report.counts).toEqual({ structure: 2, security: 1, documentation: 1, ledger: 0 });
+    expect(report.findings.map((f) => f.message)).toEqual([
+      'column public.jobs.legacy_flag exists but is not expected',
+      'index idx_jobs_created_by on table public.jobs is missing',
+      'grant of SELECT on table public.users to PUBLIC exists but is not expected',
+      "comment of column public.users.email is 'Edited by hand', expected 'Email address, unique; also the default destination of email notifications.'",
+    ]);
+    expect(report.findings[2]!.grantee).toBe('PUBLIC');
+  });
+
+  it("reports the public schema's privileges and changed properties", async () => {
+    const copy = await copyOfReference(`
+      GRANT CREATE ON SCHEMA public TO PUBLIC;
+      ALTER TABLE credentials ALTER COLUMN name SET DEFAULT 'unnamed';
+      ALTER TABLE user_actions DISABLE TRIGGER trg_user_actions_insert_only;
+    `);
+    const report = await checkDrift(project.config, { url: copy.url });
+    expect(report.findings.map(brief)).toEqual([
+      { class: 'structure', kind: 'changed', objectType: 'column', object: 'public.credentials.name', path: 'default' },
+      { class: 'structure', kind: 'changed', objectType: 'trigger', object: 'public.user_actions.trg_user_actions_insert_only', path: 'enabled' },
+      { class: 'security', kind: 'added', objectType: 'privilege', object: 'public' },
+    ]);
+    expect(report.findings[2]!.message).toBe('grant of CREATE on schema public to PUBLIC exists but is not expected');
+  });
+
+  it("leaves out what the environment's driftIgnore patterns match", async () => {
+    const copy = await copyOfReference(HAND_CHANGES);
+    const config = withEnvironments({ copy: { urlEnv: 'COPY_URL', driftIgnore: ['public.jobs.legacy_*', 'privilege public.users to PUBLIC'] } });
+    const report = await checkDrift(config, { env: 'copy', environ: { COPY_URL: copy.url } });
+    expect(report.target.environment).toBe('copy');
+    expect(report.findings.map(brief)).toEqual([HAND_FINDINGS[1], HAND_FINDINGS[3]]);
+    expect(report.ignored.map((f) => f.object)).toEqual(['public.jobs.legacy_flag', 'public.users']);
+    // Another environment's patterns do not apply.
+    const other = withEnvironments({ copy: { urlEnv: 'COPY_URL' }, prod: { urlEnv: 'PROD_URL', driftIgnore: ['*'] } });
+    expect((await checkDrift(other, { env: 'copy', environ: { COPY_URL: copy.url } })).findings).toHaveLength(4);
+  });
+
+  it("reports where the ledger and the repository disagree: pending and unknown revisions", async () => {
+    const copy = await copyOfReference(`
+      DELETE FROM pgwarden.ledger WHERE revision = '${HEAD}';
+      INSERT INTO pgwarden.ledger (revision, name, checksum, kind, state, applied_by, applied_with)
+        SELECT '20990101000000', '20990101000000_hotfix', checksum, kind, state, applied_by, applied_with FROM pgwarden.ledger LIMIT 1;
+    `);
+    const report = await checkDrift(project.config, { url: copy.url });
+    expect(report.findings.map((f) => [f.class, f.kind, f.object, f.message])).toEqual([
+      ['ledger', 'pending', HEAD, `migration ${HEAD}_index_user_actions_by_user is not applied (pending)`],
+      ['ledger', 'unknown', '20990101000000', 'revision 20990101000000 (20990101000000_hotfix) is applied but the repository has no such migration'],
+    ]);
+  });
+
+  it('compares two environments with --against', async () => {
+    const staging = await copyOfReference(HAND_CHANGES);
+    const prod = await copyOfReference();
+    const config = withEnvironments({ staging: { urlEnv: 'STAGING_URL' }, prod: { urlEnv: 'PROD_URL' } });
+    const report = await checkDrift(config, { env: 'staging', against: 'prod', environ: { STAGING_URL: staging.url, PROD_URL: prod.url, DATABASE_URL: '' } });
+    expect(report.reference).toMatchObject({ kind: 'environment', environment: 'prod' });
+    expect(report.findings.map(brief)).toEqual(HAND_FINDINGS);
+  });
+
+  it('is read-only: it changes nothing, and creates no ledger where there is none', async () => {
+    // The schema rebuilt from schema.sql: the same schema, and no ledger at all.
+    const bare = await createTestDatabase();
+    copies.push(bare);
+    await query(bare.url, docs.files.find((f) => f.name === 'schema.sql')!.content);
+    const stats = `SELECT coalesce(sum(n_tup_ins + n_tup_upd + n_tup_del), 0)::text AS writes, count(*)::text AS tables FROM pg_stat_user_tables`;
+    const before = { snapshot: await snapshotOf(bare, snapshotOptionsFor(project.config)), stats: await query(bare.url, stats) };
+
+    const report = await checkDrift(project.config, { url: bare.url });
+    expect(report.readOnly).toBe(true);
+    expect(report.counts).toMatchObject({ security: 0, documentation: 0, ledger: 16 });
+    expect(report.findings.filter((f) => f.class === 'structure').map((f) => f.object)).toEqual(['public.user_actions.ck_user_actions_outcome']);
+
+    expect(await query(bare.url, `SELECT to_regnamespace('pgwarden') AS ledger_schema`)).toEqual([{ ledger_schema: null }]);
+    expect(await snapshotOf(bare, snapshotOptionsFor(project.config))).toEqual(before.snapshot);
+    expect(await query(bare.url, stats)).toEqual(before.stats);
+  });
+
+  it('works on a database whose transactions are read only (a standby, a read replica user)', async () => {
+    const copy = await copyOfReference(HAND_CHANGES);
+    await query(adminUrl(), `ALTER DATABASE "${databaseName(copy)}" SET default_transaction_read_only = on`);
+    const report = await checkDrift(project.config, { url: copy.url });
+    expect(report.findings.map(brief)).toEqual(HAND_FINDINGS);
+  });
+});
+
+describe('pgwarden drift (CLI)', () => {
+  let project: TempProject;
+  let clean: DatabaseHandle;
+  let drifted: DatabaseHandle;
+  beforeAll(async () => {
+    project = tempProject({ copyReference: true });
+    writeFileSync(
+      join(project.root, 'pgwarden.config.yaml'),
+      ['environments:', '  staging:', '    urlEnv: STAGING_URL', '    driftIgnore: ["documentation:*"]', '  prod:', '    urlEnv: PROD_URL', ''].join('\n'),
+    );
+    writeDocs(await generateDocs(project.config, { url: adminUrl() }));
+    clean = await createTestDatabase();
+    await runMigrations(project.config, clean, 'up');
+    drifted = await createTestDatabase(databaseName(clean));
+    await query(drifted.url, HAND_CHANGES);
+  });
+  afterAll(async () => {
+    await drifted?.close();
+    await clean?.close();
+    project?.cleanup();
+  });
+  const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(['drift', ...args], { cwd: project.root, env: { STAGING_URL: drifted.url, PROD_URL: clean.url, ...env } });
+
+  it('exits 0 when clean', async () => {
+    const result = await cli(['--url', clean.url]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^No drift: postgresql:\/\/.*:\*\*\*@.* matches schema\/snapshot\.json \(16 tables\), and its ledger agrees with the migrations\.\n$/);
+  });
+
+  it('exits 1 on drift, with the findings by class and no password', async () => {
+    const result = await cli(['--url', drifted.url]);
+    expect(result.code).toBe(1);
+    const password = new URL(drifted.url).password;
+    if (password) expect(result.stdout).not.toContain(password);
+    expect(result.stdout).toContain('against schema/snapshot.json: 4 findings.');
+    expect(result.stdout).toContain('\nstructure (2)\n  column public.jobs.legacy_flag exists but is not expected\n  index idx_jobs_created_by on table public.jobs is missing\n');
+    expect(result.stdout).toContain('\nsecurity (1)\n  grant of SELECT on table public.users to PUBLIC exists but is not expected\n');
+    expect(result.stdout).toContain("\ndocumentation (1)\n  comment of column public.users.email is 'Edited by hand'");
+  });
+
+  it('prints JSON with the findings and their classes', async () => {
+    const result = await cli(['--url', drifted.url, '--json']);
+    expect(result.code).toBe(1);
+    const json = JSON.parse(result.stdout);
+    expect(json.clean).toBe(false);
+    expect(json.readOnly).toBe(true);
+    expect(json.counts).toEqual({ structure: 2, security: 1, documentation: 1, ledger: 0 });
+    expect(json.findings.map(brief)).toEqual(HAND_FINDINGS);
+    expect(json.findings[0].actual).toMatchObject({ name: 'legacy_flag', type: 'boolean' });
+  });
+
+  it("applies the environment's ignores, and compares two environments", async () => {
+    const staging = await cli(['--env', 'staging']);
+    expect(staging.code).toBe(1);
+    expect(staging.stdout).toContain('Drift of staging (');
+    expect(staging.stdout).not.toContain('documentation (');
+    expect(staging.stdout).toContain('1 finding left out by driftIgnore.');
+    const against = await cli(['--env', 'staging', '--against', 'prod', '--json']);
+    expect(against.code).toBe(1);
+    const json = JSON.parse(against.stdout);
+    expect(json.reference).toMatchObject({ kind: 'environment', environment: 'prod' });
+    expect(json.findings.map(brief)).toEqual(HAND_FINDINGS.slice(0, 3));
+    expect((await cli(['--env', 'prod'])).code).toBe(0);
+  });
+
+  it('exits 3 when the database cannot be reached', async () => {
+    const result = await cli(['--url', 'postgresql://nobody:secret@127.0.0.1:1/nothing']);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain('error[CONNECTION_FAILED]');
+    expect(result.stderr).not.toContain('secret');
+  });
+
+  it('exits 2 and names the command that makes schema/snapshot.json when it is missing', async () => {
+    rmSync(join(project.root, 'schema', 'snapshot.json'));
+    try {
+      const result = await cli(['--url', clean.url]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('schema/snapshot.json does not exist: run `pgwarden docs`');
+    } finally {
+      writeDocs(await generateDocs(project.config, { url: adminUrl() }));
+    }
+  });
+});

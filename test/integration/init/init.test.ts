@@ -1,0 +1,72 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../../src/config/load.js';
+import { initProject } from '../../../src/init/init.js';
+import { loadRolesFile } from '../../../src/roles/load.js';
+
+describe('initProject', () => {
+  let root: string;
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), 'pgwarden-init-'));
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it('writes a config that loads, a roles file that validates, a git hook and a workflow; a second run keeps every file', () => {
+    execFileSync('git', ['init', '-q'], { cwd: root });
+    const first = initProject({ root });
+    expect(first.files.map((f) => [f.path, f.action])).toEqual([
+      ['pgwarden.config.yaml', 'created'],
+      ['migrations/.gitkeep', 'created'],
+      ['schema/roles.yaml', 'created'],
+      ['.git/hooks/pre-commit', 'created'],
+      ['.github/workflows/pgwarden.yml', 'created'],
+    ]);
+    expect(first.hook.kind).toBe('git');
+    const hook = join(root, '.git/hooks/pre-commit');
+    expect(statSync(hook).mode & 0o111).not.toBe(0);
+    expect(readFileSync(hook, 'utf8')).toContain('pgwarden check --staged');
+
+    const config = loadConfig({ cwd: root });
+    expect(config.configFile).toBe(join(root, 'pgwarden.config.yaml'));
+    expect(config.environments.prod).toEqual({ urlEnv: 'PROD_DATABASE_URL', protected: true });
+    expect(config.lint.postgresVersion).toBe(16);
+    expect(Object.keys(loadRolesFile(config.roles.file).spec.roles ?? {})).toEqual(['app_rw', 'app_ro']);
+    expect(readFileSync(join(root, '.github/workflows/pgwarden.yml'), 'utf8')).toContain('npx pgwarden check --report-dir pgwarden-report --github');
+
+    writeFileSync(join(root, 'pgwarden.config.yaml'), 'migrations: db\n');
+    const second = initProject({ root });
+    expect(second.files.every((f) => f.action === 'kept')).toBe(true);
+    expect(second.files.map((f) => f.path)).toContain('migrations/');
+    expect(readFileSync(join(root, 'pgwarden.config.yaml'), 'utf8')).toBe('migrations: db\n');
+  });
+
+  it('uses husky when the repository does, and says how to add pgwarden to a hook it keeps', () => {
+    execFileSync('git', ['init', '-q'], { cwd: root });
+    writeFileSync(join(root, 'package.json'), JSON.stringify({ devDependencies: { husky: '^9.0.0' } }));
+    const created = initProject({ root, ci: 'none' });
+    expect(created.hook.kind).toBe('husky');
+    expect(readFileSync(join(root, '.husky/pre-commit'), 'utf8')).toContain('npx --no-install pgwarden check --staged');
+    expect(existsSync(join(root, '.git/hooks/pre-commit'))).toBe(false);
+    expect(existsSync(join(root, '.github'))).toBe(false);
+
+    writeFileSync(join(root, '.husky/pre-commit'), 'npm test\n');
+    const kept = initProject({ root, ci: 'none' }).files.find((f) => f.path === '.husky/pre-commit')!;
+    expect(kept).toEqual({ path: '.husky/pre-commit', action: 'kept', note: expect.stringContaining('add the line "npx --no-install pgwarden check --staged"') });
+    expect(readFileSync(join(root, '.husky/pre-commit'), 'utf8')).toBe('npm test\n');
+  });
+
+  it('outside git installs no hook and says so; an existing migrations folder points to adopt; --dry-run writes nothing', () => {
+    mkdirSync(join(root, 'migrations'));
+    writeFileSync(join(root, 'migrations', '001_init.sql'), 'CREATE TABLE t (id int);\n');
+    const dry = initProject({ root, dryRun: true, ci: 'gitlab' });
+    expect(dry.hook.kind).toBe('none');
+    expect(dry.hook.note).toMatch(/no git repository/);
+    expect(dry.files.find((f) => f.path === '.gitlab-ci.yml')?.action).toBe('created');
+    expect(dry.next[0]).toMatch(/pgwarden adopt migrations/);
+    expect(existsSync(join(root, 'pgwarden.config.yaml'))).toBe(false);
+    expect(existsSync(join(root, '.gitlab-ci.yml'))).toBe(false);
+  });
+});

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { MIGRATOR, canonicalSnapshot, principalOwner } from '../../../src/docs/canonical.js';
+import { compareWithReference } from '../../../src/drift/compare.js';
+import { applyIgnores, globPattern } from '../../../src/drift/ignore.js';
+import { ledgerFindings } from '../../../src/drift/ledger.js';
+import type { StatusReport } from '../../../src/runner/status.js';
+import { column, snapshot, table } from './fixtures.js';
+
+const owned = (name: string, owner: string, extra: Parameters<typeof table>[1] = {}) =>
+  table(name, {
+    owner,
+    privileges: ['SELECT', 'MAINTAIN'].map((privilege) => ({ grantee: owner, privilege, grantable: false, grantor: owner })),
+    ...extra,
+  });
+
+describe('compareWithReference', () => {
+  const reference = canonicalSnapshot(snapshot([owned('users', 'postgres'), owned('jobs', 'postgres')]), 'postgres');
+
+  it("reads the committed snapshot's migrating role as the database's own", () => {
+    expect(principalOwner(reference)).toBe(MIGRATOR);
+    const live = snapshot([owned('users', 'migrator'), owned('jobs', 'migrator')], { database: { owner: 'dba', comment: 'prod', privileges: [] } });
+    expect(compareWithReference(reference, live, 'snapshot')).toEqual([]);
+  });
+
+  it('reports an object owned by another role once, as an owner change', () => {
+    const live = snapshot([owned('users', 'migrator'), owned('jobs', 'alice')], { database: { owner: 'migrator', comment: null, privileges: [] } });
+    const findings = compareWithReference(reference, live, 'snapshot');
+    expect(findings.map((f) => [f.class, f.objectType, f.object, f.path, f.message])).toEqual([['security', 'table', 'public.jobs', 'owner', 'owner of table public.jobs is alice, expected migrator']]);
+  });
+
+  it('leaves MAINTAIN out when only one server knows it (Postgres 17 against 15)', () => {
+    const pg15 = snapshot([owned('users', 'migrator', { privileges: [{ grantee: 'migrator', privilege: 'SELECT', grantable: false, grantor: 'migrator' }] }), owned('jobs', 'migrator', { privileges: [{ grantee: 'migrator', privilege: 'SELECT', grantable: false, grantor: 'migrator' }] })]);
+    expect(compareWithReference(reference, pg15, 'snapshot')).toEqual([]);
+  });
+
+  it('classifies structure, security and documentation differences, with the objects named', () => {
+    const live = snapshot([
+      owned('users', 'migrator', { columns: [...table('x').columns, column('extra')], comment: 'Changed by hand' }),
+      owned('jobs', 'migrator', { privileges: [...owned('jobs', 'migrator').privileges, { grantee: 'PUBLIC', privilege: 'SELECT', grantable: false, grantor: 'migrator' }] }),
+    ]);
+    const findings = compareWithReference(reference, live, 'snapshot');
+    expect(findings.map((f) => [f.class, f.kind, f.objectType, f.object, f.grantee])).toEqual([
+      ['security', 'added', 'privilege', 'public.jobs', 'PUBLIC'],
+      ['documentation', 'changed', 'table', 'public.users', undefined],
+      ['structure', 'added', 'column', 'public.users.extra', undefined],
+    ]);
+  });
+
+  it('compares two environments by their own migrating roles, database included', () => {
+    const staging = snapshot([owned('users', 'stage_owner')], { database: { owner: 'stage_owner', comment: null, privileges: [] } });
+    const prod = snapshot([owned('users', 'prod_owner')], { database: { owner: 'prod_owner', comment: 'Production', privileges: [] } });
+    expect(compareWithReference(prod, staging, 'environment').map((f) => f.message)).toEqual(["comment of database database is NULL, expected 'Production'"]);
+  });
+});
+
+describe('driftIgnore patterns', () => {
+  const finding = (extra: object) => ({ class: 'structure' as const, kind: 'added' as const, objectType: 'column' as const, object: 'public.jobs.legacy_flag', message: 'm', ...extra });
+
+  it('match the object, object.path, "type object", "privilege object to grantee", each with an optional class prefix', () => {
+    const column = finding({});
+    const comment = finding({ class: 'documentation', kind: 'changed', object: 'public.users.email', path: 'comment' });
+    const grant = finding({ class: 'security', objectType: 'privilege', object: 'public.users', grantee: 'PUBLIC' });
+    const all = [column, comment, grant];
+    const ignored = (patterns: string[]) => applyIgnores(all, patterns).ignored;
+    expect(ignored(['public.jobs.*'])).toEqual([column]);
+    expect(ignored(['public.users.*.comment'])).toEqual([comment]);
+    expect(ignored(['column public.jobs.*'])).toEqual([column]);
+    expect(ignored(['column public.*'])).toEqual([column, comment]);
+    expect(ignored(['privilege * to PUBLIC'])).toEqual([grant]);
+    expect(ignored(['documentation:*'])).toEqual([comment]);
+    expect(ignored(['public.users'])).toEqual([grant]);
+    expect(ignored(['public.jobs'])).toEqual([]);
+  });
+
+  it('treat * and ? as wildcards and everything else literally', () => {
+    expect(globPattern('public.t?').test('public.t1')).toBe(true);
+    expect(globPattern('public.t?').test('publicXt1')).toBe(false);
+    expect(globPattern('a(b)+').test('a(b)+')).toBe(true);
+  });
+});
+
+describe('ledgerFindings', () => {
+  it('reports pending, out of order, unknown, modified and partial revisions', () => {
+    const base = { description: '', file: undefined, appliedAt: undefined, appliedBy: undefined, durationMs: undefined, checksum: undefined, partial: undefined, outOfOrder: false };
+    const status = {
+      migrations: [
+        { ...base, revision: '1', name: '1_a', state: 'applied' },
+        { ...base, revision: '2', name: '2_b', state: 'pending', outOfOrder: true },
+        { ...base, revision: '3', name: '3_c', state: 'modified', checksum: { file: 'f', applied: 'a' } },
+        { ...base, revision: '4', name: '4_d', state: 'partial', partial: { statementsDone: 1, statementsTotal: 3, error: 'x' } },
+        { ...base, revision: '5', name: '5_e', state: 'pending' },
+        { ...base, revision: '9', name: '9_ghost', state: 'missing' },
+      ],
+    } as unknown as StatusReport;
+    expect(ledgerFindings(status, 'prod').map((f) => [f.kind, f.object, f.message])).toEqual([
+      ['out of order', '2', 'migration 2_b is not applied in prod, though later ones are (out of order)'],
+      ['modified', '3', 'migration 3_c was applied in prod from a different version of its file (checksum changed since)'],
+      ['partial', '4', 'migration 4_d stopped partway in prod after 1 of 3 statements'],
+      ['pending', '5', 'migration 5_e is not applied in prod (pending)'],
+      ['unknown', '9', 'revision 9 (9_ghost) is applied in prod but the repository has no such migration'],
+    ]);
+  });
+});
