@@ -48,6 +48,15 @@ export interface BaselinePlan {
   differences: SnapshotDiff;
   /** The differences as sentences. */
   explained: string[];
+  /** Expressions Postgres printed differently after parsing its own printed form (same meaning), as sentences. */
+  reprinted: string[];
+}
+
+/** Properties that hold an expression as Postgres prints it. */
+const EXPRESSION_PATHS = new Set(['definition', 'default', 'predicate', 'using', 'withCheck', 'generated.expression']);
+
+function isReprinted(entry: SnapshotDiff[number]): boolean {
+  return entry.kind === 'changed' && entry.path !== undefined && EXPRESSION_PATHS.has(entry.path) && typeof entry.before === 'string' && typeof entry.after === 'string';
 }
 
 function toPosix(path: string): string {
@@ -166,7 +175,12 @@ export async function planBaseline(config: PgwardenConfig, target: DatabaseHandl
   } finally {
     await scratch.close().catch(() => {});
   }
-  const differences = diffSnapshots(source.snapshot, replayed);
+  const all = diffSnapshots(source.snapshot, replayed);
+  // Postgres does not always print an expression it parsed from its own printed form the same way
+  // (a CHECK on a varchar with IN (...) gains casts): the meaning is the database's own, as in a
+  // pg_dump restore. Those are reported apart; anything else is a real difference.
+  const reprinted = all.filter(isReprinted);
+  const differences = all.filter((d) => !isReprinted(d));
   const s = source.snapshot;
   return {
     revision,
@@ -184,6 +198,7 @@ export async function planBaseline(config: PgwardenConfig, target: DatabaseHandl
     roles,
     differences,
     explained: renderDiff(differences, { wording: 'neutral' }),
+    reprinted: renderDiff(reprinted, { wording: 'neutral' }),
   };
 }
 

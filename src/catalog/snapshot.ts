@@ -3,7 +3,7 @@ import type { PgwardenConfig } from '../config/types.js';
 import { PgwardenError } from '../errors.js';
 import type { DatabaseHandle } from '../providers/types.js';
 import { connect } from '../runner/session.js';
-import { aclObjectsFromRows, aclObjectsQuery, defaultPrivilegesQuery, grantsOf, ownersOf, sortDefaultPrivileges, type AclObjectRow, type DefaultPrivilege, type PrivilegeGrant } from './privileges.js';
+import { aclObjectsQuery, defaultPrivilegesQuery, parseAclItem, sortDefaultPrivileges, type AclObjectRow, type DefaultPrivilege } from './privileges.js';
 import { catalogQuery } from './query.js';
 import { changeSetOf, changesColumns, changesCte, type ChangeColumns, type ChangeSet } from './change-log.js';
 import { columnsQuery, readColumnNames, type ColumnRow } from './read/columns.js';
@@ -251,39 +251,44 @@ async function assemble(client: pg.ClientBase, rows: CatalogRows, knownColumn?: 
   const { extensions: extensionRows, schemas: schemaRows, relations: relationRows, columns: columnRows, constraints: constraintRows, indexes: indexRows } = rows;
   const { triggers: triggerRows, policies: policyRows, sequences: sequenceRows, functions: functionRows, types: typeRows } = rows;
   const databaseComment = rows.database[0]?.comment ?? null;
-  const aclObjects = aclObjectsFromRows(rows.acl);
-  const grants = grantsOf(aclObjects);
-  const owners = ownersOf(aclObjects);
   const defaults = sortDefaultPrivileges(rows.defaults);
   const objects = new Map<number, ObjectRef>();
   const columns = new Map<number, Map<number, string>>();
   const enumLabels = new Map<number, string[]>();
 
-  const ownerOf = new Map(owners.map((o) => [objectKey(o.objectType, o.schema, o.name), o.owner]));
-  const privilegesOf = groupPrivileges(grants);
-  const owner = (type: string, schema: string | null, name: string) => ownerOf.get(objectKey(type, schema, name)) ?? '';
-  const privileges = (type: string, schema: string | null, name: string) => privilegesOf.get(objectKey(type, schema, name)) ?? [];
+  const acl = indexAcl(rows.acl);
+  const owner = (type: string, schema: string | null, name: string) => acl.owners.get(objectKey(type, schema, name)) ?? '';
+  const privileges = (type: string, schema: string | null, name: string) => acl.privileges.get(objectKey(type, schema, name)) ?? [];
 
   const columnsByRel = groupBy(columnRows, (c) => c.rel);
   // Positions count live columns only, so a table rebuilt without its dropped columns gets the same ones.
   const positioned = new Map<number, Array<ColumnRow & { position: number }>>();
-  const columnName = new Map<string, string>();
   for (const [rel, list] of columnsByRel) {
     list.sort((a, b) => a.attnum - b.attnum);
     positioned.set(rel, list.map((c, i) => ({ ...c, position: i + 1 })));
-    for (const c of list) columnName.set(`${rel}:${c.attnum}`, c.name);
     columns.set(rel, new Map(list.map((c) => [c.attnum, c.name])));
   }
+  // A foreign key may reference a table outside the scope (or, read incrementally, one not read again): name those columns too.
+  const foreign = new Map<number, Map<number, string>>();
+  const missing: string[] = [];
   for (const c of constraintRows) {
     for (const n of c.ref_columns ?? []) {
-      const known = columnName.has(`${c.ref_rel}:${n}`) ? undefined : knownColumn?.(c.ref_rel, n);
-      if (known !== undefined) columnName.set(`${c.ref_rel}:${n}`, known);
+      if (columns.get(c.ref_rel)?.has(n) || foreign.get(c.ref_rel)?.has(n)) continue;
+      const known = knownColumn?.(c.ref_rel, n);
+      if (known !== undefined) {
+        if (!foreign.has(c.ref_rel)) foreign.set(c.ref_rel, new Map());
+        foreign.get(c.ref_rel)!.set(n, known);
+      } else missing.push(`${c.ref_rel}:${n}`);
     }
   }
-  const missing = constraintRows.flatMap((c) => (c.ref_columns ?? []).map((n) => `${c.ref_rel}:${n}`)).filter((k) => !columnName.has(k));
-  // A foreign key may reference a table outside the scope: name those columns with one more query.
-  if (missing.length > 0) for (const [k, name] of await readColumnNames(client, missing)) columnName.set(k, name);
-  const nameOf = (rel: number, attnum: number) => columnName.get(`${rel}:${attnum}`) ?? String(attnum);
+  if (missing.length > 0) {
+    for (const [k, name] of await readColumnNames(client, missing)) {
+      const [rel, attnum] = k.split(':').map(Number) as [number, number];
+      if (!foreign.has(rel)) foreign.set(rel, new Map());
+      foreign.get(rel)!.set(attnum, name);
+    }
+  }
+  const nameOf = (rel: number, attnum: number) => columns.get(rel)?.get(attnum) ?? foreign.get(rel)?.get(attnum) ?? String(attnum);
   const constraintsByRel = groupBy(constraintRows.filter((c) => c.rel !== 0), (c) => c.rel);
   const constraintsByType = groupBy(constraintRows.filter((c) => c.typ !== 0), (c) => c.typ);
   const indexesByRel = groupBy(indexRows, (i) => i.rel);
@@ -295,9 +300,9 @@ async function assemble(client: pg.ClientBase, rows: CatalogRows, knownColumn?: 
   const snapshot: CatalogSnapshot = {
     format: 1,
     database: {
-      owner: owners.find((o) => o.objectType === 'database')?.owner ?? '',
+      owner: acl.database.owner,
       comment: databaseComment,
-      privileges: grants.filter((g) => g.objectType === 'database').map(toPrivilege).sort(privilegeOrder),
+      privileges: acl.database.privileges,
     },
     extensions: sortedRecord(extensionRows.map((e) => [e.name, { name: e.name, schema: e.schema, version: e.version, comment: e.comment }])),
     schemas: sortedRecord(schemaRows.map((s) => [s.name, { name: s.name, owner: owner('schema', null, s.name), comment: s.comment, privileges: privileges('schema', null, s.name) }])),
@@ -456,12 +461,6 @@ function objectKey(type: string, schema: string | null, name: string): string {
   return `${type}\u0000${schema ?? ''}\u0000${name}`;
 }
 
-function toPrivilege(g: PrivilegeGrant): Privilege {
-  const p: Privilege = { grantee: g.grantee, privilege: g.privilege, grantable: g.grantable, grantor: g.grantor };
-  if (g.column !== undefined) p.column = g.column;
-  return p;
-}
-
 const privilegeOrder = compareBy<Privilege>(
   (p) => p.column ?? '',
   (p) => p.grantee,
@@ -470,20 +469,46 @@ const privilegeOrder = compareBy<Privilege>(
   (p) => (p.grantable ? '1' : '0'),
 );
 
-/** Privileges by object; a column's privileges are listed on its table (table, view, ...). */
-function groupPrivileges(grants: PrivilegeGrant[]): Map<string, Privilege[]> {
-  const byObject = new Map<string, Privilege[]>();
-  const relationTypeOf = new Map<string, string>();
-  for (const g of grants) if (g.objectType !== 'column') relationTypeOf.set(`${g.schema ?? ''}\u0000${g.name}`, g.objectType);
-  for (const g of grants) {
-    const type = g.objectType === 'column' ? (relationTypeOf.get(`${g.schema ?? ''}\u0000${g.name}`) ?? 'table') : g.objectType;
-    const key = objectKey(type, g.schema, g.name);
-    let list = byObject.get(key);
-    if (!list) byObject.set(key, (list = []));
-    list.push(toPrivilege(g));
+/** Owners and privileges by object key (see objectKey); a column's privileges are listed on its table. */
+interface AclIndex {
+  owners: Map<string, string>;
+  privileges: Map<string, Privilege[]>;
+  database: { owner: string; privileges: Privilege[] };
+}
+
+function indexAcl(rows: AclObjectRow[]): AclIndex {
+  const index: AclIndex = { owners: new Map(), privileges: new Map(), database: { owner: '', privileges: [] } };
+  // Most objects carry one of a few distinct ACLs (the default for their owner): build each list once and share it.
+  const lists = new Map<string, Privilege[]>();
+  const listOf = (acl: string[] | null): Privilege[] => {
+    const text = (acl ?? []).join(',');
+    let list = lists.get(text);
+    if (!list) {
+      list = (acl ?? []).flatMap(parseAclItem).map((g) => ({ grantee: g.grantee, privilege: g.privilege, grantable: g.grantable, grantor: g.grantor })).sort(privilegeOrder);
+      lists.set(text, list);
+    }
+    return list;
+  };
+  const relationType = new Map<string, string>();
+  for (const r of rows) {
+    if (r.column_name !== null) continue;
+    if (r.object_type === 'database') {
+      index.database = { owner: r.owner ?? '', privileges: listOf(r.acl) };
+      continue;
+    }
+    const key = objectKey(r.object_type, r.schema, r.name);
+    index.owners.set(key, r.owner ?? '');
+    index.privileges.set(key, listOf(r.acl));
+    relationType.set(`${r.schema ?? ''}\u0000${r.name}`, r.object_type);
   }
-  for (const list of byObject.values()) list.sort(privilegeOrder);
-  return byObject;
+  for (const r of rows) {
+    if (r.column_name === null) continue;
+    const key = objectKey(relationType.get(`${r.schema ?? ''}\u0000${r.name}`) ?? 'table', r.schema, r.name);
+    const column = r.column_name;
+    const own = (r.acl ?? []).flatMap(parseAclItem).map((g): Privilege => ({ grantee: g.grantee, privilege: g.privilege, grantable: g.grantable, grantor: g.grantor, column }));
+    index.privileges.set(key, [...(index.privileges.get(key) ?? []), ...own].sort(privilegeOrder));
+  }
+  return index;
 }
 
 function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {

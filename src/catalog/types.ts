@@ -7,6 +7,10 @@
  *
  * Maps (`Record<string, ...>`) hold objects by qualified name; arrays inside an object hold its
  * parts in their natural order: columns by position, everything else by name.
+ *
+ * A snapshot is a value: treat it as immutable. Equal parts may be shared, between objects of one
+ * snapshot (privilege lists) and between snapshots taken one after the other (unchanged objects);
+ * `structuredClone` one before changing it.
  */
 
 /** One privilege held by a grantee on the object that lists it (an exploded ACL item). */

@@ -111,6 +111,7 @@ export async function runCheck(config: PgwardenConfig, options: CheckOptions = {
   }
 
   const dbSteps: CheckStepName[] = (['verify', 'docs', 'roles'] as const).filter((s) => !skip.has(s));
+  for (const name of ['verify', 'docs', 'roles'] as const) if (skip.has(name)) skipped(name, `skipped (--skip ${name})`);
   let files: MigrationFile[] | undefined;
   let db: DatabaseHandle | undefined;
   let extra: DatabaseHandle | undefined;
@@ -134,8 +135,7 @@ export async function runCheck(config: PgwardenConfig, options: CheckOptions = {
       // Verify leaves the whole history applied when it finds nothing wrong; docs and roles then use
       // the same database. After a failure it may be in between: they get a fresh one.
       let applied: DatabaseHandle | undefined;
-      if (skip.has('verify')) skipped('verify', 'skipped (--skip verify)');
-      else {
+      if (!skip.has('verify')) {
         options.onStep?.({ step: 'verify', phase: 'start' });
         const t = performance.now();
         try {
@@ -173,8 +173,7 @@ export async function runCheck(config: PgwardenConfig, options: CheckOptions = {
         }
       }
       if (applied) {
-        if (skip.has('docs')) skipped('docs', 'skipped (--skip docs)');
-        else {
+        if (!skip.has('docs')) {
           options.onStep?.({ step: 'docs', phase: 'start' });
           const t = performance.now();
           try {
@@ -200,8 +199,9 @@ export async function runCheck(config: PgwardenConfig, options: CheckOptions = {
             record(errorStep('docs', t, error));
           }
         }
-        if (skip.has('roles')) skipped('roles', 'skipped (--skip roles)');
-        else if (!existsSync(config.roles.file)) skipped('roles', `no roles file (${relative(config.root, config.roles.file)})`);
+        if (skip.has('roles')) {
+          // Recorded as skipped above.
+        } else if (!existsSync(config.roles.file)) skipped('roles', `no roles file (${relative(config.root, config.roles.file)})`);
         else {
           options.onStep?.({ step: 'roles', phase: 'start' });
           const t = performance.now();

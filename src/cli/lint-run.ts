@@ -21,7 +21,7 @@ export interface LintCommandOptions {
 
 /** Runs lint on the project, prints the report in the chosen format, and returns the exit code. */
 export async function executeLint(config: PgwardenConfig, output: Output, options: LintCommandOptions): Promise<number> {
-  const { lintHistory } = await import('../lint/engine.js');
+  const { lintHistory } = await import('../lint/history.js');
   const report = await lintHistory(config, {
     ...(options.paths && options.paths.length > 0 ? { paths: options.paths } : {}),
     staged: Boolean(options.staged),
@@ -29,7 +29,9 @@ export async function executeLint(config: PgwardenConfig, output: Output, option
     cwd: options.cwd ?? process.cwd(),
   });
   const format: FormatName = options.format ?? (options.json ? 'json' : 'text');
-  const [{ formatters }, { rules }] = await Promise.all([import('../lint/format/index.js'), import('../lint/registry.js')]);
+  const { formatters } = await import('../lint/format/index.js');
+  // Only SARIF lists the rules: the other formats do not load them.
+  const rules = format === 'sarif' ? (await import('../lint/registry.js')).rules : [];
   const source = (file: string): string | undefined => {
     try {
       if (options.staged) return execFileSync('git', ['show', `:./${file}`], { cwd: config.root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });

@@ -16,7 +16,7 @@ import { ensureLedger, recordEvent } from '../runner/ledger.js';
 import { getStatus, runMigrations, type RunMigrationResult } from '../runner/run.js';
 import { connect, currentApplier } from '../runner/session.js';
 import type { StatusReport } from '../runner/status.js';
-import type { DriftReport } from '../drift/types.js';
+import type { DriftFinding, DriftReport } from '../drift/types.js';
 
 /** A migration deploy would apply, with what is known about it before it runs. */
 export interface PendingMigration {
@@ -58,8 +58,22 @@ export interface DeployResult {
   roles: ApplyResult | undefined;
   after: StatusReport;
   /** The drift check after the deploy, or why it could not run. */
-  drift: DriftReport | { error: string };
+  drift: DeployDrift | { error: string };
   durationMs: number;
+}
+
+/**
+ * The drift check after a deploy. Grants to roles that roles.yaml declares are its business, not
+ * the snapshot's (`schema/snapshot.json` is built where those roles do not exist): once roles.yaml
+ * was applied, such privilege findings are counted apart instead of failing the deploy.
+ */
+export interface DeployDrift {
+  report: DriftReport;
+  /** The findings that remain: the deploy left the database differing from the snapshot. */
+  findings: DriftFinding[];
+  /** Privilege findings on roles roles.yaml declares, left out of `findings`. */
+  managedByRoles: number;
+  clean: boolean;
 }
 
 export interface DeployOptions {
@@ -178,12 +192,15 @@ export async function executeDeploy(config: PgwardenConfig, db: DatabaseHandle, 
   }
   let applied: RunMigrationResult[] = [];
   let roles: ApplyResult | undefined;
+  let declaredRoles = new Set<string>();
   try {
     const run = await runMigrations(config, db, 'up', { ...(options.migrations ? { migrations: options.migrations } : {}) });
     applied = run.migrations;
     if (!('skipped' in plan.roles)) {
-      const [{ loadRolesFile }, { applyRoles }] = await Promise.all([import('../roles/load.js'), import('../roles/apply.js')]);
-      roles = await applyRoles(db, loadRolesFile(config.roles.file), { environment: db.environment });
+      const [{ loadRolesFile }, { applyRoles }, { rolesForEnvironment }] = await Promise.all([import('../roles/load.js'), import('../roles/apply.js'), import('../roles/desired.js')]);
+      const rolesFile = loadRolesFile(config.roles.file);
+      roles = await applyRoles(db, rolesFile, { environment: db.environment });
+      declaredRoles = new Set(rolesForEnvironment(rolesFile, db.environment).keys());
     }
   } catch (error) {
     await log({
@@ -199,7 +216,10 @@ export async function executeDeploy(config: PgwardenConfig, db: DatabaseHandle, 
   else {
     try {
       const { checkDrift } = await import('../drift/drift.js');
-      drift = await checkDrift(config, { ...(options.target ?? {}), ...(options.migrations ? { migrations: options.migrations } : {}) });
+      const report = await checkDrift(config, { ...(options.target ?? {}), ...(options.migrations ? { migrations: options.migrations } : {}) });
+      const byRoles = (f: DriftFinding) => (f.objectType === 'privilege' || f.objectType === 'default privilege') && f.grantee !== undefined && declaredRoles.has(f.grantee);
+      const findings = report.findings.filter((f) => !byRoles(f));
+      drift = { report, findings, managedByRoles: report.findings.length - findings.length, clean: findings.length === 0 };
     } catch (error) {
       drift = { error: error instanceof Error ? error.message : String(error) };
     }
@@ -208,7 +228,7 @@ export async function executeDeploy(config: PgwardenConfig, db: DatabaseHandle, 
     outcome: 'succeeded',
     applied: applied.map((m) => m.revision),
     rolesChanges: roles?.applied ?? 0,
-    drift: 'error' in drift ? { checked: false, reason: drift.error } : { checked: true, clean: drift.clean, counts: drift.counts },
+    drift: 'error' in drift ? { checked: false, reason: drift.error } : { checked: true, clean: drift.clean, findings: drift.findings.length, managedByRoles: drift.managedByRoles, counts: drift.report.counts },
     head: after.head ?? null,
   });
   return { plan, applied, roles, after, drift, durationMs: Math.round(performance.now() - started) };

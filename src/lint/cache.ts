@@ -4,7 +4,7 @@
  * change parses one file.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VERSION } from '../version.js';
@@ -82,45 +82,56 @@ export function scopedKey(key: string, files: ReadonlySet<string>): string {
   return createHash('sha256').update(key).update([...files].sort().join('\0')).digest('hex');
 }
 
-const KEPT_RESULTS = 4;
+/**
+ * Entries kept per kind: one file each (`result-<key>.json`, `model-<key>.json`), so a lookup reads
+ * only its own entry; the oldest beyond the limit are removed.
+ */
+function entryPath(root: string, kind: string, key: string): string {
+  return join(cacheDir(root), `lint-${kind}-${key.slice(0, 24)}.json`);
+}
 
-function readResults(root: string): Array<{ key: string; result: CachedResult }> {
-  const value = readJson(join(cacheDir(root), 'lint.json')) as { format?: number; entries?: Array<{ key: string; result: CachedResult }> } | undefined;
-  return value?.format === FORMAT && Array.isArray(value.entries) ? value.entries : [];
+function readEntry<T>(root: string, kind: string, key: string): T | undefined {
+  const value = readJson(entryPath(root, kind, key)) as { format?: number; key?: string; value?: T } | undefined;
+  return value?.format === FORMAT && value.key === key ? value.value : undefined;
+}
+
+function writeEntry(root: string, kind: string, key: string, value: unknown, keep: number): void {
+  writeJson(entryPath(root, kind, key), { format: FORMAT, key, value });
+  try {
+    const dir = cacheDir(root);
+    const prefix = `lint-${kind}-`;
+    const entries = readdirSync(dir)
+      .filter((name) => name.startsWith(prefix) && name.endsWith('.json'))
+      .map((name) => ({ path: join(dir, name), at: statSync(join(dir, name)).mtimeMs }))
+      .sort((a, b) => b.at - a.at);
+    for (const old of entries.slice(keep)) rmSync(old.path, { force: true });
+  } catch {
+    // Pruning is housekeeping.
+  }
 }
 
 export function readResult(root: string, key: string): CachedResult | undefined {
-  return readResults(root).find((e) => e.key === key)?.result;
+  return readEntry<CachedResult>(root, 'result', key);
 }
 
 /** Keeps the last few results (the whole history and a staged scope, say). */
 export function writeResult(root: string, key: string, result: CachedResult): void {
-  const entries = [{ key, result }, ...readResults(root).filter((e) => e.key !== key)].slice(0, KEPT_RESULTS);
-  writeJson(join(cacheDir(root), 'lint.json'), { format: FORMAT, entries });
+  writeEntry(root, 'result', key, result, 4);
 }
 
 /** Models after prefixes of the history (the whole history, and before the last staged file). */
 export class ModelSnapshots implements SnapshotStore {
   readonly seed = codeFingerprint();
-  private entries: Array<{ key: string; snapshot: unknown }> | undefined;
   private readonly added: Array<{ key: string; snapshot: unknown }> = [];
 
-  private constructor(private readonly path: string) {}
+  private constructor(private readonly root: string) {}
 
   static load(root: string): ModelSnapshots {
-    return new ModelSnapshots(join(cacheDir(root), 'lint-model.json'));
-  }
-
-  private all(): Array<{ key: string; snapshot: unknown }> {
-    if (!this.entries) {
-      const value = readJson(this.path) as { format?: number; entries?: Array<{ key: string; snapshot: unknown }> } | undefined;
-      this.entries = value?.format === FORMAT && Array.isArray(value.entries) ? value.entries : [];
-    }
-    return this.entries;
+    return new ModelSnapshots(root);
   }
 
   get(key: string): unknown {
-    return this.all().find((e) => e.key === key)?.snapshot;
+    return readEntry(this.root, 'model', key);
   }
 
   set(key: string, snapshot: unknown): void {
@@ -128,10 +139,7 @@ export class ModelSnapshots implements SnapshotStore {
   }
 
   save(): void {
-    if (this.added.length === 0) return;
-    const keys = new Set(this.added.map((e) => e.key));
-    const entries = [...this.added, ...this.all().filter((e) => !keys.has(e.key))].slice(0, 2);
-    writeJson(this.path, { format: FORMAT, entries });
+    for (const { key, snapshot } of this.added) writeEntry(this.root, 'model', key, snapshot, 2);
   }
 }
 

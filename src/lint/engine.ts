@@ -3,8 +3,7 @@
  * schema model and runs the rules, statement by statement and migration by migration, in history
  * order. Findings are values; only a broken environment throws.
  */
-import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import type { PgwardenConfig } from '../config/types.js';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { buildGraph, type RevisionGraph } from '../migrations/graph.js';
 import { compareFileNames } from '../migrations/load.js';
 import { parseMigration } from '../migrations/parse.js';
@@ -13,23 +12,13 @@ import type { ParsedStatement } from '../sql/parse.js';
 import { resolveLintConfig, severityOf, startAfterFor, type LintConfigResolved } from './config.js';
 import { findIgnores, suppresses, type IgnoreDirective } from './ignore.js';
 import { emptySchema, type Schema } from './model/schema.js';
+import { loadParser } from './parser.js';
+import { countBySeverity, toPosix, type LintReport } from './report.js';
 import type { Finding, FindingTarget, LintMigration, LintStatement, ReportInput, Rule, RuleContext, Severity } from './types.js';
 
 export type { LintConfigResolved } from './config.js';
 
-/** The outcome of a lint run. */
-export interface LintReport {
-  /** Findings that remain after ignores and configuration, sorted by file, line and column. */
-  findings: Finding[];
-  counts: { error: number; warning: number };
-  /** Files whose findings the report holds (all migrations, or the named ones). */
-  files: string[];
-  /** Migrations in the history that was replayed. */
-  migrations: number;
-  durationMs: number;
-  /** True when the result came from the cache (nothing was parsed). */
-  cached: boolean;
-}
+export { countBySeverity, type LintReport } from './report.js';
 
 /** A source file to lint: a path (relative to root, or absolute) and its text. */
 export interface LintSource {
@@ -80,9 +69,6 @@ export interface ReplayOptions {
   onCheckpoint?: (after: number, model: Schema) => void;
 }
 
-function toPosix(path: string): string {
-  return sep === '/' ? path : path.split(sep).join('/');
-}
 
 /** Line starts of a text, to turn offsets into 1-based line and column quickly. */
 class LineIndex {
@@ -100,16 +86,6 @@ class LineIndex {
     }
     return { line: lo + 1, column: offset - this.starts[lo]! + 1 };
   }
-}
-
-let parser: Promise<typeof import('../sql/parse.js')> | undefined;
-/** The parser, loaded on the first cache miss: a fully cached run never loads WebAssembly. */
-async function loadParser(): Promise<typeof import('../sql/parse.js')> {
-  parser ??= import('../sql/parse.js').then(async (m) => {
-    await m.ensureParser();
-    return m;
-  });
-  return parser;
 }
 
 async function parseSection(sql: string, cacheKey: string | undefined, cache: ParseCache | undefined): Promise<ParsedSection> {
@@ -230,7 +206,7 @@ function historyOrder(files: MigrationFile[], graph: RevisionGraph): MigrationFi
   return [...graph.ordered, ...files.filter((f) => !placed.has(f))];
 }
 
-async function defaultRules(): Promise<readonly Rule[]> {
+export async function defaultRules(): Promise<readonly Rule[]> {
   return (await import('./registry.js')).rules;
 }
 
@@ -304,11 +280,6 @@ async function snapshotPlan(ordered: readonly MigrationFile[], relPaths: readonl
   return { scope, start, checkpoints, onCheckpoint: (after, model) => store.set(keys[after]!, toSnapshot(model)) };
 }
 
-export function countBySeverity(findings: readonly Finding[]): { error: number; warning: number } {
-  let error = 0;
-  for (const f of findings) if (f.severity === 'error') error++;
-  return { error, warning: findings.length - error };
-}
 
 /**
  * Runs the rules over prepared migrations: history hooks, then each migration in order (statement
@@ -416,7 +387,7 @@ function finish(raw: Finding[], migrations: readonly LintMigration[], rules: rea
   }
   const kept: Finding[] = [];
   for (const finding of raw) {
-    if (!afterStart(finding)) continue;
+    // Ignores are matched first, so that one written for a finding that start-after drops still counts as used.
     const directives = ignores.get(finding.file);
     if (directives && finding.rule !== 'unused-ignore' && finding.rule !== 'ignore-needs-reason') {
       let silenced = false;
@@ -424,7 +395,7 @@ function finish(raw: Finding[], migrations: readonly LintMigration[], rules: rea
       for (const d of directives) if (d.scope === 'file' && suppresses(d, finding)) silenced = true;
       if (silenced) continue;
     }
-    kept.push(finding);
+    if (afterStart(finding)) kept.push(finding);
   }
   kept.push(...ignoreFindings(ignores, rules, config).filter(afterStart));
   return kept.sort(compareFindings);
@@ -470,6 +441,8 @@ function ignoreFindings(ignores: Map<string, IgnoreDirective[]>, rules: readonly
       }
       for (const rule of d.rules) {
         if (rule === '*' ? d.used.size > 0 : d.used.has(rule)) continue;
+        // An ignore for a rule the configuration turned off is moot, not stale.
+        if (knownRuleIds.has(rule) && severity(rule) === 'off') continue;
         const unknown = rule !== '*' && !knownRuleIds.has(rule);
         out.push({
           rule: 'unused-ignore',
@@ -525,92 +498,5 @@ export function relativeToRoot(root: string, cwd: string, path: string): string 
   return toPosix(relative(root, resolve(cwd, path)));
 }
 
-export type { PgwardenConfig };
 
-/** Options of a project run (the `pgwarden lint` command). */
-export interface LintHistoryOptions {
-  /** Files to report on (the whole history is still replayed); a folder replaces the migrations folder. */
-  paths?: string[];
-  /** Lint what git has staged under the migrations folder (staged content, not the working tree). */
-  staged?: boolean;
-  /** Use and update the cache in `.pgwarden/cache` (default true). */
-  cache?: boolean;
-  /** Resolves `paths` (default: the working directory). */
-  cwd?: string;
-  rules?: readonly Rule[];
-}
-
-/**
- * Lints a project's migration history with its configuration: the whole history, or the named or
- * staged files against it. Results are cached by content hash, so an unchanged history costs a read.
- */
-export async function lintHistory(config: PgwardenConfig, options: LintHistoryOptions = {}): Promise<LintReport> {
-  const started = performance.now();
-  const fs = await import('node:fs');
-  const { migrationKindOf } = await import('../migrations/parse.js');
-  const cwd = options.cwd ?? process.cwd();
-  const root = config.root;
-  let dir = config.migrationsDir;
-  const named: string[] = [];
-  for (const path of options.paths ?? []) {
-    const absolute = resolve(cwd, path);
-    if (!fs.existsSync(absolute)) {
-      const { PgwardenError } = await import('../errors.js');
-      throw new PgwardenError('USAGE', `${path} does not exist: name migration files or a migrations folder.`);
-    }
-    if (fs.statSync(absolute).isDirectory()) dir = absolute;
-    else named.push(absolute);
-  }
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-    const { PgwardenError } = await import('../errors.js');
-    throw new PgwardenError('CONFIG_INVALID', `Migrations folder ${relative(cwd, dir) || dir} does not exist: create it, or point --migrations (or "migrations" in the config) at your folder.`);
-  }
-  const texts = new Map<string, string>();
-  for (const name of fs.readdirSync(dir)) {
-    if (name.startsWith('.') || name.startsWith('_') || migrationKindOf(name) === undefined) continue;
-    const path = join(dir, name);
-    texts.set(path, fs.readFileSync(path, 'utf8'));
-  }
-  for (const path of named) if (!texts.has(path)) texts.set(path, fs.readFileSync(path, 'utf8'));
-  let only: Set<string> | undefined = named.length > 0 ? new Set(named.map((p) => toPosix(relative(root, p)))) : undefined;
-  if (options.staged) {
-    const { stagedFiles } = await import('./staged.js');
-    const staged = stagedFiles(dir);
-    for (const path of staged.deleted) texts.delete(path);
-    only = new Set();
-    for (const [path, text] of staged.changed) {
-      if (migrationKindOf(path) === undefined || resolve(path, '..') !== resolve(dir)) continue;
-      texts.set(path, text);
-      only.add(toPosix(relative(root, path)));
-    }
-  }
-  const lintConfig = resolveLintConfig(config);
-  const sources = [...texts].map(([path, text]) => ({ path: toPosix(relative(root, path)), text }));
-  const rules = options.rules ?? (await defaultRules());
-  const scope = (findings: Finding[], files: string[]) => (only ? { findings: findings.filter((f) => only!.has(f.file)), files: [...only] } : { findings, files });
-
-  if (only && only.size === 0) {
-    return { findings: [], counts: { error: 0, warning: 0 }, files: [], migrations: sources.length, durationMs: performance.now() - started, cached: false };
-  }
-  const useCache = options.cache !== false && options.rules === undefined;
-  const cache = useCache ? await import('./cache.js') : undefined;
-  const key = cache?.resultKey(sources, lintConfig);
-  const scopeKey = key && only ? cache!.scopedKey(key, only) : undefined;
-  // A whole-history result answers any scope; a scoped one only its own.
-  const hit = cache && key ? (cache.readResult(root, key) ?? (scopeKey ? cache.readResult(root, scopeKey) : undefined)) : undefined;
-  if (hit) {
-    const scoped = scope(hit.findings, hit.files);
-    return { ...scoped, counts: countBySeverity(scoped.findings), migrations: hit.migrations, durationMs: performance.now() - started, cached: true };
-  }
-  const parseCache = cache?.FileParseCache.load(root);
-  const snapshots = cache?.ModelSnapshots.load(root);
-  const report = await lintSources(sources, { root, config: lintConfig, rules, ...(parseCache ? { parseCache } : {}), ...(snapshots ? { snapshots } : {}), ...(only ? { only } : {}) });
-  if (cache && key) {
-    // A run on some files parses only what it needs: saving would prune the others' entries.
-    if (!only) parseCache!.save();
-    snapshots!.save();
-    cache.writeResult(root, scopeKey ?? key, { findings: report.findings, files: report.files, migrations: report.migrations });
-  }
-  const scoped = scope(report.findings, report.files);
-  return { ...scoped, counts: countBySeverity(scoped.findings), migrations: report.migrations, durationMs: performance.now() - started, cached: false };
-}
+export { lintHistory, type LintHistoryOptions } from './history.js';

@@ -72,11 +72,6 @@ export function parseSample(row: { locks: Array<[number, LockMode]> | null; file
   return sample;
 }
 
-/** An empty sample: a session that holds nothing (the start of a statement run outside a transaction). */
-export function emptySample(relations: ExistingRelation[], files: RelationSample): RelationSample {
-  return { locks: new Map(), filenodes: new Map(relations.map((r) => [r.oid, files.filenodes.get(r.oid) ?? 0])), scans: new Map() };
-}
-
 /** The locks a statement acquired and the tables it rewrote, from the samples before and after it. */
 export function compareSamples(relations: ExistingRelation[], before: RelationSample, after: RelationSample): { locks: LockTrace[]; rewrites: string[] } {
   const locks: LockTrace[] = [];

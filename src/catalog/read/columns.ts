@@ -29,7 +29,7 @@ export function columnsQuery(only = false): string {
             a.attidentity::pg_catalog.text AS identity, a.attgenerated::pg_catalog.text AS generated,
             CASE WHEN a.attcollation <> t.typcollation AND a.attcollation <> 0
                  THEN pg_catalog.quote_ident(cn.nspname) || '.' || pg_catalog.quote_ident(co.collname) END AS collation,
-            d.description AS comment
+            (SELECT d.description FROM pg_catalog.pg_description d WHERE d.objoid = a.attrelid AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid = a.attnum) AS comment
        FROM pg_catalog.pg_attribute a
        JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -37,7 +37,6 @@ export function columnsQuery(only = false): string {
        LEFT JOIN pg_catalog.pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
        LEFT JOIN pg_catalog.pg_collation co ON co.oid = a.attcollation
        LEFT JOIN pg_catalog.pg_namespace cn ON cn.oid = co.collnamespace
-       LEFT JOIN pg_catalog.pg_description d ON d.objoid = a.attrelid AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid = a.attnum
       WHERE a.attnum > 0 AND NOT a.attisdropped AND c.relkind IN ('r', 'p', 'f', 'v', 'm', 'c') AND ${inScope('n.nspname')}${only ? ` AND a.attrelid = ANY ($3::pg_catalog.oid[]) AND c.oid = ANY ($3::pg_catalog.oid[])` : ''}`;
 }
 

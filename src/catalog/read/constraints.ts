@@ -41,13 +41,12 @@ export function constraintsQuery(only = false): string {
             co.confkey::pg_catalog.int4[] AS ref_columns,
             co.confupdtype::pg_catalog.text AS on_update, co.confdeltype::pg_catalog.text AS on_delete, co.confmatchtype::pg_catalog.text AS match,
             CASE WHEN co.contype IN ('p', 'u', 'x') THEN ic.relname::pg_catalog.text END AS index_name,
-            d.description AS comment
+            (SELECT d.description FROM pg_catalog.pg_description d WHERE d.objoid = co.oid AND d.classoid = 'pg_catalog.pg_constraint'::pg_catalog.regclass AND d.objsubid = 0) AS comment
        FROM pg_catalog.pg_constraint co
        JOIN pg_catalog.pg_namespace n ON n.oid = co.connamespace
        LEFT JOIN pg_catalog.pg_class fc ON fc.oid = co.confrelid
        LEFT JOIN pg_catalog.pg_namespace fn ON fn.oid = fc.relnamespace
        LEFT JOIN pg_catalog.pg_class ic ON ic.oid = co.conindid
-       LEFT JOIN pg_catalog.pg_description d ON d.objoid = co.oid AND d.classoid = 'pg_catalog.pg_constraint'::pg_catalog.regclass AND d.objsubid = 0
       WHERE co.contype IN ('p', 'f', 'u', 'c', 'x')
         AND NOT (co.contype = 'f' AND co.conparentid <> 0)
         AND ${inScope('n.nspname')}${only ? ` AND (co.conrelid = ANY ($3::pg_catalog.oid[]) OR (co.conrelid = 0 AND co.contypid = ANY ($6::pg_catalog.oid[])))` : ''}`;

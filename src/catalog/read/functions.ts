@@ -38,11 +38,10 @@ export function functionsQuery(serverVersion: number, only = false): string {
             p.prosecdef AS security_definer, p.proleakproof AS leakproof, p.proparallel::pg_catalog.text AS parallel,
             p.proconfig AS config,
             pg_catalog.encode(pg_catalog.sha256(pg_catalog.convert_to(COALESCE(${body}, '') || COALESCE(p.probin, ''), 'UTF8')), 'hex') AS body_hash,
-            d.description AS comment
+            (SELECT d.description FROM pg_catalog.pg_description d WHERE d.objoid = p.oid AND d.classoid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objsubid = 0) AS comment
        FROM pg_catalog.pg_proc p
        JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
        JOIN pg_catalog.pg_language l ON l.oid = p.prolang
-       LEFT JOIN pg_catalog.pg_description d ON d.objoid = p.oid AND d.classoid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND d.objsubid = 0
       WHERE ${inScope('n.nspname')} AND ${notFromExtension('pg_proc', 'p.oid')}
         -- Range types' constructors belong to their type (an internal dependency), as pg_dump treats them.
         AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend int_dep WHERE int_dep.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND int_dep.objid = p.oid AND int_dep.deptype = 'i')${only ? ' AND p.oid = ANY ($5::pg_catalog.oid[])' : ''}`;

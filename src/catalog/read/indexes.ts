@@ -30,12 +30,11 @@ export function indexesQuery(only = false): string {
             pg_catalog.pg_get_expr(i.indpred, i.indrelid) AS predicate,
             con.conname::pg_catalog.text AS constraint_name,
             pg_catalog.pg_get_indexdef(i.indexrelid) AS definition,
-            d.description AS comment
+            (SELECT d.description FROM pg_catalog.pg_description d WHERE d.objoid = i.indexrelid AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid = 0) AS comment
        FROM pg_catalog.pg_index i
        JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
        JOIN pg_catalog.pg_namespace n ON n.oid = ic.relnamespace
        JOIN pg_catalog.pg_am am ON am.oid = ic.relam
        LEFT JOIN pg_catalog.pg_constraint con ON con.conindid = i.indexrelid AND con.conrelid = i.indrelid AND con.contype IN ('p', 'u', 'x')
-       LEFT JOIN pg_catalog.pg_description d ON d.objoid = i.indexrelid AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid = 0
       WHERE ${inScope('n.nspname')}${only ? ` AND i.indrelid = ANY ($3::pg_catalog.oid[])` : ''}`;
 }

@@ -19,10 +19,9 @@ export function policiesQuery(only = false): string {
                     FROM pg_catalog.unnest(p.polroles) r(role)) AS roles,
             pg_catalog.pg_get_expr(p.polqual, p.polrelid) AS using,
             pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid) AS with_check,
-            d.description AS comment
+            (SELECT d.description FROM pg_catalog.pg_description d WHERE d.objoid = p.oid AND d.classoid = 'pg_catalog.pg_policy'::pg_catalog.regclass AND d.objsubid = 0) AS comment
        FROM pg_catalog.pg_policy p
        JOIN pg_catalog.pg_class c ON c.oid = p.polrelid
        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-       LEFT JOIN pg_catalog.pg_description d ON d.objoid = p.oid AND d.classoid = 'pg_catalog.pg_policy'::pg_catalog.regclass AND d.objsubid = 0
       WHERE ${inScope('n.nspname')}${only ? ` AND p.polrelid = ANY ($3::pg_catalog.oid[])` : ''}`;
 }

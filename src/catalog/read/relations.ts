@@ -35,9 +35,8 @@ export function relationsQuery(only = false): string {
                       JOIN pg_catalog.pg_namespace pn ON pn.oid = p.relnamespace
                      WHERE i.inhrelid = c.oid ORDER BY i.inhseqno) END AS parents,
             CASE WHEN c.relkind IN ('v', 'm') THEN pg_catalog.pg_get_viewdef(c.oid, true) END AS view_definition,
-            d.description AS comment
+            (SELECT d.description FROM pg_catalog.pg_description d WHERE d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid = 0) AS comment
        FROM pg_catalog.pg_class c
        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-       LEFT JOIN pg_catalog.pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid = 0
       WHERE c.relkind IN ('r', 'p', 'f', 'v', 'm') AND ${inScope('n.nspname')} AND ${notFromExtension('pg_class', 'c.oid')}${only ? ` AND c.oid = ANY ($3::pg_catalog.oid[])` : ''}`;
 }

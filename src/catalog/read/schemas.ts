@@ -7,7 +7,6 @@ export interface SchemaRow {
 }
 
 /** Schemas in scope with their comments (owners and privileges come from privileges.ts). */
-export const schemasQuery = `SELECT n.oid::pg_catalog.int8 AS oid, n.nspname::pg_catalog.text AS name, d.description AS comment
+export const schemasQuery = `SELECT n.oid::pg_catalog.int8 AS oid, n.nspname::pg_catalog.text AS name, (SELECT d.description FROM pg_catalog.pg_description d WHERE d.objoid = n.oid AND d.classoid = 'pg_catalog.pg_namespace'::pg_catalog.regclass AND d.objsubid = 0) AS comment
        FROM pg_catalog.pg_namespace n
-       LEFT JOIN pg_catalog.pg_description d ON d.objoid = n.oid AND d.classoid = 'pg_catalog.pg_namespace'::pg_catalog.regclass AND d.objsubid = 0
       WHERE ${inScope('n.nspname')} AND ${notFromExtension('pg_namespace', 'n.oid')}`;

@@ -38,7 +38,7 @@ export function sequencesQuery(only = false): string {
             s.seqmin::pg_catalog.text AS min, s.seqmax::pg_catalog.text AS max, s.seqcache::pg_catalog.text AS cache, s.seqcycle AS cycle,
             dep.deptype::pg_catalog.text AS owner_kind, dep.refobjid::pg_catalog.int8 AS owner_rel, dep.refobjsubid::pg_catalog.int4 AS owner_attnum,
             CASE WHEN dep.deptype IS NOT NULL THEN tn.nspname || '.' || tc.relname || '.' || ta.attname END AS owned_by,
-            d.description AS comment
+            (SELECT d.description FROM pg_catalog.pg_description d WHERE d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid = 0) AS comment
        FROM pg_catalog.pg_class c
        JOIN pg_catalog.pg_sequence s ON s.seqrelid = c.oid
        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -47,6 +47,5 @@ export function sequencesQuery(only = false): string {
        LEFT JOIN pg_catalog.pg_class tc ON tc.oid = dep.refobjid
        LEFT JOIN pg_catalog.pg_namespace tn ON tn.oid = tc.relnamespace
        LEFT JOIN pg_catalog.pg_attribute ta ON ta.attrelid = dep.refobjid AND ta.attnum = dep.refobjsubid
-       LEFT JOIN pg_catalog.pg_description d ON d.objoid = c.oid AND d.classoid = 'pg_catalog.pg_class'::pg_catalog.regclass AND d.objsubid = 0
       WHERE c.relkind = 'S' AND ${inScope('n.nspname')} AND ${notFromExtension('pg_class', 'c.oid')}${only ? ` AND c.oid = ANY (${sequencesOf('$3', '$4')})` : ''}`;
 }

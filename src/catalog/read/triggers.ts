@@ -17,10 +17,9 @@ export interface TriggerRow {
 export function triggersQuery(only = false): string {
   return `SELECT t.tgrelid::pg_catalog.int8 AS rel, t.tgname::pg_catalog.text AS name, t.tgtype::pg_catalog.int4 AS tgtype,
             t.tgenabled::pg_catalog.text AS enabled, t.tgfoid::pg_catalog.regprocedure::pg_catalog.text AS function,
-            pg_catalog.pg_get_triggerdef(t.oid) AS definition, d.description AS comment
+            pg_catalog.pg_get_triggerdef(t.oid) AS definition, (SELECT d.description FROM pg_catalog.pg_description d WHERE d.objoid = t.oid AND d.classoid = 'pg_catalog.pg_trigger'::pg_catalog.regclass AND d.objsubid = 0) AS comment
        FROM pg_catalog.pg_trigger t
        JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
        JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-       LEFT JOIN pg_catalog.pg_description d ON d.objoid = t.oid AND d.classoid = 'pg_catalog.pg_trigger'::pg_catalog.regclass AND d.objsubid = 0
       WHERE NOT t.tgisinternal AND t.tgparentid = 0 AND ${inScope('n.nspname')}${only ? ` AND t.tgrelid = ANY ($3::pg_catalog.oid[])` : ''}`;
 }

@@ -32,7 +32,7 @@ export function typesQuery(only = false): string {
                  THEN (SELECT pg_catalog.quote_ident(rcn.nspname) || '.' || pg_catalog.quote_ident(rco.collname)
                          FROM pg_catalog.pg_collation rco JOIN pg_catalog.pg_namespace rcn ON rcn.oid = rco.collnamespace WHERE rco.oid = r.rngcollation) END AS collation,
             CASE WHEN t.typtype = 'r' THEN pg_catalog.format_type(r.rngsubtype, NULL) END AS subtype,
-            d.description AS comment
+            (SELECT d.description FROM pg_catalog.pg_description d WHERE d.objoid = t.oid AND d.classoid = 'pg_catalog.pg_type'::pg_catalog.regclass AND d.objsubid = 0) AS comment
        FROM pg_catalog.pg_type t
        JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
        LEFT JOIN pg_catalog.pg_type bt ON bt.oid = t.typbasetype
@@ -41,7 +41,6 @@ export function typesQuery(only = false): string {
        LEFT JOIN pg_catalog.pg_range r ON r.rngtypid = t.oid
        LEFT JOIN pg_catalog.pg_type st ON st.oid = r.rngsubtype
        LEFT JOIN pg_catalog.pg_class rel ON rel.oid = t.typrelid
-       LEFT JOIN pg_catalog.pg_description d ON d.objoid = t.oid AND d.classoid = 'pg_catalog.pg_type'::pg_catalog.regclass AND d.objsubid = 0
       WHERE t.typtype IN ('c', 'd', 'e', 'r') AND (t.typtype <> 'c' OR rel.relkind = 'c')
         AND ${inScope('n.nspname')} AND ${notFromExtension('pg_type', 't.oid')}${only ? ` AND t.oid = ANY ($6::pg_catalog.oid[])` : ''}`;
 }

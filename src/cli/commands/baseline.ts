@@ -38,12 +38,16 @@ export const baselineCommand: CommandModule<object, BaselineArgs> = {
       }
       const file = relative(process.cwd(), plan.path);
       if (args.json) {
-        printJson(ctx.output, { revision: plan.revision, file, written: Boolean(write), recorded: Boolean(write), database: db.display, counts: plan.counts, roles: plan.roles, equal, differences: plan.explained });
+        printJson(ctx.output, { revision: plan.revision, file, written: Boolean(write), recorded: Boolean(write), database: db.display, counts: plan.counts, roles: plan.roles, equal, differences: plan.explained, reprinted: plan.reprinted });
       } else {
         const c = plan.counts;
         const lines = [`Read ${db.display}: ${c.tables} tables, ${c.views} views, ${c.sequences} sequences, ${c.functions} functions, ${c.types} types.`];
         if (plan.roles.length > 0) lines.push(`Roles the schema names (created NOLOGIN on the throwaway server to replay it): ${plan.roles.join(', ')}.`);
         if (equal) lines.push(paint(ctx.output, 'green', 'Replayed on an empty throwaway database, the baseline gives the same schema.'));
+        if (plan.reprinted.length > 0) {
+          lines.push(`Postgres prints ${plan.reprinted.length} expression(s) differently once parsed again (same meaning, as in a pg_dump restore):`);
+          for (const d of plan.reprinted) lines.push(paint(ctx.output, 'gray', `  - ${d}`));
+        }
         else {
           lines.push(paint(ctx.output, 'red', `Replayed on an empty throwaway database, the baseline differs in ${plan.explained.length} place(s):`));
           for (const d of plan.explained) lines.push(`  - ${d}`);

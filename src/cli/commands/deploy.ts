@@ -59,13 +59,19 @@ function renderResult(output: Output, result: DeployResult): string {
   lines.push(result.applied.length === 0 ? 'Migrations: nothing to apply.' : `Applied ${plural(result.applied.length, 'migration')}: ${result.applied.map((m) => `${m.name} (${m.durationMs} ms)`).join(', ')}.`);
   if (result.roles) lines.push(`Roles: ${plural(result.roles.applied, 'statement')} applied.`);
   lines.push('', renderStatus(output, result.after).trimEnd(), '');
-  if ('error' in result.drift) lines.push(paint(output, 'yellow', `Drift: not checked: ${result.drift.error}`));
-  else if (result.drift.clean) lines.push(paint(output, 'green', `Drift: none; the database matches ${result.drift.reference.kind === 'snapshot' ? result.drift.reference.file : 'the reference'}.`));
+  const drift = result.drift;
+  if ('error' in drift) lines.push(paint(output, 'yellow', `Drift: not checked: ${drift.error}`));
   else {
-    const counts = Object.entries(result.drift.counts).filter(([, n]) => n > 0).map(([c, n]) => `${n} ${c}`);
-    lines.push(paint(output, 'red', `Drift: ${plural(result.drift.findings.length, 'difference')} (${counts.join(', ')}) after the deploy:`));
-    for (const f of result.drift.findings.slice(0, 30)) lines.push(`  ${f.class}: ${f.message}`);
-    if (result.drift.findings.length > 30) lines.push(`  ... pgwarden drift --env ${result.plan.environment ?? '<env>'} shows all ${result.drift.findings.length}`);
+    const reference = drift.report.reference.kind === 'snapshot' ? drift.report.reference.file : 'the reference';
+    const managed = drift.managedByRoles > 0 ? ` (${plural(drift.managedByRoles, 'grant')} to roles of roles.yaml, which it manages, left aside)` : '';
+    if (drift.clean) lines.push(paint(output, 'green', `Drift: none; the database matches ${reference}${managed}.`));
+    else {
+      const counts = new Map<string, number>();
+      for (const f of drift.findings) counts.set(f.class, (counts.get(f.class) ?? 0) + 1);
+      lines.push(paint(output, 'red', `Drift: ${plural(drift.findings.length, 'difference')} from ${reference} (${[...counts].map(([c, n]) => `${n} ${c}`).join(', ')}) after the deploy${managed}:`));
+      for (const f of drift.findings.slice(0, 30)) lines.push(`  ${f.class}: ${f.message}`);
+      if (drift.findings.length > 30) lines.push(`  ... pgwarden drift --env ${result.plan.environment ?? '<env>'} shows them all`);
+    }
   }
   lines.push(`Deploy finished in ${(result.durationMs / 1000).toFixed(1)} s and logged in the ledger's events (pgwarden history).`);
   return `${lines.join('\n')}\n`;
@@ -96,7 +102,7 @@ function deployJson(plan: DeployPlan, result: DeployResult | undefined) {
           applied: result.applied.map((m) => ({ revision: m.revision, name: m.name, durationMs: m.durationMs })),
           rolesApplied: result.roles?.applied ?? 0,
           after: statusJson(result.after),
-          drift: 'error' in result.drift ? { checked: false, reason: result.drift.error } : { checked: true, clean: result.drift.clean, counts: result.drift.counts, findings: result.drift.findings },
+          drift: 'error' in result.drift ? { checked: false, reason: result.drift.error } : { checked: true, clean: result.drift.clean, managedByRoles: result.drift.managedByRoles, findings: result.drift.findings },
           durationMs: result.durationMs,
         }
       : null,

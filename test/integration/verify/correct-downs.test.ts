@@ -45,6 +45,20 @@ CREATE TRIGGER jobs_touch BEFORE UPDATE ON jobs FOR EACH ROW EXECUTE FUNCTION jo
   { name: 'default_privileges', up: 'ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO PUBLIC;', down: 'ALTER DEFAULT PRIVILEGES REVOKE SELECT ON TABLES FROM PUBLIC;' },
   { name: 'data_only', up: "INSERT INTO targets (platform) VALUES ('linux');", extra: ['--! Irreversible: data'] },
   { name: 'no_transaction', up: 'CREATE INDEX CONCURRENTLY idx_targets_name ON targets (name);', down: 'DROP INDEX CONCURRENTLY idx_targets_name;', extra: ['--! Transaction: none'] },
+  // Renames last: the migrations after them would have to use the new names.
+  {
+    name: 'detach_partition',
+    up: 'ALTER TABLE events DETACH PARTITION events_2026;',
+    // A validated CHECK that implies the bound spares ATTACH its scan under an ACCESS EXCLUSIVE lock.
+    down: `ALTER TABLE events_2026 ADD CONSTRAINT events_2026_bound CHECK (at >= '2026-01-01' AND at < '2027-01-01') NOT VALID;
+ALTER TABLE events_2026 VALIDATE CONSTRAINT events_2026_bound;
+ALTER TABLE events ATTACH PARTITION events_2026 FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+ALTER TABLE events_2026 DROP CONSTRAINT events_2026_bound;`,
+  },
+  { name: 'rename_table', up: 'ALTER TABLE targets RENAME TO machines;', down: 'ALTER TABLE machines RENAME TO targets;' },
+  { name: 'rename_column', up: 'ALTER TABLE jobs RENAME COLUMN status TO state;', down: 'ALTER TABLE jobs RENAME COLUMN state TO status;' },
+  { name: 'rename_label', up: "ALTER TYPE job_status RENAME VALUE 'done' TO 'finished';", down: "ALTER TYPE job_status RENAME VALUE 'finished' TO 'done';" },
+  { name: 'recreate_function', up: 'CREATE OR REPLACE FUNCTION jobs_touch() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN NEW.id := NEW.id; RETURN NEW; END$$;', down: 'CREATE OR REPLACE FUNCTION jobs_touch() RETURNS trigger LANGUAGE plpgsql SET search_path = pg_catalog AS $$BEGIN RETURN NEW; END$$;' },
 ];
 
 describe('verify passes migrations whose down is right', () => {

@@ -35,8 +35,8 @@ describe('lintHistory and its cache', () => {
     project.write('20260101000000_a.sql', migrationText({ revision: '20260101000000', description: 'Create a', up: 'CREATE TABLE a (id bigint PRIMARY KEY, v varchar(10));', down: 'DROP TABLE a;' }));
     project.write('20260102000000_b.sql', migrationText({ revision: '20260102000000', revises: '20260101000000', description: 'Create b', up: 'CREATE TABLE b (id bigint PRIMARY KEY, a_id bigint REFERENCES a);\nCREATE INDEX b_a ON b (a_id);', down: 'DROP TABLE b;' }));
     await lintHistory(project.config);
-    const { existsSync } = await import('node:fs');
-    expect(existsSync(join(project.root, '.pgwarden/cache/lint-model.json'))).toBe(true);
+    const { readdirSync } = await import('node:fs');
+    expect(readdirSync(join(project.root, '.pgwarden/cache')).filter((n) => n.startsWith('lint-model-'))).toHaveLength(1);
     const up = 'ALTER TABLE a DROP COLUMN id;\nALTER TABLE a ALTER COLUMN v TYPE varchar(5);\nCREATE TABLE c (x bigint REFERENCES nothing);';
     const c = project.write('20260103000000_c.sql', migrationText({ revision: '20260103000000', revises: '20260102000000', description: 'Change a', up, down: 'SELECT 1;' }));
     const expected = (await lintHistory(project.config, { paths: [c], cache: false })).findings;
@@ -53,8 +53,9 @@ describe('lintHistory and its cache', () => {
     project = tempProject();
     project.write('20260101000000_a.sql', migrationText({ revision: '20260101000000', description: 'Create a', up: 'CREATE TABLE a (id bigint PRIMARY KEY);', down: 'DROP TABLE a;' }));
     await lintHistory(project.config);
-    writeFileSync(join(project.root, '.pgwarden/cache/lint.json'), '{not json');
-    writeFileSync(join(project.root, '.pgwarden/cache/lint-parse.json'), '[]');
+    const { readdirSync } = await import('node:fs');
+    const dir = join(project.root, '.pgwarden/cache');
+    for (const name of readdirSync(dir)) writeFileSync(join(dir, name), name.startsWith('lint-result-') ? '{not json' : '[]');
     const report = await lintHistory(project.config);
     expect(report.cached).toBe(false);
     expect(report.findings).toEqual([]);

@@ -83,6 +83,16 @@ describe('lint engine', () => {
     expect(findings.find((f) => f.rule === 'unused-ignore')!.severity).toBe('warning');
   });
 
+  it('does not call an ignore unused when its rule is off, or its finding falls before start-after', async () => {
+    const files = chain([{ up: 'CREATE TABLE t (id int);', down: 'DROP TABLE t;' }, { up: '-- pgwarden-ignore irreversible-operation emptied by hand\nDELETE FROM t;', down: 'SELECT 1;' }]);
+    const rules = ['irreversible-operation', 'unused-ignore'];
+    expect(await lint(files, { rules })).toEqual([]);
+    expect(await lint(files, { rules, config: { rules: { 'irreversible-operation': 'off' } } })).toEqual([]);
+    expect(await lint(files, { rules, config: { startAfter: { 'irreversible-operation': '20260101000100' } } })).toEqual([]);
+    const stale = chain([{ up: 'CREATE TABLE t (id int);', down: 'DROP TABLE t;' }, { up: '-- pgwarden-ignore irreversible-operation emptied by hand\nSELECT 1;', down: 'SELECT 1;' }]);
+    expect((await lint(stale, { rules })).map((f) => f.rule)).toEqual(['unused-ignore']);
+  });
+
   it('applies an ignore inside a statement to that statement, and a file ignore to the whole file', async () => {
     const up = 'CREATE TABLE u (\n  -- pgwarden-ignore probe-create-table this one is fine\n  id int\n);\nCREATE TABLE v (id int);';
     const findings = (await lintSources([source({ revision: '20260101000000', up, down: 'SELECT 1;' })], { root: '/p', rules: [createTable, ...registry.filter((r) => r.id === 'unused-ignore')] })).findings;

@@ -21,7 +21,9 @@ describe('model snapshots', () => {
     const copy = fromSnapshot(JSON.parse(JSON.stringify(toSnapshot(model))))!;
     expect(toSnapshot(copy)).toEqual(toSnapshot(model));
     for (const kind of ['table', 'view', 'index', 'sequence', 'type', 'function', 'trigger', 'policy', 'extension', 'schema'] as const) expect(copy.objects(kind).sort()).toEqual(model.objects(kind).sort());
-    expect(copy.table('jobs')).toEqual(model.table('jobs') && { ...model.table('jobs'), owner: (copy.table('jobs') as { owner: number }).owner });
+    const { owner: _a, ...copied } = copy.table('jobs') as unknown as { owner: number };
+    const { owner: _b, ...original } = model.table('jobs') as unknown as { owner: number };
+    expect(copied).toEqual(original);
     expect(copy.dependents('app.users', 'email')).toEqual(model.dependents('app.users', 'email'));
     expect(copy.grants()).toEqual(model.grants());
     expect(copy.comment('column public.jobs.state')).toBe('Where it is');

@@ -1,0 +1,113 @@
+/**
+ * `pgwarden lint` on a project: reads the history (or what git has staged), answers from the cache
+ * when nothing changed, and runs the engine otherwise. Kept apart from the engine so that a cached
+ * run loads neither the parser nor the rules.
+ */
+import { join, relative, resolve } from 'node:path';
+import type { PgwardenConfig } from '../config/types.js';
+import { migrationKindOf } from '../migrations/parse.js';
+import { resolveLintConfig } from './config.js';
+import { loadParser } from './parser.js';
+import { countBySeverity, toPosix, type LintReport } from './report.js';
+import type { Finding, Rule } from './types.js';
+
+/** Options of a project run (the `pgwarden lint` command). */
+export interface LintHistoryOptions {
+  /** Files to report on (the whole history is still replayed); a folder replaces the migrations folder. */
+  paths?: string[];
+  /** Lint what git has staged under the migrations folder (staged content, not the working tree). */
+  staged?: boolean;
+  /** Use and update the cache in `.pgwarden/cache` (default true). */
+  cache?: boolean;
+  /** Resolves `paths` (default: the working directory). */
+  cwd?: string;
+  rules?: readonly Rule[];
+}
+
+/**
+ * Lints a project's migration history with its configuration: the whole history, or the named or
+ * staged files against it. Results are cached by content hash, so an unchanged history costs a read.
+ */
+export async function lintHistory(config: PgwardenConfig, options: LintHistoryOptions = {}): Promise<LintReport> {
+  const started = performance.now();
+  const fs = await import('node:fs');
+  const { migrationKindOf } = await import('../migrations/parse.js');
+  const cwd = options.cwd ?? process.cwd();
+  const root = config.root;
+  let dir = config.migrationsDir;
+  const named: string[] = [];
+  for (const path of options.paths ?? []) {
+    const absolute = resolve(cwd, path);
+    if (!fs.existsSync(absolute)) {
+      const { PgwardenError } = await import('../errors.js');
+      throw new PgwardenError('USAGE', `${path} does not exist: name migration files or a migrations folder.`);
+    }
+    if (fs.statSync(absolute).isDirectory()) dir = absolute;
+    else named.push(absolute);
+  }
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+    const { PgwardenError } = await import('../errors.js');
+    throw new PgwardenError('CONFIG_INVALID', `Migrations folder ${relative(cwd, dir) || dir} does not exist: create it, or point --migrations (or "migrations" in the config) at your folder.`);
+  }
+  let staged: import('./staged.js').StagedFiles | undefined;
+  if (options.staged) {
+    const { stagedFiles } = await import('./staged.js');
+    staged = stagedFiles(dir);
+    for (const path of [...staged.changed.keys()]) if (migrationKindOf(path) === undefined || resolve(path, '..') !== resolve(dir)) staged.changed.delete(path);
+    // A commit without migrations: nothing to read.
+    if (staged.changed.size === 0) {
+      const count = fs.readdirSync(dir).filter((name) => !name.startsWith('.') && !name.startsWith('_') && migrationKindOf(name) !== undefined).length;
+      return { findings: [], counts: { error: 0, warning: 0 }, files: [], migrations: count, durationMs: performance.now() - started, cached: false };
+    }
+    // The staged files are new content: compile the parser while the history is read.
+    void loadParser();
+  }
+  const texts = new Map<string, string>();
+  for (const name of fs.readdirSync(dir)) {
+    if (name.startsWith('.') || name.startsWith('_') || migrationKindOf(name) === undefined) continue;
+    const path = join(dir, name);
+    texts.set(path, fs.readFileSync(path, 'utf8'));
+  }
+  for (const path of named) if (!texts.has(path)) texts.set(path, fs.readFileSync(path, 'utf8'));
+  let only: Set<string> | undefined = named.length > 0 ? new Set(named.map((p) => toPosix(relative(root, p)))) : undefined;
+  if (staged) {
+    for (const path of staged.deleted) texts.delete(path);
+    only = new Set();
+    for (const [path, text] of staged.changed) {
+      texts.set(path, text);
+      only.add(toPosix(relative(root, path)));
+    }
+  }
+  const lintConfig = resolveLintConfig(config);
+  const sources = [...texts].map(([path, text]) => ({ path: toPosix(relative(root, path)), text }));
+  const scope = (findings: Finding[], files: string[]) => (only ? { findings: findings.filter((f) => only!.has(f.file)), files: [...only] } : { findings, files });
+
+  if (only && only.size === 0) {
+    return { findings: [], counts: { error: 0, warning: 0 }, files: [], migrations: sources.length, durationMs: performance.now() - started, cached: false };
+  }
+  const useCache = options.cache !== false && options.rules === undefined;
+  const cache = useCache ? await import('./cache.js') : undefined;
+  const key = cache?.resultKey(sources, lintConfig);
+  const scopeKey = key && only ? cache!.scopedKey(key, only) : undefined;
+  // A whole-history result answers any scope; a scoped one only its own.
+  const hit = cache && key ? (cache.readResult(root, key) ?? (scopeKey ? cache.readResult(root, scopeKey) : undefined)) : undefined;
+  if (hit) {
+    const scoped = scope(hit.findings, hit.files);
+    return { ...scoped, counts: countBySeverity(scoped.findings), migrations: hit.migrations, durationMs: performance.now() - started, cached: true };
+  }
+  // Nothing cached answers: start compiling the parser (WebAssembly) and load the engine and the rules.
+  void loadParser();
+  const { lintSources, defaultRules } = await import('./engine.js');
+  const rules = options.rules ?? (await defaultRules());
+  const parseCache = cache?.FileParseCache.load(root);
+  const snapshots = cache?.ModelSnapshots.load(root);
+  const report = await lintSources(sources, { root, config: lintConfig, rules, ...(parseCache ? { parseCache } : {}), ...(snapshots ? { snapshots } : {}), ...(only ? { only } : {}) });
+  if (cache && key) {
+    // A run on some files parses only what it needs: saving would prune the others' entries.
+    if (!only) parseCache!.save();
+    snapshots!.save();
+    cache.writeResult(root, scopeKey ?? key, { findings: report.findings, files: report.files, migrations: report.migrations });
+  }
+  const scoped = scope(report.findings, report.files);
+  return { ...scoped, counts: countBySeverity(scoped.findings), migrations: report.migrations, durationMs: performance.now() - started, cached: false };
+}

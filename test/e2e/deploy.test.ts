@@ -1,0 +1,123 @@
+import { cpSync, existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
+import { startThrowawayCluster, type EmbeddedServer } from '../../src/providers/embedded.js';
+import { throwawayDatabaseOn } from '../../src/providers/url.js';
+import type { DatabaseHandle } from '../../src/providers/types.js';
+import { runCli } from '../support/cli.js';
+import { query } from '../support/db.js';
+import { REPO_ROOT, tempProject, type TempProject } from '../support/project.js';
+
+const CONFIG = `migrations: migrations
+environments:
+  staging:
+    urlEnv: STAGING_URL
+  prod:
+    urlEnv: PROD_URL
+    protected: true
+`;
+
+/** Deploy applies roles, which live in the whole server: these tests get a server of their own. */
+describe('pgwarden deploy', () => {
+  let server: EmbeddedServer;
+  let project: TempProject;
+  let db: DatabaseHandle;
+  let env: NodeJS.ProcessEnv;
+  beforeAll(async () => {
+    server = await startThrowawayCluster();
+  });
+  afterAll(async () => {
+    await server.stop();
+  });
+  beforeEach(async () => {
+    project = tempProject({ copyReference: true });
+    writeFileSync(join(project.root, 'pgwarden.config.yaml'), CONFIG);
+    cpSync(join(REPO_ROOT, 'schema', 'roles.yaml'), join(project.root, 'schema', 'roles.yaml'));
+    db = await throwawayDatabaseOn(server.url('postgres'));
+    env = { PROD_URL: db.url, STAGING_URL: db.url, FLEET_APP_PASSWORD: 'app-secret-1', FLEET_REPORT_PASSWORD: 'report-secret-2' };
+  });
+  afterEach(async () => {
+    await db.close();
+    project.cleanup();
+  });
+
+  it('--dry-run shows status, pending migrations with lint and lock levels, and the roles plan, and changes nothing', async () => {
+    // pgwarden check remembers the locks verify traced; deploy shows them without running anything on the target.
+    let r = await runCli(['check', '--skip', 'docs', '--skip', 'roles'], { cwd: project.root, env: { DATABASE_URL: server.url('postgres') } });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(existsSync(join(project.root, '.pgwarden/cache/verify-locks.json'))).toBe(true);
+    project.write('20261201090000_add_targets_note.sql', ['--! Revision: 20261201090000', '--! Revises: 20261118093000', '--! Description: Add a note to targets', '', '-- Up Migration', 'ALTER TABLE targets ADD COLUMN note text;', '', '-- Down Migration', 'ALTER TABLE targets DROP COLUMN note;', ''].join('\n'));
+
+    r = await runCli(['deploy', '--env', 'prod', '--dry-run'], { cwd: project.root, env });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Deploy to environment prod (protected)');
+    expect(r.stdout).toContain('Pending migrations (17), in the order they run:');
+    expect(r.stdout).toMatch(/20261002113000_create_targets[^\n]*\n {6}locks: SHARE ROW EXCLUSIVE on public\.credentials, blocks writes \(verified /);
+    expect(r.stdout).toMatch(/20261201090000_add_targets_note[^\n]*\n {6}locks: not verified/);
+    expect(r.stdout).toMatch(/Roles \(schema\/roles\.yaml\)/);
+    expect(r.stdout).toContain('CREATE ROLE "fleet_app"');
+    expect(r.stdout).toContain('Dry run: nothing was changed.');
+    expect(r.stdout + r.stderr).not.toContain('app-secret-1');
+    expect(await query(db.url, "SELECT to_regclass('pgwarden.ledger') AS t, (SELECT count(*)::int FROM pg_roles WHERE rolname = 'fleet_app') AS roles")).toEqual([{ t: null, roles: 0 }]);
+  });
+
+  it('refuses a protected environment without a terminal unless --yes (exit 2), then deploys with --yes and logs it in the ledger', async () => {
+    let r = await runCli(['deploy', '--env', 'prod'], { cwd: project.root, env });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/Environment "prod" is protected and there is no terminal to confirm on: .*--yes\. Nothing was changed\./);
+    expect(await query(db.url, "SELECT to_regclass('pgwarden.ledger') AS t")).toEqual([{ t: null }]);
+
+    // schema/snapshot.json, for the drift check that ends the deploy.
+    r = await runCli(['docs'], { cwd: project.root, env: { DATABASE_URL: server.url('postgres') } });
+    expect(r.code, r.stderr).toBe(0);
+
+    r = await runCli(['deploy', '--env', 'prod', '--yes', '--json'], { cwd: project.root, env });
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.result.applied).toHaveLength(16);
+    expect(out.result.rolesApplied).toBeGreaterThan(0);
+    expect(out.result.after.clean).toBe(true);
+    // The grants roles.yaml made are its own; the schema matches the snapshot.
+    expect(out.result.drift).toMatchObject({ checked: true, clean: true, findings: [] });
+    expect(out.result.drift.managedByRoles).toBeGreaterThan(0);
+    expect(r.stdout + r.stderr).not.toMatch(/app-secret-1|report-secret-2/);
+    expect(await query(db.url, "SELECT rolname FROM pg_roles WHERE rolname IN ('fleet_app', 'fleet_report', 'app_rw') ORDER BY 1")).toEqual([{ rolname: 'app_rw' }, { rolname: 'fleet_app' }, { rolname: 'fleet_report' }]);
+
+    // A second deploy has nothing to do, and is logged too; a table made by hand since is drift (exit 1).
+    await query(db.url, 'CREATE TABLE made_by_hand (id int)');
+    r = await runCli(['deploy', '--env', 'prod', '--yes'], { cwd: project.root, env });
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stdout).toContain('Migrations: nothing to apply.');
+    // roles.yaml grants on every table of the schema: the new one too.
+    expect(r.stdout).toContain('Roles: 2 statements applied.');
+    expect(r.stdout).toMatch(/Drift: 1 difference from schema\/snapshot\.json \(1 structure\) after the deploy/);
+    expect(r.stdout).toMatch(/structure: .*public\.made_by_hand/);
+    const events = await query<{ action: string; detail: Record<string, unknown> }>(db.url, "SELECT action, detail FROM pgwarden.ledger_events WHERE action = 'deploy' ORDER BY id");
+    expect(events).toHaveLength(2);
+    expect(events[0]!.detail).toMatchObject({ environment: 'prod', outcome: 'succeeded', applied: expect.arrayContaining(['20261001090000', '20261118093000']), rolesChanges: out.result.rolesApplied, head: '20261118093000' });
+    expect((events[0]!.detail.applied as string[]).length).toBe(16);
+    expect(events[0]!.detail.drift).toMatchObject({ checked: true, clean: true, findings: 0 });
+    expect(events[1]!.detail).toMatchObject({ outcome: 'succeeded', applied: [], rolesChanges: 2, drift: { checked: true, clean: false, findings: 1 } });
+  });
+
+  it('an environment that is not protected deploys without --yes; a failing migration is logged as a failed deploy', async () => {
+    project.write('20261201090000_broken.sql', ['--! Revision: 20261201090000', '--! Revises: 20261118093000', '--! Description: Reference a table that does not exist', '', '-- Up Migration', 'ALTER TABLE no_such_table ADD COLUMN x int;', '', '-- Down Migration', 'ALTER TABLE no_such_table DROP COLUMN x;', ''].join('\n'));
+    const r = await runCli(['deploy', '--env', 'staging', '--no-roles', '--no-drift'], { cwd: project.root, env });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('no_such_table');
+    const events = await query<{ detail: Record<string, unknown> }>(db.url, "SELECT detail FROM pgwarden.ledger_events WHERE action = 'deploy'");
+    expect(events).toHaveLength(1);
+    expect(events[0]!.detail).toMatchObject({ environment: 'staging', outcome: 'failed', error: expect.stringContaining('no_such_table') });
+    expect((events[0]!.detail.applied as string[]).length).toBe(0);
+  });
+
+  it('waits for the database a bounded time, then gives up with exit 3', async () => {
+    const started = Date.now();
+    const r = await runCli(['deploy', '--env', 'staging', '--wait-for-db', '2', '--yes'], { cwd: project.root, env: { ...env, STAGING_URL: 'postgresql://nobody@127.0.0.1:1/nothing' } });
+    const elapsed = Date.now() - started;
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/Cannot connect to postgresql:\/\/nobody@127\.0\.0\.1:1\/nothing/);
+    expect(elapsed).toBeGreaterThanOrEqual(1500);
+    expect(elapsed).toBeLessThan(15_000);
+  });
+});
