@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { PgwardenError } from '../errors.js';
-import { configTemplate, GITKEEP, githubWorkflowTemplate, gitHookTemplate, gitlabTemplate, huskyHookTemplate, PRE_COMMIT_COMMAND, rolesTemplate } from './templates.js';
+import { configTemplate, GITIGNORE_LINES, GITKEEP, githubWorkflowTemplate, gitHookTemplate, gitlabTemplate, huskyHookTemplate, PRE_COMMIT_COMMAND, rolesTemplate } from './templates.js';
 
 /** Which pre-commit hook init installs. `auto`: husky when the repository uses it, else a git hook. */
 export type HookChoice = 'auto' | 'husky' | 'git' | 'none';
@@ -104,6 +104,10 @@ export function initProject(options: InitOptions): InitResult {
   if (existsSync(migrationsDir)) files.push({ path: `${migrations}/`, action: 'kept', note: 'migrations folder (pgwarden adopt brings existing files in)' });
   else write(join(migrations, '.gitkeep'), GITKEEP, 'migrations folder (pgwarden new writes the first migration)');
   write(join(schema, 'roles.yaml'), rolesTemplate(), 'roles and grants as code (pgwarden roles plan)');
+  const gitignore = join(root, '.gitignore');
+  const ignored = existsSync(gitignore) ? readFileSync(gitignore, 'utf8') : undefined;
+  const missing = GITIGNORE_LINES.filter((line) => !ignored?.split(/\r?\n/).some((l) => l.trim() === line || l.trim() === line.replace(/\/$/, '')));
+  write('.gitignore', `${GITIGNORE_LINES.join('\n')}\n`, missing.length > 0 ? `add ${missing.join(' and ')} to it (caches, the development cluster, CI reports)` : 'ignores pgwarden\'s caches and reports');
 
   let hookKind: InitResult['hook']['kind'] = 'none';
   let hookNote = '';

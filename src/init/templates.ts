@@ -149,5 +149,8 @@ pgwarden:
 `;
 }
 
+/** What `.gitignore` needs: the caches and the development cluster, and the CI reports. */
+export const GITIGNORE_LINES = ['.pgwarden/', 'pgwarden-report/'];
+
 /** `migrations/.gitkeep`: git does not keep an empty folder. */
 export const GITKEEP = '';

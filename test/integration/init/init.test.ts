@@ -21,6 +21,7 @@ describe('initProject', () => {
       ['pgwarden.config.yaml', 'created'],
       ['migrations/.gitkeep', 'created'],
       ['schema/roles.yaml', 'created'],
+      ['.gitignore', 'created'],
       ['.git/hooks/pre-commit', 'created'],
       ['.github/workflows/pgwarden.yml', 'created'],
     ]);
@@ -53,9 +54,14 @@ describe('initProject', () => {
     expect(existsSync(join(root, '.github'))).toBe(false);
 
     writeFileSync(join(root, '.husky/pre-commit'), 'npm test\n');
+    expect(readFileSync(join(root, '.gitignore'), 'utf8')).toBe('.pgwarden/\npgwarden-report/\n');
+    writeFileSync(join(root, '.gitignore'), 'node_modules\n.pgwarden\n');
     const kept = initProject({ root, ci: 'none' }).files.find((f) => f.path === '.husky/pre-commit')!;
     expect(kept).toEqual({ path: '.husky/pre-commit', action: 'kept', note: expect.stringContaining('add the line "npx --no-install pgwarden check --staged"') });
     expect(readFileSync(join(root, '.husky/pre-commit'), 'utf8')).toBe('npm test\n');
+    const gitignore = initProject({ root, ci: 'none' }).files.find((f) => f.path === '.gitignore')!;
+    expect(gitignore).toEqual({ path: '.gitignore', action: 'kept', note: expect.stringMatching(/^add pgwarden-report\/ to it/) });
+    expect(readFileSync(join(root, '.gitignore'), 'utf8')).toBe('node_modules\n.pgwarden\n');
   });
 
   it('outside git installs no hook and says so; an existing migrations folder points to adopt; --dry-run writes nothing', () => {
