@@ -105,7 +105,7 @@ describe('the ledger: checksums, acknowledgements, missing files, out of order, 
   it('dry run prints the SQL and creates nothing, not even the ledger', async () => {
     const result = await runMigrations(project.config, db, 'up', { dryRun: true });
     expect(result.dryRun).toBe(true);
-    expect(result.migrations.map((m) => m.sql?.join('\n'))).toEqual(['CREATE TABLE a (id int);\n', 'CREATE TABLE b (id int);\n']);
+    expect(result.migrations.map((m) => m.sql?.join('\n').trim())).toEqual(['CREATE TABLE a (id int);', 'CREATE TABLE b (id int);']);
     const rows = await query(db.url, `SELECT to_regclass('public.a') AS a, to_regnamespace('pgwarden') AS s`);
     expect(rows[0]).toEqual({ a: null, s: null });
   });
