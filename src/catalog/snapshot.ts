@@ -5,7 +5,7 @@ import type { DatabaseHandle } from '../providers/types.js';
 import { connect } from '../runner/session.js';
 import { aclObjectsQuery, defaultPrivilegesQuery, parseAclItem, sortDefaultPrivileges, type AclObjectRow, type DefaultPrivilege } from './privileges.js';
 import { catalogQuery } from './query.js';
-import { changeSetOf, changesColumns, changesCte, type ChangeColumns, type ChangeSet } from './change-log.js';
+import { CHANGE_LOG_SCHEMA, changeSetOf, changesColumns, changesCte, type ChangeColumns, type ChangeSet } from './change-log.js';
 import { columnsQuery, readColumnNames, type ColumnRow } from './read/columns.js';
 import { constraintsQuery, type ConstraintRow } from './read/constraints.js';
 import { databaseQuery } from './read/database.js';
@@ -45,9 +45,12 @@ export interface SnapshotOptions {
   excludeSchemas?: string[];
 }
 
-/** Snapshot options that leave out the project's ledger schema. */
+/**
+ * Snapshot options that leave out pgwarden's own schemas: the project's ledger, and the change log
+ * verify installs in its throwaway databases (which `check` reuses for docs and roles).
+ */
 export function snapshotOptionsFor(config: PgwardenConfig, options: SnapshotOptions = {}): SnapshotOptions {
-  return { ...options, excludeSchemas: [...new Set([config.ledger.schema, ...(options.excludeSchemas ?? [])])] };
+  return { ...options, excludeSchemas: [...new Set([config.ledger.schema, CHANGE_LOG_SCHEMA, ...(options.excludeSchemas ?? [])])] };
 }
 
 const MIN_SERVER_VERSION = 130000;

@@ -13,7 +13,20 @@ import { applyIgnores } from './ignore.js';
 import { ledgerFindings } from './ledger.js';
 import { readEnvironment, type EnvironmentState } from './read-environment.js';
 import { loadReferenceSnapshot, referenceSnapshotPath } from './reference.js';
-import { DRIFT_CLASSES, type DriftClass, type DriftReport } from './types.js';
+import { DRIFT_CLASSES, type DriftClass, type DriftFinding, type DriftReport } from './types.js';
+import { existsSync } from 'node:fs';
+
+/** The roles `schema/roles.yaml` declares for an environment (none when there is no roles file). */
+async function declaredRoles(config: PgwardenConfig, environment: string | undefined, notes: string[]): Promise<Set<string>> {
+  if (!existsSync(config.roles.file)) return new Set();
+  try {
+    const [{ loadRolesFile }, { rolesForEnvironment }] = await Promise.all([import('../roles/load.js'), import('../roles/desired.js')]);
+    return new Set(rolesForEnvironment(loadRolesFile(config.roles.file), environment).keys());
+  } catch (error) {
+    notes.push(`${relative(config.root, config.roles.file)} could not be read (${(error as Error).message.split('\n')[0]}): privileges are compared with the snapshot only`);
+    return new Set();
+  }
+}
 
 /** Which database drift looks at, and what it compares it with. */
 export interface DriftOptions extends TargetOptions {
@@ -54,7 +67,17 @@ export async function checkDrift(config: PgwardenConfig, options: DriftOptions =
   if (against?.status) findings.push(...ledgerFindings(against.status, against.db.environment ?? against.db.display));
 
   const patterns = [actual.db.environment, against?.db.environment].flatMap((name) => (name ? (config.environments[name]?.driftIgnore ?? []) : []));
-  const { kept, ignored } = applyIgnores(findings, patterns);
+  const notes: string[] = [];
+  const declared = await declaredRoles(config, actual.db.environment, notes);
+  const byRoles = (f: DriftFinding) => (f.objectType === 'privilege' || f.objectType === 'default privilege') && f.grantee !== undefined && declared.has(f.grantee);
+  const managedByRoles = options.against === undefined ? findings.filter(byRoles) : [];
+  if (managedByRoles.length > 0) {
+    notes.push(`${managedByRoles.length} privilege difference${managedByRoles.length === 1 ? '' : 's'} on roles declared in ${relative(config.root, config.roles.file)} left to pgwarden roles check`);
+  }
+  const { kept, ignored } = applyIgnores(
+    findings.filter((f) => !managedByRoles.includes(f)),
+    patterns,
+  );
   kept.sort((a, b) => DRIFT_CLASSES.indexOf(a.class) - DRIFT_CLASSES.indexOf(b.class));
   const counts = Object.fromEntries(DRIFT_CLASSES.map((c) => [c, 0])) as Record<DriftClass, number>;
   for (const f of kept) counts[f.class]++;
@@ -63,11 +86,12 @@ export async function checkDrift(config: PgwardenConfig, options: DriftOptions =
     reference,
     findings: kept,
     ignored,
+    managedByRoles,
     counts,
     clean: kept.length === 0,
     tables: Object.keys(actual.snapshot.tables).length,
     readOnly: actual.readOnly && (against?.readOnly ?? true),
-    notes: [...actual.notes, ...(against?.notes ?? [])],
+    notes: [...actual.notes, ...(against?.notes ?? []), ...notes],
   };
 }
 

@@ -46,6 +46,11 @@ export interface DriftReport {
   findings: DriftFinding[];
   /** Findings an ignore pattern matched. */
   ignored: DriftFinding[];
+  /**
+   * Privilege findings on roles that `schema/roles.yaml` declares: roles-as-code governs those
+   * (`pgwarden roles check`), not the snapshot, which is built where those roles do not exist.
+   */
+  managedByRoles: DriftFinding[];
   /** Findings per class (after ignores). */
   counts: Record<DriftClass, number>;
   /** True when there is no finding. */

@@ -6,6 +6,8 @@ import { formatVerifySarif } from '../../verify/format/sarif.js';
 import { formatVerifyText } from '../../verify/format/text.js';
 import { loadSeed } from '../../verify/seed.js';
 import { verifyHistory } from '../../verify/verify.js';
+import { locksOf, writeVerifiedLocks } from '../../check/verify-cache.js';
+import { loadMigrations } from '../../migrations/load.js';
 import { commandContext, setExitCode, type GlobalArgs } from '../context.js';
 import { paint, progressPrinter } from '../output.js';
 
@@ -63,6 +65,8 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
       const o = ctx.output;
       ctx.output.out(formatVerifyText(report, { error: (s) => paint(o, 'red', s), warning: (s) => paint(o, 'yellow', s), ok: (s) => paint(o, 'green', s), dim: (s) => paint(o, 'dim', s) }));
     }
+    // What verify learned about locks serves `pgwarden deploy` later (src/check/verify-cache.ts).
+    writeVerifiedLocks(ctx.config.root, locksOf(report, loadMigrations(ctx.config.migrationsDir)));
     const failing = report.findings.some((f) => f.level === 'error' || (args.strict && f.level === 'warning'));
     setExitCode(failing ? ExitCode.Findings : ExitCode.Ok);
   },

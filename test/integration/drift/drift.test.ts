@@ -72,6 +72,25 @@ describe('pgwarden drift on a copy of the reference database', () => {
     expect(report.reference).toEqual({ kind: 'snapshot', file: 'schema/snapshot.json' });
   });
 
+  it('leaves grants to roles that roles.yaml declares to roles check, and says so', async () => {
+    const role = `drift_readers_${Date.now().toString(36)}`;
+    const rolesFile = project.config.roles.file;
+    (await import('node:fs')).mkdirSync(join(project.root, 'schema'), { recursive: true });
+    writeFileSync(rolesFile, `version: 1\nroles:\n  ${role}:\n    comment: Reads users.\n`);
+    const copy = await copyOfReference(`CREATE ROLE ${role}; GRANT SELECT ON users TO ${role}; GRANT SELECT ON jobs TO PUBLIC;`);
+    try {
+      const report = await checkDrift(project.config, { url: copy.url });
+      expect(report.findings.map(brief)).toEqual([{ class: 'security', kind: 'added', objectType: 'privilege', object: 'public.jobs' }]);
+      expect(report.managedByRoles.map((f) => [f.object, f.grantee])).toEqual([['public.users', role]]);
+      expect(report.notes).toContain('1 privilege difference on roles declared in schema/roles.yaml left to pgwarden roles check');
+    } finally {
+      rmSync(rolesFile, { force: true });
+      await copy.close();
+      copies.splice(copies.indexOf(copy), 1);
+      await query(adminUrl(), `DROP ROLE IF EXISTS ${role}`).catch(() => {});
+    }
+  });
+
   it('reports each hand-made change in its class, naming the object', async () => {
     const copy = await copyOfReference(HAND_CHANGES);
     const report = await checkDrift(project.config, { url: copy.url });
