@@ -7,9 +7,14 @@ import type { DatabaseHandle } from './types.js';
  * provider and by tests, which skip with this reason instead of failing.
  */
 export async function dockerUnavailableReason(): Promise<string | undefined> {
+  let runtime: typeof import('testcontainers');
   try {
-    const { getContainerRuntimeClient } = await import('testcontainers');
-    await getContainerRuntimeClient();
+    runtime = await import('testcontainers');
+  } catch (error) {
+    return `the testcontainers package could not be loaded (${((error as Error)?.message ?? String(error)).split('\n')[0]})`;
+  }
+  try {
+    await runtime.getContainerRuntimeClient();
     return undefined;
   } catch (error) {
     const message = (error as Error)?.message ?? String(error);
