@@ -219,7 +219,7 @@ export async function executeDeploy(config: PgwardenConfig, db: DatabaseHandle, 
       const report = await checkDrift(config, { ...(options.target ?? {}), ...(options.migrations ? { migrations: options.migrations } : {}) });
       const byRoles = (f: DriftFinding) => (f.objectType === 'privilege' || f.objectType === 'default privilege') && f.grantee !== undefined && declaredRoles.has(f.grantee);
       const findings = report.findings.filter((f) => !byRoles(f));
-      drift = { report, findings, managedByRoles: report.findings.length - findings.length, clean: findings.length === 0 };
+      drift = { report, findings, managedByRoles: report.managedByRoles.length + report.findings.length - findings.length, clean: findings.length === 0 };
     } catch (error) {
       drift = { error: error instanceof Error ? error.message : String(error) };
     }

