@@ -10,25 +10,7 @@ import { dirname, join, resolve } from 'node:path';
 import type { LoadConfigOptions } from '../config/load.js';
 import type { PgwardenConfig } from '../config/types.js';
 import { VERSION } from '../version.js';
-
-/** The names the regular loader looks for, in its order (src/config/load.ts CONFIG_FILE_NAMES). */
-const CONFIG_FILE_NAMES = ['pgwarden.config.yaml', 'pgwarden.config.yml', 'pgwarden.config.json'];
-
-/** The config file the regular loader would pick, or undefined (then the loader is asked). */
-function findConfigFile(cwd: string, explicit: string | undefined): string | undefined {
-  if (explicit) return resolve(cwd, explicit);
-  let dir = resolve(cwd);
-  for (;;) {
-    for (const name of CONFIG_FILE_NAMES) {
-      const path = join(dir, name);
-      if (existsSync(path)) return path;
-    }
-    if (existsSync(join(dir, '.git')) || existsSync(join(dir, 'package.json'))) return undefined;
-    const parent = dirname(dir);
-    if (parent === dir) return undefined;
-    dir = parent;
-  }
-}
+import { findConfigFile } from '../config/find.js';
 
 /** Loads the configuration like `loadConfig`, served from `.pgwarden/cache/config.json` when the file is unchanged. */
 export async function loadConfigForLint(options: LoadConfigOptions & { cwd: string }): Promise<PgwardenConfig> {
