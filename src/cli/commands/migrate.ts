@@ -4,7 +4,7 @@ import { runMigrations, type RunResult } from '../../runner/run.js';
 import type { Direction } from '../../runner/steps.js';
 import { commandContext, setExitCode, type GlobalArgs } from '../context.js';
 import { paint, printJson, progressPrinter, type Output } from '../output.js';
-import { renderStatus, statusJson } from '../render/status.js';
+import { statusJson, summaryLine } from '../render/status.js';
 import { withDatabase } from '../with-database.js';
 
 /** Options shared by `up` and `down`. */
@@ -39,10 +39,17 @@ function renderRun(output: Output, result: RunResult): string {
     }
     return `${lines.join('\n')}\n`;
   }
+  // What this run changed, then where the database stands (pgwarden status lists every migration).
   const verb = result.direction === 'up' ? 'Applied' : 'Rolled back';
+  lines.push(`Database: ${result.database}`);
   if (result.migrations.length === 0) lines.push(result.direction === 'up' ? 'Nothing to apply: the database is up to date.' : 'Nothing to roll back.');
-  else lines.push(paint(output, 'green', `${verb} ${result.migrations.length} migration(s) in ${result.migrations.reduce((a, m) => a + m.durationMs, 0)} ms.`));
-  return `${lines.join('\n')}\n${renderStatus(output, result.status)}`;
+  else {
+    lines.push(paint(output, 'green', `${verb} ${result.migrations.length} migration(s) in ${result.migrations.reduce((a, m) => a + m.durationMs, 0)} ms:`));
+    const width = Math.min(60, Math.max(...result.migrations.map((m) => m.name.length)));
+    for (const m of result.migrations) lines.push(`  ${m.name.padEnd(width)} ${m.durationMs} ms${m.transactional ? '' : ' (outside a transaction)'}`);
+  }
+  lines.push(summaryLine(result.status));
+  return `${lines.join('\n')}\n`;
 }
 
 export async function migrateHandler(direction: Direction, args: MigrateArgs): Promise<void> {

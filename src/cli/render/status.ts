@@ -14,14 +14,19 @@ export function renderStatus(output: Output, report: StatusReport): string {
       .join(', ');
     lines.push(`  ${state} ${m.name.padEnd(nameWidth)} ${when}${extra ? `  ${extra}` : ''}`.trimEnd());
   }
+  lines.push(summaryLine(report));
+  return `${lines.join('\n')}\n`;
+}
+
+/** One line: how many migrations are in each state, the head, and where the database is. */
+export function summaryLine(report: StatusReport): string {
   const s = report.summary;
   const parts = [`${s.applied} applied`, `${s.pending} pending`];
   if (s.modified) parts.push(`${s.modified} modified`);
   if (s.missing) parts.push(`${s.missing} missing`);
   if (s.partial) parts.push(`${s.partial} partial`);
   if (s.outOfOrder) parts.push(`${s.outOfOrder} out of order`);
-  lines.push(`${parts.join(', ')}. Head ${report.head ?? '(none)'}, database at ${report.current ?? '(nothing applied)'}.`);
-  return `${lines.join('\n')}\n`;
+  return `${parts.join(', ')}. Head ${report.head ?? '(none)'}, database at ${report.current ?? '(nothing applied)'}.`;
 }
 
 /** The JSON shape of `status --json`: stable for machines. */
