@@ -14,17 +14,25 @@ const Ajv = AjvModule.default ?? AjvModule;
 let validator: ReturnType<InstanceType<typeof Ajv>['compile']> | undefined;
 
 /**
+ * Parses YAML (or JSON) keeping positions: the document, its line counter, and its syntax errors
+ * as problems with file, line and column. Shared by the config and roles.yaml loaders.
+ */
+export function parseYamlDocument(text: string, file: string): { doc: Document; lineCounter: LineCounter; problems: Problem[] } {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const problems: Problem[] = doc.errors.map((error) => {
+    const pos = lineCounter.linePos(error.pos[0]);
+    return { file, line: pos.line, column: pos.col, message: error.message.split('\n')[0] ?? error.message };
+  });
+  return { doc, lineCounter, problems };
+}
+
+/**
  * Parses and validates config text. Reports every problem at once with the file, line and JSON
  * path of each, and rejects unknown keys.
  */
 export function parseConfig(text: string, file: string): PgwardenConfigFile {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const problems: Problem[] = [];
-  for (const error of doc.errors) {
-    const pos = lineCounter.linePos(error.pos[0]);
-    problems.push({ file, line: pos.line, column: pos.col, message: error.message.split('\n')[0] ?? error.message });
-  }
+  const { doc, lineCounter, problems } = parseYamlDocument(text, file);
   if (problems.length > 0) {
     throw new PgwardenError('CONFIG_INVALID', `${file} is not valid YAML or JSON: fix the syntax errors listed.`, { problems });
   }

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import AjvModule, { type ErrorObject } from 'ajv';
-import { LineCounter, parseDocument, type Document } from 'yaml';
-import { lineOf, pathSegments } from '../config/load.js';
+import type { Document, LineCounter } from 'yaml';
+import { lineOf, parseYamlDocument, pathSegments } from '../config/load.js';
 import { PgwardenError, type Problem } from '../errors.js';
 import { rolesSchema } from './schema.js';
 import type { RolesFile, RolesFileSpec } from './types.js';
@@ -19,13 +19,7 @@ let validator: ReturnType<InstanceType<typeof Ajv>['compile']> | undefined;
  * roles.spec.roles?.app_rw;
  */
 export function parseRolesFile(text: string, file: string): RolesFile {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  const problems: Problem[] = [];
-  for (const error of doc.errors) {
-    const pos = lineCounter.linePos(error.pos[0]);
-    problems.push({ file, line: pos.line, column: pos.col, message: error.message.split('\n')[0] ?? error.message });
-  }
+  const { doc, lineCounter, problems } = parseYamlDocument(text, file);
   if (problems.length > 0) {
     throw new PgwardenError('ROLES_INVALID', `${file} is not valid YAML: fix the syntax errors listed. Nothing was applied.`, { problems });
   }
