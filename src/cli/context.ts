@@ -3,6 +3,7 @@ import { loadConfig } from '../config/load.js';
 import type { PgwardenConfig } from '../config/types.js';
 import type { TargetOptions } from '../providers/resolve.js';
 import { processOutput, type Output } from './output.js';
+import { trace } from '../trace.js';
 
 /** The options every command takes. */
 export interface GlobalArgs {
@@ -45,7 +46,9 @@ export function getOutput(args?: GlobalArgs): Output {
 }
 
 export function commandContext(args: GlobalArgs): CommandContext {
+  trace('cli: command chosen');
   const config = loadConfig({ cwd: args.cwd ?? process.cwd(), configPath: args.config, migrationsDir: args.migrations });
+  trace('cli: config loaded');
   return { config, output: getOutput(args), target: { env: args.env, url: args.url }, args };
 }
 

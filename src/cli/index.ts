@@ -2,12 +2,30 @@ import yargs from 'yargs';
 import { PgwardenError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { VERSION } from '../version.js';
-import { commands } from './commands/index.js';
+import { loadCommands } from './commands/index.js';
 import { getOutput, globalOptions, takeExitCode } from './context.js';
 import { reportError } from './output.js';
+import { trace } from '../trace.js';
 
-/** Builds the yargs parser without running anything (for tests and the generated reference). */
-export function buildCli(argv: string[]) {
+/** Global options that take a value, so the command name can be told from their values. */
+const VALUE_OPTIONS = new Set(['--config', '--migrations', '--env', '--url']);
+
+/** The first positional argument: the command's name, when there is one. */
+export function commandName(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') return undefined;
+    if (!arg.startsWith('-')) return arg;
+    if (VALUE_OPTIONS.has(arg)) i++;
+  }
+  return undefined;
+}
+
+/**
+ * Builds the yargs parser without running anything (for tests and the generated reference). Only
+ * the command that `argv` names is loaded; with none (help, a typo), every command is.
+ */
+export async function buildCli(argv: string[]) {
   let cli = globalOptions(yargs(argv))
     .scriptName('pgwarden')
     .version(VERSION)
@@ -20,15 +38,21 @@ export function buildCli(argv: string[]) {
       if (error) throw error;
       throw new PgwardenError('USAGE', `${message} (pgwarden --help shows the usage)`);
     });
-  for (const command of commands) cli = cli.command(command);
+  for (const command of await loadCommands(commandName(argv))) cli = cli.command(command);
+  // yargs renders the whole help text of the command it runs, for a later showHelp() that pgwarden
+  // never calls: a quarter of a short command's start-up. --help itself does not use this cache.
+  const usage = (cli as unknown as { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } }).getInternalMethods?.().getUsageInstance?.();
+  if (usage?.cacheHelpMessage) usage.cacheHelpMessage = () => {};
   return cli;
 }
 
 /** Runs the CLI and returns the exit code. The only place that turns errors into exit codes. */
 export async function main(argv: string[]): Promise<number> {
+  trace('cli: loaded');
   const output = getOutput();
   try {
-    await buildCli(argv).parseAsync();
+    await (await buildCli(argv)).parseAsync();
+    trace('cli: done');
     return takeExitCode();
   } catch (error) {
     takeExitCode();

@@ -1,17 +1,17 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import AjvModule, { type ErrorObject } from 'ajv';
+import type { ErrorObject } from 'ajv';
 import { LineCounter, parseDocument, isMap, isScalar, type Document } from 'yaml';
 import { PgwardenError, type Problem } from '../errors.js';
-import { configSchema } from './schema.js';
 import type { PgwardenConfig, PgwardenConfigFile } from './types.js';
 
 import { findConfigFile } from './find.js';
+import { validate as validateConfigShape } from './validate-config.generated.js';
 
 export { CONFIG_FILE_NAMES, findConfigFile } from './find.js';
 
-const Ajv = AjvModule.default ?? AjvModule;
-let validator: ReturnType<InstanceType<typeof Ajv>['compile']> | undefined;
+/** The config's JSON Schema (src/config/schema.ts), compiled ahead of time by checks/gen-validators. */
+const validator = validateConfigShape as unknown as { (value: unknown): boolean; errors?: ErrorObject[] | null };
 
 /**
  * Parses YAML (or JSON) keeping positions: the document, its line counter, and its syntax errors
@@ -37,7 +37,6 @@ export function parseConfig(text: string, file: string): PgwardenConfigFile {
     throw new PgwardenError('CONFIG_INVALID', `${file} is not valid YAML or JSON: fix the syntax errors listed.`, { problems });
   }
   const value: unknown = doc.toJS() ?? {};
-  validator ??= new Ajv({ allErrors: true, strict: false }).compile(configSchema);
   if (!validator(value)) {
     for (const error of validator.errors ?? []) problems.push(problemFromAjv(error, doc, lineCounter, file));
   }

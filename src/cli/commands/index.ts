@@ -1,45 +1,37 @@
 import type { CommandModule } from 'yargs';
-import { acknowledgeCommand } from './acknowledge.js';
-import { adoptCommand } from './adopt.js';
-import { baselineCommand } from './baseline.js';
-import { checkCommand } from './check.js';
-import { initCommand } from './init.js';
-import { configCommand } from './config.js';
-import { deployCommand } from './deploy.js';
-import { dbCommand } from './db.js';
-import { docsCommand } from './docs.js';
-import { downCommand } from './down.js';
-import { driftCommand } from './drift.js';
-import { historyCommand } from './history.js';
-import { lintCommand } from './lint.js';
-import { newCommand } from './new.js';
-import { resolveCommand } from './resolve.js';
-import { rolesCommand } from './roles.js';
-import { statusCommand } from './status.js';
-import { upCommand } from './up.js';
-import { snapshotCommand } from './snapshot.js';
-import { verifyCommand } from './verify.js';
 
-/** Every command of the CLI, in the order `--help` lists them. */
-export const commands: CommandModule<object, any>[] = [
-  upCommand,
-  downCommand,
-  statusCommand,
-  historyCommand,
-  lintCommand,
-  verifyCommand,
-  snapshotCommand,
-  docsCommand,
-  driftCommand,
-  newCommand,
-  acknowledgeCommand,
-  resolveCommand,
-  dbCommand,
-  configCommand,
-  rolesCommand,
-  checkCommand,
-  deployCommand,
-  initCommand,
-  adoptCommand,
-  baselineCommand,
+type Loader = () => Promise<CommandModule<object, any>>;
+
+/**
+ * Every command of the CLI, in the order `--help` lists them, each loaded on demand: a run of one
+ * command imports that command's code and nothing else (start-up time is most of a short command).
+ */
+export const commandLoaders: ReadonlyArray<readonly [name: string, load: Loader]> = [
+  ['up', async () => (await import('./up.js')).upCommand],
+  ['down', async () => (await import('./down.js')).downCommand],
+  ['status', async () => (await import('./status.js')).statusCommand],
+  ['history', async () => (await import('./history.js')).historyCommand],
+  ['lint', async () => (await import('./lint.js')).lintCommand],
+  ['verify', async () => (await import('./verify.js')).verifyCommand],
+  ['snapshot', async () => (await import('./snapshot.js')).snapshotCommand],
+  ['docs', async () => (await import('./docs.js')).docsCommand],
+  ['drift', async () => (await import('./drift.js')).driftCommand],
+  ['new', async () => (await import('./new.js')).newCommand],
+  ['acknowledge', async () => (await import('./acknowledge.js')).acknowledgeCommand],
+  ['resolve', async () => (await import('./resolve.js')).resolveCommand],
+  ['db', async () => (await import('./db.js')).dbCommand],
+  ['config', async () => (await import('./config.js')).configCommand],
+  ['roles', async () => (await import('./roles.js')).rolesCommand],
+  ['check', async () => (await import('./check.js')).checkCommand],
+  ['deploy', async () => (await import('./deploy.js')).deployCommand],
+  ['init', async () => (await import('./init.js')).initCommand],
+  ['adopt', async () => (await import('./adopt.js')).adoptCommand],
+  ['baseline', async () => (await import('./baseline.js')).baselineCommand],
 ];
+
+/** The command named `name`, or every command (help, typos) when `name` names none. */
+export async function loadCommands(name?: string): Promise<CommandModule<object, any>[]> {
+  const one = commandLoaders.find(([n]) => n === name);
+  if (one) return [await one[1]()];
+  return Promise.all(commandLoaders.map(([, load]) => load()));
+}

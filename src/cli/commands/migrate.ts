@@ -68,7 +68,7 @@ export async function migrateHandler(direction: Direction, args: MigrateArgs): P
         const label = `[${e.index + 1}/${e.total}] ${direction} ${e.name}`;
         if (e.phase === 'start') progress.update(`${label} ...`);
         else if (ctx.output.isTTY) progress.update(`${label} (${e.durationMs} ms)`);
-        else progress.line(`${direction === 'up' ? 'applied' : 'rolled back'} ${e.name} (${e.durationMs} ms)`);
+        // Off a terminal (CI logs) the summary lists every migration with its duration.
       },
     }),
   ).finally(() => progress.done());
