@@ -42,12 +42,23 @@ export function ledgerNames(config: LedgerConfig) {
   };
 }
 
-/** Creates the ledger tables when missing. Run under the advisory lock. */
-export async function ensureLedger(client: pg.Client, config: LedgerConfig): Promise<void> {
+/** Whether both ledger tables exist. */
+export async function ledgerExists(client: pg.Client, config: LedgerConfig): Promise<boolean> {
   const n = ledgerNames(config);
   const exists = await client.query(`SELECT to_regclass($1) AS t, to_regclass($2) AS e`, [n.table, n.events]);
-  if (exists.rows[0].t && exists.rows[0].e) return;
-  await client.query(`
+  return Boolean(exists.rows[0].t && exists.rows[0].e);
+}
+
+/** Creates the ledger tables when missing. Run under the advisory lock. */
+export async function ensureLedger(client: pg.Client, config: LedgerConfig): Promise<void> {
+  if (await ledgerExists(client, config)) return;
+  await client.query(ledgerDdl(config));
+}
+
+/** The SQL that creates the ledger tables (idempotent), for ensureLedger or to send with a run's first message. */
+export function ledgerDdl(config: LedgerConfig): string {
+  const n = ledgerNames(config);
+  return `
     CREATE SCHEMA IF NOT EXISTS ${n.schema};
     CREATE TABLE IF NOT EXISTS ${n.table} (
       revision text PRIMARY KEY,
@@ -79,7 +90,7 @@ export async function ensureLedger(client: pg.Client, config: LedgerConfig): Pro
       detail jsonb
     );
     COMMENT ON TABLE ${n.events} IS 'pgwarden: every up, down, acknowledgement and deploy run against this database';
-  `);
+  `;
 }
 
 /** Reads the ledger; an empty list when the ledger does not exist yet (nothing ever applied). */

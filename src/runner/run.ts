@@ -7,9 +7,11 @@ import { loadMigrations } from '../migrations/load.js';
 import type { MigrationFile } from '../migrations/types.js';
 import type { DatabaseHandle } from '../providers/types.js';
 import { redactText } from '../redact.js';
+import { trace } from '../trace.js';
 import { ensureParser, parseSql, parsesCleanly, SqlSyntaxError, lineColumnAt } from '../sql/parse.js';
 import { acquireRunLock, releaseRunLock } from './lock.js';
-import { ensureLedger, ledgerNames, markAppliedSql, markRolledBackSql, readLedger, recordEvent, type LedgerRow } from './ledger.js';
+import { ensureLedger, ledgerDdl, ledgerExists, ledgerNames, markAppliedSql, markRolledBackSql, readLedger, recordEvent, type LedgerRow } from './ledger.js';
+import { runMessage, UNIT_MARKER, type MessageTracker } from './message.js';
 import { migrationError, isPgError } from './pg-error.js';
 import { connect, currentApplier, literal, type Applier } from './session.js';
 import { computeStatus, type StatusReport } from './status.js';
@@ -152,6 +154,9 @@ async function checkSyntax(files: readonly MigrationFile[], direction: Direction
   }
 }
 
+/** The most SQL sent as one message (beyond it, batches of migrations, checked by the parser first). */
+const ONE_MESSAGE_CHARS = 64 * 1024 * 1024;
+
 interface Executor {
   client: pg.Client;
   config: PgwardenConfig;
@@ -191,7 +196,7 @@ function buildUnit(ex: Executor, file: MigrationFile, direction: Direction, step
   });
   const head = [
     ...(ex.mode === 'per-migration' ? ['BEGIN;'] : []),
-    `SELECT set_config('pgwarden.started', clock_timestamp()::text, true);`,
+    `SELECT set_config('pgwarden.started', clock_timestamp()::text, true) AS ${UNIT_MARKER};`,
     ...timeoutSets(file, true).map((s) => `${s};`),
     '',
   ].join('\n');
@@ -204,9 +209,10 @@ function buildUnit(ex: Executor, file: MigrationFile, direction: Direction, step
  * Turns the error of a batch into the error of the migration that failed: the ones before it in
  * the batch committed (per-migration mode) and are reported as applied.
  */
-async function batchError(ex: Executor, direction: Direction, units: Unit[], error: unknown, first: number, inSingle: boolean): Promise<PgwardenError> {
+async function batchError(ex: Executor, direction: Direction, units: Unit[], error: unknown, first: number, inSingle: boolean, preambleLength: number): Promise<PgwardenError> {
   let failed = units[0]!;
-  let position: number | undefined = isPgError(error) && error.position ? Number(error.position) - 1 : undefined;
+  let position: number | undefined = isPgError(error) && error.position ? Number(error.position) - 1 - preambleLength : undefined;
+  if (position !== undefined && position < 0) position = undefined;
   let offsetInText = 0;
   if (ex.mode === 'per-migration') {
     const n = ledgerNames(ex.config.ledger);
@@ -252,6 +258,30 @@ async function batchError(ex: Executor, direction: Direction, units: Unit[], err
     return new PgwardenError(wrapped.code, `${wrapped.message}\n(single-transaction run: every migration of this run was rolled back)`, { cause: error, location: wrapped.location, details: wrapped.details });
   }
   return wrapped;
+}
+
+/**
+ * The error of a message that did not parse (no statement of it ran): the file, line and column
+ * of the position Postgres reports, exit 2 like the parser check. Undefined when the position does
+ * not fall in a migration's own SQL.
+ */
+function messageSyntaxError(units: readonly Unit[], error: unknown, preambleLength: number, root: string): PgwardenError | undefined {
+  if (!isPgError(error) || !error.position) return undefined;
+  const position = Number(error.position) - 1 - preambleLength;
+  let start = 0;
+  for (const u of units) {
+    if (position >= start && position < start + u.text.length) {
+      const local = position - start;
+      if (u.fileOffset === undefined || local < u.sqlStart || local >= u.sqlEnd) return undefined;
+      const at = lineColumnAt(u.file.text, u.fileOffset + (local - u.sqlStart));
+      const file = relative(root, u.file.path);
+      return new PgwardenError('MIGRATION_INVALID', `${file}:${at.line}:${at.column}: ${error.message}. Nothing was run: fix the SQL and run again.`, {
+        location: { file: u.file.path, line: at.line, column: at.column },
+      });
+    }
+    start += u.text.length;
+  }
+  return undefined;
 }
 
 /** Finds which statement of a failed transactional SQL section raised an error Postgres gave no position for. */
@@ -340,27 +370,29 @@ async function runNonTransactional(ex: Executor, file: MigrationFile, direction:
  * database: the others wait (`wait`) or fail with "lock held by ...".
  */
 export async function runMigrations(config: PgwardenConfig, db: DatabaseHandle, direction: Direction, options: RunOptions = {}): Promise<RunResult> {
+  trace('runner: start');
   const files = options.migrations ?? loadMigrations(config.migrationsDir);
   const ordered = linearHistory(files, config.root);
+  trace(`runner: ${files.length} migration files read`);
   const applier = currentApplier(config.root);
   const client = await connect(db, { applicationName: applier.tool });
+  trace('runner: connected');
   let locked = false;
   try {
     if (!options.dryRun) {
       await acquireRunLock(client, config.ledger, options.wait);
       locked = true;
-      await ensureLedger(client, config.ledger);
     }
     const ledger = await readLedger(client, config.ledger);
+    trace('runner: locked, ledger read');
     const before = computeStatus(ordered, ledger, config.root, db.display);
     guard(before, options);
     const list = plan(ordered, ledger, direction, options);
     const partialRows = new Map(ledger.filter((r) => r.state === 'partial').map((r) => [r.revision, r]));
     const results: RunMigrationResult[] = [];
 
-    await checkSyntax(list, direction, config.root);
-
     if (options.dryRun) {
+      await checkSyntax(list, direction, config.root);
       for (const file of list) {
         const steps = file.kind === 'js' ? await scriptSteps(file, direction) : await migrationSteps(file, direction);
         results.push({ revision: file.revision, name: file.name, file: relative(config.root, file.path), transactional: steps.transactional, durationMs: 0, sql: steps.steps.map((s) => s.sql) });
@@ -368,12 +400,8 @@ export async function runMigrations(config: PgwardenConfig, db: DatabaseHandle, 
       return { direction, dryRun: true, database: db.display, migrations: results, status: before };
     }
 
-    const mode = options.transaction ?? config.runner.transaction;
-    const ex: Executor = { client, config, applier, mode };
-    await client.query(`SET lock_timeout = ${literal(config.runner.lockTimeout)}; SET statement_timeout = ${literal(config.runner.statementTimeout)}`);
-
     // Resolve every migration's SQL before touching the database, so a bad file changes nothing.
-    const prepared: Array<{ file: MigrationFile; steps?: MigrationSteps; actions?: ScriptActions }> = [];
+    const prepared: Array<{ file: MigrationFile; steps: MigrationSteps; actions?: ScriptActions }> = [];
     for (const file of list) {
       if (file.kind === 'js') {
         const actions = await loadScriptActions(file);
@@ -384,38 +412,81 @@ export async function runMigrations(config: PgwardenConfig, db: DatabaseHandle, 
         prepared.push({ file, steps });
       }
     }
+    trace('runner: prepared');
 
-    const batchLimit = { units: 50, chars: 512 * 1024 };
+    // When every migration runs in a transaction, the whole run travels as one simple-query message
+    // (each migration still commits on its own). Postgres parses a message completely before it
+    // executes any of it, so a syntax error anywhere, in the target server's own grammar, changes
+    // nothing: the parser check below, done by the server for free. Otherwise (Transaction: none
+    // migrations, a very large run) the Postgres parser checks every section before anything runs.
+    const sqlChars = prepared.reduce((sum, p) => sum + p.steps.steps.reduce((a, step) => a + step.sql.length, 0), 0);
+    const oneMessage = prepared.length > 0 && sqlChars <= ONE_MESSAGE_CHARS && prepared.every((p) => p.steps.transactional);
+    if (!oneMessage) await checkSyntax(list, direction, config.root);
+    trace(oneMessage ? 'runner: one message (the server checks the syntax)' : 'runner: syntax checked');
+
+    const mode = options.transaction ?? config.runner.transaction;
+    const ex: Executor = { client, config, applier, mode };
+    // The ledger tables, when missing, are created by the run's first message (so that a message
+    // that does not parse leaves the database untouched), or now.
+    let preamble = '';
+    if (!(await ledgerExists(client, config.ledger))) {
+      if (oneMessage) preamble = mode === 'per-migration' ? `BEGIN;\n${ledgerDdl(config.ledger)}\nCOMMIT;\n` : `${ledgerDdl(config.ledger)}\n`;
+      else await ensureLedger(client, config.ledger);
+    }
+    await client.query(`SET lock_timeout = ${literal(config.runner.lockTimeout)}; SET statement_timeout = ${literal(config.runner.statementTimeout)}`);
+
+    const batchLimit = oneMessage ? { units: Infinity, chars: Infinity } : { units: 50, chars: 512 * 1024 };
     let batch: Unit[] = [];
+    let batchChars = 0;
     let inSingle = false;
     let done = 0;
     const total = prepared.length;
     const flush = async () => {
       if (batch.length === 0) return;
       const units = batch;
+      const head = preamble;
       batch = [];
+      batchChars = 0;
+      preamble = '';
       const first = done;
-      for (const [k, u] of units.entries()) options.onProgress?.({ phase: 'start', direction, index: first + k, total, revision: u.file.revision, name: u.file.name });
+      // Progress follows the message as its results arrive: each migration's marker row starts it.
+      // (The server sends results in chunks of its output buffer, so this is as live as they come;
+      // each migration's duration is measured by the server and read from the ledger at the end.)
+      let current = -1;
+      let currentStart = Date.now();
+      const finish = (k: number, now: number) => {
+        const u = units[k]!;
+        options.onProgress?.({ phase: 'done', direction, index: first + k, total, revision: u.file.revision, name: u.file.name, durationMs: now - currentStart });
+      };
+      const onUnit = () => {
+        const now = Date.now();
+        if (current >= 0) finish(current, now);
+        current = Math.min(current + 1, units.length - 1);
+        currentStart = now;
+        const u = units[current]!;
+        options.onProgress?.({ phase: 'start', direction, index: first + current, total, revision: u.file.revision, name: u.file.name });
+      };
       const started = Date.now();
-      const text = units.map((u) => u.text).join('');
+      const tracker: MessageTracker = { statements: 0 };
       try {
-        await client.query(text);
+        await runMessage(client, head + units.map((u) => u.text).join(''), tracker, onUnit);
       } catch (error) {
         await client.query('ROLLBACK').catch(() => {});
-        throw await batchError(ex, direction, units, error, first, inSingle);
+        if (tracker.statements === 0 && isPgError(error)) {
+          // The message did not parse: nothing of it ran.
+          throw messageSyntaxError(units, error, head.length, config.root) ?? (await checkSyntax(list, direction, config.root), await batchError(ex, direction, units, error, first, inSingle, head.length));
+        }
+        throw await batchError(ex, direction, units, error, first, inSingle, head.length);
       }
+      if (current >= 0) finish(current, Date.now());
       const share = Math.round((Date.now() - started) / units.length);
-      for (const [k, u] of units.entries()) {
-        results.push({ revision: u.file.revision, name: u.file.name, file: relative(config.root, u.file.path), transactional: true, durationMs: share });
-        options.onProgress?.({ phase: 'done', direction, index: first + k, total, revision: u.file.revision, name: u.file.name, durationMs: share });
-      }
+      for (const u of units) results.push({ revision: u.file.revision, name: u.file.name, file: relative(config.root, u.file.path), transactional: true, durationMs: share });
       done += units.length;
     };
     try {
       for (const item of prepared) {
         const { file } = item;
-        const transactional = item.steps?.transactional ?? true;
-        if (!transactional) {
+        if (!item.steps.transactional) {
           await flush();
           if (inSingle) {
             await client.query('COMMIT');
@@ -424,7 +495,7 @@ export async function runMigrations(config: PgwardenConfig, db: DatabaseHandle, 
           options.onProgress?.({ phase: 'start', direction, index: done, total, revision: file.revision, name: file.name });
           const started = Date.now();
           const resumeFrom = direction === 'up' && options.resume ? (partialRows.get(file.revision)?.statementsDone ?? 0) : 0;
-          await runNonTransactional(ex, file, direction, item.steps!, resumeFrom);
+          await runNonTransactional(ex, file, direction, item.steps, resumeFrom);
           const durationMs = Date.now() - started;
           results.push({ revision: file.revision, name: file.name, file: relative(config.root, file.path), transactional: false, durationMs });
           options.onProgress?.({ phase: 'done', direction, index: done, total, revision: file.revision, name: file.name, durationMs });
@@ -435,18 +506,21 @@ export async function runMigrations(config: PgwardenConfig, db: DatabaseHandle, 
           await client.query('BEGIN');
           inSingle = true;
         }
-        const unit = buildUnit(ex, file, direction, item.steps!);
-        if (batch.length > 0 && (batch.length >= batchLimit.units || batch.reduce((a, u) => a + u.text.length, 0) + unit.text.length > batchLimit.chars)) await flush();
+        const unit = buildUnit(ex, file, direction, item.steps);
+        if (batch.length > 0 && (batch.length >= batchLimit.units || batchChars + unit.text.length > batchLimit.chars)) await flush();
         batch.push(unit);
+        batchChars += unit.text.length;
       }
       await flush();
       if (inSingle) {
         await client.query('COMMIT');
         inSingle = false;
       }
+      if (list.length === 0) await ensureLedger(client, config.ledger);
     } finally {
       if (inSingle) await client.query('ROLLBACK').catch(() => {});
     }
+    trace('runner: applied');
     const ledgerAfter = await readLedger(client, config.ledger);
     const durations = new Map(ledgerAfter.map((r) => [r.revision, r.durationMs]));
     for (const r of results) r.durationMs = durations.get(r.revision) ?? r.durationMs;

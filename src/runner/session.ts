@@ -53,4 +53,4 @@ export async function connect(db: DatabaseHandle, options: { applicationName?: s
 /** Quotes an identifier for SQL. */
 export const ident = (name: string): string => pg.escapeIdentifier(name);
 /** Quotes a literal for SQL. */
-export const literal = (value: string): string => pg.escapeLiteral(value);
+export const literal = (value: string): string => (value.includes('\\') ? pg.escapeLiteral(value) : `'${value.replace(/'/g, "''")}'`);

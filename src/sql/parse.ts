@@ -21,7 +21,7 @@ export function ensureParser(): Promise<void> {
 export function parsesCleanly(sql: string): boolean {
   if (!parser) throw new Error('ensureParser() must be awaited before parsesCleanly()');
   try {
-    parser.normalizeSync(sql);
+    parser.fingerprintSync(sql); // parses everything, returns a short hash: the cheapest full parse
     return true;
   } catch {
     return false;

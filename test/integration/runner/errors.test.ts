@@ -115,6 +115,43 @@ describe('failures: located in the file, nothing half-applied', () => {
     expect(events.map((e) => e.action)).toEqual(['failed', 'resolve']);
   });
 
+  it('a syntax error in the last pending migration: exit 2 at its line and column, and the database untouched (not even the ledger)', async () => {
+    project.write(`${B}_b.sql`, sqlMigration(B, A, 'CREATE TABLE b (id int);', 'DROP TABLE b;'));
+    project.write(`${C}_c.sql`, sqlMigration(C, B, 'CREATE TABLE c (id int);\nALTER TABLE c ADD COLUMN x int;\nCREATE TABLE d (id int,);', 'DROP TABLE c;'));
+    const events: string[] = [];
+    const error = await failure(runMigrations(project.config, db, 'up', { onProgress: (e) => events.push(`${e.phase} ${e.revision}`) }));
+    expect(error.code).toBe('MIGRATION_INVALID');
+    expect(error.exitCode).toBe(2);
+    // Line 8 of c: header (3 lines), a blank, the marker, then the statements.
+    expect(error.message).toBe(`migrations/${C}_c.sql:8:24: syntax error at or near ")". Nothing was run: fix the SQL and run again.`);
+    expect(events).toEqual([]);
+    const rows = await query(db.url, `SELECT to_regclass('public.a') AS a, to_regclass('public.b') AS b, to_regnamespace('pgwarden') AS ledger`);
+    expect(rows[0]).toEqual({ a: null, b: null, ledger: null });
+  });
+
+  it('the same with a Transaction: none migration in the run (the parser checks every section first)', async () => {
+    project.write(`${B}_b.sql`, sqlMigration(B, A, 'CREATE INDEX CONCURRENTLY a_name ON a (name);', 'DROP INDEX CONCURRENTLY a_name;', ['--! Transaction: none']));
+    project.write(`${C}_c.sql`, sqlMigration(C, B, 'CREATE TABLE c (id int);\nCREATE TABLE d (id int,);', 'DROP TABLE c;'));
+    const error = await failure(runMigrations(project.config, db, 'up'));
+    expect(error.code).toBe('MIGRATION_INVALID');
+    expect(error.exitCode).toBe(2);
+    expect(error.message).toMatch(new RegExp(`^migrations/${C}_c\\.sql:7:24: syntax error at or near "\\)"`));
+    const rows = await query(db.url, `SELECT to_regclass('public.a') AS a, to_regnamespace('pgwarden') AS ledger`);
+    expect(rows[0]).toEqual({ a: null, ledger: null });
+  });
+
+  it('reports each migration in order, with its own duration, while one message carries them all', async () => {
+    project.write(`${B}_b.sql`, sqlMigration(B, A, 'CREATE TABLE b (id int);', 'DROP TABLE b;'));
+    project.write(`${C}_c.sql`, sqlMigration(C, B, 'SELECT pg_sleep(0.3);', 'SELECT 1;'));
+    const events: string[] = [];
+    const result = await runMigrations(project.config, db, 'up', { onProgress: (e) => events.push(`${e.phase} ${e.revision}`) });
+    expect(events).toEqual([`start ${A}`, `done ${A}`, `start ${B}`, `done ${B}`, `start ${C}`, `done ${C}`]);
+    // Each migration's own time, measured by the server inside its transaction.
+    const took = Object.fromEntries(result.migrations.map((m) => [m.revision, m.durationMs]));
+    expect(took[C]).toBeGreaterThanOrEqual(300);
+    expect(took[A]).toBeLessThan(300);
+  });
+
   it('refuses a malformed history with exit 2 before connecting, naming every problem', async () => {
     project.write(`${B}_b.sql`, sqlMigration(B, '20250101000000', 'CREATE TABLE b (id int);', 'DROP TABLE b;'));
     project.write(`${C}_c.sql`, '--! Revision: 20260103000000\n--! Revises: 20260101000000\n--! Colour: blue\n-- Up Migration\nSELECT 1;\n');
