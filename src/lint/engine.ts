@@ -3,6 +3,7 @@
  * schema model and runs the rules, statement by statement and migration by migration, in history
  * order. Findings are values; only a broken environment throws.
  */
+import { trace } from '../trace.js';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { buildGraph, type RevisionGraph } from '../migrations/graph.js';
 import { compareFileNames } from '../migrations/load.js';
@@ -228,17 +229,21 @@ export async function lintSources(sources: ReadonlyArray<LintSource>, options: L
     const file = files[i]!;
     if (file.kind === 'js' && file.implicitParent) file.revises = i > 0 ? files[i - 1]!.revision : undefined;
   }
+  trace(`lint: ${files.length} headers parsed`);
   const graph = buildGraph(files);
   const ordered = historyOrder(files, graph);
   const relPaths = ordered.map((file) => toPosix(relative(root, file.path)));
   const replay = await snapshotPlan(ordered, relPaths, options);
+  trace(replay.start ? `lint: model snapshot loaded (migration ${replay.start.index})` : 'lint: replay from the start');
   const migrations: LintMigration[] = [];
   for (const [i, file] of ordered.entries()) {
     // Migrations the snapshot covers are not parsed: their effect is in its model.
     if (replay.start && i < replay.start.index) migrations.push(bareMigration(file, relPaths[i]!, i));
     else migrations.push(await prepareMigration(file, relPaths[i]!, i, options.parseCache));
   }
+  trace('lint: SQL parsed');
   const findings = runRules(migrations, graph, options.rules ?? (await defaultRules()), config, replay);
+  trace('lint: rules run');
   const reported = options.only ? findings.filter((f) => options.only!.has(f.file)) : findings;
   return {
     findings: reported,

@@ -10,6 +10,7 @@ import { resolveLintConfig } from './config.js';
 import { loadParser } from './parser.js';
 import { countBySeverity, toPosix, type LintReport } from './report.js';
 import type { Finding, Rule } from './types.js';
+import { trace } from '../trace.js';
 
 /** Options of a project run (the `pgwarden lint` command). */
 export interface LintHistoryOptions {
@@ -62,6 +63,7 @@ export async function lintHistory(config: PgwardenConfig, options: LintHistoryOp
     // The staged files are new content: compile the parser while the history is read.
     void loadParser();
   }
+  trace('lint: start');
   const texts = new Map<string, string>();
   for (const name of fs.readdirSync(dir)) {
     if (name.startsWith('.') || name.startsWith('_') || migrationKindOf(name) === undefined) continue;
@@ -78,6 +80,7 @@ export async function lintHistory(config: PgwardenConfig, options: LintHistoryOp
       only.add(toPosix(relative(root, path)));
     }
   }
+  trace(`lint: ${texts.size} files read`);
   const lintConfig = resolveLintConfig(config);
   const sources = [...texts].map(([path, text]) => ({ path: toPosix(relative(root, path)), text }));
   const scope = (findings: Finding[], files: string[]) => (only ? { findings: findings.filter((f) => only!.has(f.file)), files: [...only] } : { findings, files });
@@ -91,6 +94,7 @@ export async function lintHistory(config: PgwardenConfig, options: LintHistoryOp
   const scopeKey = key && only ? cache!.scopedKey(key, only) : undefined;
   // A whole-history result answers any scope; a scoped one only its own.
   const hit = cache && key ? (cache.readResult(root, key) ?? (scopeKey ? cache.readResult(root, scopeKey) : undefined)) : undefined;
+  trace(hit ? 'lint: cache hit' : 'lint: cache miss');
   if (hit) {
     const scoped = scope(hit.findings, hit.files);
     return { ...scoped, counts: countBySeverity(scoped.findings), migrations: hit.migrations, durationMs: performance.now() - started, cached: true };
@@ -99,15 +103,18 @@ export async function lintHistory(config: PgwardenConfig, options: LintHistoryOp
   void loadParser();
   const { lintSources, defaultRules } = await import('./engine.js');
   const rules = options.rules ?? (await defaultRules());
+  trace('lint: engine and rules loaded');
   const parseCache = cache?.FileParseCache.load(root);
   const snapshots = cache?.ModelSnapshots.load(root);
   const report = await lintSources(sources, { root, config: lintConfig, rules, ...(parseCache ? { parseCache } : {}), ...(snapshots ? { snapshots } : {}), ...(only ? { only } : {}) });
+  trace('lint: linted');
   if (cache && key) {
     // A run on some files parses only what it needs: saving would prune the others' entries.
     if (!only) parseCache!.save();
     snapshots!.save();
     cache.writeResult(root, scopeKey ?? key, { findings: report.findings, files: report.files, migrations: report.migrations });
   }
+  trace('lint: cache written');
   const scoped = scope(report.findings, report.files);
   return { ...scoped, counts: countBySeverity(scoped.findings), migrations: report.migrations, durationMs: performance.now() - started, cached: false };
 }
