@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { relative } from 'node:path';
 import type pg from 'pg';
 import { diffSnapshots, type DiffOptions } from '../catalog/diff.js';
@@ -43,6 +44,20 @@ export interface VerifyOptions {
    * whole catalog every time; `checked`: both, failing if they ever differ (for tests).
    */
   snapshots?: SnapshotMode;
+  /**
+   * How many databases verify works in at once (default: the CPU count, at most 4). The history is
+   * cut in consecutive ranges; each range's database first gets the migrations before it applied
+   * plainly, then verifies its own. One job verifies everything in one database.
+   */
+  jobs?: number;
+}
+
+/** Fewer migrations than this per job are not worth a database of their own. */
+const MIN_MIGRATIONS_PER_JOB = 25;
+
+/** The default number of jobs: the CPU count, at most 4. */
+export function defaultVerifyJobs(): number {
+  return Math.max(1, Math.min(4, availableParallelism()));
 }
 
 /**
@@ -83,25 +98,86 @@ async function verifyOnce(config: PgwardenConfig, db: DatabaseHandle, options: V
       throw new PgwardenError('USAGE', `The seed ${relative(config.root, seed.path)} loads after revision ${seed.after}, which no migration has.`);
     }
   }
-  const work = new Workspace(config, db, seeds, mode);
+  const jobs = Math.max(1, Math.min(Math.floor(options.jobs ?? defaultVerifyJobs()), Math.floor(ordered.length / MIN_MIGRATIONS_PER_JOB)));
+  const ranges: Array<[number, number]> = [];
+  for (let k = 0; k < jobs; k++) ranges.push([Math.round((k * ordered.length) / jobs), Math.round(((k + 1) * ordered.length) / jobs)]);
+  const results = await Promise.all(ranges.map(([from, to], k) => verifyRange(config, db, options, mode, ordered, from, to, k === 0 ? freshDatabase : true)));
+
+  // Put the ranges together in history order. After a migration whose up fails, nothing later
+  // can be verified: a later range, which applied it plainly, has failed or proves nothing.
   const report: VerifyReport = { database: db.display, migrations: [], findings: [], clean: true, durationMs: 0 };
-  const diffOptions = options.diff ?? {};
+  let stopped = false;
   let consistent = true;
+  for (const [k, result] of results.entries()) {
+    if (stopped) {
+      for (const file of ordered.slice(ranges[k]![0], ranges[k]![1])) report.migrations.push(notVerified(config, file));
+      continue;
+    }
+    if ('error' in result) throw result.error;
+    report.migrations.push(...result.migrations);
+    report.findings.push(...result.findings);
+    consistent &&= result.consistent;
+    stopped = result.stopped;
+  }
+  report.clean = !report.findings.some((f) => f.level === 'error');
+  return { report, consistent };
+}
+
+function notVerified(config: PgwardenConfig, file: MigrationFile): MigrationVerification {
+  return { revision: file.revision, name: file.name, file: relative(config.root, file.path), outcome: 'not verified', downDiff: [], reupDiff: [], statements: [], durationMs: 0 };
+}
+
+interface RangeResult {
+  migrations: MigrationVerification[];
+  findings: VerifyFinding[];
+  consistent: boolean;
+  /** An up failed: the migrations after it are not verified. */
+  stopped: boolean;
+}
+
+/**
+ * Verifies `ordered[from..to)` in a database of its own (the caller's for the first range): the
+ * migrations before `from` are applied plainly first, with the seeds that go between them.
+ */
+async function verifyRange(
+  config: PgwardenConfig,
+  db: DatabaseHandle,
+  options: VerifyOptions,
+  mode: SnapshotMode,
+  ordered: MigrationFile[],
+  from: number,
+  to: number,
+  freshDatabase: boolean,
+): Promise<RangeResult | { error: unknown }> {
+  const work = new Workspace(config, db, options.seeds ?? [], mode);
+  const result: RangeResult = { migrations: [], findings: [], consistent: true, stopped: false };
+  const diffOptions = options.diff ?? {};
   try {
-    if (freshDatabase) await work.replaceDatabase();
-    else await work.open();
-    await work.loadSeeds(undefined);
-    let before = await work.snapshot();
+    let before: CatalogSnapshot;
     // Seeds may change the schema too: the schema before the next migration is the one after them.
     const afterSeeds = async (revision: string, current: CatalogSnapshot) => ((await work.loadSeeds(revision)) ? work.snapshot() : current);
-    for (const [index, file] of ordered.entries()) {
+    if (from > 0) {
+      try {
+        before = await afterSeeds(ordered[from - 1]!.revision, await work.rebuild(ordered, from - 1));
+      } catch (error) {
+        // An earlier migration does not apply: the range before says which (and this one is not verified).
+        return { error };
+      }
+    } else {
+      if (freshDatabase) await work.replaceDatabase();
+      else await work.open();
+      await work.loadSeeds(undefined);
+      before = await work.snapshot();
+    }
+    for (let index = from; index < to; index++) {
+      const file = ordered[index]!;
       const progress = (phase: VerifyProgress['phase']) => options.onProgress?.({ index, total: ordered.length, revision: file.revision, name: file.name, phase });
       const fileName = relative(config.root, file.path);
       const m: MigrationVerification = { revision: file.revision, name: file.name, file: fileName, outcome: 'verified', downDiff: [], reupDiff: [], statements: [], durationMs: 0 };
-      report.migrations.push(m);
+      result.migrations.push(m);
       const migrationStarted = performance.now();
       const finding = (f: Omit<VerifyFinding, 'revision' | 'file' | 'details'> & { details?: string[] }) => {
-        report.findings.push({ revision: file.revision, file: fileName, details: [], ...f });
+        result.findings.push({ revision: file.revision, file: fileName, details: [], ...f });
         if (f.level === 'error') m.outcome = 'failed';
       };
       const upLine = file.up?.line ?? 1;
@@ -118,9 +194,8 @@ async function verifyOnce(config: PgwardenConfig, db: DatabaseHandle, options: V
         finding({ ruleId: 'up-fails', level: 'error', line: applied.error.line ?? upLine, message: `up fails: ${applied.error.message}` });
         m.durationMs = Math.round(performance.now() - migrationStarted);
         // Later migrations build on this one: they cannot be verified.
-        for (const rest of ordered.slice(index + 1)) {
-          report.migrations.push({ revision: rest.revision, name: rest.name, file: relative(config.root, rest.path), outcome: 'not verified', downDiff: [], reupDiff: [], statements: [], durationMs: 0 });
-        }
+        for (const rest of ordered.slice(index + 1, to)) result.migrations.push(notVerified(config, rest));
+        result.stopped = true;
         break;
       }
       const afterUp = await work.snapshot();
@@ -173,12 +248,11 @@ async function verifyOnce(config: PgwardenConfig, db: DatabaseHandle, options: V
       m.durationMs = Math.round(performance.now() - migrationStarted);
       progress('done');
     }
-    consistent = await work.matchesFullRead();
+    result.consistent = await work.matchesFullRead();
   } finally {
     await work.close();
   }
-  report.clean = !report.findings.some((f) => f.level === 'error');
-  return { report, consistent };
+  return result;
 }
 
 type FindingSink = (f: Omit<VerifyFinding, 'revision' | 'file' | 'details'> & { details?: string[] }) => void;

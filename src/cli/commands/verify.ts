@@ -16,6 +16,7 @@ interface VerifyArgs extends GlobalArgs {
   seed?: string[];
   pgVersion?: string;
   strict?: boolean;
+  jobs?: number;
   ignoreColumnOrder?: boolean;
   ignoreComments?: boolean;
   ignorePrivileges?: boolean;
@@ -31,6 +32,7 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
       .option('json', { type: 'boolean', describe: 'Same as --format json' })
       .option('seed', { type: 'string', array: true, describe: 'SQL file of data to load first (a "--! After: <revision>" line loads it after that revision)' })
       .option('pg-version', { type: 'string', describe: 'Run on postgres:<version> with testcontainers (Docker) instead of the embedded server' })
+      .option('jobs', { type: 'number', describe: 'Databases to verify in at once, each a range of the history (default: the CPU count, at most 4)' })
       .option('strict', { type: 'boolean', describe: 'Exit 1 on warnings (brief ACCESS EXCLUSIVE or SHARE locks) too' })
       .option('ignore-column-order', { type: 'boolean', describe: 'A down that restores columns in another order passes' })
       .option('ignore-comments', { type: 'boolean', describe: 'Leave comments out of the comparisons' })
@@ -50,6 +52,7 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
     try {
       report = await verifyHistory(ctx.config, db, {
         seeds,
+        ...(args.jobs !== undefined ? { jobs: args.jobs } : {}),
         diff: { ignoreColumnOrder: args.ignoreColumnOrder, ignoreComments: args.ignoreComments, ignorePrivileges: args.ignorePrivileges, ignoreOwners: args.ignoreOwners },
         onProgress: (e) => {
           if (e.phase !== 'done') progress.update(`verifying ${e.index + 1}/${e.total} ${e.name}: ${e.phase}`);
