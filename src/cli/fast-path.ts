@@ -8,6 +8,7 @@ import type { PgwardenConfig } from '../config/types.js';
 import { isPgwardenError } from '../errors.js';
 import { FORMATS, type FormatName } from '../lint/format/index.js';
 import { reportError, type Output } from './output.js';
+import { trace } from '../trace.js';
 
 /** The flags of the fast path (and, for lint, the files named). */
 export interface FastArgs {
@@ -81,9 +82,11 @@ export function parseFastArgs(argv: readonly string[], options: { paths: boolean
 export async function runFastCommand(args: FastArgs, output: Output, execute: (config: PgwardenConfig, output: Output, cwd: string) => Promise<number>): Promise<number> {
   const out: Output = args.color === undefined ? output : { ...output, color: args.color };
   try {
+    trace('fast path: loaded');
     const { loadConfigForLint } = await import('../lint/project-config.js');
     const cwd = process.cwd();
     const config = await loadConfigForLint({ cwd, ...(args.config ? { configPath: args.config } : {}), ...(args.migrations ? { migrationsDir: args.migrations } : {}) });
+    trace('fast path: config loaded');
     return await execute(config, out, cwd);
   } catch (error) {
     if (!isPgwardenError(error) && !(error instanceof Error)) throw error;

@@ -181,3 +181,4 @@ export class FileParseCache implements ParseCache {
     writeJson(this.path, { format: FORMAT, code: VERSION, entries: Object.fromEntries(this.used) });
   }
 }
+

@@ -3,7 +3,6 @@
  * schema model and runs the rules, statement by statement and migration by migration, in history
  * order. Findings are values; only a broken environment throws.
  */
-import { trace } from '../trace.js';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { buildGraph, type RevisionGraph } from '../migrations/graph.js';
 import { compareFileNames } from '../migrations/load.js';
@@ -14,8 +13,10 @@ import { resolveLintConfig, severityOf, startAfterFor, type LintConfigResolved }
 import { findIgnores, suppresses, type IgnoreDirective } from './ignore.js';
 import { emptySchema, type Schema } from './model/schema.js';
 import { loadParser } from './parser.js';
+import { parseSectionWith, sectionKey } from './parse-sections.js';
 import { countBySeverity, toPosix, type LintReport } from './report.js';
 import type { Finding, FindingTarget, LintMigration, LintStatement, ReportInput, Rule, RuleContext, Severity } from './types.js';
+import { trace } from '../trace.js';
 
 export type { LintConfigResolved } from './config.js';
 
@@ -48,6 +49,8 @@ export interface LintSourcesOptions {
   only?: ReadonlySet<string>;
   /** Models after unchanged prefixes of the history, so a run on a staged file need not replay them. */
   snapshots?: SnapshotStore;
+  /** Files parsed in a worker meanwhile (see preparse.ts): their paths (absolute), and their sections by cache key. */
+  preparsed?: { files: ReadonlySet<string>; sections: Promise<ReadonlyMap<string, ParsedSection>> };
 }
 
 /**
@@ -89,17 +92,15 @@ class LineIndex {
   }
 }
 
-async function parseSection(sql: string, cacheKey: string | undefined, cache: ParseCache | undefined): Promise<ParsedSection> {
+async function parseSection(sql: string, cacheKey: string | undefined, cache: ParseCache | undefined, preparsed?: ReadonlyMap<string, ParsedSection>): Promise<ParsedSection> {
+  const ahead = cacheKey !== undefined ? preparsed?.get(cacheKey) : undefined;
+  if (ahead) {
+    cache?.set(cacheKey!, ahead);
+    return ahead;
+  }
   const hit = cacheKey !== undefined ? cache?.get(cacheKey) : undefined;
   if (hit) return hit;
-  const { parseSql, SqlSyntaxError } = await loadParser();
-  let result: ParsedSection;
-  try {
-    result = { statements: parseSql(sql) };
-  } catch (error) {
-    if (!(error instanceof SqlSyntaxError)) throw error;
-    result = { error: { message: error.message, position: error.position } };
-  }
+  const result = parseSectionWith(await loadParser(), sql);
   if (cacheKey !== undefined) cache?.set(cacheKey, result);
   return result;
 }
@@ -142,14 +143,14 @@ function createdTablesOf(statements: readonly LintStatement[]): Set<string> {
   return out;
 }
 
-async function prepareMigration(file: MigrationFile, relPath: string, order: number, cache: ParseCache | undefined): Promise<LintMigration> {
+async function prepareMigration(file: MigrationFile, relPath: string, order: number, cache: ParseCache | undefined, preparsed?: ReadonlyMap<string, ParsedSection>): Promise<LintMigration> {
   const migration: LintMigration = { file, relPath, order, up: [], down: [], syntaxErrors: [], createdTables: new Set() };
   const lines = new LineIndex(file.text);
   if (file.kind === 'sql') {
     for (const name of ['up', 'down'] as const) {
       const section: MigrationSection | undefined = file[name];
       if (!section) continue;
-      const parsed = await parseSection(section.sql, `${file.checksum}:${name}`, cache);
+      const parsed = await parseSection(section.sql, sectionKey(file, name), cache, preparsed);
       if ('error' in parsed) {
         const at = lines.at(section.offset + parsed.error.position);
         migration.syntaxErrors.push({ section: name, message: parsed.error.message, ...at });
@@ -235,11 +236,17 @@ export async function lintSources(sources: ReadonlyArray<LintSource>, options: L
   const relPaths = ordered.map((file) => toPosix(relative(root, file.path)));
   const replay = await snapshotPlan(ordered, relPaths, options);
   trace(replay.start ? `lint: model snapshot loaded (migration ${replay.start.index})` : 'lint: replay from the start');
+  // The worker's results are awaited at the first file it parses: the files before it are parsed here meanwhile.
+  let preparsed: ReadonlyMap<string, ParsedSection> | undefined;
   const migrations: LintMigration[] = [];
   for (const [i, file] of ordered.entries()) {
     // Migrations the snapshot covers are not parsed: their effect is in its model.
-    if (replay.start && i < replay.start.index) migrations.push(bareMigration(file, relPaths[i]!, i));
-    else migrations.push(await prepareMigration(file, relPaths[i]!, i, options.parseCache));
+    if (replay.start && i < replay.start.index) {
+      migrations.push(bareMigration(file, relPaths[i]!, i));
+      continue;
+    }
+    if (!preparsed && options.preparsed?.files.has(file.path)) preparsed = await options.preparsed.sections;
+    migrations.push(await prepareMigration(file, relPaths[i]!, i, options.parseCache, preparsed));
   }
   trace('lint: SQL parsed');
   const findings = runRules(migrations, graph, options.rules ?? (await defaultRules()), config, replay);

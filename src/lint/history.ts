@@ -51,24 +51,34 @@ export async function lintHistory(config: PgwardenConfig, options: LintHistoryOp
     throw new PgwardenError('CONFIG_INVALID', `Migrations folder ${relative(cwd, dir) || dir} does not exist: create it, or point --migrations (or "migrations" in the config) at your folder.`);
   }
   let staged: import('./staged.js').StagedFiles | undefined;
+  // The files reported on (staged or named) are parsed in a worker thread, which starts now so that
+  // the parser compiles while git answers and the history is read.
+  const worker = options.staged || named.length > 0 ? await (await import('./preparse.js')).startParseWorker() : undefined;
   if (options.staged) {
     const { stagedFiles } = await import('./staged.js');
-    staged = stagedFiles(dir);
+    try {
+      staged = stagedFiles(dir);
+    } catch (error) {
+      worker?.cancel();
+      throw error;
+    }
+    trace('lint: git asked what is staged');
     for (const path of [...staged.changed.keys()]) if (migrationKindOf(path) === undefined || resolve(path, '..') !== resolve(dir)) staged.changed.delete(path);
     // A commit without migrations: nothing to read.
     if (staged.changed.size === 0) {
+      worker?.cancel();
       const count = fs.readdirSync(dir).filter((name) => !name.startsWith('.') && !name.startsWith('_') && migrationKindOf(name) !== undefined).length;
       return { findings: [], counts: { error: 0, warning: 0 }, files: [], migrations: count, durationMs: performance.now() - started, cached: false };
     }
-    // The staged files are new content: compile the parser while the history is read.
-    void loadParser();
   }
   trace('lint: start');
+  const useCache = options.cache !== false && options.rules === undefined;
+  const cache = useCache ? await import('./cache.js') : undefined;
   const texts = new Map<string, string>();
   for (const name of fs.readdirSync(dir)) {
     if (name.startsWith('.') || name.startsWith('_') || migrationKindOf(name) === undefined) continue;
     const path = join(dir, name);
-    texts.set(path, fs.readFileSync(path, 'utf8'));
+    if (!staged?.changed.has(path)) texts.set(path, fs.readFileSync(path, 'utf8'));
   }
   for (const path of named) if (!texts.has(path)) texts.set(path, fs.readFileSync(path, 'utf8'));
   let only: Set<string> | undefined = named.length > 0 ? new Set(named.map((p) => toPosix(relative(root, p)))) : undefined;
@@ -85,28 +95,33 @@ export async function lintHistory(config: PgwardenConfig, options: LintHistoryOp
   const sources = [...texts].map(([path, text]) => ({ path: toPosix(relative(root, path)), text }));
   const scope = (findings: Finding[], files: string[]) => (only ? { findings: findings.filter((f) => only!.has(f.file)), files: [...only] } : { findings, files });
 
+  const toWorker = (list: typeof sources) => {
+    const files = list.map((s) => ({ path: join(root, s.path), text: s.text }));
+    return worker ? { files: new Set(files.map((f) => f.path)), sections: worker.parse(files) } : undefined;
+  };
+  const preparsed = only && only.size > 0 ? toWorker(sources.filter((s) => only!.has(s.path))) : (worker?.cancel(), undefined);
   if (only && only.size === 0) {
     return { findings: [], counts: { error: 0, warning: 0 }, files: [], migrations: sources.length, durationMs: performance.now() - started, cached: false };
   }
-  const useCache = options.cache !== false && options.rules === undefined;
-  const cache = useCache ? await import('./cache.js') : undefined;
   const key = cache?.resultKey(sources, lintConfig);
   const scopeKey = key && only ? cache!.scopedKey(key, only) : undefined;
   // A whole-history result answers any scope; a scoped one only its own.
   const hit = cache && key ? (cache.readResult(root, key) ?? (scopeKey ? cache.readResult(root, scopeKey) : undefined)) : undefined;
   trace(hit ? 'lint: cache hit' : 'lint: cache miss');
   if (hit) {
+    worker?.cancel();
     const scoped = scope(hit.findings, hit.files);
     return { ...scoped, counts: countBySeverity(scoped.findings), migrations: hit.migrations, durationMs: performance.now() - started, cached: true };
   }
-  // Nothing cached answers: start compiling the parser (WebAssembly) and load the engine and the rules.
-  void loadParser();
+  // Nothing cached answers: without a worker, start compiling the parser (WebAssembly) now, and
+  // load the engine and the rules.
+  const parseCache = cache?.FileParseCache.load(root);
+  if (!preparsed) void loadParser();
   const { lintSources, defaultRules } = await import('./engine.js');
   const rules = options.rules ?? (await defaultRules());
   trace('lint: engine and rules loaded');
-  const parseCache = cache?.FileParseCache.load(root);
   const snapshots = cache?.ModelSnapshots.load(root);
-  const report = await lintSources(sources, { root, config: lintConfig, rules, ...(parseCache ? { parseCache } : {}), ...(snapshots ? { snapshots } : {}), ...(only ? { only } : {}) });
+  const report = await lintSources(sources, { root, config: lintConfig, rules, ...(parseCache ? { parseCache } : {}), ...(snapshots ? { snapshots } : {}), ...(only ? { only } : {}), ...(preparsed ? { preparsed } : {}) });
   trace('lint: linted');
   if (cache && key) {
     // A run on some files parses only what it needs: saving would prune the others' entries.

@@ -1,5 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { join, relative, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { PgwardenError } from '../errors.js';
 
 /** What git has staged: added or modified files with their staged content, and deleted files. */
@@ -19,22 +21,40 @@ function git(cwd: string, args: string[]): string {
   }
 }
 
+/** The git object id of `text` as a blob (what `git hash-object` prints). */
+function blobId(content: Buffer): string {
+  return createHash('sha1').update(`blob ${content.length}\0`).update(content).digest('hex');
+}
+
 /**
- * The staged files under `dir` (the migrations folder), read from the index (`git show :path`), so
- * that a pre-commit hook lints what will be committed, not the working tree.
+ * The staged files under `dir` (the migrations folder), as the index has them, so that a pre-commit
+ * hook lints what will be committed, not the working tree. One git call lists them with their blob
+ * ids; a file whose working-tree content has the same id is read from disk, any other one from
+ * the index (`git show :path`).
  */
 export function stagedFiles(dir: string): StagedFiles {
-  const top = git(dir, ['rev-parse', '--show-toplevel']).trim();
-  const output = git(top, ['diff', '--cached', '--name-status', '--no-renames', '-z', '--', relative(top, resolve(dir)) || '.']);
+  const output = git(dir, ['diff', '--cached', '--raw', '--no-abbrev', '--no-renames', '--relative', '-z', '--', '.']);
   const parts = output.split('\0').filter((p) => p.length > 0);
   const changed = new Map<string, string>();
   const deleted = new Set<string>();
+  // Each entry: ":<old mode> <new mode> <old id> <new id> <status>" then the path (relative to dir).
   for (let i = 0; i + 1 < parts.length; i += 2) {
-    const status = parts[i]!;
+    const fields = parts[i]!.split(' ');
+    const id = fields[3]!;
+    const status = fields[4]!;
     const path = parts[i + 1]!;
-    const absolute = join(top, path);
-    if (status.startsWith('D')) deleted.add(absolute);
-    else changed.set(absolute, git(top, ['show', `:${path}`]));
+    const absolute = join(resolve(dir), path);
+    if (status.startsWith('D')) {
+      deleted.add(absolute);
+      continue;
+    }
+    let content: Buffer | undefined;
+    try {
+      content = readFileSync(absolute);
+    } catch {
+      content = undefined;
+    }
+    changed.set(absolute, content && blobId(content) === id ? content.toString('utf8') : git(dir, ['show', `:./${path}`]));
   }
   return { changed, deleted };
 }

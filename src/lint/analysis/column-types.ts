@@ -22,8 +22,16 @@ export interface TypeUse {
   context: 'create table' | 'add column' | 'alter type';
 }
 
-/** Every column type written by a CREATE TABLE or ALTER TABLE statement. */
+const typeUsesCache = new WeakMap<LintStatement, TypeUse[]>();
+
+/** Every column type written by a CREATE TABLE or ALTER TABLE statement (computed once per statement: six rules ask). */
 export function typeUses(statement: LintStatement): TypeUse[] {
+  let uses = typeUsesCache.get(statement);
+  if (!uses) typeUsesCache.set(statement, (uses = computeTypeUses(statement)));
+  return uses;
+}
+
+function computeTypeUses(statement: LintStatement): TypeUse[] {
   const uses: TypeUse[] = [];
   const add = (columnDef: any, column: string | undefined, context: TypeUse['context']) => {
     const typeName = columnDef?.typeName;

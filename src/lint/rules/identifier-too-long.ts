@@ -10,7 +10,7 @@ export const rule: Rule = {
   defaultSeverity: 'warning',
   kind: 'style',
   statement(statement, _model, ctx) {
-    if (statement.section !== 'up') return;
+    if (statement.section !== 'up' || !mayHoldLongIdentifier(statement.text)) return;
     for (const identifier of scanIdentifiers(statement.text)) {
       const bytes = Buffer.byteLength(identifier.name);
       if (bytes <= MAX_BYTES) continue;
@@ -29,6 +29,18 @@ export const rule: Rule = {
     }
   },
 };
+
+/**
+ * False when no word or quoted name of `text` exceeds 63 bytes, so no identifier can: most
+ * statements are ruled out without running the scanner (which also skips comments and strings).
+ */
+function mayHoldLongIdentifier(text: string): boolean {
+  if (text.length < 22) return false; // 63 bytes need 22 UTF-16 units at least
+  for (const match of text.matchAll(/[A-Za-z0-9_$\u0080-\uffff]{22,}|"(?:[^"]|"")*"/g)) {
+    if (match[0].length > 21 && Buffer.byteLength(match[0]) > 63) return true;
+  }
+  return false;
+}
 
 /** The longest prefix of `text` that fits in `max` UTF-8 bytes (cut between characters, unlike PostgreSQL). */
 function truncateToBytes(text: string, max: number): string {

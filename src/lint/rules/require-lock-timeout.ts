@@ -14,7 +14,7 @@ export const rule: Rule = {
   defaultSeverity: 'error',
   kind: 'safety',
   statement(statement, model, ctx) {
-    if (statement.section !== 'up' || reported.has(statement.migration)) return;
+    if (statement.section !== 'up' || reported.has(statement.migration) || ctx.options.runnerSetsLockTimeout) return;
     const locked = existingLockedRelation(statement, model);
     if (!locked) return;
     if (lockTimeoutInEffect(statement, ctx)) return;

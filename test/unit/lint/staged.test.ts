@@ -33,6 +33,26 @@ describe('--staged', () => {
     expect(report.findings.every((f) => f.file === 'migrations/20260102000000_b.sql')).toBe(true);
   });
 
+  it('gives the staged text whether or not the working tree still has it, and lists staged deletions', () => {
+    project = tempProject();
+    git(project.root, 'init', '-q');
+    const a = migrationText({ revision: '20260101000000', description: 'Create a', up: 'CREATE TABLE a (id bigint PRIMARY KEY);', down: 'DROP TABLE a;' });
+    const b = migrationText({ revision: '20260102000000', revises: '20260101000000', description: 'Add b', up: 'CREATE TABLE b (id bigint);', down: 'DROP TABLE b;' });
+    project.write('20260101000000_a.sql', a);
+    git(project.root, 'add', '.');
+    git(project.root, 'commit', '-qm', 'a');
+    project.write('20260102000000_b.sql', b);
+    git(project.root, 'add', 'migrations/20260102000000_b.sql');
+    git(project.root, 'rm', '-q', 'migrations/20260101000000_a.sql');
+    let staged = stagedFiles(project.migrationsDir);
+    expect([...staged.changed.values()]).toEqual([b]);
+    expect([...staged.deleted].map((p) => p.split('/').pop())).toEqual(['20260101000000_a.sql']);
+    // Same bytes in the index whether read from the working tree or from git.
+    project.write('20260102000000_b.sql', `${b}-- not staged\n`);
+    staged = stagedFiles(project.migrationsDir);
+    expect([...staged.changed.values()]).toEqual([b]);
+  });
+
   it('fails with a usage error outside a git repository', async () => {
     project = tempProject();
     expect(() => stagedFiles(project!.migrationsDir)).toThrow(/--staged needs a git repository/);
