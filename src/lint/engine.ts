@@ -14,6 +14,7 @@ import { findIgnores, suppresses, type IgnoreDirective } from './ignore.js';
 import { emptySchema, type Schema } from './model/schema.js';
 import { loadParser } from './parser.js';
 import { parseSectionWith, sectionKey } from './parse-sections.js';
+import { absoluteUnder, relativePosix } from './paths.js';
 import { countBySeverity, toPosix, type LintReport } from './report.js';
 import type { Finding, FindingTarget, LintMigration, LintStatement, ReportInput, Rule, RuleContext, Severity } from './types.js';
 import { trace } from '../trace.js';
@@ -224,7 +225,7 @@ export async function lintSources(sources: ReadonlyArray<LintSource>, options: L
   const root = options.root ?? process.cwd();
   const config = resolveLintConfig(undefined, options.config);
   const files = sources
-    .map((source) => parseMigration(isAbsolute(source.path) ? source.path : join(root, source.path), source.text))
+    .map((source) => parseMigration(absoluteUnder(root, source.path), source.text))
     .sort((a, b) => compareFileNames(a.fileName, b.fileName));
   for (let i = 0; i < files.length; i++) {
     const file = files[i]!;
@@ -233,7 +234,7 @@ export async function lintSources(sources: ReadonlyArray<LintSource>, options: L
   trace(`lint: ${files.length} headers parsed`);
   const graph = buildGraph(files);
   const ordered = historyOrder(files, graph);
-  const relPaths = ordered.map((file) => toPosix(relative(root, file.path)));
+  const relPaths = ordered.map((file) => relativePosix(root, file.path));
   const replay = await snapshotPlan(ordered, relPaths, options);
   trace(replay.start ? `lint: model snapshot loaded (migration ${replay.start.index})` : 'lint: replay from the start');
   // The worker's results are awaited at the first file it parses: the files before it are parsed here meanwhile.
@@ -276,20 +277,24 @@ async function snapshotPlan(ordered: readonly MigrationFile[], relPaths: readonl
   const scope = options.only;
   if (!store) return { scope };
   const { createHash } = await import('node:crypto');
-  const keys = [store.seed];
-  for (const [i, file] of ordered.entries()) keys.push(createHash('sha256').update(keys[i]!).update(relPaths[i]!).update('\0').update(file.checksum).digest('hex'));
+  // The key of the model after the first n files: one hash over their paths and checksums.
+  const keyAfter = (n: number) => {
+    const hash = createHash('sha256').update(store.seed);
+    for (let i = 0; i < n; i++) hash.update(`\n${relPaths[i]!}\0${ordered[i]!.checksum}`);
+    return hash.digest('hex');
+  };
   const first = scope ? relPaths.findIndex((p) => scope.has(p)) : -1;
   let start: ReplayOptions['start'];
   if (first > 0) {
     const { fromSnapshot } = await import('./model/snapshot.js');
-    const model = fromSnapshot(store.get(keys[first]!));
+    const model = fromSnapshot(store.get(keyAfter(first)));
     if (model) start = { index: first, model };
   }
   // A whole-history run keeps the model at its end; a run on some files the one before the first
   // of them (its end includes the files being edited, which will change).
   const checkpoints = new Set(scope ? (first > 0 && !start ? [first] : []) : [ordered.length]);
   const { toSnapshot } = await import('./model/snapshot.js');
-  return { scope, start, checkpoints, onCheckpoint: (after, model) => store.set(keys[after]!, toSnapshot(model)) };
+  return { scope, start, checkpoints, onCheckpoint: (after, model) => store.set(keyAfter(after), toSnapshot(model)) };
 }
 
 

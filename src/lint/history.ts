@@ -11,6 +11,7 @@ import { loadParser } from './parser.js';
 import { countBySeverity, toPosix, type LintReport } from './report.js';
 import type { Finding, Rule } from './types.js';
 import { trace } from '../trace.js';
+import { absoluteUnder, relativePosix } from './paths.js';
 
 /** Options of a project run (the `pgwarden lint` command). */
 export interface LintHistoryOptions {
@@ -51,33 +52,27 @@ export async function lintHistory(config: PgwardenConfig, options: LintHistoryOp
     throw new PgwardenError('CONFIG_INVALID', `Migrations folder ${relative(cwd, dir) || dir} does not exist: create it, or point --migrations (or "migrations" in the config) at your folder.`);
   }
   let staged: import('./staged.js').StagedFiles | undefined;
-  // The files reported on (staged or named) are parsed in a worker thread, which starts now so that
-  // the parser compiles while git answers and the history is read.
-  const worker = options.staged || named.length > 0 ? await (await import('./preparse.js')).startParseWorker() : undefined;
   if (options.staged) {
     const { stagedFiles } = await import('./staged.js');
-    try {
-      staged = stagedFiles(dir);
-    } catch (error) {
-      worker?.cancel();
-      throw error;
-    }
+    staged = stagedFiles(dir);
     trace('lint: git asked what is staged');
     for (const path of [...staged.changed.keys()]) if (migrationKindOf(path) === undefined || resolve(path, '..') !== resolve(dir)) staged.changed.delete(path);
     // A commit without migrations: nothing to read.
     if (staged.changed.size === 0) {
-      worker?.cancel();
       const count = fs.readdirSync(dir).filter((name) => !name.startsWith('.') && !name.startsWith('_') && migrationKindOf(name) !== undefined).length;
       return { findings: [], counts: { error: 0, warning: 0 }, files: [], migrations: count, durationMs: performance.now() - started, cached: false };
     }
   }
+  // The files reported on (staged or named) are parsed in a worker thread, which starts now so that
+  // the parser compiles on another core while this one reads the history and loads the rules.
+  const worker = options.staged || named.length > 0 ? await (await import('./preparse.js')).startParseWorker() : undefined;
   trace('lint: start');
   const useCache = options.cache !== false && options.rules === undefined;
   const cache = useCache ? await import('./cache.js') : undefined;
   const texts = new Map<string, string>();
   for (const name of fs.readdirSync(dir)) {
     if (name.startsWith('.') || name.startsWith('_') || migrationKindOf(name) === undefined) continue;
-    const path = join(dir, name);
+    const path = absoluteUnder(dir, name);
     if (!staged?.changed.has(path)) texts.set(path, fs.readFileSync(path, 'utf8'));
   }
   for (const path of named) if (!texts.has(path)) texts.set(path, fs.readFileSync(path, 'utf8'));
@@ -92,7 +87,7 @@ export async function lintHistory(config: PgwardenConfig, options: LintHistoryOp
   }
   trace(`lint: ${texts.size} files read`);
   const lintConfig = resolveLintConfig(config);
-  const sources = [...texts].map(([path, text]) => ({ path: toPosix(relative(root, path)), text }));
+  const sources = [...texts].map(([path, text]) => ({ path: relativePosix(root, path), text }));
   const scope = (findings: Finding[], files: string[]) => (only ? { findings: findings.filter((f) => only!.has(f.file)), files: [...only] } : { findings, files });
 
   const toWorker = (list: typeof sources) => {
