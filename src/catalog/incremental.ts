@@ -4,7 +4,7 @@ import { connect } from '../runner/session.js';
 import { CHANGE_LOG_SCHEMA, installChangeLog, readChanges, type ChangeSet } from './change-log.js';
 import { diffSnapshots } from './diff.js';
 import { renderDiff } from './render-diff.js';
-import { readCatalog, readChangedCatalog, scopeOf, type AssembledCatalog, type ColumnLookup, type ObjectRef, type SnapshotOptions, type SnapshotSession } from './snapshot.js';
+import { readCatalog, scopeOf, type AssembledCatalog, type ColumnLookup, type ObjectRef, type SnapshotOptions, type SnapshotSession } from './snapshot.js';
 import { catalogSettingsSql } from './session.js';
 import { compareText } from './sort.js';
 import type { CatalogSnapshot, SnapshotSection } from './types.js';
@@ -102,8 +102,9 @@ class Tracker implements ChangeTrackingSession {
     if (this.mode === 'full') return this.readFull();
     if (!this.state) return this.readFull(await readChanges(this.client, this.last));
     const lookup: ColumnLookup = (rel, attnum) => this.state?.columns.get(rel)?.get(attnum);
-    // One statement reads the log and the objects it names.
-    const { catalog, changes } = await readChangedCatalog(this.client, this.scope, this.last, lookup);
+    // Two small statements rather than one large one: the log first, then only the kinds of
+    // objects it names (setting up a statement that reads every kind costs more than the round trip).
+    const changes = await readChanges(this.client, this.last);
     if (changes.roles !== this.roles || changes.database !== this.database) return this.readFull(changes);
     this.last = changes.last;
     if (changes.changes.length === 0) {
@@ -112,11 +113,7 @@ class Tracker implements ChangeTrackingSession {
     }
     const dirty = this.dirtyObjects(changes, this.state);
     if (!dirty) return this.readFull(changes);
-    // Objects the log query could not name (partitions detached from a table read again) need a second read.
-    const read = new Set([...changes.relations, ...changes.sequences, ...changes.functions, ...changes.types]);
-    const gone = new Set(changes.changes.filter((c) => c.dropped && c.objid !== null).map((c) => c.objid!));
-    const more = [...dirty.relations, ...dirty.sequences, ...dirty.functions, ...dirty.types].some((oid) => !read.has(oid) && !gone.has(oid));
-    const partial = more ? await readCatalog(this.client, this.scope, dirty, lookup) : catalog;
+    const partial = await readCatalog(this.client, this.scope, dirty, lookup);
     const patched = this.patch(this.state, partial, dirty);
     if (!patched) return this.readFull(changes);
     this.state = patched;

@@ -5,7 +5,7 @@ import type { DatabaseHandle } from '../providers/types.js';
 import { connect } from '../runner/session.js';
 import { aclObjectsQuery, defaultPrivilegesQuery, parseAclItem, sortDefaultPrivileges, type AclObjectRow, type DefaultPrivilege } from './privileges.js';
 import { catalogQuery } from './query.js';
-import { CHANGE_LOG_SCHEMA, changeSetOf, changesColumns, changesCte, type ChangeColumns, type ChangeSet } from './change-log.js';
+import { CHANGE_LOG_SCHEMA } from './change-log.js';
 import { columnsQuery, readColumnNames, type ColumnRow } from './read/columns.js';
 import { constraintsQuery, type ConstraintRow } from './read/constraints.js';
 import { databaseQuery } from './read/database.js';
@@ -166,7 +166,7 @@ interface CatalogRows {
  * objects an incremental snapshot re-reads); the database, schemas, extensions and default
  * privileges are always read whole (they are few).
  */
-export function combinedQuery(serverVersion: number, only = false): string {
+export function combinedQuery(serverVersion: number, only = false, filter?: OidFilter): string {
   const parts: Record<keyof CatalogRows, string> = {
     database: databaseQuery,
     extensions: extensionsQuery,
@@ -183,22 +183,25 @@ export function combinedQuery(serverVersion: number, only = false): string {
     acl: aclObjectsQuery(only),
     defaults: defaultPrivilegesQuery,
   };
-  return `SELECT ${Object.entries(parts)
-    .map(([name, sql]) => `(SELECT COALESCE(pg_catalog.json_agg(q), '[]'::pg_catalog.json) FROM (${sql}) q) AS ${name}`)
-    .join(',\n       ')}`;
+  // With a filter, a part whose oid lists ($3 relations, $4 sequences, $5 functions, $6 types) are
+  // all empty reads nothing: it is left out, so that the server does not even set it up (a
+  // statement's set-up is most of the time of a small incremental read).
+  const given: Record<string, boolean> = filter ? { $3: filter.relations.length > 0, $4: filter.sequences.length > 0, $5: filter.functions.length > 0, $6: filter.types.length > 0 } : {};
+  // (acl also reads the database's and schemas' privileges, whatever the lists: it always stays.)
+  const needed = (name: string, sql: string) => {
+    if (!filter || name === 'acl') return true;
+    const lists = sql.match(/\$[3-6](?!\d)/g);
+    return !lists || lists.some((n) => given[n]);
+  };
+  const selected = Object.entries(parts)
+    .filter(([name, sql]) => needed(name, sql))
+    .map(([name, sql]) => `(SELECT COALESCE(pg_catalog.json_agg(q), '[]'::pg_catalog.json) FROM (${sql}) q) AS ${name}`);
+  // Every parameter stays in the statement, so that Postgres knows its type even when no part uses it.
+  if (filter) selected.push(`pg_catalog.num_nulls($3::pg_catalog.oid[], $4::pg_catalog.oid[], $5::pg_catalog.oid[], $6::pg_catalog.oid[]) AS filter_nulls`);
+  return `SELECT ${selected.join(',\n       ')}`;
 }
 
-/**
- * The objects changed since `since` in the change log (change-log.ts), read in the same statement
- * as the log itself: one round trip for an incremental snapshot.
- */
-export async function readChangedCatalog(client: pg.ClientBase, scope: CatalogScope, since: number, knownColumn?: ColumnLookup): Promise<{ catalog: AssembledCatalog; changes: ChangeSet }> {
-  const sets: Record<string, string> = { $3: 'relations', $4: 'sequences', $5: 'functions', $6: 'types' };
-  const parts = combinedQuery(await serverVersionOf(client), true).replace(/^SELECT /, '').replace(/\$([3-6])(?=::pg_catalog\.oid\[\])/g, (m) => `(SELECT co.${sets[m]} FROM changed_objects co)`);
-  const text = `WITH ${changesCte('$3::pg_catalog.int8')}\nSELECT ${changesColumns('$3::pg_catalog.int8')},\n       ${parts}`;
-  const [row] = await catalogQuery<CatalogRows & ChangeColumns & pg.QueryResultRow>(client, text, [...scopeParams(scope), since]);
-  return { catalog: await assemble(client, row!, knownColumn), changes: changeSetOf(row!) };
-}
+const ROW_PARTS = ['database', 'extensions', 'schemas', 'relations', 'columns', 'constraints', 'indexes', 'triggers', 'policies', 'sequences', 'functions', 'types', 'acl', 'defaults'] as const;
 
 async function readAndAssemble(client: pg.ClientBase, scope: CatalogScope): Promise<CatalogSnapshot> {
   return (await readCatalog(client, scope)).snapshot;
@@ -217,10 +220,12 @@ export interface OidFilter {
  * the snapshot with the internal index an incremental snapshot patches by.
  */
 export async function readCatalog(client: pg.ClientBase, scope: CatalogScope, filter?: OidFilter, knownColumn?: ColumnLookup): Promise<AssembledCatalog> {
-  const text = combinedQuery(await serverVersionOf(client), filter !== undefined);
+  const text = combinedQuery(await serverVersionOf(client), filter !== undefined, filter);
   const params: unknown[] = [...scopeParams(scope)];
   if (filter) params.push(filter.relations, filter.sequences, filter.functions, filter.types);
   const [rows] = await catalogQuery<CatalogRows & pg.QueryResultRow>(client, text, params);
+  // The parts a filtered read left out hold nothing.
+  for (const part of ROW_PARTS) (rows as Record<string, unknown>)[part] ??= [];
   return assemble(client, rows!, knownColumn);
 }
 
