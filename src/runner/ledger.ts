@@ -148,24 +148,22 @@ export interface MarkInput {
 const lit = (v: string | null | undefined) => (v === null || v === undefined ? 'NULL' : literal(v));
 
 /**
- * The milliseconds since the migration started: since its transaction began (`now()`), or since
- * `pgwarden.started` when several migrations share one transaction (single-transaction runs).
+ * The milliseconds since the migration started, as `pgwarden.started` records it (set by the
+ * runner's first statement of each migration: in a message of several migrations, now() and
+ * statement_timestamp() are the message's start, not the migration's).
  */
-function durationSql(sharedTransaction: boolean): string {
-  const start = sharedTransaction ? `coalesce(nullif(current_setting('pgwarden.started', true), '')::timestamptz, now())` : 'now()';
-  return `(extract(epoch FROM clock_timestamp() - ${start}) * 1000)::integer`;
-}
+const DURATION_SQL = `(extract(epoch FROM clock_timestamp() - coalesce(nullif(current_setting('pgwarden.started', true), '')::timestamptz, now())) * 1000)::integer`;
 
 /**
  * SQL that records an applied migration and its event, run inside the migration's own transaction
  * so that the schema change and its record commit together or not at all: one statement (the
  * event takes the ledger row's duration, measured by the server).
  */
-export function markAppliedSql(config: LedgerConfig, input: MarkInput, options: { sharedTransaction?: boolean } = {}): string {
+export function markAppliedSql(config: LedgerConfig, input: MarkInput): string {
   const n = ledgerNames(config);
   return `WITH applied AS (
   INSERT INTO ${n.table} (revision, name, checksum, kind, state, applied_with, git_commit, duration_ms)
-  VALUES (${lit(input.revision)}, ${lit(input.name)}, ${lit(input.checksum)}, ${lit(input.kind)}, 'applied', ${lit(input.applier.tool)}, ${lit(input.applier.gitCommit)}, ${durationSql(options.sharedTransaction ?? false)})
+  VALUES (${lit(input.revision)}, ${lit(input.name)}, ${lit(input.checksum)}, ${lit(input.kind)}, 'applied', ${lit(input.applier.tool)}, ${lit(input.applier.gitCommit)}, ${DURATION_SQL})
   ON CONFLICT (revision) DO UPDATE SET name = EXCLUDED.name, checksum = EXCLUDED.checksum, state = 'applied', error = NULL, applied_at = clock_timestamp(), duration_ms = EXCLUDED.duration_ms, applied_with = EXCLUDED.applied_with, git_commit = EXCLUDED.git_commit, applied_by = current_user
   RETURNING revision, name, checksum, applied_with, git_commit, duration_ms)
 INSERT INTO ${n.events} (action, revision, name, checksum, applied_with, git_commit, duration_ms)
@@ -173,11 +171,11 @@ SELECT 'up', revision, name, checksum, applied_with, git_commit, duration_ms FRO
 }
 
 /** SQL that removes a rolled-back migration from the ledger and records the event. */
-export function markRolledBackSql(config: LedgerConfig, input: MarkInput, options: { sharedTransaction?: boolean } = {}): string {
+export function markRolledBackSql(config: LedgerConfig, input: MarkInput): string {
   const n = ledgerNames(config);
   return `DELETE FROM ${n.table} WHERE revision = ${lit(input.revision)};
 INSERT INTO ${n.events} (action, revision, name, checksum, applied_with, git_commit, duration_ms)
-VALUES ('down', ${lit(input.revision)}, ${lit(input.name)}, ${lit(input.checksum)}, ${lit(input.applier.tool)}, ${lit(input.applier.gitCommit)}, ${durationSql(options.sharedTransaction ?? false)});`;
+VALUES ('down', ${lit(input.revision)}, ${lit(input.name)}, ${lit(input.checksum)}, ${lit(input.applier.tool)}, ${lit(input.applier.gitCommit)}, ${DURATION_SQL});`;
 }
 
 /** Records an event outside a migration (acknowledge, resolve, failed, deploy). */

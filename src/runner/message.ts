@@ -10,41 +10,28 @@ export interface MessageTracker {
 
 type PgQuery = {
   handleRowDescription(msg: { fields?: Array<{ name: string }> }): unknown;
-  handleCommandComplete(msg: { text?: string; command?: string }, connection: unknown): unknown;
+  handleCommandComplete(msg: unknown, connection: unknown): unknown;
 };
 
-/** What to call as the message runs. */
-export interface MessageHooks {
-  /** A marker row ({@link UNIT_MARKER}) arrived: a migration starts. */
-  onUnit?: (() => void) | undefined;
-  /** A COMMIT completed. */
-  onCommit?: (() => void) | undefined;
-  /** Any statement completed (a COMMIT: before onCommit). */
-  onStatement?: (() => void) | undefined;
-}
-
 /**
- * Sends `text` as one simple-query message and follows it as it runs: the hooks fire when a marker
- * row arrives or a COMMIT completes, and `tracker.statements` counts the statements that
- * completed. Postgres parses a whole message before executing any of it, so an error with no
- * statement completed means the message did not parse and nothing ran.
+ * Sends `text` as one simple-query message and follows it as it runs: `onUnit` fires when a
+ * migration of the message starts (its marker row arrives), and `tracker.statements` counts the
+ * statements that completed. Postgres parses a whole message before executing any of it, so an
+ * error with no statement completed means the message did not parse and nothing ran.
  */
-export function runMessage(client: pg.Client, text: string, tracker: MessageTracker, hooks: MessageHooks = {}): Promise<void> {
+export function runMessage(client: pg.Client, text: string, tracker: MessageTracker, onUnit: () => void): Promise<void> {
   const Query = (pg as unknown as { Query: new (text: string, values: undefined, callback: (error: Error | null) => void) => PgQuery }).Query;
   return new Promise((resolve, reject) => {
     const query = new Query(text, undefined, (error) => (error ? reject(error) : resolve()));
     const rowDescription = query.handleRowDescription.bind(query);
     query.handleRowDescription = (msg) => {
-      if (hooks.onUnit && msg.fields?.[0]?.name === UNIT_MARKER) hooks.onUnit();
+      if (msg.fields?.[0]?.name === UNIT_MARKER) onUnit();
       return rowDescription(msg);
     };
     const commandComplete = query.handleCommandComplete.bind(query);
     query.handleCommandComplete = (msg, connection) => {
       tracker.statements++;
-      const result = commandComplete(msg, connection);
-      hooks.onStatement?.();
-      if (hooks.onCommit && (msg.text ?? msg.command) === 'COMMIT') hooks.onCommit();
-      return result;
+      return commandComplete(msg, connection);
     };
     client.query(query as unknown as pg.QueryConfig);
   });

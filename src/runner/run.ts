@@ -187,17 +187,17 @@ interface Unit {
 }
 
 function buildUnit(ex: Executor, file: MigrationFile, direction: Direction, steps: MigrationSteps): Unit {
-  const shared = ex.mode !== 'per-migration';
-  const mark = (direction === 'up' ? markAppliedSql : markRolledBackSql)(
-    ex.config.ledger,
-    { revision: file.revision, name: file.name, checksum: file.checksum, kind: file.kind, applier: ex.applier },
-    { sharedTransaction: shared },
-  );
-  // A migration in its own transaction starts with BEGIN (its duration is measured from it, and its
-  // COMMIT tells progress it is done); in a shared transaction a marker row starts it and records
-  // its start time.
+  const mark = (direction === 'up' ? markAppliedSql : markRolledBackSql)(ex.config.ledger, {
+    revision: file.revision,
+    name: file.name,
+    checksum: file.checksum,
+    kind: file.kind,
+    applier: ex.applier,
+  });
+  // The marker row starts the migration's clock (its duration) and tells progress it started.
   const head = [
-    ...(shared ? [`SELECT set_config('pgwarden.started', clock_timestamp()::text, true) AS ${UNIT_MARKER};`] : ['BEGIN;']),
+    ...(ex.mode === 'per-migration' ? ['BEGIN;'] : []),
+    `SELECT set_config('pgwarden.started', clock_timestamp()::text, true) AS ${UNIT_MARKER};`,
     ...timeoutSets(file, true).map((s) => `${s};`),
     '',
   ].join('\n');
@@ -450,35 +450,27 @@ export async function runMigrations(config: PgwardenConfig, db: DatabaseHandle, 
       batchChars = 0;
       preamble = '';
       const first = done;
-      // Progress follows the message as its results arrive: a migration's COMMIT ends it (its own
-      // transaction), or the next one's marker row (a shared transaction). The server sends results
-      // in chunks of its output buffer, so this is as live as they come; each migration's duration
-      // is measured by the server and read from the ledger at the end.
+      // Progress follows the message as its results arrive: each migration's marker row starts it.
+      // (The server sends results in chunks of its output buffer, so this is as live as they come;
+      // each migration's duration is measured by the server and read from the ledger at the end.)
       let current = -1;
       let currentStart = Date.now();
       const finish = (k: number, now: number) => {
         const u = units[k]!;
         options.onProgress?.({ phase: 'done', direction, index: first + k, total, revision: u.file.revision, name: u.file.name, durationMs: now - currentStart });
       };
-      const next = () => {
+      const onUnit = () => {
         const now = Date.now();
         if (current >= 0) finish(current, now);
-        current++;
+        current = Math.min(current + 1, units.length - 1);
         currentStart = now;
-        const u = units[current];
-        if (u) options.onProgress?.({ phase: 'start', direction, index: first + current, total, revision: u.file.revision, name: u.file.name });
+        const u = units[current]!;
+        options.onProgress?.({ phase: 'start', direction, index: first + current, total, revision: u.file.revision, name: u.file.name });
       };
-      const perMigration = mode === 'per-migration';
-      let commitsToSkip = head ? 1 : 0; // the ledger's own transaction
       const started = Date.now();
       const tracker: MessageTracker = { statements: 0 };
       try {
-        await runMessage(client, head + units.map((u) => u.text).join(''), tracker, {
-          onUnit: perMigration ? undefined : next,
-          // The first migration starts with the first statement after the ledger's transaction.
-          onStatement: perMigration ? () => (current < 0 && commitsToSkip === 0 ? next() : undefined) : undefined,
-          onCommit: perMigration ? () => (commitsToSkip > 0 ? commitsToSkip-- : current < units.length ? next() : undefined) : undefined,
-        });
+        await runMessage(client, head + units.map((u) => u.text).join(''), tracker, onUnit);
       } catch (error) {
         await client.query('ROLLBACK').catch(() => {});
         if (tracker.statements === 0 && isPgError(error)) {
@@ -487,7 +479,7 @@ export async function runMigrations(config: PgwardenConfig, db: DatabaseHandle, 
         }
         throw await batchError(ex, direction, units, error, first, inSingle, head.length);
       }
-      if (current >= 0 && current < units.length) finish(current, Date.now());
+      if (current >= 0) finish(current, Date.now());
       const share = Math.round((Date.now() - started) / units.length);
       for (const u of units) results.push({ revision: u.file.revision, name: u.file.name, file: relative(config.root, u.file.path), transactional: true, durationMs: share });
       done += units.length;

@@ -9,6 +9,7 @@ import { sqlMigration, tempProject, type TempProject } from '../../support/proje
 const A = '20260101000000';
 const B = '20260102000000';
 const C = '20260103000000';
+const D = '20260104000000';
 
 async function failure(promise: Promise<unknown>): Promise<PgwardenError> {
   const error = await promise.catch((e: unknown) => e);
@@ -143,13 +144,21 @@ describe('failures: located in the file, nothing half-applied', () => {
   it('reports each migration in order, with its own duration, while one message carries them all', async () => {
     project.write(`${B}_b.sql`, sqlMigration(B, A, 'CREATE TABLE b (id int);', 'DROP TABLE b;'));
     project.write(`${C}_c.sql`, sqlMigration(C, B, 'SELECT pg_sleep(0.3);', 'SELECT 1;'));
+    project.write(`${D}_d.sql`, sqlMigration(D, C, 'CREATE TABLE d (id int);', 'DROP TABLE d;'));
     const events: string[] = [];
     const result = await runMigrations(project.config, db, 'up', { onProgress: (e) => events.push(`${e.phase} ${e.revision}`) });
-    expect(events).toEqual([`start ${A}`, `done ${A}`, `start ${B}`, `done ${B}`, `start ${C}`, `done ${C}`]);
-    // Each migration's own time, measured by the server inside its transaction.
+    expect(events).toEqual([`start ${A}`, `done ${A}`, `start ${B}`, `done ${B}`, `start ${C}`, `done ${C}`, `start ${D}`, `done ${D}`]);
+    // Each migration's own time, measured by the server inside its transaction (not since the
+    // start of the message that carried them all: D, after the slow C, is fast).
     const took = Object.fromEntries(result.migrations.map((m) => [m.revision, m.durationMs]));
     expect(took[C]).toBeGreaterThanOrEqual(300);
     expect(took[A]).toBeLessThan(300);
+    expect(took[D]).toBeLessThan(300);
+    const ledger = await query<{ revision: string; duration_ms: number }>(db.url, `SELECT revision, duration_ms FROM pgwarden.ledger ORDER BY revision`);
+    expect(ledger.find((r) => r.revision === D)!.duration_ms).toBeLessThan(300);
+    const events2 = await query<{ revision: string; duration_ms: number }>(db.url, `SELECT revision, duration_ms FROM pgwarden.ledger_events WHERE action = 'up' ORDER BY id`);
+    expect(events2.map((e) => e.revision)).toEqual([A, B, C, D]);
+    expect(events2.find((e) => e.revision === C)!.duration_ms).toBeGreaterThanOrEqual(300);
   });
 
   it('refuses a malformed history with exit 2 before connecting, naming every problem', async () => {
