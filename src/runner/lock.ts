@@ -14,7 +14,7 @@ function lockObject(config: LedgerConfig): number {
   return hash | 0;
 }
 
-/** Who holds the lock, for the "lock held by ..." error. */
+/** Who holds the lock, for the "lock held by ..." error (advisory locks are per database: this one's). */
 export interface LockHolder {
   pid: number;
   applicationName: string;
@@ -28,6 +28,7 @@ export async function lockHolder(client: pg.Client, config: LedgerConfig): Promi
     `SELECT a.pid, a.application_name, a.usename, a.client_addr::text, a.backend_start
        FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
       WHERE l.locktype = 'advisory' AND l.granted AND l.classid = $1::bigint::oid AND l.objid = ($2::bigint & 4294967295)::oid AND l.objsubid = 2
+        AND l.database = (SELECT d.oid FROM pg_database d WHERE d.datname = current_database())
       LIMIT 1`,
     [LOCK_CLASS, lockObject(config)],
   );

@@ -127,6 +127,27 @@ describe('the ledger: checksums, acknowledgements, missing files, out of order, 
     }
   });
 
+  it('names the holder of the lock on this database, not a run on another database of the server', async () => {
+    const { connect } = await import('../../../src/runner/session.js');
+    const { acquireRunLock, releaseRunLock } = await import('../../../src/runner/lock.js');
+    const other = await createTestDatabase();
+    const elsewhere = await connect(other, { applicationName: 'a run on another database' });
+    const holder = await connect(db, { applicationName: 'another deploy' });
+    try {
+      await acquireRunLock(elsewhere, project.config.ledger);
+      await acquireRunLock(holder, project.config.ledger);
+      const refused = (await runMigrations(project.config, db, 'up').catch((e: unknown) => e)) as PgwardenError;
+      expect(refused.code).toBe('LOCK_HELD');
+      expect(refused.message).toContain('The migration lock is held by another deploy');
+      await releaseRunLock(holder, project.config.ledger);
+      await releaseRunLock(elsewhere, project.config.ledger);
+    } finally {
+      await holder.end();
+      await elsewhere.end();
+      await other.close();
+    }
+  });
+
   it('rolls back with --to and --count in reverse order', async () => {
     project.write(`${C}_c.sql`, sqlMigration(C, B, 'CREATE TABLE c (id int);', 'DROP TABLE c;'));
     await runMigrations(project.config, db, 'up');
