@@ -26,7 +26,10 @@ const KNOWN_KEYS = new Map([
 ]);
 
 export function migrationKindOf(fileName: string): MigrationKind | undefined {
-  const ext = extname(fileName).toLowerCase();
+  // extname without node:path (called for every file of every run): the last dot of the base name.
+  const dot = fileName.lastIndexOf('.');
+  const slash = Math.max(fileName.lastIndexOf('/'), fileName.lastIndexOf('\\'));
+  const ext = dot > slash + 1 ? fileName.slice(dot).toLowerCase() : '';
   if (SQL_EXTENSIONS.includes(ext)) return 'sql';
   if (SCRIPT_EXTENSIONS.includes(ext) && !fileName.endsWith('.d.ts')) return 'js';
   return undefined;

@@ -9,10 +9,21 @@ const EMPTY_WORDS = new Set([
   'small fix', 'minor fix', 'cleanup', 'changes to schema', 'xxx', 'n/a', 'na', 'none', 'empty', 'migrate', 'up', 'down',
 ]);
 
+/** The most letters and digits a description of {@link EMPTY_WORDS} has. */
+const EMPTY_WORDS_MAX = Math.max(...[...EMPTY_WORDS].map((w) => w.replace(/[^a-z0-9]/g, '').length));
+
 /** Why a description says nothing, or undefined when it says something. */
 export function emptyDescriptionReason(description: string): string | undefined {
   const text = description.trim();
   if (text.length === 0) return 'has no description';
+  // Most descriptions have more letters and digits than any empty phrase: no need to normalise them.
+  const lower = text.toLowerCase();
+  let alnum = 0;
+  for (let i = 0; i < lower.length && alnum <= EMPTY_WORDS_MAX; i++) {
+    const c = lower.charCodeAt(i);
+    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) alnum++;
+  }
+  if (alnum > EMPTY_WORDS_MAX) return undefined;
   const normal = text.toLowerCase().replace(/[^a-z0-9/ ]+/g, ' ').replace(/\s+/g, ' ').trim();
   if (normal.replace(/[^a-z0-9]/g, '').length < 3) return `has the description "${text}", which says nothing`;
   if (EMPTY_WORDS.has(normal)) return `has the description "${text}", which says nothing about the change`;
