@@ -44,12 +44,21 @@ export function reportError(output: Output, error: unknown, cwd = process.cwd())
   return ExitCode.Internal;
 }
 
-/** A progress line that rewrites itself on a terminal and prints plain lines elsewhere. */
+/**
+ * A progress line that rewrites itself on a terminal and prints plain lines elsewhere. Plain lines
+ * that come in a burst (a run's results arrive in chunks) are written together, once per tick.
+ */
 export function progressPrinter(output: Output, enabled: boolean) {
   let active = false;
+  let pending = '';
+  const flush = () => {
+    if (pending) output.err(pending);
+    pending = '';
+  };
   return {
     update(text: string) {
       if (!enabled) return;
+      flush();
       if (output.isTTY) {
         output.err(`\r\u001b[2K${text}`);
         active = true;
@@ -61,9 +70,11 @@ export function progressPrinter(output: Output, enabled: boolean) {
         output.err('\r\u001b[2K');
         active = false;
       }
-      output.err(`${text}\n`);
+      if (!pending) setImmediate(flush);
+      pending += `${text}\n`;
     },
     done() {
+      flush();
       if (active) output.err('\r\u001b[2K');
       active = false;
     },

@@ -28,6 +28,9 @@ describe('the CLI: exit codes, output, redaction', () => {
     expect(JSON.parse(r.stdout).migrations).toEqual([expect.objectContaining({ revision: A, name: `${A}_a`, state: 'pending' })]);
     r = await runCli(['up', '--url', db.url], { cwd: project.root });
     expect(r.code).toBe(0);
+    // Not a terminal: a plain progress line per migration on stderr, the summary on stdout.
+    expect(r.stderr).toBe(`applied ${A}_a\n`);
+    expect(r.stdout).toContain('Applied 1 migration(s)');
     r = await runCli(['status', '--url', db.url, '--exit-code'], { cwd: project.root });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/applied +20260101000000_a/);

@@ -68,7 +68,9 @@ export async function migrateHandler(direction: Direction, args: MigrateArgs): P
         const label = `[${e.index + 1}/${e.total}] ${direction} ${e.name}`;
         if (e.phase === 'start') progress.update(`${label} ...`);
         else if (ctx.output.isTTY) progress.update(`${label} (${e.durationMs} ms)`);
-        // Off a terminal (CI logs) the summary lists every migration with its duration.
+        // Off a terminal (CI logs): a plain line per migration as its result arrives; the summary
+        // then lists each with the duration the server measured.
+        else progress.line(`${direction === 'up' ? 'applied' : 'rolled back'} ${e.name}`);
       },
     }),
   ).finally(() => progress.done());
