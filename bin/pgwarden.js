@@ -4,8 +4,8 @@ import { existsSync } from 'node:fs';
 const argv = process.argv.slice(2);
 // The bundled CLI (checks/bundle, part of npm run build) loads a few files instead of hundreds;
 // dist/cli/ (tsc's output) serves when the bundle was not built.
-const dir = existsSync(new URL('../dist/bundle/cli.js', import.meta.url)) ? '../dist/bundle/' : '../dist/cli/';
-const entry = (name) => import(`${dir}${dir.endsWith('bundle/') ? name : name === 'cli' ? 'index' : name}.js`);
+const bundled = existsSync(new URL('../dist/bundle/cli.js', import.meta.url));
+const entry = (name) => import(bundled ? `../dist/bundle/${name}.js` : `../dist/cli/${name === 'cli' ? 'index' : name}.js`);
 
 // `pgwarden lint` skips yargs and the other commands' imports (a pre-commit hook runs it on every
 // commit); it falls back to the full CLI for anything it does not handle (src/cli/lint-fast.ts).

@@ -184,8 +184,8 @@ export function combinedQuery(serverVersion: number, only = false, filter?: OidF
     defaults: defaultPrivilegesQuery,
   };
   // With a filter, a part whose oid lists ($3 relations, $4 sequences, $5 functions, $6 types) are
-  // all empty reads nothing: it is left out, so that the server does not even set it up (a
-  // statement's set-up is most of the time of a small incremental read).
+  // all empty reads nothing: it is an empty list in the statement, so that the server does not even
+  // set it up (a statement's set-up is most of the time of a small incremental read).
   const given: Record<string, boolean> = filter ? { $3: filter.relations.length > 0, $4: filter.sequences.length > 0, $5: filter.functions.length > 0, $6: filter.types.length > 0 } : {};
   // (acl also reads the database's and schemas' privileges, whatever the lists: it always stays.)
   const needed = (name: string, sql: string) => {
@@ -193,15 +193,13 @@ export function combinedQuery(serverVersion: number, only = false, filter?: OidF
     const lists = sql.match(/\$[3-6](?!\d)/g);
     return !lists || lists.some((n) => given[n]);
   };
-  const selected = Object.entries(parts)
-    .filter(([name, sql]) => needed(name, sql))
-    .map(([name, sql]) => `(SELECT COALESCE(pg_catalog.json_agg(q), '[]'::pg_catalog.json) FROM (${sql}) q) AS ${name}`);
+  const selected = Object.entries(parts).map(([name, sql]) =>
+    needed(name, sql) ? `(SELECT COALESCE(pg_catalog.json_agg(q), '[]'::pg_catalog.json) FROM (${sql}) q) AS ${name}` : `'[]'::pg_catalog.json AS ${name}`,
+  );
   // Every parameter stays in the statement, so that Postgres knows its type even when no part uses it.
   if (filter) selected.push(`pg_catalog.num_nulls($3::pg_catalog.oid[], $4::pg_catalog.oid[], $5::pg_catalog.oid[], $6::pg_catalog.oid[]) AS filter_nulls`);
   return `SELECT ${selected.join(',\n       ')}`;
 }
-
-const ROW_PARTS = ['database', 'extensions', 'schemas', 'relations', 'columns', 'constraints', 'indexes', 'triggers', 'policies', 'sequences', 'functions', 'types', 'acl', 'defaults'] as const;
 
 async function readAndAssemble(client: pg.ClientBase, scope: CatalogScope): Promise<CatalogSnapshot> {
   return (await readCatalog(client, scope)).snapshot;
@@ -224,8 +222,6 @@ export async function readCatalog(client: pg.ClientBase, scope: CatalogScope, fi
   const params: unknown[] = [...scopeParams(scope)];
   if (filter) params.push(filter.relations, filter.sequences, filter.functions, filter.types);
   const [rows] = await catalogQuery<CatalogRows & pg.QueryResultRow>(client, text, params);
-  // The parts a filtered read left out hold nothing.
-  for (const part of ROW_PARTS) (rows as Record<string, unknown>)[part] ??= [];
   return assemble(client, rows!, knownColumn);
 }
 

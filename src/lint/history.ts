@@ -3,7 +3,7 @@
  * when nothing changed, and runs the engine otherwise. Kept apart from the engine so that a cached
  * run loads neither the parser nor the rules.
  */
-import { join, relative, resolve } from 'node:path';
+import { relative, resolve } from 'node:path';
 import type { PgwardenConfig } from '../config/types.js';
 import { migrationKindOf } from '../migrations/parse.js';
 import { resolveLintConfig } from './config.js';
@@ -90,11 +90,13 @@ export async function lintHistory(config: PgwardenConfig, options: LintHistoryOp
   const sources = [...texts].map(([path, text]) => ({ path: relativePosix(root, path), text }));
   const scope = (findings: Finding[], files: string[]) => (only ? { findings: findings.filter((f) => only!.has(f.file)), files: [...only] } : { findings, files });
 
-  const toWorker = (list: typeof sources) => {
-    const files = list.map((s) => ({ path: join(root, s.path), text: s.text }));
-    return worker ? { files: new Set(files.map((f) => f.path)), sections: worker.parse(files) } : undefined;
-  };
-  const preparsed = only && only.size > 0 ? toWorker(sources.filter((s) => only!.has(s.path))) : (worker?.cancel(), undefined);
+  // The worker (there is one only for staged or named files) parses the files reported on, by the
+  // same absolute paths the engine gives them.
+  let preparsed: { files: Set<string>; sections: ReturnType<NonNullable<typeof worker>['parse']> } | undefined;
+  if (worker && only) {
+    const files = sources.filter((s) => only!.has(s.path)).map((s) => ({ path: absoluteUnder(root, s.path), text: s.text }));
+    preparsed = { files: new Set(files.map((f) => f.path)), sections: worker.parse(files) };
+  }
   if (only && only.size === 0) {
     return { findings: [], counts: { error: 0, warning: 0 }, files: [], migrations: sources.length, durationMs: performance.now() - started, cached: false };
   }
