@@ -130,6 +130,8 @@ export function diffSnapshots(a: CatalogSnapshot, b: CatalogSnapshot, options: D
   for (const spec of SECTIONS) {
     const left = (a[spec.section] ?? {}) as unknown as Record<string, Obj>;
     const right = (b[spec.section] ?? {}) as unknown as Record<string, Obj>;
+    // Snapshots patched incrementally share the sections nothing changed in.
+    if (left === right) continue;
     for (const key of unionKeys(left, right)) {
       const before = left[key];
       const after = right[key];

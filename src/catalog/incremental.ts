@@ -2,9 +2,10 @@ import type pg from 'pg';
 import type { DatabaseHandle } from '../providers/types.js';
 import { connect } from '../runner/session.js';
 import { CHANGE_LOG_SCHEMA, installChangeLog, readChanges, type ChangeSet } from './change-log.js';
+import { deltaCallSql, installDelta, parseDelta, readDelta, type Delta } from './delta.js';
 import { diffSnapshots } from './diff.js';
 import { renderDiff } from './render-diff.js';
-import { readCatalog, scopeOf, type AssembledCatalog, type ColumnLookup, type ObjectRef, type SnapshotOptions, type SnapshotSession } from './snapshot.js';
+import { assemble, readCatalog, scopeOf, type AssembledCatalog, type ColumnLookup, type ObjectRef, type SnapshotOptions, type SnapshotSession } from './snapshot.js';
 import { catalogSettingsSql } from './session.js';
 import { compareText } from './sort.js';
 import type { CatalogSnapshot, SnapshotSection } from './types.js';
@@ -17,11 +18,34 @@ export interface SnapshotStats {
   full: number;
   incremental: number;
   unchanged: number;
+  /** Snapshots whose changes came with the step's own message (a {@link SnapshotTail}). */
+  viaTail: number;
+}
+
+/** A statement to append to the message of a step, so that the next snapshot needs no round trip of its own. */
+export interface SnapshotTail {
+  sql: string;
+  /** The point of the change log it reads from. */
+  since: number;
+}
+
+/** The value a {@link SnapshotTail} returned. */
+export interface TailValue {
+  since: number;
+  value: unknown;
 }
 
 /** A snapshot session that knows whether it reads incrementally. */
 export interface ChangeTrackingSession extends SnapshotSession {
   readonly mode: SnapshotMode;
+  /**
+   * The statement that reads the next snapshot's changes, for the end of the message that makes
+   * them (after its COMMIT), or undefined when snapshots are not read that way. Its value goes to
+   * {@link snapshot}.
+   */
+  tail(): SnapshotTail | undefined;
+  /** A snapshot of the database now; `pre` is the value of the last {@link tail}, when it ran. */
+  snapshot(pre?: TailValue): Promise<CatalogSnapshot>;
   readonly stats: SnapshotStats;
   /** Reads the whole catalog and tells whether it equals the last snapshot given (a safety net for incremental reads). */
   matchesFullRead(): Promise<boolean>;
@@ -44,6 +68,7 @@ export async function openChangeTrackingSession(db: DatabaseHandle, options: Sna
   const client = await connect(db, { applicationName: 'pgwarden snapshot' });
   try {
     const installed = mode !== 'full' && (await installChangeLog(client));
+    if (installed) await installDelta(client, Number((await client.query<{ v: string }>(`SELECT pg_catalog.current_setting('server_version_num') AS v`)).rows[0]!.v));
     await client.query(catalogSettingsSql(false));
     const scope = scopeOf({ ...options, excludeSchemas: [...(scopeOf(options).excludeSchemas ?? []), CHANGE_LOG_SCHEMA] });
     return new Tracker(client, scope, installed ? mode : 'full');
@@ -54,7 +79,7 @@ export async function openChangeTrackingSession(db: DatabaseHandle, options: Sna
 }
 
 class Tracker implements ChangeTrackingSession {
-  readonly stats: SnapshotStats = { full: 0, incremental: 0, unchanged: 0 };
+  readonly stats: SnapshotStats = { full: 0, incremental: 0, unchanged: 0, viaTail: 0 };
   private state: AssembledCatalog | undefined;
   private last = 0;
   private roles = '';
@@ -66,8 +91,13 @@ class Tracker implements ChangeTrackingSession {
     readonly mode: SnapshotMode,
   ) {}
 
-  async snapshot(): Promise<CatalogSnapshot> {
-    const result = await this.next();
+  tail(): SnapshotTail | undefined {
+    if (this.mode === 'full' || !this.state) return undefined;
+    return { sql: deltaCallSql(this.last, this.scope), since: this.last };
+  }
+
+  async snapshot(pre?: TailValue): Promise<CatalogSnapshot> {
+    const result = await this.next(pre);
     if (this.mode === 'checked') {
       const full = (await readCatalog(this.client, this.scope)).snapshot;
       const diff = diffSnapshots(full, result);
@@ -98,13 +128,17 @@ class Tracker implements ChangeTrackingSession {
     return JSON.stringify(full) === JSON.stringify(this.state.snapshot);
   }
 
-  private async next(): Promise<CatalogSnapshot> {
+  private async next(pre?: TailValue): Promise<CatalogSnapshot> {
     if (this.mode === 'full') return this.readFull();
     if (!this.state) return this.readFull(await readChanges(this.client, this.last));
     const lookup: ColumnLookup = (rel, attnum) => this.state?.columns.get(rel)?.get(attnum);
-    // Two small statements rather than one large one: the log first, then only the kinds of
-    // objects it names (setting up a statement that reads every kind costs more than the round trip).
-    const changes = await readChanges(this.client, this.last);
+    // One call of the delta function: the log and the kinds of rows it names, each read by a
+    // small statement of its own (setting up one statement that reads every kind costs more).
+    // Its value may already be here, read at the end of the step's own message.
+    let delta: Delta | undefined = pre && pre.since === this.last ? parseDelta(pre.value) : undefined;
+    if (delta) this.stats.viaTail++;
+    else delta = await readDelta(this.client, this.last, this.scope);
+    const changes = delta?.changes ?? (await readChanges(this.client, this.last));
     if (changes.roles !== this.roles || changes.database !== this.database) return this.readFull(changes);
     this.last = changes.last;
     if (changes.changes.length === 0) {
@@ -113,8 +147,12 @@ class Tracker implements ChangeTrackingSession {
     }
     const dirty = this.dirtyObjects(changes, this.state);
     if (!dirty) return this.readFull(changes);
-    const partial = await readCatalog(this.client, this.scope, dirty, lookup);
-    const patched = this.patch(this.state, partial, dirty);
+    // The delta read what the log resolves to; objects found only through the previous state
+    // (a partition detached from a table that changed) are read again here, with everything.
+    const served = delta?.rows && covers(changes, dirty);
+    const partial = served ? await assemble(this.client, delta.rows!, lookup) : await readCatalog(this.client, this.scope, dirty, lookup);
+    const read: PartsRead = served ? { database: false, extensions: false, schemas: delta.read.schemas, defaults: delta.read.defaults } : ALL_PARTS;
+    const patched = this.patch(this.state, partial, dirty, read);
     if (!patched) return this.readFull(changes);
     this.state = patched;
     this.stats.incremental++;
@@ -191,12 +229,12 @@ class Tracker implements ChangeTrackingSession {
    * change may have altered how other objects print (a rename of a table, column, type, function,
    * sequence, schema or enum label): then only a full read is right.
    */
-  private patch(state: AssembledCatalog, partial: AssembledCatalog, dirty: { relations: number[]; sequences: number[]; functions: number[]; types: number[] }): AssembledCatalog | undefined {
+  private patch(state: AssembledCatalog, partial: AssembledCatalog, dirty: { relations: number[]; sequences: number[]; functions: number[]; types: number[] }, read: PartsRead): AssembledCatalog | undefined {
     for (const [oid, ref] of partial.objects) {
       const before = state.objects.get(oid);
       if (before && (before.key !== ref.key || before.section !== ref.section)) return undefined;
     }
-    for (const [oid, name] of partial.namespaces) if (state.namespaces.has(oid) && state.namespaces.get(oid) !== name) return undefined;
+    if (read.schemas) for (const [oid, name] of partial.namespaces) if (state.namespaces.has(oid) && state.namespaces.get(oid) !== name) return undefined;
     for (const [rel, names] of partial.columns) {
       const before = state.columns.get(rel);
       if (before) for (const [attnum, name] of names) if (before.has(attnum) && before.get(attnum) !== name) return undefined;
@@ -208,10 +246,10 @@ class Tracker implements ChangeTrackingSession {
 
     const snapshot: CatalogSnapshot = {
       ...state.snapshot,
-      database: partial.snapshot.database,
-      extensions: partial.snapshot.extensions,
-      schemas: partial.snapshot.schemas,
-      defaultPrivileges: partial.snapshot.defaultPrivileges,
+      database: read.database ? partial.snapshot.database : state.snapshot.database,
+      extensions: read.extensions ? partial.snapshot.extensions : state.snapshot.extensions,
+      schemas: read.schemas ? partial.snapshot.schemas : state.snapshot.schemas,
+      defaultPrivileges: read.defaults ? partial.snapshot.defaultPrivileges : state.snapshot.defaultPrivileges,
     };
     const objects = new Map(state.objects);
     const columns = new Map(state.columns);
@@ -249,6 +287,27 @@ class Tracker implements ChangeTrackingSession {
       const entries = Object.entries(sections[section]).sort((a, b) => compareText(a[0], b[0]));
       sections[section] = Object.fromEntries(entries);
     }
-    return { snapshot, objects, columns, indexTables, namespaces: partial.namespaces, enumLabels };
+    return { snapshot, objects, columns, indexTables, namespaces: read.schemas ? partial.namespaces : state.namespaces, enumLabels };
   }
+}
+
+/** Which of the kinds of objects read whole (not by oid) a partial read has. */
+interface PartsRead {
+  database: boolean;
+  extensions: boolean;
+  schemas: boolean;
+  defaults: boolean;
+}
+
+const ALL_PARTS: PartsRead = { database: true, extensions: true, schemas: true, defaults: true };
+
+/** Whether the objects a change set resolves to (read by the delta) are all the dirty ones that still exist. */
+function covers(changes: ChangeSet, dirty: { relations: number[]; sequences: number[]; functions: number[]; types: number[] }): boolean {
+  const dropped = new Set<number>();
+  for (const change of changes.changes) if (change.dropped && change.objid !== null) dropped.add(change.objid);
+  const within = (wanted: number[], read: number[]) => {
+    const got = new Set(read);
+    return wanted.every((oid) => got.has(oid) || dropped.has(oid));
+  };
+  return within(dirty.relations, changes.relations) && within(dirty.sequences, changes.sequences) && within(dirty.functions, changes.functions) && within(dirty.types, changes.types);
 }

@@ -143,7 +143,7 @@ async function serverVersionOf(client: pg.ClientBase): Promise<number> {
 }
 
 /** The rows of every catalog query, by kind. */
-interface CatalogRows {
+export interface CatalogRows {
   database: Array<{ comment: string | null }>;
   extensions: ExtensionRow[];
   schemas: SchemaRow[];
@@ -167,7 +167,36 @@ interface CatalogRows {
  * privileges are always read whole (they are few).
  */
 export function combinedQuery(serverVersion: number, only = false, filter?: OidFilter): string {
-  const parts: Record<keyof CatalogRows, string> = {
+  const parts = catalogParts(serverVersion, only);
+  // With a filter, a part whose oid lists ($3 relations, $4 sequences, $5 functions, $6 types) are
+  // all empty reads nothing: it is an empty list in the statement, so that the server does not even
+  // set it up (a statement's set-up is most of the time of a small incremental read).
+  const given: Record<string, boolean> = filter ? { $3: filter.relations.length > 0, $4: filter.sequences.length > 0, $5: filter.functions.length > 0, $6: filter.types.length > 0 } : {};
+  // (acl also reads the database's and schemas' privileges, whatever the lists: it always stays.)
+  const needed = (name: string, sql: string) => {
+    if (!filter || name === 'acl') return true;
+    const lists = oidListsOf(sql);
+    return lists.length === 0 || lists.some((n) => given[n]);
+  };
+  const selected = Object.entries(parts).map(([name, sql]) =>
+    needed(name, sql) ? `(SELECT COALESCE(pg_catalog.json_agg(q), '[]'::pg_catalog.json) FROM (${sql}) q) AS ${name}` : `'[]'::pg_catalog.json AS ${name}`,
+  );
+  // Every parameter stays in the statement, so that Postgres knows its type even when no part uses it.
+  if (filter) selected.push(`pg_catalog.num_nulls($3::pg_catalog.oid[], $4::pg_catalog.oid[], $5::pg_catalog.oid[], $6::pg_catalog.oid[]) AS filter_nulls`);
+  return `SELECT ${selected.join(',\n       ')}`;
+}
+
+/** The oid-list parameters ($3 relations, $4 sequences, $5 functions, $6 types) a catalog part reads. */
+export function oidListsOf(sql: string): string[] {
+  return [...new Set(sql.match(/\$[3-6](?!\d)/g) ?? [])];
+}
+
+/**
+ * The catalog query of each kind of object, by the name of its rows: parameters $1 (schemas) and
+ * $2 (excluded schemas) and, with `only`, the oid lists $3-$6 they narrow to.
+ */
+export function catalogParts(serverVersion: number, only = false): Record<keyof CatalogRows, string> {
+  return {
     database: databaseQuery,
     extensions: extensionsQuery,
     schemas: schemasQuery,
@@ -183,22 +212,6 @@ export function combinedQuery(serverVersion: number, only = false, filter?: OidF
     acl: aclObjectsQuery(only),
     defaults: defaultPrivilegesQuery,
   };
-  // With a filter, a part whose oid lists ($3 relations, $4 sequences, $5 functions, $6 types) are
-  // all empty reads nothing: it is an empty list in the statement, so that the server does not even
-  // set it up (a statement's set-up is most of the time of a small incremental read).
-  const given: Record<string, boolean> = filter ? { $3: filter.relations.length > 0, $4: filter.sequences.length > 0, $5: filter.functions.length > 0, $6: filter.types.length > 0 } : {};
-  // (acl also reads the database's and schemas' privileges, whatever the lists: it always stays.)
-  const needed = (name: string, sql: string) => {
-    if (!filter || name === 'acl') return true;
-    const lists = sql.match(/\$[3-6](?!\d)/g);
-    return !lists || lists.some((n) => given[n]);
-  };
-  const selected = Object.entries(parts).map(([name, sql]) =>
-    needed(name, sql) ? `(SELECT COALESCE(pg_catalog.json_agg(q), '[]'::pg_catalog.json) FROM (${sql}) q) AS ${name}` : `'[]'::pg_catalog.json AS ${name}`,
-  );
-  // Every parameter stays in the statement, so that Postgres knows its type even when no part uses it.
-  if (filter) selected.push(`pg_catalog.num_nulls($3::pg_catalog.oid[], $4::pg_catalog.oid[], $5::pg_catalog.oid[], $6::pg_catalog.oid[]) AS filter_nulls`);
-  return `SELECT ${selected.join(',\n       ')}`;
 }
 
 async function readAndAssemble(client: pg.ClientBase, scope: CatalogScope): Promise<CatalogSnapshot> {
@@ -250,7 +263,8 @@ export interface AssembledCatalog {
   enumLabels: Map<number, string[]>;
 }
 
-async function assemble(client: pg.ClientBase, rows: CatalogRows, knownColumn?: ColumnLookup): Promise<AssembledCatalog> {
+/** Assembles catalog rows (all kinds, or an incremental read's) into a snapshot and its index. */
+export async function assemble(client: pg.ClientBase, rows: CatalogRows, knownColumn?: ColumnLookup): Promise<AssembledCatalog> {
   // The pieces are joined here by internal oids that never reach the result.
   const { extensions: extensionRows, schemas: schemaRows, relations: relationRows, columns: columnRows, constraints: constraintRows, indexes: indexRows } = rows;
   const { triggers: triggerRows, policies: policyRows, sequences: sequenceRows, functions: functionRows, types: typeRows } = rows;

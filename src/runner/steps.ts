@@ -2,7 +2,7 @@ import type { MigrationBuilder as MigrationBuilderType } from 'node-pg-migrate';
 import { PgwardenError } from '../errors.js';
 import type { MigrationFile } from '../migrations/types.js';
 import { isEmptySection } from '../migrations/parse.js';
-import { ensureParser, parseSql, SqlSyntaxError, lineColumnAt } from '../sql/parse.js';
+import { ensureParser, parseSql, SqlSyntaxError, lineColumnAt, type ParsedStatement } from '../sql/parse.js';
 
 export type Direction = 'up' | 'down';
 
@@ -11,6 +11,8 @@ export interface MigrationStep {
   sql: string;
   /** Offset of `sql` in the file text, when it comes from a SQL file. */
   fileOffset: number | undefined;
+  /** The statement as the parser read it, when the section was split (so that callers need not parse it again). */
+  parsed?: ParsedStatement;
 }
 
 export interface MigrationSteps {
@@ -94,7 +96,7 @@ export async function migrationSteps(file: MigrationFile, direction: Direction, 
   await ensureParser();
   try {
     const statements = parseSql(section.sql);
-    return { transactional, steps: statements.map((s) => ({ sql: s.text, fileOffset: section.offset + s.start })) };
+    return { transactional, steps: statements.map((s) => ({ sql: s.text, fileOffset: section.offset + s.start, parsed: s })) };
   } catch (error) {
     if (error instanceof SqlSyntaxError) {
       const at = lineColumnAt(file.text, section.offset + error.position);

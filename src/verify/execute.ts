@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { isDeltaError } from '../catalog/delta.js';
 import { isPgwardenError } from '../errors.js';
 import type { MigrationFile } from '../migrations/types.js';
 import { migrationSteps, type Direction } from '../runner/steps.js';
@@ -30,6 +31,10 @@ export async function planDirection(file: MigrationFile, direction: Direction): 
   await ensureParser();
   const statements: PlannedStatement[] = [];
   for (const step of steps.steps) {
+    if (step.parsed) {
+      statements.push({ sql: step.sql, fileOffset: step.fileOffset, parsed: step.parsed });
+      continue;
+    }
     let parsed: ParsedStatement[] = [];
     try {
       parsed = parseSql(step.sql);
@@ -47,6 +52,16 @@ export async function planDirection(file: MigrationFile, direction: Direction): 
   return { transactional: steps.transactional, statements };
 }
 
+/**
+ * A migration's statements for {@link runPlain}: a transactional section as one piece, unparsed
+ * (it runs in one message as the runner sends it); statement by statement otherwise.
+ */
+export async function planPlain(file: MigrationFile, direction: Direction): Promise<PlannedDirection> {
+  const steps = await migrationSteps(file, direction);
+  if (!steps.transactional) return planDirection(file, direction);
+  return { transactional: true, statements: steps.steps.map((step) => ({ sql: step.sql, fileOffset: step.fileOffset, parsed: undefined })) };
+}
+
 /** How a direction of a migration ended. */
 export interface DirectionResult {
   traces: StatementTrace[];
@@ -54,6 +69,8 @@ export interface DirectionResult {
   error?: { message: string; code: string | undefined; line: number | undefined; statement: number };
   /** A statement outside a transaction failed after others took effect: the database is in between. */
   partial: boolean;
+  /** The value of the tail statement (see {@link runTraced}), when it ran. */
+  tail?: unknown;
 }
 
 const NOT_IN_TRANSACTION_BLOCK = '25001';
@@ -65,8 +82,12 @@ const NOT_IN_TRANSACTION_BLOCK = '25001';
  * migration runs in one transaction, like the runner does; a `Transaction: none` one statement by
  * statement, each in a transaction of its own when Postgres allows it (so that its locks can be
  * seen) and bare otherwise (CREATE INDEX CONCURRENTLY, ...).
+ *
+ * `tail`, a statement that reads and returns one value (a snapshot's changes), travels after the
+ * COMMIT of a transactional migration; its value is the result's `tail`. When it fails, the
+ * migration still succeeded and the result has no `tail`.
  */
-export async function runTraced(client: pg.ClientBase, file: MigrationFile, direction: Direction, plan: PlannedDirection, relations: ExistingRelation[]): Promise<DirectionResult> {
+export async function runTraced(client: pg.ClientBase, file: MigrationFile, direction: Direction, plan: PlannedDirection, relations: ExistingRelation[], tail?: string): Promise<DirectionResult> {
   const traces: StatementTrace[] = [];
   const sample = relations.length > 0 ? sampleSql(relations) : undefined;
   const trace = (index: number, statement: PlannedStatement, started: number, before: RelationSample | undefined, after: RelationSample | undefined, traced: boolean) => {
@@ -84,12 +105,15 @@ export async function runTraced(client: pg.ClientBase, file: MigrationFile, dire
     // BEGIN travels with the first statement and COMMIT with the last: one round trip per statement.
     let before: RelationSample | undefined;
     const count = plan.statements.length;
+    let tailValue: unknown;
     for (const [i, statement] of plan.statements.entries()) {
       const started = performance.now();
       const prefix = i === 0 ? (sample ? `BEGIN;\n${sample};\n` : 'BEGIN;\n') : '';
-      const text = `${prefix}${statement.sql}\n;\n${sample ? `${sample};\n` : ''}${i === count - 1 ? 'COMMIT' : ''}`;
+      const lastOne = i === count - 1;
+      const text = `${prefix}${statement.sql}\n;\n${sample ? `${sample};\n` : ''}${lastOne ? `COMMIT${tail ? `;\n${tail}` : ''}` : ''}`;
       try {
         const results = await multi(client, text);
+        if (lastOne && tail) tailValue = last(results)?.pgwarden_delta;
         if (sample) {
           if (i === 0) before = parseSample(results[1]?.rows[0]);
           const after = parseSample(results[i === 0 ? 3 : 1]?.rows[0]);
@@ -97,11 +121,16 @@ export async function runTraced(client: pg.ClientBase, file: MigrationFile, dire
           before = after;
         } else trace(i, statement, started, undefined, undefined, true);
       } catch (error) {
+        if (lastOne && tail && isDeltaError(error)) {
+          // The migration committed; only the tail failed (its samples went with it).
+          trace(i, statement, started, undefined, undefined, true);
+          return { traces, partial: false };
+        }
         await client.query('ROLLBACK').catch(() => {});
         return { traces, error: failure(error, i, statement, prefix.length), partial: false };
       }
     }
-    return { traces, partial: false };
+    return { traces, partial: false, ...(tailValue !== undefined ? { tail: tailValue } : {}) };
   }
 
   for (const [i, statement] of plan.statements.entries()) {
@@ -126,14 +155,16 @@ export async function runTraced(client: pg.ClientBase, file: MigrationFile, dire
   return { traces, partial: false };
 }
 
-/** Runs statements without tracing, as fast as possible (up again, rebuilds). */
-export async function runPlain(client: pg.ClientBase, file: MigrationFile, plan: PlannedDirection): Promise<DirectionResult> {
+/** Runs statements without tracing, as fast as possible (up again, rebuilds); `tail` as for {@link runTraced}. */
+export async function runPlain(client: pg.ClientBase, file: MigrationFile, plan: PlannedDirection, tail?: string): Promise<DirectionResult> {
   if (plan.transactional) {
     const text = plan.statements.map((s) => s.sql).join('\n;\n');
     try {
-      await client.query(`BEGIN;\n${text}\n;\nCOMMIT`);
-      return { traces: [], partial: false };
+      const results = await multi(client, `BEGIN;\n${text}\n;\nCOMMIT${tail ? `;\n${tail}` : ''}`);
+      const value: unknown = tail ? last(results)?.pgwarden_delta : undefined;
+      return { traces: [], partial: false, ...(value !== undefined ? { tail: value } : {}) };
     } catch (error) {
+      if (tail && isDeltaError(error)) return { traces: [], partial: false };
       await client.query('ROLLBACK').catch(() => {});
       const e = error as { message?: string; code?: string };
       return { traces: [], error: { message: e.message ?? String(error), code: e.code, line: lineOf(file, plan.statements[0]?.fileOffset), statement: 1 }, partial: false };

@@ -4,7 +4,7 @@ import type pg from 'pg';
 import { diffSnapshots, type DiffOptions } from '../catalog/diff.js';
 import { renderDiff } from '../catalog/render-diff.js';
 import { CHANGE_LOG_SCHEMA } from '../catalog/change-log.js';
-import { openChangeTrackingSession, type ChangeTrackingSession, type SnapshotMode } from '../catalog/incremental.js';
+import { openChangeTrackingSession, type ChangeTrackingSession, type SnapshotMode, type SnapshotTail } from '../catalog/incremental.js';
 import { snapshotOptionsFor } from '../catalog/snapshot.js';
 import type { CatalogSnapshot } from '../catalog/types.js';
 import type { PgwardenConfig } from '../config/types.js';
@@ -15,7 +15,7 @@ import type { MigrationFile } from '../migrations/types.js';
 import type { DatabaseHandle } from '../providers/types.js';
 import { throwawayDatabaseOn } from '../providers/url.js';
 import { connect } from '../runner/session.js';
-import { planDirection, planDown, runPlain, runTraced, type DirectionResult, type PlannedDirection } from './execute.js';
+import { planDirection, planDown, planPlain, runPlain, runTraced, type DirectionResult, type PlannedDirection } from './execute.js';
 import { lintRuleFor } from './lint-rule.js';
 import { blocksWrites, existingRelations, isFlaggedMode, lockModeName, type ExistingRelation } from './locks.js';
 import type { SeedFile } from './seed.js';
@@ -218,7 +218,8 @@ async function verifyRange(
       const relations = await work.existingRelations();
 
       progress('up');
-      const applied = await runTraced(work.client, file, 'up', up, relations);
+      let tail = work.tail();
+      const applied = await runTraced(work.client, file, 'up', up, relations, tail?.sql);
       m.statements.push(...applied.traces);
       if (applied.error) {
         finding({ ruleId: 'up-fails', level: 'error', line: applied.error.line ?? upLine, message: `up fails: ${applied.error.message}` });
@@ -228,7 +229,7 @@ async function verifyRange(
         result.stopped = true;
         break;
       }
-      const afterUp = await work.snapshot();
+      const afterUp = await work.snapshot(tail, applied.tail);
 
       if (!down.plan) {
         m.outcome = 'irreversible';
@@ -241,7 +242,8 @@ async function verifyRange(
       }
 
       progress('down');
-      const reverted = await runTraced(work.client, file, 'down', down.plan, relations);
+      tail = work.tail();
+      const reverted = await runTraced(work.client, file, 'down', down.plan, relations, tail?.sql);
       m.statements.push(...reverted.traces);
       lockFindings(applied, up, file, finding);
       lockFindings(reverted, down.plan, file, finding);
@@ -253,7 +255,7 @@ async function verifyRange(
         progress('done');
         continue;
       }
-      const afterDown = await work.snapshot();
+      const afterDown = await work.snapshot(tail, reverted.tail);
       m.downDiff = diffSnapshots(before, afterDown, diffOptions);
       if (m.downDiff.length > 0) {
         const details = renderDiff(m.downDiff, { wording: 'restore' });
@@ -261,12 +263,13 @@ async function verifyRange(
       }
 
       progress('up again');
-      const again = await runPlain(work.client, file, up);
+      tail = work.tail();
+      const again = await runPlain(work.client, file, up, tail?.sql);
       if (again.error) {
         finding({ ruleId: 'up-reapplies', level: 'error', line: again.error.line ?? upLine, message: `up fails when applied again after down: ${again.error.message}` });
         before = await work.rebuild(ordered, index);
       } else {
-        const afterReup = await work.snapshot();
+        const afterReup = await work.snapshot(tail, again.tail);
         m.reupDiff = diffSnapshots(afterUp, afterReup, diffOptions);
         if (m.reupDiff.length > 0) {
           const details = renderDiff(m.reupDiff, { wording: 'neutral' });
@@ -385,8 +388,14 @@ class Workspace {
     await this.open();
   }
 
-  snapshot(): Promise<CatalogSnapshot> {
-    return this.snapshots.snapshot();
+  /** The next snapshot; `tail` and `value`: the tail statement a step carried and what it returned. */
+  snapshot(tail?: SnapshotTail, value?: unknown): Promise<CatalogSnapshot> {
+    return this.snapshots.snapshot(tail && value !== undefined ? { since: tail.since, value } : undefined);
+  }
+
+  /** The statement for the end of a step's message that reads the next snapshot's changes (see {@link ChangeTrackingSession.tail}). */
+  tail(): SnapshotTail | undefined {
+    return this.snapshots.tail();
   }
 
   /** Tables and materialized views that exist now, from the last snapshot when it knows them. */
@@ -414,7 +423,7 @@ class Workspace {
     await this.replaceDatabase();
     await this.loadSeeds(undefined);
     for (const [i, file] of ordered.slice(0, upTo + 1).entries()) {
-      const result = await runPlain(this.client, file, await planDirection(file, 'up'));
+      const result = await runPlain(this.client, file, await planPlain(file, 'up'));
       if (result.error) throw new PgwardenError('MIGRATION_FAILED', `Rebuilding the database after a failure, ${file.fileName} failed to apply: ${result.error.message}`);
       // The seeds after the last one are the caller's to load, as after any migration.
       if (i < upTo) await this.loadSeeds(file.revision);

@@ -23,6 +23,12 @@ const steps = [
   'ALTER TABLE log ADD COLUMN note text',
   'ALTER TABLE log DETACH PARTITION log_2026',
   'DROP VIEW happy_people; DROP TABLE animals CASCADE',
+  'CREATE SCHEMA app',
+  "COMMENT ON SCHEMA app IS 'The application'",
+  'ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT SELECT ON TABLES TO PUBLIC',
+  'CREATE TABLE app.things (id int PRIMARY KEY)',
+  'ALTER DEFAULT PRIVILEGES IN SCHEMA app REVOKE SELECT ON TABLES FROM PUBLIC',
+  'DROP SCHEMA app CASCADE',
   "COMMENT ON DATABASE current_database IS 'x'".replace('current_database', '"$DB"'),
 ];
 
@@ -62,5 +68,61 @@ describe('incremental snapshots', () => {
     expect(b).toBe(a);
     expect(Object.keys(a.schemas)).toEqual(['public']);
     expect(JSON.stringify(await snapshotOf(db, { excludeSchemas: ['pgwarden', 'pgwarden_changes'] }))).toBe(JSON.stringify(a));
+  });
+});
+
+describe('incremental snapshots read at the end of the step that changed the schema', () => {
+  let db: DatabaseHandle;
+  let client: pg.Client;
+  let session: ChangeTrackingSession;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    session = await openChangeTrackingSession(db, {}, 'checked');
+  });
+  afterAll(async () => {
+    await session?.close();
+    await client?.end();
+    await db?.close();
+  });
+
+  it('equal a full read after every kind of change, with no round trip of their own', async () => {
+    const name = new URL(db.url).pathname.slice(1);
+    await session.snapshot();
+    for (const step of steps) {
+      const tail = session.tail();
+      expect(tail).toBeDefined();
+      // As verify sends a step: its statements, COMMIT, then the tail, in one message.
+      const results = (await client.query(`BEGIN; ${step.replace('$DB', name)}; COMMIT; ${tail!.sql}`)) as unknown as pg.QueryResult[];
+      const value = results[results.length - 1]!.rows[0].pgwarden_delta;
+      await session.snapshot({ since: tail!.since, value });
+    }
+    expect(session.stats.viaTail).toBe(steps.length);
+    expect(session.stats.incremental).toBeGreaterThanOrEqual(14);
+  });
+
+  it('works after a step switched to a role of little privilege, and ignores a stale tail', async () => {
+    await client.query('CREATE ROLE pgwarden_test_low NOLOGIN; CREATE SCHEMA lowly AUTHORIZATION pgwarden_test_low');
+    try {
+      await session.snapshot();
+      const tail = session.tail()!;
+      const results = (await client.query(`SET ROLE pgwarden_test_low; CREATE TABLE lowly.things (id int); ${tail.sql}`)) as unknown as pg.QueryResult[];
+      await client.query('RESET ROLE');
+      const value = results[results.length - 1]!.rows[0].pgwarden_delta;
+      expect(value.error).toBeUndefined();
+      const before = session.stats.viaTail;
+      const snapshot = await session.snapshot({ since: tail.since, value });
+      expect(session.stats.viaTail).toBe(before + 1);
+      expect(snapshot.tables['lowly.things']?.owner).toBe('pgwarden_test_low');
+      // A tail read from an older point of the log is not used: the session reads for itself.
+      await client.query('DROP TABLE lowly.things');
+      const after = await session.snapshot({ since: tail.since, value });
+      expect(session.stats.viaTail).toBe(before + 1);
+      expect(after.tables['lowly.things']).toBeUndefined();
+    } finally {
+      await client.query('RESET ROLE');
+      await client.query('DROP SCHEMA lowly CASCADE; DROP ROLE pgwarden_test_low');
+    }
   });
 });
