@@ -149,9 +149,9 @@ class Tracker implements ChangeTrackingSession {
     if (!dirty) return this.readFull(changes);
     // The delta read what the log resolves to; objects found only through the previous state
     // (a partition detached from a table that changed) are read again here, with everything.
-    const served = delta?.rows && covers(changes, dirty);
-    const partial = served ? await assemble(this.client, delta.rows!, lookup) : await readCatalog(this.client, this.scope, dirty, lookup);
-    const read: PartsRead = served ? { database: false, extensions: false, schemas: delta.read.schemas, defaults: delta.read.defaults } : ALL_PARTS;
+    const served = delta?.rows && covers(changes, dirty) ? { rows: delta.rows, read: delta.read } : undefined;
+    const partial = served ? await assemble(this.client, served.rows, lookup) : await readCatalog(this.client, this.scope, dirty, lookup);
+    const read: PartsRead = served ? { database: false, extensions: false, schemas: served.read.schemas, defaults: served.read.defaults } : ALL_PARTS;
     const patched = this.patch(this.state, partial, dirty, read);
     if (!patched) return this.readFull(changes);
     this.state = patched;
