@@ -4,7 +4,7 @@ import { isPgwardenError } from '../errors.js';
 import type { MigrationFile } from '../migrations/types.js';
 import { migrationSteps, type Direction } from '../runner/steps.js';
 import { ensureParser, lineColumnAt, parseSql, type ParsedStatement } from '../sql/parse.js';
-import { compareSamples, parseSample, sampleSql, type ExistingRelation, type RelationSample } from './locks.js';
+import { compareSamples, parseSample, sampleSql, type installSampler, type ExistingRelation, type RelationSample } from './locks.js';
 import type { StatementTrace } from './types.js';
 
 /** One statement of a migration, ready to run. */
@@ -83,13 +83,21 @@ const NOT_IN_TRANSACTION_BLOCK = '25001';
  * statement, each in a transaction of its own when Postgres allows it (so that its locks can be
  * seen) and bare otherwise (CREATE INDEX CONCURRENTLY, ...).
  *
- * `tail`, a statement that reads and returns one value (a snapshot's changes), travels after the
+ * `sampler`: {@link installSampler} succeeded on this database. `tail`, a statement that reads and returns one value (a snapshot's changes), travels after the
  * COMMIT of a transactional migration; its value is the result's `tail`. When it fails, the
  * migration still succeeded and the result has no `tail`.
  */
-export async function runTraced(client: pg.ClientBase, file: MigrationFile, direction: Direction, plan: PlannedDirection, relations: ExistingRelation[], tail?: string): Promise<DirectionResult> {
+export async function runTraced(
+  client: pg.ClientBase,
+  file: MigrationFile,
+  direction: Direction,
+  plan: PlannedDirection,
+  relations: ExistingRelation[],
+  options: { tail?: string | undefined; sampler?: boolean } = {},
+): Promise<DirectionResult> {
+  const { tail } = options;
   const traces: StatementTrace[] = [];
-  const sample = relations.length > 0 ? sampleSql(relations) : undefined;
+  const sample = relations.length > 0 ? sampleSql(relations, options.sampler) : undefined;
   const trace = (index: number, statement: PlannedStatement, started: number, before: RelationSample | undefined, after: RelationSample | undefined, traced: boolean) => {
     const { locks, rewrites } = before && after ? compareSamples(relations, before, after) : { locks: [], rewrites: [] };
     traces.push({ direction, index: index + 1, line: lineOf(file, statement.fileOffset), sql: excerpt(statement.sql), durationMs: Math.round(performance.now() - started), locks, rewrites, traced });

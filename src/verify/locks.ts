@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { CHANGE_LOG_SCHEMA } from '../catalog/change-log.js';
 import type { LockBlocks, LockMode, LockTrace } from './types.js';
 
 /** What each table lock mode stops other sessions from doing (see the Postgres docs, "Table-Level Locks"). */
@@ -43,18 +44,45 @@ export interface RelationSample {
   scans: Map<number, number>;
 }
 
+/** The function {@link installSampler} creates: {@link sampleSql}'s query with a plan cached for the session. */
+export const SAMPLE_FUNCTION = `${CHANGE_LOG_SCHEMA}.lock_sample`;
+
+/** The sample's two values, as `locks` and `files` (or `INTO` the variables of those names). */
+function sampleQuery(oids: string, into = false): string {
+  return `SELECT (SELECT pg_catalog.json_agg(pg_catalog.json_build_array(l.relation::pg_catalog.int8, l.mode))
+            FROM pg_catalog.pg_locks l
+           WHERE l.pid = pg_catalog.pg_backend_pid() AND l.locktype = 'relation' AND l.granted AND l.relation = ANY (${oids}))${into ? '' : ' AS locks'},
+       (SELECT pg_catalog.json_agg(pg_catalog.json_build_array(c.oid::pg_catalog.int8, c.relfilenode::pg_catalog.int8, pg_catalog.pg_stat_get_xact_numscans(c.oid)))
+            FROM pg_catalog.pg_class c WHERE c.oid = ANY (${oids}))${into ? ' INTO locks, files' : ' AS files'}`;
+}
+
 /**
  * A query (no parameters, so that it can travel in one message with the statement it follows)
  * that samples the relations given: this backend's granted locks on them, their relfilenode, and
- * how many scans this transaction made of them so far.
+ * how many scans this transaction made of them so far. With `viaFunction`, it calls
+ * {@link SAMPLE_FUNCTION} (planning the query every time costs about as much as running it).
  */
-export function sampleSql(relations: ExistingRelation[]): string {
+export function sampleSql(relations: ExistingRelation[], viaFunction = false): string {
   const oids = `'{${relations.map((r) => r.oid).join(',')}}'::pg_catalog.oid[]`;
-  return `SELECT (SELECT pg_catalog.json_agg(pg_catalog.json_build_array(l.relation::pg_catalog.int8, l.mode))
-            FROM pg_catalog.pg_locks l
-           WHERE l.pid = pg_catalog.pg_backend_pid() AND l.locktype = 'relation' AND l.granted AND l.relation = ANY (${oids})) AS locks,
-       (SELECT pg_catalog.json_agg(pg_catalog.json_build_array(c.oid::pg_catalog.int8, c.relfilenode::pg_catalog.int8, pg_catalog.pg_stat_get_xact_numscans(c.oid)))
-            FROM pg_catalog.pg_class c WHERE c.oid = ANY (${oids})) AS files`;
+  return viaFunction ? `SELECT locks, files FROM ${SAMPLE_FUNCTION}(${oids})` : sampleQuery(oids);
+}
+
+/**
+ * Creates {@link SAMPLE_FUNCTION} next to the change log (whose schema must exist and be usable by
+ * the roles migrations switch to). Returns false, changing nothing, when it cannot.
+ */
+export async function installSampler(client: pg.ClientBase): Promise<boolean> {
+  try {
+    await client.query(`CREATE FUNCTION ${SAMPLE_FUNCTION}(p_oids pg_catalog.oid[], OUT locks pg_catalog.json, OUT files pg_catalog.json)
+LANGUAGE plpgsql SET search_path = pg_catalog AS $pgwarden_sample$
+BEGIN
+  ${sampleQuery('p_oids', true)};
+END
+$pgwarden_sample$`);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Reads a row of {@link sampleSql}. */

@@ -17,7 +17,7 @@ import { throwawayDatabaseOn } from '../providers/url.js';
 import { connect } from '../runner/session.js';
 import { planDirection, planDown, planPlain, runPlain, runTraced, type DirectionResult, type PlannedDirection } from './execute.js';
 import { lintRuleFor } from './lint-rule.js';
-import { blocksWrites, existingRelations, isFlaggedMode, lockModeName, type ExistingRelation } from './locks.js';
+import { blocksWrites, existingRelations, installSampler, isFlaggedMode, lockModeName, type ExistingRelation } from './locks.js';
 import type { SeedFile } from './seed.js';
 import type { MigrationVerification, VerifyFinding, VerifyReport } from './types.js';
 
@@ -219,7 +219,7 @@ async function verifyRange(
 
       progress('up');
       let tail = work.tail();
-      const applied = await runTraced(work.client, file, 'up', up, relations, tail?.sql);
+      const applied = await runTraced(work.client, file, 'up', up, relations, { tail: tail?.sql, sampler: work.sampler });
       m.statements.push(...applied.traces);
       if (applied.error) {
         finding({ ruleId: 'up-fails', level: 'error', line: applied.error.line ?? upLine, message: `up fails: ${applied.error.message}` });
@@ -243,7 +243,7 @@ async function verifyRange(
 
       progress('down');
       tail = work.tail();
-      const reverted = await runTraced(work.client, file, 'down', down.plan, relations, tail?.sql);
+      const reverted = await runTraced(work.client, file, 'down', down.plan, relations, { tail: tail?.sql, sampler: work.sampler });
       m.statements.push(...reverted.traces);
       lockFindings(applied, up, file, finding);
       lockFindings(reverted, down.plan, file, finding);
@@ -352,6 +352,8 @@ function count(n: number, noun: string): string {
  */
 class Workspace {
   client!: pg.Client;
+  /** Whether lock samples call the sampling function (installed with the change log). */
+  sampler = false;
   private snapshots!: ChangeTrackingSession;
   private current: DatabaseHandle;
   /** Databases created by rebuilds, dropped at the end; the original one is the caller's. */
@@ -371,6 +373,8 @@ class Workspace {
     // Locks and timeouts of the user's environment do not apply to a private database.
     await this.client.query(`SET lock_timeout = 0; SET statement_timeout = 0`);
     this.snapshots = await openChangeTrackingSession(this.current, snapshotOptionsFor(this.config), this.mode);
+    // Before the first snapshot, which reads everything: the function is no change a step made.
+    this.sampler = this.snapshots.mode !== 'full' && (await installSampler(this.client));
   }
 
   /** Whether the last snapshot equals a full read of the catalog (always, with full reads). */

@@ -71,4 +71,16 @@ describe('lock trace', () => {
     expect(errors).toEqual([expect.objectContaining({ ruleId: 'blocking-lock', lintRule: 'adding-foreign-key-constraint' })]);
     expect(errors[0]!.message).toContain('SHARE ROW EXCLUSIVE');
   });
+
+  it('traces the same without the change log (plain queries instead of its sampling function)', async () => {
+    const plainDb = await createTestDatabase();
+    try {
+      const plain = await verifyHistory(project.config, plainDb, { snapshots: 'full' });
+      const traces = (r: VerifyReport) => r.migrations.map((m) => m.statements.map((s) => ({ locks: s.locks, rewrites: s.rewrites, sql: s.sql })));
+      expect(traces(plain)).toEqual(traces(report));
+      expect(plain.findings).toEqual(report.findings);
+    } finally {
+      await plainDb.close();
+    }
+  });
 });
