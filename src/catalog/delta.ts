@@ -113,7 +113,7 @@ export function deltaCallSql(since: number, scope: CatalogScope): string {
 /** Whether an error came from a delta call rather than from the statements before it in a message. */
 export function isDeltaError(error: unknown): boolean {
   const e = error as { message?: string; where?: string };
-  return /pgwarden_changes\.delta|schema pgwarden_changes/.test(`${e.message ?? ''}\n${e.where ?? ''}`);
+  return /pgwarden_changes\.delta|schema "?pgwarden_changes\b/.test(`${e.message ?? ''}\n${e.where ?? ''}`);
 }
 
 interface DeltaValue extends ChangeColumns {

@@ -129,7 +129,7 @@ export async function runTraced(
           before = after;
         } else trace(i, statement, started, undefined, undefined, true);
       } catch (error) {
-        if (lastOne && tail && isDeltaError(error)) {
+        if (lastOne && tail && (await tailFailed(client, error))) {
           // The migration committed; only the tail failed (its samples went with it).
           trace(i, statement, started, undefined, undefined, true);
           return { traces, partial: false };
@@ -172,7 +172,7 @@ export async function runPlain(client: pg.ClientBase, file: MigrationFile, plan:
       const value: unknown = tail ? last(results)?.pgwarden_delta : undefined;
       return { traces: [], partial: false, ...(value !== undefined ? { tail: value } : {}) };
     } catch (error) {
-      if (tail && isDeltaError(error)) return { traces: [], partial: false };
+      if (tail && (await tailFailed(client, error))) return { traces: [], partial: false };
       await client.query('ROLLBACK').catch(() => {});
       const e = error as { message?: string; code?: string };
       return { traces: [], error: { message: e.message ?? String(error), code: e.code, line: lineOf(file, plan.statements[0]?.fileOffset), statement: 1 }, partial: false };
@@ -197,6 +197,19 @@ export async function planDown(file: MigrationFile): Promise<{ plan?: PlannedDir
     if (isPgwardenError(error) && error.code === 'MIGRATION_IRREVERSIBLE') return { irreversible: file.irreversible ?? 'it has no down section' };
     throw error;
   }
+}
+
+/**
+ * Whether an error of a message ending in `COMMIT; <tail>` came from the tail: it names the delta
+ * function, and the session is not in an aborted transaction (an error before the COMMIT leaves
+ * one, so the probe fails; a COMMIT that failed names no delta function).
+ */
+async function tailFailed(client: pg.ClientBase, error: unknown): Promise<boolean> {
+  if (!isDeltaError(error)) return false;
+  return client.query('SELECT 1').then(
+    () => true,
+    () => false,
+  );
 }
 
 async function multi(client: pg.ClientBase, text: string): Promise<pg.QueryResult[]> {

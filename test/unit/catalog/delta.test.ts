@@ -20,6 +20,7 @@ describe('the delta function', () => {
 
   it('tells its own errors from a migration\'s', () => {
     expect(isDeltaError({ message: 'permission denied for schema pgwarden_changes' })).toBe(true);
+    expect(isDeltaError({ message: 'schema "pgwarden_changes" does not exist' })).toBe(true);
     expect(isDeltaError({ message: 'canceling statement due to statement timeout', where: 'PL/pgSQL function pgwarden_changes.delta(bigint,text[],text[]) line 12 at SQL statement' })).toBe(true);
     expect(isDeltaError({ message: 'relation "jobs" does not exist' })).toBe(false);
   });
