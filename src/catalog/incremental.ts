@@ -5,7 +5,7 @@ import { CHANGE_LOG_SCHEMA, installChangeLog, readChanges, type ChangeSet } from
 import { deltaCallSql, installDelta, parseDelta, readDelta, type Delta } from './delta.js';
 import { diffSnapshots } from './diff.js';
 import { renderDiff } from './render-diff.js';
-import { assemble, readCatalog, scopeOf, type AssembledCatalog, type ColumnLookup, type ObjectRef, type SnapshotOptions, type SnapshotSession } from './snapshot.js';
+import { assemble, readCatalog, scopeOf, serverVersionOf, type OidFilter, type AssembledCatalog, type ColumnLookup, type ObjectRef, type SnapshotOptions, type SnapshotSession } from './snapshot.js';
 import { catalogSettingsSql } from './session.js';
 import { compareText } from './sort.js';
 import type { CatalogSnapshot, SnapshotSection } from './types.js';
@@ -68,7 +68,7 @@ export async function openChangeTrackingSession(db: DatabaseHandle, options: Sna
   const client = await connect(db, { applicationName: 'pgwarden snapshot' });
   try {
     const installed = mode !== 'full' && (await installChangeLog(client));
-    if (installed) await installDelta(client, Number((await client.query<{ v: string }>(`SELECT pg_catalog.current_setting('server_version_num') AS v`)).rows[0]!.v));
+    if (installed) await installDelta(client, await serverVersionOf(client));
     await client.query(catalogSettingsSql(false));
     const scope = scopeOf({ ...options, excludeSchemas: [...(scopeOf(options).excludeSchemas ?? []), CHANGE_LOG_SCHEMA] });
     return new Tracker(client, scope, installed ? mode : 'full');
@@ -302,7 +302,7 @@ interface PartsRead {
 const ALL_PARTS: PartsRead = { database: true, extensions: true, schemas: true, defaults: true };
 
 /** Whether the objects a change set resolves to (read by the delta) are all the dirty ones that still exist. */
-function covers(changes: ChangeSet, dirty: { relations: number[]; sequences: number[]; functions: number[]; types: number[] }): boolean {
+function covers(changes: ChangeSet, dirty: OidFilter): boolean {
   const dropped = new Set<number>();
   for (const change of changes.changes) if (change.dropped && change.objid !== null) dropped.add(change.objid);
   const within = (wanted: number[], read: number[]) => {

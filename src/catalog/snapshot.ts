@@ -130,7 +130,8 @@ export function scopeOf(options: SnapshotOptions): CatalogScope {
 
 const serverVersions = new WeakMap<pg.ClientBase, number>();
 
-async function serverVersionOf(client: pg.ClientBase): Promise<number> {
+/** The server's version number (e.g. 180004), read once per connection; throws below Postgres 13. */
+export async function serverVersionOf(client: pg.ClientBase): Promise<number> {
   let version = serverVersions.get(client);
   if (version === undefined) {
     version = Number((await client.query<{ v: string }>(`SELECT pg_catalog.current_setting('server_version_num') AS v`)).rows[0]!.v);

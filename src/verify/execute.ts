@@ -4,7 +4,7 @@ import { isPgwardenError } from '../errors.js';
 import type { MigrationFile } from '../migrations/types.js';
 import { migrationSteps, type Direction } from '../runner/steps.js';
 import { ensureParser, lineColumnAt, parseSql, type ParsedStatement } from '../sql/parse.js';
-import { compareSamples, parseSample, sampleSql, type installSampler, type ExistingRelation, type RelationSample } from './locks.js';
+import { compareSamples, parseSample, sampleSql, type ExistingRelation, type RelationSample } from './locks.js';
 import type { StatementTrace } from './types.js';
 
 /** One statement of a migration, ready to run. */
@@ -83,7 +83,7 @@ const NOT_IN_TRANSACTION_BLOCK = '25001';
  * statement, each in a transaction of its own when Postgres allows it (so that its locks can be
  * seen) and bare otherwise (CREATE INDEX CONCURRENTLY, ...).
  *
- * `sampler`: {@link installSampler} succeeded on this database. `tail`, a statement that reads and returns one value (a snapshot's changes), travels after the
+ * `sampler`: the lock-sampling function is installed on this database (see installSampler). `tail`, a statement that reads and returns one value (a snapshot's changes), travels after the
  * COMMIT of a transactional migration; its value is the result's `tail`. When it fails, the
  * migration still succeeded and the result has no `tail`.
  */

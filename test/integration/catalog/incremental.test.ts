@@ -32,97 +32,88 @@ const steps = [
   "COMMENT ON DATABASE current_database IS 'x'".replace('current_database', '"$DB"'),
 ];
 
-describe('incremental snapshots', () => {
-  let db: DatabaseHandle;
-  let client: pg.Client;
-  let session: ChangeTrackingSession;
+/** A throwaway database with a connection for changes and a checked change-tracking session on it. */
+function trackedDatabase(): { db: DatabaseHandle; client: pg.Client; session: ChangeTrackingSession } {
+  const t = {} as { db: DatabaseHandle; client: pg.Client; session: ChangeTrackingSession };
   beforeAll(async () => {
-    db = await createTestDatabase();
-    client = new pg.Client({ connectionString: db.url });
-    await client.connect();
-    session = await openChangeTrackingSession(db, {}, 'checked');
+    t.db = await createTestDatabase();
+    t.client = new pg.Client({ connectionString: t.db.url });
+    await t.client.connect();
+    t.session = await openChangeTrackingSession(t.db, {}, 'checked');
   });
   afterAll(async () => {
-    await session?.close();
-    await client?.end();
-    await db?.close();
+    await t.session?.close();
+    await t.client?.end();
+    await t.db?.close();
   });
+  return t;
+}
+
+describe('incremental snapshots', () => {
+  const t = trackedDatabase();
 
   it('equal a full read after every kind of change, and re-read little', async () => {
-    const name = new URL(db.url).pathname.slice(1);
-    await session.snapshot();
+    const name = new URL(t.db.url).pathname.slice(1);
+    await t.session.snapshot();
     for (const step of steps) {
-      await client.query(step.replace('$DB', name));
+      await t.client.query(step.replace('$DB', name));
       // checked mode throws when the incremental snapshot differs from a full read.
-      await session.snapshot();
+      await t.session.snapshot();
     }
-    expect(session.mode).toBe('checked');
+    expect(t.session.mode).toBe('checked');
     // Renames and GRANT need full reads; everything else is read incrementally.
-    expect(session.stats.incremental).toBeGreaterThanOrEqual(10);
-    expect(session.stats.full).toBeLessThanOrEqual(6);
+    expect(t.session.stats.incremental).toBeGreaterThanOrEqual(10);
+    expect(t.session.stats.full).toBeLessThanOrEqual(6);
   });
 
   it('returns the same object when nothing changed, and leaves out its own log', async () => {
-    const a = await session.snapshot();
-    const b = await session.snapshot();
+    const a = await t.session.snapshot();
+    const b = await t.session.snapshot();
     expect(b).toBe(a);
     expect(Object.keys(a.schemas)).toEqual(['public']);
-    expect(JSON.stringify(await snapshotOf(db, { excludeSchemas: ['pgwarden', 'pgwarden_changes'] }))).toBe(JSON.stringify(a));
+    expect(JSON.stringify(await snapshotOf(t.db, { excludeSchemas: ['pgwarden', 'pgwarden_changes'] }))).toBe(JSON.stringify(a));
   });
 });
 
 describe('incremental snapshots read at the end of the step that changed the schema', () => {
-  let db: DatabaseHandle;
-  let client: pg.Client;
-  let session: ChangeTrackingSession;
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    client = new pg.Client({ connectionString: db.url });
-    await client.connect();
-    session = await openChangeTrackingSession(db, {}, 'checked');
-  });
-  afterAll(async () => {
-    await session?.close();
-    await client?.end();
-    await db?.close();
-  });
+  const t = trackedDatabase();
 
   it('equal a full read after every kind of change, with no round trip of their own', async () => {
-    const name = new URL(db.url).pathname.slice(1);
-    await session.snapshot();
+    const name = new URL(t.db.url).pathname.slice(1);
+    await t.session.snapshot();
     for (const step of steps) {
-      const tail = session.tail();
+      const tail = t.session.tail();
       expect(tail).toBeDefined();
       // As verify sends a step: its statements, COMMIT, then the tail, in one message.
-      const results = (await client.query(`BEGIN; ${step.replace('$DB', name)}; COMMIT; ${tail!.sql}`)) as unknown as pg.QueryResult[];
+      const results = (await t.client.query(`BEGIN; ${step.replace('$DB', name)}; COMMIT; ${tail!.sql}`)) as unknown as pg.QueryResult[];
       const value = results[results.length - 1]!.rows[0].pgwarden_delta;
-      await session.snapshot({ since: tail!.since, value });
+      await t.session.snapshot({ since: tail!.since, value });
     }
-    expect(session.stats.viaTail).toBe(steps.length);
-    expect(session.stats.incremental).toBeGreaterThanOrEqual(14);
+    expect(t.session.stats.viaTail).toBe(steps.length);
+    expect(t.session.stats.incremental).toBeGreaterThanOrEqual(14);
   });
 
   it('works after a step switched to a role of little privilege, and ignores a stale tail', async () => {
-    await client.query('CREATE ROLE pgwarden_test_low NOLOGIN; CREATE SCHEMA lowly AUTHORIZATION pgwarden_test_low');
+    await t.client.query('CREATE ROLE pgwarden_test_low NOLOGIN; CREATE SCHEMA lowly AUTHORIZATION pgwarden_test_low');
     try {
-      await session.snapshot();
-      const tail = session.tail()!;
-      const results = (await client.query(`SET ROLE pgwarden_test_low; CREATE TABLE lowly.things (id int); ${tail.sql}`)) as unknown as pg.QueryResult[];
-      await client.query('RESET ROLE');
+      await t.session.snapshot();
+      const tail = t.session.tail()!;
+      const results = (await t.client.query(`SET ROLE pgwarden_test_low; CREATE TABLE lowly.things (id int); ${tail.sql}`)) as unknown as pg.QueryResult[];
+      await t.client.query('RESET ROLE');
       const value = results[results.length - 1]!.rows[0].pgwarden_delta;
       expect(value.error).toBeUndefined();
-      const before = session.stats.viaTail;
-      const snapshot = await session.snapshot({ since: tail.since, value });
-      expect(session.stats.viaTail).toBe(before + 1);
+      const before = t.session.stats.viaTail;
+      const snapshot = await t.session.snapshot({ since: tail.since, value });
+      expect(t.session.stats.viaTail).toBe(before + 1);
       expect(snapshot.tables['lowly.things']?.owner).toBe('pgwarden_test_low');
-      // A tail read from an older point of the log is not used: the session reads for itself.
-      await client.query('DROP TABLE lowly.things');
-      const after = await session.snapshot({ since: tail.since, value });
-      expect(session.stats.viaTail).toBe(before + 1);
+      // A tail read from an older point of the log is not used: the t.session reads for itself.
+      await t.client.query('DROP TABLE lowly.things');
+      const after = await t.session.snapshot({ since: tail.since, value });
+      expect(t.session.stats.viaTail).toBe(before + 1);
       expect(after.tables['lowly.things']).toBeUndefined();
     } finally {
-      await client.query('RESET ROLE');
-      await client.query('DROP SCHEMA lowly CASCADE; DROP ROLE pgwarden_test_low');
+      await t.client.query('RESET ROLE');
+      await t.client.query('DROP SCHEMA lowly CASCADE; DROP ROLE pgwarden_test_low');
     }
   });
 });
