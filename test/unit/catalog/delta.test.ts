@@ -12,6 +12,11 @@ describe('the delta function', () => {
     expect(sql).toContain("SET enable_seqscan = 'off'");
   });
 
+  it('leaves seq scans enabled before PostgreSQL 18, whose planners price a disabled scan so high that the plans took seconds a call', () => {
+    expect(deltaFunctionSql(170000)).not.toContain('enable_seqscan');
+    expect(deltaFunctionSql(150000)).not.toContain('enable_seqscan');
+  });
+
   it('is called with literal, quoted arguments', () => {
     expect(deltaCallSql(42, { schemas: undefined, excludeSchemas: ["o'brien", 'pgwarden'] })).toBe(
       "SELECT pgwarden_changes.delta(42::pg_catalog.int8, NULL::pg_catalog.text[], ARRAY['o''brien', 'pgwarden']::pg_catalog.text[]) AS pgwarden_delta",
