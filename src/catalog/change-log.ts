@@ -31,18 +31,19 @@ CREATE FUNCTION ${s}.on_drop() RETURNS event_trigger LANGUAGE plpgsql SECURITY D
 BEGIN
   INSERT INTO ${s}.log (dropped, tag, classid, objid, objsubid, object_type, names)
   SELECT true, tg_tag, classid, objid, objsubid, object_type, address_names FROM pg_catalog.pg_event_trigger_dropped_objects();
-  -- A dropped index, constraint, trigger, policy, rule, default or column changes its table (or domain), which stays: log that.
+  -- A dropped index, constraint, trigger, policy, rule, default or column changes its table (or domain), which stays: log that,
+  -- with the kind of what was dropped ('parent:index'), so that only that part of the table is read again.
   INSERT INTO ${s}.log (dropped, tag, classid, objid, objsubid, object_type)
-  SELECT false, tg_tag, p.classid, p.objid, 0, 'parent' FROM (
-    SELECT 'pg_catalog.pg_class'::pg_catalog.regclass AS classid, it.tbl AS objid
+  SELECT false, tg_tag, p.classid, p.objid, 0, 'parent:' || p.dropped_type FROM (
+    SELECT 'pg_catalog.pg_class'::pg_catalog.regclass AS classid, it.tbl AS objid, d.object_type AS dropped_type
       FROM pg_catalog.pg_event_trigger_dropped_objects() d JOIN ${s}.index_table it ON it.index = d.objid
      WHERE d.object_type = 'index'
     UNION
-    SELECT 'pg_catalog.pg_class'::pg_catalog.regclass, pg_catalog.to_regclass(pg_catalog.quote_ident(d.address_names[1]) || '.' || pg_catalog.quote_ident(d.address_names[2]))::pg_catalog.oid
+    SELECT 'pg_catalog.pg_class'::pg_catalog.regclass, pg_catalog.to_regclass(pg_catalog.quote_ident(d.address_names[1]) || '.' || pg_catalog.quote_ident(d.address_names[2]))::pg_catalog.oid, d.object_type
       FROM pg_catalog.pg_event_trigger_dropped_objects() d
      WHERE d.object_type IN ('table constraint', 'trigger', 'policy', 'rule', 'default value', 'table column') AND pg_catalog.array_length(d.address_names, 1) >= 2
     UNION
-    SELECT 'pg_catalog.pg_type'::pg_catalog.regclass, pg_catalog.to_regtype(pg_catalog.quote_ident(d.address_names[1]) || '.' || pg_catalog.quote_ident(d.address_names[2]))::pg_catalog.oid
+    SELECT 'pg_catalog.pg_type'::pg_catalog.regclass, pg_catalog.to_regtype(pg_catalog.quote_ident(d.address_names[1]) || '.' || pg_catalog.quote_ident(d.address_names[2]))::pg_catalog.oid, d.object_type
       FROM pg_catalog.pg_event_trigger_dropped_objects() d
      WHERE d.object_type = 'domain constraint' AND pg_catalog.array_length(d.address_names, 1) >= 2) p
    WHERE p.objid IS NOT NULL;
@@ -87,6 +88,8 @@ export interface ChangeSet {
   roles: string;
   /** A fingerprint of the current database's owner, ACL and comment (no event covers them). */
   database: string;
+  /** The first transaction id after this read (an xid8, as text): catalog rows written later have an xmin from it on. */
+  nextXid: string;
 }
 
 const cls = (name: string) => `'pg_catalog.${name}'::pg_catalog.regclass`;
@@ -116,9 +119,19 @@ export function changesCte(since: string): string {
                                       LEFT JOIN pg_catalog.pg_class rel ON rel.oid = ty.typrelid
                                      WHERE ty.oid = ch.objid)
       WHEN ${cls('pg_proc')} THEN 'p' || ch.objid
-    END AS ref
+    END AS ref,
+    -- The part of a relation the change names, when it names one (see PART_HINTS); a change of the
+    -- relation itself names none: the delta finds its parts by the catalog rows that changed.
+    CASE WHEN ch.object_type LIKE 'parent:%' THEN pg_catalog.substr(ch.object_type, 8)
+         WHEN ch.classid = ${cls('pg_class')} AND ch.object_type IN ('index', 'index column') THEN 'index'
+         WHEN ch.classid = ${cls('pg_class')} AND ch.objsubid > 0 THEN 'table column'
+         WHEN ch.classid = ${cls('pg_attrdef')} THEN 'default value'
+         WHEN ch.classid = ${cls('pg_constraint')} THEN 'table constraint'
+         WHEN ch.classid = ${cls('pg_trigger')} THEN 'trigger'
+         WHEN ch.classid = ${cls('pg_policy')} THEN 'policy'
+    END AS hint
     FROM ch WHERE NOT ch.dropped),
-  refs AS (SELECT pg_catalog.left(ref, 1) AS kind, pg_catalog.substr(ref, 2)::pg_catalog.oid AS oid FROM resolved WHERE ref IS NOT NULL),
+  refs AS (SELECT pg_catalog.left(ref, 1) AS kind, pg_catalog.substr(ref, 2)::pg_catalog.oid AS oid, hint FROM resolved WHERE ref IS NOT NULL),
   seq_tables AS (SELECT d.refobjid AS oid FROM pg_catalog.pg_depend d JOIN refs ON refs.kind = 's' AND d.objid = refs.oid
                   WHERE d.classid = ${cls('pg_class')} AND d.refclassid = ${cls('pg_class')} AND d.deptype IN ('a', 'i')),
   rels AS (
@@ -130,7 +143,8 @@ export function changesCte(since: string): string {
     SELECT ARRAY(SELECT oid FROM rels UNION SELECT ty.typrelid FROM pg_catalog.pg_type ty JOIN refs ON refs.kind = 't' AND ty.oid = refs.oid WHERE ty.typrelid <> 0) AS relations,
            ARRAY(SELECT oid FROM refs WHERE kind = 's') AS sequences,
            ARRAY(SELECT oid FROM refs WHERE kind = 'p') AS functions,
-           ARRAY(SELECT oid FROM refs WHERE kind = 't') AS types)`;
+           ARRAY(SELECT oid FROM refs WHERE kind = 't') AS types,
+           ARRAY(SELECT hint || ':' || oid FROM refs WHERE kind = 'r' AND hint IS NOT NULL UNION SELECT 'sequence:' || oid FROM seq_tables) AS hints)`;
 }
 
 /** Select-list items describing the changes of {@link changesCte}, and fingerprints of what no event covers. */
@@ -139,6 +153,8 @@ export function changesColumns(since: string): string {
   return `(SELECT COALESCE(pg_catalog.max(id), ${since}) FROM ${s}.log) AS change_last,
        (SELECT pg_catalog.json_agg(pg_catalog.json_build_array(ch.dropped, ch.tag, ch.classid::pg_catalog.regclass::pg_catalog.text, ch.objid::pg_catalog.int8, ch.objsubid, ch.object_type, ch.names) ORDER BY ch.id) FROM ch) AS change_rows,
        (SELECT pg_catalog.json_build_array(co.relations, co.sequences, co.functions, co.types) FROM changed_objects co) AS change_sets,
+       -- Every transaction from here on has a later xid: catalog rows with such an xmin changed after this read.
+       pg_catalog.pg_snapshot_xmax(pg_catalog.pg_current_snapshot())::pg_catalog.text AS change_next_xid,
        (SELECT pg_catalog.md5(pg_catalog.string_agg(r.oid || ':' || r.rolname, ',' ORDER BY r.oid)) FROM pg_catalog.pg_roles r) AS change_roles,
        (SELECT pg_catalog.md5(pg_catalog.concat_ws('|', db.datdba, db.datacl::pg_catalog.text, d.description))
           FROM pg_catalog.pg_database db
@@ -153,6 +169,7 @@ export interface ChangeColumns {
   change_sets: [Array<number | string>, Array<number | string>, Array<number | string>, Array<number | string>];
   change_roles: string | null;
   change_database: string | null;
+  change_next_xid: string | null;
 }
 
 /** A {@link ChangeSet} from a row with {@link changesColumns}. */
@@ -176,6 +193,7 @@ export function changeSetOf(row: ChangeColumns): ChangeSet {
     types: ints(types),
     roles: row.change_roles ?? '',
     database: row.change_database ?? '',
+    nextXid: row.change_next_xid ?? '',
   };
 }
 

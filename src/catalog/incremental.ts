@@ -2,9 +2,10 @@ import type pg from 'pg';
 import type { DatabaseHandle } from '../providers/types.js';
 import { connect } from '../runner/session.js';
 import { CHANGE_LOG_SCHEMA, installChangeLog, readChanges, type ChangeSet } from './change-log.js';
-import { deltaCallSql, installDelta, parseDelta, readDelta, type Delta } from './delta.js';
+import { deltaCallSql, installDelta, parseDelta, readDelta, RELATION_PARTS, type Delta, type RelationPart } from './delta.js';
 import { diffSnapshots } from './diff.js';
 import { renderDiff } from './render-diff.js';
+import { RowCache } from './row-cache.js';
 import { assemble, readCatalog, scopeOf, serverVersionOf, type OidFilter, type AssembledCatalog, type ColumnLookup, type ObjectRef, type SnapshotOptions, type SnapshotSession } from './snapshot.js';
 import { catalogSettingsSql } from './session.js';
 import { compareText } from './sort.js';
@@ -20,6 +21,10 @@ export interface SnapshotStats {
   unchanged: number;
   /** Snapshots whose changes came with the step's own message (a {@link SnapshotTail}). */
   viaTail: number;
+  /** Parts of changed relations (their columns, indexes, ...) taken from the cache, not read again: none of their rows changed. */
+  partsKept: number;
+  /** Incremental snapshots whose changed objects were read again with every part (the delta could not serve them). */
+  readWhole: number;
 }
 
 /** A statement to append to the message of a step, so that the next snapshot needs no round trip of its own. */
@@ -79,9 +84,11 @@ export async function openChangeTrackingSession(db: DatabaseHandle, options: Sna
 }
 
 class Tracker implements ChangeTrackingSession {
-  readonly stats: SnapshotStats = { full: 0, incremental: 0, unchanged: 0, viaTail: 0 };
+  readonly stats: SnapshotStats = { full: 0, incremental: 0, unchanged: 0, viaTail: 0, partsKept: 0, readWhole: 0 };
   private state: AssembledCatalog | undefined;
   private last = 0;
+  private lastXid = '';
+  private cache: RowCache | undefined;
   private roles = '';
   private database = '';
 
@@ -93,7 +100,7 @@ class Tracker implements ChangeTrackingSession {
 
   tail(): SnapshotTail | undefined {
     if (this.mode === 'full' || !this.state) return undefined;
-    return { sql: deltaCallSql(this.last, this.scope), since: this.last };
+    return { sql: deltaCallSql(this.last, this.lastXid, this.scope), since: this.last };
   }
 
   async snapshot(pre?: TailValue): Promise<CatalogSnapshot> {
@@ -137,21 +144,39 @@ class Tracker implements ChangeTrackingSession {
     // Its value may already be here, read at the end of the step's own message.
     let delta: Delta | undefined = pre && pre.since === this.last ? parseDelta(pre.value) : undefined;
     if (delta) this.stats.viaTail++;
-    else delta = await readDelta(this.client, this.last, this.scope);
+    else delta = await readDelta(this.client, this.last, this.lastXid, this.scope);
     const changes = delta?.changes ?? (await readChanges(this.client, this.last));
-    if (changes.roles !== this.roles || changes.database !== this.database) return this.readFull(changes);
+    if (changes.roles !== this.roles || changes.database !== this.database || !this.cache) return this.readFull(changes);
     this.last = changes.last;
+    this.lastXid = changes.nextXid;
     if (changes.changes.length === 0) {
       this.stats.unchanged++;
       return this.state.snapshot;
     }
     const dirty = this.dirtyObjects(changes, this.state);
     if (!dirty) return this.readFull(changes);
-    // The delta read what the log resolves to; objects found only through the previous state
-    // (a partition detached from a table that changed) are read again here, with everything.
-    const served = delta?.rows && covers(changes, dirty) ? { rows: delta.rows, read: delta.read } : undefined;
-    const partial = served ? await assemble(this.client, served.rows, lookup) : await readCatalog(this.client, this.scope, dirty, lookup);
-    const read: PartsRead = served ? { database: false, extensions: false, schemas: served.read.schemas, defaults: served.read.defaults } : ALL_PARTS;
+    const cache = this.cache;
+    // Whole objects dropped (a dropped column names its table, with its number: not those).
+    cache.forget(changes.changes.filter((c) => c.dropped && c.objid !== null && !c.objsubid).map((c) => c.objid!));
+    // The delta read what the log resolves to, and of a changed relation only the parts whose rows
+    // changed: the rest comes from the cache. Objects found only through the previous state (a
+    // partition detached from a table that changed), and relations new to the cache that were not
+    // created since (moved into the scope), are read again here, with everything.
+    let partial: AssembledCatalog;
+    let read: PartsRead;
+    if (delta?.rows && covers(changes, dirty) && this.completes(delta)) {
+      cache.update(delta.rows, { ...changes, parts: delta.parts });
+      for (const part of RELATION_PARTS) this.stats.partsKept += changes.relations.length - new Set(delta.parts[part]).size;
+      partial = await assemble(this.client, cache.rowsFor(dirty, delta.rows), lookup);
+      read = { database: false, extensions: false, schemas: delta.read.schemas, defaults: delta.read.defaults };
+    } else {
+      this.stats.readWhole++;
+      const { rows, ...full } = await readCatalog(this.client, this.scope, dirty, lookup);
+      const everything = Object.fromEntries(RELATION_PARTS.map((p) => [p, dirty.relations])) as Record<RelationPart, number[]>;
+      cache.update(rows, { ...dirty, parts: everything });
+      partial = full;
+      read = ALL_PARTS;
+    }
     const patched = this.patch(this.state, partial, dirty, read);
     if (!patched) return this.readFull(changes);
     this.state = patched;
@@ -159,11 +184,25 @@ class Tracker implements ChangeTrackingSession {
     return patched.snapshot;
   }
 
+  /**
+   * Whether the delta's rows and the cache make every relation it read whole: a relation the cache
+   * does not know yet must have been created since the last read, so that all of its rows are new
+   * and the delta read every part that has any.
+   */
+  private completes(delta: Delta): boolean {
+    if (!delta.rows) return false;
+    const created = new Set(delta.changes.changes.filter((c) => !c.dropped && c.tag?.startsWith('CREATE ') && c.objid !== null).map((c) => Number(c.objid)));
+    return delta.rows.relations.every((r) => this.cache!.hasRelation(r.oid) || created.has(Number(r.oid)));
+  }
+
   private async readFull(changes?: ChangeSet): Promise<CatalogSnapshot> {
     const current = changes ?? (this.mode === 'full' ? undefined : await readChanges(this.client, this.last));
-    this.state = await readCatalog(this.client, this.scope);
+    const { rows, ...full } = await readCatalog(this.client, this.scope);
+    this.state = full;
+    this.cache = new RowCache(rows);
     if (current) {
       this.last = current.last;
+      this.lastXid = current.nextXid;
       this.roles = current.roles;
       this.database = current.database;
     }

@@ -76,30 +76,36 @@ export interface PrivilegeReadOptions extends CatalogScope {}
 const roleName = (oid: string) => `CASE WHEN ${oid} = 0 THEN 'PUBLIC' ELSE pg_catalog.pg_get_userbyid(${oid})::pg_catalog.text END`;
 
 /** The objects with ACLs; `only` narrows relations, columns, functions and types to the oids of $3-$6. */
-function objectsSql(only: boolean): string {
+function objectsSql(only: boolean, shared = true): string {
   // Sequences that belong to a table read again are read again with it (the sequence query does the same).
   const rel = only ? ` AND c.oid = ANY ($3::pg_catalog.oid[] || ${sequencesOf('$3', '$4')})` : '';
   const col = only ? ' AND c.oid = ANY ($3::pg_catalog.oid[])' : '';
   const proc = only ? ' AND p.oid = ANY ($5::pg_catalog.oid[])' : '';
   const type = only ? ' AND t.oid = ANY ($6::pg_catalog.oid[])' : '';
-  return `
-  SELECT 'database'::pg_catalog.text AS object_type, NULL::pg_catalog.text AS schema, d.datname::pg_catalog.text AS name,
+  // Without the database and schemas (`shared` false), a first branch that returns nothing names the columns.
+  const first = shared
+    ? `  SELECT 'database'::pg_catalog.text AS object_type, NULL::pg_catalog.text AS schema, d.datname::pg_catalog.text AS name,
          NULL::pg_catalog.text AS column_name, d.datdba AS owner,
-         COALESCE(d.datacl, pg_catalog.acldefault('d', d.datdba)) AS acl
+         COALESCE(d.datacl, pg_catalog.acldefault('d', d.datdba)) AS acl, d.oid
     FROM pg_catalog.pg_database d
    WHERE d.datname = pg_catalog.current_database()
   UNION ALL
-  SELECT 'schema', NULL, n.nspname, NULL, n.nspowner, COALESCE(n.nspacl, pg_catalog.acldefault('n', n.nspowner))
+  SELECT 'schema', NULL, n.nspname, NULL, n.nspowner, COALESCE(n.nspacl, pg_catalog.acldefault('n', n.nspowner)), n.oid
     FROM pg_catalog.pg_namespace n
-   WHERE ${inScope('n.nspname')} AND ${notFromExtension('pg_namespace', 'n.oid')}
+   WHERE ${inScope('n.nspname')} AND ${notFromExtension('pg_namespace', 'n.oid')}`
+    : `  SELECT NULL::pg_catalog.text AS object_type, NULL::pg_catalog.text AS schema, NULL::pg_catalog.text AS name, NULL::pg_catalog.text AS column_name,
+         NULL::pg_catalog.oid AS owner, NULL::pg_catalog.aclitem[] AS acl, NULL::pg_catalog.oid AS oid
+   WHERE false`;
+  return `
+${first}
   UNION ALL
   SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view' WHEN 'S' THEN 'sequence' WHEN 'f' THEN 'foreign table' ELSE 'table' END,
          n.nspname, c.relname, NULL, c.relowner,
-         COALESCE(c.relacl, pg_catalog.acldefault(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::"char", c.relowner))
+         COALESCE(c.relacl, pg_catalog.acldefault(CASE WHEN c.relkind = 'S' THEN 's' ELSE 'r' END::"char", c.relowner)), c.oid
     FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
    WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S', 'f') AND ${inScope('n.nspname')} AND ${notFromExtension('pg_class', 'c.oid')}${rel}
   UNION ALL
-  SELECT 'column', n.nspname, c.relname, a.attname, NULL, a.attacl
+  SELECT 'column', n.nspname, c.relname, a.attname, NULL, a.attacl, c.oid
     FROM pg_catalog.pg_attribute a
     JOIN pg_catalog.pg_class c ON c.oid = a.attrelid
     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
@@ -108,12 +114,12 @@ function objectsSql(only: boolean): string {
   UNION ALL
   SELECT CASE p.prokind WHEN 'p' THEN 'procedure' ELSE 'function' END, n.nspname,
          pg_catalog.substr(p.oid::pg_catalog.regprocedure::pg_catalog.text, pg_catalog.length(pg_catalog.quote_ident(n.nspname)) + 2),
-         NULL, p.proowner, COALESCE(p.proacl, pg_catalog.acldefault('f', p.proowner))
+         NULL, p.proowner, COALESCE(p.proacl, pg_catalog.acldefault('f', p.proowner)), p.oid
     FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
    WHERE ${inScope('n.nspname')} AND ${notFromExtension('pg_proc', 'p.oid')}
      AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend int_dep WHERE int_dep.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass AND int_dep.objid = p.oid AND int_dep.deptype = 'i')${proc}
   UNION ALL
-  SELECT 'type', n.nspname, t.typname, NULL, t.typowner, COALESCE(t.typacl, pg_catalog.acldefault('T', t.typowner))
+  SELECT 'type', n.nspname, t.typname, NULL, t.typowner, COALESCE(t.typacl, pg_catalog.acldefault('T', t.typowner)), t.oid
     FROM pg_catalog.pg_type t JOIN pg_catalog.pg_namespace n ON n.oid = t.typnamespace
    WHERE t.typtype IN ('b', 'c', 'd', 'e', 'r')
      AND (t.typrelid = 0 OR (SELECT r.relkind FROM pg_catalog.pg_class r WHERE r.oid = t.typrelid) = 'c')
@@ -161,14 +167,16 @@ export interface AclObjectRow {
   owner: string | null;
   /** The ACL as Postgres prints it (`{app=arwd/owner,=r/owner}`), with defaults made explicit. */
   acl: string[] | null;
+  /** The oid of the object (of its table, for a column), to keep rows by object between snapshots. */
+  oid: number;
 }
 
 /** Objects with owners and exploded ACLs (parameters $1, $2 of scopeParams). */
-export function aclObjectsQuery(only = false): string {
+export function aclObjectsQuery(only = false, shared = true): string {
   return `SELECT o.object_type, o.schema, o.name, o.column_name,
             CASE WHEN o.owner IS NOT NULL THEN pg_catalog.pg_get_userbyid(o.owner)::pg_catalog.text END AS owner,
-            o.acl::pg_catalog.text[] AS acl
-       FROM (${objectsSql(only)}) o`;
+            o.acl::pg_catalog.text[] AS acl, o.oid::pg_catalog.int8 AS oid
+       FROM (${objectsSql(only, shared)}) o`;
 }
 
 /** {@link AclObject}s from rows of {@link aclObjectsQuery}. */

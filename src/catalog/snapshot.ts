@@ -231,12 +231,12 @@ export interface OidFilter {
  * Reads and assembles the catalog, whole or (with `filter`) only the objects given, and returns
  * the snapshot with the internal index an incremental snapshot patches by.
  */
-export async function readCatalog(client: pg.ClientBase, scope: CatalogScope, filter?: OidFilter, knownColumn?: ColumnLookup): Promise<AssembledCatalog> {
+export async function readCatalog(client: pg.ClientBase, scope: CatalogScope, filter?: OidFilter, knownColumn?: ColumnLookup): Promise<AssembledCatalog & { rows: CatalogRows }> {
   const text = combinedQuery(await serverVersionOf(client), filter !== undefined, filter);
   const params: unknown[] = [...scopeParams(scope)];
   if (filter) params.push(filter.relations, filter.sequences, filter.functions, filter.types);
   const [rows] = await catalogQuery<CatalogRows & pg.QueryResultRow>(client, text, params);
-  return assemble(client, rows!, knownColumn);
+  return { ...(await assemble(client, rows!, knownColumn)), rows: rows! };
 }
 
 /** Where a top-level object of a snapshot sits, by the oid of its catalog row. */

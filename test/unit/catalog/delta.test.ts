@@ -18,8 +18,8 @@ describe('the delta function', () => {
   });
 
   it('is called with literal, quoted arguments', () => {
-    expect(deltaCallSql(42, { schemas: undefined, excludeSchemas: ["o'brien", 'pgwarden'] })).toBe(
-      "SELECT pgwarden_changes.delta(42::pg_catalog.int8, NULL::pg_catalog.text[], ARRAY['o''brien', 'pgwarden']::pg_catalog.text[]) AS pgwarden_delta",
+    expect(deltaCallSql(42, '1234', { schemas: undefined, excludeSchemas: ["o'brien", 'pgwarden'] })).toBe(
+      "SELECT pgwarden_changes.delta(42::pg_catalog.int8, '1234', NULL::pg_catalog.text[], ARRAY['o''brien', 'pgwarden']::pg_catalog.text[]) AS pgwarden_delta",
     );
   });
 
