@@ -103,8 +103,10 @@ const cls = (name: string) => `'pg_catalog.${name}'::pg_catalog.regclass`;
  */
 export function changesCte(since: string): string {
   const s = CHANGE_LOG_SCHEMA;
+  // resolved is MATERIALIZED: inlined, its CASE (seven subplans) was set up and run three times
+  // a row, once for each use of `ref` (measured: 0.55 -> 0.47 ms a read).
   return `ch AS (SELECT * FROM ${s}.log WHERE id > ${since}),
-  resolved AS (
+  resolved AS MATERIALIZED (
     SELECT CASE ch.classid
       WHEN ${cls('pg_class')} THEN (SELECT CASE WHEN c.relkind IN ('i', 'I') THEN 'r' || ix.indrelid WHEN c.relkind = 'S' THEN 's' || c.oid WHEN c.relkind = 'c' THEN 't' || c.reltype ELSE 'r' || c.oid END
                                        FROM pg_catalog.pg_class c LEFT JOIN pg_catalog.pg_index ix ON ix.indexrelid = c.oid WHERE c.oid = ch.objid)

@@ -121,12 +121,17 @@ export function deltaFunctionSql(serverVersion: number): string {
       reads.push(read(name, listCondition(sql, relations), sql, relations));
     }
   }
-  const changedLists = Object.keys(CHANGED).map((k) => `v_changed_${k}`);
-  const partLists = RELATION_PARTS.map((part) => {
-    const { changed, hints } = PART_SOURCES[part];
-    const hinted = `ARRAY(SELECT pg_catalog.split_part(h, ':', 2)::pg_catalog.oid FROM pg_catalog.unnest(v_hints) h WHERE pg_catalog.split_part(h, ':', 1) IN (${hints.map((h) => `'${h}'`).join(', ')}))`;
-    return `  v_rels_${part} := ${[...changed.map((c) => `v_changed_${c}`), hinted].join(' || ')};`;
-  });
+  // One statement for every part's list: each kind of changed row is looked up once (a CTE used
+  // by several parts), and the hints are split once (measured: one statement instead of eight).
+  const partLists = `WITH ${Object.entries(CHANGED)
+    .map(([name, q]) => `changed_${name} AS (${q})`)
+    .join(',\n        ')},
+        hinted AS (SELECT pg_catalog.split_part(h, ':', 1) AS kind, pg_catalog.split_part(h, ':', 2)::pg_catalog.oid AS oid FROM pg_catalog.unnest(v_hints) h)
+      SELECT ${RELATION_PARTS.map((part) => {
+        const { changed, hints } = PART_SOURCES[part];
+        return `ARRAY(${[...changed.map((c) => `SELECT * FROM changed_${c}`), `SELECT oid FROM hinted WHERE kind IN (${hints.map((h) => `'${h}'`).join(', ')})`].join(' UNION ')})`;
+      }).join(',\n             ')}
+        INTO ${RELATION_PARTS.map((p) => `v_rels_${p}`).join(', ')};`;
   // Plans are made once per session, while the schema is small, and used while it grows: lookups
   // of a few oids must use the catalogs' indexes whatever their size then (measured: -13% a call).
   // Only from PostgreSQL 18, which plans around disabled scans; before it, `enable_seqscan = off`
@@ -144,7 +149,7 @@ DECLARE
   v_last pg_catalog.int8; v_rows pg_catalog.json; v_sets pg_catalog.json; v_roles pg_catalog.text; v_database pg_catalog.text; v_next_xid pg_catalog.text;
   v_rels pg_catalog.oid[]; v_seqs pg_catalog.oid[]; v_funcs pg_catalog.oid[]; v_types pg_catalog.oid[]; v_hints pg_catalog.text[];
   v_ns boolean; v_defacl boolean; v_age pg_catalog.int4;
-  ${[...changedLists, ...RELATION_PARTS.map((p) => `v_rels_${p}`)].map((v) => `${v} pg_catalog.oid[] := '{}'`).join(';\n  ')};
+  ${RELATION_PARTS.map((p) => `v_rels_${p} pg_catalog.oid[] := '{}'`).join(';\n  ')};
   ${declared.join(';\n  ')};
 BEGIN
   WITH ${changesCte('p_since')}
@@ -160,9 +165,7 @@ BEGIN
       -- How old (in transactions) a catalog row written since the last read can be; without that
       -- point, any age: every part is read.
       v_age := CASE WHEN p_since_xid IS NULL OR p_since_xid = '' THEN 2147483647 ELSE pg_catalog.age(pg_catalog.xid(p_since_xid::pg_catalog.xid8)) END;
-      SELECT ${Object.values(CHANGED).map((q) => `ARRAY(${q})`).join(',\n             ')}
-        INTO ${changedLists.join(', ')};
-${partLists.join('\n')}
+      ${partLists}
     END IF;
   ${reads.join('\n  ')}
   END IF;
