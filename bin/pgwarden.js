@@ -5,6 +5,26 @@ const argv = process.argv.slice(2);
 // The bundled CLI (checks/bundle, part of npm run build) loads a few files instead of hundreds;
 // dist/cli/ (tsc's output) serves when the bundle was not built.
 const bundled = existsSync(new URL('../dist/bundle/cli.js', import.meta.url));
+
+// `pgwarden lint --staged` (the pre-commit hook) parses the staged files in a worker thread: it
+// starts first, so that the parser (WebAssembly) compiles on the other core while the CLI loads.
+// src/lint/preparse.ts takes it over (EarlyParseWorker); unused, it never keeps the process alive.
+if (bundled && argv[0] === 'lint' && argv.includes('--staged')) {
+  try {
+    const { Worker } = await import('node:worker_threads');
+    const worker = new Worker(new URL('../dist/bundle/parse-worker.js', import.meta.url));
+    const done = new Promise((resolve) => {
+      worker.once('message', resolve);
+      worker.once('error', () => resolve(undefined));
+      worker.once('exit', () => resolve(undefined));
+    });
+    // After the listeners: a 'message' listener refs the worker's port again.
+    worker.unref();
+    globalThis[Symbol.for('pgwarden.parseWorker')] = { worker, done };
+  } catch {
+    // The CLI starts one itself.
+  }
+}
 const entry = (name) => import(bundled ? `../dist/bundle/${name}.js` : `../dist/cli/${name === 'cli' ? 'index' : name}.js`);
 
 // `pgwarden lint` skips yargs and the other commands' imports (a pre-commit hook runs it on every

@@ -7,6 +7,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
+import { trace } from '../trace.js';
 import type { ParsedSection } from './engine.js';
 
 /** Parsed sections by cache key, as the worker gives them (empty when it could not). */
@@ -19,11 +20,43 @@ export interface ParseWorker {
   cancel(): void;
 }
 
+/** Where bin/pgwarden.js leaves the worker it started before loading the CLI (see {@link EarlyParseWorker}). */
+export const EARLY_PARSE_WORKER = Symbol.for('pgwarden.parseWorker');
+
 /**
- * Starts a worker that loads the parser now and parses what it is given later; undefined when no
- * worker script is at hand (the tests run the TypeScript sources).
+ * A parse worker started by bin/pgwarden.js as its first step for `lint --staged` (the pre-commit
+ * hook), so that the parser compiles while the CLI itself loads; with its first message, error or
+ * exit, listened for from the start.
+ */
+export interface EarlyParseWorker {
+  worker: Worker;
+  done: Promise<Array<[string, ParsedSection]> | undefined>;
+}
+
+/**
+ * Starts a worker that loads the parser now and parses what it is given later (or takes the one
+ * bin/pgwarden.js started); undefined when no worker script is at hand (the tests run the
+ * TypeScript sources).
  */
 export async function startParseWorker(): Promise<ParseWorker | undefined> {
+  const holder = globalThis as { [EARLY_PARSE_WORKER]?: EarlyParseWorker };
+  const early = holder[EARLY_PARSE_WORKER];
+  delete holder[EARLY_PARSE_WORKER];
+  if (early) {
+    trace('lint: parse worker started by bin/pgwarden.js');
+    const result = early.done.then((entries) => new Map(entries ?? []));
+    return {
+      parse(files) {
+        // Now something waits for it: it keeps the process alive until it answers.
+        early.worker.ref();
+        early.worker.postMessage(files);
+        return result;
+      },
+      cancel() {
+        void early.worker.terminate();
+      },
+    };
+  }
   const script = new URL('./parse-worker.js', import.meta.url);
   if (script.protocol !== 'file:' || !existsSync(fileURLToPath(script))) return undefined;
   let worker: Worker;
@@ -33,15 +66,18 @@ export async function startParseWorker(): Promise<ParseWorker | undefined> {
   } catch {
     return undefined;
   }
-  // It never keeps the process alive: a run that ends early (a cache hit, an error) just leaves.
-  worker.unref();
   const result = new Promise<ReadonlyMap<string, ParsedSection>>((resolve) => {
     worker.once('message', (entries: Array<[string, ParsedSection]>) => resolve(new Map(entries)));
     worker.once('error', () => resolve(new Map()));
     worker.once('exit', () => resolve(new Map()));
   });
+  // Until it is given files, it does not keep the process alive: a run that ends early (a cache
+  // hit, an error) just leaves. (After the listeners: a 'message' listener refs the port again.)
+  worker.unref();
   return {
     parse(files) {
+      // Now something waits for it: it keeps the process alive until it answers.
+      worker.ref();
       worker.postMessage(files);
       return result;
     },

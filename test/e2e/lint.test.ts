@@ -112,7 +112,9 @@ describe('pgwarden lint (built CLI)', () => {
     expect(none.stdout).toMatch(/^No problems in 0 files/);
     project.write('20260103000000_bad.sql', migration('20260103000000', '20260102000000', 'Add a column', 'BEGIN;\nALTER TABLE users ADD COLUMN name text;\nCOMMIT;', 'ALTER TABLE users DROP COLUMN name;'));
     git('add', 'migrations/20260103000000_bad.sql');
-    const staged = await runCli(['lint', '--staged', '--format', 'json'], { cwd: project.root });
+    // The hook's process starts the parse worker before loading the CLI, and lint takes it over.
+    const staged = await runCli(['lint', '--staged', '--format', 'json'], { cwd: project.root, env: { ...process.env, PGWARDEN_TRACE: '1' } });
+    expect(staged.stderr).toContain('lint: parse worker started by bin/pgwarden.js');
     expect(staged.code).toBe(1);
     const report = JSON.parse(staged.stdout);
     expect(report.files).toEqual(['migrations/20260103000000_bad.sql']);
