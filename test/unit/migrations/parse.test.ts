@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseMigration } from '../../../src/migrations/parse.js';
+import { isEmptySection, parseMigration } from '../../../src/migrations/parse.js';
 import { buildGraph } from '../../../src/migrations/graph.js';
 import { redactText, redactUrl } from '../../../src/redact.js';
 
@@ -70,5 +70,16 @@ describe('redaction', () => {
     expect(redactUrl('host=db password=hunter2 user=app')).toBe('host=db password=*** user=app');
     expect(redactUrl('postgres://db/app?user=x&password=hunter2')).toBe('postgres://db/app?user=x&password=***');
     expect(redactText('failed on postgres://u:pw123456@h/d today', ['pw123456'])).toBe('failed on postgres://u:***@h/d today');
+  });
+});
+
+describe('isEmptySection', () => {
+  const section = (sql: string) => ({ sql, offset: 0, line: 1, markerLine: 0 });
+  it('is empty with nothing but blanks and comments', () => {
+    for (const sql of ['', '  \n\t', '-- nothing to undo\n', '-- no newline at the end', '/* a\nblock */\n-- and a line\n', '\ufeff\u00a0 \n']) expect(isEmptySection(section(sql))).toBe(true);
+    expect(isEmptySection(undefined)).toBe(true);
+  });
+  it('is not empty with any SQL, after comments or not', () => {
+    for (const sql of ['SELECT 1;', '-- first\nDROP TABLE t;', '/* c */ DROP TABLE t;', '  ;', '/* never closed']) expect(isEmptySection(section(sql))).toBe(false);
   });
 });
