@@ -314,6 +314,22 @@ export async function stopDevCluster(dataDir: string): Promise<DevClusterState> 
 }
 
 /**
+ * Stops the development cluster and deletes it: its data folder (in the project, or in the
+ * temporary directory when the server's OS user cannot reach the project), its log and its
+ * credentials. The next command that needs it creates a new, empty one. Nothing is deleted when
+ * the server does not stop.
+ */
+export async function destroyDevCluster(dataDir: string): Promise<DevClusterState> {
+  const stopped = await stopDevCluster(dataDir);
+  if (stopped.running) throw new PgwardenError('CONNECTION_FAILED', `The development cluster (pid ${stopped.pid}) did not stop: its data in ${dataDir} is left as it is.`);
+  const { pgdata, meta, log } = devPaths(dataDir);
+  rmSync(pgdata, { recursive: true, force: true });
+  rmSync(log, { force: true });
+  rmSync(meta, { force: true });
+  return devClusterState(dataDir);
+}
+
+/**
  * A handle on the development cluster's database. When the cluster is not running, it is started
  * for this command only and stopped again by `close()` (a watchdog stops it if the process dies).
  */

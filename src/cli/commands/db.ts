@@ -1,12 +1,12 @@
 import type { CommandModule } from 'yargs';
 import { PgwardenError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
-import { devClusterState, devClusterUrl, startDevCluster, stopDevCluster, type DevClusterState } from '../../providers/embedded.js';
+import { destroyDevCluster, devClusterState, devClusterUrl, startDevCluster, stopDevCluster, type DevClusterState } from '../../providers/embedded.js';
 import { commandContext, setExitCode, type GlobalArgs } from '../context.js';
 import { printJson, type Output } from '../output.js';
 
 interface DbArgs extends GlobalArgs {
-  action: 'start' | 'stop' | 'status' | 'url';
+  action: 'start' | 'stop' | 'status' | 'url' | 'destroy';
   json?: boolean;
 }
 
@@ -21,10 +21,10 @@ function show(output: Output, state: DevClusterState, json: boolean | undefined)
 
 export const dbCommand: CommandModule<object, DbArgs> = {
   command: 'db <action>',
-  describe: 'The embedded development cluster: start (keeps running), stop, status, url',
+  describe: 'The embedded development cluster: start (keeps running), stop, status, url, destroy (stop it and delete its data)',
   builder: (y) =>
     y
-      .positional('action', { choices: ['start', 'stop', 'status', 'url'] as const, demandOption: true })
+      .positional('action', { choices: ['start', 'stop', 'status', 'url', 'destroy'] as const, demandOption: true })
       .option('json', { type: 'boolean', describe: 'Machine-readable output' }) as never,
   handler: async (args) => {
     const ctx = commandContext(args);
@@ -38,6 +38,12 @@ export const dbCommand: CommandModule<object, DbArgs> = {
         const state = devClusterState(dir);
         show(ctx.output, state, args.json);
         return setExitCode(state.running ? ExitCode.Ok : ExitCode.Findings);
+      }
+      case 'destroy': {
+        const state = await destroyDevCluster(dir);
+        if (args.json) return show(ctx.output, state, true);
+        ctx.output.out(`Development cluster stopped and deleted (its data, log and credentials); the next command that needs it creates a new one.\n`);
+        return;
       }
       case 'url': {
         const url = devClusterUrl(dir);

@@ -1,6 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { CLI, runCli } from '../../support/cli.js';
@@ -47,8 +48,26 @@ describe('the embedded provider', () => {
     project.write(`${A}_a.sql`, sqlMigration(A, undefined, 'CREATE TABLE a (id int);', 'DROP TABLE a;'));
   });
   afterEach(async () => {
-    await runCli(['db', 'stop'], { cwd: project.root });
+    // destroy, not stop: the cluster of a project in the temporary directory lives outside it.
+    await runCli(['db', 'destroy'], { cwd: project.root });
     project.cleanup();
+  });
+
+  it('db destroy stops the cluster and deletes its data, wherever it lives', async () => {
+    expect((await runCli(['db', 'start'], { cwd: project.root })).code).toBe(0);
+    const hash = createHash('sha256').update(dataDir).digest('hex').slice(0, 16);
+    const folders = [join(dataDir, 'pgdata'), join(tmpdir(), `pgwarden-dev-${hash}`)];
+    const pgdata = folders.find((f) => existsSync(join(f, 'PG_VERSION')));
+    expect(pgdata).toBeDefined();
+    const r = await runCli(['db', 'destroy'], { cwd: project.root });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Development cluster stopped and deleted');
+    expect(await waitFor(() => serversFor(dataDir).length === 0, 5000)).toBe(true);
+    expect(existsSync(pgdata!)).toBe(false);
+    expect(existsSync(join(dataDir, 'cluster.json'))).toBe(false);
+    expect((await runCli(['db', 'status'], { cwd: project.root })).stdout).toContain('(not created yet)');
+    // A command that needs it creates a new, empty one.
+    expect((await runCli(['up'], { cwd: project.root })).stdout).toContain('1 applied, 0 pending');
   });
 
   it('up with no URL starts the development cluster for itself, applies, and stops it again', async () => {
