@@ -122,7 +122,7 @@ export function changesCte(since: string): string {
                                      WHERE ty.oid = ch.objid)
       WHEN ${cls('pg_proc')} THEN 'p' || ch.objid
     END AS ref,
-    -- The part of a relation the change names, when it names one (see PART_HINTS); a change of the
+    -- The part of a relation the change names, when it names one (see PART_SOURCES in delta.ts); a change of the
     -- relation itself names none: the delta finds its parts by the catalog rows that changed.
     CASE WHEN ch.object_type LIKE 'parent:%' THEN pg_catalog.substr(ch.object_type, 8)
          WHEN ch.classid = ${cls('pg_class')} AND ch.object_type IN ('index', 'index column') THEN 'index'

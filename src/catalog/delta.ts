@@ -95,12 +95,12 @@ export function deltaFunctionSql(serverVersion: number): string {
   const reads: string[] = [];
   const declared: string[] = [];
   const built: string[] = [];
-  const read = (name: string, condition: string, sql: string, relations: string) => {
-    const text = sql.replace(/\$([1-6])(?!\d)/g, (m) => (m === '$3' ? relations : PARAMETERS[m]!));
-    // One statement per kind: a kind whose lists are empty is not even set up (measured: one
-    // statement for all the kinds a changed table needs costs more than one per kind).
-    return `IF ${condition} THEN\n    SELECT COALESCE(pg_catalog.json_agg(q), '[]'::pg_catalog.json) INTO r_${name} FROM (${text}) q;\n  END IF;`;
-  };
+  // A catalog part's text with the function's variables for its parameters ($3: `relations`).
+  const substitute = (sql: string, relations: string) => sql.replace(/\$([1-6])(?!\d)/g, (m) => (m === '$3' ? relations : PARAMETERS[m]!));
+  // One statement per kind: a kind whose lists are empty is not even set up (measured: one
+  // statement for all the kinds a changed table needs costs more than one per kind).
+  const into = (name: string, sql: string, relations: string) => `SELECT COALESCE(pg_catalog.json_agg(q), '[]'::pg_catalog.json) INTO r_${name} FROM (${substitute(sql, relations)}) q;`;
+  const read = (name: string, condition: string, sql: string, relations: string) => `IF ${condition} THEN\n    ${into(name, sql, relations)}\n  END IF;`;
   const listCondition = (sql: string, relations: string) =>
     oidListsOf(sql)
       .map((n) => `pg_catalog.cardinality(${n === '$3' ? relations : LISTS[n]}) > 0`)
@@ -115,7 +115,7 @@ export function deltaFunctionSql(serverVersion: number): string {
     else if (name === 'acl') {
       // The database's and schemas' privileges only with the schemas (the caller keeps its own otherwise).
       const anyAcl = anyList.replace('cardinality(v_rels)', 'cardinality(v_rels_acl)');
-      reads.push(read(name, 'v_ns', sql, 'v_rels_acl').replace(/\n  END IF;$/, `\n  ELSIF ${anyAcl} THEN\n    SELECT COALESCE(pg_catalog.json_agg(q), '[]'::pg_catalog.json) INTO r_acl FROM (${aclObjectsQuery(true, false).replace(/\$([1-6])(?!\d)/g, (m) => (m === '$3' ? 'v_rels_acl' : PARAMETERS[m]!))}) q;\n  END IF;`));
+      reads.push(`IF v_ns THEN\n    ${into(name, sql, 'v_rels_acl')}\n  ELSIF ${anyAcl} THEN\n    ${into(name, aclObjectsQuery(true, false), 'v_rels_acl')}\n  END IF;`);
     } else {
       const relations = (RELATION_PARTS as readonly string[]).includes(name) ? `v_rels_${name}` : 'v_rels';
       reads.push(read(name, listCondition(sql, relations), sql, relations));

@@ -215,7 +215,7 @@ class Tracker implements ChangeTrackingSession {
    * query; dropped ones are found in the previous state by oid or by the names of their table.
    * Undefined when only a full read is right (GRANT/REVOKE, extensions).
    */
-  private dirtyObjects(changes: ChangeSet, state: AssembledCatalog): { relations: number[]; sequences: number[]; functions: number[]; types: number[] } | undefined {
+  private dirtyObjects(changes: ChangeSet, state: AssembledCatalog): OidFilter | undefined {
     const relations = new Set(changes.relations);
     const sequences = new Set(changes.sequences);
     const functions = new Set(changes.functions);
@@ -268,7 +268,7 @@ class Tracker implements ChangeTrackingSession {
    * change may have altered how other objects print (a rename of a table, column, type, function,
    * sequence, schema or enum label): then only a full read is right.
    */
-  private patch(state: AssembledCatalog, partial: AssembledCatalog, dirty: { relations: number[]; sequences: number[]; functions: number[]; types: number[] }, read: PartsRead): AssembledCatalog | undefined {
+  private patch(state: AssembledCatalog, partial: AssembledCatalog, dirty: OidFilter, read: PartsRead): AssembledCatalog | undefined {
     for (const [oid, ref] of partial.objects) {
       const before = state.objects.get(oid);
       if (before && (before.key !== ref.key || before.section !== ref.section)) return undefined;

@@ -1,4 +1,3 @@
-import type { ChangeSet } from './change-log.js';
 import type { RelationPart } from './delta.js';
 import type { CatalogRows, OidFilter } from './snapshot.js';
 
@@ -99,12 +98,12 @@ export class RowCache {
         types: t,
         acl: [...r([...coverage.parts.acl, ...coverage.sequences, ...this.ownedSequences(coverage.parts.acl)]), ...p, ...t],
       };
+      // (A relation read again without a row of its own, out of the scope now or gone, is thereby
+      // no longer known: were it to come back, it must be read whole.)
       for (const kind of KEPT) {
         const kept = this.kinds.get(kind)!;
         for (const key of covered[kind]) kept.delete(key);
       }
-      // A relation read again without a row of its own (out of the scope now, or gone) is no longer
-      // known: were it to come back, it must be read whole.
     }
     for (const kind of KEPT) {
       const kept = this.kinds.get(kind)!;

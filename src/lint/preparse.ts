@@ -44,18 +44,7 @@ export async function startParseWorker(): Promise<ParseWorker | undefined> {
   delete holder[EARLY_PARSE_WORKER];
   if (early) {
     trace('lint: parse worker started by bin/pgwarden.js');
-    const result = early.done.then((entries) => new Map(entries ?? []));
-    return {
-      parse(files) {
-        // Now something waits for it: it keeps the process alive until it answers.
-        early.worker.ref();
-        early.worker.postMessage(files);
-        return result;
-      },
-      cancel() {
-        void early.worker.terminate();
-      },
-    };
+    return handleOf(early.worker, early.done.then((entries) => new Map(entries ?? [])));
   }
   const script = new URL('./parse-worker.js', import.meta.url);
   if (script.protocol !== 'file:' || !existsSync(fileURLToPath(script))) return undefined;
@@ -74,6 +63,11 @@ export async function startParseWorker(): Promise<ParseWorker | undefined> {
   // Until it is given files, it does not keep the process alive: a run that ends early (a cache
   // hit, an error) just leaves. (After the listeners: a 'message' listener refs the port again.)
   worker.unref();
+  return handleOf(worker, result);
+}
+
+/** The {@link ParseWorker} of a started, unref'd worker whose answer `result` will be. */
+function handleOf(worker: Worker, result: Preparsed): ParseWorker {
   return {
     parse(files) {
       // Now something waits for it: it keeps the process alive until it answers.

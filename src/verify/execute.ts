@@ -163,12 +163,16 @@ export async function runTraced(
   return { traces, partial: false };
 }
 
+/** A transactional plan's statements in one transaction, as one piece of a simple-query message. */
+export function transactionSql(plan: PlannedDirection): string {
+  return `BEGIN;\n${plan.statements.map((s) => s.sql).join('\n;\n')}\n;\nCOMMIT`;
+}
+
 /** Runs statements without tracing, as fast as possible (up again, rebuilds); `tail` as for {@link runTraced}. */
 export async function runPlain(client: pg.ClientBase, file: MigrationFile, plan: PlannedDirection, tail?: string): Promise<DirectionResult> {
   if (plan.transactional) {
-    const text = plan.statements.map((s) => s.sql).join('\n;\n');
     try {
-      const results = await multi(client, `BEGIN;\n${text}\n;\nCOMMIT${tail ? `;\n${tail}` : ''}`);
+      const results = await multi(client, `${transactionSql(plan)}${tail ? `;\n${tail}` : ''}`);
       const value: unknown = tail ? last(results)?.pgwarden_delta : undefined;
       return { traces: [], partial: false, ...(value !== undefined ? { tail: value } : {}) };
     } catch (error) {

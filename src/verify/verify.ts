@@ -15,7 +15,7 @@ import type { MigrationFile } from '../migrations/types.js';
 import type { DatabaseHandle } from '../providers/types.js';
 import { throwawayDatabaseOn } from '../providers/url.js';
 import { connect } from '../runner/session.js';
-import { planDirection, planDown, planPlain, runPlain, runTraced, type DirectionResult, type PlannedDirection } from './execute.js';
+import { planDirection, planDown, planPlain, runPlain, runTraced, transactionSql, type DirectionResult, type PlannedDirection } from './execute.js';
 import { lintRuleFor } from './lint-rule.js';
 import { blocksWrites, existingRelations, installSampler, isFlaggedMode, lockModeName, type ExistingRelation } from './locks.js';
 import type { SeedFile } from './seed.js';
@@ -449,7 +449,7 @@ class Workspace {
     const files = ordered.slice(0, upTo + 1);
     const plans = await Promise.all(files.map((file) => planPlain(file, 'up')));
     if (this.seeds.length === 0 && plans.every((plan) => plan.transactional)) {
-      const text = plans.map((plan) => `BEGIN;\n${plan.statements.map((s) => s.sql).join('\n;\n')}\n;\nCOMMIT`).join(';\n');
+      const text = plans.map(transactionSql).join(';\n');
       try {
         await this.replaceDatabase(() => this.client.query(text).then(() => {}));
         return await this.snapshot();
