@@ -318,7 +318,7 @@ export function runRules(migrations: readonly LintMigration[], graph: RevisionGr
   const contexts = active.map(({ rule, severity }) => ({ rule, ctx: contextFor(rule, severity) }));
   for (const { rule, ctx } of contexts) rule.history?.(ctx);
 
-  const statementRules = contexts.filter((c) => c.rule.statement);
+  const hooksFor = statementHooks(contexts);
   const migrationRules = contexts.filter((c) => c.rule.migration);
   const model: Schema = replay.start?.model ?? emptySchema();
   const checkpoint = (after: number) => {
@@ -334,7 +334,8 @@ export function runRules(migrations: readonly LintMigration[], graph: RevisionGr
     }
     const before = migrationRules.length > 0 ? model.clone() : model;
     for (const statement of migration.up) {
-      for (const { rule, ctx } of statementRules) rule.statement!(statement, model, ctx);
+      const hooks = hooksFor('up', statement.kind);
+      for (let h = 0; h < hooks.length; h++) hooks[h]!.call(statement, model);
       model.apply(statement);
     }
     // The live model is afterUp during the migration hooks; down is replayed on a clone of it.
@@ -343,7 +344,8 @@ export function runRules(migrations: readonly LintMigration[], graph: RevisionGr
     if (migration.down.length > 0) {
       afterDown = model.clone();
       for (const statement of migration.down) {
-        for (const { rule, ctx } of statementRules) rule.statement!(statement, afterDown, ctx);
+        const hooks = hooksFor('down', statement.kind);
+        for (let h = 0; h < hooks.length; h++) hooks[h]!.call(statement, afterDown);
         afterDown.apply(statement);
       }
       // A down section that does not parse cannot be compared with anything.
@@ -360,6 +362,32 @@ export function runRules(migrations: readonly LintMigration[], graph: RevisionGr
     config,
     migrations,
   );
+}
+
+/** A rule's statement hook bound to its context. */
+interface StatementHook {
+  call(statement: LintStatement, model: Schema): void;
+}
+
+/**
+ * The statement hooks to call for a section and a statement kind, in registry order: the rules
+ * whose `sections` and `statementKinds` admit it. Built once per kind and section, so that each
+ * statement calls only the rules that look at it.
+ */
+function statementHooks(contexts: ReadonlyArray<{ rule: Rule; ctx: RuleContext }>): (section: 'up' | 'down', kind: string) => readonly StatementHook[] {
+  const withHook = contexts.filter((c) => c.rule.statement);
+  const built = new Map<string, StatementHook[]>();
+  return (section, kind) => {
+    const key = `${section} ${kind}`;
+    let hooks = built.get(key);
+    if (!hooks) {
+      hooks = withHook
+        .filter(({ rule }) => (!rule.sections || rule.sections.includes(section)) && (!rule.statementKinds || rule.statementKinds.includes(kind)))
+        .map(({ rule, ctx }) => ({ call: (statement, model) => rule.statement!(statement, model, ctx) }));
+      built.set(key, hooks);
+    }
+    return hooks;
+  };
 }
 
 function findingOf(rule: string, severity: Severity, input: ReportInput): Finding {

@@ -225,12 +225,21 @@ export interface SchemaModel {
 
 /**
  * A lint rule. Implement any of the hooks; the engine calls them in history order.
- * - `statement`: every statement of every up and down section, with the model just before it.
+ * - `statement`: every statement of every up and down section, with the model just before it
+ *   (narrowed by `statementKinds` and `sections`).
  * - `migration`: once per migration, with the model before its up section and after it, and after
  *   replaying its down section on top of `afterUp` (for reversibility checks).
  * - `history`: once, for rules about the whole history (graph, revisions).
  */
 export interface Rule extends RuleMeta {
+  /**
+   * The statement kinds (`CreateStmt`, `AlterTableStmt`, ...) the statement hook looks at: the
+   * engine calls it for no other, as ESLint calls a rule only for the node types it selects.
+   * Default: every kind.
+   */
+  statementKinds?: readonly string[];
+  /** The sections whose statements the statement hook looks at (default: up and down). */
+  sections?: ReadonlyArray<'up' | 'down'>;
   statement?(statement: LintStatement, model: SchemaModel, ctx: RuleContext): void;
   migration?(migration: LintMigration, models: { before: SchemaModel; afterUp: SchemaModel; afterDown: SchemaModel | undefined }, ctx: RuleContext): void;
   history?(ctx: RuleContext): void;

@@ -13,6 +13,8 @@ export const rule: Rule = {
   description: 'Adding a column whose default or generated value rewrites the existing table under an ACCESS EXCLUSIVE lock.',
   defaultSeverity: 'error',
   kind: 'safety',
+  sections: ['up'],
+  statementKinds: ['AlterTableStmt'],
   statement(statement, model, ctx) {
     if (statement.section !== 'up') return;
     const table = alteredTable(statement);

@@ -9,6 +9,8 @@ export const rule: Rule = {
   description: 'Adding a validated foreign key to an existing table, which blocks writes to both tables while every row is checked.',
   defaultSeverity: 'error',
   kind: 'safety',
+  sections: ['up'],
+  statementKinds: ['AlterTableStmt'],
   statement(statement, model, ctx) {
     if (statement.section !== 'up') return;
     const table = alteredTable(statement);

@@ -8,6 +8,8 @@ export const rule: Rule = {
   description: 'Setting NOT NULL on a column of an existing table, which scans the table under an ACCESS EXCLUSIVE lock unless a validated CHECK proves it.',
   defaultSeverity: 'error',
   kind: 'safety',
+  sections: ['up'],
+  statementKinds: ['AlterTableStmt'],
   statement(statement, model, ctx) {
     if (statement.section !== 'up') return;
     const table = alteredTable(statement);

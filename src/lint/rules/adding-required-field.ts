@@ -11,6 +11,8 @@ export const rule: Rule = {
   description: 'Adding a NOT NULL column without a default to an existing table, which fails as soon as the table has rows.',
   defaultSeverity: 'error',
   kind: 'safety',
+  sections: ['up'],
+  statementKinds: ['AlterTableStmt'],
   statement(statement, model, ctx) {
     if (statement.section !== 'up') return;
     const table = alteredTable(statement);

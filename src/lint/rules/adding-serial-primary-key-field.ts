@@ -11,6 +11,8 @@ export const rule: Rule = {
   description: 'Adding a primary key to an existing table without USING INDEX, which builds the index under an ACCESS EXCLUSIVE lock.',
   defaultSeverity: 'error',
   kind: 'safety',
+  sections: ['up'],
+  statementKinds: ['AlterTableStmt'],
   statement(statement, model, ctx) {
     if (statement.section !== 'up') return;
     const table = alteredTable(statement);

@@ -10,6 +10,8 @@ export const rule: Rule = {
   description: 'UPDATE or DELETE of a table in the same transaction as DDL on it, so the DDL lock is held for the whole backfill.',
   defaultSeverity: 'error',
   kind: 'safety',
+  sections: ['up'],
+  statementKinds: ['UpdateStmt', 'DeleteStmt'],
   statement(statement, model, ctx) {
     if (statement.section !== 'up' || (statement.kind !== 'UpdateStmt' && statement.kind !== 'DeleteStmt')) return;
     const table: RangeVar | undefined = statement.ast.relation;

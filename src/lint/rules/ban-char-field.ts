@@ -8,6 +8,8 @@ export const rule: Rule = {
   description: 'Columns of type char(n): blank-padded, no faster than text, and a limit change rewrites the table.',
   defaultSeverity: 'warning',
   kind: 'style',
+  sections: ['up'],
+  statementKinds: ['CreateStmt', 'AlterTableStmt'],
   statement(statement, _model, ctx) {
     reportTypes(
       statement,

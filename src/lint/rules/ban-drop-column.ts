@@ -8,6 +8,8 @@ export const rule: Rule = {
   description: 'Dropping a column of an existing table, which breaks clients that still use it and destroys its data.',
   defaultSeverity: 'error',
   kind: 'safety',
+  sections: ['up'],
+  statementKinds: ['AlterTableStmt'],
   statement(statement, model, ctx) {
     if (statement.section !== 'up') return;
     const table = alteredTable(statement);

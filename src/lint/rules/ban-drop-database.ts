@@ -7,6 +7,8 @@ export const rule: Rule = {
   description: 'DROP DATABASE in a migration.',
   defaultSeverity: 'error',
   kind: 'safety',
+  sections: ['up'],
+  statementKinds: ['DropdbStmt'],
   statement(statement, _model, ctx) {
     if (statement.section !== 'up' || statement.kind !== 'DropdbStmt') return;
     ctx.report({

@@ -8,6 +8,8 @@ export const rule: Rule = {
   description: 'Dropping NOT NULL from a column of an existing table, which lets in NULLs that existing clients do not expect.',
   defaultSeverity: 'warning',
   kind: 'safety',
+  sections: ['up'],
+  statementKinds: ['AlterTableStmt'],
   statement(statement, model, ctx) {
     if (statement.section !== 'up') return;
     const table = alteredTable(statement);

@@ -8,6 +8,8 @@ export const rule: Rule = {
   description: 'Dropping an existing table, which breaks clients that still use it and destroys its data.',
   defaultSeverity: 'error',
   kind: 'safety',
+  sections: ['up'],
+  statementKinds: ['DropStmt'],
   statement(statement, model, ctx) {
     if (statement.section !== 'up' || statement.kind !== 'DropStmt' || statement.ast.removeType !== 'OBJECT_TABLE') return;
     for (const table of droppedObjects(statement)) {

@@ -7,6 +7,8 @@ export const rule: Rule = {
   description: 'TRUNCATE ... CASCADE, which also empties every table that references the named ones.',
   defaultSeverity: 'error',
   kind: 'safety',
+  sections: ['up'],
+  statementKinds: ['TruncateStmt'],
   statement(statement, _model, ctx) {
     if (statement.section !== 'up' || statement.kind !== 'TruncateStmt' || statement.ast.behavior !== 'DROP_CASCADE') return;
     const names = ((statement.ast.relations ?? []) as any[]).map((r) => q(displayName(r.RangeVar)));

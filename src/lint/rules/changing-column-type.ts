@@ -9,6 +9,8 @@ export const rule: Rule = {
   description: 'Changing the type of a column of an existing table, which rewrites the table and its indexes under an ACCESS EXCLUSIVE lock.',
   defaultSeverity: 'error',
   kind: 'safety',
+  sections: ['up'],
+  statementKinds: ['AlterTableStmt'],
   statement(statement, model, ctx) {
     if (statement.section !== 'up') return;
     const table = alteredTable(statement);

@@ -17,6 +17,8 @@ export const rule: Rule = {
   description: 'Constraints added to an existing table without NOT VALID (all rows checked under a blocking lock), or validated in the same transaction.',
   defaultSeverity: 'error',
   kind: 'safety',
+  sections: ['up'],
+  statementKinds: ['AlterTableStmt'],
   statement(statement, model, ctx) {
     if (statement.section !== 'up') return;
     const table = alteredTable(statement);

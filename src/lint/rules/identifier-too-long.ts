@@ -9,6 +9,7 @@ export const rule: Rule = {
   description: 'Identifiers longer than 63 bytes, which PostgreSQL silently truncates (two long names can end up the same).',
   defaultSeverity: 'warning',
   kind: 'style',
+  sections: ['up'],
   statement(statement, _model, ctx) {
     if (statement.section !== 'up' || !mayHoldLongIdentifier(statement.text)) return;
     for (const identifier of scanIdentifiers(statement.text)) {

@@ -91,6 +91,7 @@ export const rule: Rule = {
   description: 'An up section that destroys data (DROP TABLE, DROP COLUMN, a narrowing type change, DELETE, TRUNCATE) in a migration that does not declare itself irreversible.',
   defaultSeverity: 'error',
   kind: 'governance',
+  sections: ['up'],
   statement(statement, model, ctx) {
     if (statement.section !== 'up' || statement.migration.file.irreversible) return;
     for (const what of destructions(statement, model)) {

@@ -10,6 +10,8 @@ export const rule: Rule = {
   description: 'Columns of 32-bit integer types (int, serial), whose values run out at 2,147,483,647.',
   defaultSeverity: 'warning',
   kind: 'style',
+  sections: ['up'],
+  statementKinds: ['CreateStmt', 'AlterTableStmt'],
   statement(statement, _model, ctx) {
     reportTypes(
       statement,

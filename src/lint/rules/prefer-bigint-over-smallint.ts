@@ -10,6 +10,8 @@ export const rule: Rule = {
   description: 'Columns of 16-bit integer types (smallint, smallserial), whose values run out at 32,767.',
   defaultSeverity: 'warning',
   kind: 'style',
+  sections: ['up'],
+  statementKinds: ['CreateStmt', 'AlterTableStmt'],
   statement(statement, _model, ctx) {
     reportTypes(
       statement,

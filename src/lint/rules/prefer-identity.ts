@@ -17,6 +17,8 @@ export const rule: Rule = {
   description: 'serial columns, whose sequence is a separate object with its own ownership and privileges; identity columns avoid that.',
   defaultSeverity: 'warning',
   kind: 'style',
+  sections: ['up'],
+  statementKinds: ['CreateStmt', 'AlterTableStmt'],
   statement(statement, _model, ctx) {
     reportTypes(
       statement,

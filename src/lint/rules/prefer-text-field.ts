@@ -8,6 +8,8 @@ export const rule: Rule = {
   description: 'Columns of type varchar(n): changing the limit later takes an ACCESS EXCLUSIVE lock; text with a CHECK does not.',
   defaultSeverity: 'warning',
   kind: 'style',
+  sections: ['up'],
+  statementKinds: ['CreateStmt', 'AlterTableStmt'],
   statement(statement, _model, ctx) {
     reportTypes(
       statement,

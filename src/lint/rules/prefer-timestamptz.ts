@@ -8,6 +8,8 @@ export const rule: Rule = {
   description: 'Columns of type timestamp without time zone, whose values mean different instants to clients in different time zones.',
   defaultSeverity: 'warning',
   kind: 'style',
+  sections: ['up'],
+  statementKinds: ['CreateStmt', 'AlterTableStmt'],
   statement(statement, _model, ctx) {
     reportTypes(
       statement,

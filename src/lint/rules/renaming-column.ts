@@ -8,6 +8,8 @@ export const rule: Rule = {
   description: 'Renaming a column of an existing table, which breaks clients that use the old name.',
   defaultSeverity: 'error',
   kind: 'safety',
+  sections: ['up'],
+  statementKinds: ['RenameStmt'],
   statement(statement, model, ctx) {
     if (statement.section !== 'up' || statement.kind !== 'RenameStmt' || statement.ast.renameType !== 'OBJECT_COLUMN') return;
     const table = statement.ast.relation;

@@ -8,6 +8,8 @@ export const rule: Rule = {
   description: 'CREATE INDEX without CONCURRENTLY on an existing table, which blocks writes while the index builds.',
   defaultSeverity: 'error',
   kind: 'safety',
+  sections: ['up'],
+  statementKinds: ['IndexStmt'],
   statement(statement, model, ctx) {
     if (statement.section !== 'up' || statement.kind !== 'IndexStmt' || statement.ast.concurrent) return;
     const table = statement.ast.relation;

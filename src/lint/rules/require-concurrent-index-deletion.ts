@@ -8,6 +8,8 @@ export const rule: Rule = {
   description: 'DROP INDEX without CONCURRENTLY, which takes an ACCESS EXCLUSIVE lock on the index\'s table.',
   defaultSeverity: 'error',
   kind: 'safety',
+  sections: ['up'],
+  statementKinds: ['DropStmt'],
   statement(statement, model, ctx) {
     if (statement.section !== 'up' || statement.kind !== 'DropStmt' || statement.ast.removeType !== 'OBJECT_INDEX' || statement.ast.concurrent) return;
     const indexes = droppedObjects(statement).filter((index) => !isNewIndex(statement, model, index.schemaname ? [index.schemaname, index.relname] : [index.relname]));

@@ -13,6 +13,7 @@ export const rule: Rule = {
   description: 'Statements that lock an existing table while no lock_timeout is set (by the runner config, the header or a SET earlier in the migration).',
   defaultSeverity: 'error',
   kind: 'safety',
+  sections: ['up'],
   statement(statement, model, ctx) {
     if (statement.section !== 'up' || reported.has(statement.migration) || ctx.options.runnerSetsLockTimeout) return;
     const locked = existingLockedRelation(statement, model);

@@ -34,6 +34,18 @@ describe('lint engine', () => {
     expect(seen).toEqual(['20260101000000', '20260103000000', '20260102000000']);
   });
 
+  it('calls a statement hook only for the statement kinds and sections its rule declares', async () => {
+    const seen: { narrowed: string[]; all: string[] } = { narrowed: [], all: [] };
+    const observe = (into: string[]): Rule['statement'] => (statement) => void into.push(`${statement.section} ${statement.kind}`);
+    const narrowed: Rule = { id: 'probe-narrowed', description: '', defaultSeverity: 'warning', kind: 'safety', statementKinds: ['CreateStmt', 'DropStmt'], sections: ['down'], statement: observe(seen.narrowed) };
+    const all: Rule = { id: 'probe-all', description: '', defaultSeverity: 'warning', kind: 'safety', statement: observe(seen.all) };
+    const up = "CREATE TABLE a (id int);\nCOMMENT ON TABLE a IS 'A.';\nCREATE TABLE b (id int);";
+    const down = 'COMMENT ON TABLE a IS NULL;\nDROP TABLE b;\nDROP TABLE a;';
+    await lintSources([source({ revision: '20260101000000', up, down })], { root: '/p', rules: [narrowed, all] });
+    expect(seen.narrowed).toEqual(['down DropStmt', 'down DropStmt']);
+    expect(seen.all).toEqual(['up CreateStmt', 'up CommentStmt', 'up CreateStmt', 'down CommentStmt', 'down DropStmt', 'down DropStmt']);
+  });
+
   it('gives migration hooks the models before up, after up, and after down', async () => {
     const snapshots: string[] = [];
     const probe: Rule = {

@@ -1,8 +1,18 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { lintSnippet, lintSources } from '../../../src/lint/engine.js';
 import { rules } from '../../../src/lint/registry.js';
+import type { Rule } from '../../../src/lint/types.js';
 import { REPO_ROOT } from '../../support/project.js';
+
+/** SQL of every kind the tests have at hand: squawk's rule test inputs, the reference migrations. */
+function corpus(): { snippets: string[]; migrations: Array<{ path: string; text: string }> } {
+  const squawk = join(REPO_ROOT, 'test/fixtures/squawk-rule-tests');
+  const snippets = readdirSync(squawk).filter((f) => f.endsWith('.sql')).map((f) => readFileSync(join(squawk, f), 'utf8'));
+  const migrations = readdirSync(join(REPO_ROOT, 'migrations')).filter((f) => f.endsWith('.sql')).map((f) => ({ path: `migrations/${f}`, text: readFileSync(join(REPO_ROOT, 'migrations', f), 'utf8') }));
+  return { snippets, migrations };
+}
 
 describe('rule registry', () => {
   it('lists every rule file once, by its file name, each with a docs page', () => {
@@ -16,6 +26,26 @@ describe('rule registry', () => {
       expect(readFileSync(page, 'utf8').split('\n')[0]).toBe(`# ${rule.id}`);
       expect(rule.description.length).toBeGreaterThan(10);
     }
+  });
+
+  it('narrows statement hooks only to kinds and sections on which the rule reports nothing anyway', async () => {
+    // The engine skips a rule's hook outside its statementKinds and sections: each rule that
+    // declares them must find exactly what it finds when called for every statement.
+    const declaring = rules.filter((r) => r.statementKinds || r.sections);
+    expect(declaring.length).toBeGreaterThan(20);
+    const unnarrowed = declaring.map(({ statementKinds: _k, sections: _s, ...rule }): Rule => rule);
+    const { snippets, migrations } = corpus();
+    expect(snippets.length).toBeGreaterThan(200);
+    const summary = (findings: Array<{ rule: string; file: string; line: number; column: number; message: string }>) => findings.map((f) => `${f.rule} ${f.file}:${f.line}:${f.column} ${f.message}`);
+    for (const sql of snippets) {
+      for (const assumeInTransaction of [false, true]) {
+        const narrowed = await lintSnippet(sql, { rules: declaring, assumeInTransaction }).catch((error: Error) => error.message);
+        const everything = await lintSnippet(sql, { rules: unnarrowed, assumeInTransaction }).catch((error: Error) => error.message);
+        expect(typeof narrowed === 'string' ? narrowed : summary(narrowed), sql).toEqual(typeof everything === 'string' ? everything : summary(everything));
+      }
+    }
+    const history = async (set: Rule[]) => summary((await lintSources(migrations, { root: REPO_ROOT, rules: set })).findings);
+    expect(await history(declaring)).toEqual(await history(unnarrowed));
   });
 
   it('has the governance rules the issue names', () => {
