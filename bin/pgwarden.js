@@ -8,10 +8,8 @@ const argv = process.argv.slice(2);
 // than the optimised code saves, and on a 2-core machine those threads compete with the run. Eight
 // times the default (67,584) measured 10% faster on bench/lint.ts; functions that stay hot are
 // still optimised. PGWARDEN_V8_FLAGS replaces it (empty: V8's defaults).
-if (argv[0] === 'lint') {
-  const { setFlagsFromString } = await import('node:v8');
-  setFlagsFromString(process.env.PGWARDEN_V8_FLAGS ?? '--interrupt-budget=540672');
-}
+const v8 = argv[0] === 'lint' ? await import('node:v8') : undefined;
+v8?.setFlagsFromString(process.env.PGWARDEN_V8_FLAGS ?? '--interrupt-budget=540672');
 // The bundled CLI (checks/bundle, part of npm run build) loads a few files instead of hundreds;
 // dist/cli/ (tsc's output) serves when the bundle was not built.
 const bundled = existsSync(new URL('../dist/bundle/cli.js', import.meta.url));
@@ -22,6 +20,8 @@ const bundled = existsSync(new URL('../dist/bundle/cli.js', import.meta.url));
 if (bundled && argv[0] === 'lint' && argv.includes('--staged')) {
   try {
     const { Worker } = await import('node:worker_threads');
+    // As src/lint/parser.ts would: the worker itself imports nothing but the parser.
+    v8?.setFlagsFromString('--liftoff-only');
     const worker = new Worker(new URL('../dist/bundle/parse-worker.js', import.meta.url));
     const done = new Promise((resolve) => {
       worker.once('message', resolve);

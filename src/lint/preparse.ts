@@ -7,8 +7,11 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
+import { parseMigration } from '../migrations/parse.js';
 import { trace } from '../trace.js';
 import type { ParsedSection } from './engine.js';
+import { sectionKey } from './parse-sections.js';
+import type { SectionsToParse } from './parse-worker.js';
 
 /** Parsed sections by cache key, as the worker gives them (empty when it could not). */
 export type Preparsed = Promise<ReadonlyMap<string, ParsedSection>>;
@@ -50,7 +53,9 @@ export async function startParseWorker(): Promise<ParseWorker | undefined> {
   if (script.protocol !== 'file:' || !existsSync(fileURLToPath(script))) return undefined;
   let worker: Worker;
   try {
-    const { Worker } = await import('node:worker_threads');
+    const [{ Worker }, { setFlagsFromString }] = await Promise.all([import('node:worker_threads'), import('node:v8')]);
+    // As loadParser (parser.ts) would: the worker itself imports nothing but the parser.
+    setFlagsFromString('--liftoff-only');
     worker = new Worker(script);
   } catch {
     return undefined;
@@ -70,9 +75,19 @@ export async function startParseWorker(): Promise<ParseWorker | undefined> {
 function handleOf(worker: Worker, result: Preparsed): ParseWorker {
   return {
     parse(files) {
+      // The worker gets the sections, keyed here: it need not load the header parser (nor crypto).
+      const sections: SectionsToParse = [];
+      for (const { path, text } of files) {
+        const file = parseMigration(path, text);
+        if (file.kind !== 'sql') continue;
+        for (const name of ['up', 'down'] as const) {
+          const section = file[name];
+          if (section) sections.push({ key: sectionKey(file, name), sql: section.sql });
+        }
+      }
       // Now something waits for it: it keeps the process alive until it answers.
       worker.ref();
-      worker.postMessage(files);
+      worker.postMessage(sections);
       return result;
     },
     cancel() {
