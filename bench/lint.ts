@@ -101,6 +101,12 @@ try {
   console.log(`pgwarden lint, unchanged history    ${m.warm.toFixed(0).padStart(6)} ms   ${ratio(m.warm, m.squawk)} squawk   target <= 1.0x  ${mark(m.warm <= m.squawk)}`);
   console.log(`pgwarden lint --staged, 1 file      ${m.staged.toFixed(0).padStart(6)} ms   target < 250 ms  ${mark(m.staged < 250)}   (${m.stagedInside.toFixed(0)} ms inside lint; \`node -e 0\` alone takes ${m.node.toFixed(0)} ms here)`);
   console.log(`pgwarden lint --staged, no caches   ${m.stagedCold.toFixed(0).padStart(6)} ms   (first run after a clone)`);
+  // Each round runs squawk and the cold run back to back: their ratio is less exposed to the
+  // machine slowing down or speeding up between rounds than the ratio of the medians is.
+  const paired = (ours: number[]) => ours.map((t, i) => t / times.squawk[i]!);
+  const show = (label: string, ours: number[]) => `${label} ${paired(ours).map((r) => r.toFixed(2)).join(', ')}; median ${median(paired(ours)).toFixed(2)}x`;
+  console.log('');
+  console.log(`paired ratios by round: ${show('cold', times.cold)}; ${show('unchanged', times.warm)}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }
