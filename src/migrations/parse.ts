@@ -37,7 +37,7 @@ export function migrationKindOf(fileName: string): MigrationKind | undefined {
 
 function lineAt(text: string, offset: number): number {
   let line = 1;
-  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
   return line;
 }
 

@@ -6,9 +6,29 @@
 import type { LintStatement, SchemaModel } from '../types.js';
 import { lookupName, rangeVarOfNames, sameRelation, strings, type RangeVar } from './ast.js';
 
-/** True when `relation` is a table created earlier in the statement's own migration. */
+/**
+ * isNewTable's answers by statement and relation: some 15 rules ask it about the same ALTER TABLE,
+ * each with the model just before that statement.
+ */
+const newTableAnswers = new WeakMap<LintStatement, Map<RangeVar, boolean>>();
+
+/**
+ * True when `relation` is a table created earlier in the statement's own migration. `model` is the
+ * model just before the statement (what statement hooks get): the answer is remembered for it.
+ */
 export function isNewTable(statement: LintStatement, model: SchemaModel, relation: RangeVar | undefined): boolean {
   if (!relation) return false;
+  let answers = newTableAnswers.get(statement);
+  let answer = answers?.get(relation);
+  if (answer === undefined) {
+    answer = computeIsNewTable(statement, model, relation);
+    if (!answers) newTableAnswers.set(statement, (answers = new Map()));
+    answers.set(relation, answer);
+  }
+  return answer;
+}
+
+function computeIsNewTable(statement: LintStatement, model: SchemaModel, relation: RangeVar): boolean {
   const table = model.table(lookupName(relation));
   if (table) return table.createdIn !== undefined && table.createdIn === statement.migration.file.revision;
   // The model does not know it (a table the history never shows, or a statement the model skips):

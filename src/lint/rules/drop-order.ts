@@ -38,6 +38,7 @@ export const rule: Rule = {
   description: 'A table, view or column dropped while a foreign key or view still depends on it (in up or down).',
   defaultSeverity: 'error',
   kind: 'governance',
+  statementKinds: ['DropStmt', 'AlterTableStmt'],
   statement(statement, model: SchemaModel, ctx) {
     const { kind, ast } = statement;
     if (kind === 'DropStmt' && ['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW'].includes(ast.removeType) && ast.behavior !== 'DROP_CASCADE') {

@@ -58,6 +58,7 @@ export const rule: Rule = {
   description: 'A foreign key that references a table or columns that do not exist at that point of the history, or columns without a primary key or unique constraint.',
   defaultSeverity: 'error',
   kind: 'governance',
+  statementKinds: ['CreateStmt', 'AlterTableStmt'],
   statement(statement, model, ctx) {
     const keys = foreignKeys(statement);
     if (keys.length === 0) return;
