@@ -24,7 +24,7 @@ const bundled = existsSync(new URL('../dist/bundle/cli.js', import.meta.url));
 if (bundled && argv[0] === 'lint' && argv.includes('--staged')) {
   try {
     const { Worker } = await import('node:worker_threads');
-    // As src/lint/parser.ts would: the worker itself imports nothing but the parser.
+    // As baselineWasmOnly (src/lint/parser.ts) would: the worker imports nothing but the parser.
     v8?.setFlagsFromString('--liftoff-only');
     const worker = new Worker(new URL('../dist/bundle/parse-worker.js', import.meta.url));
     const done = new Promise((resolve) => {

@@ -4,7 +4,8 @@
  * that one reads the history and loads the rules; it posts back the parsed sections by cache key.
  * It imports nothing else: every module a worker loads is compiled again for it (Node's own crypto
  * modules, for the checksums the main thread has anyway, cost it ~10 ms), and this worker is on
- * the pre-commit hook's critical path. Whoever starts it sets V8's --liftoff-only (see parser.ts).
+ * the pre-commit hook's critical path. Whoever starts it sets V8's --liftoff-only first
+ * (baselineWasmOnly in parser.ts).
  */
 import { parentPort } from 'node:worker_threads';
 import * as parser from '../sql/parse.js';

@@ -10,6 +10,7 @@ import type { Worker } from 'node:worker_threads';
 import { parseMigration } from '../migrations/parse.js';
 import { trace } from '../trace.js';
 import type { ParsedSection } from './engine.js';
+import { baselineWasmOnly } from './parser.js';
 import { sectionKey } from './parse-sections.js';
 import type { SectionsToParse } from './parse-worker.js';
 
@@ -53,9 +54,8 @@ export async function startParseWorker(): Promise<ParseWorker | undefined> {
   if (script.protocol !== 'file:' || !existsSync(fileURLToPath(script))) return undefined;
   let worker: Worker;
   try {
-    const [{ Worker }, { setFlagsFromString }] = await Promise.all([import('node:worker_threads'), import('node:v8')]);
-    // As loadParser (parser.ts) would: the worker itself imports nothing but the parser.
-    setFlagsFromString('--liftoff-only');
+    // The worker imports nothing but the parser: the flag loadParser would set is set here.
+    const [{ Worker }] = await Promise.all([import('node:worker_threads'), baselineWasmOnly()]);
     worker = new Worker(script);
   } catch {
     return undefined;
