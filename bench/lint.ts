@@ -29,9 +29,9 @@ if (!existsSync(join(ROOT, 'dist', 'cli', 'lint-fast.js'))) throw new Error('Bui
 if (!existsSync(SQUAWK)) throw new Error('squawk-cli is not installed (npm install)');
 
 /** Wall time of a spawned command, in ms, and its exit code. */
-function run(command: string, argv: string[], cwd: string): { ms: number; code: number | null; stdout: string } {
+function run(command: string, argv: string[], cwd: string, env: NodeJS.ProcessEnv = {}): { ms: number; code: number | null; stdout: string } {
   const start = process.hrtime.bigint();
-  const result = spawnSync(command, argv, { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1' } });
+  const result = spawnSync(command, argv, { cwd, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, NO_COLOR: '1', ...env } });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (result.error) throw result.error;
   return { ms, code: result.status, stdout: result.stdout };
@@ -49,9 +49,12 @@ try {
 
   const cache = join(dir, '.pgwarden');
   const squawk = () => run(SQUAWK, files, dir).ms;
-  const cold = () => {
+  // pgwarden's own code compiles from V8's code cache that npm run build wrote (src/cli/code-cache.ts),
+  // as squawk's was compiled when it was built; nothing of the history is cached. Without it, for
+  // comparison: PGWARDEN_CODE_CACHE=off.
+  const cold = (env: NodeJS.ProcessEnv = {}) => {
     rmSync(cache, { recursive: true, force: true });
-    return run(process.execPath, [CLI, 'lint', '--no-cache'], dir).ms;
+    return run(process.execPath, [CLI, 'lint', '--no-cache'], dir, env).ms;
   };
   const warm = () => run(process.execPath, [CLI, 'lint'], dir).ms;
 
@@ -62,10 +65,11 @@ try {
   const byRule = new Map<string, number>();
   for (const f of report.findings) byRule.set(f.rule, (byRule.get(f.rule) ?? 0) + 1);
 
-  const times = { squawk: [] as number[], cold: [] as number[], warm: [] as number[], staged: [] as number[], stagedInside: [] as number[], stagedCold: [] as number[], node: [] as number[] };
+  const times = { squawk: [] as number[], cold: [] as number[], coldNoCodeCache: [] as number[], warm: [] as number[], staged: [] as number[], stagedInside: [] as number[], stagedCold: [] as number[], node: [] as number[] };
   for (let round = 0; round < ROUNDS; round++) {
     times.squawk.push(squawk());
     times.cold.push(cold());
+    times.coldNoCodeCache.push(cold({ PGWARDEN_CODE_CACHE: 'off' }));
     warm(); // fills the caches after the cold run
     times.warm.push(warm());
   }
@@ -98,6 +102,7 @@ try {
   console.log('');
   console.log(`squawk                              ${m.squawk.toFixed(0).padStart(6)} ms`);
   console.log(`pgwarden lint, cold (no caches)     ${m.cold.toFixed(0).padStart(6)} ms   ${ratio(m.cold, m.squawk)} squawk   target <= 1.5x  ${mark(m.cold <= 1.5 * m.squawk)}`);
+  console.log(`  without its code cache             ${m.coldNoCodeCache.toFixed(0).padStart(6)} ms   ${ratio(m.coldNoCodeCache, m.squawk)} squawk   (PGWARDEN_CODE_CACHE=off)`);
   console.log(`pgwarden lint, unchanged history    ${m.warm.toFixed(0).padStart(6)} ms   ${ratio(m.warm, m.squawk)} squawk   target <= 1.0x  ${mark(m.warm <= m.squawk)}`);
   console.log(`pgwarden lint --staged, 1 file      ${m.staged.toFixed(0).padStart(6)} ms   target < 250 ms  ${mark(m.staged < 250)}   (${m.stagedInside.toFixed(0)} ms inside lint; \`node -e 0\` alone takes ${m.node.toFixed(0)} ms here)`);
   console.log(`pgwarden lint --staged, no caches   ${m.stagedCold.toFixed(0).padStart(6)} ms   (first run after a clone)`);

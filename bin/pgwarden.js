@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 const argv = process.argv.slice(2);
 
@@ -12,8 +13,11 @@ const argv = process.argv.slice(2);
 // 4% faster, with a third fewer context switches. (Both flags are read as V8 goes, so setting them
 // now is safe; flags read at heap set-up, such as --single-threaded-gc, abort V8.)
 // PGWARDEN_V8_FLAGS replaces them (empty: V8's defaults).
+// `--liftoff-only` as baselineWasmOnly (src/lint/parser.ts) sets it when the parser loads, but
+// before any code compiles: V8 accepts a code cache (below) only under the flags that made it.
 const v8 = argv[0] === 'lint' ? await import('node:v8') : undefined;
 v8?.setFlagsFromString(process.env.PGWARDEN_V8_FLAGS ?? '--interrupt-budget=540672 --no-parallel-scavenge');
+v8?.setFlagsFromString('--liftoff-only');
 // The bundled CLI (checks/bundle, part of npm run build) loads a few files instead of hundreds;
 // dist/cli/ (tsc's output) serves when the bundle was not built.
 const bundled = existsSync(new URL('../dist/bundle/cli.js', import.meta.url));
@@ -24,8 +28,6 @@ const bundled = existsSync(new URL('../dist/bundle/cli.js', import.meta.url));
 if (bundled && argv[0] === 'lint' && argv.includes('--staged')) {
   try {
     const { Worker } = await import('node:worker_threads');
-    // As baselineWasmOnly (src/lint/parser.ts) would: the worker imports nothing but the parser.
-    v8?.setFlagsFromString('--liftoff-only');
     const worker = new Worker(new URL('../dist/bundle/parse-worker.js', import.meta.url));
     const done = new Promise((resolve) => {
       worker.once('message', resolve);
@@ -44,9 +46,17 @@ const entry = (name) => import(bundled ? `../dist/bundle/${name}.js` : `../dist/
 // `pgwarden lint` skips yargs and the other commands' imports (a pre-commit hook runs it on every
 // commit); it falls back to the full CLI for anything it does not handle (src/cli/lint-fast.ts).
 // `pgwarden check --staged` (the pre-commit hook) likewise (src/cli/check-fast.ts).
+// `pgwarden lint` loads its CommonJS bundle with V8's code cache when there is one (checks/bundle,
+// src/cli/code-cache.ts): its functions' bytecode from an earlier run, not compiled again.
+const lintEntry = async () => {
+  const cjs = fileURLToPath(new URL('../dist/bundle/lint-fast.cjs', import.meta.url));
+  if (!bundled || !existsSync(cjs)) return entry('lint-fast');
+  const { loadWithCodeCache } = await import('../dist/cli/code-cache.js');
+  return loadWithCodeCache(cjs).exports;
+};
 const fast =
   argv[0] === 'lint'
-    ? await (await entry('lint-fast')).runLintFast(argv.slice(1))
+    ? await (await lintEntry()).runLintFast(argv.slice(1))
     : argv[0] === 'check' && argv.includes('--staged')
       ? await (await entry('check-fast')).runCheckFast(argv.slice(1))
       : undefined;

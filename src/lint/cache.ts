@@ -34,7 +34,7 @@ export function codeFingerprint(): string {
       const path = join(dir, name);
       const stat = statSync(path);
       if (stat.isDirectory()) walk(path);
-      else if (/\.(js|ts)$/.test(name)) hash.update(`${path}:${stat.size}:${stat.mtimeMs}\n`);
+      else if (/\.(c?js|ts)$/.test(name)) hash.update(`${path}:${stat.size}:${stat.mtimeMs}\n`);
     }
   };
   const lintDir = dirname(fileURLToPath(import.meta.url));

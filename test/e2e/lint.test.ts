@@ -101,6 +101,20 @@ describe('pgwarden lint (built CLI)', () => {
     expect(third.findings.map((f: { rule: string }) => f.rule)).toEqual(['require-docstring']);
   });
 
+  it('compiles from the code cache npm run build wrote, with the same findings as without it', async () => {
+    project = cleanProject();
+    project.write('20260103000000_drop.sql', migration('20260103000000', '20260102000000', 'Drop users', 'DROP TABLE users;', undefined));
+    const run = (cache: string) =>
+      runCli(['lint', '--format', 'json', '--no-cache'], { cwd: project!.root, env: { PGWARDEN_TRACE: '1', PGWARDEN_CODE_CACHE: cache, NODE_OPTIONS: '' } });
+    const [cached, off] = [await run(''), await run('off')];
+    expect(cached.stderr).toMatch(/code cache accepted: .*dist[\\/]bundle[\\/]lint-fast\.cjs\n/);
+    expect(off.stderr).toMatch(/code cache off: /);
+    const findings = (r: { stdout: string }) => (JSON.parse(r.stdout) as { findings: unknown[] }).findings;
+    expect([cached.code, off.code]).toEqual([1, 1]);
+    expect(findings(cached)).toEqual(findings(off));
+    expect(findings(cached)).toHaveLength(3);
+  });
+
   it('lints what git has staged, and nothing when no migration is staged', async () => {
     project = cleanProject();
     const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: project!.root, stdio: 'ignore' });
