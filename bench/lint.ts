@@ -66,10 +66,11 @@ try {
   for (const f of report.findings) byRule.set(f.rule, (byRule.get(f.rule) ?? 0) + 1);
 
   const times = { squawk: [] as number[], cold: [] as number[], coldNoCodeCache: [] as number[], warm: [] as number[], staged: [] as number[], stagedInside: [] as number[], stagedCold: [] as number[], node: [] as number[] };
+  // The three take turns at going first: a run right after squawk measured ~10-20 ms slower than
+  // the same run after another (squawk's 3 MB of output, or its threads, leave the machine busy).
+  const contenders = [() => times.squawk.push(squawk()), () => times.cold.push(cold()), () => times.coldNoCodeCache.push(cold({ PGWARDEN_CODE_CACHE: 'off' }))];
   for (let round = 0; round < ROUNDS; round++) {
-    times.squawk.push(squawk());
-    times.cold.push(cold());
-    times.coldNoCodeCache.push(cold({ PGWARDEN_CODE_CACHE: 'off' }));
+    for (let i = 0; i < contenders.length; i++) contenders[(round + i) % contenders.length]!();
     warm(); // fills the caches after the cold run
     times.warm.push(warm());
   }
@@ -106,7 +107,7 @@ try {
   console.log(`pgwarden lint, unchanged history    ${m.warm.toFixed(0).padStart(6)} ms   ${ratio(m.warm, m.squawk)} squawk   target <= 1.0x  ${mark(m.warm <= m.squawk)}`);
   console.log(`pgwarden lint --staged, 1 file      ${m.staged.toFixed(0).padStart(6)} ms   target < 250 ms  ${mark(m.staged < 250)}   (${m.stagedInside.toFixed(0)} ms inside lint; \`node -e 0\` alone takes ${m.node.toFixed(0)} ms here)`);
   console.log(`pgwarden lint --staged, no caches   ${m.stagedCold.toFixed(0).padStart(6)} ms   (first run after a clone)`);
-  // Each round runs squawk and the cold run back to back: their ratio is less exposed to the
+  // Each round runs squawk and the cold runs close together: their ratio is less exposed to the
   // machine slowing down or speeding up between rounds than the ratio of the medians is.
   const paired = (ours: number[]) => ours.map((t, i) => t / times.squawk[i]!);
   const show = (label: string, ours: number[]) => `${label} ${paired(ours).map((r) => r.toFixed(2)).join(', ')}; median ${median(paired(ours)).toFixed(2)}x`;

@@ -17,7 +17,7 @@ import { parseSectionWith, sectionKey } from './parse-sections.js';
 import { absoluteUnder, relativePosix } from './paths.js';
 import { countBySeverity, toPosix, type LintReport } from './report.js';
 import type { Finding, FindingTarget, LintMigration, LintStatement, ReportInput, Rule, RuleContext, Severity } from './types.js';
-import { trace } from '../trace.js';
+import { clockMs, trace } from '../trace.js';
 
 export type { LintConfigResolved } from './config.js';
 
@@ -221,7 +221,7 @@ export async function defaultRules(): Promise<readonly Rule[]> {
  * const report = await lintSources([{ path: 'migrations/20260101000000_init.sql', text }], { root: '/repo' });
  */
 export async function lintSources(sources: ReadonlyArray<LintSource>, options: LintSourcesOptions = {}): Promise<LintReport> {
-  const started = performance.now();
+  const started = clockMs();
   const root = options.root ?? process.cwd();
   const config = resolveLintConfig(undefined, options.config);
   const files = sources
@@ -258,7 +258,7 @@ export async function lintSources(sources: ReadonlyArray<LintSource>, options: L
     counts: countBySeverity(reported),
     files: options.only ? [...options.only] : migrations.map((m) => m.relPath),
     migrations: migrations.length,
-    durationMs: performance.now() - started,
+    durationMs: clockMs() - started,
     cached: false,
   };
 }

@@ -10,7 +10,7 @@ import { resolveLintConfig } from './config.js';
 import { loadParser } from './parser.js';
 import { countBySeverity, toPosix, type LintReport } from './report.js';
 import type { Finding, Rule } from './types.js';
-import { trace } from '../trace.js';
+import { clockMs, trace } from '../trace.js';
 import { absoluteUnder, relativePosix } from './paths.js';
 
 /** Options of a project run (the `pgwarden lint` command). */
@@ -31,7 +31,7 @@ export interface LintHistoryOptions {
  * staged files against it. Results are cached by content hash, so an unchanged history costs a read.
  */
 export async function lintHistory(config: PgwardenConfig, options: LintHistoryOptions = {}): Promise<LintReport> {
-  const started = performance.now();
+  const started = clockMs();
   const fs = await import('node:fs');
   const { migrationKindOf } = await import('../migrations/parse.js');
   const cwd = options.cwd ?? process.cwd();
@@ -60,7 +60,7 @@ export async function lintHistory(config: PgwardenConfig, options: LintHistoryOp
     // A commit without migrations: nothing to read.
     if (staged.changed.size === 0) {
       const count = fs.readdirSync(dir).filter((name) => !name.startsWith('.') && !name.startsWith('_') && migrationKindOf(name) !== undefined).length;
-      return { findings: [], counts: { error: 0, warning: 0 }, files: [], migrations: count, durationMs: performance.now() - started, cached: false };
+      return { findings: [], counts: { error: 0, warning: 0 }, files: [], migrations: count, durationMs: clockMs() - started, cached: false };
     }
   }
   // The files reported on (staged or named) are parsed in a worker thread, which starts now so that
@@ -98,7 +98,7 @@ export async function lintHistory(config: PgwardenConfig, options: LintHistoryOp
     preparsed = { files: new Set(files.map((f) => f.path)), sections: worker.parse(files) };
   }
   if (only && only.size === 0) {
-    return { findings: [], counts: { error: 0, warning: 0 }, files: [], migrations: sources.length, durationMs: performance.now() - started, cached: false };
+    return { findings: [], counts: { error: 0, warning: 0 }, files: [], migrations: sources.length, durationMs: clockMs() - started, cached: false };
   }
   const key = cache?.resultKey(sources, lintConfig);
   const scopeKey = key && only ? cache!.scopedKey(key, only) : undefined;
@@ -108,7 +108,7 @@ export async function lintHistory(config: PgwardenConfig, options: LintHistoryOp
   if (hit) {
     worker?.cancel();
     const scoped = scope(hit.findings, hit.files);
-    return { ...scoped, counts: countBySeverity(scoped.findings), migrations: hit.migrations, durationMs: performance.now() - started, cached: true };
+    return { ...scoped, counts: countBySeverity(scoped.findings), migrations: hit.migrations, durationMs: clockMs() - started, cached: true };
   }
   // Nothing cached answers: without a worker, start compiling the parser (WebAssembly) now, and
   // load the engine and the rules.
@@ -128,5 +128,5 @@ export async function lintHistory(config: PgwardenConfig, options: LintHistoryOp
   }
   trace('lint: cache written');
   const scoped = scope(report.findings, report.files);
-  return { ...scoped, counts: countBySeverity(scoped.findings), migrations: report.migrations, durationMs: performance.now() - started, cached: false };
+  return { ...scoped, counts: countBySeverity(scoped.findings), migrations: report.migrations, durationMs: clockMs() - started, cached: false };
 }
