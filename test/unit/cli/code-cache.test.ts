@@ -60,6 +60,15 @@ describe('loadWithCodeCache', () => {
     expect(load(file).state).toBe('accepted');
   });
 
+  it('never runs bytecode of another source of the same length (V8 checks only the length)', () => {
+    const file = moduleFile();
+    load(file);
+    expect(load(file).state).toBe('accepted');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('n * 2', 'n * 3'));
+    expect(load(file)).toEqual({ state: 'rejected', answer: 63, sep: '/' });
+    expect(load(file)).toEqual({ state: 'accepted', answer: 63, sep: '/' });
+  });
+
   it('neither reads nor writes with PGWARDEN_CODE_CACHE=off', () => {
     const file = moduleFile();
     expect(load(file, { PGWARDEN_CODE_CACHE: 'off' })).toEqual({ state: 'off', answer: 42, sep: '/' });
