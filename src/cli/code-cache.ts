@@ -13,7 +13,7 @@
  * bundle calls `__pgwardenImport(specifier)` (checks/bundle rewrites its `import()`s), which this
  * module provides.
  */
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
@@ -70,12 +70,17 @@ export function loadWithCodeCache<T>(file: string, env: NodeJS.ProcessEnv = proc
   (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, require, module, file, dirname(file), importHook);
   if (state === 'missing' || state === 'rejected') {
     process.once('exit', () => {
+      const temp = `${cachePath}.${process.pid}.tmp`;
       try {
-        const temp = `${cachePath}.${process.pid}.tmp`;
         writeFileSync(temp, Buffer.concat([MAGIC, digest!, script.createCachedData()]));
         renameSync(temp, cachePath);
       } catch {
         // A read-only installation: every run compiles, as without a cache.
+        try {
+          rmSync(temp, { force: true });
+        } catch {
+          // Nothing was written.
+        }
       }
     });
   }
