@@ -17,10 +17,25 @@ interface Difference {
   text: string;
 }
 
+interface KeyDiff {
+  readonly added: readonly string[];
+  readonly removed: readonly string[];
+  readonly changed: readonly string[];
+}
+
+/** No differences: what most comparisons find (up and down touch few collections). */
+const SAME: KeyDiff = Object.freeze({ added: [], removed: [], changed: [] });
+
+/** True when two copy-on-write maps still share every bucket: nothing differs, nothing to read. */
+function allShared<V>(a: CowMap<V>, b: CowMap<V>): boolean {
+  for (let i = 0; i < CowMap.bucketCount; i++) if (!a.sameBucket(b, i)) return false;
+  return true;
+}
+
 /** Keys added to, removed from and changed between two collections; shared buckets are skipped unread. */
-function diffKeys<V>(a: ReadonlyMap<string, V> | ReadonlySet<string>, b: ReadonlyMap<string, V> | ReadonlySet<string>): { added: string[]; removed: string[]; changed: string[] } {
+function diffKeys<V>(a: ReadonlyMap<string, V> | ReadonlySet<string>, b: ReadonlyMap<string, V> | ReadonlySet<string>): KeyDiff {
+  if (a === b || (a instanceof CowMap && b instanceof CowMap && allShared(a, b))) return SAME;
   const out = { added: [] as string[], removed: [] as string[], changed: [] as string[] };
-  if (a === b) return out;
   const get = (m: typeof a, k: string) => ('get' in m ? m.get(k) : m.has(k) ? k : undefined);
   const compare = (keysOfB: Iterable<string>, keysOfA: Iterable<string>) => {
     for (const k of keysOfB) {
