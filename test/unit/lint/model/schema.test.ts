@@ -161,6 +161,15 @@ describe('schema model: tables', () => {
     expect(model.table('u')!.qualified).toBe('public.u');
   });
 
+  it('finds a name outside the search path when exactly one schema has it', async () => {
+    const tables = Array.from({ length: 40 }, (_, i) => `CREATE TABLE b.t${i} (id int);`).join(' ');
+    const model = await modelOf(`CREATE SCHEMA a; CREATE SCHEMA b; CREATE TABLE a.only_a (id int); CREATE TABLE a.both (id int); CREATE TABLE b.both (id int); ${tables}`);
+    expect(model.table('only_a')!.qualified).toBe('a.only_a');
+    expect(model.table('t39')!.qualified).toBe('b.t39');
+    expect(model.table('both')).toBeUndefined();
+    expect(model.table('none')).toBeUndefined();
+  });
+
   it('copies columns for LIKE and PARTITION OF, and CREATE TABLE AS takes the select list', async () => {
     const model = await modelOf(`
       CREATE TABLE events (id bigint NOT NULL, at timestamptz NOT NULL DEFAULT now()) PARTITION BY RANGE (at);
