@@ -2,7 +2,8 @@
  * `pgwarden lint` of a generated 1,000-migration history against squawk (squawk-cli, the Rust
  * linter) on the same SQL files, in one run: a cold run (no caches at all), a repeated run on the
  * unchanged history (result cache), and one staged file in the history (`--staged`, as a
- * pre-commit hook runs it). Both tools are spawned as a user runs them, so start-up counts.
+ * pre-commit hook runs it; and `check --staged`, the pre-commit check, for information). Both
+ * tools are spawned as a user runs them, so start-up counts.
  * Targets: cold ≤ 1.5x squawk, repeated ≤ 1.0x squawk, staged < 250 ms wall.
  *
  *   npx tsx bench/lint.ts [--migrations 1000] [--rounds 5]
@@ -65,7 +66,7 @@ try {
   const byRule = new Map<string, number>();
   for (const f of report.findings) byRule.set(f.rule, (byRule.get(f.rule) ?? 0) + 1);
 
-  const times = { squawk: [] as number[], cold: [] as number[], coldNoCodeCache: [] as number[], warm: [] as number[], staged: [] as number[], stagedInside: [] as number[], stagedCold: [] as number[], node: [] as number[] };
+  const times = { squawk: [] as number[], cold: [] as number[], coldNoCodeCache: [] as number[], warm: [] as number[], staged: [] as number[], stagedInside: [] as number[], checkStaged: [] as number[], stagedCold: [] as number[], node: [] as number[] };
   // The three take turns at going first: a run right after squawk measured ~10-20 ms slower than
   // the same run after another (squawk's 3 MB of output, or its threads, leave the machine busy).
   const contenders = [() => times.squawk.push(squawk()), () => times.cold.push(cold()), () => times.coldNoCodeCache.push(cold({ PGWARDEN_CODE_CACHE: 'off' }))];
@@ -89,6 +90,12 @@ try {
     const result = run(process.execPath, [CLI, 'lint', '--staged', '--format', 'json'], dir);
     times.staged.push(result.ms);
     times.stagedInside.push((JSON.parse(result.stdout) as { durationMs: number }).durationMs);
+    // The pre-commit check: lint --staged, with the structural rules reported on every file.
+    writeFileSync(join(dir, 'migrations', next.name), `${next.text}-- round ${round}, check\n`);
+    git('add', join('migrations', next.name));
+    const check = run(process.execPath, [CLI, 'check', '--staged', '--format', 'json'], dir);
+    if (check.code !== 0) throw new Error(`check --staged exited ${check.code}: ${check.stdout.slice(0, 500)}`);
+    times.checkStaged.push(check.ms);
   }
   for (let round = 0; round < Math.min(ROUNDS, 3); round++) {
     rmSync(cache, { recursive: true, force: true });
@@ -106,6 +113,7 @@ try {
   console.log(`  without its code cache             ${m.coldNoCodeCache.toFixed(0).padStart(6)} ms   ${ratio(m.coldNoCodeCache, m.squawk)} squawk   (PGWARDEN_CODE_CACHE=off)`);
   console.log(`pgwarden lint, unchanged history    ${m.warm.toFixed(0).padStart(6)} ms   ${ratio(m.warm, m.squawk)} squawk   target <= 1.0x  ${mark(m.warm <= m.squawk)}`);
   console.log(`pgwarden lint --staged, 1 file      ${m.staged.toFixed(0).padStart(6)} ms   target < 250 ms  ${mark(m.staged < 250)}   (${m.stagedInside.toFixed(0)} ms inside lint; \`node -e 0\` alone takes ${m.node.toFixed(0)} ms here)`);
+  console.log(`pgwarden check --staged, 1 file     ${m.checkStaged.toFixed(0).padStart(6)} ms   (the pre-commit check: lint --staged and the history's structure)`);
   console.log(`pgwarden lint --staged, no caches   ${m.stagedCold.toFixed(0).padStart(6)} ms   (first run after a clone)`);
   // Each round runs squawk and the cold runs close together: their ratio is less exposed to the
   // machine slowing down or speeding up between rounds than the ratio of the medians is.

@@ -15,17 +15,20 @@ const argv = process.argv.slice(2);
 // PGWARDEN_V8_FLAGS replaces them (empty: V8's defaults).
 // `--liftoff-only` as baselineWasmOnly (src/lint/parser.ts) sets it when the parser loads, but
 // before any code compiles: V8 accepts a code cache (below) only under the flags that made it.
-const v8 = argv[0] === 'lint' ? await import('node:v8') : undefined;
+// `pgwarden check --staged` (the pre-commit check) is a lint run too, and shares lint's fast path.
+const staged = argv.includes('--staged');
+const fastCommand = argv[0] === 'lint' ? 'runLintFast' : argv[0] === 'check' && staged ? 'runCheckFast' : undefined;
+const v8 = fastCommand ? await import('node:v8') : undefined;
 v8?.setFlagsFromString(process.env.PGWARDEN_V8_FLAGS ?? '--interrupt-budget=540672 --no-parallel-scavenge');
 v8?.setFlagsFromString('--liftoff-only');
 // The bundled CLI (checks/bundle, part of npm run build) loads a few files instead of hundreds;
 // dist/cli/ (tsc's output) serves when the bundle was not built.
 const bundled = existsSync(new URL('../dist/bundle/cli.js', import.meta.url));
 
-// `pgwarden lint --staged` (the pre-commit hook) parses the staged files in a worker thread: it
+// `pgwarden lint --staged` and `check --staged` (pre-commit) parse the staged files in a worker thread: it
 // starts first, so that the parser (WebAssembly) compiles on the other core while the CLI loads.
 // src/lint/preparse.ts takes it over (EarlyParseWorker); unused, it never keeps the process alive.
-if (bundled && argv[0] === 'lint' && argv.includes('--staged')) {
+if (bundled && fastCommand && staged) {
   try {
     const { Worker } = await import('node:worker_threads');
     const worker = new Worker(new URL('../dist/bundle/parse-worker.js', import.meta.url));
@@ -43,23 +46,18 @@ if (bundled && argv[0] === 'lint' && argv.includes('--staged')) {
 }
 const entry = (name) => import(bundled ? `../dist/bundle/${name}.js` : `../dist/cli/${name === 'cli' ? 'index' : name}.js`);
 
-// `pgwarden lint` skips yargs and the other commands' imports (a pre-commit hook runs it on every
-// commit); it falls back to the full CLI for anything it does not handle (src/cli/lint-fast.ts).
-// `pgwarden check --staged` (the pre-commit hook) likewise (src/cli/check-fast.ts).
-// `pgwarden lint` loads its CommonJS bundle with V8's code cache when there is one (checks/bundle,
-// src/cli/code-cache.ts): its functions' bytecode from an earlier run, not compiled again.
-const lintEntry = async () => {
+// `pgwarden lint` and `pgwarden check --staged` (a pre-commit hook runs them on every commit) skip
+// yargs and the other commands' imports; they fall back to the full CLI for anything they do not
+// handle (src/cli/lint-fast.ts, src/cli/check-fast.ts). They load their CommonJS bundle with V8's
+// code cache when there is one (checks/bundle, src/cli/code-cache.ts): its functions' bytecode from
+// an earlier run, not compiled again.
+const fastEntry = async () => {
   const cjs = fileURLToPath(new URL('../dist/bundle/lint-fast.cjs', import.meta.url));
   if (!bundled || !existsSync(cjs)) return entry('lint-fast');
   const { loadWithCodeCache } = await import('../dist/cli/code-cache.js');
   return loadWithCodeCache(cjs).exports;
 };
-const fast =
-  argv[0] === 'lint'
-    ? await (await lintEntry()).runLintFast(argv.slice(1))
-    : argv[0] === 'check' && argv.includes('--staged')
-      ? await (await entry('check-fast')).runCheckFast(argv.slice(1))
-      : undefined;
+const fast = fastCommand ? await (await fastEntry())[fastCommand](argv.slice(1)) : undefined;
 if (fast !== undefined) {
   process.exitCode = fast;
 } else {

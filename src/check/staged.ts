@@ -1,7 +1,9 @@
 import type { PgwardenConfig } from '../config/types.js';
-import { countBySeverity, lintHistory, type LintReport } from '../lint/engine.js';
-import type { Finding } from '../lint/types.js';
-import { indexedMigrations, structureFindings } from './history-structure.js';
+import { lintHistory, type LintReport } from '../lint/engine.js';
+import { clockMs } from '../trace.js';
+
+/** The lint rules that judge the shape of the history (headers and the revision graph), not the SQL. */
+export const STRUCTURE_RULES = ['revision-header', 'revision-unique', 'revision-chain', 'single-head'] as const;
 
 export interface StagedCheckOptions {
   /** Reuse lint results for unchanged files (default true). */
@@ -15,28 +17,22 @@ export interface StagedCheckReport extends LintReport {
   structureFindings: number;
 }
 
-function key(f: Finding): string {
-  return `${f.rule}\0${f.file}\0${f.line}\0${f.message}`;
-}
-
 /**
  * What a pre-commit hook runs, offline: `pgwarden lint --staged` (every rule, on the staged
- * migrations, against the whole history) plus the structural rules (headers, revision chain,
- * single head) on every migration of the history as the commit will hold it, so that deleting or
- * re-parenting a file is caught on the files it breaks, even when those are not staged.
+ * migrations, against the history as the commit will hold it) plus the structural rules (headers,
+ * revision chain, single head) on every migration of that history, so that deleting or re-parenting
+ * a file is caught on the files it breaks, even when those are not staged. One lint run: the
+ * structural rules judge the whole history anyway, and lint keeps their findings on every file.
  *
  * @example
  * const report = await checkStaged(loadConfig());
  * if (report.counts.error > 0) process.exitCode = 1;
  */
 export async function checkStaged(config: PgwardenConfig, options: StagedCheckOptions = {}): Promise<StagedCheckReport> {
-  const started = performance.now();
-  const lint = await lintHistory(config, { staged: true, cache: options.cache !== false, ...(options.cwd ? { cwd: options.cwd } : {}) });
-  const structure = await structureFindings(config, indexedMigrations(config.migrationsDir));
-  // Lint already reports structural findings on the staged files; add those elsewhere.
-  const seen = new Set(lint.findings.map(key));
-  const extra = structure.filter((f) => !seen.has(key(f)) && !lint.findings.some((l) => l.rule === f.rule && l.file === f.file && l.line === f.line));
-  const findings = [...lint.findings, ...extra].sort((a, b) => (a.file !== b.file ? (a.file < b.file ? -1 : 1) : a.line - b.line || a.column - b.column));
-  const files = [...new Set([...lint.files, ...extra.map((f) => f.file)])];
-  return { ...lint, findings, files, counts: countBySeverity(findings), durationMs: performance.now() - started, structureFindings: extra.length };
+  const started = clockMs();
+  const lint = await lintHistory(config, { staged: true, wholeHistoryRules: STRUCTURE_RULES, cache: options.cache !== false, ...(options.cwd ? { cwd: options.cwd } : {}) });
+  const staged = new Set(lint.files);
+  const elsewhere = lint.findings.filter((f) => !staged.has(f.file));
+  const files = [...new Set([...lint.files, ...elsewhere.map((f) => f.file)])];
+  return { ...lint, files, durationMs: clockMs() - started, structureFindings: elsewhere.length };
 }

@@ -8,6 +8,9 @@ import { parseFastArgs, runFastCommand, type FastArgs } from './fast-path.js';
 import { executeLint } from './lint-run.js';
 import { processOutput, type Output } from './output.js';
 
+// `pgwarden check --staged` (the pre-commit check) shares lint's fast path, its bundle and its code cache.
+export { runCheckFast } from './check-fast.js';
+
 /** Parses the arguments after `lint`, or returns undefined when the full CLI must handle them. */
 export function parseFastLintArgs(argv: readonly string[]): FastArgs | undefined {
   const args = parseFastArgs(argv, { paths: true, cacheFlag: true });

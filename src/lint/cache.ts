@@ -77,9 +77,11 @@ export interface CachedResult {
   migrations: number;
 }
 
-/** The key of a run that reports only some files. */
-export function scopedKey(key: string, files: ReadonlySet<string>): string {
-  return createHash('sha256').update(key).update([...files].sort().join('\0')).digest('hex');
+/** The key of a run that reports only some files (and some rules on every file). */
+export function scopedKey(key: string, files: ReadonlySet<string>, wholeHistoryRules: ReadonlySet<string> = new Set()): string {
+  const hash = createHash('sha256').update(key).update([...files].sort().join('\0'));
+  if (wholeHistoryRules.size > 0) hash.update('\n').update([...wholeHistoryRules].sort().join('\0'));
+  return hash.digest('hex');
 }
 
 /**

@@ -48,6 +48,8 @@ export interface LintSourcesOptions {
   parseCache?: ParseCache;
   /** Report findings only for these files (paths relative to root); the whole history is still replayed. */
   only?: ReadonlySet<string>;
+  /** Rules whose findings are reported on every file all the same (the structure of the history). */
+  wholeHistoryRules?: ReadonlySet<string>;
   /** Models after unchanged prefixes of the history, so a run on a staged file need not replay them. */
   snapshots?: SnapshotStore;
   /** Files parsed in a worker meanwhile (see preparse.ts): their paths (absolute), and their sections by cache key. */
@@ -67,6 +69,8 @@ export interface SnapshotStore {
 /** Where runRules starts and where it reports the model (`after` = number of migrations replayed). */
 export interface ReplayOptions {
   scope?: ReadonlySet<string> | undefined;
+  /** Rules whose findings are kept on files outside the scope too. */
+  wholeHistoryRules?: ReadonlySet<string> | undefined;
   /** Start after `index` migrations, from this model (a snapshot of that prefix). */
   start?: { index: number; model: Schema } | undefined;
   /** Called with the model after replaying `after` migrations, for each `after` listed. */
@@ -235,14 +239,17 @@ export async function lintSources(sources: ReadonlyArray<LintSource>, options: L
   const graph = buildGraph(files);
   const ordered = historyOrder(files, graph);
   const relPaths = ordered.map((file) => relativePosix(root, file.path));
-  const replay = await snapshotPlan(ordered, relPaths, options);
+  // No file reported on (`check --staged` on a commit that only deletes one): only the rules on the
+  // history's structure can report, and no SQL is needed.
+  const inScope = !options.only || relPaths.some((path) => options.only!.has(path));
+  const replay: ReplayOptions = { ...(inScope ? await snapshotPlan(ordered, relPaths, options) : { scope: options.only }), wholeHistoryRules: options.wholeHistoryRules };
   trace(replay.start ? `lint: model snapshot loaded (migration ${replay.start.index})` : 'lint: replay from the start');
   // The worker's results are awaited at the first file it parses: the files before it are parsed here meanwhile.
   let preparsed: ReadonlyMap<string, ParsedSection> | undefined;
   const migrations: LintMigration[] = [];
   for (const [i, file] of ordered.entries()) {
     // Migrations the snapshot covers are not parsed: their effect is in its model.
-    if (replay.start && i < replay.start.index) {
+    if (!inScope || (replay.start && i < replay.start.index)) {
       migrations.push(bareMigration(file, relPaths[i]!, i));
       continue;
     }
@@ -252,7 +259,7 @@ export async function lintSources(sources: ReadonlyArray<LintSource>, options: L
   trace('lint: SQL parsed');
   const findings = runRules(migrations, graph, options.rules ?? (await defaultRules()), config, replay);
   trace('lint: rules run');
-  const reported = options.only ? findings.filter((f) => options.only!.has(f.file)) : findings;
+  const reported = options.only ? findings.filter((f) => options.only!.has(f.file) || options.wholeHistoryRules?.has(f.rule)) : findings;
   return {
     findings: reported,
     counts: countBySeverity(reported),
@@ -355,9 +362,12 @@ export function runRules(migrations: readonly LintMigration[], graph: RevisionGr
   }
   checkpoint(migrations.length);
   if (!scope) return finish(raw, migrations, rules, config);
+  const kept = raw.filter((f) => scope.has(f.file) || replay.wholeHistoryRules?.has(f.rule));
+  // The files with a finding kept apply their ignores too.
+  const judged = new Set(kept.map((f) => f.file));
   return finish(
-    raw.filter((f) => scope.has(f.file)),
-    migrations.filter((m) => scope.has(m.relPath)),
+    kept,
+    migrations.filter((m) => scope.has(m.relPath) || judged.has(m.relPath)),
     rules,
     config,
     migrations,

@@ -17,8 +17,16 @@ import { absoluteUnder, relativePosix } from './paths.js';
 export interface LintHistoryOptions {
   /** Files to report on (the whole history is still replayed); a folder replaces the migrations folder. */
   paths?: string[];
-  /** Lint what git has staged under the migrations folder (staged content, not the working tree). */
+  /**
+   * Lint what git has staged under the migrations folder, against the history as the commit will
+   * hold it: git's index, not the working tree (src/lint/staged.ts).
+   */
   staged?: boolean;
+  /**
+   * Rules whose findings are reported on every migration, not only on the named or staged ones
+   * (`pgwarden check --staged` reports the structure of the whole history the commit will hold).
+   */
+  wholeHistoryRules?: readonly string[];
   /** Use and update the cache in `.pgwarden/cache` (default true). */
   cache?: boolean;
   /** Resolves `paths` (default: the working directory). */
@@ -34,6 +42,8 @@ export async function lintHistory(config: PgwardenConfig, options: LintHistoryOp
   const started = clockMs();
   const fs = await import('node:fs');
   const { migrationKindOf } = await import('../migrations/parse.js');
+  // What the runner reads as a migration (src/migrations/load.ts).
+  const isMigrationName = (name: string): boolean => !name.startsWith('.') && !name.startsWith('_') && migrationKindOf(name) !== undefined;
   const cwd = options.cwd ?? process.cwd();
   const root = config.root;
   let dir = config.migrationsDir;
@@ -51,44 +61,41 @@ export async function lintHistory(config: PgwardenConfig, options: LintHistoryOp
     const { PgwardenError } = await import('../errors.js');
     throw new PgwardenError('CONFIG_INVALID', `Migrations folder ${relative(cwd, dir) || dir} does not exist: create it, or point --migrations (or "migrations" in the config) at your folder.`);
   }
-  let staged: import('./staged.js').StagedFiles | undefined;
+  const wholeHistory = new Set(options.wholeHistoryRules ?? []);
+  let staged: import('./staged.js').StagedHistory | undefined;
   if (options.staged) {
-    const { stagedFiles } = await import('./staged.js');
-    staged = stagedFiles(dir);
+    const { stagedHistory } = await import('./staged.js');
+    staged = await stagedHistory(dir, isMigrationName);
     trace('lint: git asked what is staged');
-    for (const path of [...staged.changed.keys()]) if (migrationKindOf(path) === undefined || resolve(path, '..') !== resolve(dir)) staged.changed.delete(path);
-    // A commit without migrations: nothing to read.
-    if (staged.changed.size === 0) {
-      const count = fs.readdirSync(dir).filter((name) => !name.startsWith('.') && !name.startsWith('_') && migrationKindOf(name) !== undefined).length;
-      return { findings: [], counts: { error: 0, warning: 0 }, files: [], migrations: count, durationMs: clockMs() - started, cached: false };
+    for (const path of [...staged.changed]) if (!staged.files.has(path)) staged.changed.delete(path);
+    // A commit without migrations: nothing to read, unless the whole history is judged and the
+    // commit deletes one.
+    if (staged.changed.size === 0 && (wholeHistory.size === 0 || staged.deleted.size === 0)) {
+      return { findings: [], counts: { error: 0, warning: 0 }, files: [], migrations: staged.files.size, durationMs: clockMs() - started, cached: false };
     }
   }
   // The files reported on (staged or named) are parsed in a worker thread, which starts now so that
   // the parser compiles on another core while this one reads the history and loads the rules.
-  const worker = options.staged || named.length > 0 ? await (await import('./preparse.js')).startParseWorker() : undefined;
+  const worker = (staged && staged.changed.size > 0) || named.length > 0 ? await (await import('./preparse.js')).startParseWorker() : undefined;
   trace('lint: start');
   const useCache = options.cache !== false && options.rules === undefined;
   const cache = useCache ? await import('./cache.js') : undefined;
-  const texts = new Map<string, string>();
-  for (const name of fs.readdirSync(dir)) {
-    if (name.startsWith('.') || name.startsWith('_') || migrationKindOf(name) === undefined) continue;
-    const path = absoluteUnder(dir, name);
-    if (!staged?.changed.has(path)) texts.set(path, fs.readFileSync(path, 'utf8'));
-  }
-  for (const path of named) if (!texts.has(path)) texts.set(path, fs.readFileSync(path, 'utf8'));
-  let only: Set<string> | undefined = named.length > 0 ? new Set(named.map((p) => toPosix(relative(root, p)))) : undefined;
+  let texts = new Map<string, string>();
+  let only: Set<string> | undefined;
   if (staged) {
-    for (const path of staged.deleted) texts.delete(path);
-    only = new Set();
-    for (const [path, text] of staged.changed) {
-      texts.set(path, text);
-      only.add(toPosix(relative(root, path)));
-    }
+    // The history as the commit will hold it (src/lint/staged.ts), reported on its staged files.
+    texts = staged.files;
+    only = new Set([...staged.changed].map((path) => toPosix(relative(root, path))));
+  } else {
+    for (const name of fs.readdirSync(dir)) if (isMigrationName(name)) texts.set(absoluteUnder(dir, name), fs.readFileSync(absoluteUnder(dir, name), 'utf8'));
+    for (const path of named) if (!texts.has(path)) texts.set(path, fs.readFileSync(path, 'utf8'));
+    if (named.length > 0) only = new Set(named.map((p) => toPosix(relative(root, p))));
   }
   trace(`lint: ${texts.size} files read`);
   const lintConfig = resolveLintConfig(config);
   const sources = [...texts].map(([path, text]) => ({ path: relativePosix(root, path), text }));
-  const scope = (findings: Finding[], files: string[]) => (only ? { findings: findings.filter((f) => only!.has(f.file)), files: [...only] } : { findings, files });
+  const reported = (f: Finding) => !only || only.has(f.file) || wholeHistory.has(f.rule);
+  const scope = (findings: Finding[], files: string[]) => (only ? { findings: findings.filter(reported), files: [...only] } : { findings, files });
 
   // The worker (there is one only for staged or named files) parses the files reported on, by the
   // same absolute paths the engine gives them.
@@ -97,11 +104,11 @@ export async function lintHistory(config: PgwardenConfig, options: LintHistoryOp
     const files = sources.filter((s) => only!.has(s.path)).map((s) => ({ path: absoluteUnder(root, s.path), text: s.text }));
     preparsed = { files: new Set(files.map((f) => f.path)), sections: worker.parse(files) };
   }
-  if (only && only.size === 0) {
+  if (only && only.size === 0 && wholeHistory.size === 0) {
     return { findings: [], counts: { error: 0, warning: 0 }, files: [], migrations: sources.length, durationMs: clockMs() - started, cached: false };
   }
   const key = cache?.resultKey(sources, lintConfig);
-  const scopeKey = key && only ? cache!.scopedKey(key, only) : undefined;
+  const scopeKey = key && only ? cache!.scopedKey(key, only, wholeHistory) : undefined;
   // A whole-history result answers any scope; a scoped one only its own.
   const hit = cache && key ? (cache.readResult(root, key) ?? (scopeKey ? cache.readResult(root, scopeKey) : undefined)) : undefined;
   trace(hit ? 'lint: cache hit' : 'lint: cache miss');
@@ -118,7 +125,7 @@ export async function lintHistory(config: PgwardenConfig, options: LintHistoryOp
   const rules = options.rules ?? (await defaultRules());
   trace('lint: engine and rules loaded');
   const snapshots = cache?.ModelSnapshots.load(root);
-  const report = await lintSources(sources, { root, config: lintConfig, rules, ...(parseCache ? { parseCache } : {}), ...(snapshots ? { snapshots } : {}), ...(only ? { only } : {}), ...(preparsed ? { preparsed } : {}) });
+  const report = await lintSources(sources, { root, config: lintConfig, rules, ...(parseCache ? { parseCache } : {}), ...(snapshots ? { snapshots } : {}), ...(only ? { only } : {}), ...(wholeHistory.size > 0 ? { wholeHistoryRules: wholeHistory } : {}), ...(preparsed ? { preparsed } : {}) });
   trace('lint: linted');
   if (cache && key) {
     // A run on some files parses only what it needs: saving would prune the others' entries.

@@ -1,60 +1,143 @@
-import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { execFile } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve, sep } from 'node:path';
 import { PgwardenError } from '../errors.js';
 
-/** What git has staged: added or modified files with their staged content, and deleted files. */
-export interface StagedFiles {
-  /** Absolute path -> staged text. */
-  changed: Map<string, string>;
-  /** Absolute paths deleted in the index. */
+/**
+ * A folder as the next commit will hold it: every file git's index has directly in it, with its
+ * staged content, and which of them the commit adds or changes. Untracked and ignored files are not
+ * part of it, nor is a change left unstaged in the working tree.
+ */
+export interface StagedHistory {
+  /** Absolute path -> staged text, for every file of the folder in the index. */
+  files: Map<string, string>;
+  /** Absolute paths of the files the index adds or modifies against HEAD: what the commit changes. */
+  changed: Set<string>;
+  /** Absolute paths of the files the index deletes against HEAD. */
   deleted: Set<string>;
 }
 
-function git(cwd: string, args: string[]): string {
-  try {
-    return execFileSync('git', args, { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, stdio: ['ignore', 'pipe', 'pipe'] });
-  } catch (cause) {
-    const stderr = String((cause as { stderr?: unknown }).stderr ?? '').trim();
-    throw new PgwardenError('USAGE', `--staged needs a git repository: git ${args[0]} failed${stderr ? ` (${stderr.split('\n')[0]})` : ''}.`, { cause });
-  }
+function gitError(args: readonly string[], cause: unknown): PgwardenError {
+  const stderr = String((cause as { stderr?: unknown }).stderr ?? '').trim();
+  const command = args.find((a) => !a.startsWith('-')) ?? 'status';
+  return new PgwardenError('USAGE', `--staged needs a git repository: git ${command} failed${stderr ? ` (${stderr.split('\n')[0]})` : ''}.`, { cause });
 }
 
-/** The git object id of `text` as a blob (what `git hash-object` prints). */
-function blobId(content: Buffer): string {
-  return createHash('sha1').update(`blob ${content.length}\0`).update(content).digest('hex');
+/** Runs git in `cwd` and resolves with its standard output. */
+function git(cwd: string, args: readonly string[], input?: string): Promise<Buffer> {
+  return new Promise((done, fail) => {
+    const child = execFile('git', args, { cwd, encoding: 'buffer', maxBuffer: 256 * 1024 * 1024 }, (error, stdout, stderr) => {
+      if (error) fail(gitError(args, { stderr: stderr.toString('utf8') }));
+      else done(stdout);
+    });
+    if (input !== undefined) child.stdin?.end(input);
+  });
+}
+
+/** Contents of blobs by id, in one `git cat-file --batch`; an id git does not have is left out. */
+async function objects(cwd: string, ids: readonly string[]): Promise<Map<string, string>> {
+  const contents = new Map<string, string>();
+  if (ids.length === 0) return contents;
+  const output = await git(cwd, ['cat-file', '--batch'], `${ids.join('\n')}\n`);
+  let at = 0;
+  for (const id of ids) {
+    // "<id> blob <size>\n<content>\n", or "<id> missing\n".
+    const headerEnd = output.indexOf(10, at);
+    const size = / blob (\d+)$/.exec(output.subarray(at, headerEnd).toString('utf8'));
+    if (!size) {
+      at = headerEnd + 1;
+      continue;
+    }
+    const length = Number(size[1]);
+    contents.set(id, output.subarray(headerEnd + 1, headerEnd + 1 + length).toString('utf8'));
+    at = headerEnd + 1 + length + 1;
+  }
+  return contents;
+}
+
+function readIfAny(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 /**
- * The staged files under `dir` (the migrations folder), as the index has them, so that a pre-commit
- * hook lints what will be committed, not the working tree. One git call lists them with their blob
- * ids; a file whose working-tree content has the same id is read from disk, any other one from
- * the index (`git show :path`).
+ * The folder's path within its repository (`migrations/`, or `` at the top), as git finds the
+ * repository: the nearest folder up with a `.git`. Undefined when the environment points git
+ * elsewhere (GIT_DIR, GIT_WORK_TREE), so that git itself is asked.
  */
-export function stagedFiles(dir: string): StagedFiles {
-  const output = git(dir, ['diff', '--cached', '--raw', '--no-abbrev', '--no-renames', '--relative', '-z', '--', '.']);
-  const parts = output.split('\0').filter((p) => p.length > 0);
-  const changed = new Map<string, string>();
+function prefixByDiscovery(folder: string): string | undefined {
+  if (process.env.GIT_DIR || process.env.GIT_WORK_TREE) return undefined;
+  for (let at = folder; ; at = dirname(at)) {
+    if (existsSync(join(at, '.git'))) {
+      const inside = relative(at, folder).split(sep).join('/');
+      return inside ? `${inside}/` : '';
+    }
+    if (dirname(at) === at) return undefined;
+  }
+}
+
+/**
+ * The folder `dir` as git's index holds it, so that a pre-commit hook judges what will be committed:
+ * its staged files against the history the commit will hold, not against an untracked file or an
+ * edit left unstaged. One `git status` says, while the working tree is read, what differs: files
+ * the index does not have (untracked or ignored), files changed or removed in the working tree, and
+ * what the index changes against HEAD. Files git finds unchanged are taken from the disk, and one
+ * more call fetches the staged content of the others. `wanted` picks the file names to consider.
+ */
+export async function stagedHistory(dir: string, wanted: (name: string) => boolean = () => true): Promise<StagedHistory> {
+  const folder = resolve(dir);
+  const asked = git(folder, ['--no-optional-locks', 'status', '--porcelain=v2', '-z', '--untracked-files=all', '--ignored=matching', '--no-renames', '--', '.']);
+  // Meanwhile, the working tree: most files are as the index has them.
+  const files = new Map<string, string>();
+  for (const entry of readdirSync(folder, { withFileTypes: true })) {
+    if ((!entry.isFile() && !entry.isSymbolicLink()) || !wanted(entry.name)) continue;
+    const text = readIfAny(join(folder, entry.name));
+    if (text !== undefined) files.set(join(folder, entry.name), text);
+  }
+  // Records: "1 XY sub mH mI mW hH hI path" (X: index against HEAD, Y: working tree against index),
+  // "u XY sub m1 m2 m3 mW h1 h2 h3 path" (a merge conflict), "? path", "! path". Paths are relative
+  // to the top of the repository.
+  const records = (await asked).toString('utf8').split('\0').filter((r) => r.length > 0);
+  const pathOf = (record: string): string => {
+    const fields = record[0] === '1' ? 8 : record[0] === 'u' ? 10 : 1;
+    let at = 0;
+    for (let i = 0; i < fields; i++) at = record.indexOf(' ', at) + 1;
+    return record.slice(at);
+  };
+  let prefix = prefixByDiscovery(folder);
+  if (prefix === undefined || !records.every((r) => pathOf(r).startsWith(prefix!))) {
+    prefix = (await git(folder, ['rev-parse', '--show-prefix'])).toString('utf8').trim();
+  }
+  const changed = new Set<string>();
   const deleted = new Set<string>();
-  // Each entry: ":<old mode> <new mode> <old id> <new id> <status>" then the path (relative to dir).
-  for (let i = 0; i + 1 < parts.length; i += 2) {
-    const fields = parts[i]!.split(' ');
-    const id = fields[3]!;
-    const status = fields[4]!;
-    const path = parts[i + 1]!;
-    const absolute = join(resolve(dir), path);
-    if (status.startsWith('D')) {
-      deleted.add(absolute);
+  const fromIndex = new Map<string, string>();
+  for (const record of records) {
+    const name = pathOf(record).slice(prefix.length);
+    if (name.includes('/') || !wanted(name)) continue;
+    const path = join(folder, name);
+    if (record[0] === '?' || record[0] === '!') {
+      files.delete(path);
       continue;
     }
-    let content: Buffer | undefined;
-    try {
-      content = readFileSync(absolute);
-    } catch {
-      content = undefined;
+    if (record[0] !== '1') continue; // A merge conflict: its working-tree copy is all there is to judge.
+    const [, xy = '..', sub = '', , indexMode = '', , , indexId = ''] = record.split(' ');
+    if (!sub.startsWith('N')) continue;
+    if (xy[0] === 'D') {
+      deleted.add(path);
+      files.delete(path);
+      continue;
     }
-    changed.set(absolute, content && blobId(content) === id ? content.toString('utf8') : git(dir, ['show', `:./${path}`]));
+    if (xy[0] !== '.') changed.add(path);
+    // Changed in the working tree since it was staged (a symbolic link is read through, as the runner reads it).
+    if (xy[1] !== '.' && indexMode !== '120000') fromIndex.set(path, indexId);
   }
-  return { changed, deleted };
+  const staged = await objects(folder, [...new Set(fromIndex.values())]);
+  for (const [path, id] of fromIndex) {
+    const text = staged.get(id);
+    if (text !== undefined) files.set(path, text);
+  }
+  return { files, changed, deleted };
 }

@@ -98,8 +98,18 @@ export function buildGraph(files: readonly MigrationFile[]): RevisionGraph {
   };
   roots.forEach(visit);
 
-  // Whatever was not reached from a root sits on a cycle (or hangs from one).
-  const unreached = unique.filter((f) => !seen.has(f.revision) && f.revises !== undefined && byRevision.has(f.revises));
+  // What hangs from a migration whose parent is missing was not reached either; that problem is
+  // reported on that migration.
+  const orphaned = new Set<string>();
+  const orphans = unique.filter((f) => f.revises !== undefined && !byRevision.has(f.revises));
+  while (orphans.length > 0) {
+    const current = orphans.pop()!;
+    if (orphaned.has(current.revision)) continue;
+    orphaned.add(current.revision);
+    orphans.push(...(children.get(current.revision) ?? []));
+  }
+  // Whatever else was not reached from a root sits on a cycle (or hangs from one).
+  const unreached = unique.filter((f) => !seen.has(f.revision) && !orphaned.has(f.revision) && f.revises !== undefined && byRevision.has(f.revises));
   if (unreached.length > 0) {
     const cycleFiles = unreached.sort(byRev);
     problems.push({

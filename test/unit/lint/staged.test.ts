@@ -1,7 +1,9 @@
 import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { lintHistory } from '../../../src/lint/engine.js';
-import { stagedFiles } from '../../../src/lint/staged.js';
+import { stagedHistory } from '../../../src/lint/staged.js';
 import { tempProject, type TempProject } from '../../support/project.js';
 import { migrationText } from './history-support.js';
 
@@ -12,49 +14,93 @@ function git(cwd: string, ...args: string[]): void {
   execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd, stdio: 'ignore' });
 }
 
+const names = (paths: Iterable<string>) => [...paths].map((p) => p.split('/').pop()).sort();
+
+const A = migrationText({ revision: '20260101000000', description: 'Create a', up: 'CREATE TABLE a (id bigint PRIMARY KEY);', down: 'DROP TABLE a;' });
+
+/** A project whose history (one migration, a) is committed. */
+function committed(): TempProject {
+  const p = tempProject();
+  git(p.root, 'init', '-q');
+  p.write('20260101000000_a.sql', A);
+  git(p.root, 'add', '.');
+  git(p.root, 'commit', '-qm', 'a');
+  return p;
+}
+
 describe('--staged', () => {
   it('lints the staged content of staged migrations, against the whole history', async () => {
-    project = tempProject();
-    git(project.root, 'init', '-q');
-    project.write('20260101000000_a.sql', migrationText({ revision: '20260101000000', description: 'Create a', up: 'CREATE TABLE a (id bigint PRIMARY KEY);', down: 'DROP TABLE a;' }));
-    git(project.root, 'add', '.');
-    git(project.root, 'commit', '-qm', 'a');
+    project = committed();
     expect((await lintHistory(project.config, { staged: true, cwd: project.root })).files).toEqual([]);
 
     project.write('20260102000000_b.sql', migrationText({ revision: '20260102000000', revises: '20260101000000', description: 'Add b', up: 'CREATE INDEX CONCURRENTLY b_idx ON a (id);', down: 'DROP INDEX b_idx;' }));
     git(project.root, 'add', 'migrations/20260102000000_b.sql');
     // The working tree differs from the index: lint must read the index.
     project.write('20260102000000_b.sql', migrationText({ revision: '20260102000000', revises: '20260101000000', description: 'Add b', up: 'SELECT 1;', down: 'SELECT 1;' }));
-    const staged = stagedFiles(project.migrationsDir);
-    expect([...staged.changed.keys()].map((p) => p.split('/').pop())).toEqual(['20260102000000_b.sql']);
+    const staged = await stagedHistory(project.migrationsDir);
+    expect(names(staged.changed)).toEqual(['20260102000000_b.sql']);
     const report = await lintHistory(project.config, { staged: true, cwd: project.root });
     expect(report.files).toEqual(['migrations/20260102000000_b.sql']);
     expect(report.findings.map((f) => f.rule)).toContain('ban-concurrent-index-creation-in-transaction');
     expect(report.findings.every((f) => f.file === 'migrations/20260102000000_b.sql')).toBe(true);
   });
 
-  it('gives the staged text whether or not the working tree still has it, and lists staged deletions', () => {
-    project = tempProject();
-    git(project.root, 'init', '-q');
-    const a = migrationText({ revision: '20260101000000', description: 'Create a', up: 'CREATE TABLE a (id bigint PRIMARY KEY);', down: 'DROP TABLE a;' });
+  it('gives the staged text whether or not the working tree still has it, and lists staged deletions', async () => {
+    project = committed();
     const b = migrationText({ revision: '20260102000000', revises: '20260101000000', description: 'Add b', up: 'CREATE TABLE b (id bigint);', down: 'DROP TABLE b;' });
-    project.write('20260101000000_a.sql', a);
-    git(project.root, 'add', '.');
-    git(project.root, 'commit', '-qm', 'a');
     project.write('20260102000000_b.sql', b);
     git(project.root, 'add', 'migrations/20260102000000_b.sql');
     git(project.root, 'rm', '-q', 'migrations/20260101000000_a.sql');
-    let staged = stagedFiles(project.migrationsDir);
-    expect([...staged.changed.values()]).toEqual([b]);
-    expect([...staged.deleted].map((p) => p.split('/').pop())).toEqual(['20260101000000_a.sql']);
+    let staged = await stagedHistory(project.migrationsDir);
+    expect(names(staged.changed)).toEqual(['20260102000000_b.sql']);
+    expect([...staged.files.values()]).toEqual([b]);
+    expect(names(staged.deleted)).toEqual(['20260101000000_a.sql']);
     // Same bytes in the index whether read from the working tree or from git.
     project.write('20260102000000_b.sql', `${b}-- not staged\n`);
-    staged = stagedFiles(project.migrationsDir);
-    expect([...staged.changed.values()]).toEqual([b]);
+    staged = await stagedHistory(project.migrationsDir);
+    expect([...staged.files.values()]).toEqual([b]);
+  });
+
+  it('holds the history as the commit will: the index, not untracked files or unstaged edits', async () => {
+    project = committed();
+    // An unstaged edit of a committed file, and a committed file removed from the working tree only.
+    project.write('20260101000000_a.sql', `${A}-- edited, not staged\n`);
+    const c = migrationText({ revision: '20260101500000', revises: '20260101000000', description: 'Create c', up: 'CREATE TABLE c (id bigint PRIMARY KEY);', down: 'DROP TABLE c;' });
+    project.write('20260101500000_c.sql', c);
+    git(project.root, 'add', '.');
+    git(project.root, 'commit', '-qm', 'c');
+    rmSync(join(project.migrationsDir, '20260101500000_c.sql'));
+    // Untracked and ignored files, which the commit will not hold.
+    project.write('20260103000000_wip.sql', migrationText({ revision: '20260103000000', revises: '20260101500000', description: 'Create wip', up: 'CREATE TABLE wip (id bigint PRIMARY KEY);', down: 'DROP TABLE wip;' }));
+    project.write('20260104000000_ignored.sql', 'anything');
+    project.write('.gitignore', '*_ignored.sql\n');
+    const staged = await stagedHistory(project.migrationsDir);
+    expect(names(staged.files.keys())).toEqual(['20260101000000_a.sql', '20260101500000_c.sql']);
+    expect(staged.files.get(join(project.migrationsDir, '20260101000000_a.sql'))).toBe(`${A}-- edited, not staged\n`);
+    expect(staged.files.get(join(project.migrationsDir, '20260101500000_c.sql'))).toBe(c);
+    expect(staged.changed.size).toBe(0);
+  });
+
+  it('judges a staged migration against the committed history: a parent or a table only an untracked file has is missing', async () => {
+    project = committed();
+    project.write('20260102000000_wip.sql', migrationText({ revision: '20260102000000', revises: '20260101000000', description: 'Create wip', up: 'CREATE TABLE wip (id bigint PRIMARY KEY);', down: 'DROP TABLE wip;' }));
+    project.write(
+      '20260103000000_child.sql',
+      migrationText({ revision: '20260103000000', revises: '20260102000000', description: 'Create child', up: 'CREATE TABLE child (id bigint PRIMARY KEY, wip_id bigint REFERENCES wip (id));\nCREATE INDEX child_wip_idx ON child (wip_id);', down: 'DROP TABLE child;' }),
+    );
+    git(project.root, 'add', 'migrations/20260103000000_child.sql');
+    const report = await lintHistory(project.config, { staged: true, cwd: project.root, cache: false });
+    expect(report.migrations).toBe(2);
+    expect(report.findings.map((f) => f.rule).sort()).toEqual(['fk-target-exists', 'revision-chain']);
+    // Staged too, the same history is clean.
+    git(project.root, 'add', 'migrations/20260102000000_wip.sql');
+    const clean = await lintHistory(project.config, { staged: true, cwd: project.root, cache: false });
+    expect(clean.migrations).toBe(3);
+    expect(clean.findings).toEqual([]);
   });
 
   it('fails with a usage error outside a git repository', async () => {
     project = tempProject();
-    expect(() => stagedFiles(project!.migrationsDir)).toThrow(/--staged needs a git repository/);
+    await expect(stagedHistory(project.migrationsDir)).rejects.toThrow(/--staged needs a git repository/);
   });
 });
