@@ -99,6 +99,26 @@ describe('--staged', () => {
     expect(clean.findings).toEqual([]);
   });
 
+  it('asks git where the folder is when the environment points git at the repository (GIT_DIR, GIT_WORK_TREE)', async () => {
+    project = committed();
+    project.write('20260102000000_b.sql', migrationText({ revision: '20260102000000', revises: '20260101000000', description: 'Add b', up: 'SELECT 1;', down: 'SELECT 1;' }));
+    git(project.root, 'add', '.');
+    project.write('20260103000000_wip.sql', 'untracked');
+    const saved = { GIT_DIR: process.env.GIT_DIR, GIT_WORK_TREE: process.env.GIT_WORK_TREE };
+    process.env.GIT_DIR = join(project.root, '.git');
+    process.env.GIT_WORK_TREE = project.root;
+    try {
+      const staged = await stagedHistory(project.migrationsDir);
+      expect(names(staged.changed)).toEqual(['20260102000000_b.sql']);
+      expect(names(staged.files.keys())).toEqual(['20260101000000_a.sql', '20260102000000_b.sql']);
+    } finally {
+      for (const [name, value] of Object.entries(saved)) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+    }
+  });
+
   it('fails with a usage error outside a git repository', async () => {
     project = tempProject();
     await expect(stagedHistory(project.migrationsDir)).rejects.toThrow(/--staged needs a git repository/);
