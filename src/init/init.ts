@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { PgwardenError } from '../errors.js';
-import { configTemplate, GITIGNORE_LINES, GITKEEP, githubWorkflowTemplate, gitHookTemplate, gitlabTemplate, huskyHookTemplate, PRE_COMMIT_COMMAND, rolesTemplate } from './templates.js';
+import { configTemplate, GITIGNORE_LINES, GITKEEP, githubWorkflowTemplate, gitHookTemplate, gitlabTemplate, GIT_HOOK_LINE, HUSKY_HOOK_LINE, huskyHookTemplate, PRE_COMMIT_COMMAND, rolesTemplate } from './templates.js';
 
 /** Which pre-commit hook init installs. `auto`: husky when the repository uses it, else a git hook. */
 export type HookChoice = 'auto' | 'husky' | 'git' | 'none';
@@ -117,15 +117,15 @@ export function initProject(options: InitOptions): InitResult {
     hookKind = 'husky';
     const path = join(root, '.husky', 'pre-commit');
     const existing = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
-    write('.husky/pre-commit', huskyHookTemplate(), existing !== undefined && !existing.includes('pgwarden') ? `husky hook; add the line "${PRE_COMMIT_COMMAND}" to it` : 'husky pre-commit hook');
+    write('.husky/pre-commit', huskyHookTemplate(), existing !== undefined && !existing.includes('pgwarden') ? `husky hook; add the line "${HUSKY_HOOK_LINE}" to it` : 'husky pre-commit hook');
     hookNote = 'husky runs it before each commit (husky installs its hooks on npm install, through the "prepare" script).';
   } else if (gitHook) {
     hookKind = 'git';
     const existing = existsSync(gitHook) ? readFileSync(gitHook, 'utf8') : undefined;
-    write(gitHook, gitHookTemplate(), existing !== undefined && !existing.includes('pgwarden') ? `git hook; add the line "${PRE_COMMIT_COMMAND}" to it` : 'git pre-commit hook (not versioned: each clone runs pgwarden init, or use husky)', 0o755);
+    write(gitHook, gitHookTemplate(), existing !== undefined && !existing.includes('pgwarden') ? `git hook; add the line "${GIT_HOOK_LINE}" to it` : 'git pre-commit hook (not versioned: each clone runs pgwarden init, or use husky)', 0o755);
     hookNote = 'git runs it before each commit. It lives in .git/hooks, which git does not version: teams share hooks with husky (npm i -D husky && npx husky init, then pgwarden init --hook husky).';
   } else {
-    hookNote = choice === 'none' ? 'no hook installed (--hook none).' : `no git repository here: no hook installed. Run "${PRE_COMMIT_COMMAND}" before each commit, or run pgwarden init again after git init.`;
+    hookNote = choice === 'none' ? 'no hook installed (--hook none).' : `no git repository here: no hook installed. Run "npx ${PRE_COMMIT_COMMAND}" before each commit, or run pgwarden init again after git init.`;
   }
 
   const ci = options.ci ?? 'github';
@@ -138,5 +138,5 @@ export function initProject(options: InitOptions): InitResult {
     'pgwarden docs                              document the schema in schema/',
     'pgwarden check                             what CI runs: lint, verify, docs --check, roles plan',
   ];
-  return { root, files, hook: { kind: hookKind, command: PRE_COMMIT_COMMAND, note: hookNote }, next };
+  return { root, files, hook: { kind: hookKind, command: hookKind === 'husky' ? HUSKY_HOOK_LINE : hookKind === 'git' ? GIT_HOOK_LINE : `npx ${PRE_COMMIT_COMMAND}`, note: hookNote }, next };
 }

@@ -28,7 +28,7 @@ describe('initProject', () => {
     expect(first.hook.kind).toBe('git');
     const hook = join(root, '.git/hooks/pre-commit');
     expect(statSync(hook).mode & 0o111).not.toBe(0);
-    expect(readFileSync(hook, 'utf8')).toContain('pgwarden check --staged');
+    expect(readFileSync(hook, 'utf8')).toContain('exec ./node_modules/.bin/pgwarden check --staged');
 
     const config = loadConfig({ cwd: root });
     expect(config.configFile).toBe(join(root, 'pgwarden.config.yaml'));
@@ -49,7 +49,7 @@ describe('initProject', () => {
     writeFileSync(join(root, 'package.json'), JSON.stringify({ devDependencies: { husky: '^9.0.0' } }));
     const created = initProject({ root, ci: 'none' });
     expect(created.hook.kind).toBe('husky');
-    expect(readFileSync(join(root, '.husky/pre-commit'), 'utf8')).toContain('npx --no-install pgwarden check --staged');
+    expect(readFileSync(join(root, '.husky/pre-commit'), 'utf8')).toMatch(/^pgwarden check --staged$/m);
     expect(existsSync(join(root, '.git/hooks/pre-commit'))).toBe(false);
     expect(existsSync(join(root, '.github'))).toBe(false);
 
@@ -57,7 +57,7 @@ describe('initProject', () => {
     expect(readFileSync(join(root, '.gitignore'), 'utf8')).toBe('.pgwarden/\npgwarden-report/\n');
     writeFileSync(join(root, '.gitignore'), 'node_modules\n.pgwarden\n');
     const kept = initProject({ root, ci: 'none' }).files.find((f) => f.path === '.husky/pre-commit')!;
-    expect(kept).toEqual({ path: '.husky/pre-commit', action: 'kept', note: expect.stringContaining('add the line "npx --no-install pgwarden check --staged"') });
+    expect(kept).toEqual({ path: '.husky/pre-commit', action: 'kept', note: expect.stringContaining('add the line "pgwarden check --staged"') });
     expect(readFileSync(join(root, '.husky/pre-commit'), 'utf8')).toBe('npm test\n');
     const gitignore = initProject({ root, ci: 'none' }).files.find((f) => f.path === '.gitignore')!;
     expect(gitignore).toEqual({ path: '.gitignore', action: 'kept', note: expect.stringMatching(/^add pgwarden-report\/ to it/) });
