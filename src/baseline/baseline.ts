@@ -12,7 +12,7 @@ import { schemaSql } from '../docs/schema-sql.js';
 import { PgwardenError } from '../errors.js';
 import { checksumOf } from '../migrations/checksum.js';
 import { revisionAt } from '../migrations/new.js';
-import { migrationKindOf, parseMigration } from '../migrations/parse.js';
+import { isMigrationFileName, parseMigration } from '../migrations/parse.js';
 import { openThrowaway, type ThrowawayOptions } from '../providers/resolve.js';
 import type { DatabaseHandle } from '../providers/types.js';
 import { ensureLedger, ledgerNames, readLedger, recordEvent } from '../runner/ledger.js';
@@ -109,7 +109,7 @@ function upSection(ddl: string): string {
  * nothing: see {@link writeBaseline} and {@link markBaselineApplied}.
  */
 export async function planBaseline(config: PgwardenConfig, target: DatabaseHandle, options: BaselineOptions = {}): Promise<BaselinePlan> {
-  if (existsSync(config.migrationsDir) && readdirSync(config.migrationsDir).some((n) => !n.startsWith('.') && !n.startsWith('_') && migrationKindOf(n) !== undefined)) {
+  if (existsSync(config.migrationsDir) && readdirSync(config.migrationsDir).some(isMigrationFileName)) {
     throw new PgwardenError('USAGE', `${toPosix(relative(config.root, config.migrationsDir))} already holds migrations: a baseline is the first migration of a history. For a database that an existing folder built, use pgwarden adopt.`);
   }
   const client = await connect(target, { applicationName: 'pgwarden baseline' });

@@ -5,7 +5,7 @@
  */
 import { relative, resolve } from 'node:path';
 import type { PgwardenConfig } from '../config/types.js';
-import { migrationKindOf } from '../migrations/parse.js';
+import { isMigrationFileName } from '../migrations/parse.js';
 import { resolveLintConfig } from './config.js';
 import { loadParser } from './parser.js';
 import { countBySeverity, toPosix, type LintReport } from './report.js';
@@ -41,9 +41,6 @@ export interface LintHistoryOptions {
 export async function lintHistory(config: PgwardenConfig, options: LintHistoryOptions = {}): Promise<LintReport> {
   const started = clockMs();
   const fs = await import('node:fs');
-  const { migrationKindOf } = await import('../migrations/parse.js');
-  // What the runner reads as a migration (src/migrations/load.ts).
-  const isMigrationName = (name: string): boolean => !name.startsWith('.') && !name.startsWith('_') && migrationKindOf(name) !== undefined;
   const cwd = options.cwd ?? process.cwd();
   const root = config.root;
   let dir = config.migrationsDir;
@@ -65,9 +62,8 @@ export async function lintHistory(config: PgwardenConfig, options: LintHistoryOp
   let staged: import('./staged.js').StagedHistory | undefined;
   if (options.staged) {
     const { stagedHistory } = await import('./staged.js');
-    staged = await stagedHistory(dir, isMigrationName);
+    staged = await stagedHistory(dir, isMigrationFileName);
     trace('lint: git asked what is staged');
-    for (const path of [...staged.changed]) if (!staged.files.has(path)) staged.changed.delete(path);
     // A commit without migrations: nothing to read, unless the whole history is judged and the
     // commit deletes one.
     if (staged.changed.size === 0 && (wholeHistory.size === 0 || staged.deleted.size === 0)) {
@@ -87,7 +83,7 @@ export async function lintHistory(config: PgwardenConfig, options: LintHistoryOp
     texts = staged.files;
     only = new Set([...staged.changed].map((path) => toPosix(relative(root, path))));
   } else {
-    for (const name of fs.readdirSync(dir)) if (isMigrationName(name)) texts.set(absoluteUnder(dir, name), fs.readFileSync(absoluteUnder(dir, name), 'utf8'));
+    for (const name of fs.readdirSync(dir)) if (isMigrationFileName(name)) texts.set(absoluteUnder(dir, name), fs.readFileSync(absoluteUnder(dir, name), 'utf8'));
     for (const path of named) if (!texts.has(path)) texts.set(path, fs.readFileSync(path, 'utf8'));
     if (named.length > 0) only = new Set(named.map((p) => toPosix(relative(root, p))));
   }

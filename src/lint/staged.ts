@@ -139,5 +139,7 @@ export async function stagedHistory(dir: string, wanted: (name: string) => boole
     const text = staged.get(id);
     if (text !== undefined) files.set(path, text);
   }
+  // A staged file whose content git could not give is not part of the history, nor reported on.
+  for (const path of changed) if (!files.has(path)) changed.delete(path);
   return { files, changed, deleted };
 }

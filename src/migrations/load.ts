@@ -1,14 +1,8 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PgwardenError } from '../errors.js';
-import { FILE_NAME, migrationKindOf, parseMigration } from './parse.js';
+import { FILE_NAME, isMigrationFileName, parseMigration } from './parse.js';
 import type { MigrationFile } from './types.js';
-
-/** File names in a migrations folder that are not migrations. */
-function isMigrationFileName(name: string): boolean {
-  if (name.startsWith('.') || name.startsWith('_')) return false;
-  return migrationKindOf(name) !== undefined;
-}
 
 /** Compares file names the way node-pg-migrate orders them: numeric prefix first, then name. */
 export function compareFileNames(a: string, b: string): number {

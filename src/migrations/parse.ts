@@ -25,6 +25,11 @@ const KNOWN_KEYS = new Map([
   ['statement-timeout', 'Statement-Timeout'],
 ]);
 
+/** A file name in a migrations folder that the runner reads as a migration (not a dot or underscore file). */
+export function isMigrationFileName(name: string): boolean {
+  return !name.startsWith('.') && !name.startsWith('_') && migrationKindOf(name) !== undefined;
+}
+
 export function migrationKindOf(fileName: string): MigrationKind | undefined {
   // extname without node:path (called for every file of every run): the last dot of the base name.
   const dot = fileName.lastIndexOf('.');
