@@ -1,8 +1,8 @@
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { PgwardenError } from '../errors.js';
-import { configTemplate, GITIGNORE_LINES, GITKEEP, githubWorkflowTemplate, gitHookTemplate, gitlabTemplate, GIT_HOOK_LINE, HUSKY_HOOK_LINE, huskyHookTemplate, PRE_COMMIT_COMMAND, rolesTemplate } from './templates.js';
+import { binCandidates, configTemplate, GITIGNORE_LINES, GITKEEP, githubWorkflowTemplate, gitHookTemplate, gitlabTemplate, hookLine, huskyHookTemplate, PRE_COMMIT_COMMAND, rolesTemplate, type HookPlace } from './templates.js';
 
 /** Which pre-commit hook init installs. `auto`: husky when the repository uses it, else a git hook. */
 export type HookChoice = 'auto' | 'husky' | 'git' | 'none';
@@ -48,24 +48,59 @@ function toPosix(path: string): string {
   return path.split('\\').join('/');
 }
 
-function usesHusky(root: string): boolean {
-  if (existsSync(join(root, '.husky'))) return true;
-  try {
-    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
-    return Boolean(pkg.devDependencies?.husky ?? pkg.dependencies?.husky);
-  } catch {
-    return false;
-  }
+/**
+ * The repository around `root`, or undefined outside git: the hooks folder git uses (honours
+ * core.hooksPath), the top of the working tree, the project's folder relative to it, and the folder
+ * husky keeps its hooks in when core.hooksPath is husky's (`<dir>/_`).
+ */
+interface GitPlace {
+  hook: string;
+  top: string;
+  folder: string;
+  huskyDir: string | undefined;
 }
 
-/** The hooks folder git uses for this repository (honours core.hooksPath), or undefined outside git. */
-function gitHookPath(root: string): string | undefined {
+function gitPlace(root: string): GitPlace | undefined {
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 });
   try {
-    const path = execFileSync('git', ['rev-parse', '--git-path', 'hooks/pre-commit'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 }).trim();
-    return isAbsolute(path) ? path : resolve(root, path);
+    const [top, hook] = git('rev-parse', '--show-toplevel', '--git-path', 'hooks/pre-commit').split('\n');
+    let hooksPath = '';
+    try {
+      hooksPath = git('config', 'core.hooksPath').trim();
+    } catch {
+      // Not set: git's own hooks folder.
+    }
+    const husky = /^(.+)[\\/]_[\\/]?$/.exec(hooksPath)?.[1];
+    const huskyDir = husky === undefined ? undefined : resolve(top!, husky);
+    return {
+      hook: isAbsolute(hook!) ? hook! : resolve(root, hook!),
+      top: top!,
+      folder: toPosix(relative(realpathSync(top!), realpathSync(root))),
+      huskyDir: huskyDir && existsSync(huskyDir) ? huskyDir : undefined,
+    };
   } catch {
     return undefined;
   }
+}
+
+/** Where husky keeps the hooks of the repository, when it uses husky. */
+function huskyDirOf(root: string, git: GitPlace | undefined): string | undefined {
+  if (existsSync(join(root, '.husky'))) return join(root, '.husky');
+  if (git?.huskyDir) return git.huskyDir;
+  if (git && existsSync(join(git.top, '.husky'))) return join(git.top, '.husky');
+  try {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as Record<string, Record<string, string> | undefined>;
+    return pkg.devDependencies?.husky ?? pkg.dependencies?.husky ? join(root, '.husky') : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The project's place in its repository for the hook: its folder, and the pgwarden installed for it. */
+function hookPlace(root: string, git: GitPlace | undefined): HookPlace | undefined {
+  if (!git?.folder || git.folder.startsWith('..')) return undefined;
+  const candidates = binCandidates(git.folder);
+  return { folder: git.folder, bin: candidates.find((bin) => existsSync(join(root, bin))) ?? candidates[0]! };
 }
 
 /**
@@ -112,21 +147,24 @@ export function initProject(options: InitOptions): InitResult {
   let hookKind: InitResult['hook']['kind'] = 'none';
   let hookNote = '';
   const choice = options.hook ?? 'auto';
-  const gitHook = choice === 'git' || choice === 'auto' ? gitHookPath(root) : undefined;
-  if (choice === 'husky' || (choice === 'auto' && usesHusky(root))) {
+  const git = choice === 'none' ? undefined : gitPlace(root);
+  const place = hookPlace(root, git);
+  const huskyDir = choice === 'husky' ? (huskyDirOf(root, git) ?? join(root, '.husky')) : choice === 'auto' ? huskyDirOf(root, git) : undefined;
+  if (huskyDir) {
     hookKind = 'husky';
-    const path = join(root, '.husky', 'pre-commit');
+    const path = join(huskyDir, 'pre-commit');
     const existing = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
-    write('.husky/pre-commit', huskyHookTemplate(), existing !== undefined && !existing.includes('pgwarden') ? `husky hook; add the line "${HUSKY_HOOK_LINE}" to it` : 'husky pre-commit hook');
+    write(path, huskyHookTemplate(place), existing !== undefined && !existing.includes('pgwarden') ? `husky hook; add the line "${hookLine('husky', place)}" to it` : 'husky pre-commit hook');
     hookNote = 'husky runs it before each commit (husky installs its hooks on npm install, through the "prepare" script).';
-  } else if (gitHook) {
+  } else if (git && (choice === 'git' || choice === 'auto')) {
     hookKind = 'git';
-    const existing = existsSync(gitHook) ? readFileSync(gitHook, 'utf8') : undefined;
-    write(gitHook, gitHookTemplate(), existing !== undefined && !existing.includes('pgwarden') ? `git hook; add the line "${GIT_HOOK_LINE}" to it` : 'git pre-commit hook (not versioned: each clone runs pgwarden init, or use husky)', 0o755);
+    const existing = existsSync(git.hook) ? readFileSync(git.hook, 'utf8') : undefined;
+    write(git.hook, gitHookTemplate(place), existing !== undefined && !existing.includes('pgwarden') ? `git hook; add the line "${hookLine('git', place)}" to it` : 'git pre-commit hook (not versioned: each clone runs pgwarden init, or use husky)', 0o755);
     hookNote = 'git runs it before each commit. It lives in .git/hooks, which git does not version: teams share hooks with husky (npm i -D husky && npx husky init, then pgwarden init --hook husky).';
   } else {
     hookNote = choice === 'none' ? 'no hook installed (--hook none).' : `no git repository here: no hook installed. Run "npx ${PRE_COMMIT_COMMAND}" before each commit, or run pgwarden init again after git init.`;
   }
+  if (place && hookKind !== 'none') hookNote += ` The hook runs pgwarden in ${place.folder}, from its node_modules or the nearest one above it.`;
 
   const ci = options.ci ?? 'github';
   if (ci === 'github') write('.github/workflows/pgwarden.yml', githubWorkflowTemplate(), 'CI: pgwarden check on every pull request, SARIF to code scanning');
@@ -138,5 +176,5 @@ export function initProject(options: InitOptions): InitResult {
     'pgwarden docs                              document the schema in schema/',
     'pgwarden check                             what CI runs: lint, verify, docs --check, roles plan',
   ];
-  return { root, files, hook: { kind: hookKind, command: hookKind === 'husky' ? HUSKY_HOOK_LINE : hookKind === 'git' ? GIT_HOOK_LINE : `npx ${PRE_COMMIT_COMMAND}`, note: hookNote }, next };
+  return { root, files, hook: { kind: hookKind, command: hookKind === 'none' ? `npx ${PRE_COMMIT_COMMAND}` : hookLine(hookKind, place), note: hookNote }, next };
 }

@@ -86,20 +86,59 @@ export const HUSKY_HOOK_LINE = PRE_COMMIT_COMMAND;
 /** The line a plain git hook runs: git runs hooks from the top of the repository. */
 export const GIT_HOOK_LINE = `./node_modules/.bin/${PRE_COMMIT_COMMAND}`;
 
-/** `.husky/pre-commit` (husky 9: a plain shell script). */
-export function huskyHookTemplate(): string {
-  return `# pgwarden: lint the staged migrations and check the history's structure (offline).
-${HUSKY_HOOK_LINE}
+/** A word for sh: single-quoted when it holds anything but plain path characters. */
+function shellWord(text: string): string {
+  return /^[\w./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * Where the project sits in its repository, for a hook: git runs hooks from the top of the
+ * repository, and pgwarden may be installed in the project's folder or hoisted to the top (npm
+ * workspaces).
+ */
+export interface HookPlace {
+  /** The project's folder relative to the top of the repository, `/`-separated; '' at the top. */
+  folder: string;
+  /** pgwarden's command relative to the project's folder (`./node_modules/.bin/pgwarden`, `../../node_modules/.bin/pgwarden`): the one installed now, else the project's own. */
+  bin: string;
+}
+
+/** The pgwarden commands a hook tries from a sub-folder: the project's own, then each folder above up to the top. */
+export function binCandidates(folder: string): string[] {
+  const depth = folder.split('/').filter(Boolean).length;
+  return Array.from({ length: depth + 1 }, (_, up) => `${'../'.repeat(up) || './'}node_modules/.bin/pgwarden`);
+}
+
+/** The body of a hook for a project in a sub-folder of its repository (a monorepo package). */
+function subFolderHook(place: HookPlace): string {
+  const candidates = binCandidates(place.folder);
+  return `cd ${shellWord(place.folder)} || exit 1
+for pgwarden in ${candidates.join(' ')}; do
+  if [ -x "$pgwarden" ]; then exec "$pgwarden" check --staged; fi
+done
+echo "pgwarden: not installed in $PWD nor above it: run npm install there" >&2
+exit 1
 `;
 }
 
+/** The line to add to a hook that exists already (run in a subshell: it must not end the hook). */
+export function hookLine(kind: 'husky' | 'git', place?: HookPlace): string {
+  if (!place?.folder) return kind === 'husky' ? HUSKY_HOOK_LINE : GIT_HOOK_LINE;
+  return `(cd ${shellWord(place.folder)} && ${place.bin} check --staged)`;
+}
+
+/** `.husky/pre-commit` (husky 9: a plain shell script). */
+export function huskyHookTemplate(place?: HookPlace): string {
+  return `# pgwarden: lint the staged migrations and check the history's structure (offline).
+${place?.folder ? subFolderHook(place) : `${HUSKY_HOOK_LINE}\n`}`;
+}
+
 /** `.git/hooks/pre-commit` when the repository does not use husky. */
-export function gitHookTemplate(): string {
+export function gitHookTemplate(place?: HookPlace): string {
   return `#!/bin/sh
 # Installed by pgwarden init: lint the staged migrations and check the history's structure (offline).
 # Skip once with: git commit --no-verify
-exec ${GIT_HOOK_LINE}
-`;
+${place?.folder ? subFolderHook(place) : `exec ${GIT_HOOK_LINE}\n`}`;
 }
 
 /** `.github/workflows/pgwarden.yml`: the CI gate on the embedded Postgres, with SARIF for code scanning. */
