@@ -142,7 +142,7 @@ export function initProject(options: InitOptions): InitResult {
   const gitignore = join(root, '.gitignore');
   const ignored = existsSync(gitignore) ? readFileSync(gitignore, 'utf8') : undefined;
   const missing = GITIGNORE_LINES.filter((line) => !ignored?.split(/\r?\n/).some((l) => l.trim() === line || l.trim() === line.replace(/\/$/, '')));
-  write('.gitignore', `${GITIGNORE_LINES.join('\n')}\n`, missing.length > 0 ? `add ${missing.join(' and ')} to it (caches, the development cluster, CI reports)` : 'ignores pgwarden\'s caches and reports');
+  write('.gitignore', `${GITIGNORE_LINES.join('\n')}\n`, ignored !== undefined && missing.length > 0 ? `add ${missing.join(' and ')} to it (caches, the development cluster, CI reports)` : 'ignores pgwarden\'s caches and reports');
 
   let hookKind: InitResult['hook']['kind'] = 'none';
   let hookNote = '';

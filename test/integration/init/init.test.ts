@@ -25,6 +25,7 @@ describe('initProject', () => {
       ['.git/hooks/pre-commit', 'created'],
       ['.github/workflows/pgwarden.yml', 'created'],
     ]);
+    expect(first.files.find((f) => f.path === '.gitignore')?.note).toBe("ignores pgwarden's caches and reports");
     expect(first.hook.kind).toBe('git');
     const hook = join(root, '.git/hooks/pre-commit');
     expect(statSync(hook).mode & 0o111).not.toBe(0);
