@@ -3,13 +3,14 @@
  * linter) on the same SQL files, in one run: a cold run (no caches at all), a repeated run on the
  * unchanged history (result cache), and one staged file in the history (`--staged`, as a
  * pre-commit hook runs it; and `check --staged`, the pre-commit check, for information). Both
- * tools are spawned as a user runs them, so start-up counts.
+ * tools are spawned as a user runs them, so start-up counts; their output goes to /dev/null. A cold
+ * run of a tenth of the history splits each tool's time into start-up and cost per migration.
  * Targets: cold ≤ 1.5x squawk, repeated ≤ 1.0x squawk, staged < 250 ms wall.
  *
  *   npx tsx bench/lint.ts [--migrations 1000] [--rounds 5]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
@@ -53,6 +54,20 @@ function run(command: string, argv: string[], cwd: string, env: NodeJS.ProcessEn
   return { ms, code: result.status, stdout: result.stdout };
 }
 
+/**
+ * Wall time of a spawned command whose output goes to /dev/null (as hyperfine does by default). The
+ * timed runs do not pipe their output back here: squawk writes 3 MB of findings, and reading and
+ * decoding them kept this process busy on the second core while the next command ran.
+ */
+const devNull = openSync('/dev/null', 'w');
+function timed(command: string, argv: string[], cwd: string, env: NodeJS.ProcessEnv = {}): number {
+  const start = process.hrtime.bigint();
+  const result = spawnSync(command, argv, { cwd, stdio: ['ignore', devNull, devNull], env: { ...process.env, NO_COLOR: '1', ...env } });
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  if (result.error) throw result.error;
+  return ms;
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'pgwarden-bench-lint-'));
 try {
   writeFileSync(join(dir, 'package.json'), '{}\n');
@@ -64,16 +79,16 @@ try {
   git('commit', '-qm', 'history');
 
   const cache = join(dir, '.pgwarden');
-  const squawk = () => run(SQUAWK, files, dir).ms;
-  const squawkNpm = () => run(SQUAWK_NPM, files, dir).ms;
+  const squawk = () => timed(SQUAWK, files, dir);
+  const squawkNpm = () => timed(SQUAWK_NPM, files, dir);
   // pgwarden's own code compiles from V8's code cache that npm run build wrote (src/cli/code-cache.ts),
   // as squawk's was compiled when it was built; nothing of the history is cached. Without it, for
   // comparison: PGWARDEN_CODE_CACHE=off.
   const cold = (env: NodeJS.ProcessEnv = {}) => {
     rmSync(cache, { recursive: true, force: true });
-    return run(process.execPath, [CLI, 'lint', '--no-cache'], dir, env).ms;
+    return timed(process.execPath, [CLI, 'lint', '--no-cache'], dir, env);
   };
-  const warm = () => run(process.execPath, [CLI, 'lint'], dir).ms;
+  const warm = () => timed(process.execPath, [CLI, 'lint'], dir);
 
   // One untimed run of each, so both start from a warm file-system cache.
   squawk();
@@ -83,8 +98,7 @@ try {
   for (const f of report.findings) byRule.set(f.rule, (byRule.get(f.rule) ?? 0) + 1);
 
   const times = { squawk: [] as number[], squawkNpm: [] as number[], cold: [] as number[], coldNoCodeCache: [] as number[], warm: [] as number[], staged: [] as number[], stagedInside: [] as number[], checkStaged: [] as number[], stagedCold: [] as number[], node: [] as number[] };
-  // The three take turns at going first: a run right after squawk measured ~10-20 ms slower than
-  // the same run after another (squawk's 3 MB of output, or its threads, leave the machine busy).
+  // They take turns at going first, so that none always follows the same one.
   const contenders = [() => times.squawk.push(squawk()), () => times.squawkNpm.push(squawkNpm()), () => times.cold.push(cold()), () => times.coldNoCodeCache.push(cold({ PGWARDEN_CODE_CACHE: 'off' }))];
   for (let round = 0; round < ROUNDS; round++) {
     for (let i = 0; i < contenders.length; i++) contenders[(round + i) % contenders.length]!();
@@ -115,10 +129,25 @@ try {
   }
   for (let round = 0; round < Math.min(ROUNDS, 3); round++) {
     rmSync(cache, { recursive: true, force: true });
-    times.stagedCold.push(run(process.execPath, [CLI, 'lint', '--staged'], dir).ms);
+    times.stagedCold.push(timed(process.execPath, [CLI, 'lint', '--staged'], dir));
   }
 
-  for (let round = 0; round < ROUNDS; round++) times.node.push(run(process.execPath, ['-e', '0'], dir).ms);
+  for (let round = 0; round < ROUNDS; round++) times.node.push(timed(process.execPath, ['-e', '0'], dir));
+
+  // Where the cold ratio comes from: the same generator's first tenth of the history, linted cold by
+  // both, splits each tool's time into a fixed start-up cost and a cost per migration (a straight
+  // line through the two sizes).
+  const smallCount = Math.max(10, Math.round(COUNT / 10));
+  const small = join(dir, 'small');
+  const smallFiles = writeHistory(join(small, 'migrations'), smallCount).map((p) => p.slice(small.length + 1));
+  writeFileSync(join(small, 'pgwarden.config.yaml'), readFileSync(join(dir, 'pgwarden.config.yaml')));
+  writeFileSync(join(small, 'package.json'), '{}\n');
+  const smallTimes = { squawk: [] as number[], cold: [] as number[] };
+  timed(SQUAWK, smallFiles, small);
+  for (let round = 0; round < ROUNDS; round++) {
+    const pair = [() => smallTimes.squawk.push(timed(SQUAWK, smallFiles, small)), () => smallTimes.cold.push(timed(process.execPath, [CLI, 'lint', '--no-cache'], small))];
+    for (let i = 0; i < pair.length; i++) pair[(round + i) % pair.length]!();
+  }
   const m = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)])) as Record<keyof typeof times, number>;
   const mark = (ok: boolean) => (ok ? 'ok' : 'MISSED');
   console.log(`pgwarden lint vs squawk ${spawnSync(SQUAWK, ['--version'], { encoding: 'utf8' }).stdout.trim()}: ${report.migrations} migrations, median of ${ROUNDS} rounds`);
@@ -138,6 +167,16 @@ try {
   const show = (label: string, ours: number[]) => `${label} ${paired(ours).map((r) => r.toFixed(2)).join(', ')}; median ${median(paired(ours)).toFixed(2)}x`;
   console.log('');
   console.log(`paired ratios by round: ${show('cold', times.cold)}; ${show('unchanged', times.warm)}`);
+  const fit = (smallMs: number, bigMs: number) => {
+    const perMigration = (bigMs - smallMs) / (COUNT - smallCount);
+    return { perMigration, startup: smallMs - smallCount * perMigration };
+  };
+  const ours = fit(median(smallTimes.cold), m.cold);
+  const theirs = fit(median(smallTimes.squawk), m.squawk);
+  console.log('');
+  console.log(`cold runs on ${smallCount} migrations: squawk ${median(smallTimes.squawk).toFixed(0)} ms, pgwarden ${median(smallTimes.cold).toFixed(0)} ms. As start-up + cost per migration:`);
+  console.log(`  squawk    ${theirs.startup.toFixed(0).padStart(4)} ms + ${theirs.perMigration.toFixed(3)} ms per migration`);
+  console.log(`  pgwarden  ${ours.startup.toFixed(0).padStart(4)} ms + ${ours.perMigration.toFixed(3)} ms per migration  (${(ours.perMigration / theirs.perMigration).toFixed(2)}x squawk's; \`node -e 0\` ${m.node.toFixed(0)} ms)`);
   const npmRatio = (ours: number) => ratio(ours, m.squawkNpm);
   console.log(`against squawk through npm's launcher (for information): cold ${npmRatio(m.cold)}, unchanged ${npmRatio(m.warm)}`);
 } finally {
