@@ -137,14 +137,15 @@ try {
   // Where the cold ratio comes from: the same generator's first tenth of the history, linted cold by
   // both, splits each tool's time into a fixed start-up cost and a cost per migration (a straight
   // line through the two sizes).
-  const smallCount = Math.max(10, Math.round(COUNT / 10));
+  const smallCount = Math.max(1, Math.round(COUNT / 10));
+  const split = COUNT > smallCount;
   const small = join(dir, 'small');
   const smallFiles = writeHistory(join(small, 'migrations'), smallCount).map((p) => p.slice(small.length + 1));
   writeFileSync(join(small, 'pgwarden.config.yaml'), readFileSync(join(dir, 'pgwarden.config.yaml')));
   writeFileSync(join(small, 'package.json'), '{}\n');
   const smallTimes = { squawk: [] as number[], cold: [] as number[] };
-  timed(SQUAWK, smallFiles, small);
-  for (let round = 0; round < ROUNDS; round++) {
+  if (split) timed(SQUAWK, smallFiles, small);
+  for (let round = 0; split && round < ROUNDS; round++) {
     const pair = [() => smallTimes.squawk.push(timed(SQUAWK, smallFiles, small)), () => smallTimes.cold.push(timed(process.execPath, [CLI, 'lint', '--no-cache'], small))];
     for (let i = 0; i < pair.length; i++) pair[(round + i) % pair.length]!();
   }
@@ -173,10 +174,10 @@ try {
   };
   const ours = fit(median(smallTimes.cold), m.cold);
   const theirs = fit(median(smallTimes.squawk), m.squawk);
-  console.log('');
-  console.log(`cold runs on ${smallCount} migrations: squawk ${median(smallTimes.squawk).toFixed(0)} ms, pgwarden ${median(smallTimes.cold).toFixed(0)} ms. As start-up + cost per migration:`);
-  console.log(`  squawk    ${theirs.startup.toFixed(0).padStart(4)} ms + ${theirs.perMigration.toFixed(3)} ms per migration`);
-  console.log(`  pgwarden  ${ours.startup.toFixed(0).padStart(4)} ms + ${ours.perMigration.toFixed(3)} ms per migration  (${(ours.perMigration / theirs.perMigration).toFixed(2)}x squawk's; \`node -e 0\` ${m.node.toFixed(0)} ms)`);
+  if (split) console.log('');
+  if (split) console.log(`cold runs on ${smallCount} migration${smallCount === 1 ? "" : "s"}: squawk ${median(smallTimes.squawk).toFixed(0)} ms, pgwarden ${median(smallTimes.cold).toFixed(0)} ms. As start-up + cost per migration:`);
+  if (split) console.log(`  squawk    ${theirs.startup.toFixed(0).padStart(4)} ms + ${theirs.perMigration.toFixed(3)} ms per migration`);
+  if (split) console.log(`  pgwarden  ${ours.startup.toFixed(0).padStart(4)} ms + ${ours.perMigration.toFixed(3)} ms per migration  (${(ours.perMigration / theirs.perMigration).toFixed(2)}x squawk's; \`node -e 0\` ${m.node.toFixed(0)} ms)`);
   const npmRatio = (ours: number) => ratio(ours, m.squawkNpm);
   console.log(`against squawk through npm's launcher (for information): cold ${npmRatio(m.cold)}, unchanged ${npmRatio(m.warm)}`);
 } finally {
