@@ -175,7 +175,7 @@ try {
   const ours = fit(median(smallTimes.cold), m.cold);
   const theirs = fit(median(smallTimes.squawk), m.squawk);
   if (split) console.log('');
-  if (split) console.log(`cold runs on ${smallCount} migration${smallCount === 1 ? "" : "s"}: squawk ${median(smallTimes.squawk).toFixed(0)} ms, pgwarden ${median(smallTimes.cold).toFixed(0)} ms. As start-up + cost per migration:`);
+  if (split) console.log(`cold runs on ${smallCount} migration${smallCount === 1 ? '' : 's'}: squawk ${median(smallTimes.squawk).toFixed(0)} ms, pgwarden ${median(smallTimes.cold).toFixed(0)} ms. As start-up + cost per migration:`);
   if (split) console.log(`  squawk    ${theirs.startup.toFixed(0).padStart(4)} ms + ${theirs.perMigration.toFixed(3)} ms per migration`);
   if (split) console.log(`  pgwarden  ${ours.startup.toFixed(0).padStart(4)} ms + ${ours.perMigration.toFixed(3)} ms per migration  (${(ours.perMigration / theirs.perMigration).toFixed(2)}x squawk's; \`node -e 0\` ${m.node.toFixed(0)} ms)`);
   const npmRatio = (ours: number) => ratio(ours, m.squawkNpm);
