@@ -11,7 +11,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { devNull, tmpdir } from 'node:os';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { nextMigration, writeHistory } from './lint-history.js';
@@ -29,7 +29,7 @@ const CLI = join(ROOT, 'bin', 'pgwarden.js');
 // squawk's npm package installs a Node launcher (node_modules/.bin/squawk) that spawns the Rust
 // binary of an optional platform package. The peer is the binary itself, as a user of squawk's
 // other installs (cargo, Homebrew, its releases) runs it: through the launcher squawk would also pay
-// for a Node start-up and a spawn (about 60 to 80 ms here). The launcher is measured for information.
+// for a Node start-up and a spawn (60 to 105 ms here). The launcher is measured for information.
 const SQUAWK_NPM = join(ROOT, 'node_modules', '.bin', 'squawk');
 const squawkBinary = (): string => {
   const require = createRequire(SQUAWK_NPM);
@@ -59,13 +59,18 @@ function run(command: string, argv: string[], cwd: string, env: NodeJS.ProcessEn
  * timed runs do not pipe their output back here: squawk writes 3 MB of findings, and reading and
  * decoding them kept this process busy on the second core while the next command ran.
  */
-const devNull = openSync('/dev/null', 'w');
+const discard = openSync(devNull, 'w');
 function timed(command: string, argv: string[], cwd: string, env: NodeJS.ProcessEnv = {}): number {
   const start = process.hrtime.bigint();
-  const result = spawnSync(command, argv, { cwd, stdio: ['ignore', devNull, devNull], env: { ...process.env, NO_COLOR: '1', ...env } });
+  const result = spawnSync(command, argv, { cwd, stdio: ['ignore', discard, discard], env: { ...process.env, NO_COLOR: '1', ...env } });
   const ms = Number(process.hrtime.bigint() - start) / 1e6;
   if (result.error) throw result.error;
   return ms;
+}
+
+/** Runs each of `runs` once, starting with a different one each round, so that none always follows the same one. */
+function inTurn(round: number, runs: ReadonlyArray<() => unknown>): void {
+  for (let i = 0; i < runs.length; i++) runs[(round + i) % runs.length]!();
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'pgwarden-bench-lint-'));
@@ -98,10 +103,9 @@ try {
   for (const f of report.findings) byRule.set(f.rule, (byRule.get(f.rule) ?? 0) + 1);
 
   const times = { squawk: [] as number[], squawkNpm: [] as number[], cold: [] as number[], coldNoCodeCache: [] as number[], warm: [] as number[], staged: [] as number[], stagedInside: [] as number[], checkStaged: [] as number[], stagedCold: [] as number[], node: [] as number[] };
-  // They take turns at going first, so that none always follows the same one.
   const contenders = [() => times.squawk.push(squawk()), () => times.squawkNpm.push(squawkNpm()), () => times.cold.push(cold()), () => times.coldNoCodeCache.push(cold({ PGWARDEN_CODE_CACHE: 'off' }))];
   for (let round = 0; round < ROUNDS; round++) {
-    for (let i = 0; i < contenders.length; i++) contenders[(round + i) % contenders.length]!();
+    inTurn(round, contenders);
     warm(); // fills the caches after the cold run
     times.warm.push(warm());
   }
@@ -136,18 +140,18 @@ try {
 
   // Where the cold ratio comes from: the same generator's first tenth of the history, linted cold by
   // both, splits each tool's time into a fixed start-up cost and a cost per migration (a straight
-  // line through the two sizes).
+  // line through the two sizes). A one-migration history has nothing to split it with.
   const smallCount = Math.max(1, Math.round(COUNT / 10));
-  const split = COUNT > smallCount;
-  const small = join(dir, 'small');
-  const smallFiles = writeHistory(join(small, 'migrations'), smallCount).map((p) => p.slice(small.length + 1));
-  writeFileSync(join(small, 'pgwarden.config.yaml'), readFileSync(join(dir, 'pgwarden.config.yaml')));
-  writeFileSync(join(small, 'package.json'), '{}\n');
   const smallTimes = { squawk: [] as number[], cold: [] as number[] };
-  if (split) timed(SQUAWK, smallFiles, small);
-  for (let round = 0; split && round < ROUNDS; round++) {
-    const pair = [() => smallTimes.squawk.push(timed(SQUAWK, smallFiles, small)), () => smallTimes.cold.push(timed(process.execPath, [CLI, 'lint', '--no-cache'], small))];
-    for (let i = 0; i < pair.length; i++) pair[(round + i) % pair.length]!();
+  if (COUNT > smallCount) {
+    const small = join(dir, 'small');
+    const smallFiles = writeHistory(join(small, 'migrations'), smallCount).map((p) => p.slice(small.length + 1));
+    writeFileSync(join(small, 'pgwarden.config.yaml'), readFileSync(join(dir, 'pgwarden.config.yaml')));
+    writeFileSync(join(small, 'package.json'), '{}\n');
+    timed(SQUAWK, smallFiles, small);
+    for (let round = 0; round < ROUNDS; round++) {
+      inTurn(round, [() => smallTimes.squawk.push(timed(SQUAWK, smallFiles, small)), () => smallTimes.cold.push(timed(process.execPath, [CLI, 'lint', '--no-cache'], small))]);
+    }
   }
   const m = Object.fromEntries(Object.entries(times).map(([k, v]) => [k, median(v)])) as Record<keyof typeof times, number>;
   const mark = (ok: boolean) => (ok ? 'ok' : 'MISSED');
@@ -168,16 +172,18 @@ try {
   const show = (label: string, ours: number[]) => `${label} ${paired(ours).map((r) => r.toFixed(2)).join(', ')}; median ${median(paired(ours)).toFixed(2)}x`;
   console.log('');
   console.log(`paired ratios by round: ${show('cold', times.cold)}; ${show('unchanged', times.warm)}`);
-  const fit = (smallMs: number, bigMs: number) => {
-    const perMigration = (bigMs - smallMs) / (COUNT - smallCount);
-    return { perMigration, startup: smallMs - smallCount * perMigration };
-  };
-  const ours = fit(median(smallTimes.cold), m.cold);
-  const theirs = fit(median(smallTimes.squawk), m.squawk);
-  if (split) console.log('');
-  if (split) console.log(`cold runs on ${smallCount} migration${smallCount === 1 ? '' : 's'}: squawk ${median(smallTimes.squawk).toFixed(0)} ms, pgwarden ${median(smallTimes.cold).toFixed(0)} ms. As start-up + cost per migration:`);
-  if (split) console.log(`  squawk    ${theirs.startup.toFixed(0).padStart(4)} ms + ${theirs.perMigration.toFixed(3)} ms per migration`);
-  if (split) console.log(`  pgwarden  ${ours.startup.toFixed(0).padStart(4)} ms + ${ours.perMigration.toFixed(3)} ms per migration  (${(ours.perMigration / theirs.perMigration).toFixed(2)}x squawk's; \`node -e 0\` ${m.node.toFixed(0)} ms)`);
+  if (smallTimes.cold.length > 0) {
+    const fit = (smallMs: number, bigMs: number) => {
+      const perMigration = (bigMs - smallMs) / (COUNT - smallCount);
+      return { perMigration, startup: smallMs - smallCount * perMigration };
+    };
+    const ours = fit(median(smallTimes.cold), m.cold);
+    const theirs = fit(median(smallTimes.squawk), m.squawk);
+    console.log('');
+    console.log(`cold runs on ${smallCount} migration${smallCount === 1 ? '' : 's'}: squawk ${median(smallTimes.squawk).toFixed(0)} ms, pgwarden ${median(smallTimes.cold).toFixed(0)} ms. As start-up + cost per migration:`);
+    console.log(`  squawk    ${theirs.startup.toFixed(0).padStart(4)} ms + ${theirs.perMigration.toFixed(3)} ms per migration`);
+    console.log(`  pgwarden  ${ours.startup.toFixed(0).padStart(4)} ms + ${ours.perMigration.toFixed(3)} ms per migration  (${(ours.perMigration / theirs.perMigration).toFixed(2)}x squawk's; \`node -e 0\` ${m.node.toFixed(0)} ms)`);
+  }
   const npmRatio = (ours: number) => ratio(ours, m.squawkNpm);
   console.log(`against squawk through npm's launcher (for information): cold ${npmRatio(m.cold)}, unchanged ${npmRatio(m.warm)}`);
 } finally {
