@@ -44,6 +44,15 @@ describe('verify in several databases at once (--jobs)', () => {
     }
   };
 
+  it('verifies a project with no migrations yet (fresh from init): clean, nothing verified', async () => {
+    const project = projectWith([]);
+    projects.push(project);
+    const report = await verifyOn(project, { jobs: 2 });
+    expect(report.migrations).toEqual([]);
+    expect(report.findings).toEqual([]);
+    expect(report.clean).toBe(true);
+  });
+
   it('reports exactly what one database reports, broken downs in both ranges included', async () => {
     const project = projectWith(history());
     projects.push(project);

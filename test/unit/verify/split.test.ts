@@ -28,4 +28,9 @@ describe('splitHistory (verify --jobs)', () => {
       [121, 200],
     ]);
   });
+
+  it('gives a history with no migrations yet (a project fresh from init) one empty range', () => {
+    expect(splitHistory(0, 1)).toEqual([[0, 0]]);
+    expect(splitHistory(0, 4)).toEqual([[0, 0]]);
+  });
 });
