@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'ROLES_INVALID'
   | 'ROLES_CONFLICT'
   | 'ABORTED'
+  | 'INTERRUPTED'
   | 'INTERNAL';
 
 const exitCodeFor: Record<ErrorCode, ExitCode> = {
@@ -37,6 +38,7 @@ const exitCodeFor: Record<ErrorCode, ExitCode> = {
   ROLES_INVALID: ExitCode.Usage,
   ROLES_CONFLICT: ExitCode.Database,
   ABORTED: ExitCode.Findings,
+  INTERRUPTED: ExitCode.Interrupted,
   INTERNAL: ExitCode.Internal,
 };
 

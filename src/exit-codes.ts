@@ -11,6 +11,10 @@ export const ExitCode = {
   Usage: 2,
   /** The database refused, failed, or could not be reached. */
   Database: 3,
+  /** Stopped by Ctrl-C (SIGINT): 128 + 2, as shells report it. */
+  Interrupted: 130,
+  /** Stopped by SIGTERM: 128 + 15. */
+  Terminated: 143,
   /** A bug in pgwarden. */
   Internal: 70,
 } as const;

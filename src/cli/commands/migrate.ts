@@ -3,6 +3,7 @@ import { ExitCode } from '../../exit-codes.js';
 import { runMigrations, type RunResult } from '../../runner/run.js';
 import type { Direction } from '../../runner/steps.js';
 import { commandContext, setExitCode, type GlobalArgs } from '../context.js';
+import { withInterrupt } from '../interrupt.js';
 import { paint, printJson, progressPrinter, type Output } from '../output.js';
 import { statusJson, summaryLine } from '../render/status.js';
 import { withDatabase } from '../with-database.js';
@@ -55,8 +56,9 @@ function renderRun(output: Output, result: RunResult): string {
 export async function migrateHandler(direction: Direction, args: MigrateArgs): Promise<void> {
   const ctx = commandContext(args);
   const progress = progressPrinter(ctx.output, !args.json && !args.dryRun);
-  const result = await withDatabase(ctx, (db) =>
+  const result = await withInterrupt(ctx.output, (signal) => withDatabase(ctx, (db) =>
     runMigrations(ctx.config, db, direction, {
+      signal,
       to: args.to,
       count: args.count,
       dryRun: args.dryRun,
@@ -73,7 +75,7 @@ export async function migrateHandler(direction: Direction, args: MigrateArgs): P
         else progress.line(`${direction === 'up' ? 'applied' : 'rolled back'} ${e.name}`);
       },
     }),
-  ).finally(() => progress.done());
+  )).finally(() => progress.done());
   if (args.json) {
     printJson(ctx.output, {
       direction: result.direction,

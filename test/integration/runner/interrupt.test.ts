@@ -1,0 +1,106 @@
+import { spawn } from 'node:child_process';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { DatabaseHandle } from '../../../src/providers/types.js';
+import { CLI, runCli, type CliResult } from '../../support/cli.js';
+import { createTestDatabase, query } from '../../support/db.js';
+import { sqlMigration, tempProject, type TempProject } from '../../support/project.js';
+
+const R = ['20260101000000', '20260101000100', '20260101000200', '20260101000300'] as const;
+
+/** Starts `pgwarden up --url` as a child process; the result comes when it exits. */
+function startUp(project: TempProject, url: string) {
+  const child = spawn(process.execPath, [CLI, 'up', '--url', url], { cwd: project.root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', DATABASE_URL: '' } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const result = new Promise<CliResult>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  return { child, result };
+}
+
+/** Waits until a backend of the test database sleeps in pg_sleep (the whole run may be one message: its text says nothing). */
+async function waitForSleep(url: string): Promise<void> {
+  const end = Date.now() + 20_000;
+  while (Date.now() < end) {
+    const rows = await query(url, `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'active' AND wait_event = 'PgSleep'`);
+    if (rows.length > 0) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('no backend sleeps');
+}
+
+/** Backends of pgwarden still connected to the test database. */
+async function pgwardenBackends(url: string): Promise<Array<{ state: string; query: string }>> {
+  return query(url, `SELECT state, left(query, 60) AS query FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND application_name LIKE 'pgwarden%'`);
+}
+
+async function ledger(url: string): Promise<string[]> {
+  const rows = await query<{ revision: string; state: string }>(url, `SELECT revision, state FROM pgwarden.ledger ORDER BY revision`);
+  return rows.map((r) => `${r.revision} ${r.state}`);
+}
+
+describe('a run stopped by a signal', () => {
+  let project: TempProject;
+  let db: DatabaseHandle;
+  beforeEach(async () => {
+    project = tempProject();
+    db = await createTestDatabase();
+  });
+  afterEach(async () => {
+    await db.close();
+    project.cleanup();
+  });
+
+  it('Ctrl-C cancels the running migration on the server, reports what was applied, exits 130, and the next up continues', async () => {
+    project.write(`${R[0]}_a.sql`, sqlMigration(R[0], undefined, 'CREATE TABLE a (id int);', 'DROP TABLE a;'));
+    project.write(`${R[1]}_b.sql`, sqlMigration(R[1], R[0], 'CREATE TABLE b (id int);\nSELECT pg_sleep(4);', 'DROP TABLE b;'));
+    project.write(`${R[2]}_c.sql`, sqlMigration(R[2], R[1], 'CREATE TABLE c (id int);\nSELECT pg_sleep(4);', 'DROP TABLE c;'));
+    project.write(`${R[3]}_d.sql`, sqlMigration(R[3], R[2], 'CREATE TABLE d (id int);', 'DROP TABLE d;'));
+    const run = startUp(project, db.url);
+    await waitForSleep(db.url);
+    const signalled = Date.now();
+    run.child.kill('SIGINT');
+    const result = await run.result;
+    expect(Date.now() - signalled).toBeLessThan(3000);
+    expect(result.code, result.stderr).toBe(130);
+    expect(result.stderr).toContain('error[INTERRUPTED]: Interrupted by SIGINT: the running statement was cancelled on the server and the run stopped.');
+    expect(result.stderr).toContain(`Applied by this run (1): ${R[0]}_a`);
+    expect(result.stderr).toContain(`Not applied (3): ${R[1]}_b, ${R[2]}_c, ${R[3]}_d`);
+    expect(result.stderr).toContain('Run pgwarden up to continue.');
+    // Nothing of pgwarden's still runs on the server, and the rest was not applied after the CLI left.
+    expect(await pgwardenBackends(db.url)).toEqual([]);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect(await ledger(db.url)).toEqual([`${R[0]} applied`]);
+    expect(await query(db.url, `SELECT to_regclass('b')::text AS b`)).toEqual([{ b: null }]);
+    // The lock went with the run: the next up applies the rest.
+    const next = await runCli(['up', '--url', db.url], { cwd: project.root });
+    expect(next.code, next.stderr).toBe(0);
+    expect(await ledger(db.url)).toEqual(R.map((r) => `${r} applied`));
+  });
+
+  it('SIGTERM stops a Transaction: none migration between statements as the ledger records it, and exits 143', async () => {
+    project.write(`${R[0]}_a.sql`, sqlMigration(R[0], undefined, 'CREATE TABLE a (id int);', 'DROP TABLE a;'));
+    project.write(
+      `${R[1]}_b.sql`,
+      sqlMigration(R[1], R[0], 'CREATE INDEX CONCURRENTLY a_id ON a (id);\nSELECT pg_sleep(4);\nCREATE INDEX CONCURRENTLY a_id2 ON a (id);', 'DROP INDEX CONCURRENTLY a_id2;\nDROP INDEX CONCURRENTLY a_id;', ['--! Transaction: none']),
+    );
+    project.write(`${R[2]}_c.sql`, sqlMigration(R[2], R[1], 'CREATE TABLE c (id int);', 'DROP TABLE c;'));
+    const run = startUp(project, db.url);
+    await waitForSleep(db.url);
+    run.child.kill('SIGTERM');
+    const result = await run.result;
+    expect(result.code, result.stderr).toBe(143);
+    expect(result.stderr).toContain('Interrupted by SIGTERM');
+    expect(result.stderr).toContain(`Applied by this run (1): ${R[0]}_a`);
+    expect(result.stderr).toContain(`Stopped partway: ${R[1]}_b (Transaction: none) stopped after 1 of 3 statements`);
+    expect(result.stderr).toContain(`Not applied (1): ${R[2]}_c`);
+    expect(result.stderr).toContain(`pgwarden up --resume (or pgwarden resolve ${R[1]} --applied | --rolled-back)`);
+    expect(await pgwardenBackends(db.url)).toEqual([]);
+    expect(await ledger(db.url)).toEqual([`${R[0]} applied`, `${R[1]} partial`]);
+    expect(await query(db.url, `SELECT to_regclass('a_id')::text AS one, to_regclass('a_id2')::text AS two`)).toEqual([{ one: 'a_id', two: null }]);
+    // --resume continues at the cancelled statement.
+    const next = await runCli(['up', '--url', db.url, '--resume'], { cwd: project.root });
+    expect(next.code, next.stderr).toBe(0);
+    expect(await ledger(db.url)).toEqual(R.slice(0, 3).map((r) => `${r} applied`));
+  });
+});
