@@ -9,6 +9,7 @@ import { redactUrl } from '../redact.js';
 import { freePort } from './free-port.js';
 import { createHash } from 'node:crypto';
 import { handOver, serverOsUser, unreachableAncestor, type OsUser } from './os-user.js';
+import { addLease, leasePaths, liveLeases, removeLease, startLeaseWatchdog, withClusterLock } from './cluster-lease.js';
 import type { DatabaseHandle } from './types.js';
 
 const execFileAsync = promisify(execFile);
@@ -277,9 +278,18 @@ async function initialiseDevCluster(dataDir: string, user: OsUser | undefined): 
 
 /**
  * Starts the development cluster in the background (it keeps running after this command), creating
- * it on first use. Returns its state.
+ * it on first use. Returns its state. A cluster that a command had started for itself is kept
+ * running from now on too.
  */
 export async function startDevCluster(dataDir: string, port = 0): Promise<DevClusterState> {
+  return withClusterLock(dataDir, async () => {
+    rmSync(leasePaths(dataDir).auto, { force: true });
+    return launchDevCluster(dataDir, port);
+  });
+}
+
+/** Starts the development cluster (pg_ctl, in the background) unless it runs. Under the cluster lock. */
+async function launchDevCluster(dataDir: string, port: number): Promise<DevClusterState> {
   const user = serverOsUser();
   const { pgdata, log } = devPaths(dataDir);
   const before = devClusterState(dataDir);
@@ -305,8 +315,15 @@ export async function startDevCluster(dataDir: string, port = 0): Promise<DevClu
   return devClusterState(dataDir);
 }
 
-/** Stops the development cluster if it runs. */
+/** Stops the development cluster if it runs, whoever uses it. */
 export async function stopDevCluster(dataDir: string): Promise<DevClusterState> {
+  return withClusterLock(dataDir, async () => {
+    rmSync(leasePaths(dataDir).auto, { force: true });
+    return shutDownDevCluster(dataDir);
+  });
+}
+
+async function shutDownDevCluster(dataDir: string): Promise<DevClusterState> {
   const state = devClusterState(dataDir);
   if (!state.running) return state;
   const user = serverOsUser();
@@ -334,21 +351,41 @@ export async function destroyDevCluster(dataDir: string): Promise<DevClusterStat
 }
 
 /**
- * A handle on the development cluster's database. When the cluster is not running, it is started
- * for this command only and stopped again by `close()` (a watchdog stops it if the process dies).
+ * A handle on the development cluster's database, held with a lease (src/providers/cluster-lease.ts)
+ * until `close()`. When the cluster is not running, it is started for this command; whichever
+ * command started it, the last one to close its handle stops it, so that no command stops a server
+ * another one still uses. A cluster started with `pgwarden db start` keeps running. A watchdog gives
+ * the lease up when the process dies without closing.
  */
 export async function openDevCluster(dataDir: string, port = 0): Promise<DatabaseHandle> {
+  const state = await withClusterLock(dataDir, async () => {
+    liveLeases(dataDir);
+    let current = devClusterState(dataDir);
+    if (!current.running) {
+      current = await launchDevCluster(dataDir, port);
+      writeFileSync(leasePaths(dataDir).auto, `${process.pid}\n`);
+    }
+    addLease(dataDir);
+    return current;
+  });
+  const stopWatchdog = startLeaseWatchdog(dataDir, devPaths(dataDir).pgdata);
   const url = devClusterUrl(dataDir);
-  if (url) {
-    return { url, display: redactUrl(url), provider: 'embedded', environment: undefined, close: async () => {} };
+  let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await withClusterLock(dataDir, async () => {
+      removeLease(dataDir);
+      if (liveLeases(dataDir).length === 0 && existsSync(leasePaths(dataDir).auto)) {
+        await shutDownDevCluster(dataDir);
+        rmSync(leasePaths(dataDir).auto, { force: true });
+      }
+    });
+    stopWatchdog();
+  };
+  if (!url) {
+    await close();
+    throw new PgwardenError('CONNECTION_FAILED', `The development cluster (data in ${state.dataDir}) stopped as it was being opened: run the command again.`);
   }
-  const user = serverOsUser();
-  let meta = readMeta(dataDir);
-  if (!meta || !devClusterState(dataDir).initialised) {
-    rmSync(devPaths(dataDir).pgdata, { recursive: true, force: true });
-    meta = await initialiseDevCluster(dataDir, user);
-  }
-  const server = await startServer({ dataDir: devPaths(dataDir).pgdata, password: meta.password, throwaway: false, initialise: false, port, user });
-  const serverUrl = server.url(meta.database);
-  return { url: serverUrl, display: redactUrl(serverUrl), provider: 'embedded', environment: undefined, close: () => server.stop() };
+  return { url, display: redactUrl(url), provider: 'embedded', environment: undefined, close };
 }

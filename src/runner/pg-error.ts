@@ -26,6 +26,17 @@ export function isPgError(error: unknown): error is PgErrorFields & Error {
 
 const CONNECTION_CLASSES = ['08', '57P01', '57P02', '57P03'];
 
+/**
+ * Whether an error means the connection to the server was lost: the server shut down or
+ * terminated the session (SQLSTATE class 08, 57P01-57P03), or the socket closed.
+ */
+export function isConnectionLoss(error: unknown): boolean {
+  if (isPgError(error)) return CONNECTION_CLASSES.some((c) => error.code!.startsWith(c));
+  const message = String((error as Error)?.message ?? error);
+  const code = String((error as { code?: unknown })?.code ?? '');
+  return /^(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT)$/.test(code) || /Connection terminated|terminating connection|ECONNRESET|EPIPE|Client has encountered a connection error/i.test(message);
+}
+
 /** Lines around a position of a text, with a marker under the column: the code frame shown for errors. */
 export function codeFrame(text: string, line: number, column: number, context = 2): string {
   const lines = text.split('\n');

@@ -1,6 +1,6 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -101,6 +101,56 @@ describe('the embedded provider', () => {
     r = await runCli(['db', 'stop'], { cwd: project.root });
     expect(r.stdout).toContain('Development cluster stopped');
     expect(await waitFor(() => serversFor(dataDir).length === 0, 5000)).toBe(true);
+  });
+
+  it('a command does not stop the server it started while another command still uses it; the last one stops it', async () => {
+    project.write(`${B}_b.sql`, sqlMigration(B, A, 'CREATE TABLE b (id int);\nSELECT pg_sleep(3);', 'DROP TABLE b;'));
+    const C = '20260103000000';
+    project.write(`${C}_c.sql`, sqlMigration(C, B, 'CREATE TABLE c (id int);\nSELECT pg_sleep(3);', 'DROP TABLE c;'));
+    // The first command starts the cluster for itself and applies up to B; the second reuses the
+    // running cluster, waits for the lock, and applies C after the first has finished.
+    const first = runCli(['up', '--to', B], { cwd: project.root });
+    expect(await waitFor(() => serversFor(dataDir).length === 1 && existsSync(join(dataDir, 'cluster.json')), 20_000)).toBe(true);
+    await new Promise((r) => setTimeout(r, 500));
+    const second = runCli(['up', '--wait', '60'], { cwd: project.root });
+    const one = await first;
+    expect(one.code, one.stderr).toBe(0);
+    expect(one.stdout).toContain(`Applied 2 migration(s)`);
+    // The server stays up for the second command.
+    expect(serversFor(dataDir)).toHaveLength(1);
+    const two = await second;
+    expect(two.code, two.stderr).toBe(0);
+    expect(two.stdout).toContain('3 applied, 0 pending');
+    // The last user stopped it.
+    expect(await waitFor(() => serversFor(dataDir).length === 0, 10_000)).toBe(true);
+  });
+
+  it('a command killed while another uses the cluster leaves it running for the other; the other stops it', async () => {
+    project.write(`${B}_b.sql`, sqlMigration(B, A, 'SELECT pg_sleep(30);', 'SELECT 1;'));
+    const child = spawn(process.execPath, [CLI, 'up'], { cwd: project.root, stdio: 'ignore', env: { ...process.env, DATABASE_URL: '' } });
+    const closed = new Promise((r) => child.on('close', r));
+    expect(await waitFor(() => serversFor(dataDir).length === 1 && existsSync(join(dataDir, 'cluster.json')), 20_000)).toBe(true);
+    await new Promise((r) => setTimeout(r, 500));
+    // A second command waits for the lock the first holds, on the same cluster; it applies another
+    // history (A, then C sleeping 3 s), so that it still works when the first is gone.
+    const C = '20260103000000';
+    const other = join(project.root, 'other');
+    mkdirSync(other);
+    cpSync(join(project.migrationsDir, `${A}_a.sql`), join(other, `${A}_a.sql`));
+    writeFileSync(join(other, `${C}_c.sql`), sqlMigration(C, A, 'CREATE TABLE c (id int);\nSELECT pg_sleep(3);', 'DROP TABLE c;'));
+    const second = runCli(['up', '--wait', '60', '--migrations', other], { cwd: project.root });
+    await new Promise((r) => setTimeout(r, 1500));
+    child.kill('SIGKILL');
+    await closed;
+    // The server would finish the dead command's migration (and hold its lock) for 30 s: end it.
+    const url = (await runCli(['db', 'url'], { cwd: project.root })).stdout.trim();
+    await query(url, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE wait_event = 'PgSleep'`);
+    // The killed command's watchdog gives up its lease without stopping the server the other uses.
+    const two = await second;
+    expect(two.code, two.stderr).toBe(0);
+    expect(two.stdout).toContain(`Applied 1 migration(s)`);
+    expect(two.stdout).toContain('2 applied, 0 pending');
+    expect(await waitFor(() => serversFor(dataDir).length === 0, 10_000)).toBe(true);
   });
 
   it.each(['SIGINT', 'SIGKILL'] as const)('a command interrupted by %s leaves no server running', async (signal) => {
