@@ -17,9 +17,9 @@ import { throwawayDatabaseOn } from '../providers/url.js';
 import { connect } from '../runner/session.js';
 import { planDirection, planDown, planPlain, runPlain, runTraced, transactionSql, type DirectionResult, type PlannedDirection } from './execute.js';
 import { lintRuleFor } from './lint-rule.js';
-import { blocksWrites, existingRelations, installSampler, isFlaggedMode, lockModeName, type ExistingRelation } from './locks.js';
+import { blocksWrites, existingRelations, installSampler, isFlaggedMode, isStronger, LOCK_BLOCKS, lockModeName, type ExistingRelation } from './locks.js';
 import type { SeedFile } from './seed.js';
-import type { MigrationVerification, VerifyFinding, VerifyReport } from './types.js';
+import type { LockMode, MigrationVerification, StatementTrace, VerifyFinding, VerifyReport } from './types.js';
 
 /** Progress of a verify run, for the CLI's status line. */
 export interface VerifyProgress {
@@ -295,12 +295,17 @@ type FindingSink = (f: Omit<VerifyFinding, 'revision' | 'file' | 'details'> & { 
 
 /**
  * Findings from a direction's lock trace, on tables that existed before the migration: a rewrite,
- * or a scan while holding a lock that blocks writes, is an error (the application stops for the
- * whole scan); an ACCESS EXCLUSIVE or SHARE lock without either is a warning (brief, but it queues
+ * or a scan while the transaction holds a lock that blocks writes (taken by the scanning statement
+ * or an earlier one of the same transaction), is an error (the application stops for the whole
+ * scan); an ACCESS EXCLUSIVE or SHARE lock without either is a warning (brief, but it queues
  * behind any long transaction, and everything queues behind it).
  */
 function lockFindings(result: DirectionResult, plan: PlannedDirection, file: MigrationFile, finding: FindingSink): void {
+  // The strongest lock the open transaction holds on each relation, and the statement that took it.
+  const held = new Map<string, { mode: LockMode; by: StatementTrace }>();
   for (const trace of result.traces) {
+    // Outside a transactional migration each statement commits on its own, releasing its locks.
+    if (!plan.transactional) held.clear();
     const statementNo = `${trace.direction} statement ${trace.index}`;
     const line = trace.line ?? (trace.direction === 'up' ? file.up?.line : file.down?.line) ?? 1;
     const parsed = plan.statements[trace.index - 1]?.parsed;
@@ -310,19 +315,21 @@ function lockFindings(result: DirectionResult, plan: PlannedDirection, file: Mig
       const lintRule = lintRuleFor(parsed, 'rewrite');
       finding({ ruleId: 'table-rewrite', level: 'error', line, message: `${statementNo} rewrites ${table}, which existed before this migration, under an ACCESS EXCLUSIVE lock: reads and writes wait for the whole rewrite`, ...(lintRule ? { lintRule } : {}) });
     }
-    for (const lock of trace.locks) {
-      if (reported.has(lock.relation)) continue;
-      if (lock.scanned && blocksWrites(lock.mode)) {
-        reported.add(lock.relation);
-        const lintRule = lintRuleFor(parsed, 'scan under lock');
-        finding({
-          ruleId: 'blocking-lock',
-          level: 'error',
-          line,
-          message: `${statementNo} scans ${lock.relation}, which existed before this migration, while holding ${article(lockModeName(lock.mode))} lock: ${lock.blocks} wait for the whole scan`,
-          ...(lintRule ? { lintRule } : {}),
-        });
-      }
+    for (const relation of trace.scans) {
+      if (reported.has(relation)) continue;
+      let strongest: { mode: LockMode; by: StatementTrace } | undefined = held.get(relation);
+      for (const lock of trace.locks) if (lock.relation === relation && (!strongest || isStronger(lock.mode, strongest.mode))) strongest = { mode: lock.mode, by: trace };
+      if (!strongest || !blocksWrites(strongest.mode)) continue;
+      reported.add(relation);
+      const earlier = strongest.by !== trace ? strongest.by : undefined;
+      const lintRule = lintRuleFor(parsed, earlier ? 'scan under an earlier lock' : 'scan under lock');
+      finding({
+        ruleId: 'blocking-lock',
+        level: 'error',
+        line,
+        message: `${statementNo} scans ${relation}, which existed before this migration, while holding ${article(lockModeName(strongest.mode))} lock${earlier ? ` taken by ${earlier.direction} statement ${earlier.index}${earlier.line !== undefined ? ` (line ${earlier.line})` : ''}, ${earlier.sql.length > 60 ? `${earlier.sql.slice(0, 59)}…` : earlier.sql}, and kept until the transaction commits` : ''}: ${LOCK_BLOCKS[strongest.mode]} wait for the whole scan`,
+        ...(lintRule ? { lintRule } : {}),
+      });
     }
     for (const lock of trace.locks) {
       if (reported.has(lock.relation) || !isFlaggedMode(lock.mode)) continue;
@@ -335,6 +342,10 @@ function lockFindings(result: DirectionResult, plan: PlannedDirection, file: Mig
         message: `${statementNo} takes ${article(lockModeName(lock.mode))} lock on ${lock.relation}, which existed before this migration: brief, but ${lock.blocks} queue behind it, and it waits behind any long transaction (set a lock_timeout)`,
         ...(lintRule ? { lintRule } : {}),
       });
+    }
+    for (const lock of trace.locks) {
+      const was = held.get(lock.relation);
+      if (!was || isStronger(lock.mode, was.mode)) held.set(lock.relation, { mode: lock.mode, by: trace });
     }
   }
 }
