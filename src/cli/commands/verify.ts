@@ -5,6 +5,7 @@ import { formatVerifyJson } from '../../verify/format/json.js';
 import { formatVerifySarif } from '../../verify/format/sarif.js';
 import { formatVerifyText } from '../../verify/format/text.js';
 import { loadSeed } from '../../verify/seed.js';
+import { planVerify } from '../../verify/plan.js';
 import { verifyHistory } from '../../verify/verify.js';
 import { locksOf, writeVerifiedLocks } from '../../check/verify-cache.js';
 import { loadMigrations } from '../../migrations/load.js';
@@ -46,12 +47,15 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
     const format = args.format ?? (args.json ? 'json' : 'text');
     const cwd = args.cwd ?? process.cwd();
     const seeds = (args.seed ?? []).map((path) => loadSeed(path, cwd));
+    // Bad input (a syntax error in a migration or a seed) stops here, before any server is touched.
+    const plan = await planVerify(ctx.config, { seeds });
     const progress = progressPrinter(ctx.output, format === 'text');
     const db = await openThrowaway(ctx.config, { ...ctx.target, pgVersion: args.pgVersion });
     let report;
     try {
       report = await verifyHistory(ctx.config, db, {
         seeds,
+        plan,
         ...(args.jobs !== undefined ? { jobs: args.jobs } : {}),
         diff: { ignoreColumnOrder: args.ignoreColumnOrder, ignoreComments: args.ignoreComments, ignorePrivileges: args.ignorePrivileges, ignoreOwners: args.ignoreOwners },
         onProgress: (e) => {
