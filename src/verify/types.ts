@@ -59,7 +59,7 @@ export type FindingLevel = 'error' | 'warning';
 /** Something verify found wrong with a migration. */
 export interface VerifyFinding {
   ruleId: VerifyRuleId;
-  /** Errors make verify exit 1; warnings only with `--strict`. */
+  /** Any finding makes `pgwarden verify` exit 1; warnings pass with `--warnings-ok` (and in `pgwarden check`). */
   level: FindingLevel;
   revision: string;
   /** The migration file, relative to the project root. */

@@ -46,7 +46,7 @@ export function formatVerifyText(report: VerifyReport, style: TextStyle = plain)
   const warnings = report.findings.length - errors;
   lines.push(
     '',
-    `${report.clean ? style.ok('Clean') : style.error('Not clean')}: ${count('verified')} verified, ${count('failed')} failed, ${count('irreversible')} irreversible${count('not verified') ? `, ${count('not verified')} not verified` : ''}; ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'} (${(report.durationMs / 1000).toFixed(1)} s)`,
+    `${!report.clean ? style.error('Not clean') : warnings > 0 ? style.warning('Clean but for warnings') : style.ok('Clean')}: ${count('verified')} verified, ${count('failed')} failed, ${count('irreversible')} irreversible${count('not verified') ? `, ${count('not verified')} not verified` : ''}; ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'} (${(report.durationMs / 1000).toFixed(1)} s)`,
   );
   return `${lines.join('\n')}\n`;
 }
