@@ -40,6 +40,7 @@ export type * from './catalog/types.js';
 export { diffSnapshots, type SnapshotDiff, type DiffEntry, type DiffClass, type DiffObjectType, type DiffOptions } from './catalog/diff.js';
 export { renderDiff, renderEntry, type DiffWording } from './catalog/render-diff.js';
 export { verifyHistory, type VerifyOptions, type VerifyProgress } from './verify/verify.js';
+export { planVerify, type VerifyPlan } from './verify/plan.js';
 export { loadSeed, type SeedFile } from './verify/seed.js';
 export { formatVerifyText, type TextStyle as VerifyTextStyle } from './verify/format/text.js';
 export { formatVerifyJson } from './verify/format/json.js';

@@ -182,7 +182,9 @@ function compareObject(entries: DiffEntry[], options: DiffOptions, objectType: D
     }
   }
   if (!options.ignorePrivileges && ('privileges' in before || 'privileges' in after)) {
-    comparePrivileges(entries, { objectType, object }, (before.privileges ?? []) as Privilege[], (after.privileges ?? []) as Privilege[]);
+    // Without owners, the owner's own privileges (and what it granted) follow the owner: a pure owner change is no difference.
+    const owners = options.ignoreOwners ? ([before.owner, after.owner] as const) : undefined;
+    comparePrivileges(entries, { objectType, object }, (before.privileges ?? []) as Privilege[], (after.privileges ?? []) as Privilege[], owners);
   }
 }
 
@@ -220,9 +222,14 @@ function compareProperties(
 
 const privilegeKey = (p: Privilege) => [p.column ?? '', p.grantee, p.privilege, p.grantor, p.grantable ? 'grantable' : ''].join('\u0000');
 
-function comparePrivileges(entries: DiffEntry[], parent: { objectType: DiffObjectType; object: string }, before: Privilege[], after: Privilege[]): void {
-  const left = new Map(before.map((p) => [privilegeKey(p), p]));
-  const right = new Map(after.map((p) => [privilegeKey(p), p]));
+/** Stands for an object's owner in privilege keys, whoever it is, when owners are left out. */
+const THE_OWNER = '\u0001owner';
+
+function comparePrivileges(entries: DiffEntry[], parent: { objectType: DiffObjectType; object: string }, before: Privilege[], after: Privilege[], owners?: readonly [unknown, unknown]): void {
+  const keyOf = (p: Privilege, owner: unknown) =>
+    typeof owner === 'string' ? privilegeKey({ ...p, grantee: p.grantee === owner ? THE_OWNER : p.grantee, grantor: p.grantor === owner ? THE_OWNER : p.grantor }) : privilegeKey(p);
+  const left = new Map(before.map((p) => [keyOf(p, owners?.[0]), p]));
+  const right = new Map(after.map((p) => [keyOf(p, owners?.[1]), p]));
   for (const key of [...new Set([...left.keys(), ...right.keys()])].sort(compareText)) {
     const l = left.get(key);
     const r = right.get(key);

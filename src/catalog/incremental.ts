@@ -49,8 +49,11 @@ export interface ChangeTrackingSession extends SnapshotSession {
    * {@link snapshot}.
    */
   tail(): SnapshotTail | undefined;
-  /** A snapshot of the database now; `pre` is the value of the last {@link tail}, when it ran. */
-  snapshot(pre?: TailValue): Promise<CatalogSnapshot>;
+  /**
+   * A snapshot of the database now; `pre` is the value of the last {@link tail}, when it ran.
+   * `whole`: read the whole catalog, for a step the change log cannot see (REASSIGN OWNED).
+   */
+  snapshot(pre?: TailValue, options?: { whole?: boolean }): Promise<CatalogSnapshot>;
   readonly stats: SnapshotStats;
   /** Reads the whole catalog and tells whether it equals the last snapshot given (a safety net for incremental reads). */
   matchesFullRead(): Promise<boolean>;
@@ -103,8 +106,8 @@ class Tracker implements ChangeTrackingSession {
     return { sql: deltaCallSql(this.last, this.lastXid, this.scope), since: this.last };
   }
 
-  async snapshot(pre?: TailValue): Promise<CatalogSnapshot> {
-    const result = await this.next(pre);
+  async snapshot(pre?: TailValue, options: { whole?: boolean } = {}): Promise<CatalogSnapshot> {
+    const result = options.whole && this.mode !== 'full' ? await this.readFull() : await this.next(pre);
     if (this.mode === 'checked') {
       const full = (await readCatalog(this.client, this.scope)).snapshot;
       const diff = diffSnapshots(full, result);

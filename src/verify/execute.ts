@@ -99,8 +99,8 @@ export async function runTraced(
   const traces: StatementTrace[] = [];
   const sample = relations.length > 0 ? sampleSql(relations, options.sampler) : undefined;
   const trace = (index: number, statement: PlannedStatement, started: number, before: RelationSample | undefined, after: RelationSample | undefined, traced: boolean) => {
-    const { locks, rewrites } = before && after ? compareSamples(relations, before, after) : { locks: [], rewrites: [] };
-    traces.push({ direction, index: index + 1, line: lineOf(file, statement.fileOffset), sql: excerpt(statement.sql), durationMs: Math.round(performance.now() - started), locks, rewrites, traced });
+    const { locks, scans, rewrites } = before && after ? compareSamples(relations, before, after) : { locks: [], scans: [], rewrites: [] };
+    traces.push({ direction, index: index + 1, line: lineOf(file, statement.fileOffset), sql: excerpt(statement.sql), durationMs: Math.round(performance.now() - started), locks, scans, rewrites, traced });
   };
   const failure = (error: unknown, index: number, statement: PlannedStatement, prefixLength: number): DirectionResult['error'] => {
     const e = error as { message?: string; code?: string; position?: string };

@@ -1,7 +1,7 @@
 import type { ParsedStatement } from '../sql/parse.js';
 
 /** What verify saw a statement do to a table that existed before the migration. */
-export type Observation = 'rewrite' | 'scan under lock' | 'brief lock';
+export type Observation = 'rewrite' | 'scan under lock' | 'scan under an earlier lock' | 'brief lock';
 
 /**
  * The pgwarden lint rule that warns about a statement before it ever runs, for what verify
@@ -10,6 +10,7 @@ export type Observation = 'rewrite' | 'scan under lock' | 'brief lock';
 export function lintRuleFor(statement: ParsedStatement | undefined, observation: Observation): string | undefined {
   if (!statement) return observation === 'brief lock' ? 'require-lock-timeout' : undefined;
   const { kind, ast } = statement;
+  if (observation === 'scan under an earlier lock' && (kind === 'UpdateStmt' || kind === 'DeleteStmt')) return 'backfill-in-ddl-transaction';
   if (kind === 'IndexStmt' && !ast.concurrent) return 'require-concurrent-index-creation';
   if (kind === 'DropStmt' && ast.removeType === 'OBJECT_INDEX' && !ast.concurrent) return 'require-concurrent-index-deletion';
   if (kind === 'AlterTableStmt') {

@@ -100,13 +100,15 @@ export function parseSample(row: { locks: Array<[number, LockMode]> | null; file
   return sample;
 }
 
-/** The locks a statement acquired and the tables it rewrote, from the samples before and after it. */
-export function compareSamples(relations: ExistingRelation[], before: RelationSample, after: RelationSample): { locks: LockTrace[]; rewrites: string[] } {
+/** The locks a statement acquired, the relations it scanned and the tables it rewrote, from the samples before and after it. */
+export function compareSamples(relations: ExistingRelation[], before: RelationSample, after: RelationSample): { locks: LockTrace[]; scans: string[]; rewrites: string[] } {
   const locks: LockTrace[] = [];
+  const scans: string[] = [];
   const rewrites: string[] = [];
   for (const relation of relations) {
     const held = before.locks.get(relation.oid) ?? new Set<LockMode>();
     const scanned = (after.scans.get(relation.oid) ?? 0) > (before.scans.get(relation.oid) ?? 0);
+    if (scanned) scans.push(relation.name);
     for (const mode of after.locks.get(relation.oid) ?? []) {
       if (!held.has(mode)) locks.push({ relation: relation.name, mode, blocks: LOCK_BLOCKS[mode] ?? 'nothing', scanned });
     }
@@ -116,10 +118,16 @@ export function compareSamples(relations: ExistingRelation[], before: RelationSa
     if (was !== undefined && now !== undefined && was !== 0 && was !== now) rewrites.push(relation.name);
   }
   locks.sort((a, b) => (a.relation < b.relation ? -1 : a.relation > b.relation ? 1 : LOCK_ORDER.indexOf(a.mode) - LOCK_ORDER.indexOf(b.mode)));
-  return { locks, rewrites };
+  scans.sort();
+  return { locks, scans, rewrites };
 }
 
 const LOCK_ORDER: LockMode[] = ['AccessShareLock', 'RowShareLock', 'RowExclusiveLock', 'ShareUpdateExclusiveLock', 'ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'];
+
+/** Whether `a` is a stronger table lock mode than `b` (in the order of the Postgres docs' table). */
+export function isStronger(a: LockMode, b: LockMode): boolean {
+  return LOCK_ORDER.indexOf(a) > LOCK_ORDER.indexOf(b);
+}
 
 /** The lock modes verify flags on pre-existing tables: they stop writes, and ACCESS EXCLUSIVE reads too. */
 export function isFlaggedMode(mode: LockMode): boolean {

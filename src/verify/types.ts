@@ -36,6 +36,8 @@ export interface StatementTrace {
   durationMs: number;
   /** Locks acquired by this statement (not already held by earlier ones in the same transaction). */
   locks: LockTrace[];
+  /** Relations that existed before the migration which this statement scanned, whoever took the locks it scanned them under. */
+  scans: string[];
   /** Pre-existing tables whose storage this statement rewrote (relfilenode changed). */
   rewrites: string[];
   /** False for a statement that cannot run in a transaction (CREATE INDEX CONCURRENTLY, ...): its locks are not visible afterwards. */
@@ -57,7 +59,7 @@ export type FindingLevel = 'error' | 'warning';
 /** Something verify found wrong with a migration. */
 export interface VerifyFinding {
   ruleId: VerifyRuleId;
-  /** Errors make verify exit 1; warnings only with `--strict`. */
+  /** Any finding makes `pgwarden verify` exit 1; warnings pass with `--warnings-ok` (and in `pgwarden check`). */
   level: FindingLevel;
   revision: string;
   /** The migration file, relative to the project root. */

@@ -9,17 +9,17 @@ import { snapshotOptionsFor } from '../catalog/snapshot.js';
 import type { CatalogSnapshot } from '../catalog/types.js';
 import type { PgwardenConfig } from '../config/types.js';
 import { PgwardenError } from '../errors.js';
-import { linearHistory } from '../migrations/graph.js';
-import { loadMigrations } from '../migrations/load.js';
 import type { MigrationFile } from '../migrations/types.js';
 import type { DatabaseHandle } from '../providers/types.js';
 import { throwawayDatabaseOn } from '../providers/url.js';
 import { connect } from '../runner/session.js';
-import { planDirection, planDown, planPlain, runPlain, runTraced, transactionSql, type DirectionResult, type PlannedDirection } from './execute.js';
+import { planPlain, runPlain, runTraced, transactionSql, type DirectionResult, type PlannedDirection } from './execute.js';
+import { dropRoles, existingRoles, planVerify, type VerifyPlan } from './plan.js';
+import { lineColumnAt } from '../sql/parse.js';
 import { lintRuleFor } from './lint-rule.js';
-import { blocksWrites, existingRelations, installSampler, isFlaggedMode, lockModeName, type ExistingRelation } from './locks.js';
+import { blocksWrites, existingRelations, installSampler, isFlaggedMode, isStronger, LOCK_BLOCKS, lockModeName, type ExistingRelation } from './locks.js';
 import type { SeedFile } from './seed.js';
-import type { MigrationVerification, VerifyFinding, VerifyReport } from './types.js';
+import type { LockMode, MigrationVerification, StatementTrace, VerifyFinding, VerifyReport } from './types.js';
 
 /** Progress of a verify run, for the CLI's status line. */
 export interface VerifyProgress {
@@ -50,6 +50,8 @@ export interface VerifyOptions {
    * plainly, then verifies its own. One job verifies everything in one database.
    */
   jobs?: number;
+  /** The history already planned by {@link planVerify} (default: planned here, before any database is touched). */
+  plan?: VerifyPlan;
 }
 
 /** Fewer migrations than this per job are not worth a database of their own. */
@@ -82,25 +84,40 @@ export function defaultVerifyJobs(): number {
 export async function verifyHistory(config: PgwardenConfig, db: DatabaseHandle, options: VerifyOptions = {}): Promise<VerifyReport> {
   const started = performance.now();
   const mode = options.snapshots ?? 'incremental';
-  const first = await verifyOnce(config, db, options, mode, false);
-  let report = first.report;
-  // The safety net of incremental snapshots: if the last one differs from a full read, trust nothing and verify again reading everything.
-  if (!first.consistent) report = (await verifyOnce(config, db, options, 'full', true)).report;
+  // Every migration and seed is parsed before anything runs: bad input changes nothing anywhere.
+  const plan = options.plan ?? (await planVerify(config, options));
+  // Roles are the cluster's: those the history creates and the server did not have are verify's to drop.
+  const before = plan.roles.length > 0 ? new Set(await withClient(db, (client) => existingRoles(client, plan.roles))) : new Set<string>();
+  const roles = plan.roles.filter((r) => !before.has(r));
+  let report: VerifyReport;
+  try {
+    const first = await verifyOnce(config, db, options, plan, roles, mode, false);
+    report = first.report;
+    // The safety net of incremental snapshots: if the last one differs from a full read, trust nothing and verify again reading everything.
+    if (!first.consistent) report = (await verifyOnce(config, db, options, plan, roles, 'full', true)).report;
+  } finally {
+    if (roles.length > 0) await withClient(db, (client) => dropRoles(client, roles));
+  }
   report.durationMs = Math.round(performance.now() - started);
   return report;
 }
 
-async function verifyOnce(config: PgwardenConfig, db: DatabaseHandle, options: VerifyOptions, mode: SnapshotMode, freshDatabase: boolean): Promise<{ report: VerifyReport; consistent: boolean }> {
-  const ordered = linearHistory(options.migrations ?? loadMigrations(config.migrationsDir), config.root);
-  const seeds = options.seeds ?? [];
-  for (const seed of seeds) {
-    if (seed.after !== undefined && !ordered.some((m) => m.revision === seed.after)) {
-      throw new PgwardenError('USAGE', `The seed ${relative(config.root, seed.path)} loads after revision ${seed.after}, which no migration has.`);
-    }
+async function withClient<T>(db: DatabaseHandle, use: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = await connect(db, { applicationName: 'pgwarden verify' });
+  try {
+    return await use(client);
+  } finally {
+    await client.end().catch(() => {});
   }
-  const jobs = Math.max(1, Math.min(Math.floor(options.jobs ?? defaultVerifyJobs()), Math.floor(ordered.length / MIN_MIGRATIONS_PER_JOB)));
+}
+
+async function verifyOnce(config: PgwardenConfig, db: DatabaseHandle, options: VerifyOptions, plan: VerifyPlan, roles: string[], mode: SnapshotMode, freshDatabase: boolean): Promise<{ report: VerifyReport; consistent: boolean }> {
+  const { ordered } = plan;
+  // A history that creates roles runs in one database at a time: the ranges' databases share the cluster's roles, so a later range replaying the history would find them taken.
+  const wanted = plan.roles.length > 0 ? 1 : Math.floor(options.jobs ?? defaultVerifyJobs());
+  const jobs = Math.max(1, Math.min(wanted, Math.floor(ordered.length / MIN_MIGRATIONS_PER_JOB)));
   const ranges = splitHistory(ordered.length, jobs);
-  const results = await Promise.all(ranges.map(([from, to], k) => verifyRange(config, db, options, mode, ordered, from, to, k === 0 ? freshDatabase : true)));
+  const results = await Promise.all(ranges.map(([from, to], k) => verifyRange(config, db, options, plan, roles, mode, from, to, k === 0 ? freshDatabase : true)));
 
   // Put the ranges together in history order. After a migration whose up fails, nothing later
   // can be verified: a later range, which applied it plainly, has failed or proves nothing.
@@ -176,13 +193,15 @@ async function verifyRange(
   config: PgwardenConfig,
   db: DatabaseHandle,
   options: VerifyOptions,
+  plan: VerifyPlan,
+  roles: string[],
   mode: SnapshotMode,
-  ordered: MigrationFile[],
   from: number,
   to: number,
   freshDatabase: boolean,
 ): Promise<RangeResult | { error: unknown }> {
-  const work = new Workspace(config, db, options.seeds ?? [], mode);
+  const { ordered } = plan;
+  const work = new Workspace(config, db, options.seeds ?? [], mode, roles);
   const result: RangeResult = { migrations: [], findings: [], consistent: true, stopped: false };
   const diffOptions = options.diff ?? {};
   try {
@@ -216,8 +235,9 @@ async function verifyRange(
       const upLine = file.up?.line ?? 1;
       const downLine = file.down?.line ?? upLine;
 
-      const up = await planDirection(file, 'up');
-      const down = await planDown(file);
+      const { up, down } = plan.migrations.get(file.revision)!;
+      // REASSIGN OWNED and DROP OWNED fire no event trigger: the change log cannot tell what they changed.
+      const whole = plan.unlogged.has(file.revision);
       const relations = await work.existingRelations();
 
       progress('up');
@@ -232,7 +252,7 @@ async function verifyRange(
         result.stopped = true;
         break;
       }
-      const afterUp = await work.snapshot(tail, applied.tail);
+      const afterUp = await work.snapshot(tail, applied.tail, whole);
 
       if (!down.plan) {
         m.outcome = 'irreversible';
@@ -258,7 +278,7 @@ async function verifyRange(
         progress('done');
         continue;
       }
-      const afterDown = await work.snapshot(tail, reverted.tail);
+      const afterDown = await work.snapshot(tail, reverted.tail, whole);
       m.downDiff = diffSnapshots(before, afterDown, diffOptions);
       if (m.downDiff.length > 0) {
         const details = renderDiff(m.downDiff, { wording: 'restore' });
@@ -272,7 +292,7 @@ async function verifyRange(
         finding({ ruleId: 'up-reapplies', level: 'error', line: again.error.line ?? upLine, message: `up fails when applied again after down: ${again.error.message}` });
         before = await work.rebuild(ordered, index);
       } else {
-        const afterReup = await work.snapshot(tail, again.tail);
+        const afterReup = await work.snapshot(tail, again.tail, whole);
         m.reupDiff = diffSnapshots(afterUp, afterReup, diffOptions);
         if (m.reupDiff.length > 0) {
           const details = renderDiff(m.reupDiff, { wording: 'neutral' });
@@ -295,12 +315,17 @@ type FindingSink = (f: Omit<VerifyFinding, 'revision' | 'file' | 'details'> & { 
 
 /**
  * Findings from a direction's lock trace, on tables that existed before the migration: a rewrite,
- * or a scan while holding a lock that blocks writes, is an error (the application stops for the
- * whole scan); an ACCESS EXCLUSIVE or SHARE lock without either is a warning (brief, but it queues
+ * or a scan while the transaction holds a lock that blocks writes (taken by the scanning statement
+ * or an earlier one of the same transaction), is an error (the application stops for the whole
+ * scan); an ACCESS EXCLUSIVE or SHARE lock without either is a warning (brief, but it queues
  * behind any long transaction, and everything queues behind it).
  */
 function lockFindings(result: DirectionResult, plan: PlannedDirection, file: MigrationFile, finding: FindingSink): void {
+  // The strongest lock the open transaction holds on each relation, and the statement that took it.
+  const held = new Map<string, { mode: LockMode; by: StatementTrace }>();
   for (const trace of result.traces) {
+    // Outside a transactional migration each statement commits on its own, releasing its locks.
+    if (!plan.transactional) held.clear();
     const statementNo = `${trace.direction} statement ${trace.index}`;
     const line = trace.line ?? (trace.direction === 'up' ? file.up?.line : file.down?.line) ?? 1;
     const parsed = plan.statements[trace.index - 1]?.parsed;
@@ -310,19 +335,21 @@ function lockFindings(result: DirectionResult, plan: PlannedDirection, file: Mig
       const lintRule = lintRuleFor(parsed, 'rewrite');
       finding({ ruleId: 'table-rewrite', level: 'error', line, message: `${statementNo} rewrites ${table}, which existed before this migration, under an ACCESS EXCLUSIVE lock: reads and writes wait for the whole rewrite`, ...(lintRule ? { lintRule } : {}) });
     }
-    for (const lock of trace.locks) {
-      if (reported.has(lock.relation)) continue;
-      if (lock.scanned && blocksWrites(lock.mode)) {
-        reported.add(lock.relation);
-        const lintRule = lintRuleFor(parsed, 'scan under lock');
-        finding({
-          ruleId: 'blocking-lock',
-          level: 'error',
-          line,
-          message: `${statementNo} scans ${lock.relation}, which existed before this migration, while holding ${article(lockModeName(lock.mode))} lock: ${lock.blocks} wait for the whole scan`,
-          ...(lintRule ? { lintRule } : {}),
-        });
-      }
+    for (const relation of trace.scans) {
+      if (reported.has(relation)) continue;
+      let strongest: { mode: LockMode; by: StatementTrace } | undefined = held.get(relation);
+      for (const lock of trace.locks) if (lock.relation === relation && (!strongest || isStronger(lock.mode, strongest.mode))) strongest = { mode: lock.mode, by: trace };
+      if (!strongest || !blocksWrites(strongest.mode)) continue;
+      reported.add(relation);
+      const earlier = strongest.by !== trace ? strongest.by : undefined;
+      const lintRule = lintRuleFor(parsed, earlier ? 'scan under an earlier lock' : 'scan under lock');
+      finding({
+        ruleId: 'blocking-lock',
+        level: 'error',
+        line,
+        message: `${statementNo} scans ${relation}, which existed before this migration, while holding ${article(lockModeName(strongest.mode))} lock${earlier ? ` taken by ${earlier.direction} statement ${earlier.index}${earlier.line !== undefined ? ` (line ${earlier.line})` : ''}, ${earlier.sql.length > 60 ? `${earlier.sql.slice(0, 59)}…` : earlier.sql}, and kept until the transaction commits` : ''}: ${LOCK_BLOCKS[strongest.mode]} wait for the whole scan`,
+        ...(lintRule ? { lintRule } : {}),
+      });
     }
     for (const lock of trace.locks) {
       if (reported.has(lock.relation) || !isFlaggedMode(lock.mode)) continue;
@@ -335,6 +362,10 @@ function lockFindings(result: DirectionResult, plan: PlannedDirection, file: Mig
         message: `${statementNo} takes ${article(lockModeName(lock.mode))} lock on ${lock.relation}, which existed before this migration: brief, but ${lock.blocks} queue behind it, and it waits behind any long transaction (set a lock_timeout)`,
         ...(lintRule ? { lintRule } : {}),
       });
+    }
+    for (const lock of trace.locks) {
+      const was = held.get(lock.relation);
+      if (!was || isStronger(lock.mode, was.mode)) held.set(lock.relation, { mode: lock.mode, by: trace });
     }
   }
 }
@@ -367,6 +398,8 @@ class Workspace {
     private readonly original: DatabaseHandle,
     private readonly seeds: SeedFile[],
     private readonly mode: SnapshotMode,
+    /** Roles the history creates that the server did not have: dropped before the history is replayed from the start. */
+    private readonly roles: string[] = [],
   ) {
     this.current = original;
   }
@@ -404,6 +437,7 @@ class Workspace {
     await this.closeConnections();
     const previous = this.created.pop();
     await previous?.close();
+    if (this.roles.length > 0) await withClient(this.original, (client) => dropRoles(client, this.roles));
     this.current = await throwawayDatabaseOn(this.original.url, { environment: this.original.environment, provider: this.original.provider });
     this.created.push(this.current);
     await this.connect();
@@ -411,9 +445,9 @@ class Workspace {
     await this.track();
   }
 
-  /** The next snapshot; `tail` and `value`: the tail statement a step carried and what it returned. */
-  snapshot(tail?: SnapshotTail, value?: unknown): Promise<CatalogSnapshot> {
-    return this.snapshots.snapshot(tail && value !== undefined ? { since: tail.since, value } : undefined);
+  /** The next snapshot; `tail` and `value`: the tail statement a step carried and what it returned; `whole`: read the whole catalog. */
+  snapshot(tail?: SnapshotTail, value?: unknown, whole = false): Promise<CatalogSnapshot> {
+    return this.snapshots.snapshot(tail && value !== undefined ? { since: tail.since, value } : undefined, { whole });
   }
 
   /** The statement for the end of a step's message that reads the next snapshot's changes (see {@link ChangeTrackingSession.tail}). */
@@ -434,7 +468,10 @@ class Workspace {
       try {
         await this.client.query(seed.sql);
       } catch (cause) {
-        throw new PgwardenError('USAGE', `The seed ${relative(this.config.root, seed.path)} fails to load${revision ? ` after ${revision}` : ''}: ${(cause as Error).message}. Fix the seed, or give it a later "--! After:" revision.`, { cause });
+        const position = Number((cause as { position?: string }).position);
+        const at = position > 0 ? lineColumnAt(seed.sql, position - 1) : undefined;
+        const where = `${relative(this.config.root, seed.path)}${at ? `:${at.line}:${at.column}` : ''}`;
+        throw new PgwardenError('USAGE', `The seed ${where} fails to load${revision ? ` after ${revision}` : ''}: ${(cause as Error).message}. Fix the seed, or give it a later "--! After:" revision.`, { cause, ...(at ? { location: { file: seed.path, ...at } } : {}) });
       }
       loaded = true;
     }

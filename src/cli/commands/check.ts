@@ -89,7 +89,7 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
       .option('wait-for-db', { type: 'number', describe: 'Seconds to wait for the server of --url / $DATABASE_URL to accept connections (a CI service still starting)' })
       .option('cache', { type: 'boolean', default: true, describe: 'Reuse lint results for an unchanged history (--no-cache to re-check everything)' })
       .conflicts('staged', ['report-dir', 'github', 'skip', 'roles-env', 'apply-roles', 'pg-version', 'wait-for-db'])
-      .example('pgwarden check', 'Everything CI checks, on an embedded throwaway Postgres')
+      .example('pgwarden check', 'Everything CI checks, on an embedded throwaway Postgres (verify warnings are listed; only errors fail, as verify --warnings-ok)')
       .example('DATABASE_URL=postgresql://ci@localhost/postgres pgwarden check', 'On a server of yours (a throwaway database is created and dropped)')
       .example('pgwarden check --report-dir pgwarden-report --github', 'In GitHub Actions: SARIF, Markdown summary, annotations')
       .example('pgwarden check --staged', 'Pre-commit hook') as never,

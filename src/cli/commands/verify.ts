@@ -5,6 +5,7 @@ import { formatVerifyJson } from '../../verify/format/json.js';
 import { formatVerifySarif } from '../../verify/format/sarif.js';
 import { formatVerifyText } from '../../verify/format/text.js';
 import { loadSeed } from '../../verify/seed.js';
+import { planVerify } from '../../verify/plan.js';
 import { verifyHistory } from '../../verify/verify.js';
 import { locksOf, writeVerifiedLocks } from '../../check/verify-cache.js';
 import { loadMigrations } from '../../migrations/load.js';
@@ -16,6 +17,7 @@ interface VerifyArgs extends GlobalArgs {
   seed?: string[];
   pgVersion?: string;
   strict?: boolean;
+  warningsOk?: boolean;
   jobs?: number;
   ignoreColumnOrder?: boolean;
   ignoreComments?: boolean;
@@ -33,7 +35,9 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
       .option('seed', { type: 'string', array: true, describe: 'SQL file of data to load first (a "--! After: <revision>" line loads it after that revision)' })
       .option('pg-version', { type: 'string', describe: 'Run on postgres:<version> with testcontainers (Docker) instead of the embedded server' })
       .option('jobs', { type: 'number', describe: 'Databases to verify in at once, each a range of the history (default: the CPU count, at most 4)' })
-      .option('strict', { type: 'boolean', describe: 'Exit 1 on warnings (brief ACCESS EXCLUSIVE or SHARE locks) too' })
+      .option('warnings-ok', { type: 'boolean', describe: 'Exit 0 when every finding is a warning (brief ACCESS EXCLUSIVE or SHARE locks); by default any finding exits 1' })
+      // Exiting 1 on warnings is the default now; the flag is kept so that scripts that pass it still run.
+      .option('strict', { type: 'boolean', hidden: true })
       .option('ignore-column-order', { type: 'boolean', describe: 'A down that restores columns in another order passes' })
       .option('ignore-comments', { type: 'boolean', describe: 'Leave comments out of the comparisons' })
       .option('ignore-privileges', { type: 'boolean', describe: 'Leave privileges out of the comparisons' })
@@ -46,12 +50,15 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
     const format = args.format ?? (args.json ? 'json' : 'text');
     const cwd = args.cwd ?? process.cwd();
     const seeds = (args.seed ?? []).map((path) => loadSeed(path, cwd));
+    // Bad input (a syntax error in a migration or a seed) stops here, before any server is touched.
+    const plan = await planVerify(ctx.config, { seeds });
     const progress = progressPrinter(ctx.output, format === 'text');
     const db = await openThrowaway(ctx.config, { ...ctx.target, pgVersion: args.pgVersion });
     let report;
     try {
       report = await verifyHistory(ctx.config, db, {
         seeds,
+        plan,
         ...(args.jobs !== undefined ? { jobs: args.jobs } : {}),
         diff: { ignoreColumnOrder: args.ignoreColumnOrder, ignoreComments: args.ignoreComments, ignorePrivileges: args.ignorePrivileges, ignoreOwners: args.ignoreOwners },
         onProgress: (e) => {
@@ -70,7 +77,8 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
     }
     // What verify learned about locks serves `pgwarden deploy` later (src/check/verify-cache.ts).
     writeVerifiedLocks(ctx.config.root, locksOf(report, loadMigrations(ctx.config.migrationsDir)));
-    const failing = report.findings.some((f) => f.level === 'error' || (args.strict && f.level === 'warning'));
+    // Any finding fails, as the issue asks; --warnings-ok lets warnings pass (pgwarden check does the same for its verify step).
+    const failing = report.findings.some((f) => f.level === 'error' || !args.warningsOk);
     setExitCode(failing ? ExitCode.Findings : ExitCode.Ok);
   },
 };

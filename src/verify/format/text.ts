@@ -36,7 +36,7 @@ export function formatVerifyText(report: VerifyReport, style: TextStyle = plain)
       if (f.lintRule) lines.push(style.dim(`        lint rule that warns about it: ${f.lintRule}`));
     }
   }
-  const traced = report.migrations.flatMap((m) => m.statements.filter((s) => s.locks.length > 0 || s.rewrites.length > 0 || !s.traced).map((s) => ({ m, s })));
+  const traced = report.migrations.flatMap((m) => m.statements.filter((s) => s.locks.length > 0 || s.scans.length > 0 || s.rewrites.length > 0 || !s.traced).map((s) => ({ m, s })));
   if (traced.length > 0) {
     lines.push('', 'Locks on tables that existed before each migration:');
     for (const { m, s } of traced) lines.push(...traceLines(m.file, s, style));
@@ -46,7 +46,7 @@ export function formatVerifyText(report: VerifyReport, style: TextStyle = plain)
   const warnings = report.findings.length - errors;
   lines.push(
     '',
-    `${report.clean ? style.ok('Clean') : style.error('Not clean')}: ${count('verified')} verified, ${count('failed')} failed, ${count('irreversible')} irreversible${count('not verified') ? `, ${count('not verified')} not verified` : ''}; ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'} (${(report.durationMs / 1000).toFixed(1)} s)`,
+    `${!report.clean ? style.error('Not clean') : warnings > 0 ? style.warning('Clean but for warnings') : style.ok('Clean')}: ${count('verified')} verified, ${count('failed')} failed, ${count('irreversible')} irreversible${count('not verified') ? `, ${count('not verified')} not verified` : ''}; ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'} (${(report.durationMs / 1000).toFixed(1)} s)`,
   );
   return `${lines.join('\n')}\n`;
 }
@@ -59,6 +59,8 @@ function traceLines(file: string, s: StatementTrace, style: TextStyle): string[]
     const text = `      ${lockModeName(lock.mode)} on ${lock.relation} (blocks ${lock.blocks})${lock.scanned ? ', scanned it' : ''}`;
     lines.push(isFlaggedMode(lock.mode) ? style.warning(text) : text);
   }
+  // Scans under locks taken earlier in the transaction (the statement took no new lock on the relation).
+  for (const relation of s.scans) if (!s.locks.some((l) => l.relation === relation)) lines.push(`      scanned ${relation} (under the locks the transaction already held)`);
   for (const table of s.rewrites) lines.push(style.error(`      rewrote ${table}`));
   return lines;
 }

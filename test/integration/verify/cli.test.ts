@@ -66,9 +66,13 @@ describe('pgwarden verify and pgwarden snapshot', () => {
 
   it('exits 0 on a clean history and drops the database it made', async () => {
     project.write(`${project.revisions.status_type}_status_type.sql`, readFileSync(join(project.migrationsDir, `${project.revisions.status_type}_status_type.sql`), 'utf8').replace('SELECT 1;', 'DROP TYPE account_status;'));
-    const result = await runCli(['verify', '--url', adminUrl()], { cwd: project.root });
+    // add_flag's ADD COLUMN takes a brief ACCESS EXCLUSIVE lock: a warning, which fails verify unless --warnings-ok.
+    const warned = await runCli(['verify', '--url', adminUrl()], { cwd: project.root });
+    expect(warned.code, warned.stdout + warned.stderr).toBe(1);
+    expect(warned.stdout).toMatch(/Clean but for warnings: 3 verified, 0 failed.*0 errors, 2 warnings/);
+    const result = await runCli(['verify', '--url', adminUrl(), '--warnings-ok'], { cwd: project.root });
     expect(result.code, result.stdout + result.stderr).toBe(0);
-    expect(result.stdout).toMatch(/Clean: 3 verified, 0 failed/);
+    expect(result.stdout).toMatch(/Clean but for warnings: 3 verified, 0 failed/);
     const json = JSON.parse((await runCli(['verify', '--url', adminUrl(), '--json'], { cwd: project.root })).stdout);
     const name = new URL(json.database.replace('***', 'x')).pathname.slice(1);
     expect(name).toMatch(/^pgwarden_tmp_/);

@@ -50,6 +50,9 @@ CREATE TRIGGER jobs_touch BEFORE UPDATE ON jobs FOR EACH ROW EXECUTE FUNCTION jo
     name: 'detach_partition',
     up: 'ALTER TABLE events DETACH PARTITION events_2026;',
     // A validated CHECK that implies the bound spares ATTACH its scan under an ACCESS EXCLUSIVE lock.
+    // Each statement commits on its own: in one transaction, VALIDATE would scan under the ACCESS
+    // EXCLUSIVE lock that ADD CONSTRAINT took, which verify rightly flags.
+    extra: ['--! Transaction: none'],
     down: `ALTER TABLE events_2026 ADD CONSTRAINT events_2026_bound CHECK (at >= '2026-01-01' AND at < '2027-01-01') NOT VALID;
 ALTER TABLE events_2026 VALIDATE CONSTRAINT events_2026_bound;
 ALTER TABLE events ATTACH PARTITION events_2026 FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');

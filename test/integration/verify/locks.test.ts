@@ -69,7 +69,8 @@ describe('lock trace', () => {
   it('flags a foreign key validated on an existing table, naming the rule', () => {
     const errors = findings('foreign_key').filter((f) => f.level === 'error');
     expect(errors).toEqual([expect.objectContaining({ ruleId: 'blocking-lock', lintRule: 'adding-foreign-key-constraint' })]);
-    expect(errors[0]!.message).toContain('SHARE ROW EXCLUSIVE');
+    // The FK's own lock is SHARE ROW EXCLUSIVE, but the ADD COLUMN before it already holds ACCESS EXCLUSIVE on ledger for the validation's scan.
+    expect(errors[0]!.message).toContain('scans public.ledger, which existed before this migration, while holding an ACCESS EXCLUSIVE lock taken by up statement 1');
   });
 
   it('traces the same without the change log (plain queries instead of its sampling function)', async () => {

@@ -1,0 +1,40 @@
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../support/cli.js';
+import { adminUrl, query } from '../../support/db.js';
+import { projectWith } from './history.js';
+
+// Bad input is found before verify touches any database: a migration that runs before the bad one
+// must not have changed the user's server (here a role, which outlives the throwaway database).
+describe('pgwarden verify on bad input', () => {
+  const projects: Array<ReturnType<typeof projectWith>> = [];
+  afterAll(() => {
+    for (const p of projects) p.cleanup();
+  });
+
+  it('names the file and line of a syntax error in a later down, exits 2, and changes nothing on the server', async () => {
+    const role = `pgw_verify_r9_${randomBytes(3).toString('hex')}`;
+    const project = projectWith([
+      { name: 'base', up: 'CREATE TABLE t (id int);', down: 'DROP TABLE t;' },
+      { name: 'role', up: `CREATE ROLE ${role};`, down: `DROP ROLE ${role};` },
+      { name: 'broken_down', up: 'CREATE TABLE u (id int);', down: 'DROPP TABLE u;' },
+    ]);
+    projects.push(project);
+    const result = await runCli(['verify', '--url', adminUrl()], { cwd: project.root });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`${project.revisions.broken_down}_broken_down.sql:9`);
+    expect(result.stderr).toContain('syntax error at or near "DROPP"');
+    expect((await query(adminUrl(), 'SELECT 1 FROM pg_roles WHERE rolname = $1', [role])).length).toBe(0);
+  });
+
+  it("names the seed file's line of a syntax error in a seed, exits 2", async () => {
+    const project = projectWith([{ name: 'base', up: 'CREATE TABLE t (id int);', down: 'DROP TABLE t;' }]);
+    projects.push(project);
+    writeFileSync(join(project.root, 'seed.sql'), '--! After: ' + project.revisions.base + '\nINSERT INTO t VALUES (1);\nINSERTT INTO t VALUES (2);\n');
+    const result = await runCli(['verify', '--url', adminUrl(), '--seed', 'seed.sql'], { cwd: project.root });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('seed.sql:3:1: syntax error at or near "INSERTT"');
+  });
+});

@@ -1,0 +1,88 @@
+import { randomBytes } from 'node:crypto';
+import { afterAll, describe, expect, it } from 'vitest';
+import { verifyHistory } from '../../../src/verify/verify.js';
+import { adminUrl, createTestDatabase, query } from '../../support/db.js';
+import { projectWith, type Step } from './history.js';
+
+/** A role name no other test (or run) uses: roles belong to the whole test server. */
+const roleName = (label: string) => `pgw_verify_${label}_${randomBytes(3).toString('hex')}`;
+
+const roleExists = async (role: string) => (await query(adminUrl(), 'SELECT 1 FROM pg_roles WHERE rolname = $1', [role])).length > 0;
+
+/** 60 migrations (a table every 4, a column, an index, a NOT VALID check), with `special` in place of some. */
+function history(special: Record<number, Step>): Step[] {
+  const steps: Step[] = [];
+  for (let i = 0; i < 60; i++) {
+    const t = `t${Math.floor(i / 4)}`;
+    const kind = i % 4;
+    if (special[i]) steps.push(special[i]!);
+    else if (kind === 0) steps.push({ name: `m${i}_${t}`, up: `CREATE TABLE ${t} (id int PRIMARY KEY, name text);`, down: `DROP TABLE ${t};` });
+    else if (kind === 1) steps.push({ name: `m${i}_${t}_note`, up: `ALTER TABLE ${t} ADD COLUMN note text;`, down: `ALTER TABLE ${t} DROP COLUMN note;` });
+    else if (kind === 2) steps.push({ name: `m${i}_${t}_idx`, up: `CREATE INDEX ${t}_name ON ${t} (name);`, down: `DROP INDEX ${t}_name;` });
+    else steps.push({ name: `m${i}_${t}_check`, up: `ALTER TABLE ${t} ADD CONSTRAINT ${t}_len CHECK (length(name) < 10) NOT VALID;`, down: `ALTER TABLE ${t} DROP CONSTRAINT ${t}_len;` });
+  }
+  return steps;
+}
+
+// Roles belong to the cluster, not to the database verify works in: a later range's database,
+// or a database rebuilt after a failure, replays the history on the same server.
+describe('verify of a history that creates roles', () => {
+  const projects: Array<ReturnType<typeof projectWith>> = [];
+  afterAll(() => {
+    for (const p of projects) p.cleanup();
+  });
+  const verify = async (project: ReturnType<typeof projectWith>, options: Parameters<typeof verifyHistory>[2]) => {
+    const db = await createTestDatabase();
+    try {
+      return await verifyHistory(project.config, db, options);
+    } finally {
+      await db.close();
+    }
+  };
+
+  it('verifies it with two jobs as with one, and leaves no role behind', async () => {
+    const role = roleName('r2');
+    const project = projectWith(history({ 2: { name: 'm2_role', up: `CREATE ROLE ${role};\nGRANT SELECT ON t0 TO ${role};`, down: `REVOKE SELECT ON t0 FROM ${role};\nDROP ROLE ${role};` } }));
+    projects.push(project);
+    const report = await verify(project, { jobs: 2 });
+    // CREATE INDEX on the tables earlier migrations made is a lock finding; nothing else is wrong with this history.
+    expect(report.findings.filter((f) => !['blocking-lock', 'brief-exclusive-lock'].includes(f.ruleId))).toEqual([]);
+    expect(report.migrations.filter((m) => m.outcome === 'not verified')).toEqual([]);
+    expect(report.migrations).toHaveLength(60);
+    expect(await roleExists(role)).toBe(false);
+  });
+
+  it('rebuilds the database after a failure although an earlier migration created a role, and drops it at the end', async () => {
+    const role = roleName('r6');
+    // The role's up leaves it owning a table and holding a privilege: verify must drop those with it.
+    const project = projectWith([
+      { name: 'base', up: 'CREATE TABLE t (id int);', down: 'DROP TABLE t;' },
+      { name: 'role', up: `CREATE ROLE ${role};\nGRANT SELECT ON t TO ${role};\nCREATE TABLE owned (id int);\nALTER TABLE owned OWNER TO ${role};`, down: `DROP TABLE owned;\nREVOKE SELECT ON t FROM ${role};\nDROP ROLE ${role};` },
+      // Down forgets the type, so up cannot be applied again: verify rebuilds the database from the start.
+      { name: 'status', up: "CREATE TYPE status AS ENUM ('a');", down: 'SELECT 1;' },
+      { name: 'later', up: 'CREATE TABLE later (id int);', down: 'DROP TABLE later;' },
+    ]);
+    projects.push(project);
+    const report = await verify(project, { jobs: 1 });
+    expect(report.findings.filter((f) => f.level === 'error').map((f) => [f.revision, f.ruleId])).toEqual([
+      [project.revisions.status, 'down-restores-schema'],
+      [project.revisions.status, 'up-reapplies'],
+    ]);
+    expect(report.migrations.map((m) => m.outcome)).toEqual(['verified', 'verified', 'failed', 'verified']);
+    expect(await roleExists(role)).toBe(false);
+  });
+
+  it('never drops a role the server had before verify began', async () => {
+    const role = roleName('keep');
+    await query(adminUrl(), `CREATE ROLE ${role}`);
+    try {
+      const project = projectWith([{ name: 'role', up: `CREATE ROLE ${role};`, down: `DROP ROLE ${role};` }]);
+      projects.push(project);
+      const report = await verify(project, { jobs: 1 });
+      expect(report.findings.map((f) => f.ruleId)).toEqual(['up-fails']);
+      expect(await roleExists(role)).toBe(true);
+    } finally {
+      await query(adminUrl(), `DROP ROLE IF EXISTS ${role}`);
+    }
+  });
+});
