@@ -1,7 +1,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import { basename, extname, join, relative, resolve } from 'node:path';
 import type { PgwardenConfig } from '../config/types.js';
-import { PgwardenError } from '../errors.js';
+import { PgwardenError, type Problem } from '../errors.js';
 import { checksumOf } from '../migrations/checksum.js';
 import { linearHistory } from '../migrations/graph.js';
 import { loadMigrations } from '../migrations/load.js';
@@ -100,7 +100,8 @@ interface SectionResult {
   statements: ParsedStatement[] | undefined;
   stripped: number;
   leftOver: string[];
-  syntaxError: string | undefined;
+  /** The parser's message and where in the section it points (0-based offset). */
+  syntaxError: { message: string; position: number } | undefined;
 }
 
 function prepareSection(sql: string): SectionResult {
@@ -109,8 +110,7 @@ function prepareSection(sql: string): SectionResult {
     statements = parseSql(sql);
   } catch (error) {
     if (!(error instanceof SqlSyntaxError)) throw error;
-    const at = lineColumnAt(sql, error.position);
-    return { sql, statements: undefined, stripped: 0, leftOver: [], syntaxError: `${error.message} (line ${at.line} of the section)` };
+    return { sql, statements: undefined, stripped: 0, leftOver: [], syntaxError: { message: error.message, position: error.position } };
   }
   const stripped = stripOwnTransaction(sql, statements);
   if (stripped.removed === 0) return { sql, statements, stripped: 0, leftOver: stripped.leftOver, syntaxError: undefined };
@@ -124,7 +124,7 @@ function isBlank(sql: string): boolean {
 /** The down section's text for an up section without one. */
 function proposedDownText(up: SectionResult, known: KnownObjects): { text: string; outcome: DownOutcome; notInvertible: NotInvertible[] } {
   if (up.syntaxError || !up.statements) {
-    return { text: `-- pgwarden adopt could not parse the up section (${up.syntaxError}): write the down section by hand.\n`, outcome: 'incomplete', notInvertible: [] };
+    return { text: `-- pgwarden adopt could not parse the up section (${up.syntaxError?.message}): write the down section by hand.\n`, outcome: 'incomplete', notInvertible: [] };
   }
   if (up.statements.length === 0) return { text: '', outcome: 'not needed', notInvertible: [] };
   const proposal = proposeDown(up.statements, known, (s) => lineColumnAt(up.sql, s.start).line);
@@ -177,6 +177,14 @@ export async function planAdoption(config: PgwardenConfig, options: AdoptOptions
   const migrations: AdoptedMigration[] = [];
   const rel = (p: string) => relative(config.root, p).split('\\').join('/');
   let previous: string | undefined;
+  // SQL the Postgres parser refuses: every one is reported at once, at its line in the source file,
+  // and nothing is written or recorded (a file that does not parse cannot be proven or inverted).
+  const unparsable: Problem[] = [];
+  const refuse = (section: SectionResult, file: string, text: string, offset: number, name: 'up' | 'down') => {
+    if (!section.syntaxError) return;
+    const at = lineColumnAt(text, offset + section.syntaxError.position);
+    unparsable.push({ file: rel(file), line: at.line, column: at.column, message: `${section.syntaxError.message} (the ${name} section): fix the SQL, then adopt again` });
+  };
   source.migrations.forEach((m, index) => {
     const revision = keepNames ? m.version : revisionAt(new Date(now.getTime() - (source.migrations.length - index) * 1000));
     const notes: string[] = [];
@@ -208,7 +216,12 @@ export async function planAdoption(config: PgwardenConfig, options: AdoptOptions
     const downSource = m.down !== undefined && !isBlank(m.down) ? prepareSection(m.down) : undefined;
     if (up.stripped + (downSource?.stripped ?? 0) > 0) notes.push(`removed ${up.stripped + (downSource?.stripped ?? 0)} BEGIN/COMMIT statement(s): pgwarden runs each migration in its own transaction`);
     for (const left of [...up.leftOver, ...(downSource?.leftOver ?? [])]) notes.push(`left "${left}" in place: look at it (pgwarden lint reports transaction-nesting)`);
-    if (up.syntaxError) notes.push(`the up section does not parse: ${up.syntaxError}`);
+    refuse(up, m.paths[0]!, m.text, Math.max(0, m.text.indexOf(m.up, m.preamble.length)), 'up');
+    if (downSource && m.down !== undefined) {
+      // The down section is the end of the file, or a file of its own (golang-migrate, Flyway undo).
+      if (m.paths.length > 1) refuse(downSource, m.paths[1]!, m.down, 0, 'down');
+      else refuse(downSource, m.paths[0]!, m.text, m.text.length - m.down.length, 'down');
+    }
     const transactionNone = (up.statements ?? []).some(cannotRunInTransaction);
     if (transactionNone) notes.push('holds a statement that cannot run in a transaction: marked "--! Transaction: none"');
     let down: DownOutcome;
@@ -267,6 +280,14 @@ export async function planAdoption(config: PgwardenConfig, options: AdoptOptions
     });
     previous = revision;
   });
+  if (unparsable.length > 0) {
+    const first = unparsable[0]!;
+    throw new PgwardenError(
+      'MIGRATION_INVALID',
+      `${unparsable.length} migration section${unparsable.length === 1 ? '' : 's'} of ${rel(from) || '.'} do${unparsable.length === 1 ? 'es' : ''} not parse (the first: ${first.file}:${first.line}): fix each one listed, then adopt again. Nothing was written or recorded.`,
+      { problems: unparsable },
+    );
+  }
   const targets = new Set(migrations.map((m) => resolve(config.root, m.target)));
   const remove = inPlace ? source.migrations.flatMap((m) => m.paths).filter((p) => !targets.has(p)) : [];
   return { layout: source.layout, from, to, inPlace, migrations, ignored: source.ignored, remove };

@@ -4,7 +4,7 @@ import type pg from 'pg';
 import { diffSnapshots, type SnapshotDiff } from '../catalog/diff.js';
 import { readFunctionDefinitions } from '../catalog/read/function-definitions.js';
 import { renderDiff } from '../catalog/render-diff.js';
-import { snapshotDatabase, snapshotOptionsFor } from '../catalog/snapshot.js';
+import { serverVersionOf, snapshotDatabase, snapshotOptionsFor } from '../catalog/snapshot.js';
 import type { CatalogSnapshot } from '../catalog/types.js';
 import type { PgwardenConfig } from '../config/types.js';
 import { canonicalSnapshot, MIGRATOR, principalOwner } from '../docs/canonical.js';
@@ -50,6 +50,13 @@ export interface BaselinePlan {
   explained: string[];
   /** Expressions Postgres printed differently after parsing its own printed form (same meaning), as sentences. */
   reprinted: string[];
+  /** The major versions of the database and of the server the baseline was replayed on. */
+  versions: { target: number; replay: number };
+  /**
+   * Differences left out of the comparison because the two servers' major versions differ and only
+   * one of them can express the thing (MAINTAIN, an extension's default version), each with why.
+   */
+  leftOut: string[];
 }
 
 /** Properties that hold an expression as Postgres prints it. */
@@ -57,6 +64,27 @@ const EXPRESSION_PATHS = new Set(['definition', 'default', 'predicate', 'using',
 
 function isReprinted(entry: SnapshotDiff[number]): boolean {
   return entry.kind === 'changed' && entry.path !== undefined && EXPRESSION_PATHS.has(entry.path) && typeof entry.before === 'string' && typeof entry.after === 'string';
+}
+
+/** MAINTAIN (the privilege) exists from this major version on; every owner holds it implicitly. */
+const MAINTAIN_SINCE = 17;
+
+/**
+ * Why a difference between a database on one major version and its replay on another says nothing
+ * about the baseline, or undefined when it is a real difference.
+ */
+function versionOnly(entry: SnapshotDiff[number], target: number, replay: number): string | undefined {
+  if (target === replay) return undefined;
+  const newer = Math.max(target, replay);
+  const older = Math.min(target, replay);
+  if ((entry.objectType === 'privilege' || entry.objectType === 'default privilege') && newer >= MAINTAIN_SINCE && older < MAINTAIN_SINCE) {
+    const privilege = ((entry.after ?? entry.before) as { privilege?: unknown } | undefined)?.privilege;
+    if (privilege === 'MAINTAIN') return `MAINTAIN exists from Postgres ${MAINTAIN_SINCE}: Postgres ${older} cannot express it`;
+  }
+  if (entry.objectType === 'extension' && entry.kind === 'changed' && entry.path === 'version') {
+    return "CREATE EXTENSION installs the server's own packaged default version, which differs between major versions";
+  }
+  return undefined;
 }
 
 function toPosix(path: string): string {
@@ -114,9 +142,11 @@ export async function planBaseline(config: PgwardenConfig, target: DatabaseHandl
   }
   const client = await connect(target, { applicationName: 'pgwarden baseline' });
   let source: Awaited<ReturnType<typeof readCanonical>>;
+  let targetVersion: number;
   try {
     const ledger = await readLedger(client, config.ledger);
     if (ledger.length > 0) throw new PgwardenError('USAGE', `${target.display} already has ${ledger.length} migration(s) in its ledger: it is not a database without migrations.`);
+    targetVersion = Math.floor((await serverVersionOf(client)) / 10000);
     await client.query('BEGIN READ ONLY');
     try {
       source = await readCanonical(client, config, undefined);
@@ -149,6 +179,7 @@ export async function planBaseline(config: PgwardenConfig, target: DatabaseHandl
   const roles = rolesNamed(source.snapshot);
   const scratch = await openThrowaway(config, options.verifyOn ?? {});
   let replayed: CatalogSnapshot;
+  let replayVersion: number;
   try {
     const admin = await connect(scratch, { applicationName: 'pgwarden baseline' });
     try {
@@ -162,6 +193,7 @@ export async function planBaseline(config: PgwardenConfig, target: DatabaseHandl
     await runMigrations(config, scratch, 'up', { migrations: [parseMigration(path, text)] });
     const check = await connect(scratch, { applicationName: 'pgwarden baseline' });
     try {
+      replayVersion = Math.floor((await serverVersionOf(check)) / 10000);
       const applier = (await check.query<{ r: string }>('SELECT current_user AS r')).rows[0]!.r;
       replayed = (await readCanonical(check, config, applier)).snapshot;
     } finally {
@@ -179,8 +211,12 @@ export async function planBaseline(config: PgwardenConfig, target: DatabaseHandl
   // Postgres does not always print an expression it parsed from its own printed form the same way
   // (a CHECK on a varchar with IN (...) gains casts): the meaning is the database's own, as in a
   // pg_dump restore. Those are reported apart; anything else is a real difference.
-  const reprinted = all.filter(isReprinted);
-  const differences = all.filter((d) => !isReprinted(d));
+  // A database on another major version than the replay server: what only one of them can express
+  // is left out, each with why (said in the output), rather than failing the proof.
+  const leftOut = all.filter((d) => versionOnly(d, targetVersion, replayVersion) !== undefined);
+  const compared = all.filter((d) => versionOnly(d, targetVersion, replayVersion) === undefined);
+  const reprinted = compared.filter(isReprinted);
+  const differences = compared.filter((d) => !isReprinted(d));
   const s = source.snapshot;
   return {
     revision,
@@ -199,6 +235,8 @@ export async function planBaseline(config: PgwardenConfig, target: DatabaseHandl
     differences,
     explained: renderDiff(differences, { wording: 'neutral' }),
     reprinted: renderDiff(reprinted, { wording: 'neutral' }),
+    versions: { target: targetVersion, replay: replayVersion },
+    leftOut: leftOut.map((d) => `${renderDiff([d], { wording: 'neutral' }).join('; ')} (${versionOnly(d, targetVersion, replayVersion)})`),
   };
 }
 

@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { relative, sep } from 'node:path';
 import { readVerifiedLocks, verifiedLocksFor, type VerifiedLocks } from '../check/verify-cache.js';
 import type { PgwardenConfig } from '../config/types.js';
-import { isPgwardenError, PgwardenError } from '../errors.js';
+import { isPgwardenError, PgwardenError, type ErrorCode, type Problem } from '../errors.js';
+import { ExitCode } from '../exit-codes.js';
 import type { Finding } from '../lint/types.js';
 import { linearHistory } from '../migrations/graph.js';
 import { loadMigrations } from '../migrations/load.js';
@@ -46,8 +47,19 @@ export interface DeployPlan {
   lint: { errors: number; warnings: number };
   /** The roles plan against the database as it is now, or why there is none. */
   roles: { file: string; plan: RolesPlan } | { skipped: string };
-  /** Why `up` would refuse to run (modified, missing or partial migrations): deploy stops before asking. */
+  /** Why `up` would refuse to run (modified, missing or partial migrations): deploy stops before asking (exit 1). */
   blockers: string[];
+  /**
+   * Bad input found before anything runs (a pending migration that does not parse, a password
+   * roles.yaml reads from a variable or file that is not there): deploy refuses with exit 2 and
+   * changes nothing. See {@link invalidPlanError}.
+   */
+  invalid: InvalidInput[];
+}
+
+/** One problem of bad input the plan found, with the error code deploy refuses with for it. */
+export interface InvalidInput extends Problem {
+  code: Extract<ErrorCode, 'MIGRATION_INVALID' | 'MIGRATION_GRAPH' | 'ROLES_INVALID' | 'USAGE'>;
 }
 
 /** What deploy did. */
@@ -149,12 +161,43 @@ export async function planDeploy(config: PgwardenConfig, db: DatabaseHandle, opt
     if (m.outOfOrder) blockers.push(`${m.file} is pending but newer migrations are applied (out of order): apply it with pgwarden up --out-of-order`);
   }
 
+  const invalid: InvalidInput[] = [];
+  if (blockers.length === 0 && pendingFiles.length > 0) {
+    // The runner's own dry run: the SQL of every pending migration through the Postgres parser and
+    // every script migration loaded, reading the ledger only (no lock, no table).
+    try {
+      await runMigrations(config, db, 'up', { dryRun: true, migrations: files });
+    } catch (error) {
+      if (!isPgwardenError(error) || error.exitCode !== ExitCode.Usage) throw error;
+      const code: InvalidInput['code'] = error.code === 'MIGRATION_INVALID' || error.code === 'MIGRATION_GRAPH' ? error.code : 'USAGE';
+      invalid.push(...problemsOf(error).map((p) => ({ ...p, code })));
+    }
+  }
+
   const rolesFile = await loadRoles(config, options);
   let roles: DeployPlan['roles'];
   if ('skipped' in rolesFile) roles = rolesFile;
   else {
-    const { planRolesOn } = await import('../roles/apply.js');
-    roles = { file: toPosix(relative(config.root, rolesFile.file)), plan: await planRolesOn(db, rolesFile, { environment: db.environment }) };
+    const { planRolesOn, readPassword } = await import('../roles/apply.js');
+    const plan = await planRolesOn(db, rolesFile, { environment: db.environment });
+    roles = { file: toPosix(relative(config.root, rolesFile.file)), plan };
+    // roles apply reads passwords only once it runs, after the migrations: read each one now (and
+    // forget it), so that a variable or file that is missing stops the deploy before `up`.
+    const file = toPosix(relative(config.root, rolesFile.file));
+    const seen = new Set<string>();
+    for (const change of plan.changes) {
+      if (!change.password || seen.has(change.password.role)) continue;
+      const role = change.password.role;
+      seen.add(role);
+      try {
+        readPassword(change.password.source, role);
+      } catch (error) {
+        const inEnvironment = db.environment !== undefined && rolesFile.spec.environments?.[db.environment]?.roles?.[role] !== undefined;
+        const at = rolesFile.locate(inEnvironment ? ['environments', db.environment!, 'roles', role, 'password'] : ['roles', role, 'password']);
+        const message = (error as Error).message.replace(/ Nothing was applied\.$/, '').replace(/ and apply again\./, ' and deploy again.');
+        invalid.push({ code: 'ROLES_INVALID', file, ...(at.line !== undefined ? { line: at.line } : {}), message });
+      }
+    }
   }
   return {
     environment: db.environment,
@@ -165,7 +208,25 @@ export async function planDeploy(config: PgwardenConfig, db: DatabaseHandle, opt
     lint: { errors: findings.filter((f) => f.severity === 'error').length, warnings: findings.filter((f) => f.severity === 'warning').length },
     roles,
     blockers,
+    invalid,
   };
+}
+
+function problemsOf(error: PgwardenError): Problem[] {
+  const message = error.message.split('\n')[0]!.replace(/ Nothing was run: .*$/, '');
+  const first: Problem = error.location ? { ...error.location, message } : { file: '', message };
+  return [first, ...error.problems];
+}
+
+/**
+ * The error deploy refuses with when its plan found bad input (`plan.invalid`): exit 2, nothing
+ * changed. Undefined when the plan has none.
+ */
+export function invalidPlanError(plan: DeployPlan): PgwardenError | undefined {
+  if (plan.invalid.length === 0) return undefined;
+  const n = plan.invalid.length;
+  const problems = plan.invalid.map(({ code: _code, ...problem }) => problem);
+  return new PgwardenError(plan.invalid[0]!.code, `The deploy plan found ${n} problem${n === 1 ? '' : 's'} to fix first (listed below): nothing was deployed, nothing was changed.`, { problems });
 }
 
 /**
@@ -190,11 +251,14 @@ export async function executeDeploy(config: PgwardenConfig, db: DatabaseHandle, 
   if (plan.blockers.length > 0) {
     throw new PgwardenError('MIGRATION_MODIFIED', "The database's ledger and the migration files disagree; nothing was deployed:", { problems: plan.blockers.map((message) => ({ file: '', message })) });
   }
+  const invalid = invalidPlanError(plan);
+  if (invalid) throw invalid;
   let applied: RunMigrationResult[] = [];
   let roles: ApplyResult | undefined;
   let declaredRoles = new Set<string>();
+  const migrationOptions = options.migrations ? { migrations: options.migrations } : {};
   try {
-    const run = await runMigrations(config, db, 'up', { ...(options.migrations ? { migrations: options.migrations } : {}) });
+    const run = await runMigrations(config, db, 'up', migrationOptions);
     applied = run.migrations;
     if (!('skipped' in plan.roles)) {
       const [{ loadRolesFile }, { applyRoles }, { rolesForEnvironment }] = await Promise.all([import('../roles/load.js'), import('../roles/apply.js'), import('../roles/desired.js')]);
@@ -203,14 +267,26 @@ export async function executeDeploy(config: PgwardenConfig, db: DatabaseHandle, 
       declaredRoles = new Set(rolesForEnvironment(rolesFile, db.environment).keys());
     }
   } catch (error) {
-    await log({
-      outcome: 'failed',
-      applied: applied.map((m) => m.revision),
-      error: isPgwardenError(error) || error instanceof Error ? error.message.split('\n')[0] : String(error),
-    }).catch(() => {});
+    // What this deploy applied before it failed: runMigrations throws away its list when a migration
+    // fails, but the ledger holds every migration that committed.
+    const was = new Map(plan.status.migrations.map((m) => [m.revision, m.state]));
+    const now = await getStatus(config, db, migrationOptions).catch(() => undefined);
+    const committed = now ? now.migrations.filter((m) => m.state === 'applied' && was.get(m.revision) !== 'applied').map((m) => m.revision) : applied.map((m) => m.revision);
+    const partial = now ? now.migrations.filter((m) => m.state === 'partial' && was.get(m.revision) !== 'partial').map((m) => m.revision) : [];
+    const changed = committed.length > 0 || partial.length > 0;
+    // Bad input (exit 2) that stopped the deploy before anything ran changes nothing: not even the log.
+    if (changed || !isPgwardenError(error) || error.exitCode !== ExitCode.Usage) {
+      await log({
+        outcome: 'failed',
+        applied: committed,
+        ...(partial.length > 0 ? { partial } : {}),
+        error: isPgwardenError(error) || error instanceof Error ? error.message.split('\n')[0] : String(error),
+      }).catch(() => {});
+    }
+    if (changed && isPgwardenError(error)) throw afterChanges(error, committed, partial, now);
     throw error;
   }
-  const after = await getStatus(config, db, { ...(options.migrations ? { migrations: options.migrations } : {}) });
+  const after = await getStatus(config, db, migrationOptions);
   let drift: DeployResult['drift'];
   if (options.drift === false) drift = { error: 'left out (--no-drift)' };
   else {
@@ -232,4 +308,24 @@ export async function executeDeploy(config: PgwardenConfig, db: DatabaseHandle, 
     head: after.head ?? null,
   });
   return { plan, applied, roles, after, drift, durationMs: Math.round(performance.now() - started) };
+}
+
+/**
+ * A failure after this deploy changed the database: the error says what was applied and kept, and
+ * never "nothing was applied" (roles apply says so of its own statements).
+ */
+function afterChanges(error: PgwardenError, committed: string[], partial: string[], now: StatusReport | undefined): PgwardenError {
+  const names = new Map((now?.migrations ?? []).map((m) => [m.revision, m.name]));
+  const list = (revisions: string[]) => revisions.map((r) => names.get(r) ?? r).join(', ');
+  const done = [
+    committed.length > 0 ? `${committed.length} migration${committed.length === 1 ? ' was' : 's were'} applied and kept (${list(committed)})` : '',
+    partial.length > 0 ? `${list(partial)} stopped halfway (pgwarden status shows it)` : '',
+  ].filter(Boolean).join('; ');
+  const message = error.message.replace(/\bNothing was applied\./g, 'No role statement was applied.').replace(/; nothing was applied\./g, '; no role statement was applied.');
+  return new PgwardenError(error.code, `This deploy changed the database before it failed: ${done}. Then: ${message}`, {
+    cause: error,
+    problems: [...error.problems],
+    ...(error.location ? { location: error.location } : {}),
+    ...(error.details ? { details: error.details } : {}),
+  });
 }

@@ -38,8 +38,12 @@ export interface InitFile {
 export interface InitResult {
   root: string;
   files: InitFile[];
-  /** The hook that runs pgwarden before each commit, or why there is none. */
-  hook: { kind: 'husky' | 'git' | 'none'; command: string; note: string };
+  /**
+   * The hook that runs pgwarden before each commit, or why there is none. `installed` is false when
+   * no hook runs the check: none was wanted or possible, or a hook of the repository's own existed
+   * and was kept, and the check runs only once `command` is added to it.
+   */
+  hook: { kind: 'husky' | 'git' | 'none'; command: string; note: string; installed: boolean };
   /** Next steps for a person. */
   next: string[];
 }
@@ -146,35 +150,45 @@ export function initProject(options: InitOptions): InitResult {
 
   let hookKind: InitResult['hook']['kind'] = 'none';
   let hookNote = '';
+  let installed = false;
+  let keptHook: string | undefined;
   const choice = options.hook ?? 'auto';
   const git = choice === 'none' ? undefined : gitPlace(root);
   const place = hookPlace(root, git);
   const huskyDir = choice === 'husky' ? (huskyDirOf(root, git) ?? join(root, '.husky')) : choice === 'auto' ? huskyDirOf(root, git) : undefined;
+  // A hook of the repository's own is kept as it is: the check runs only once its line is added.
+  const foreign = (path: string) => existsSync(path) && !readFileSync(path, 'utf8').includes('pgwarden');
   if (huskyDir) {
     hookKind = 'husky';
     const path = join(huskyDir, 'pre-commit');
-    const existing = existsSync(path) ? readFileSync(path, 'utf8') : undefined;
-    write(path, huskyHookTemplate(place), existing !== undefined && !existing.includes('pgwarden') ? `husky hook; add the line "${hookLine('husky', place)}" to it` : 'husky pre-commit hook');
+    if (foreign(path)) keptHook = path;
+    write(path, huskyHookTemplate(place), keptHook ? `husky hook; add the line "${hookLine('husky', place)}" to it` : 'husky pre-commit hook');
     hookNote = 'husky runs it before each commit (husky installs its hooks on npm install, through the "prepare" script).';
   } else if (git && (choice === 'git' || choice === 'auto')) {
     hookKind = 'git';
-    const existing = existsSync(git.hook) ? readFileSync(git.hook, 'utf8') : undefined;
-    write(git.hook, gitHookTemplate(place), existing !== undefined && !existing.includes('pgwarden') ? `git hook; add the line "${hookLine('git', place)}" to it` : 'git pre-commit hook (not versioned: each clone runs pgwarden init, or use husky)', 0o755);
+    if (foreign(git.hook)) keptHook = git.hook;
+    write(git.hook, gitHookTemplate(place), keptHook ? `git hook; add the line "${hookLine('git', place)}" to it` : 'git pre-commit hook (not versioned: each clone runs pgwarden init, or use husky)', 0o755);
     hookNote = 'git runs it before each commit. It lives in .git/hooks, which git does not version: teams share hooks with husky (npm i -D husky && npx husky init, then pgwarden init --hook husky).';
   } else {
     hookNote = choice === 'none' ? 'no hook installed (--hook none).' : `no git repository here: no hook installed. Run "npx ${PRE_COMMIT_COMMAND}" before each commit, or run pgwarden init again after git init.`;
   }
-  if (place && hookKind !== 'none') hookNote += ` The hook runs pgwarden in ${place.folder}, from its node_modules or the nearest one above it.`;
+  if (hookKind !== 'none') installed = keptHook === undefined;
+  if (keptHook) {
+    const shown = toPosix(relative(root, keptHook));
+    hookNote = `NOT installed: ${shown} existed and was kept as it is, so nothing checks the migrations before a commit until you add the line "${hookLine(hookKind as 'husky' | 'git', place)}" to it.`;
+  }
+  if (place && installed) hookNote += ` The hook runs pgwarden in ${place.folder}, from its node_modules or the nearest one above it.`;
 
   const ci = options.ci ?? 'github';
   if (ci === 'github') write('.github/workflows/pgwarden.yml', githubWorkflowTemplate(), 'CI: pgwarden check on every pull request, SARIF to code scanning');
   if (ci === 'gitlab') write('.gitlab-ci.yml', gitlabTemplate(), existsSync(join(root, '.gitlab-ci.yml')) ? 'GitLab CI exists: add the pgwarden job of docs/ci/gitlab-ci.yml to it' : 'CI: pgwarden check in GitLab CI');
 
   const next = [
+    ...(keptHook ? [`add "${hookLine(hookKind as 'husky' | 'git', place)}" to ${toPosix(relative(root, keptHook))}   the pre-commit check is not installed until then`] : []),
     existingMigrations ? `Existing migrations in ${migrations}/: pgwarden adopt ${migrations} (adds headers, a revision chain and proposed downs)` : 'pgwarden new "Create the first table"   write the first migration',
     'pgwarden up                                apply it to the embedded development database',
     'pgwarden docs                              document the schema in schema/',
     'pgwarden check                             what CI runs: lint, verify, docs --check, roles plan',
   ];
-  return { root, files, hook: { kind: hookKind, command: hookKind === 'none' ? `npx ${PRE_COMMIT_COMMAND}` : hookLine(hookKind, place), note: hookNote }, next };
+  return { root, files, hook: { kind: hookKind, command: hookKind === 'none' ? `npx ${PRE_COMMIT_COMMAND}` : hookLine(hookKind, place), note: hookNote, installed }, next };
 }

@@ -1,4 +1,4 @@
-import { cpSync, existsSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
 import { startThrowawayCluster, type EmbeddedServer } from '../../src/providers/embedded.js';
@@ -100,15 +100,71 @@ describe('pgwarden deploy', () => {
     expect(events[1]!.detail).toMatchObject({ outcome: 'succeeded', applied: [], rolesChanges: 2, drift: { checked: true, clean: false, findings: 1 } });
   });
 
-  it('an environment that is not protected deploys without --yes; a failing migration is logged as a failed deploy', async () => {
+  it('an environment that is not protected deploys without --yes; a failing migration is logged as a failed deploy, with what it applied before', async () => {
     project.write('20261201090000_broken.sql', ['--! Revision: 20261201090000', '--! Revises: 20261118093000', '--! Description: Reference a table that does not exist', '', '-- Up Migration', 'ALTER TABLE no_such_table ADD COLUMN x int;', '', '-- Down Migration', 'ALTER TABLE no_such_table DROP COLUMN x;', ''].join('\n'));
     const r = await runCli(['deploy', '--env', 'staging', '--no-roles', '--no-drift'], { cwd: project.root, env });
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('no_such_table');
+    // The 16 reference migrations before the broken one were applied and kept: the error and the log say so.
+    expect(r.stderr).toContain('This deploy changed the database before it failed: 16 migrations were applied and kept (20261001090000_');
+    expect(r.stderr).not.toMatch(/nothing was (applied|run)/i);
+    const applied = await query<{ n: number }>(db.url, "SELECT count(*)::int AS n FROM pgwarden.ledger WHERE state = 'applied'");
+    expect(applied).toEqual([{ n: 16 }]);
     const events = await query<{ detail: Record<string, unknown> }>(db.url, "SELECT detail FROM pgwarden.ledger_events WHERE action = 'deploy'");
     expect(events).toHaveLength(1);
     expect(events[0]!.detail).toMatchObject({ environment: 'staging', outcome: 'failed', error: expect.stringContaining('no_such_table') });
-    expect((events[0]!.detail.applied as string[]).length).toBe(0);
+    expect(events[0]!.detail.applied).toEqual(expect.arrayContaining(['20261001090000', '20261118093000']));
+    expect((events[0]!.detail.applied as string[]).length).toBe(16);
+    expect(events[0]!.detail.applied).not.toContain('20261201090000');
+  });
+
+  it('a password roles.yaml cannot read refuses the deploy before any migration runs (exit 2, nothing changed); the dry run reports it and exits 2 too', async () => {
+    // A new login role whose password comes from a variable nobody set.
+    const rolesPath = join(project.root, 'schema', 'roles.yaml');
+    const rolesText = readFileSync(rolesPath, 'utf8');
+    const declared = '  prod:\n    roles:\n';
+    expect(rolesText).toContain(declared);
+    writeFileSync(rolesPath, rolesText.replace(declared, `${declared}      fleet_service:\n        login: true\n        password: { env: APP_SERVICE_PASSWORD }\n        passwordVersion: 1\n`));
+    const line = rolesText.slice(0, rolesText.indexOf(declared)).split('\n').length + 4;
+    const unset = { ...env, APP_SERVICE_PASSWORD: '' };
+    let r = await runCli(['deploy', '--env', 'prod', '--dry-run'], { cwd: project.root, env: unset });
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(r.stdout).toContain(`invalid: schema/roles.yaml:${line}: The password of role "fleet_service" comes from $APP_SERVICE_PASSWORD, which is not set: export it and deploy again.`);
+    expect(r.stdout).toContain('Dry run: nothing was changed. The deploy would refuse: bad input (see above).');
+
+    r = await runCli(['deploy', '--env', 'prod', '--yes'], { cwd: project.root, env: unset });
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(r.stderr).toContain('error[ROLES_INVALID]: The deploy plan found 1 problem to fix first (listed below): nothing was deployed, nothing was changed.');
+    expect(r.stderr).toContain(`schema/roles.yaml:${line}: The password of role "fleet_service" comes from $APP_SERVICE_PASSWORD`);
+    expect(r.stdout).not.toContain('Applied ');
+    expect(await query(db.url, "SELECT to_regnamespace('pgwarden') AS s, to_regclass('public.targets') AS t, (SELECT count(*)::int FROM pg_roles WHERE rolname = 'fleet_service') AS roles")).toEqual([{ s: null, t: null, roles: 0 }]);
+  });
+
+  it('a pending migration that does not parse refuses the deploy with exit 2 and leaves an untouched database untouched, ledger and log included', async () => {
+    project.write('20261201090000_typo.sql', ['--! Revision: 20261201090000', '--! Revises: 20261118093000', '--! Description: A typo', '', '-- Up Migration', 'SELEC 1;', '', '-- Down Migration', 'SELECT 1;', ''].join('\n'));
+    let r = await runCli(['deploy', '--env', 'prod', '--dry-run'], { cwd: project.root, env });
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(r.stdout).toMatch(/invalid: migrations\/20261201090000_typo\.sql:6:1: syntax error at or near "SELEC"/);
+    r = await runCli(['deploy', '--env', 'prod', '--yes'], { cwd: project.root, env });
+    expect(r.code, r.stdout + r.stderr).toBe(2);
+    expect(r.stderr).toContain('error[MIGRATION_INVALID]');
+    expect(r.stderr).toMatch(/migrations\/20261201090000_typo\.sql:6:1: syntax error at or near "SELEC"/);
+    expect(await query(db.url, "SELECT to_regnamespace('pgwarden') AS s, to_regclass('public.targets') AS t")).toEqual([{ s: null, t: null }]);
+  });
+
+  it('--dry-run exits 1, as the deploy would, when the deploy is blocked', async () => {
+    let r = await runCli(['deploy', '--env', 'staging', '--no-roles', '--no-drift'], { cwd: project.root, env });
+    expect(r.code, r.stderr).toBe(0);
+    const file = join(project.migrationsDir, '20261001090000_create_users_and_sessions.sql');
+    expect(existsSync(file), 'the first reference migration').toBe(true);
+    writeFileSync(file, `${readFileSync(file, 'utf8')}\n-- edited after it was applied\n`);
+    r = await runCli(['deploy', '--env', 'staging', '--no-roles', '--dry-run'], { cwd: project.root, env });
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/blocked: .*20261001090000_create_users_and_sessions\.sql was changed after it was applied/);
+    expect(r.stdout).toContain('The deploy would refuse: blocked (see above).');
+    r = await runCli(['deploy', '--env', 'staging', '--no-roles', '--dry-run', '--json'], { cwd: project.root, env });
+    expect(r.code).toBe(1);
+    expect(JSON.parse(r.stdout).blockers).toHaveLength(1);
   });
 
   it('waits for the database a bounded time, then gives up with exit 3', async () => {

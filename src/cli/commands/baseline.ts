@@ -1,10 +1,10 @@
 import { relative } from 'node:path';
 import type { CommandModule } from 'yargs';
-import { markBaselineApplied, planBaseline, writeBaseline } from '../../baseline/baseline.js';
+import { markBaselineApplied, planBaseline, writeBaseline, type BaselinePlan } from '../../baseline/baseline.js';
 import { PgwardenError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
 import { commandContext, setExitCode, type GlobalArgs } from '../context.js';
-import { paint, printJson } from '../output.js';
+import { paint, printJson, type Output } from '../output.js';
 import { withDatabase } from '../with-database.js';
 
 interface BaselineArgs extends GlobalArgs {
@@ -12,6 +12,37 @@ interface BaselineArgs extends GlobalArgs {
   dryRun?: boolean;
   force?: boolean;
   json?: boolean;
+}
+
+/** The text output of baseline: what was read, whether the replay gives the same schema (and else how it differs), what was written. */
+export function renderBaseline(output: Output, plan: BaselinePlan, where: { database: string; file: string; written: boolean; dryRun: boolean }): string {
+  const c = plan.counts;
+  const lines = [`Read ${where.database}: ${c.tables} tables, ${c.views} views, ${c.sequences} sequences, ${c.functions} functions, ${c.types} types.`];
+  const equal = plan.differences.length === 0;
+  if (plan.roles.length > 0) lines.push(`Roles the schema names (created NOLOGIN on the throwaway server to replay it): ${plan.roles.join(', ')}.`);
+  if (equal) lines.push(paint(output, 'green', 'Replayed on an empty throwaway database, the baseline gives the same schema.'));
+  else {
+    lines.push(paint(output, 'red', `Replayed on an empty throwaway database, the baseline differs in ${plan.explained.length} place(s):`));
+    for (const d of plan.explained) lines.push(`  - ${d}`);
+  }
+  if (plan.leftOut.length > 0) {
+    const { target, replay } = plan.versions;
+    lines.push(`The database runs Postgres ${target} and the replay ran on Postgres ${replay}: ${plan.leftOut.length} difference(s) only one of the two versions can express were left out of the comparison:`);
+    for (const d of plan.leftOut) lines.push(paint(output, 'gray', `  - ${d}`));
+  }
+  if (plan.reprinted.length > 0) {
+    lines.push(`Postgres prints ${plan.reprinted.length} expression(s) differently once parsed again (same meaning, as in a pg_dump restore; not a difference):`);
+    for (const d of plan.reprinted) lines.push(paint(output, 'gray', `  - ${d}`));
+  }
+  if (where.written) {
+    lines.push(`Wrote ${where.file} (revision ${plan.revision}) and recorded it as applied on ${where.database} without running it.`);
+    lines.push('Next: pgwarden docs, then commit the migration and schema/. Consider lint.startAfter: { "*": "' + plan.revision + '" } so that the rules judge new migrations only.');
+  } else if (where.dryRun) {
+    lines.push(`Dry run: ${where.file} was not written, nothing was recorded.`, '', plan.text);
+  } else {
+    lines.push('Nothing was written or recorded: fix what differs (or pass --force to keep the baseline as it is).');
+  }
+  return `${lines.join('\n')}\n`;
 }
 
 /** `pgwarden baseline --env <name>`: the first migration of a database built without migrations. */
@@ -38,29 +69,9 @@ export const baselineCommand: CommandModule<object, BaselineArgs> = {
       }
       const file = relative(process.cwd(), plan.path);
       if (args.json) {
-        printJson(ctx.output, { revision: plan.revision, file, written: Boolean(write), recorded: Boolean(write), database: db.display, counts: plan.counts, roles: plan.roles, equal, differences: plan.explained, reprinted: plan.reprinted });
+        printJson(ctx.output, { revision: plan.revision, file, written: Boolean(write), recorded: Boolean(write), database: db.display, counts: plan.counts, roles: plan.roles, equal, differences: plan.explained, reprinted: plan.reprinted, versions: plan.versions, leftOut: plan.leftOut });
       } else {
-        const c = plan.counts;
-        const lines = [`Read ${db.display}: ${c.tables} tables, ${c.views} views, ${c.sequences} sequences, ${c.functions} functions, ${c.types} types.`];
-        if (plan.roles.length > 0) lines.push(`Roles the schema names (created NOLOGIN on the throwaway server to replay it): ${plan.roles.join(', ')}.`);
-        if (equal) lines.push(paint(ctx.output, 'green', 'Replayed on an empty throwaway database, the baseline gives the same schema.'));
-        if (plan.reprinted.length > 0) {
-          lines.push(`Postgres prints ${plan.reprinted.length} expression(s) differently once parsed again (same meaning, as in a pg_dump restore):`);
-          for (const d of plan.reprinted) lines.push(paint(ctx.output, 'gray', `  - ${d}`));
-        }
-        else {
-          lines.push(paint(ctx.output, 'red', `Replayed on an empty throwaway database, the baseline differs in ${plan.explained.length} place(s):`));
-          for (const d of plan.explained) lines.push(`  - ${d}`);
-        }
-        if (write) {
-          lines.push(`Wrote ${file} (revision ${plan.revision}) and recorded it as applied on ${db.display} without running it.`);
-          lines.push('Next: pgwarden docs, then commit the migration and schema/. Consider lint.startAfter: { "*": "' + plan.revision + '" } so that the rules judge new migrations only.');
-        } else if (args.dryRun) {
-          lines.push(`Dry run: ${file} was not written, nothing was recorded.`, '', plan.text);
-        } else {
-          lines.push('Nothing was written or recorded: fix what differs (or pass --force to keep the baseline as it is).');
-        }
-        ctx.output.out(`${lines.join('\n')}\n`);
+        ctx.output.out(renderBaseline(ctx.output, plan, { database: db.display, file, written: Boolean(write), dryRun: Boolean(args.dryRun) }));
       }
       setExitCode(equal || args.force || args.dryRun ? (equal ? ExitCode.Ok : ExitCode.Findings) : ExitCode.Findings);
     });

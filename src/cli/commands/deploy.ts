@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline/promises';
 import type { CommandModule } from 'yargs';
-import { executeDeploy, planDeploy, type DeployPlan, type DeployResult } from '../../deploy/deploy.js';
+import { executeDeploy, invalidPlanError, planDeploy, type DeployPlan, type DeployResult } from '../../deploy/deploy.js';
 import { PgwardenError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
 import { openDatabase } from '../../providers/resolve.js';
@@ -51,6 +51,10 @@ function renderPlan(output: Output, plan: DeployPlan): string {
   if ('skipped' in plan.roles) lines.push(`Roles: ${plan.roles.skipped}.`);
   else lines.push(`Roles (${plan.roles.file}), planned against the schema before the migrations; applied after them, planned again so new tables get their grants:`, renderRolesPlan(output, plan.roles.plan, plan.database).trimEnd());
   for (const b of plan.blockers) lines.push(paint(output, 'red', `blocked: ${b}`));
+  for (const p of plan.invalid) {
+    const where = [p.file, p.line, p.column].filter((x) => x !== undefined && x !== '').join(':');
+    lines.push(paint(output, 'red', `invalid: ${where ? `${where}: ` : ''}${p.message}`));
+  }
   return `${lines.join('\n')}\n`;
 }
 
@@ -97,6 +101,7 @@ function deployJson(plan: DeployPlan, result: DeployResult | undefined) {
     lint: plan.lint,
     roles: 'skipped' in plan.roles ? { skipped: plan.roles.skipped } : { file: plan.roles.file, planned: plan.roles.plan.changes.map((c) => ({ group: c.group, sql: c.sql, reason: c.reason })), warnings: plan.roles.plan.warnings },
     blockers: plan.blockers,
+    invalid: plan.invalid,
     result: result
       ? {
           applied: result.applied.map((m) => ({ revision: m.revision, name: m.name, durationMs: m.durationMs })),
@@ -116,7 +121,7 @@ export const deployCommand: CommandModule<object, DeployArgs> = {
   builder: (y) =>
     y
       .option('yes', { type: 'boolean', describe: 'Do not ask for confirmation (automation); required for a protected environment without a terminal' })
-      .option('dry-run', { type: 'boolean', describe: 'Show the plan and stop: change nothing' })
+      .option('dry-run', { type: 'boolean', describe: 'Show the plan and stop: change nothing. Exits as the deploy would: 1 when blocked (modified, missing or partial migrations), 2 for bad input (SQL that does not parse, an unreadable password), 3 when the database cannot be reached' })
       .option('wait-for-db', { type: 'number', default: 30, describe: 'Seconds to wait for the database to accept connections before giving up (exit 3)' })
       .option('roles', { type: 'boolean', default: true, describe: 'Apply schema/roles.yaml after the migrations (--no-roles to leave roles alone)' })
       .option('drift', { type: 'boolean', default: true, describe: 'Compare the database with schema/snapshot.json after the deploy (--no-drift to skip)' })
@@ -134,15 +139,17 @@ export const deployCommand: CommandModule<object, DeployArgs> = {
       const options = { waitForDb: args.waitForDb ?? 30, roles: args.roles !== false, drift: args.drift !== false, target: ctx.target };
       const plan = await planDeploy(ctx.config, db, options);
       if (!args.json) ctx.output.out(renderPlan(ctx.output, plan));
+      const refusal = plan.blockers.length > 0
+        ? new PgwardenError('MIGRATION_MODIFIED', "The database's ledger and the migration files disagree; nothing was deployed. Fix what is listed above.")
+        : invalidPlanError(plan);
       if (args.dryRun) {
+        // The dry run exits as the deploy would: 1 when it is blocked, 2 for bad input, else 0.
         if (args.json) printJson(ctx.output, deployJson(plan, undefined));
-        else ctx.output.out('\nDry run: nothing was changed.\n');
-        setExitCode(ExitCode.Ok);
+        else ctx.output.out(`\nDry run: nothing was changed.${refusal ? ` The deploy would refuse: ${plan.blockers.length > 0 ? 'blocked (see above)' : 'bad input (see above)'}.` : ''}\n`);
+        setExitCode(refusal ? refusal.exitCode : ExitCode.Ok);
         return;
       }
-      if (plan.blockers.length > 0) {
-        throw new PgwardenError('MIGRATION_MODIFIED', "The database's ledger and the migration files disagree; nothing was deployed. Fix what is listed above.");
-      }
+      if (refusal) throw refusal;
       if (plan.protected && !args.yes) {
         if (!process.stdin.isTTY || !ctx.output.isTTY) {
           throw new PgwardenError('USAGE', `Environment "${plan.environment}" is protected and there is no terminal to confirm on: review the plan (pgwarden deploy --env ${plan.environment} --dry-run) and pass --yes. Nothing was changed.`);

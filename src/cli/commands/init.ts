@@ -46,7 +46,8 @@ export const initCommand: CommandModule<object, InitArgs> = {
         const action = f.action === 'created' ? paint(output, 'green', 'created') : paint(output, 'yellow', 'kept   ');
         lines.push(`  ${action}  ${f.path.padEnd(width)}  ${paint(output, 'gray', f.note)}`);
       }
-      lines.push('', `Pre-commit: ${result.hook.kind === 'none' ? '' : `${result.hook.command}. `}${result.hook.note}`, '', 'Next:');
+      const hookNote = result.hook.installed ? result.hook.note : paint(output, 'yellow', result.hook.note);
+      lines.push('', `Pre-commit: ${result.hook.installed ? `${result.hook.command}. ` : ''}${hookNote}`, '', 'Next:');
       for (const step of result.next) lines.push(`  ${step}`);
       output.out(`${lines.join('\n')}\n`);
     }

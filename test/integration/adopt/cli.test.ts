@@ -57,4 +57,22 @@ describe('pgwarden adopt (CLI)', () => {
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--applied-through records migrations as applied on a database: name it with --env or --url/);
   });
+
+  it('a file that does not parse is exit 2 at its line in the source file; nothing is written, removed or recorded', async () => {
+    const dir = join(project.root, 'sql');
+    // The error sits on line 4 of the file (line 2 of its up section, after the preamble comments and the marker).
+    writeFileSync(join(dir, '2_accounts_email.sql'), '-- Adds the email\n-- Up Migration\nALTER TABLE accounts ADD COLUMN email text;\nCREAT INDEX accounts_email ON accounts (email);\n-- Down Migration\nALTER TABLE accounts DROP COLUMN email;\n');
+    writeFileSync(join(dir, '3_accounts_created_at.sql'), 'ALTER TABLE accounts ADD COLUMN created_at timestamptz;\n-- Down Migration\nALTER TABLE accounts DROP COLUM created_at;\n');
+    for (const extra of [[], ['--dry-run']]) {
+      const r = await runCli(['adopt', 'sql', '--url', db.url, '--applied-through', '3', ...extra], { cwd: project.root });
+      expect(r.code, r.stdout + r.stderr).toBe(2);
+      expect(r.stderr).toContain('error[MIGRATION_INVALID]: 2 migration sections of sql do not parse');
+      expect(r.stderr).toContain('Nothing was written or recorded.');
+      expect(r.stderr).toMatch(/\n {2}sql\/2_accounts_email\.sql:4:1: syntax error at or near "CREAT" \(the up section\): fix the SQL, then adopt again\n/);
+      expect(r.stderr).toMatch(/\n {2}sql\/3_accounts_created_at\.sql:3:33: syntax error at or near "created_at" \(the down section\)/);
+      expect(readdirSync(project.migrationsDir)).toEqual([]);
+      expect(readdirSync(dir).sort()).toEqual(['1_accounts.sql', '2_accounts_email.sql', '3_accounts_created_at.sql']);
+      expect(await query(db.url, "SELECT to_regnamespace('pgwarden') AS s")).toEqual([{ s: null }]);
+    }
+  });
 });

@@ -1,13 +1,16 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer, connect as tcpConnect, type Server } from 'node:net';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { locksOf, readVerifiedLocks, writeVerifiedLocks } from '../../../src/check/verify-cache.js';
-import { planDeploy, waitForDatabase } from '../../../src/deploy/deploy.js';
+import { executeDeploy, planDeploy, waitForDatabase } from '../../../src/deploy/deploy.js';
+import { isPgwardenError } from '../../../src/errors.js';
 import { loadMigrations } from '../../../src/migrations/load.js';
 import { urlDatabase } from '../../../src/providers/url.js';
 import type { DatabaseHandle } from '../../../src/providers/types.js';
 import { runMigrations } from '../../../src/runner/run.js';
 import { verifyHistory } from '../../../src/verify/verify.js';
-import { createTestDatabase } from '../../support/db.js';
+import { createTestDatabase, query } from '../../support/db.js';
 import { sqlMigration, tempProject, type TempProject } from '../../support/project.js';
 
 const A = '20260101000000';
@@ -56,6 +59,33 @@ describe('planDeploy', () => {
     project.write(`${A}_a.sql`, sqlMigration(A, undefined, 'CREATE TABLE accounts (id bigint PRIMARY KEY, name text, x int);', 'DROP TABLE accounts;'));
     const blocked = await planDeploy(project.config, target, { waitForDb: 5 });
     expect(blocked.blockers).toEqual([expect.stringMatching(/20260101000000_a\.sql was changed after it was applied: .*pgwarden acknowledge 20260101000000/)]);
+  });
+
+  it('a roles failure after the migrations were applied says they were, never "nothing was applied", and the log lists them', async () => {
+    const target = await createTestDatabase();
+    dbs.push(target);
+    const role = `deploy_late_${Math.random().toString(36).slice(2, 8)}`;
+    const variable = `PGWARDEN_TEST_${role.toUpperCase()}`;
+    mkdirSync(join(project.root, 'schema'), { recursive: true });
+    writeFileSync(join(project.root, 'schema', 'roles.yaml'), `version: 1\nroles:\n  ${role}:\n    login: true\n    password: { env: ${variable} }\n    passwordVersion: 1\n`);
+    process.env[variable] = 'late-secret';
+    let plan;
+    try {
+      plan = await planDeploy(project.config, target, { waitForDb: 5, drift: false });
+      expect(plan.invalid).toEqual([]);
+    } finally {
+      // Gone between the plan and the apply (a deploy that waited for its confirmation).
+      delete process.env[variable];
+    }
+    const error = await executeDeploy(project.config, target, plan, { drift: false }).then(() => undefined, (e: unknown) => e);
+    expect(isPgwardenError(error) && error.code).toBe('ROLES_INVALID');
+    const message = (error as Error).message;
+    expect(message).toContain('This deploy changed the database before it failed: 3 migrations were applied and kept (20260101000000_a, 20260102000000_b, 20260103000000_c).');
+    expect(message).not.toMatch(/Nothing was applied/);
+    expect(message).toContain('No role statement was applied.');
+    const events = await query<{ detail: Record<string, unknown> }>(target.url, "SELECT detail FROM pgwarden.ledger_events WHERE action = 'deploy'");
+    expect(events.map((e) => e.detail)).toEqual([expect.objectContaining({ outcome: 'failed', applied: [A, B, C] })]);
+    expect(await query(target.url, 'SELECT count(*)::int AS n FROM pg_roles WHERE rolname = $1', [role])).toEqual([{ n: 0 }]);
   });
 });
 

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../../src/config/load.js';
 import { initProject } from '../../../src/init/init.js';
 import { loadRolesFile } from '../../../src/roles/load.js';
+import { runCli } from '../../support/cli.js';
 
 describe('initProject', () => {
   let root: string;
@@ -45,11 +46,12 @@ describe('initProject', () => {
     expect(readFileSync(join(root, 'pgwarden.config.yaml'), 'utf8')).toBe('migrations: db\n');
   });
 
-  it('uses husky when the repository does, and says how to add pgwarden to a hook it keeps', () => {
+  it('uses husky when the repository does, and says how to add pgwarden to a hook it keeps, and that the check is not installed until then', async () => {
     execFileSync('git', ['init', '-q'], { cwd: root });
     writeFileSync(join(root, 'package.json'), JSON.stringify({ devDependencies: { husky: '^9.0.0' } }));
     const created = initProject({ root, ci: 'none' });
     expect(created.hook.kind).toBe('husky');
+    expect(created.hook.installed).toBe(true);
     expect(readFileSync(join(root, '.husky/pre-commit'), 'utf8')).toMatch(/^pgwarden check --staged$/m);
     expect(existsSync(join(root, '.git/hooks/pre-commit'))).toBe(false);
     expect(existsSync(join(root, '.github'))).toBe(false);
@@ -60,6 +62,26 @@ describe('initProject', () => {
     const kept = initProject({ root, ci: 'none' }).files.find((f) => f.path === '.husky/pre-commit')!;
     expect(kept).toEqual({ path: '.husky/pre-commit', action: 'kept', note: expect.stringContaining('add the line "pgwarden check --staged"') });
     expect(readFileSync(join(root, '.husky/pre-commit'), 'utf8')).toBe('npm test\n');
+    // The kept hook does not run the check: the summary must not say it does.
+    const again = initProject({ root, ci: 'none', dryRun: true });
+    expect(again.hook.installed).toBe(false);
+    expect(again.hook.note).toBe('NOT installed: .husky/pre-commit existed and was kept as it is, so nothing checks the migrations before a commit until you add the line "pgwarden check --staged" to it.');
+    expect(again.next[0]).toMatch(/^add "pgwarden check --staged" to \.husky\/pre-commit +the pre-commit check is not installed until then$/);
+    const cli = await runCli(['init', '--ci', 'none'], { cwd: root });
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(cli.stdout).toContain('Pre-commit: NOT installed: .husky/pre-commit existed and was kept as it is');
+    expect(cli.stdout).not.toContain('husky runs it before each commit');
+    expect(cli.stdout).not.toMatch(/Pre-commit: pgwarden check --staged/);
+    // The same for a plain git hook of the repository's own.
+    rmSync(join(root, '.husky'), { recursive: true });
+    writeFileSync(join(root, 'package.json'), '{}');
+    mkdirSync(join(root, '.git/hooks'), { recursive: true });
+    writeFileSync(join(root, '.git/hooks/pre-commit'), '#!/bin/sh\nmake lint\n');
+    const gitHook = initProject({ root, ci: 'none', dryRun: true });
+    expect(gitHook.hook).toMatchObject({ kind: 'git', installed: false, note: expect.stringMatching(/^NOT installed: \.git\/hooks\/pre-commit existed and was kept as it is/) });
+    mkdirSync(join(root, '.husky'));
+    writeFileSync(join(root, '.husky/pre-commit'), 'npm test\n');
+    writeFileSync(join(root, 'package.json'), JSON.stringify({ devDependencies: { husky: '^9.0.0' } }));
     const gitignore = initProject({ root, ci: 'none' }).files.find((f) => f.path === '.gitignore')!;
     expect(gitignore).toEqual({ path: '.gitignore', action: 'kept', note: expect.stringMatching(/^add pgwarden-report\/ to it/) });
     expect(readFileSync(join(root, '.gitignore'), 'utf8')).toBe('node_modules\n.pgwarden\n');
