@@ -207,21 +207,52 @@ function buildUnit(ex: Executor, file: MigrationFile, direction: Direction, step
 }
 
 /**
- * Turns the error of a batch into the error of the migration that failed: the ones before it in
- * the batch committed (per-migration mode) and are reported as applied.
+ * Which statement of a message raised its error: Postgres sends one CommandComplete per top-level
+ * statement before the ErrorResponse, so the count of those (`completed`) is the failing
+ * statement's index in the message. The runner knows what it sent, so the message is split here
+ * with the Postgres parser (bookkeeping statements included) and nothing is executed again.
+ * Undefined when the failing statement is the preamble's or the parser cannot split the text.
  */
-async function batchError(ex: Executor, direction: Direction, units: Unit[], error: unknown, first: number, inSingle: boolean, preambleLength: number): Promise<PgwardenError> {
+async function failingStatement(units: readonly Unit[], preamble: string, completed: number): Promise<{ unit: Unit; offset: number } | undefined> {
+  await ensureParser();
+  let left = completed;
+  try {
+    if (preamble) {
+      const n = parseSql(preamble).length;
+      if (left < n) return undefined;
+      left -= n;
+    }
+    for (const unit of units) {
+      const statements = parseSql(unit.text);
+      if (left < statements.length) return { unit, offset: statements[left]!.start };
+      left -= statements.length;
+    }
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Turns the error of a batch into the error of the migration that failed: the ones before it in
+ * the batch committed (per-migration mode) and are reported as applied. `singleStart` is, in
+ * single-transaction mode, the index in the run of the first migration of the open transaction.
+ */
+async function batchError(ex: Executor, direction: Direction, units: Unit[], error: unknown, first: number, singleStart: number | undefined, preamble: string, completed: number): Promise<PgwardenError> {
+  const preambleLength = preamble.length;
   let failed = units[0]!;
   let position: number | undefined = isPgError(error) && error.position ? Number(error.position) - 1 - preambleLength : undefined;
   if (position !== undefined && position < 0) position = undefined;
-  let offsetInText = 0;
-  if (ex.mode === 'per-migration') {
+  const located = await failingStatement(units, preamble, completed);
+  if (located) failed = located.unit;
+  else if (ex.mode === 'per-migration') {
     const n = ledgerNames(ex.config.ledger);
     const { rows } = await ex.client.query(`SELECT revision FROM ${n.table} WHERE revision = ANY($1)`, [units.map((u) => u.file.revision)]).catch(() => ({ rows: [] as Array<{ revision: string }> }));
     const recorded = new Set(rows.map((r) => r.revision));
     const committed = (u: Unit) => (direction === 'up' ? recorded.has(u.file.revision) : !recorded.has(u.file.revision));
     failed = units.find((u) => !committed(u)) ?? units[units.length - 1]!;
   }
+  let offsetInText = 0;
   for (const u of units) {
     if (u === failed) break;
     offsetInText += u.text.length;
@@ -239,24 +270,26 @@ async function batchError(ex: Executor, direction: Direction, units: Unit[], err
     }
   }
   const file = failed.file;
-  const local = position !== undefined ? position - offsetInText : undefined;
+  // Where the failing statement sits in the failed unit's text: the error's own position, else the start of the statement that failed.
+  const local = position !== undefined ? position - offsetInText : located?.unit === failed ? located.offset : undefined;
   let stepOffset: number | undefined;
   if (local !== undefined && failed.fileOffset !== undefined && local >= failed.sqlStart && local < failed.sqlEnd) stepOffset = failed.fileOffset + (local - failed.sqlStart);
-  let statementOffset: number | undefined;
-  if (stepOffset === undefined && file.kind === 'sql' && ex.mode === 'per-migration') {
-    statementOffset = await locateFailingStatement(ex, file, direction).catch(() => undefined);
-  }
   const section = direction === 'up' ? file.up : file.down;
   const wrapped = migrationError(error, file, {
     root: ex.config.root,
     direction,
     stepOffset: undefined,
-    statementOffset: stepOffset ?? statementOffset ?? (section ? section.offset + (section.sql.length - section.sql.trimStart().length) : undefined),
+    statementOffset: stepOffset ?? (section ? section.offset + (section.sql.length - section.sql.trimStart().length) : undefined),
   });
   await recordEvent(ex.client, ex.config.ledger, { action: 'failed', revision: file.revision, name: file.name, checksum: file.checksum, applier: ex.applier, detail: { direction, error: redactText((error as Error)?.message ?? String(error)) } }).catch(() => {});
   const index = first + units.indexOf(failed);
-  if (ex.mode === 'single' && (index > 0 || inSingle)) {
-    return new PgwardenError(wrapped.code, `${wrapped.message}\n(single-transaction run: every migration of this run was rolled back)`, { cause: error, location: wrapped.location, details: wrapped.details });
+  if (singleStart !== undefined) {
+    const undone = index - singleStart + 1;
+    const note =
+      singleStart === 0
+        ? 'every migration of this run was rolled back'
+        : `the ${undone} migration(s) since the last Transaction: none migration were rolled back; the ${singleStart} before them stay applied (a Transaction: none migration commits the transaction before it)`;
+    return new PgwardenError(wrapped.code, `${wrapped.message}\n(single-transaction run: ${note})`, { cause: error, location: wrapped.location, details: wrapped.details });
   }
   return wrapped;
 }
@@ -283,34 +316,6 @@ function messageSyntaxError(units: readonly Unit[], error: unknown, preambleLeng
     start += u.text.length;
   }
   return undefined;
-}
-
-/** Finds which statement of a failed transactional SQL section raised an error Postgres gave no position for. */
-async function locateFailingStatement(ex: Executor, file: MigrationFile, direction: Direction): Promise<number | undefined> {
-  const section = direction === 'up' ? file.up : file.down;
-  if (!section) return undefined;
-  await ensureParser();
-  let statements;
-  try {
-    statements = parseSql(section.sql);
-  } catch {
-    return undefined;
-  }
-  if (statements.length < 2) return statements[0] ? section.offset + statements[0].start : undefined;
-  await ex.client.query('BEGIN');
-  try {
-    for (const sql of timeoutSets(file, true)) await ex.client.query(sql);
-    for (const statement of statements) {
-      try {
-        await ex.client.query(statement.text);
-      } catch {
-        return section.offset + statement.start;
-      }
-    }
-    return undefined;
-  } finally {
-    await ex.client.query('ROLLBACK').catch(() => {});
-  }
 }
 
 /** Runs a `Transaction: none` migration statement by statement, recording progress so that a stop halfway is visible. */
@@ -440,6 +445,19 @@ export async function runMigrations(config: PgwardenConfig, db: DatabaseHandle, 
     let batch: Unit[] = [];
     let batchChars = 0;
     let inSingle = false;
+    /** Single-transaction mode: the run index of the open transaction's first migration, and the progress it has not committed yet. */
+    let singleStart = 0;
+    let uncommitted: ProgressEvent[] = [];
+    const progress = (event: ProgressEvent) => {
+      if (inSingle && event.phase === 'done') uncommitted.push(event);
+      else options.onProgress?.(event);
+    };
+    const commitSingle = async () => {
+      await client.query('COMMIT');
+      inSingle = false;
+      for (const event of uncommitted) options.onProgress?.(event);
+      uncommitted = [];
+    };
     let done = 0;
     const total = prepared.length;
     const flush = async () => {
@@ -457,7 +475,7 @@ export async function runMigrations(config: PgwardenConfig, db: DatabaseHandle, 
       let currentStart = Date.now();
       const finish = (k: number, now: number) => {
         const u = units[k]!;
-        options.onProgress?.({ phase: 'done', direction, index: first + k, total, revision: u.file.revision, name: u.file.name, durationMs: now - currentStart });
+        progress({ phase: 'done', direction, index: first + k, total, revision: u.file.revision, name: u.file.name, durationMs: now - currentStart });
       };
       const onUnit = () => {
         const now = Date.now();
@@ -475,9 +493,9 @@ export async function runMigrations(config: PgwardenConfig, db: DatabaseHandle, 
         await client.query('ROLLBACK').catch(() => {});
         if (tracker.statements === 0 && isPgError(error)) {
           // The message did not parse: nothing of it ran.
-          throw messageSyntaxError(units, error, head.length, config.root) ?? (await checkSyntax(list, direction, config.root), await batchError(ex, direction, units, error, first, inSingle, head.length));
+          throw messageSyntaxError(units, error, head.length, config.root) ?? (await checkSyntax(list, direction, config.root), await batchError(ex, direction, units, error, first, inSingle ? singleStart : undefined, head, tracker.statements));
         }
-        throw await batchError(ex, direction, units, error, first, inSingle, head.length);
+        throw await batchError(ex, direction, units, error, first, inSingle ? singleStart : undefined, head, tracker.statements);
       }
       if (current >= 0) finish(current, Date.now());
       const share = Math.round((Date.now() - started) / units.length);
@@ -489,10 +507,7 @@ export async function runMigrations(config: PgwardenConfig, db: DatabaseHandle, 
         const { file } = item;
         if (!item.steps.transactional) {
           await flush();
-          if (inSingle) {
-            await client.query('COMMIT');
-            inSingle = false;
-          }
+          if (inSingle) await commitSingle();
           options.onProgress?.({ phase: 'start', direction, index: done, total, revision: file.revision, name: file.name });
           const started = Date.now();
           const resumeFrom = direction === 'up' && options.resume ? (partialRows.get(file.revision)?.statementsDone ?? 0) : 0;
@@ -506,6 +521,7 @@ export async function runMigrations(config: PgwardenConfig, db: DatabaseHandle, 
         if (mode === 'single' && !inSingle) {
           await client.query('BEGIN');
           inSingle = true;
+          singleStart = done + batch.length;
         }
         const unit = buildUnit(ex, file, direction, item.steps);
         if (batch.length > 0 && (batch.length >= batchLimit.units || batchChars + unit.text.length > batchLimit.chars)) await flush();
@@ -513,10 +529,7 @@ export async function runMigrations(config: PgwardenConfig, db: DatabaseHandle, 
         batchChars += unit.text.length;
       }
       await flush();
-      if (inSingle) {
-        await client.query('COMMIT');
-        inSingle = false;
-      }
+      if (inSingle) await commitSingle();
       if (list.length === 0) await ensureLedger(client, config.ledger);
     } finally {
       if (inSingle) await client.query('ROLLBACK').catch(() => {});

@@ -59,6 +59,42 @@ describe('failures: located in the file, nothing half-applied', () => {
     expect((await query<{ n: number }>(db.url, 'SELECT count(*)::int AS n FROM a'))[0]!.n).toBe(0);
   });
 
+  it('locates a failing statement Postgres gives no position for without running any SQL of the migration again', async () => {
+    project.write(`${B}_b.sql`, sqlMigration(B, A, 'CREATE SEQUENCE s;', 'DROP SEQUENCE s;'));
+    project.write(`${C}_c.sql`, sqlMigration(C, B, "SELECT nextval('s');\nSELECT pg_sleep(1);\nSELECT 1;  SELECT 1/0;\nSELECT 2;", 'SELECT 1;'));
+    const started = Date.now();
+    const error = await failure(runMigrations(project.config, db, 'up'));
+    // Line 8, column 12 of c: header (3 lines), a blank, the marker, then the statements.
+    expect(error.message).toContain(`migrations/${C}_c.sql:8:12: up failed: division by zero (SQLSTATE 22012)`);
+    expect(error.location).toMatchObject({ line: 8, column: 12 });
+    // The migration ran once: the sequence advanced once and the sleep was not repeated.
+    expect(await query(db.url, 'SELECT last_value::int AS v, is_called AS called FROM s')).toEqual([{ v: 1, called: true }]);
+    expect(Date.now() - started).toBeLessThan(1900);
+  });
+
+  it('single-transaction mode: the error names the migration that failed, and progress reports nothing as applied', async () => {
+    project.write(`${B}_b.sql`, sqlMigration(B, A, 'CREATE TABLE b (id int);', 'DROP TABLE b;'));
+    project.write(`${C}_c.sql`, sqlMigration(C, B, 'CREATE TABLE x3 (id int);\nSELECT 1/0;', 'DROP TABLE x3;'));
+    const done: string[] = [];
+    const error = await failure(runMigrations(project.config, db, 'up', { transaction: 'single', onProgress: (e) => e.phase === 'done' && done.push(e.revision) }));
+    expect(error.message).toContain(`migrations/${C}_c.sql:7:1: up failed: division by zero`);
+    expect(error.message).toContain('every migration of this run was rolled back');
+    expect(done).toEqual([]);
+    expect((await getStatus(project.config, db)).summary.applied).toBe(0);
+  });
+
+  it('single-transaction mode after a Transaction: none migration: only the migrations since it are rolled back, and the error says so', async () => {
+    project.write(`${B}_b.sql`, sqlMigration(B, A, 'CREATE TABLE b (id int);', 'DROP TABLE b;'));
+    project.write(`${C}_c.sql`, sqlMigration(C, B, 'CREATE INDEX CONCURRENTLY b_id ON b (id);', 'DROP INDEX CONCURRENTLY b_id;', ['--! Transaction: none']));
+    project.write(`${D}_d.sql`, sqlMigration(D, C, 'CREATE TABLE d (id int);\nSELECT 1/0;', 'DROP TABLE d;'));
+    const error = await failure(runMigrations(project.config, db, 'up', { transaction: 'single' }));
+    expect(error.message).toContain(`migrations/${D}_d.sql:7:1: up failed: division by zero`);
+    expect(error.message).not.toContain('every migration of this run was rolled back');
+    expect(error.message).toContain('the 1 migration(s) since the last Transaction: none migration were rolled back; the 3 before them stay applied');
+    expect((await getStatus(project.config, db)).migrations.map((m) => m.state)).toEqual(['applied', 'applied', 'applied', 'pending']);
+    expect(await query(db.url, `SELECT to_regclass('public.d') AS d`)).toEqual([{ d: null }]);
+  });
+
   it('in single-transaction mode a failure rolls back the whole run', async () => {
     project.write(`${B}_b.sql`, sqlMigration(B, A, 'CREATE TABLE b (id int);', 'DROP TABLE b;'));
     project.write(`${C}_c.sql`, sqlMigration(C, B, 'CREATE TABLE c (id nosuchtype);', 'DROP TABLE c;'));
