@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { relative } from 'node:path';
 import type pg from 'pg';
 import type { PgwardenConfig } from '../config/types.js';
@@ -318,16 +319,45 @@ function messageSyntaxError(units: readonly Unit[], error: unknown, preambleLeng
   return undefined;
 }
 
+/** A fingerprint of the first `count` statements of a migration: what a resume may skip. */
+function statementsHash(steps: MigrationSteps, count: number): string {
+  return createHash('sha256')
+    .update(steps.steps.slice(0, count).map((s) => s.sql.trim()).join('\0'))
+    .digest('hex');
+}
+
+/**
+ * Refuses to resume a `Transaction: none` migration whose statements already run have changed
+ * since: resuming would skip statements that never ran as they are now written.
+ */
+async function checkResumable(ex: Executor, file: MigrationFile, steps: MigrationSteps, resumeFrom: number): Promise<void> {
+  const n = ledgerNames(ex.config.ledger);
+  const { rows } = await ex.client.query(
+    `SELECT detail->>'statementsDoneHash' AS hash FROM ${n.events} WHERE revision = $1 AND action = 'failed' AND detail->>'direction' = 'up' ORDER BY id DESC LIMIT 1`,
+    [file.revision],
+  );
+  const recorded = rows[0]?.hash as string | null | undefined;
+  if (recorded && recorded !== statementsHash(steps, resumeFrom)) {
+    throw new PgwardenError(
+      'USAGE',
+      `${relative(ex.config.root, file.path)}: statements 1-${resumeFrom} ran before the migration stopped, and have been changed since: --resume would skip them as they are now written. Restore those statements as they were (only the failed statement and the ones after it may change), or finish the migration by hand and run pgwarden resolve ${file.revision} --applied | --rolled-back. Nothing was run.`,
+      { location: { file: file.path } },
+    );
+  }
+}
+
 /** Runs a `Transaction: none` migration statement by statement, recording progress so that a stop halfway is visible. */
 async function runNonTransactional(ex: Executor, file: MigrationFile, direction: Direction, steps: MigrationSteps, resumeFrom: number): Promise<void> {
   const n = ledgerNames(ex.config.ledger);
   const started = Date.now();
   const total = steps.steps.length;
+  if (direction === 'up' && resumeFrom > 0) await checkResumable(ex, file, steps, resumeFrom);
   if (direction === 'up') {
+    // A resume records the file as it is now: the statements already run are the same (checked above).
     await ex.client.query(
       `INSERT INTO ${n.table} (revision, name, checksum, kind, state, statements_done, statements_total, applied_with, git_commit)
        VALUES ($1, $2, $3, $4, 'partial', $5, $6, $7, $8)
-       ON CONFLICT (revision) DO UPDATE SET state = 'partial', statements_done = EXCLUDED.statements_done, statements_total = EXCLUDED.statements_total, error = NULL`,
+       ON CONFLICT (revision) DO UPDATE SET name = EXCLUDED.name, checksum = EXCLUDED.checksum, state = 'partial', statements_done = EXCLUDED.statements_done, statements_total = EXCLUDED.statements_total, error = NULL`,
       [file.revision, file.name, file.checksum, file.kind, resumeFrom, total, ex.applier.tool, ex.applier.gitCommit ?? null],
     );
   } else {
@@ -346,7 +376,7 @@ async function runNonTransactional(ex: Executor, file: MigrationFile, direction:
         await ex.client
           .query(`UPDATE ${n.table} SET error = $2 WHERE revision = $1`, [file.revision, redactText(`${direction} statement ${i + 1} failed: ${message}${invalid.length ? `; invalid indexes left: ${invalid.join(', ')}` : ''}`)])
           .catch(() => {});
-        await recordEvent(ex.client, ex.config.ledger, { action: 'failed', revision: file.revision, name: file.name, checksum: file.checksum, applier: ex.applier, detail: { direction, statement: i + 1, error: redactText(message), invalidIndexes: invalid } }).catch(() => {});
+        await recordEvent(ex.client, ex.config.ledger, { action: 'failed', revision: file.revision, name: file.name, checksum: file.checksum, applier: ex.applier, detail: { direction, statement: i + 1, error: redactText(message), invalidIndexes: invalid, statementsDoneHash: statementsHash(steps, i) } }).catch(() => {});
         const wrapped = migrationError(error, file, { root: ex.config.root, direction, stepOffset: step.fileOffset });
         throw new PgwardenError(
           'MIGRATION_PARTIAL',

@@ -140,6 +140,30 @@ describe('failures: located in the file, nothing half-applied', () => {
     expect((await getStatus(project.config, db)).clean).toBe(true);
   });
 
+  it('up --resume after fixing the failed statement records the file as completed; changing a statement that already ran is refused', async () => {
+    const noTx = ['--! Transaction: none'];
+    const write = (second: string, first = 'CREATE INDEX CONCURRENTLY idx_a_id ON a (id);') =>
+      project.write(`${C}_c.sql`, sqlMigration(C, A, `${first}\n${second}\nCREATE INDEX CONCURRENTLY idx_a_both ON a (id, name);`, 'DROP INDEX CONCURRENTLY IF EXISTS idx_a_both;', noTx));
+    write('CREATE INDEX CONCURRENTLY idx_a_bad ON a (nosuch);');
+    const error = await failure(runMigrations(project.config, db, 'up'));
+    expect(error.message).toContain('Fix the cause, then pgwarden up --resume');
+
+    // Changing a statement that already ran: refused, nothing run.
+    write('CREATE INDEX CONCURRENTLY idx_a_name ON a (name);', 'CREATE INDEX CONCURRENTLY idx_a_id2 ON a (id);');
+    const refused = await failure(runMigrations(project.config, db, 'up', { resume: true }));
+    expect(refused.exitCode).toBe(2);
+    expect(refused.message).toContain(`migrations/${C}_c.sql: statements 1-1 ran before the migration stopped, and have been changed since`);
+    expect(await query(db.url, `SELECT to_regclass('public.idx_a_name') AS i`)).toEqual([{ i: null }]);
+
+    // Fixing only the failed statement: the resume completes and the ledger holds the file as completed.
+    write('CREATE INDEX CONCURRENTLY idx_a_name ON a (name);');
+    await runMigrations(project.config, db, 'up', { resume: true });
+    const status = await getStatus(project.config, db);
+    expect(status.migrations.map((m) => m.state)).toEqual(['applied', 'applied']);
+    expect(status.clean).toBe(true);
+    await runMigrations(project.config, db, 'up');
+  });
+
   it('resolve --rolled-back settles a partial migration undone by hand', async () => {
     project.write(`${B}_b.sql`, sqlMigration(B, A, "INSERT INTO a VALUES (1, 'same'), (2, 'same');", 'DELETE FROM a;'));
     project.write(`${C}_c.sql`, sqlMigration(C, B, 'CREATE UNIQUE INDEX CONCURRENTLY idx_a_name ON a (name);', 'DROP INDEX CONCURRENTLY IF EXISTS idx_a_name;', ['--! Transaction: none']));
