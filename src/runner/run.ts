@@ -399,6 +399,16 @@ async function runNonTransactional(ex: Executor, file: MigrationFile, direction:
   }
 }
 
+/** Refuses counts and waits that are not numbers (a flag's NaN included) before anything connects. */
+function checkRunOptions(options: RunOptions): void {
+  if (options.count !== undefined && !(Number.isInteger(options.count) && options.count >= 1)) {
+    throw new PgwardenError('USAGE', `--count must be a whole number of at least 1${Number.isNaN(options.count) ? '' : ` (got ${options.count})`}. Give how many migrations to run at most, e.g. --count 2. Nothing was run.`);
+  }
+  if (options.wait !== undefined && !(Number.isFinite(options.wait) && options.wait >= 0)) {
+    throw new PgwardenError('USAGE', `--wait must be a number of seconds, at least 0${Number.isNaN(options.wait) ? '' : ` (got ${options.wait})`}. Give how long to wait for the lock, e.g. --wait 60 (0: forever). Nothing was run.`);
+  }
+}
+
 /**
  * Applies (`up`) or rolls back (`down`) migrations in the order of the revision graph. Each
  * migration runs in its own transaction with its ledger record (or all in one, when configured);
@@ -407,6 +417,7 @@ async function runNonTransactional(ex: Executor, file: MigrationFile, direction:
  */
 export async function runMigrations(config: PgwardenConfig, db: DatabaseHandle, direction: Direction, options: RunOptions = {}): Promise<RunResult> {
   trace('runner: start');
+  checkRunOptions(options);
   const files = options.migrations ?? loadMigrations(config.migrationsDir);
   const ordered = linearHistory(files, config.root);
   trace(`runner: ${files.length} migration files read`);

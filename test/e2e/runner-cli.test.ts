@@ -121,6 +121,29 @@ describe('the CLI: exit codes, output, redaction', () => {
     expect(r.stdout + r.stderr).not.toMatch(/ss:w|rd%Z9/);
   });
 
+  it('--count and --wait that are not numbers, and a bad Lock-Timeout header: exit 2 before anything changes', async () => {
+    project.write(`${B}_b.sql`, sqlMigration(B, A, 'CREATE TABLE b (id int);', 'DROP TABLE b;'));
+    const untouched = async () => expect(await query(db.url, `SELECT to_regclass('public.a') AS a, to_regnamespace('pgwarden') AS ledger`)).toEqual([{ a: null, ledger: null }]);
+    for (const [flags, message] of [
+      [['--count', 'abc'], '--count must be a whole number of at least 1. '],
+      [['--count', '-1'], '--count must be a whole number of at least 1 (got -1)'],
+      [['--count', '1.5'], '--count must be a whole number of at least 1 (got 1.5)'],
+      [['--wait', 'abc'], '--wait must be a number of seconds, at least 0. '],
+    ] as const) {
+      const r = await runCli(['up', '--url', db.url, ...flags], { cwd: project.root, timeoutMs: 20_000 });
+      expect(r.code, flags.join(' ')).toBe(2);
+      expect(r.stderr).toContain(message);
+      await untouched();
+    }
+    const C = '20260103000000';
+    project.write(`${C}_c.sql`, sqlMigration(C, B, 'CREATE TABLE c (id int);', 'DROP TABLE c;', ['--! Lock-Timeout: 5 seconds']));
+    const r = await runCli(['up', '--url', db.url], { cwd: project.root });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`migrations/${C}_c.sql:4`);
+    expect(r.stderr).toContain('"Lock-Timeout: 5 seconds" is not a Postgres duration');
+    await untouched();
+  });
+
   it('a failing migration: exit 3, file:line:col, SQLSTATE, and no password anywhere', async () => {
     project.write(`${B}_b.sql`, sqlMigration(B, A, 'CREATE TABLE b (id int REFERENCES nosuch (id));', 'DROP TABLE b;'));
     const r = await runCli(['up', '--url', db.url], { cwd: project.root });
