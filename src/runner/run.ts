@@ -333,11 +333,18 @@ function statementsHash(steps: MigrationSteps, count: number): string {
 async function checkResumable(ex: Executor, file: MigrationFile, steps: MigrationSteps, resumeFrom: number): Promise<void> {
   const n = ledgerNames(ex.config.ledger);
   const { rows } = await ex.client.query(
-    `SELECT detail->>'statementsDoneHash' AS hash FROM ${n.events} WHERE revision = $1 AND action = 'failed' AND detail->>'direction' = 'up' ORDER BY id DESC LIMIT 1`,
+    `SELECT detail->>'direction' AS direction, detail->>'statementsDoneHash' AS hash FROM ${n.events} WHERE revision = $1 AND action = 'failed' ORDER BY id DESC LIMIT 1`,
     [file.revision],
   );
+  if (rows[0]?.direction === 'down') {
+    throw new PgwardenError(
+      'USAGE',
+      `${relative(ex.config.root, file.path)} stopped while rolling back (its down section): up --resume cannot continue it. Finish or undo the rollback by hand, then run pgwarden resolve ${file.revision} --rolled-back | --applied. Nothing was run.`,
+      { location: { file: file.path } },
+    );
+  }
   const recorded = rows[0]?.hash as string | null | undefined;
-  if (recorded && recorded !== statementsHash(steps, resumeFrom)) {
+  if (resumeFrom > 0 && recorded && recorded !== statementsHash(steps, resumeFrom)) {
     throw new PgwardenError(
       'USAGE',
       `${relative(ex.config.root, file.path)}: statements 1-${resumeFrom} ran before the migration stopped, and have been changed since: --resume would skip them as they are now written. Restore those statements as they were (only the failed statement and the ones after it may change), or finish the migration by hand and run pgwarden resolve ${file.revision} --applied | --rolled-back. Nothing was run.`,
@@ -347,11 +354,11 @@ async function checkResumable(ex: Executor, file: MigrationFile, steps: Migratio
 }
 
 /** Runs a `Transaction: none` migration statement by statement, recording progress so that a stop halfway is visible. */
-async function runNonTransactional(ex: Executor, file: MigrationFile, direction: Direction, steps: MigrationSteps, resumeFrom: number): Promise<void> {
+async function runNonTransactional(ex: Executor, file: MigrationFile, direction: Direction, steps: MigrationSteps, resumeFrom: number, resuming: boolean): Promise<void> {
   const n = ledgerNames(ex.config.ledger);
   const started = Date.now();
   const total = steps.steps.length;
-  if (direction === 'up' && resumeFrom > 0) await checkResumable(ex, file, steps, resumeFrom);
+  if (direction === 'up' && resuming) await checkResumable(ex, file, steps, resumeFrom);
   if (direction === 'up') {
     // A resume records the file as it is now: the statements already run are the same (checked above).
     await ex.client.query(
@@ -378,13 +385,18 @@ async function runNonTransactional(ex: Executor, file: MigrationFile, direction:
           .catch(() => {});
         await recordEvent(ex.client, ex.config.ledger, { action: 'failed', revision: file.revision, name: file.name, checksum: file.checksum, applier: ex.applier, detail: { direction, statement: i + 1, error: redactText(message), invalidIndexes: invalid, statementsDoneHash: statementsHash(steps, i) } }).catch(() => {});
         const wrapped = migrationError(error, file, { root: ex.config.root, direction, stepOffset: step.fileOffset });
+        const next =
+          direction === 'up'
+            ? `Fix the cause, then pgwarden up --resume (continues at statement ${i + 1}) or pgwarden resolve ${file.revision} --applied | --rolled-back.`
+            : `A stopped down section cannot be resumed: finish or undo it by hand, then pgwarden resolve ${file.revision} --rolled-back | --applied.`;
+        // A failed migration is a database error (exit 3), as for transactional ones; the partial state it leaves then blocks up (MIGRATION_PARTIAL).
         throw new PgwardenError(
-          'MIGRATION_PARTIAL',
-          `${wrapped.message.replace(/\nNothing of this migration was kept[^\n]*|\nThe rollback of this migration was undone[^\n]*/, '')}\n${relative(ex.config.root, file.path)} runs outside a transaction: statements 1-${i} took effect, statement ${i + 1} failed.${invalid.length ? ` It left INVALID indexes: ${invalid.join(', ')} (drop them with DROP INDEX CONCURRENTLY).` : ''} Fix the cause, then pgwarden up --resume (continues at statement ${i + 1}) or pgwarden resolve ${file.revision} --applied | --rolled-back.`,
+          wrapped.code,
+          `${wrapped.message.replace(/\nNothing of this migration was kept[^\n]*|\nThe rollback of this migration was undone[^\n]*/, '')}\n${relative(ex.config.root, file.path)} runs outside a transaction: ${i > 0 ? `${direction} statements 1-${i} took effect` : 'no statement took effect'}, statement ${i + 1} failed.${invalid.length ? ` It left INVALID indexes: ${invalid.join(', ')} (drop them with DROP INDEX CONCURRENTLY).` : ''} ${next}`,
           { cause: error, location: wrapped.location, details: { ...wrapped.details, statementsDone: i, invalidIndexes: invalid } },
         );
       }
-      if (direction === 'up') await ex.client.query(`UPDATE ${n.table} SET statements_done = $2 WHERE revision = $1`, [file.revision, i + 1]);
+      await ex.client.query(`UPDATE ${n.table} SET statements_done = $2 WHERE revision = $1`, [file.revision, i + 1]);
     }
   } finally {
     if (sets.length > 0) await ex.client.query(`SET lock_timeout = ${literal(ex.config.runner.lockTimeout)}; SET statement_timeout = ${literal(ex.config.runner.statementTimeout)}`).catch(() => {});
@@ -552,7 +564,7 @@ export async function runMigrations(config: PgwardenConfig, db: DatabaseHandle, 
           options.onProgress?.({ phase: 'start', direction, index: done, total, revision: file.revision, name: file.name });
           const started = Date.now();
           const resumeFrom = direction === 'up' && options.resume ? (partialRows.get(file.revision)?.statementsDone ?? 0) : 0;
-          await runNonTransactional(ex, file, direction, item.steps, resumeFrom);
+          await runNonTransactional(ex, file, direction, item.steps, resumeFrom, direction === 'up' && options.resume === true && partialRows.has(file.revision));
           const durationMs = Date.now() - started;
           results.push({ revision: file.revision, name: file.name, file: relative(config.root, file.path), transactional: false, durationMs });
           options.onProgress?.({ phase: 'done', direction, index: done, total, revision: file.revision, name: file.name, durationMs });

@@ -144,6 +144,14 @@ describe('the CLI: exit codes, output, redaction', () => {
     await untouched();
   });
 
+  it('a Transaction: none migration that fails halfway: exit 3, and status text shows how far it got and the INVALID index it left', async () => {
+    project.write(`${B}_b.sql`, sqlMigration(B, A, "INSERT INTO a VALUES (1), (1);\nCREATE INDEX CONCURRENTLY a_plain ON a (id);\nCREATE UNIQUE INDEX CONCURRENTLY a_uniq ON a (id);", 'DROP INDEX CONCURRENTLY IF EXISTS a_uniq;', ['--! Transaction: none']));
+    const r = await runCli(['up', '--url', db.url], { cwd: project.root });
+    expect(r.code).toBe(3);
+    const s = await runCli(['status', '--url', db.url], { cwd: project.root });
+    expect(s.stdout).toMatch(new RegExp(`partial\\s+${B}_b\\s.*stopped after 2/3 statements \\(up statement 3 failed: .*invalid indexes left: public\\.a_uniq\\)`));
+  });
+
   it('a failing migration: exit 3, file:line:col, SQLSTATE, and no password anywhere', async () => {
     project.write(`${B}_b.sql`, sqlMigration(B, A, 'CREATE TABLE b (id int REFERENCES nosuch (id));', 'DROP TABLE b;'));
     const r = await runCli(['up', '--url', db.url], { cwd: project.root });

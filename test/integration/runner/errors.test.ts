@@ -119,7 +119,9 @@ describe('failures: located in the file, nothing half-applied', () => {
       ),
     );
     const error = await failure(runMigrations(project.config, db, 'up'));
-    expect(error.code).toBe('MIGRATION_PARTIAL');
+    // A failed migration is a database error (exit 3); the partial state it leaves then blocks up.
+    expect(error.code).toBe('MIGRATION_FAILED');
+    expect(error.exitCode).toBe(3);
     expect(error.message).toContain(`migrations/${C}_c.sql:8:1`);
     expect(error.message).toContain('statements 1-1 took effect, statement 2 failed');
     expect(error.message).toContain('INVALID indexes: public.idx_a_name');
@@ -162,6 +164,25 @@ describe('failures: located in the file, nothing half-applied', () => {
     expect(status.migrations.map((m) => m.state)).toEqual(['applied', 'applied']);
     expect(status.clean).toBe(true);
     await runMigrations(project.config, db, 'up');
+  });
+
+  it('a Transaction: none down that fails halfway records how far it got, and up --resume refuses to run its up section', async () => {
+    project.write(
+      `${C}_c.sql`,
+      sqlMigration(C, A, 'CREATE INDEX CONCURRENTLY idx_a_id ON a (id);\nCREATE INDEX CONCURRENTLY idx_a_name ON a (name);', 'DROP INDEX CONCURRENTLY idx_a_name;\nDROP INDEX CONCURRENTLY nosuch_index;', ['--! Transaction: none']),
+    );
+    await runMigrations(project.config, db, 'up');
+    const error = await failure(runMigrations(project.config, db, 'down'));
+    expect(error.exitCode).toBe(3);
+    expect(error.message).toContain('down statements 1-1 took effect, statement 2 failed');
+    expect(error.message).toContain(`A stopped down section cannot be resumed: finish or undo it by hand, then pgwarden resolve ${C} --rolled-back | --applied`);
+    const status = await getStatus(project.config, db);
+    expect(status.migrations[1]).toMatchObject({ state: 'partial', partial: { statementsDone: 1, statementsTotal: 2 } });
+    const refused = await failure(runMigrations(project.config, db, 'up', { resume: true }));
+    expect(refused.exitCode).toBe(2);
+    expect(refused.message).toContain(`migrations/${C}_c.sql stopped while rolling back (its down section): up --resume cannot continue it`);
+    // Nothing of the up section ran again: idx_a_name stays dropped.
+    expect(await query(db.url, `SELECT to_regclass('public.idx_a_name') AS i`)).toEqual([{ i: null }]);
   });
 
   it('resolve --rolled-back settles a partial migration undone by hand', async () => {
