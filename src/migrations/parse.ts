@@ -137,8 +137,13 @@ export function parseMigration(path: string, text: string): MigrationFile {
     if (kind === 'js') implicitParent = !get('Revises');
   }
   const revisionField = header.find((h) => h.key === 'Revision');
-  if (revisionField && !/^\d+$/.test(revisionField.value)) {
-    problems.push({ rule: 'revision-header', line: revisionField.line, column: 1, message: `revision "${revisionField.value}" is not a UTC timestamp YYYYMMDDHHMMSS` });
+  if (revisionField && !isRevision(revisionField.value)) {
+    problems.push({
+      rule: 'revision-header',
+      line: revisionField.line,
+      column: 1,
+      message: `revision "${revisionField.value}" is not a UTC timestamp YYYYMMDDHHMMSS (a real date and time, e.g. ${revisionNow()}; a history adopted from node-pg-migrate keeps its 13-digit millisecond timestamps)`,
+    });
   }
   if (fileRevision === undefined) {
     problems.push({ rule: 'revision-header', line: 1, column: 1, message: `file name "${fileName}" is not "<revision>_<slug>${extname(fileName)}": rename it to ${revision}_${name.replace(/[^a-z0-9]+/gi, '_')}${extname(fileName)}` });
@@ -152,6 +157,17 @@ export function parseMigration(path: string, text: string): MigrationFile {
   const transactionField = header.find((h) => h.key === 'Transaction');
   if (transactionField && !/^(none|default)$/i.test(transactionField.value)) {
     problems.push({ rule: 'revision-header', line: transactionField.line, column: 1, message: `"Transaction: ${transactionField.value}" is not valid: the only value is "none"` });
+  }
+  for (const key of ['Lock-Timeout', 'Statement-Timeout']) {
+    const field = header.find((h) => h.key === key);
+    if (field && !POSTGRES_DURATION.test(field.value)) {
+      problems.push({
+        rule: 'revision-header',
+        line: field.line,
+        column: 1,
+        message: `"${key}: ${field.value}" is not a Postgres duration: write a number with one of the units us, ms, s, min, h, d (5s, 500ms, 1min), a plain number of milliseconds, or 0 for no limit`,
+      });
+    }
   }
   const irreversibleField = header.find((h) => h.key === 'Irreversible');
   if (irreversibleField && irreversibleField.value.length === 0) {
@@ -186,6 +202,26 @@ export function parseMigration(path: string, text: string): MigrationFile {
     text,
     problems,
   };
+}
+
+/** A duration as Postgres reads it for lock_timeout and statement_timeout (units are case-sensitive). */
+const POSTGRES_DURATION = /^\d+(\.\d+)?\s*(us|ms|s|min|h|d)?$/;
+
+/**
+ * A revision: a UTC timestamp YYYYMMDDHHMMSS that is a real date and time, or the 13-digit
+ * millisecond timestamp node-pg-migrate names its files with (kept when a history is adopted).
+ */
+export function isRevision(value: string): boolean {
+  if (/^\d{13}$/.test(value)) return true;
+  const m = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(value);
+  if (!m) return false;
+  const [year, month, day, hour, minute, second] = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day && date.getUTCHours() === hour && date.getUTCMinutes() === minute && date.getUTCSeconds() === second;
+}
+
+function revisionNow(): string {
+  return new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
 }
 
 /** True when a section holds no SQL (only blanks and comments). */

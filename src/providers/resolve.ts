@@ -1,4 +1,5 @@
 import type { PgwardenConfig, EnvironmentConfig } from '../config/types.js';
+import { checkConnectionString } from '../connection-string.js';
 import { PgwardenError } from '../errors.js';
 import { passwordOf, redactUrl, registerSecret } from '../redact.js';
 import { openDevCluster, startThrowawayCluster } from './embedded.js';
@@ -39,6 +40,7 @@ export function environmentUrl(config: PgwardenConfig, name: string, environ: No
   } else if (env.url) {
     url = env.url;
   }
+  if (url) checkConnectionString(url, env.urlEnv ? `$${env.urlEnv}, environment "${name}"` : `environment "${name}"${config.configFile ? ` in ${config.configFile}` : ''}`);
   if (url && env.passwordEnv) {
     const password = environ[env.passwordEnv];
     if (!password) throw new PgwardenError('USAGE', `Environment "${name}" takes its password from $${env.passwordEnv}, which is not set.`);
@@ -51,7 +53,9 @@ export function environmentUrl(config: PgwardenConfig, name: string, environ: No
 
 function explicitUrl(options: TargetOptions): string | undefined {
   const environ = options.environ ?? process.env;
-  return options.url ?? (environ.DATABASE_URL || undefined);
+  const url = options.url ?? (environ.DATABASE_URL || undefined);
+  if (url) checkConnectionString(url, options.url !== undefined ? '--url' : '$DATABASE_URL');
+  return url;
 }
 
 /** A redacted description of the database a command will use, without connecting. */
@@ -112,6 +116,7 @@ export interface ThrowawayOptions extends TargetOptions {
 export async function openThrowaway(config: PgwardenConfig, options: ThrowawayOptions = {}): Promise<DatabaseHandle> {
   if (options.pgVersion) return startPostgresContainer(options.pgVersion);
   const url = options.url ?? (options.env ? undefined : (options.environ ?? process.env).DATABASE_URL || undefined);
+  if (url) checkConnectionString(url, options.url !== undefined ? '--url' : '$DATABASE_URL');
   if (url) {
     registerSecret(passwordOf(url));
     return throwawayDatabaseOn(url);

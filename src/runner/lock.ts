@@ -42,32 +42,35 @@ function describe(holder: LockHolder | undefined): string {
   return `${holder.applicationName || 'an unnamed session'} (database user ${holder.user}, backend pid ${holder.pid}${holder.clientAddr ? ` from ${holder.clientAddr}` : ''}${since})`;
 }
 
+/** How often a waiting runner asks for the lock again. */
+const POLL_MS = 250;
+
 /**
  * Takes the run lock (a session-level advisory lock): exactly one runner applies at a time.
  * Without `waitSeconds` it fails at once with "lock held by ..."; with it, it waits that long
- * (0 = forever).
+ * (0 = forever). A waiter polls pg_try_advisory_lock and sleeps on the client between polls: a
+ * session blocked inside pg_advisory_lock holds a snapshot, and CREATE INDEX CONCURRENTLY in the
+ * running migration waits for every snapshot, so the two would deadlock.
  */
 export async function acquireRunLock(client: pg.Client, config: LedgerConfig, waitSeconds?: number): Promise<void> {
   const args = [LOCK_CLASS, lockObject(config)];
-  const { rows } = await client.query('SELECT pg_try_advisory_lock($1, $2) AS ok', args);
-  if (rows[0].ok) return;
+  const tryLock = async () => (await client.query('SELECT pg_try_advisory_lock($1, $2) AS ok', args)).rows[0].ok === true;
+  if (await tryLock()) return;
   if (waitSeconds === undefined) {
     const holder = await lockHolder(client, config);
     throw new PgwardenError('LOCK_HELD', `The migration lock is held by ${describe(holder)}. Another run is in progress: wait for it (pgwarden up --wait) or try again later.`, {
       details: { holder },
     });
   }
-  await client.query(`SET lock_timeout = ${waitSeconds > 0 ? Math.round(waitSeconds * 1000) : 0}`);
-  try {
-    await client.query('SELECT pg_advisory_lock($1, $2)', args);
-  } catch (cause) {
-    if ((cause as { code?: string }).code === '55P03') {
+  const deadline = waitSeconds > 0 ? Date.now() + waitSeconds * 1000 : Infinity;
+  for (;;) {
+    const left = deadline - Date.now();
+    if (left <= 0) {
       const holder = await lockHolder(client, config);
-      throw new PgwardenError('LOCK_HELD', `Waited ${waitSeconds}s for the migration lock, still held by ${describe(holder)}.`, { cause, details: { holder } });
+      throw new PgwardenError('LOCK_HELD', `Waited ${waitSeconds}s for the migration lock, still held by ${describe(holder)}.`, { details: { holder } });
     }
-    throw cause;
-  } finally {
-    await client.query('RESET lock_timeout');
+    await new Promise((resolve) => setTimeout(resolve, Math.min(POLL_MS, left)));
+    if (await tryLock()) return;
   }
 }
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { relative } from 'node:path';
 import type pg from 'pg';
 import type { PgwardenConfig } from '../config/types.js';
@@ -214,21 +215,52 @@ function buildUnit(ex: Executor, file: MigrationFile, direction: Direction, step
 }
 
 /**
- * Turns the error of a batch into the error of the migration that failed: the ones before it in
- * the batch committed (per-migration mode) and are reported as applied.
+ * Which statement of a message raised its error: Postgres sends one CommandComplete per top-level
+ * statement before the ErrorResponse, so the count of those (`completed`) is the failing
+ * statement's index in the message. The runner knows what it sent, so the message is split here
+ * with the Postgres parser (bookkeeping statements included) and nothing is executed again.
+ * Undefined when the failing statement is the preamble's or the parser cannot split the text.
  */
-async function batchError(ex: Executor, direction: Direction, units: Unit[], error: unknown, first: number, inSingle: boolean, preambleLength: number): Promise<PgwardenError> {
+async function failingStatement(units: readonly Unit[], preamble: string, completed: number): Promise<{ unit: Unit; offset: number } | undefined> {
+  await ensureParser();
+  let left = completed;
+  try {
+    if (preamble) {
+      const n = parseSql(preamble).length;
+      if (left < n) return undefined;
+      left -= n;
+    }
+    for (const unit of units) {
+      const statements = parseSql(unit.text);
+      if (left < statements.length) return { unit, offset: statements[left]!.start };
+      left -= statements.length;
+    }
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
+/**
+ * Turns the error of a batch into the error of the migration that failed: the ones before it in
+ * the batch committed (per-migration mode) and are reported as applied. `singleStart` is, in
+ * single-transaction mode, the index in the run of the first migration of the open transaction.
+ */
+async function batchError(ex: Executor, direction: Direction, units: Unit[], error: unknown, first: number, singleStart: number | undefined, preamble: string, completed: number): Promise<PgwardenError> {
+  const preambleLength = preamble.length;
   let failed = units[0]!;
   let position: number | undefined = isPgError(error) && error.position ? Number(error.position) - 1 - preambleLength : undefined;
   if (position !== undefined && position < 0) position = undefined;
-  let offsetInText = 0;
-  if (ex.mode === 'per-migration') {
+  const located = await failingStatement(units, preamble, completed);
+  if (located) failed = located.unit;
+  else if (ex.mode === 'per-migration') {
     const n = ledgerNames(ex.config.ledger);
     const { rows } = await ex.client.query(`SELECT revision FROM ${n.table} WHERE revision = ANY($1)`, [units.map((u) => u.file.revision)]).catch(() => ({ rows: [] as Array<{ revision: string }> }));
     const recorded = new Set(rows.map((r) => r.revision));
     const committed = (u: Unit) => (direction === 'up' ? recorded.has(u.file.revision) : !recorded.has(u.file.revision));
     failed = units.find((u) => !committed(u)) ?? units[units.length - 1]!;
   }
+  let offsetInText = 0;
   for (const u of units) {
     if (u === failed) break;
     offsetInText += u.text.length;
@@ -246,24 +278,26 @@ async function batchError(ex: Executor, direction: Direction, units: Unit[], err
     }
   }
   const file = failed.file;
-  const local = position !== undefined ? position - offsetInText : undefined;
+  // Where the failing statement sits in the failed unit's text: the error's own position, else the start of the statement that failed.
+  const local = position !== undefined ? position - offsetInText : located?.unit === failed ? located.offset : undefined;
   let stepOffset: number | undefined;
   if (local !== undefined && failed.fileOffset !== undefined && local >= failed.sqlStart && local < failed.sqlEnd) stepOffset = failed.fileOffset + (local - failed.sqlStart);
-  let statementOffset: number | undefined;
-  if (stepOffset === undefined && file.kind === 'sql' && ex.mode === 'per-migration') {
-    statementOffset = await locateFailingStatement(ex, file, direction).catch(() => undefined);
-  }
   const section = direction === 'up' ? file.up : file.down;
   const wrapped = migrationError(error, file, {
     root: ex.config.root,
     direction,
     stepOffset: undefined,
-    statementOffset: stepOffset ?? statementOffset ?? (section ? section.offset + (section.sql.length - section.sql.trimStart().length) : undefined),
+    statementOffset: stepOffset ?? (section ? section.offset + (section.sql.length - section.sql.trimStart().length) : undefined),
   });
   await recordEvent(ex.client, ex.config.ledger, { action: 'failed', revision: file.revision, name: file.name, checksum: file.checksum, applier: ex.applier, detail: { direction, error: redactText((error as Error)?.message ?? String(error)) } }).catch(() => {});
   const index = first + units.indexOf(failed);
-  if (ex.mode === 'single' && (index > 0 || inSingle)) {
-    return new PgwardenError(wrapped.code, `${wrapped.message}\n(single-transaction run: every migration of this run was rolled back)`, { cause: error, location: wrapped.location, details: wrapped.details });
+  if (singleStart !== undefined) {
+    const undone = index - singleStart + 1;
+    const note =
+      singleStart === 0
+        ? 'every migration of this run was rolled back'
+        : `the ${undone} migration(s) since the last Transaction: none migration were rolled back; the ${singleStart} before them stay applied (a Transaction: none migration commits the transaction before it)`;
+    return new PgwardenError(wrapped.code, `${wrapped.message}\n(single-transaction run: ${note})`, { cause: error, location: wrapped.location, details: wrapped.details });
   }
   return wrapped;
 }
@@ -292,44 +326,52 @@ function messageSyntaxError(units: readonly Unit[], error: unknown, preambleLeng
   return undefined;
 }
 
-/** Finds which statement of a failed transactional SQL section raised an error Postgres gave no position for. */
-async function locateFailingStatement(ex: Executor, file: MigrationFile, direction: Direction): Promise<number | undefined> {
-  const section = direction === 'up' ? file.up : file.down;
-  if (!section) return undefined;
-  await ensureParser();
-  let statements;
-  try {
-    statements = parseSql(section.sql);
-  } catch {
-    return undefined;
+/** A fingerprint of the first `count` statements of a migration: what a resume may skip. */
+function statementsHash(steps: MigrationSteps, count: number): string {
+  return createHash('sha256')
+    .update(steps.steps.slice(0, count).map((s) => s.sql.trim()).join('\0'))
+    .digest('hex');
+}
+
+/**
+ * Refuses to resume a `Transaction: none` migration whose statements already run have changed
+ * since: resuming would skip statements that never ran as they are now written.
+ */
+async function checkResumable(ex: Executor, file: MigrationFile, steps: MigrationSteps, resumeFrom: number): Promise<void> {
+  const n = ledgerNames(ex.config.ledger);
+  const { rows } = await ex.client.query(
+    `SELECT detail->>'direction' AS direction, detail->>'statementsDoneHash' AS hash FROM ${n.events} WHERE revision = $1 AND action = 'failed' ORDER BY id DESC LIMIT 1`,
+    [file.revision],
+  );
+  if (rows[0]?.direction === 'down') {
+    throw new PgwardenError(
+      'USAGE',
+      `${relative(ex.config.root, file.path)} stopped while rolling back (its down section): up --resume cannot continue it. Finish or undo the rollback by hand, then run pgwarden resolve ${file.revision} --rolled-back | --applied. Nothing was run.`,
+      { location: { file: file.path } },
+    );
   }
-  if (statements.length < 2) return statements[0] ? section.offset + statements[0].start : undefined;
-  await ex.client.query('BEGIN');
-  try {
-    for (const sql of timeoutSets(file, true)) await ex.client.query(sql);
-    for (const statement of statements) {
-      try {
-        await ex.client.query(statement.text);
-      } catch {
-        return section.offset + statement.start;
-      }
-    }
-    return undefined;
-  } finally {
-    await ex.client.query('ROLLBACK').catch(() => {});
+  const recorded = rows[0]?.hash as string | null | undefined;
+  if (resumeFrom > 0 && recorded && recorded !== statementsHash(steps, resumeFrom)) {
+    throw new PgwardenError(
+      'USAGE',
+      `${relative(ex.config.root, file.path)}: statements 1-${resumeFrom} ran before the migration stopped, and have been changed since: --resume would skip them as they are now written. Restore those statements as they were (only the failed statement and the ones after it may change), or finish the migration by hand and run pgwarden resolve ${file.revision} --applied | --rolled-back. Nothing was run.`,
+      { location: { file: file.path } },
+    );
   }
 }
 
 /** Runs a `Transaction: none` migration statement by statement, recording progress so that a stop halfway is visible. */
-async function runNonTransactional(ex: Executor, file: MigrationFile, direction: Direction, steps: MigrationSteps, resumeFrom: number): Promise<void> {
+async function runNonTransactional(ex: Executor, file: MigrationFile, direction: Direction, steps: MigrationSteps, resumeFrom: number, resuming: boolean): Promise<void> {
   const n = ledgerNames(ex.config.ledger);
   const started = Date.now();
   const total = steps.steps.length;
+  if (direction === 'up' && resuming) await checkResumable(ex, file, steps, resumeFrom);
   if (direction === 'up') {
+    // A resume records the file as it is now: the statements already run are the same (checked above).
     await ex.client.query(
       `INSERT INTO ${n.table} (revision, name, checksum, kind, state, statements_done, statements_total, applied_with, git_commit)
        VALUES ($1, $2, $3, $4, 'partial', $5, $6, $7, $8)
-       ON CONFLICT (revision) DO UPDATE SET state = 'partial', statements_done = EXCLUDED.statements_done, statements_total = EXCLUDED.statements_total, error = NULL`,
+       ON CONFLICT (revision) DO UPDATE SET name = EXCLUDED.name, checksum = EXCLUDED.checksum, state = 'partial', statements_done = EXCLUDED.statements_done, statements_total = EXCLUDED.statements_total, error = NULL`,
       [file.revision, file.name, file.checksum, file.kind, resumeFrom, total, ex.applier.tool, ex.applier.gitCommit ?? null],
     );
   } else {
@@ -349,15 +391,20 @@ async function runNonTransactional(ex: Executor, file: MigrationFile, direction:
         await ex.client
           .query(`UPDATE ${n.table} SET error = $2 WHERE revision = $1`, [file.revision, redactText(`${direction} statement ${i + 1} failed: ${message}${invalid.length ? `; invalid indexes left: ${invalid.join(', ')}` : ''}`)])
           .catch(() => {});
-        await recordEvent(ex.client, ex.config.ledger, { action: 'failed', revision: file.revision, name: file.name, checksum: file.checksum, applier: ex.applier, detail: { direction, statement: i + 1, error: redactText(message), invalidIndexes: invalid } }).catch(() => {});
+        await recordEvent(ex.client, ex.config.ledger, { action: 'failed', revision: file.revision, name: file.name, checksum: file.checksum, applier: ex.applier, detail: { direction, statement: i + 1, error: redactText(message), invalidIndexes: invalid, statementsDoneHash: statementsHash(steps, i) } }).catch(() => {});
         const wrapped = migrationError(error, file, { root: ex.config.root, direction, stepOffset: step.fileOffset });
+        const next =
+          direction === 'up'
+            ? `Fix the cause, then pgwarden up --resume (continues at statement ${i + 1}) or pgwarden resolve ${file.revision} --applied | --rolled-back.`
+            : `A stopped down section cannot be resumed: finish or undo it by hand, then pgwarden resolve ${file.revision} --rolled-back | --applied.`;
+        // A failed migration is a database error (exit 3), as for transactional ones; the partial state it leaves then blocks up (MIGRATION_PARTIAL).
         throw new PgwardenError(
-          'MIGRATION_PARTIAL',
-          `${wrapped.message.replace(/\nNothing of this migration was kept[^\n]*|\nThe rollback of this migration was undone[^\n]*/, '')}\n${relative(ex.config.root, file.path)} runs outside a transaction: statements 1-${i} took effect, statement ${i + 1} failed.${invalid.length ? ` It left INVALID indexes: ${invalid.join(', ')} (drop them with DROP INDEX CONCURRENTLY).` : ''} Fix the cause, then pgwarden up --resume (continues at statement ${i + 1}) or pgwarden resolve ${file.revision} --applied | --rolled-back.`,
+          wrapped.code,
+          `${wrapped.message.replace(/\nNothing of this migration was kept[^\n]*|\nThe rollback of this migration was undone[^\n]*/, '')}\n${relative(ex.config.root, file.path)} runs outside a transaction: ${i > 0 ? `${direction} statements 1-${i} took effect` : 'no statement took effect'}, statement ${i + 1} failed.${invalid.length ? ` It left INVALID indexes: ${invalid.join(', ')} (drop them with DROP INDEX CONCURRENTLY).` : ''} ${next}`,
           { cause: error, location: wrapped.location, details: { ...wrapped.details, statementsDone: i, invalidIndexes: invalid } },
         );
       }
-      if (direction === 'up') await ex.client.query(`UPDATE ${n.table} SET statements_done = $2 WHERE revision = $1`, [file.revision, i + 1]);
+      await ex.client.query(`UPDATE ${n.table} SET statements_done = $2 WHERE revision = $1`, [file.revision, i + 1]);
     }
   } finally {
     if (sets.length > 0) await ex.client.query(`SET lock_timeout = ${literal(ex.config.runner.lockTimeout)}; SET statement_timeout = ${literal(ex.config.runner.statementTimeout)}`).catch(() => {});
@@ -372,6 +419,16 @@ async function runNonTransactional(ex: Executor, file: MigrationFile, direction:
   }
 }
 
+/** Refuses counts and waits that are not numbers (a flag's NaN included) before anything connects. */
+function checkRunOptions(options: RunOptions): void {
+  if (options.count !== undefined && !(Number.isInteger(options.count) && options.count >= 1)) {
+    throw new PgwardenError('USAGE', `--count must be a whole number of at least 1${Number.isNaN(options.count) ? '' : ` (got ${options.count})`}. Give how many migrations to run at most, e.g. --count 2. Nothing was run.`);
+  }
+  if (options.wait !== undefined && !(Number.isFinite(options.wait) && options.wait >= 0)) {
+    throw new PgwardenError('USAGE', `--wait must be a number of seconds, at least 0${Number.isNaN(options.wait) ? '' : ` (got ${options.wait})`}. Give how long to wait for the lock, e.g. --wait 60 (0: forever). Nothing was run.`);
+  }
+}
+
 /**
  * Applies (`up`) or rolls back (`down`) migrations in the order of the revision graph. Each
  * migration runs in its own transaction with its ledger record (or all in one, when configured);
@@ -380,6 +437,7 @@ async function runNonTransactional(ex: Executor, file: MigrationFile, direction:
  */
 export async function runMigrations(config: PgwardenConfig, db: DatabaseHandle, direction: Direction, options: RunOptions = {}): Promise<RunResult> {
   trace('runner: start');
+  checkRunOptions(options);
   const files = options.migrations ?? loadMigrations(config.migrationsDir);
   const ordered = linearHistory(files, config.root);
   trace(`runner: ${files.length} migration files read`);
@@ -454,6 +512,19 @@ export async function runMigrations(config: PgwardenConfig, db: DatabaseHandle, 
     let batch: Unit[] = [];
     let batchChars = 0;
     let inSingle = false;
+    /** Single-transaction mode: the run index of the open transaction's first migration, and the progress it has not committed yet. */
+    let singleStart = 0;
+    let uncommitted: ProgressEvent[] = [];
+    const progress = (event: ProgressEvent) => {
+      if (inSingle && event.phase === 'done') uncommitted.push(event);
+      else options.onProgress?.(event);
+    };
+    const commitSingle = async () => {
+      await client.query('COMMIT');
+      inSingle = false;
+      for (const event of uncommitted) options.onProgress?.(event);
+      uncommitted = [];
+    };
     let done = 0;
     const total = prepared.length;
     const flush = async () => {
@@ -471,7 +542,7 @@ export async function runMigrations(config: PgwardenConfig, db: DatabaseHandle, 
       let currentStart = Date.now();
       const finish = (k: number, now: number) => {
         const u = units[k]!;
-        options.onProgress?.({ phase: 'done', direction, index: first + k, total, revision: u.file.revision, name: u.file.name, durationMs: now - currentStart });
+        progress({ phase: 'done', direction, index: first + k, total, revision: u.file.revision, name: u.file.name, durationMs: now - currentStart });
       };
       const onUnit = () => {
         const now = Date.now();
@@ -490,9 +561,9 @@ export async function runMigrations(config: PgwardenConfig, db: DatabaseHandle, 
         if (options.signal?.aborted) throw error;
         if (tracker.statements === 0 && isPgError(error)) {
           // The message did not parse: nothing of it ran.
-          throw messageSyntaxError(units, error, head.length, config.root) ?? (await checkSyntax(list, direction, config.root), await batchError(ex, direction, units, error, first, inSingle, head.length));
+          throw messageSyntaxError(units, error, head.length, config.root) ?? (await checkSyntax(list, direction, config.root), await batchError(ex, direction, units, error, first, inSingle ? singleStart : undefined, head, tracker.statements));
         }
-        throw await batchError(ex, direction, units, error, first, inSingle, head.length);
+        throw await batchError(ex, direction, units, error, first, inSingle ? singleStart : undefined, head, tracker.statements);
       }
       if (current >= 0) finish(current, Date.now());
       const share = Math.round((Date.now() - started) / units.length);
@@ -505,14 +576,11 @@ export async function runMigrations(config: PgwardenConfig, db: DatabaseHandle, 
         const { file } = item;
         if (!item.steps.transactional) {
           await flush();
-          if (inSingle) {
-            await client.query('COMMIT');
-            inSingle = false;
-          }
+          if (inSingle) await commitSingle();
           options.onProgress?.({ phase: 'start', direction, index: done, total, revision: file.revision, name: file.name });
           const started = Date.now();
           const resumeFrom = direction === 'up' && options.resume ? (partialRows.get(file.revision)?.statementsDone ?? 0) : 0;
-          await runNonTransactional(ex, file, direction, item.steps, resumeFrom);
+          await runNonTransactional(ex, file, direction, item.steps, resumeFrom, direction === 'up' && options.resume === true && partialRows.has(file.revision));
           const durationMs = Date.now() - started;
           results.push({ revision: file.revision, name: file.name, file: relative(config.root, file.path), transactional: false, durationMs });
           options.onProgress?.({ phase: 'done', direction, index: done, total, revision: file.revision, name: file.name, durationMs });
@@ -522,6 +590,7 @@ export async function runMigrations(config: PgwardenConfig, db: DatabaseHandle, 
         if (mode === 'single' && !inSingle) {
           await client.query('BEGIN');
           inSingle = true;
+          singleStart = done + batch.length;
         }
         const unit = buildUnit(ex, file, direction, item.steps);
         if (batch.length > 0 && (batch.length >= batchLimit.units || batchChars + unit.text.length > batchLimit.chars)) await flush();
@@ -529,10 +598,7 @@ export async function runMigrations(config: PgwardenConfig, db: DatabaseHandle, 
         batchChars += unit.text.length;
       }
       await flush();
-      if (inSingle) {
-        await client.query('COMMIT');
-        inSingle = false;
-      }
+      if (inSingle) await commitSingle();
       if (list.length === 0) await ensureLedger(client, config.ledger);
     } finally {
       if (inSingle) await client.query('ROLLBACK').catch(() => {});

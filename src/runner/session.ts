@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { hostname, userInfo } from 'node:os';
 import pg from 'pg';
+import { checkConnectionString } from '../connection-string.js';
 import { PgwardenError } from '../errors.js';
 import { redactText } from '../redact.js';
 import type { DatabaseHandle } from '../providers/types.js';
@@ -32,6 +33,7 @@ export function currentApplier(root: string): Applier {
 /** Connects a client with pgwarden's application_name; connection failures become exit 3 with the URL redacted. */
 export async function connect(db: DatabaseHandle, options: { applicationName?: string; retrySeconds?: number } = {}): Promise<pg.Client> {
   const deadline = Date.now() + (options.retrySeconds ?? 0) * 1000;
+  checkConnectionString(db.url, db.environment ? `environment "${db.environment}"` : undefined);
   for (let attempt = 0; ; attempt++) {
     const client = new pg.Client({ connectionString: db.url, application_name: (options.applicationName ?? `pgwarden/${VERSION}`).slice(0, 63) });
     client.on('error', () => {});

@@ -51,14 +51,19 @@ const silentLogger = { debug: () => {}, info: () => {}, warn: () => {}, error: (
 export async function scriptSteps(file: MigrationFile, direction: Direction, actions?: ScriptActions): Promise<MigrationSteps> {
   const { MigrationBuilder } = await nodePgMigrate();
   const loaded = actions ?? (await loadScriptActions(file));
-  const db = {
-    query: () => {
-      throw new PgwardenError('MIGRATION_INVALID', `${file.fileName} queries the database while building its SQL (pgm.db); pgwarden cannot show or verify such a migration statement by statement.`);
-    },
-    select: () => {
-      throw new PgwardenError('MIGRATION_INVALID', `${file.fileName} queries the database while building its SQL (pgm.db).`);
-    },
+  // pgwarden builds the SQL of every migration before it runs any (to show it, check it, and send
+  // the run as one message), so a migration cannot read the database while building its SQL.
+  const refuse = (method: string): never => {
+    const frame = new Error().stack?.split('\n').find((l) => l.includes(file.fileName));
+    const at = frame ? /:(\d+):(\d+)\)?\s*$/.exec(frame) : null;
+    const where = at ? `${file.fileName}:${at[1]}:${at[2]}` : file.fileName;
+    throw new PgwardenError(
+      'MIGRATION_INVALID',
+      `${where}: ${direction} calls pgm.db.${method}, which reads the database while the migration's SQL is being built. pgwarden builds every migration's SQL before running any, so it cannot run such a migration. Move the logic into SQL (pgm.sql with INSERT ... SELECT, UPDATE ... FROM or a DO block). Nothing was run.`,
+      { location: { file: file.path, ...(at ? { line: Number(at[1]), column: Number(at[2]) } : {}) } },
+    );
   };
+  const db = { query: () => refuse('query'), select: () => refuse('select') };
   const pgm = new MigrationBuilder(db as never, loaded.shorthands as never, false, silentLogger as never);
   let action = loaded[direction];
   if (direction === 'down' && action === undefined && typeof loaded.up === 'function') {

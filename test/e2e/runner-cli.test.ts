@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { DatabaseHandle } from '../../src/providers/types.js';
 import { runCli } from '../support/cli.js';
-import { createTestDatabase } from '../support/db.js';
+import { createTestDatabase, query } from '../support/db.js';
 import { sqlMigration, tempProject, type TempProject } from '../support/project.js';
 
 const A = '20260101000000';
@@ -68,6 +68,88 @@ describe('the CLI: exit codes, output, redaction', () => {
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('error[CONNECTION_FAILED]: Cannot connect to postgresql://app:***@127.0.0.1:1/app');
     expect(r.stdout + r.stderr).not.toContain('hunter2secret');
+  });
+
+  it('a password holding @ is redacted whole: the userinfo ends at the last @', async () => {
+    const r = await runCli(['status', '--url', 'postgresql://app:hunter2@prodSecret99@127.0.0.1:1/app'], { cwd: project.root });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('Cannot connect to postgresql://app:***@127.0.0.1:1/app');
+    expect(r.stdout + r.stderr).not.toMatch(/hunter2|prodSecret99/);
+  });
+
+  it('a real role whose password holds @ : / # ? is never shown, raw or percent-encoded', async () => {
+    const role = `sec_${Date.now().toString(36)}`;
+    const password = 'S3cr3tPass@wo:rd/x#y?z';
+    const dbName = new URL(db.url).pathname.slice(1);
+    await query(db.url, `CREATE ROLE ${role} LOGIN PASSWORD '${password}'; GRANT ALL ON DATABASE ${dbName} TO ${role}; GRANT ALL ON SCHEMA public TO ${role}`);
+    try {
+      const at = new URL(db.url);
+      const raw = `postgresql://${role}:${password.replace(/[/#?]/g, encodeURIComponent)}@${at.host}/${dbName}`;
+      const encoded = `postgresql://${role}:${encodeURIComponent(password)}@${at.host}/${dbName}`;
+      project.write(`${B}_b.sql`, sqlMigration(B, A, 'SELECT 1/0;', 'SELECT 1;'));
+      for (const url of [raw, encoded]) {
+        const up = await runCli(['up', '--url', url], { cwd: project.root });
+        expect(up.code).toBe(3);
+        expect(up.stderr).toContain('division by zero');
+        const status = await runCli(['status', '--url', url], { cwd: project.root });
+        expect(status.code).toBe(0);
+        expect(status.stdout).toContain(`postgresql://${role}:***@${at.host}/${dbName}`);
+        const shown = up.stdout + up.stderr + status.stdout + status.stderr;
+        for (const fragment of ['S3cr3t', 'wo:rd', 'wo%3Ard', 'rd/x', 'rd%2Fx', '@wo']) expect(shown).not.toContain(fragment);
+      }
+    } finally {
+      await query(db.url, `DROP OWNED BY ${role}; DROP ROLE ${role}`);
+    }
+  });
+
+  it('a malformed connection string: exit 2 naming where it came from, how to encode it, and no part of the password', async () => {
+    for (const url of ['postgresql://sec:x@127.0.0.1:notaport/b3', 'postgresql://u:p@ss:w/rd%Z9@host/db']) {
+      const r = await runCli(['status', '--url', url], { cwd: project.root });
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/^error\[USAGE\]: The connection string postgresql:\/\/(sec|u):\*\*\*@\S+ \(--url\) cannot be read: it is not a valid URL\. .*percent-encode/);
+      expect(r.stderr).toContain('@ as %40');
+      expect(r.stderr).not.toMatch(/internal error|TypeError|    at /);
+      expect(r.stdout + r.stderr).not.toMatch(/ss:w|rd%Z9|:x@/);
+    }
+    let r = await runCli(['up'], { cwd: project.root, env: { DATABASE_URL: 'postgresql://sec:x@127.0.0.1:notaport/b3' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('($DATABASE_URL) cannot be read');
+    writeFileSync(join(project.root, 'pgwarden.config.yaml'), 'environments:\n  prod:\n    urlEnv: PROD_URL\n');
+    r = await runCli(['up', '--env', 'prod'], { cwd: project.root, env: { PROD_URL: 'postgresql://u:p@ss:w/rd%Z9@host/db' } });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('($PROD_URL, environment "prod") cannot be read');
+    expect(r.stdout + r.stderr).not.toMatch(/ss:w|rd%Z9/);
+  });
+
+  it('--count and --wait that are not numbers, and a bad Lock-Timeout header: exit 2 before anything changes', async () => {
+    project.write(`${B}_b.sql`, sqlMigration(B, A, 'CREATE TABLE b (id int);', 'DROP TABLE b;'));
+    const untouched = async () => expect(await query(db.url, `SELECT to_regclass('public.a') AS a, to_regnamespace('pgwarden') AS ledger`)).toEqual([{ a: null, ledger: null }]);
+    for (const [flags, message] of [
+      [['--count', 'abc'], '--count must be a whole number of at least 1. '],
+      [['--count', '-1'], '--count must be a whole number of at least 1 (got -1)'],
+      [['--count', '1.5'], '--count must be a whole number of at least 1 (got 1.5)'],
+      [['--wait', 'abc'], '--wait must be a number of seconds, at least 0. '],
+    ] as const) {
+      const r = await runCli(['up', '--url', db.url, ...flags], { cwd: project.root, timeoutMs: 20_000 });
+      expect(r.code, flags.join(' ')).toBe(2);
+      expect(r.stderr).toContain(message);
+      await untouched();
+    }
+    const C = '20260103000000';
+    project.write(`${C}_c.sql`, sqlMigration(C, B, 'CREATE TABLE c (id int);', 'DROP TABLE c;', ['--! Lock-Timeout: 5 seconds']));
+    const r = await runCli(['up', '--url', db.url], { cwd: project.root });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`migrations/${C}_c.sql:4`);
+    expect(r.stderr).toContain('"Lock-Timeout: 5 seconds" is not a Postgres duration');
+    await untouched();
+  });
+
+  it('a Transaction: none migration that fails halfway: exit 3, and status text shows how far it got and the INVALID index it left', async () => {
+    project.write(`${B}_b.sql`, sqlMigration(B, A, "INSERT INTO a VALUES (1), (1);\nCREATE INDEX CONCURRENTLY a_plain ON a (id);\nCREATE UNIQUE INDEX CONCURRENTLY a_uniq ON a (id);", 'DROP INDEX CONCURRENTLY IF EXISTS a_uniq;', ['--! Transaction: none']));
+    const r = await runCli(['up', '--url', db.url], { cwd: project.root });
+    expect(r.code).toBe(3);
+    const s = await runCli(['status', '--url', db.url], { cwd: project.root });
+    expect(s.stdout).toMatch(new RegExp(`partial\\s+${B}_b\\s.*stopped after 2/3 statements \\(up statement 3 failed: .*invalid indexes left: public\\.a_uniq\\)`));
   });
 
   it('a failing migration: exit 3, file:line:col, SQLSTATE, and no password anywhere', async () => {

@@ -9,7 +9,7 @@ export function renderStatus(output: Output, report: StatusReport): string {
   for (const m of report.migrations) {
     const state = paint(output, stateColour[m.state], m.state.padEnd(8));
     const when = m.appliedAt ? m.appliedAt.replace('T', ' ').slice(0, 19) : '';
-    const extra = [m.outOfOrder ? paint(output, 'red', 'out of order') : '', m.durationMs !== undefined ? `${m.durationMs} ms` : '', m.state === 'missing' ? 'file missing' : '', m.partial ? `stopped after ${m.partial.statementsDone}/${m.partial.statementsTotal ?? '?'} statements` : '']
+    const extra = [m.outOfOrder ? paint(output, 'red', 'out of order') : '', m.durationMs !== undefined ? `${m.durationMs} ms` : '', m.state === 'missing' ? 'file missing' : '', m.partial ? `stopped after ${m.partial.statementsDone}/${m.partial.statementsTotal ?? '?'} statements${m.partial.error ? ` (${m.partial.error})` : ''}` : '']
       .filter(Boolean)
       .join(', ');
     lines.push(`  ${state} ${m.name.padEnd(nameWidth)} ${when}${extra ? `  ${extra}` : ''}`.trimEnd());

@@ -88,4 +88,32 @@ describe('concurrent runs and killed runs', () => {
     const events = await query<{ n: number; distinct: number }>(db.url, `SELECT count(*)::int AS n, count(DISTINCT revision)::int AS distinct FROM pgwarden.ledger_events WHERE action = 'up'`);
     expect(events[0]).toEqual({ n: 40, distinct: 40 });
   });
+
+  it('a runner waiting with --wait does not deadlock CREATE INDEX CONCURRENTLY in the running migration', async () => {
+    const [a, c, d] = [revision(0), revision(1), revision(2)];
+    project.write(`${a}_a.sql`, sqlMigration(a, undefined, 'CREATE TABLE t2 (id int);', 'DROP TABLE t2;'));
+    project.write(`${c}_c.sql`, sqlMigration(c, a, 'INSERT INTO t2 SELECT g FROM generate_series(2, 200000) g;\nSELECT pg_sleep(2);', 'DELETE FROM t2;'));
+    project.write(`${d}_d.sql`, sqlMigration(d, c, 'CREATE INDEX CONCURRENTLY t2_c ON t2 (id);', 'DROP INDEX CONCURRENTLY t2_c;', ['--! Transaction: none']));
+    const first = runCli(['up', '--url', db.url, '--json'], { cwd: project.root });
+    await new Promise((r) => setTimeout(r, 1000));
+    const second = await runCli(['up', '--url', db.url, '--wait', '60', '--json'], { cwd: project.root });
+    const done = await first;
+    expect(done.code, done.stderr).toBe(0);
+    expect(second.code, second.stderr).toBe(0);
+    expect((JSON.parse(done.stdout) as { migrations: unknown[] }).migrations).toHaveLength(3);
+    expect((JSON.parse(second.stdout) as { migrations: unknown[] }).migrations).toHaveLength(0);
+    expect(await query(db.url, `SELECT indisvalid FROM pg_index WHERE indexrelid = 't2_c'::regclass`)).toEqual([{ indisvalid: true }]);
+  });
+
+  it('--wait N gives up after N seconds with "still held by ...", exit 3', async () => {
+    project.write(`${revision(0)}_a.sql`, sqlMigration(revision(0), undefined, 'CREATE TABLE a (id int);\nSELECT pg_sleep(4);', 'DROP TABLE a;'));
+    const first = runCli(['up', '--url', db.url], { cwd: project.root });
+    await new Promise((r) => setTimeout(r, 1000));
+    const started = Date.now();
+    const second = await runCli(['up', '--url', db.url, '--wait', '1'], { cwd: project.root });
+    expect(second.code).toBe(3);
+    expect(second.stderr).toMatch(/error\[LOCK_HELD\]: Waited 1s for the migration lock, still held by pgwarden\//);
+    expect(Date.now() - started).toBeLessThan(3500);
+    expect((await first).code).toBe(0);
+  });
 });

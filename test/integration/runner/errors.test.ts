@@ -59,6 +59,42 @@ describe('failures: located in the file, nothing half-applied', () => {
     expect((await query<{ n: number }>(db.url, 'SELECT count(*)::int AS n FROM a'))[0]!.n).toBe(0);
   });
 
+  it('locates a failing statement Postgres gives no position for without running any SQL of the migration again', async () => {
+    project.write(`${B}_b.sql`, sqlMigration(B, A, 'CREATE SEQUENCE s;', 'DROP SEQUENCE s;'));
+    project.write(`${C}_c.sql`, sqlMigration(C, B, "SELECT nextval('s');\nSELECT pg_sleep(1);\nSELECT 1;  SELECT 1/0;\nSELECT 2;", 'SELECT 1;'));
+    const started = Date.now();
+    const error = await failure(runMigrations(project.config, db, 'up'));
+    // Line 8, column 12 of c: header (3 lines), a blank, the marker, then the statements.
+    expect(error.message).toContain(`migrations/${C}_c.sql:8:12: up failed: division by zero (SQLSTATE 22012)`);
+    expect(error.location).toMatchObject({ line: 8, column: 12 });
+    // The migration ran once: the sequence advanced once and the sleep was not repeated.
+    expect(await query(db.url, 'SELECT last_value::int AS v, is_called AS called FROM s')).toEqual([{ v: 1, called: true }]);
+    expect(Date.now() - started).toBeLessThan(1900);
+  });
+
+  it('single-transaction mode: the error names the migration that failed, and progress reports nothing as applied', async () => {
+    project.write(`${B}_b.sql`, sqlMigration(B, A, 'CREATE TABLE b (id int);', 'DROP TABLE b;'));
+    project.write(`${C}_c.sql`, sqlMigration(C, B, 'CREATE TABLE x3 (id int);\nSELECT 1/0;', 'DROP TABLE x3;'));
+    const done: string[] = [];
+    const error = await failure(runMigrations(project.config, db, 'up', { transaction: 'single', onProgress: (e) => e.phase === 'done' && done.push(e.revision) }));
+    expect(error.message).toContain(`migrations/${C}_c.sql:7:1: up failed: division by zero`);
+    expect(error.message).toContain('every migration of this run was rolled back');
+    expect(done).toEqual([]);
+    expect((await getStatus(project.config, db)).summary.applied).toBe(0);
+  });
+
+  it('single-transaction mode after a Transaction: none migration: only the migrations since it are rolled back, and the error says so', async () => {
+    project.write(`${B}_b.sql`, sqlMigration(B, A, 'CREATE TABLE b (id int);', 'DROP TABLE b;'));
+    project.write(`${C}_c.sql`, sqlMigration(C, B, 'CREATE INDEX CONCURRENTLY b_id ON b (id);', 'DROP INDEX CONCURRENTLY b_id;', ['--! Transaction: none']));
+    project.write(`${D}_d.sql`, sqlMigration(D, C, 'CREATE TABLE d (id int);\nSELECT 1/0;', 'DROP TABLE d;'));
+    const error = await failure(runMigrations(project.config, db, 'up', { transaction: 'single' }));
+    expect(error.message).toContain(`migrations/${D}_d.sql:7:1: up failed: division by zero`);
+    expect(error.message).not.toContain('every migration of this run was rolled back');
+    expect(error.message).toContain('the 1 migration(s) since the last Transaction: none migration were rolled back; the 3 before them stay applied');
+    expect((await getStatus(project.config, db)).migrations.map((m) => m.state)).toEqual(['applied', 'applied', 'applied', 'pending']);
+    expect(await query(db.url, `SELECT to_regclass('public.d') AS d`)).toEqual([{ d: null }]);
+  });
+
   it('in single-transaction mode a failure rolls back the whole run', async () => {
     project.write(`${B}_b.sql`, sqlMigration(B, A, 'CREATE TABLE b (id int);', 'DROP TABLE b;'));
     project.write(`${C}_c.sql`, sqlMigration(C, B, 'CREATE TABLE c (id nosuchtype);', 'DROP TABLE c;'));
@@ -83,7 +119,9 @@ describe('failures: located in the file, nothing half-applied', () => {
       ),
     );
     const error = await failure(runMigrations(project.config, db, 'up'));
-    expect(error.code).toBe('MIGRATION_PARTIAL');
+    // A failed migration is a database error (exit 3); the partial state it leaves then blocks up.
+    expect(error.code).toBe('MIGRATION_FAILED');
+    expect(error.exitCode).toBe(3);
     expect(error.message).toContain(`migrations/${C}_c.sql:8:1`);
     expect(error.message).toContain('statements 1-1 took effect, statement 2 failed');
     expect(error.message).toContain('INVALID indexes: public.idx_a_name');
@@ -102,6 +140,49 @@ describe('failures: located in the file, nothing half-applied', () => {
     const indexes = await query<{ i: string }>(db.url, `SELECT string_agg(indexname, ',' ORDER BY indexname) AS i FROM pg_indexes WHERE tablename = 'a'`);
     expect(indexes[0]!.i).toBe('a_pkey,idx_a_both,idx_a_id,idx_a_name');
     expect((await getStatus(project.config, db)).clean).toBe(true);
+  });
+
+  it('up --resume after fixing the failed statement records the file as completed; changing a statement that already ran is refused', async () => {
+    const noTx = ['--! Transaction: none'];
+    const write = (second: string, first = 'CREATE INDEX CONCURRENTLY idx_a_id ON a (id);') =>
+      project.write(`${C}_c.sql`, sqlMigration(C, A, `${first}\n${second}\nCREATE INDEX CONCURRENTLY idx_a_both ON a (id, name);`, 'DROP INDEX CONCURRENTLY IF EXISTS idx_a_both;', noTx));
+    write('CREATE INDEX CONCURRENTLY idx_a_bad ON a (nosuch);');
+    const error = await failure(runMigrations(project.config, db, 'up'));
+    expect(error.message).toContain('Fix the cause, then pgwarden up --resume');
+
+    // Changing a statement that already ran: refused, nothing run.
+    write('CREATE INDEX CONCURRENTLY idx_a_name ON a (name);', 'CREATE INDEX CONCURRENTLY idx_a_id2 ON a (id);');
+    const refused = await failure(runMigrations(project.config, db, 'up', { resume: true }));
+    expect(refused.exitCode).toBe(2);
+    expect(refused.message).toContain(`migrations/${C}_c.sql: statements 1-1 ran before the migration stopped, and have been changed since`);
+    expect(await query(db.url, `SELECT to_regclass('public.idx_a_name') AS i`)).toEqual([{ i: null }]);
+
+    // Fixing only the failed statement: the resume completes and the ledger holds the file as completed.
+    write('CREATE INDEX CONCURRENTLY idx_a_name ON a (name);');
+    await runMigrations(project.config, db, 'up', { resume: true });
+    const status = await getStatus(project.config, db);
+    expect(status.migrations.map((m) => m.state)).toEqual(['applied', 'applied']);
+    expect(status.clean).toBe(true);
+    await runMigrations(project.config, db, 'up');
+  });
+
+  it('a Transaction: none down that fails halfway records how far it got, and up --resume refuses to run its up section', async () => {
+    project.write(
+      `${C}_c.sql`,
+      sqlMigration(C, A, 'CREATE INDEX CONCURRENTLY idx_a_id ON a (id);\nCREATE INDEX CONCURRENTLY idx_a_name ON a (name);', 'DROP INDEX CONCURRENTLY idx_a_name;\nDROP INDEX CONCURRENTLY nosuch_index;', ['--! Transaction: none']),
+    );
+    await runMigrations(project.config, db, 'up');
+    const error = await failure(runMigrations(project.config, db, 'down'));
+    expect(error.exitCode).toBe(3);
+    expect(error.message).toContain('down statements 1-1 took effect, statement 2 failed');
+    expect(error.message).toContain(`A stopped down section cannot be resumed: finish or undo it by hand, then pgwarden resolve ${C} --rolled-back | --applied`);
+    const status = await getStatus(project.config, db);
+    expect(status.migrations[1]).toMatchObject({ state: 'partial', partial: { statementsDone: 1, statementsTotal: 2 } });
+    const refused = await failure(runMigrations(project.config, db, 'up', { resume: true }));
+    expect(refused.exitCode).toBe(2);
+    expect(refused.message).toContain(`migrations/${C}_c.sql stopped while rolling back (its down section): up --resume cannot continue it`);
+    // Nothing of the up section ran again: idx_a_name stays dropped.
+    expect(await query(db.url, `SELECT to_regclass('public.idx_a_name') AS i`)).toEqual([{ i: null }]);
   });
 
   it('resolve --rolled-back settles a partial migration undone by hand', async () => {

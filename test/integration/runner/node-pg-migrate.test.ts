@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runMigrations, getStatus } from '../../../src/runner/run.js';
+import { PgwardenError } from '../../../src/errors.js';
 import type { DatabaseHandle } from '../../../src/providers/types.js';
 import { createTestDatabase, query } from '../../support/db.js';
 import { sqlMigration, tempProject, type TempProject } from '../../support/project.js';
@@ -53,5 +54,17 @@ describe('node-pg-migrate JS/TS migrations', () => {
     expect(after.migrations.map((m) => m.state)).toEqual(['applied', 'pending', 'pending', 'pending']);
     const left = await query<{ c: string }>(db.url, `SELECT string_agg(column_name, ',' ORDER BY ordinal_position) AS c FROM information_schema.columns WHERE table_name = 'users'`);
     expect(left[0]!.c).toBe('id,name');
+  });
+
+  it('a migration that reads the database through pgm.db is refused before anything runs, naming the file, line and the way out', async () => {
+    project.write('1700000000000_create-users.js', `exports.up = (pgm) => {\n  pgm.createTable('users', { id: 'id' });\n};\n`);
+    project.write('1700000000001_backfill.js', `exports.up = async (pgm) => {\n  const { rows } = await pgm.db.query('SELECT id FROM users');\n  for (const r of rows) pgm.sql(\`UPDATE users SET id = \${r.id}\`);\n};\n`);
+    const error = (await runMigrations(project.config, db, 'up').catch((e: unknown) => e)) as PgwardenError;
+    expect(error).toBeInstanceOf(PgwardenError);
+    expect(error.exitCode).toBe(2);
+    expect(error.message).toMatch(/^1700000000001_backfill\.js:2:\d+: up calls pgm\.db\.query, which reads the database while the migration's SQL is being built\./);
+    expect(error.message).toContain('Move the logic into SQL (pgm.sql');
+    expect(error.location).toMatchObject({ line: 2 });
+    expect(await query(db.url, `SELECT to_regclass('public.users') AS u, to_regnamespace('pgwarden') AS ledger`)).toEqual([{ u: null, ledger: null }]);
   });
 });

@@ -65,19 +65,19 @@ describe('--staged', () => {
     project = committed();
     // An unstaged edit of a committed file, and a committed file removed from the working tree only.
     project.write('20260101000000_a.sql', `${A}-- edited, not staged\n`);
-    const c = migrationText({ revision: '20260101500000', revises: '20260101000000', description: 'Create c', up: 'CREATE TABLE c (id bigint PRIMARY KEY);', down: 'DROP TABLE c;' });
-    project.write('20260101500000_c.sql', c);
+    const c = migrationText({ revision: '20260101050000', revises: '20260101000000', description: 'Create c', up: 'CREATE TABLE c (id bigint PRIMARY KEY);', down: 'DROP TABLE c;' });
+    project.write('20260101050000_c.sql', c);
     git(project.root, 'add', '.');
     git(project.root, 'commit', '-qm', 'c');
-    rmSync(join(project.migrationsDir, '20260101500000_c.sql'));
+    rmSync(join(project.migrationsDir, '20260101050000_c.sql'));
     // Untracked and ignored files, which the commit will not hold.
-    project.write('20260103000000_wip.sql', migrationText({ revision: '20260103000000', revises: '20260101500000', description: 'Create wip', up: 'CREATE TABLE wip (id bigint PRIMARY KEY);', down: 'DROP TABLE wip;' }));
+    project.write('20260103000000_wip.sql', migrationText({ revision: '20260103000000', revises: '20260101050000', description: 'Create wip', up: 'CREATE TABLE wip (id bigint PRIMARY KEY);', down: 'DROP TABLE wip;' }));
     project.write('20260104000000_ignored.sql', 'anything');
     project.write('.gitignore', '*_ignored.sql\n');
     const staged = await stagedHistory(project.migrationsDir);
-    expect(names(staged.files.keys())).toEqual(['20260101000000_a.sql', '20260101500000_c.sql']);
+    expect(names(staged.files.keys())).toEqual(['20260101000000_a.sql', '20260101050000_c.sql']);
     expect(staged.files.get(join(project.migrationsDir, '20260101000000_a.sql'))).toBe(`${A}-- edited, not staged\n`);
-    expect(staged.files.get(join(project.migrationsDir, '20260101500000_c.sql'))).toBe(c);
+    expect(staged.files.get(join(project.migrationsDir, '20260101050000_c.sql'))).toBe(c);
     expect(staged.changed.size).toBe(0);
   });
 

@@ -42,6 +42,22 @@ describe('migration files', () => {
     ]);
   });
 
+  it('accepts only real UTC timestamps (or node-pg-migrate millisecond ones) as revisions, and only Postgres durations as timeouts', () => {
+    const problems = (name: string, header: string) => parseMigration(`/repo/migrations/${name}`, `${header}\n-- Up Migration\nSELECT 1;\n`).problems.map((p) => `${p.line}: ${p.message}`);
+    expect(problems('123_x.sql', '--! Revision: 123')).toEqual([expect.stringMatching(/^1: revision "123" is not a UTC timestamp YYYYMMDDHHMMSS \(a real date and time/)]);
+    expect(problems('20261399996199_x.sql', '--! Revision: 20261399996199')).toEqual([expect.stringMatching(/^1: revision "20261399996199" is not a UTC timestamp/)]);
+    expect(problems('20260230120000_x.sql', '--! Revision: 20260230120000')).toHaveLength(1);
+    expect(problems('20261122101500_x.sql', '--! Revision: 20261122101500')).toEqual([]);
+    expect(problems('1700000000000_x.sql', '--! Revision: 1700000000000')).toEqual([]);
+    for (const ok of ['5s', '500ms', '1min', '0', '2500', '1.5s', '10 s', '1h', '100us', '1d']) {
+      expect(problems('20261122101500_x.sql', `--! Revision: 20261122101500\n--! Lock-Timeout: ${ok}`), ok).toEqual([]);
+    }
+    expect(problems('20261122101500_x.sql', '--! Revision: 20261122101500\n--! Lock-Timeout: 5 seconds\n--! Statement-Timeout: 1MIN')).toEqual([
+      '2: "Lock-Timeout: 5 seconds" is not a Postgres duration: write a number with one of the units us, ms, s, min, h, d (5s, 500ms, 1min), a plain number of milliseconds, or 0 for no limit',
+      '3: "Statement-Timeout: 1MIN" is not a Postgres duration: write a number with one of the units us, ms, s, min, h, d (5s, 500ms, 1min), a plain number of milliseconds, or 0 for no limit',
+    ]);
+  });
+
   it('builds the graph: order, heads, and the problems of a branched history', () => {
     const a = file('20260101000000', undefined);
     const b = file('20260102000000', '20260101000000');

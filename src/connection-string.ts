@@ -1,0 +1,22 @@
+import pg from 'pg';
+import { PgwardenError } from './errors.js';
+import { redactUrl } from './redact.js';
+
+const ENCODING_HELP =
+  'In the user name and password, percent-encode every character that is not a letter, digit or one of - . _ ~ (@ as %40, : as %3A, / as %2F, ? as %3F, # as %23, % as %25; encodeURIComponent does it), and write the port as a number';
+
+/**
+ * Checks that pg can read a connection string, before anything connects: a malformed one is a
+ * usage error (exit 2) naming where it came from, with the password redacted, not a TypeError.
+ * `source` says where the string came from ("--url", "$DATABASE_URL", ...).
+ */
+export function checkConnectionString(url: string, source?: string): void {
+  try {
+    // The constructor parses the string exactly as connect() will; it opens nothing.
+    new pg.Client({ connectionString: url });
+  } catch (cause) {
+    const from = source ? ` (${source})` : '';
+    const reason = cause instanceof URIError ? 'it holds a % that does not start a percent-encoded character' : 'it is not a valid URL';
+    throw new PgwardenError('USAGE', `The connection string ${redactUrl(url)}${from} cannot be read: ${reason}. ${ENCODING_HELP}. Nothing was changed.`, { cause });
+  }
+}
