@@ -227,15 +227,16 @@ class PlanBuilder {
         this.add('alter-roles', sql, `passwordVersion ${role.password!.version} in ${where}, ${why}`, passwordExtra(sql));
       }
     }
-    const liveSettings = live?.settings ?? {};
+    // Setting names are case-insensitive (Postgres stores `timezone` as TimeZone): compare them in lower case.
+    const liveSettings = new Map(Object.entries(live?.settings ?? {}).map(([key, value]) => [key.toLowerCase(), { key, value }]));
     for (const [key, value] of Object.entries(role.settings)) {
-      const have = liveSettings[key];
+      const have = liveSettings.get(key)?.value;
       if (have === undefined || !sameSetting(key, value, have)) {
         this.add(live ? 'alter-roles' : 'create-roles', setSettingSql(role.name, key, value), `setting ${key} ${have === undefined ? 'not set' : `is ${JSON.stringify(have)}`}, ${where} wants ${JSON.stringify(Array.isArray(value) ? value.join(', ') : value)}`);
       }
     }
-    for (const key of Object.keys(liveSettings)) {
-      if (!(key in role.settings)) this.add('alter-roles', resetSettingSql(role.name, key), `setting ${key} is not in ${where}`);
+    for (const [lower, { key }] of liveSettings) {
+      if (!(lower in role.settings)) this.add('alter-roles', resetSettingSql(role.name, key), `setting ${key} is not in ${where}`);
     }
     const wantComment = joinComment(role.comment, role.password?.version ?? liveComment.passwordVersion);
     if ((live?.comment ?? null) !== wantComment) {

@@ -133,6 +133,12 @@ function checkRole(problems: SpecProblem[], base: (string | number)[], name: str
   if (role.validUntil && role.validUntil !== 'infinity' && Number.isNaN(Date.parse(role.validUntil))) {
     problems.push({ path: [...base, 'validUntil'], message: `validUntil ${JSON.stringify(role.validUntil)} is not a timestamp: write e.g. 2027-01-01T00:00:00Z, or infinity` });
   }
+  const settingNames = new Map<string, string>();
+  for (const key of Object.keys(role.settings ?? {})) {
+    const first = settingNames.get(key.toLowerCase());
+    if (first !== undefined) problems.push({ path: [...base, 'settings', key], message: `setting ${JSON.stringify(key)} is ${JSON.stringify(first)} again (setting names are case-insensitive): keep one` });
+    else settingNames.set(key.toLowerCase(), key);
+  }
   const seen = new Set<string>();
   (role.memberOf ?? []).forEach((m, i) => {
     const { role: target } = membershipOf(m);

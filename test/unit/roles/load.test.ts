@@ -112,6 +112,13 @@ describe('parseRolesFile', () => {
     expect(brief(problemsOf(`roles:\n  "${'n'.repeat(64)}": {}\n`))).toEqual([expect.stringMatching(/^2: roles: the name "n{64}" is not allowed here \(it must NOT have more than 63 characters\)/)]);
   });
 
+  it('accepts setting names in any case, but not the same name twice', () => {
+    expect(parseRolesFile('roles:\n  a:\n    settings: { TimeZone: UTC, search_path: public }\n', 'roles.yaml').spec.roles?.a?.settings).toEqual({ TimeZone: 'UTC', search_path: 'public' });
+    expect(brief(problemsOf('roles:\n  a:\n    settings:\n      timezone: UTC\n      TimeZone: UTC\n'))).toEqual([
+      '5: setting "TimeZone" is "timezone" again (setting names are case-insensitive): keep one',
+    ]);
+  });
+
   it('reports YAML syntax errors with their line', () => {
     expect(brief(problemsOf('roles:\n  app: {login: true\n'))).toEqual([expect.stringMatching(/^3: /)]);
   });
