@@ -321,10 +321,29 @@ class PlanBuilder {
       }
     };
     for (const g of this.desired.grants) put(want, g, g.grantee, g.privileges, g.grantable, g.origin);
+    const wantsGrantable = (ref: ObjectRef, grantee: string, privilege: string) => {
+      const w = want.get(refKey(ref) + SEP + grantee);
+      const at = w ? w.names.indexOf(privilege) : -1;
+      return at >= 0 && w!.grantable[at]!;
+    };
+    // A privilege granted by a role other than the owner (through its grant option) lasts only as
+    // long as that grant option: it counts as held when the grantor keeps the option after the plan.
+    const keepsOption = (ref: ObjectRef, grantor: string, privilege: string) => grantor === this.ownerOf(ref) || !this.managed.has(grantor) || wantsGrantable(ref, grantor, privilege);
+    // Who granted what onward, per object and privilege: revoking from a grantor needs CASCADE.
+    const onward = new Set<string>();
+    const byGrantor = new Map<string, string>();
+    for (const g of this.live.grants) {
+      if (g.objectType === 'database' || g.grantor === this.ownerOf(g)) continue;
+      onward.add(refKey(g) + SEP + g.privilege + SEP + g.grantor);
+      byGrantor.set(refKey(g) + SEP + g.privilege + SEP + g.grantee, g.grantor);
+    }
+    const liveGrants: Array<{ key: string; ref: ObjectRef; grantee: string; grantor: string; privilege: string; grantable: boolean }> = [];
     for (const g of this.live.grants) {
       if (!this.managed.has(g.grantee) || g.objectType === 'database') continue;
       if (g.grantee === this.ownerOf(g)) continue;
       const key = refKey(g) + SEP + g.grantee;
+      liveGrants.push({ key, ref: g, grantee: g.grantee, grantor: g.grantor, privilege: g.privilege, grantable: g.grantable });
+      if (!keepsOption(g, g.grantor, g.privilege)) continue;
       const held = have.get(key);
       if (!held) have.set(key, { ref: g, grantee: g.grantee, names: [g.privilege], grantable: [g.grantable], origin: undefined });
       else {
@@ -353,19 +372,29 @@ class PlanBuilder {
       if (plain.length) batches.add('grant', wanted.ref, wanted.grantee, plain, false, why);
       if (withOption.length) batches.add('grant', wanted.ref, wanted.grantee, withOption, true, why);
     }
-    for (const [key, held] of have) {
-      const wanted = want.get(key);
-      const revoke: string[] = [];
-      const revokeOption: string[] = [];
-      held.names.forEach((privilege, i) => {
-        const at = wanted ? wanted.names.indexOf(privilege) : -1;
-        if (at < 0) {
-          revoke.push(privilege);
-          if (held.ref.objectType !== 'column') tableRevokes.add(revokeKey(held.ref.schema, held.ref.name, held.grantee, privilege));
-        } else if (held.grantable[i] && !wanted!.grantable[at]) revokeOption.push(privilege);
-      });
-      if (revoke.length) batches.add('revoke', held.ref, held.grantee, revoke, false, 'not granted by roles.yaml');
-      if (revokeOption.length) batches.add('revoke-option', held.ref, held.grantee, revokeOption, false, 'roles.yaml grants it without grant option');
+    // Each grant is revoked by the role that made it (a superuser's REVOKE acts as the owner and
+    // only removes the owner's grants), deepest in a chain of grant options first, with CASCADE
+    // where the grantee granted the privilege onward.
+    const depth = (ref: ObjectRef, privilege: string, grantor: string) => {
+      let n = 0;
+      for (let at: string | undefined = grantor; at !== undefined && n < 20; n++) at = byGrantor.get(refKey(ref) + SEP + privilege + SEP + at);
+      return n;
+    };
+    for (const g of liveGrants) {
+      const wanted = want.get(g.key);
+      const at = wanted ? wanted.names.indexOf(g.privilege) : -1;
+      const ownerGrant = g.grantor === this.ownerOf(g.ref);
+      const revoker = ownerGrant ? undefined : { grantor: g.grantor, depth: depth(g.ref, g.privilege, g.grantor) };
+      const cascade = onward.has(refKey(g.ref) + SEP + g.privilege + SEP + g.grantee);
+      const by = ownerGrant ? '' : ` (granted by ${g.grantor})`;
+      if (at < 0) {
+        batches.add('revoke', g.ref, g.grantee, [g.privilege], false, `not granted by roles.yaml${by}`, revoker, cascade);
+        if (g.ref.objectType !== 'column') tableRevokes.add(revokeKey(g.ref.schema, g.ref.name, g.grantee, g.privilege));
+      } else if (g.grantable && !wanted!.grantable[at]) {
+        batches.add('revoke-option', g.ref, g.grantee, [g.privilege], false, `roles.yaml grants it without grant option${by}`, revoker, cascade);
+      }
+      // A wanted privilege from a grantor that loses its grant option goes with it (CASCADE); the
+      // owner's grant planned above replaces it.
     }
     for (const s of batches.statements()) this.add(s.op === 'grant' ? 'grants' : 'revokes', s.sql, s.reason);
     if (tableRevokes.size === 0) return;
@@ -503,18 +532,37 @@ function sameSetting(name: string, want: string | string[], have: string): boole
   return want === have;
 }
 
+/** The role that made a grant through its grant option, and how deep in the chain from the owner it is. */
+interface Revoker {
+  grantor: string;
+  depth: number;
+}
+
+/**
+ * A REVOKE as the role that made the grant: Postgres only lets a grant's grantor revoke it
+ * (`GRANTED BY` must name the current user), so it runs under SET ROLE to that role.
+ */
+function revokeSql(revoke: string, revoker: Revoker | undefined, cascade: boolean): string {
+  const sql = `${revoke}${cascade ? ' CASCADE' : ''}`;
+  return revoker ? `SET ROLE ${ident(revoker.grantor)}; ${sql}; RESET ROLE` : sql;
+}
+
 /**
  * Collects single privilege changes and writes as few statements as read well: one per grantee,
  * kind, schema and privilege list, naming up to 100 objects; column privileges per table.
  */
 class PrivilegeBatches {
-  private readonly byObject = new Map<string, { op: 'grant' | 'revoke' | 'revoke-option'; ref: ObjectRef; grantee: string; grantable: boolean; privileges: string[]; reasons: string[] }>();
+  private readonly byObject = new Map<string, { op: 'grant' | 'revoke' | 'revoke-option'; ref: ObjectRef; grantee: string; grantable: boolean; privileges: string[]; reasons: string[]; revoker: Revoker | undefined; cascade: boolean }>();
 
-  add(op: 'grant' | 'revoke' | 'revoke-option', ref: ObjectRef, grantee: string, privileges: readonly string[], grantable: boolean, reason: string): void {
-    const key = op + SEP + grantee + SEP + (grantable ? '1' : '0') + SEP + refKey(ref);
+  /**
+   * `revoker`: the role that made the grant, when it is not the owner (the statement runs under
+   * SET ROLE to it). `cascade`: the grantee granted the privilege onward.
+   */
+  add(op: 'grant' | 'revoke' | 'revoke-option', ref: ObjectRef, grantee: string, privileges: readonly string[], grantable: boolean, reason: string, revoker?: Revoker, cascade = false): void {
+    const key = op + SEP + grantee + SEP + (grantable ? '1' : '0') + SEP + (revoker?.grantor ?? '') + SEP + (cascade ? '1' : '0') + SEP + refKey(ref);
     const entry = this.byObject.get(key);
     if (!entry) {
-      this.byObject.set(key, { op, ref, grantee, grantable, privileges: [...privileges], reasons: reason ? [reason] : [] });
+      this.byObject.set(key, { op, ref, grantee, grantable, privileges: [...privileges], reasons: reason ? [reason] : [], revoker, cascade });
       return;
     }
     for (const privilege of privileges) if (!entry.privileges.includes(privilege)) entry.privileges.push(privilege);
@@ -522,28 +570,31 @@ class PrivilegeBatches {
   }
 
   statements(): Array<{ op: 'grant' | 'revoke' | 'revoke-option'; sql: string; reason: string }> {
-    const groups = new Map<string, { op: 'grant' | 'revoke' | 'revoke-option'; grantee: string; grantable: boolean; keyword: string; privileges: string; objects: string[]; labels: string[]; reasons: Set<string>; kind: string; schema: string | null }>();
+    const groups = new Map<string, { op: 'grant' | 'revoke' | 'revoke-option'; grantee: string; grantable: boolean; keyword: string; privileges: string; objects: string[]; labels: string[]; reasons: Set<string>; kind: string; schema: string | null; revoker: Revoker | undefined; cascade: boolean }>();
     // Column privileges are written per table: GRANT SELECT (a, b) ON TABLE t.
-    const columns = new Map<string, { op: 'grant' | 'revoke' | 'revoke-option'; ref: ObjectRef; grantee: string; grantable: boolean; byPrivilege: Map<string, string[]>; reasons: Set<string> }>();
+    const columns = new Map<string, { op: 'grant' | 'revoke' | 'revoke-option'; ref: ObjectRef; grantee: string; grantable: boolean; byPrivilege: Map<string, string[]>; reasons: Set<string>; revoker: Revoker | undefined; cascade: boolean }>();
     for (const e of this.byObject.values()) {
       const privileges = e.privileges.sort(compareText);
       if (e.ref.objectType === 'column') {
-        const key = JSON.stringify([e.op, e.grantee, e.grantable, e.ref.schema, e.ref.name]);
+        const key = JSON.stringify([e.op, e.grantee, e.grantable, e.ref.schema, e.ref.name, e.revoker?.grantor ?? null, e.cascade]);
         let c = columns.get(key);
-        if (!c) columns.set(key, (c = { op: e.op, ref: e.ref, grantee: e.grantee, grantable: e.grantable, byPrivilege: new Map(), reasons: new Set() }));
+        if (!c) columns.set(key, (c = { op: e.op, ref: e.ref, grantee: e.grantee, grantable: e.grantable, byPrivilege: new Map(), reasons: new Set(), revoker: e.revoker, cascade: e.cascade }));
         for (const p of privileges) c.byPrivilege.set(p, [...(c.byPrivilege.get(p) ?? []), e.ref.column!]);
         for (const r of e.reasons) c.reasons.add(r);
         continue;
       }
       const keyword = grantKeyword(e.ref.objectType);
-      const key = e.op + SEP + e.grantee + SEP + (e.grantable ? '1' : '0') + SEP + keyword + SEP + (e.ref.schema ?? '') + SEP + privileges.join(',');
+      const key = e.op + SEP + e.grantee + SEP + (e.grantable ? '1' : '0') + SEP + keyword + SEP + (e.ref.schema ?? '') + SEP + privileges.join(',') + SEP + (e.revoker?.grantor ?? '') + SEP + (e.cascade ? '1' : '0');
       let g = groups.get(key);
-      if (!g) groups.set(key, (g = { op: e.op, grantee: e.grantee, grantable: e.grantable, keyword, privileges: privileges.join(', '), objects: [], labels: [], reasons: new Set(), kind: kindOf(e.ref.objectType) ?? e.ref.objectType, schema: e.ref.schema }));
+      if (!g) groups.set(key, (g = { op: e.op, grantee: e.grantee, grantable: e.grantable, keyword, privileges: privileges.join(', '), objects: [], labels: [], reasons: new Set(), kind: kindOf(e.ref.objectType) ?? e.ref.objectType, schema: e.ref.schema, revoker: e.revoker, cascade: e.cascade }));
       g.objects.push(objectSql(e.ref.objectType, e.ref.schema, e.ref.name));
       g.labels.push(e.ref.objectType === 'schema' ? `schema ${e.ref.name}` : `${e.ref.schema}.${e.ref.name}`);
       for (const r of e.reasons) g.reasons.add(r);
     }
     const out: Array<{ op: 'grant' | 'revoke' | 'revoke-option'; sql: string; reason: string; sort: string }> = [];
+    // Grants made through a grant option are revoked first, deepest in the chain first, so each
+    // runs while its grantor still holds the option; the owner's revokes (sort key "~") come last.
+    const rank = (revoker: Revoker | undefined) => (revoker ? String(1000 - revoker.depth).padStart(4, '0') : '~');
     for (const [key, g] of groups) {
       const order = g.objects.map((_, i) => i).sort((a, b) => compareText(g.objects[a]!, g.objects[b]!));
       const objects = order.map((i) => g.objects[i]!);
@@ -553,9 +604,9 @@ class PrivilegeBatches {
         const sql =
           g.op === 'grant'
             ? `GRANT ${g.privileges} ON ${on} TO ${granteeSql(g.grantee)}${g.grantable ? ' WITH GRANT OPTION' : ''}`
-            : `REVOKE ${g.op === 'revoke-option' ? 'GRANT OPTION FOR ' : ''}${g.privileges} ON ${on} FROM ${granteeSql(g.grantee)}`;
+            : revokeSql(`REVOKE ${g.op === 'revoke-option' ? 'GRANT OPTION FOR ' : ''}${g.privileges} ON ${on} FROM ${granteeSql(g.grantee)}`, g.revoker, g.cascade);
         const count = part.length === 1 ? labels[n * 100]! : `${part.length} ${g.kind} in ${g.schema}`;
-        out.push({ op: g.op, sql, reason: `${g.grantee}: ${g.privileges} on ${count}; ${[...g.reasons].join('; ')}`, sort: `${g.grantee}\u0000${key}` });
+        out.push({ op: g.op, sql, reason: `${g.grantee}: ${g.privileges} on ${count}; ${[...g.reasons].join('; ')}`, sort: `${rank(g.revoker)}\u0000${g.grantee}\u0000${key}` });
       }
     }
     for (const c of columns.values()) {
@@ -564,8 +615,8 @@ class PrivilegeBatches {
       const sql =
         c.op === 'grant'
           ? `GRANT ${list} ON ${on} TO ${granteeSql(c.grantee)}${c.grantable ? ' WITH GRANT OPTION' : ''}`
-          : `REVOKE ${c.op === 'revoke-option' ? 'GRANT OPTION FOR ' : ''}${list} ON ${on} FROM ${granteeSql(c.grantee)}`;
-      out.push({ op: c.op, sql, reason: `${c.grantee}: column privileges on ${c.ref.schema}.${c.ref.name}; ${[...c.reasons].join('; ')}`, sort: `${c.grantee}\u0001${sql}` });
+          : revokeSql(`REVOKE ${c.op === 'revoke-option' ? 'GRANT OPTION FOR ' : ''}${list} ON ${on} FROM ${granteeSql(c.grantee)}`, c.revoker, c.cascade);
+      out.push({ op: c.op, sql, reason: `${c.grantee}: column privileges on ${c.ref.schema}.${c.ref.name}; ${[...c.reasons].join('; ')}`, sort: `${rank(c.revoker)}\u0000${c.grantee}\u0001${sql}` });
     }
     return out.sort((a, b) => compareText(a.sort, b.sort));
   }
