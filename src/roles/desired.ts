@@ -131,7 +131,8 @@ function resolveRole(name: string, spec: RoleSpec, location: SpecLocation, roles
     validUntil: spec.validUntil ?? null,
     // Keyed in lower case: Postgres compares setting names case-insensitively (and stores TimeZone for timezone).
     settings: Object.fromEntries(Object.entries(spec.settings ?? {}).map(([k, v]) => [k.toLowerCase(), settingValue(k, v)])),
-    comment: spec.comment ?? null,
+    // Postgres stores an empty comment as no comment at all.
+    comment: spec.comment === '' ? null : (spec.comment ?? null),
     memberships: (spec.memberOf ?? []).map((m, i) => {
       const o = membershipOf(m);
       return { role: o.role, admin: o.admin ?? false, inherit: o.inherit, set: o.set, location: rolesFile.locate([...base, 'memberOf', i]) };

@@ -9,6 +9,7 @@ import { objectKey, readLiveDatabase, type LiveDatabase } from './live-database.
 import { chunks, defaultKeyword, grantee as granteeSql, grantKeyword, ident, LIST_SETTINGS, listElements, literal, objectSql, REDACTED, resetSettingSql, setSettingSql } from './sql.js';
 import type { RolesFile, SpecLocation } from './types.js';
 import { untouchableReason } from './untouchable.js';
+import { validUntilInstant } from './validate.js';
 
 /** The groups of a plan, in the order they run. */
 export const CHANGE_GROUPS = ['create-roles', 'alter-roles', 'memberships', 'grants', 'default-privileges', 'revokes', 'drops'] as const;
@@ -203,7 +204,8 @@ class PlanBuilder {
     flag(role.replication, live?.replication, 'REPLICATION', 'NOREPLICATION', false);
     flag(role.bypassrls, live?.bypassrls, 'BYPASSRLS', 'NOBYPASSRLS', false);
     if (live ? role.connectionLimit !== live.connectionLimit : role.connectionLimit !== -1) opts.push(`CONNECTION LIMIT ${role.connectionLimit}`);
-    if (!sameValidUntil(role.validUntil, live?.validUntil ?? null)) opts.push(`VALID UNTIL ${literal(role.validUntil ?? 'infinity')}`);
+    // Sent as a UTC instant: a literal without a zone would be read in the session's time zone.
+    if (!sameValidUntil(role.validUntil, live?.validUntil ?? null)) opts.push(`VALID UNTIL ${literal(role.validUntil === null || role.validUntil === 'infinity' ? 'infinity' : new Date(validUntilInstant(role.validUntil)).toISOString())}`);
     return opts;
   }
 
@@ -523,7 +525,7 @@ function environmentWarnings(rolesFile: RolesFile, environment: string | undefin
 }
 
 function sameValidUntil(want: string | null, have: string | null): boolean {
-  const norm = (v: string | null) => (v === null || v === 'infinity' ? 'infinity' : String(Date.parse(v)));
+  const norm = (v: string | null) => (v === null || v === 'infinity' ? 'infinity' : String(validUntilInstant(v)));
   return norm(want) === norm(have);
 }
 

@@ -53,6 +53,19 @@ function checkPrivileges(problems: SpecProblem[], path: (string | number)[], tar
   }
 }
 
+/**
+ * A `validUntil` timestamp as an instant (milliseconds since the epoch), NaN when it is not one.
+ * ISO 8601 only (`2030-01-01`, `2030-01-01 12:00`, `2030-01-01T12:00:00+02:00`); a value without
+ * a time zone is UTC, whatever the session's time zone, so the file means the same everywhere.
+ */
+export function validUntilInstant(value: string): number {
+  const match = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i.exec(value.trim());
+  if (!match) return Number.NaN;
+  const [, date, time = '00:00:00', zone = 'Z'] = match;
+  const offset = /^[+-]\d{2}$/.test(zone) ? `${zone}:00` : zone.replace(/^([+-]\d{2})(\d{2})$/, '$1:$2');
+  return Date.parse(`${date}T${time}${offset.toUpperCase()}`);
+}
+
 /** The target a default-privileges kind takes its privileges from. */
 export function defaultTarget(kind: DefaultKind): PrivilegeTarget {
   return kind === 'schemas' ? 'schema' : kind;
@@ -130,8 +143,8 @@ function checkRole(problems: SpecProblem[], base: (string | number)[], name: str
   if (role.password && role.login !== true) problems.push({ path: [...base, 'password'], message: `role ${JSON.stringify(name)} has a password but no login: true` });
   if (role.password && role.passwordVersion === undefined) problems.push({ path: [...base, 'password'], message: `role ${JSON.stringify(name)} has a password but no passwordVersion: add one (the password is re-set only when it changes)` });
   if (!role.password && role.passwordVersion !== undefined) problems.push({ path: [...base, 'passwordVersion'], message: `role ${JSON.stringify(name)} has a passwordVersion but no password source (password: {env: NAME} or {file: path})` });
-  if (role.validUntil && role.validUntil !== 'infinity' && Number.isNaN(Date.parse(role.validUntil))) {
-    problems.push({ path: [...base, 'validUntil'], message: `validUntil ${JSON.stringify(role.validUntil)} is not a timestamp: write e.g. 2027-01-01T00:00:00Z, or infinity` });
+  if (role.validUntil && role.validUntil !== 'infinity' && Number.isNaN(validUntilInstant(role.validUntil))) {
+    problems.push({ path: [...base, 'validUntil'], message: `validUntil ${JSON.stringify(role.validUntil)} is not an ISO 8601 timestamp: write e.g. 2027-01-01, 2027-01-01T00:00:00Z or 2027-01-01 09:00+02:00 (no zone means UTC), or infinity` });
   }
   const settingNames = new Map<string, string>();
   for (const key of Object.keys(role.settings ?? {})) {

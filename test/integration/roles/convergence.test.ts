@@ -55,6 +55,25 @@ function convergenceTests(start: () => Promise<TestCluster>) {
     expect(plan.changes).toEqual([]);
   });
 
+  it('reads a validUntil without a time zone as UTC, whatever the session time zone', async () => {
+    await sql(db.url, `ALTER DATABASE conv SET timezone = 'America/New_York'`);
+    const first = await converge('roles:\n  x_exp:\n    validUntil: "2030-01-01"\n  x_exp2:\n    validUntil: "2030-06-01 12:00"\n  x_exp3:\n    validUntil: "2030-06-01T12:00:00+02:00"\n');
+    expect(first).toContain(`CREATE ROLE "x_exp" WITH VALID UNTIL '2030-01-01T00:00:00.000Z'`);
+    const stored = await sql<{ rolname: string; until: string }>(db.url, `SELECT rolname, to_char(rolvaliduntil AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') AS until FROM pg_roles WHERE rolname LIKE 'x\\_exp%' ORDER BY 1`);
+    expect(stored).toEqual([
+      { rolname: 'x_exp', until: '2030-01-01 00:00' },
+      { rolname: 'x_exp2', until: '2030-06-01 12:00' },
+      { rolname: 'x_exp3', until: '2030-06-01 10:00' },
+    ]);
+    await sql(db.url, 'ALTER DATABASE conv RESET timezone');
+  });
+
+  it('treats an empty comment as no comment (Postgres stores it as none)', async () => {
+    await converge('roles:\n  x_quiet:\n    comment: ""\n');
+    await sql(db.url, `COMMENT ON ROLE x_quiet IS 'by hand'`);
+    expect(await converge('roles:\n  x_quiet:\n    comment: ""\n')).toEqual(['COMMENT ON ROLE "x_quiet" IS NULL']);
+  });
+
   const holds = async (role: string, table: string, what = 'SELECT') => (await sql<{ ok: boolean }>(db.url, 'SELECT has_table_privilege($1, $2, $3) AS ok', [role, table, what]))[0]!.ok;
   const acl = async (table: string) => (await sql<{ acl: string }>(db.url, `SELECT relacl::text AS acl FROM pg_class WHERE oid = $1::regclass`, [table]))[0]!.acl;
 
