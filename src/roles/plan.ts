@@ -498,6 +498,21 @@ class PlanBuilder {
       .filter((name) => listed.has(name) || prefixes.some((p) => name.startsWith(p)))
       .filter((name) => !untouchableReason(name, { applier: this.cluster.applier, ignore: managed.ignore }));
     if (!managed.dropUndeclared || this.undeclared.length === 0) return;
+    // Without the environment's block, the login roles of every environment look undeclared:
+    // dropping them because --env was left out (or names no environment of the file) is refused.
+    const environments = this.rolesFile.spec.environments ?? {};
+    const env = this.options.environment;
+    if (env === undefined || !environments[env]) {
+      const inEnvironments = this.undeclared.filter((name) => Object.values(environments).some((block) => block.roles?.[name] !== undefined));
+      if (inEnvironments.length > 0) {
+        const names = Object.keys(environments);
+        this.problem(
+          this.rolesFile.locate(['managed', 'dropUndeclared']),
+          `${env === undefined ? 'no environment chosen (--env)' : `the file has no environments.${env}`}: dropUndeclared would drop ${inEnvironments.map((n) => JSON.stringify(n)).join(', ')}, which the file declares under environments (${names.join(', ')}). Pass --env ${names.join('|')}${env === undefined ? '' : `, or add environments.${env} (it may be empty: "${env}: {}")`}`,
+        );
+        return;
+      }
+    }
     const heir = managed.reassignOwnedTo ?? this.cluster.applier;
     if (this.undeclared.includes(heir) || !this.exists(heir)) {
       this.problem(this.rolesFile.locate(['managed', 'reassignOwnedTo']), `objects of dropped roles would go to ${JSON.stringify(heir)}, which ${this.undeclared.includes(heir) ? 'is itself to be dropped' : 'does not exist'}`);
