@@ -1,3 +1,6 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../../src/providers/types.js';
@@ -5,7 +8,7 @@ import { startThrowawayCluster } from '../../../src/providers/embedded.js';
 import { applyRoles, planRolesOn } from '../../../src/roles/apply.js';
 import { generateRoles } from '../../../src/roles/generate.js';
 import { parseRolesFile } from '../../../src/roles/load.js';
-import { createDatabase, pg15UnavailableReason, sql, startPg15Cluster, type TestCluster } from './support.js';
+import { createDatabase, loginUrl, PG15_BIN, pg15UnavailableReason, sql, startPg15Cluster, type TestCluster } from './support.js';
 
 /**
  * What the database holds in another form than the file writes it (setting names, grants made
@@ -23,10 +26,10 @@ function convergenceTests(start: () => Promise<TestCluster>) {
     await cluster?.stop();
   });
 
-  const converge = async (text: string) => {
+  const converge = async (text: string, environ: NodeJS.ProcessEnv = {}) => {
     const roles = parseRolesFile(text, 'roles.yaml');
     const plan = await planRolesOn(db, roles);
-    await applyRoles(db, roles, { expected: plan });
+    await applyRoles(db, roles, { expected: plan, environ });
     const after = await planRolesOn(db, roles);
     expect(after.changes.map((c) => c.sql)).toEqual([]);
     return plan.changes.map((c) => c.sql);
@@ -72,6 +75,39 @@ function convergenceTests(start: () => Promise<TestCluster>) {
     await converge('roles:\n  x_quiet:\n    comment: ""\n');
     await sql(db.url, `COMMENT ON ROLE x_quiet IS 'by hand'`);
     expect(await converge('roles:\n  x_quiet:\n    comment: ""\n')).toEqual(['COMMENT ON ROLE "x_quiet" IS NULL']);
+  });
+
+  it('hashes a password as Postgres does (SASLprep): psql and node-pg log in with it', async () => {
+    const passwords = {
+      // A soft hyphen and a zero-width space map to nothing, a no-break space to a space.
+      X_MAPPED: 'soft\u00ADhyphen\u200Bzero\u00A0space-\u00E4',
+      // A control character is prohibited: Postgres then uses the password as it is.
+      X_RAW: 'bell-\u00E4\u0007-end',
+    };
+    await converge('roles:\n  x_pw1:\n    login: true\n    password: {env: X_MAPPED}\n    passwordVersion: 1\n  x_pw2:\n    login: true\n    password: {env: X_RAW}\n    passwordVersion: 1\n', passwords);
+    const psql = (user: string, password: string) =>
+      promisify(execFile)(join(PG15_BIN, 'psql'), [loginUrl(db.url, user, 'unused').replace(/:unused@/, '@'), '-Atc', 'SELECT current_user'], { env: { ...process.env, PGPASSWORD: password } }).then(
+        (r) => r.stdout.trim(),
+        (e: Error) => e.message,
+      );
+    const nodePg = async (user: string, password: string) => {
+      const client = new pg.Client({ connectionString: loginUrl(db.url, user, password) });
+      try {
+        await client.connect();
+        return (await client.query<{ u: string }>('SELECT current_user AS u')).rows[0]!.u;
+      } catch (error) {
+        return (error as Error).message;
+      } finally {
+        await client.end().catch(() => {});
+      }
+    };
+    expect(await nodePg('x_pw1', passwords.X_MAPPED)).toBe('x_pw1');
+    expect(await nodePg('x_pw2', passwords.X_RAW)).toBe('x_pw2');
+    if (!pg15UnavailableReason()) {
+      expect(await psql('x_pw1', passwords.X_MAPPED)).toBe('x_pw1');
+      expect(await psql('x_pw2', passwords.X_RAW)).toBe('x_pw2');
+      expect(await psql('x_pw1', 'softhyphen-wrong')).toMatch(/password authentication failed/);
+    }
   });
 
   const holds = async (role: string, table: string, what = 'SELECT') => (await sql<{ ok: boolean }>(db.url, 'SELECT has_table_privilege($1, $2, $3) AS ok', [role, table, what]))[0]!.ok;
