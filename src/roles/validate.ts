@@ -13,7 +13,7 @@ export const DEFAULT_KINDS: readonly DefaultKind[] = ['tables', 'sequences', 'fu
 
 /** A membership's role name and options, whichever way it was written. */
 export function membershipOf(spec: MembershipSpec): { role: string; admin?: boolean; inherit?: boolean; set?: boolean } {
-  return typeof spec === 'string' ? { role: spec } : spec;
+  return typeof spec === 'string' ? { role: spec } : (spec ?? { role: '' });
 }
 
 /** A name or a list of names, as a list. */
@@ -98,15 +98,24 @@ export function validateRolesSpec(spec: RolesFileSpec): SpecProblem[] {
     for (const place of places) {
       const base = place.environment ? ['environments', place.environment, 'roles', name] : ['roles', name];
       checkRole(problems, base, name, place.role);
+      // A group the file does not declare may not exist in every environment: declare it, or say
+      // it is managed elsewhere (managed.ignore). Predefined roles such as pg_read_all_data may be joined.
+      (place.role.memberOf ?? []).forEach((m, i) => {
+        const { role: target } = membershipOf(m);
+        if (typeof target !== 'string' || target === name || target === 'PUBLIC' || target === 'public' || declared.has(target) || untouchableReason(target, { ignore })) return;
+        problems.push({ path: [...base, 'memberOf', i], message: `role ${JSON.stringify(name)} is to join ${JSON.stringify(target)}, which the file does not declare: declare it under roles, or list it under managed.ignore when it is managed elsewhere` });
+      });
     }
   }
 
   for (const env of [undefined, ...Object.keys(spec.environments ?? {})]) checkCycles(problems, spec, env);
 
   const isDeclared = (name: string) => declared.has(name);
-  (spec.grants ?? []).forEach((grant, i) => checkGrant(problems, spec, grant, ['grants', i], isDeclared));
+  // Entries are null where the file had one of the wrong shape (reported as such by the loader).
+  (spec.grants ?? []).forEach((grant, i) => grant && checkGrant(problems, spec, grant, ['grants', i], isDeclared));
 
   (spec.defaultPrivileges ?? []).forEach((entry, i) => {
+    if (!entry) return;
     const path = ['defaultPrivileges', i];
     namesOf(entry.to).forEach((to, j) => {
       if (!isDeclared(to)) problems.push({ path: [...path, 'to', ...(typeof entry.to === 'string' ? [] : [j])], message: `default privileges for undeclared role ${JSON.stringify(to)}: declare it under roles (PUBLIC is handled by the public block)` });
