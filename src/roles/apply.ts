@@ -66,7 +66,22 @@ function planDiffers(a: RolesPlan, b: RolesPlan): string | undefined {
   return [...added, ...gone].slice(0, 20).join('\n');
 }
 
-async function runTransaction(client: pg.ClientBase, database: string, changes: RoleChange[], passwords: Map<string, string>, lockTimeout: string): Promise<void> {
+/** A statement failed in one database's transaction, which was rolled back. */
+class StatementFailed extends Error {
+  constructor(
+    readonly database: string,
+    readonly sql: string,
+    readonly reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+/**
+ * Runs `changes` in one transaction; `beforeCommit` may still refuse it. Throws
+ * {@link StatementFailed} (rolled back) when a statement fails.
+ */
+async function runTransaction(client: pg.ClientBase, database: string, changes: RoleChange[], passwords: Map<string, string>, lockTimeout: string, beforeCommit?: () => Promise<void>): Promise<void> {
   await client.query('BEGIN');
   try {
     await client.query(`SET LOCAL lock_timeout = ${literal(lockTimeout)}`);
@@ -74,10 +89,10 @@ async function runTransaction(client: pg.ClientBase, database: string, changes: 
       try {
         await client.query(executable(change, passwords));
       } catch (cause) {
-        const message = redactText((cause as Error).message);
-        throw new PgwardenError('DATABASE_ERROR', `In ${database}, ${change.sql} failed: ${message}. The transaction for ${database} was rolled back.`, { cause: new Error(message), details: { sql: change.sql } });
+        throw new StatementFailed(database, change.sql, redactText((cause as Error).message));
       }
     }
+    await beforeCommit?.();
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});
@@ -85,11 +100,16 @@ async function runTransaction(client: pg.ClientBase, database: string, changes: 
   }
 }
 
+const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
+
 /**
  * Applies the roles file: takes an advisory lock, plans again under it (and refuses when that plan
- * differs from `expected`), reads passwords, then runs the statements in one transaction per
- * database (other databases first, for dropped roles; the connection's database last, with
- * everything else). Returns what ran.
+ * differs from `expected`), reads passwords, then runs the statements. First everything but the
+ * drops in one transaction on the connection's database; before it commits, the plan is made once
+ * more inside it, and any statement still needed (one that ran without error but changed nothing)
+ * rolls it back. Only then the drops of undeclared roles: REASSIGN OWNED and DROP OWNED in one
+ * transaction per other database, then the connection's database with DROP ROLE. A failure says
+ * what was committed where; the next apply continues from there. Returns what ran.
  *
  * @example
  * const shown = await planRoles(client, roles, { environment: 'prod' });
@@ -124,17 +144,45 @@ export async function applyRoles(db: DatabaseHandle, rolesFile: RolesFile, optio
       }
       if (problems.length > 0) throw new PgwardenError('ROLES_INVALID', `${problems.length} password${problems.length === 1 ? '' : 's'} could not be read. Nothing was applied.`, { problems });
       const lockTimeout = options.lockTimeout ?? '5s';
-      const others = [...new Set(plan.changes.map((c) => c.database))].filter((d) => d !== plan.database);
+      const main = plan.changes.filter((c) => c.group !== 'drops');
+      const drops = plan.changes.filter((c) => c.group === 'drops');
+      const committed: string[] = [];
+      const failed = (error: unknown): never => {
+        if (!(error instanceof StatementFailed)) throw error;
+        const done = committed.length === 0 ? 'Nothing was committed in any database.' : `Already committed: ${committed.join('; ')}.`;
+        throw new PgwardenError(
+          'DATABASE_ERROR',
+          `In ${error.database}, ${error.sql} failed: ${error.reason}. The transaction for ${error.database} was rolled back. ${done}${committed.length > 0 ? ' Fix the cause and apply again: the next plan continues from there.' : ''}`,
+          { cause: new Error(error.reason), details: { sql: error.sql, database: error.database, committed } },
+        );
+      };
+      if (main.length > 0) {
+        await runTransaction(client, plan.database, main, passwords, lockTimeout, async () => {
+          const after = await planRoles(client, rolesFile, options);
+          const unchanged = after.changes.filter((c) => c.group !== 'drops');
+          if (unchanged.length > 0) {
+            throw new PgwardenError(
+              'INTERNAL',
+              `These statements ran without error but the database still differs from ${rolesFile.file} afterwards, so pgwarden planned them wrongly: ${unchanged.map((c) => c.sql).join('; ')}. The transaction for ${plan.database} was rolled back; nothing was applied. Please report this.`,
+              { details: { unchanged: unchanged.map((c) => c.sql) } },
+            );
+          }
+        }).catch(failed);
+        committed.push(`${plural(main.length, 'statement')} in ${plan.database}`);
+      }
+      const others = [...new Set(drops.map((c) => c.database))].filter((d) => d !== plan.database);
       for (const database of others) {
+        const here = drops.filter((c) => c.database === database);
         const other = await connect({ ...db, url: urlOfDatabase(db.url, database), display: `${db.display} (database ${database})` }, { applicationName: 'pgwarden roles apply' });
         try {
-          await runTransaction(other, database, plan.changes.filter((c) => c.database === database), passwords, lockTimeout);
+          await runTransaction(other, database, here, passwords, lockTimeout).catch(failed);
         } finally {
           await other.end().catch(() => {});
         }
+        committed.push(`${here.map((c) => c.sql).join(', ')} in ${database}`);
       }
-      const main = plan.changes.filter((c) => c.database === plan.database);
-      if (main.length > 0) await runTransaction(client, plan.database, main, passwords, lockTimeout);
+      const last = drops.filter((c) => c.database === plan.database);
+      if (last.length > 0) await runTransaction(client, plan.database, last, passwords, lockTimeout).catch(failed);
       return { plan, applied: plan.changes.length };
     } finally {
       await client.query('SELECT pg_catalog.pg_advisory_unlock($1, $2)', [LOCK_CLASS, LOCK_OBJECT]).catch(() => {});

@@ -108,7 +108,7 @@ export function joinComment(comment: string | null, passwordVersion: string | un
 
 /** A setting value as the file gives it, in the form compared with the server's. */
 export function settingValue(name: string, value: string | number | boolean | string[]): string | string[] {
-  if (LIST_SETTINGS.has(name)) return listElements(Array.isArray(value) ? value : String(value));
+  if (LIST_SETTINGS.has(name.toLowerCase())) return listElements(Array.isArray(value) ? value : String(value));
   return Array.isArray(value) ? value.join(', ') : String(value);
 }
 
@@ -129,8 +129,10 @@ function resolveRole(name: string, spec: RoleSpec, location: SpecLocation, roles
     bypassrls: spec.bypassrls ?? false,
     connectionLimit: spec.connectionLimit ?? -1,
     validUntil: spec.validUntil ?? null,
-    settings: Object.fromEntries(Object.entries(spec.settings ?? {}).map(([k, v]) => [k, settingValue(k, v)])),
-    comment: spec.comment ?? null,
+    // Keyed in lower case: Postgres compares setting names case-insensitively (and stores TimeZone for timezone).
+    settings: Object.fromEntries(Object.entries(spec.settings ?? {}).map(([k, v]) => [k.toLowerCase(), settingValue(k, v)])),
+    // Postgres stores an empty comment as no comment at all.
+    comment: spec.comment === '' ? null : (spec.comment ?? null),
     memberships: (spec.memberOf ?? []).map((m, i) => {
       const o = membershipOf(m);
       return { role: o.role, admin: o.admin ?? false, inherit: o.inherit, set: o.set, location: rolesFile.locate([...base, 'memberOf', i]) };

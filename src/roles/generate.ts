@@ -31,7 +31,8 @@ function roleSpec(role: LiveRole, memberOf: RoleSpec['memberOf']): RoleSpec {
   if (role.bypassrls) spec.bypassrls = true;
   if (role.connectionLimit !== -1) spec.connectionLimit = role.connectionLimit;
   if (role.validUntil !== null && role.validUntil !== 'infinity') spec.validUntil = role.validUntil;
-  if (Object.keys(role.settings).length > 0) spec.settings = { ...role.settings };
+  // Lower case, as the file is usually written: Postgres stores some names capitalised (TimeZone, DateStyle).
+  if (Object.keys(role.settings).length > 0) spec.settings = Object.fromEntries(Object.entries(role.settings).map(([k, v]) => [k.toLowerCase(), v]));
   const { comment } = splitComment(role.comment);
   if (comment !== null) spec.comment = comment;
   if (memberOf && memberOf.length > 0) spec.memberOf = memberOf;

@@ -26,10 +26,19 @@ export function parseRolesFile(text: string, file: string): RolesFile {
   const value: unknown = doc.toJS() ?? {};
   validator ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(rolesSchema);
   const locate = (path: (string | number)[]) => ({ ...lineOf(doc, lineCounter, path.map(String)), path: path.join('.') });
+  // Every problem at once: the shape problems, and the reference and privilege problems of what
+  // remains once the values with a wrong shape are set aside.
+  let checked: { spec: unknown; pruned: string[] } | undefined = { spec: value, pruned: [] };
   if (!validator(value)) {
     problems.push(...shapeProblems(validator.errors ?? [], doc, lineCounter, file));
-  } else {
-    for (const p of validateRolesSpec(value as RolesFileSpec)) {
+    checked = withoutShapeErrors(value, validator.errors ?? []);
+  }
+  if (checked !== undefined) {
+    // What is left of an entry (a role, a grant, ...) that had a value set aside is not checked
+    // further: its problems would follow from the shape problem already reported.
+    const pruned = new Set(checked.pruned.map((q) => entryOf(q.split('.'))));
+    for (const p of safeValidate(checked.spec as RolesFileSpec)) {
+      if (pruned.has(entryOf(p.path.map(String)))) continue;
       const at = locate(p.path);
       problems.push({ file, ...(at.line !== undefined ? { line: at.line, column: at.column } : {}), path: at.path, message: p.message });
     }
@@ -43,6 +52,47 @@ export function parseRolesFile(text: string, file: string): RolesFile {
     );
   }
   return { file, spec: value as RolesFileSpec, locate };
+}
+
+/** The entry a path is in: `roles.x`, `grants.0`, `environments.dev.roles.x`, `managed`, ... */
+function entryOf(segments: string[]): string {
+  const depth = segments[0] === 'environments' ? 4 : ['roles', 'grants', 'defaultPrivileges', 'profiles'].includes(segments[0] ?? '') ? 2 : 1;
+  return segments.slice(0, depth).join('.');
+}
+
+/**
+ * A copy of `value` without the values Ajv found fault with: an unknown key or a value of the
+ * wrong type or form is removed, and an entry of a list that misses a required key becomes null
+ * (in place, so that the indexes, and the lines found from them, stay right). Undefined when the
+ * whole file has the wrong form. `pruned`: the paths set aside.
+ */
+function withoutShapeErrors(value: unknown, errors: ErrorObject[]): { spec: unknown; pruned: string[] } | undefined {
+  const pruned: string[] = [];
+  const copy = structuredClone(value) as Record<string, unknown>;
+  for (const error of errors) {
+    const segments = pathSegments(error.instancePath);
+    if (error.keyword === 'additionalProperties') segments.push(String((error.params as { additionalProperty: string }).additionalProperty));
+    if (segments.length === 0) {
+      if (error.keyword === 'required') continue;
+      return undefined;
+    }
+    const parent = segments.slice(0, -1).reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), copy);
+    if (!parent || typeof parent !== 'object') continue;
+    const last = segments[segments.length - 1]!;
+    if (Array.isArray(parent)) parent[Number(last)] = null;
+    else delete (parent as Record<string, unknown>)[last];
+    pruned.push(segments.join('.'));
+  }
+  return { spec: copy, pruned };
+}
+
+/** The reference checks on a value that was pruned into shape; a check that trips over what is left reports nothing more. */
+function safeValidate(spec: RolesFileSpec): ReturnType<typeof validateRolesSpec> {
+  try {
+    return validateRolesSpec(spec);
+  } catch {
+    return [];
+  }
 }
 
 /** Reads and validates a roles file. */

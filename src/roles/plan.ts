@@ -9,6 +9,7 @@ import { objectKey, readLiveDatabase, type LiveDatabase } from './live-database.
 import { chunks, defaultKeyword, grantee as granteeSql, grantKeyword, ident, LIST_SETTINGS, listElements, literal, objectSql, REDACTED, resetSettingSql, setSettingSql } from './sql.js';
 import type { RolesFile, SpecLocation } from './types.js';
 import { untouchableReason } from './untouchable.js';
+import { validUntilInstant } from './validate.js';
 
 /** The groups of a plan, in the order they run. */
 export const CHANGE_GROUPS = ['create-roles', 'alter-roles', 'memberships', 'grants', 'default-privileges', 'revokes', 'drops'] as const;
@@ -203,7 +204,8 @@ class PlanBuilder {
     flag(role.replication, live?.replication, 'REPLICATION', 'NOREPLICATION', false);
     flag(role.bypassrls, live?.bypassrls, 'BYPASSRLS', 'NOBYPASSRLS', false);
     if (live ? role.connectionLimit !== live.connectionLimit : role.connectionLimit !== -1) opts.push(`CONNECTION LIMIT ${role.connectionLimit}`);
-    if (!sameValidUntil(role.validUntil, live?.validUntil ?? null)) opts.push(`VALID UNTIL ${literal(role.validUntil ?? 'infinity')}`);
+    // Sent as a UTC instant: a literal without a zone would be read in the session's time zone.
+    if (!sameValidUntil(role.validUntil, live?.validUntil ?? null)) opts.push(`VALID UNTIL ${literal(role.validUntil === null || role.validUntil === 'infinity' ? 'infinity' : new Date(validUntilInstant(role.validUntil)).toISOString())}`);
     return opts;
   }
 
@@ -227,15 +229,16 @@ class PlanBuilder {
         this.add('alter-roles', sql, `passwordVersion ${role.password!.version} in ${where}, ${why}`, passwordExtra(sql));
       }
     }
-    const liveSettings = live?.settings ?? {};
+    // Setting names are case-insensitive (Postgres stores `timezone` as TimeZone): compare them in lower case.
+    const liveSettings = new Map(Object.entries(live?.settings ?? {}).map(([key, value]) => [key.toLowerCase(), { key, value }]));
     for (const [key, value] of Object.entries(role.settings)) {
-      const have = liveSettings[key];
+      const have = liveSettings.get(key)?.value;
       if (have === undefined || !sameSetting(key, value, have)) {
         this.add(live ? 'alter-roles' : 'create-roles', setSettingSql(role.name, key, value), `setting ${key} ${have === undefined ? 'not set' : `is ${JSON.stringify(have)}`}, ${where} wants ${JSON.stringify(Array.isArray(value) ? value.join(', ') : value)}`);
       }
     }
-    for (const key of Object.keys(liveSettings)) {
-      if (!(key in role.settings)) this.add('alter-roles', resetSettingSql(role.name, key), `setting ${key} is not in ${where}`);
+    for (const [lower, { key }] of liveSettings) {
+      if (!(lower in role.settings)) this.add('alter-roles', resetSettingSql(role.name, key), `setting ${key} is not in ${where}`);
     }
     const wantComment = joinComment(role.comment, role.password?.version ?? liveComment.passwordVersion);
     if ((live?.comment ?? null) !== wantComment) {
@@ -320,10 +323,29 @@ class PlanBuilder {
       }
     };
     for (const g of this.desired.grants) put(want, g, g.grantee, g.privileges, g.grantable, g.origin);
+    const wantsGrantable = (ref: ObjectRef, grantee: string, privilege: string) => {
+      const w = want.get(refKey(ref) + SEP + grantee);
+      const at = w ? w.names.indexOf(privilege) : -1;
+      return at >= 0 && w!.grantable[at]!;
+    };
+    // A privilege granted by a role other than the owner (through its grant option) lasts only as
+    // long as that grant option: it counts as held when the grantor keeps the option after the plan.
+    const keepsOption = (ref: ObjectRef, grantor: string, privilege: string) => grantor === this.ownerOf(ref) || !this.managed.has(grantor) || wantsGrantable(ref, grantor, privilege);
+    // Who granted what onward, per object and privilege: revoking from a grantor needs CASCADE.
+    const onward = new Set<string>();
+    const byGrantor = new Map<string, string>();
+    for (const g of this.live.grants) {
+      if (g.objectType === 'database' || g.grantor === this.ownerOf(g)) continue;
+      onward.add(refKey(g) + SEP + g.privilege + SEP + g.grantor);
+      byGrantor.set(refKey(g) + SEP + g.privilege + SEP + g.grantee, g.grantor);
+    }
+    const liveGrants: Array<{ key: string; ref: ObjectRef; grantee: string; grantor: string; privilege: string; grantable: boolean }> = [];
     for (const g of this.live.grants) {
       if (!this.managed.has(g.grantee) || g.objectType === 'database') continue;
       if (g.grantee === this.ownerOf(g)) continue;
       const key = refKey(g) + SEP + g.grantee;
+      liveGrants.push({ key, ref: g, grantee: g.grantee, grantor: g.grantor, privilege: g.privilege, grantable: g.grantable });
+      if (!keepsOption(g, g.grantor, g.privilege)) continue;
       const held = have.get(key);
       if (!held) have.set(key, { ref: g, grantee: g.grantee, names: [g.privilege], grantable: [g.grantable], origin: undefined });
       else {
@@ -352,19 +374,29 @@ class PlanBuilder {
       if (plain.length) batches.add('grant', wanted.ref, wanted.grantee, plain, false, why);
       if (withOption.length) batches.add('grant', wanted.ref, wanted.grantee, withOption, true, why);
     }
-    for (const [key, held] of have) {
-      const wanted = want.get(key);
-      const revoke: string[] = [];
-      const revokeOption: string[] = [];
-      held.names.forEach((privilege, i) => {
-        const at = wanted ? wanted.names.indexOf(privilege) : -1;
-        if (at < 0) {
-          revoke.push(privilege);
-          if (held.ref.objectType !== 'column') tableRevokes.add(revokeKey(held.ref.schema, held.ref.name, held.grantee, privilege));
-        } else if (held.grantable[i] && !wanted!.grantable[at]) revokeOption.push(privilege);
-      });
-      if (revoke.length) batches.add('revoke', held.ref, held.grantee, revoke, false, 'not granted by roles.yaml');
-      if (revokeOption.length) batches.add('revoke-option', held.ref, held.grantee, revokeOption, false, 'roles.yaml grants it without grant option');
+    // Each grant is revoked by the role that made it (a superuser's REVOKE acts as the owner and
+    // only removes the owner's grants), deepest in a chain of grant options first, with CASCADE
+    // where the grantee granted the privilege onward.
+    const depth = (ref: ObjectRef, privilege: string, grantor: string) => {
+      let n = 0;
+      for (let at: string | undefined = grantor; at !== undefined && n < 20; n++) at = byGrantor.get(refKey(ref) + SEP + privilege + SEP + at);
+      return n;
+    };
+    for (const g of liveGrants) {
+      const wanted = want.get(g.key);
+      const at = wanted ? wanted.names.indexOf(g.privilege) : -1;
+      const ownerGrant = g.grantor === this.ownerOf(g.ref);
+      const revoker = ownerGrant ? undefined : { grantor: g.grantor, depth: depth(g.ref, g.privilege, g.grantor) };
+      const cascade = onward.has(refKey(g.ref) + SEP + g.privilege + SEP + g.grantee);
+      const by = ownerGrant ? '' : ` (granted by ${g.grantor})`;
+      if (at < 0) {
+        batches.add('revoke', g.ref, g.grantee, [g.privilege], false, `not granted by roles.yaml${by}`, revoker, cascade);
+        if (g.ref.objectType !== 'column') tableRevokes.add(revokeKey(g.ref.schema, g.ref.name, g.grantee, g.privilege));
+      } else if (g.grantable && !wanted!.grantable[at]) {
+        batches.add('revoke-option', g.ref, g.grantee, [g.privilege], false, `roles.yaml grants it without grant option${by}`, revoker, cascade);
+      }
+      // A wanted privilege from a grantor that loses its grant option goes with it (CASCADE); the
+      // owner's grant planned above replaces it.
     }
     for (const s of batches.statements()) this.add(s.op === 'grant' ? 'grants' : 'revokes', s.sql, s.reason);
     if (tableRevokes.size === 0) return;
@@ -466,6 +498,21 @@ class PlanBuilder {
       .filter((name) => listed.has(name) || prefixes.some((p) => name.startsWith(p)))
       .filter((name) => !untouchableReason(name, { applier: this.cluster.applier, ignore: managed.ignore }));
     if (!managed.dropUndeclared || this.undeclared.length === 0) return;
+    // Without the environment's block, the login roles of every environment look undeclared:
+    // dropping them because --env was left out (or names no environment of the file) is refused.
+    const environments = this.rolesFile.spec.environments ?? {};
+    const env = this.options.environment;
+    if (env === undefined || !environments[env]) {
+      const inEnvironments = this.undeclared.filter((name) => Object.values(environments).some((block) => block.roles?.[name] !== undefined));
+      if (inEnvironments.length > 0) {
+        const names = Object.keys(environments);
+        this.problem(
+          this.rolesFile.locate(['managed', 'dropUndeclared']),
+          `${env === undefined ? 'no environment chosen (--env)' : `the file has no environments.${env}`}: dropUndeclared would drop ${inEnvironments.map((n) => JSON.stringify(n)).join(', ')}, which the file declares under environments (${names.join(', ')}). Pass --env ${names.join('|')}${env === undefined ? '' : `, or add environments.${env} (it may be empty: "${env}: {}")`}`,
+        );
+        return;
+      }
+    }
     const heir = managed.reassignOwnedTo ?? this.cluster.applier;
     if (this.undeclared.includes(heir) || !this.exists(heir)) {
       this.problem(this.rolesFile.locate(['managed', 'reassignOwnedTo']), `objects of dropped roles would go to ${JSON.stringify(heir)}, which ${this.undeclared.includes(heir) ? 'is itself to be dropped' : 'does not exist'}`);
@@ -493,7 +540,7 @@ function environmentWarnings(rolesFile: RolesFile, environment: string | undefin
 }
 
 function sameValidUntil(want: string | null, have: string | null): boolean {
-  const norm = (v: string | null) => (v === null || v === 'infinity' ? 'infinity' : String(Date.parse(v)));
+  const norm = (v: string | null) => (v === null || v === 'infinity' ? 'infinity' : String(validUntilInstant(v)));
   return norm(want) === norm(have);
 }
 
@@ -502,18 +549,37 @@ function sameSetting(name: string, want: string | string[], have: string): boole
   return want === have;
 }
 
+/** The role that made a grant through its grant option, and how deep in the chain from the owner it is. */
+interface Revoker {
+  grantor: string;
+  depth: number;
+}
+
+/**
+ * A REVOKE as the role that made the grant: Postgres only lets a grant's grantor revoke it
+ * (`GRANTED BY` must name the current user), so it runs under SET ROLE to that role.
+ */
+function revokeSql(revoke: string, revoker: Revoker | undefined, cascade: boolean): string {
+  const sql = `${revoke}${cascade ? ' CASCADE' : ''}`;
+  return revoker ? `SET ROLE ${ident(revoker.grantor)}; ${sql}; RESET ROLE` : sql;
+}
+
 /**
  * Collects single privilege changes and writes as few statements as read well: one per grantee,
  * kind, schema and privilege list, naming up to 100 objects; column privileges per table.
  */
 class PrivilegeBatches {
-  private readonly byObject = new Map<string, { op: 'grant' | 'revoke' | 'revoke-option'; ref: ObjectRef; grantee: string; grantable: boolean; privileges: string[]; reasons: string[] }>();
+  private readonly byObject = new Map<string, { op: 'grant' | 'revoke' | 'revoke-option'; ref: ObjectRef; grantee: string; grantable: boolean; privileges: string[]; reasons: string[]; revoker: Revoker | undefined; cascade: boolean }>();
 
-  add(op: 'grant' | 'revoke' | 'revoke-option', ref: ObjectRef, grantee: string, privileges: readonly string[], grantable: boolean, reason: string): void {
-    const key = op + SEP + grantee + SEP + (grantable ? '1' : '0') + SEP + refKey(ref);
+  /**
+   * `revoker`: the role that made the grant, when it is not the owner (the statement runs under
+   * SET ROLE to it). `cascade`: the grantee granted the privilege onward.
+   */
+  add(op: 'grant' | 'revoke' | 'revoke-option', ref: ObjectRef, grantee: string, privileges: readonly string[], grantable: boolean, reason: string, revoker?: Revoker, cascade = false): void {
+    const key = op + SEP + grantee + SEP + (grantable ? '1' : '0') + SEP + (revoker?.grantor ?? '') + SEP + (cascade ? '1' : '0') + SEP + refKey(ref);
     const entry = this.byObject.get(key);
     if (!entry) {
-      this.byObject.set(key, { op, ref, grantee, grantable, privileges: [...privileges], reasons: reason ? [reason] : [] });
+      this.byObject.set(key, { op, ref, grantee, grantable, privileges: [...privileges], reasons: reason ? [reason] : [], revoker, cascade });
       return;
     }
     for (const privilege of privileges) if (!entry.privileges.includes(privilege)) entry.privileges.push(privilege);
@@ -521,28 +587,31 @@ class PrivilegeBatches {
   }
 
   statements(): Array<{ op: 'grant' | 'revoke' | 'revoke-option'; sql: string; reason: string }> {
-    const groups = new Map<string, { op: 'grant' | 'revoke' | 'revoke-option'; grantee: string; grantable: boolean; keyword: string; privileges: string; objects: string[]; labels: string[]; reasons: Set<string>; kind: string; schema: string | null }>();
+    const groups = new Map<string, { op: 'grant' | 'revoke' | 'revoke-option'; grantee: string; grantable: boolean; keyword: string; privileges: string; objects: string[]; labels: string[]; reasons: Set<string>; kind: string; schema: string | null; revoker: Revoker | undefined; cascade: boolean }>();
     // Column privileges are written per table: GRANT SELECT (a, b) ON TABLE t.
-    const columns = new Map<string, { op: 'grant' | 'revoke' | 'revoke-option'; ref: ObjectRef; grantee: string; grantable: boolean; byPrivilege: Map<string, string[]>; reasons: Set<string> }>();
+    const columns = new Map<string, { op: 'grant' | 'revoke' | 'revoke-option'; ref: ObjectRef; grantee: string; grantable: boolean; byPrivilege: Map<string, string[]>; reasons: Set<string>; revoker: Revoker | undefined; cascade: boolean }>();
     for (const e of this.byObject.values()) {
       const privileges = e.privileges.sort(compareText);
       if (e.ref.objectType === 'column') {
-        const key = JSON.stringify([e.op, e.grantee, e.grantable, e.ref.schema, e.ref.name]);
+        const key = JSON.stringify([e.op, e.grantee, e.grantable, e.ref.schema, e.ref.name, e.revoker?.grantor ?? null, e.cascade]);
         let c = columns.get(key);
-        if (!c) columns.set(key, (c = { op: e.op, ref: e.ref, grantee: e.grantee, grantable: e.grantable, byPrivilege: new Map(), reasons: new Set() }));
+        if (!c) columns.set(key, (c = { op: e.op, ref: e.ref, grantee: e.grantee, grantable: e.grantable, byPrivilege: new Map(), reasons: new Set(), revoker: e.revoker, cascade: e.cascade }));
         for (const p of privileges) c.byPrivilege.set(p, [...(c.byPrivilege.get(p) ?? []), e.ref.column!]);
         for (const r of e.reasons) c.reasons.add(r);
         continue;
       }
       const keyword = grantKeyword(e.ref.objectType);
-      const key = e.op + SEP + e.grantee + SEP + (e.grantable ? '1' : '0') + SEP + keyword + SEP + (e.ref.schema ?? '') + SEP + privileges.join(',');
+      const key = e.op + SEP + e.grantee + SEP + (e.grantable ? '1' : '0') + SEP + keyword + SEP + (e.ref.schema ?? '') + SEP + privileges.join(',') + SEP + (e.revoker?.grantor ?? '') + SEP + (e.cascade ? '1' : '0');
       let g = groups.get(key);
-      if (!g) groups.set(key, (g = { op: e.op, grantee: e.grantee, grantable: e.grantable, keyword, privileges: privileges.join(', '), objects: [], labels: [], reasons: new Set(), kind: kindOf(e.ref.objectType) ?? e.ref.objectType, schema: e.ref.schema }));
+      if (!g) groups.set(key, (g = { op: e.op, grantee: e.grantee, grantable: e.grantable, keyword, privileges: privileges.join(', '), objects: [], labels: [], reasons: new Set(), kind: kindOf(e.ref.objectType) ?? e.ref.objectType, schema: e.ref.schema, revoker: e.revoker, cascade: e.cascade }));
       g.objects.push(objectSql(e.ref.objectType, e.ref.schema, e.ref.name));
       g.labels.push(e.ref.objectType === 'schema' ? `schema ${e.ref.name}` : `${e.ref.schema}.${e.ref.name}`);
       for (const r of e.reasons) g.reasons.add(r);
     }
     const out: Array<{ op: 'grant' | 'revoke' | 'revoke-option'; sql: string; reason: string; sort: string }> = [];
+    // Grants made through a grant option are revoked first, deepest in the chain first, so each
+    // runs while its grantor still holds the option; the owner's revokes (sort key "~") come last.
+    const rank = (revoker: Revoker | undefined) => (revoker ? String(1000 - revoker.depth).padStart(4, '0') : '~');
     for (const [key, g] of groups) {
       const order = g.objects.map((_, i) => i).sort((a, b) => compareText(g.objects[a]!, g.objects[b]!));
       const objects = order.map((i) => g.objects[i]!);
@@ -552,9 +621,9 @@ class PrivilegeBatches {
         const sql =
           g.op === 'grant'
             ? `GRANT ${g.privileges} ON ${on} TO ${granteeSql(g.grantee)}${g.grantable ? ' WITH GRANT OPTION' : ''}`
-            : `REVOKE ${g.op === 'revoke-option' ? 'GRANT OPTION FOR ' : ''}${g.privileges} ON ${on} FROM ${granteeSql(g.grantee)}`;
+            : revokeSql(`REVOKE ${g.op === 'revoke-option' ? 'GRANT OPTION FOR ' : ''}${g.privileges} ON ${on} FROM ${granteeSql(g.grantee)}`, g.revoker, g.cascade);
         const count = part.length === 1 ? labels[n * 100]! : `${part.length} ${g.kind} in ${g.schema}`;
-        out.push({ op: g.op, sql, reason: `${g.grantee}: ${g.privileges} on ${count}; ${[...g.reasons].join('; ')}`, sort: `${g.grantee}\u0000${key}` });
+        out.push({ op: g.op, sql, reason: `${g.grantee}: ${g.privileges} on ${count}; ${[...g.reasons].join('; ')}`, sort: `${rank(g.revoker)}\u0000${g.grantee}\u0000${key}` });
       }
     }
     for (const c of columns.values()) {
@@ -563,8 +632,8 @@ class PrivilegeBatches {
       const sql =
         c.op === 'grant'
           ? `GRANT ${list} ON ${on} TO ${granteeSql(c.grantee)}${c.grantable ? ' WITH GRANT OPTION' : ''}`
-          : `REVOKE ${c.op === 'revoke-option' ? 'GRANT OPTION FOR ' : ''}${list} ON ${on} FROM ${granteeSql(c.grantee)}`;
-      out.push({ op: c.op, sql, reason: `${c.grantee}: column privileges on ${c.ref.schema}.${c.ref.name}; ${[...c.reasons].join('; ')}`, sort: `${c.grantee}\u0001${sql}` });
+          : revokeSql(`REVOKE ${c.op === 'revoke-option' ? 'GRANT OPTION FOR ' : ''}${list} ON ${on} FROM ${granteeSql(c.grantee)}`, c.revoker, c.cascade);
+      out.push({ op: c.op, sql, reason: `${c.grantee}: column privileges on ${c.ref.schema}.${c.ref.name}; ${[...c.reasons].join('; ')}`, sort: `${rank(c.revoker)}\u0000${c.grantee}\u0001${sql}` });
     }
     return out.sort((a, b) => compareText(a.sort, b.sort));
   }

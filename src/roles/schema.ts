@@ -48,7 +48,8 @@ const role = {
     validUntil: { oneOf: [{ type: 'string', minLength: 1 }, { type: 'null' }] },
     settings: {
       type: 'object',
-      propertyNames: { pattern: '^[a-z_][a-z0-9_]*(\\.[a-z_][a-z0-9_]*)?$' },
+      // Setting names are case-insensitive in Postgres (TimeZone, timezone): any case is accepted.
+      propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?$' },
       additionalProperties: settingValue,
     },
     comment: { oneOf: [{ type: 'string' }, { type: 'null' }] },

@@ -85,7 +85,7 @@ export function listElements(value: string | string[]): string[] {
 /** `ALTER ROLE ... SET name = value`, the value quoted as a literal (list settings: one literal per element). */
 export function setSettingSql(role: string, name: string, value: string | string[]): string {
   const target = name.split('.').map(ident).join('.');
-  const values = LIST_SETTINGS.has(name) ? listElements(value).map(literal).join(', ') : literal(Array.isArray(value) ? value.join(', ') : value);
+  const values = LIST_SETTINGS.has(name.toLowerCase()) ? listElements(value).map(literal).join(', ') : literal(Array.isArray(value) ? value.join(', ') : value);
   return `ALTER ROLE ${ident(role)} SET ${target} = ${values}`;
 }
 

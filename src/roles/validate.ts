@@ -13,7 +13,7 @@ export const DEFAULT_KINDS: readonly DefaultKind[] = ['tables', 'sequences', 'fu
 
 /** A membership's role name and options, whichever way it was written. */
 export function membershipOf(spec: MembershipSpec): { role: string; admin?: boolean; inherit?: boolean; set?: boolean } {
-  return typeof spec === 'string' ? { role: spec } : spec;
+  return typeof spec === 'string' ? { role: spec } : (spec ?? { role: '' });
 }
 
 /** A name or a list of names, as a list. */
@@ -53,6 +53,19 @@ function checkPrivileges(problems: SpecProblem[], path: (string | number)[], tar
   }
 }
 
+/**
+ * A `validUntil` timestamp as an instant (milliseconds since the epoch), NaN when it is not one.
+ * ISO 8601 only (`2030-01-01`, `2030-01-01 12:00`, `2030-01-01T12:00:00+02:00`); a value without
+ * a time zone is UTC, whatever the session's time zone, so the file means the same everywhere.
+ */
+export function validUntilInstant(value: string): number {
+  const match = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(Z|[+-]\d{2}(?::?\d{2})?)?)?$/i.exec(value.trim());
+  if (!match) return Number.NaN;
+  const [, date, time = '00:00:00', zone = 'Z'] = match;
+  const offset = /^[+-]\d{2}$/.test(zone) ? `${zone}:00` : zone.replace(/^([+-]\d{2})(\d{2})$/, '$1:$2');
+  return Date.parse(`${date}T${time}${offset.toUpperCase()}`);
+}
+
 /** The target a default-privileges kind takes its privileges from. */
 export function defaultTarget(kind: DefaultKind): PrivilegeTarget {
   return kind === 'schemas' ? 'schema' : kind;
@@ -85,15 +98,24 @@ export function validateRolesSpec(spec: RolesFileSpec): SpecProblem[] {
     for (const place of places) {
       const base = place.environment ? ['environments', place.environment, 'roles', name] : ['roles', name];
       checkRole(problems, base, name, place.role);
+      // A group the file does not declare may not exist in every environment: declare it, or say
+      // it is managed elsewhere (managed.ignore). Predefined roles such as pg_read_all_data may be joined.
+      (place.role.memberOf ?? []).forEach((m, i) => {
+        const { role: target } = membershipOf(m);
+        if (typeof target !== 'string' || target === name || target === 'PUBLIC' || target === 'public' || declared.has(target) || untouchableReason(target, { ignore })) return;
+        problems.push({ path: [...base, 'memberOf', i], message: `role ${JSON.stringify(name)} is to join ${JSON.stringify(target)}, which the file does not declare: declare it under roles, or list it under managed.ignore when it is managed elsewhere` });
+      });
     }
   }
 
   for (const env of [undefined, ...Object.keys(spec.environments ?? {})]) checkCycles(problems, spec, env);
 
   const isDeclared = (name: string) => declared.has(name);
-  (spec.grants ?? []).forEach((grant, i) => checkGrant(problems, spec, grant, ['grants', i], isDeclared));
+  // Entries are null where the file had one of the wrong shape (reported as such by the loader).
+  (spec.grants ?? []).forEach((grant, i) => grant && checkGrant(problems, spec, grant, ['grants', i], isDeclared));
 
   (spec.defaultPrivileges ?? []).forEach((entry, i) => {
+    if (!entry) return;
     const path = ['defaultPrivileges', i];
     namesOf(entry.to).forEach((to, j) => {
       if (!isDeclared(to)) problems.push({ path: [...path, 'to', ...(typeof entry.to === 'string' ? [] : [j])], message: `default privileges for undeclared role ${JSON.stringify(to)}: declare it under roles (PUBLIC is handled by the public block)` });
@@ -130,8 +152,14 @@ function checkRole(problems: SpecProblem[], base: (string | number)[], name: str
   if (role.password && role.login !== true) problems.push({ path: [...base, 'password'], message: `role ${JSON.stringify(name)} has a password but no login: true` });
   if (role.password && role.passwordVersion === undefined) problems.push({ path: [...base, 'password'], message: `role ${JSON.stringify(name)} has a password but no passwordVersion: add one (the password is re-set only when it changes)` });
   if (!role.password && role.passwordVersion !== undefined) problems.push({ path: [...base, 'passwordVersion'], message: `role ${JSON.stringify(name)} has a passwordVersion but no password source (password: {env: NAME} or {file: path})` });
-  if (role.validUntil && role.validUntil !== 'infinity' && Number.isNaN(Date.parse(role.validUntil))) {
-    problems.push({ path: [...base, 'validUntil'], message: `validUntil ${JSON.stringify(role.validUntil)} is not a timestamp: write e.g. 2027-01-01T00:00:00Z, or infinity` });
+  if (role.validUntil && role.validUntil !== 'infinity' && Number.isNaN(validUntilInstant(role.validUntil))) {
+    problems.push({ path: [...base, 'validUntil'], message: `validUntil ${JSON.stringify(role.validUntil)} is not an ISO 8601 timestamp: write e.g. 2027-01-01, 2027-01-01T00:00:00Z or 2027-01-01 09:00+02:00 (no zone means UTC), or infinity` });
+  }
+  const settingNames = new Map<string, string>();
+  for (const key of Object.keys(role.settings ?? {})) {
+    const first = settingNames.get(key.toLowerCase());
+    if (first !== undefined) problems.push({ path: [...base, 'settings', key], message: `setting ${JSON.stringify(key)} is ${JSON.stringify(first)} again (setting names are case-insensitive): keep one` });
+    else settingNames.set(key.toLowerCase(), key);
   }
   const seen = new Set<string>();
   (role.memberOf ?? []).forEach((m, i) => {

@@ -124,6 +124,15 @@ async function runRoles(args: RolesArgs): Promise<void> {
   }
 
   const rolesFile = loadRolesFile(rolesFilePath(ctx, args));
+  // With --url the config is not asked for a connection, so a misspelt --env would go unnoticed
+  // and plan the file without that environment's login roles.
+  if (environment !== undefined && !ctx.config.environments[environment] && !rolesFile.spec.environments?.[environment]) {
+    const known = [...new Set([...Object.keys(ctx.config.environments), ...Object.keys(rolesFile.spec.environments ?? {})])];
+    throw new PgwardenError(
+      'USAGE',
+      `Unknown environment "${environment}": neither ${ctx.config.configFile ?? 'the config'} nor ${rolesFile.file} declares it. ${known.length ? `Known: ${known.join(', ')}.` : 'Add it under "environments".'} Nothing was planned or applied.`,
+    );
+  }
   const planOptions = { environment, allowSuperuser: args.allowSuperuser };
   await withDatabase(ctx, async (db: DatabaseHandle) => {
     const plan = await planRolesOn(db, rolesFile, planOptions);

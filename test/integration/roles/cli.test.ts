@@ -62,6 +62,28 @@ describe('pgwarden roles (CLI)', () => {
     expect(again.stdout).not.toContain('Applied');
   });
 
+  it('refuses a misspelt --env with --url, and dropping environment roles without --env (exit 2)', async () => {
+    const path = write(
+      'envs.yaml',
+      'managed:\n  prefixes: [wx_]\n  dropUndeclared: true\nroles:\n  wx_group: {}\nenvironments:\n  dev:\n    roles:\n      wx_login_dev: {login: true}\n  prod:\n    roles:\n      wx_login: {login: true}\n',
+    );
+    expect((await cli(['apply', '--env', 'dev', '--url', url, '--file', path])).code).toBe(0);
+    const typo = await cli(['plan', '--env', 'prdo', '--url', url, '--file', path]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/Unknown environment "prdo": neither .*pgwarden\.config\.yaml nor .*envs\.yaml declares it\. Known: dev, staging, prod\./);
+    expect(typo.stdout).not.toContain('DROP ROLE');
+    const typoApply = await cli(['apply', '--env', 'prdo', '--url', url, '--file', path, '--yes']);
+    expect(typoApply.code).toBe(2);
+    const noEnv = await cli(['apply', '--url', url, '--file', path]);
+    expect(noEnv.code).toBe(2);
+    expect(noEnv.stderr).toMatch(/envs\.yaml:3:\d+: no environment chosen \(--env\): dropUndeclared would drop "wx_login_dev", which the file declares under environments \(dev, prod\)\. Pass --env dev\|prod/);
+    expect(await roleExists('wx_login_dev')).toBe(true);
+    // Named, prod's plan drops dev's login role: that is what dropUndeclared is for.
+    const prod = await cli(['plan', '--env', 'prod', '--url', url, '--file', path]);
+    expect(prod.code).toBe(0);
+    expect(prod.stdout).toContain('DROP ROLE "wx_login_dev";');
+  });
+
   it('stops before anything runs when a password cannot be read', async () => {
     const path = write('late.yaml', 'roles:\n  fleet_late:\n    login: true\n    password: {env: FLEET_LATE_PASSWORD}\n    passwordVersion: 1\n  fleet_other: {}\n');
     const result = await cli(['apply', '--file', path, '--url', url], { FLEET_LATE_PASSWORD: '' });

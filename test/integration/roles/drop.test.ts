@@ -63,4 +63,55 @@ describe('managed roles the file does not declare', () => {
     expect(after.changes).toEqual([]);
     expect(after.undeclared).toEqual([]);
   });
+
+  it('commit nothing anywhere when a statement of the main transaction fails, and say so', async () => {
+    await sql(server.url('postgres'), 'CREATE ROLE fleet_gone');
+    await sql(server.url('other_db'), 'CREATE TABLE gone_owned (id int); ALTER TABLE gone_owned OWNER TO fleet_gone');
+    const roles = parseRolesFile(rolesYaml(true).replace('  migrator: {}', '  migrator:\n    settings: { work_mem: banana }'), 'roles.yaml');
+    const plan = await planRolesOn(db, roles);
+    expect(plan.changes.some((c) => c.database === 'other_db' && c.sql === 'REASSIGN OWNED BY "fleet_gone" TO "migrator"')).toBe(true);
+    const error = await applyRoles(db, roles, { expected: plan }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'DATABASE_ERROR', exitCode: 3 });
+    expect((error as Error).message).toMatch(/In main_db, ALTER ROLE "migrator" SET "work_mem" = 'banana' failed: .*The transaction for main_db was rolled back\. Nothing was committed in any database\.$/);
+    expect(await sql(server.url('other_db'), `SELECT pg_get_userbyid(relowner) AS owner FROM pg_class WHERE relname = 'gone_owned'`)).toEqual([{ owner: 'fleet_gone' }]);
+  });
+
+  it('say what was committed where when a drop fails after the main transaction', async () => {
+    // A database that takes no connections cannot be visited: what fleet_gone owns there stops DROP ROLE.
+    await sql(server.url('postgres'), 'CREATE DATABASE closed_db');
+    await sql(server.url('closed_db'), 'CREATE TABLE held (id int); ALTER TABLE held OWNER TO fleet_gone');
+    await sql(server.url('postgres'), 'ALTER DATABASE closed_db ALLOW_CONNECTIONS false');
+    const roles = parseRolesFile(rolesYaml(true).replace('  migrator: {}', '  migrator:\n    comment: owns the schema'), 'roles.yaml');
+    const error = await applyRoles(db, roles).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'DATABASE_ERROR' });
+    expect((error as Error).message).toMatch(
+      /^In main_db, DROP ROLE "fleet_gone" failed: .*The transaction for main_db was rolled back\. Already committed: 1 statement in main_db; REASSIGN OWNED BY "fleet_gone" TO "migrator", DROP OWNED BY "fleet_gone" in other_db; .* in postgres\. Fix the cause and apply again: the next plan continues from there\.$/,
+    );
+    expect(await sql(db.url, `SELECT shobj_description(oid, 'pg_authid') AS c FROM pg_roles WHERE rolname = 'migrator'`)).toEqual([{ c: 'owns the schema' }]);
+    expect(await sql(server.url('other_db'), `SELECT pg_get_userbyid(relowner) AS owner FROM pg_class WHERE relname = 'gone_owned'`)).toEqual([{ owner: 'migrator' }]);
+    await sql(server.url('postgres'), 'DROP DATABASE closed_db');
+    const after = await planRolesOn(db, roles);
+    expect(after.changes.map((c) => c.sql)).toContain('DROP ROLE "fleet_gone"');
+    await applyRoles(db, roles, { expected: after });
+    expect(await sql(db.url, `SELECT 1 FROM pg_roles WHERE rolname = 'fleet_gone'`)).toHaveLength(0);
+  });
+
+  it('never reports success for a statement that ran but changed nothing', async () => {
+    // An event trigger undoes every GRANT on the table: the GRANT runs without error, and takes no effect.
+    await sql(
+      db.url,
+      `CREATE TABLE undone (id int);
+       CREATE FUNCTION undo_grants() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN REVOKE ALL ON public.undone FROM fleet_app; END $$;
+       CREATE EVENT TRIGGER undo_grants ON ddl_command_end WHEN TAG IN ('GRANT') EXECUTE FUNCTION undo_grants();`,
+    );
+    const roles = parseRolesFile(`${rolesYaml(false)}    comment: the app\ngrants:\n  - to: fleet_app\n    schema: public\n    tables: [undone]\n    privileges: { tables: [SELECT] }\n`, 'roles.yaml');
+    const plan = await planRolesOn(db, roles);
+    expect(plan.changes.map((c) => c.sql)).toEqual(expect.arrayContaining([`COMMENT ON ROLE "fleet_app" IS 'the app'`, 'GRANT SELECT ON TABLE "public"."undone" TO "fleet_app"']));
+    const error = await applyRoles(db, roles, { expected: plan }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'INTERNAL', exitCode: 70 });
+    expect((error as Error).message).toContain('ran without error but the database still differs from roles.yaml afterwards, so pgwarden planned them wrongly: GRANT SELECT ON TABLE "public"."undone" TO "fleet_app". The transaction for main_db was rolled back; nothing was applied.');
+    // Rolled back: not even the comment was kept.
+    expect(await sql(db.url, `SELECT shobj_description(oid, 'pg_authid') AS c FROM pg_roles WHERE rolname = 'fleet_app'`)).toEqual([{ c: null }]);
+    await sql(db.url, 'DROP EVENT TRIGGER undo_grants; DROP FUNCTION undo_grants(); DROP TABLE undone');
+  });
 });

@@ -98,6 +98,32 @@ describe('parseRolesFile', () => {
     ]);
   });
 
+  it('reports reference problems together with shape problems, and a group the file does not declare', () => {
+    const problems = problemsOf(
+      [
+        'roles:', //                                          1
+        '  fleet_typo:', //                                   2
+        '    logn: true', //                                  3  unknown key
+        '    memberOf: [nobody, pg_read_all_data, dba]', //   4  nobody is declared nowhere
+        'managed:', //                                        5
+        '  ignore: [dba]', //                                 6
+        'grants:', //                                         7
+        '  - to: fleet_b', //                                 8  undeclared
+        '    schema: public', //                              9
+        '    tables: "*"', //                                10
+        '    privileges: [SELCT]', //                        11
+        '',
+      ].join('\n'),
+    );
+    expect(brief(problems)).toEqual([
+      '3: unknown key "logn" at roles.fleet_typo.logn: remove it or check its spelling',
+      '8: grant to undeclared role "fleet_b": declare it under roles (PUBLIC is handled by the public block)',
+      '11: SELCT is not a privilege on tables: use SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER, MAINTAIN',
+    ]);
+    const member = problemsOf('roles:\n  app:\n    memberOf: [nobody]\n');
+    expect(brief(member)).toEqual(['3: role "app" is to join "nobody", which the file does not declare: declare it under roles, or list it under managed.ignore when it is managed elsewhere']);
+  });
+
   it('refuses to declare the bootstrap superuser or a role twice', () => {
     const problems = problemsOf('roles:\n  postgres: {}\n  app: {}\nenvironments:\n  dev:\n    roles:\n      app: {login: true}\n');
     expect(brief(problems)).toEqual([
@@ -110,6 +136,13 @@ describe('parseRolesFile', () => {
     const roles = parseRolesFile(`roles:\n  'x"; DROP TABLE t; --': {}\n  "o'brien": {}\n`, 'roles.yaml');
     expect(Object.keys(roles.spec.roles ?? {})).toEqual(['x"; DROP TABLE t; --', "o'brien"]);
     expect(brief(problemsOf(`roles:\n  "${'n'.repeat(64)}": {}\n`))).toEqual([expect.stringMatching(/^2: roles: the name "n{64}" is not allowed here \(it must NOT have more than 63 characters\)/)]);
+  });
+
+  it('accepts setting names in any case, but not the same name twice', () => {
+    expect(parseRolesFile('roles:\n  a:\n    settings: { TimeZone: UTC, search_path: public }\n', 'roles.yaml').spec.roles?.a?.settings).toEqual({ TimeZone: 'UTC', search_path: 'public' });
+    expect(brief(problemsOf('roles:\n  a:\n    settings:\n      timezone: UTC\n      TimeZone: UTC\n'))).toEqual([
+      '5: setting "TimeZone" is "timezone" again (setting names are case-insensitive): keep one',
+    ]);
   });
 
   it('reports YAML syntax errors with their line', () => {
