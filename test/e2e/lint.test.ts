@@ -135,6 +135,25 @@ describe('pgwarden lint (built CLI)', () => {
     expect(report.findings.filter((f: { rule: string }) => f.rule === 'transaction-nesting').map((f: { line: number }) => f.line)).toEqual([6, 8]);
   });
 
+  it('takes --staged with flags only the full CLI parses (global options, --color=false), and refuses --staged with file names', async () => {
+    project = cleanProject();
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: project!.root, stdio: 'ignore' });
+    git('init', '-q');
+    git('add', '.');
+    for (const args of [
+      ['lint', '--staged', '--color=false'],
+      ['lint', '--staged', '--env', 'dev'],
+      ['--no-color', 'lint', '--staged'],
+    ]) {
+      const result = await runCli(args, { cwd: project.root });
+      expect({ args, stderr: result.stderr, code: result.code }).toEqual({ args, stderr: '', code: 0 });
+      expect(result.stdout).toMatch(/^No problems in 2 files/);
+    }
+    const both = await runCli(['lint', '--staged', 'migrations/20260101000000_users.sql'], { cwd: project.root });
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('--staged lints what git has staged and takes no file names');
+  });
+
   it('exits 2 on usage errors', async () => {
     project = cleanProject();
     const badFormat = await runCli(['lint', '--format', 'xml'], { cwd: project.root });
