@@ -50,6 +50,12 @@ export interface LintSourcesOptions {
   only?: ReadonlySet<string>;
   /** Rules whose findings are reported on every file all the same (the structure of the history). */
   wholeHistoryRules?: ReadonlySet<string>;
+  /**
+   * For a run on the whole history: the files (relative to root) not yet committed, asked only when
+   * the history branched, so that single-head blames a new migration rather than a merged one. A run
+   * on some files (`only`) blames those.
+   */
+  newFiles?: () => Promise<ReadonlySet<string> | undefined>;
   /** Models after unchanged prefixes of the history, so a run on a staged file need not replay them. */
   snapshots?: SnapshotStore;
   /** Files parsed in a worker meanwhile (see preparse.ts): their paths (absolute), and their sections by cache key. */
@@ -236,7 +242,12 @@ export async function lintSources(sources: ReadonlyArray<LintSource>, options: L
     if (file.kind === 'js' && file.implicitParent) file.revises = i > 0 ? files[i - 1]!.revision : undefined;
   }
   trace(`lint: ${files.length} headers parsed`);
-  const graph = buildGraph(files);
+  const isNewIn = (set: ReadonlySet<string>) => (file: MigrationFile) => set.has(relativePosix(root, file.path));
+  let graph = buildGraph(files, options.only ? { isNew: isNewIn(options.only) } : {});
+  if (!options.only && options.newFiles && graph.problems.some((p) => p.kind === 'multiple-heads')) {
+    const fresh = await options.newFiles();
+    if (fresh && fresh.size > 0) graph = buildGraph(files, { isNew: isNewIn(fresh) });
+  }
   const ordered = historyOrder(files, graph);
   const relPaths = ordered.map((file) => relativePosix(root, file.path));
   // No file reported on (`check --staged` on a commit that only deletes one): only the rules on the
