@@ -16,7 +16,7 @@ import { loadParser } from './parser.js';
 import { parseSectionWith, sectionKey } from './parse-sections.js';
 import { absoluteUnder, relativePosix } from './paths.js';
 import { countBySeverity, toPosix, type LintReport } from './report.js';
-import type { Finding, FindingTarget, LintMigration, LintStatement, ReportInput, Rule, RuleContext, Severity } from './types.js';
+import type { Finding, Fix, FindingTarget, FixInput, LintMigration, LintStatement, ReportInput, Rule, RuleContext, Severity, TextEdit } from './types.js';
 import { clockMs, trace } from '../trace.js';
 
 export type { LintConfigResolved } from './config.js';
@@ -413,13 +413,43 @@ function statementHooks(contexts: ReadonlyArray<{ rule: Rule; ctx: RuleContext }
 
 function findingOf(rule: string, severity: Severity, input: ReportInput): Finding {
   const at: FindingTarget = input.at;
-  const base = { rule, severity, message: input.message, ...(input.help !== undefined ? { help: input.help } : {}), ...(input.fix !== undefined ? { fix: input.fix } : {}) };
+  const fix = input.fix ? fixOf(at, input.fix) : undefined;
+  const base = { rule, severity, message: input.message, ...(input.help !== undefined ? { help: input.help } : {}), ...(fix !== undefined ? { fix } : {}) };
   if ('section' in at) {
     const point = input.offset !== undefined && at.migration.file.kind === 'sql' ? pointInStatement(at, input.offset) : undefined;
     if (point) return { ...base, file: at.migration.relPath, ...point, endLine: at.endLine, endColumn: at.endColumn };
     return { ...base, file: at.migration.relPath, line: at.line, column: at.column, endLine: at.endLine, endColumn: at.endColumn };
   }
   return { ...base, file: at.migration.relPath, line: at.line, column: at.column ?? 1 };
+}
+
+/** A rule's fix with its edit: the region its replacement replaces, in SQL files. */
+function fixOf(at: FindingTarget, input: FixInput): Fix {
+  const { replaces, ...fix } = input;
+  const file = at.migration.file;
+  if (replaces === undefined || fix.replacement === undefined || file.kind !== 'sql') return fix;
+  let edit: TextEdit | undefined;
+  if (replaces === 'statement') {
+    if ('section' in at) edit = { startLine: at.line, startColumn: at.column, endLine: at.endLine, endColumn: at.endColumn, text: fix.replacement };
+  } else {
+    const field = file.header.find((h) => h.key === replaces.header);
+    if (field) {
+      const line = lineText(file.text, field.line);
+      edit = { startLine: field.line, startColumn: 1, endLine: field.line, endColumn: line.length + 1, text: fix.replacement };
+    } else {
+      const after = file.header.reduce((last, h) => Math.max(last, h.line), 0) + 1;
+      edit = { startLine: after, startColumn: 1, endLine: after, endColumn: 1, text: `${fix.replacement}\n` };
+    }
+  }
+  return edit ? { ...fix, edit } : fix;
+}
+
+/** The text of a 1-based line, without its line ending. */
+function lineText(text: string, line: number): string {
+  let start = 0;
+  for (let i = 1; i < line; i++) start = text.indexOf('\n', start) + 1;
+  const end = text.indexOf('\n', start);
+  return text.slice(start, end < 0 ? text.length : end).replace(/\r$/, '');
 }
 
 /** Line and column of a character offset within a statement's text (ReportInput.offset). */

@@ -24,7 +24,7 @@ export const rule: Rule = {
       at: statement,
       message: `${statementLabel(statement)} locks ${q(locked)} with no lock_timeout set: while it waits for the lock, every later query on ${q(locked)} queues behind it.`,
       help: "Set a lock timeout before it: a `--! Lock-Timeout: 5s` header line, `SET lock_timeout = '5s';` at the top of the up section, or runner.lockTimeout in the config (then retry the migration when it times out).",
-      fix: { description: "Set lock_timeout before the first statement that locks a table", replacement: `SET lock_timeout = '5s';\n${statement.text}` },
+      fix: { description: "Set lock_timeout before the first statement that locks a table", replacement: `SET lock_timeout = '5s';\n${statement.text}`, replaces: 'statement' },
     });
   },
 };

@@ -8,7 +8,7 @@ describe(ID, () => {
   it('flags the first statement that locks an existing table, once per migration, with a fix', async () => {
     const findings = await lintRule(ID, 'SELECT 1;\nALTER TABLE t ADD COLUMN c boolean;\nCREATE INDEX CONCURRENTLY i ON t (c);');
     expect(findings.map((f) => [f.line, f.message])).toEqual([[2, ALTER]]);
-    expect(findings[0]!.fix).toEqual({
+    expect(findings[0]!.fix).toMatchObject({
       description: 'Set lock_timeout before the first statement that locks a table',
       replacement: "SET lock_timeout = '5s';\nALTER TABLE t ADD COLUMN c boolean",
     });
