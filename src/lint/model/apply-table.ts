@@ -16,7 +16,6 @@ export function createTable(s: Schema, ast: any, revision: string | undefined): 
   const { schema, name } = rangeVarName(ast.relation);
   const key = s.newName(name, schema);
   if (s.tableMap.has(key) && ast.if_not_exists) return;
-  if (schema !== undefined) s.mut.schemas.add(schema);
   const table = s.addTable(key, revision);
   for (const parent of ast.inhRelations ?? []) {
     const parentKey = parent.RangeVar ? tableKeyOf(s, parent.RangeVar) : undefined;
