@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lintSnippet, lintSources } from '../../../src/lint/engine.js';
 import { rules } from '../../../src/lint/registry.js';
+import { RULE_IDS } from '../../../src/lint/rule-ids.js';
 import type { Rule } from '../../../src/lint/types.js';
 import { REPO_ROOT } from '../../support/project.js';
 
@@ -18,6 +19,8 @@ describe('rule registry', () => {
   it('lists every rule file once, by its file name, each with a docs page', () => {
     const ids = rules.map((r) => r.id);
     expect(new Set(ids).size).toBe(ids.length);
+    // The config schema's list of rule ids (src/lint/rule-ids.ts) is the registry's.
+    expect([...RULE_IDS]).toEqual(ids);
     const files = readdirSync(join(REPO_ROOT, 'src/lint/rules')).filter((f) => f.endsWith('.ts')).map((f) => f.slice(0, -3));
     expect([...ids].sort()).toEqual(files.sort());
     for (const rule of rules) {
