@@ -68,6 +68,18 @@ describe('pgwarden lint (built CLI)', () => {
     expect(report.findings.map((f: { rule: string; severity: string }) => `${f.rule}:${f.severity}`)).toEqual(['require-docstring:warning']);
   });
 
+  it("takes the issue's file-ignore syntax without a reason: the ignore applies, a warning says it has no reason, exit 0", async () => {
+    project = cleanProject();
+    project.write(
+      '20260103000000_note.sql',
+      migration('20260103000000', '20260102000000', 'Add a note to users', 'ALTER TABLE users ADD COLUMN note varchar(200);', 'ALTER TABLE users DROP COLUMN note;', ['-- pgwarden-ignore-file prefer-text-field']),
+    );
+    const result = await runCli(['lint', '--format', 'json'], { cwd: project.root });
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report.findings.map((f: { rule: string; severity: string; line: number }) => `${f.rule}:${f.severity}:${f.line}`)).toEqual(['ignore-needs-reason:warning:4']);
+  });
+
   it('writes json, sarif and github formats', async () => {
     project = cleanProject();
     project.write('20260103000000_drop.sql', migration('20260103000000', '20260102000000', 'Drop users', 'DROP TABLE users;', undefined));
