@@ -144,12 +144,19 @@ function positioned(migration: LintMigration, lines: LineIndex, section: 'up' | 
   return out;
 }
 
-/** Qualified names of the tables a list of statements creates (unqualified names in `public`). */
+/**
+ * Qualified names of the tables a list of statements creates (unqualified names in `public`), under
+ * the name they end with: a table created and then renamed counts under its new name.
+ */
 function createdTablesOf(statements: readonly LintStatement[]): Set<string> {
   const out = new Set<string>();
   for (const s of statements) {
     const rel = s.kind === 'CreateStmt' ? s.ast.relation : s.kind === 'CreateTableAsStmt' && s.ast.objtype !== 'OBJECT_MATVIEW' ? s.ast.into?.rel : undefined;
     if (rel?.relname) out.add(`${rel.schemaname ?? 'public'}.${rel.relname}`);
+    if (s.kind === 'RenameStmt' && s.ast.renameType === 'OBJECT_TABLE' && s.ast.relation?.relname && s.ast.newname) {
+      const schema = s.ast.relation.schemaname ?? 'public';
+      if (out.delete(`${schema}.${s.ast.relation.relname}`)) out.add(`${schema}.${s.ast.newname}`);
+    }
   }
   return out;
 }
