@@ -3,6 +3,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { ErrorObject } from 'ajv';
 import { LineCounter, parseDocument, isMap, isScalar, type Document } from 'yaml';
 import { PgwardenError, type Problem } from '../errors.js';
+import { RULE_IDS } from '../lint/rule-ids.js';
 import type { PgwardenConfig, PgwardenConfigFile } from './types.js';
 
 import { findConfigFile } from './find.js';
@@ -80,6 +81,12 @@ function problemFromAjv(error: ErrorObject, doc: Document, lineCounter: LineCoun
     const key = String((error.params as { additionalProperty: string }).additionalProperty);
     const at = lineOf(doc, lineCounter, segments, key);
     const path = [...segments, key].join('.');
+    const where = segments.join('.');
+    if (where === 'lint.rules' || where === 'lint.startAfter') {
+      const near = closest(key, where === 'lint.startAfter' ? ['*', ...RULE_IDS] : RULE_IDS);
+      const hint = near.likely ? `did you mean "${near.candidate}"?` : `no rule has that id (the closest is "${near.candidate}"; docs/lint.md lists them)`;
+      return { file, ...at, path, message: `unknown rule "${key}" at ${path}: ${hint}` };
+    }
     return { file, ...at, path, message: `unknown key "${key}" at ${path}: remove it or check its spelling` };
   }
   const at = lineOf(doc, lineCounter, segments);
@@ -88,6 +95,26 @@ function problemFromAjv(error: ErrorObject, doc: Document, lineCounter: LineCoun
     message = `${where} must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
   }
   return { file, ...at, path: where, message };
+}
+
+/** The candidate nearest to `word` by edit distance, and whether it is near enough to be a misspelling. */
+function closest(word: string, candidates: readonly string[]): { candidate: string; likely: boolean } {
+  let best = { candidate: candidates[0]!, distance: Infinity };
+  for (const candidate of candidates) {
+    const distance = editDistance(word.toLowerCase(), candidate);
+    if (distance < best.distance) best = { candidate, distance };
+  }
+  return { candidate: best.candidate, likely: best.distance <= Math.max(2, Math.floor(best.candidate.length / 3)) };
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length]!;
 }
 
 function literalPasswordProblems(config: PgwardenConfigFile, doc: Document, lineCounter: LineCounter, file: string): Problem[] {

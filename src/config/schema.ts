@@ -3,7 +3,10 @@
  * keys rejected) and is published as `pgwarden/config-schema.json` for editors.
  */
 
+import { RULE_IDS } from '../lint/rule-ids.js';
+
 const severity = { enum: ['error', 'warning', 'off'] } as const;
+const revision = { type: 'string', pattern: '^[0-9]+$' } as const;
 const identifier = { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_$]{0,62}$' } as const;
 const duration = {
   type: 'string',
@@ -69,8 +72,8 @@ export const configSchema = {
       additionalProperties: false,
       properties: {
         postgresVersion: { type: 'integer', minimum: 10, maximum: 19 },
-        rules: { type: 'object', additionalProperties: severity },
-        startAfter: { type: 'object', additionalProperties: { type: 'string', pattern: '^[0-9]+$' } },
+        rules: { type: 'object', additionalProperties: false, properties: Object.fromEntries(RULE_IDS.map((id) => [id, severity])) },
+        startAfter: { type: 'object', additionalProperties: false, properties: Object.fromEntries(['*', ...RULE_IDS].map((id) => [id, revision])) },
       },
     },
     docs: {

@@ -3,7 +3,7 @@
 
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://pgwarden.dev/config.schema.json","title":"pgwarden configuration","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"migrations":{"type":"string","description":"The migrations folder. Default: migrations"},"schema":{"type":"string","description":"The documented schema folder. Default: schema"},"defaultEnvironment":{"type":"string","description":"The environment used when --env is not given."},"runner":{"type":"object","additionalProperties":false,"properties":{"transaction":{"enum":["per-migration","single"]},"lockTimeout":{"type":"string","pattern":"^(0|[0-9]+(\\.[0-9]+)?\\s*(us|ms|s|min|h|d)?)$","description":"A Postgres duration such as 5s, 500ms or 1min; 0 disables the timeout."},"statementTimeout":{"type":"string","pattern":"^(0|[0-9]+(\\.[0-9]+)?\\s*(us|ms|s|min|h|d)?)$","description":"A Postgres duration such as 5s, 500ms or 1min; 0 disables the timeout."}}},"ledger":{"type":"object","additionalProperties":false,"properties":{"schema":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"},"table":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"}}},"embedded":{"type":"object","additionalProperties":false,"properties":{"dataDir":{"type":"string"},"port":{"type":"integer","minimum":0,"maximum":65535}}},"environments":{"type":"object","propertyNames":{"pattern":"^[A-Za-z0-9_.-]+$"},"additionalProperties":{"type":"object","additionalProperties":false,"properties":{"provider":{"enum":["embedded","url","testcontainers"]},"url":{"type":"string","description":"A connection string WITHOUT password; use urlEnv or passwordEnv for secrets."},"urlEnv":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"passwordEnv":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"protected":{"type":"boolean"},"postgresVersion":{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)?$"},"driftIgnore":{"type":"array","items":{"type":"string"}}}}},"lint":{"type":"object","additionalProperties":false,"properties":{"postgresVersion":{"type":"integer","minimum":10,"maximum":19},"rules":{"type":"object","additionalProperties":{"enum":["error","warning","off"]}},"startAfter":{"type":"object","additionalProperties":{"type":"string","pattern":"^[0-9]+$"}}}},"docs":{"type":"object","additionalProperties":false,"properties":{"requireComment":{"enum":["error","warning","off"]},"requirePrimaryKey":{"enum":["error","warning","off"]},"requireFkIndex":{"enum":["error","warning","off"]}}},"roles":{"type":"object","additionalProperties":false,"properties":{"file":{"type":"string"}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://pgwarden.dev/config.schema.json","title":"pgwarden configuration","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"migrations":{"type":"string","description":"The migrations folder. Default: migrations"},"schema":{"type":"string","description":"The documented schema folder. Default: schema"},"defaultEnvironment":{"type":"string","description":"The environment used when --env is not given."},"runner":{"type":"object","additionalProperties":false,"properties":{"transaction":{"enum":["per-migration","single"]},"lockTimeout":{"type":"string","pattern":"^(0|[0-9]+(\\.[0-9]+)?\\s*(us|ms|s|min|h|d)?)$","description":"A Postgres duration such as 5s, 500ms or 1min; 0 disables the timeout."},"statementTimeout":{"type":"string","pattern":"^(0|[0-9]+(\\.[0-9]+)?\\s*(us|ms|s|min|h|d)?)$","description":"A Postgres duration such as 5s, 500ms or 1min; 0 disables the timeout."}}},"ledger":{"type":"object","additionalProperties":false,"properties":{"schema":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"},"table":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"}}},"embedded":{"type":"object","additionalProperties":false,"properties":{"dataDir":{"type":"string"},"port":{"type":"integer","minimum":0,"maximum":65535}}},"environments":{"type":"object","propertyNames":{"pattern":"^[A-Za-z0-9_.-]+$"},"additionalProperties":{"type":"object","additionalProperties":false,"properties":{"provider":{"enum":["embedded","url","testcontainers"]},"url":{"type":"string","description":"A connection string WITHOUT password; use urlEnv or passwordEnv for secrets."},"urlEnv":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"passwordEnv":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"protected":{"type":"boolean"},"postgresVersion":{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)?$"},"driftIgnore":{"type":"array","items":{"type":"string"}}}}},"lint":{"type":"object","additionalProperties":false,"properties":{"postgresVersion":{"type":"integer","minimum":10,"maximum":19},"rules":{"type":"object","additionalProperties":false,"properties":{"syntax-error":{"enum":["error","warning","off"]},"revision-header":{"enum":["error","warning","off"]},"revision-unique":{"enum":["error","warning","off"]},"revision-chain":{"enum":["error","warning","off"]},"single-head":{"enum":["error","warning","off"]},"require-docstring":{"enum":["error","warning","off"]},"require-down":{"enum":["error","warning","off"]},"down-reverses-up":{"enum":["error","warning","off"]},"irreversible-operation":{"enum":["error","warning","off"]},"fk-target-exists":{"enum":["error","warning","off"]},"drop-order":{"enum":["error","warning","off"]},"transaction-nesting":{"enum":["error","warning","off"]},"ban-concurrent-index-creation-in-transaction":{"enum":["error","warning","off"]},"unused-ignore":{"enum":["error","warning","off"]},"ignore-needs-reason":{"enum":["error","warning","off"]},"adding-field-with-default":{"enum":["error","warning","off"]},"adding-foreign-key-constraint":{"enum":["error","warning","off"]},"adding-not-nullable-field":{"enum":["error","warning","off"]},"adding-required-field":{"enum":["error","warning","off"]},"adding-serial-primary-key-field":{"enum":["error","warning","off"]},"ban-char-field":{"enum":["error","warning","off"]},"ban-drop-column":{"enum":["error","warning","off"]},"ban-drop-database":{"enum":["error","warning","off"]},"ban-drop-not-null":{"enum":["error","warning","off"]},"ban-drop-table":{"enum":["error","warning","off"]},"ban-truncate-cascade":{"enum":["error","warning","off"]},"changing-column-type":{"enum":["error","warning","off"]},"constraint-missing-not-valid":{"enum":["error","warning","off"]},"disallowed-unique-constraint":{"enum":["error","warning","off"]},"identifier-too-long":{"enum":["error","warning","off"]},"prefer-bigint-over-int":{"enum":["error","warning","off"]},"prefer-bigint-over-smallint":{"enum":["error","warning","off"]},"prefer-identity":{"enum":["error","warning","off"]},"prefer-text-field":{"enum":["error","warning","off"]},"prefer-timestamptz":{"enum":["error","warning","off"]},"renaming-column":{"enum":["error","warning","off"]},"renaming-table":{"enum":["error","warning","off"]},"require-concurrent-index-creation":{"enum":["error","warning","off"]},"require-concurrent-index-deletion":{"enum":["error","warning","off"]},"require-lock-timeout":{"enum":["error","warning","off"]},"backfill-in-ddl-transaction":{"enum":["error","warning","off"]},"fk-missing-index":{"enum":["error","warning","off"]}}},"startAfter":{"type":"object","additionalProperties":false,"properties":{"*":{"type":"string","pattern":"^[0-9]+$"},"syntax-error":{"type":"string","pattern":"^[0-9]+$"},"revision-header":{"type":"string","pattern":"^[0-9]+$"},"revision-unique":{"type":"string","pattern":"^[0-9]+$"},"revision-chain":{"type":"string","pattern":"^[0-9]+$"},"single-head":{"type":"string","pattern":"^[0-9]+$"},"require-docstring":{"type":"string","pattern":"^[0-9]+$"},"require-down":{"type":"string","pattern":"^[0-9]+$"},"down-reverses-up":{"type":"string","pattern":"^[0-9]+$"},"irreversible-operation":{"type":"string","pattern":"^[0-9]+$"},"fk-target-exists":{"type":"string","pattern":"^[0-9]+$"},"drop-order":{"type":"string","pattern":"^[0-9]+$"},"transaction-nesting":{"type":"string","pattern":"^[0-9]+$"},"ban-concurrent-index-creation-in-transaction":{"type":"string","pattern":"^[0-9]+$"},"unused-ignore":{"type":"string","pattern":"^[0-9]+$"},"ignore-needs-reason":{"type":"string","pattern":"^[0-9]+$"},"adding-field-with-default":{"type":"string","pattern":"^[0-9]+$"},"adding-foreign-key-constraint":{"type":"string","pattern":"^[0-9]+$"},"adding-not-nullable-field":{"type":"string","pattern":"^[0-9]+$"},"adding-required-field":{"type":"string","pattern":"^[0-9]+$"},"adding-serial-primary-key-field":{"type":"string","pattern":"^[0-9]+$"},"ban-char-field":{"type":"string","pattern":"^[0-9]+$"},"ban-drop-column":{"type":"string","pattern":"^[0-9]+$"},"ban-drop-database":{"type":"string","pattern":"^[0-9]+$"},"ban-drop-not-null":{"type":"string","pattern":"^[0-9]+$"},"ban-drop-table":{"type":"string","pattern":"^[0-9]+$"},"ban-truncate-cascade":{"type":"string","pattern":"^[0-9]+$"},"changing-column-type":{"type":"string","pattern":"^[0-9]+$"},"constraint-missing-not-valid":{"type":"string","pattern":"^[0-9]+$"},"disallowed-unique-constraint":{"type":"string","pattern":"^[0-9]+$"},"identifier-too-long":{"type":"string","pattern":"^[0-9]+$"},"prefer-bigint-over-int":{"type":"string","pattern":"^[0-9]+$"},"prefer-bigint-over-smallint":{"type":"string","pattern":"^[0-9]+$"},"prefer-identity":{"type":"string","pattern":"^[0-9]+$"},"prefer-text-field":{"type":"string","pattern":"^[0-9]+$"},"prefer-timestamptz":{"type":"string","pattern":"^[0-9]+$"},"renaming-column":{"type":"string","pattern":"^[0-9]+$"},"renaming-table":{"type":"string","pattern":"^[0-9]+$"},"require-concurrent-index-creation":{"type":"string","pattern":"^[0-9]+$"},"require-concurrent-index-deletion":{"type":"string","pattern":"^[0-9]+$"},"require-lock-timeout":{"type":"string","pattern":"^[0-9]+$"},"backfill-in-ddl-transaction":{"type":"string","pattern":"^[0-9]+$"},"fk-missing-index":{"type":"string","pattern":"^[0-9]+$"}}}}},"docs":{"type":"object","additionalProperties":false,"properties":{"requireComment":{"enum":["error","warning","off"]},"requirePrimaryKey":{"enum":["error","warning","off"]},"requireFkIndex":{"enum":["error","warning","off"]}}},"roles":{"type":"object","additionalProperties":false,"properties":{"file":{"type":"string"}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const pattern0 = new RegExp("^(0|[0-9]+(\\.[0-9]+)?\\s*(us|ms|s|min|h|d)?)$", "u");
 const pattern2 = new RegExp("^[A-Za-z_][A-Za-z0-9_$]{0,62}$", "u");
@@ -580,9 +580,8 @@ if(data24.rules !== undefined){
 let data26 = data24.rules;
 if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
 for(const key8 in data26){
-let data27 = data26[key8];
-if(!(((data27 === "error") || (data27 === "warning")) || (data27 === "off"))){
-const err44 = {instancePath:instancePath+"/lint/rules/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/lint/properties/rules/additionalProperties/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.additionalProperties.enum},message:"must be equal to one of the allowed values"};
+if(!(func2.call(schema11.properties.lint.properties.rules.properties, key8))){
+const err44 = {instancePath:instancePath+"/lint/rules",schemaPath:"#/properties/lint/properties/rules/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -592,9 +591,10 @@ vErrors.push(err44);
 errors++;
 }
 }
-}
-else {
-const err45 = {instancePath:instancePath+"/lint/rules",schemaPath:"#/properties/lint/properties/rules/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data26["syntax-error"] !== undefined){
+let data27 = data26["syntax-error"];
+if(!(((data27 === "error") || (data27 === "warning")) || (data27 === "off"))){
+const err45 = {instancePath:instancePath+"/lint/rules/syntax-error",schemaPath:"#/properties/lint/properties/rules/properties/syntax-error/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["syntax-error"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -604,14 +604,10 @@ vErrors.push(err45);
 errors++;
 }
 }
-if(data24.startAfter !== undefined){
-let data28 = data24.startAfter;
-if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
-for(const key9 in data28){
-let data29 = data28[key9];
-if(typeof data29 === "string"){
-if(!pattern8.test(data29)){
-const err46 = {instancePath:instancePath+"/lint/startAfter/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/lint/properties/startAfter/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data26["revision-header"] !== undefined){
+let data28 = data26["revision-header"];
+if(!(((data28 === "error") || (data28 === "warning")) || (data28 === "off"))){
+const err46 = {instancePath:instancePath+"/lint/rules/revision-header",schemaPath:"#/properties/lint/properties/rules/properties/revision-header/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["revision-header"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -621,8 +617,10 @@ vErrors.push(err46);
 errors++;
 }
 }
-else {
-const err47 = {instancePath:instancePath+"/lint/startAfter/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/lint/properties/startAfter/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data26["revision-unique"] !== undefined){
+let data29 = data26["revision-unique"];
+if(!(((data29 === "error") || (data29 === "warning")) || (data29 === "off"))){
+const err47 = {instancePath:instancePath+"/lint/rules/revision-unique",schemaPath:"#/properties/lint/properties/rules/properties/revision-unique/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["revision-unique"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -632,9 +630,10 @@ vErrors.push(err47);
 errors++;
 }
 }
-}
-else {
-const err48 = {instancePath:instancePath+"/lint/startAfter",schemaPath:"#/properties/lint/properties/startAfter/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data26["revision-chain"] !== undefined){
+let data30 = data26["revision-chain"];
+if(!(((data30 === "error") || (data30 === "warning")) || (data30 === "off"))){
+const err48 = {instancePath:instancePath+"/lint/rules/revision-chain",schemaPath:"#/properties/lint/properties/rules/properties/revision-chain/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["revision-chain"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -644,9 +643,10 @@ vErrors.push(err48);
 errors++;
 }
 }
-}
-else {
-const err49 = {instancePath:instancePath+"/lint",schemaPath:"#/properties/lint/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data26["single-head"] !== undefined){
+let data31 = data26["single-head"];
+if(!(((data31 === "error") || (data31 === "warning")) || (data31 === "off"))){
+const err49 = {instancePath:instancePath+"/lint/rules/single-head",schemaPath:"#/properties/lint/properties/rules/properties/single-head/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["single-head"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -656,12 +656,10 @@ vErrors.push(err49);
 errors++;
 }
 }
-if(data.docs !== undefined){
-let data30 = data.docs;
-if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
-for(const key10 in data30){
-if(!(((key10 === "requireComment") || (key10 === "requirePrimaryKey")) || (key10 === "requireFkIndex"))){
-const err50 = {instancePath:instancePath+"/docs",schemaPath:"#/properties/docs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
+if(data26["require-docstring"] !== undefined){
+let data32 = data26["require-docstring"];
+if(!(((data32 === "error") || (data32 === "warning")) || (data32 === "off"))){
+const err50 = {instancePath:instancePath+"/lint/rules/require-docstring",schemaPath:"#/properties/lint/properties/rules/properties/require-docstring/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["require-docstring"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -671,10 +669,10 @@ vErrors.push(err50);
 errors++;
 }
 }
-if(data30.requireComment !== undefined){
-let data31 = data30.requireComment;
-if(!(((data31 === "error") || (data31 === "warning")) || (data31 === "off"))){
-const err51 = {instancePath:instancePath+"/docs/requireComment",schemaPath:"#/properties/docs/properties/requireComment/enum",keyword:"enum",params:{allowedValues: schema11.properties.docs.properties.requireComment.enum},message:"must be equal to one of the allowed values"};
+if(data26["require-down"] !== undefined){
+let data33 = data26["require-down"];
+if(!(((data33 === "error") || (data33 === "warning")) || (data33 === "off"))){
+const err51 = {instancePath:instancePath+"/lint/rules/require-down",schemaPath:"#/properties/lint/properties/rules/properties/require-down/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["require-down"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -684,10 +682,10 @@ vErrors.push(err51);
 errors++;
 }
 }
-if(data30.requirePrimaryKey !== undefined){
-let data32 = data30.requirePrimaryKey;
-if(!(((data32 === "error") || (data32 === "warning")) || (data32 === "off"))){
-const err52 = {instancePath:instancePath+"/docs/requirePrimaryKey",schemaPath:"#/properties/docs/properties/requirePrimaryKey/enum",keyword:"enum",params:{allowedValues: schema11.properties.docs.properties.requirePrimaryKey.enum},message:"must be equal to one of the allowed values"};
+if(data26["down-reverses-up"] !== undefined){
+let data34 = data26["down-reverses-up"];
+if(!(((data34 === "error") || (data34 === "warning")) || (data34 === "off"))){
+const err52 = {instancePath:instancePath+"/lint/rules/down-reverses-up",schemaPath:"#/properties/lint/properties/rules/properties/down-reverses-up/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["down-reverses-up"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -697,10 +695,10 @@ vErrors.push(err52);
 errors++;
 }
 }
-if(data30.requireFkIndex !== undefined){
-let data33 = data30.requireFkIndex;
-if(!(((data33 === "error") || (data33 === "warning")) || (data33 === "off"))){
-const err53 = {instancePath:instancePath+"/docs/requireFkIndex",schemaPath:"#/properties/docs/properties/requireFkIndex/enum",keyword:"enum",params:{allowedValues: schema11.properties.docs.properties.requireFkIndex.enum},message:"must be equal to one of the allowed values"};
+if(data26["irreversible-operation"] !== undefined){
+let data35 = data26["irreversible-operation"];
+if(!(((data35 === "error") || (data35 === "warning")) || (data35 === "off"))){
+const err53 = {instancePath:instancePath+"/lint/rules/irreversible-operation",schemaPath:"#/properties/lint/properties/rules/properties/irreversible-operation/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["irreversible-operation"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -710,9 +708,10 @@ vErrors.push(err53);
 errors++;
 }
 }
-}
-else {
-const err54 = {instancePath:instancePath+"/docs",schemaPath:"#/properties/docs/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data26["fk-target-exists"] !== undefined){
+let data36 = data26["fk-target-exists"];
+if(!(((data36 === "error") || (data36 === "warning")) || (data36 === "off"))){
+const err54 = {instancePath:instancePath+"/lint/rules/fk-target-exists",schemaPath:"#/properties/lint/properties/rules/properties/fk-target-exists/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["fk-target-exists"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -722,12 +721,10 @@ vErrors.push(err54);
 errors++;
 }
 }
-if(data.roles !== undefined){
-let data34 = data.roles;
-if(data34 && typeof data34 == "object" && !Array.isArray(data34)){
-for(const key11 in data34){
-if(!(key11 === "file")){
-const err55 = {instancePath:instancePath+"/roles",schemaPath:"#/properties/roles/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
+if(data26["drop-order"] !== undefined){
+let data37 = data26["drop-order"];
+if(!(((data37 === "error") || (data37 === "warning")) || (data37 === "off"))){
+const err55 = {instancePath:instancePath+"/lint/rules/drop-order",schemaPath:"#/properties/lint/properties/rules/properties/drop-order/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["drop-order"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -737,9 +734,10 @@ vErrors.push(err55);
 errors++;
 }
 }
-if(data34.file !== undefined){
-if(typeof data34.file !== "string"){
-const err56 = {instancePath:instancePath+"/roles/file",schemaPath:"#/properties/roles/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data26["transaction-nesting"] !== undefined){
+let data38 = data26["transaction-nesting"];
+if(!(((data38 === "error") || (data38 === "warning")) || (data38 === "off"))){
+const err56 = {instancePath:instancePath+"/lint/rules/transaction-nesting",schemaPath:"#/properties/lint/properties/rules/properties/transaction-nesting/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["transaction-nesting"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -749,9 +747,10 @@ vErrors.push(err56);
 errors++;
 }
 }
-}
-else {
-const err57 = {instancePath:instancePath+"/roles",schemaPath:"#/properties/roles/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data26["ban-concurrent-index-creation-in-transaction"] !== undefined){
+let data39 = data26["ban-concurrent-index-creation-in-transaction"];
+if(!(((data39 === "error") || (data39 === "warning")) || (data39 === "off"))){
+const err57 = {instancePath:instancePath+"/lint/rules/ban-concurrent-index-creation-in-transaction",schemaPath:"#/properties/lint/properties/rules/properties/ban-concurrent-index-creation-in-transaction/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-concurrent-index-creation-in-transaction"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -761,14 +760,1622 @@ vErrors.push(err57);
 errors++;
 }
 }
-}
-else {
-const err58 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data26["unused-ignore"] !== undefined){
+let data40 = data26["unused-ignore"];
+if(!(((data40 === "error") || (data40 === "warning")) || (data40 === "off"))){
+const err58 = {instancePath:instancePath+"/lint/rules/unused-ignore",schemaPath:"#/properties/lint/properties/rules/properties/unused-ignore/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["unused-ignore"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err58];
 }
 else {
 vErrors.push(err58);
+}
+errors++;
+}
+}
+if(data26["ignore-needs-reason"] !== undefined){
+let data41 = data26["ignore-needs-reason"];
+if(!(((data41 === "error") || (data41 === "warning")) || (data41 === "off"))){
+const err59 = {instancePath:instancePath+"/lint/rules/ignore-needs-reason",schemaPath:"#/properties/lint/properties/rules/properties/ignore-needs-reason/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ignore-needs-reason"].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+}
+if(data26["adding-field-with-default"] !== undefined){
+let data42 = data26["adding-field-with-default"];
+if(!(((data42 === "error") || (data42 === "warning")) || (data42 === "off"))){
+const err60 = {instancePath:instancePath+"/lint/rules/adding-field-with-default",schemaPath:"#/properties/lint/properties/rules/properties/adding-field-with-default/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["adding-field-with-default"].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+}
+if(data26["adding-foreign-key-constraint"] !== undefined){
+let data43 = data26["adding-foreign-key-constraint"];
+if(!(((data43 === "error") || (data43 === "warning")) || (data43 === "off"))){
+const err61 = {instancePath:instancePath+"/lint/rules/adding-foreign-key-constraint",schemaPath:"#/properties/lint/properties/rules/properties/adding-foreign-key-constraint/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["adding-foreign-key-constraint"].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+}
+if(data26["adding-not-nullable-field"] !== undefined){
+let data44 = data26["adding-not-nullable-field"];
+if(!(((data44 === "error") || (data44 === "warning")) || (data44 === "off"))){
+const err62 = {instancePath:instancePath+"/lint/rules/adding-not-nullable-field",schemaPath:"#/properties/lint/properties/rules/properties/adding-not-nullable-field/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["adding-not-nullable-field"].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+}
+if(data26["adding-required-field"] !== undefined){
+let data45 = data26["adding-required-field"];
+if(!(((data45 === "error") || (data45 === "warning")) || (data45 === "off"))){
+const err63 = {instancePath:instancePath+"/lint/rules/adding-required-field",schemaPath:"#/properties/lint/properties/rules/properties/adding-required-field/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["adding-required-field"].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
+}
+errors++;
+}
+}
+if(data26["adding-serial-primary-key-field"] !== undefined){
+let data46 = data26["adding-serial-primary-key-field"];
+if(!(((data46 === "error") || (data46 === "warning")) || (data46 === "off"))){
+const err64 = {instancePath:instancePath+"/lint/rules/adding-serial-primary-key-field",schemaPath:"#/properties/lint/properties/rules/properties/adding-serial-primary-key-field/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["adding-serial-primary-key-field"].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
+}
+errors++;
+}
+}
+if(data26["ban-char-field"] !== undefined){
+let data47 = data26["ban-char-field"];
+if(!(((data47 === "error") || (data47 === "warning")) || (data47 === "off"))){
+const err65 = {instancePath:instancePath+"/lint/rules/ban-char-field",schemaPath:"#/properties/lint/properties/rules/properties/ban-char-field/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-char-field"].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
+}
+errors++;
+}
+}
+if(data26["ban-drop-column"] !== undefined){
+let data48 = data26["ban-drop-column"];
+if(!(((data48 === "error") || (data48 === "warning")) || (data48 === "off"))){
+const err66 = {instancePath:instancePath+"/lint/rules/ban-drop-column",schemaPath:"#/properties/lint/properties/rules/properties/ban-drop-column/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-drop-column"].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err66];
+}
+else {
+vErrors.push(err66);
+}
+errors++;
+}
+}
+if(data26["ban-drop-database"] !== undefined){
+let data49 = data26["ban-drop-database"];
+if(!(((data49 === "error") || (data49 === "warning")) || (data49 === "off"))){
+const err67 = {instancePath:instancePath+"/lint/rules/ban-drop-database",schemaPath:"#/properties/lint/properties/rules/properties/ban-drop-database/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-drop-database"].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err67];
+}
+else {
+vErrors.push(err67);
+}
+errors++;
+}
+}
+if(data26["ban-drop-not-null"] !== undefined){
+let data50 = data26["ban-drop-not-null"];
+if(!(((data50 === "error") || (data50 === "warning")) || (data50 === "off"))){
+const err68 = {instancePath:instancePath+"/lint/rules/ban-drop-not-null",schemaPath:"#/properties/lint/properties/rules/properties/ban-drop-not-null/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-drop-not-null"].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err68];
+}
+else {
+vErrors.push(err68);
+}
+errors++;
+}
+}
+if(data26["ban-drop-table"] !== undefined){
+let data51 = data26["ban-drop-table"];
+if(!(((data51 === "error") || (data51 === "warning")) || (data51 === "off"))){
+const err69 = {instancePath:instancePath+"/lint/rules/ban-drop-table",schemaPath:"#/properties/lint/properties/rules/properties/ban-drop-table/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-drop-table"].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err69];
+}
+else {
+vErrors.push(err69);
+}
+errors++;
+}
+}
+if(data26["ban-truncate-cascade"] !== undefined){
+let data52 = data26["ban-truncate-cascade"];
+if(!(((data52 === "error") || (data52 === "warning")) || (data52 === "off"))){
+const err70 = {instancePath:instancePath+"/lint/rules/ban-truncate-cascade",schemaPath:"#/properties/lint/properties/rules/properties/ban-truncate-cascade/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-truncate-cascade"].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err70];
+}
+else {
+vErrors.push(err70);
+}
+errors++;
+}
+}
+if(data26["changing-column-type"] !== undefined){
+let data53 = data26["changing-column-type"];
+if(!(((data53 === "error") || (data53 === "warning")) || (data53 === "off"))){
+const err71 = {instancePath:instancePath+"/lint/rules/changing-column-type",schemaPath:"#/properties/lint/properties/rules/properties/changing-column-type/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["changing-column-type"].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err71];
+}
+else {
+vErrors.push(err71);
+}
+errors++;
+}
+}
+if(data26["constraint-missing-not-valid"] !== undefined){
+let data54 = data26["constraint-missing-not-valid"];
+if(!(((data54 === "error") || (data54 === "warning")) || (data54 === "off"))){
+const err72 = {instancePath:instancePath+"/lint/rules/constraint-missing-not-valid",schemaPath:"#/properties/lint/properties/rules/properties/constraint-missing-not-valid/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["constraint-missing-not-valid"].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err72];
+}
+else {
+vErrors.push(err72);
+}
+errors++;
+}
+}
+if(data26["disallowed-unique-constraint"] !== undefined){
+let data55 = data26["disallowed-unique-constraint"];
+if(!(((data55 === "error") || (data55 === "warning")) || (data55 === "off"))){
+const err73 = {instancePath:instancePath+"/lint/rules/disallowed-unique-constraint",schemaPath:"#/properties/lint/properties/rules/properties/disallowed-unique-constraint/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["disallowed-unique-constraint"].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err73];
+}
+else {
+vErrors.push(err73);
+}
+errors++;
+}
+}
+if(data26["identifier-too-long"] !== undefined){
+let data56 = data26["identifier-too-long"];
+if(!(((data56 === "error") || (data56 === "warning")) || (data56 === "off"))){
+const err74 = {instancePath:instancePath+"/lint/rules/identifier-too-long",schemaPath:"#/properties/lint/properties/rules/properties/identifier-too-long/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["identifier-too-long"].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err74];
+}
+else {
+vErrors.push(err74);
+}
+errors++;
+}
+}
+if(data26["prefer-bigint-over-int"] !== undefined){
+let data57 = data26["prefer-bigint-over-int"];
+if(!(((data57 === "error") || (data57 === "warning")) || (data57 === "off"))){
+const err75 = {instancePath:instancePath+"/lint/rules/prefer-bigint-over-int",schemaPath:"#/properties/lint/properties/rules/properties/prefer-bigint-over-int/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["prefer-bigint-over-int"].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err75];
+}
+else {
+vErrors.push(err75);
+}
+errors++;
+}
+}
+if(data26["prefer-bigint-over-smallint"] !== undefined){
+let data58 = data26["prefer-bigint-over-smallint"];
+if(!(((data58 === "error") || (data58 === "warning")) || (data58 === "off"))){
+const err76 = {instancePath:instancePath+"/lint/rules/prefer-bigint-over-smallint",schemaPath:"#/properties/lint/properties/rules/properties/prefer-bigint-over-smallint/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["prefer-bigint-over-smallint"].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err76];
+}
+else {
+vErrors.push(err76);
+}
+errors++;
+}
+}
+if(data26["prefer-identity"] !== undefined){
+let data59 = data26["prefer-identity"];
+if(!(((data59 === "error") || (data59 === "warning")) || (data59 === "off"))){
+const err77 = {instancePath:instancePath+"/lint/rules/prefer-identity",schemaPath:"#/properties/lint/properties/rules/properties/prefer-identity/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["prefer-identity"].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err77];
+}
+else {
+vErrors.push(err77);
+}
+errors++;
+}
+}
+if(data26["prefer-text-field"] !== undefined){
+let data60 = data26["prefer-text-field"];
+if(!(((data60 === "error") || (data60 === "warning")) || (data60 === "off"))){
+const err78 = {instancePath:instancePath+"/lint/rules/prefer-text-field",schemaPath:"#/properties/lint/properties/rules/properties/prefer-text-field/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["prefer-text-field"].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err78];
+}
+else {
+vErrors.push(err78);
+}
+errors++;
+}
+}
+if(data26["prefer-timestamptz"] !== undefined){
+let data61 = data26["prefer-timestamptz"];
+if(!(((data61 === "error") || (data61 === "warning")) || (data61 === "off"))){
+const err79 = {instancePath:instancePath+"/lint/rules/prefer-timestamptz",schemaPath:"#/properties/lint/properties/rules/properties/prefer-timestamptz/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["prefer-timestamptz"].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err79];
+}
+else {
+vErrors.push(err79);
+}
+errors++;
+}
+}
+if(data26["renaming-column"] !== undefined){
+let data62 = data26["renaming-column"];
+if(!(((data62 === "error") || (data62 === "warning")) || (data62 === "off"))){
+const err80 = {instancePath:instancePath+"/lint/rules/renaming-column",schemaPath:"#/properties/lint/properties/rules/properties/renaming-column/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["renaming-column"].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err80];
+}
+else {
+vErrors.push(err80);
+}
+errors++;
+}
+}
+if(data26["renaming-table"] !== undefined){
+let data63 = data26["renaming-table"];
+if(!(((data63 === "error") || (data63 === "warning")) || (data63 === "off"))){
+const err81 = {instancePath:instancePath+"/lint/rules/renaming-table",schemaPath:"#/properties/lint/properties/rules/properties/renaming-table/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["renaming-table"].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err81];
+}
+else {
+vErrors.push(err81);
+}
+errors++;
+}
+}
+if(data26["require-concurrent-index-creation"] !== undefined){
+let data64 = data26["require-concurrent-index-creation"];
+if(!(((data64 === "error") || (data64 === "warning")) || (data64 === "off"))){
+const err82 = {instancePath:instancePath+"/lint/rules/require-concurrent-index-creation",schemaPath:"#/properties/lint/properties/rules/properties/require-concurrent-index-creation/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["require-concurrent-index-creation"].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err82];
+}
+else {
+vErrors.push(err82);
+}
+errors++;
+}
+}
+if(data26["require-concurrent-index-deletion"] !== undefined){
+let data65 = data26["require-concurrent-index-deletion"];
+if(!(((data65 === "error") || (data65 === "warning")) || (data65 === "off"))){
+const err83 = {instancePath:instancePath+"/lint/rules/require-concurrent-index-deletion",schemaPath:"#/properties/lint/properties/rules/properties/require-concurrent-index-deletion/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["require-concurrent-index-deletion"].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err83];
+}
+else {
+vErrors.push(err83);
+}
+errors++;
+}
+}
+if(data26["require-lock-timeout"] !== undefined){
+let data66 = data26["require-lock-timeout"];
+if(!(((data66 === "error") || (data66 === "warning")) || (data66 === "off"))){
+const err84 = {instancePath:instancePath+"/lint/rules/require-lock-timeout",schemaPath:"#/properties/lint/properties/rules/properties/require-lock-timeout/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["require-lock-timeout"].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err84];
+}
+else {
+vErrors.push(err84);
+}
+errors++;
+}
+}
+if(data26["backfill-in-ddl-transaction"] !== undefined){
+let data67 = data26["backfill-in-ddl-transaction"];
+if(!(((data67 === "error") || (data67 === "warning")) || (data67 === "off"))){
+const err85 = {instancePath:instancePath+"/lint/rules/backfill-in-ddl-transaction",schemaPath:"#/properties/lint/properties/rules/properties/backfill-in-ddl-transaction/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["backfill-in-ddl-transaction"].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err85];
+}
+else {
+vErrors.push(err85);
+}
+errors++;
+}
+}
+if(data26["fk-missing-index"] !== undefined){
+let data68 = data26["fk-missing-index"];
+if(!(((data68 === "error") || (data68 === "warning")) || (data68 === "off"))){
+const err86 = {instancePath:instancePath+"/lint/rules/fk-missing-index",schemaPath:"#/properties/lint/properties/rules/properties/fk-missing-index/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["fk-missing-index"].enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err86];
+}
+else {
+vErrors.push(err86);
+}
+errors++;
+}
+}
+}
+else {
+const err87 = {instancePath:instancePath+"/lint/rules",schemaPath:"#/properties/lint/properties/rules/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err87];
+}
+else {
+vErrors.push(err87);
+}
+errors++;
+}
+}
+if(data24.startAfter !== undefined){
+let data69 = data24.startAfter;
+if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
+for(const key9 in data69){
+if(!(func2.call(schema11.properties.lint.properties.startAfter.properties, key9))){
+const err88 = {instancePath:instancePath+"/lint/startAfter",schemaPath:"#/properties/lint/properties/startAfter/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err88];
+}
+else {
+vErrors.push(err88);
+}
+errors++;
+}
+}
+if(data69["*"] !== undefined){
+let data70 = data69["*"];
+if(typeof data70 === "string"){
+if(!pattern8.test(data70)){
+const err89 = {instancePath:instancePath+"/lint/startAfter/*",schemaPath:"#/properties/lint/properties/startAfter/properties/*/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err89];
+}
+else {
+vErrors.push(err89);
+}
+errors++;
+}
+}
+else {
+const err90 = {instancePath:instancePath+"/lint/startAfter/*",schemaPath:"#/properties/lint/properties/startAfter/properties/*/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err90];
+}
+else {
+vErrors.push(err90);
+}
+errors++;
+}
+}
+if(data69["syntax-error"] !== undefined){
+let data71 = data69["syntax-error"];
+if(typeof data71 === "string"){
+if(!pattern8.test(data71)){
+const err91 = {instancePath:instancePath+"/lint/startAfter/syntax-error",schemaPath:"#/properties/lint/properties/startAfter/properties/syntax-error/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err91];
+}
+else {
+vErrors.push(err91);
+}
+errors++;
+}
+}
+else {
+const err92 = {instancePath:instancePath+"/lint/startAfter/syntax-error",schemaPath:"#/properties/lint/properties/startAfter/properties/syntax-error/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err92];
+}
+else {
+vErrors.push(err92);
+}
+errors++;
+}
+}
+if(data69["revision-header"] !== undefined){
+let data72 = data69["revision-header"];
+if(typeof data72 === "string"){
+if(!pattern8.test(data72)){
+const err93 = {instancePath:instancePath+"/lint/startAfter/revision-header",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-header/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err93];
+}
+else {
+vErrors.push(err93);
+}
+errors++;
+}
+}
+else {
+const err94 = {instancePath:instancePath+"/lint/startAfter/revision-header",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-header/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err94];
+}
+else {
+vErrors.push(err94);
+}
+errors++;
+}
+}
+if(data69["revision-unique"] !== undefined){
+let data73 = data69["revision-unique"];
+if(typeof data73 === "string"){
+if(!pattern8.test(data73)){
+const err95 = {instancePath:instancePath+"/lint/startAfter/revision-unique",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-unique/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err95];
+}
+else {
+vErrors.push(err95);
+}
+errors++;
+}
+}
+else {
+const err96 = {instancePath:instancePath+"/lint/startAfter/revision-unique",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-unique/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err96];
+}
+else {
+vErrors.push(err96);
+}
+errors++;
+}
+}
+if(data69["revision-chain"] !== undefined){
+let data74 = data69["revision-chain"];
+if(typeof data74 === "string"){
+if(!pattern8.test(data74)){
+const err97 = {instancePath:instancePath+"/lint/startAfter/revision-chain",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-chain/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err97];
+}
+else {
+vErrors.push(err97);
+}
+errors++;
+}
+}
+else {
+const err98 = {instancePath:instancePath+"/lint/startAfter/revision-chain",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-chain/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err98];
+}
+else {
+vErrors.push(err98);
+}
+errors++;
+}
+}
+if(data69["single-head"] !== undefined){
+let data75 = data69["single-head"];
+if(typeof data75 === "string"){
+if(!pattern8.test(data75)){
+const err99 = {instancePath:instancePath+"/lint/startAfter/single-head",schemaPath:"#/properties/lint/properties/startAfter/properties/single-head/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err99];
+}
+else {
+vErrors.push(err99);
+}
+errors++;
+}
+}
+else {
+const err100 = {instancePath:instancePath+"/lint/startAfter/single-head",schemaPath:"#/properties/lint/properties/startAfter/properties/single-head/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err100];
+}
+else {
+vErrors.push(err100);
+}
+errors++;
+}
+}
+if(data69["require-docstring"] !== undefined){
+let data76 = data69["require-docstring"];
+if(typeof data76 === "string"){
+if(!pattern8.test(data76)){
+const err101 = {instancePath:instancePath+"/lint/startAfter/require-docstring",schemaPath:"#/properties/lint/properties/startAfter/properties/require-docstring/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err101];
+}
+else {
+vErrors.push(err101);
+}
+errors++;
+}
+}
+else {
+const err102 = {instancePath:instancePath+"/lint/startAfter/require-docstring",schemaPath:"#/properties/lint/properties/startAfter/properties/require-docstring/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err102];
+}
+else {
+vErrors.push(err102);
+}
+errors++;
+}
+}
+if(data69["require-down"] !== undefined){
+let data77 = data69["require-down"];
+if(typeof data77 === "string"){
+if(!pattern8.test(data77)){
+const err103 = {instancePath:instancePath+"/lint/startAfter/require-down",schemaPath:"#/properties/lint/properties/startAfter/properties/require-down/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err103];
+}
+else {
+vErrors.push(err103);
+}
+errors++;
+}
+}
+else {
+const err104 = {instancePath:instancePath+"/lint/startAfter/require-down",schemaPath:"#/properties/lint/properties/startAfter/properties/require-down/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err104];
+}
+else {
+vErrors.push(err104);
+}
+errors++;
+}
+}
+if(data69["down-reverses-up"] !== undefined){
+let data78 = data69["down-reverses-up"];
+if(typeof data78 === "string"){
+if(!pattern8.test(data78)){
+const err105 = {instancePath:instancePath+"/lint/startAfter/down-reverses-up",schemaPath:"#/properties/lint/properties/startAfter/properties/down-reverses-up/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err105];
+}
+else {
+vErrors.push(err105);
+}
+errors++;
+}
+}
+else {
+const err106 = {instancePath:instancePath+"/lint/startAfter/down-reverses-up",schemaPath:"#/properties/lint/properties/startAfter/properties/down-reverses-up/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err106];
+}
+else {
+vErrors.push(err106);
+}
+errors++;
+}
+}
+if(data69["irreversible-operation"] !== undefined){
+let data79 = data69["irreversible-operation"];
+if(typeof data79 === "string"){
+if(!pattern8.test(data79)){
+const err107 = {instancePath:instancePath+"/lint/startAfter/irreversible-operation",schemaPath:"#/properties/lint/properties/startAfter/properties/irreversible-operation/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err107];
+}
+else {
+vErrors.push(err107);
+}
+errors++;
+}
+}
+else {
+const err108 = {instancePath:instancePath+"/lint/startAfter/irreversible-operation",schemaPath:"#/properties/lint/properties/startAfter/properties/irreversible-operation/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err108];
+}
+else {
+vErrors.push(err108);
+}
+errors++;
+}
+}
+if(data69["fk-target-exists"] !== undefined){
+let data80 = data69["fk-target-exists"];
+if(typeof data80 === "string"){
+if(!pattern8.test(data80)){
+const err109 = {instancePath:instancePath+"/lint/startAfter/fk-target-exists",schemaPath:"#/properties/lint/properties/startAfter/properties/fk-target-exists/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err109];
+}
+else {
+vErrors.push(err109);
+}
+errors++;
+}
+}
+else {
+const err110 = {instancePath:instancePath+"/lint/startAfter/fk-target-exists",schemaPath:"#/properties/lint/properties/startAfter/properties/fk-target-exists/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err110];
+}
+else {
+vErrors.push(err110);
+}
+errors++;
+}
+}
+if(data69["drop-order"] !== undefined){
+let data81 = data69["drop-order"];
+if(typeof data81 === "string"){
+if(!pattern8.test(data81)){
+const err111 = {instancePath:instancePath+"/lint/startAfter/drop-order",schemaPath:"#/properties/lint/properties/startAfter/properties/drop-order/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err111];
+}
+else {
+vErrors.push(err111);
+}
+errors++;
+}
+}
+else {
+const err112 = {instancePath:instancePath+"/lint/startAfter/drop-order",schemaPath:"#/properties/lint/properties/startAfter/properties/drop-order/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err112];
+}
+else {
+vErrors.push(err112);
+}
+errors++;
+}
+}
+if(data69["transaction-nesting"] !== undefined){
+let data82 = data69["transaction-nesting"];
+if(typeof data82 === "string"){
+if(!pattern8.test(data82)){
+const err113 = {instancePath:instancePath+"/lint/startAfter/transaction-nesting",schemaPath:"#/properties/lint/properties/startAfter/properties/transaction-nesting/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err113];
+}
+else {
+vErrors.push(err113);
+}
+errors++;
+}
+}
+else {
+const err114 = {instancePath:instancePath+"/lint/startAfter/transaction-nesting",schemaPath:"#/properties/lint/properties/startAfter/properties/transaction-nesting/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err114];
+}
+else {
+vErrors.push(err114);
+}
+errors++;
+}
+}
+if(data69["ban-concurrent-index-creation-in-transaction"] !== undefined){
+let data83 = data69["ban-concurrent-index-creation-in-transaction"];
+if(typeof data83 === "string"){
+if(!pattern8.test(data83)){
+const err115 = {instancePath:instancePath+"/lint/startAfter/ban-concurrent-index-creation-in-transaction",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-concurrent-index-creation-in-transaction/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err115];
+}
+else {
+vErrors.push(err115);
+}
+errors++;
+}
+}
+else {
+const err116 = {instancePath:instancePath+"/lint/startAfter/ban-concurrent-index-creation-in-transaction",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-concurrent-index-creation-in-transaction/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err116];
+}
+else {
+vErrors.push(err116);
+}
+errors++;
+}
+}
+if(data69["unused-ignore"] !== undefined){
+let data84 = data69["unused-ignore"];
+if(typeof data84 === "string"){
+if(!pattern8.test(data84)){
+const err117 = {instancePath:instancePath+"/lint/startAfter/unused-ignore",schemaPath:"#/properties/lint/properties/startAfter/properties/unused-ignore/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err117];
+}
+else {
+vErrors.push(err117);
+}
+errors++;
+}
+}
+else {
+const err118 = {instancePath:instancePath+"/lint/startAfter/unused-ignore",schemaPath:"#/properties/lint/properties/startAfter/properties/unused-ignore/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err118];
+}
+else {
+vErrors.push(err118);
+}
+errors++;
+}
+}
+if(data69["ignore-needs-reason"] !== undefined){
+let data85 = data69["ignore-needs-reason"];
+if(typeof data85 === "string"){
+if(!pattern8.test(data85)){
+const err119 = {instancePath:instancePath+"/lint/startAfter/ignore-needs-reason",schemaPath:"#/properties/lint/properties/startAfter/properties/ignore-needs-reason/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err119];
+}
+else {
+vErrors.push(err119);
+}
+errors++;
+}
+}
+else {
+const err120 = {instancePath:instancePath+"/lint/startAfter/ignore-needs-reason",schemaPath:"#/properties/lint/properties/startAfter/properties/ignore-needs-reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err120];
+}
+else {
+vErrors.push(err120);
+}
+errors++;
+}
+}
+if(data69["adding-field-with-default"] !== undefined){
+let data86 = data69["adding-field-with-default"];
+if(typeof data86 === "string"){
+if(!pattern8.test(data86)){
+const err121 = {instancePath:instancePath+"/lint/startAfter/adding-field-with-default",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-field-with-default/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err121];
+}
+else {
+vErrors.push(err121);
+}
+errors++;
+}
+}
+else {
+const err122 = {instancePath:instancePath+"/lint/startAfter/adding-field-with-default",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-field-with-default/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err122];
+}
+else {
+vErrors.push(err122);
+}
+errors++;
+}
+}
+if(data69["adding-foreign-key-constraint"] !== undefined){
+let data87 = data69["adding-foreign-key-constraint"];
+if(typeof data87 === "string"){
+if(!pattern8.test(data87)){
+const err123 = {instancePath:instancePath+"/lint/startAfter/adding-foreign-key-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-foreign-key-constraint/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err123];
+}
+else {
+vErrors.push(err123);
+}
+errors++;
+}
+}
+else {
+const err124 = {instancePath:instancePath+"/lint/startAfter/adding-foreign-key-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-foreign-key-constraint/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err124];
+}
+else {
+vErrors.push(err124);
+}
+errors++;
+}
+}
+if(data69["adding-not-nullable-field"] !== undefined){
+let data88 = data69["adding-not-nullable-field"];
+if(typeof data88 === "string"){
+if(!pattern8.test(data88)){
+const err125 = {instancePath:instancePath+"/lint/startAfter/adding-not-nullable-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-not-nullable-field/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err125];
+}
+else {
+vErrors.push(err125);
+}
+errors++;
+}
+}
+else {
+const err126 = {instancePath:instancePath+"/lint/startAfter/adding-not-nullable-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-not-nullable-field/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err126];
+}
+else {
+vErrors.push(err126);
+}
+errors++;
+}
+}
+if(data69["adding-required-field"] !== undefined){
+let data89 = data69["adding-required-field"];
+if(typeof data89 === "string"){
+if(!pattern8.test(data89)){
+const err127 = {instancePath:instancePath+"/lint/startAfter/adding-required-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-required-field/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err127];
+}
+else {
+vErrors.push(err127);
+}
+errors++;
+}
+}
+else {
+const err128 = {instancePath:instancePath+"/lint/startAfter/adding-required-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-required-field/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err128];
+}
+else {
+vErrors.push(err128);
+}
+errors++;
+}
+}
+if(data69["adding-serial-primary-key-field"] !== undefined){
+let data90 = data69["adding-serial-primary-key-field"];
+if(typeof data90 === "string"){
+if(!pattern8.test(data90)){
+const err129 = {instancePath:instancePath+"/lint/startAfter/adding-serial-primary-key-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-serial-primary-key-field/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err129];
+}
+else {
+vErrors.push(err129);
+}
+errors++;
+}
+}
+else {
+const err130 = {instancePath:instancePath+"/lint/startAfter/adding-serial-primary-key-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-serial-primary-key-field/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err130];
+}
+else {
+vErrors.push(err130);
+}
+errors++;
+}
+}
+if(data69["ban-char-field"] !== undefined){
+let data91 = data69["ban-char-field"];
+if(typeof data91 === "string"){
+if(!pattern8.test(data91)){
+const err131 = {instancePath:instancePath+"/lint/startAfter/ban-char-field",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-char-field/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err131];
+}
+else {
+vErrors.push(err131);
+}
+errors++;
+}
+}
+else {
+const err132 = {instancePath:instancePath+"/lint/startAfter/ban-char-field",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-char-field/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err132];
+}
+else {
+vErrors.push(err132);
+}
+errors++;
+}
+}
+if(data69["ban-drop-column"] !== undefined){
+let data92 = data69["ban-drop-column"];
+if(typeof data92 === "string"){
+if(!pattern8.test(data92)){
+const err133 = {instancePath:instancePath+"/lint/startAfter/ban-drop-column",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-column/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err133];
+}
+else {
+vErrors.push(err133);
+}
+errors++;
+}
+}
+else {
+const err134 = {instancePath:instancePath+"/lint/startAfter/ban-drop-column",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-column/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err134];
+}
+else {
+vErrors.push(err134);
+}
+errors++;
+}
+}
+if(data69["ban-drop-database"] !== undefined){
+let data93 = data69["ban-drop-database"];
+if(typeof data93 === "string"){
+if(!pattern8.test(data93)){
+const err135 = {instancePath:instancePath+"/lint/startAfter/ban-drop-database",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-database/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err135];
+}
+else {
+vErrors.push(err135);
+}
+errors++;
+}
+}
+else {
+const err136 = {instancePath:instancePath+"/lint/startAfter/ban-drop-database",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-database/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err136];
+}
+else {
+vErrors.push(err136);
+}
+errors++;
+}
+}
+if(data69["ban-drop-not-null"] !== undefined){
+let data94 = data69["ban-drop-not-null"];
+if(typeof data94 === "string"){
+if(!pattern8.test(data94)){
+const err137 = {instancePath:instancePath+"/lint/startAfter/ban-drop-not-null",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-not-null/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err137];
+}
+else {
+vErrors.push(err137);
+}
+errors++;
+}
+}
+else {
+const err138 = {instancePath:instancePath+"/lint/startAfter/ban-drop-not-null",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-not-null/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err138];
+}
+else {
+vErrors.push(err138);
+}
+errors++;
+}
+}
+if(data69["ban-drop-table"] !== undefined){
+let data95 = data69["ban-drop-table"];
+if(typeof data95 === "string"){
+if(!pattern8.test(data95)){
+const err139 = {instancePath:instancePath+"/lint/startAfter/ban-drop-table",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-table/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err139];
+}
+else {
+vErrors.push(err139);
+}
+errors++;
+}
+}
+else {
+const err140 = {instancePath:instancePath+"/lint/startAfter/ban-drop-table",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-table/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err140];
+}
+else {
+vErrors.push(err140);
+}
+errors++;
+}
+}
+if(data69["ban-truncate-cascade"] !== undefined){
+let data96 = data69["ban-truncate-cascade"];
+if(typeof data96 === "string"){
+if(!pattern8.test(data96)){
+const err141 = {instancePath:instancePath+"/lint/startAfter/ban-truncate-cascade",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-truncate-cascade/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err141];
+}
+else {
+vErrors.push(err141);
+}
+errors++;
+}
+}
+else {
+const err142 = {instancePath:instancePath+"/lint/startAfter/ban-truncate-cascade",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-truncate-cascade/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err142];
+}
+else {
+vErrors.push(err142);
+}
+errors++;
+}
+}
+if(data69["changing-column-type"] !== undefined){
+let data97 = data69["changing-column-type"];
+if(typeof data97 === "string"){
+if(!pattern8.test(data97)){
+const err143 = {instancePath:instancePath+"/lint/startAfter/changing-column-type",schemaPath:"#/properties/lint/properties/startAfter/properties/changing-column-type/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err143];
+}
+else {
+vErrors.push(err143);
+}
+errors++;
+}
+}
+else {
+const err144 = {instancePath:instancePath+"/lint/startAfter/changing-column-type",schemaPath:"#/properties/lint/properties/startAfter/properties/changing-column-type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err144];
+}
+else {
+vErrors.push(err144);
+}
+errors++;
+}
+}
+if(data69["constraint-missing-not-valid"] !== undefined){
+let data98 = data69["constraint-missing-not-valid"];
+if(typeof data98 === "string"){
+if(!pattern8.test(data98)){
+const err145 = {instancePath:instancePath+"/lint/startAfter/constraint-missing-not-valid",schemaPath:"#/properties/lint/properties/startAfter/properties/constraint-missing-not-valid/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err145];
+}
+else {
+vErrors.push(err145);
+}
+errors++;
+}
+}
+else {
+const err146 = {instancePath:instancePath+"/lint/startAfter/constraint-missing-not-valid",schemaPath:"#/properties/lint/properties/startAfter/properties/constraint-missing-not-valid/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err146];
+}
+else {
+vErrors.push(err146);
+}
+errors++;
+}
+}
+if(data69["disallowed-unique-constraint"] !== undefined){
+let data99 = data69["disallowed-unique-constraint"];
+if(typeof data99 === "string"){
+if(!pattern8.test(data99)){
+const err147 = {instancePath:instancePath+"/lint/startAfter/disallowed-unique-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/disallowed-unique-constraint/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err147];
+}
+else {
+vErrors.push(err147);
+}
+errors++;
+}
+}
+else {
+const err148 = {instancePath:instancePath+"/lint/startAfter/disallowed-unique-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/disallowed-unique-constraint/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err148];
+}
+else {
+vErrors.push(err148);
+}
+errors++;
+}
+}
+if(data69["identifier-too-long"] !== undefined){
+let data100 = data69["identifier-too-long"];
+if(typeof data100 === "string"){
+if(!pattern8.test(data100)){
+const err149 = {instancePath:instancePath+"/lint/startAfter/identifier-too-long",schemaPath:"#/properties/lint/properties/startAfter/properties/identifier-too-long/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err149];
+}
+else {
+vErrors.push(err149);
+}
+errors++;
+}
+}
+else {
+const err150 = {instancePath:instancePath+"/lint/startAfter/identifier-too-long",schemaPath:"#/properties/lint/properties/startAfter/properties/identifier-too-long/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err150];
+}
+else {
+vErrors.push(err150);
+}
+errors++;
+}
+}
+if(data69["prefer-bigint-over-int"] !== undefined){
+let data101 = data69["prefer-bigint-over-int"];
+if(typeof data101 === "string"){
+if(!pattern8.test(data101)){
+const err151 = {instancePath:instancePath+"/lint/startAfter/prefer-bigint-over-int",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-bigint-over-int/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err151];
+}
+else {
+vErrors.push(err151);
+}
+errors++;
+}
+}
+else {
+const err152 = {instancePath:instancePath+"/lint/startAfter/prefer-bigint-over-int",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-bigint-over-int/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err152];
+}
+else {
+vErrors.push(err152);
+}
+errors++;
+}
+}
+if(data69["prefer-bigint-over-smallint"] !== undefined){
+let data102 = data69["prefer-bigint-over-smallint"];
+if(typeof data102 === "string"){
+if(!pattern8.test(data102)){
+const err153 = {instancePath:instancePath+"/lint/startAfter/prefer-bigint-over-smallint",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-bigint-over-smallint/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err153];
+}
+else {
+vErrors.push(err153);
+}
+errors++;
+}
+}
+else {
+const err154 = {instancePath:instancePath+"/lint/startAfter/prefer-bigint-over-smallint",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-bigint-over-smallint/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err154];
+}
+else {
+vErrors.push(err154);
+}
+errors++;
+}
+}
+if(data69["prefer-identity"] !== undefined){
+let data103 = data69["prefer-identity"];
+if(typeof data103 === "string"){
+if(!pattern8.test(data103)){
+const err155 = {instancePath:instancePath+"/lint/startAfter/prefer-identity",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-identity/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err155];
+}
+else {
+vErrors.push(err155);
+}
+errors++;
+}
+}
+else {
+const err156 = {instancePath:instancePath+"/lint/startAfter/prefer-identity",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-identity/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err156];
+}
+else {
+vErrors.push(err156);
+}
+errors++;
+}
+}
+if(data69["prefer-text-field"] !== undefined){
+let data104 = data69["prefer-text-field"];
+if(typeof data104 === "string"){
+if(!pattern8.test(data104)){
+const err157 = {instancePath:instancePath+"/lint/startAfter/prefer-text-field",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-text-field/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err157];
+}
+else {
+vErrors.push(err157);
+}
+errors++;
+}
+}
+else {
+const err158 = {instancePath:instancePath+"/lint/startAfter/prefer-text-field",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-text-field/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err158];
+}
+else {
+vErrors.push(err158);
+}
+errors++;
+}
+}
+if(data69["prefer-timestamptz"] !== undefined){
+let data105 = data69["prefer-timestamptz"];
+if(typeof data105 === "string"){
+if(!pattern8.test(data105)){
+const err159 = {instancePath:instancePath+"/lint/startAfter/prefer-timestamptz",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-timestamptz/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err159];
+}
+else {
+vErrors.push(err159);
+}
+errors++;
+}
+}
+else {
+const err160 = {instancePath:instancePath+"/lint/startAfter/prefer-timestamptz",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-timestamptz/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err160];
+}
+else {
+vErrors.push(err160);
+}
+errors++;
+}
+}
+if(data69["renaming-column"] !== undefined){
+let data106 = data69["renaming-column"];
+if(typeof data106 === "string"){
+if(!pattern8.test(data106)){
+const err161 = {instancePath:instancePath+"/lint/startAfter/renaming-column",schemaPath:"#/properties/lint/properties/startAfter/properties/renaming-column/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err161];
+}
+else {
+vErrors.push(err161);
+}
+errors++;
+}
+}
+else {
+const err162 = {instancePath:instancePath+"/lint/startAfter/renaming-column",schemaPath:"#/properties/lint/properties/startAfter/properties/renaming-column/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err162];
+}
+else {
+vErrors.push(err162);
+}
+errors++;
+}
+}
+if(data69["renaming-table"] !== undefined){
+let data107 = data69["renaming-table"];
+if(typeof data107 === "string"){
+if(!pattern8.test(data107)){
+const err163 = {instancePath:instancePath+"/lint/startAfter/renaming-table",schemaPath:"#/properties/lint/properties/startAfter/properties/renaming-table/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err163];
+}
+else {
+vErrors.push(err163);
+}
+errors++;
+}
+}
+else {
+const err164 = {instancePath:instancePath+"/lint/startAfter/renaming-table",schemaPath:"#/properties/lint/properties/startAfter/properties/renaming-table/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err164];
+}
+else {
+vErrors.push(err164);
+}
+errors++;
+}
+}
+if(data69["require-concurrent-index-creation"] !== undefined){
+let data108 = data69["require-concurrent-index-creation"];
+if(typeof data108 === "string"){
+if(!pattern8.test(data108)){
+const err165 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-index-creation",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-index-creation/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err165];
+}
+else {
+vErrors.push(err165);
+}
+errors++;
+}
+}
+else {
+const err166 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-index-creation",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-index-creation/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err166];
+}
+else {
+vErrors.push(err166);
+}
+errors++;
+}
+}
+if(data69["require-concurrent-index-deletion"] !== undefined){
+let data109 = data69["require-concurrent-index-deletion"];
+if(typeof data109 === "string"){
+if(!pattern8.test(data109)){
+const err167 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-index-deletion",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-index-deletion/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err167];
+}
+else {
+vErrors.push(err167);
+}
+errors++;
+}
+}
+else {
+const err168 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-index-deletion",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-index-deletion/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err168];
+}
+else {
+vErrors.push(err168);
+}
+errors++;
+}
+}
+if(data69["require-lock-timeout"] !== undefined){
+let data110 = data69["require-lock-timeout"];
+if(typeof data110 === "string"){
+if(!pattern8.test(data110)){
+const err169 = {instancePath:instancePath+"/lint/startAfter/require-lock-timeout",schemaPath:"#/properties/lint/properties/startAfter/properties/require-lock-timeout/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err169];
+}
+else {
+vErrors.push(err169);
+}
+errors++;
+}
+}
+else {
+const err170 = {instancePath:instancePath+"/lint/startAfter/require-lock-timeout",schemaPath:"#/properties/lint/properties/startAfter/properties/require-lock-timeout/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err170];
+}
+else {
+vErrors.push(err170);
+}
+errors++;
+}
+}
+if(data69["backfill-in-ddl-transaction"] !== undefined){
+let data111 = data69["backfill-in-ddl-transaction"];
+if(typeof data111 === "string"){
+if(!pattern8.test(data111)){
+const err171 = {instancePath:instancePath+"/lint/startAfter/backfill-in-ddl-transaction",schemaPath:"#/properties/lint/properties/startAfter/properties/backfill-in-ddl-transaction/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err171];
+}
+else {
+vErrors.push(err171);
+}
+errors++;
+}
+}
+else {
+const err172 = {instancePath:instancePath+"/lint/startAfter/backfill-in-ddl-transaction",schemaPath:"#/properties/lint/properties/startAfter/properties/backfill-in-ddl-transaction/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err172];
+}
+else {
+vErrors.push(err172);
+}
+errors++;
+}
+}
+if(data69["fk-missing-index"] !== undefined){
+let data112 = data69["fk-missing-index"];
+if(typeof data112 === "string"){
+if(!pattern8.test(data112)){
+const err173 = {instancePath:instancePath+"/lint/startAfter/fk-missing-index",schemaPath:"#/properties/lint/properties/startAfter/properties/fk-missing-index/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err173];
+}
+else {
+vErrors.push(err173);
+}
+errors++;
+}
+}
+else {
+const err174 = {instancePath:instancePath+"/lint/startAfter/fk-missing-index",schemaPath:"#/properties/lint/properties/startAfter/properties/fk-missing-index/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err174];
+}
+else {
+vErrors.push(err174);
+}
+errors++;
+}
+}
+}
+else {
+const err175 = {instancePath:instancePath+"/lint/startAfter",schemaPath:"#/properties/lint/properties/startAfter/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err175];
+}
+else {
+vErrors.push(err175);
+}
+errors++;
+}
+}
+}
+else {
+const err176 = {instancePath:instancePath+"/lint",schemaPath:"#/properties/lint/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err176];
+}
+else {
+vErrors.push(err176);
+}
+errors++;
+}
+}
+if(data.docs !== undefined){
+let data113 = data.docs;
+if(data113 && typeof data113 == "object" && !Array.isArray(data113)){
+for(const key10 in data113){
+if(!(((key10 === "requireComment") || (key10 === "requirePrimaryKey")) || (key10 === "requireFkIndex"))){
+const err177 = {instancePath:instancePath+"/docs",schemaPath:"#/properties/docs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err177];
+}
+else {
+vErrors.push(err177);
+}
+errors++;
+}
+}
+if(data113.requireComment !== undefined){
+let data114 = data113.requireComment;
+if(!(((data114 === "error") || (data114 === "warning")) || (data114 === "off"))){
+const err178 = {instancePath:instancePath+"/docs/requireComment",schemaPath:"#/properties/docs/properties/requireComment/enum",keyword:"enum",params:{allowedValues: schema11.properties.docs.properties.requireComment.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err178];
+}
+else {
+vErrors.push(err178);
+}
+errors++;
+}
+}
+if(data113.requirePrimaryKey !== undefined){
+let data115 = data113.requirePrimaryKey;
+if(!(((data115 === "error") || (data115 === "warning")) || (data115 === "off"))){
+const err179 = {instancePath:instancePath+"/docs/requirePrimaryKey",schemaPath:"#/properties/docs/properties/requirePrimaryKey/enum",keyword:"enum",params:{allowedValues: schema11.properties.docs.properties.requirePrimaryKey.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err179];
+}
+else {
+vErrors.push(err179);
+}
+errors++;
+}
+}
+if(data113.requireFkIndex !== undefined){
+let data116 = data113.requireFkIndex;
+if(!(((data116 === "error") || (data116 === "warning")) || (data116 === "off"))){
+const err180 = {instancePath:instancePath+"/docs/requireFkIndex",schemaPath:"#/properties/docs/properties/requireFkIndex/enum",keyword:"enum",params:{allowedValues: schema11.properties.docs.properties.requireFkIndex.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err180];
+}
+else {
+vErrors.push(err180);
+}
+errors++;
+}
+}
+}
+else {
+const err181 = {instancePath:instancePath+"/docs",schemaPath:"#/properties/docs/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err181];
+}
+else {
+vErrors.push(err181);
+}
+errors++;
+}
+}
+if(data.roles !== undefined){
+let data117 = data.roles;
+if(data117 && typeof data117 == "object" && !Array.isArray(data117)){
+for(const key11 in data117){
+if(!(key11 === "file")){
+const err182 = {instancePath:instancePath+"/roles",schemaPath:"#/properties/roles/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err182];
+}
+else {
+vErrors.push(err182);
+}
+errors++;
+}
+}
+if(data117.file !== undefined){
+if(typeof data117.file !== "string"){
+const err183 = {instancePath:instancePath+"/roles/file",schemaPath:"#/properties/roles/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err183];
+}
+else {
+vErrors.push(err183);
+}
+errors++;
+}
+}
+}
+else {
+const err184 = {instancePath:instancePath+"/roles",schemaPath:"#/properties/roles/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err184];
+}
+else {
+vErrors.push(err184);
+}
+errors++;
+}
+}
+}
+else {
+const err185 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err185];
+}
+else {
+vErrors.push(err185);
 }
 errors++;
 }

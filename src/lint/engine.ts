@@ -16,7 +16,7 @@ import { loadParser } from './parser.js';
 import { parseSectionWith, sectionKey } from './parse-sections.js';
 import { absoluteUnder, relativePosix } from './paths.js';
 import { countBySeverity, toPosix, type LintReport } from './report.js';
-import type { Finding, FindingTarget, LintMigration, LintStatement, ReportInput, Rule, RuleContext, Severity } from './types.js';
+import type { Finding, Fix, FindingTarget, FixInput, LintMigration, LintStatement, ReportInput, Rule, RuleContext, Severity, TextEdit } from './types.js';
 import { clockMs, trace } from '../trace.js';
 
 export type { LintConfigResolved } from './config.js';
@@ -50,6 +50,12 @@ export interface LintSourcesOptions {
   only?: ReadonlySet<string>;
   /** Rules whose findings are reported on every file all the same (the structure of the history). */
   wholeHistoryRules?: ReadonlySet<string>;
+  /**
+   * For a run on the whole history: the files (relative to root) not yet committed, asked only when
+   * the history branched, so that single-head blames a new migration rather than a merged one. A run
+   * on some files (`only`) blames those.
+   */
+  newFiles?: () => Promise<ReadonlySet<string> | undefined>;
   /** Models after unchanged prefixes of the history, so a run on a staged file need not replay them. */
   snapshots?: SnapshotStore;
   /** Files parsed in a worker meanwhile (see preparse.ts): their paths (absolute), and their sections by cache key. */
@@ -138,12 +144,19 @@ function positioned(migration: LintMigration, lines: LineIndex, section: 'up' | 
   return out;
 }
 
-/** Qualified names of the tables a list of statements creates (unqualified names in `public`). */
+/**
+ * Qualified names of the tables a list of statements creates (unqualified names in `public`), under
+ * the name they end with: a table created and then renamed counts under its new name.
+ */
 function createdTablesOf(statements: readonly LintStatement[]): Set<string> {
   const out = new Set<string>();
   for (const s of statements) {
     const rel = s.kind === 'CreateStmt' ? s.ast.relation : s.kind === 'CreateTableAsStmt' && s.ast.objtype !== 'OBJECT_MATVIEW' ? s.ast.into?.rel : undefined;
     if (rel?.relname) out.add(`${rel.schemaname ?? 'public'}.${rel.relname}`);
+    if (s.kind === 'RenameStmt' && s.ast.renameType === 'OBJECT_TABLE' && s.ast.relation?.relname && s.ast.newname) {
+      const schema = s.ast.relation.schemaname ?? 'public';
+      if (out.delete(`${schema}.${s.ast.relation.relname}`)) out.add(`${schema}.${s.ast.newname}`);
+    }
   }
   return out;
 }
@@ -236,7 +249,12 @@ export async function lintSources(sources: ReadonlyArray<LintSource>, options: L
     if (file.kind === 'js' && file.implicitParent) file.revises = i > 0 ? files[i - 1]!.revision : undefined;
   }
   trace(`lint: ${files.length} headers parsed`);
-  const graph = buildGraph(files);
+  const isNewIn = (set: ReadonlySet<string>) => (file: MigrationFile) => set.has(relativePosix(root, file.path));
+  let graph = buildGraph(files, options.only ? { isNew: isNewIn(options.only) } : {});
+  if (!options.only && options.newFiles && graph.problems.some((p) => p.kind === 'multiple-heads')) {
+    const fresh = await options.newFiles();
+    if (fresh && fresh.size > 0) graph = buildGraph(files, { isNew: isNewIn(fresh) });
+  }
   const ordered = historyOrder(files, graph);
   const relPaths = ordered.map((file) => relativePosix(root, file.path));
   // No file reported on (`check --staged` on a commit that only deletes one): only the rules on the
@@ -402,13 +420,43 @@ function statementHooks(contexts: ReadonlyArray<{ rule: Rule; ctx: RuleContext }
 
 function findingOf(rule: string, severity: Severity, input: ReportInput): Finding {
   const at: FindingTarget = input.at;
-  const base = { rule, severity, message: input.message, ...(input.help !== undefined ? { help: input.help } : {}), ...(input.fix !== undefined ? { fix: input.fix } : {}) };
+  const fix = input.fix ? fixOf(at, input.fix) : undefined;
+  const base = { rule, severity, message: input.message, ...(input.help !== undefined ? { help: input.help } : {}), ...(fix !== undefined ? { fix } : {}) };
   if ('section' in at) {
     const point = input.offset !== undefined && at.migration.file.kind === 'sql' ? pointInStatement(at, input.offset) : undefined;
     if (point) return { ...base, file: at.migration.relPath, ...point, endLine: at.endLine, endColumn: at.endColumn };
     return { ...base, file: at.migration.relPath, line: at.line, column: at.column, endLine: at.endLine, endColumn: at.endColumn };
   }
   return { ...base, file: at.migration.relPath, line: at.line, column: at.column ?? 1 };
+}
+
+/** A rule's fix with its edit: the region its replacement replaces, in SQL files. */
+function fixOf(at: FindingTarget, input: FixInput): Fix {
+  const { replaces, ...fix } = input;
+  const file = at.migration.file;
+  if (replaces === undefined || fix.replacement === undefined || file.kind !== 'sql') return fix;
+  let edit: TextEdit | undefined;
+  if (replaces === 'statement') {
+    if ('section' in at) edit = { startLine: at.line, startColumn: at.column, endLine: at.endLine, endColumn: at.endColumn, text: fix.replacement };
+  } else {
+    const field = file.header.find((h) => h.key === replaces.header);
+    if (field) {
+      const line = lineText(file.text, field.line);
+      edit = { startLine: field.line, startColumn: 1, endLine: field.line, endColumn: line.length + 1, text: fix.replacement };
+    } else {
+      const after = file.header.reduce((last, h) => Math.max(last, h.line), 0) + 1;
+      edit = { startLine: after, startColumn: 1, endLine: after, endColumn: 1, text: `${fix.replacement}\n` };
+    }
+  }
+  return edit ? { ...fix, edit } : fix;
+}
+
+/** The text of a 1-based line, without its line ending. */
+function lineText(text: string, line: number): string {
+  let start = 0;
+  for (let i = 1; i < line; i++) start = text.indexOf('\n', start) + 1;
+  const end = text.indexOf('\n', start);
+  return text.slice(start, end < 0 ? text.length : end).replace(/\r$/, '');
 }
 
 /** Line and column of a character offset within a statement's text (ReportInput.offset). */

@@ -64,6 +64,8 @@ export async function lintHistory(config: PgwardenConfig, options: LintHistoryOp
     const { stagedHistory } = await import('./staged.js');
     staged = await stagedHistory(dir, isMigrationFileName);
     trace('lint: git asked what is staged');
+    // A deleted migration cannot carry a finding: the chain it breaks is judged on every file.
+    if (staged.deleted.size > 0) wholeHistory.add('revision-chain');
     // A commit without migrations: nothing to read, unless the whole history is judged and the
     // commit deletes one.
     if (staged.changed.size === 0 && (wholeHistory.size === 0 || staged.deleted.size === 0)) {
@@ -105,8 +107,9 @@ export async function lintHistory(config: PgwardenConfig, options: LintHistoryOp
   }
   const key = cache?.resultKey(sources, lintConfig);
   const scopeKey = key && only ? cache!.scopedKey(key, only, wholeHistory) : undefined;
-  // A whole-history result answers any scope; a scoped one only its own.
-  const hit = cache && key ? (cache.readResult(root, key) ?? (scopeKey ? cache.readResult(root, scopeKey) : undefined)) : undefined;
+  // A whole-history result answers any scope, unless the history branched: a run on some files blames them for it.
+  const whole = cache && key ? cache.readResult(root, key) : undefined;
+  const hit = whole && !(only && whole.findings.some((f) => f.rule === 'single-head')) ? whole : scopeKey ? cache!.readResult(root, scopeKey) : undefined;
   trace(hit ? 'lint: cache hit' : 'lint: cache miss');
   if (hit) {
     worker?.cancel();
@@ -121,7 +124,7 @@ export async function lintHistory(config: PgwardenConfig, options: LintHistoryOp
   const rules = options.rules ?? (await defaultRules());
   trace('lint: engine and rules loaded');
   const snapshots = cache?.ModelSnapshots.load(root);
-  const report = await lintSources(sources, { root, config: lintConfig, rules, ...(parseCache ? { parseCache } : {}), ...(snapshots ? { snapshots } : {}), ...(only ? { only } : {}), ...(wholeHistory.size > 0 ? { wholeHistoryRules: wholeHistory } : {}), ...(preparsed ? { preparsed } : {}) });
+  const report = await lintSources(sources, { root, config: lintConfig, rules, ...(parseCache ? { parseCache } : {}), ...(snapshots ? { snapshots } : {}), ...(only ? { only } : {}), ...(wholeHistory.size > 0 ? { wholeHistoryRules: wholeHistory } : {}), ...(preparsed ? { preparsed } : {}), ...(only ? {} : { newFiles: () => uncommitted(dir, root, sources) }) });
   trace('lint: linted');
   if (cache && key) {
     // A run on some files parses only what it needs: saving would prune the others' entries.
@@ -132,4 +135,14 @@ export async function lintHistory(config: PgwardenConfig, options: LintHistoryOp
   trace('lint: cache written');
   const scoped = scope(report.findings, report.files);
   return { ...scoped, counts: countBySeverity(scoped.findings), migrations: report.migrations, durationMs: clockMs() - started, cached: false };
+}
+
+/** The files of a whole-history run that git's HEAD does not have (undefined outside git). */
+async function uncommitted(dir: string, root: string, sources: ReadonlyArray<{ path: string }>): Promise<Set<string> | undefined> {
+  const { committedNames } = await import('./staged.js');
+  const committed = await committedNames(dir);
+  if (!committed) return undefined;
+  const inDir = relativePosix(root, dir);
+  const prefix = inDir === '' ? '' : `${inDir}/`;
+  return new Set(sources.filter((s) => s.path.startsWith(prefix) && !committed.has(s.path.slice(prefix.length))).map((s) => s.path));
 }

@@ -143,3 +143,16 @@ export async function stagedHistory(dir: string, wanted: (name: string) => boole
   for (const path of changed) if (!files.has(path)) changed.delete(path);
   return { files, changed, deleted };
 }
+
+/**
+ * The names of the files directly in `dir` that git's HEAD commit has, or undefined outside a git
+ * repository (or before its first commit).
+ */
+export async function committedNames(dir: string): Promise<Set<string> | undefined> {
+  try {
+    const listed = (await git(resolve(dir), ['ls-tree', '--name-only', '-z', 'HEAD', '--', '.'])).toString('utf8');
+    return new Set(listed.split('\0').filter((n) => n.length > 0 && !n.includes('/')));
+  } catch {
+    return undefined;
+  }
+}

@@ -14,6 +14,31 @@ export interface Fix {
   description: string;
   /** Replacement text for the statement (or the header line), when one can be produced mechanically. */
   replacement?: string;
+  /** Exactly what applying the fix changes in the file (SARIF's `fixes`); absent when it cannot be said. */
+  edit?: TextEdit;
+}
+
+/**
+ * A change to a file: the region replaced (1-based lines and columns, the end exclusive) and the
+ * text put there. An empty region (start = end) is an insertion.
+ */
+export interface TextEdit {
+  startLine: number;
+  startColumn: number;
+  endLine: number;
+  endColumn: number;
+  text: string;
+}
+
+/**
+ * What a fix's `replacement` replaces: the statement reported on (its text, up to its semicolon), or
+ * the header line with this key (inserted after the header's last line when the file has none).
+ */
+export type FixTarget = 'statement' | { header: string };
+
+/** A fix as a rule reports it: the engine turns `replaces` into the fix's `edit`. */
+export interface FixInput extends Omit<Fix, 'edit'> {
+  replaces?: FixTarget;
 }
 
 /** One finding: where, what, why it matters (help) and how to fix. */
@@ -95,7 +120,7 @@ export interface ReportInput {
   offset?: number;
   message: string;
   help?: string;
-  fix?: Fix;
+  fix?: FixInput | undefined;
 }
 
 export interface RuleContext {

@@ -32,7 +32,16 @@ function headerLine(file: MigrationFile, key: string): number {
   return file.header.find((h) => h.key === key)?.line ?? 1;
 }
 
-export function buildGraph(files: readonly MigrationFile[]): RevisionGraph {
+export interface GraphOptions {
+  /**
+   * Files new to the history (staged, named, or not yet committed): when two migrations revise the
+   * same parent, a new one is the one to re-parent, not one that is already merged. Without it, or
+   * between two new (or two old) ones, the later revision is.
+   */
+  isNew?: (file: MigrationFile) => boolean;
+}
+
+export function buildGraph(files: readonly MigrationFile[], options: GraphOptions = {}): RevisionGraph {
   const problems: GraphProblem[] = [];
   const byRevision = new Map<string, MigrationFile>();
   for (const file of files) {
@@ -126,12 +135,14 @@ export function buildGraph(files: readonly MigrationFile[]): RevisionGraph {
   const heads = ordered.filter((f) => (children.get(f.revision) ?? []).length === 0);
   for (const [parent, kids] of children) {
     if (kids.length < 2) continue;
-    const [first, ...others] = kids;
-    for (const other of others) {
+    // The sibling that stays: the first (by revision) that is not new, else the first.
+    const first = kids.find((k) => !options.isNew?.(k)) ?? kids[0]!;
+    for (const other of kids) {
+      if (other === first) continue;
       problems.push({
         kind: 'multiple-heads',
-        message: `${other.fileName} and ${first!.fileName} both revise ${parent}: the history branched (two changes were merged in parallel). Re-parent the newer one: set "--! Revises: ${lastDescendant(first!, children).revision}" in ${other.fileName}`,
-        files: [other, first!],
+        message: `${other.fileName} and ${first.fileName} both revise ${parent}: the history branched (two changes were merged in parallel). Re-parent the newer one: set "--! Revises: ${lastDescendant(first, children).revision}" in ${other.fileName}`,
+        files: [other, first],
         line: headerLine(other, 'Revises'),
       });
     }

@@ -68,6 +68,18 @@ describe('pgwarden lint (built CLI)', () => {
     expect(report.findings.map((f: { rule: string; severity: string }) => `${f.rule}:${f.severity}`)).toEqual(['require-docstring:warning']);
   });
 
+  it("takes the issue's file-ignore syntax without a reason: the ignore applies, a warning says it has no reason, exit 0", async () => {
+    project = cleanProject();
+    project.write(
+      '20260103000000_note.sql',
+      migration('20260103000000', '20260102000000', 'Add a note to users', 'ALTER TABLE users ADD COLUMN note varchar(200);', 'ALTER TABLE users DROP COLUMN note;', ['-- pgwarden-ignore-file prefer-text-field']),
+    );
+    const result = await runCli(['lint', '--format', 'json'], { cwd: project.root });
+    expect(result.code).toBe(0);
+    const report = JSON.parse(result.stdout);
+    expect(report.findings.map((f: { rule: string; severity: string; line: number }) => `${f.rule}:${f.severity}:${f.line}`)).toEqual(['ignore-needs-reason:warning:4']);
+  });
+
   it('writes json, sarif and github formats', async () => {
     project = cleanProject();
     project.write('20260103000000_drop.sql', migration('20260103000000', '20260102000000', 'Drop users', 'DROP TABLE users;', undefined));
@@ -133,6 +145,25 @@ describe('pgwarden lint (built CLI)', () => {
     const report = JSON.parse(staged.stdout);
     expect(report.files).toEqual(['migrations/20260103000000_bad.sql']);
     expect(report.findings.filter((f: { rule: string }) => f.rule === 'transaction-nesting').map((f: { line: number }) => f.line)).toEqual([6, 8]);
+  });
+
+  it('takes --staged with flags only the full CLI parses (global options, --color=false), and refuses --staged with file names', async () => {
+    project = cleanProject();
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: project!.root, stdio: 'ignore' });
+    git('init', '-q');
+    git('add', '.');
+    for (const args of [
+      ['lint', '--staged', '--color=false'],
+      ['lint', '--staged', '--env', 'dev'],
+      ['--no-color', 'lint', '--staged'],
+    ]) {
+      const result = await runCli(args, { cwd: project.root });
+      expect({ args, stderr: result.stderr, code: result.code }).toEqual({ args, stderr: '', code: 0 });
+      expect(result.stdout).toMatch(/^No problems in 2 files/);
+    }
+    const both = await runCli(['lint', '--staged', 'migrations/20260101000000_users.sql'], { cwd: project.root });
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('--staged lints what git has staged and takes no file names');
   });
 
   it('exits 2 on usage errors', async () => {

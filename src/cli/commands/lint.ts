@@ -1,4 +1,5 @@
 import type { CommandModule } from 'yargs';
+import { PgwardenError } from '../../errors.js';
 import { FORMATS, type FormatName } from '../../lint/format/index.js';
 import { commandContext, setExitCode, type GlobalArgs } from '../context.js';
 import { executeLint } from '../lint-run.js';
@@ -22,7 +23,11 @@ export const lintCommand: CommandModule<object, LintArgs> = {
       .option('format', { choices: FORMATS, describe: 'Output format (default: text)' })
       .option('json', { type: 'boolean', describe: 'Same as --format json' })
       .option('cache', { type: 'boolean', default: true, describe: 'Reuse results for an unchanged history (--no-cache to re-check everything)' })
-      .conflicts('staged', 'paths')
+      // Not .conflicts('staged', 'paths'): yargs counts the positional as given even when empty.
+      .check((argv) => {
+        if (argv.staged && (argv.paths?.length ?? 0) > 0) throw new PgwardenError('USAGE', '--staged lints what git has staged and takes no file names: drop either the files or --staged.');
+        return true;
+      })
       .example('pgwarden lint', 'Lint the whole history')
       .example('pgwarden lint --staged', 'Pre-commit: lint what is staged')
       .example('pgwarden lint --format sarif > lint.sarif', 'For code scanning') as never,

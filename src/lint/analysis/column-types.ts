@@ -127,7 +127,7 @@ export function reportTypes(statement: LintStatement, ctx: RuleContext, judge: (
       offset: use.offset,
       message: verdict.message,
       help: verdict.help,
-      fix: replacement !== undefined ? { description: fixDescription, replacement } : undefined,
+      fix: replacement !== undefined ? { description: fixDescription, replacement, replaces: 'statement' } : undefined,
     });
   }
 }

@@ -1,5 +1,5 @@
 import type { LintReport } from '../engine.js';
-import type { Finding } from '../types.js';
+import type { Finding, TextEdit } from '../types.js';
 import type { FormatContext } from './types.js';
 
 const SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -15,6 +15,15 @@ function location(f: Finding) {
         ...(f.endColumn !== undefined ? { endColumn: f.endColumn } : {}),
       },
     },
+  };
+}
+
+/** A SARIF fix: exactly the fix's edit (an empty deleted region inserts). */
+function fixOf(f: Finding, description: string, edit: TextEdit) {
+  const { startLine, startColumn, endLine, endColumn, text } = edit;
+  return {
+    description: { text: description },
+    artifactChanges: [{ artifactLocation: { uri: f.file, uriBaseId: '%SRCROOT%' }, replacements: [{ deletedRegion: { startLine, startColumn, endLine, endColumn }, insertedContent: { text } }] }],
   };
 }
 
@@ -50,9 +59,7 @@ export function formatSarif(report: LintReport, context: FormatContext): string 
           level: f.severity === 'error' ? 'error' : 'warning',
           message: { text: [f.message, f.help, f.fix ? `Fix: ${f.fix.description}` : undefined].filter(Boolean).join('\n\n') },
           locations: [location(f)],
-          ...(f.fix?.replacement !== undefined
-            ? { fixes: [{ description: { text: f.fix.description }, artifactChanges: [{ artifactLocation: { uri: f.file, uriBaseId: '%SRCROOT%' }, replacements: [{ deletedRegion: location(f).physicalLocation.region, insertedContent: { text: f.fix.replacement } }] }] }] }
-            : {}),
+          ...(f.fix?.edit ? { fixes: [fixOf(f, f.fix.description, f.fix.edit)] } : {}),
         })),
       },
     ],

@@ -1,5 +1,5 @@
 import type { ColumnModel, ConstraintModel, IndexModel } from '../types.js';
-import { collectNodes, columnList, makeObjectName, rangeVarName, stringList, typeInfo } from './names.js';
+import { collectNodes, columnList, makeObjectName, notNullTestColumn, rangeVarName, stringList, typeInfo } from './names.js';
 import type { Schema, TableState } from './schema.js';
 import { dropColumnDependents, removeIndex } from './apply-drop.js';
 
@@ -16,7 +16,6 @@ export function createTable(s: Schema, ast: any, revision: string | undefined): 
   const { schema, name } = rangeVarName(ast.relation);
   const key = s.newName(name, schema);
   if (s.tableMap.has(key) && ast.if_not_exists) return;
-  if (schema !== undefined) s.mut.schemas.add(schema);
   const table = s.addTable(key, revision);
   for (const parent of ast.inhRelations ?? []) {
     const parentKey = parent.RangeVar ? tableKeyOf(s, parent.RangeVar) : undefined;
@@ -171,11 +170,8 @@ export function addConstraint(s: Schema, table: TableState, c: any, column: stri
     constraint.refColumns = refColumns.length > 0 ? refColumns : refKey === table.qualified ? primaryColumnsOf(table) : s.primaryKeyColumns(refKey);
   }
   if (type === 'check') {
-    const test = c.raw_expr?.NullTest;
-    if (test?.nulltesttype === 'IS_NOT_NULL') {
-      const fields = stringList(test.arg?.ColumnRef?.fields);
-      if (fields.length === 1) constraint.notNullColumn = fields[0];
-    }
+    const column = notNullTestColumn(c.raw_expr, table);
+    if (column !== undefined) constraint.notNullColumn = column;
   }
   table.constraints.set(name, constraint);
   if (constraint.refTable) s.noteReference(table.qualified, constraint.refTable);

@@ -110,3 +110,17 @@ export function collectNodes(tree: unknown, kind: string, out: any[] = []): any[
   }
   return out;
 }
+
+/**
+ * The column of a `CHECK (column IS NOT NULL)` expression on `table`: the column as written alone,
+ * or qualified by the table's name (`table.column`, `schema.table.column`), as Postgres accepts.
+ */
+export function notNullTestColumn(expr: any, table: { schema?: string | undefined; name: string }): string | undefined {
+  const test = expr?.NullTest;
+  if (!test || test.nulltesttype !== 'IS_NOT_NULL') return undefined;
+  const fields = stringList(test.arg?.ColumnRef?.fields);
+  if (fields.length === 1) return fields[0];
+  if (fields.length === 2 && fields[0] === table.name) return fields[1];
+  if (fields.length === 3 && fields[1] === table.name && (table.schema === undefined || fields[0] === table.schema)) return fields[2];
+  return undefined;
+}

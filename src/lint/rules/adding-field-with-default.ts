@@ -6,6 +6,8 @@ import type { Rule } from '../types.js';
 
 const SERIAL_TYPES = new Set(['serial', 'serial2', 'serial4', 'serial8', 'smallserial', 'bigserial']);
 const HELP = 'Add the column without a default (or with a constant one), set the default with ALTER COLUMN ... SET DEFAULT, then backfill existing rows in batches.';
+/** Before PostgreSQL 11 any default rewrites the table, a constant one too. */
+const HELP_BEFORE_11 = 'Add the column without a default, set the default with ALTER COLUMN ... SET DEFAULT (new rows get it; existing rows are not rewritten), then backfill existing rows in batches.';
 
 /** ADD COLUMN with a default that rewrites an existing table (volatile, stored generated, or any default before PostgreSQL 11). */
 export const rule: Rule = {
@@ -59,7 +61,7 @@ export const rule: Rule = {
               at: statement,
               offset,
               message: `Adding column ${columnName} with a default rewrites table ${tableName} on PostgreSQL ${version} (before 11) under an ACCESS EXCLUSIVE lock, blocking reads and writes.`,
-              help: HELP,
+              help: HELP_BEFORE_11,
             });
             continue;
           }

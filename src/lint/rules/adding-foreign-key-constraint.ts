@@ -38,7 +38,7 @@ export const rule: Rule = {
           help: inline
             ? 'Add the column without REFERENCES, then ADD CONSTRAINT ... FOREIGN KEY ... NOT VALID, and VALIDATE CONSTRAINT in a later migration.'
             : 'Add the constraint NOT VALID (only new rows are checked), then VALIDATE CONSTRAINT in a later migration: validation takes a SHARE UPDATE EXCLUSIVE lock that blocks no reads or writes.',
-          fix: single ? { description: 'Add the constraint NOT VALID (and VALIDATE CONSTRAINT in a later migration)', replacement: `${statement.text} NOT VALID` } : undefined,
+          fix: single ? { description: 'Add the constraint NOT VALID (and VALIDATE CONSTRAINT in a later migration)', replacement: `${statement.text} NOT VALID`, replaces: 'statement' } : undefined,
         });
       }
     }

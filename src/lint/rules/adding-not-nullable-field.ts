@@ -1,5 +1,6 @@
 import { alterTableCommands, alteredTable, displayName, lookupName, q, sameRelation, strings, type RangeVar } from '../analysis/ast.js';
 import { isNewTable } from '../analysis/new-objects.js';
+import { notNullTestColumn } from '../model/names.js';
 import type { LintStatement, Rule, SchemaModel } from '../types.js';
 
 /** ALTER COLUMN ... SET NOT NULL on an existing table without a validated CHECK (c IS NOT NULL) to skip the scan. */
@@ -52,7 +53,7 @@ function provenNotNull(statement: LintStatement, model: SchemaModel, relation: R
     for (const cmd of alterTableCommands(earlier)) {
       const constraint = cmd.def?.Constraint;
       if (cmd.subtype === 'AT_AddConstraint' && constraint?.conname) {
-        const checked = notNullCheckColumn(constraint);
+        const checked = notNullCheckColumn(constraint, earlierTable);
         if (checked !== undefined) checks.set(constraint.conname, { column: checked, validated: !constraint.skip_validation });
       } else if (cmd.subtype === 'AT_ValidateConstraint' && cmd.name) {
         const check = checks.get(cmd.name);
@@ -71,13 +72,10 @@ function provenNotNull(statement: LintStatement, model: SchemaModel, relation: R
 }
 
 /** The column of a `CHECK (column IS NOT NULL)` constraint, or of a PostgreSQL 18 `NOT NULL column` constraint. */
-function notNullCheckColumn(constraint: any): string | undefined {
+function notNullCheckColumn(constraint: any, table: RangeVar): string | undefined {
   if (constraint.contype === 'CONSTR_NOTNULL') return strings(constraint.keys)[0];
   if (constraint.contype !== 'CONSTR_CHECK') return undefined;
-  const test = constraint.raw_expr?.NullTest;
-  if (!test || test.nulltesttype !== 'IS_NOT_NULL') return undefined;
-  const fields = strings(test.arg?.ColumnRef?.fields);
-  return fields.length === 1 ? fields[0] : undefined;
+  return notNullTestColumn(constraint.raw_expr, { schema: table.schemaname, name: table.relname });
 }
 
 function namesNotNullCheckOf(name: string, column: string): boolean {

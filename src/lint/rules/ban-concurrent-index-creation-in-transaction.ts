@@ -29,7 +29,7 @@ export const rule: Rule = {
         : `${operation} after an explicit BEGIN: Postgres refuses it ("cannot run inside a transaction block")`,
       help: 'A concurrent build waits for other transactions and commits in phases, so it cannot run in a transaction block. Put it in its own migration marked "--! Transaction: none"; if the build fails it leaves an INVALID index, which `pgwarden status` reports.',
       fix: wrapped
-        ? { description: 'Add "--! Transaction: none" to the header (and keep other statements out of this migration)', replacement: '--! Transaction: none' }
+        ? { description: 'Add "--! Transaction: none" to the header (and keep other statements out of this migration)', replacement: '--! Transaction: none', replaces: { header: 'Transaction' } }
         : { description: 'Move the statement out of the BEGIN ... COMMIT block' },
     });
   },

@@ -17,7 +17,7 @@ export const rule: Rule = {
       at: statement,
       message: `TRUNCATE ... CASCADE empties ${names.join(', ')} and also every table that references ${names.length === 1 ? 'it' : 'them'} through a foreign key, including tables it does not name.`,
       help: 'Name every table to empty, without CASCADE: PostgreSQL then refuses instead of emptying tables nobody listed.',
-      fix: stripped !== statement.text ? { description: 'Remove CASCADE and list the tables explicitly', replacement: stripped } : undefined,
+      fix: stripped !== statement.text ? { description: 'Remove CASCADE and list the tables explicitly', replacement: stripped, replaces: 'statement' } : undefined,
     });
   },
 };

@@ -35,7 +35,7 @@ export const rule: Rule = {
           offset: offsetInStatement(statement, constraint.location),
           message: `Adding ${label} to ${q(displayName(table))} checks every existing row under ${lock}.`,
           help: 'Add it NOT VALID (only new rows are checked), then VALIDATE CONSTRAINT in a later migration: validation takes a lock that blocks no reads or writes.',
-          fix: commands.length === 1 ? { description: 'Add the constraint NOT VALID (and VALIDATE CONSTRAINT in a later migration)', replacement: `${statement.text} NOT VALID` } : undefined,
+          fix: commands.length === 1 ? { description: 'Add the constraint NOT VALID (and VALIDATE CONSTRAINT in a later migration)', replacement: `${statement.text} NOT VALID`, replaces: 'statement' } : undefined,
         });
       } else if (cmd.subtype === 'AT_ValidateConstraint' && cmd.name) {
         const added = addedNotValidEarlier(statement, cmd.name);

@@ -25,6 +25,7 @@ export const rule: Rule = {
         fix: {
           description: `Rename to ${replacementToken}`,
           replacement: statement.text.slice(0, identifier.start) + replacementToken + statement.text.slice(identifier.end),
+          replaces: 'statement',
         },
       });
     }

@@ -4,6 +4,6 @@ import type { Rule } from '../types.js';
 export const rule: Rule = {
   id: 'ignore-needs-reason',
   description: 'An ignore comment that does not say why the rule does not apply.',
-  defaultSeverity: 'error',
+  defaultSeverity: 'warning',
   kind: 'governance',
 };

@@ -104,6 +104,8 @@ export const rule: Rule = {
             ? 'Add "--! Irreversible: <reason>" and remove the down section; or, if the down section restores the schema and losing the data is accepted, say so: -- pgwarden-ignore irreversible-operation <reason>'
             : 'Add "--! Irreversible: <reason>" to the header',
           replacement: '--! Irreversible: <what is lost, and why that is acceptable>',
+          // With a down section, adding the header is not the whole fix.
+          ...(statement.migration.file.down ? {} : { replaces: { header: 'Irreversible' } }),
         },
       });
     }

@@ -21,7 +21,7 @@ export const rule: Rule = {
       at: statement,
       message: `Creating ${name} on ${q(displayName(table))} without CONCURRENTLY blocks writes to the table (SHARE lock) until the index is built.`,
       help: 'Use CREATE INDEX CONCURRENTLY, in a migration with `--! Transaction: none` (it cannot run inside a transaction).',
-      fix: replacement !== statement.text ? { description: 'Build the index CONCURRENTLY (and mark the migration `--! Transaction: none`)', replacement } : undefined,
+      fix: replacement !== statement.text ? { description: 'Build the index CONCURRENTLY (and mark the migration `--! Transaction: none`)', replacement, replaces: 'statement' } : undefined,
     });
   },
 };

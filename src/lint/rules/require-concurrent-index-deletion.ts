@@ -21,7 +21,7 @@ export const rule: Rule = {
       at: statement,
       message: `Dropping ${indexes.length === 1 ? 'index' : 'indexes'} ${names} without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the table, blocking reads and writes while it waits and drops.`,
       help: 'Use DROP INDEX CONCURRENTLY (one index per statement), in a migration with `--! Transaction: none`.',
-      fix: single && replacement !== statement.text ? { description: 'Drop the index CONCURRENTLY (and mark the migration `--! Transaction: none`)', replacement } : undefined,
+      fix: single && replacement !== statement.text ? { description: 'Drop the index CONCURRENTLY (and mark the migration `--! Transaction: none`)', replacement, replaces: 'statement' } : undefined,
     });
   },
 };

@@ -48,6 +48,7 @@ export const rule: Rule = {
         fix: {
           description: field ? 'Rewrite the description to say what the migration changes' : 'Add a description to the header',
           replacement: `--! Description: <what this migration changes>`,
+          replaces: { header: 'Description' },
         },
       });
     }

@@ -18,7 +18,7 @@ export const rule: Rule = {
       at: sectionTarget(migration, 'down'),
       message: `${file.fileName} has no down section and does not say why it cannot be undone`,
       help: 'Without a down section, `pgwarden down` cannot roll this migration back. If it truly cannot be undone (data is destroyed), say so in the header, so reviewers and the runner know.',
-      fix: file.kind === 'sql' ? { description: 'Add a "-- Down Migration" section that undoes the up section, or declare the migration irreversible', replacement: '--! Irreversible: <why this cannot be undone>' } : { description: 'Export a down function, or set exports.down = false with a header comment "//! Irreversible: <why>"' },
+      fix: file.kind === 'sql' ? { description: 'Add a "-- Down Migration" section that undoes the up section, or declare the migration irreversible', replacement: '--! Irreversible: <why this cannot be undone>', replaces: { header: 'Irreversible' } } : { description: 'Export a down function, or set exports.down = false with a header comment "//! Irreversible: <why>"' },
     });
   },
 };

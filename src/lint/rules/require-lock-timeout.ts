@@ -15,16 +15,17 @@ export const rule: Rule = {
   kind: 'safety',
   sections: ['up'],
   statement(statement, model, ctx) {
-    if (statement.section !== 'up' || reported.has(statement.migration) || ctx.options.runnerSetsLockTimeout) return;
+    if (statement.section !== 'up' || reported.has(statement.migration) || !mayLackLockTimeout(statement.migration, ctx)) return;
     const locked = existingLockedRelation(statement, model);
     if (!locked) return;
     if (lockTimeoutInEffect(statement, ctx)) return;
     reported.add(statement.migration);
+    const unset = ctx.options.runnerSetsLockTimeout ? "with lock_timeout switched off by this migration (the runner's runner.lockTimeout no longer applies)" : 'with no lock_timeout set';
     ctx.report({
       at: statement,
-      message: `${statementLabel(statement)} locks ${q(locked)} with no lock_timeout set: while it waits for the lock, every later query on ${q(locked)} queues behind it.`,
+      message: `${statementLabel(statement)} locks ${q(locked)} ${unset}: while it waits for the lock, every later query on ${q(locked)} queues behind it.`,
       help: "Set a lock timeout before it: a `--! Lock-Timeout: 5s` header line, `SET lock_timeout = '5s';` at the top of the up section, or runner.lockTimeout in the config (then retry the migration when it times out).",
-      fix: { description: "Set lock_timeout before the first statement that locks a table", replacement: `SET lock_timeout = '5s';\n${statement.text}` },
+      fix: { description: "Set lock_timeout before the first statement that locks a table", replacement: `SET lock_timeout = '5s';\n${statement.text}`, replaces: 'statement' },
     });
   },
 };
@@ -44,17 +45,36 @@ function existingLockedRelation(statement: LintStatement, model: SchemaModel): s
 
 type Setting = { reset: true } | { reset: false; value: boolean; local: boolean };
 
+/** Migrations whose up section sets, resets or switches off lock_timeout (asked once each). */
+const touchesLockTimeout = new WeakMap<LintMigration, boolean>();
+
+/**
+ * False when the runner's lock_timeout (runner.lockTimeout, a session SET on its connection) is in
+ * effect throughout the migration: no `Lock-Timeout: 0` header and no statement that changes it.
+ */
+function mayLackLockTimeout(migration: LintMigration, ctx: RuleContext): boolean {
+  if (!ctx.options.runnerSetsLockTimeout) return true;
+  if (migration.file.lockTimeout !== undefined && !nonZero(migration.file.lockTimeout)) return true;
+  let touches = touchesLockTimeout.get(migration);
+  if (touches === undefined) {
+    touches = migration.up.some((s) => lockTimeoutSetting(s) !== undefined);
+    touchesLockTimeout.set(migration, touches);
+  }
+  return touches;
+}
+
 function lockTimeoutInEffect(statement: LintStatement, ctx: RuleContext): boolean {
-  if (ctx.options.runnerSetsLockTimeout) return true;
-  const header = nonZero(statement.migration.file.lockTimeout);
-  let session = header;
+  // The runner's session value, unless the header sets the migration's own (0 switches it off).
+  const headerValue = statement.migration.file.lockTimeout;
+  let session = headerValue !== undefined ? nonZero(headerValue) : ctx.options.runnerSetsLockTimeout;
   let local: { statement: LintStatement; value: boolean } | undefined;
   for (let i = 0; i < statement.index; i++) {
     const earlier = statement.migration.up[i]!;
     const setting = lockTimeoutSetting(earlier);
     if (!setting) continue;
     if (setting.reset) {
-      session = header;
+      // RESET and SET ... TO DEFAULT go back to the server's default, not to the runner's SET.
+      session = false;
       local = undefined;
     } else if (setting.local) {
       // SET LOCAL outside a transaction has no effect.

@@ -16,7 +16,7 @@ export const rule: Rule = {
         at: { migration, line: problem.line, column: 1 },
         message: problem.message,
         help: 'This happens when two pull requests each add a migration on the same head and both are merged. Databases that applied one branch would apply the other out of order; put the newer migration after the other so the history is one line again.',
-        ...(revises ? { fix: { description: `Set the parent of ${problem.files[0]!.fileName} to ${revises}`, replacement: `--! Revises: ${revises}` } } : {}),
+        ...(revises ? { fix: { description: `Set the parent of ${problem.files[0]!.fileName} to ${revises}`, replacement: `--! Revises: ${revises}`, replaces: { header: 'Revises' } } } : {}),
       });
     }
   },

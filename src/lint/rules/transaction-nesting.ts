@@ -19,7 +19,7 @@ export const rule: Rule = {
         help: opens
           ? 'Postgres warns and ignores a nested BEGIN, but the COMMIT that follows ends the runner\'s transaction early: the statements after it, and the ledger row, run outside it, so a failure leaves the migration half applied.'
           : 'This ends the runner\'s transaction: the rest of the migration and its ledger row run outside it, so a failure leaves the migration half applied.',
-        fix: { description: `Remove ${word}: the runner opens and commits the transaction. For statements that cannot run in a transaction (CREATE INDEX CONCURRENTLY), put them in a migration with "--! Transaction: none".`, replacement: '' },
+        fix: { description: `Remove ${word}: the runner opens and commits the transaction. For statements that cannot run in a transaction (CREATE INDEX CONCURRENTLY), put them in a migration with "--! Transaction: none".`, replacement: '', replaces: 'statement' },
       });
       return;
     }

@@ -49,6 +49,27 @@ describe('config validation', () => {
     ]);
   });
 
+  it('refuses an unknown rule id in lint.rules and lint.startAfter, with its line and the closest id', () => {
+    expect(
+      problemsOf(
+        [
+          'lint:', // 1
+          '  rules:', // 2
+          '    prefer-text-field: warning', // 3
+          '    prefer-text-feild: error', // 4: misspelt
+          '    no-such-rule: off', // 5: no such rule
+          '  startAfter:', // 6
+          '    "*": "20260101000000"', // 7
+          '    require-lok-timeout: "20260101000000"', // 8: misspelt
+        ].join('\n'),
+      ),
+    ).toEqual([
+      '4: unknown rule "prefer-text-feild" at lint.rules.prefer-text-feild: did you mean "prefer-text-field"?',
+      '5: unknown rule "no-such-rule" at lint.rules.no-such-rule: no rule has that id (the closest is "ban-drop-table"; docs/lint.md lists them)',
+      '8: unknown rule "require-lok-timeout" at lint.startAfter.require-lok-timeout: did you mean "require-lock-timeout"?',
+    ]);
+  });
+
   it('refuses a literal password in a connection string', () => {
     expect(problemsOf('environments:\n  staging:\n    url: postgresql://app:s3cret@db.internal/app\n')).toEqual([
       '3: environments.staging.url contains a password: move the connection string to an environment variable and set urlEnv (or set passwordEnv)',

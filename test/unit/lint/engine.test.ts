@@ -91,7 +91,7 @@ describe('lint engine', () => {
       '20260101000100_change.sql:11 unused-ignore: pgwarden-ignore require-docstring suppresses nothing on the statement it precedes',
       '20260101000100_change.sql:13 unused-ignore: pgwarden-ignore names "no-such-rule", which is not a pgwarden rule',
     ]);
-    expect(findings.find((f) => f.rule === 'ignore-needs-reason')!.severity).toBe('error');
+    expect(findings.find((f) => f.rule === 'ignore-needs-reason')!.severity).toBe('warning');
     expect(findings.find((f) => f.rule === 'unused-ignore')!.severity).toBe('warning');
   });
 

@@ -21,7 +21,7 @@ const report: LintReport = {
       endColumn: 55,
       message: 'CREATE INDEX CONCURRENTLY in a migration that runs in a transaction',
       help: 'Put it in its own migration.',
-      fix: { description: 'Add "--! Transaction: none" to the header', replacement: '--! Transaction: none' },
+      fix: { description: 'Add "--! Transaction: none" to the header', replacement: '--! Transaction: none', edit: { startLine: 2, startColumn: 1, endLine: 2, endColumn: 1, text: '--! Transaction: none\n' } },
     },
     { rule: 'require-docstring', severity: 'warning', file, line: 1, column: 1, message: 'no description, 100% vague: really' },
   ],
@@ -90,8 +90,13 @@ describe('sarif format', () => {
       expect(result.locations[0].physicalLocation.region.startColumn).toBe(finding.column);
     }
     expect(run.results[0].locations[0].physicalLocation.region).toEqual({ startLine: 3, startColumn: 1, endLine: 3, endColumn: 55 });
-    expect(run.results[0].fixes[0].artifactChanges[0].replacements[0].insertedContent.text).toBe('--! Transaction: none');
+    // The fix's own edit (a header line inserted), not the finding's region (the statement).
+    expect(run.results[0].fixes[0].artifactChanges[0].replacements).toEqual([{ deletedRegion: { startLine: 2, startColumn: 1, endLine: 2, endColumn: 1 }, insertedContent: { text: '--! Transaction: none\n' } }]);
     expect(run.results[1].fixes).toBeUndefined();
+    // A fix that does not say what it replaces gives no SARIF fix.
+    const { edit: _, ...noEdit } = report.findings[0]!.fix!;
+    const unplaced = JSON.parse(formatSarif({ ...report, findings: [{ ...report.findings[0]!, fix: noEdit }] }, context));
+    expect(unplaced.runs[0].results[0].fixes).toBeUndefined();
   });
 });
 

@@ -1,7 +1,8 @@
 /**
  * Conformance with squawk's own rule tests (../shared/corpus/squawk-rule-tests, squawk's test
  * inputs as data): every case whose rule we share is linted with only our rule of that id enabled,
- * and the verdict is compared with squawk's. Agreement must stay at or above 95% overall, and every
+ * and the verdict is compared with squawk's, per rule (the table it prints). Agreement must stay at
+ * or above 95% overall and for each rule, except the rules listed in BELOW_95 with the reason; every
  * disagreement must be listed, with the reason our verdict is right for us, in
  * squawk-disagreements.json; a listed disagreement that no longer disagrees fails too, so the list
  * stays true.
@@ -75,6 +76,23 @@ const CORPUS_DEFECTS: Record<string, { reason: string; stillDefective: (sql: str
     reason: 'squawk builds this SQL with format!() at run time; the file holds only `a`, not the 66-byte quoted identifier the verdict is about (our identifier-too-long unit tests cover that identifier).',
     stillDefective: (sql) => !/create\s+table/i.test(sql),
   },
+};
+
+/**
+ * The shared rules that agree with squawk on fewer than 95% of their cases, and why that is right
+ * for the rule as a whole (each of their disagreements is listed with its own reason in
+ * squawk-disagreements.json). Every other shared rule must agree on at least 95% of its cases; an
+ * entry here whose rule reaches 95% fails too, so the list stays true.
+ */
+const BELOW_95: Record<string, string> = {
+  'adding-field-with-default':
+    '18 cases, so its one disagreement alone gives 94.4%: squawk treats PostgreSQL 11 as still rewriting the table for a constant default, and PostgreSQL 11 is the release that stopped doing so.',
+  'ban-concurrent-index-creation-in-transaction':
+    "6 cases, and squawk's three no_violation ones rest on its idea of when a migration runs in a transaction (a single statement, COMMIT ... BEGIN inside the file, a squawk directive). pgwarden's runner sends the migration between BEGIN and COMMIT in one message, where Postgres refuses CREATE INDEX CONCURRENTLY in all three.",
+  'require-lock-timeout':
+    "squawk's require-timeout-settings is two rules in one, lock_timeout and statement_timeout; ours is its lock_timeout half. Three of the five disagreements are about the statement_timeout half (left to runner.statementTimeout), the other two are statements that lock no existing table (CREATE TYPE, DDL on a table the migration creates).",
+  'transaction-nesting':
+    "9 cases, so its one disagreement alone gives 88.9%: squawk's own directive (squawk-disable-assume-in-transaction), which cannot change that pgwarden's runner wraps the migration in a transaction.",
 };
 
 /** squawk's default target version (its settings' default). */
@@ -175,5 +193,9 @@ describe('squawk conformance', () => {
     expect(stale, 'listed disagreements that now agree (remove them from squawk-disagreements.json)').toEqual([]);
     for (const entry of listed) expect(entry.reason.length, `reason for ${key(entry)}`).toBeGreaterThan(40);
     expect(agree / total).toBeGreaterThanOrEqual(0.95);
+    // Per rule: at least 95%, except the rules listed with their reason in BELOW_95.
+    const perRuleVerdicts = rows.map(([rule, stats]) => ({ rule, atLeast95: stats.agree / stats.total >= 0.95 }));
+    expect(perRuleVerdicts.filter((r) => !r.atLeast95).map((r) => r.rule), 'rules below 95% agreement (fix them, or list them in BELOW_95 with the reason)').toEqual(Object.keys(BELOW_95).sort());
+    for (const [rule, reason] of Object.entries(BELOW_95)) expect(reason.length, `reason for ${rule}`).toBeGreaterThan(40);
   }, 60_000);
 });

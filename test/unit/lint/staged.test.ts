@@ -119,6 +119,45 @@ describe('--staged', () => {
     }
   });
 
+  it('blames a branch on the staged or named migration (or the uncommitted one), not on the merged one', async () => {
+    project = committed();
+    const file = (revision: string, revises: string) => migrationText({ revision, revises, description: `Add t${revision}`, up: `CREATE TABLE t${revision} (id bigint PRIMARY KEY);`, down: `DROP TABLE t${revision};` });
+    project.write('20260103000000_c.sql', file('20260103000000', '20260101000000'));
+    git(project.root, 'add', '.');
+    git(project.root, 'commit', '-qm', 'c');
+    // A new migration on the same parent sorts before the merged one.
+    project.write('20260102000000_b.sql', file('20260102000000', '20260101000000'));
+    git(project.root, 'add', '.');
+    const where = (report: { findings: Array<{ rule: string; file: string; message: string; fix?: { replacement?: string } }> }) =>
+      report.findings.filter((f) => f.rule === 'single-head').map((f) => ({ file: f.file, fix: f.fix?.replacement, advice: /Re-parent .*$/.exec(f.message)?.[0] }));
+    const expected = [{ file: 'migrations/20260102000000_b.sql', fix: '--! Revises: 20260103000000', advice: 'Re-parent the newer one: set "--! Revises: 20260103000000" in 20260102000000_b.sql' }];
+    const staged = await lintHistory(project.config, { staged: true, cwd: project.root, cache: false });
+    expect(where(staged)).toEqual(expected);
+    expect(staged.counts.error).toBe(1);
+    // A whole-history run (cached) and then a run on the named file: the cache must not hide it.
+    const whole = await lintHistory(project.config, { cwd: project.root });
+    expect(where(whole)).toEqual(expected);
+    const named = await lintHistory(project.config, { paths: ['migrations/20260102000000_b.sql'], cwd: project.root });
+    expect(where(named)).toEqual(expected);
+    // Outside git the whole-history run has nothing to go by but the names: the later revision.
+    rmSync(join(project.root, '.git'), { recursive: true, force: true });
+    expect(where(await lintHistory(project.config, { cwd: project.root, cache: false }))[0]!.file).toBe('migrations/20260103000000_c.sql');
+    // ...and a run on the named file still blames that one.
+    expect(where(await lintHistory(project.config, { paths: ['migrations/20260102000000_b.sql'], cwd: project.root }))).toEqual(expected);
+  });
+
+  it('reports the chain a staged deletion breaks, on the migration left without its parent', async () => {
+    project = committed();
+    project.write('20260102000000_b.sql', migrationText({ revision: '20260102000000', revises: '20260101000000', description: 'Add b', up: 'SELECT 1;', down: 'SELECT 1;' }));
+    project.write('20260103000000_c.sql', migrationText({ revision: '20260103000000', revises: '20260102000000', description: 'Add c', up: 'SELECT 1;', down: 'SELECT 1;' }));
+    git(project.root, 'add', '.');
+    git(project.root, 'commit', '-qm', 'b c');
+    git(project.root, 'rm', '-q', 'migrations/20260102000000_b.sql');
+    const report = await lintHistory(project.config, { staged: true, cwd: project.root, cache: false });
+    expect(report.findings.map((f) => `${f.file} ${f.rule}`)).toEqual(['migrations/20260103000000_c.sql revision-chain']);
+    expect(report.counts.error).toBe(1);
+  });
+
   it('fails with a usage error outside a git repository', async () => {
     project = tempProject();
     await expect(stagedHistory(project.migrationsDir)).rejects.toThrow(/--staged needs a git repository/);

@@ -47,6 +47,11 @@ describe(ID, () => {
       'Adding column "a" with a default rewrites table "t" on PostgreSQL 10 (before 11) under an ACCESS EXCLUSIVE lock, blocking reads and writes.',
     ]);
     expect(await messages(ID, 'ALTER TABLE t ADD COLUMN a integer DEFAULT NULL;', { postgresVersion: 10 })).toEqual([]);
+    // The help does not offer a constant default, which rewrites the table too before 11.
+    const [before11] = await lintRule(ID, 'ALTER TABLE t ADD COLUMN a integer DEFAULT 10;', { postgresVersion: 10 });
+    expect(before11!.help).toBe('Add the column without a default, set the default with ALTER COLUMN ... SET DEFAULT (new rows get it; existing rows are not rewritten), then backfill existing rows in batches.');
+    const [volatile] = await lintRule(ID, 'ALTER TABLE t ADD COLUMN a uuid DEFAULT gen_random_uuid();', { postgresVersion: 11 });
+    expect(volatile!.help).toContain('or with a constant one');
   });
 
   it('flags stored generated columns, identity and serial columns, not virtual generated ones', async () => {

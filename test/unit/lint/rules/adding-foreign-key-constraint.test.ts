@@ -9,7 +9,7 @@ describe(ID, () => {
     expect(findings.map((f) => f.message)).toEqual([
       'Adding foreign key "fk_user" to "email" checks every existing row while holding SHARE ROW EXCLUSIVE locks on "email" and "user", blocking writes to both tables.',
     ]);
-    expect(findings[0]!.fix).toEqual({
+    expect(findings[0]!.fix).toMatchObject({
       description: 'Add the constraint NOT VALID (and VALIDATE CONSTRAINT in a later migration)',
       replacement: 'ALTER TABLE email ADD CONSTRAINT fk_user FOREIGN KEY (user_id) REFERENCES "user" (id) NOT VALID',
     });

@@ -35,6 +35,21 @@ describe(ID, () => {
     expect(await messages(ID, 'ALTER TABLE foo ADD CONSTRAINT baz_not_null CHECK (baz IS NOT NULL) NOT VALID;\nALTER TABLE foo VALIDATE CONSTRAINT baz_not_null;\nALTER TABLE foo ALTER COLUMN bar SET NOT NULL;')).toEqual([MESSAGE]);
   });
 
+  it('accepts a validated CHECK that qualifies the column with its table (foo.bar, public.foo.bar), and not one naming another table', async () => {
+    const sql = (check: string) => `ALTER TABLE foo ADD CONSTRAINT bar_present CHECK (${check} IS NOT NULL) NOT VALID;\nALTER TABLE foo VALIDATE CONSTRAINT bar_present;\nALTER TABLE foo ALTER COLUMN bar SET NOT NULL;`;
+    expect(await messages(ID, sql('foo.bar'))).toEqual([]);
+    expect(await messages(ID, sql('public.foo.bar'))).toEqual([]);
+    expect(await messages(ID, sql('other.bar'))).toEqual([MESSAGE]);
+    // In the model, across migrations.
+    const history = [
+      { revision: '20260101000000', up: 'CREATE TABLE foo (id bigint PRIMARY KEY, bar text);' },
+      { revision: '20260102000000', up: 'ALTER TABLE foo ADD CONSTRAINT foo_bar_present CHECK (foo.bar IS NOT NULL) NOT VALID;' },
+      { revision: '20260103000000', up: 'ALTER TABLE foo VALIDATE CONSTRAINT foo_bar_present;' },
+      { revision: '20260104000000', up: 'ALTER TABLE foo ALTER COLUMN bar SET NOT NULL;' },
+    ];
+    expect(await lintHistory(ID, history)).toEqual([]);
+  });
+
   it('knows a check validated by an earlier migration', async () => {
     const history = [
       { revision: '20260101000000', up: 'CREATE TABLE foo (id bigint PRIMARY KEY, bar text);' },

@@ -14,7 +14,7 @@ describe(ID, () => {
       '20260101000000_change.sql:5 ban-concurrent-index-creation-in-transaction: CREATE INDEX CONCURRENTLY in a migration that runs in a transaction: Postgres refuses it ("cannot run inside a transaction block")',
       '20260101000000_change.sql:8 ban-concurrent-index-creation-in-transaction: DROP INDEX CONCURRENTLY in a migration that runs in a transaction: Postgres refuses it ("cannot run inside a transaction block")',
     ]);
-    expect(findings[0]!.fix).toEqual({ description: 'Add "--! Transaction: none" to the header (and keep other statements out of this migration)', replacement: '--! Transaction: none' });
+    expect(findings[0]!.fix).toMatchObject({ description: 'Add "--! Transaction: none" to the header (and keep other statements out of this migration)', replacement: '--! Transaction: none' });
   });
 
   it('accepts CONCURRENTLY with Transaction: none, and flags it after an explicit BEGIN there', async () => {

@@ -38,6 +38,12 @@ describe(ID, () => {
     ).toEqual([]);
   });
 
+  it('does not count a schema that a table only names (created outside the history) as created by up', async () => {
+    expect(await messages('CREATE TABLE app.d (id bigint PRIMARY KEY);', 'DROP TABLE app.d;')).toEqual([]);
+    // One that up does create is still reported when down leaves it.
+    expect(await messages('CREATE SCHEMA app;\nCREATE TABLE app.d (id bigint PRIMARY KEY);', 'DROP TABLE app.d;')).toEqual([expect.stringContaining('schema app')]);
+  });
+
   it('says what down leaves behind', async () => {
     expect(
       await messages(

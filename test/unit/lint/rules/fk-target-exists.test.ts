@@ -28,6 +28,11 @@ describe(ID, () => {
       'foreign key on jobs references users, which does not exist yet: it is created by the later migration migrations/20260101000100_change.sql (revision 20260101000100)',
     ]);
     expect(findings[0]!.fix?.description).toContain('after 20260101000100');
+    // Created under another name, and renamed to the one referenced.
+    const renamed = chain([{ up: 'CREATE TABLE jobs (id bigint PRIMARY KEY, user_id bigint REFERENCES users (id));' }, { up: 'CREATE TABLE people (id bigint PRIMARY KEY);\nALTER TABLE people RENAME TO users;' }]);
+    expect((await lint(renamed, { rules: [ID] })).map((f) => f.message)).toEqual([
+      'foreign key on jobs references users, which does not exist yet: it is created by the later migration migrations/20260101000100_change.sql (revision 20260101000100)',
+    ]);
   });
 
   it('reports a table that never exists, missing columns, and columns without a key', async () => {

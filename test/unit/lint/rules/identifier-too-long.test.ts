@@ -10,7 +10,7 @@ describe(ID, () => {
     expect(findings.map((f) => f.message)).toEqual([
       `Identifier "${LONG}" is 65 bytes long: PostgreSQL silently truncates it to 63 bytes ("table_very_long_very_long_very_long_very_long_very_long_very_lo").`,
     ]);
-    expect(findings[0]!.fix).toEqual({
+    expect(findings[0]!.fix).toMatchObject({
       description: 'Rename to table_very_long_very_long_very_long_very_long_very_long_very_lo',
       replacement: 'create table table_very_long_very_long_very_long_very_long_very_long_very_lo (id bigint)',
     });

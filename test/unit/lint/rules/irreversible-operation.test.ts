@@ -24,6 +24,10 @@ describe(ID, () => {
     expect(await messages('ALTER TABLE users ALTER COLUMN email TYPE text; ALTER TABLE users ALTER COLUMN id TYPE numeric;')).toEqual([]);
     expect(await lint(chain([base, { up: 'ALTER TABLE users DROP COLUMN note;', header: ['--! Irreversible: the notes were never used'] }]), { rules: [ID] })).toEqual([]);
     expect(await messages('CREATE TABLE scratch (id int); DELETE FROM scratch; DROP TABLE scratch;')).toEqual([]);
+    // Created, then renamed, in the same migration: still new under its new name.
+    expect(await messages('CREATE TABLE b (id bigint, w text);\nALTER TABLE b RENAME TO bb;\nALTER TABLE bb DROP COLUMN w;\nDELETE FROM bb;\nDROP TABLE bb;')).toEqual([]);
+    // An existing table renamed is not new.
+    expect(await messages('ALTER TABLE users RENAME TO people;\nALTER TABLE people DROP COLUMN note;')).toEqual(["DROP COLUMN people.note deletes the column's values, and the migration does not declare that it cannot be undone"]);
   });
 
   it('does not look at down sections', async () => {

@@ -13,7 +13,7 @@ describe(ID, () => {
       'Column "b" is character varying(20): changing the limit later takes an ACCESS EXCLUSIVE lock (and lowering it rewrites the table).',
       'Column "c" is pg_catalog.varchar(5): changing the limit later takes an ACCESS EXCLUSIVE lock (and lowering it rewrites the table).',
     ]);
-    expect(findings[0]!.fix).toEqual({ description: 'Use text instead of varchar(n)', replacement: 'CREATE TABLE t (a text, b text[], c text)' });
+    expect(findings[0]!.fix).toMatchObject({ description: 'Use text instead of varchar(n)', replacement: 'CREATE TABLE t (a text, b text[], c text)' });
     expect(await messages(ID, 'ALTER TABLE t ADD COLUMN c varchar(256) NULL;\nALTER TABLE t ALTER COLUMN d TYPE varchar(1000) USING d::varchar(1000);')).toEqual([
       'Column "c" is varchar(256): changing the limit later takes an ACCESS EXCLUSIVE lock (and lowering it rewrites the table).',
       'Column "d" is varchar(1000): changing the limit later takes an ACCESS EXCLUSIVE lock (and lowering it rewrites the table).',

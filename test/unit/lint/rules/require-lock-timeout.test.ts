@@ -8,7 +8,7 @@ describe(ID, () => {
   it('flags the first statement that locks an existing table, once per migration, with a fix', async () => {
     const findings = await lintRule(ID, 'SELECT 1;\nALTER TABLE t ADD COLUMN c boolean;\nCREATE INDEX CONCURRENTLY i ON t (c);');
     expect(findings.map((f) => [f.line, f.message])).toEqual([[2, ALTER]]);
-    expect(findings[0]!.fix).toEqual({
+    expect(findings[0]!.fix).toMatchObject({
       description: 'Set lock_timeout before the first statement that locks a table',
       replacement: "SET lock_timeout = '5s';\nALTER TABLE t ADD COLUMN c boolean",
     });
@@ -59,6 +59,24 @@ describe(ID, () => {
     const migration = { revision: '20260101000000', up: 'ALTER TABLE t ADD COLUMN c boolean;' };
     expect(await lintHistory(ID, [{ ...migration, header: ['--! Lock-Timeout: 3s'] }])).toEqual([]);
     expect((await lintHistory(ID, [{ ...migration, header: ['--! Lock-Timeout: 0'] }])).map((f) => f.message)).toEqual([ALTER]);
+  });
+
+  it("flags a migration that switches off the runner's lock_timeout: SET to 0, RESET or DEFAULT (the server's default, not the runner's value), a Lock-Timeout: 0 header", async () => {
+    const runner = { config: { runnerSetsLockTimeout: true } };
+    const OFF = 'ALTER TABLE locks "t" with lock_timeout switched off by this migration (the runner\'s runner.lockTimeout no longer applies): while it waits for the lock, every later query on "t" queues behind it.';
+    const alter = 'ALTER TABLE t ADD COLUMN note text;';
+    for (const off of ['SET lock_timeout = 0;', "SET lock_timeout = '0ms';", 'RESET lock_timeout;', 'SET lock_timeout TO DEFAULT;', 'RESET ALL;', "SELECT set_config('lock_timeout', '0', false);"]) {
+      expect({ off, found: await messages(ID, `${off}\n${alter}`, runner) }).toEqual({ off, found: [OFF] });
+    }
+    // Switched off after the statement, or on again before it: the runner's value (or the new one) holds.
+    expect(await messages(ID, `${alter}\nSET lock_timeout = 0;`, runner)).toEqual([]);
+    expect(await messages(ID, `SET lock_timeout = 0;\nSET lock_timeout = '2s';\n${alter}`, runner)).toEqual([]);
+    expect(await messages(ID, `RESET lock_timeout;\nSET LOCAL lock_timeout = '2s';\n${alter}`, runner)).toEqual([]);
+    const migration = { revision: '20260101000000', up: alter };
+    expect((await lintHistory(ID, [{ ...migration, header: ['--! Lock-Timeout: 0'] }], runner.config)).map((f) => f.message)).toEqual([OFF]);
+    expect(await lintHistory(ID, [{ ...migration, header: ['--! Lock-Timeout: 2s'] }], runner.config)).toEqual([]);
+    // A header's own timeout is a SET LOCAL: RESET drops it too.
+    expect((await lintHistory(ID, [{ revision: '20260101000000', up: `RESET lock_timeout;\n${alter}`, header: ['--! Lock-Timeout: 2s'] }], runner.config)).map((f) => f.message)).toEqual([OFF]);
   });
 
   it('accepts statements that lock nothing existing: new tables and objects, reads and writes', async () => {

@@ -15,7 +15,7 @@ describe('single-head', () => {
     expect(summary(findings)).toEqual([
       '20260103000000_add_users.sql:2 single-head: 20260103000000_add_users.sql and 20260102000000_add_jobs.sql both revise 20260101000000: the history branched (two changes were merged in parallel). Re-parent the newer one: set "--! Revises: 20260102100000" in 20260103000000_add_users.sql',
     ]);
-    expect(findings[0]!.fix).toEqual({ description: 'Set the parent of 20260103000000_add_users.sql to 20260102100000', replacement: '--! Revises: 20260102100000' });
+    expect(findings[0]!.fix).toMatchObject({ description: 'Set the parent of 20260103000000_add_users.sql to 20260102100000', replacement: '--! Revises: 20260102100000' });
   });
 
   it('is quiet for one head', async () => {
