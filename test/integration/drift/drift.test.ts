@@ -154,6 +154,36 @@ describe('pgwarden drift on a copy of the reference database', () => {
     expect(report.findings.map(brief)).toEqual(HAND_FINDINGS);
   });
 
+  it('compares two environments whose schemas different roles own, in databases that neither owns', async () => {
+    const role = `drift_migrator_${Date.now().toString(36)}`;
+    // staging's schema owned by its own migrating role; prod's by postgres; both databases by postgres.
+    const staging = await copyOfReference(`
+      CREATE ROLE ${role};
+      DO $$ DECLARE r record; BEGIN
+        FOR r IN SELECT format('ALTER %s %s OWNER TO ${role}', CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END, c.oid::regclass) AS sql
+                   FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm')
+                 UNION ALL SELECT format('ALTER ROUTINE %s OWNER TO ${role}', p.oid::regprocedure) FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace
+        LOOP EXECUTE r.sql; END LOOP;
+      END $$;
+    `);
+    const prod = await copyOfReference();
+    try {
+      const owners = await query<{ owner: string }>(staging.url, `SELECT DISTINCT pg_get_userbyid(relowner) AS owner FROM pg_class WHERE relnamespace = 'public'::regnamespace`);
+      expect(owners).toEqual([{ owner: role }]);
+      const config = withEnvironments({ staging: { urlEnv: 'STAGING_URL' }, prod: { urlEnv: 'PROD_URL' } });
+      const report = await checkDrift(config, { env: 'staging', against: 'prod', environ: { STAGING_URL: staging.url, PROD_URL: prod.url, DATABASE_URL: '' } });
+      expect(report.findings).toEqual([]);
+      const reverse = await checkDrift(config, { env: 'prod', against: 'staging', environ: { STAGING_URL: staging.url, PROD_URL: prod.url, DATABASE_URL: '' } });
+      expect(reverse.findings).toEqual([]);
+    } finally {
+      for (const db of [staging, prod]) {
+        await db.close();
+        copies.splice(copies.indexOf(db), 1);
+      }
+      await query(adminUrl(), `DROP ROLE IF EXISTS ${role}`).catch(() => {});
+    }
+  });
+
   it('is read-only: it changes nothing, and creates no ledger where there is none', async () => {
     // The schema rebuilt from schema.sql: the same schema, and no ledger at all.
     const bare = await createTestDatabase();
