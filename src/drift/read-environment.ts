@@ -6,6 +6,7 @@ import type { DatabaseHandle } from '../providers/types.js';
 import { readLedger, type LedgerRow } from '../runner/ledger.js';
 import { connect } from '../runner/session.js';
 import { computeStatus, type StatusReport } from '../runner/status.js';
+import { readLiveDatabase, type LiveDatabase } from '../roles/live-database.js';
 
 /** What drift reads from one database. */
 export interface EnvironmentState {
@@ -15,6 +16,13 @@ export interface EnvironmentState {
   /** Postgres confirmed the reading transaction was read only. */
   readOnly: boolean;
   notes: string[];
+  /** The privileges roles.yaml manages, when asked for (see {@link ReadEnvironmentOptions.roles}). */
+  live?: LiveDatabase;
+}
+
+export interface ReadEnvironmentOptions {
+  /** Also read the ACLs and default privileges roles.yaml manages, with the columns of these tables. */
+  roles?: { tables: Array<{ schema: string; name: string }> } | undefined;
 }
 
 /**
@@ -22,7 +30,7 @@ export interface EnvironmentState {
  * so both come from the same moment), on a session whose transactions default to read only too:
  * whatever the database, drift changes nothing in it and creates no ledger where there is none.
  */
-export async function readEnvironment(config: PgwardenConfig, db: DatabaseHandle, ordered: readonly MigrationFile[]): Promise<EnvironmentState> {
+export async function readEnvironment(config: PgwardenConfig, db: DatabaseHandle, ordered: readonly MigrationFile[], options: ReadEnvironmentOptions = {}): Promise<EnvironmentState> {
   const client = await connect(db, { applicationName: 'pgwarden drift' });
   const notes: string[] = [];
   try {
@@ -31,6 +39,7 @@ export async function readEnvironment(config: PgwardenConfig, db: DatabaseHandle
     try {
       const readOnly = (await client.query<{ transaction_read_only: string }>('SHOW transaction_read_only')).rows[0]?.transaction_read_only === 'on';
       const snapshot = await readSnapshot(client, snapshotOptionsFor(config));
+      const live = options.roles ? await readLiveDatabase(client, options.roles.tables) : undefined;
       let ledger: LedgerRow[] | undefined;
       await client.query('SAVEPOINT ledger');
       try {
@@ -42,7 +51,7 @@ export async function readEnvironment(config: PgwardenConfig, db: DatabaseHandle
       }
       await client.query('COMMIT');
       const status = ledger ? computeStatus(ordered, ledger, config.root, db.display) : undefined;
-      return { snapshot, status, readOnly, notes };
+      return { snapshot, status, readOnly, notes, ...(live ? { live } : {}) };
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
       throw error;

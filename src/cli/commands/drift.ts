@@ -35,6 +35,7 @@ export function driftJson(report: DriftReport) {
     counts: report.counts,
     findings: report.findings,
     ignored: report.ignored,
+    managedByRoles: report.managedByRoles,
     readOnly: report.readOnly,
     notes: report.notes,
   };

@@ -11,6 +11,7 @@ import { checkDrift } from '../../../src/drift/drift.js';
 import type { DriftFinding } from '../../../src/drift/types.js';
 import type { DatabaseHandle } from '../../../src/providers/types.js';
 import { runMigrations } from '../../../src/runner/run.js';
+import { driftJson } from '../../../src/cli/commands/drift.js';
 import { runCli } from '../../support/cli.js';
 import { adminUrl, createTestDatabase, query } from '../../support/db.js';
 import { tempProject, type TempProject } from '../../support/project.js';
@@ -72,21 +73,42 @@ describe('pgwarden drift on a copy of the reference database', () => {
     expect(report.reference).toEqual({ kind: 'snapshot', file: 'schema/snapshot.json' });
   });
 
-  it('leaves grants to roles that roles.yaml declares to roles check, and says so', async () => {
+  it('judges the privileges of roles that roles.yaml declares by that file: a grant made by hand is security drift', async () => {
     const role = `drift_readers_${Date.now().toString(36)}`;
     const rolesFile = project.config.roles.file;
     (await import('node:fs')).mkdirSync(join(project.root, 'schema'), { recursive: true });
-    writeFileSync(rolesFile, `version: 1\nroles:\n  ${role}:\n    comment: Reads users.\n`);
-    const copy = await copyOfReference(`CREATE ROLE ${role}; GRANT SELECT ON users TO ${role}; GRANT SELECT ON jobs TO PUBLIC;`);
+    writeFileSync(rolesFile, `version: 1\nroles:\n  ${role}:\n    comment: Reads users and credentials.\ngrants:\n  - to: ${role}\n    schema: public\n    profile: read\n    tables: [users, credentials]\n`);
+    await query(adminUrl(), `CREATE ROLE ${role}`);
+    // As roles apply leaves it, but for SELECT on credentials; and a grant to PUBLIC, which the snapshot judges.
+    const applied = await copyOfReference(`GRANT USAGE ON SCHEMA public TO ${role}; GRANT SELECT ON users TO ${role}; GRANT SELECT ON jobs TO PUBLIC;`);
+    // Then by hand: everything on both tables (the auditor's GRANT ALL to a read-only role).
+    const byHand = await copyOfReference(`GRANT USAGE ON SCHEMA public TO ${role}; GRANT ALL ON users, credentials TO ${role};`);
     try {
-      const report = await checkDrift(project.config, { url: copy.url });
-      expect(report.findings.map(brief)).toEqual([{ class: 'security', kind: 'added', objectType: 'privilege', object: 'public.jobs' }]);
-      expect(report.managedByRoles.map((f) => [f.object, f.grantee])).toEqual([['public.users', role]]);
-      expect(report.notes).toContain('1 privilege difference on roles declared in schema/roles.yaml left to pgwarden roles check');
+      const report = await checkDrift(project.config, { url: applied.url });
+      expect(report.findings.map((f) => [f.class, f.kind, f.objectType, f.object, f.grantee])).toEqual([
+        ['security', 'added', 'privilege', 'public.jobs', 'PUBLIC'],
+        ['security', 'removed', 'privilege', 'public.credentials', role],
+      ]);
+      expect(report.findings[1]!.message).toBe(`grant of SELECT on table public.credentials to ${role} is missing (schema/roles.yaml grants it)`);
+      // The snapshot's view of the same grants, for reference (and in --json).
+      expect(report.managedByRoles.map((f) => [f.kind, f.object, f.grantee])).toEqual([['added', 'public', role], ['added', 'public.users', role]]);
+      expect(driftJson(report).managedByRoles).toEqual(report.managedByRoles);
+
+      const hand = await checkDrift(project.config, { url: byHand.url });
+      expect(hand.clean).toBe(false);
+      const privileges = (await query<{ p: string }>(byHand.url, `SELECT a.privilege_type AS p FROM pg_class c, aclexplode(c.relacl) a WHERE c.oid = 'public.users'::regclass AND a.grantee = $1::regrole AND a.privilege_type <> 'SELECT' ORDER BY 1`, [role])).map((r) => r.p);
+      expect(privileges.length).toBeGreaterThanOrEqual(6);
+      expect(hand.findings.map((f) => [f.class, f.kind, f.object, f.grantee, (f.actual as { privilege: string }).privilege])).toEqual(
+        ['public.credentials', 'public.users'].flatMap((table) => privileges.map((p) => ['security', 'added', table, role, p])),
+      );
+      expect(hand.findings.map((f) => f.message)).toContain(`grant of DELETE on table public.users to ${role} exists but schema/roles.yaml does not grant it`);
+      expect(hand.counts.security).toBe(2 * privileges.length);
     } finally {
       rmSync(rolesFile, { force: true });
-      await copy.close();
-      copies.splice(copies.indexOf(copy), 1);
+      for (const db of [applied, byHand]) {
+        await db.close();
+        copies.splice(copies.indexOf(db), 1);
+      }
       await query(adminUrl(), `DROP ROLE IF EXISTS ${role}`).catch(() => {});
     }
   });
