@@ -49,6 +49,10 @@ export interface DriftOptions extends TargetOptions {
   against?: string | undefined;
   /** The migrations the ledger is compared with (default: the configured folder's). */
   migrations?: MigrationFile[];
+  /** How long to wait for a lock another session holds (default `10s`); on timeout, a `LOCK_HELD` error (exit 3) names the holders. */
+  lockTimeout?: string | undefined;
+  /** How long one catalog query may run (default `5min`). */
+  statementTimeout?: string | undefined;
 }
 
 /**
@@ -71,12 +75,13 @@ export async function checkDrift(config: PgwardenConfig, options: DriftOptions =
   const rolesFile = options.against === undefined ? await loadRoles(config, notes) : undefined;
   const columnTables = (rolesFile?.spec.grants ?? []).flatMap((g) => Object.keys(g.columns ?? {}).map((name) => ({ schema: g.schema, name })));
 
-  const actual = await readDatabase(config, options, ordered, rolesFile ? { roles: { tables: columnTables } } : {});
+  const timeouts = { lockTimeout: options.lockTimeout, statementTimeout: options.statementTimeout };
+  const actual = await readDatabase(config, options, ordered, { ...timeouts, ...(rolesFile ? { roles: { tables: columnTables } } : {}) });
   let reference: DriftReport['reference'];
   let against: (EnvironmentState & { db: { display: string; environment: string | undefined } }) | undefined;
   if (options.against !== undefined) {
     // The other environment's own connection: --url and $DATABASE_URL name the first database only.
-    against = await readDatabase(config, { env: options.against, environ: { ...(options.environ ?? process.env), DATABASE_URL: '' } }, ordered);
+    against = await readDatabase(config, { env: options.against, environ: { ...(options.environ ?? process.env), DATABASE_URL: '' } }, ordered, timeouts);
     reference = { kind: 'environment', display: against.db.display, environment: against.db.environment };
   } else {
     reference = { kind: 'snapshot', file: relative(config.root, referenceSnapshotPath(config)) };

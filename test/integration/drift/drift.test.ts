@@ -1,5 +1,6 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { snapshotOf, snapshotOptionsFor } from '../../../src/catalog/snapshot.js';
 import { resolveConfig } from '../../../src/config/load.js';
@@ -296,6 +297,30 @@ describe('pgwarden drift (CLI)', () => {
     expect(json.reference).toMatchObject({ kind: 'environment', environment: 'prod' });
     expect(json.findings.map(brief)).toEqual(HAND_FINDINGS.slice(0, 3));
     expect((await cli(['--env', 'prod'])).code).toBe(0);
+  });
+
+  it('gives up after --lock-timeout while a deploy holds an ACCESS EXCLUSIVE lock, naming it (exit 3)', async () => {
+    const holder = new pg.Client({ connectionString: clean.url, application_name: 'pgwarden up' });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE jobs IN ACCESS EXCLUSIVE MODE');
+      const started = Date.now();
+      const result = await cli(['--url', clean.url, '--lock-timeout', '1s'], {});
+      expect(Date.now() - started).toBeLessThan(30_000);
+      expect(result.code).toBe(3);
+      expect(result.stderr).toContain('error[LOCK_HELD]: Reading postgresql://');
+      expect(result.stderr).toMatch(/waited 1s for a lock and gave up: another session holds an ACCESS EXCLUSIVE lock on public\.jobs \(pid \d+, pgwarden up, in a transaction open for \d+s\)/);
+      expect(result.stderr).toContain('--lock-timeout');
+      expect(result.stderr).not.toContain(new URL(clean.url).password);
+      expect(result.stdout).toBe('');
+    } finally {
+      await holder.query('ROLLBACK').catch(() => {});
+      await holder.end();
+    }
+    const usage = await cli(['--url', clean.url, '--lock-timeout', 'soon']);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('--lock-timeout "soon" is not a duration');
   });
 
   it('exits 3 when the database cannot be reached', async () => {
