@@ -1,4 +1,4 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -328,6 +328,39 @@ describe('pgwarden drift (CLI)', () => {
     expect(result.code).toBe(3);
     expect(result.stderr).toContain('error[CONNECTION_FAILED]');
     expect(result.stderr).not.toContain('secret');
+  });
+
+  it('exits 2, naming the file, the problems and the command that regenerates it, for a hand-edited schema/snapshot.json', async () => {
+    const file = join(project.root, 'schema', 'snapshot.json');
+    const original = readFileSync(file, 'utf8');
+    try {
+      const withoutViews = JSON.parse(original);
+      delete withoutViews.views;
+      withoutViews.tables['public.users'].privileges = 'none';
+      writeFileSync(file, JSON.stringify(withoutViews, null, 2));
+      const edited = await cli(['--url', clean.url]);
+      expect(edited.code).toBe(2);
+      expect(edited.stderr).toContain('error[USAGE]: schema/snapshot.json is not a pgwarden snapshot (format 1):\n');
+      expect(edited.stderr).toContain('  - tables["public.users"].privileges is missing or not a list\n');
+      expect(edited.stderr).toContain('  - views is missing or not an object\n');
+      expect(edited.stderr).toContain('Run `pgwarden docs` to generate it again');
+
+      writeFileSync(file, '{"format":1,"tables":{}}\n');
+      const bare = await cli(['--url', clean.url]);
+      expect(bare.code).toBe(2);
+      expect(bare.stderr).toContain('  - defaultPrivileges is missing or not a list');
+
+      // The comma after `"format": 1` dropped: the parser stops at the next property, line 3.
+      const lines = original.split('\n');
+      expect(lines[1]).toBe('  "format": 1,');
+      lines[1] = '  "format": 1';
+      writeFileSync(file, lines.join('\n'));
+      const invalid = await cli(['--url', clean.url]);
+      expect(invalid.code).toBe(2);
+      expect(invalid.stderr).toMatch(/^error\[USAGE\]: schema\/snapshot\.json:3:3 is not valid JSON \(.*\): run `pgwarden docs`/);
+    } finally {
+      writeFileSync(file, original);
+    }
   });
 
   it('exits 2 and names the command that makes schema/snapshot.json when it is missing', async () => {
