@@ -143,6 +143,22 @@ describe('pgwarden drift on a copy of the reference database', () => {
     expect(report.findings[2]!.message).toBe('grant of CREATE on schema public to PUBLIC exists but is not expected');
   });
 
+  it('reports a global ALTER DEFAULT PRIVILEGES grant once, naming its grantee', async () => {
+    const role = `drift_defaults_${Date.now().toString(36)}`;
+    await query(adminUrl(), `CREATE ROLE ${role}`);
+    const copy = await copyOfReference(`ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO ${role}`);
+    try {
+      const report = await checkDrift(project.config, { url: copy.url });
+      expect(report.findings.map((f) => [f.class, f.kind, f.objectType, f.grantee, f.message])).toEqual([
+        ['security', 'added', 'default privilege', role, `default privilege SELECT on tables created by postgres for ${role} exists but is not expected`],
+      ]);
+    } finally {
+      await copy.close();
+      copies.splice(copies.indexOf(copy), 1);
+      await query(adminUrl(), `DROP ROLE IF EXISTS ${role}`).catch(() => {});
+    }
+  });
+
   it("leaves out what the environment's driftIgnore patterns match", async () => {
     const copy = await copyOfReference(HAND_CHANGES);
     const config = withEnvironments({ copy: { urlEnv: 'COPY_URL', driftIgnore: ['public.jobs.legacy_*', 'privilege public.users to PUBLIC'] } });
