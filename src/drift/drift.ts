@@ -114,6 +114,7 @@ export async function checkDrift(config: PgwardenConfig, options: DriftOptions =
     clean: kept.length === 0,
     tables: Object.keys(actual.snapshot.tables).length,
     readOnly: actual.readOnly && (against?.readOnly ?? true),
+    ledgerRead: actual.status !== undefined && (against === undefined || against.status !== undefined),
     notes: [...actual.notes, ...(against?.notes ?? []), ...notes],
   };
 }

@@ -60,6 +60,8 @@ export interface DriftReport {
   tables: number;
   /** Every database was read in a read-only transaction (as Postgres reported it). */
   readOnly: boolean;
+  /** Every ledger involved was read and compared with the migrations (false: see the notes). */
+  ledgerRead: boolean;
   /** Things drift could not look at, e.g. a ledger the connecting role may not read. */
   notes: string[];
 }

@@ -42,6 +42,7 @@ export function driftJson(report: DriftReport) {
     ignored: report.ignored,
     managedByRoles: report.managedByRoles,
     readOnly: report.readOnly,
+    ledgerRead: report.ledgerRead,
     notes: report.notes,
   };
 }
@@ -58,7 +59,8 @@ export function renderDrift(output: Output, report: DriftReport): string {
   const reference = report.reference.kind === 'snapshot' ? report.reference.file : describeTarget(report.reference);
   const lines: string[] = [];
   if (report.clean) {
-    lines.push(paint(output, 'green', `No drift: ${target} matches ${reference} (${report.tables} tables), and its ledger agrees with the migrations.`));
+    const ledger = report.ledgerRead ? 'and its ledger agrees with the migrations' : 'but its ledger could not be read, so it was not compared with the migrations (see the note)';
+    lines.push(paint(output, report.ledgerRead ? 'green' : 'yellow', `No drift: ${target} matches ${reference} (${report.tables} tables), ${ledger}.`));
   } else {
     const n = report.findings.length;
     lines.push(`Drift of ${target} against ${reference}: ${n} finding${n === 1 ? '' : 's'}.`);

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -253,6 +254,14 @@ describe('pgwarden drift (CLI)', () => {
   let project: TempProject;
   let clean: DatabaseHandle;
   let drifted: DatabaseHandle;
+  /** A login role with a password, which output must never show; it may read the drifted database's ledger only. */
+  const monitor = { name: `drift_monitor_${Date.now().toString(36)}`, password: `pw-${randomBytes(12).toString('hex')}` };
+  const asMonitor = (db: DatabaseHandle) => {
+    const url = new URL(db.url);
+    url.username = monitor.name;
+    url.password = monitor.password;
+    return url.toString();
+  };
   beforeAll(async () => {
     project = tempProject({ copyReference: true });
     writeFileSync(
@@ -264,10 +273,13 @@ describe('pgwarden drift (CLI)', () => {
     await runMigrations(project.config, clean, 'up');
     drifted = await createTestDatabase(databaseName(clean));
     await query(drifted.url, HAND_CHANGES);
+    await query(adminUrl(), `CREATE ROLE ${monitor.name} LOGIN PASSWORD '${monitor.password}'`);
+    await query(drifted.url, `GRANT USAGE ON SCHEMA pgwarden TO ${monitor.name}; GRANT SELECT ON ALL TABLES IN SCHEMA pgwarden TO ${monitor.name}`);
   });
   afterAll(async () => {
     await drifted?.close();
     await clean?.close();
+    await query(adminUrl(), `DROP ROLE IF EXISTS ${monitor.name}`).catch(() => {});
     project?.cleanup();
   });
   const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(['drift', ...args], { cwd: project.root, env: { STAGING_URL: drifted.url, PROD_URL: clean.url, ...env } });
@@ -280,14 +292,29 @@ describe('pgwarden drift (CLI)', () => {
   });
 
   it('exits 1 on drift, with the findings by class and no password', async () => {
-    const result = await cli(['--url', drifted.url]);
+    const result = await cli(['--url', asMonitor(drifted)]);
+    expect(result.stderr).toBe('');
     expect(result.code).toBe(1);
-    const password = new URL(drifted.url).password;
-    if (password) expect(result.stdout).not.toContain(password);
+    expect(result.stdout).toContain(`Drift of postgresql://${monitor.name}:***@`);
+    expect(result.stdout).not.toContain(monitor.password);
     expect(result.stdout).toContain('against schema/snapshot.json: 4 findings.');
     expect(result.stdout).toContain('\nstructure (2)\n  column public.jobs.legacy_flag exists but is not expected\n  index idx_jobs_created_by on table public.jobs is missing\n');
     expect(result.stdout).toContain('\nsecurity (1)\n  grant of SELECT on table public.users to PUBLIC exists but is not expected\n');
     expect(result.stdout).toContain("\ndocumentation (1)\n  comment of column public.users.email is 'Edited by hand'");
+  });
+
+  it('says so when the ledger could not be read, instead of saying it agrees with the migrations', async () => {
+    // The monitor may not use schema pgwarden in the clean database.
+    const result = await cli(['--url', asMonitor(clean)]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^No drift: postgresql:\/\/drift_monitor_\w+:\*\*\*@.* matches schema\/snapshot\.json \(16 tables\), but its ledger could not be read, so it was not compared with the migrations \(see the note\)\.\n/);
+    expect(result.stdout).not.toContain('its ledger agrees');
+    expect(result.stdout).toContain('note: the ledger pgwarden.ledger of postgresql://drift_monitor_');
+    expect(result.stdout).toContain('permission denied for schema pgwarden');
+    expect(result.stdout).not.toContain(monitor.password);
+    const json = JSON.parse((await cli(['--url', asMonitor(clean), '--json'])).stdout);
+    expect(json).toMatchObject({ clean: true, ledgerRead: false });
+    expect(JSON.parse((await cli(['--url', clean.url, '--json'])).stdout)).toMatchObject({ clean: true, ledgerRead: true });
   });
 
   it('prints JSON with the findings and their classes', async () => {
