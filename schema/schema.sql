@@ -295,7 +295,7 @@ CREATE TABLE public.user_actions (
     error_message text,
     duration_ms integer,
     CONSTRAINT ck_user_actions_duration_ms CHECK ((duration_ms >= 0)),
-    CONSTRAINT ck_user_actions_outcome CHECK (((outcome)::text = ANY ((ARRAY['success'::character varying, 'error'::character varying, 'permission_denied'::character varying])::text[]))),
+    CONSTRAINT ck_user_actions_outcome CHECK (((outcome)::text = ANY (((ARRAY['success'::character varying, 'error'::character varying, 'permission_denied'::character varying])::character varying[])::text[]))),
     CONSTRAINT ck_user_actions_response_status CHECK (((response_status >= 100) AND (response_status <= 599))),
     CONSTRAINT pk_user_actions PRIMARY KEY (id)
 );

@@ -46,7 +46,8 @@ export interface DefaultPrivilege {
   role: string;
   /**
    * Null for a global entry. A global entry's privileges replace Postgres's built-in defaults for
-   * that object type (so a missing grantee there means revoked); a per-schema entry adds to them.
+   * that object type (so a missing grantee there means revoked), but for the creating role's own,
+   * left out when the entry only adds to the defaults; a per-schema entry adds to them.
    */
   schema: string | null;
   objectType: 'table' | 'sequence' | 'function' | 'type' | 'schema';
@@ -302,15 +303,25 @@ export async function readPrivileges(client: pg.ClientBase, options: PrivilegeRe
   return withCatalogSettings(client, async () => grantsOf(await queryAclObjects(client, options)));
 }
 
-/** Default privileges, exploded (parameters $1, $2 of scopeParams). */
+/**
+ * Default privileges, exploded (parameters $1, $2 of scopeParams). A global entry holds the whole
+ * ACL that replaces Postgres's built-in default (acldefault): when it only adds to that default,
+ * its creating role's own implicit privileges are left out, so `GRANT SELECT ON TABLES TO app_ro`
+ * reads as that one grant; when it takes something away (`REVOKE EXECUTE ON FUNCTIONS FROM
+ * PUBLIC`), every item is listed, as what is missing is the point.
+ */
 export const defaultPrivilegesQuery = `SELECT pg_catalog.pg_get_userbyid(d.defaclrole)::pg_catalog.text AS role,
             n.nspname::pg_catalog.text AS schema,
             CASE d.defaclobjtype WHEN 'r' THEN 'table' WHEN 'S' THEN 'sequence' WHEN 'f' THEN 'function' WHEN 'T' THEN 'type' ELSE 'schema' END AS "objectType",
             ${roleName('x.grantee')} AS grantee, x.privilege_type AS privilege, x.is_grantable AS grantable
        FROM pg_catalog.pg_default_acl d
-       LEFT JOIN pg_catalog.pg_namespace n ON n.oid = d.defaclnamespace,
-            LATERAL pg_catalog.aclexplode(d.defaclacl) x
-      WHERE d.defaclnamespace = 0 OR ${inScope('n.nspname')}`;
+       LEFT JOIN pg_catalog.pg_namespace n ON n.oid = d.defaclnamespace
+       CROSS JOIN LATERAL (SELECT pg_catalog.acldefault(CASE d.defaclobjtype WHEN 'S' THEN 's' ELSE d.defaclobjtype END::"char", d.defaclrole) AS acl) builtin
+       CROSS JOIN LATERAL pg_catalog.aclexplode(d.defaclacl) x
+      WHERE (d.defaclnamespace = 0 OR ${inScope('n.nspname')})
+        AND NOT (d.defaclnamespace = 0 AND x.grantee = d.defaclrole AND x.grantor = d.defaclrole
+                 AND builtin.acl OPERATOR(pg_catalog.<@) d.defaclacl
+                 AND pg_catalog.cardinality(d.defaclacl) > pg_catalog.cardinality(builtin.acl))`;
 
 const defaultKey = compareBy<DefaultPrivilege>(
   (d) => d.role,

@@ -3,10 +3,13 @@ import type pg from 'pg';
 /**
  * The session settings under which Postgres prints catalog text (types, defaults, definitions)
  * the same way every time, as pg_dump does: nothing is visible through the search path, so every
- * name comes back schema-qualified.
+ * name comes back schema-qualified; timestamptz constants (defaults, CHECK constraints, partition
+ * bounds, view queries) print in UTC whatever the server's, the database's or the client's
+ * time zone.
  */
 export const CATALOG_SETTINGS: Readonly<Record<string, string>> = {
   search_path: '',
+  TimeZone: 'UTC',
   DateStyle: 'ISO, MDY',
   IntervalStyle: 'postgres',
   extra_float_digits: '3',

@@ -1,3 +1,4 @@
+import { keepArrayCasts } from './array-casts.js';
 import { compareText } from '../catalog/sort.js';
 import type {
   CatalogSnapshot,
@@ -112,8 +113,8 @@ function types(snapshot: CatalogSnapshot): string[] {
     const lines = [`CREATE DOMAIN ${name} AS ${d.baseType}${d.collation ? ` COLLATE ${d.collation}` : ''}${d.default !== null ? ` DEFAULT ${d.default}` : ''}${!d.nullable && !namedNotNull ? ' NOT NULL' : ''}`];
     const later: string[] = [];
     for (const c of d.constraints) {
-      if (c.validated) lines.push(`    CONSTRAINT ${quoteIdent(c.name)} ${c.definition}`);
-      else later.push(`ALTER DOMAIN ${name} ADD CONSTRAINT ${quoteIdent(c.name)} ${withNotValid(c.definition)};`);
+      if (c.validated) lines.push(`    CONSTRAINT ${quoteIdent(c.name)} ${keepArrayCasts(c.definition)}`);
+      else later.push(`ALTER DOMAIN ${name} ADD CONSTRAINT ${quoteIdent(c.name)} ${withNotValid(keepArrayCasts(c.definition))};`);
     }
     lines[lines.length - 1] += ';';
     list.push([...lines, ...later, ...comment(`DOMAIN ${name}`, d.comment), ...d.constraints.flatMap((c) => comment(`CONSTRAINT ${quoteIdent(c.name)} ON DOMAIN ${name}`, c.comment))]);
@@ -200,7 +201,7 @@ function tableBlock(t: TableSnapshot): string[] {
   } else {
     const persistence = t.persistence === 'unlogged' ? 'UNLOGGED ' : '';
     lines.push(`CREATE ${persistence}TABLE ${name} (`);
-    const items = [...t.columns.map(columnSql), ...inline.map((c) => `CONSTRAINT ${quoteIdent(c.name)} ${c.definition}`)];
+    const items = [...t.columns.map(columnSql), ...inline.map((c) => `CONSTRAINT ${quoteIdent(c.name)} ${keepArrayCasts(c.definition)}`)];
     lines.push(...items.map((item, i) => `    ${item}${i < items.length - 1 ? ',' : ''}`));
     const tail = [
       ...(t.inherits.length ? [`INHERITS (${t.inherits.map(qualifiedKey).join(', ')})`] : []),
@@ -209,7 +210,7 @@ function tableBlock(t: TableSnapshot): string[] {
     ];
     lines.push(`)${tail.length ? ` ${tail.join(' ')}` : ''};`);
   }
-  for (const c of later) lines.push(`ALTER TABLE ${name} ADD CONSTRAINT ${quoteIdent(c.name)} ${c.validated ? c.definition : withNotValid(c.definition)};`);
+  for (const c of later) lines.push(`ALTER TABLE ${name} ADD CONSTRAINT ${quoteIdent(c.name)} ${c.validated ? keepArrayCasts(c.definition) : withNotValid(keepArrayCasts(c.definition))};`);
   if (t.rowSecurity.enabled) lines.push(`ALTER TABLE ${name} ENABLE ROW LEVEL SECURITY;`);
   if (t.rowSecurity.forced) lines.push(`ALTER TABLE ${name} FORCE ROW LEVEL SECURITY;`);
   // A partition's indexes come from its parent's; listing them again would create them twice.

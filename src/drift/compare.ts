@@ -15,7 +15,8 @@ export type ReferenceKind = 'snapshot' | 'environment';
  *   the actual side's, so owners and the owner's own privileges compare equal when the same role
  *   owns everything, and an object owned by any other role shows as drift;
  * - against the committed snapshot, the database object itself (owner, comment, CONNECT grants)
- *   is not compared: migrations do not make it;
+ *   is not compared: migrations do not make it; between two environments, its roles follow the
+ *   migrating role only when that role owns both databases;
  * - an object whose owner differs is reported once, as an owner change: the privileges its owner
  *   holds as owner are compared as the new owner's;
  * - `MAINTAIN` (Postgres 17 and later) is left out when only one side's server has it.
@@ -29,7 +30,7 @@ export function compareWithReference(expected: CatalogSnapshot, actual: CatalogS
   if (reference === 'snapshot') left = { ...left, database: right.database };
   const from = reference === 'snapshot' ? MIGRATOR : principalOwner(left);
   const to = principalOwner(right);
-  if (from !== undefined && to !== undefined) left = renameRole(left, from, to);
+  if (from !== undefined && to !== undefined) left = renameMigrator(left, right, from, to);
   left = alignOwnersPrivileges(left, right);
   if (hasPrivilege(left, 'MAINTAIN') !== hasPrivilege(right, 'MAINTAIN')) {
     left = withoutPrivilege(left, 'MAINTAIN');
@@ -48,21 +49,39 @@ function toFinding(entry: DiffEntry): DriftFinding {
 }
 
 /**
- * A copy of `expected` in which, on each object that `actual` has under another owner, the
- * privileges the expected owner holds or granted are the actual owner's.
+ * `expected` with its migrating role `from` read as `to`. The database object is made by whoever
+ * set up the server, not by the migrations: its owner and grantors follow the migrating role only
+ * when that role owns the database on both sides; otherwise only grants to the migrating role are
+ * mapped, and a database owned by different roles is left to {@link alignOwnersPrivileges}.
+ */
+function renameMigrator(expected: CatalogSnapshot, actual: CatalogSnapshot, from: string, to: string): CatalogSnapshot {
+  const renamed = renameRole(expected, from, to);
+  const database = expected.database;
+  if (renamed === expected || (database.owner === from && actual.database.owner === to)) return renamed;
+  const mapGrantee = database.owner !== from && actual.database.owner !== to;
+  return {
+    ...renamed,
+    database: { ...database, privileges: database.privileges.map((p) => (mapGrantee && p.grantee === from ? { ...p, grantee: to } : p)) },
+  };
+}
+
+/**
+ * A copy of `expected` in which, on each object (the database included) that `actual` has under
+ * another owner, the privileges the expected owner holds or granted are the actual owner's.
  */
 function alignOwnersPrivileges(expected: CatalogSnapshot, actual: CatalogSnapshot): CatalogSnapshot {
   const copy = structuredClone(expected);
+  const align = (object: { owner: string; privileges: Privilege[] }, other: { owner: string } | undefined) => {
+    if (!other || other.owner === object.owner) return;
+    const from = object.owner;
+    object.privileges = object.privileges.map((p) => ({ ...p, grantee: p.grantee === from ? other.owner : p.grantee, grantor: p.grantor === from ? other.owner : p.grantor }));
+  };
+  align(copy.database, actual.database);
   const sections = ['schemas', 'tables', 'views', 'sequences', 'functions', 'enums', 'domains', 'compositeTypes', 'rangeTypes'] as const;
   for (const section of sections) {
     const left = copy[section] as Record<string, { owner: string; privileges: Privilege[] }>;
     const right = actual[section] as Record<string, { owner: string; privileges: Privilege[] }>;
-    for (const [key, object] of Object.entries(left)) {
-      const other = right[key];
-      if (!other || other.owner === object.owner) continue;
-      const from = object.owner;
-      object.privileges = object.privileges.map((p) => ({ ...p, grantee: p.grantee === from ? other.owner : p.grantee, grantor: p.grantor === from ? other.owner : p.grantor }));
-    }
+    for (const [key, object] of Object.entries(left)) align(object, right[key]);
   }
   return copy;
 }

@@ -11,20 +11,35 @@ import { isPgError } from '../runner/pg-error.js';
 import { compareWithReference } from './compare.js';
 import { applyIgnores } from './ignore.js';
 import { ledgerFindings } from './ledger.js';
-import { readEnvironment, type EnvironmentState } from './read-environment.js';
+import { readEnvironment, type EnvironmentState, type ReadEnvironmentOptions } from './read-environment.js';
+import { rolesFindings } from './roles.js';
+import type { DesiredState } from '../roles/desired.js';
+import type { LiveDatabase } from '../roles/live-database.js';
+import type { RolesFile } from '../roles/types.js';
 import { loadReferenceSnapshot, referenceSnapshotPath } from './reference.js';
 import { DRIFT_CLASSES, type DriftClass, type DriftFinding, type DriftReport } from './types.js';
 import { existsSync } from 'node:fs';
 
-/** The roles `schema/roles.yaml` declares for an environment (none when there is no roles file). */
-async function declaredRoles(config: PgwardenConfig, environment: string | undefined, notes: string[]): Promise<Set<string>> {
-  if (!existsSync(config.roles.file)) return new Set();
+/** `schema/roles.yaml` when there is one (undefined, with a note, when it cannot be read). */
+async function loadRoles(config: PgwardenConfig, notes: string[]): Promise<RolesFile | undefined> {
+  if (!existsSync(config.roles.file)) return undefined;
   try {
-    const [{ loadRolesFile }, { rolesForEnvironment }] = await Promise.all([import('../roles/load.js'), import('../roles/desired.js')]);
-    return new Set(rolesForEnvironment(loadRolesFile(config.roles.file), environment).keys());
+    const { loadRolesFile } = await import('../roles/load.js');
+    return loadRolesFile(config.roles.file);
   } catch (error) {
     notes.push(`${relative(config.root, config.roles.file)} could not be read (${(error as Error).message.split('\n')[0]}): privileges are compared with the snapshot only`);
-    return new Set();
+    return undefined;
+  }
+}
+
+/** What the roles file wants of the roles it declares for `environment`, against the database as read. */
+async function desiredRoles(config: PgwardenConfig, rolesFile: RolesFile, environment: string | undefined, live: LiveDatabase, notes: string[]): Promise<DesiredState | undefined> {
+  try {
+    const { expandDesired } = await import('../roles/desired.js');
+    return expandDesired(rolesFile, environment, live);
+  } catch (error) {
+    notes.push(`${relative(config.root, config.roles.file)} could not be expanded (${(error as Error).message.split('\n')[0]}): privileges are compared with the snapshot only`);
+    return undefined;
   }
 }
 
@@ -34,6 +49,10 @@ export interface DriftOptions extends TargetOptions {
   against?: string | undefined;
   /** The migrations the ledger is compared with (default: the configured folder's). */
   migrations?: MigrationFile[];
+  /** How long to wait for a lock another session holds (default `10s`); on timeout, a `LOCK_HELD` error (exit 3) names the holders. */
+  lockTimeout?: string | undefined;
+  /** How long one catalog query may run (default `5min`). */
+  statementTimeout?: string | undefined;
 }
 
 /**
@@ -50,34 +69,38 @@ export interface DriftOptions extends TargetOptions {
 export async function checkDrift(config: PgwardenConfig, options: DriftOptions = {}): Promise<DriftReport> {
   const ordered = linearHistory(options.migrations ?? loadMigrations(config.migrationsDir), config.root);
   const expected = options.against === undefined ? loadReferenceSnapshot(config) : undefined;
+  const notes: string[] = [];
+  // Against the snapshot, the privileges of the roles roles.yaml declares are judged by that file:
+  // the snapshot is built where those roles do not exist. Between two environments, they compare as they are.
+  const rolesFile = options.against === undefined ? await loadRoles(config, notes) : undefined;
+  const columnTables = (rolesFile?.spec.grants ?? []).flatMap((g) => Object.keys(g.columns ?? {}).map((name) => ({ schema: g.schema, name })));
 
-  const actual = await readDatabase(config, options, ordered);
+  const timeouts = { lockTimeout: options.lockTimeout, statementTimeout: options.statementTimeout };
+  const actual = await readDatabase(config, options, ordered, { ...timeouts, ...(rolesFile ? { roles: { tables: columnTables } } : {}) });
   let reference: DriftReport['reference'];
   let against: (EnvironmentState & { db: { display: string; environment: string | undefined } }) | undefined;
   if (options.against !== undefined) {
     // The other environment's own connection: --url and $DATABASE_URL name the first database only.
-    against = await readDatabase(config, { env: options.against, environ: { ...(options.environ ?? process.env), DATABASE_URL: '' } }, ordered);
+    against = await readDatabase(config, { env: options.against, environ: { ...(options.environ ?? process.env), DATABASE_URL: '' } }, ordered, timeouts);
     reference = { kind: 'environment', display: against.db.display, environment: against.db.environment };
   } else {
     reference = { kind: 'snapshot', file: relative(config.root, referenceSnapshotPath(config)) };
   }
 
-  const findings = compareWithReference(against?.snapshot ?? expected!, actual.snapshot, against ? 'environment' : 'snapshot');
+  let findings = compareWithReference(against?.snapshot ?? expected!, actual.snapshot, against ? 'environment' : 'snapshot');
+  let managedByRoles: DriftFinding[] = [];
+  const desired = rolesFile && actual.live ? await desiredRoles(config, rolesFile, actual.db.environment, actual.live, notes) : undefined;
+  if (desired && actual.live) {
+    const declared = new Set(desired.roles.keys());
+    const byRoles = (f: DriftFinding) => (f.objectType === 'privilege' || f.objectType === 'default privilege') && f.grantee !== undefined && declared.has(f.grantee);
+    managedByRoles = findings.filter(byRoles);
+    findings = [...findings.filter((f) => !byRoles(f)), ...rolesFindings(desired, actual.live, relative(config.root, config.roles.file))];
+  }
   if (actual.status) findings.push(...ledgerFindings(actual.status, against ? actual.db.environment ?? actual.db.display : undefined));
   if (against?.status) findings.push(...ledgerFindings(against.status, against.db.environment ?? against.db.display));
 
   const patterns = [actual.db.environment, against?.db.environment].flatMap((name) => (name ? (config.environments[name]?.driftIgnore ?? []) : []));
-  const notes: string[] = [];
-  const declared = await declaredRoles(config, actual.db.environment, notes);
-  const byRoles = (f: DriftFinding) => (f.objectType === 'privilege' || f.objectType === 'default privilege') && f.grantee !== undefined && declared.has(f.grantee);
-  const managedByRoles = options.against === undefined ? findings.filter(byRoles) : [];
-  if (managedByRoles.length > 0) {
-    notes.push(`${managedByRoles.length} privilege difference${managedByRoles.length === 1 ? '' : 's'} on roles declared in ${relative(config.root, config.roles.file)} left to pgwarden roles check`);
-  }
-  const { kept, ignored } = applyIgnores(
-    findings.filter((f) => !managedByRoles.includes(f)),
-    patterns,
-  );
+  const { kept, ignored } = applyIgnores(findings, patterns);
   kept.sort((a, b) => DRIFT_CLASSES.indexOf(a.class) - DRIFT_CLASSES.indexOf(b.class));
   const counts = Object.fromEntries(DRIFT_CLASSES.map((c) => [c, 0])) as Record<DriftClass, number>;
   for (const f of kept) counts[f.class]++;
@@ -91,14 +114,15 @@ export async function checkDrift(config: PgwardenConfig, options: DriftOptions =
     clean: kept.length === 0,
     tables: Object.keys(actual.snapshot.tables).length,
     readOnly: actual.readOnly && (against?.readOnly ?? true),
+    ledgerRead: actual.status !== undefined && (against === undefined || against.status !== undefined),
     notes: [...actual.notes, ...(against?.notes ?? []), ...notes],
   };
 }
 
-async function readDatabase(config: PgwardenConfig, target: TargetOptions, ordered: readonly MigrationFile[]): Promise<EnvironmentState & { db: { display: string; environment: string | undefined } }> {
+async function readDatabase(config: PgwardenConfig, target: TargetOptions, ordered: readonly MigrationFile[], read: ReadEnvironmentOptions = {}): Promise<EnvironmentState & { db: { display: string; environment: string | undefined } }> {
   const db: DatabaseHandle = await openDatabase(config, target);
   try {
-    const state = await readEnvironment(config, db, ordered);
+    const state = await readEnvironment(config, db, ordered, read);
     return { ...state, db: { display: db.display, environment: db.environment } };
   } catch (error) {
     if (isPgwardenError(error) || !isPgError(error)) throw error;

@@ -47,8 +47,9 @@ export interface DriftReport {
   /** Findings an ignore pattern matched. */
   ignored: DriftFinding[];
   /**
-   * Privilege findings on roles that `schema/roles.yaml` declares: roles-as-code governs those
-   * (`pgwarden roles check`), not the snapshot, which is built where those roles do not exist.
+   * Differences from the snapshot in the privileges of roles that `schema/roles.yaml` declares:
+   * the snapshot is built where those roles do not exist, so these are judged against roles.yaml
+   * instead, and what differs from it is in {@link findings} (security). Kept for reference.
    */
   managedByRoles: DriftFinding[];
   /** Findings per class (after ignores). */
@@ -59,6 +60,8 @@ export interface DriftReport {
   tables: number;
   /** Every database was read in a read-only transaction (as Postgres reported it). */
   readOnly: boolean;
+  /** Every ledger involved was read and compared with the migrations (false: see the notes). */
+  ledgerRead: boolean;
   /** Things drift could not look at, e.g. a ledger the connecting role may not read. */
   notes: string[];
 }

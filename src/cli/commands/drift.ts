@@ -1,5 +1,6 @@
 import type { CommandModule } from 'yargs';
 import { checkDrift } from '../../drift/drift.js';
+import { DEFAULT_LOCK_TIMEOUT, DEFAULT_STATEMENT_TIMEOUT } from '../../drift/read-environment.js';
 import { DRIFT_CLASSES, type DriftClass, type DriftReport, type DriftTarget } from '../../drift/types.js';
 import { ExitCode } from '../../exit-codes.js';
 import { commandContext, setExitCode, type GlobalArgs } from '../context.js';
@@ -7,6 +8,8 @@ import { paint, printJson, type Colour, type Output } from '../output.js';
 
 interface DriftArgs extends GlobalArgs {
   against?: string;
+  lockTimeout?: string;
+  statementTimeout?: string;
   json?: boolean;
 }
 
@@ -16,10 +19,12 @@ export const driftCommand: CommandModule<object, DriftArgs> = {
   builder: (y) =>
     y
       .option('against', { type: 'string', describe: "Compare with this environment's database instead of schema/snapshot.json (e.g. --env staging --against prod)" })
+      .option('lock-timeout', { type: 'string', describe: 'How long to wait for a lock another session holds (a deploy altering a table) before giving up with exit 3, e.g. 30s; 0 waits for ever', default: DEFAULT_LOCK_TIMEOUT })
+      .option('statement-timeout', { type: 'string', describe: 'How long one catalog query may run before giving up with exit 3; 0 for ever', default: DEFAULT_STATEMENT_TIMEOUT })
       .option('json', { type: 'boolean', describe: 'Machine-readable output' }) as never,
   handler: async (args) => {
     const ctx = commandContext(args);
-    const report = await checkDrift(ctx.config, { ...ctx.target, against: args.against });
+    const report = await checkDrift(ctx.config, { ...ctx.target, against: args.against, lockTimeout: args.lockTimeout, statementTimeout: args.statementTimeout });
     if (args.json) printJson(ctx.output, driftJson(report));
     else ctx.output.out(renderDrift(ctx.output, report));
     setExitCode(report.clean ? ExitCode.Ok : ExitCode.Findings);
@@ -35,7 +40,9 @@ export function driftJson(report: DriftReport) {
     counts: report.counts,
     findings: report.findings,
     ignored: report.ignored,
+    managedByRoles: report.managedByRoles,
     readOnly: report.readOnly,
+    ledgerRead: report.ledgerRead,
     notes: report.notes,
   };
 }
@@ -52,7 +59,8 @@ export function renderDrift(output: Output, report: DriftReport): string {
   const reference = report.reference.kind === 'snapshot' ? report.reference.file : describeTarget(report.reference);
   const lines: string[] = [];
   if (report.clean) {
-    lines.push(paint(output, 'green', `No drift: ${target} matches ${reference} (${report.tables} tables), and its ledger agrees with the migrations.`));
+    const ledger = report.ledgerRead ? 'and its ledger agrees with the migrations' : 'but its ledger could not be read, so it was not compared with the migrations (see the note)';
+    lines.push(paint(output, report.ledgerRead ? 'green' : 'yellow', `No drift: ${target} matches ${reference} (${report.tables} tables), ${ledger}.`));
   } else {
     const n = report.findings.length;
     lines.push(`Drift of ${target} against ${reference}: ${n} finding${n === 1 ? '' : 's'}.`);

@@ -1,5 +1,7 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { snapshotOf, snapshotOptionsFor } from '../../../src/catalog/snapshot.js';
 import { resolveConfig } from '../../../src/config/load.js';
@@ -11,6 +13,7 @@ import { checkDrift } from '../../../src/drift/drift.js';
 import type { DriftFinding } from '../../../src/drift/types.js';
 import type { DatabaseHandle } from '../../../src/providers/types.js';
 import { runMigrations } from '../../../src/runner/run.js';
+import { driftJson } from '../../../src/cli/commands/drift.js';
 import { runCli } from '../../support/cli.js';
 import { adminUrl, createTestDatabase, query } from '../../support/db.js';
 import { tempProject, type TempProject } from '../../support/project.js';
@@ -72,21 +75,42 @@ describe('pgwarden drift on a copy of the reference database', () => {
     expect(report.reference).toEqual({ kind: 'snapshot', file: 'schema/snapshot.json' });
   });
 
-  it('leaves grants to roles that roles.yaml declares to roles check, and says so', async () => {
+  it('judges the privileges of roles that roles.yaml declares by that file: a grant made by hand is security drift', async () => {
     const role = `drift_readers_${Date.now().toString(36)}`;
     const rolesFile = project.config.roles.file;
     (await import('node:fs')).mkdirSync(join(project.root, 'schema'), { recursive: true });
-    writeFileSync(rolesFile, `version: 1\nroles:\n  ${role}:\n    comment: Reads users.\n`);
-    const copy = await copyOfReference(`CREATE ROLE ${role}; GRANT SELECT ON users TO ${role}; GRANT SELECT ON jobs TO PUBLIC;`);
+    writeFileSync(rolesFile, `version: 1\nroles:\n  ${role}:\n    comment: Reads users and credentials.\ngrants:\n  - to: ${role}\n    schema: public\n    profile: read\n    tables: [users, credentials]\n`);
+    await query(adminUrl(), `CREATE ROLE ${role}`);
+    // As roles apply leaves it, but for SELECT on credentials; and a grant to PUBLIC, which the snapshot judges.
+    const applied = await copyOfReference(`GRANT USAGE ON SCHEMA public TO ${role}; GRANT SELECT ON users TO ${role}; GRANT SELECT ON jobs TO PUBLIC;`);
+    // Then by hand: everything on both tables (the auditor's GRANT ALL to a read-only role).
+    const byHand = await copyOfReference(`GRANT USAGE ON SCHEMA public TO ${role}; GRANT ALL ON users, credentials TO ${role};`);
     try {
-      const report = await checkDrift(project.config, { url: copy.url });
-      expect(report.findings.map(brief)).toEqual([{ class: 'security', kind: 'added', objectType: 'privilege', object: 'public.jobs' }]);
-      expect(report.managedByRoles.map((f) => [f.object, f.grantee])).toEqual([['public.users', role]]);
-      expect(report.notes).toContain('1 privilege difference on roles declared in schema/roles.yaml left to pgwarden roles check');
+      const report = await checkDrift(project.config, { url: applied.url });
+      expect(report.findings.map((f) => [f.class, f.kind, f.objectType, f.object, f.grantee])).toEqual([
+        ['security', 'added', 'privilege', 'public.jobs', 'PUBLIC'],
+        ['security', 'removed', 'privilege', 'public.credentials', role],
+      ]);
+      expect(report.findings[1]!.message).toBe(`grant of SELECT on table public.credentials to ${role} is missing (schema/roles.yaml grants it)`);
+      // The snapshot's view of the same grants, for reference (and in --json).
+      expect(report.managedByRoles.map((f) => [f.kind, f.object, f.grantee])).toEqual([['added', 'public', role], ['added', 'public.users', role]]);
+      expect(driftJson(report).managedByRoles).toEqual(report.managedByRoles);
+
+      const hand = await checkDrift(project.config, { url: byHand.url });
+      expect(hand.clean).toBe(false);
+      const privileges = (await query<{ p: string }>(byHand.url, `SELECT a.privilege_type AS p FROM pg_class c, aclexplode(c.relacl) a WHERE c.oid = 'public.users'::regclass AND a.grantee = $1::regrole AND a.privilege_type <> 'SELECT' ORDER BY 1`, [role])).map((r) => r.p);
+      expect(privileges.length).toBeGreaterThanOrEqual(6);
+      expect(hand.findings.map((f) => [f.class, f.kind, f.object, f.grantee, (f.actual as { privilege: string }).privilege])).toEqual(
+        ['public.credentials', 'public.users'].flatMap((table) => privileges.map((p) => ['security', 'added', table, role, p])),
+      );
+      expect(hand.findings.map((f) => f.message)).toContain(`grant of DELETE on table public.users to ${role} exists but schema/roles.yaml does not grant it`);
+      expect(hand.counts.security).toBe(2 * privileges.length);
     } finally {
       rmSync(rolesFile, { force: true });
-      await copy.close();
-      copies.splice(copies.indexOf(copy), 1);
+      for (const db of [applied, byHand]) {
+        await db.close();
+        copies.splice(copies.indexOf(db), 1);
+      }
       await query(adminUrl(), `DROP ROLE IF EXISTS ${role}`).catch(() => {});
     }
   });
@@ -118,6 +142,22 @@ describe('pgwarden drift on a copy of the reference database', () => {
       { class: 'security', kind: 'added', objectType: 'privilege', object: 'public' },
     ]);
     expect(report.findings[2]!.message).toBe('grant of CREATE on schema public to PUBLIC exists but is not expected');
+  });
+
+  it('reports a global ALTER DEFAULT PRIVILEGES grant once, naming its grantee', async () => {
+    const role = `drift_defaults_${Date.now().toString(36)}`;
+    await query(adminUrl(), `CREATE ROLE ${role}`);
+    const copy = await copyOfReference(`ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO ${role}`);
+    try {
+      const report = await checkDrift(project.config, { url: copy.url });
+      expect(report.findings.map((f) => [f.class, f.kind, f.objectType, f.grantee, f.message])).toEqual([
+        ['security', 'added', 'default privilege', role, `default privilege SELECT on tables created by postgres for ${role} exists but is not expected`],
+      ]);
+    } finally {
+      await copy.close();
+      copies.splice(copies.indexOf(copy), 1);
+      await query(adminUrl(), `DROP ROLE IF EXISTS ${role}`).catch(() => {});
+    }
   });
 
   it("leaves out what the environment's driftIgnore patterns match", async () => {
@@ -154,6 +194,36 @@ describe('pgwarden drift on a copy of the reference database', () => {
     expect(report.findings.map(brief)).toEqual(HAND_FINDINGS);
   });
 
+  it('compares two environments whose schemas different roles own, in databases that neither owns', async () => {
+    const role = `drift_migrator_${Date.now().toString(36)}`;
+    // staging's schema owned by its own migrating role; prod's by postgres; both databases by postgres.
+    const staging = await copyOfReference(`
+      CREATE ROLE ${role};
+      DO $$ DECLARE r record; BEGIN
+        FOR r IN SELECT format('ALTER %s %s OWNER TO ${role}', CASE c.relkind WHEN 'v' THEN 'VIEW' WHEN 'm' THEN 'MATERIALIZED VIEW' WHEN 'S' THEN 'SEQUENCE' ELSE 'TABLE' END, c.oid::regclass) AS sql
+                   FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm')
+                 UNION ALL SELECT format('ALTER ROUTINE %s OWNER TO ${role}', p.oid::regprocedure) FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace
+        LOOP EXECUTE r.sql; END LOOP;
+      END $$;
+    `);
+    const prod = await copyOfReference();
+    try {
+      const owners = await query<{ owner: string }>(staging.url, `SELECT DISTINCT pg_get_userbyid(relowner) AS owner FROM pg_class WHERE relnamespace = 'public'::regnamespace`);
+      expect(owners).toEqual([{ owner: role }]);
+      const config = withEnvironments({ staging: { urlEnv: 'STAGING_URL' }, prod: { urlEnv: 'PROD_URL' } });
+      const report = await checkDrift(config, { env: 'staging', against: 'prod', environ: { STAGING_URL: staging.url, PROD_URL: prod.url, DATABASE_URL: '' } });
+      expect(report.findings).toEqual([]);
+      const reverse = await checkDrift(config, { env: 'prod', against: 'staging', environ: { STAGING_URL: staging.url, PROD_URL: prod.url, DATABASE_URL: '' } });
+      expect(reverse.findings).toEqual([]);
+    } finally {
+      for (const db of [staging, prod]) {
+        await db.close();
+        copies.splice(copies.indexOf(db), 1);
+      }
+      await query(adminUrl(), `DROP ROLE IF EXISTS ${role}`).catch(() => {});
+    }
+  });
+
   it('is read-only: it changes nothing, and creates no ledger where there is none', async () => {
     // The schema rebuilt from schema.sql: the same schema, and no ledger at all.
     const bare = await createTestDatabase();
@@ -164,8 +234,7 @@ describe('pgwarden drift on a copy of the reference database', () => {
 
     const report = await checkDrift(project.config, { url: bare.url });
     expect(report.readOnly).toBe(true);
-    expect(report.counts).toMatchObject({ security: 0, documentation: 0, ledger: 16 });
-    expect(report.findings.filter((f) => f.class === 'structure').map((f) => f.object)).toEqual(['public.user_actions.ck_user_actions_outcome']);
+    expect(report.counts).toEqual({ structure: 0, security: 0, documentation: 0, ledger: 16 });
 
     expect(await query(bare.url, `SELECT to_regnamespace('pgwarden') AS ledger_schema`)).toEqual([{ ledger_schema: null }]);
     expect(await snapshotOf(bare, snapshotOptionsFor(project.config))).toEqual(before.snapshot);
@@ -184,6 +253,14 @@ describe('pgwarden drift (CLI)', () => {
   let project: TempProject;
   let clean: DatabaseHandle;
   let drifted: DatabaseHandle;
+  /** A login role with a password, which output must never show; it may read the drifted database's ledger only. */
+  const monitor = { name: `drift_monitor_${Date.now().toString(36)}`, password: `pw-${randomBytes(12).toString('hex')}` };
+  const asMonitor = (db: DatabaseHandle) => {
+    const url = new URL(db.url);
+    url.username = monitor.name;
+    url.password = monitor.password;
+    return url.toString();
+  };
   beforeAll(async () => {
     project = tempProject({ copyReference: true });
     writeFileSync(
@@ -195,10 +272,13 @@ describe('pgwarden drift (CLI)', () => {
     await runMigrations(project.config, clean, 'up');
     drifted = await createTestDatabase(databaseName(clean));
     await query(drifted.url, HAND_CHANGES);
+    await query(adminUrl(), `CREATE ROLE ${monitor.name} LOGIN PASSWORD '${monitor.password}'`);
+    await query(drifted.url, `GRANT USAGE ON SCHEMA pgwarden TO ${monitor.name}; GRANT SELECT ON ALL TABLES IN SCHEMA pgwarden TO ${monitor.name}`);
   });
   afterAll(async () => {
     await drifted?.close();
     await clean?.close();
+    await query(adminUrl(), `DROP ROLE IF EXISTS ${monitor.name}`).catch(() => {});
     project?.cleanup();
   });
   const cli = (args: string[], env: NodeJS.ProcessEnv = {}) => runCli(['drift', ...args], { cwd: project.root, env: { STAGING_URL: drifted.url, PROD_URL: clean.url, ...env } });
@@ -211,14 +291,29 @@ describe('pgwarden drift (CLI)', () => {
   });
 
   it('exits 1 on drift, with the findings by class and no password', async () => {
-    const result = await cli(['--url', drifted.url]);
+    const result = await cli(['--url', asMonitor(drifted)]);
+    expect(result.stderr).toBe('');
     expect(result.code).toBe(1);
-    const password = new URL(drifted.url).password;
-    if (password) expect(result.stdout).not.toContain(password);
+    expect(result.stdout).toContain(`Drift of postgresql://${monitor.name}:***@`);
+    expect(result.stdout).not.toContain(monitor.password);
     expect(result.stdout).toContain('against schema/snapshot.json: 4 findings.');
     expect(result.stdout).toContain('\nstructure (2)\n  column public.jobs.legacy_flag exists but is not expected\n  index idx_jobs_created_by on table public.jobs is missing\n');
     expect(result.stdout).toContain('\nsecurity (1)\n  grant of SELECT on table public.users to PUBLIC exists but is not expected\n');
     expect(result.stdout).toContain("\ndocumentation (1)\n  comment of column public.users.email is 'Edited by hand'");
+  });
+
+  it('says so when the ledger could not be read, instead of saying it agrees with the migrations', async () => {
+    // The monitor may not use schema pgwarden in the clean database.
+    const result = await cli(['--url', asMonitor(clean)]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^No drift: postgresql:\/\/drift_monitor_\w+:\*\*\*@.* matches schema\/snapshot\.json \(16 tables\), but its ledger could not be read, so it was not compared with the migrations \(see the note\)\.\n/);
+    expect(result.stdout).not.toContain('its ledger agrees');
+    expect(result.stdout).toContain('note: the ledger pgwarden.ledger of postgresql://drift_monitor_');
+    expect(result.stdout).toContain('permission denied for schema pgwarden');
+    expect(result.stdout).not.toContain(monitor.password);
+    const json = JSON.parse((await cli(['--url', asMonitor(clean), '--json'])).stdout);
+    expect(json).toMatchObject({ clean: true, ledgerRead: false });
+    expect(JSON.parse((await cli(['--url', clean.url, '--json'])).stdout)).toMatchObject({ clean: true, ledgerRead: true });
   });
 
   it('prints JSON with the findings and their classes', async () => {
@@ -246,11 +341,68 @@ describe('pgwarden drift (CLI)', () => {
     expect((await cli(['--env', 'prod'])).code).toBe(0);
   });
 
+  it('gives up after --lock-timeout while a deploy holds an ACCESS EXCLUSIVE lock, naming it (exit 3)', async () => {
+    const holder = new pg.Client({ connectionString: clean.url, application_name: 'pgwarden up' });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE jobs IN ACCESS EXCLUSIVE MODE');
+      const started = Date.now();
+      const result = await cli(['--url', clean.url, '--lock-timeout', '1s'], {});
+      expect(Date.now() - started).toBeLessThan(30_000);
+      expect(result.code).toBe(3);
+      expect(result.stderr).toContain('error[LOCK_HELD]: Reading postgresql://');
+      expect(result.stderr).toMatch(/waited 1s for a lock and gave up: another session holds an ACCESS EXCLUSIVE lock on public\.jobs \(pid \d+, pgwarden up, in a transaction open for \d+s\)/);
+      expect(result.stderr).toContain('--lock-timeout');
+      expect(result.stderr).not.toContain(new URL(clean.url).password);
+      expect(result.stdout).toBe('');
+    } finally {
+      await holder.query('ROLLBACK').catch(() => {});
+      await holder.end();
+    }
+    const usage = await cli(['--url', clean.url, '--lock-timeout', 'soon']);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain('--lock-timeout "soon" is not a duration');
+  });
+
   it('exits 3 when the database cannot be reached', async () => {
     const result = await cli(['--url', 'postgresql://nobody:secret@127.0.0.1:1/nothing']);
     expect(result.code).toBe(3);
     expect(result.stderr).toContain('error[CONNECTION_FAILED]');
     expect(result.stderr).not.toContain('secret');
+  });
+
+  it('exits 2, naming the file, the problems and the command that regenerates it, for a hand-edited schema/snapshot.json', async () => {
+    const file = join(project.root, 'schema', 'snapshot.json');
+    const original = readFileSync(file, 'utf8');
+    try {
+      const withoutViews = JSON.parse(original);
+      delete withoutViews.views;
+      withoutViews.tables['public.users'].privileges = 'none';
+      writeFileSync(file, JSON.stringify(withoutViews, null, 2));
+      const edited = await cli(['--url', clean.url]);
+      expect(edited.code).toBe(2);
+      expect(edited.stderr).toContain('error[USAGE]: schema/snapshot.json is not a pgwarden snapshot (format 1):\n');
+      expect(edited.stderr).toContain('  - tables["public.users"].privileges is missing or not a list\n');
+      expect(edited.stderr).toContain('  - views is missing or not an object\n');
+      expect(edited.stderr).toContain('Run `pgwarden docs` to generate it again');
+
+      writeFileSync(file, '{"format":1,"tables":{}}\n');
+      const bare = await cli(['--url', clean.url]);
+      expect(bare.code).toBe(2);
+      expect(bare.stderr).toContain('  - defaultPrivileges is missing or not a list');
+
+      // The comma after `"format": 1` dropped: the parser stops at the next property, line 3.
+      const lines = original.split('\n');
+      expect(lines[1]).toBe('  "format": 1,');
+      lines[1] = '  "format": 1';
+      writeFileSync(file, lines.join('\n'));
+      const invalid = await cli(['--url', clean.url]);
+      expect(invalid.code).toBe(2);
+      expect(invalid.stderr).toMatch(/^error\[USAGE\]: schema\/snapshot\.json:3:3 is not valid JSON \(.*\): run `pgwarden docs`/);
+    } finally {
+      writeFileSync(file, original);
+    }
   });
 
   it('exits 2 and names the command that makes schema/snapshot.json when it is missing', async () => {

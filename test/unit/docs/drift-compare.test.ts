@@ -3,6 +3,7 @@ import { MIGRATOR, canonicalSnapshot, principalOwner } from '../../../src/docs/c
 import { compareWithReference } from '../../../src/drift/compare.js';
 import { applyIgnores, globPattern } from '../../../src/drift/ignore.js';
 import { ledgerFindings } from '../../../src/drift/ledger.js';
+import type { Privilege } from '../../../src/catalog/types.js';
 import type { StatusReport } from '../../../src/runner/status.js';
 import { column, snapshot, table } from './fixtures.js';
 
@@ -50,6 +51,37 @@ describe('compareWithReference', () => {
     const staging = snapshot([owned('users', 'stage_owner')], { database: { owner: 'stage_owner', comment: null, privileges: [] } });
     const prod = snapshot([owned('users', 'prod_owner')], { database: { owner: 'prod_owner', comment: 'Production', privileges: [] } });
     expect(compareWithReference(prod, staging, 'environment').map((f) => f.message)).toEqual(["comment of database database is NULL, expected 'Production'"]);
+  });
+});
+
+describe('compareWithReference of two environments whose database owner is not the migrating role', () => {
+  /** A database's privileges as Postgres expands a NULL ACL (acldefault): the owner's, and PUBLIC's CONNECT and TEMPORARY. */
+  const database = (owner: string, extra: Privilege[] = []) => ({
+    owner,
+    comment: null,
+    privileges: [
+      ...['CONNECT', 'CREATE', 'TEMPORARY'].map((privilege) => ({ grantee: owner, privilege, grantable: false, grantor: owner })),
+      ...['CONNECT', 'TEMPORARY'].map((privilege) => ({ grantee: 'PUBLIC', privilege, grantable: false, grantor: owner })),
+      ...extra,
+    ],
+  });
+  // Both databases created by postgres; staging's schema built by migrator, prod's by postgres.
+  const staging = snapshot([owned('users', 'migrator'), owned('jobs', 'migrator')], { database: database('postgres') });
+  const prod = snapshot([owned('users', 'postgres'), owned('jobs', 'postgres')], { database: database('postgres') });
+
+  it('finds no drift on the database object', () => {
+    expect(compareWithReference(prod, staging, 'environment')).toEqual([]);
+    expect(compareWithReference(staging, prod, 'environment')).toEqual([]);
+  });
+
+  it("maps a grant on the database to the migrating role, and reports a changed database owner once", () => {
+    const connect = (grantee: string): Privilege => ({ grantee, privilege: 'CONNECT', grantable: false, grantor: 'postgres' });
+    const stagingWithGrant = { ...staging, database: database('postgres', [connect('migrator')]) };
+    const prodWithGrant = snapshot([owned('users', 'prod_migrator'), owned('jobs', 'prod_migrator')], { database: database('postgres', [connect('prod_migrator')]) });
+    expect(compareWithReference(prodWithGrant, stagingWithGrant, 'environment')).toEqual([]);
+    expect(compareWithReference(prodWithGrant, staging, 'environment').map((f) => f.message)).toEqual(['grant of CONNECT on database database to migrator is missing']);
+    const other = { ...staging, database: database('dba') };
+    expect(compareWithReference(prod, other, 'environment').map((f) => f.message)).toEqual(['owner of database database is dba, expected postgres']);
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MIGRATOR } from '../../../src/docs/canonical.js';
+import { keepArrayCasts } from '../../../src/docs/array-casts.js';
 import { schemaSql } from '../../../src/docs/schema-sql.js';
 import { quoteIdent, quoteLiteral } from '../../../src/docs/sql-names.js';
 import { column, foreignKey, index, snapshot, table } from './fixtures.js';
@@ -87,3 +88,27 @@ describe('quoting', () => {
     expect(quoteLiteral('a\\b')).toBe("E'a\\\\b'");
   });
 });
+
+describe('keepArrayCasts', () => {
+  it('casts an array cast as a whole to its elements\' type first, so it parses back as a whole-array cast', () => {
+    expect(keepArrayCasts("CHECK (((outcome)::text = ANY ((ARRAY['success'::character varying, 'error'::character varying])::text[])))")).toBe(
+      "CHECK (((outcome)::text = ANY (((ARRAY['success'::character varying, 'error'::character varying])::character varying[])::text[])))",
+    );
+    expect(keepArrayCasts("CHECK (((VALUE)::text = ANY ((ARRAY['YES'::character varying(3), 'NO'::character varying(3)])::text[])))")).toBe(
+      "CHECK (((VALUE)::text = ANY (((ARRAY['YES'::character varying(3), 'NO'::character varying(3)])::character varying(3)[])::text[])))",
+    );
+  });
+
+  it('leaves alone arrays whose elements are cast one by one, of mixed or unprinted types, and text in quotes', () => {
+    for (const definition of [
+      "CHECK (((outcome)::text = ANY (ARRAY[('a'::character varying)::text, ('b'::character varying)::text])))",
+      "CHECK ((s = ANY ((ARRAY['a'::text, 'b'::text])::text[])))",
+      'CHECK ((n = ANY ((ARRAY[1, 2])::bigint[])))',
+      "CHECK ((s = ANY ((ARRAY['a'::character varying, 1::integer])::text[])))",
+      "CHECK ((s <> '(ARRAY[''x''::character varying])::text[]'::text))",
+    ]) {
+      expect(keepArrayCasts(definition)).toBe(definition);
+    }
+  });
+});
+
