@@ -70,10 +70,18 @@ describe('concurrent runs and killed runs', () => {
   it('a run killed with SIGKILL at several points leaves every migration applied and recorded or not at all; the next up completes', async () => {
     writeHistory(project, 40, 0.03);
     const kills: number[] = [];
-    for (const delay of [250, 450, 650, 850]) {
+    // Each kill lands once the ledger shows the run past a point of the history (polled, not a
+    // fixed delay: a loaded machine may take longer than any delay to start node and connect).
+    for (const target of [5, 15, 25, 35]) {
       const child = spawn(process.execPath, [CLI, 'up', '--url', db.url, '--wait', '60'], { cwd: project.root, stdio: 'ignore', env: { ...process.env, DATABASE_URL: '' } });
-      const closed = new Promise((r) => child.on('close', r));
-      await new Promise((r) => setTimeout(r, delay));
+      let exited = false;
+      const closed = new Promise((r) => child.on('close', (code) => { exited = true; r(code); }));
+      const deadline = Date.now() + 60_000;
+      while (!exited && Date.now() < deadline) {
+        const { recorded } = await consistency(db.url).catch(() => ({ recorded: 0 }));
+        if (recorded >= target) break;
+        await new Promise((r) => setTimeout(r, 5));
+      }
       child.kill('SIGKILL');
       await closed;
       const state = await consistency(db.url).catch(() => ({ recorded: 0, tables: 0, mismatched: [] as string[] }));
