@@ -28,6 +28,17 @@ async function consistency(url: string): Promise<{ recorded: number; tables: num
   return rows[0]!;
 }
 
+/** Waits until a backend of the test database sleeps in pg_sleep: the first run holds the lock and is mid-migration. */
+async function waitForSleep(url: string): Promise<void> {
+  const end = Date.now() + 30_000;
+  while (Date.now() < end) {
+    const rows = await query(url, `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'active' AND wait_event = 'PgSleep'`);
+    if (rows.length > 0) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error('no backend sleeps: the first run never reached its pg_sleep');
+}
+
 describe('concurrent runs and killed runs', () => {
   let project: TempProject;
   let db: DatabaseHandle;
@@ -103,7 +114,7 @@ describe('concurrent runs and killed runs', () => {
     project.write(`${c}_c.sql`, sqlMigration(c, a, 'INSERT INTO t2 SELECT g FROM generate_series(2, 200000) g;\nSELECT pg_sleep(2);', 'DELETE FROM t2;'));
     project.write(`${d}_d.sql`, sqlMigration(d, c, 'CREATE INDEX CONCURRENTLY t2_c ON t2 (id);', 'DROP INDEX CONCURRENTLY t2_c;', ['--! Transaction: none']));
     const first = runCli(['up', '--url', db.url, '--json'], { cwd: project.root });
-    await new Promise((r) => setTimeout(r, 1000));
+    await waitForSleep(db.url);
     const second = await runCli(['up', '--url', db.url, '--wait', '60', '--json'], { cwd: project.root });
     const done = await first;
     expect(done.code, done.stderr).toBe(0);
@@ -114,9 +125,9 @@ describe('concurrent runs and killed runs', () => {
   });
 
   it('--wait N gives up after N seconds with "still held by ...", exit 3', async () => {
-    project.write(`${revision(0)}_a.sql`, sqlMigration(revision(0), undefined, 'CREATE TABLE a (id int);\nSELECT pg_sleep(4);', 'DROP TABLE a;'));
+    project.write(`${revision(0)}_a.sql`, sqlMigration(revision(0), undefined, 'CREATE TABLE a (id int);\nSELECT pg_sleep(6);', 'DROP TABLE a;'));
     const first = runCli(['up', '--url', db.url], { cwd: project.root });
-    await new Promise((r) => setTimeout(r, 1000));
+    await waitForSleep(db.url);
     const started = Date.now();
     const second = await runCli(['up', '--url', db.url, '--wait', '1'], { cwd: project.root });
     expect(second.code).toBe(3);
