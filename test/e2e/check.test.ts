@@ -133,6 +133,53 @@ describe('pgwarden check --staged (pre-commit)', () => {
     expect(r.stdout).toMatch(/revision-chain/);
   });
 
+  it('takes --staged with every option that applies to it, and --no-staged with the CI options; refuses --staged with a CI option, saying which', async () => {
+    project.write(`${BROKEN}_add_job_priority.sql`, sqlMigration(BROKEN, HEAD, "ALTER TABLE jobs ADD COLUMN priority bigint;\nCOMMENT ON COLUMN jobs.priority IS 'Higher runs first.';", 'ALTER TABLE jobs DROP COLUMN priority;'));
+    writeFileSync(join(project.root, 'pgwarden.config.yaml'), 'migrations: migrations\n');
+    git('add', '.');
+    for (const args of [
+      ['check', '--staged', '--env', 'dev'],
+      ['--env', 'dev', 'check', '--staged'],
+      ['check', '--staged', '--url', 'postgresql://nobody@127.0.0.1:1/none'],
+      ['check', '--staged', '--color=false'],
+      ['--no-color', 'check', '--staged'],
+      ['check', '--staged', '--config', 'pgwarden.config.yaml'],
+      ['check', '--staged', '--migrations', 'migrations'],
+      ['check', '--staged', '--cache'],
+      ['check', '--staged', '--no-cache'],
+      ['check', '--staged', '--format', 'text'],
+      ['check', '--staged', '--no-json'],
+      // A CI option turned off asks for nothing --staged does not do.
+      ['check', '--staged', '--no-github'],
+      ['check', '--staged', '--no-apply-roles'],
+    ]) {
+      const r = await runCli(args, { cwd: project.root });
+      expect({ args, stderr: r.stderr, code: r.code }).toEqual({ args, stderr: '', code: 0 });
+      expect(r.stdout, args.join(' ')).toMatch(/^No problems in 1 file/);
+    }
+    for (const args of [
+      ['check', '--staged', '--json'],
+      ['check', '--staged', '--format', 'json', '--env', 'dev'],
+    ]) {
+      const r = await runCli(args, { cwd: project.root });
+      expect({ args, code: r.code, files: JSON.parse(r.stdout).files }).toEqual({ args, code: 0, files: [`migrations/${BROKEN}_add_job_priority.sql`] });
+    }
+    // --no-staged (or --staged=false, as a script passing a variable writes it) is the CI check, with its options.
+    for (const args of [
+      ['check', '--no-staged', '--skip', 'verify', '--skip', 'docs', '--skip', 'roles'],
+      ['check', '--staged=false', '--skip', 'verify', '--skip', 'docs', '--skip', 'roles', '--no-github'],
+    ]) {
+      const r = await runCli(args, { cwd: project.root });
+      expect({ args, code: r.code }, r.stdout + r.stderr).toEqual({ args, code: 0 });
+      expect(r.stdout).toMatch(/^lint +passed +0 +0 /m);
+    }
+    for (const [option, ...value] of [['--report-dir', 'out'], ['--github'], ['--skip', 'docs'], ['--roles-env', 'dev'], ['--apply-roles'], ['--pg-version', '17'], ['--wait-for-db', '5']] as const) {
+      const r = await runCli(['check', '--staged', option, ...value], { cwd: project.root });
+      expect({ option, code: r.code }).toEqual({ option, code: 2 });
+      expect(r.stderr).toContain(`--staged runs the offline pre-commit check, which has no use for ${option} (the CI check's options): drop it, or drop --staged to run the CI check.`);
+    }
+  });
+
   it('the husky hook runs checks/pre-commit, which stops the commit on a finding', async () => {
     project.write(`${BROKEN}_add_job_priority.sql`, sqlMigration(BROKEN, HEAD, 'ALTER TABLE jobs ADD COLUMN priority bigint;'));
     git('add', '.');
