@@ -1,6 +1,6 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli, CLI } from '../support/cli.js';
@@ -180,15 +180,41 @@ describe('pgwarden check --staged (pre-commit)', () => {
     }
   });
 
-  it('the husky hook runs checks/pre-commit, which stops the commit on a finding', async () => {
+  it('the husky hook runs checks/pre-commit with node (zx runs it the same), which stops the commit on a finding', async () => {
+    // The hook as husky runs it: sh, node_modules/.bin on PATH, from the top of the repository (here,
+    // links to this one's checks/, bin/ and .husky/).
+    for (const name of ['checks', 'bin', '.husky']) symlinkSync(join(REPO_ROOT, name), join(project.root, name));
+    const env = { ...process.env, NO_COLOR: '1', PATH: `${join(REPO_ROOT, 'node_modules/.bin')}${delimiter}${process.env.PATH}` };
+    const settle = (p: Promise<{ stdout: string; stderr: string }>) =>
+      p.then(
+        (r) => ({ code: 0, ...r }),
+        (e: { code: number; stdout: string; stderr: string }) => e,
+      );
+    const hook = () => settle(run('sh', ['-e', '.husky/pre-commit'], { cwd: project.root, env: { ...env, PGWARDEN_HOOK_TIMING: '1' } }));
+    const zx = () => settle(run(join(REPO_ROOT, 'node_modules/.bin/zx'), ['checks/pre-commit'], { cwd: project.root, env }));
+    project.write(`${BROKEN}_add_job_priority.sql`, sqlMigration(BROKEN, HEAD, 'ALTER TABLE jobs ADD COLUMN priority bigint;', 'ALTER TABLE jobs DROP COLUMN priority;'));
+    git('add', `migrations/${BROKEN}_add_job_priority.sql`);
+    for (const result of [await hook(), await zx()]) {
+      expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(result.stdout).toMatch(/^No problems in 1 file/);
+    }
+    expect((await hook()).stdout).toMatch(/^pgwarden pre-commit: \d+ ms$/m);
     project.write(`${BROKEN}_add_job_priority.sql`, sqlMigration(BROKEN, HEAD, 'ALTER TABLE jobs ADD COLUMN priority bigint;'));
-    git('add', '.');
-    const result = await run(join(REPO_ROOT, 'node_modules/.bin/zx'), [join(REPO_ROOT, 'checks/pre-commit')], { cwd: project.root, env: { ...process.env, NO_COLOR: '1' } }).then(
-      (r) => ({ code: 0, ...r }),
-      (e: { code: number; stdout: string; stderr: string }) => e,
-    );
-    expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/require-down/);
-    expect(result.stdout).toMatch(/the commit is stopped \(exit 1\)/);
+    git('add', `migrations/${BROKEN}_add_job_priority.sql`);
+    for (const result of [await hook(), await zx()]) {
+      expect(result.code).toBe(1);
+      expect(result.stdout).toMatch(/require-down/);
+      expect(result.stdout).toMatch(/pgwarden: the commit is stopped \(exit 1\)\. Fix the findings above, or commit with --no-verify to skip this check\./);
+    }
+  });
+
+  it('checks/pre-commit skips the check with a note when pgwarden is not built', async () => {
+    // A checkout without dist/: the script and the packages only.
+    mkdirSync(join(project.root, 'unbuilt', 'checks'), { recursive: true });
+    cpSync(join(REPO_ROOT, 'checks', 'pre-commit'), join(project.root, 'unbuilt', 'checks', 'pre-commit'));
+    cpSync(join(REPO_ROOT, 'package.json'), join(project.root, 'unbuilt', 'package.json'));
+    symlinkSync(join(REPO_ROOT, 'node_modules'), join(project.root, 'unbuilt', 'node_modules'));
+    const result = await run(process.execPath, [join(project.root, 'unbuilt', 'checks', 'pre-commit')], { cwd: project.root, env: { ...process.env, NO_COLOR: '1' } });
+    expect(result.stdout).toBe('pgwarden is not built yet (npm run build): the pre-commit check is skipped.\n');
   });
 });
