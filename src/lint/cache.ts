@@ -1,6 +1,7 @@
 /**
  * Lint caches under `.pgwarden/cache/`: the whole result by a hash of every input (files, settings,
- * pgwarden's own code), and each section's parse by the file's checksum, so a run after a one-file
+ * pgwarden's own code and parser, and the files reported on), checked against git's HEAD when the
+ * findings depend on it, and each section's parse by the file's checksum, so a run after a one-file
  * change parses one file.
  */
 import { createHash } from 'node:crypto';
@@ -12,35 +13,55 @@ import type { LintConfigResolved } from './config.js';
 import type { LintSource, ParseCache, ParsedSection, SnapshotStore } from './engine.js';
 import type { Finding } from './types.js';
 
-const FORMAT = 1;
+// 2: results record the git HEAD they depend on.
+const FORMAT = 2;
 
 export function cacheDir(root: string): string {
   return join(root, '.pgwarden', 'cache');
 }
 
 let fingerprint: string | undefined;
-/** pgwarden's version and the lint code's files (name, size, mtime): a rebuilt linter invalidates the cache. */
-export function codeFingerprint(): string {
-  if (fingerprint !== undefined) return fingerprint;
-  const hash = createHash('sha256').update(`${FORMAT}:${VERSION}`);
-  const walk = (dir: string) => {
-    let names: string[];
+/**
+ * What lint's verdicts depend on besides the user's files and settings: pgwarden's version, the code
+ * that parses and judges (name, size and mtime of each file: the lint folder, or the bundle's, and
+ * the modules it imports from beside it) and the versions of the packages that turn a migration into
+ * statements (the Postgres parser; node-pg-migrate for JS/TS migrations). A rebuilt linter or an
+ * updated parser invalidates the cache.
+ */
+export function codeInputs(): string[] {
+  const inputs = [`format ${FORMAT}`, `pgwarden ${VERSION}`];
+  const walk = (path: string) => {
+    let stat;
     try {
-      names = readdirSync(dir).sort();
+      stat = statSync(path);
     } catch {
       return;
     }
-    for (const name of names) {
-      const path = join(dir, name);
-      const stat = statSync(path);
-      if (stat.isDirectory()) walk(path);
-      else if (/\.(c?js|ts)$/.test(name)) hash.update(`${path}:${stat.size}:${stat.mtimeMs}\n`);
-    }
+    if (stat.isDirectory()) for (const name of readdirSync(path).sort()) walk(join(path, name));
+    else if (/\.(c?js|ts)$/.test(path) && !path.endsWith('.d.ts')) inputs.push(`${path}:${stat.size}:${stat.mtimeMs}`);
   };
   const lintDir = dirname(fileURLToPath(import.meta.url));
   walk(lintDir);
-  walk(join(lintDir, '..', 'migrations'));
-  fingerprint = hash.digest('hex');
+  // tsc's output (and the sources under test) import these from beside the lint folder; the bundle holds them.
+  for (const path of ['migrations', 'sql', join('runner', 'steps.js'), join('runner', 'steps.ts')]) walk(join(lintDir, '..', path));
+  for (const name of ['libpg-query', 'node-pg-migrate']) inputs.push(`${name} ${packageVersion(lintDir, name) ?? 'missing'}`);
+  return inputs;
+}
+
+/** The version of a package as Node would resolve it from `dir` (the nearest node_modules up). */
+function packageVersion(dir: string, name: string): string | undefined {
+  for (let at = dir; ; at = dirname(at)) {
+    try {
+      return (JSON.parse(readFileSync(join(at, 'node_modules', name, 'package.json'), 'utf8')) as { version?: string }).version ?? '';
+    } catch {
+      if (dirname(at) === at) return undefined;
+    }
+  }
+}
+
+/** A hash of codeInputs(), once per process. */
+export function codeFingerprint(): string {
+  fingerprint ??= createHash('sha256').update(codeInputs().join('\n')).digest('hex');
   return fingerprint;
 }
 
@@ -75,6 +96,12 @@ export interface CachedResult {
   findings: Finding[];
   files: string[];
   migrations: number;
+  /**
+   * git's HEAD (git-head.ts) when the findings depend on it: a whole-history run on a branched
+   * history asks git which migrations are new, to blame one of them. The result answers only while
+   * HEAD is the same.
+   */
+  git?: string;
 }
 
 /** The key of a run that reports only some files (and some rules on every file). */
@@ -161,7 +188,7 @@ export class FileParseCache implements ParseCache {
   private entries(): Record<string, ParsedSection> {
     if (!this.stored) {
       const value = readJson(this.path) as { format?: number; code?: string; entries?: Record<string, ParsedSection> } | undefined;
-      this.stored = value?.format === FORMAT && value.code === VERSION && value.entries ? value.entries : {};
+      this.stored = value?.format === FORMAT && value.code === codeFingerprint() && value.entries ? value.entries : {};
     }
     return this.stored;
   }
@@ -180,7 +207,7 @@ export class FileParseCache implements ParseCache {
   /** Saves the entries this run used, when anything was parsed or some stored entry went out of use. */
   save(): void {
     if (this.misses === 0 && this.used.size === Object.keys(this.entries()).length) return;
-    writeJson(this.path, { format: FORMAT, code: VERSION, entries: Object.fromEntries(this.used) });
+    writeJson(this.path, { format: FORMAT, code: codeFingerprint(), entries: Object.fromEntries(this.used) });
   }
 }
 

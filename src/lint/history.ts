@@ -12,6 +12,7 @@ import { countBySeverity, toPosix, type LintReport } from './report.js';
 import type { Finding, Rule } from './types.js';
 import { clockMs, trace } from '../trace.js';
 import { absoluteUnder, relativePosix } from './paths.js';
+import { headState } from './git-head.js';
 
 /** Options of a project run (the `pgwarden lint` command). */
 export interface LintHistoryOptions {
@@ -107,9 +108,14 @@ export async function lintHistory(config: PgwardenConfig, options: LintHistoryOp
   }
   const key = cache?.resultKey(sources, lintConfig);
   const scopeKey = key && only ? cache!.scopedKey(key, only, wholeHistory) : undefined;
-  // A whole-history result answers any scope, unless the history branched: a run on some files blames them for it.
+  // A result that depends on git's HEAD (a branched history, see CachedResult.git) answers only
+  // while HEAD is the same commit, and never a run on some files: that run blames them instead.
+  const current = (entry: import('./cache.js').CachedResult | undefined) => (entry && (entry.git === undefined || entry.git === headState(dir)) ? entry : undefined);
   const whole = cache && key ? cache.readResult(root, key) : undefined;
-  const hit = whole && !(only && whole.findings.some((f) => f.rule === 'single-head')) ? whole : scopeKey ? cache!.readResult(root, scopeKey) : undefined;
+  let hit: import('./cache.js').CachedResult | undefined;
+  if (!only) hit = current(whole);
+  else if (whole && whole.git === undefined) hit = whole;
+  else if (scopeKey) hit = current(cache!.readResult(root, scopeKey));
   trace(hit ? 'lint: cache hit' : 'lint: cache miss');
   if (hit) {
     worker?.cancel();
@@ -124,13 +130,23 @@ export async function lintHistory(config: PgwardenConfig, options: LintHistoryOp
   const rules = options.rules ?? (await defaultRules());
   trace('lint: engine and rules loaded');
   const snapshots = cache?.ModelSnapshots.load(root);
-  const report = await lintSources(sources, { root, config: lintConfig, rules, ...(parseCache ? { parseCache } : {}), ...(snapshots ? { snapshots } : {}), ...(only ? { only } : {}), ...(wholeHistory.size > 0 ? { wholeHistoryRules: wholeHistory } : {}), ...(preparsed ? { preparsed } : {}), ...(only ? {} : { newFiles: () => uncommitted(dir, root, sources) }) });
+  // Asked only when the history branched: HEAD is read before git lists what it has, so that a
+  // commit in between makes the stored result stale rather than wrong.
+  let askedGit: { state: string | undefined } | undefined;
+  const newFiles = () => {
+    askedGit = { state: headState(dir) };
+    return uncommitted(dir, root, sources);
+  };
+  const report = await lintSources(sources, { root, config: lintConfig, rules, ...(parseCache ? { parseCache } : {}), ...(snapshots ? { snapshots } : {}), ...(only ? { only } : {}), ...(wholeHistory.size > 0 ? { wholeHistoryRules: wholeHistory } : {}), ...(preparsed ? { preparsed } : {}), ...(only ? {} : { newFiles }) });
   trace('lint: linted');
   if (cache && key) {
     // A run on some files parses only what it needs: saving would prune the others' entries.
     if (!only) parseCache!.save();
     snapshots!.save();
-    cache.writeResult(root, scopeKey ?? key, { findings: report.findings, files: report.files, migrations: report.migrations });
+    // A HEAD that could not be read from git's files cannot be checked later: such a result is not kept.
+    if (!askedGit || askedGit.state !== undefined) {
+      cache.writeResult(root, scopeKey ?? key, { findings: report.findings, files: report.files, migrations: report.migrations, ...(askedGit ? { git: askedGit.state } : {}) });
+    }
   }
   trace('lint: cache written');
   const scoped = scope(report.findings, report.files);

@@ -24,11 +24,11 @@ export interface ParseWorker {
   cancel(): void;
 }
 
-/** Where bin/pgwarden.js leaves the worker it started before loading the CLI (see {@link EarlyParseWorker}). */
+/** Where bin/fast-path.js (run by bin/pgwarden.js or checks/pre-commit) leaves the worker it started before loading the CLI (see {@link EarlyParseWorker}). */
 export const EARLY_PARSE_WORKER = Symbol.for('pgwarden.parseWorker');
 
 /**
- * A parse worker started by bin/pgwarden.js as its first step for `lint --staged` (the pre-commit
+ * A parse worker started by bin/fast-path.js as its first step for `lint --staged` (the pre-commit
  * hook), so that the parser compiles while the CLI itself loads; with its first message, error or
  * exit, listened for from the start.
  */
@@ -39,7 +39,7 @@ export interface EarlyParseWorker {
 
 /**
  * Starts a worker that loads the parser now and parses what it is given later (or takes the one
- * bin/pgwarden.js started); undefined when no worker script is at hand (the tests run the
+ * bin/fast-path.js started); undefined when no worker script is at hand (the tests run the
  * TypeScript sources).
  */
 export async function startParseWorker(): Promise<ParseWorker | undefined> {
@@ -47,7 +47,7 @@ export async function startParseWorker(): Promise<ParseWorker | undefined> {
   const early = holder[EARLY_PARSE_WORKER];
   delete holder[EARLY_PARSE_WORKER];
   if (early) {
-    trace('lint: parse worker started by bin/pgwarden.js');
+    trace('lint: parse worker started by bin/fast-path.js');
     return handleOf(early.worker, early.done.then((entries) => new Map(entries ?? [])));
   }
   const script = new URL('./parse-worker.js', import.meta.url);

@@ -1,6 +1,6 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli, CLI } from '../support/cli.js';
@@ -133,15 +133,88 @@ describe('pgwarden check --staged (pre-commit)', () => {
     expect(r.stdout).toMatch(/revision-chain/);
   });
 
-  it('the husky hook runs checks/pre-commit, which stops the commit on a finding', async () => {
-    project.write(`${BROKEN}_add_job_priority.sql`, sqlMigration(BROKEN, HEAD, 'ALTER TABLE jobs ADD COLUMN priority bigint;'));
+  it('takes --staged with every option that applies to it, and --no-staged with the CI options; refuses --staged with a CI option, saying which', async () => {
+    project.write(`${BROKEN}_add_job_priority.sql`, sqlMigration(BROKEN, HEAD, "ALTER TABLE jobs ADD COLUMN priority bigint;\nCOMMENT ON COLUMN jobs.priority IS 'Higher runs first.';", 'ALTER TABLE jobs DROP COLUMN priority;'));
+    writeFileSync(join(project.root, 'pgwarden.config.yaml'), 'migrations: migrations\n');
     git('add', '.');
-    const result = await run(join(REPO_ROOT, 'node_modules/.bin/zx'), [join(REPO_ROOT, 'checks/pre-commit')], { cwd: project.root, env: { ...process.env, NO_COLOR: '1' } }).then(
-      (r) => ({ code: 0, ...r }),
-      (e: { code: number; stdout: string; stderr: string }) => e,
-    );
-    expect(result.code).toBe(1);
-    expect(result.stdout).toMatch(/require-down/);
-    expect(result.stdout).toMatch(/the commit is stopped \(exit 1\)/);
+    for (const args of [
+      ['check', '--staged', '--env', 'dev'],
+      ['--env', 'dev', 'check', '--staged'],
+      ['check', '--staged', '--url', 'postgresql://nobody@127.0.0.1:1/none'],
+      ['check', '--staged', '--color=false'],
+      ['--no-color', 'check', '--staged'],
+      ['check', '--staged', '--config', 'pgwarden.config.yaml'],
+      ['check', '--staged', '--migrations', 'migrations'],
+      ['check', '--staged', '--cache'],
+      ['check', '--staged', '--no-cache'],
+      ['check', '--staged', '--format', 'text'],
+      ['check', '--staged', '--no-json'],
+      // A CI option turned off asks for nothing --staged does not do.
+      ['check', '--staged', '--no-github'],
+      ['check', '--staged', '--no-apply-roles'],
+    ]) {
+      const r = await runCli(args, { cwd: project.root });
+      expect({ args, stderr: r.stderr, code: r.code }).toEqual({ args, stderr: '', code: 0 });
+      expect(r.stdout, args.join(' ')).toMatch(/^No problems in 1 file/);
+    }
+    for (const args of [
+      ['check', '--staged', '--json'],
+      ['check', '--staged', '--format', 'json', '--env', 'dev'],
+    ]) {
+      const r = await runCli(args, { cwd: project.root });
+      expect({ args, code: r.code, files: JSON.parse(r.stdout).files }).toEqual({ args, code: 0, files: [`migrations/${BROKEN}_add_job_priority.sql`] });
+    }
+    // --no-staged (or --staged=false, as a script passing a variable writes it) is the CI check, with its options.
+    for (const args of [
+      ['check', '--no-staged', '--skip', 'verify', '--skip', 'docs', '--skip', 'roles'],
+      ['check', '--staged=false', '--skip', 'verify', '--skip', 'docs', '--skip', 'roles', '--no-github'],
+    ]) {
+      const r = await runCli(args, { cwd: project.root });
+      expect({ args, code: r.code }, r.stdout + r.stderr).toEqual({ args, code: 0 });
+      expect(r.stdout).toMatch(/^lint +passed +0 +0 /m);
+    }
+    for (const [option, ...value] of [['--report-dir', 'out'], ['--github'], ['--skip', 'docs'], ['--roles-env', 'dev'], ['--apply-roles'], ['--pg-version', '17'], ['--wait-for-db', '5']] as const) {
+      const r = await runCli(['check', '--staged', option, ...value], { cwd: project.root });
+      expect({ option, code: r.code }).toEqual({ option, code: 2 });
+      expect(r.stderr).toContain(`--staged runs the offline pre-commit check, which has no use for ${option} (the CI check's options): drop it, or drop --staged to run the CI check.`);
+    }
+  });
+
+  it('the husky hook runs checks/pre-commit with node (zx runs it the same), which stops the commit on a finding', async () => {
+    // The hook as husky runs it: sh, node_modules/.bin on PATH, from the top of the repository (here,
+    // links to this one's checks/, bin/ and .husky/).
+    for (const name of ['checks', 'bin', '.husky']) symlinkSync(join(REPO_ROOT, name), join(project.root, name));
+    const env = { ...process.env, NO_COLOR: '1', PATH: `${join(REPO_ROOT, 'node_modules/.bin')}${delimiter}${process.env.PATH}` };
+    const settle = (p: Promise<{ stdout: string; stderr: string }>) =>
+      p.then(
+        (r) => ({ code: 0, ...r }),
+        (e: { code: number; stdout: string; stderr: string }) => e,
+      );
+    const hook = () => settle(run('sh', ['-e', '.husky/pre-commit'], { cwd: project.root, env: { ...env, PGWARDEN_HOOK_TIMING: '1' } }));
+    const zx = () => settle(run(join(REPO_ROOT, 'node_modules/.bin/zx'), ['checks/pre-commit'], { cwd: project.root, env }));
+    project.write(`${BROKEN}_add_job_priority.sql`, sqlMigration(BROKEN, HEAD, 'ALTER TABLE jobs ADD COLUMN priority bigint;', 'ALTER TABLE jobs DROP COLUMN priority;'));
+    git('add', `migrations/${BROKEN}_add_job_priority.sql`);
+    for (const result of [await hook(), await zx()]) {
+      expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 0, stderr: '' });
+      expect(result.stdout).toMatch(/^No problems in 1 file/);
+    }
+    expect((await hook()).stdout).toMatch(/^pgwarden pre-commit: \d+ ms$/m);
+    project.write(`${BROKEN}_add_job_priority.sql`, sqlMigration(BROKEN, HEAD, 'ALTER TABLE jobs ADD COLUMN priority bigint;'));
+    git('add', `migrations/${BROKEN}_add_job_priority.sql`);
+    for (const result of [await hook(), await zx()]) {
+      expect(result.code).toBe(1);
+      expect(result.stdout).toMatch(/require-down/);
+      expect(result.stdout).toMatch(/pgwarden: the commit is stopped \(exit 1\)\. Fix the findings above, or commit with --no-verify to skip this check\./);
+    }
+  });
+
+  it('checks/pre-commit skips the check with a note when pgwarden is not built', async () => {
+    // A checkout without dist/: the script and the packages only.
+    mkdirSync(join(project.root, 'unbuilt', 'checks'), { recursive: true });
+    cpSync(join(REPO_ROOT, 'checks', 'pre-commit'), join(project.root, 'unbuilt', 'checks', 'pre-commit'));
+    cpSync(join(REPO_ROOT, 'package.json'), join(project.root, 'unbuilt', 'package.json'));
+    symlinkSync(join(REPO_ROOT, 'node_modules'), join(project.root, 'unbuilt', 'node_modules'));
+    const result = await run(process.execPath, [join(project.root, 'unbuilt', 'checks', 'pre-commit')], { cwd: project.root, env: { ...process.env, NO_COLOR: '1' } });
+    expect(result.stdout).toBe('pgwarden is not built yet (npm run build): the pre-commit check is skipped.\n');
   });
 });

@@ -140,7 +140,7 @@ describe('pgwarden lint (built CLI)', () => {
     git('add', 'migrations/20260103000000_bad.sql');
     // The hook's process starts the parse worker before loading the CLI, and lint takes it over.
     const staged = await runCli(['lint', '--staged', '--format', 'json'], { cwd: project.root, env: { ...process.env, PGWARDEN_TRACE: '1' } });
-    expect(staged.stderr).toContain('lint: parse worker started by bin/pgwarden.js');
+    expect(staged.stderr).toContain('lint: parse worker started by bin/fast-path.js');
     expect(staged.code).toBe(1);
     const report = JSON.parse(staged.stdout);
     expect(report.files).toEqual(['migrations/20260103000000_bad.sql']);

@@ -27,6 +27,9 @@ interface CheckArgs extends GlobalArgs {
   waitForDb?: number;
 }
 
+/** The options of the CI check that `--staged` (the offline pre-commit check) has no use for. */
+const CI_ONLY_OPTIONS = ['report-dir', 'github', 'skip', 'roles-env', 'apply-roles', 'pg-version', 'wait-for-db'] as const;
+
 /** Names of the files `--report-dir` writes. */
 export const REPORT_FILES = { sarif: 'pgwarden-results.sarif', summary: 'pgwarden-summary.md', json: 'pgwarden-check.json' } as const;
 
@@ -88,7 +91,20 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
       .option('pg-version', { type: 'string', describe: 'Verify on postgres:<version> with testcontainers (Docker) instead of the embedded server' })
       .option('wait-for-db', { type: 'number', describe: 'Seconds to wait for the server of --url / $DATABASE_URL to accept connections (a CI service still starting)' })
       .option('cache', { type: 'boolean', default: true, describe: 'Reuse lint results for an unchanged history (--no-cache to re-check everything)' })
-      .conflicts('staged', ['report-dir', 'github', 'skip', 'roles-env', 'apply-roles', 'pg-version', 'wait-for-db'])
+      // Not .conflicts('staged', [...]): yargs counts --no-staged (or --staged=false) as given, which
+      // refused the CI check with --no-staged, and --no-github or --no-apply-roles with --staged.
+      .check((argv) => {
+        if (!argv.staged) return true;
+        const given = CI_ONLY_OPTIONS.filter((name) => {
+          const value: unknown = argv[name];
+          return value !== undefined && value !== false && !(Array.isArray(value) && value.length === 0);
+        });
+        if (given.length > 0) {
+          const flags = given.map((name) => `--${name}`).join(', ');
+          throw new PgwardenError('USAGE', `--staged runs the offline pre-commit check, which has no use for ${flags} (the CI check's options): drop ${given.length > 1 ? 'them' : 'it'}, or drop --staged to run the CI check.`);
+        }
+        return true;
+      })
       .example('pgwarden check', 'Everything CI checks, on an embedded throwaway Postgres (verify warnings are listed; only errors fail, as verify --warnings-ok)')
       .example('DATABASE_URL=postgresql://ci@localhost/postgres pgwarden check', 'On a server of yours (a throwaway database is created and dropped)')
       .example('pgwarden check --report-dir pgwarden-report --github', 'In GitHub Actions: SARIF, Markdown summary, annotations')

@@ -1,12 +1,17 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { lintHistory } from '../../../src/lint/engine.js';
-import { tempProject, type TempProject } from '../../support/project.js';
+import { REPO_ROOT, tempProject, type TempProject } from '../../support/project.js';
 import { migrationText } from './history-support.js';
 
 let project: TempProject | undefined;
 afterEach(() => project?.cleanup());
+
+function git(cwd: string, ...args: string[]): void {
+  execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd, stdio: 'ignore' });
+}
 
 describe('lintHistory and its cache', () => {
   it('caches the result by content, and re-lints after a change, reusing the parse of unchanged files', async () => {
@@ -72,5 +77,53 @@ describe('lintHistory and its cache', () => {
     expect(report.findings.filter((f) => f.rule !== 'fk-missing-index')).toEqual([]);
     expect(report.migrations).toBe(2);
     await expect(lintHistory(project.config, { paths: ['nope.sql'], cwd: project.root })).rejects.toThrow(/does not exist/);
+  });
+
+  it('judges a branched history again after a commit: which migration git has not committed is an input of the result', async () => {
+    project = tempProject();
+    const file = (revision: string, revises?: string) => migrationText({ revision, ...(revises ? { revises } : {}), description: `Add t${revision}`, up: `CREATE TABLE t${revision} (id bigint PRIMARY KEY);`, down: `DROP TABLE t${revision};` });
+    git(project.root, 'init', '-q');
+    project.write('20260101000000_a.sql', file('20260101000000'));
+    project.write('20260103000000_c.sql', file('20260103000000', '20260101000000'));
+    git(project.root, 'add', '.');
+    git(project.root, 'commit', '-qm', 'a c');
+    // Not committed yet: b, on the same parent as c.
+    project.write('20260102000000_b.sql', file('20260102000000', '20260101000000'));
+    const blamed = (report: { findings: Array<{ rule: string; file: string }> }) => report.findings.filter((f) => f.rule === 'single-head').map((f) => f.file);
+    const first = await lintHistory(project.config, { cwd: project.root });
+    expect({ cached: first.cached, blamed: blamed(first) }).toEqual({ cached: false, blamed: ['migrations/20260102000000_b.sql'] });
+    const again = await lintHistory(project.config, { cwd: project.root });
+    expect({ cached: again.cached, blamed: blamed(again) }).toEqual({ cached: true, blamed: ['migrations/20260102000000_b.sql'] });
+    // Committed: b is no newer than c for git, and the later revision is blamed, as without a cache.
+    git(project.root, 'add', '.');
+    git(project.root, 'commit', '-qm', 'b');
+    const fresh = await lintHistory(project.config, { cwd: project.root, cache: false });
+    expect(blamed(fresh)).toEqual(['migrations/20260103000000_c.sql']);
+    const afterCommit = await lintHistory(project.config, { cwd: project.root });
+    expect({ cached: afterCommit.cached, blamed: blamed(afterCommit) }).toEqual({ cached: false, blamed: blamed(fresh) });
+    expect((await lintHistory(project.config, { cwd: project.root })).cached).toBe(true);
+    // A run on b blames b whatever the whole-history result says.
+    expect(blamed(await lintHistory(project.config, { cwd: project.root, paths: ['migrations/20260102000000_b.sql'] }))).toEqual(['migrations/20260102000000_b.sql']);
+  });
+
+  it('keeps the result of an unbranched history across commits: it does not depend on git', async () => {
+    project = tempProject();
+    git(project.root, 'init', '-q');
+    project.write('20260101000000_a.sql', migrationText({ revision: '20260101000000', description: 'Create a', up: 'CREATE TABLE a (id bigint PRIMARY KEY);', down: 'DROP TABLE a;' }));
+    expect((await lintHistory(project.config, { cwd: project.root })).cached).toBe(false);
+    git(project.root, 'add', '.');
+    git(project.root, 'commit', '-qm', 'a');
+    expect((await lintHistory(project.config, { cwd: project.root })).cached).toBe(true);
+  });
+
+  it('counts the code that parses and judges, and the parser package, among the inputs', async () => {
+    const { codeInputs } = await import('../../../src/lint/cache.js');
+    const inputs = codeInputs();
+    const { version } = JSON.parse(readFileSync(join(REPO_ROOT, 'node_modules/libpg-query/package.json'), 'utf8')) as { version: string };
+    expect(inputs).toContain(`libpg-query ${version}`);
+    expect(inputs.some((i) => i.startsWith(`node-pg-migrate `) && !i.endsWith('missing'))).toBe(true);
+    for (const file of ['src/lint/rules/require-down.ts', 'src/lint/engine.ts', 'src/migrations/graph.ts', 'src/sql/parse.ts', 'src/runner/steps.ts']) {
+      expect(inputs.some((i) => i.startsWith(`${join(REPO_ROOT, file)}:`)), file).toBe(true);
+    }
   });
 });
