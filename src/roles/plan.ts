@@ -275,11 +275,12 @@ class PlanBuilder {
         }
         continue;
       }
-      if (rows.length === 1 && same(rows[0]!)) continue;
+      // Grants of the membership by several grantors are all kept when their options agree.
+      if (rows.every(same)) continue;
       const ours = rows.find((r) => r.grantor === effectiveGrantor);
-      if (!ours || !same(ours)) this.add('memberships', grantSql, `${where}: membership options of ${role.name} in ${m.role} differ (admin ${m.admin}, inherit ${inherit}, set ${set})`);
+      if (ours ? !same(ours) : !rows.some(same)) this.add('memberships', grantSql, `${where}: membership options of ${role.name} in ${m.role} differ (admin ${m.admin}, inherit ${inherit}, set ${set})`);
       for (const r of rows) {
-        if (r !== ours) this.add('revokes', `REVOKE ${ident(m.role)} FROM ${ident(role.name)} GRANTED BY ${ident(r.grantor)}`, `a second grant of ${m.role} to ${role.name}, by ${r.grantor}, with other options`);
+        if (r !== ours && !same(r)) this.add('revokes', `REVOKE ${ident(m.role)} FROM ${ident(role.name)} GRANTED BY ${ident(r.grantor)}`, `a second grant of ${m.role} to ${role.name}, by ${r.grantor}, with other options`);
       }
     }
     for (const r of liveRows) {
