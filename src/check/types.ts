@@ -27,6 +27,8 @@ export interface CheckStep {
 export interface DocsCheckOutcome {
   /** Files of the schema folder that differ (or are missing), by name. */
   stale: string[];
+  /** No migrations and no files in the schema folder yet: nothing to document, nothing stale. */
+  nothingToDocument: boolean;
   /** A short unified diff of each stale file. */
   diff: string[];
   /** Schema rule findings (require-comment, ...), as `docs --check` reports them. */

@@ -75,15 +75,19 @@ export interface DeployResult {
 }
 
 /**
- * The drift check after a deploy. Grants to roles that roles.yaml declares are its business, not
- * the snapshot's (`schema/snapshot.json` is built where those roles do not exist): once roles.yaml
- * was applied, such privilege findings are counted apart instead of failing the deploy.
+ * The drift check after a deploy: `pgwarden drift`'s own judgement, unchanged. The privileges of
+ * the roles roles.yaml declares are judged by drift against that file (`schema/snapshot.json` is
+ * built where those roles do not exist), so a grant made by hand to such a role fails the deploy
+ * as it fails drift.
  */
 export interface DeployDrift {
   report: DriftReport;
-  /** The findings that remain: the deploy left the database differing from the snapshot. */
+  /** Drift's findings (`report.findings`): how the database differs after the deploy. */
   findings: DriftFinding[];
-  /** Privilege findings on roles roles.yaml declares, left out of `findings`. */
+  /**
+   * How many differences from the snapshot were in the privileges of roles roles.yaml declares,
+   * which drift compares with roles.yaml instead (`report.managedByRoles`); not findings.
+   */
   managedByRoles: number;
   clean: boolean;
 }
@@ -255,16 +259,13 @@ export async function executeDeploy(config: PgwardenConfig, db: DatabaseHandle, 
   if (invalid) throw invalid;
   let applied: RunMigrationResult[] = [];
   let roles: ApplyResult | undefined;
-  let declaredRoles = new Set<string>();
   const migrationOptions = options.migrations ? { migrations: options.migrations } : {};
   try {
     const run = await runMigrations(config, db, 'up', migrationOptions);
     applied = run.migrations;
     if (!('skipped' in plan.roles)) {
-      const [{ loadRolesFile }, { applyRoles }, { rolesForEnvironment }] = await Promise.all([import('../roles/load.js'), import('../roles/apply.js'), import('../roles/desired.js')]);
-      const rolesFile = loadRolesFile(config.roles.file);
-      roles = await applyRoles(db, rolesFile, { environment: db.environment });
-      declaredRoles = new Set(rolesForEnvironment(rolesFile, db.environment).keys());
+      const [{ loadRolesFile }, { applyRoles }] = await Promise.all([import('../roles/load.js'), import('../roles/apply.js')]);
+      roles = await applyRoles(db, loadRolesFile(config.roles.file), { environment: db.environment });
     }
   } catch (error) {
     // What this deploy applied before it failed: runMigrations throws away its list when a migration
@@ -293,9 +294,8 @@ export async function executeDeploy(config: PgwardenConfig, db: DatabaseHandle, 
     try {
       const { checkDrift } = await import('../drift/drift.js');
       const report = await checkDrift(config, { ...(options.target ?? {}), ...(options.migrations ? { migrations: options.migrations } : {}) });
-      const byRoles = (f: DriftFinding) => (f.objectType === 'privilege' || f.objectType === 'default privilege') && f.grantee !== undefined && declaredRoles.has(f.grantee);
-      const findings = report.findings.filter((f) => !byRoles(f));
-      drift = { report, findings, managedByRoles: report.managedByRoles.length + report.findings.length - findings.length, clean: findings.length === 0 };
+      // Drift already judges the grants of roles.yaml's roles by that file: filtering them again here hid a grant made by hand.
+      drift = { report, findings: report.findings, managedByRoles: report.managedByRoles.length, clean: report.clean };
     } catch (error) {
       drift = { error: error instanceof Error ? error.message : String(error) };
     }

@@ -16,6 +16,11 @@ export interface GeneratedRoles {
   spec: RolesFileSpec;
   /** The spec as roles.yaml text, with a header. */
   text: string;
+  /**
+   * Roles left out of the file although pgwarden could touch them: superusers (a plan refuses
+   * `superuser: true` without --allow-superuser). They are listed under `managed.ignore`.
+   */
+  leftOut: string[];
 }
 
 const RELATION_KIND_ORDER: GrantKind[] = ['tables', 'sequences', 'functions', 'types'];
@@ -40,31 +45,46 @@ function roleSpec(role: LiveRole, memberOf: RoleSpec['memberOf']): RoleSpec {
 }
 
 /**
- * Describes an existing database as a roles file, such that planning that file against the same
- * database finds nothing to do: every role but the ones pgwarden never touches (and the applying
- * user), their memberships, their privileges (`*` where a role holds the same on every object of
- * a kind in a schema), default privileges, and the PUBLIC rules that hold today. Passwords are not
- * included: add `password` and `passwordVersion` to the login roles by hand.
+ * Describes an existing database as a roles file that loads and that, planned against the same
+ * database (without --allow-superuser), finds nothing to do: every role but the ones pgwarden
+ * never touches (and the applying user) and the superusers, their memberships, their privileges
+ * (`*` where a role holds the same on every object of a kind in a schema), default privileges, and
+ * the PUBLIC rules that hold today. Superusers, and the applying user when a role is a member of
+ * it, are listed under `managed.ignore`: the file leaves them alone, and may name them in
+ * `memberOf`. Passwords are not included: add `password` and `passwordVersion` to the login roles
+ * by hand.
  */
 export async function generateRoles(client: pg.ClientBase, options: GenerateOptions = {}): Promise<GeneratedRoles> {
   const cluster = await readLiveCluster(client);
   const live = await readLiveDatabase(client);
   const pg16 = cluster.serverVersionNum >= 160000;
-  const roles = cluster.roles.filter((r) => !untouchableReason(r.name, { applier: cluster.applier }));
+  const touchable = cluster.roles.filter((r) => !untouchableReason(r.name, { applier: cluster.applier }));
+  const leftOut = touchable.filter((r) => r.superuser).map((r) => r.name).sort(compareText);
+  const roles = touchable.filter((r) => !r.superuser);
   const names = new Set(roles.map((r) => r.name));
+  // Groups the file may name without declaring them: besides predefined and service roles (which
+  // the loader knows by name), the ones listed under managed.ignore.
+  const ignore = new Set(leftOut);
 
   const top: Record<string, RoleSpec> = {};
   const envRoles: Record<string, RoleSpec> = {};
+  const effectiveGrantor = cluster.applierIsSuperuser ? cluster.bootstrapSuperuser : cluster.applier;
   for (const role of roles) {
-    const memberOf = cluster.memberships
-      .filter((m) => m.member === role.name)
-      .map((m) => {
-        const options: { role: string; admin?: boolean; inherit?: boolean; set?: boolean } = { role: m.role };
-        if (m.admin) options.admin = true;
-        if (pg16 && m.inherit !== null && m.inherit !== role.inherit) options.inherit = m.inherit;
-        if (pg16 && m.set === false) options.set = false;
-        return Object.keys(options).length === 1 ? m.role : options;
-      });
+    // One entry per group: on Postgres 16 a membership granted by two grantors is two rows (the
+    // plan keeps them when their options agree); the options written are those of the grant the
+    // applying user would make, else of the first.
+    const rows = cluster.memberships.filter((m) => m.member === role.name);
+    const groups = [...new Set(rows.map((m) => m.role))];
+    const memberOf = groups.map((group) => {
+      const ofGroup = rows.filter((m) => m.role === group);
+      const m = ofGroup.find((r) => r.grantor === effectiveGrantor) ?? ofGroup[0]!;
+      if (!names.has(group) && !untouchableReason(group)) ignore.add(group);
+      const options: { role: string; admin?: boolean; inherit?: boolean; set?: boolean } = { role: m.role };
+      if (m.admin) options.admin = true;
+      if (pg16 && m.inherit !== null && m.inherit !== role.inherit) options.inherit = m.inherit;
+      if (pg16 && m.set === false) options.set = false;
+      return Object.keys(options).length === 1 ? m.role : options;
+    });
     const spec = roleSpec(role, memberOf);
     if (options.environment !== undefined && role.login) envRoles[role.name] = spec;
     else top[role.name] = spec;
@@ -190,6 +210,7 @@ export async function generateRoles(client: pg.ClientBase, options: GenerateOpti
   }
 
   const spec: RolesFileSpec = { version: 1 };
+  if (ignore.size > 0) spec.managed = { ignore: [...ignore].sort(compareText) };
   if (Object.keys(top).length > 0) spec.roles = top;
   if (Object.keys(envRoles).length > 0) spec.environments = { [options.environment!]: { roles: envRoles } };
   if (grants.length > 0) spec.grants = grants;
@@ -200,10 +221,11 @@ export async function generateRoles(client: pg.ClientBase, options: GenerateOpti
   const header = [
     `# Generated by pgwarden roles generate from database ${cluster.database}.`,
     '# Login roles have no password here: add password: {env: NAME} and passwordVersion to set one.',
+    ...(ignore.size > 0 ? ['# managed.ignore: roles this file leaves alone (superusers, and groups such as the applying user that declared roles join).'] : []),
     '# docs/roles.md describes the format.',
     '',
   ].join('\n');
-  return { spec, text: header + stringify(spec, { lineWidth: 0 }) };
+  return { spec, text: header + stringify(spec, { lineWidth: 0 }), leftOut };
 }
 
 /** The PUBLIC rules that hold in every user schema today, so that generating them changes nothing. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
-import type { PrivilegeObjectType } from '../catalog/privileges.js';
+import type { PrivilegeGrant, PrivilegeObjectType } from '../catalog/privileges.js';
 import { compareText } from '../catalog/sort.js';
 import { PgwardenError, type Problem } from '../errors.js';
 import { expandDesired, joinComment, kindOf, splitComment, type DesiredRole, type DesiredState, type PasswordSource } from './desired.js';
@@ -275,11 +275,12 @@ class PlanBuilder {
         }
         continue;
       }
-      if (rows.length === 1 && same(rows[0]!)) continue;
+      // Grants of the membership by several grantors are all kept when their options agree.
+      if (rows.every(same)) continue;
       const ours = rows.find((r) => r.grantor === effectiveGrantor);
-      if (!ours || !same(ours)) this.add('memberships', grantSql, `${where}: membership options of ${role.name} in ${m.role} differ (admin ${m.admin}, inherit ${inherit}, set ${set})`);
+      if (ours ? !same(ours) : !rows.some(same)) this.add('memberships', grantSql, `${where}: membership options of ${role.name} in ${m.role} differ (admin ${m.admin}, inherit ${inherit}, set ${set})`);
       for (const r of rows) {
-        if (r !== ours) this.add('revokes', `REVOKE ${ident(m.role)} FROM ${ident(role.name)} GRANTED BY ${ident(r.grantor)}`, `a second grant of ${m.role} to ${role.name}, by ${r.grantor}, with other options`);
+        if (r !== ours && !same(r)) this.add('revokes', `REVOKE ${ident(m.role)} FROM ${ident(role.name)} GRANTED BY ${ident(r.grantor)}`, `a second grant of ${m.role} to ${role.name}, by ${r.grantor}, with other options`);
       }
     }
     for (const r of liveRows) {
@@ -398,6 +399,13 @@ class PlanBuilder {
       // A wanted privilege from a grantor that loses its grant option goes with it (CASCADE); the
       // owner's grant planned above replaces it.
     }
+    // PUBLIC's privileges that the public block takes away, when a role other than the owner granted
+    // them (through its grant option): revoked as that role, in order with the revokes above.
+    for (const g of this.live.grants) {
+      if (g.grantee !== 'PUBLIC' || g.objectType === 'database' || g.grantor === this.ownerOf(g)) continue;
+      const rule = this.publicRule(g);
+      if (rule) batches.add('revoke', g, 'PUBLIC', [g.privilege], false, `${rule} (granted by ${g.grantor})`, { grantor: g.grantor, depth: depth(g, g.privilege, g.grantor) });
+    }
     for (const s of batches.statements()) this.add(s.op === 'grant' ? 'grants' : 'revokes', s.sql, s.reason);
     if (tableRevokes.size === 0) return;
     const regrants = new PrivilegeBatches();
@@ -450,23 +458,32 @@ class PlanBuilder {
     }
   }
 
+  /** The rule of the public block that takes this privilege of PUBLIC away (as the reason to show), if any. */
+  private publicRule(g: PrivilegeGrant): string | undefined {
+    const rules = this.rolesFile.spec.public;
+    if (!rules) return undefined;
+    const schema = g.objectType === 'schema' ? g.name : g.schema;
+    if (schema === null || !rules.schemas.includes(schema)) return undefined;
+    const where = this.where(this.rolesFile.locate(['public']));
+    if (rules.noCreateOnSchema && g.objectType === 'schema' && g.privilege === 'CREATE') return `${where}: noCreateOnSchema`;
+    if (rules.noTablePrivileges && (RELATION_TYPES.has(g.objectType) || g.objectType === 'column')) return `${where}: noTablePrivileges`;
+    if (rules.noSecurityDefinerExecute && (g.objectType === 'function' || g.objectType === 'procedure') && g.privilege === 'EXECUTE' && this.live.securityDefiner.has(objectKey(g.schema, g.name))) {
+      return `${where}: noSecurityDefinerExecute (a SECURITY DEFINER routine)`;
+    }
+    return undefined;
+  }
+
   private planPublic(): void {
     const rules = this.rolesFile.spec.public;
     if (!rules) return;
     const schemas = new Set(rules.schemas);
     const where = this.where(this.rolesFile.locate(['public']));
     const batches = new PrivilegeBatches();
+    // The owner's grants to PUBLIC; those another role made are revoked as that role (planGrants).
     for (const g of this.live.grants) {
-      if (g.grantee !== 'PUBLIC' || g.objectType === 'database') continue;
-      const schema = g.objectType === 'schema' ? g.name : g.schema;
-      if (schema === null || !schemas.has(schema)) continue;
-      if (rules.noCreateOnSchema && g.objectType === 'schema' && g.privilege === 'CREATE') {
-        batches.add('revoke', g, 'PUBLIC', ['CREATE'], false, `${where}: noCreateOnSchema`);
-      } else if (rules.noTablePrivileges && (RELATION_TYPES.has(g.objectType) || g.objectType === 'column')) {
-        batches.add('revoke', g, 'PUBLIC', [g.privilege], false, `${where}: noTablePrivileges`);
-      } else if (rules.noSecurityDefinerExecute && (g.objectType === 'function' || g.objectType === 'procedure') && g.privilege === 'EXECUTE' && this.live.securityDefiner.has(objectKey(g.schema, g.name))) {
-        batches.add('revoke', g, 'PUBLIC', ['EXECUTE'], false, `${where}: noSecurityDefinerExecute (a SECURITY DEFINER routine)`);
-      }
+      if (g.grantee !== 'PUBLIC' || g.objectType === 'database' || g.grantor !== this.ownerOf(g)) continue;
+      const rule = this.publicRule(g);
+      if (rule) batches.add('revoke', g, 'PUBLIC', [g.privilege], false, rule);
     }
     for (const s of batches.statements()) this.add('revokes', s.sql, s.reason);
     if (rules.noTablePrivileges) {

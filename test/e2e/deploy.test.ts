@@ -1,5 +1,6 @@
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, afterEach, describe, expect, it } from 'vitest';
 import { startThrowawayCluster, type EmbeddedServer } from '../../src/providers/embedded.js';
 import { throwawayDatabaseOn } from '../../src/providers/url.js';
@@ -98,6 +99,65 @@ describe('pgwarden deploy', () => {
     expect((events[0]!.detail.applied as string[]).length).toBe(16);
     expect(events[0]!.detail.drift).toMatchObject({ checked: true, clean: true, findings: 0 });
     expect(events[1]!.detail).toMatchObject({ outcome: 'succeeded', applied: [], rolesChanges: 2, drift: { checked: true, clean: false, findings: 1 } });
+  });
+
+  it('reports a grant made by hand to a role roles.yaml declares, as pgwarden drift does (here one made while the deploy ran, after its roles apply)', async () => {
+    // roles.yaml drops the fleet_ roles it does not declare: a retired one owns a table in another
+    // database, and the deploy's roles apply waits there for the lock this test holds on it.
+    const rolesPath = join(project.root, 'schema', 'roles.yaml');
+    const rolesText = readFileSync(rolesPath, 'utf8');
+    expect(rolesText).toContain('  prefixes: [fleet_]\n');
+    writeFileSync(rolesPath, rolesText.replace('  prefixes: [fleet_]\n', '  prefixes: [fleet_]\n  dropUndeclared: true\n'));
+    let r = await runCli(['docs'], { cwd: project.root, env: { DATABASE_URL: server.url('postgres') } });
+    expect(r.code, r.stderr).toBe(0);
+    r = await runCli(['deploy', '--env', 'prod', '--yes'], { cwd: project.root, env });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+
+    const other = server.url('postgres');
+    const table = `retired_${Date.now().toString(36)}`;
+    await query(other, 'CREATE ROLE fleet_retired');
+    await query(other, `CREATE TABLE ${table} (id int); ALTER TABLE ${table} OWNER TO fleet_retired`);
+    const holder = new pg.Client({ connectionString: other });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query(`LOCK TABLE ${table} IN ACCESS SHARE MODE`);
+      const deploying = runCli(['deploy', '--env', 'prod', '--yes', '--json'], { cwd: project.root, env });
+      const waiting = async () =>
+        (await query<{ n: number }>(other, "SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = 'pgwarden roles apply' AND datname = current_database() AND wait_event_type = 'Lock'"))[0]!.n > 0;
+      const until = Date.now() + 60_000;
+      while (!(await waiting())) {
+        expect(Date.now(), 'roles apply waits for the lock on the retired role\'s table').toBeLessThan(until);
+        await new Promise((done) => setTimeout(done, 50));
+      }
+      // The grants of roles.yaml were applied in the deploy's database; now someone grants by hand.
+      await query(db.url, 'GRANT DELETE ON users TO app_ro');
+      await holder.query('COMMIT');
+      r = await deploying;
+    } finally {
+      await holder.end();
+      await query(other, `DROP TABLE IF EXISTS ${table}`);
+    }
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    const out = JSON.parse(r.stdout);
+    expect(out.result.rolesApplied).toBeGreaterThan(0);
+    expect(await query(db.url, "SELECT count(*)::int AS n FROM pg_roles WHERE rolname = 'fleet_retired'")).toEqual([{ n: 0 }]);
+    const message = 'grant of DELETE on table public.users to app_ro exists but schema/roles.yaml does not grant it';
+    expect(out.result.drift).toMatchObject({ checked: true, clean: false });
+    expect(out.result.drift.findings.map((f: { class: string; message: string }) => [f.class, f.message])).toEqual([['security', message]]);
+    // The snapshot's own view of the grants roles.yaml made is still counted apart.
+    expect(out.result.drift.managedByRoles).toBeGreaterThan(0);
+    const events = await query<{ detail: Record<string, unknown> }>(db.url, "SELECT detail FROM pgwarden.ledger_events WHERE action = 'deploy' ORDER BY id DESC LIMIT 1");
+    expect(events[0]!.detail).toMatchObject({ outcome: 'succeeded', drift: { checked: true, clean: false, findings: 1 } });
+
+    // pgwarden drift and the deploy agree, in text too.
+    r = await runCli(['drift', '--env', 'prod', '--json'], { cwd: project.root, env });
+    expect(r.code, r.stderr).toBe(1);
+    expect(JSON.parse(r.stdout).findings.map((f: { message: string }) => f.message)).toEqual([message]);
+    r = await runCli(['deploy', '--env', 'prod', '--yes', '--no-roles'], { cwd: project.root, env });
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/Drift: 1 difference from schema\/snapshot\.json \(1 security\) after the deploy/);
+    expect(r.stdout).toContain(`security: ${message}`);
   });
 
   it('an environment that is not protected deploys without --yes; a failing migration is logged as a failed deploy, with what it applied before', async () => {

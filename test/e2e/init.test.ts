@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -64,5 +64,39 @@ describe('pgwarden init, as a new user runs it', () => {
     expect(r.stdout).toMatch(/kept +migrations\//);
     expect(r.stdout).toMatch(/kept +\.git\/hooks\/pre-commit/);
     expect(readFileSync(path, 'utf8')).toBe(text);
+  });
+
+  it('leaves a project that pgwarden check passes at once: no migrations, nothing to document yet; the first migration then needs pgwarden docs', async () => {
+    let r = await runCli(['init'], { cwd: root });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    r = await runCli(['check'], { cwd: root });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^docs +passed +0 +0 .*no migrations yet: nothing to document \(pgwarden docs writes schema\/ after the first one\)/m);
+    expect(r.stdout).toMatch(/pgwarden check passed/);
+    // docs --check agrees, and wrote nothing.
+    r = await runCli(['docs', '--check'], { cwd: root });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toContain('schema/ has nothing to document yet: there are no migrations. pgwarden docs writes snapshot.json, README.md, schema.sql once there is one.');
+    r = await runCli(['docs', '--check', '--json'], { cwd: root });
+    expect(JSON.parse(r.stdout)).toMatchObject({ current: true, nothingToDocument: true, migrations: 0 });
+    expect(existsSync(join(root, 'schema', 'snapshot.json'))).toBe(false);
+
+    // A first migration has a schema to document: the docs step fails until pgwarden docs runs.
+    r = await runCli(['new', 'Create the notes table'], { cwd: root });
+    expect(r.code).toBe(0);
+    const [file] = readdirSync(join(root, 'migrations')).filter((n) => n.endsWith('.sql'));
+    const path = join(root, 'migrations', file!);
+    writeFileSync(path, readFileSync(path, 'utf8').replace('-- Up Migration\n', "-- Up Migration\nCREATE TABLE notes (id bigint PRIMARY KEY);\nCOMMENT ON TABLE notes IS 'Notes.';\nCOMMENT ON COLUMN notes.id IS 'Key.';\n").replace('-- Down Migration\n', '-- Down Migration\nDROP TABLE notes;\n'));
+    r = await runCli(['check', '--skip', 'roles'], { cwd: root });
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/^docs +FAILED .*schema\/ is stale: snapshot\.json \(missing\), README\.md \(missing\), schema\.sql \(missing\)/m);
+
+    // With the files written and the migration gone again, the files are compared as they are (stale).
+    r = await runCli(['docs'], { cwd: root });
+    expect(r.code, r.stdout + r.stderr).toBe(0);
+    rmSync(path);
+    r = await runCli(['docs', '--check'], { cwd: root });
+    expect(r.code, r.stdout + r.stderr).toBe(1);
+    expect(r.stdout).toContain('schema/ is stale:');
   });
 });

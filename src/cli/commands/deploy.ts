@@ -67,7 +67,7 @@ function renderResult(output: Output, result: DeployResult): string {
   if ('error' in drift) lines.push(paint(output, 'yellow', `Drift: not checked: ${drift.error}`));
   else {
     const reference = drift.report.reference.kind === 'snapshot' ? drift.report.reference.file : 'the reference';
-    const managed = drift.managedByRoles > 0 ? ` (${plural(drift.managedByRoles, 'grant')} to roles of roles.yaml, which it manages, left aside)` : '';
+    const managed = drift.managedByRoles > 0 ? ` (the grants of roles.yaml's roles compared with roles.yaml, not with the snapshot)` : '';
     if (drift.clean) lines.push(paint(output, 'green', `Drift: none; the database matches ${reference}${managed}.`));
     else {
       const counts = new Map<string, number>();

@@ -34,7 +34,7 @@ export const docsCommand: CommandModule<object, DocsArgs> = {
     const failed = result.findings.some((f) => f.severity === 'error');
     if (args.check) {
       const check = checkDocs(result, shown);
-      if (args.json) printJson(ctx.output, { current: check.current, files: check.files.map((f) => ({ file: shown(f.path), state: f.state })), ...summary(result) });
+      if (args.json) printJson(ctx.output, { current: check.current, nothingToDocument: check.nothingToDocument, files: check.files.map((f) => ({ file: shown(f.path), state: f.state })), ...summary(result) });
       else ctx.output.out(renderCheck(ctx.output, check, result, schemaDir, shown));
       setExitCode(!check.current || failed ? ExitCode.Findings : ExitCode.Ok);
       return;
@@ -75,7 +75,9 @@ function findingText(output: Output, f: SchemaFinding): string[] {
 
 function renderCheck(output: Output, check: DocsCheck, result: DocsResult, schemaDir: string, shown: (path: string) => string): string {
   const lines: string[] = [];
-  if (check.current) {
+  if (check.nothingToDocument) {
+    lines.push(paint(output, 'green', `${schemaDir} has nothing to document yet: there are no migrations. pgwarden docs writes ${check.files.map((f) => f.name).join(', ')} once there is one.`));
+  } else if (check.current) {
     lines.push(paint(output, 'green', `${schemaDir} is current: ${check.files.map((f) => f.name).join(', ')} match the ${result.migrations} migration${result.migrations === 1 ? '' : 's'}${result.head ? ` (head ${result.head})` : ''}.`));
   } else {
     const stale = check.files.filter((f) => f.state === 'stale').map((f) => shown(f.path));

@@ -98,6 +98,16 @@ function rolesFilePath(ctx: CommandContext, args: RolesArgs): string {
   return args.file ? resolve(args.cwd ?? process.cwd(), args.file) : ctx.config.roles.file;
 }
 
+/** The environments an existing roles file declares (none when there is no file, or it does not load). */
+function existingEnvironments(path: string): string[] {
+  if (!existsSync(path)) return [];
+  try {
+    return Object.keys(loadRolesFile(path).spec.environments ?? {});
+  } catch {
+    return [];
+  }
+}
+
 async function runRoles(args: RolesArgs): Promise<void> {
   const ctx = commandContext(args);
   const environment = args.env ?? ctx.config.defaultEnvironment;
@@ -105,6 +115,18 @@ async function runRoles(args: RolesArgs): Promise<void> {
     const path = args.output === '-' ? undefined : args.output ? resolve(args.cwd ?? process.cwd(), args.output) : ctx.config.roles.file;
     if (path && existsSync(path) && !args.force) {
       throw new PgwardenError('USAGE', `${path} exists: pass --force to overwrite it, or --output - to print the file.`);
+    }
+    // --env names the block the login roles go under: a misspelt one would write a file whose
+    // login roles no plan of the real environment sees.
+    if (environment !== undefined && !ctx.config.environments[environment]) {
+      const fromRoles = existingEnvironments(rolesFilePath(ctx, args));
+      if (!fromRoles.includes(environment)) {
+        const known = [...new Set([...Object.keys(ctx.config.environments), ...fromRoles])];
+        throw new PgwardenError(
+          'USAGE',
+          `Unknown environment "${environment}": neither ${ctx.config.configFile ?? 'the config'} nor ${relative(process.cwd(), rolesFilePath(ctx, args)) || rolesFilePath(ctx, args)} declares it. ${known.length ? `Known: ${known.join(', ')}.` : 'Add it under "environments" in the config.'} Nothing was generated.`,
+        );
+      }
     }
     const generated = await withDatabase(ctx, async (db) => {
       const client = await connect(db, { applicationName: 'pgwarden roles generate' });
@@ -118,6 +140,9 @@ async function runRoles(args: RolesArgs): Promise<void> {
     else {
       writeFileSync(path, generated.text);
       ctx.output.err(`Wrote ${relative(process.cwd(), path) || path}: ${Object.keys(generated.spec.roles ?? {}).length + Object.keys(generated.spec.environments?.[environment ?? '']?.roles ?? {}).length} roles, ${generated.spec.grants?.length ?? 0} grant entries.\n`);
+    }
+    if (generated.leftOut.length > 0) {
+      ctx.output.err(`Left out (superusers, listed under managed.ignore; declare one by hand and plan with --allow-superuser to manage it): ${generated.leftOut.join(', ')}.\n`);
     }
     setExitCode(ExitCode.Ok);
     return;

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -172,6 +172,19 @@ describe('pgwarden roles (CLI)', () => {
     const refused = await cli(['generate', '--env', 'dev', '--url', url, '--output', path]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('--force');
+  });
+
+  it('generate refuses an --env that neither the config nor the roles file declares (exit 2), naming the known ones, and writes nothing', async () => {
+    const path = join(dir, 'misspelt.yaml');
+    const refused = await cli(['generate', '--env', 'prdo', '--url', url, '--output', path]);
+    expect(refused.code, refused.stderr).toBe(2);
+    expect(refused.stderr).toMatch(/Unknown environment "prdo": neither .*pgwarden\.config\.yaml nor schema\/roles\.yaml declares it\. Known: dev, staging, prod\. Nothing was generated\./);
+    expect(existsSync(path)).toBe(false);
+    // An environment only the roles file declares is known too.
+    const rolesOnly = write('roles-only-env.yaml', 'roles:\n  x_reader: {}\nenvironments:\n  qa: {}\n');
+    const qa = await cli(['generate', '--env', 'qa', '--url', url, '--file', rolesOnly, '--output', path]);
+    expect(qa.code, qa.stderr).toBe(0);
+    expect(existsSync(path)).toBe(true);
   });
 
   it('asks before changing a protected environment; --yes applies', async () => {

@@ -147,6 +147,42 @@ function convergenceTests(start: () => Promise<TestCluster>) {
     expect(await holds('x_aud', 's1.t2')).toBe(true);
     expect(await acl('s1.t2')).not.toContain('/x_ro');
   });
+
+  it('revokes what a role other than the owner granted to PUBLIC as that role, before that role loses its own privileges', async () => {
+    await sql(db.url, `CREATE TABLE s1.t3 (id int); CREATE TABLE s1.t4 (id int); CREATE FUNCTION s1.f_definer() RETURNS int LANGUAGE sql SECURITY DEFINER AS 'SELECT 1'; REVOKE EXECUTE ON FUNCTION s1.f_definer() FROM PUBLIC`);
+    const file = 'roles:\n  x_pubopt: {}\n  x_pubgone: {}\ngrants:\n  - to: x_pubopt\n    schema: s1\n    tables: [t3]\n    privileges: [SELECT]\n    withGrantOption: true\npublic:\n  schemas: [s1]\n  noCreateOnSchema: true\n  noTablePrivileges: true\n  noSecurityDefinerExecute: true\n';
+    await converge(file);
+    // By hand: x_pubopt passes SELECT on t3 to PUBLIC through the grant option the file gives it;
+    // x_pubgone, which the file gives nothing, got grant options on t4, the function and the schema
+    // and passed each on to PUBLIC. The owner's REVOKE ... FROM PUBLIC removes none of these.
+    await sql(
+      db.url,
+      'SET ROLE x_pubopt; GRANT SELECT ON s1.t3 TO PUBLIC; RESET ROLE; ' +
+        'GRANT USAGE, CREATE ON SCHEMA s1 TO x_pubgone WITH GRANT OPTION; GRANT SELECT ON s1.t4 TO x_pubgone WITH GRANT OPTION; GRANT EXECUTE ON FUNCTION s1.f_definer() TO x_pubgone WITH GRANT OPTION; ' +
+        'SET ROLE x_pubgone; GRANT SELECT ON s1.t4 TO PUBLIC; GRANT EXECUTE ON FUNCTION s1.f_definer() TO PUBLIC; GRANT CREATE ON SCHEMA s1 TO PUBLIC',
+    );
+    const publicHolds = async () =>
+      (await sql<{ t3: boolean; t4: boolean; f: boolean; create: boolean }>(
+        db.url,
+        `SELECT has_table_privilege('public', 's1.t3', 'SELECT') AS t3, has_table_privilege('public', 's1.t4', 'SELECT') AS t4, has_function_privilege('public', 's1.f_definer()', 'EXECUTE') AS f, has_schema_privilege('public', 's1', 'CREATE') AS create`,
+      ))[0];
+    expect(await publicHolds()).toEqual({ t3: true, t4: true, f: true, create: true });
+    const changes = await converge(file);
+    // Each as its grantor, first: then the owner takes x_pubgone's own privileges (CASCADE: it granted them onward).
+    expect(changes).toEqual([
+      'SET ROLE "x_pubgone"; REVOKE EXECUTE ON FUNCTION "s1".f_definer() FROM PUBLIC; RESET ROLE',
+      'SET ROLE "x_pubgone"; REVOKE CREATE ON SCHEMA "s1" FROM PUBLIC; RESET ROLE',
+      'SET ROLE "x_pubgone"; REVOKE SELECT ON TABLE "s1"."t4" FROM PUBLIC; RESET ROLE',
+      'SET ROLE "x_pubopt"; REVOKE SELECT ON TABLE "s1"."t3" FROM PUBLIC; RESET ROLE',
+      'REVOKE EXECUTE ON FUNCTION "s1".f_definer() FROM "x_pubgone" CASCADE',
+      'REVOKE CREATE ON SCHEMA "s1" FROM "x_pubgone" CASCADE',
+      'REVOKE USAGE ON SCHEMA "s1" FROM "x_pubgone"',
+      'REVOKE SELECT ON TABLE "s1"."t4" FROM "x_pubgone" CASCADE',
+    ]);
+    expect(await publicHolds()).toEqual({ t3: false, t4: false, f: false, create: false });
+    expect(await holds('x_pubopt', 's1.t3', 'SELECT WITH GRANT OPTION')).toBe(true);
+    expect(await holds('x_pubgone', 's1.t4')).toBe(false);
+  });
 }
 
 describe('roles.yaml converges in one apply on the embedded Postgres 18', () => {

@@ -5,7 +5,7 @@ import { startThrowawayCluster } from '../../../src/providers/embedded.js';
 import { planRolesOn } from '../../../src/roles/apply.js';
 import { generateRoles } from '../../../src/roles/generate.js';
 import { parseRolesFile } from '../../../src/roles/load.js';
-import { createDatabase, pg15UnavailableReason, sql, startPg15Cluster, type TestCluster } from './support.js';
+import { createDatabase, loginUrl, pg15UnavailableReason, sql, startPg15Cluster, type TestCluster } from './support.js';
 
 /** Roles and privileges a DBA made by hand over the years, in every shape roles.yaml can say. */
 const HAND_MADE = `
@@ -91,6 +91,73 @@ function generateTests(start: () => Promise<TestCluster>) {
     await sql(db.url, 'GRANT DELETE ON app.b TO reader; REVOKE EXECUTE ON FUNCTION app.f(integer) FROM writer');
     const plan = await planRolesOn(db, roles);
     expect(plan.changes.map((c) => c.sql).sort()).toEqual(['GRANT EXECUTE ON FUNCTION "app".f(integer) TO "writer"', 'REVOKE DELETE ON TABLE "app"."b" FROM "reader"']);
+  });
+
+  it('round trip over awkward cases: the file loads and plans to nothing, applied by a user other than postgres', async () => {
+    const awkward = await createDatabase(cluster, 'awkward');
+    // The applying user is a superuser of its own (not postgres), and a role is a member of it.
+    await sql(cluster.url('postgres'), `CREATE ROLE rt_deployer LOGIN SUPERUSER PASSWORD 'rt-deployer-pw'`);
+    const pg16 = Number((await sql<{ v: string }>(awkward.url, "SELECT current_setting('server_version_num') AS v"))[0]!.v) >= 160000;
+    await sql(
+      awkward.url,
+      `CREATE ROLE rt_owner;
+       CREATE SCHEMA rt AUTHORIZATION rt_owner;
+       SET ROLE rt_owner;
+       CREATE TABLE rt.t (id int, note text);
+       CREATE TABLE rt.u (id int);
+       CREATE FUNCTION rt.definer() RETURNS int LANGUAGE sql SECURITY DEFINER AS 'SELECT 1';
+       RESET ROLE;
+       CREATE ROLE rt_helper IN ROLE rt_deployer;
+       CREATE ROLE rt_ops SUPERUSER;
+       CREATE ROLE rt_ops_member IN ROLE rt_ops;
+       CREATE ROLE rt_attrs CREATEDB CREATEROLE REPLICATION BYPASSRLS NOINHERIT CONNECTION LIMIT 7 VALID UNTIL '2030-06-01 12:00:00+02';
+       COMMENT ON ROLE rt_attrs IS E'Line one: "quoted" #not a comment\n  - not a list\n\n[pgwarden password-version: 4]';
+       CREATE ROLE rt_forever VALID UNTIL 'infinity';
+       COMMENT ON ROLE rt_forever IS '';
+       CREATE ROLE rt_login LOGIN CONNECTION LIMIT 2 VALID UNTIL '2029-12-31 23:59:59.5+00' IN ROLE rt_helper;
+       ALTER ROLE rt_login SET search_path = "$user", rt; ALTER ROLE rt_login SET "TimeZone" = 'Europe/Paris';
+       CREATE ROLE rt_group; CREATE ROLE rt_group_admin; GRANT rt_group TO rt_group_admin WITH ADMIN OPTION;
+       CREATE ROLE rt_twice IN ROLE rt_group;
+       ${pg16 ? 'SET ROLE rt_group_admin; GRANT rt_group TO rt_twice; RESET ROLE;' : ''}
+       -- PUBLIC: a table privilege from the owner, and one from a role through its grant option.
+       GRANT SELECT ON rt.t TO PUBLIC;
+       GRANT USAGE ON SCHEMA rt TO rt_helper WITH GRANT OPTION;
+       GRANT SELECT ON rt.u TO rt_helper WITH GRANT OPTION;
+       SET ROLE rt_helper; GRANT SELECT ON rt.u TO PUBLIC; RESET ROLE;
+       GRANT UPDATE (note) ON rt.t TO rt_login;
+       -- Default privileges: for the applying user, global ones on schemas, with grant option, and
+       -- one that takes Postgres's built-in EXECUTE for PUBLIC away.
+       ALTER DEFAULT PRIVILEGES FOR ROLE rt_owner IN SCHEMA rt GRANT SELECT, INSERT ON TABLES TO rt_helper;
+       ALTER DEFAULT PRIVILEGES FOR ROLE rt_deployer GRANT USAGE ON SCHEMAS TO rt_helper;
+       ALTER DEFAULT PRIVILEGES FOR ROLE rt_owner GRANT USAGE ON SEQUENCES TO rt_login WITH GRANT OPTION;
+       ALTER DEFAULT PRIVILEGES FOR ROLE rt_owner REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;
+       ALTER DEFAULT PRIVILEGES FOR ROLE rt_ops GRANT SELECT ON TABLES TO rt_ops_member;`,
+    );
+    const as = loginUrl(awkward.url, 'rt_deployer', 'rt-deployer-pw');
+    const client = new pg.Client({ connectionString: as });
+    await client.connect();
+    const generated = await generateRoles(client, { environment: 'prod' }).finally(() => client.end());
+    const roles = parseRolesFile(generated.text, 'generated.yaml');
+    expect(roles.spec.managed?.ignore).toEqual(['rt_deployer', 'rt_ops']);
+    expect(generated.leftOut).toEqual(['rt_ops']);
+    expect(roles.spec.roles?.rt_ops).toBeUndefined();
+    expect(roles.spec.roles?.rt_helper?.memberOf).toEqual(['rt_deployer']);
+    expect(roles.spec.roles?.rt_ops_member?.memberOf).toEqual(['rt_ops']);
+    // Postgres 16 and later: the same membership from two grantors is written once, and kept as it is.
+    expect(await sql(awkward.url, "SELECT 1 FROM pg_auth_members WHERE member = 'rt_twice'::regrole")).toHaveLength(pg16 ? 2 : 1);
+    expect(roles.spec.roles?.rt_twice?.memberOf).toEqual(['rt_group']);
+    expect(roles.spec.roles?.rt_attrs).toMatchObject({ createdb: true, createrole: true, replication: true, bypassrls: true, inherit: false, connectionLimit: 7, comment: 'Line one: "quoted" #not a comment\n  - not a list' });
+    expect(roles.spec.environments?.prod?.roles?.rt_login).toMatchObject({ login: true, connectionLimit: 2, settings: { search_path: '"$user", rt', timezone: 'Europe/Paris' }, memberOf: ['rt_helper'] });
+    expect(roles.spec.public?.noTablePrivileges).toBeUndefined();
+
+    const db = { ...awkward, url: as };
+    const plan = await planRolesOn(db, roles, { environment: 'prod' });
+    expect(plan.changes.map((c) => c.sql)).toEqual([]);
+    expect(plan.undeclared).toEqual([]);
+    // And it is a working file: a change by hand shows up, and applying the file undoes it.
+    await sql(awkward.url, 'REVOKE rt_deployer FROM rt_helper; GRANT DELETE ON rt.u TO rt_helper');
+    const drifted = await planRolesOn(db, roles, { environment: 'prod' });
+    expect(drifted.changes.map((c) => c.sql).sort()).toEqual([expect.stringMatching(/^GRANT "rt_deployer" TO "rt_helper"/), 'REVOKE DELETE ON TABLE "rt"."u" FROM "rt_helper"']);
   });
 }
 
