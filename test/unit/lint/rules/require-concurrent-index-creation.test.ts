@@ -22,4 +22,17 @@ describe(ID, () => {
     ].join('\n');
     expect(await messages(ID, sql, { assumeInTransaction: false })).toEqual([]);
   });
+
+  it('accepts an index on a materialized view created earlier in the same migration, not on an older one', async () => {
+    // Lemmy's 2020-02-06 change_post_title_length drops and recreates post_aggregates_mview, then indexes it.
+    const sql = [
+      'DROP MATERIALIZED VIEW post_aggregates_mview;',
+      'CREATE MATERIALIZED VIEW post_aggregates_mview AS SELECT * FROM post_aggregates_view;',
+      'CREATE UNIQUE INDEX idx_post_aggregates_mview_id ON post_aggregates_mview (id);',
+    ].join('\n');
+    expect(await messages(ID, sql)).toEqual([]);
+    expect(await messages(ID, 'CREATE UNIQUE INDEX idx_mv_id ON older_mview (id);')).toEqual([
+      'Creating index "idx_mv_id" on "older_mview" without CONCURRENTLY blocks writes to the table (SHARE lock) until the index is built.',
+    ]);
+  });
 });
