@@ -196,6 +196,8 @@ export interface TableModel {
   comment?: string | undefined;
   /** Row level security enabled. */
   rowSecurity?: boolean;
+  /** Declared with PARTITION BY: its indexes are partitioned indexes (no CONCURRENTLY). */
+  partitioned?: boolean;
 }
 
 /** A view or materialized view and the relations it reads. */

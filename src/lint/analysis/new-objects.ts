@@ -63,10 +63,13 @@ function createdEarlier(statement: LintStatement, relation: RangeVar): boolean {
   return false;
 }
 
-/** The table a CREATE TABLE (or CREATE TABLE AS, SELECT INTO) statement creates. */
+/**
+ * The table a CREATE TABLE (or CREATE TABLE AS, SELECT INTO) statement creates, or the materialized
+ * view a CREATE MATERIALIZED VIEW creates: an index on it, like one on a new table, blocks no one.
+ */
 export function createdRelation(statement: LintStatement): RangeVar | undefined {
   if (statement.kind === 'CreateStmt') return statement.ast.relation;
-  if (statement.kind === 'CreateTableAsStmt' && statement.ast.objtype === 'OBJECT_TABLE') return statement.ast.into?.rel;
+  if (statement.kind === 'CreateTableAsStmt' && (statement.ast.objtype === 'OBJECT_TABLE' || statement.ast.objtype === 'OBJECT_MATVIEW')) return statement.ast.into?.rel;
   if (statement.kind === 'SelectStmt' && statement.ast.intoClause) return statement.ast.intoClause.rel;
   return undefined;
 }

@@ -17,6 +17,7 @@ export function createTable(s: Schema, ast: any, revision: string | undefined): 
   const key = s.newName(name, schema);
   if (s.tableMap.has(key) && ast.if_not_exists) return;
   const table = s.addTable(key, revision);
+  if (ast.partspec) table.partitioned = true;
   for (const parent of ast.inhRelations ?? []) {
     const parentKey = parent.RangeVar ? tableKeyOf(s, parent.RangeVar) : undefined;
     const source = parentKey ? s.tableMap.get(parentKey) : undefined;

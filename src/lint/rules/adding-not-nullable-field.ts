@@ -16,9 +16,13 @@ export const rule: Rule = {
     const table = alteredTable(statement);
     if (!table || isNewTable(statement, model, table)) return;
     const version = ctx.options.postgresVersion;
+    const droppedHere = new Set<string>();
     for (const cmd of alterTableCommands(statement)) {
+      if (cmd.subtype === 'AT_DropNotNull' && cmd.name) droppedHere.add(cmd.name);
       if (cmd.subtype !== 'AT_SetNotNull' || !cmd.name) continue;
       const column = cmd.name;
+      // Postgres does nothing (no scan) for SET NOT NULL on a column that already is NOT NULL.
+      if (!droppedHere.has(column) && alreadyNotNull(model, table, column)) continue;
       if (version >= 12 && provenNotNull(statement, model, table, column)) continue;
       ctx.report({
         at: statement,
@@ -31,6 +35,19 @@ export const rule: Rule = {
     }
   },
 };
+
+/**
+ * The model knows the column as NOT NULL already (declared so, a primary key column, identity,
+ * serial), with no PostgreSQL 18 NOT VALID not-null constraint that SET NOT NULL would validate.
+ */
+function alreadyNotNull(model: SchemaModel, relation: RangeVar, column: string): boolean {
+  const known = model.table(lookupName(relation));
+  if (!known?.columns.get(column)?.notNull) return false;
+  for (const constraint of known.constraints.values()) {
+    if (constraint.type === 'not-null' && !constraint.validated && constraint.columns.includes(column)) return false;
+  }
+  return true;
+}
 
 /** A validated CHECK (column IS NOT NULL) (or, on PostgreSQL 18, a NOT NULL constraint) exists for the column. */
 function provenNotNull(statement: LintStatement, model: SchemaModel, relation: RangeVar, column: string): boolean {

@@ -16,13 +16,19 @@ export const rule: Rule = {
     if (statement.section !== 'up' || (statement.kind !== 'UpdateStmt' && statement.kind !== 'DeleteStmt')) return;
     const table: RangeVar | undefined = statement.ast.relation;
     if (!table || isNewTable(statement, model, table)) return;
-    const ddl = statement.migration.up.find((other) => other !== statement && sameTransaction(other, statement) && locksForDdl(other, table));
+    const ddls = statement.migration.up.filter((other) => other !== statement && sameTransaction(other, statement) && locksForDdl(other, table));
+    // DDL before the backfill holds its lock through it: the worse case, said first.
+    const ddl = ddls.find((other) => other.index < statement.index) ?? ddls[0];
     if (!ddl) return;
     const verb = statement.kind === 'UpdateStmt' ? 'UPDATE' : 'DELETE';
     const name = q(displayName(table));
+    const label = statementLabel(ddl);
     ctx.report({
       at: statement,
-      message: `${verb} of ${name} runs in the same transaction as the ${statementLabel(ddl)} of ${name} on line ${ddl.line}: the DDL lock is held until commit, so other sessions stay blocked on ${name} for the whole ${verb === 'UPDATE' ? 'backfill' : 'delete'}.`,
+      message:
+        ddl.index < statement.index
+          ? `${verb} of ${name} runs in the same transaction as the ${label} of ${name} on line ${ddl.line}: the DDL lock is held until commit, so other sessions stay blocked on ${name} for the whole ${verb === 'UPDATE' ? 'backfill' : 'delete'}.`
+          : `${verb} of ${name} runs in the same transaction as the ${label} of ${name} on line ${ddl.line}, which follows it: the rows it ${verb === 'UPDATE' ? 'updates' : 'deletes'} stay locked until commit, while the ${label} waits for its lock and then holds it until commit too.`,
       help: 'Move the data change to its own migration (or run it in batches after the DDL has committed): the DDL then holds its lock for milliseconds.',
     });
   },

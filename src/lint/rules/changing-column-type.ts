@@ -21,7 +21,8 @@ export const rule: Rule = {
       if (use.context !== 'alter type') continue;
       const cmd = cmds.find((c) => c.AlterTableCmd?.subtype === 'AT_AlterColumnType' && c.AlterTableCmd.name === use.column)?.AlterTableCmd;
       const current = known?.columns.get(use.column);
-      if (current && !cmd?.def?.ColumnDef?.raw_default && !cmd?.def?.ColumnDef?.collClause && needsNoRewrite(current, use)) continue;
+      const using = cmd?.def?.ColumnDef?.raw_default;
+      if (current && (!using || isPlainCast(using, use)) && !cmd?.def?.ColumnDef?.collClause && needsNoRewrite(current, use)) continue;
       ctx.report({
         at: statement,
         offset: use.offset,
@@ -31,6 +32,24 @@ export const rule: Rule = {
     }
   },
 };
+
+/**
+ * `USING col` or `USING col::<the new type>`, what Django, TypeORM and Tortoise write for every type
+ * change: Postgres plans it as the implicit conversion, so it rewrites no more than no USING does.
+ */
+function isPlainCast(expr: any, target: TypeUse): boolean {
+  let e = expr;
+  if (e?.TypeCast) {
+    const typeName = e.TypeCast.typeName;
+    const names: string[] = (typeName?.names ?? []).map((n: any) => n?.String?.sval as string);
+    const typmods = ((typeName?.typmods ?? []) as any[]).map((m) => m?.A_Const?.ival?.ival ?? 0);
+    const isArray = Array.isArray(typeName?.arrayBounds) && typeName.arrayBounds.length > 0;
+    if (names[names.length - 1] !== target.name || isArray !== target.isArray || typmods.join(',') !== target.typmods.join(',')) return false;
+    e = e.TypeCast.arg;
+  }
+  const fields: any[] | undefined = e?.ColumnRef?.fields;
+  return fields?.length === 1 && fields[0]?.String?.sval === target.column;
+}
 
 /** Type changes PostgreSQL makes without touching the rows (binary-coercible, limit not lowered). */
 function needsNoRewrite(current: ColumnModel, target: TypeUse): boolean {

@@ -51,22 +51,32 @@ function diffKeys<V>(a: ReadonlyMap<string, V> | ReadonlySet<string>, b: Readonl
   return out;
 }
 
-/** Differences between the schema before up and after up + down. */
-export function compareSchemas(beforeModel: SchemaModel, afterModel: SchemaModel, migration: LintMigration): Difference[] {
+/**
+ * Differences between the schema before up and after up + down. With the model after up, an object
+ * down drops that up did not create (it was there before: a CREATE ... IF NOT EXISTS created
+ * nothing), or one down creates that up did not drop, is said as such rather than blamed on up.
+ */
+export function compareSchemas(beforeModel: SchemaModel, afterModel: SchemaModel, migration: LintMigration, afterUpModel?: SchemaModel): Difference[] {
   const before = beforeModel as Schema;
   const after = afterModel as Schema;
+  const up = afterUpModel as Schema | undefined;
   const out: Difference[] = [];
-  const left = (what: string) => out.push({ text: `up creates ${what} and down leaves it behind` });
-  const missing = (what: string) => out.push({ text: `up drops ${what} and down does not recreate it` });
+  /** In the model after up (true when that model is not known: the up section is then blamed). */
+  const inUp = (present: (m: Schema) => boolean | undefined) => (up ? present(up) === true : true);
+  const left = (what: string, presentAfterUp = true) =>
+    out.push({ text: presentAfterUp ? `up creates ${what} and down leaves it behind` : `down creates ${what}, which did not exist before the migration: up did not drop it` });
+  const missing = (what: string, presentAfterUp = false) =>
+    out.push({ text: presentAfterUp ? `down drops ${what}, which existed before the migration: up did not create it` : `up drops ${what} and down does not recreate it` });
+  const upTable = (name: string) => up?.tableMap.get(name);
   const tables = diffKeys(before.tableMap, after.tableMap);
-  for (const name of tables.added) left(`table ${name}`);
-  for (const name of tables.removed) missing(`table ${name}`);
+  for (const name of tables.added) left(`table ${name}`, inUp((m) => m.tableMap.has(name)));
+  for (const name of tables.removed) missing(`table ${name}`, up !== undefined && up.tableMap.has(name));
   for (const name of tables.changed) {
     const a = before.tableMap.get(name)!;
     const b = after.tableMap.get(name)!;
     const columns = diffKeys(a.columns, b.columns);
-    for (const col of columns.added) left(`column ${name}.${col}`);
-    for (const col of columns.removed) missing(`column ${name}.${col}`);
+    for (const col of columns.added) left(`column ${name}.${col}`, inUp(() => upTable(name)?.columns.has(col)));
+    for (const col of columns.removed) missing(`column ${name}.${col}`, upTable(name)?.columns.has(col) === true);
     for (const col of columns.changed) {
       const c = a.columns.get(col)!;
       const now = b.columns.get(col)!;
@@ -76,36 +86,36 @@ export function compareSchemas(beforeModel: SchemaModel, afterModel: SchemaModel
       if (c.identity !== now.identity) out.push({ text: `column ${name}.${col} is ${c.identity ? `an identity (${c.identity})` : 'not an identity'} before the migration but ${now.identity ? `an identity (${now.identity})` : 'not'} after up and down` });
     }
     const constraints = diffKeys(a.constraints, b.constraints);
-    for (const cname of constraints.added) left(`${describeConstraint(b.constraints.get(cname)!)} on ${name}`);
-    for (const cname of constraints.removed) missing(`${describeConstraint(a.constraints.get(cname)!)} on ${name}`);
+    for (const cname of constraints.added) left(`${describeConstraint(b.constraints.get(cname)!)} on ${name}`, inUp(() => upTable(name)?.constraints.has(cname)));
+    for (const cname of constraints.removed) missing(`${describeConstraint(a.constraints.get(cname)!)} on ${name}`, upTable(name)?.constraints.has(cname) === true);
     if (a.rowSecurity !== b.rowSecurity) out.push({ text: `row level security on ${name} is ${a.rowSecurity ? 'enabled' : 'disabled'} before the migration but ${b.rowSecurity ? 'enabled' : 'disabled'} after up and down` });
   }
   const tableBefore = (name: string | undefined) => name !== undefined && (before.tableMap.has(name) || before.viewMap.has(name));
   const tableAfter = (name: string | undefined) => name !== undefined && (after.tableMap.has(name) || after.viewMap.has(name));
 
   const views = diffKeys(before.viewMap, after.viewMap);
-  for (const name of views.added) left(`${after.viewMap.get(name)!.kind} ${name}`);
-  for (const name of views.removed) missing(`${before.viewMap.get(name)!.kind} ${name}`);
+  for (const name of views.added) left(`${after.viewMap.get(name)!.kind} ${name}`, inUp((m) => m.viewMap.has(name)));
+  for (const name of views.removed) missing(`${before.viewMap.get(name)!.kind} ${name}`, up?.viewMap.has(name) === true);
 
   // Indexes behind constraints are reported with their constraint, those of new or dropped tables with the table.
   const indexes = diffKeys(before.indexMap, after.indexMap);
   for (const name of indexes.added) {
     const index = after.indexMap.get(name)!;
-    if (!index.constraint && tableBefore(index.table)) left(`index ${name}`);
+    if (!index.constraint && tableBefore(index.table)) left(`index ${name}`, inUp((m) => m.indexMap.has(name)));
   }
   for (const name of indexes.removed) {
     const index = before.indexMap.get(name)!;
-    if (!index.constraint && tableAfter(index.table)) missing(`index ${name}`);
+    if (!index.constraint && tableAfter(index.table)) missing(`index ${name}`, up?.indexMap.has(name) === true);
   }
 
   const sequences = diffKeys(before.sequences, after.sequences);
   const ownerOf = (owner: string | undefined) => (owner ? owner.slice(0, owner.lastIndexOf('.')) : undefined);
-  for (const name of sequences.added) if (!after.sequences.get(name)!.ownedBy || tableBefore(ownerOf(after.sequences.get(name)!.ownedBy))) left(`sequence ${name}`);
-  for (const name of sequences.removed) if (!before.sequences.get(name)!.ownedBy || tableAfter(ownerOf(before.sequences.get(name)!.ownedBy))) missing(`sequence ${name}`);
+  for (const name of sequences.added) if (!after.sequences.get(name)!.ownedBy || tableBefore(ownerOf(after.sequences.get(name)!.ownedBy))) left(`sequence ${name}`, inUp((m) => m.sequences.has(name)));
+  for (const name of sequences.removed) if (!before.sequences.get(name)!.ownedBy || tableAfter(ownerOf(before.sequences.get(name)!.ownedBy))) missing(`sequence ${name}`, up?.sequences.has(name) === true);
 
   const types = diffKeys(before.types, after.types);
-  for (const name of types.added) left(`${after.types.get(name)!.kind === 'composite' ? 'type' : after.types.get(name)!.kind} ${name}`);
-  for (const name of types.removed) missing(`${before.types.get(name)!.kind === 'composite' ? 'type' : before.types.get(name)!.kind} ${name}`);
+  for (const name of types.added) left(`${after.types.get(name)!.kind === 'composite' ? 'type' : after.types.get(name)!.kind} ${name}`, inUp((m) => m.types.has(name)));
+  for (const name of types.removed) missing(`${before.types.get(name)!.kind === 'composite' ? 'type' : before.types.get(name)!.kind} ${name}`, up?.types.has(name) === true);
   for (const name of types.changed) {
     const a = before.types.get(name)!.labels ?? [];
     const b = after.types.get(name)!.labels ?? [];
@@ -123,36 +133,37 @@ export function compareSchemas(beforeModel: SchemaModel, afterModel: SchemaModel
 
   const functions = diffKeys(before.functions, after.functions);
   const schemaOf = (key: string) => key.slice(0, key.lastIndexOf('.'));
-  for (const name of functions.added) for (const sig of after.functions.get(name)!) left(`function ${schemaOf(name)}.${sig}`);
-  for (const name of functions.removed) for (const sig of before.functions.get(name)!) missing(`function ${schemaOf(name)}.${sig}`);
+  const upHasFunction = (name: string, sig: string) => up?.functions.get(name)?.has(sig) === true;
+  for (const name of functions.added) for (const sig of after.functions.get(name)!) left(`function ${schemaOf(name)}.${sig}`, !up || upHasFunction(name, sig));
+  for (const name of functions.removed) for (const sig of before.functions.get(name)!) missing(`function ${schemaOf(name)}.${sig}`, upHasFunction(name, sig));
   for (const name of functions.changed) {
     const a = before.functions.get(name)!;
     const b = after.functions.get(name)!;
     const schema = name.slice(0, name.lastIndexOf('.'));
-    for (const sig of b) if (!a.has(sig)) left(`function ${schema}.${sig}`);
-    for (const sig of a) if (!b.has(sig)) missing(`function ${schema}.${sig}`);
+    for (const sig of b) if (!a.has(sig)) left(`function ${schema}.${sig}`, !up || upHasFunction(name, sig));
+    for (const sig of a) if (!b.has(sig)) missing(`function ${schema}.${sig}`, upHasFunction(name, sig));
   }
 
-  for (const [label, a, b] of [['trigger', before.triggers, after.triggers], ['policy', before.policies, after.policies]] as const) {
+  for (const [label, a, b, c] of [['trigger', before.triggers, after.triggers, up?.triggers], ['policy', before.policies, after.policies, up?.policies]] as const) {
     const d = diffKeys<{ table: string }>(a, b);
-    for (const name of d.added) if (tableBefore(b.get(name)!.table)) left(`${label} ${name}`);
-    for (const name of d.removed) if (tableAfter(a.get(name)!.table)) missing(`${label} ${name}`);
+    for (const name of d.added) if (tableBefore(b.get(name)!.table)) left(`${label} ${name}`, !c || c.has(name));
+    for (const name of d.removed) if (tableAfter(a.get(name)!.table)) missing(`${label} ${name}`, c?.has(name) === true);
   }
-  for (const [label, a, b] of [['extension', before.extensions, after.extensions], ['schema', before.schemas, after.schemas]] as const) {
+  for (const [label, a, b, c] of [['extension', before.extensions, after.extensions, up?.extensions], ['schema', before.schemas, after.schemas, up?.schemas]] as const) {
     const d = diffKeys(a, b);
-    for (const name of d.added) left(`${label} ${name}`);
-    for (const name of d.removed) missing(`${label} ${name}`);
+    for (const name of d.added) left(`${label} ${name}`, !c || c.has(name));
+    for (const name of d.removed) missing(`${label} ${name}`, c?.has(name) === true);
   }
 
   // Grants on tables that come or go are reported with the table.
   const grants = diffKeys(before.grantMap, after.grantMap);
   for (const key of grants.added) {
     const g = after.grantMap.get(key)!;
-    if (g.kind !== 'table' || tableBefore(g.object)) left(`the grant ${key}`);
+    if (g.kind !== 'table' || tableBefore(g.object)) left(`the grant ${key}`, inUp((m) => m.grantMap.has(key)));
   }
   for (const key of grants.removed) {
     const g = before.grantMap.get(key)!;
-    if (g.kind !== 'table' || tableAfter(g.object)) missing(`the grant ${key}`);
+    if (g.kind !== 'table' || tableAfter(g.object)) missing(`the grant ${key}`, up?.grantMap.has(key) === true);
   }
   return out;
 }
@@ -164,9 +175,9 @@ export const rule: Rule = {
   description: 'A down section that does not undo the up section: objects up creates that down leaves behind, or objects up drops that down does not recreate.',
   defaultSeverity: 'error',
   kind: 'governance',
-  migration(migration, { before, afterDown }, ctx) {
+  migration(migration, { before, afterUp, afterDown }, ctx) {
     if (!afterDown || migration.syntaxErrors.length > 0) return;
-    for (const difference of compareSchemas(before, afterDown, migration)) {
+    for (const difference of compareSchemas(before, afterDown, migration, afterUp)) {
       ctx.report({
         at: sectionTarget(migration, 'down'),
         message: difference.text,

@@ -32,10 +32,21 @@ function report(ctx: RuleContext, statement: LintStatement, what: string, deps: 
   });
 }
 
-/** A table or column dropped while a foreign key or view still depends on it. */
+/** ALTER COLUMN ... TYPE of a column a view reads: Postgres refuses it (views are not rewritten for it). */
+function reportTypeChange(ctx: RuleContext, statement: LintStatement, column: string, views: Dependent[]): void {
+  const names = views.map(describe);
+  ctx.report({
+    at: statement,
+    message: `ALTER COLUMN ${column} TYPE while ${names.join(', ')} still ${views.length === 1 ? 'reads' : 'read'} it: Postgres refuses the change ("cannot alter type of a column used by a view or rule")`,
+    help: 'Drop the views that read the column first, change its type, then create them again, in the same migration (and the same in reverse in its down section).',
+    fix: { description: `First ${views.map(firstStep).join('; then ')}; then change the type of ${column}, and create the ${views.length === 1 ? 'view' : 'views'} again` },
+  });
+}
+
+/** A table or column dropped while a foreign key or view still depends on it, or a column's type changed while a view reads it. */
 export const rule: Rule = {
   id: 'drop-order',
-  description: 'A table, view or column dropped while a foreign key or view still depends on it (in up or down).',
+  description: 'A table, view or column dropped while a foreign key or view still depends on it, or a column a view reads changed in type (in up or down).',
   defaultSeverity: 'error',
   kind: 'governance',
   statementKinds: ['DropStmt', 'AlterTableStmt'],
@@ -63,6 +74,11 @@ export const rule: Rule = {
       if (!table) return;
       for (const node of ast.cmds ?? []) {
         const cmd = node.AlterTableCmd;
+        if (cmd?.subtype === 'AT_AlterColumnType' && table.columns.has(cmd.name)) {
+          const views = model.dependents(table.qualified, cmd.name).filter((d) => d.kind === 'view' || d.kind === 'materialized view');
+          if (views.length > 0) reportTypeChange(ctx, statement, `${table.qualified}.${cmd.name}`, views);
+          continue;
+        }
         if (cmd?.subtype !== 'AT_DropColumn' || cmd.behavior === 'DROP_CASCADE' || !table.columns.has(cmd.name)) continue;
         const deps = blocking(model.dependents(table.qualified, cmd.name), new Set()).filter((d) => !(d.kind === 'foreign key' && d.table === table.qualified && !isReferencedColumn(model, d, table.qualified, cmd.name)));
         if (deps.length > 0) report(ctx, statement, `DROP COLUMN ${table.qualified}.${cmd.name}`, deps);

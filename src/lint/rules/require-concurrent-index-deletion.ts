@@ -1,4 +1,4 @@
-import { displayName, q } from '../analysis/ast.js';
+import { displayName, lookupName, q } from '../analysis/ast.js';
 import { droppedObjects, isNewIndex } from '../analysis/new-objects.js';
 import type { Rule } from '../types.js';
 
@@ -15,6 +15,19 @@ export const rule: Rule = {
     const indexes = droppedObjects(statement).filter((index) => !isNewIndex(statement, model, index.schemaname ? [index.schemaname, index.relname] : [index.relname]));
     if (indexes.length === 0) return;
     const names = indexes.map((index) => q(displayName(index))).join(', ');
+    const partitioned = indexes.filter((index) => {
+      const known = model.index(lookupName(index));
+      return known !== undefined && model.table(known.table)?.partitioned === true;
+    });
+    if (partitioned.length > 0) {
+      // Postgres refuses DROP INDEX CONCURRENTLY on a partitioned index: suggesting it would not run.
+      ctx.report({
+        at: statement,
+        message: `Dropping ${indexes.length === 1 ? 'index' : 'indexes'} ${names} takes an ACCESS EXCLUSIVE lock on the partitioned table and every partition, blocking reads and writes while it waits and drops.`,
+        help: `DROP INDEX CONCURRENTLY does not work on a partitioned index (${partitioned.map((index) => q(displayName(index))).join(', ')}), and a partition's index cannot be dropped while attached: keep the lock wait short with a low \`--! Lock-Timeout:\` and run it when the tables are quiet.`,
+      });
+      return;
+    }
     const single = droppedObjects(statement).length === 1;
     const replacement = statement.text.replace(/^(\s*drop\s+index)\b/i, '$1 CONCURRENTLY');
     ctx.report({

@@ -18,9 +18,21 @@ describe(ID, () => {
   it('flags ADD COLUMN ... REFERENCES on an existing table', async () => {
     const findings = await lintRule(ID, 'ALTER TABLE emails ADD COLUMN user_id bigint REFERENCES users (id);');
     expect(findings.map((f) => f.message)).toEqual([
-      'Adding a foreign key on (user_id) to "emails" checks every existing row while holding SHARE ROW EXCLUSIVE locks on "emails" and "users", blocking writes to both tables.',
+      'Adding a foreign key on (user_id) to "emails" checks every existing row while holding an ACCESS EXCLUSIVE lock on "emails" (its ADD COLUMN takes it), blocking its reads and writes, and a SHARE ROW EXCLUSIVE lock on "users", blocking writes to it.',
     ]);
     expect(findings[0]!.fix).toBeUndefined();
+  });
+
+  it('says the table is locked ACCESS EXCLUSIVE when the same ALTER TABLE takes that lock (PostgreSQL 18 pg_locks: AccessExclusiveLock on post)', async () => {
+    expect(await messages(ID, 'ALTER TABLE post ADD COLUMN community_ref bigint REFERENCES community (id);')).toEqual([
+      'Adding a foreign key on (community_ref) to "post" checks every existing row while holding an ACCESS EXCLUSIVE lock on "post" (its ADD COLUMN takes it), blocking its reads and writes, and a SHARE ROW EXCLUSIVE lock on "community", blocking writes to it.',
+    ]);
+    expect(await messages(ID, 'ALTER TABLE post ALTER COLUMN community_id SET NOT NULL, ADD CONSTRAINT post_community_fk FOREIGN KEY (community_id) REFERENCES community (id);')).toEqual([
+      'Adding foreign key "post_community_fk" to "post" checks every existing row while holding an ACCESS EXCLUSIVE lock on "post" (the statement\'s other subcommands take it), blocking its reads and writes, and a SHARE ROW EXCLUSIVE lock on "community", blocking writes to it.',
+    ]);
+    expect(await messages(ID, 'ALTER TABLE post ADD CONSTRAINT post_community_fk FOREIGN KEY (community_id) REFERENCES community (id), VALIDATE CONSTRAINT other_fk;')).toEqual([
+      'Adding foreign key "post_community_fk" to "post" checks every existing row while holding SHARE ROW EXCLUSIVE locks on "post" and "community", blocking writes to both tables.',
+    ]);
   });
 
   it('accepts NOT VALID, and foreign keys of tables created in the same migration', async () => {

@@ -72,4 +72,32 @@ describe(ID, () => {
     expect(await messages(ID, 'ALTER TABLE foo ADD CONSTRAINT foo_bar_nn NOT NULL bar NOT VALID;\nCOMMIT;\nALTER TABLE foo VALIDATE CONSTRAINT foo_bar_nn;\nALTER TABLE foo ALTER COLUMN bar SET NOT NULL;', { assumeInTransaction: false })).toEqual([]);
     expect(await messages(ID, 'CREATE TABLE foo (bar text);\nALTER TABLE foo ALTER COLUMN bar SET NOT NULL;')).toEqual([]);
   });
+
+  it('accepts SET NOT NULL on a column the history already made NOT NULL (Postgres skips the scan), on any version', async () => {
+    // riverqueue's 004_pending_and_more sets NOT NULL again on river_job.metadata, declared NOT NULL by 002.
+    const history = [
+      { revision: '20260101000000', up: "CREATE TABLE river_job (id bigserial PRIMARY KEY, metadata jsonb NOT NULL DEFAULT '{}', args jsonb);" },
+      { revision: '20260102000000', up: 'ALTER TABLE river_job ALTER COLUMN metadata SET NOT NULL;\nALTER TABLE river_job ALTER COLUMN id SET NOT NULL;' },
+    ];
+    expect(await lintHistory(ID, history)).toEqual([]);
+    expect(await lintHistory(ID, history, { postgresVersion: 11 })).toEqual([]);
+    const nullable = [history[0]!, { revision: '20260102000000', up: 'ALTER TABLE river_job ALTER COLUMN args SET NOT NULL;' }];
+    expect((await lintHistory(ID, nullable)).map((f) => f.message)).toEqual([
+      'Setting column "args" of "river_job" NOT NULL scans the whole table under an ACCESS EXCLUSIVE lock, blocking reads and writes.',
+    ]);
+  });
+
+  it('still flags a column whose NOT NULL was dropped first, or whose PostgreSQL 18 NOT NULL constraint is NOT VALID', async () => {
+    const created = { revision: '20260101000000', up: 'CREATE TABLE foo (id bigint PRIMARY KEY, bar text NOT NULL);' };
+    const dropped = [created, { revision: '20260102000000', up: 'ALTER TABLE foo ALTER COLUMN bar DROP NOT NULL;' }, { revision: '20260103000000', up: 'ALTER TABLE foo ALTER COLUMN bar SET NOT NULL;' }];
+    expect((await lintHistory(ID, dropped)).map((f) => f.message)).toEqual([MESSAGE]);
+    const sameStatement = [created, { revision: '20260102000000', up: 'ALTER TABLE foo ALTER COLUMN bar DROP NOT NULL, ALTER COLUMN bar SET NOT NULL;' }];
+    expect((await lintHistory(ID, sameStatement)).map((f) => f.message)).toEqual([MESSAGE]);
+    const notValid = [
+      { revision: '20260101000000', up: 'CREATE TABLE foo (id bigint PRIMARY KEY, bar text);' },
+      { revision: '20260102000000', up: 'ALTER TABLE foo ADD CONSTRAINT foo_bar_nn NOT NULL bar NOT VALID;' },
+      { revision: '20260103000000', up: 'ALTER TABLE foo ALTER COLUMN bar SET NOT NULL;' },
+    ];
+    expect((await lintHistory(ID, notValid)).map((f) => f.message)).toEqual([MESSAGE]);
+  });
 });

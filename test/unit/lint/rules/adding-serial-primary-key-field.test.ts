@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { messages } from './support.js';
+import { lintHistory, messages } from './support.js';
 
 const ID = 'adding-serial-primary-key-field';
 
@@ -16,5 +16,18 @@ describe(ID, () => {
   it('accepts PRIMARY KEY USING INDEX and new tables', async () => {
     expect(await messages(ID, 'ALTER TABLE items ADD CONSTRAINT items_pk PRIMARY KEY USING INDEX items_pk;')).toEqual([]);
     expect(await messages(ID, 'CREATE TABLE items (id bigint);\nALTER TABLE items ADD PRIMARY KEY (id);')).toEqual([]);
+  });
+
+  it('flags PRIMARY KEY USING INDEX on columns the history shows nullable: Postgres sets them NOT NULL with a scan', async () => {
+    const history = (table: string, extra = '') => [
+      { revision: '20260101000000', up: `${table}\n${extra}` },
+      { revision: '20260102000000', up: 'CREATE UNIQUE INDEX CONCURRENTLY items_pkey_idx ON items (id);', header: ['--! Transaction: none'] },
+      { revision: '20260103000000', up: 'ALTER TABLE items ADD CONSTRAINT items_pkey PRIMARY KEY USING INDEX items_pkey_idx;' },
+    ];
+    expect((await lintHistory(ID, history('CREATE TABLE items (id bigint, name text);'))).map((f) => [f.line, f.message])).toEqual([
+      [6, 'Adding the primary key of "items" USING INDEX "items_pkey_idx" sets column "id" NOT NULL, which scans the whole table under an ACCESS EXCLUSIVE lock, blocking reads and writes.'],
+    ]);
+    expect(await lintHistory(ID, history('CREATE TABLE items (id bigint NOT NULL, name text);'))).toEqual([]);
+    expect(await lintHistory(ID, history('CREATE TABLE items (id bigint, name text);', 'ALTER TABLE items ADD CONSTRAINT items_id_nn CHECK (id IS NOT NULL);'))).toEqual([]);
   });
 });

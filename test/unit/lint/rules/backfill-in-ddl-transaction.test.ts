@@ -17,7 +17,20 @@ describe(ID, () => {
 
   it('flags a DELETE before a CREATE INDEX in the same transaction', async () => {
     expect(await messages(ID, 'DELETE FROM public.orders WHERE total IS NULL;\nCREATE INDEX orders_total ON orders (total);')).toEqual([
-      'DELETE of "public.orders" runs in the same transaction as the CREATE INDEX of "public.orders" on line 2: the DDL lock is held until commit, so other sessions stay blocked on "public.orders" for the whole delete.',
+      'DELETE of "public.orders" runs in the same transaction as the CREATE INDEX of "public.orders" on line 2, which follows it: the rows it deletes stay locked until commit, while the CREATE INDEX waits for its lock and then holds it until commit too.',
+    ]);
+  });
+
+  it('names the DDL before the backfill when there is one, else the one after (Lemmy add_case_insensitive_usernames)', async () => {
+    const sql = [
+      'DELETE FROM user_ WHERE id NOT IN (SELECT min(id) FROM user_ GROUP BY lower(name));',
+      'CREATE UNIQUE INDEX idx_user_name_lower ON user_ (lower(name));',
+      "UPDATE user_ SET email = NULL WHERE email = '';",
+      'ALTER TABLE user_ ALTER COLUMN email DROP DEFAULT;',
+    ].join('\n');
+    expect(await messages(ID, sql)).toEqual([
+      'DELETE of "user_" runs in the same transaction as the CREATE INDEX of "user_" on line 2, which follows it: the rows it deletes stay locked until commit, while the CREATE INDEX waits for its lock and then holds it until commit too.',
+      'UPDATE of "user_" runs in the same transaction as the CREATE INDEX of "user_" on line 2: the DDL lock is held until commit, so other sessions stay blocked on "user_" for the whole backfill.',
     ]);
   });
 

@@ -31,4 +31,24 @@ describe(ID, () => {
   it('accepts any change on a table created in the same migration', async () => {
     expect(await messages(ID, 'CREATE TABLE t (a int);\nALTER TABLE t ALTER COLUMN a TYPE bigint;')).toEqual([]);
   });
+
+  it('treats USING col::<new type>, what Django, TypeORM and Tortoise ORM write, like no USING', async () => {
+    // A TypeORM migration: ALTER TABLE "focus_modes" ALTER COLUMN "name" TYPE varchar(512) USING "name"::varchar(512).
+    const history = (change: string) => [
+      { revision: '20260101000000', up: 'CREATE TABLE focus_modes (id bigint, name varchar(255), b numeric(10,2));' },
+      { revision: '20260102000000', up: change },
+    ];
+    expect(await lintHistory(ID, history('ALTER TABLE "focus_modes" ALTER COLUMN "name" TYPE varchar(512) USING "name"::varchar(512);'))).toEqual([]);
+    expect(await lintHistory(ID, history('ALTER TABLE focus_modes ALTER COLUMN name TYPE text USING name::text;'))).toEqual([]);
+    expect(await lintHistory(ID, history('ALTER TABLE focus_modes ALTER COLUMN name TYPE text USING name;'))).toEqual([]);
+    expect(await lintHistory(ID, history('ALTER TABLE focus_modes ALTER COLUMN b TYPE numeric(12,2) USING b::numeric(12,2);'))).toEqual([]);
+    for (const rewrite of [
+      'ALTER TABLE focus_modes ALTER COLUMN name TYPE varchar(100) USING name::varchar(100);',
+      'ALTER TABLE focus_modes ALTER COLUMN name TYPE varchar(512) USING name::varchar(600);',
+      'ALTER TABLE focus_modes ALTER COLUMN name TYPE text USING lower(name)::text;',
+      'ALTER TABLE focus_modes ALTER COLUMN name TYPE text USING id::text;',
+    ]) {
+      expect(await lintHistory(ID, history(rewrite)), rewrite).toHaveLength(1);
+    }
+  });
 });

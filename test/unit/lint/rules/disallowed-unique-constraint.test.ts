@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { messages } from './support.js';
+import { lintRule, messages } from './support.js';
 
 const ID = 'disallowed-unique-constraint';
 
@@ -22,5 +22,26 @@ describe(ID, () => {
       'ALTER TABLE products ADD CONSTRAINT sku_key UNIQUE (sku);',
     ].join('\n');
     expect(await messages(ID, sql, { assumeInTransaction: false })).toEqual([]);
+  });
+
+  it('flags an EXCLUDE constraint added to an existing table: it cannot be NOT VALID nor USING INDEX', async () => {
+    // KermitClein/bookingpunktduh's prisma migration add_no_overlap_constraint.
+    const sql = [
+      'CREATE EXTENSION IF NOT EXISTS btree_gist;',
+      'ALTER TABLE "Booking"',
+      '  ADD CONSTRAINT "no_overlap"',
+      '  EXCLUDE USING gist (',
+      '    "resourceId" WITH =,',
+      '    tsrange("startTs","endTs",\'[]\') WITH &&',
+      '  )',
+      '  WHERE ("status" = \'confirmed\');',
+    ].join('\n');
+    const findings = await lintRule(ID, sql);
+    expect(findings.map((f) => [f.line, f.message])).toEqual([
+      [3, 'Adding EXCLUDE constraint "no_overlap" to "Booking" builds its index under an ACCESS EXCLUSIVE lock, blocking reads and writes until the index is built.'],
+    ]);
+    expect(findings[0]!.help).toContain('An exclusion constraint can be added neither NOT VALID nor USING INDEX');
+    expect(await messages(ID, 'CREATE TABLE slots (room int, during tstzrange);\nALTER TABLE slots ADD EXCLUDE USING gist (room WITH =, during WITH &&);')).toEqual([]);
+    expect(await messages(ID, 'CREATE TABLE slots (room int, during tstzrange, EXCLUDE USING gist (room WITH =, during WITH &&));')).toEqual([]);
   });
 });

@@ -84,10 +84,27 @@ describe(ID, () => {
     expect(await messages(up, 'ALTER TABLE users ALTER COLUMN id TYPE bigint; ALTER TABLE users ADD COLUMN email text;')).toEqual([]);
     expect((await messages(up, 'SELECT 1;')).sort()).toEqual(['column public.users.id is int8 before the migration but int4 after up and down', 'up drops column public.users.email and down does not recreate it']);
     expect(await messages('ALTER TABLE users ALTER COLUMN email SET NOT NULL;', 'ALTER TABLE users ADD COLUMN x int;')).toEqual([
-      'up creates column public.users.x and down leaves it behind',
+      'down creates column public.users.x, which did not exist before the migration: up did not drop it',
       'column public.users.email is nullable before the migration but NOT NULL after up and down',
     ]);
     expect(await messages('ALTER TABLE users DROP CONSTRAINT users_pkey;', 'SELECT 1;')).toEqual(['up drops primary key constraint users_pkey on public.users and down does not recreate it']);
+  });
+
+  it('blames down, not up, for dropping what existed before the migration (CREATE ... IF NOT EXISTS created nothing)', async () => {
+    // chains-lab/places-svc's 002_timetable: up runs CREATE EXTENSION IF NOT EXISTS btree_gist, down drops it,
+    // but an earlier migration had already created it.
+    const files = chain([
+      { up: 'CREATE EXTENSION IF NOT EXISTS btree_gist;\nCREATE TABLE users (id bigint PRIMARY KEY);', down: 'DROP TABLE users;\nDROP EXTENSION btree_gist;' },
+      { up: 'CREATE EXTENSION IF NOT EXISTS btree_gist;\nCREATE TABLE IF NOT EXISTS users (id bigint PRIMARY KEY);\nCREATE TABLE slots (id bigint);', down: 'DROP TABLE slots;\nDROP TABLE users;\nDROP EXTENSION IF EXISTS btree_gist;' },
+    ]);
+    expect((await lint(files, { rules: [ID] })).map((f) => f.message).sort()).toEqual([
+      'down drops extension btree_gist, which existed before the migration: up did not create it',
+      'down drops table public.users, which existed before the migration: up did not create it',
+    ]);
+    expect(await messages('SELECT 1;', 'ALTER TABLE users DROP COLUMN email;')).toEqual([
+      'down drops column public.users.email, which existed before the migration: up did not create it',
+    ]);
+    expect(await messages('ALTER TABLE users DROP COLUMN email;', 'SELECT 1;')).toEqual(['up drops column public.users.email and down does not recreate it']);
   });
 
   it('explains that an added enum value cannot be dropped', async () => {

@@ -46,4 +46,12 @@ describe(ID, () => {
       'DROP VIEW public.user_emails while the view public.a still depends on it: Postgres refuses the drop ("cannot drop ... because other objects depend on it")',
     ]);
   });
+
+  it('flags a type change of a column a view reads, which Postgres refuses (Lemmy drops and recreates post_view around it)', async () => {
+    expect(await messages('ALTER TABLE users ALTER COLUMN email TYPE varchar(200);')).toEqual([
+      'ALTER COLUMN public.users.email TYPE while the view public.user_emails still reads it: Postgres refuses the change ("cannot alter type of a column used by a view or rule")',
+    ]);
+    expect(await messages('DROP VIEW user_emails;\nALTER TABLE users ALTER COLUMN email TYPE varchar(200);\nCREATE VIEW user_emails AS SELECT email FROM users;')).toEqual([]);
+    expect(await messages('ALTER TABLE users ALTER COLUMN id TYPE numeric;')).toEqual([]);
+  });
 });

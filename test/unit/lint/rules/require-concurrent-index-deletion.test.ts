@@ -28,4 +28,19 @@ describe(ID, () => {
       'Dropping index "t_a" without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the table, blocking reads and writes while it waits and drops.',
     ]);
   });
+
+  it('does not suggest CONCURRENTLY for a partitioned index, which Postgres refuses', async () => {
+    const history = [
+      { revision: '20260101000000', up: 'CREATE TABLE meta (node_id int NOT NULL, expiry bigint) PARTITION BY LIST (node_id);\nCREATE TABLE meta_o1 PARTITION OF meta FOR VALUES IN (1);\nCREATE INDEX meta_expiry_idx ON meta (expiry);\nCREATE TABLE plain (id bigint);\nCREATE INDEX plain_id_idx ON plain (id);' },
+      { revision: '20260102000000', up: 'DROP INDEX meta_expiry_idx;\nDROP INDEX plain_id_idx;' },
+    ];
+    const findings = await lintHistory(ID, history);
+    expect(findings.map((f) => [f.line, f.message, f.fix?.replacement])).toEqual([
+      [6, 'Dropping index "meta_expiry_idx" takes an ACCESS EXCLUSIVE lock on the partitioned table and every partition, blocking reads and writes while it waits and drops.', undefined],
+      [7, 'Dropping index "plain_id_idx" without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on the table, blocking reads and writes while it waits and drops.', 'DROP INDEX CONCURRENTLY plain_id_idx'],
+    ]);
+    expect(findings[0]!.help).toBe(
+      'DROP INDEX CONCURRENTLY does not work on a partitioned index ("meta_expiry_idx"), and a partition\'s index cannot be dropped while attached: keep the lock wait short with a low `--! Lock-Timeout:` and run it when the tables are quiet.',
+    );
+  });
 });
