@@ -17,9 +17,9 @@ import { planPlain, runPlain, runTraced, transactionSql, type DirectionResult, t
 import { dropRoles, existingRoles, planVerify, type VerifyPlan } from './plan.js';
 import { lineColumnAt } from '../sql/parse.js';
 import { lintRuleFor } from './lint-rule.js';
-import { blocksWrites, existingRelations, installSampler, isFlaggedMode, isStronger, LOCK_BLOCKS, lockModeName, type ExistingRelation } from './locks.js';
+import { blocksWrites, existingRelations, installSampler, isFlaggedMode, isStronger, LOCK_BLOCKS, lockModeName, relationLabel, type ExistingRelation } from './locks.js';
 import type { SeedFile } from './seed.js';
-import type { LockMode, MigrationVerification, StatementTrace, VerifyFinding, VerifyReport } from './types.js';
+import type { LockTrace, MigrationVerification, StatementTrace, VerifyFinding, VerifyReport } from './types.js';
 
 /** Progress of a verify run, for the CLI's status line. */
 export interface VerifyProgress {
@@ -257,7 +257,7 @@ async function verifyRange(
       if (!down.plan) {
         m.outcome = 'irreversible';
         m.irreversibleReason = down.irreversible;
-        lockFindings(applied, up, file, finding);
+        lockFindings(applied, up, file, relations, finding);
         before = await afterSeeds(file.revision, afterUp);
         m.durationMs = Math.round(performance.now() - migrationStarted);
         progress('done');
@@ -268,8 +268,8 @@ async function verifyRange(
       tail = work.tail();
       const reverted = await runTraced(work.client, file, 'down', down.plan, relations, { tail: tail?.sql, sampler: work.sampler });
       m.statements.push(...reverted.traces);
-      lockFindings(applied, up, file, finding);
-      lockFindings(reverted, down.plan, file, finding);
+      lockFindings(applied, up, file, relations, finding);
+      lockFindings(reverted, down.plan, file, relations, finding);
       if (reverted.error) {
         finding({ ruleId: 'down-fails', level: 'error', line: reverted.error.line ?? downLine, message: `down fails: ${reverted.error.message}` });
         // A failed transactional down rolled back: the database is as up left it. One outside a transaction may be in between.
@@ -314,58 +314,80 @@ async function verifyRange(
 type FindingSink = (f: Omit<VerifyFinding, 'revision' | 'file' | 'details'> & { details?: string[] }) => void;
 
 /**
- * Findings from a direction's lock trace, on tables that existed before the migration: a rewrite,
- * or a scan while the transaction holds a lock that blocks writes (taken by the scanning statement
- * or an earlier one of the same transaction), is an error (the application stops for the whole
- * scan); an ACCESS EXCLUSIVE or SHARE lock without either is a warning (brief, but it queues
- * behind any long transaction, and everything queues behind it).
+ * Findings from a direction's lock trace, on relations that existed before the migration: a
+ * rewrite (of a table, a materialized view, or an index rebuilt on its own), or a scan of a table
+ * while the transaction holds a lock that blocks writes on it or on one of its indexes (taken by
+ * the scanning statement or an earlier one of the same transaction), is an error (the application
+ * stops for the whole rewrite or scan); an ACCESS EXCLUSIVE or SHARE lock without either, on a
+ * table, view, materialized view, sequence or index, is a warning (brief, but it queues behind any
+ * long transaction, and everything queues behind it). A statement gets one finding per table: an
+ * index's lock counts against its table.
  */
-function lockFindings(result: DirectionResult, plan: PlannedDirection, file: MigrationFile, finding: FindingSink): void {
+function lockFindings(result: DirectionResult, plan: PlannedDirection, file: MigrationFile, relations: ExistingRelation[], finding: FindingSink): void {
+  const byName = new Map(relations.map((r) => [r.name, r]));
   // The strongest lock the open transaction holds on each relation, and the statement that took it.
-  const held = new Map<string, { mode: LockMode; by: StatementTrace }>();
+  const held = new Map<string, { lock: LockTrace; by: StatementTrace }>();
   for (const trace of result.traces) {
     // Outside a transactional migration each statement commits on its own, releasing its locks.
     if (!plan.transactional) held.clear();
     const statementNo = `${trace.direction} statement ${trace.index}`;
     const line = trace.line ?? (trace.direction === 'up' ? file.up?.line : file.down?.line) ?? 1;
     const parsed = plan.statements[trace.index - 1]?.parsed;
+    // The tables this statement already has a finding about.
     const reported = new Set<string>();
-    for (const table of trace.rewrites) {
+    for (const name of trace.rewrites) {
+      const relation = byName.get(name);
+      const table = relation?.table ?? name;
+      if (reported.has(table)) continue;
       reported.add(table);
       const lintRule = lintRuleFor(parsed, 'rewrite');
-      finding({ ruleId: 'table-rewrite', level: 'error', line, message: `${statementNo} rewrites ${table}, which existed before this migration, under an ACCESS EXCLUSIVE lock: reads and writes wait for the whole rewrite`, ...(lintRule ? { lintRule } : {}) });
+      const what = relation ? relationLabel({ relation: name, kind: relation.kind, table: relation.table }) : name;
+      const waits = relation?.kind === 'index' ? `reads and writes of ${table} wait for the whole rebuild` : 'reads and writes wait for the whole rewrite';
+      finding({ ruleId: 'table-rewrite', level: 'error', line, message: `${statementNo} rewrites ${what}, which existed before this migration, under an ACCESS EXCLUSIVE lock: ${waits}`, ...(lintRule ? { lintRule } : {}) });
     }
     for (const relation of trace.scans) {
       if (reported.has(relation)) continue;
-      let strongest: { mode: LockMode; by: StatementTrace } | undefined = held.get(relation);
-      for (const lock of trace.locks) if (lock.relation === relation && (!strongest || isStronger(lock.mode, strongest.mode))) strongest = { mode: lock.mode, by: trace };
-      if (!strongest || !blocksWrites(strongest.mode)) continue;
+      // The table's own locks first: an index's lock is named only when it is stronger.
+      let strongest: { lock: LockTrace; by: StatementTrace } | undefined;
+      const consider = (lock: LockTrace, by: StatementTrace) => {
+        if (!strongest || isStronger(lock.mode, strongest.lock.mode)) strongest = { lock, by };
+      };
+      const own = held.get(relation);
+      if (own) consider(own.lock, own.by);
+      for (const lock of trace.locks) if (lock.relation === relation && lock.kind !== 'index') consider(lock, trace);
+      for (const h of held.values()) if (h.lock.kind === 'index' && h.lock.table === relation) consider(h.lock, h.by);
+      for (const lock of trace.locks) if (lock.kind === 'index' && lock.table === relation) consider(lock, trace);
+      const found = strongest as { lock: LockTrace; by: StatementTrace } | undefined;
+      if (!found || !blocksWrites(found.lock.mode)) continue;
       reported.add(relation);
-      const earlier = strongest.by !== trace ? strongest.by : undefined;
+      const earlier = found.by !== trace ? found.by : undefined;
       const lintRule = lintRuleFor(parsed, earlier ? 'scan under an earlier lock' : 'scan under lock');
       finding({
         ruleId: 'blocking-lock',
         level: 'error',
         line,
-        message: `${statementNo} scans ${relation}, which existed before this migration, while holding ${article(lockModeName(strongest.mode))} lock${earlier ? ` taken by ${earlier.direction} statement ${earlier.index}${earlier.line !== undefined ? ` (line ${earlier.line})` : ''}, ${earlier.sql.length > 60 ? `${earlier.sql.slice(0, 59)}…` : earlier.sql}, and kept until the transaction commits` : ''}: ${LOCK_BLOCKS[strongest.mode]} wait for the whole scan`,
+        message: `${statementNo} scans ${relation}, which existed before this migration, while holding ${article(lockModeName(found.lock.mode))} lock${found.lock.kind === 'index' ? ` on its index ${found.lock.relation}` : ''}${earlier ? ` taken by ${earlier.direction} statement ${earlier.index}${earlier.line !== undefined ? ` (line ${earlier.line})` : ''}, ${earlier.sql.length > 60 ? `${earlier.sql.slice(0, 59)}…` : earlier.sql}, and kept until the transaction commits` : ''}: ${LOCK_BLOCKS[found.lock.mode]} wait for the whole scan`,
         ...(lintRule ? { lintRule } : {}),
       });
     }
+    // Locks are in table order, a table's own before its indexes': DROP INDEX locks both, one warning.
     for (const lock of trace.locks) {
-      if (reported.has(lock.relation) || !isFlaggedMode(lock.mode)) continue;
-      reported.add(lock.relation);
+      const table = lock.table ?? lock.relation;
+      if (reported.has(table) || !isFlaggedMode(lock.mode)) continue;
+      reported.add(table);
       const lintRule = lintRuleFor(parsed, 'brief lock');
+      const blocked = lock.kind === 'index' ? `${lock.blocks} of ${table}` : lock.blocks;
       finding({
         ruleId: 'brief-exclusive-lock',
         level: 'warning',
         line,
-        message: `${statementNo} takes ${article(lockModeName(lock.mode))} lock on ${lock.relation}, which existed before this migration: brief, but ${lock.blocks} queue behind it, and it waits behind any long transaction (set a lock_timeout)`,
+        message: `${statementNo} takes ${article(lockModeName(lock.mode))} lock on ${relationLabel(lock)}, which existed before this migration: brief, but ${blocked} queue behind it, and it waits behind any long transaction (set a lock_timeout)`,
         ...(lintRule ? { lintRule } : {}),
       });
     }
     for (const lock of trace.locks) {
       const was = held.get(lock.relation);
-      if (!was || isStronger(lock.mode, was.mode)) held.set(lock.relation, { mode: lock.mode, by: trace });
+      if (!was || isStronger(lock.mode, was.lock.mode)) held.set(lock.relation, { lock, by: trace });
     }
   }
 }
@@ -455,7 +477,7 @@ class Workspace {
     return this.snapshots.tail();
   }
 
-  /** Tables and materialized views that exist now, from the last snapshot when it knows them. */
+  /** Tables, views, materialized views, sequences and indexes that exist now, from the last snapshot when it knows them. */
   async existingRelations(): Promise<ExistingRelation[]> {
     return this.snapshots.relations() ?? existingRelations(this.client, [this.config.ledger.schema, CHANGE_LOG_SCHEMA]);
   }
