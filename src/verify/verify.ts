@@ -14,7 +14,8 @@ import type { DatabaseHandle } from '../providers/types.js';
 import { throwawayDatabaseOn } from '../providers/url.js';
 import { connect } from '../runner/session.js';
 import { planPlain, runPlain, runTraced, transactionSql, type DirectionResult, type PlannedDirection } from './execute.js';
-import { dropRoles, existingRoles, planVerify, type VerifyPlan } from './plan.js';
+import { planVerify, type VerifyPlan } from './plan.js';
+import { CreatedRoles } from './roles.js';
 import { lineColumnAt } from '../sql/parse.js';
 import { lintRuleFor } from './lint-rule.js';
 import { blocksWrites, existingRelations, installSampler, isFlaggedMode, isStronger, LOCK_BLOCKS, lockModeName, relationLabel, type ExistingRelation } from './locks.js';
@@ -87,8 +88,7 @@ export async function verifyHistory(config: PgwardenConfig, db: DatabaseHandle, 
   // Every migration and seed is parsed before anything runs: bad input changes nothing anywhere.
   const plan = options.plan ?? (await planVerify(config, options));
   // Roles are the cluster's: those the history creates and the server did not have are verify's to drop.
-  const before = plan.roles.length > 0 ? new Set(await withClient(db, (client) => existingRoles(client, plan.roles))) : new Set<string>();
-  const roles = plan.roles.filter((r) => !before.has(r));
+  const roles = plan.roleSql.length > 0 ? await withClient(db, (client) => CreatedRoles.start(client, plan.roleSql)) : CreatedRoles.none();
   let report: VerifyReport;
   try {
     const first = await verifyOnce(config, db, options, plan, roles, mode, false);
@@ -96,7 +96,7 @@ export async function verifyHistory(config: PgwardenConfig, db: DatabaseHandle, 
     // The safety net of incremental snapshots: if the last one differs from a full read, trust nothing and verify again reading everything.
     if (!first.consistent) report = (await verifyOnce(config, db, options, plan, roles, 'full', true)).report;
   } finally {
-    if (roles.length > 0) await withClient(db, (client) => dropRoles(client, roles));
+    if (roles.tracking) await withClient(db, (client) => roles.drop(client));
   }
   report.durationMs = Math.round(performance.now() - started);
   return report;
@@ -111,10 +111,10 @@ async function withClient<T>(db: DatabaseHandle, use: (client: pg.Client) => Pro
   }
 }
 
-async function verifyOnce(config: PgwardenConfig, db: DatabaseHandle, options: VerifyOptions, plan: VerifyPlan, roles: string[], mode: SnapshotMode, freshDatabase: boolean): Promise<{ report: VerifyReport; consistent: boolean }> {
+async function verifyOnce(config: PgwardenConfig, db: DatabaseHandle, options: VerifyOptions, plan: VerifyPlan, roles: CreatedRoles, mode: SnapshotMode, freshDatabase: boolean): Promise<{ report: VerifyReport; consistent: boolean }> {
   const { ordered } = plan;
   // A history that creates roles runs in one database at a time: the ranges' databases share the cluster's roles, so a later range replaying the history would find them taken.
-  const wanted = plan.roles.length > 0 ? 1 : Math.floor(options.jobs ?? defaultVerifyJobs());
+  const wanted = roles.tracking ? 1 : Math.floor(options.jobs ?? defaultVerifyJobs());
   const jobs = Math.max(1, Math.min(wanted, Math.floor(ordered.length / MIN_MIGRATIONS_PER_JOB)));
   const ranges = splitHistory(ordered.length, jobs);
   const results = await Promise.all(ranges.map(([from, to], k) => verifyRange(config, db, options, plan, roles, mode, from, to, k === 0 ? freshDatabase : true)));
@@ -194,7 +194,7 @@ async function verifyRange(
   db: DatabaseHandle,
   options: VerifyOptions,
   plan: VerifyPlan,
-  roles: string[],
+  roles: CreatedRoles,
   mode: SnapshotMode,
   from: number,
   to: number,
@@ -421,7 +421,7 @@ class Workspace {
     private readonly seeds: SeedFile[],
     private readonly mode: SnapshotMode,
     /** Roles the history creates that the server did not have: dropped before the history is replayed from the start. */
-    private readonly roles: string[] = [],
+    private readonly roles: CreatedRoles = CreatedRoles.none(),
   ) {
     this.current = original;
   }
@@ -459,7 +459,7 @@ class Workspace {
     await this.closeConnections();
     const previous = this.created.pop();
     await previous?.close();
-    if (this.roles.length > 0) await withClient(this.original, (client) => dropRoles(client, this.roles));
+    if (this.roles.tracking) await withClient(this.original, (client) => this.roles.drop(client));
     this.current = await throwawayDatabaseOn(this.original.url, { environment: this.original.environment, provider: this.original.provider });
     this.created.push(this.current);
     await this.connect();
