@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { DatabaseHandle } from '../providers/types.js';
+import { cancelOnAbort } from '../runner/interrupt.js';
 import { connect } from '../runner/session.js';
 import { CHANGE_LOG_SCHEMA, installChangeLog, readChanges, type ChangeSet } from './change-log.js';
 import { deltaCallSql, installDelta, parseDelta, readDelta, RELATION_PARTS, type Delta, type RelationPart } from './delta.js';
@@ -70,10 +71,13 @@ export interface ChangeTrackingSession extends SnapshotSession {
  * again. Falls back to full reads when the change log cannot be installed.
  *
  * `checked` mode also takes a full snapshot each time and throws when the two differ: tests run
- * in it, so that every history they verify proves the incremental reads right.
+ * in it, so that every history they verify proves the incremental reads right. When `signal`
+ * aborts, the session ends, on the server too (for a throwaway database about to be dropped).
  */
-export async function openChangeTrackingSession(db: DatabaseHandle, options: SnapshotOptions = {}, mode: SnapshotMode = 'incremental'): Promise<ChangeTrackingSession> {
+export async function openChangeTrackingSession(db: DatabaseHandle, options: SnapshotOptions = {}, mode: SnapshotMode = 'incremental', signal?: AbortSignal): Promise<ChangeTrackingSession> {
   const client = await connect(db, { applicationName: 'pgwarden snapshot' });
+  const stop = cancelOnAbort(client, db, signal, { terminate: true });
+  client.once('end', () => stop.dispose());
   try {
     const installed = mode !== 'full' && (await installChangeLog(client));
     if (installed) await installDelta(client, await serverVersionOf(client));

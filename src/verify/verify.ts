@@ -12,6 +12,7 @@ import { PgwardenError } from '../errors.js';
 import type { MigrationFile } from '../migrations/types.js';
 import type { DatabaseHandle } from '../providers/types.js';
 import { throwawayDatabaseOn } from '../providers/url.js';
+import { cancelOnAbort } from '../runner/interrupt.js';
 import { connect } from '../runner/session.js';
 import { planPlain, runPlain, runTraced, transactionSql, type DirectionResult, type PlannedDirection } from './execute.js';
 import { planVerify, type VerifyPlan } from './plan.js';
@@ -53,6 +54,12 @@ export interface VerifyOptions {
   jobs?: number;
   /** The history already planned by {@link planVerify} (default: planned here, before any database is touched). */
   plan?: VerifyPlan;
+  /**
+   * Stops the run when it aborts: verify's sessions end (on the server too), the databases it
+   * created (rebuilds, other jobs) and the roles it created are dropped, and verifyHistory throws
+   * INTERRUPTED. `db` stays the caller's to close.
+   */
+  signal?: AbortSignal;
 }
 
 /** Fewer migrations than this per job are not worth a database of their own. */
@@ -85,21 +92,40 @@ export function defaultVerifyJobs(): number {
 export async function verifyHistory(config: PgwardenConfig, db: DatabaseHandle, options: VerifyOptions = {}): Promise<VerifyReport> {
   const started = performance.now();
   const mode = options.snapshots ?? 'incremental';
+  const { signal } = options;
   // Every migration and seed is parsed before anything runs: bad input changes nothing anywhere.
   const plan = options.plan ?? (await planVerify(config, options));
+  stopIfAborted(signal);
   // Roles are the cluster's: those the history creates and the server did not have are verify's to drop.
   const roles = plan.roleSql.length > 0 ? await withClient(db, (client) => CreatedRoles.start(client, plan.roleSql)) : CreatedRoles.none();
-  let report: VerifyReport;
+  let report: VerifyReport | undefined;
+  let failure: unknown;
   try {
     const first = await verifyOnce(config, db, options, plan, roles, mode, false);
     report = first.report;
     // The safety net of incremental snapshots: if the last one differs from a full read, trust nothing and verify again reading everything.
-    if (!first.consistent) report = (await verifyOnce(config, db, options, plan, roles, 'full', true)).report;
+    if (!first.consistent) {
+      stopIfAborted(signal);
+      report = (await verifyOnce(config, db, options, plan, roles, 'full', true)).report;
+    }
+  } catch (error) {
+    failure = error;
   } finally {
+    // Its sessions have ended by now (an abort ends them), so nothing holds what the roles own.
     if (roles.tracking) await withClient(db, (client) => roles.drop(client));
   }
+  // Stopped by the signal: whatever failed did so because verify's sessions were ended.
+  if (signal?.aborted) {
+    throw new PgwardenError('INTERRUPTED', `Interrupted${typeof signal.reason === 'string' ? ` by ${signal.reason}` : ''}: verify stopped, and dropped the databases and the roles it had created.`, { cause: failure, details: { signal: signal.reason } });
+  }
+  if (failure !== undefined || !report) throw failure;
   report.durationMs = Math.round(performance.now() - started);
   return report;
+}
+
+/** Ends a step of a stopped run (see {@link VerifyOptions.signal}); verifyHistory turns it into INTERRUPTED. */
+function stopIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new PgwardenError('INTERRUPTED', 'Interrupted.');
 }
 
 async function withClient<T>(db: DatabaseHandle, use: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -117,7 +143,8 @@ async function verifyOnce(config: PgwardenConfig, db: DatabaseHandle, options: V
   const wanted = roles.tracking ? 1 : Math.floor(options.jobs ?? defaultVerifyJobs());
   const jobs = Math.max(1, Math.min(wanted, Math.floor(ordered.length / MIN_MIGRATIONS_PER_JOB)));
   const ranges = splitHistory(ordered.length, jobs);
-  const results = await Promise.all(ranges.map(([from, to], k) => verifyRange(config, db, options, plan, roles, mode, from, to, k === 0 ? freshDatabase : true)));
+  // Every range ends (and drops its database) before this returns or throws, even when one fails.
+  const results = await Promise.all(ranges.map(([from, to], k) => verifyRange(config, db, options, plan, roles, mode, from, to, k === 0 ? freshDatabase : true).catch((error: unknown) => ({ error }))));
 
   // Put the ranges together in history order. After a migration whose up fails, nothing later
   // can be verified: a later range, which applied it plainly, has failed or proves nothing.
@@ -201,7 +228,7 @@ async function verifyRange(
   freshDatabase: boolean,
 ): Promise<RangeResult | { error: unknown }> {
   const { ordered } = plan;
-  const work = new Workspace(config, db, options.seeds ?? [], mode, roles);
+  const work = new Workspace(config, db, options.seeds ?? [], mode, roles, options.signal);
   const result: RangeResult = { migrations: [], findings: [], consistent: true, stopped: false };
   const diffOptions = options.diff ?? {};
   try {
@@ -222,6 +249,7 @@ async function verifyRange(
       before = await work.snapshot();
     }
     for (let index = from; index < to; index++) {
+      work.checkpoint();
       const file = ordered[index]!;
       const progress = (phase: VerifyProgress['phase']) => options.onProgress?.({ index, total: ordered.length, revision: file.revision, name: file.name, phase });
       const fileName = relative(config.root, file.path);
@@ -243,6 +271,7 @@ async function verifyRange(
       progress('up');
       let tail = work.tail();
       const applied = await runTraced(work.client, file, 'up', up, relations, { tail: tail?.sql, sampler: work.sampler });
+      work.checkpoint();
       m.statements.push(...applied.traces);
       if (applied.error) {
         finding({ ruleId: 'up-fails', level: 'error', line: applied.error.line ?? upLine, message: `up fails: ${applied.error.message}` });
@@ -267,6 +296,7 @@ async function verifyRange(
       progress('down');
       tail = work.tail();
       const reverted = await runTraced(work.client, file, 'down', down.plan, relations, { tail: tail?.sql, sampler: work.sampler });
+      work.checkpoint();
       m.statements.push(...reverted.traces);
       lockFindings(applied, up, file, relations, finding);
       lockFindings(reverted, down.plan, file, relations, finding);
@@ -288,6 +318,7 @@ async function verifyRange(
       progress('up again');
       tail = work.tail();
       const again = await runPlain(work.client, file, up, tail?.sql);
+      work.checkpoint();
       if (again.error) {
         finding({ ruleId: 'up-reapplies', level: 'error', line: again.error.line ?? upLine, message: `up fails when applied again after down: ${again.error.message}` });
         before = await work.rebuild(ordered, index);
@@ -422,8 +453,15 @@ class Workspace {
     private readonly mode: SnapshotMode,
     /** Roles the history creates that the server did not have: dropped before the history is replayed from the start. */
     private readonly roles: CreatedRoles = CreatedRoles.none(),
+    /** Ends the sessions (see {@link VerifyOptions.signal}); {@link checkpoint} stops the run. */
+    private readonly signal?: AbortSignal,
   ) {
     this.current = original;
+  }
+
+  /** Throws when the run was stopped, so that it does no further step (nor creates another database). */
+  checkpoint(): void {
+    stopIfAborted(this.signal);
   }
 
   async open(): Promise<void> {
@@ -434,13 +472,17 @@ class Workspace {
   /** The connection for migrations, without the change tracking (see {@link track}). */
   private async connect(): Promise<void> {
     this.client = await connect(this.current, { applicationName: 'pgwarden verify' });
+    // Stopped, the session ends at once, on the server too: its database is dropped next.
+    const client = this.client;
+    const stop = cancelOnAbort(client, this.current, this.signal, { terminate: true });
+    client.once('end', () => stop.dispose());
     // Locks and timeouts of the user's environment do not apply to a private database.
     await this.client.query(`SET lock_timeout = 0; SET statement_timeout = 0`);
   }
 
   /** The snapshot session (with the change log, where it can be installed) and the lock sampler. */
   private async track(): Promise<void> {
-    this.snapshots = await openChangeTrackingSession(this.current, snapshotOptionsFor(this.config), this.mode);
+    this.snapshots = await openChangeTrackingSession(this.current, snapshotOptionsFor(this.config), this.mode, this.signal);
     // Before the first snapshot, which reads everything: the function is no change a step made.
     this.sampler = this.snapshots.mode !== 'full' && (await installSampler(this.client));
   }
@@ -456,12 +498,15 @@ class Workspace {
    * snapshot, and its DDL fires no event triggers.
    */
   async replaceDatabase(setup?: () => Promise<void>): Promise<void> {
+    this.checkpoint();
     await this.closeConnections();
     const previous = this.created.pop();
     await previous?.close();
     if (this.roles.tracking) await withClient(this.original, (client) => this.roles.drop(client));
     this.current = await throwawayDatabaseOn(this.original.url, { environment: this.original.environment, provider: this.original.provider });
     this.created.push(this.current);
+    // Created while the run was being stopped: close() drops it with the others.
+    this.checkpoint();
     await this.connect();
     await setup?.();
     await this.track();
@@ -490,6 +535,7 @@ class Workspace {
       try {
         await this.client.query(seed.sql);
       } catch (cause) {
+        this.checkpoint();
         const position = Number((cause as { position?: string }).position);
         const at = position > 0 ? lineColumnAt(seed.sql, position - 1) : undefined;
         const where = `${relative(this.config.root, seed.path)}${at ? `:${at.line}:${at.column}` : ''}`;
@@ -515,7 +561,8 @@ class Workspace {
         await this.replaceDatabase(() => this.client.query(text).then(() => {}));
         return await this.snapshot();
       } catch {
-        // Built again below, one up at a time.
+        // Built again below, one up at a time (unless the run was stopped).
+        this.checkpoint();
       }
     }
     await this.replaceDatabase(async () => {
