@@ -34,6 +34,7 @@ describe('lock trace of views, materialized views, sequences and indexes', () =>
       // Each up stays applied for the next migration: the index is renamed, rebuilt, then dropped.
       { name: 'rename_index', up: 'ALTER INDEX accounts_email RENAME TO accounts_email_idx;', down: 'ALTER INDEX accounts_email_idx RENAME TO accounts_email;' },
       { name: 'reindex', up: 'REINDEX INDEX accounts_email_idx;', down: 'SELECT 1;' },
+      { name: 'reindex_backfill', up: 'REINDEX INDEX accounts_email_idx;\nUPDATE accounts SET email = lower(email);', down: 'SELECT 1;' },
       { name: 'drop_index', up: 'DROP INDEX accounts_email_idx;', down: 'CREATE INDEX accounts_email_idx ON accounts (email);' },
       { name: 'alter_sequence', up: 'ALTER SEQUENCE invoice_no INCREMENT BY 2;', down: 'ALTER SEQUENCE invoice_no INCREMENT BY 1;' },
       { name: 'nextval', up: "SELECT nextval('invoice_no');", down: 'SELECT 1;' },
@@ -60,6 +61,7 @@ describe('lock trace of views, materialized views, sequences and indexes', () =>
       ['replace_view', 'verified'],
       ['rename_index', 'verified'],
       ['reindex', 'failed'],
+      ['reindex_backfill', 'failed'],
       ['drop_index', 'failed'],
       ['alter_sequence', 'verified'],
       ['nextval', 'verified'],
@@ -104,6 +106,16 @@ describe('lock trace of views, materialized views, sequences and indexes', () =>
         'table-rewrite',
         'error',
         'up statement 1 rewrites index public.accounts_email_idx of public.accounts, which existed before this migration, under an ACCESS EXCLUSIVE lock: reads and writes of public.accounts wait for the whole rebuild',
+      ],
+    ]);
+  });
+
+  it('flags a scan of a table while the transaction holds ACCESS EXCLUSIVE on one of its indexes, naming the index', () => {
+    expect(findings('reindex_backfill').map((f) => [f.ruleId, f.message])).toEqual([
+      ['table-rewrite', expect.stringContaining('up statement 1 rewrites index public.accounts_email_idx of public.accounts')],
+      [
+        'blocking-lock',
+        'up statement 2 scans public.accounts, which existed before this migration, while holding an ACCESS EXCLUSIVE lock on its index public.accounts_email_idx taken by up statement 1 (line 6), REINDEX INDEX accounts_email_idx, and kept until the transaction commits: reads and writes wait for the whole scan',
       ],
     ]);
   });
