@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import type { DatabaseHandle } from '../providers/types.js';
+import { cancelOnAbort } from '../runner/interrupt.js';
 import { connect } from '../runner/session.js';
 import { CHANGE_LOG_SCHEMA, installChangeLog, readChanges, type ChangeSet } from './change-log.js';
 import { deltaCallSql, installDelta, parseDelta, readDelta, RELATION_PARTS, type Delta, type RelationPart } from './delta.js';
@@ -9,7 +10,7 @@ import { RowCache } from './row-cache.js';
 import { assemble, readCatalog, scopeOf, serverVersionOf, type OidFilter, type AssembledCatalog, type ColumnLookup, type ObjectRef, type SnapshotOptions, type SnapshotSession } from './snapshot.js';
 import { catalogSettingsSql } from './session.js';
 import { compareText } from './sort.js';
-import type { CatalogSnapshot, SnapshotSection } from './types.js';
+import type { CatalogSnapshot, NamedRelation, SnapshotSection } from './types.js';
 
 /** How a snapshot session reads: the whole catalog each time, or only what changed (and, for tests, both, compared). */
 export type SnapshotMode = 'full' | 'incremental' | 'checked';
@@ -57,8 +58,8 @@ export interface ChangeTrackingSession extends SnapshotSession {
   readonly stats: SnapshotStats;
   /** Reads the whole catalog and tells whether it equals the last snapshot given (a safety net for incremental reads). */
   matchesFullRead(): Promise<boolean>;
-  /** Tables, foreign tables and materialized views of the last snapshot, with their oids (undefined with full reads). */
-  relations(): Array<{ oid: number; name: string }> | undefined;
+  /** Tables, views, materialized views, sequences and indexes of the last snapshot, with their oids (undefined with full reads). */
+  relations(): NamedRelation[] | undefined;
 }
 
 /**
@@ -70,10 +71,13 @@ export interface ChangeTrackingSession extends SnapshotSession {
  * again. Falls back to full reads when the change log cannot be installed.
  *
  * `checked` mode also takes a full snapshot each time and throws when the two differ: tests run
- * in it, so that every history they verify proves the incremental reads right.
+ * in it, so that every history they verify proves the incremental reads right. When `signal`
+ * aborts, the session ends, on the server too (for a throwaway database about to be dropped).
  */
-export async function openChangeTrackingSession(db: DatabaseHandle, options: SnapshotOptions = {}, mode: SnapshotMode = 'incremental'): Promise<ChangeTrackingSession> {
+export async function openChangeTrackingSession(db: DatabaseHandle, options: SnapshotOptions = {}, mode: SnapshotMode = 'incremental', signal?: AbortSignal): Promise<ChangeTrackingSession> {
   const client = await connect(db, { applicationName: 'pgwarden snapshot' });
+  const stop = cancelOnAbort(client, db, signal, { terminate: true });
+  client.once('end', () => stop.dispose());
   try {
     const installed = mode !== 'full' && (await installChangeLog(client));
     if (installed) await installDelta(client, await serverVersionOf(client));
@@ -122,12 +126,19 @@ class Tracker implements ChangeTrackingSession {
     return this.client.end().catch(() => {});
   }
 
-  relations(): Array<{ oid: number; name: string }> | undefined {
+  relations(): NamedRelation[] | undefined {
     if (this.mode === 'full' || !this.state) return undefined;
-    const { snapshot } = this.state;
-    const list: Array<{ oid: number; name: string }> = [];
-    for (const [oid, ref] of this.state.objects) {
-      if (ref.section === 'tables' || (ref.section === 'views' && snapshot.views[ref.key]?.materialized)) list.push({ oid, name: ref.key });
+    const { snapshot, objects, tableParts } = this.state;
+    const list: NamedRelation[] = [];
+    for (const [oid, ref] of objects) {
+      if (ref.section === 'tables') list.push({ oid, name: ref.key, kind: 'table' });
+      else if (ref.section === 'views') list.push({ oid, name: ref.key, kind: snapshot.views[ref.key]?.materialized ? 'materialized view' : 'view' });
+      else if (ref.section === 'sequences') list.push({ oid, name: ref.key, kind: 'sequence' });
+    }
+    for (const [oid, part] of tableParts) {
+      const table = objects.get(part.table)?.key;
+      if (table === undefined) continue;
+      list.push(part.kind === 'index' ? { oid, name: part.name, kind: 'index', table } : { oid, name: part.name, kind: 'sequence' });
     }
     return list;
   }
@@ -233,7 +244,7 @@ class Tracker implements ChangeTrackingSession {
       switch (change.catalog) {
         case 'pg_class':
           if (known) add(change.objid, known);
-          else if (state.indexTables.has(change.objid)) relations.add(state.indexTables.get(change.objid)!);
+          else if (state.tableParts.has(change.objid)) relations.add(state.tableParts.get(change.objid)!.table);
           break;
         case 'pg_type':
         case 'pg_proc':
@@ -295,7 +306,7 @@ class Tracker implements ChangeTrackingSession {
     };
     const objects = new Map(state.objects);
     const columns = new Map(state.columns);
-    const indexTables = new Map(state.indexTables);
+    const tableParts = new Map(state.tableParts);
     const enumLabels = new Map(state.enumLabels);
     const touched = new Set<SnapshotSection>();
     const sections = snapshot as unknown as Record<SnapshotSection, Record<string, unknown>>;
@@ -315,21 +326,21 @@ class Tracker implements ChangeTrackingSession {
       enumLabels.delete(oid);
     }
     for (const rel of dirty.relations) columns.delete(rel);
-    for (const [index, table] of state.indexTables) if (dirty.relations.includes(table)) indexTables.delete(index);
+    for (const [part, { table }] of state.tableParts) if (dirty.relations.includes(table)) tableParts.delete(part);
     const partialSections = partial.snapshot as unknown as Record<SnapshotSection, Record<string, unknown>>;
     for (const [oid, ref] of partial.objects) {
       copyOf(ref.section)[ref.key] = partialSections[ref.section][ref.key];
       objects.set(oid, ref);
     }
     for (const [rel, names] of partial.columns) columns.set(rel, names);
-    for (const [index, table] of partial.indexTables) indexTables.set(index, table);
+    for (const [part, value] of partial.tableParts) tableParts.set(part, value);
     for (const [oid, labels] of partial.enumLabels) enumLabels.set(oid, labels);
     // Keep each section in key order, as a full read builds it.
     for (const section of touched) {
       const entries = Object.entries(sections[section]).sort((a, b) => compareText(a[0], b[0]));
       sections[section] = Object.fromEntries(entries);
     }
-    return { snapshot, objects, columns, indexTables, namespaces: read.schemas ? partial.namespaces : state.namespaces, enumLabels };
+    return { snapshot, objects, columns, tableParts, namespaces: read.schemas ? partial.namespaces : state.namespaces, enumLabels };
   }
 }
 

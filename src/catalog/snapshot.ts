@@ -246,6 +246,15 @@ export interface ObjectRef {
   kind: 'relation' | 'sequence' | 'function' | 'type';
 }
 
+/** An index or identity sequence, which the snapshot shows inside its table. */
+export interface TablePart {
+  /** The table's oid. */
+  table: number;
+  /** Qualified name (an index's schema is its table's). */
+  name: string;
+  kind: 'index' | 'sequence';
+}
+
 /** A column name by table oid and attnum, from an earlier read. */
 export type ColumnLookup = (rel: number, attnum: number) => string | undefined;
 
@@ -256,8 +265,8 @@ export interface AssembledCatalog {
   objects: Map<number, ObjectRef>;
   /** Column names by relation oid and attnum (tables, views, composite types). */
   columns: Map<number, Map<number, string>>;
-  /** The table (oid) of each index (oid). */
-  indexTables: Map<number, number>;
+  /** Relations that belong to a table, by oid: its indexes and identity sequences (their qualified names, and the table's oid). */
+  tableParts: Map<number, TablePart>;
   /** Schema names by oid. */
   namespaces: Map<number, string>;
   /** Enum labels by type oid. */
@@ -469,10 +478,18 @@ export async function assemble(client: pg.ClientBase, rows: CatalogRows, knownCo
     snapshot,
     objects,
     columns,
-    indexTables: new Map(indexRows.map((i) => [i.oid, i.rel])),
+    tableParts: tablePartsOf(relationRows, indexRows, sequenceRows),
     namespaces: new Map(schemaRows.map((n) => [n.oid, n.name])),
     enumLabels,
   };
+}
+
+function tablePartsOf(relationRows: CatalogRows['relations'], indexRows: CatalogRows['indexes'], sequenceRows: CatalogRows['sequences']): Map<number, TablePart> {
+  const schemaOf = new Map(relationRows.map((r) => [r.oid, r.schema]));
+  const parts = new Map<number, TablePart>();
+  for (const i of indexRows) parts.set(i.oid, { table: i.rel, name: `${schemaOf.get(i.rel) ?? ''}.${i.name}`, kind: 'index' });
+  for (const s of sequenceRows) if (s.owner_kind === 'i' && s.owner_rel !== null) parts.set(s.oid, { table: s.owner_rel, name: `${s.schema}.${s.name}`, kind: 'sequence' });
+  return parts;
 }
 
 /** The key of an object in the owner and privilege maps: views and tables share one namespace per type. */

@@ -327,6 +327,23 @@ export interface CatalogSnapshot {
 }
 
 /** The sections of a snapshot that map qualified names to objects. */
+/**
+ * The kinds of relation whose locks verify traces: `table` covers partitioned and foreign tables
+ * too. A lock on an index stops the statements that use its table (a query plans with every index
+ * of its table, a write updates them), so an index is always named with its table.
+ */
+export type RelationKind = 'table' | 'view' | 'materialized view' | 'sequence' | 'index';
+
+/** A relation of a database, by oid, as lock traces name it. */
+export interface NamedRelation {
+  oid: number;
+  /** Qualified name (an index's schema is its table's). */
+  name: string;
+  kind: RelationKind;
+  /** For an index: its table's qualified name. */
+  table?: string;
+}
+
 export type SnapshotSection = 'extensions' | 'schemas' | 'tables' | 'views' | 'sequences' | 'functions' | 'enums' | 'domains' | 'compositeTypes' | 'rangeTypes';
 
 export const SNAPSHOT_SECTIONS: readonly SnapshotSection[] = ['extensions', 'schemas', 'tables', 'views', 'sequences', 'functions', 'enums', 'domains', 'compositeTypes', 'rangeTypes'];

@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { MigrationFile } from '../migrations/types.js';
-import type { LockBlocks, LockMode, MigrationOutcome, VerifyReport } from '../verify/types.js';
+import type { LockBlocks, LockMode, MigrationOutcome, RelationKind, VerifyReport } from '../verify/types.js';
 
 const FORMAT = 1;
 
@@ -18,9 +18,9 @@ export interface VerifiedLocks {
   outcome: MigrationOutcome;
   /** ISO time of the verify run. */
   verifiedAt: string;
-  /** The strongest lock per pre-existing relation. */
-  locks: Array<{ relation: string; mode: LockMode; blocks: LockBlocks }>;
-  /** Pre-existing tables the up section rewrote. */
+  /** The strongest lock per pre-existing relation; `kind` (absent for a table) and, for an index, its `table`. */
+  locks: Array<{ relation: string; kind?: Exclude<RelationKind, 'table'>; table?: string; mode: LockMode; blocks: LockBlocks }>;
+  /** Pre-existing tables the up section rewrote, and indexes it rebuilt on their own. */
   rewrites: string[];
   /** False when a statement ran outside a transaction (its locks could not be traced). */
   complete: boolean;
@@ -39,7 +39,7 @@ export function locksOf(report: VerifyReport, files: readonly MigrationFile[], a
   for (const m of report.migrations) {
     const file = byRevision.get(m.revision);
     if (!file || m.outcome === 'not verified') continue;
-    const strongest = new Map<string, { mode: LockMode; blocks: LockBlocks }>();
+    const strongest = new Map<string, { kind?: Exclude<RelationKind, 'table'>; table?: string; mode: LockMode; blocks: LockBlocks }>();
     const rewrites = new Set<string>();
     let complete = true;
     for (const s of m.statements) {
@@ -48,7 +48,8 @@ export function locksOf(report: VerifyReport, files: readonly MigrationFile[], a
       for (const r of s.rewrites) rewrites.add(r);
       for (const lock of s.locks) {
         const held = strongest.get(lock.relation);
-        if (!held || STRENGTH.indexOf(lock.mode) > STRENGTH.indexOf(held.mode)) strongest.set(lock.relation, { mode: lock.mode, blocks: lock.blocks });
+        const kind = lock.kind === 'table' ? {} : { kind: lock.kind, ...(lock.table !== undefined ? { table: lock.table } : {}) };
+        if (!held || STRENGTH.indexOf(lock.mode) > STRENGTH.indexOf(held.mode)) strongest.set(lock.relation, { ...kind, mode: lock.mode, blocks: lock.blocks });
       }
     }
     out.push({

@@ -20,26 +20,50 @@ export function takeSignalExitCode(): number | undefined {
   return signal ? EXIT[signal] : undefined;
 }
 
+/** What the user is told when a signal stops a command: `first`, `again` (exiting at once), `late` (the grace period ran out). */
+export interface InterruptMessages {
+  first: (signal: Handled) => string;
+  again: (signal: Handled) => string;
+  late: string;
+}
+
+const again = (signal: Handled) => `${signal === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'} again`;
+
+/** For `up`, `down` and `deploy`: the migration run is cancelled on the server and reports what it applied. */
+export const MIGRATION_INTERRUPT: InterruptMessages = {
+  first: (signal) => `\n${signal}: cancelling the running migration on the server (${again(signal)} to exit at once)...\n`,
+  again: (signal) => `\n${signal} again: exiting at once. If the server had not cancelled the migration yet, it finishes it; pgwarden status shows where the database stands.\n`,
+  late: `The run did not end ${GRACE_MS / 1000}s after it was cancelled: exiting. pgwarden status shows where the database stands.\n`,
+};
+
+/** For `verify`: it stops and removes the throwaway databases and the roles it created. */
+export const VERIFY_INTERRUPT: InterruptMessages = {
+  first: (signal) => `\n${signal}: stopping verify and removing its throwaway databases and the roles it created (${again(signal)} to exit at once and leave them)...\n`,
+  again: (signal) => `\n${signal} again: exiting at once. Throwaway databases (pgwarden_tmp_*) and roles verify created may be left on the server; drop them by hand.\n`,
+  late: `Verify did not end ${GRACE_MS / 1000}s after it was stopped: exiting. Throwaway databases (pgwarden_tmp_*) and roles verify created may be left on the server; drop them by hand.\n`,
+};
+
 /**
- * Runs `fn` (a migration run) with SIGINT and SIGTERM turned into an abort of its signal: the
- * first one cancels the running statement on the server and lets the run report what it applied;
- * a second one, or a run that has not ended after a grace period, exits at once. Other handlers of
- * these signals are set aside meanwhile, so nothing else ends the process first.
+ * Runs `fn` (a migration run, a verify run) with SIGINT and SIGTERM turned into an abort of its
+ * signal: the first one lets the run stop its work on the server and clean up (a migration run
+ * reports what it applied; verify drops its throwaway databases and roles); a second one, or a run
+ * that has not ended after a grace period, exits at once. Other handlers of these signals are set
+ * aside meanwhile, so nothing else ends the process first.
  */
-export async function withInterrupt<T>(output: Output, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export async function withInterrupt<T>(output: Output, fn: (signal: AbortSignal) => Promise<T>, messages: InterruptMessages = MIGRATION_INTERRUPT): Promise<T> {
   const controller = new AbortController();
   const setAside = new Map(SIGNALS.map((s) => [s, process.listeners(s)] as const));
   let grace: NodeJS.Timeout | undefined;
   const onSignal = (signal: Handled) => {
     if (received) {
-      output.err(`\n${signal} again: exiting at once. If the server had not cancelled the migration yet, it finishes it; pgwarden status shows where the database stands.\n`);
+      output.err(messages.again(signal));
       process.exit(EXIT[signal]);
     }
     received = signal;
-    output.err(`\n${signal}: cancelling the running migration on the server (${signal === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'} again to exit at once)...\n`);
+    output.err(messages.first(signal));
     controller.abort(signal);
     grace = setTimeout(() => {
-      output.err(`The run did not end ${GRACE_MS / 1000}s after it was cancelled: exiting. pgwarden status shows where the database stands.\n`);
+      output.err(messages.late);
       process.exit(EXIT[signal]);
     }, GRACE_MS);
     grace.unref();

@@ -12,8 +12,13 @@ import type { Direction } from './steps.js';
  * whole run may be one message) is cancelled with pg_cancel_backend from a second connection, or,
  * when no second connection can be made, with the protocol's cancel request. A query that had
  * finished by then is not affected; the runner checks `signal` before every next step.
+ *
+ * `terminate` (for sessions on a throwaway database, which is dropped next): the session ends
+ * instead, on the server (pg_terminate_backend: its transaction rolls back and its locks go) and
+ * here (the running query and every later one fail at once), so that no query sent after the
+ * abort can run.
  */
-export function cancelOnAbort(client: pg.Client, db: DatabaseHandle, signal: AbortSignal | undefined): { dispose(): void } {
+export function cancelOnAbort(client: pg.Client, db: DatabaseHandle, signal: AbortSignal | undefined, options: { terminate?: boolean } = {}): { dispose(): void } {
   if (!signal) return { dispose: () => {} };
   const backendPid = (client as unknown as { processID: number | null }).processID;
   const cancel = async () => {
@@ -21,7 +26,7 @@ export function cancelOnAbort(client: pg.Client, db: DatabaseHandle, signal: Abo
     try {
       const other = await connect(db, { applicationName: 'pgwarden (cancel)' });
       try {
-        await other.query('SELECT pg_cancel_backend($1)', [backendPid]);
+        await other.query(`SELECT ${options.terminate ? 'pg_terminate_backend' : 'pg_cancel_backend'}($1)`, [backendPid]);
       } finally {
         await other.end().catch(() => {});
       }
@@ -29,7 +34,10 @@ export function cancelOnAbort(client: pg.Client, db: DatabaseHandle, signal: Abo
       cancelRequest(client);
     }
   };
-  const onAbort = () => void cancel();
+  const onAbort = () => {
+    void cancel();
+    if (options.terminate) void client.end().catch(() => {});
+  };
   if (signal.aborted) onAbort();
   else signal.addEventListener('abort', onAbort, { once: true });
   return { dispose: () => signal.removeEventListener('abort', onAbort) };

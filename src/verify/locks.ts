@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { CHANGE_LOG_SCHEMA } from '../catalog/change-log.js';
+import type { NamedRelation, RelationKind } from '../catalog/types.js';
 import type { LockBlocks, LockMode, LockTrace } from './types.js';
 
 /** What each table lock mode stops other sessions from doing (see the Postgres docs, "Table-Level Locks"). */
@@ -15,26 +16,37 @@ export const LOCK_BLOCKS: Record<LockMode, LockBlocks> = {
 };
 
 /** A relation that existed before the migration: the ones whose locks matter to running traffic. */
-export interface ExistingRelation {
-  oid: number;
-  name: string;
-}
+export type ExistingRelation = NamedRelation;
+
+const KIND_OF_RELKIND: Record<string, RelationKind> = { r: 'table', p: 'table', f: 'table', m: 'materialized view', v: 'view', S: 'sequence', i: 'index', I: 'index' };
 
 /**
- * Tables, partitioned tables, materialized views and foreign tables that exist now, outside the
- * system schemas and the schemas given (pgwarden's own).
+ * Tables (partitioned and foreign too), views, materialized views, sequences and indexes that
+ * exist now, outside the system schemas and the schemas given (pgwarden's own).
  */
 export async function existingRelations(client: pg.ClientBase, excludeSchemas: string[]): Promise<ExistingRelation[]> {
-  const { rows } = await client.query<{ oid: string; name: string }>(
-    `SELECT c.oid::pg_catalog.int8 AS oid, n.nspname || '.' || c.relname AS name
+  const { rows } = await client.query<{ oid: string; name: string; relkind: string; table_name: string | null }>(
+    `SELECT c.oid::pg_catalog.int8 AS oid, n.nspname || '.' || c.relname AS name, c.relkind::pg_catalog.text AS relkind,
+            tn.nspname || '.' || t.relname AS table_name
        FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-      WHERE c.relkind IN ('r', 'p', 'm', 'f')
+       LEFT JOIN pg_catalog.pg_index i ON i.indexrelid = c.oid
+       LEFT JOIN pg_catalog.pg_class t ON t.oid = i.indrelid
+       LEFT JOIN pg_catalog.pg_namespace tn ON tn.oid = t.relnamespace
+      WHERE c.relkind IN ('r', 'p', 'm', 'f', 'v', 'S', 'i', 'I')
         AND n.nspname <> ALL (ARRAY['pg_catalog', 'information_schema', 'pg_toast']::pg_catalog.name[])
         AND n.nspname !~ '^pg_(toast_)?temp_'
         AND n.nspname <> ALL ($1::pg_catalog.text[])`,
     [excludeSchemas],
   );
-  return rows.map((r) => ({ oid: Number(r.oid), name: r.name }));
+  return rows.map((r) => {
+    const kind = KIND_OF_RELKIND[r.relkind]!;
+    return kind === 'index' && r.table_name !== null ? { oid: Number(r.oid), name: r.name, kind, table: r.table_name } : { oid: Number(r.oid), name: r.name, kind };
+  });
+}
+
+/** Kinds whose scans and storage verify follows: a whole scan or rewrite of one takes as long as its data. */
+function hasData(relation: ExistingRelation): boolean {
+  return relation.kind === 'table' || relation.kind === 'materialized view';
 }
 
 /** Locks held by this session, storage file and scan count of each existing relation, at one moment. */
@@ -100,26 +112,54 @@ export function parseSample(row: { locks: Array<[number, LockMode]> | null; file
   return sample;
 }
 
-/** The locks a statement acquired, the relations it scanned and the tables it rewrote, from the samples before and after it. */
+/**
+ * The locks a statement acquired, the tables and materialized views it scanned, and what it
+ * rewrote, from the samples before and after it. Locks are in order of the table they affect (an
+ * index's lock right after its table's), then relation, then mode.
+ */
 export function compareSamples(relations: ExistingRelation[], before: RelationSample, after: RelationSample): { locks: LockTrace[]; scans: string[]; rewrites: string[] } {
   const locks: LockTrace[] = [];
   const scans: string[] = [];
   const rewrites: string[] = [];
-  for (const relation of relations) {
-    const held = before.locks.get(relation.oid) ?? new Set<LockMode>();
-    const scanned = (after.scans.get(relation.oid) ?? 0) > (before.scans.get(relation.oid) ?? 0);
-    if (scanned) scans.push(relation.name);
-    for (const mode of after.locks.get(relation.oid) ?? []) {
-      if (!held.has(mode)) locks.push({ relation: relation.name, mode, blocks: LOCK_BLOCKS[mode] ?? 'nothing', scanned });
-    }
+  const newFile = (relation: ExistingRelation) => {
     const was = before.filenodes.get(relation.oid);
     const now = after.filenodes.get(relation.oid);
     // A relation dropped by the statement has no filenode afterwards: that is not a rewrite.
-    if (was !== undefined && now !== undefined && was !== 0 && was !== now) rewrites.push(relation.name);
+    return was !== undefined && now !== undefined && was !== 0 && was !== now;
+  };
+  const rewrittenIndexes: ExistingRelation[] = [];
+  for (const relation of relations) {
+    const held = before.locks.get(relation.oid) ?? new Set<LockMode>();
+    // An index scan or a sequence's nextval counts as a scan too, but those are lookups, not a pass over the data.
+    const scanned = hasData(relation) && (after.scans.get(relation.oid) ?? 0) > (before.scans.get(relation.oid) ?? 0);
+    if (scanned) scans.push(relation.name);
+    for (const mode of after.locks.get(relation.oid) ?? []) {
+      if (!held.has(mode)) locks.push({ relation: relation.name, kind: relation.kind, ...(relation.table !== undefined ? { table: relation.table } : {}), mode, blocks: LOCK_BLOCKS[mode] ?? 'nothing', scanned });
+    }
+    if (!newFile(relation)) continue;
+    if (hasData(relation)) rewrites.push(relation.name);
+    // A sequence reset gets a new file: one row, no finding.
+    else if (relation.kind === 'index') rewrittenIndexes.push(relation);
   }
-  locks.sort((a, b) => (a.relation < b.relation ? -1 : a.relation > b.relation ? 1 : LOCK_ORDER.indexOf(a.mode) - LOCK_ORDER.indexOf(b.mode)));
+  // An index rebuilt on its own (REINDEX, ALTER INDEX ... SET TABLESPACE); one rebuilt with its table is the table's rewrite.
+  for (const index of rewrittenIndexes) if (!rewrites.includes(index.table ?? '')) rewrites.push(index.name);
+  locks.sort(compareLocks);
   scans.sort();
   return { locks, scans, rewrites };
+}
+
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function compareLocks(a: LockTrace, b: LockTrace): number {
+  return compareText(a.table ?? a.relation, b.table ?? b.relation) || Number(a.kind === 'index') - Number(b.kind === 'index') || compareText(a.relation, b.relation) || LOCK_ORDER.indexOf(a.mode) - LOCK_ORDER.indexOf(b.mode);
+}
+
+/** `public.accounts`, `view public.v`, `index public.accounts_email of public.accounts`: how the trace and the findings name a relation. */
+export function relationLabel(relation: { relation: string; kind: RelationKind; table?: string | undefined }): string {
+  if (relation.kind === 'table') return relation.relation;
+  return `${relation.kind} ${relation.relation}${relation.table !== undefined ? ` of ${relation.table}` : ''}`;
 }
 
 const LOCK_ORDER: LockMode[] = ['AccessShareLock', 'RowShareLock', 'RowExclusiveLock', 'ShareUpdateExclusiveLock', 'ShareLock', 'ShareRowExclusiveLock', 'ExclusiveLock', 'AccessExclusiveLock'];

@@ -1,5 +1,4 @@
 import { relative } from 'node:path';
-import type pg from 'pg';
 import type { PgwardenConfig } from '../config/types.js';
 import { PgwardenError } from '../errors.js';
 import { linearHistory } from '../migrations/graph.js';
@@ -7,6 +6,7 @@ import { loadMigrations } from '../migrations/load.js';
 import type { MigrationFile } from '../migrations/types.js';
 import { ensureParser, lineColumnAt, parseSql, SqlSyntaxError, type ParsedStatement } from '../sql/parse.js';
 import { planDirection, planDown, type PlannedDirection } from './execute.js';
+import { mayCreateRoles } from './roles.js';
 import type { SeedFile } from './seed.js';
 
 /** A migration's statements in both directions. */
@@ -25,11 +25,13 @@ export interface VerifyPlan {
   /** Each migration's statements, by revision. */
   migrations: Map<string, PlannedMigration>;
   /**
-   * The roles the migrations and seeds create (CREATE ROLE, USER or GROUP). Roles belong to the
-   * cluster, not to a database: verify runs such a history in one database at a time, drops them
-   * before it replays the history from the start, and drops them when it ends.
+   * The SQL of the history (each statement of both directions of every migration, and the seeds)
+   * when any of it may create a role (`CREATE ROLE`, `USER` or `GROUP`, also inside a `DO` block
+   * or a function body); empty otherwise. Roles belong to the cluster, not to a database: verify
+   * runs such a history in one database at a time, and drops the roles it created (see
+   * CreatedRoles) before it replays the history from the start and when it ends.
    */
-  roles: string[];
+  roleSql: string[];
   /**
    * Revisions with a statement the change log cannot see (no event trigger fires for REASSIGN
    * OWNED or DROP OWNED): every snapshot of theirs reads the whole catalog.
@@ -50,24 +52,25 @@ export async function planVerify(config: PgwardenConfig, options: { migrations?:
     }
   }
   await ensureParser();
-  const roles = new Set<string>();
   const unlogged = new Set<string>();
-  const look = (statements: Array<ParsedStatement | undefined>, revision?: string) => {
-    for (const s of statements) {
-      if (s?.kind === 'CreateRoleStmt' && typeof s.ast.role === 'string') roles.add(s.ast.role);
-      if (revision && s && UNLOGGED_KINDS.has(s.kind)) unlogged.add(revision);
-    }
+  const look = (statements: Array<ParsedStatement | undefined>, revision: string) => {
+    for (const s of statements) if (s && UNLOGGED_KINDS.has(s.kind)) unlogged.add(revision);
   };
-  for (const seed of seeds) look(parseSeed(config, seed));
+  const sql: string[] = [];
+  for (const seed of seeds) {
+    parseSeed(config, seed);
+    sql.push(seed.sql);
+  }
   const migrations = new Map<string, PlannedMigration>();
   for (const file of ordered) {
     const up = await planDirection(file, 'up');
     const down = await planDown(file);
     look(up.statements.map((s) => s.parsed), file.revision);
     look(down.plan?.statements.map((s) => s.parsed) ?? [], file.revision);
+    for (const s of [...up.statements, ...(down.plan?.statements ?? [])]) sql.push(s.sql);
     migrations.set(file.revision, { up, down });
   }
-  return { ordered, migrations, roles: [...roles].sort(), unlogged };
+  return { ordered, migrations, roleSql: sql.some(mayCreateRoles) ? sql : [], unlogged };
 }
 
 function parseSeed(config: PgwardenConfig, seed: SeedFile): ParsedStatement[] {
@@ -77,23 +80,5 @@ function parseSeed(config: PgwardenConfig, seed: SeedFile): ParsedStatement[] {
     if (!(error instanceof SqlSyntaxError)) throw error;
     const at = lineColumnAt(seed.sql, error.position);
     throw new PgwardenError('USAGE', `${relative(config.root, seed.path)}:${at.line}:${at.column}: ${error.message}. Fix the seed's SQL.`, { location: { file: seed.path, ...at } });
-  }
-}
-
-/** Which of `roles` exist on the server now. */
-export async function existingRoles(client: pg.ClientBase, roles: string[]): Promise<string[]> {
-  if (roles.length === 0) return [];
-  const { rows } = await client.query<{ rolname: string }>('SELECT rolname FROM pg_catalog.pg_roles WHERE rolname = ANY ($1::pg_catalog.text[])', [roles]);
-  return rows.map((r) => r.rolname);
-}
-
-/**
- * Drops those of `roles` that exist, with what they own and the privileges granted to them in the
- * database `client` is connected to (the other databases verify used are dropped whole).
- */
-export async function dropRoles(client: pg.ClientBase, roles: string[]): Promise<void> {
-  for (const role of await existingRoles(client, roles)) {
-    const name = `"${role.replace(/"/g, '""')}"`;
-    await client.query(`DROP OWNED BY ${name}; DROP ROLE ${name}`);
   }
 }

@@ -1,4 +1,5 @@
 import type { DiffEntry } from '../catalog/diff.js';
+import type { RelationKind } from '../catalog/types.js';
 
 /** A Postgres table-level lock mode, as pg_locks names it. */
 export type LockMode =
@@ -14,13 +15,19 @@ export type LockMode =
 /** What other sessions cannot do on a relation while a lock is held. */
 export type LockBlocks = 'reads and writes' | 'writes' | 'nothing';
 
+export type { RelationKind } from '../catalog/types.js';
+
 /** One lock a statement took on a relation that existed before the migration. */
 export interface LockTrace {
-  /** Qualified relation name. */
+  /** Qualified relation name (an index's schema is its table's). */
   relation: string;
+  kind: RelationKind;
+  /** For an index: the qualified name of its table, whose reads and writes the lock affects. */
+  table?: string;
   mode: LockMode;
+  /** What other sessions cannot do on the relation (for an index: on its table) while the lock is held. */
   blocks: LockBlocks;
-  /** The statement scanned the relation (validation, index build, rewrite) while it held its locks. */
+  /** The statement scanned the relation (validation, index build, rewrite) while it held its locks; tables and materialized views only. */
   scanned: boolean;
 }
 
@@ -36,9 +43,13 @@ export interface StatementTrace {
   durationMs: number;
   /** Locks acquired by this statement (not already held by earlier ones in the same transaction). */
   locks: LockTrace[];
-  /** Relations that existed before the migration which this statement scanned, whoever took the locks it scanned them under. */
+  /** Tables and materialized views that existed before the migration which this statement scanned, whoever took the locks it scanned them under. */
   scans: string[];
-  /** Pre-existing tables whose storage this statement rewrote (relfilenode changed). */
+  /**
+   * Pre-existing tables and materialized views whose storage this statement rewrote (relfilenode
+   * changed), and indexes it rebuilt without rewriting their table (REINDEX). A sequence reset is
+   * not counted.
+   */
   rewrites: string[];
   /** False for a statement that cannot run in a transaction (CREATE INDEX CONCURRENTLY, ...): its locks are not visible afterwards. */
   traced: boolean;

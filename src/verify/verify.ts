@@ -12,14 +12,16 @@ import { PgwardenError } from '../errors.js';
 import type { MigrationFile } from '../migrations/types.js';
 import type { DatabaseHandle } from '../providers/types.js';
 import { throwawayDatabaseOn } from '../providers/url.js';
+import { cancelOnAbort } from '../runner/interrupt.js';
 import { connect } from '../runner/session.js';
 import { planPlain, runPlain, runTraced, transactionSql, type DirectionResult, type PlannedDirection } from './execute.js';
-import { dropRoles, existingRoles, planVerify, type VerifyPlan } from './plan.js';
+import { planVerify, type VerifyPlan } from './plan.js';
+import { CreatedRoles } from './roles.js';
 import { lineColumnAt } from '../sql/parse.js';
 import { lintRuleFor } from './lint-rule.js';
-import { blocksWrites, existingRelations, installSampler, isFlaggedMode, isStronger, LOCK_BLOCKS, lockModeName, type ExistingRelation } from './locks.js';
+import { blocksWrites, existingRelations, installSampler, isFlaggedMode, isStronger, LOCK_BLOCKS, lockModeName, relationLabel, type ExistingRelation } from './locks.js';
 import type { SeedFile } from './seed.js';
-import type { LockMode, MigrationVerification, StatementTrace, VerifyFinding, VerifyReport } from './types.js';
+import type { LockTrace, MigrationVerification, StatementTrace, VerifyFinding, VerifyReport } from './types.js';
 
 /** Progress of a verify run, for the CLI's status line. */
 export interface VerifyProgress {
@@ -52,6 +54,12 @@ export interface VerifyOptions {
   jobs?: number;
   /** The history already planned by {@link planVerify} (default: planned here, before any database is touched). */
   plan?: VerifyPlan;
+  /**
+   * Stops the run when it aborts: verify's sessions end (on the server too), the databases it
+   * created (rebuilds, other jobs) and the roles it created are dropped, and verifyHistory throws
+   * INTERRUPTED. `db` stays the caller's to close.
+   */
+  signal?: AbortSignal;
 }
 
 /** Fewer migrations than this per job are not worth a database of their own. */
@@ -84,22 +92,40 @@ export function defaultVerifyJobs(): number {
 export async function verifyHistory(config: PgwardenConfig, db: DatabaseHandle, options: VerifyOptions = {}): Promise<VerifyReport> {
   const started = performance.now();
   const mode = options.snapshots ?? 'incremental';
+  const { signal } = options;
   // Every migration and seed is parsed before anything runs: bad input changes nothing anywhere.
   const plan = options.plan ?? (await planVerify(config, options));
+  stopIfAborted(signal);
   // Roles are the cluster's: those the history creates and the server did not have are verify's to drop.
-  const before = plan.roles.length > 0 ? new Set(await withClient(db, (client) => existingRoles(client, plan.roles))) : new Set<string>();
-  const roles = plan.roles.filter((r) => !before.has(r));
-  let report: VerifyReport;
+  const roles = plan.roleSql.length > 0 ? await withClient(db, (client) => CreatedRoles.start(client, plan.roleSql)) : CreatedRoles.none();
+  let report: VerifyReport | undefined;
+  let failure: unknown;
   try {
     const first = await verifyOnce(config, db, options, plan, roles, mode, false);
     report = first.report;
     // The safety net of incremental snapshots: if the last one differs from a full read, trust nothing and verify again reading everything.
-    if (!first.consistent) report = (await verifyOnce(config, db, options, plan, roles, 'full', true)).report;
+    if (!first.consistent) {
+      stopIfAborted(signal);
+      report = (await verifyOnce(config, db, options, plan, roles, 'full', true)).report;
+    }
+  } catch (error) {
+    failure = error;
   } finally {
-    if (roles.length > 0) await withClient(db, (client) => dropRoles(client, roles));
+    // Its sessions have ended by now (an abort ends them), so nothing holds what the roles own.
+    if (roles.tracking) await withClient(db, (client) => roles.drop(client));
   }
+  // Stopped by the signal: whatever failed did so because verify's sessions were ended.
+  if (signal?.aborted) {
+    throw new PgwardenError('INTERRUPTED', `Interrupted${typeof signal.reason === 'string' ? ` by ${signal.reason}` : ''}: verify stopped, and dropped the databases and the roles it had created.`, { cause: failure, details: { signal: signal.reason } });
+  }
+  if (failure !== undefined || !report) throw failure;
   report.durationMs = Math.round(performance.now() - started);
   return report;
+}
+
+/** Ends a step of a stopped run (see {@link VerifyOptions.signal}); verifyHistory turns it into INTERRUPTED. */
+function stopIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new PgwardenError('INTERRUPTED', 'Interrupted.');
 }
 
 async function withClient<T>(db: DatabaseHandle, use: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -111,13 +137,14 @@ async function withClient<T>(db: DatabaseHandle, use: (client: pg.Client) => Pro
   }
 }
 
-async function verifyOnce(config: PgwardenConfig, db: DatabaseHandle, options: VerifyOptions, plan: VerifyPlan, roles: string[], mode: SnapshotMode, freshDatabase: boolean): Promise<{ report: VerifyReport; consistent: boolean }> {
+async function verifyOnce(config: PgwardenConfig, db: DatabaseHandle, options: VerifyOptions, plan: VerifyPlan, roles: CreatedRoles, mode: SnapshotMode, freshDatabase: boolean): Promise<{ report: VerifyReport; consistent: boolean }> {
   const { ordered } = plan;
   // A history that creates roles runs in one database at a time: the ranges' databases share the cluster's roles, so a later range replaying the history would find them taken.
-  const wanted = plan.roles.length > 0 ? 1 : Math.floor(options.jobs ?? defaultVerifyJobs());
+  const wanted = roles.tracking ? 1 : Math.floor(options.jobs ?? defaultVerifyJobs());
   const jobs = Math.max(1, Math.min(wanted, Math.floor(ordered.length / MIN_MIGRATIONS_PER_JOB)));
   const ranges = splitHistory(ordered.length, jobs);
-  const results = await Promise.all(ranges.map(([from, to], k) => verifyRange(config, db, options, plan, roles, mode, from, to, k === 0 ? freshDatabase : true)));
+  // Every range ends (and drops its database) before this returns or throws, even when one fails.
+  const results = await Promise.all(ranges.map(([from, to], k) => verifyRange(config, db, options, plan, roles, mode, from, to, k === 0 ? freshDatabase : true).catch((error: unknown) => ({ error }))));
 
   // Put the ranges together in history order. After a migration whose up fails, nothing later
   // can be verified: a later range, which applied it plainly, has failed or proves nothing.
@@ -194,14 +221,14 @@ async function verifyRange(
   db: DatabaseHandle,
   options: VerifyOptions,
   plan: VerifyPlan,
-  roles: string[],
+  roles: CreatedRoles,
   mode: SnapshotMode,
   from: number,
   to: number,
   freshDatabase: boolean,
 ): Promise<RangeResult | { error: unknown }> {
   const { ordered } = plan;
-  const work = new Workspace(config, db, options.seeds ?? [], mode, roles);
+  const work = new Workspace(config, db, options.seeds ?? [], mode, roles, options.signal);
   const result: RangeResult = { migrations: [], findings: [], consistent: true, stopped: false };
   const diffOptions = options.diff ?? {};
   try {
@@ -222,6 +249,7 @@ async function verifyRange(
       before = await work.snapshot();
     }
     for (let index = from; index < to; index++) {
+      work.checkpoint();
       const file = ordered[index]!;
       const progress = (phase: VerifyProgress['phase']) => options.onProgress?.({ index, total: ordered.length, revision: file.revision, name: file.name, phase });
       const fileName = relative(config.root, file.path);
@@ -243,6 +271,7 @@ async function verifyRange(
       progress('up');
       let tail = work.tail();
       const applied = await runTraced(work.client, file, 'up', up, relations, { tail: tail?.sql, sampler: work.sampler });
+      work.checkpoint();
       m.statements.push(...applied.traces);
       if (applied.error) {
         finding({ ruleId: 'up-fails', level: 'error', line: applied.error.line ?? upLine, message: `up fails: ${applied.error.message}` });
@@ -257,7 +286,7 @@ async function verifyRange(
       if (!down.plan) {
         m.outcome = 'irreversible';
         m.irreversibleReason = down.irreversible;
-        lockFindings(applied, up, file, finding);
+        lockFindings(applied, up, file, relations, finding);
         before = await afterSeeds(file.revision, afterUp);
         m.durationMs = Math.round(performance.now() - migrationStarted);
         progress('done');
@@ -267,9 +296,10 @@ async function verifyRange(
       progress('down');
       tail = work.tail();
       const reverted = await runTraced(work.client, file, 'down', down.plan, relations, { tail: tail?.sql, sampler: work.sampler });
+      work.checkpoint();
       m.statements.push(...reverted.traces);
-      lockFindings(applied, up, file, finding);
-      lockFindings(reverted, down.plan, file, finding);
+      lockFindings(applied, up, file, relations, finding);
+      lockFindings(reverted, down.plan, file, relations, finding);
       if (reverted.error) {
         finding({ ruleId: 'down-fails', level: 'error', line: reverted.error.line ?? downLine, message: `down fails: ${reverted.error.message}` });
         // A failed transactional down rolled back: the database is as up left it. One outside a transaction may be in between.
@@ -288,6 +318,7 @@ async function verifyRange(
       progress('up again');
       tail = work.tail();
       const again = await runPlain(work.client, file, up, tail?.sql);
+      work.checkpoint();
       if (again.error) {
         finding({ ruleId: 'up-reapplies', level: 'error', line: again.error.line ?? upLine, message: `up fails when applied again after down: ${again.error.message}` });
         before = await work.rebuild(ordered, index);
@@ -314,58 +345,80 @@ async function verifyRange(
 type FindingSink = (f: Omit<VerifyFinding, 'revision' | 'file' | 'details'> & { details?: string[] }) => void;
 
 /**
- * Findings from a direction's lock trace, on tables that existed before the migration: a rewrite,
- * or a scan while the transaction holds a lock that blocks writes (taken by the scanning statement
- * or an earlier one of the same transaction), is an error (the application stops for the whole
- * scan); an ACCESS EXCLUSIVE or SHARE lock without either is a warning (brief, but it queues
- * behind any long transaction, and everything queues behind it).
+ * Findings from a direction's lock trace, on relations that existed before the migration: a
+ * rewrite (of a table, a materialized view, or an index rebuilt on its own), or a scan of a table
+ * while the transaction holds a lock that blocks writes on it or on one of its indexes (taken by
+ * the scanning statement or an earlier one of the same transaction), is an error (the application
+ * stops for the whole rewrite or scan); an ACCESS EXCLUSIVE or SHARE lock without either, on a
+ * table, view, materialized view, sequence or index, is a warning (brief, but it queues behind any
+ * long transaction, and everything queues behind it). A statement gets one finding per table: an
+ * index's lock counts against its table.
  */
-function lockFindings(result: DirectionResult, plan: PlannedDirection, file: MigrationFile, finding: FindingSink): void {
+function lockFindings(result: DirectionResult, plan: PlannedDirection, file: MigrationFile, relations: ExistingRelation[], finding: FindingSink): void {
+  const byName = new Map(relations.map((r) => [r.name, r]));
   // The strongest lock the open transaction holds on each relation, and the statement that took it.
-  const held = new Map<string, { mode: LockMode; by: StatementTrace }>();
+  const held = new Map<string, { lock: LockTrace; by: StatementTrace }>();
   for (const trace of result.traces) {
     // Outside a transactional migration each statement commits on its own, releasing its locks.
     if (!plan.transactional) held.clear();
     const statementNo = `${trace.direction} statement ${trace.index}`;
     const line = trace.line ?? (trace.direction === 'up' ? file.up?.line : file.down?.line) ?? 1;
     const parsed = plan.statements[trace.index - 1]?.parsed;
+    // The tables this statement already has a finding about.
     const reported = new Set<string>();
-    for (const table of trace.rewrites) {
+    for (const name of trace.rewrites) {
+      const relation = byName.get(name);
+      const table = relation?.table ?? name;
+      if (reported.has(table)) continue;
       reported.add(table);
       const lintRule = lintRuleFor(parsed, 'rewrite');
-      finding({ ruleId: 'table-rewrite', level: 'error', line, message: `${statementNo} rewrites ${table}, which existed before this migration, under an ACCESS EXCLUSIVE lock: reads and writes wait for the whole rewrite`, ...(lintRule ? { lintRule } : {}) });
+      const what = relation ? relationLabel({ relation: name, kind: relation.kind, table: relation.table }) : name;
+      const waits = relation?.kind === 'index' ? `reads and writes of ${table} wait for the whole rebuild` : 'reads and writes wait for the whole rewrite';
+      finding({ ruleId: 'table-rewrite', level: 'error', line, message: `${statementNo} rewrites ${what}, which existed before this migration, under an ACCESS EXCLUSIVE lock: ${waits}`, ...(lintRule ? { lintRule } : {}) });
     }
     for (const relation of trace.scans) {
       if (reported.has(relation)) continue;
-      let strongest: { mode: LockMode; by: StatementTrace } | undefined = held.get(relation);
-      for (const lock of trace.locks) if (lock.relation === relation && (!strongest || isStronger(lock.mode, strongest.mode))) strongest = { mode: lock.mode, by: trace };
-      if (!strongest || !blocksWrites(strongest.mode)) continue;
+      // The table's own locks first: an index's lock is named only when it is stronger.
+      let strongest: { lock: LockTrace; by: StatementTrace } | undefined;
+      const consider = (lock: LockTrace, by: StatementTrace) => {
+        if (!strongest || isStronger(lock.mode, strongest.lock.mode)) strongest = { lock, by };
+      };
+      const own = held.get(relation);
+      if (own) consider(own.lock, own.by);
+      for (const lock of trace.locks) if (lock.relation === relation && lock.kind !== 'index') consider(lock, trace);
+      for (const h of held.values()) if (h.lock.kind === 'index' && h.lock.table === relation) consider(h.lock, h.by);
+      for (const lock of trace.locks) if (lock.kind === 'index' && lock.table === relation) consider(lock, trace);
+      const found = strongest as { lock: LockTrace; by: StatementTrace } | undefined;
+      if (!found || !blocksWrites(found.lock.mode)) continue;
       reported.add(relation);
-      const earlier = strongest.by !== trace ? strongest.by : undefined;
+      const earlier = found.by !== trace ? found.by : undefined;
       const lintRule = lintRuleFor(parsed, earlier ? 'scan under an earlier lock' : 'scan under lock');
       finding({
         ruleId: 'blocking-lock',
         level: 'error',
         line,
-        message: `${statementNo} scans ${relation}, which existed before this migration, while holding ${article(lockModeName(strongest.mode))} lock${earlier ? ` taken by ${earlier.direction} statement ${earlier.index}${earlier.line !== undefined ? ` (line ${earlier.line})` : ''}, ${earlier.sql.length > 60 ? `${earlier.sql.slice(0, 59)}…` : earlier.sql}, and kept until the transaction commits` : ''}: ${LOCK_BLOCKS[strongest.mode]} wait for the whole scan`,
+        message: `${statementNo} scans ${relation}, which existed before this migration, while holding ${article(lockModeName(found.lock.mode))} lock${found.lock.kind === 'index' ? ` on its index ${found.lock.relation}` : ''}${earlier ? ` taken by ${earlier.direction} statement ${earlier.index}${earlier.line !== undefined ? ` (line ${earlier.line})` : ''}, ${earlier.sql.length > 60 ? `${earlier.sql.slice(0, 59)}…` : earlier.sql}, and kept until the transaction commits` : ''}: ${LOCK_BLOCKS[found.lock.mode]} wait for the whole scan`,
         ...(lintRule ? { lintRule } : {}),
       });
     }
+    // Locks are in table order, a table's own before its indexes': DROP INDEX locks both, one warning.
     for (const lock of trace.locks) {
-      if (reported.has(lock.relation) || !isFlaggedMode(lock.mode)) continue;
-      reported.add(lock.relation);
+      const table = lock.table ?? lock.relation;
+      if (reported.has(table) || !isFlaggedMode(lock.mode)) continue;
+      reported.add(table);
       const lintRule = lintRuleFor(parsed, 'brief lock');
+      const blocked = lock.kind === 'index' ? `${lock.blocks} of ${table}` : lock.blocks;
       finding({
         ruleId: 'brief-exclusive-lock',
         level: 'warning',
         line,
-        message: `${statementNo} takes ${article(lockModeName(lock.mode))} lock on ${lock.relation}, which existed before this migration: brief, but ${lock.blocks} queue behind it, and it waits behind any long transaction (set a lock_timeout)`,
+        message: `${statementNo} takes ${article(lockModeName(lock.mode))} lock on ${relationLabel(lock)}, which existed before this migration: brief, but ${blocked} queue behind it, and it waits behind any long transaction (set a lock_timeout)`,
         ...(lintRule ? { lintRule } : {}),
       });
     }
     for (const lock of trace.locks) {
       const was = held.get(lock.relation);
-      if (!was || isStronger(lock.mode, was.mode)) held.set(lock.relation, { mode: lock.mode, by: trace });
+      if (!was || isStronger(lock.mode, was.lock.mode)) held.set(lock.relation, { lock, by: trace });
     }
   }
 }
@@ -399,9 +452,16 @@ class Workspace {
     private readonly seeds: SeedFile[],
     private readonly mode: SnapshotMode,
     /** Roles the history creates that the server did not have: dropped before the history is replayed from the start. */
-    private readonly roles: string[] = [],
+    private readonly roles: CreatedRoles = CreatedRoles.none(),
+    /** Ends the sessions (see {@link VerifyOptions.signal}); {@link checkpoint} stops the run. */
+    private readonly signal?: AbortSignal,
   ) {
     this.current = original;
+  }
+
+  /** Throws when the run was stopped, so that it does no further step (nor creates another database). */
+  checkpoint(): void {
+    stopIfAborted(this.signal);
   }
 
   async open(): Promise<void> {
@@ -412,13 +472,17 @@ class Workspace {
   /** The connection for migrations, without the change tracking (see {@link track}). */
   private async connect(): Promise<void> {
     this.client = await connect(this.current, { applicationName: 'pgwarden verify' });
+    // Stopped, the session ends at once, on the server too: its database is dropped next.
+    const client = this.client;
+    const stop = cancelOnAbort(client, this.current, this.signal, { terminate: true });
+    client.once('end', () => stop.dispose());
     // Locks and timeouts of the user's environment do not apply to a private database.
     await this.client.query(`SET lock_timeout = 0; SET statement_timeout = 0`);
   }
 
   /** The snapshot session (with the change log, where it can be installed) and the lock sampler. */
   private async track(): Promise<void> {
-    this.snapshots = await openChangeTrackingSession(this.current, snapshotOptionsFor(this.config), this.mode);
+    this.snapshots = await openChangeTrackingSession(this.current, snapshotOptionsFor(this.config), this.mode, this.signal);
     // Before the first snapshot, which reads everything: the function is no change a step made.
     this.sampler = this.snapshots.mode !== 'full' && (await installSampler(this.client));
   }
@@ -434,12 +498,15 @@ class Workspace {
    * snapshot, and its DDL fires no event triggers.
    */
   async replaceDatabase(setup?: () => Promise<void>): Promise<void> {
+    this.checkpoint();
     await this.closeConnections();
     const previous = this.created.pop();
     await previous?.close();
-    if (this.roles.length > 0) await withClient(this.original, (client) => dropRoles(client, this.roles));
+    if (this.roles.tracking) await withClient(this.original, (client) => this.roles.drop(client));
     this.current = await throwawayDatabaseOn(this.original.url, { environment: this.original.environment, provider: this.original.provider });
     this.created.push(this.current);
+    // Created while the run was being stopped: close() drops it with the others.
+    this.checkpoint();
     await this.connect();
     await setup?.();
     await this.track();
@@ -455,7 +522,7 @@ class Workspace {
     return this.snapshots.tail();
   }
 
-  /** Tables and materialized views that exist now, from the last snapshot when it knows them. */
+  /** Tables, views, materialized views, sequences and indexes that exist now, from the last snapshot when it knows them. */
   async existingRelations(): Promise<ExistingRelation[]> {
     return this.snapshots.relations() ?? existingRelations(this.client, [this.config.ledger.schema, CHANGE_LOG_SCHEMA]);
   }
@@ -468,6 +535,7 @@ class Workspace {
       try {
         await this.client.query(seed.sql);
       } catch (cause) {
+        this.checkpoint();
         const position = Number((cause as { position?: string }).position);
         const at = position > 0 ? lineColumnAt(seed.sql, position - 1) : undefined;
         const where = `${relative(this.config.root, seed.path)}${at ? `:${at.line}:${at.column}` : ''}`;
@@ -493,7 +561,8 @@ class Workspace {
         await this.replaceDatabase(() => this.client.query(text).then(() => {}));
         return await this.snapshot();
       } catch {
-        // Built again below, one up at a time.
+        // Built again below, one up at a time (unless the run was stopped).
+        this.checkpoint();
       }
     }
     await this.replaceDatabase(async () => {

@@ -4,7 +4,7 @@ import { executeDeploy, invalidPlanError, planDeploy, type DeployPlan, type Depl
 import { PgwardenError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
 import { openDatabase } from '../../providers/resolve.js';
-import { lockModeName } from '../../verify/locks.js';
+import { lockModeName, relationLabel } from '../../verify/locks.js';
 import { commandContext, setExitCode, type GlobalArgs } from '../context.js';
 import { paint, printJson, type Output } from '../output.js';
 import { renderStatus, statusJson } from '../render/status.js';
@@ -40,7 +40,7 @@ function renderPlan(output: Output, plan: DeployPlan): string {
         const held = m.locks.locks.filter((l) => l.blocks !== 'nothing');
         const traced = `verified ${m.locks.verifiedAt.slice(0, 10)}${m.locks.complete ? '' : ', statements outside a transaction not traced'}`;
         if (held.length === 0 && m.locks.rewrites.length === 0) lines.push(`      locks: nothing that blocks on existing tables (${traced})`);
-        for (const l of held) lines.push(`      locks: ${lockModeName(l.mode)} on ${l.relation}, blocks ${l.blocks} (${traced})`);
+        for (const l of held) lines.push(`      locks: ${lockModeName(l.mode)} on ${relationLabel({ relation: l.relation, kind: l.kind ?? 'table', table: l.table })}, blocks ${l.blocks} (${traced})`);
         for (const r of m.locks.rewrites) lines.push(paint(output, 'red', `      rewrites ${r} under an ACCESS EXCLUSIVE lock`));
       }
       for (const f of m.findings) lines.push(`      ${f.severity === 'error' ? paint(output, 'red', 'error') : paint(output, 'yellow', 'warning')} ${paint(output, 'gray', f.rule)} line ${f.line}: ${f.message}`);

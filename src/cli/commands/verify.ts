@@ -9,7 +9,10 @@ import { planVerify } from '../../verify/plan.js';
 import { verifyHistory } from '../../verify/verify.js';
 import { locksOf, writeVerifiedLocks } from '../../check/verify-cache.js';
 import { loadMigrations } from '../../migrations/load.js';
+import { PgwardenError } from '../../errors.js';
+import type { DatabaseHandle } from '../../providers/types.js';
 import { commandContext, setExitCode, type GlobalArgs } from '../context.js';
+import { VERIFY_INTERRUPT, withInterrupt } from '../interrupt.js';
 import { paint, progressPrinter } from '../output.js';
 
 interface VerifyArgs extends GlobalArgs {
@@ -23,6 +26,16 @@ interface VerifyArgs extends GlobalArgs {
   ignoreComments?: boolean;
   ignorePrivileges?: boolean;
   ignoreOwners?: boolean;
+}
+
+/** Removes the throwaway database or server; when that fails, says what is left and how to remove it. */
+async function closeThrowaway(db: DatabaseHandle): Promise<void> {
+  try {
+    await db.close();
+  } catch (cause) {
+    const what = db.provider === 'url' ? `the throwaway database ${db.display}` : `the throwaway ${db.provider} server (${db.display})`;
+    throw new PgwardenError('DATABASE_ERROR', `Verify could not remove ${what}: ${(cause as Error).message}. ${db.provider === 'url' ? 'Drop it by hand (DROP DATABASE ... WITH (FORCE)).' : 'Stop it by hand.'}`, { cause });
+  }
 }
 
 export const verifyCommand: CommandModule<object, VerifyArgs> = {
@@ -53,22 +66,29 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
     // Bad input (a syntax error in a migration or a seed) stops here, before any server is touched.
     const plan = await planVerify(ctx.config, { seeds });
     const progress = progressPrinter(ctx.output, format === 'text');
-    const db = await openThrowaway(ctx.config, { ...ctx.target, pgVersion: args.pgVersion });
-    let report;
-    try {
-      report = await verifyHistory(ctx.config, db, {
-        seeds,
-        plan,
-        ...(args.jobs !== undefined ? { jobs: args.jobs } : {}),
-        diff: { ignoreColumnOrder: args.ignoreColumnOrder, ignoreComments: args.ignoreComments, ignorePrivileges: args.ignorePrivileges, ignoreOwners: args.ignoreOwners },
-        onProgress: (e) => {
-          if (e.phase !== 'done') progress.update(`verifying ${e.index + 1}/${e.total} ${e.name}: ${e.phase}`);
-        },
-      });
-    } finally {
-      progress.done();
-      await db.close();
-    }
+    // Ctrl-C or SIGTERM stops verify, which drops what it created on the server, then exits 130 or 143.
+    const report = await withInterrupt(
+      ctx.output,
+      async (signal) => {
+        const db = await openThrowaway(ctx.config, { ...ctx.target, pgVersion: args.pgVersion });
+        try {
+          return await verifyHistory(ctx.config, db, {
+            seeds,
+            plan,
+            signal,
+            ...(args.jobs !== undefined ? { jobs: args.jobs } : {}),
+            diff: { ignoreColumnOrder: args.ignoreColumnOrder, ignoreComments: args.ignoreComments, ignorePrivileges: args.ignorePrivileges, ignoreOwners: args.ignoreOwners },
+            onProgress: (e) => {
+              if (e.phase !== 'done') progress.update(`verifying ${e.index + 1}/${e.total} ${e.name}: ${e.phase}`);
+            },
+          });
+        } finally {
+          progress.done();
+          await closeThrowaway(db);
+        }
+      },
+      VERIFY_INTERRUPT,
+    );
     if (format === 'json') ctx.output.out(formatVerifyJson(report));
     else if (format === 'sarif') ctx.output.out(formatVerifySarif(report));
     else {

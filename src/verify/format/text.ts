@@ -1,5 +1,5 @@
 import type { StatementTrace, VerifyFinding, VerifyReport } from '../types.js';
-import { isFlaggedMode, lockModeName } from '../locks.js';
+import { isFlaggedMode, lockModeName, relationLabel } from '../locks.js';
 
 /** Colours the text reporter may use; identity functions give plain text. */
 export interface TextStyle {
@@ -13,8 +13,8 @@ const plain: TextStyle = { error: (s) => s, warning: (s) => s, ok: (s) => s, dim
 
 /**
  * The report for a person: one line per migration, its findings under it with what down failed
- * to restore, then the lock trace of statements that locked tables existing before their
- * migration, and a summary.
+ * to restore, then the lock trace of statements that locked relations (tables, views, sequences,
+ * indexes) existing before their migration, and a summary.
  */
 export function formatVerifyText(report: VerifyReport, style: TextStyle = plain): string {
   const lines: string[] = [];
@@ -38,7 +38,7 @@ export function formatVerifyText(report: VerifyReport, style: TextStyle = plain)
   }
   const traced = report.migrations.flatMap((m) => m.statements.filter((s) => s.locks.length > 0 || s.scans.length > 0 || s.rewrites.length > 0 || !s.traced).map((s) => ({ m, s })));
   if (traced.length > 0) {
-    lines.push('', 'Locks on tables that existed before each migration:');
+    lines.push('', 'Locks on tables, views, sequences and indexes that existed before each migration:');
     for (const { m, s } of traced) lines.push(...traceLines(m.file, s, style));
   }
   const count = (outcome: string) => report.migrations.filter((m) => m.outcome === outcome).length;
@@ -56,11 +56,14 @@ function traceLines(file: string, s: StatementTrace, style: TextStyle): string[]
   const lines = [`  ${where} ${s.direction} #${s.index}: ${style.dim(s.sql.length > 80 ? `${s.sql.slice(0, 79)}…` : s.sql)}`];
   if (!s.traced) lines.push(style.dim('      runs outside a transaction: its locks are not visible afterwards'));
   for (const lock of s.locks) {
-    const text = `      ${lockModeName(lock.mode)} on ${lock.relation} (blocks ${lock.blocks})${lock.scanned ? ', scanned it' : ''}`;
+    const text = `      ${lockModeName(lock.mode)} on ${relationLabel(lock)} (blocks ${lock.blocks})${lock.scanned ? ', scanned it' : ''}`;
     lines.push(isFlaggedMode(lock.mode) ? style.warning(text) : text);
   }
   // Scans under locks taken earlier in the transaction (the statement took no new lock on the relation).
   for (const relation of s.scans) if (!s.locks.some((l) => l.relation === relation)) lines.push(`      scanned ${relation} (under the locks the transaction already held)`);
-  for (const table of s.rewrites) lines.push(style.error(`      rewrote ${table}`));
+  for (const name of s.rewrites) {
+    const lock = s.locks.find((l) => l.relation === name);
+    lines.push(style.error(`      rewrote ${lock ? relationLabel(lock) : name}`));
+  }
   return lines;
 }

@@ -40,20 +40,20 @@ describe('lock trace', () => {
   it('flags CREATE INDEX on an existing table: SHARE lock during a scan', () => {
     const [up] = migration('index').statements;
     expect(up).toMatchObject({ direction: 'up', index: 1, line: 6, rewrites: [] });
-    expect(up!.locks).toContainEqual({ relation: 'public.accounts', mode: 'ShareLock', blocks: 'writes', scanned: true });
+    expect(up!.locks).toContainEqual({ relation: 'public.accounts', kind: 'table', mode: 'ShareLock', blocks: 'writes', scanned: true });
     expect(findings('index')).toContainEqual(expect.objectContaining({ ruleId: 'blocking-lock', level: 'error', line: 6, lintRule: 'require-concurrent-index-creation' }));
   });
 
   it('flags ALTER COLUMN TYPE on an existing table: ACCESS EXCLUSIVE and a rewrite', () => {
     const [up] = migration('column_type').statements;
-    expect(up!.locks).toContainEqual({ relation: 'public.accounts', mode: 'AccessExclusiveLock', blocks: 'reads and writes', scanned: true });
+    expect(up!.locks).toContainEqual({ relation: 'public.accounts', kind: 'table', mode: 'AccessExclusiveLock', blocks: 'reads and writes', scanned: true });
     expect(up!.rewrites).toEqual(['public.accounts']);
     expect(findings('column_type')).toContainEqual(expect.objectContaining({ ruleId: 'table-rewrite', level: 'error', lintRule: 'changing-column-type' }));
   });
 
   it('warns about a brief ACCESS EXCLUSIVE lock without failing', () => {
     const [up] = migration('add_column').statements;
-    expect(up!.locks).toEqual([{ relation: 'public.accounts', mode: 'AccessExclusiveLock', blocks: 'reads and writes', scanned: false }]);
+    expect(up!.locks).toEqual([{ relation: 'public.accounts', kind: 'table', mode: 'AccessExclusiveLock', blocks: 'reads and writes', scanned: false }]);
     expect(up!.rewrites).toEqual([]);
     expect(findings('add_column').map((f) => [f.ruleId, f.level])).toEqual([
       ['brief-exclusive-lock', 'warning'],

@@ -85,4 +85,66 @@ describe('verify of a history that creates roles', () => {
       await query(adminUrl(), `DROP ROLE IF EXISTS ${role}`);
     }
   });
+  it('drops the roles a DO block or a function created, so that two jobs and a rebuild do not collide', async () => {
+    const inDo = roleName('do');
+    const inFunction = roleName('fn');
+    const project = projectWith(
+      history({
+        2: { name: 'm2_role_do', up: `DO $$ BEGIN CREATE ROLE ${inDo}; END $$;\nGRANT SELECT ON t0 TO ${inDo};`, down: `REVOKE SELECT ON t0 FROM ${inDo};\nDROP ROLE ${inDo};` },
+        5: {
+          name: 'm5_role_fn',
+          up: `CREATE FUNCTION make_role(name text) RETURNS void LANGUAGE plpgsql AS $$ BEGIN EXECUTE format('CREATE ROLE %I', name); END $$;\nSELECT make_role('${inFunction}');`,
+          down: `DROP ROLE ${inFunction};\nDROP FUNCTION make_role(text);`,
+        },
+        // Down forgets the type, so up cannot be applied again: verify rebuilds the database from the start, where the DO block runs again.
+        30: { name: 'm30_status', up: "CREATE TYPE status AS ENUM ('a');", down: 'SELECT 1;' },
+      }),
+    );
+    projects.push(project);
+    const report = await verify(project, { jobs: 2, snapshots: 'checked' });
+    expect(report.findings.filter((f) => !['blocking-lock', 'brief-exclusive-lock'].includes(f.ruleId)).map((f) => [f.revision, f.ruleId])).toEqual([
+      [project.revisions.m30_status, 'down-restores-schema'],
+      [project.revisions.m30_status, 'up-reapplies'],
+    ]);
+    expect(report.migrations.filter((m) => m.outcome === 'not verified')).toEqual([]);
+    expect(await roleExists(inDo)).toBe(false);
+    expect(await roleExists(inFunction)).toBe(false);
+  });
+
+  it('never drops a role the history does not name that another session creates meanwhile, nor one the server had', async () => {
+    const had = roleName('had');
+    const mine = roleName('mine');
+    const theirs = roleName('theirs');
+    await query(adminUrl(), `CREATE ROLE ${had}`);
+    try {
+      const project = projectWith([
+        { name: 'role', up: `DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '${had}') THEN CREATE ROLE ${had}; END IF; CREATE ROLE ${mine}; END $$;`, down: `DROP ROLE ${mine};` },
+        { name: 'slow', up: 'CREATE TABLE t (id int);\nSELECT pg_sleep(1.5);', down: 'DROP TABLE t;' },
+      ]);
+      projects.push(project);
+      const db = await createTestDatabase();
+      try {
+        const running = verifyHistory(project.config, db, { jobs: 1 });
+        // While verify sleeps in its database, another session creates a role on the server.
+        const database = new URL(db.url).pathname.slice(1);
+        let sleeping = false;
+        for (let i = 0; i < 200 && !sleeping; i++) {
+          sleeping = (await query(adminUrl(), `SELECT 1 FROM pg_stat_activity WHERE datname = $1 AND wait_event = 'PgSleep'`, [database])).length > 0;
+          if (!sleeping) await new Promise((r) => setTimeout(r, 50));
+        }
+        expect(sleeping).toBe(true);
+        await query(adminUrl(), `CREATE ROLE ${theirs}`);
+        const report = await running;
+        expect(report.findings).toEqual([]);
+      } finally {
+        await db.close();
+      }
+      expect(await roleExists(mine)).toBe(false);
+      expect(await roleExists(had)).toBe(true);
+      expect(await roleExists(theirs)).toBe(true);
+    } finally {
+      await query(adminUrl(), `DROP ROLE IF EXISTS ${had}`);
+      await query(adminUrl(), `DROP ROLE IF EXISTS ${theirs}`);
+    }
+  });
 });
