@@ -26,6 +26,11 @@ export interface SnapshotStats {
   partsKept: number;
   /** Incremental snapshots whose changed objects were read again with every part (the delta could not serve them). */
   readWhole: number;
+  /**
+   * Full reads forced by a change of the server's roles (created, dropped or renamed by anyone: roles
+   * are global, so another database's session can cause these).
+   */
+  fullForRoles: number;
 }
 
 /** A statement to append to the message of a step, so that the next snapshot needs no round trip of its own. */
@@ -91,7 +96,7 @@ export async function openChangeTrackingSession(db: DatabaseHandle, options: Sna
 }
 
 class Tracker implements ChangeTrackingSession {
-  readonly stats: SnapshotStats = { full: 0, incremental: 0, unchanged: 0, viaTail: 0, partsKept: 0, readWhole: 0 };
+  readonly stats: SnapshotStats = { full: 0, incremental: 0, unchanged: 0, viaTail: 0, partsKept: 0, readWhole: 0, fullForRoles: 0 };
   private state: AssembledCatalog | undefined;
   private last = 0;
   private lastXid = '';
@@ -160,7 +165,10 @@ class Tracker implements ChangeTrackingSession {
     if (delta) this.stats.viaTail++;
     else delta = await readDelta(this.client, this.last, this.lastXid, this.scope);
     const changes = delta?.changes ?? (await readChanges(this.client, this.last));
-    if (changes.roles !== this.roles || changes.database !== this.database || !this.cache) return this.readFull(changes);
+    if (changes.roles !== this.roles || changes.database !== this.database || !this.cache) {
+      if (changes.roles !== this.roles && changes.database === this.database && this.cache) this.stats.fullForRoles++;
+      return this.readFull(changes);
+    }
     this.last = changes.last;
     this.lastXid = changes.nextXid;
     if (changes.changes.length === 0) {

@@ -101,7 +101,9 @@ describe('incremental snapshots', () => {
     expect(t.session.mode).toBe('checked');
     // Renames and GRANT need full reads; everything else is read incrementally.
     expect(t.session.stats.incremental).toBeGreaterThanOrEqual(40);
-    expect(t.session.stats.full).toBeLessThanOrEqual(6);
+    // Roles are global: a role another test file creates on the shared server meanwhile forces a
+    // full read here too, which says nothing of this history's steps.
+    expect(t.session.stats.full - t.session.stats.fullForRoles).toBeLessThanOrEqual(6);
     // Most changes touch one part of a table: the others come from the cache.
     expect(t.session.stats.partsKept).toBeGreaterThanOrEqual(150);
   });
