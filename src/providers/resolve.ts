@@ -1,7 +1,7 @@
 import type { PgwardenConfig, EnvironmentConfig } from '../config/types.js';
 import { checkConnectionString } from '../connection-string.js';
 import { PgwardenError } from '../errors.js';
-import { passwordOf, redactUrl, registerSecret } from '../redact.js';
+import { passwordsOf, redactUrl, registerSecret } from '../redact.js';
 import { openDevCluster, startThrowawayCluster } from './embedded.js';
 import { startPostgresContainer } from './testcontainers.js';
 import type { DatabaseHandle } from './types.js';
@@ -81,7 +81,7 @@ export async function openDatabase(config: PgwardenConfig, options: TargetOption
   const url = explicitUrl(options);
   const envName = options.env ?? config.defaultEnvironment;
   if (url) {
-    registerSecret(passwordOf(url));
+    for (const secret of passwordsOf(url)) registerSecret(secret);
     return urlDatabase(url, envName);
   }
   if (envName) {
@@ -90,7 +90,7 @@ export async function openDatabase(config: PgwardenConfig, options: TargetOption
     if (env.provider !== 'embedded') {
       const envUrl = environmentUrl(config, envName, options.environ);
       if (envUrl) {
-        registerSecret(passwordOf(envUrl));
+        for (const secret of passwordsOf(envUrl)) registerSecret(secret);
         return urlDatabase(envUrl, envName);
       }
       if (env.provider === 'url') {
@@ -118,7 +118,7 @@ export async function openThrowaway(config: PgwardenConfig, options: ThrowawayOp
   const url = options.url ?? (options.env ? undefined : (options.environ ?? process.env).DATABASE_URL || undefined);
   if (url) checkConnectionString(url, options.url !== undefined ? '--url' : '$DATABASE_URL');
   if (url) {
-    registerSecret(passwordOf(url));
+    for (const secret of passwordsOf(url)) registerSecret(secret);
     return throwawayDatabaseOn(url);
   }
   if (options.env) {
@@ -126,7 +126,7 @@ export async function openThrowaway(config: PgwardenConfig, options: ThrowawayOp
     if (env.provider === 'testcontainers') return startPostgresContainer(env.postgresVersion, options.env);
     const envUrl = env.provider === 'embedded' ? undefined : environmentUrl(config, options.env, options.environ);
     if (envUrl) {
-      registerSecret(passwordOf(envUrl));
+      for (const secret of passwordsOf(envUrl)) registerSecret(secret);
       return throwawayDatabaseOn(envUrl, { environment: options.env });
     }
   }
