@@ -9,7 +9,7 @@ import { redactUrl } from '../redact.js';
 import { freePort } from './free-port.js';
 import { createHash } from 'node:crypto';
 import { handOver, serverOsUser, unreachableAncestor, type OsUser } from './os-user.js';
-import { addLease, leasePaths, liveLeases, removeLease, startLeaseWatchdog, withClusterLock } from './cluster-lease.js';
+import { addLease, leaseHolders, leasePaths, liveLeases, removeLease, startLeaseWatchdog, withClusterLock, type LeaseHolder } from './cluster-lease.js';
 import type { DatabaseHandle } from './types.js';
 
 const execFileAsync = promisify(execFile);
@@ -315,9 +315,30 @@ async function launchDevCluster(dataDir: string, port: number): Promise<DevClust
   return devClusterState(dataDir);
 }
 
-/** Stops the development cluster if it runs, whoever uses it. */
-export async function stopDevCluster(dataDir: string): Promise<DevClusterState> {
+export interface StopDevClusterOptions {
+  /** Stop it even while other commands hold leases on it (they fail with a connection error). */
+  force?: boolean;
+}
+
+function describeHolder(holder: LeaseHolder): string {
+  const what = [holder.command, holder.since ? `since ${holder.since}` : undefined].filter(Boolean).join(', ');
+  return `pid ${holder.pid}${what ? ` (${what})` : ''}`;
+}
+
+/**
+ * Stops the development cluster if it runs. While other live commands hold leases on it
+ * (src/providers/cluster-lease.ts), it refuses with `CLUSTER_IN_USE` naming them, unless
+ * `force`; leases of processes that are gone are removed and do not count.
+ */
+export async function stopDevCluster(dataDir: string, options: StopDevClusterOptions = {}): Promise<DevClusterState> {
   return withClusterLock(dataDir, async () => {
+    const holders = leaseHolders(dataDir).filter((h) => h.pid !== process.pid);
+    if (holders.length > 0 && !options.force && devClusterState(dataDir).running) {
+      throw new PgwardenError(
+        'CLUSTER_IN_USE',
+        `The development cluster is in use by ${holders.length === 1 ? 'a running command' : `${holders.length} running commands`}: ${holders.map(describeHolder).join('; ')}. Stopping it now would make ${holders.length === 1 ? 'it' : 'them'} fail with a connection error. Wait for ${holders.length === 1 ? 'it' : 'them'} to finish (the last one stops a cluster that a command started), or stop it anyway with --force. Nothing was stopped.`,
+      );
+    }
     rmSync(leasePaths(dataDir).auto, { force: true });
     return shutDownDevCluster(dataDir);
   });
@@ -338,10 +359,10 @@ async function shutDownDevCluster(dataDir: string): Promise<DevClusterState> {
  * Stops the development cluster and deletes it: its data folder (in the project, or in the
  * temporary directory when the server's OS user cannot reach the project), its log and its
  * credentials. The next command that needs it creates a new, empty one. Nothing is deleted when
- * the server does not stop.
+ * the server does not stop, or when other commands use it (see stopDevCluster).
  */
-export async function destroyDevCluster(dataDir: string): Promise<DevClusterState> {
-  const stopped = await stopDevCluster(dataDir);
+export async function destroyDevCluster(dataDir: string, options: StopDevClusterOptions = {}): Promise<DevClusterState> {
+  const stopped = await stopDevCluster(dataDir, options);
   if (stopped.running) throw new PgwardenError('CONNECTION_FAILED', `The development cluster (pid ${stopped.pid}) did not stop: its data in ${dataDir} is left as it is.`);
   const { pgdata, meta, log } = devPaths(dataDir);
   rmSync(pgdata, { recursive: true, force: true });
@@ -355,9 +376,10 @@ export async function destroyDevCluster(dataDir: string): Promise<DevClusterStat
  * until `close()`. When the cluster is not running, it is started for this command; whichever
  * command started it, the last one to close its handle stops it, so that no command stops a server
  * another one still uses. A cluster started with `pgwarden db start` keeps running. A watchdog gives
- * the lease up when the process dies without closing.
+ * the lease up when the process dies without closing. `command` (`pgwarden up`) is recorded with
+ * the lease, for `pgwarden db stop` to name who uses the cluster.
  */
-export async function openDevCluster(dataDir: string, port = 0): Promise<DatabaseHandle> {
+export async function openDevCluster(dataDir: string, port = 0, command?: string): Promise<DatabaseHandle> {
   const state = await withClusterLock(dataDir, async () => {
     liveLeases(dataDir);
     let current = devClusterState(dataDir);
@@ -365,7 +387,7 @@ export async function openDevCluster(dataDir: string, port = 0): Promise<Databas
       current = await launchDevCluster(dataDir, port);
       writeFileSync(leasePaths(dataDir).auto, `${process.pid}\n`);
     }
-    addLease(dataDir);
+    addLease(dataDir, command);
     return current;
   });
   const stopWatchdog = startLeaseWatchdog(dataDir, devPaths(dataDir).pgdata);

@@ -14,6 +14,8 @@ export interface TargetOptions {
   url?: string | undefined;
   /** The process environment (for tests). */
   environ?: NodeJS.ProcessEnv;
+  /** What the command is (`pgwarden up`), recorded with its lease on the development cluster. */
+  command?: string | undefined;
 }
 
 function environmentConfig(config: PgwardenConfig, name: string): EnvironmentConfig {
@@ -97,10 +99,10 @@ export async function openDatabase(config: PgwardenConfig, options: TargetOption
         throw new PgwardenError('USAGE', `Environment "${envName}" has provider "url" but neither url nor urlEnv.`);
       }
     }
-    const handle = await openDevCluster(config.embedded.dataDir, config.embedded.port);
+    const handle = await openDevCluster(config.embedded.dataDir, config.embedded.port, options.command);
     return { ...handle, environment: envName };
   }
-  return openDevCluster(config.embedded.dataDir, config.embedded.port);
+  return openDevCluster(config.embedded.dataDir, config.embedded.port, options.command);
 }
 
 export interface ThrowawayOptions extends TargetOptions {
