@@ -21,25 +21,27 @@ export function takeSignalExitCode(): number | undefined {
 }
 
 /**
- * Runs `fn` (a migration run) with SIGINT and SIGTERM turned into an abort of its signal: the
- * first one cancels the running statement on the server and lets the run report what it applied;
- * a second one, or a run that has not ended after a grace period, exits at once. Other handlers of
- * these signals are set aside meanwhile, so nothing else ends the process first.
+ * Runs `fn` (a command that runs statements on a database) with SIGINT and SIGTERM turned into an
+ * abort of its signal: the first one cancels the running statement on the server and lets the
+ * command roll back, clean up and report what it did; a second one, or a command that has not
+ * ended after a grace period, exits at once. Other handlers of these signals are set aside
+ * meanwhile, so nothing else ends the process first. `what` names what is cancelled in the notice
+ * ("the running migration").
  */
-export async function withInterrupt<T>(output: Output, fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export async function withInterrupt<T>(output: Output, fn: (signal: AbortSignal) => Promise<T>, what = 'the running statement'): Promise<T> {
   const controller = new AbortController();
   const setAside = new Map(SIGNALS.map((s) => [s, process.listeners(s)] as const));
   let grace: NodeJS.Timeout | undefined;
   const onSignal = (signal: Handled) => {
     if (received) {
-      output.err(`\n${signal} again: exiting at once. If the server had not cancelled the migration yet, it finishes it; pgwarden status shows where the database stands.\n`);
+      output.err(`\n${signal} again: exiting at once. If the server had not cancelled ${what} yet, it finishes it; pgwarden status shows where the database stands.\n`);
       process.exit(EXIT[signal]);
     }
     received = signal;
-    output.err(`\n${signal}: cancelling the running migration on the server (${signal === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'} again to exit at once)...\n`);
+    output.err(`\n${signal}: cancelling ${what} on the server (${signal === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'} again to exit at once)...\n`);
     controller.abort(signal);
     grace = setTimeout(() => {
-      output.err(`The run did not end ${GRACE_MS / 1000}s after it was cancelled: exiting. pgwarden status shows where the database stands.\n`);
+      output.err(`The command did not end ${GRACE_MS / 1000}s after it was cancelled: exiting. pgwarden status shows where the database stands.\n`);
       process.exit(EXIT[signal]);
     }, GRACE_MS);
     grace.unref();

@@ -6,6 +6,7 @@ import { ExitCode } from '../../exit-codes.js';
 import { openDatabase } from '../../providers/resolve.js';
 import { lockModeName } from '../../verify/locks.js';
 import { commandContext, setExitCode, type GlobalArgs } from '../context.js';
+import { withInterrupt } from '../interrupt.js';
 import { paint, printJson, type Output } from '../output.js';
 import { renderStatus, statusJson } from '../render/status.js';
 import { renderRolesPlan } from './roles.js';
@@ -159,7 +160,7 @@ export const deployCommand: CommandModule<object, DeployArgs> = {
           throw new PgwardenError('ABORTED', 'Not confirmed: nothing was changed.');
         }
       }
-      const result = await executeDeploy(ctx.config, db, plan, options);
+      const result = await withInterrupt(ctx.output, (signal) => executeDeploy(ctx.config, db, plan, { ...options, signal }), 'the running statement of the deploy');
       if (args.json) printJson(ctx.output, deployJson(plan, result));
       else ctx.output.out(`\n${renderResult(ctx.output, result)}`);
       const drifted = !('error' in result.drift) && !result.drift.clean;
