@@ -1,6 +1,6 @@
 import { spawn, execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chownSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, chownSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -112,8 +112,9 @@ async function startServer(options: StartOptions): Promise<EmbeddedServer> {
   };
   const flags = [...SERVER_FLAGS, ...(options.throwaway ? THROWAWAY_FLAGS : [])];
   let lastError: unknown;
-  for (let attempt = 0; attempt < 5; attempt++) {
+  for (let attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
     const port = options.port && attempt === 0 ? options.port : await freePort();
+    log.length = 0;
     const pg = new EmbeddedPostgres({
       databaseDir: options.dataDir,
       port,
@@ -138,7 +139,7 @@ async function startServer(options: StartOptions): Promise<EmbeddedServer> {
       await pg.start();
     } catch (cause) {
       lastError = cause;
-      if (log.some((l) => /could not bind|Address already in use/i.test(l))) continue;
+      if (log.some((l) => BIND_FAILED.test(l))) continue;
       throw new PgwardenError('PROVIDER_UNAVAILABLE', `The embedded Postgres did not start: ${log.slice(-5).join(' ').trim()}`, { cause });
     }
     const serverPid = (pg as unknown as { process?: { pid?: number } }).process?.pid;
@@ -157,7 +158,7 @@ async function startServer(options: StartOptions): Promise<EmbeddedServer> {
       },
     };
   }
-  throw new PgwardenError('PROVIDER_UNAVAILABLE', 'The embedded Postgres could not find a free port after 5 tries.', { cause: lastError });
+  throw new PgwardenError('PROVIDER_UNAVAILABLE', `The embedded Postgres could not find a free port after ${PORT_ATTEMPTS} tries.`, { cause: lastError });
 }
 
 /**
@@ -191,6 +192,8 @@ export interface DevClusterState {
   port: number | undefined;
   /** Redacted connection string, when running. */
   display: string | undefined;
+  /** Set when this call started the server on another port than the first it tried, which was in use: says which. */
+  portNote?: string;
 }
 
 interface DevClusterMeta {
@@ -301,19 +304,36 @@ async function launchDevCluster(dataDir: string, port: number): Promise<DevClust
   const { pg_ctl } = await binaries();
   writeFileSync(log, '', { flag: 'a' });
   if (user) chownSync(log, user.uid, user.gid);
-  const chosen = port || (await freePort());
-  const options = [...SERVER_FLAGS, '-p', String(chosen)].map((o) => (o.endsWith('=') ? `${o}''` : o)).join(' ');
-  try {
-    await execFileAsync(pg_ctl, ['start', '-D', pgdata, '-l', log, '-w', '-t', '60', '-o', options], {
-      ...(user ? { uid: user.uid, gid: user.gid } : {}),
-      env: { ...process.env, LC_MESSAGES: 'C' },
-    });
-  } catch (cause) {
-    const tail = existsSync(log) ? readFileSync(log, 'utf8').split('\n').slice(-6).join('\n') : '';
-    throw new PgwardenError('PROVIDER_UNAVAILABLE', `The development cluster did not start (log: ${log}):\n${tail}`, { cause });
+  const tried: number[] = [];
+  for (let attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
+    // The configured port first; a free one after a clash, or when none is configured. A free
+    // port can still be taken by another process before the server binds it: then another one.
+    const chosen = port && attempt === 0 ? port : await freePort();
+    tried.push(chosen);
+    const options = [...SERVER_FLAGS, '-p', String(chosen)].map((o) => (o.endsWith('=') ? `${o}''` : o)).join(' ');
+    const logStart = statSync(log).size;
+    try {
+      await execFileAsync(pg_ctl, ['start', '-D', pgdata, '-l', log, '-w', '-t', '60', '-o', options], {
+        ...(user ? { uid: user.uid, gid: user.gid } : {}),
+        env: { ...process.env, LC_MESSAGES: 'C' },
+      });
+    } catch (cause) {
+      const written = existsSync(log) ? readFileSync(log, 'utf8').slice(logStart) : '';
+      if (BIND_FAILED.test(written) && attempt + 1 < PORT_ATTEMPTS) continue;
+      const tail = written.split('\n').slice(-6).join('\n');
+      const ports = BIND_FAILED.test(written) ? ` Ports ${tried.join(', ')} were all in use.` : '';
+      throw new PgwardenError('PROVIDER_UNAVAILABLE', `The development cluster did not start (log: ${log}):${ports}\n${tail}`, { cause });
+    }
+    const state = devClusterState(dataDir);
+    return tried.length > 1 ? { ...state, portNote: `port ${tried.slice(0, -1).join(', ')} ${tried.length === 2 ? 'was' : 'were'} in use: the development cluster started on port ${chosen}` } : state;
   }
-  return devClusterState(dataDir);
+  throw new PgwardenError('INTERNAL', 'unreachable: no port was tried');
 }
+
+/** How many ports a server start tries before it gives up. */
+const PORT_ATTEMPTS = 5;
+/** What Postgres logs when its port is taken. */
+const BIND_FAILED = /could not bind|Address already in use/i;
 
 export interface StopDevClusterOptions {
   /** Stop it even while other commands hold leases on it (they fail with a connection error). */
@@ -409,5 +429,5 @@ export async function openDevCluster(dataDir: string, port = 0, command?: string
     await close();
     throw new PgwardenError('CONNECTION_FAILED', `The development cluster (data in ${state.dataDir}) stopped as it was being opened: run the command again.`);
   }
-  return { url, display: redactUrl(url), provider: 'embedded', environment: undefined, close };
+  return { url, display: redactUrl(url), provider: 'embedded', environment: undefined, close, ...(state.portNote ? { notes: [state.portNote] } : {}) };
 }

@@ -13,6 +13,7 @@ interface DbArgs extends GlobalArgs {
 
 function show(output: Output, state: DevClusterState, json: boolean | undefined) {
   if (json) return printJson(output, state);
+  if (state.portNote) output.err(`note: ${state.portNote}\n`);
   output.out(
     state.running
       ? `Development cluster running on port ${state.port} (pid ${state.pid}), data in ${state.dataDir}\n  ${state.display}\n`

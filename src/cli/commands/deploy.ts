@@ -136,6 +136,7 @@ export const deployCommand: CommandModule<object, DeployArgs> = {
       throw new PgwardenError('USAGE', 'Name the environment to deploy to: pgwarden deploy --env <name> (or --url).');
     }
     const db = await openDatabase(ctx.config, ctx.target);
+    for (const note of db.notes ?? []) ctx.output.err(`note: ${note}\n`);
     try {
       const options = { waitForDb: args.waitForDb ?? 30, roles: args.roles !== false, drift: args.drift !== false, target: ctx.target };
       const plan = await planDeploy(ctx.config, db, options);

@@ -1,6 +1,7 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -101,6 +102,35 @@ describe('the embedded provider', () => {
     r = await runCli(['db', 'stop'], { cwd: project.root });
     expect(r.stdout).toContain('Development cluster stopped');
     expect(await waitFor(() => serversFor(dataDir).length === 0, 5000)).toBe(true);
+  });
+
+  it('starts on another port, and says which, when the configured port is in use by something else', async () => {
+    // A real listener holds the port the config names.
+    const listener = createServer();
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    const taken = (listener.address() as AddressInfo).port;
+    try {
+      writeFileSync(join(project.root, 'pgwarden.config.yaml'), `migrations: migrations\nembedded:\n  port: ${taken}\n`);
+      // A command that starts the cluster for itself.
+      const up = await runCli(['up'], { cwd: project.root });
+      expect(up.code, up.stderr).toBe(0);
+      expect(up.stdout).toContain('1 applied, 0 pending');
+      const used = Number(/127\.0\.0\.1:(\d+)\/dev/.exec(up.stdout)?.[1]);
+      expect(used).not.toBe(taken);
+      expect(up.stderr).toContain(`note: port ${taken} was in use: the development cluster started on port ${used}`);
+      expect(await waitFor(() => serversFor(dataDir).length === 0, 10_000)).toBe(true);
+      // db start does the same, and keeps it running there.
+      const started = await runCli(['db', 'start'], { cwd: project.root });
+      expect(started.code, started.stderr).toBe(0);
+      const port = Number(/running on port (\d+)/.exec(started.stdout)?.[1]);
+      expect(port).not.toBe(taken);
+      expect(started.stderr).toContain(`note: port ${taken} was in use: the development cluster started on port ${port}`);
+      const url = (await runCli(['db', 'url'], { cwd: project.root })).stdout.trim();
+      expect(new URL(url).port).toBe(String(port));
+      expect(await query(url, `SELECT to_regclass('public.a')::text AS a`)).toEqual([{ a: 'a' }]);
+    } finally {
+      await new Promise((resolve) => listener.close(resolve));
+    }
   });
 
   it('db stop refuses while another command uses the cluster, naming it; --force stops it anyway', async () => {
