@@ -433,6 +433,20 @@ async function runNonTransactional(ex: Executor, file: MigrationFile, direction:
   }
 }
 
+/**
+ * Runs the migrations' session in `runner.timeZone`, so that now()::date and timestamp literals
+ * without a zone mean the same on every server. A zone Postgres does not know (its time zone
+ * database may lack one Node's has) is a configuration error, before anything runs.
+ */
+async function setTimeZone(client: pg.Client, config: PgwardenConfig): Promise<void> {
+  try {
+    await client.query(`SET TimeZone = ${literal(config.runner.timeZone!)}`);
+  } catch (error) {
+    if (!isPgError(error) || error.code !== '22023') throw error;
+    throw new PgwardenError('CONFIG_INVALID', `${config.configFile ?? 'the config'}: runner.timeZone ${JSON.stringify(config.runner.timeZone)} is not a time zone this server knows (${error.message}): use one of pg_timezone_names, or remove the key to keep the server's. Nothing was run.`, { cause: error });
+  }
+}
+
 /** Refuses counts and waits that are not numbers (a flag's NaN included) before anything connects. */
 function checkRunOptions(options: RunOptions): void {
   if (options.count !== undefined && !(Number.isInteger(options.count) && options.count >= 1)) {
@@ -464,6 +478,7 @@ export async function runMigrations(config: PgwardenConfig, db: DatabaseHandle, 
   let planned: MigrationFile[] | undefined;
   try {
     throwIfInterrupted(options.signal);
+    if (config.runner.timeZone) await setTimeZone(client, config);
     if (!options.dryRun) {
       await acquireRunLock(client, config.ledger, options.wait);
       locked = true;
