@@ -11,11 +11,16 @@ const ENCODING_HELP =
  * `source` says where the string came from ("--url", "$DATABASE_URL", ...).
  */
 export function checkConnectionString(url: string, source?: string): void {
+  const from = source ? ` (${source})` : '';
+  // pg reads every string as a URL: `host=h dbname=d` would become a database named after the
+  // whole string on a host called "base".
+  if (/^\s*[a-z_]+\s*=/i.test(url)) {
+    throw new PgwardenError('USAGE', `The connection string ${redactUrl(url)}${from} is in libpq's keyword/value form (host=... dbname=...), which pgwarden does not read: write it as a URL, postgresql://user:password@host:port/database?sslmode=require. ${ENCODING_HELP}. Nothing was changed.`);
+  }
   try {
     // The constructor parses the string exactly as connect() will; it opens nothing.
     new pg.Client({ connectionString: url });
   } catch (cause) {
-    const from = source ? ` (${source})` : '';
     const reason = cause instanceof URIError ? 'it holds a % that does not start a percent-encoded character' : 'it is not a valid URL';
     throw new PgwardenError('USAGE', `The connection string ${redactUrl(url)}${from} cannot be read: ${reason}. ${ENCODING_HELP}. Nothing was changed.`, { cause });
   }

@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'CONNECTION_FAILED'
   | 'DATABASE_ERROR'
   | 'PROVIDER_UNAVAILABLE'
+  | 'CLUSTER_IN_USE'
   | 'ROLES_INVALID'
   | 'ROLES_CONFLICT'
   | 'ABORTED'
@@ -35,6 +36,7 @@ const exitCodeFor: Record<ErrorCode, ExitCode> = {
   CONNECTION_FAILED: ExitCode.Database,
   DATABASE_ERROR: ExitCode.Database,
   PROVIDER_UNAVAILABLE: ExitCode.Database,
+  CLUSTER_IN_USE: ExitCode.Database,
   ROLES_INVALID: ExitCode.Usage,
   ROLES_CONFLICT: ExitCode.Database,
   ABORTED: ExitCode.Findings,

@@ -49,7 +49,8 @@ export function commandContext(args: GlobalArgs): CommandContext {
   trace('cli: command chosen');
   const config = loadConfig({ cwd: args.cwd ?? process.cwd(), configPath: args.config, migrationsDir: args.migrations });
   trace('cli: config loaded');
-  return { config, output: getOutput(args), target: { env: args.env, url: args.url }, args };
+  const command = ['pgwarden', ...((args as { _?: unknown[] })._ ?? [])].join(' ');
+  return { config, output: getOutput(args), target: { env: args.env, url: args.url, command }, args };
 }
 
 /** The exit code the running command asked for. */

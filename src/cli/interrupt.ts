@@ -36,6 +36,15 @@ export const MIGRATION_INTERRUPT: InterruptMessages = {
   late: `The run did not end ${GRACE_MS / 1000}s after it was cancelled: exiting. pgwarden status shows where the database stands.\n`,
 };
 
+/** For commands that run statements on a database (`roles apply`, `drift`, `docs`, `deploy`): `what` names what is cancelled. */
+export function statementInterrupt(what: string): InterruptMessages {
+  return {
+    first: (signal) => `\n${signal}: cancelling ${what} on the server (${again(signal)} to exit at once)...\n`,
+    again: (signal) => `\n${signal} again: exiting at once. If the server had not cancelled ${what} yet, it finishes it; pgwarden status shows where the database stands.\n`,
+    late: `The command did not end ${GRACE_MS / 1000}s after it was cancelled: exiting. pgwarden status shows where the database stands.\n`,
+  };
+}
+
 /** For `verify`: it stops and removes the throwaway databases and the roles it created. */
 export const VERIFY_INTERRUPT: InterruptMessages = {
   first: (signal) => `\n${signal}: stopping verify and removing its throwaway databases and the roles it created (${again(signal)} to exit at once and leave them)...\n`,

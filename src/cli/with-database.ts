@@ -13,6 +13,7 @@ import { trace } from '../trace.js';
 export async function withDatabase<T>(ctx: CommandContext, fn: (db: DatabaseHandle) => Promise<T>): Promise<T> {
   const db = await openDatabase(ctx.config, ctx.target);
   trace('cli: database resolved');
+  for (const note of db.notes ?? []) ctx.output.err(`note: ${note}\n`);
   try {
     return await fn(db);
   } catch (error) {

@@ -42,6 +42,7 @@ export function parseConfig(text: string, file: string): PgwardenConfigFile {
     for (const error of validator.errors ?? []) problems.push(problemFromAjv(error, doc, lineCounter, file));
   }
   problems.push(...literalPasswordProblems(value as PgwardenConfigFile, doc, lineCounter, file));
+  problems.push(...timeZoneProblems(value as PgwardenConfigFile, doc, lineCounter, file));
   if (problems.length > 0) {
     throw new PgwardenError(
       'CONFIG_INVALID',
@@ -134,6 +135,20 @@ function literalPasswordProblems(config: PgwardenConfigFile, doc: Document, line
   return problems;
 }
 
+/** A runner.timeZone that is not an IANA time zone name (checked with the ICU database Node has). */
+function timeZoneProblems(config: PgwardenConfigFile, doc: Document, lineCounter: LineCounter, file: string): Problem[] {
+  const zone = config?.runner?.timeZone;
+  // A value of the wrong shape (an offset such as +03:00) is the schema's to report.
+  if (typeof zone !== 'string' || !/^[A-Za-z][A-Za-z0-9_+-]*(\/[A-Za-z0-9_+-]+)*$/.test(zone)) return [];
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return [];
+  } catch {
+    const at = lineOf(doc, lineCounter, ['runner', 'timeZone']);
+    return [{ file, ...at, path: 'runner.timeZone', message: `runner.timeZone ${JSON.stringify(zone)} is not a time zone name: use an IANA name such as UTC or Europe/Paris, or remove the key to keep the server's` }];
+  }
+}
+
 /** Applies defaults and resolves paths. */
 export function resolveConfig(file: PgwardenConfigFile, configFile: string | undefined, cwd: string): PgwardenConfig {
   const root = configFile ? dirname(configFile) : resolve(cwd);
@@ -147,6 +162,7 @@ export function resolveConfig(file: PgwardenConfigFile, configFile: string | und
       transaction: file.runner?.transaction ?? 'per-migration',
       lockTimeout: file.runner?.lockTimeout ?? '5s',
       statementTimeout: file.runner?.statementTimeout ?? '0',
+      timeZone: file.runner?.timeZone,
     },
     ledger: { schema: file.ledger?.schema ?? 'pgwarden', table: file.ledger?.table ?? 'ledger' },
     embedded: { dataDir: abs(file.embedded?.dataDir ?? '.pgwarden/dev'), port: file.embedded?.port ?? 0 },

@@ -32,6 +32,11 @@ export const configSchema = {
         transaction: { enum: ['per-migration', 'single'] },
         lockTimeout: duration,
         statementTimeout: duration,
+        timeZone: {
+          type: 'string',
+          pattern: '^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$',
+          description: "The TimeZone of migration sessions, an IANA name such as UTC or Europe/Paris. Default: not set (the server's, database's or role's).",
+        },
       },
     },
     ledger: {

@@ -28,6 +28,8 @@ export interface RunnerConfig {
   lockTimeout: string;
   /** Default `statement_timeout` for every migration (a migration's header can override it). */
   statementTimeout: string;
+  /** The `TimeZone` migration sessions run with; undefined: the server's, database's or role's default. */
+  timeZone?: string | undefined;
 }
 
 export interface LedgerConfig {

@@ -3,14 +3,15 @@
 
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://pgwarden.dev/config.schema.json","title":"pgwarden configuration","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"migrations":{"type":"string","description":"The migrations folder. Default: migrations"},"schema":{"type":"string","description":"The documented schema folder. Default: schema"},"defaultEnvironment":{"type":"string","description":"The environment used when --env is not given."},"runner":{"type":"object","additionalProperties":false,"properties":{"transaction":{"enum":["per-migration","single"]},"lockTimeout":{"type":"string","pattern":"^(0|[0-9]+(\\.[0-9]+)?\\s*(us|ms|s|min|h|d)?)$","description":"A Postgres duration such as 5s, 500ms or 1min; 0 disables the timeout."},"statementTimeout":{"type":"string","pattern":"^(0|[0-9]+(\\.[0-9]+)?\\s*(us|ms|s|min|h|d)?)$","description":"A Postgres duration such as 5s, 500ms or 1min; 0 disables the timeout."}}},"ledger":{"type":"object","additionalProperties":false,"properties":{"schema":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"},"table":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"}}},"embedded":{"type":"object","additionalProperties":false,"properties":{"dataDir":{"type":"string"},"port":{"type":"integer","minimum":0,"maximum":65535}}},"environments":{"type":"object","propertyNames":{"pattern":"^[A-Za-z0-9_.-]+$"},"additionalProperties":{"type":"object","additionalProperties":false,"properties":{"provider":{"enum":["embedded","url","testcontainers"]},"url":{"type":"string","description":"A connection string WITHOUT password; use urlEnv or passwordEnv for secrets."},"urlEnv":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"passwordEnv":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"protected":{"type":"boolean"},"postgresVersion":{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)?$"},"driftIgnore":{"type":"array","items":{"type":"string"}}}}},"lint":{"type":"object","additionalProperties":false,"properties":{"postgresVersion":{"type":"integer","minimum":10,"maximum":19},"rules":{"type":"object","additionalProperties":false,"properties":{"syntax-error":{"enum":["error","warning","off"]},"revision-header":{"enum":["error","warning","off"]},"revision-unique":{"enum":["error","warning","off"]},"revision-chain":{"enum":["error","warning","off"]},"single-head":{"enum":["error","warning","off"]},"require-docstring":{"enum":["error","warning","off"]},"require-down":{"enum":["error","warning","off"]},"down-reverses-up":{"enum":["error","warning","off"]},"irreversible-operation":{"enum":["error","warning","off"]},"fk-target-exists":{"enum":["error","warning","off"]},"drop-order":{"enum":["error","warning","off"]},"transaction-nesting":{"enum":["error","warning","off"]},"ban-concurrent-index-creation-in-transaction":{"enum":["error","warning","off"]},"unused-ignore":{"enum":["error","warning","off"]},"ignore-needs-reason":{"enum":["error","warning","off"]},"adding-field-with-default":{"enum":["error","warning","off"]},"adding-foreign-key-constraint":{"enum":["error","warning","off"]},"adding-not-nullable-field":{"enum":["error","warning","off"]},"adding-required-field":{"enum":["error","warning","off"]},"adding-serial-primary-key-field":{"enum":["error","warning","off"]},"ban-char-field":{"enum":["error","warning","off"]},"ban-drop-column":{"enum":["error","warning","off"]},"ban-drop-database":{"enum":["error","warning","off"]},"ban-drop-not-null":{"enum":["error","warning","off"]},"ban-drop-table":{"enum":["error","warning","off"]},"ban-truncate-cascade":{"enum":["error","warning","off"]},"changing-column-type":{"enum":["error","warning","off"]},"constraint-missing-not-valid":{"enum":["error","warning","off"]},"disallowed-unique-constraint":{"enum":["error","warning","off"]},"identifier-too-long":{"enum":["error","warning","off"]},"prefer-bigint-over-int":{"enum":["error","warning","off"]},"prefer-bigint-over-smallint":{"enum":["error","warning","off"]},"prefer-identity":{"enum":["error","warning","off"]},"prefer-text-field":{"enum":["error","warning","off"]},"prefer-timestamptz":{"enum":["error","warning","off"]},"renaming-column":{"enum":["error","warning","off"]},"renaming-table":{"enum":["error","warning","off"]},"require-concurrent-index-creation":{"enum":["error","warning","off"]},"require-concurrent-index-deletion":{"enum":["error","warning","off"]},"require-lock-timeout":{"enum":["error","warning","off"]},"backfill-in-ddl-transaction":{"enum":["error","warning","off"]},"fk-missing-index":{"enum":["error","warning","off"]}}},"startAfter":{"type":"object","additionalProperties":false,"properties":{"*":{"type":"string","pattern":"^[0-9]+$"},"syntax-error":{"type":"string","pattern":"^[0-9]+$"},"revision-header":{"type":"string","pattern":"^[0-9]+$"},"revision-unique":{"type":"string","pattern":"^[0-9]+$"},"revision-chain":{"type":"string","pattern":"^[0-9]+$"},"single-head":{"type":"string","pattern":"^[0-9]+$"},"require-docstring":{"type":"string","pattern":"^[0-9]+$"},"require-down":{"type":"string","pattern":"^[0-9]+$"},"down-reverses-up":{"type":"string","pattern":"^[0-9]+$"},"irreversible-operation":{"type":"string","pattern":"^[0-9]+$"},"fk-target-exists":{"type":"string","pattern":"^[0-9]+$"},"drop-order":{"type":"string","pattern":"^[0-9]+$"},"transaction-nesting":{"type":"string","pattern":"^[0-9]+$"},"ban-concurrent-index-creation-in-transaction":{"type":"string","pattern":"^[0-9]+$"},"unused-ignore":{"type":"string","pattern":"^[0-9]+$"},"ignore-needs-reason":{"type":"string","pattern":"^[0-9]+$"},"adding-field-with-default":{"type":"string","pattern":"^[0-9]+$"},"adding-foreign-key-constraint":{"type":"string","pattern":"^[0-9]+$"},"adding-not-nullable-field":{"type":"string","pattern":"^[0-9]+$"},"adding-required-field":{"type":"string","pattern":"^[0-9]+$"},"adding-serial-primary-key-field":{"type":"string","pattern":"^[0-9]+$"},"ban-char-field":{"type":"string","pattern":"^[0-9]+$"},"ban-drop-column":{"type":"string","pattern":"^[0-9]+$"},"ban-drop-database":{"type":"string","pattern":"^[0-9]+$"},"ban-drop-not-null":{"type":"string","pattern":"^[0-9]+$"},"ban-drop-table":{"type":"string","pattern":"^[0-9]+$"},"ban-truncate-cascade":{"type":"string","pattern":"^[0-9]+$"},"changing-column-type":{"type":"string","pattern":"^[0-9]+$"},"constraint-missing-not-valid":{"type":"string","pattern":"^[0-9]+$"},"disallowed-unique-constraint":{"type":"string","pattern":"^[0-9]+$"},"identifier-too-long":{"type":"string","pattern":"^[0-9]+$"},"prefer-bigint-over-int":{"type":"string","pattern":"^[0-9]+$"},"prefer-bigint-over-smallint":{"type":"string","pattern":"^[0-9]+$"},"prefer-identity":{"type":"string","pattern":"^[0-9]+$"},"prefer-text-field":{"type":"string","pattern":"^[0-9]+$"},"prefer-timestamptz":{"type":"string","pattern":"^[0-9]+$"},"renaming-column":{"type":"string","pattern":"^[0-9]+$"},"renaming-table":{"type":"string","pattern":"^[0-9]+$"},"require-concurrent-index-creation":{"type":"string","pattern":"^[0-9]+$"},"require-concurrent-index-deletion":{"type":"string","pattern":"^[0-9]+$"},"require-lock-timeout":{"type":"string","pattern":"^[0-9]+$"},"backfill-in-ddl-transaction":{"type":"string","pattern":"^[0-9]+$"},"fk-missing-index":{"type":"string","pattern":"^[0-9]+$"}}}}},"docs":{"type":"object","additionalProperties":false,"properties":{"requireComment":{"enum":["error","warning","off"]},"requirePrimaryKey":{"enum":["error","warning","off"]},"requireFkIndex":{"enum":["error","warning","off"]}}},"roles":{"type":"object","additionalProperties":false,"properties":{"file":{"type":"string"}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://pgwarden.dev/config.schema.json","title":"pgwarden configuration","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"migrations":{"type":"string","description":"The migrations folder. Default: migrations"},"schema":{"type":"string","description":"The documented schema folder. Default: schema"},"defaultEnvironment":{"type":"string","description":"The environment used when --env is not given."},"runner":{"type":"object","additionalProperties":false,"properties":{"transaction":{"enum":["per-migration","single"]},"lockTimeout":{"type":"string","pattern":"^(0|[0-9]+(\\.[0-9]+)?\\s*(us|ms|s|min|h|d)?)$","description":"A Postgres duration such as 5s, 500ms or 1min; 0 disables the timeout."},"statementTimeout":{"type":"string","pattern":"^(0|[0-9]+(\\.[0-9]+)?\\s*(us|ms|s|min|h|d)?)$","description":"A Postgres duration such as 5s, 500ms or 1min; 0 disables the timeout."},"timeZone":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$","description":"The TimeZone of migration sessions, an IANA name such as UTC or Europe/Paris. Default: not set (the server's, database's or role's)."}}},"ledger":{"type":"object","additionalProperties":false,"properties":{"schema":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"},"table":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"}}},"embedded":{"type":"object","additionalProperties":false,"properties":{"dataDir":{"type":"string"},"port":{"type":"integer","minimum":0,"maximum":65535}}},"environments":{"type":"object","propertyNames":{"pattern":"^[A-Za-z0-9_.-]+$"},"additionalProperties":{"type":"object","additionalProperties":false,"properties":{"provider":{"enum":["embedded","url","testcontainers"]},"url":{"type":"string","description":"A connection string WITHOUT password; use urlEnv or passwordEnv for secrets."},"urlEnv":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"passwordEnv":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"protected":{"type":"boolean"},"postgresVersion":{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)?$"},"driftIgnore":{"type":"array","items":{"type":"string"}}}}},"lint":{"type":"object","additionalProperties":false,"properties":{"postgresVersion":{"type":"integer","minimum":10,"maximum":19},"rules":{"type":"object","additionalProperties":false,"properties":{"syntax-error":{"enum":["error","warning","off"]},"revision-header":{"enum":["error","warning","off"]},"revision-unique":{"enum":["error","warning","off"]},"revision-chain":{"enum":["error","warning","off"]},"single-head":{"enum":["error","warning","off"]},"require-docstring":{"enum":["error","warning","off"]},"require-down":{"enum":["error","warning","off"]},"down-reverses-up":{"enum":["error","warning","off"]},"irreversible-operation":{"enum":["error","warning","off"]},"fk-target-exists":{"enum":["error","warning","off"]},"drop-order":{"enum":["error","warning","off"]},"transaction-nesting":{"enum":["error","warning","off"]},"ban-concurrent-index-creation-in-transaction":{"enum":["error","warning","off"]},"unused-ignore":{"enum":["error","warning","off"]},"ignore-needs-reason":{"enum":["error","warning","off"]},"adding-field-with-default":{"enum":["error","warning","off"]},"adding-foreign-key-constraint":{"enum":["error","warning","off"]},"adding-not-nullable-field":{"enum":["error","warning","off"]},"adding-required-field":{"enum":["error","warning","off"]},"adding-serial-primary-key-field":{"enum":["error","warning","off"]},"ban-char-field":{"enum":["error","warning","off"]},"ban-drop-column":{"enum":["error","warning","off"]},"ban-drop-database":{"enum":["error","warning","off"]},"ban-drop-not-null":{"enum":["error","warning","off"]},"ban-drop-table":{"enum":["error","warning","off"]},"ban-truncate-cascade":{"enum":["error","warning","off"]},"changing-column-type":{"enum":["error","warning","off"]},"constraint-missing-not-valid":{"enum":["error","warning","off"]},"disallowed-unique-constraint":{"enum":["error","warning","off"]},"identifier-too-long":{"enum":["error","warning","off"]},"prefer-bigint-over-int":{"enum":["error","warning","off"]},"prefer-bigint-over-smallint":{"enum":["error","warning","off"]},"prefer-identity":{"enum":["error","warning","off"]},"prefer-text-field":{"enum":["error","warning","off"]},"prefer-timestamptz":{"enum":["error","warning","off"]},"renaming-column":{"enum":["error","warning","off"]},"renaming-table":{"enum":["error","warning","off"]},"require-concurrent-index-creation":{"enum":["error","warning","off"]},"require-concurrent-index-deletion":{"enum":["error","warning","off"]},"require-lock-timeout":{"enum":["error","warning","off"]},"backfill-in-ddl-transaction":{"enum":["error","warning","off"]},"fk-missing-index":{"enum":["error","warning","off"]}}},"startAfter":{"type":"object","additionalProperties":false,"properties":{"*":{"type":"string","pattern":"^[0-9]+$"},"syntax-error":{"type":"string","pattern":"^[0-9]+$"},"revision-header":{"type":"string","pattern":"^[0-9]+$"},"revision-unique":{"type":"string","pattern":"^[0-9]+$"},"revision-chain":{"type":"string","pattern":"^[0-9]+$"},"single-head":{"type":"string","pattern":"^[0-9]+$"},"require-docstring":{"type":"string","pattern":"^[0-9]+$"},"require-down":{"type":"string","pattern":"^[0-9]+$"},"down-reverses-up":{"type":"string","pattern":"^[0-9]+$"},"irreversible-operation":{"type":"string","pattern":"^[0-9]+$"},"fk-target-exists":{"type":"string","pattern":"^[0-9]+$"},"drop-order":{"type":"string","pattern":"^[0-9]+$"},"transaction-nesting":{"type":"string","pattern":"^[0-9]+$"},"ban-concurrent-index-creation-in-transaction":{"type":"string","pattern":"^[0-9]+$"},"unused-ignore":{"type":"string","pattern":"^[0-9]+$"},"ignore-needs-reason":{"type":"string","pattern":"^[0-9]+$"},"adding-field-with-default":{"type":"string","pattern":"^[0-9]+$"},"adding-foreign-key-constraint":{"type":"string","pattern":"^[0-9]+$"},"adding-not-nullable-field":{"type":"string","pattern":"^[0-9]+$"},"adding-required-field":{"type":"string","pattern":"^[0-9]+$"},"adding-serial-primary-key-field":{"type":"string","pattern":"^[0-9]+$"},"ban-char-field":{"type":"string","pattern":"^[0-9]+$"},"ban-drop-column":{"type":"string","pattern":"^[0-9]+$"},"ban-drop-database":{"type":"string","pattern":"^[0-9]+$"},"ban-drop-not-null":{"type":"string","pattern":"^[0-9]+$"},"ban-drop-table":{"type":"string","pattern":"^[0-9]+$"},"ban-truncate-cascade":{"type":"string","pattern":"^[0-9]+$"},"changing-column-type":{"type":"string","pattern":"^[0-9]+$"},"constraint-missing-not-valid":{"type":"string","pattern":"^[0-9]+$"},"disallowed-unique-constraint":{"type":"string","pattern":"^[0-9]+$"},"identifier-too-long":{"type":"string","pattern":"^[0-9]+$"},"prefer-bigint-over-int":{"type":"string","pattern":"^[0-9]+$"},"prefer-bigint-over-smallint":{"type":"string","pattern":"^[0-9]+$"},"prefer-identity":{"type":"string","pattern":"^[0-9]+$"},"prefer-text-field":{"type":"string","pattern":"^[0-9]+$"},"prefer-timestamptz":{"type":"string","pattern":"^[0-9]+$"},"renaming-column":{"type":"string","pattern":"^[0-9]+$"},"renaming-table":{"type":"string","pattern":"^[0-9]+$"},"require-concurrent-index-creation":{"type":"string","pattern":"^[0-9]+$"},"require-concurrent-index-deletion":{"type":"string","pattern":"^[0-9]+$"},"require-lock-timeout":{"type":"string","pattern":"^[0-9]+$"},"backfill-in-ddl-transaction":{"type":"string","pattern":"^[0-9]+$"},"fk-missing-index":{"type":"string","pattern":"^[0-9]+$"}}}}},"docs":{"type":"object","additionalProperties":false,"properties":{"requireComment":{"enum":["error","warning","off"]},"requirePrimaryKey":{"enum":["error","warning","off"]},"requireFkIndex":{"enum":["error","warning","off"]}}},"roles":{"type":"object","additionalProperties":false,"properties":{"file":{"type":"string"}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const pattern0 = new RegExp("^(0|[0-9]+(\\.[0-9]+)?\\s*(us|ms|s|min|h|d)?)$", "u");
-const pattern2 = new RegExp("^[A-Za-z_][A-Za-z0-9_$]{0,62}$", "u");
-const pattern4 = new RegExp("^[A-Za-z0-9_.-]+$", "u");
-const pattern5 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
-const pattern7 = new RegExp("^[0-9]+(\\.[0-9]+)?$", "u");
-const pattern8 = new RegExp("^[0-9]+$", "u");
+const pattern2 = new RegExp("^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$", "u");
+const pattern3 = new RegExp("^[A-Za-z_][A-Za-z0-9_$]{0,62}$", "u");
+const pattern5 = new RegExp("^[A-Za-z0-9_.-]+$", "u");
+const pattern6 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
+const pattern8 = new RegExp("^[0-9]+(\\.[0-9]+)?$", "u");
+const pattern9 = new RegExp("^[0-9]+$", "u");
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://pgwarden.dev/config.schema.json" */;
@@ -81,7 +82,7 @@ if(data.runner !== undefined){
 let data4 = data.runner;
 if(data4 && typeof data4 == "object" && !Array.isArray(data4)){
 for(const key1 in data4){
-if(!(((key1 === "transaction") || (key1 === "lockTimeout")) || (key1 === "statementTimeout"))){
+if(!((((key1 === "transaction") || (key1 === "lockTimeout")) || (key1 === "statementTimeout")) || (key1 === "timeZone"))){
 const err5 = {instancePath:instancePath+"/runner",schemaPath:"#/properties/runner/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err5];
@@ -155,9 +156,11 @@ vErrors.push(err10);
 errors++;
 }
 }
-}
-else {
-const err11 = {instancePath:instancePath+"/runner",schemaPath:"#/properties/runner/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data4.timeZone !== undefined){
+let data8 = data4.timeZone;
+if(typeof data8 === "string"){
+if(!pattern2.test(data8)){
+const err11 = {instancePath:instancePath+"/runner/timeZone",schemaPath:"#/properties/runner/properties/timeZone/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$"},message:"must match pattern \""+"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$"+"\""};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -167,12 +170,8 @@ vErrors.push(err11);
 errors++;
 }
 }
-if(data.ledger !== undefined){
-let data8 = data.ledger;
-if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
-for(const key2 in data8){
-if(!((key2 === "schema") || (key2 === "table"))){
-const err12 = {instancePath:instancePath+"/ledger",schemaPath:"#/properties/ledger/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+else {
+const err12 = {instancePath:instancePath+"/runner/timeZone",schemaPath:"#/properties/runner/properties/timeZone/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -182,11 +181,9 @@ vErrors.push(err12);
 errors++;
 }
 }
-if(data8.schema !== undefined){
-let data9 = data8.schema;
-if(typeof data9 === "string"){
-if(!pattern2.test(data9)){
-const err13 = {instancePath:instancePath+"/ledger/schema",schemaPath:"#/properties/ledger/properties/schema/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_$]{0,62}$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"+"\""};
+}
+else {
+const err13 = {instancePath:instancePath+"/runner",schemaPath:"#/properties/runner/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -196,8 +193,12 @@ vErrors.push(err13);
 errors++;
 }
 }
-else {
-const err14 = {instancePath:instancePath+"/ledger/schema",schemaPath:"#/properties/ledger/properties/schema/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.ledger !== undefined){
+let data9 = data.ledger;
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+for(const key2 in data9){
+if(!((key2 === "schema") || (key2 === "table"))){
+const err14 = {instancePath:instancePath+"/ledger",schemaPath:"#/properties/ledger/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -207,11 +208,11 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data8.table !== undefined){
-let data10 = data8.table;
+if(data9.schema !== undefined){
+let data10 = data9.schema;
 if(typeof data10 === "string"){
-if(!pattern2.test(data10)){
-const err15 = {instancePath:instancePath+"/ledger/table",schemaPath:"#/properties/ledger/properties/table/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_$]{0,62}$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"+"\""};
+if(!pattern3.test(data10)){
+const err15 = {instancePath:instancePath+"/ledger/schema",schemaPath:"#/properties/ledger/properties/schema/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_$]{0,62}$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -222,7 +223,7 @@ errors++;
 }
 }
 else {
-const err16 = {instancePath:instancePath+"/ledger/table",schemaPath:"#/properties/ledger/properties/table/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err16 = {instancePath:instancePath+"/ledger/schema",schemaPath:"#/properties/ledger/properties/schema/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -232,9 +233,11 @@ vErrors.push(err16);
 errors++;
 }
 }
-}
-else {
-const err17 = {instancePath:instancePath+"/ledger",schemaPath:"#/properties/ledger/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data9.table !== undefined){
+let data11 = data9.table;
+if(typeof data11 === "string"){
+if(!pattern3.test(data11)){
+const err17 = {instancePath:instancePath+"/ledger/table",schemaPath:"#/properties/ledger/properties/table/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_$]{0,62}$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"+"\""};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -244,12 +247,8 @@ vErrors.push(err17);
 errors++;
 }
 }
-if(data.embedded !== undefined){
-let data11 = data.embedded;
-if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
-for(const key3 in data11){
-if(!((key3 === "dataDir") || (key3 === "port"))){
-const err18 = {instancePath:instancePath+"/embedded",schemaPath:"#/properties/embedded/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+else {
+const err18 = {instancePath:instancePath+"/ledger/table",schemaPath:"#/properties/ledger/properties/table/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -259,9 +258,9 @@ vErrors.push(err18);
 errors++;
 }
 }
-if(data11.dataDir !== undefined){
-if(typeof data11.dataDir !== "string"){
-const err19 = {instancePath:instancePath+"/embedded/dataDir",schemaPath:"#/properties/embedded/properties/dataDir/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err19 = {instancePath:instancePath+"/ledger",schemaPath:"#/properties/ledger/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -271,10 +270,12 @@ vErrors.push(err19);
 errors++;
 }
 }
-if(data11.port !== undefined){
-let data13 = data11.port;
-if(!((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13)))){
-const err20 = {instancePath:instancePath+"/embedded/port",schemaPath:"#/properties/embedded/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data.embedded !== undefined){
+let data12 = data.embedded;
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+for(const key3 in data12){
+if(!((key3 === "dataDir") || (key3 === "port"))){
+const err20 = {instancePath:instancePath+"/embedded",schemaPath:"#/properties/embedded/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -283,9 +284,10 @@ vErrors.push(err20);
 }
 errors++;
 }
-if(typeof data13 == "number"){
-if(data13 > 65535 || isNaN(data13)){
-const err21 = {instancePath:instancePath+"/embedded/port",schemaPath:"#/properties/embedded/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535"};
+}
+if(data12.dataDir !== undefined){
+if(typeof data12.dataDir !== "string"){
+const err21 = {instancePath:instancePath+"/embedded/dataDir",schemaPath:"#/properties/embedded/properties/dataDir/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -294,8 +296,11 @@ vErrors.push(err21);
 }
 errors++;
 }
-if(data13 < 0 || isNaN(data13)){
-const err22 = {instancePath:instancePath+"/embedded/port",schemaPath:"#/properties/embedded/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data12.port !== undefined){
+let data14 = data12.port;
+if(!((typeof data14 == "number") && (!(data14 % 1) && !isNaN(data14)))){
+const err22 = {instancePath:instancePath+"/embedded/port",schemaPath:"#/properties/embedded/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -304,11 +309,9 @@ vErrors.push(err22);
 }
 errors++;
 }
-}
-}
-}
-else {
-const err23 = {instancePath:instancePath+"/embedded",schemaPath:"#/properties/embedded/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(typeof data14 == "number"){
+if(data14 > 65535 || isNaN(data14)){
+const err23 = {instancePath:instancePath+"/embedded/port",schemaPath:"#/properties/embedded/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 65535},message:"must be <= 65535"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -317,15 +320,8 @@ vErrors.push(err23);
 }
 errors++;
 }
-}
-if(data.environments !== undefined){
-let data14 = data.environments;
-if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
-for(const key4 in data14){
-const _errs34 = errors;
-if(typeof key4 === "string"){
-if(!pattern4.test(key4)){
-const err24 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.-]+$"+"\"",propertyName:key4};
+if(data14 < 0 || isNaN(data14)){
+const err24 = {instancePath:instancePath+"/embedded/port",schemaPath:"#/properties/embedded/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -335,9 +331,10 @@ vErrors.push(err24);
 errors++;
 }
 }
-var valid4 = _errs34 === errors;
-if(!valid4){
-const err25 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/propertyNames",keyword:"propertyNames",params:{propertyName: key4},message:"property name must be valid"};
+}
+}
+else {
+const err25 = {instancePath:instancePath+"/embedded",schemaPath:"#/properties/embedded/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -347,12 +344,14 @@ vErrors.push(err25);
 errors++;
 }
 }
-for(const key5 in data14){
-let data15 = data14[key5];
+if(data.environments !== undefined){
+let data15 = data.environments;
 if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
-for(const key6 in data15){
-if(!(((((((key6 === "provider") || (key6 === "url")) || (key6 === "urlEnv")) || (key6 === "passwordEnv")) || (key6 === "protected")) || (key6 === "postgresVersion")) || (key6 === "driftIgnore"))){
-const err26 = {instancePath:instancePath+"/environments/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environments/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+for(const key4 in data15){
+const _errs36 = errors;
+if(typeof key4 === "string"){
+if(!pattern5.test(key4)){
+const err26 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.-]+$"+"\"",propertyName:key4};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -362,10 +361,9 @@ vErrors.push(err26);
 errors++;
 }
 }
-if(data15.provider !== undefined){
-let data16 = data15.provider;
-if(!(((data16 === "embedded") || (data16 === "url")) || (data16 === "testcontainers"))){
-const err27 = {instancePath:instancePath+"/environments/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/provider",schemaPath:"#/properties/environments/additionalProperties/properties/provider/enum",keyword:"enum",params:{allowedValues: schema11.properties.environments.additionalProperties.properties.provider.enum},message:"must be equal to one of the allowed values"};
+var valid4 = _errs36 === errors;
+if(!valid4){
+const err27 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/propertyNames",keyword:"propertyNames",params:{propertyName: key4},message:"property name must be valid"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -375,9 +373,12 @@ vErrors.push(err27);
 errors++;
 }
 }
-if(data15.url !== undefined){
-if(typeof data15.url !== "string"){
-const err28 = {instancePath:instancePath+"/environments/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/url",schemaPath:"#/properties/environments/additionalProperties/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key5 in data15){
+let data16 = data15[key5];
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+for(const key6 in data16){
+if(!(((((((key6 === "provider") || (key6 === "url")) || (key6 === "urlEnv")) || (key6 === "passwordEnv")) || (key6 === "protected")) || (key6 === "postgresVersion")) || (key6 === "driftIgnore"))){
+const err28 = {instancePath:instancePath+"/environments/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environments/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -387,11 +388,10 @@ vErrors.push(err28);
 errors++;
 }
 }
-if(data15.urlEnv !== undefined){
-let data18 = data15.urlEnv;
-if(typeof data18 === "string"){
-if(!pattern5.test(data18)){
-const err29 = {instancePath:instancePath+"/environments/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/urlEnv",schemaPath:"#/properties/environments/additionalProperties/properties/urlEnv/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\""};
+if(data16.provider !== undefined){
+let data17 = data16.provider;
+if(!(((data17 === "embedded") || (data17 === "url")) || (data17 === "testcontainers"))){
+const err29 = {instancePath:instancePath+"/environments/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/provider",schemaPath:"#/properties/environments/additionalProperties/properties/provider/enum",keyword:"enum",params:{allowedValues: schema11.properties.environments.additionalProperties.properties.provider.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -401,8 +401,9 @@ vErrors.push(err29);
 errors++;
 }
 }
-else {
-const err30 = {instancePath:instancePath+"/environments/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/urlEnv",schemaPath:"#/properties/environments/additionalProperties/properties/urlEnv/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data16.url !== undefined){
+if(typeof data16.url !== "string"){
+const err30 = {instancePath:instancePath+"/environments/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/url",schemaPath:"#/properties/environments/additionalProperties/properties/url/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -412,11 +413,11 @@ vErrors.push(err30);
 errors++;
 }
 }
-if(data15.passwordEnv !== undefined){
-let data19 = data15.passwordEnv;
+if(data16.urlEnv !== undefined){
+let data19 = data16.urlEnv;
 if(typeof data19 === "string"){
-if(!pattern5.test(data19)){
-const err31 = {instancePath:instancePath+"/environments/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/passwordEnv",schemaPath:"#/properties/environments/additionalProperties/properties/passwordEnv/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\""};
+if(!pattern6.test(data19)){
+const err31 = {instancePath:instancePath+"/environments/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/urlEnv",schemaPath:"#/properties/environments/additionalProperties/properties/urlEnv/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\""};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -427,7 +428,7 @@ errors++;
 }
 }
 else {
-const err32 = {instancePath:instancePath+"/environments/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/passwordEnv",schemaPath:"#/properties/environments/additionalProperties/properties/passwordEnv/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err32 = {instancePath:instancePath+"/environments/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/urlEnv",schemaPath:"#/properties/environments/additionalProperties/properties/urlEnv/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -437,9 +438,11 @@ vErrors.push(err32);
 errors++;
 }
 }
-if(data15.protected !== undefined){
-if(typeof data15.protected !== "boolean"){
-const err33 = {instancePath:instancePath+"/environments/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/protected",schemaPath:"#/properties/environments/additionalProperties/properties/protected/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data16.passwordEnv !== undefined){
+let data20 = data16.passwordEnv;
+if(typeof data20 === "string"){
+if(!pattern6.test(data20)){
+const err33 = {instancePath:instancePath+"/environments/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/passwordEnv",schemaPath:"#/properties/environments/additionalProperties/properties/passwordEnv/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\""};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -449,11 +452,8 @@ vErrors.push(err33);
 errors++;
 }
 }
-if(data15.postgresVersion !== undefined){
-let data21 = data15.postgresVersion;
-if(typeof data21 === "string"){
-if(!pattern7.test(data21)){
-const err34 = {instancePath:instancePath+"/environments/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/postgresVersion",schemaPath:"#/properties/environments/additionalProperties/properties/postgresVersion/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?$"+"\""};
+else {
+const err34 = {instancePath:instancePath+"/environments/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/passwordEnv",schemaPath:"#/properties/environments/additionalProperties/properties/passwordEnv/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -463,8 +463,9 @@ vErrors.push(err34);
 errors++;
 }
 }
-else {
-const err35 = {instancePath:instancePath+"/environments/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/postgresVersion",schemaPath:"#/properties/environments/additionalProperties/properties/postgresVersion/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data16.protected !== undefined){
+if(typeof data16.protected !== "boolean"){
+const err35 = {instancePath:instancePath+"/environments/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/protected",schemaPath:"#/properties/environments/additionalProperties/properties/protected/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -474,13 +475,11 @@ vErrors.push(err35);
 errors++;
 }
 }
-if(data15.driftIgnore !== undefined){
-let data22 = data15.driftIgnore;
-if(Array.isArray(data22)){
-const len0 = data22.length;
-for(let i0=0; i0<len0; i0++){
-if(typeof data22[i0] !== "string"){
-const err36 = {instancePath:instancePath+"/environments/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/driftIgnore/" + i0,schemaPath:"#/properties/environments/additionalProperties/properties/driftIgnore/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data16.postgresVersion !== undefined){
+let data22 = data16.postgresVersion;
+if(typeof data22 === "string"){
+if(!pattern8.test(data22)){
+const err36 = {instancePath:instancePath+"/environments/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/postgresVersion",schemaPath:"#/properties/environments/additionalProperties/properties/postgresVersion/pattern",keyword:"pattern",params:{pattern: "^[0-9]+(\\.[0-9]+)?$"},message:"must match pattern \""+"^[0-9]+(\\.[0-9]+)?$"+"\""};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -490,9 +489,8 @@ vErrors.push(err36);
 errors++;
 }
 }
-}
 else {
-const err37 = {instancePath:instancePath+"/environments/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/driftIgnore",schemaPath:"#/properties/environments/additionalProperties/properties/driftIgnore/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err37 = {instancePath:instancePath+"/environments/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/postgresVersion",schemaPath:"#/properties/environments/additionalProperties/properties/postgresVersion/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -502,9 +500,13 @@ vErrors.push(err37);
 errors++;
 }
 }
-}
-else {
-const err38 = {instancePath:instancePath+"/environments/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environments/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data16.driftIgnore !== undefined){
+let data23 = data16.driftIgnore;
+if(Array.isArray(data23)){
+const len0 = data23.length;
+for(let i0=0; i0<len0; i0++){
+if(typeof data23[i0] !== "string"){
+const err38 = {instancePath:instancePath+"/environments/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/driftIgnore/" + i0,schemaPath:"#/properties/environments/additionalProperties/properties/driftIgnore/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -516,7 +518,7 @@ errors++;
 }
 }
 else {
-const err39 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err39 = {instancePath:instancePath+"/environments/" + key5.replace(/~/g, "~0").replace(/\//g, "~1")+"/driftIgnore",schemaPath:"#/properties/environments/additionalProperties/properties/driftIgnore/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -526,12 +528,9 @@ vErrors.push(err39);
 errors++;
 }
 }
-if(data.lint !== undefined){
-let data24 = data.lint;
-if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
-for(const key7 in data24){
-if(!(((key7 === "postgresVersion") || (key7 === "rules")) || (key7 === "startAfter"))){
-const err40 = {instancePath:instancePath+"/lint",schemaPath:"#/properties/lint/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
+}
+else {
+const err40 = {instancePath:instancePath+"/environments/" + key5.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environments/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -541,10 +540,9 @@ vErrors.push(err40);
 errors++;
 }
 }
-if(data24.postgresVersion !== undefined){
-let data25 = data24.postgresVersion;
-if(!((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25)))){
-const err41 = {instancePath:instancePath+"/lint/postgresVersion",schemaPath:"#/properties/lint/properties/postgresVersion/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err41 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -553,9 +551,13 @@ vErrors.push(err41);
 }
 errors++;
 }
-if(typeof data25 == "number"){
-if(data25 > 19 || isNaN(data25)){
-const err42 = {instancePath:instancePath+"/lint/postgresVersion",schemaPath:"#/properties/lint/properties/postgresVersion/maximum",keyword:"maximum",params:{comparison: "<=", limit: 19},message:"must be <= 19"};
+}
+if(data.lint !== undefined){
+let data25 = data.lint;
+if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
+for(const key7 in data25){
+if(!(((key7 === "postgresVersion") || (key7 === "rules")) || (key7 === "startAfter"))){
+const err42 = {instancePath:instancePath+"/lint",schemaPath:"#/properties/lint/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -564,8 +566,11 @@ vErrors.push(err42);
 }
 errors++;
 }
-if(data25 < 10 || isNaN(data25)){
-const err43 = {instancePath:instancePath+"/lint/postgresVersion",schemaPath:"#/properties/lint/properties/postgresVersion/minimum",keyword:"minimum",params:{comparison: ">=", limit: 10},message:"must be >= 10"};
+}
+if(data25.postgresVersion !== undefined){
+let data26 = data25.postgresVersion;
+if(!((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26)))){
+const err43 = {instancePath:instancePath+"/lint/postgresVersion",schemaPath:"#/properties/lint/properties/postgresVersion/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -574,14 +579,9 @@ vErrors.push(err43);
 }
 errors++;
 }
-}
-}
-if(data24.rules !== undefined){
-let data26 = data24.rules;
-if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
-for(const key8 in data26){
-if(!(func2.call(schema11.properties.lint.properties.rules.properties, key8))){
-const err44 = {instancePath:instancePath+"/lint/rules",schemaPath:"#/properties/lint/properties/rules/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
+if(typeof data26 == "number"){
+if(data26 > 19 || isNaN(data26)){
+const err44 = {instancePath:instancePath+"/lint/postgresVersion",schemaPath:"#/properties/lint/properties/postgresVersion/maximum",keyword:"maximum",params:{comparison: "<=", limit: 19},message:"must be <= 19"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -590,11 +590,8 @@ vErrors.push(err44);
 }
 errors++;
 }
-}
-if(data26["syntax-error"] !== undefined){
-let data27 = data26["syntax-error"];
-if(!(((data27 === "error") || (data27 === "warning")) || (data27 === "off"))){
-const err45 = {instancePath:instancePath+"/lint/rules/syntax-error",schemaPath:"#/properties/lint/properties/rules/properties/syntax-error/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["syntax-error"].enum},message:"must be equal to one of the allowed values"};
+if(data26 < 10 || isNaN(data26)){
+const err45 = {instancePath:instancePath+"/lint/postgresVersion",schemaPath:"#/properties/lint/properties/postgresVersion/minimum",keyword:"minimum",params:{comparison: ">=", limit: 10},message:"must be >= 10"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -604,10 +601,13 @@ vErrors.push(err45);
 errors++;
 }
 }
-if(data26["revision-header"] !== undefined){
-let data28 = data26["revision-header"];
-if(!(((data28 === "error") || (data28 === "warning")) || (data28 === "off"))){
-const err46 = {instancePath:instancePath+"/lint/rules/revision-header",schemaPath:"#/properties/lint/properties/rules/properties/revision-header/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["revision-header"].enum},message:"must be equal to one of the allowed values"};
+}
+if(data25.rules !== undefined){
+let data27 = data25.rules;
+if(data27 && typeof data27 == "object" && !Array.isArray(data27)){
+for(const key8 in data27){
+if(!(func2.call(schema11.properties.lint.properties.rules.properties, key8))){
+const err46 = {instancePath:instancePath+"/lint/rules",schemaPath:"#/properties/lint/properties/rules/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -617,10 +617,10 @@ vErrors.push(err46);
 errors++;
 }
 }
-if(data26["revision-unique"] !== undefined){
-let data29 = data26["revision-unique"];
-if(!(((data29 === "error") || (data29 === "warning")) || (data29 === "off"))){
-const err47 = {instancePath:instancePath+"/lint/rules/revision-unique",schemaPath:"#/properties/lint/properties/rules/properties/revision-unique/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["revision-unique"].enum},message:"must be equal to one of the allowed values"};
+if(data27["syntax-error"] !== undefined){
+let data28 = data27["syntax-error"];
+if(!(((data28 === "error") || (data28 === "warning")) || (data28 === "off"))){
+const err47 = {instancePath:instancePath+"/lint/rules/syntax-error",schemaPath:"#/properties/lint/properties/rules/properties/syntax-error/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["syntax-error"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -630,10 +630,10 @@ vErrors.push(err47);
 errors++;
 }
 }
-if(data26["revision-chain"] !== undefined){
-let data30 = data26["revision-chain"];
-if(!(((data30 === "error") || (data30 === "warning")) || (data30 === "off"))){
-const err48 = {instancePath:instancePath+"/lint/rules/revision-chain",schemaPath:"#/properties/lint/properties/rules/properties/revision-chain/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["revision-chain"].enum},message:"must be equal to one of the allowed values"};
+if(data27["revision-header"] !== undefined){
+let data29 = data27["revision-header"];
+if(!(((data29 === "error") || (data29 === "warning")) || (data29 === "off"))){
+const err48 = {instancePath:instancePath+"/lint/rules/revision-header",schemaPath:"#/properties/lint/properties/rules/properties/revision-header/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["revision-header"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -643,10 +643,10 @@ vErrors.push(err48);
 errors++;
 }
 }
-if(data26["single-head"] !== undefined){
-let data31 = data26["single-head"];
-if(!(((data31 === "error") || (data31 === "warning")) || (data31 === "off"))){
-const err49 = {instancePath:instancePath+"/lint/rules/single-head",schemaPath:"#/properties/lint/properties/rules/properties/single-head/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["single-head"].enum},message:"must be equal to one of the allowed values"};
+if(data27["revision-unique"] !== undefined){
+let data30 = data27["revision-unique"];
+if(!(((data30 === "error") || (data30 === "warning")) || (data30 === "off"))){
+const err49 = {instancePath:instancePath+"/lint/rules/revision-unique",schemaPath:"#/properties/lint/properties/rules/properties/revision-unique/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["revision-unique"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -656,10 +656,10 @@ vErrors.push(err49);
 errors++;
 }
 }
-if(data26["require-docstring"] !== undefined){
-let data32 = data26["require-docstring"];
-if(!(((data32 === "error") || (data32 === "warning")) || (data32 === "off"))){
-const err50 = {instancePath:instancePath+"/lint/rules/require-docstring",schemaPath:"#/properties/lint/properties/rules/properties/require-docstring/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["require-docstring"].enum},message:"must be equal to one of the allowed values"};
+if(data27["revision-chain"] !== undefined){
+let data31 = data27["revision-chain"];
+if(!(((data31 === "error") || (data31 === "warning")) || (data31 === "off"))){
+const err50 = {instancePath:instancePath+"/lint/rules/revision-chain",schemaPath:"#/properties/lint/properties/rules/properties/revision-chain/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["revision-chain"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -669,10 +669,10 @@ vErrors.push(err50);
 errors++;
 }
 }
-if(data26["require-down"] !== undefined){
-let data33 = data26["require-down"];
-if(!(((data33 === "error") || (data33 === "warning")) || (data33 === "off"))){
-const err51 = {instancePath:instancePath+"/lint/rules/require-down",schemaPath:"#/properties/lint/properties/rules/properties/require-down/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["require-down"].enum},message:"must be equal to one of the allowed values"};
+if(data27["single-head"] !== undefined){
+let data32 = data27["single-head"];
+if(!(((data32 === "error") || (data32 === "warning")) || (data32 === "off"))){
+const err51 = {instancePath:instancePath+"/lint/rules/single-head",schemaPath:"#/properties/lint/properties/rules/properties/single-head/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["single-head"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -682,10 +682,10 @@ vErrors.push(err51);
 errors++;
 }
 }
-if(data26["down-reverses-up"] !== undefined){
-let data34 = data26["down-reverses-up"];
-if(!(((data34 === "error") || (data34 === "warning")) || (data34 === "off"))){
-const err52 = {instancePath:instancePath+"/lint/rules/down-reverses-up",schemaPath:"#/properties/lint/properties/rules/properties/down-reverses-up/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["down-reverses-up"].enum},message:"must be equal to one of the allowed values"};
+if(data27["require-docstring"] !== undefined){
+let data33 = data27["require-docstring"];
+if(!(((data33 === "error") || (data33 === "warning")) || (data33 === "off"))){
+const err52 = {instancePath:instancePath+"/lint/rules/require-docstring",schemaPath:"#/properties/lint/properties/rules/properties/require-docstring/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["require-docstring"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -695,10 +695,10 @@ vErrors.push(err52);
 errors++;
 }
 }
-if(data26["irreversible-operation"] !== undefined){
-let data35 = data26["irreversible-operation"];
-if(!(((data35 === "error") || (data35 === "warning")) || (data35 === "off"))){
-const err53 = {instancePath:instancePath+"/lint/rules/irreversible-operation",schemaPath:"#/properties/lint/properties/rules/properties/irreversible-operation/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["irreversible-operation"].enum},message:"must be equal to one of the allowed values"};
+if(data27["require-down"] !== undefined){
+let data34 = data27["require-down"];
+if(!(((data34 === "error") || (data34 === "warning")) || (data34 === "off"))){
+const err53 = {instancePath:instancePath+"/lint/rules/require-down",schemaPath:"#/properties/lint/properties/rules/properties/require-down/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["require-down"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -708,10 +708,10 @@ vErrors.push(err53);
 errors++;
 }
 }
-if(data26["fk-target-exists"] !== undefined){
-let data36 = data26["fk-target-exists"];
-if(!(((data36 === "error") || (data36 === "warning")) || (data36 === "off"))){
-const err54 = {instancePath:instancePath+"/lint/rules/fk-target-exists",schemaPath:"#/properties/lint/properties/rules/properties/fk-target-exists/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["fk-target-exists"].enum},message:"must be equal to one of the allowed values"};
+if(data27["down-reverses-up"] !== undefined){
+let data35 = data27["down-reverses-up"];
+if(!(((data35 === "error") || (data35 === "warning")) || (data35 === "off"))){
+const err54 = {instancePath:instancePath+"/lint/rules/down-reverses-up",schemaPath:"#/properties/lint/properties/rules/properties/down-reverses-up/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["down-reverses-up"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -721,10 +721,10 @@ vErrors.push(err54);
 errors++;
 }
 }
-if(data26["drop-order"] !== undefined){
-let data37 = data26["drop-order"];
-if(!(((data37 === "error") || (data37 === "warning")) || (data37 === "off"))){
-const err55 = {instancePath:instancePath+"/lint/rules/drop-order",schemaPath:"#/properties/lint/properties/rules/properties/drop-order/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["drop-order"].enum},message:"must be equal to one of the allowed values"};
+if(data27["irreversible-operation"] !== undefined){
+let data36 = data27["irreversible-operation"];
+if(!(((data36 === "error") || (data36 === "warning")) || (data36 === "off"))){
+const err55 = {instancePath:instancePath+"/lint/rules/irreversible-operation",schemaPath:"#/properties/lint/properties/rules/properties/irreversible-operation/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["irreversible-operation"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -734,10 +734,10 @@ vErrors.push(err55);
 errors++;
 }
 }
-if(data26["transaction-nesting"] !== undefined){
-let data38 = data26["transaction-nesting"];
-if(!(((data38 === "error") || (data38 === "warning")) || (data38 === "off"))){
-const err56 = {instancePath:instancePath+"/lint/rules/transaction-nesting",schemaPath:"#/properties/lint/properties/rules/properties/transaction-nesting/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["transaction-nesting"].enum},message:"must be equal to one of the allowed values"};
+if(data27["fk-target-exists"] !== undefined){
+let data37 = data27["fk-target-exists"];
+if(!(((data37 === "error") || (data37 === "warning")) || (data37 === "off"))){
+const err56 = {instancePath:instancePath+"/lint/rules/fk-target-exists",schemaPath:"#/properties/lint/properties/rules/properties/fk-target-exists/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["fk-target-exists"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -747,10 +747,10 @@ vErrors.push(err56);
 errors++;
 }
 }
-if(data26["ban-concurrent-index-creation-in-transaction"] !== undefined){
-let data39 = data26["ban-concurrent-index-creation-in-transaction"];
-if(!(((data39 === "error") || (data39 === "warning")) || (data39 === "off"))){
-const err57 = {instancePath:instancePath+"/lint/rules/ban-concurrent-index-creation-in-transaction",schemaPath:"#/properties/lint/properties/rules/properties/ban-concurrent-index-creation-in-transaction/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-concurrent-index-creation-in-transaction"].enum},message:"must be equal to one of the allowed values"};
+if(data27["drop-order"] !== undefined){
+let data38 = data27["drop-order"];
+if(!(((data38 === "error") || (data38 === "warning")) || (data38 === "off"))){
+const err57 = {instancePath:instancePath+"/lint/rules/drop-order",schemaPath:"#/properties/lint/properties/rules/properties/drop-order/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["drop-order"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -760,10 +760,10 @@ vErrors.push(err57);
 errors++;
 }
 }
-if(data26["unused-ignore"] !== undefined){
-let data40 = data26["unused-ignore"];
-if(!(((data40 === "error") || (data40 === "warning")) || (data40 === "off"))){
-const err58 = {instancePath:instancePath+"/lint/rules/unused-ignore",schemaPath:"#/properties/lint/properties/rules/properties/unused-ignore/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["unused-ignore"].enum},message:"must be equal to one of the allowed values"};
+if(data27["transaction-nesting"] !== undefined){
+let data39 = data27["transaction-nesting"];
+if(!(((data39 === "error") || (data39 === "warning")) || (data39 === "off"))){
+const err58 = {instancePath:instancePath+"/lint/rules/transaction-nesting",schemaPath:"#/properties/lint/properties/rules/properties/transaction-nesting/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["transaction-nesting"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -773,10 +773,10 @@ vErrors.push(err58);
 errors++;
 }
 }
-if(data26["ignore-needs-reason"] !== undefined){
-let data41 = data26["ignore-needs-reason"];
-if(!(((data41 === "error") || (data41 === "warning")) || (data41 === "off"))){
-const err59 = {instancePath:instancePath+"/lint/rules/ignore-needs-reason",schemaPath:"#/properties/lint/properties/rules/properties/ignore-needs-reason/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ignore-needs-reason"].enum},message:"must be equal to one of the allowed values"};
+if(data27["ban-concurrent-index-creation-in-transaction"] !== undefined){
+let data40 = data27["ban-concurrent-index-creation-in-transaction"];
+if(!(((data40 === "error") || (data40 === "warning")) || (data40 === "off"))){
+const err59 = {instancePath:instancePath+"/lint/rules/ban-concurrent-index-creation-in-transaction",schemaPath:"#/properties/lint/properties/rules/properties/ban-concurrent-index-creation-in-transaction/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-concurrent-index-creation-in-transaction"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -786,10 +786,10 @@ vErrors.push(err59);
 errors++;
 }
 }
-if(data26["adding-field-with-default"] !== undefined){
-let data42 = data26["adding-field-with-default"];
-if(!(((data42 === "error") || (data42 === "warning")) || (data42 === "off"))){
-const err60 = {instancePath:instancePath+"/lint/rules/adding-field-with-default",schemaPath:"#/properties/lint/properties/rules/properties/adding-field-with-default/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["adding-field-with-default"].enum},message:"must be equal to one of the allowed values"};
+if(data27["unused-ignore"] !== undefined){
+let data41 = data27["unused-ignore"];
+if(!(((data41 === "error") || (data41 === "warning")) || (data41 === "off"))){
+const err60 = {instancePath:instancePath+"/lint/rules/unused-ignore",schemaPath:"#/properties/lint/properties/rules/properties/unused-ignore/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["unused-ignore"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -799,10 +799,10 @@ vErrors.push(err60);
 errors++;
 }
 }
-if(data26["adding-foreign-key-constraint"] !== undefined){
-let data43 = data26["adding-foreign-key-constraint"];
-if(!(((data43 === "error") || (data43 === "warning")) || (data43 === "off"))){
-const err61 = {instancePath:instancePath+"/lint/rules/adding-foreign-key-constraint",schemaPath:"#/properties/lint/properties/rules/properties/adding-foreign-key-constraint/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["adding-foreign-key-constraint"].enum},message:"must be equal to one of the allowed values"};
+if(data27["ignore-needs-reason"] !== undefined){
+let data42 = data27["ignore-needs-reason"];
+if(!(((data42 === "error") || (data42 === "warning")) || (data42 === "off"))){
+const err61 = {instancePath:instancePath+"/lint/rules/ignore-needs-reason",schemaPath:"#/properties/lint/properties/rules/properties/ignore-needs-reason/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ignore-needs-reason"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -812,10 +812,10 @@ vErrors.push(err61);
 errors++;
 }
 }
-if(data26["adding-not-nullable-field"] !== undefined){
-let data44 = data26["adding-not-nullable-field"];
-if(!(((data44 === "error") || (data44 === "warning")) || (data44 === "off"))){
-const err62 = {instancePath:instancePath+"/lint/rules/adding-not-nullable-field",schemaPath:"#/properties/lint/properties/rules/properties/adding-not-nullable-field/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["adding-not-nullable-field"].enum},message:"must be equal to one of the allowed values"};
+if(data27["adding-field-with-default"] !== undefined){
+let data43 = data27["adding-field-with-default"];
+if(!(((data43 === "error") || (data43 === "warning")) || (data43 === "off"))){
+const err62 = {instancePath:instancePath+"/lint/rules/adding-field-with-default",schemaPath:"#/properties/lint/properties/rules/properties/adding-field-with-default/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["adding-field-with-default"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -825,10 +825,10 @@ vErrors.push(err62);
 errors++;
 }
 }
-if(data26["adding-required-field"] !== undefined){
-let data45 = data26["adding-required-field"];
-if(!(((data45 === "error") || (data45 === "warning")) || (data45 === "off"))){
-const err63 = {instancePath:instancePath+"/lint/rules/adding-required-field",schemaPath:"#/properties/lint/properties/rules/properties/adding-required-field/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["adding-required-field"].enum},message:"must be equal to one of the allowed values"};
+if(data27["adding-foreign-key-constraint"] !== undefined){
+let data44 = data27["adding-foreign-key-constraint"];
+if(!(((data44 === "error") || (data44 === "warning")) || (data44 === "off"))){
+const err63 = {instancePath:instancePath+"/lint/rules/adding-foreign-key-constraint",schemaPath:"#/properties/lint/properties/rules/properties/adding-foreign-key-constraint/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["adding-foreign-key-constraint"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -838,10 +838,10 @@ vErrors.push(err63);
 errors++;
 }
 }
-if(data26["adding-serial-primary-key-field"] !== undefined){
-let data46 = data26["adding-serial-primary-key-field"];
-if(!(((data46 === "error") || (data46 === "warning")) || (data46 === "off"))){
-const err64 = {instancePath:instancePath+"/lint/rules/adding-serial-primary-key-field",schemaPath:"#/properties/lint/properties/rules/properties/adding-serial-primary-key-field/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["adding-serial-primary-key-field"].enum},message:"must be equal to one of the allowed values"};
+if(data27["adding-not-nullable-field"] !== undefined){
+let data45 = data27["adding-not-nullable-field"];
+if(!(((data45 === "error") || (data45 === "warning")) || (data45 === "off"))){
+const err64 = {instancePath:instancePath+"/lint/rules/adding-not-nullable-field",schemaPath:"#/properties/lint/properties/rules/properties/adding-not-nullable-field/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["adding-not-nullable-field"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -851,10 +851,10 @@ vErrors.push(err64);
 errors++;
 }
 }
-if(data26["ban-char-field"] !== undefined){
-let data47 = data26["ban-char-field"];
-if(!(((data47 === "error") || (data47 === "warning")) || (data47 === "off"))){
-const err65 = {instancePath:instancePath+"/lint/rules/ban-char-field",schemaPath:"#/properties/lint/properties/rules/properties/ban-char-field/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-char-field"].enum},message:"must be equal to one of the allowed values"};
+if(data27["adding-required-field"] !== undefined){
+let data46 = data27["adding-required-field"];
+if(!(((data46 === "error") || (data46 === "warning")) || (data46 === "off"))){
+const err65 = {instancePath:instancePath+"/lint/rules/adding-required-field",schemaPath:"#/properties/lint/properties/rules/properties/adding-required-field/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["adding-required-field"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -864,10 +864,10 @@ vErrors.push(err65);
 errors++;
 }
 }
-if(data26["ban-drop-column"] !== undefined){
-let data48 = data26["ban-drop-column"];
-if(!(((data48 === "error") || (data48 === "warning")) || (data48 === "off"))){
-const err66 = {instancePath:instancePath+"/lint/rules/ban-drop-column",schemaPath:"#/properties/lint/properties/rules/properties/ban-drop-column/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-drop-column"].enum},message:"must be equal to one of the allowed values"};
+if(data27["adding-serial-primary-key-field"] !== undefined){
+let data47 = data27["adding-serial-primary-key-field"];
+if(!(((data47 === "error") || (data47 === "warning")) || (data47 === "off"))){
+const err66 = {instancePath:instancePath+"/lint/rules/adding-serial-primary-key-field",schemaPath:"#/properties/lint/properties/rules/properties/adding-serial-primary-key-field/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["adding-serial-primary-key-field"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -877,10 +877,10 @@ vErrors.push(err66);
 errors++;
 }
 }
-if(data26["ban-drop-database"] !== undefined){
-let data49 = data26["ban-drop-database"];
-if(!(((data49 === "error") || (data49 === "warning")) || (data49 === "off"))){
-const err67 = {instancePath:instancePath+"/lint/rules/ban-drop-database",schemaPath:"#/properties/lint/properties/rules/properties/ban-drop-database/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-drop-database"].enum},message:"must be equal to one of the allowed values"};
+if(data27["ban-char-field"] !== undefined){
+let data48 = data27["ban-char-field"];
+if(!(((data48 === "error") || (data48 === "warning")) || (data48 === "off"))){
+const err67 = {instancePath:instancePath+"/lint/rules/ban-char-field",schemaPath:"#/properties/lint/properties/rules/properties/ban-char-field/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-char-field"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -890,10 +890,10 @@ vErrors.push(err67);
 errors++;
 }
 }
-if(data26["ban-drop-not-null"] !== undefined){
-let data50 = data26["ban-drop-not-null"];
-if(!(((data50 === "error") || (data50 === "warning")) || (data50 === "off"))){
-const err68 = {instancePath:instancePath+"/lint/rules/ban-drop-not-null",schemaPath:"#/properties/lint/properties/rules/properties/ban-drop-not-null/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-drop-not-null"].enum},message:"must be equal to one of the allowed values"};
+if(data27["ban-drop-column"] !== undefined){
+let data49 = data27["ban-drop-column"];
+if(!(((data49 === "error") || (data49 === "warning")) || (data49 === "off"))){
+const err68 = {instancePath:instancePath+"/lint/rules/ban-drop-column",schemaPath:"#/properties/lint/properties/rules/properties/ban-drop-column/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-drop-column"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -903,10 +903,10 @@ vErrors.push(err68);
 errors++;
 }
 }
-if(data26["ban-drop-table"] !== undefined){
-let data51 = data26["ban-drop-table"];
-if(!(((data51 === "error") || (data51 === "warning")) || (data51 === "off"))){
-const err69 = {instancePath:instancePath+"/lint/rules/ban-drop-table",schemaPath:"#/properties/lint/properties/rules/properties/ban-drop-table/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-drop-table"].enum},message:"must be equal to one of the allowed values"};
+if(data27["ban-drop-database"] !== undefined){
+let data50 = data27["ban-drop-database"];
+if(!(((data50 === "error") || (data50 === "warning")) || (data50 === "off"))){
+const err69 = {instancePath:instancePath+"/lint/rules/ban-drop-database",schemaPath:"#/properties/lint/properties/rules/properties/ban-drop-database/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-drop-database"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -916,10 +916,10 @@ vErrors.push(err69);
 errors++;
 }
 }
-if(data26["ban-truncate-cascade"] !== undefined){
-let data52 = data26["ban-truncate-cascade"];
-if(!(((data52 === "error") || (data52 === "warning")) || (data52 === "off"))){
-const err70 = {instancePath:instancePath+"/lint/rules/ban-truncate-cascade",schemaPath:"#/properties/lint/properties/rules/properties/ban-truncate-cascade/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-truncate-cascade"].enum},message:"must be equal to one of the allowed values"};
+if(data27["ban-drop-not-null"] !== undefined){
+let data51 = data27["ban-drop-not-null"];
+if(!(((data51 === "error") || (data51 === "warning")) || (data51 === "off"))){
+const err70 = {instancePath:instancePath+"/lint/rules/ban-drop-not-null",schemaPath:"#/properties/lint/properties/rules/properties/ban-drop-not-null/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-drop-not-null"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -929,10 +929,10 @@ vErrors.push(err70);
 errors++;
 }
 }
-if(data26["changing-column-type"] !== undefined){
-let data53 = data26["changing-column-type"];
-if(!(((data53 === "error") || (data53 === "warning")) || (data53 === "off"))){
-const err71 = {instancePath:instancePath+"/lint/rules/changing-column-type",schemaPath:"#/properties/lint/properties/rules/properties/changing-column-type/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["changing-column-type"].enum},message:"must be equal to one of the allowed values"};
+if(data27["ban-drop-table"] !== undefined){
+let data52 = data27["ban-drop-table"];
+if(!(((data52 === "error") || (data52 === "warning")) || (data52 === "off"))){
+const err71 = {instancePath:instancePath+"/lint/rules/ban-drop-table",schemaPath:"#/properties/lint/properties/rules/properties/ban-drop-table/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-drop-table"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -942,10 +942,10 @@ vErrors.push(err71);
 errors++;
 }
 }
-if(data26["constraint-missing-not-valid"] !== undefined){
-let data54 = data26["constraint-missing-not-valid"];
-if(!(((data54 === "error") || (data54 === "warning")) || (data54 === "off"))){
-const err72 = {instancePath:instancePath+"/lint/rules/constraint-missing-not-valid",schemaPath:"#/properties/lint/properties/rules/properties/constraint-missing-not-valid/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["constraint-missing-not-valid"].enum},message:"must be equal to one of the allowed values"};
+if(data27["ban-truncate-cascade"] !== undefined){
+let data53 = data27["ban-truncate-cascade"];
+if(!(((data53 === "error") || (data53 === "warning")) || (data53 === "off"))){
+const err72 = {instancePath:instancePath+"/lint/rules/ban-truncate-cascade",schemaPath:"#/properties/lint/properties/rules/properties/ban-truncate-cascade/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-truncate-cascade"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -955,10 +955,10 @@ vErrors.push(err72);
 errors++;
 }
 }
-if(data26["disallowed-unique-constraint"] !== undefined){
-let data55 = data26["disallowed-unique-constraint"];
-if(!(((data55 === "error") || (data55 === "warning")) || (data55 === "off"))){
-const err73 = {instancePath:instancePath+"/lint/rules/disallowed-unique-constraint",schemaPath:"#/properties/lint/properties/rules/properties/disallowed-unique-constraint/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["disallowed-unique-constraint"].enum},message:"must be equal to one of the allowed values"};
+if(data27["changing-column-type"] !== undefined){
+let data54 = data27["changing-column-type"];
+if(!(((data54 === "error") || (data54 === "warning")) || (data54 === "off"))){
+const err73 = {instancePath:instancePath+"/lint/rules/changing-column-type",schemaPath:"#/properties/lint/properties/rules/properties/changing-column-type/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["changing-column-type"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -968,10 +968,10 @@ vErrors.push(err73);
 errors++;
 }
 }
-if(data26["identifier-too-long"] !== undefined){
-let data56 = data26["identifier-too-long"];
-if(!(((data56 === "error") || (data56 === "warning")) || (data56 === "off"))){
-const err74 = {instancePath:instancePath+"/lint/rules/identifier-too-long",schemaPath:"#/properties/lint/properties/rules/properties/identifier-too-long/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["identifier-too-long"].enum},message:"must be equal to one of the allowed values"};
+if(data27["constraint-missing-not-valid"] !== undefined){
+let data55 = data27["constraint-missing-not-valid"];
+if(!(((data55 === "error") || (data55 === "warning")) || (data55 === "off"))){
+const err74 = {instancePath:instancePath+"/lint/rules/constraint-missing-not-valid",schemaPath:"#/properties/lint/properties/rules/properties/constraint-missing-not-valid/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["constraint-missing-not-valid"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -981,10 +981,10 @@ vErrors.push(err74);
 errors++;
 }
 }
-if(data26["prefer-bigint-over-int"] !== undefined){
-let data57 = data26["prefer-bigint-over-int"];
-if(!(((data57 === "error") || (data57 === "warning")) || (data57 === "off"))){
-const err75 = {instancePath:instancePath+"/lint/rules/prefer-bigint-over-int",schemaPath:"#/properties/lint/properties/rules/properties/prefer-bigint-over-int/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["prefer-bigint-over-int"].enum},message:"must be equal to one of the allowed values"};
+if(data27["disallowed-unique-constraint"] !== undefined){
+let data56 = data27["disallowed-unique-constraint"];
+if(!(((data56 === "error") || (data56 === "warning")) || (data56 === "off"))){
+const err75 = {instancePath:instancePath+"/lint/rules/disallowed-unique-constraint",schemaPath:"#/properties/lint/properties/rules/properties/disallowed-unique-constraint/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["disallowed-unique-constraint"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -994,10 +994,10 @@ vErrors.push(err75);
 errors++;
 }
 }
-if(data26["prefer-bigint-over-smallint"] !== undefined){
-let data58 = data26["prefer-bigint-over-smallint"];
-if(!(((data58 === "error") || (data58 === "warning")) || (data58 === "off"))){
-const err76 = {instancePath:instancePath+"/lint/rules/prefer-bigint-over-smallint",schemaPath:"#/properties/lint/properties/rules/properties/prefer-bigint-over-smallint/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["prefer-bigint-over-smallint"].enum},message:"must be equal to one of the allowed values"};
+if(data27["identifier-too-long"] !== undefined){
+let data57 = data27["identifier-too-long"];
+if(!(((data57 === "error") || (data57 === "warning")) || (data57 === "off"))){
+const err76 = {instancePath:instancePath+"/lint/rules/identifier-too-long",schemaPath:"#/properties/lint/properties/rules/properties/identifier-too-long/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["identifier-too-long"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -1007,10 +1007,10 @@ vErrors.push(err76);
 errors++;
 }
 }
-if(data26["prefer-identity"] !== undefined){
-let data59 = data26["prefer-identity"];
-if(!(((data59 === "error") || (data59 === "warning")) || (data59 === "off"))){
-const err77 = {instancePath:instancePath+"/lint/rules/prefer-identity",schemaPath:"#/properties/lint/properties/rules/properties/prefer-identity/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["prefer-identity"].enum},message:"must be equal to one of the allowed values"};
+if(data27["prefer-bigint-over-int"] !== undefined){
+let data58 = data27["prefer-bigint-over-int"];
+if(!(((data58 === "error") || (data58 === "warning")) || (data58 === "off"))){
+const err77 = {instancePath:instancePath+"/lint/rules/prefer-bigint-over-int",schemaPath:"#/properties/lint/properties/rules/properties/prefer-bigint-over-int/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["prefer-bigint-over-int"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1020,10 +1020,10 @@ vErrors.push(err77);
 errors++;
 }
 }
-if(data26["prefer-text-field"] !== undefined){
-let data60 = data26["prefer-text-field"];
-if(!(((data60 === "error") || (data60 === "warning")) || (data60 === "off"))){
-const err78 = {instancePath:instancePath+"/lint/rules/prefer-text-field",schemaPath:"#/properties/lint/properties/rules/properties/prefer-text-field/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["prefer-text-field"].enum},message:"must be equal to one of the allowed values"};
+if(data27["prefer-bigint-over-smallint"] !== undefined){
+let data59 = data27["prefer-bigint-over-smallint"];
+if(!(((data59 === "error") || (data59 === "warning")) || (data59 === "off"))){
+const err78 = {instancePath:instancePath+"/lint/rules/prefer-bigint-over-smallint",schemaPath:"#/properties/lint/properties/rules/properties/prefer-bigint-over-smallint/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["prefer-bigint-over-smallint"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1033,10 +1033,10 @@ vErrors.push(err78);
 errors++;
 }
 }
-if(data26["prefer-timestamptz"] !== undefined){
-let data61 = data26["prefer-timestamptz"];
-if(!(((data61 === "error") || (data61 === "warning")) || (data61 === "off"))){
-const err79 = {instancePath:instancePath+"/lint/rules/prefer-timestamptz",schemaPath:"#/properties/lint/properties/rules/properties/prefer-timestamptz/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["prefer-timestamptz"].enum},message:"must be equal to one of the allowed values"};
+if(data27["prefer-identity"] !== undefined){
+let data60 = data27["prefer-identity"];
+if(!(((data60 === "error") || (data60 === "warning")) || (data60 === "off"))){
+const err79 = {instancePath:instancePath+"/lint/rules/prefer-identity",schemaPath:"#/properties/lint/properties/rules/properties/prefer-identity/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["prefer-identity"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1046,10 +1046,10 @@ vErrors.push(err79);
 errors++;
 }
 }
-if(data26["renaming-column"] !== undefined){
-let data62 = data26["renaming-column"];
-if(!(((data62 === "error") || (data62 === "warning")) || (data62 === "off"))){
-const err80 = {instancePath:instancePath+"/lint/rules/renaming-column",schemaPath:"#/properties/lint/properties/rules/properties/renaming-column/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["renaming-column"].enum},message:"must be equal to one of the allowed values"};
+if(data27["prefer-text-field"] !== undefined){
+let data61 = data27["prefer-text-field"];
+if(!(((data61 === "error") || (data61 === "warning")) || (data61 === "off"))){
+const err80 = {instancePath:instancePath+"/lint/rules/prefer-text-field",schemaPath:"#/properties/lint/properties/rules/properties/prefer-text-field/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["prefer-text-field"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1059,10 +1059,10 @@ vErrors.push(err80);
 errors++;
 }
 }
-if(data26["renaming-table"] !== undefined){
-let data63 = data26["renaming-table"];
-if(!(((data63 === "error") || (data63 === "warning")) || (data63 === "off"))){
-const err81 = {instancePath:instancePath+"/lint/rules/renaming-table",schemaPath:"#/properties/lint/properties/rules/properties/renaming-table/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["renaming-table"].enum},message:"must be equal to one of the allowed values"};
+if(data27["prefer-timestamptz"] !== undefined){
+let data62 = data27["prefer-timestamptz"];
+if(!(((data62 === "error") || (data62 === "warning")) || (data62 === "off"))){
+const err81 = {instancePath:instancePath+"/lint/rules/prefer-timestamptz",schemaPath:"#/properties/lint/properties/rules/properties/prefer-timestamptz/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["prefer-timestamptz"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1072,10 +1072,10 @@ vErrors.push(err81);
 errors++;
 }
 }
-if(data26["require-concurrent-index-creation"] !== undefined){
-let data64 = data26["require-concurrent-index-creation"];
-if(!(((data64 === "error") || (data64 === "warning")) || (data64 === "off"))){
-const err82 = {instancePath:instancePath+"/lint/rules/require-concurrent-index-creation",schemaPath:"#/properties/lint/properties/rules/properties/require-concurrent-index-creation/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["require-concurrent-index-creation"].enum},message:"must be equal to one of the allowed values"};
+if(data27["renaming-column"] !== undefined){
+let data63 = data27["renaming-column"];
+if(!(((data63 === "error") || (data63 === "warning")) || (data63 === "off"))){
+const err82 = {instancePath:instancePath+"/lint/rules/renaming-column",schemaPath:"#/properties/lint/properties/rules/properties/renaming-column/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["renaming-column"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1085,10 +1085,10 @@ vErrors.push(err82);
 errors++;
 }
 }
-if(data26["require-concurrent-index-deletion"] !== undefined){
-let data65 = data26["require-concurrent-index-deletion"];
-if(!(((data65 === "error") || (data65 === "warning")) || (data65 === "off"))){
-const err83 = {instancePath:instancePath+"/lint/rules/require-concurrent-index-deletion",schemaPath:"#/properties/lint/properties/rules/properties/require-concurrent-index-deletion/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["require-concurrent-index-deletion"].enum},message:"must be equal to one of the allowed values"};
+if(data27["renaming-table"] !== undefined){
+let data64 = data27["renaming-table"];
+if(!(((data64 === "error") || (data64 === "warning")) || (data64 === "off"))){
+const err83 = {instancePath:instancePath+"/lint/rules/renaming-table",schemaPath:"#/properties/lint/properties/rules/properties/renaming-table/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["renaming-table"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1098,10 +1098,10 @@ vErrors.push(err83);
 errors++;
 }
 }
-if(data26["require-lock-timeout"] !== undefined){
-let data66 = data26["require-lock-timeout"];
-if(!(((data66 === "error") || (data66 === "warning")) || (data66 === "off"))){
-const err84 = {instancePath:instancePath+"/lint/rules/require-lock-timeout",schemaPath:"#/properties/lint/properties/rules/properties/require-lock-timeout/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["require-lock-timeout"].enum},message:"must be equal to one of the allowed values"};
+if(data27["require-concurrent-index-creation"] !== undefined){
+let data65 = data27["require-concurrent-index-creation"];
+if(!(((data65 === "error") || (data65 === "warning")) || (data65 === "off"))){
+const err84 = {instancePath:instancePath+"/lint/rules/require-concurrent-index-creation",schemaPath:"#/properties/lint/properties/rules/properties/require-concurrent-index-creation/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["require-concurrent-index-creation"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1111,10 +1111,10 @@ vErrors.push(err84);
 errors++;
 }
 }
-if(data26["backfill-in-ddl-transaction"] !== undefined){
-let data67 = data26["backfill-in-ddl-transaction"];
-if(!(((data67 === "error") || (data67 === "warning")) || (data67 === "off"))){
-const err85 = {instancePath:instancePath+"/lint/rules/backfill-in-ddl-transaction",schemaPath:"#/properties/lint/properties/rules/properties/backfill-in-ddl-transaction/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["backfill-in-ddl-transaction"].enum},message:"must be equal to one of the allowed values"};
+if(data27["require-concurrent-index-deletion"] !== undefined){
+let data66 = data27["require-concurrent-index-deletion"];
+if(!(((data66 === "error") || (data66 === "warning")) || (data66 === "off"))){
+const err85 = {instancePath:instancePath+"/lint/rules/require-concurrent-index-deletion",schemaPath:"#/properties/lint/properties/rules/properties/require-concurrent-index-deletion/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["require-concurrent-index-deletion"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1124,10 +1124,10 @@ vErrors.push(err85);
 errors++;
 }
 }
-if(data26["fk-missing-index"] !== undefined){
-let data68 = data26["fk-missing-index"];
-if(!(((data68 === "error") || (data68 === "warning")) || (data68 === "off"))){
-const err86 = {instancePath:instancePath+"/lint/rules/fk-missing-index",schemaPath:"#/properties/lint/properties/rules/properties/fk-missing-index/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["fk-missing-index"].enum},message:"must be equal to one of the allowed values"};
+if(data27["require-lock-timeout"] !== undefined){
+let data67 = data27["require-lock-timeout"];
+if(!(((data67 === "error") || (data67 === "warning")) || (data67 === "off"))){
+const err86 = {instancePath:instancePath+"/lint/rules/require-lock-timeout",schemaPath:"#/properties/lint/properties/rules/properties/require-lock-timeout/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["require-lock-timeout"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1137,9 +1137,10 @@ vErrors.push(err86);
 errors++;
 }
 }
-}
-else {
-const err87 = {instancePath:instancePath+"/lint/rules",schemaPath:"#/properties/lint/properties/rules/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data27["backfill-in-ddl-transaction"] !== undefined){
+let data68 = data27["backfill-in-ddl-transaction"];
+if(!(((data68 === "error") || (data68 === "warning")) || (data68 === "off"))){
+const err87 = {instancePath:instancePath+"/lint/rules/backfill-in-ddl-transaction",schemaPath:"#/properties/lint/properties/rules/properties/backfill-in-ddl-transaction/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["backfill-in-ddl-transaction"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1149,12 +1150,10 @@ vErrors.push(err87);
 errors++;
 }
 }
-if(data24.startAfter !== undefined){
-let data69 = data24.startAfter;
-if(data69 && typeof data69 == "object" && !Array.isArray(data69)){
-for(const key9 in data69){
-if(!(func2.call(schema11.properties.lint.properties.startAfter.properties, key9))){
-const err88 = {instancePath:instancePath+"/lint/startAfter",schemaPath:"#/properties/lint/properties/startAfter/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
+if(data27["fk-missing-index"] !== undefined){
+let data69 = data27["fk-missing-index"];
+if(!(((data69 === "error") || (data69 === "warning")) || (data69 === "off"))){
+const err88 = {instancePath:instancePath+"/lint/rules/fk-missing-index",schemaPath:"#/properties/lint/properties/rules/properties/fk-missing-index/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["fk-missing-index"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1164,11 +1163,9 @@ vErrors.push(err88);
 errors++;
 }
 }
-if(data69["*"] !== undefined){
-let data70 = data69["*"];
-if(typeof data70 === "string"){
-if(!pattern8.test(data70)){
-const err89 = {instancePath:instancePath+"/lint/startAfter/*",schemaPath:"#/properties/lint/properties/startAfter/properties/*/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+}
+else {
+const err89 = {instancePath:instancePath+"/lint/rules",schemaPath:"#/properties/lint/properties/rules/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1178,8 +1175,12 @@ vErrors.push(err89);
 errors++;
 }
 }
-else {
-const err90 = {instancePath:instancePath+"/lint/startAfter/*",schemaPath:"#/properties/lint/properties/startAfter/properties/*/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data25.startAfter !== undefined){
+let data70 = data25.startAfter;
+if(data70 && typeof data70 == "object" && !Array.isArray(data70)){
+for(const key9 in data70){
+if(!(func2.call(schema11.properties.lint.properties.startAfter.properties, key9))){
+const err90 = {instancePath:instancePath+"/lint/startAfter",schemaPath:"#/properties/lint/properties/startAfter/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1189,11 +1190,11 @@ vErrors.push(err90);
 errors++;
 }
 }
-if(data69["syntax-error"] !== undefined){
-let data71 = data69["syntax-error"];
+if(data70["*"] !== undefined){
+let data71 = data70["*"];
 if(typeof data71 === "string"){
-if(!pattern8.test(data71)){
-const err91 = {instancePath:instancePath+"/lint/startAfter/syntax-error",schemaPath:"#/properties/lint/properties/startAfter/properties/syntax-error/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(!pattern9.test(data71)){
+const err91 = {instancePath:instancePath+"/lint/startAfter/*",schemaPath:"#/properties/lint/properties/startAfter/properties/*/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1204,7 +1205,7 @@ errors++;
 }
 }
 else {
-const err92 = {instancePath:instancePath+"/lint/startAfter/syntax-error",schemaPath:"#/properties/lint/properties/startAfter/properties/syntax-error/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err92 = {instancePath:instancePath+"/lint/startAfter/*",schemaPath:"#/properties/lint/properties/startAfter/properties/*/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1214,11 +1215,11 @@ vErrors.push(err92);
 errors++;
 }
 }
-if(data69["revision-header"] !== undefined){
-let data72 = data69["revision-header"];
+if(data70["syntax-error"] !== undefined){
+let data72 = data70["syntax-error"];
 if(typeof data72 === "string"){
-if(!pattern8.test(data72)){
-const err93 = {instancePath:instancePath+"/lint/startAfter/revision-header",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-header/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(!pattern9.test(data72)){
+const err93 = {instancePath:instancePath+"/lint/startAfter/syntax-error",schemaPath:"#/properties/lint/properties/startAfter/properties/syntax-error/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1229,7 +1230,7 @@ errors++;
 }
 }
 else {
-const err94 = {instancePath:instancePath+"/lint/startAfter/revision-header",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-header/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err94 = {instancePath:instancePath+"/lint/startAfter/syntax-error",schemaPath:"#/properties/lint/properties/startAfter/properties/syntax-error/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1239,11 +1240,11 @@ vErrors.push(err94);
 errors++;
 }
 }
-if(data69["revision-unique"] !== undefined){
-let data73 = data69["revision-unique"];
+if(data70["revision-header"] !== undefined){
+let data73 = data70["revision-header"];
 if(typeof data73 === "string"){
-if(!pattern8.test(data73)){
-const err95 = {instancePath:instancePath+"/lint/startAfter/revision-unique",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-unique/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(!pattern9.test(data73)){
+const err95 = {instancePath:instancePath+"/lint/startAfter/revision-header",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-header/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1254,7 +1255,7 @@ errors++;
 }
 }
 else {
-const err96 = {instancePath:instancePath+"/lint/startAfter/revision-unique",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-unique/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err96 = {instancePath:instancePath+"/lint/startAfter/revision-header",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-header/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1264,11 +1265,11 @@ vErrors.push(err96);
 errors++;
 }
 }
-if(data69["revision-chain"] !== undefined){
-let data74 = data69["revision-chain"];
+if(data70["revision-unique"] !== undefined){
+let data74 = data70["revision-unique"];
 if(typeof data74 === "string"){
-if(!pattern8.test(data74)){
-const err97 = {instancePath:instancePath+"/lint/startAfter/revision-chain",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-chain/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(!pattern9.test(data74)){
+const err97 = {instancePath:instancePath+"/lint/startAfter/revision-unique",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-unique/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1279,7 +1280,7 @@ errors++;
 }
 }
 else {
-const err98 = {instancePath:instancePath+"/lint/startAfter/revision-chain",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-chain/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err98 = {instancePath:instancePath+"/lint/startAfter/revision-unique",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-unique/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1289,11 +1290,11 @@ vErrors.push(err98);
 errors++;
 }
 }
-if(data69["single-head"] !== undefined){
-let data75 = data69["single-head"];
+if(data70["revision-chain"] !== undefined){
+let data75 = data70["revision-chain"];
 if(typeof data75 === "string"){
-if(!pattern8.test(data75)){
-const err99 = {instancePath:instancePath+"/lint/startAfter/single-head",schemaPath:"#/properties/lint/properties/startAfter/properties/single-head/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(!pattern9.test(data75)){
+const err99 = {instancePath:instancePath+"/lint/startAfter/revision-chain",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-chain/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1304,7 +1305,7 @@ errors++;
 }
 }
 else {
-const err100 = {instancePath:instancePath+"/lint/startAfter/single-head",schemaPath:"#/properties/lint/properties/startAfter/properties/single-head/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err100 = {instancePath:instancePath+"/lint/startAfter/revision-chain",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-chain/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1314,11 +1315,11 @@ vErrors.push(err100);
 errors++;
 }
 }
-if(data69["require-docstring"] !== undefined){
-let data76 = data69["require-docstring"];
+if(data70["single-head"] !== undefined){
+let data76 = data70["single-head"];
 if(typeof data76 === "string"){
-if(!pattern8.test(data76)){
-const err101 = {instancePath:instancePath+"/lint/startAfter/require-docstring",schemaPath:"#/properties/lint/properties/startAfter/properties/require-docstring/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(!pattern9.test(data76)){
+const err101 = {instancePath:instancePath+"/lint/startAfter/single-head",schemaPath:"#/properties/lint/properties/startAfter/properties/single-head/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1329,7 +1330,7 @@ errors++;
 }
 }
 else {
-const err102 = {instancePath:instancePath+"/lint/startAfter/require-docstring",schemaPath:"#/properties/lint/properties/startAfter/properties/require-docstring/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err102 = {instancePath:instancePath+"/lint/startAfter/single-head",schemaPath:"#/properties/lint/properties/startAfter/properties/single-head/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1339,11 +1340,11 @@ vErrors.push(err102);
 errors++;
 }
 }
-if(data69["require-down"] !== undefined){
-let data77 = data69["require-down"];
+if(data70["require-docstring"] !== undefined){
+let data77 = data70["require-docstring"];
 if(typeof data77 === "string"){
-if(!pattern8.test(data77)){
-const err103 = {instancePath:instancePath+"/lint/startAfter/require-down",schemaPath:"#/properties/lint/properties/startAfter/properties/require-down/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(!pattern9.test(data77)){
+const err103 = {instancePath:instancePath+"/lint/startAfter/require-docstring",schemaPath:"#/properties/lint/properties/startAfter/properties/require-docstring/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1354,7 +1355,7 @@ errors++;
 }
 }
 else {
-const err104 = {instancePath:instancePath+"/lint/startAfter/require-down",schemaPath:"#/properties/lint/properties/startAfter/properties/require-down/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err104 = {instancePath:instancePath+"/lint/startAfter/require-docstring",schemaPath:"#/properties/lint/properties/startAfter/properties/require-docstring/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1364,11 +1365,11 @@ vErrors.push(err104);
 errors++;
 }
 }
-if(data69["down-reverses-up"] !== undefined){
-let data78 = data69["down-reverses-up"];
+if(data70["require-down"] !== undefined){
+let data78 = data70["require-down"];
 if(typeof data78 === "string"){
-if(!pattern8.test(data78)){
-const err105 = {instancePath:instancePath+"/lint/startAfter/down-reverses-up",schemaPath:"#/properties/lint/properties/startAfter/properties/down-reverses-up/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(!pattern9.test(data78)){
+const err105 = {instancePath:instancePath+"/lint/startAfter/require-down",schemaPath:"#/properties/lint/properties/startAfter/properties/require-down/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1379,7 +1380,7 @@ errors++;
 }
 }
 else {
-const err106 = {instancePath:instancePath+"/lint/startAfter/down-reverses-up",schemaPath:"#/properties/lint/properties/startAfter/properties/down-reverses-up/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err106 = {instancePath:instancePath+"/lint/startAfter/require-down",schemaPath:"#/properties/lint/properties/startAfter/properties/require-down/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1389,11 +1390,11 @@ vErrors.push(err106);
 errors++;
 }
 }
-if(data69["irreversible-operation"] !== undefined){
-let data79 = data69["irreversible-operation"];
+if(data70["down-reverses-up"] !== undefined){
+let data79 = data70["down-reverses-up"];
 if(typeof data79 === "string"){
-if(!pattern8.test(data79)){
-const err107 = {instancePath:instancePath+"/lint/startAfter/irreversible-operation",schemaPath:"#/properties/lint/properties/startAfter/properties/irreversible-operation/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(!pattern9.test(data79)){
+const err107 = {instancePath:instancePath+"/lint/startAfter/down-reverses-up",schemaPath:"#/properties/lint/properties/startAfter/properties/down-reverses-up/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1404,7 +1405,7 @@ errors++;
 }
 }
 else {
-const err108 = {instancePath:instancePath+"/lint/startAfter/irreversible-operation",schemaPath:"#/properties/lint/properties/startAfter/properties/irreversible-operation/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err108 = {instancePath:instancePath+"/lint/startAfter/down-reverses-up",schemaPath:"#/properties/lint/properties/startAfter/properties/down-reverses-up/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1414,11 +1415,11 @@ vErrors.push(err108);
 errors++;
 }
 }
-if(data69["fk-target-exists"] !== undefined){
-let data80 = data69["fk-target-exists"];
+if(data70["irreversible-operation"] !== undefined){
+let data80 = data70["irreversible-operation"];
 if(typeof data80 === "string"){
-if(!pattern8.test(data80)){
-const err109 = {instancePath:instancePath+"/lint/startAfter/fk-target-exists",schemaPath:"#/properties/lint/properties/startAfter/properties/fk-target-exists/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(!pattern9.test(data80)){
+const err109 = {instancePath:instancePath+"/lint/startAfter/irreversible-operation",schemaPath:"#/properties/lint/properties/startAfter/properties/irreversible-operation/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1429,7 +1430,7 @@ errors++;
 }
 }
 else {
-const err110 = {instancePath:instancePath+"/lint/startAfter/fk-target-exists",schemaPath:"#/properties/lint/properties/startAfter/properties/fk-target-exists/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err110 = {instancePath:instancePath+"/lint/startAfter/irreversible-operation",schemaPath:"#/properties/lint/properties/startAfter/properties/irreversible-operation/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1439,11 +1440,11 @@ vErrors.push(err110);
 errors++;
 }
 }
-if(data69["drop-order"] !== undefined){
-let data81 = data69["drop-order"];
+if(data70["fk-target-exists"] !== undefined){
+let data81 = data70["fk-target-exists"];
 if(typeof data81 === "string"){
-if(!pattern8.test(data81)){
-const err111 = {instancePath:instancePath+"/lint/startAfter/drop-order",schemaPath:"#/properties/lint/properties/startAfter/properties/drop-order/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(!pattern9.test(data81)){
+const err111 = {instancePath:instancePath+"/lint/startAfter/fk-target-exists",schemaPath:"#/properties/lint/properties/startAfter/properties/fk-target-exists/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1454,7 +1455,7 @@ errors++;
 }
 }
 else {
-const err112 = {instancePath:instancePath+"/lint/startAfter/drop-order",schemaPath:"#/properties/lint/properties/startAfter/properties/drop-order/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err112 = {instancePath:instancePath+"/lint/startAfter/fk-target-exists",schemaPath:"#/properties/lint/properties/startAfter/properties/fk-target-exists/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1464,11 +1465,11 @@ vErrors.push(err112);
 errors++;
 }
 }
-if(data69["transaction-nesting"] !== undefined){
-let data82 = data69["transaction-nesting"];
+if(data70["drop-order"] !== undefined){
+let data82 = data70["drop-order"];
 if(typeof data82 === "string"){
-if(!pattern8.test(data82)){
-const err113 = {instancePath:instancePath+"/lint/startAfter/transaction-nesting",schemaPath:"#/properties/lint/properties/startAfter/properties/transaction-nesting/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(!pattern9.test(data82)){
+const err113 = {instancePath:instancePath+"/lint/startAfter/drop-order",schemaPath:"#/properties/lint/properties/startAfter/properties/drop-order/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1479,7 +1480,7 @@ errors++;
 }
 }
 else {
-const err114 = {instancePath:instancePath+"/lint/startAfter/transaction-nesting",schemaPath:"#/properties/lint/properties/startAfter/properties/transaction-nesting/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err114 = {instancePath:instancePath+"/lint/startAfter/drop-order",schemaPath:"#/properties/lint/properties/startAfter/properties/drop-order/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1489,11 +1490,11 @@ vErrors.push(err114);
 errors++;
 }
 }
-if(data69["ban-concurrent-index-creation-in-transaction"] !== undefined){
-let data83 = data69["ban-concurrent-index-creation-in-transaction"];
+if(data70["transaction-nesting"] !== undefined){
+let data83 = data70["transaction-nesting"];
 if(typeof data83 === "string"){
-if(!pattern8.test(data83)){
-const err115 = {instancePath:instancePath+"/lint/startAfter/ban-concurrent-index-creation-in-transaction",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-concurrent-index-creation-in-transaction/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(!pattern9.test(data83)){
+const err115 = {instancePath:instancePath+"/lint/startAfter/transaction-nesting",schemaPath:"#/properties/lint/properties/startAfter/properties/transaction-nesting/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1504,7 +1505,7 @@ errors++;
 }
 }
 else {
-const err116 = {instancePath:instancePath+"/lint/startAfter/ban-concurrent-index-creation-in-transaction",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-concurrent-index-creation-in-transaction/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err116 = {instancePath:instancePath+"/lint/startAfter/transaction-nesting",schemaPath:"#/properties/lint/properties/startAfter/properties/transaction-nesting/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1514,11 +1515,11 @@ vErrors.push(err116);
 errors++;
 }
 }
-if(data69["unused-ignore"] !== undefined){
-let data84 = data69["unused-ignore"];
+if(data70["ban-concurrent-index-creation-in-transaction"] !== undefined){
+let data84 = data70["ban-concurrent-index-creation-in-transaction"];
 if(typeof data84 === "string"){
-if(!pattern8.test(data84)){
-const err117 = {instancePath:instancePath+"/lint/startAfter/unused-ignore",schemaPath:"#/properties/lint/properties/startAfter/properties/unused-ignore/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(!pattern9.test(data84)){
+const err117 = {instancePath:instancePath+"/lint/startAfter/ban-concurrent-index-creation-in-transaction",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-concurrent-index-creation-in-transaction/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1529,7 +1530,7 @@ errors++;
 }
 }
 else {
-const err118 = {instancePath:instancePath+"/lint/startAfter/unused-ignore",schemaPath:"#/properties/lint/properties/startAfter/properties/unused-ignore/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err118 = {instancePath:instancePath+"/lint/startAfter/ban-concurrent-index-creation-in-transaction",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-concurrent-index-creation-in-transaction/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1539,11 +1540,11 @@ vErrors.push(err118);
 errors++;
 }
 }
-if(data69["ignore-needs-reason"] !== undefined){
-let data85 = data69["ignore-needs-reason"];
+if(data70["unused-ignore"] !== undefined){
+let data85 = data70["unused-ignore"];
 if(typeof data85 === "string"){
-if(!pattern8.test(data85)){
-const err119 = {instancePath:instancePath+"/lint/startAfter/ignore-needs-reason",schemaPath:"#/properties/lint/properties/startAfter/properties/ignore-needs-reason/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(!pattern9.test(data85)){
+const err119 = {instancePath:instancePath+"/lint/startAfter/unused-ignore",schemaPath:"#/properties/lint/properties/startAfter/properties/unused-ignore/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1554,7 +1555,7 @@ errors++;
 }
 }
 else {
-const err120 = {instancePath:instancePath+"/lint/startAfter/ignore-needs-reason",schemaPath:"#/properties/lint/properties/startAfter/properties/ignore-needs-reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err120 = {instancePath:instancePath+"/lint/startAfter/unused-ignore",schemaPath:"#/properties/lint/properties/startAfter/properties/unused-ignore/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1564,11 +1565,11 @@ vErrors.push(err120);
 errors++;
 }
 }
-if(data69["adding-field-with-default"] !== undefined){
-let data86 = data69["adding-field-with-default"];
+if(data70["ignore-needs-reason"] !== undefined){
+let data86 = data70["ignore-needs-reason"];
 if(typeof data86 === "string"){
-if(!pattern8.test(data86)){
-const err121 = {instancePath:instancePath+"/lint/startAfter/adding-field-with-default",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-field-with-default/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(!pattern9.test(data86)){
+const err121 = {instancePath:instancePath+"/lint/startAfter/ignore-needs-reason",schemaPath:"#/properties/lint/properties/startAfter/properties/ignore-needs-reason/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1579,7 +1580,7 @@ errors++;
 }
 }
 else {
-const err122 = {instancePath:instancePath+"/lint/startAfter/adding-field-with-default",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-field-with-default/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err122 = {instancePath:instancePath+"/lint/startAfter/ignore-needs-reason",schemaPath:"#/properties/lint/properties/startAfter/properties/ignore-needs-reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1589,11 +1590,11 @@ vErrors.push(err122);
 errors++;
 }
 }
-if(data69["adding-foreign-key-constraint"] !== undefined){
-let data87 = data69["adding-foreign-key-constraint"];
+if(data70["adding-field-with-default"] !== undefined){
+let data87 = data70["adding-field-with-default"];
 if(typeof data87 === "string"){
-if(!pattern8.test(data87)){
-const err123 = {instancePath:instancePath+"/lint/startAfter/adding-foreign-key-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-foreign-key-constraint/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(!pattern9.test(data87)){
+const err123 = {instancePath:instancePath+"/lint/startAfter/adding-field-with-default",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-field-with-default/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1604,7 +1605,7 @@ errors++;
 }
 }
 else {
-const err124 = {instancePath:instancePath+"/lint/startAfter/adding-foreign-key-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-foreign-key-constraint/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err124 = {instancePath:instancePath+"/lint/startAfter/adding-field-with-default",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-field-with-default/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1614,11 +1615,11 @@ vErrors.push(err124);
 errors++;
 }
 }
-if(data69["adding-not-nullable-field"] !== undefined){
-let data88 = data69["adding-not-nullable-field"];
+if(data70["adding-foreign-key-constraint"] !== undefined){
+let data88 = data70["adding-foreign-key-constraint"];
 if(typeof data88 === "string"){
-if(!pattern8.test(data88)){
-const err125 = {instancePath:instancePath+"/lint/startAfter/adding-not-nullable-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-not-nullable-field/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(!pattern9.test(data88)){
+const err125 = {instancePath:instancePath+"/lint/startAfter/adding-foreign-key-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-foreign-key-constraint/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1629,7 +1630,7 @@ errors++;
 }
 }
 else {
-const err126 = {instancePath:instancePath+"/lint/startAfter/adding-not-nullable-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-not-nullable-field/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err126 = {instancePath:instancePath+"/lint/startAfter/adding-foreign-key-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-foreign-key-constraint/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1639,11 +1640,11 @@ vErrors.push(err126);
 errors++;
 }
 }
-if(data69["adding-required-field"] !== undefined){
-let data89 = data69["adding-required-field"];
+if(data70["adding-not-nullable-field"] !== undefined){
+let data89 = data70["adding-not-nullable-field"];
 if(typeof data89 === "string"){
-if(!pattern8.test(data89)){
-const err127 = {instancePath:instancePath+"/lint/startAfter/adding-required-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-required-field/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(!pattern9.test(data89)){
+const err127 = {instancePath:instancePath+"/lint/startAfter/adding-not-nullable-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-not-nullable-field/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1654,7 +1655,7 @@ errors++;
 }
 }
 else {
-const err128 = {instancePath:instancePath+"/lint/startAfter/adding-required-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-required-field/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err128 = {instancePath:instancePath+"/lint/startAfter/adding-not-nullable-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-not-nullable-field/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1664,11 +1665,11 @@ vErrors.push(err128);
 errors++;
 }
 }
-if(data69["adding-serial-primary-key-field"] !== undefined){
-let data90 = data69["adding-serial-primary-key-field"];
+if(data70["adding-required-field"] !== undefined){
+let data90 = data70["adding-required-field"];
 if(typeof data90 === "string"){
-if(!pattern8.test(data90)){
-const err129 = {instancePath:instancePath+"/lint/startAfter/adding-serial-primary-key-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-serial-primary-key-field/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(!pattern9.test(data90)){
+const err129 = {instancePath:instancePath+"/lint/startAfter/adding-required-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-required-field/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1679,7 +1680,7 @@ errors++;
 }
 }
 else {
-const err130 = {instancePath:instancePath+"/lint/startAfter/adding-serial-primary-key-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-serial-primary-key-field/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err130 = {instancePath:instancePath+"/lint/startAfter/adding-required-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-required-field/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1689,11 +1690,11 @@ vErrors.push(err130);
 errors++;
 }
 }
-if(data69["ban-char-field"] !== undefined){
-let data91 = data69["ban-char-field"];
+if(data70["adding-serial-primary-key-field"] !== undefined){
+let data91 = data70["adding-serial-primary-key-field"];
 if(typeof data91 === "string"){
-if(!pattern8.test(data91)){
-const err131 = {instancePath:instancePath+"/lint/startAfter/ban-char-field",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-char-field/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(!pattern9.test(data91)){
+const err131 = {instancePath:instancePath+"/lint/startAfter/adding-serial-primary-key-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-serial-primary-key-field/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1704,7 +1705,7 @@ errors++;
 }
 }
 else {
-const err132 = {instancePath:instancePath+"/lint/startAfter/ban-char-field",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-char-field/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err132 = {instancePath:instancePath+"/lint/startAfter/adding-serial-primary-key-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-serial-primary-key-field/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1714,11 +1715,11 @@ vErrors.push(err132);
 errors++;
 }
 }
-if(data69["ban-drop-column"] !== undefined){
-let data92 = data69["ban-drop-column"];
+if(data70["ban-char-field"] !== undefined){
+let data92 = data70["ban-char-field"];
 if(typeof data92 === "string"){
-if(!pattern8.test(data92)){
-const err133 = {instancePath:instancePath+"/lint/startAfter/ban-drop-column",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-column/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(!pattern9.test(data92)){
+const err133 = {instancePath:instancePath+"/lint/startAfter/ban-char-field",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-char-field/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1729,7 +1730,7 @@ errors++;
 }
 }
 else {
-const err134 = {instancePath:instancePath+"/lint/startAfter/ban-drop-column",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-column/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err134 = {instancePath:instancePath+"/lint/startAfter/ban-char-field",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-char-field/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1739,11 +1740,11 @@ vErrors.push(err134);
 errors++;
 }
 }
-if(data69["ban-drop-database"] !== undefined){
-let data93 = data69["ban-drop-database"];
+if(data70["ban-drop-column"] !== undefined){
+let data93 = data70["ban-drop-column"];
 if(typeof data93 === "string"){
-if(!pattern8.test(data93)){
-const err135 = {instancePath:instancePath+"/lint/startAfter/ban-drop-database",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-database/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(!pattern9.test(data93)){
+const err135 = {instancePath:instancePath+"/lint/startAfter/ban-drop-column",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-column/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1754,7 +1755,7 @@ errors++;
 }
 }
 else {
-const err136 = {instancePath:instancePath+"/lint/startAfter/ban-drop-database",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-database/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err136 = {instancePath:instancePath+"/lint/startAfter/ban-drop-column",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-column/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1764,11 +1765,11 @@ vErrors.push(err136);
 errors++;
 }
 }
-if(data69["ban-drop-not-null"] !== undefined){
-let data94 = data69["ban-drop-not-null"];
+if(data70["ban-drop-database"] !== undefined){
+let data94 = data70["ban-drop-database"];
 if(typeof data94 === "string"){
-if(!pattern8.test(data94)){
-const err137 = {instancePath:instancePath+"/lint/startAfter/ban-drop-not-null",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-not-null/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(!pattern9.test(data94)){
+const err137 = {instancePath:instancePath+"/lint/startAfter/ban-drop-database",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-database/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1779,7 +1780,7 @@ errors++;
 }
 }
 else {
-const err138 = {instancePath:instancePath+"/lint/startAfter/ban-drop-not-null",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-not-null/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err138 = {instancePath:instancePath+"/lint/startAfter/ban-drop-database",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-database/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1789,11 +1790,11 @@ vErrors.push(err138);
 errors++;
 }
 }
-if(data69["ban-drop-table"] !== undefined){
-let data95 = data69["ban-drop-table"];
+if(data70["ban-drop-not-null"] !== undefined){
+let data95 = data70["ban-drop-not-null"];
 if(typeof data95 === "string"){
-if(!pattern8.test(data95)){
-const err139 = {instancePath:instancePath+"/lint/startAfter/ban-drop-table",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-table/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(!pattern9.test(data95)){
+const err139 = {instancePath:instancePath+"/lint/startAfter/ban-drop-not-null",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-not-null/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1804,7 +1805,7 @@ errors++;
 }
 }
 else {
-const err140 = {instancePath:instancePath+"/lint/startAfter/ban-drop-table",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-table/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err140 = {instancePath:instancePath+"/lint/startAfter/ban-drop-not-null",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-not-null/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1814,11 +1815,11 @@ vErrors.push(err140);
 errors++;
 }
 }
-if(data69["ban-truncate-cascade"] !== undefined){
-let data96 = data69["ban-truncate-cascade"];
+if(data70["ban-drop-table"] !== undefined){
+let data96 = data70["ban-drop-table"];
 if(typeof data96 === "string"){
-if(!pattern8.test(data96)){
-const err141 = {instancePath:instancePath+"/lint/startAfter/ban-truncate-cascade",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-truncate-cascade/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(!pattern9.test(data96)){
+const err141 = {instancePath:instancePath+"/lint/startAfter/ban-drop-table",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-table/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1829,7 +1830,7 @@ errors++;
 }
 }
 else {
-const err142 = {instancePath:instancePath+"/lint/startAfter/ban-truncate-cascade",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-truncate-cascade/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err142 = {instancePath:instancePath+"/lint/startAfter/ban-drop-table",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-table/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1839,11 +1840,11 @@ vErrors.push(err142);
 errors++;
 }
 }
-if(data69["changing-column-type"] !== undefined){
-let data97 = data69["changing-column-type"];
+if(data70["ban-truncate-cascade"] !== undefined){
+let data97 = data70["ban-truncate-cascade"];
 if(typeof data97 === "string"){
-if(!pattern8.test(data97)){
-const err143 = {instancePath:instancePath+"/lint/startAfter/changing-column-type",schemaPath:"#/properties/lint/properties/startAfter/properties/changing-column-type/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(!pattern9.test(data97)){
+const err143 = {instancePath:instancePath+"/lint/startAfter/ban-truncate-cascade",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-truncate-cascade/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1854,7 +1855,7 @@ errors++;
 }
 }
 else {
-const err144 = {instancePath:instancePath+"/lint/startAfter/changing-column-type",schemaPath:"#/properties/lint/properties/startAfter/properties/changing-column-type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err144 = {instancePath:instancePath+"/lint/startAfter/ban-truncate-cascade",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-truncate-cascade/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1864,11 +1865,11 @@ vErrors.push(err144);
 errors++;
 }
 }
-if(data69["constraint-missing-not-valid"] !== undefined){
-let data98 = data69["constraint-missing-not-valid"];
+if(data70["changing-column-type"] !== undefined){
+let data98 = data70["changing-column-type"];
 if(typeof data98 === "string"){
-if(!pattern8.test(data98)){
-const err145 = {instancePath:instancePath+"/lint/startAfter/constraint-missing-not-valid",schemaPath:"#/properties/lint/properties/startAfter/properties/constraint-missing-not-valid/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(!pattern9.test(data98)){
+const err145 = {instancePath:instancePath+"/lint/startAfter/changing-column-type",schemaPath:"#/properties/lint/properties/startAfter/properties/changing-column-type/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -1879,7 +1880,7 @@ errors++;
 }
 }
 else {
-const err146 = {instancePath:instancePath+"/lint/startAfter/constraint-missing-not-valid",schemaPath:"#/properties/lint/properties/startAfter/properties/constraint-missing-not-valid/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err146 = {instancePath:instancePath+"/lint/startAfter/changing-column-type",schemaPath:"#/properties/lint/properties/startAfter/properties/changing-column-type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -1889,11 +1890,11 @@ vErrors.push(err146);
 errors++;
 }
 }
-if(data69["disallowed-unique-constraint"] !== undefined){
-let data99 = data69["disallowed-unique-constraint"];
+if(data70["constraint-missing-not-valid"] !== undefined){
+let data99 = data70["constraint-missing-not-valid"];
 if(typeof data99 === "string"){
-if(!pattern8.test(data99)){
-const err147 = {instancePath:instancePath+"/lint/startAfter/disallowed-unique-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/disallowed-unique-constraint/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(!pattern9.test(data99)){
+const err147 = {instancePath:instancePath+"/lint/startAfter/constraint-missing-not-valid",schemaPath:"#/properties/lint/properties/startAfter/properties/constraint-missing-not-valid/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -1904,7 +1905,7 @@ errors++;
 }
 }
 else {
-const err148 = {instancePath:instancePath+"/lint/startAfter/disallowed-unique-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/disallowed-unique-constraint/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err148 = {instancePath:instancePath+"/lint/startAfter/constraint-missing-not-valid",schemaPath:"#/properties/lint/properties/startAfter/properties/constraint-missing-not-valid/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -1914,11 +1915,11 @@ vErrors.push(err148);
 errors++;
 }
 }
-if(data69["identifier-too-long"] !== undefined){
-let data100 = data69["identifier-too-long"];
+if(data70["disallowed-unique-constraint"] !== undefined){
+let data100 = data70["disallowed-unique-constraint"];
 if(typeof data100 === "string"){
-if(!pattern8.test(data100)){
-const err149 = {instancePath:instancePath+"/lint/startAfter/identifier-too-long",schemaPath:"#/properties/lint/properties/startAfter/properties/identifier-too-long/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(!pattern9.test(data100)){
+const err149 = {instancePath:instancePath+"/lint/startAfter/disallowed-unique-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/disallowed-unique-constraint/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -1929,7 +1930,7 @@ errors++;
 }
 }
 else {
-const err150 = {instancePath:instancePath+"/lint/startAfter/identifier-too-long",schemaPath:"#/properties/lint/properties/startAfter/properties/identifier-too-long/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err150 = {instancePath:instancePath+"/lint/startAfter/disallowed-unique-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/disallowed-unique-constraint/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -1939,11 +1940,11 @@ vErrors.push(err150);
 errors++;
 }
 }
-if(data69["prefer-bigint-over-int"] !== undefined){
-let data101 = data69["prefer-bigint-over-int"];
+if(data70["identifier-too-long"] !== undefined){
+let data101 = data70["identifier-too-long"];
 if(typeof data101 === "string"){
-if(!pattern8.test(data101)){
-const err151 = {instancePath:instancePath+"/lint/startAfter/prefer-bigint-over-int",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-bigint-over-int/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(!pattern9.test(data101)){
+const err151 = {instancePath:instancePath+"/lint/startAfter/identifier-too-long",schemaPath:"#/properties/lint/properties/startAfter/properties/identifier-too-long/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -1954,7 +1955,7 @@ errors++;
 }
 }
 else {
-const err152 = {instancePath:instancePath+"/lint/startAfter/prefer-bigint-over-int",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-bigint-over-int/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err152 = {instancePath:instancePath+"/lint/startAfter/identifier-too-long",schemaPath:"#/properties/lint/properties/startAfter/properties/identifier-too-long/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -1964,11 +1965,11 @@ vErrors.push(err152);
 errors++;
 }
 }
-if(data69["prefer-bigint-over-smallint"] !== undefined){
-let data102 = data69["prefer-bigint-over-smallint"];
+if(data70["prefer-bigint-over-int"] !== undefined){
+let data102 = data70["prefer-bigint-over-int"];
 if(typeof data102 === "string"){
-if(!pattern8.test(data102)){
-const err153 = {instancePath:instancePath+"/lint/startAfter/prefer-bigint-over-smallint",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-bigint-over-smallint/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(!pattern9.test(data102)){
+const err153 = {instancePath:instancePath+"/lint/startAfter/prefer-bigint-over-int",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-bigint-over-int/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -1979,7 +1980,7 @@ errors++;
 }
 }
 else {
-const err154 = {instancePath:instancePath+"/lint/startAfter/prefer-bigint-over-smallint",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-bigint-over-smallint/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err154 = {instancePath:instancePath+"/lint/startAfter/prefer-bigint-over-int",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-bigint-over-int/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -1989,11 +1990,11 @@ vErrors.push(err154);
 errors++;
 }
 }
-if(data69["prefer-identity"] !== undefined){
-let data103 = data69["prefer-identity"];
+if(data70["prefer-bigint-over-smallint"] !== undefined){
+let data103 = data70["prefer-bigint-over-smallint"];
 if(typeof data103 === "string"){
-if(!pattern8.test(data103)){
-const err155 = {instancePath:instancePath+"/lint/startAfter/prefer-identity",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-identity/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(!pattern9.test(data103)){
+const err155 = {instancePath:instancePath+"/lint/startAfter/prefer-bigint-over-smallint",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-bigint-over-smallint/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -2004,7 +2005,7 @@ errors++;
 }
 }
 else {
-const err156 = {instancePath:instancePath+"/lint/startAfter/prefer-identity",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-identity/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err156 = {instancePath:instancePath+"/lint/startAfter/prefer-bigint-over-smallint",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-bigint-over-smallint/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -2014,11 +2015,11 @@ vErrors.push(err156);
 errors++;
 }
 }
-if(data69["prefer-text-field"] !== undefined){
-let data104 = data69["prefer-text-field"];
+if(data70["prefer-identity"] !== undefined){
+let data104 = data70["prefer-identity"];
 if(typeof data104 === "string"){
-if(!pattern8.test(data104)){
-const err157 = {instancePath:instancePath+"/lint/startAfter/prefer-text-field",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-text-field/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(!pattern9.test(data104)){
+const err157 = {instancePath:instancePath+"/lint/startAfter/prefer-identity",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-identity/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -2029,7 +2030,7 @@ errors++;
 }
 }
 else {
-const err158 = {instancePath:instancePath+"/lint/startAfter/prefer-text-field",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-text-field/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err158 = {instancePath:instancePath+"/lint/startAfter/prefer-identity",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-identity/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -2039,11 +2040,11 @@ vErrors.push(err158);
 errors++;
 }
 }
-if(data69["prefer-timestamptz"] !== undefined){
-let data105 = data69["prefer-timestamptz"];
+if(data70["prefer-text-field"] !== undefined){
+let data105 = data70["prefer-text-field"];
 if(typeof data105 === "string"){
-if(!pattern8.test(data105)){
-const err159 = {instancePath:instancePath+"/lint/startAfter/prefer-timestamptz",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-timestamptz/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(!pattern9.test(data105)){
+const err159 = {instancePath:instancePath+"/lint/startAfter/prefer-text-field",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-text-field/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -2054,7 +2055,7 @@ errors++;
 }
 }
 else {
-const err160 = {instancePath:instancePath+"/lint/startAfter/prefer-timestamptz",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-timestamptz/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err160 = {instancePath:instancePath+"/lint/startAfter/prefer-text-field",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-text-field/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -2064,11 +2065,11 @@ vErrors.push(err160);
 errors++;
 }
 }
-if(data69["renaming-column"] !== undefined){
-let data106 = data69["renaming-column"];
+if(data70["prefer-timestamptz"] !== undefined){
+let data106 = data70["prefer-timestamptz"];
 if(typeof data106 === "string"){
-if(!pattern8.test(data106)){
-const err161 = {instancePath:instancePath+"/lint/startAfter/renaming-column",schemaPath:"#/properties/lint/properties/startAfter/properties/renaming-column/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(!pattern9.test(data106)){
+const err161 = {instancePath:instancePath+"/lint/startAfter/prefer-timestamptz",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-timestamptz/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -2079,7 +2080,7 @@ errors++;
 }
 }
 else {
-const err162 = {instancePath:instancePath+"/lint/startAfter/renaming-column",schemaPath:"#/properties/lint/properties/startAfter/properties/renaming-column/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err162 = {instancePath:instancePath+"/lint/startAfter/prefer-timestamptz",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-timestamptz/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -2089,11 +2090,11 @@ vErrors.push(err162);
 errors++;
 }
 }
-if(data69["renaming-table"] !== undefined){
-let data107 = data69["renaming-table"];
+if(data70["renaming-column"] !== undefined){
+let data107 = data70["renaming-column"];
 if(typeof data107 === "string"){
-if(!pattern8.test(data107)){
-const err163 = {instancePath:instancePath+"/lint/startAfter/renaming-table",schemaPath:"#/properties/lint/properties/startAfter/properties/renaming-table/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(!pattern9.test(data107)){
+const err163 = {instancePath:instancePath+"/lint/startAfter/renaming-column",schemaPath:"#/properties/lint/properties/startAfter/properties/renaming-column/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -2104,7 +2105,7 @@ errors++;
 }
 }
 else {
-const err164 = {instancePath:instancePath+"/lint/startAfter/renaming-table",schemaPath:"#/properties/lint/properties/startAfter/properties/renaming-table/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err164 = {instancePath:instancePath+"/lint/startAfter/renaming-column",schemaPath:"#/properties/lint/properties/startAfter/properties/renaming-column/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -2114,11 +2115,11 @@ vErrors.push(err164);
 errors++;
 }
 }
-if(data69["require-concurrent-index-creation"] !== undefined){
-let data108 = data69["require-concurrent-index-creation"];
+if(data70["renaming-table"] !== undefined){
+let data108 = data70["renaming-table"];
 if(typeof data108 === "string"){
-if(!pattern8.test(data108)){
-const err165 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-index-creation",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-index-creation/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(!pattern9.test(data108)){
+const err165 = {instancePath:instancePath+"/lint/startAfter/renaming-table",schemaPath:"#/properties/lint/properties/startAfter/properties/renaming-table/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -2129,7 +2130,7 @@ errors++;
 }
 }
 else {
-const err166 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-index-creation",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-index-creation/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err166 = {instancePath:instancePath+"/lint/startAfter/renaming-table",schemaPath:"#/properties/lint/properties/startAfter/properties/renaming-table/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -2139,11 +2140,11 @@ vErrors.push(err166);
 errors++;
 }
 }
-if(data69["require-concurrent-index-deletion"] !== undefined){
-let data109 = data69["require-concurrent-index-deletion"];
+if(data70["require-concurrent-index-creation"] !== undefined){
+let data109 = data70["require-concurrent-index-creation"];
 if(typeof data109 === "string"){
-if(!pattern8.test(data109)){
-const err167 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-index-deletion",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-index-deletion/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(!pattern9.test(data109)){
+const err167 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-index-creation",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-index-creation/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -2154,7 +2155,7 @@ errors++;
 }
 }
 else {
-const err168 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-index-deletion",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-index-deletion/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err168 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-index-creation",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-index-creation/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -2164,11 +2165,11 @@ vErrors.push(err168);
 errors++;
 }
 }
-if(data69["require-lock-timeout"] !== undefined){
-let data110 = data69["require-lock-timeout"];
+if(data70["require-concurrent-index-deletion"] !== undefined){
+let data110 = data70["require-concurrent-index-deletion"];
 if(typeof data110 === "string"){
-if(!pattern8.test(data110)){
-const err169 = {instancePath:instancePath+"/lint/startAfter/require-lock-timeout",schemaPath:"#/properties/lint/properties/startAfter/properties/require-lock-timeout/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(!pattern9.test(data110)){
+const err169 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-index-deletion",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-index-deletion/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -2179,7 +2180,7 @@ errors++;
 }
 }
 else {
-const err170 = {instancePath:instancePath+"/lint/startAfter/require-lock-timeout",schemaPath:"#/properties/lint/properties/startAfter/properties/require-lock-timeout/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err170 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-index-deletion",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-index-deletion/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -2189,11 +2190,11 @@ vErrors.push(err170);
 errors++;
 }
 }
-if(data69["backfill-in-ddl-transaction"] !== undefined){
-let data111 = data69["backfill-in-ddl-transaction"];
+if(data70["require-lock-timeout"] !== undefined){
+let data111 = data70["require-lock-timeout"];
 if(typeof data111 === "string"){
-if(!pattern8.test(data111)){
-const err171 = {instancePath:instancePath+"/lint/startAfter/backfill-in-ddl-transaction",schemaPath:"#/properties/lint/properties/startAfter/properties/backfill-in-ddl-transaction/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(!pattern9.test(data111)){
+const err171 = {instancePath:instancePath+"/lint/startAfter/require-lock-timeout",schemaPath:"#/properties/lint/properties/startAfter/properties/require-lock-timeout/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -2204,7 +2205,7 @@ errors++;
 }
 }
 else {
-const err172 = {instancePath:instancePath+"/lint/startAfter/backfill-in-ddl-transaction",schemaPath:"#/properties/lint/properties/startAfter/properties/backfill-in-ddl-transaction/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err172 = {instancePath:instancePath+"/lint/startAfter/require-lock-timeout",schemaPath:"#/properties/lint/properties/startAfter/properties/require-lock-timeout/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -2214,11 +2215,11 @@ vErrors.push(err172);
 errors++;
 }
 }
-if(data69["fk-missing-index"] !== undefined){
-let data112 = data69["fk-missing-index"];
+if(data70["backfill-in-ddl-transaction"] !== undefined){
+let data112 = data70["backfill-in-ddl-transaction"];
 if(typeof data112 === "string"){
-if(!pattern8.test(data112)){
-const err173 = {instancePath:instancePath+"/lint/startAfter/fk-missing-index",schemaPath:"#/properties/lint/properties/startAfter/properties/fk-missing-index/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(!pattern9.test(data112)){
+const err173 = {instancePath:instancePath+"/lint/startAfter/backfill-in-ddl-transaction",schemaPath:"#/properties/lint/properties/startAfter/properties/backfill-in-ddl-transaction/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -2229,7 +2230,7 @@ errors++;
 }
 }
 else {
-const err174 = {instancePath:instancePath+"/lint/startAfter/fk-missing-index",schemaPath:"#/properties/lint/properties/startAfter/properties/fk-missing-index/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err174 = {instancePath:instancePath+"/lint/startAfter/backfill-in-ddl-transaction",schemaPath:"#/properties/lint/properties/startAfter/properties/backfill-in-ddl-transaction/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -2239,9 +2240,11 @@ vErrors.push(err174);
 errors++;
 }
 }
-}
-else {
-const err175 = {instancePath:instancePath+"/lint/startAfter",schemaPath:"#/properties/lint/properties/startAfter/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data70["fk-missing-index"] !== undefined){
+let data113 = data70["fk-missing-index"];
+if(typeof data113 === "string"){
+if(!pattern9.test(data113)){
+const err175 = {instancePath:instancePath+"/lint/startAfter/fk-missing-index",schemaPath:"#/properties/lint/properties/startAfter/properties/fk-missing-index/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -2251,9 +2254,8 @@ vErrors.push(err175);
 errors++;
 }
 }
-}
 else {
-const err176 = {instancePath:instancePath+"/lint",schemaPath:"#/properties/lint/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err176 = {instancePath:instancePath+"/lint/startAfter/fk-missing-index",schemaPath:"#/properties/lint/properties/startAfter/properties/fk-missing-index/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -2263,12 +2265,9 @@ vErrors.push(err176);
 errors++;
 }
 }
-if(data.docs !== undefined){
-let data113 = data.docs;
-if(data113 && typeof data113 == "object" && !Array.isArray(data113)){
-for(const key10 in data113){
-if(!(((key10 === "requireComment") || (key10 === "requirePrimaryKey")) || (key10 === "requireFkIndex"))){
-const err177 = {instancePath:instancePath+"/docs",schemaPath:"#/properties/docs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
+}
+else {
+const err177 = {instancePath:instancePath+"/lint/startAfter",schemaPath:"#/properties/lint/properties/startAfter/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -2278,10 +2277,9 @@ vErrors.push(err177);
 errors++;
 }
 }
-if(data113.requireComment !== undefined){
-let data114 = data113.requireComment;
-if(!(((data114 === "error") || (data114 === "warning")) || (data114 === "off"))){
-const err178 = {instancePath:instancePath+"/docs/requireComment",schemaPath:"#/properties/docs/properties/requireComment/enum",keyword:"enum",params:{allowedValues: schema11.properties.docs.properties.requireComment.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err178 = {instancePath:instancePath+"/lint",schemaPath:"#/properties/lint/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -2291,10 +2289,12 @@ vErrors.push(err178);
 errors++;
 }
 }
-if(data113.requirePrimaryKey !== undefined){
-let data115 = data113.requirePrimaryKey;
-if(!(((data115 === "error") || (data115 === "warning")) || (data115 === "off"))){
-const err179 = {instancePath:instancePath+"/docs/requirePrimaryKey",schemaPath:"#/properties/docs/properties/requirePrimaryKey/enum",keyword:"enum",params:{allowedValues: schema11.properties.docs.properties.requirePrimaryKey.enum},message:"must be equal to one of the allowed values"};
+if(data.docs !== undefined){
+let data114 = data.docs;
+if(data114 && typeof data114 == "object" && !Array.isArray(data114)){
+for(const key10 in data114){
+if(!(((key10 === "requireComment") || (key10 === "requirePrimaryKey")) || (key10 === "requireFkIndex"))){
+const err179 = {instancePath:instancePath+"/docs",schemaPath:"#/properties/docs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -2304,10 +2304,10 @@ vErrors.push(err179);
 errors++;
 }
 }
-if(data113.requireFkIndex !== undefined){
-let data116 = data113.requireFkIndex;
-if(!(((data116 === "error") || (data116 === "warning")) || (data116 === "off"))){
-const err180 = {instancePath:instancePath+"/docs/requireFkIndex",schemaPath:"#/properties/docs/properties/requireFkIndex/enum",keyword:"enum",params:{allowedValues: schema11.properties.docs.properties.requireFkIndex.enum},message:"must be equal to one of the allowed values"};
+if(data114.requireComment !== undefined){
+let data115 = data114.requireComment;
+if(!(((data115 === "error") || (data115 === "warning")) || (data115 === "off"))){
+const err180 = {instancePath:instancePath+"/docs/requireComment",schemaPath:"#/properties/docs/properties/requireComment/enum",keyword:"enum",params:{allowedValues: schema11.properties.docs.properties.requireComment.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -2317,9 +2317,10 @@ vErrors.push(err180);
 errors++;
 }
 }
-}
-else {
-const err181 = {instancePath:instancePath+"/docs",schemaPath:"#/properties/docs/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data114.requirePrimaryKey !== undefined){
+let data116 = data114.requirePrimaryKey;
+if(!(((data116 === "error") || (data116 === "warning")) || (data116 === "off"))){
+const err181 = {instancePath:instancePath+"/docs/requirePrimaryKey",schemaPath:"#/properties/docs/properties/requirePrimaryKey/enum",keyword:"enum",params:{allowedValues: schema11.properties.docs.properties.requirePrimaryKey.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -2329,12 +2330,10 @@ vErrors.push(err181);
 errors++;
 }
 }
-if(data.roles !== undefined){
-let data117 = data.roles;
-if(data117 && typeof data117 == "object" && !Array.isArray(data117)){
-for(const key11 in data117){
-if(!(key11 === "file")){
-const err182 = {instancePath:instancePath+"/roles",schemaPath:"#/properties/roles/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
+if(data114.requireFkIndex !== undefined){
+let data117 = data114.requireFkIndex;
+if(!(((data117 === "error") || (data117 === "warning")) || (data117 === "off"))){
+const err182 = {instancePath:instancePath+"/docs/requireFkIndex",schemaPath:"#/properties/docs/properties/requireFkIndex/enum",keyword:"enum",params:{allowedValues: schema11.properties.docs.properties.requireFkIndex.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -2344,9 +2343,9 @@ vErrors.push(err182);
 errors++;
 }
 }
-if(data117.file !== undefined){
-if(typeof data117.file !== "string"){
-const err183 = {instancePath:instancePath+"/roles/file",schemaPath:"#/properties/roles/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err183 = {instancePath:instancePath+"/docs",schemaPath:"#/properties/docs/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -2356,9 +2355,12 @@ vErrors.push(err183);
 errors++;
 }
 }
-}
-else {
-const err184 = {instancePath:instancePath+"/roles",schemaPath:"#/properties/roles/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.roles !== undefined){
+let data118 = data.roles;
+if(data118 && typeof data118 == "object" && !Array.isArray(data118)){
+for(const key11 in data118){
+if(!(key11 === "file")){
+const err184 = {instancePath:instancePath+"/roles",schemaPath:"#/properties/roles/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -2368,14 +2370,38 @@ vErrors.push(err184);
 errors++;
 }
 }
-}
-else {
-const err185 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data118.file !== undefined){
+if(typeof data118.file !== "string"){
+const err185 = {instancePath:instancePath+"/roles/file",schemaPath:"#/properties/roles/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err185];
 }
 else {
 vErrors.push(err185);
+}
+errors++;
+}
+}
+}
+else {
+const err186 = {instancePath:instancePath+"/roles",schemaPath:"#/properties/roles/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err186];
+}
+else {
+vErrors.push(err186);
+}
+errors++;
+}
+}
+}
+else {
+const err187 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err187];
+}
+else {
+vErrors.push(err187);
 }
 errors++;
 }

@@ -14,6 +14,7 @@ import type { ApplyResult } from '../roles/apply.js';
 import type { RolesPlan } from '../roles/plan.js';
 import type { RolesFile } from '../roles/types.js';
 import { ensureLedger, recordEvent } from '../runner/ledger.js';
+import { interruptedBy, throwIfInterrupted } from '../runner/interrupt.js';
 import { getStatus, runMigrations, type RunMigrationResult } from '../runner/run.js';
 import { connect, currentApplier } from '../runner/session.js';
 import type { StatusReport } from '../runner/status.js';
@@ -103,6 +104,13 @@ export interface DeployOptions {
   target?: TargetOptions;
   /** Preloaded migrations (default: the configured folder). */
   migrations?: MigrationFile[];
+  /**
+   * Stops the deploy (executeDeploy): the running statement is cancelled on the server, its
+   * migration or roles transaction rolled back, nothing further starts (no roles apply after an
+   * interrupted up, no drift check), the deploy is logged as interrupted, and it fails with
+   * INTERRUPTED saying what it applied. The next deploy continues from there.
+   */
+  signal?: AbortSignal | undefined;
 }
 
 function toPosix(path: string): string {
@@ -260,13 +268,17 @@ export async function executeDeploy(config: PgwardenConfig, db: DatabaseHandle, 
   let applied: RunMigrationResult[] = [];
   let roles: ApplyResult | undefined;
   const migrationOptions = options.migrations ? { migrations: options.migrations } : {};
+  const { signal } = options;
   try {
-    const run = await runMigrations(config, db, 'up', migrationOptions);
+    const run = await runMigrations(config, db, 'up', { ...migrationOptions, signal });
     applied = run.migrations;
     if (!('skipped' in plan.roles)) {
       const [{ loadRolesFile }, { applyRoles }] = await Promise.all([import('../roles/load.js'), import('../roles/apply.js')]);
-      roles = await applyRoles(db, loadRolesFile(config.roles.file), { environment: db.environment });
+      const rolesFile = loadRolesFile(config.roles.file);
+      throwIfInterrupted(signal);
+      roles = await applyRoles(db, rolesFile, { environment: db.environment, signal });
     }
+    throwIfInterrupted(signal);
   } catch (error) {
     // What this deploy applied before it failed: runMigrations throws away its list when a migration
     // fails, but the ledger holds every migration that committed.
@@ -276,6 +288,10 @@ export async function executeDeploy(config: PgwardenConfig, db: DatabaseHandle, 
     const partial = now ? now.migrations.filter((m) => m.state === 'partial' && was.get(m.revision) !== 'partial').map((m) => m.revision) : [];
     const changed = committed.length > 0 || partial.length > 0;
     // Bad input (exit 2) that stopped the deploy before anything ran changes nothing: not even the log.
+    if (signal?.aborted) {
+      await log({ outcome: 'interrupted', applied: committed, ...(partial.length > 0 ? { partial } : {}), signal: signal.reason ?? null, rolesChanges: roles?.applied ?? 0 }).catch(() => {});
+      throw deployInterrupted(signal, error, committed, partial, now, roles !== undefined);
+    }
     if (changed || !isPgwardenError(error) || error.exitCode !== ExitCode.Usage) {
       await log({
         outcome: 'failed',
@@ -293,7 +309,7 @@ export async function executeDeploy(config: PgwardenConfig, db: DatabaseHandle, 
   else {
     try {
       const { checkDrift } = await import('../drift/drift.js');
-      const report = await checkDrift(config, { ...(options.target ?? {}), ...(options.migrations ? { migrations: options.migrations } : {}) });
+      const report = await checkDrift(config, { ...(options.target ?? {}), ...(options.migrations ? { migrations: options.migrations } : {}), signal });
       // Drift already judges the grants of roles.yaml's roles by that file: filtering them again here hid a grant made by hand.
       drift = { report, findings: report.findings, managedByRoles: report.managedByRoles.length, clean: report.clean };
     } catch (error) {
@@ -308,6 +324,34 @@ export async function executeDeploy(config: PgwardenConfig, db: DatabaseHandle, 
     head: after.head ?? null,
   });
   return { plan, applied, roles, after, drift, durationMs: Math.round(performance.now() - started) };
+}
+
+/**
+ * The error of an interrupted deploy: what it applied and kept, what it did not, and how to go on.
+ * The runner's and roles apply's own reports (which migration stopped where, what was committed
+ * in which database) follow.
+ */
+function deployInterrupted(signal: AbortSignal, error: unknown, committed: string[], partial: string[], now: StatusReport | undefined, rolesApplied: boolean): PgwardenError {
+  const names = new Map((now?.migrations ?? []).map((m) => [m.revision, m.name]));
+  const list = (revisions: string[]) => revisions.map((r) => names.get(r) ?? r).join(', ');
+  const lines = [
+    committed.length > 0 ? `this deploy applied and kept ${committed.length} migration${committed.length === 1 ? '' : 's'} (${list(committed)}).` : 'this deploy applied no migration.',
+    ...(partial.length > 0 ? [`${list(partial)} (Transaction: none) stopped halfway: pgwarden up --resume, or pgwarden resolve.`] : []),
+    rolesApplied ? 'Roles were applied; the drift check did not run.' : 'Roles were not applied and the drift check did not run.',
+    `Run pgwarden deploy again to continue from there${partial.length > 0 ? ' once the partial migration is settled' : ''}.`,
+  ];
+  // The runner's or roles apply's report, without its own "Interrupted by" and "Run ... again".
+  const inner =
+    isPgwardenError(error) && error.code === 'INTERRUPTED' && error.message !== 'Interrupted.'
+      ? error.message
+          .replace(/^Interrupted(?: by \w+)?: /, '')
+          .replace(/ Run pgwarden roles apply again[^\n]*/, '')
+          .split('\n')
+          .filter((l) => !/^Run pgwarden |^Nothing is left to do/.test(l))
+          .join('\n')
+      : '';
+  const detail = inner ? `\n${inner[0]!.toUpperCase()}${inner.slice(1)}` : '';
+  return interruptedBy(signal, `${lines.join(' ')}${detail}`, error);
 }
 
 /**

@@ -8,6 +8,7 @@ import { loadMigrations } from '../migrations/load.js';
 import type { MigrationFile } from '../migrations/types.js';
 import { openThrowaway, type ThrowawayOptions } from '../providers/resolve.js';
 import type { DatabaseHandle } from '../providers/types.js';
+import { cancelOnAbort, interruptedBy, throwIfInterrupted } from '../runner/interrupt.js';
 import { runMigrations } from '../runner/run.js';
 import { connect } from '../runner/session.js';
 import { canonicalSnapshot, serializeSnapshot } from './canonical.js';
@@ -22,6 +23,11 @@ import type { DocsResult } from './types.js';
 export interface DocsOptions extends ThrowawayOptions {
   /** The migrations (default: the configured folder's). */
   migrations?: MigrationFile[];
+  /**
+   * Stops the build: the running statement is cancelled on the server, the throwaway database
+   * removed, and docs fails with INTERRUPTED. Nothing is written either way (see writeDocs).
+   */
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -39,10 +45,15 @@ export interface DocsOptions extends ThrowawayOptions {
 export async function generateDocs(config: PgwardenConfig, options: DocsOptions = {}): Promise<DocsResult> {
   const files = options.migrations ?? loadMigrations(config.migrationsDir);
   const ordered = linearHistory(files, config.root);
+  const { signal } = options;
   const db = await openThrowaway(config, options);
   try {
-    await runMigrations(config, db, 'up', { migrations: files });
-    return await documentDatabase(config, db, ordered);
+    await runMigrations(config, db, 'up', { migrations: files, signal });
+    return await documentDatabase(config, db, ordered, signal);
+  } catch (error) {
+    if (!signal?.aborted) throw error;
+    await db.close();
+    throw interruptedBy(signal, `building the schema on a throwaway database (${db.display}) was cancelled on the server and the database removed. Nothing was written.`, error);
   } finally {
     await db.close();
   }
@@ -53,8 +64,10 @@ export async function generateDocs(config: PgwardenConfig, options: DocsOptions 
  * history order): what {@link generateDocs} does after applying it, for a caller that has such a
  * database at hand (`pgwarden check` reuses the one verify built).
  */
-export async function documentDatabase(config: PgwardenConfig, db: DatabaseHandle, migrations: readonly MigrationFile[]): Promise<DocsResult> {
+export async function documentDatabase(config: PgwardenConfig, db: DatabaseHandle, migrations: readonly MigrationFile[], signal?: AbortSignal): Promise<DocsResult> {
+  throwIfInterrupted(signal);
   const client = await connect(db, { applicationName: 'pgwarden docs' });
+  const cancel = cancelOnAbort(client, db, signal);
   let snapshot: CatalogSnapshot;
   let functionDefinitions: Record<string, string>;
   try {
@@ -63,8 +76,10 @@ export async function documentDatabase(config: PgwardenConfig, db: DatabaseHandl
     snapshot = canonicalSnapshot(await snapshotDatabase(client, scope), applier);
     functionDefinitions = await readFunctionDefinitions(client, scope);
   } finally {
+    cancel.dispose();
     await client.end().catch(() => {});
   }
+  throwIfInterrupted(signal);
   return renderDocs(config, { snapshot, functionDefinitions, migrations });
 }
 

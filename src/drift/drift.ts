@@ -53,6 +53,8 @@ export interface DriftOptions extends TargetOptions {
   lockTimeout?: string | undefined;
   /** How long one catalog query may run (default `5min`). */
   statementTimeout?: string | undefined;
+  /** Stops drift: the running catalog query is cancelled on the server and drift fails with INTERRUPTED. */
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -75,7 +77,7 @@ export async function checkDrift(config: PgwardenConfig, options: DriftOptions =
   const rolesFile = options.against === undefined ? await loadRoles(config, notes) : undefined;
   const columnTables = (rolesFile?.spec.grants ?? []).flatMap((g) => Object.keys(g.columns ?? {}).map((name) => ({ schema: g.schema, name })));
 
-  const timeouts = { lockTimeout: options.lockTimeout, statementTimeout: options.statementTimeout };
+  const timeouts = { lockTimeout: options.lockTimeout, statementTimeout: options.statementTimeout, signal: options.signal };
   const actual = await readDatabase(config, options, ordered, { ...timeouts, ...(rolesFile ? { roles: { tables: columnTables } } : {}) });
   let reference: DriftReport['reference'];
   let against: (EnvironmentState & { db: { display: string; environment: string | undefined } }) | undefined;

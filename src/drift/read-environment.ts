@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { readSnapshot, snapshotOptionsFor } from '../catalog/snapshot.js';
-import { PgwardenError } from '../errors.js';
+import { isPgwardenError, PgwardenError } from '../errors.js';
 import { isPgError } from '../runner/pg-error.js';
 import type { CatalogSnapshot } from '../catalog/types.js';
 import type { PgwardenConfig } from '../config/types.js';
@@ -8,6 +8,7 @@ import type { MigrationFile } from '../migrations/types.js';
 import type { DatabaseHandle } from '../providers/types.js';
 import { readLedger, type LedgerRow } from '../runner/ledger.js';
 import { connect } from '../runner/session.js';
+import { cancelOnAbort, interruptedBy } from '../runner/interrupt.js';
 import { computeStatus, type StatusReport } from '../runner/status.js';
 import { readLiveDatabase, type LiveDatabase } from '../roles/live-database.js';
 
@@ -30,6 +31,8 @@ export interface ReadEnvironmentOptions {
   lockTimeout?: string | undefined;
   /** How long one query may run (`0` for ever). Default {@link DEFAULT_STATEMENT_TIMEOUT}. */
   statementTimeout?: string | undefined;
+  /** Stops the read: the running query is cancelled on the server and the read fails with INTERRUPTED. */
+  signal?: AbortSignal | undefined;
 }
 
 /** Drift waits this long for a lock (a deploy's ACCESS EXCLUSIVE lock on a table it alters) before it gives up. */
@@ -55,7 +58,10 @@ export function checkTimeout(name: string, value: string): string {
 export async function readEnvironment(config: PgwardenConfig, db: DatabaseHandle, ordered: readonly MigrationFile[], options: ReadEnvironmentOptions = {}): Promise<EnvironmentState> {
   const lockTimeout = checkTimeout('--lock-timeout', options.lockTimeout ?? DEFAULT_LOCK_TIMEOUT);
   const statementTimeout = checkTimeout('--statement-timeout', options.statementTimeout ?? DEFAULT_STATEMENT_TIMEOUT);
+  const stopped = (signal: AbortSignal, error?: unknown) => interruptedBy(signal, `reading ${db.display} was cancelled on the server. Nothing was changed (drift only reads).`, error);
+  if (options.signal?.aborted) throw stopped(options.signal);
   const client = await connect(db, { applicationName: 'pgwarden drift' });
+  const cancel = cancelOnAbort(client, db, options.signal);
   const notes: string[] = [];
   try {
     // A deploy holding an ACCESS EXCLUSIVE lock is when drift runs: wait a while, not for ever.
@@ -80,6 +86,7 @@ export async function readEnvironment(config: PgwardenConfig, db: DatabaseHandle
       return { snapshot, status, readOnly, notes, ...(live ? { live } : {}) };
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {});
+      if (options.signal?.aborted) throw stopped(options.signal, error);
       if (isPgError(error) && error.code === LOCK_NOT_AVAILABLE) {
         const holders = await lockHolders(client).catch(() => []);
         throw new PgwardenError(
@@ -93,7 +100,11 @@ export async function readEnvironment(config: PgwardenConfig, db: DatabaseHandle
       }
       throw error;
     }
+  } catch (error) {
+    if (options.signal?.aborted && !(isPgwardenError(error) && error.code === 'INTERRUPTED')) throw stopped(options.signal, error);
+    throw error;
   } finally {
+    cancel.dispose();
     await client.end().catch(() => {});
   }
 }

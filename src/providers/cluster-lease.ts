@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PgwardenError } from '../errors.js';
 
@@ -63,23 +63,72 @@ export async function withClusterLock<T>(dataDir: string, fn: () => Promise<T>):
   }
 }
 
-/** The pids of the live lease holders; leases of processes that are gone are removed. Under the lock. */
-export function liveLeases(dataDir: string): number[] {
-  const { leases } = leasePaths(dataDir);
-  if (!existsSync(leases)) return [];
-  const live: number[] = [];
-  for (const name of readdirSync(leases)) {
-    const pid = Number(name);
-    if (alive(pid)) live.push(pid);
-    else rmSync(join(leases, name), { force: true });
-  }
-  return live;
+/** A command holding a lease on the development cluster. */
+export interface LeaseHolder {
+  pid: number;
+  /** What the command is (`pgwarden up`), when it said so. */
+  command: string | undefined;
+  /** When it took the lease (ISO time), when known. */
+  since: string | undefined;
 }
 
-export function addLease(dataDir: string, pid = process.pid): void {
+interface LeaseFile {
+  command?: string;
+  since?: string;
+  /** The process's start time as the kernel counts it (Linux), so that a reused pid is not taken for the holder. */
+  startTime?: string;
+}
+
+/** A process's start time from /proc (field 22 of its stat line), where there is one. */
+function processStartTime(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) may hold spaces and parentheses: count from the last ')'.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+function readLease(path: string): LeaseFile {
+  try {
+    const text = readFileSync(path, 'utf8');
+    return text.trim() ? (JSON.parse(text) as LeaseFile) : {};
+  } catch {
+    return {};
+  }
+}
+
+/**
+ * The live lease holders. A lease whose process is gone, or whose pid now belongs to another
+ * process (started at another time), is stale and removed. Under the lock.
+ */
+export function leaseHolders(dataDir: string): LeaseHolder[] {
+  const { leases } = leasePaths(dataDir);
+  if (!existsSync(leases)) return [];
+  const live: LeaseHolder[] = [];
+  for (const name of readdirSync(leases)) {
+    const pid = Number(name);
+    const path = join(leases, name);
+    const lease = readLease(path);
+    const started = lease.startTime === undefined ? undefined : processStartTime(pid);
+    if (alive(pid) && (started === undefined || started === lease.startTime)) live.push({ pid, command: lease.command, since: lease.since });
+    else rmSync(path, { force: true });
+  }
+  return live.sort((a, b) => a.pid - b.pid);
+}
+
+/** The pids of the live lease holders; stale leases are removed. Under the lock. */
+export function liveLeases(dataDir: string): number[] {
+  return leaseHolders(dataDir).map((h) => h.pid);
+}
+
+/** Takes a lease for this process; `command` says what it is, for `pgwarden db stop` to name it. Under the lock. */
+export function addLease(dataDir: string, command?: string): void {
   const { leases } = leasePaths(dataDir);
   mkdirSync(leases, { recursive: true, mode: 0o755 });
-  writeFileSync(join(leases, String(pid)), '');
+  const lease: LeaseFile = { command, since: new Date().toISOString(), startTime: processStartTime(process.pid) };
+  writeFileSync(join(leases, String(process.pid)), `${JSON.stringify(lease)}\n`);
 }
 
 export function removeLease(dataDir: string, pid = process.pid): void {

@@ -1,6 +1,6 @@
 import { spawn, execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chownSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync, chownSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -9,7 +9,7 @@ import { redactUrl } from '../redact.js';
 import { freePort } from './free-port.js';
 import { createHash } from 'node:crypto';
 import { handOver, serverOsUser, unreachableAncestor, type OsUser } from './os-user.js';
-import { addLease, leasePaths, liveLeases, removeLease, startLeaseWatchdog, withClusterLock } from './cluster-lease.js';
+import { addLease, leaseHolders, leasePaths, liveLeases, removeLease, startLeaseWatchdog, withClusterLock, type LeaseHolder } from './cluster-lease.js';
 import type { DatabaseHandle } from './types.js';
 
 const execFileAsync = promisify(execFile);
@@ -112,8 +112,9 @@ async function startServer(options: StartOptions): Promise<EmbeddedServer> {
   };
   const flags = [...SERVER_FLAGS, ...(options.throwaway ? THROWAWAY_FLAGS : [])];
   let lastError: unknown;
-  for (let attempt = 0; attempt < 5; attempt++) {
+  for (let attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
     const port = options.port && attempt === 0 ? options.port : await freePort();
+    log.length = 0;
     const pg = new EmbeddedPostgres({
       databaseDir: options.dataDir,
       port,
@@ -138,7 +139,7 @@ async function startServer(options: StartOptions): Promise<EmbeddedServer> {
       await pg.start();
     } catch (cause) {
       lastError = cause;
-      if (log.some((l) => /could not bind|Address already in use/i.test(l))) continue;
+      if (log.some((l) => BIND_FAILED.test(l))) continue;
       throw new PgwardenError('PROVIDER_UNAVAILABLE', `The embedded Postgres did not start: ${log.slice(-5).join(' ').trim()}`, { cause });
     }
     const serverPid = (pg as unknown as { process?: { pid?: number } }).process?.pid;
@@ -157,7 +158,7 @@ async function startServer(options: StartOptions): Promise<EmbeddedServer> {
       },
     };
   }
-  throw new PgwardenError('PROVIDER_UNAVAILABLE', 'The embedded Postgres could not find a free port after 5 tries.', { cause: lastError });
+  throw new PgwardenError('PROVIDER_UNAVAILABLE', `The embedded Postgres could not find a free port after ${PORT_ATTEMPTS} tries.`, { cause: lastError });
 }
 
 /**
@@ -191,6 +192,8 @@ export interface DevClusterState {
   port: number | undefined;
   /** Redacted connection string, when running. */
   display: string | undefined;
+  /** Set when this call started the server on another port than the first it tried, which was in use: says which. */
+  portNote?: string;
 }
 
 interface DevClusterMeta {
@@ -301,23 +304,61 @@ async function launchDevCluster(dataDir: string, port: number): Promise<DevClust
   const { pg_ctl } = await binaries();
   writeFileSync(log, '', { flag: 'a' });
   if (user) chownSync(log, user.uid, user.gid);
-  const chosen = port || (await freePort());
-  const options = [...SERVER_FLAGS, '-p', String(chosen)].map((o) => (o.endsWith('=') ? `${o}''` : o)).join(' ');
-  try {
-    await execFileAsync(pg_ctl, ['start', '-D', pgdata, '-l', log, '-w', '-t', '60', '-o', options], {
-      ...(user ? { uid: user.uid, gid: user.gid } : {}),
-      env: { ...process.env, LC_MESSAGES: 'C' },
-    });
-  } catch (cause) {
-    const tail = existsSync(log) ? readFileSync(log, 'utf8').split('\n').slice(-6).join('\n') : '';
-    throw new PgwardenError('PROVIDER_UNAVAILABLE', `The development cluster did not start (log: ${log}):\n${tail}`, { cause });
+  const tried: number[] = [];
+  for (let attempt = 0; attempt < PORT_ATTEMPTS; attempt++) {
+    // The configured port first; a free one after a clash, or when none is configured. A free
+    // port can still be taken by another process before the server binds it: then another one.
+    const chosen = port && attempt === 0 ? port : await freePort();
+    tried.push(chosen);
+    const options = [...SERVER_FLAGS, '-p', String(chosen)].map((o) => (o.endsWith('=') ? `${o}''` : o)).join(' ');
+    const logStart = statSync(log).size;
+    try {
+      await execFileAsync(pg_ctl, ['start', '-D', pgdata, '-l', log, '-w', '-t', '60', '-o', options], {
+        ...(user ? { uid: user.uid, gid: user.gid } : {}),
+        env: { ...process.env, LC_MESSAGES: 'C' },
+      });
+    } catch (cause) {
+      const written = existsSync(log) ? readFileSync(log, 'utf8').slice(logStart) : '';
+      if (BIND_FAILED.test(written) && attempt + 1 < PORT_ATTEMPTS) continue;
+      const tail = written.split('\n').slice(-6).join('\n');
+      const ports = BIND_FAILED.test(written) ? ` Ports ${tried.join(', ')} were all in use.` : '';
+      throw new PgwardenError('PROVIDER_UNAVAILABLE', `The development cluster did not start (log: ${log}):${ports}\n${tail}`, { cause });
+    }
+    const state = devClusterState(dataDir);
+    return tried.length > 1 ? { ...state, portNote: `port ${tried.slice(0, -1).join(', ')} ${tried.length === 2 ? 'was' : 'were'} in use: the development cluster started on port ${chosen}` } : state;
   }
-  return devClusterState(dataDir);
+  throw new PgwardenError('INTERNAL', 'unreachable: no port was tried');
 }
 
-/** Stops the development cluster if it runs, whoever uses it. */
-export async function stopDevCluster(dataDir: string): Promise<DevClusterState> {
+/** How many ports a server start tries before it gives up. */
+const PORT_ATTEMPTS = 5;
+/** What Postgres logs when its port is taken. */
+const BIND_FAILED = /could not bind|Address already in use/i;
+
+export interface StopDevClusterOptions {
+  /** Stop it even while other commands hold leases on it (they fail with a connection error). */
+  force?: boolean;
+}
+
+function describeHolder(holder: LeaseHolder): string {
+  const what = [holder.command, holder.since ? `since ${holder.since}` : undefined].filter(Boolean).join(', ');
+  return `pid ${holder.pid}${what ? ` (${what})` : ''}`;
+}
+
+/**
+ * Stops the development cluster if it runs. While other live commands hold leases on it
+ * (src/providers/cluster-lease.ts), it refuses with `CLUSTER_IN_USE` naming them, unless
+ * `force`; leases of processes that are gone are removed and do not count.
+ */
+export async function stopDevCluster(dataDir: string, options: StopDevClusterOptions = {}): Promise<DevClusterState> {
   return withClusterLock(dataDir, async () => {
+    const holders = leaseHolders(dataDir).filter((h) => h.pid !== process.pid);
+    if (holders.length > 0 && !options.force && devClusterState(dataDir).running) {
+      throw new PgwardenError(
+        'CLUSTER_IN_USE',
+        `The development cluster is in use by ${holders.length === 1 ? 'a running command' : `${holders.length} running commands`}: ${holders.map(describeHolder).join('; ')}. Stopping it now would make ${holders.length === 1 ? 'it' : 'them'} fail with a connection error. Wait for ${holders.length === 1 ? 'it' : 'them'} to finish (the last one stops a cluster that a command started), or stop it anyway with --force. Nothing was stopped.`,
+      );
+    }
     rmSync(leasePaths(dataDir).auto, { force: true });
     return shutDownDevCluster(dataDir);
   });
@@ -338,10 +379,10 @@ async function shutDownDevCluster(dataDir: string): Promise<DevClusterState> {
  * Stops the development cluster and deletes it: its data folder (in the project, or in the
  * temporary directory when the server's OS user cannot reach the project), its log and its
  * credentials. The next command that needs it creates a new, empty one. Nothing is deleted when
- * the server does not stop.
+ * the server does not stop, or when other commands use it (see stopDevCluster).
  */
-export async function destroyDevCluster(dataDir: string): Promise<DevClusterState> {
-  const stopped = await stopDevCluster(dataDir);
+export async function destroyDevCluster(dataDir: string, options: StopDevClusterOptions = {}): Promise<DevClusterState> {
+  const stopped = await stopDevCluster(dataDir, options);
   if (stopped.running) throw new PgwardenError('CONNECTION_FAILED', `The development cluster (pid ${stopped.pid}) did not stop: its data in ${dataDir} is left as it is.`);
   const { pgdata, meta, log } = devPaths(dataDir);
   rmSync(pgdata, { recursive: true, force: true });
@@ -355,9 +396,10 @@ export async function destroyDevCluster(dataDir: string): Promise<DevClusterStat
  * until `close()`. When the cluster is not running, it is started for this command; whichever
  * command started it, the last one to close its handle stops it, so that no command stops a server
  * another one still uses. A cluster started with `pgwarden db start` keeps running. A watchdog gives
- * the lease up when the process dies without closing.
+ * the lease up when the process dies without closing. `command` (`pgwarden up`) is recorded with
+ * the lease, for `pgwarden db stop` to name who uses the cluster.
  */
-export async function openDevCluster(dataDir: string, port = 0): Promise<DatabaseHandle> {
+export async function openDevCluster(dataDir: string, port = 0, command?: string): Promise<DatabaseHandle> {
   const state = await withClusterLock(dataDir, async () => {
     liveLeases(dataDir);
     let current = devClusterState(dataDir);
@@ -365,7 +407,7 @@ export async function openDevCluster(dataDir: string, port = 0): Promise<Databas
       current = await launchDevCluster(dataDir, port);
       writeFileSync(leasePaths(dataDir).auto, `${process.pid}\n`);
     }
-    addLease(dataDir);
+    addLease(dataDir, command);
     return current;
   });
   const stopWatchdog = startLeaseWatchdog(dataDir, devPaths(dataDir).pgdata);
@@ -387,5 +429,5 @@ export async function openDevCluster(dataDir: string, port = 0): Promise<Databas
     await close();
     throw new PgwardenError('CONNECTION_FAILED', `The development cluster (data in ${state.dataDir}) stopped as it was being opened: run the command again.`);
   }
-  return { url, display: redactUrl(url), provider: 'embedded', environment: undefined, close };
+  return { url, display: redactUrl(url), provider: 'embedded', environment: undefined, close, ...(state.portNote ? { notes: [state.portNote] } : {}) };
 }

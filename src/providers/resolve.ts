@@ -1,7 +1,7 @@
 import type { PgwardenConfig, EnvironmentConfig } from '../config/types.js';
 import { checkConnectionString } from '../connection-string.js';
 import { PgwardenError } from '../errors.js';
-import { passwordOf, redactUrl, registerSecret } from '../redact.js';
+import { passwordsOf, redactUrl, registerSecret } from '../redact.js';
 import { openDevCluster, startThrowawayCluster } from './embedded.js';
 import { startPostgresContainer } from './testcontainers.js';
 import type { DatabaseHandle } from './types.js';
@@ -14,6 +14,8 @@ export interface TargetOptions {
   url?: string | undefined;
   /** The process environment (for tests). */
   environ?: NodeJS.ProcessEnv;
+  /** What the command is (`pgwarden up`), recorded with its lease on the development cluster. */
+  command?: string | undefined;
 }
 
 function environmentConfig(config: PgwardenConfig, name: string): EnvironmentConfig {
@@ -81,7 +83,7 @@ export async function openDatabase(config: PgwardenConfig, options: TargetOption
   const url = explicitUrl(options);
   const envName = options.env ?? config.defaultEnvironment;
   if (url) {
-    registerSecret(passwordOf(url));
+    for (const secret of passwordsOf(url)) registerSecret(secret);
     return urlDatabase(url, envName);
   }
   if (envName) {
@@ -90,17 +92,17 @@ export async function openDatabase(config: PgwardenConfig, options: TargetOption
     if (env.provider !== 'embedded') {
       const envUrl = environmentUrl(config, envName, options.environ);
       if (envUrl) {
-        registerSecret(passwordOf(envUrl));
+        for (const secret of passwordsOf(envUrl)) registerSecret(secret);
         return urlDatabase(envUrl, envName);
       }
       if (env.provider === 'url') {
         throw new PgwardenError('USAGE', `Environment "${envName}" has provider "url" but neither url nor urlEnv.`);
       }
     }
-    const handle = await openDevCluster(config.embedded.dataDir, config.embedded.port);
+    const handle = await openDevCluster(config.embedded.dataDir, config.embedded.port, options.command);
     return { ...handle, environment: envName };
   }
-  return openDevCluster(config.embedded.dataDir, config.embedded.port);
+  return openDevCluster(config.embedded.dataDir, config.embedded.port, options.command);
 }
 
 export interface ThrowawayOptions extends TargetOptions {
@@ -118,7 +120,7 @@ export async function openThrowaway(config: PgwardenConfig, options: ThrowawayOp
   const url = options.url ?? (options.env ? undefined : (options.environ ?? process.env).DATABASE_URL || undefined);
   if (url) checkConnectionString(url, options.url !== undefined ? '--url' : '$DATABASE_URL');
   if (url) {
-    registerSecret(passwordOf(url));
+    for (const secret of passwordsOf(url)) registerSecret(secret);
     return throwawayDatabaseOn(url);
   }
   if (options.env) {
@@ -126,7 +128,7 @@ export async function openThrowaway(config: PgwardenConfig, options: ThrowawayOp
     if (env.provider === 'testcontainers') return startPostgresContainer(env.postgresVersion, options.env);
     const envUrl = env.provider === 'embedded' ? undefined : environmentUrl(config, options.env, options.environ);
     if (envUrl) {
-      registerSecret(passwordOf(envUrl));
+      for (const secret of passwordsOf(envUrl)) registerSecret(secret);
       return throwawayDatabaseOn(envUrl, { environment: options.env });
     }
   }

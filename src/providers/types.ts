@@ -13,6 +13,8 @@ export interface DatabaseHandle {
   readonly environment: string | undefined;
   /** Postgres server major version, when known before connecting (testcontainers). */
   readonly serverVersion?: string;
+  /** What a person should know about how it was opened (the embedded cluster started on another port than configured, which was in use). */
+  readonly notes?: readonly string[];
   /** Releases what was started for this handle: stops a server, drops a throwaway database. */
   close(): Promise<void>;
 }

@@ -4,6 +4,7 @@ import { PgwardenError, type Problem } from '../errors.js';
 import { withDatabase as urlOfDatabase } from '../providers/url.js';
 import type { DatabaseHandle } from '../providers/types.js';
 import { redactText, registerSecret } from '../redact.js';
+import { cancelOnAbort, interruptedBy, throwIfInterrupted } from '../runner/interrupt.js';
 import { connect } from '../runner/session.js';
 import type { PasswordSource } from './desired.js';
 import { planRoles, type PlanOptions, type RoleChange, type RolesPlan } from './plan.js';
@@ -25,6 +26,11 @@ export interface ApplyOptions extends PlanOptions {
   environ?: NodeJS.ProcessEnv | undefined;
   /** `lock_timeout` for the statements (default 5s). */
   lockTimeout?: string | undefined;
+  /**
+   * Stops the apply: the running statement is cancelled on the server, its transaction rolled back,
+   * nothing further starts, and the apply fails with INTERRUPTED saying what was committed where.
+   */
+  signal?: AbortSignal | undefined;
 }
 
 export interface ApplyResult {
@@ -81,18 +87,23 @@ class StatementFailed extends Error {
  * Runs `changes` in one transaction; `beforeCommit` may still refuse it. Throws
  * {@link StatementFailed} (rolled back) when a statement fails.
  */
-async function runTransaction(client: pg.ClientBase, database: string, changes: RoleChange[], passwords: Map<string, string>, lockTimeout: string, beforeCommit?: () => Promise<void>): Promise<void> {
+async function runTransaction(client: pg.ClientBase, database: string, changes: RoleChange[], passwords: Map<string, string>, lockTimeout: string, signal: AbortSignal | undefined, beforeCommit?: () => Promise<void>): Promise<void> {
+  throwIfInterrupted(signal);
   await client.query('BEGIN');
   try {
     await client.query(`SET LOCAL lock_timeout = ${literal(lockTimeout)}`);
     for (const change of changes) {
+      throwIfInterrupted(signal);
       try {
         await client.query(executable(change, passwords));
       } catch (cause) {
+        if (signal?.aborted) throw cause;
         throw new StatementFailed(database, change.sql, redactText((cause as Error).message));
       }
     }
     await beforeCommit?.();
+    // A cancel that came while the session was idle did nothing on the server: do not commit.
+    throwIfInterrupted(signal);
     await client.query('COMMIT');
   } catch (error) {
     await client.query('ROLLBACK').catch(() => {});
@@ -116,7 +127,12 @@ const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
  * await applyRoles(db, roles, { environment: 'prod', expected: shown });
  */
 export async function applyRoles(db: DatabaseHandle, rolesFile: RolesFile, options: ApplyOptions = {}): Promise<ApplyResult> {
+  const { signal } = options;
   const client = await connect(db, { applicationName: 'pgwarden roles apply' });
+  const cancel = cancelOnAbort(client, db, signal);
+  /** What was committed where, and the database whose transaction runs now (for an interruption's report). */
+  const committed: string[] = [];
+  let running: string | undefined;
   try {
     const { rows } = await client.query<{ ok: boolean }>('SELECT pg_catalog.pg_try_advisory_lock($1, $2) AS ok', [LOCK_CLASS, LOCK_OBJECT]);
     if (!rows[0]!.ok) {
@@ -146,7 +162,6 @@ export async function applyRoles(db: DatabaseHandle, rolesFile: RolesFile, optio
       const lockTimeout = options.lockTimeout ?? '5s';
       const main = plan.changes.filter((c) => c.group !== 'drops');
       const drops = plan.changes.filter((c) => c.group === 'drops');
-      const committed: string[] = [];
       const failed = (error: unknown): never => {
         if (!(error instanceof StatementFailed)) throw error;
         const done = committed.length === 0 ? 'Nothing was committed in any database.' : `Already committed: ${committed.join('; ')}.`;
@@ -157,7 +172,8 @@ export async function applyRoles(db: DatabaseHandle, rolesFile: RolesFile, optio
         );
       };
       if (main.length > 0) {
-        await runTransaction(client, plan.database, main, passwords, lockTimeout, async () => {
+        running = plan.database;
+        await runTransaction(client, plan.database, main, passwords, lockTimeout, signal, async () => {
           const after = await planRoles(client, rolesFile, options);
           const unchanged = after.changes.filter((c) => c.group !== 'drops');
           if (unchanged.length > 0) {
@@ -169,25 +185,44 @@ export async function applyRoles(db: DatabaseHandle, rolesFile: RolesFile, optio
           }
         }).catch(failed);
         committed.push(`${plural(main.length, 'statement')} in ${plan.database}`);
+        running = undefined;
       }
       const others = [...new Set(drops.map((c) => c.database))].filter((d) => d !== plan.database);
       for (const database of others) {
         const here = drops.filter((c) => c.database === database);
-        const other = await connect({ ...db, url: urlOfDatabase(db.url, database), display: `${db.display} (database ${database})` }, { applicationName: 'pgwarden roles apply' });
+        throwIfInterrupted(signal);
+        const otherDb = { ...db, url: urlOfDatabase(db.url, database), display: `${db.display} (database ${database})` };
+        const other = await connect(otherDb, { applicationName: 'pgwarden roles apply' });
+        const cancelOther = cancelOnAbort(other, otherDb, signal);
         try {
-          await runTransaction(other, database, here, passwords, lockTimeout).catch(failed);
+          running = database;
+          await runTransaction(other, database, here, passwords, lockTimeout, signal).catch(failed);
+          running = undefined;
         } finally {
+          cancelOther.dispose();
           await other.end().catch(() => {});
         }
         committed.push(`${here.map((c) => c.sql).join(', ')} in ${database}`);
       }
       const last = drops.filter((c) => c.database === plan.database);
-      if (last.length > 0) await runTransaction(client, plan.database, last, passwords, lockTimeout).catch(failed);
+      if (last.length > 0) {
+        running = plan.database;
+        await runTransaction(client, plan.database, last, passwords, lockTimeout, signal).catch(failed);
+        running = undefined;
+        committed.push(`${last.map((c) => c.sql).join(', ')} in ${plan.database}`);
+      }
       return { plan, applied: plan.changes.length };
     } finally {
       await client.query('SELECT pg_catalog.pg_advisory_unlock($1, $2)', [LOCK_CLASS, LOCK_OBJECT]).catch(() => {});
     }
+  } catch (error) {
+    if (!signal?.aborted) throw error;
+    // Each database's statements run in one transaction: the one that was running was rolled back.
+    const stopped = running ? `the running statement was cancelled on the server and the transaction for ${running} was rolled back. ` : '';
+    const done = committed.length === 0 ? 'Nothing was committed in any database.' : `Already committed: ${committed.join('; ')}.`;
+    throw interruptedBy(signal, `${stopped}${done} Run pgwarden roles apply again to continue: it plans from what the databases hold now.`, error);
   } finally {
+    cancel.dispose();
     await client.end().catch(() => {});
   }
 }

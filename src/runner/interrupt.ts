@@ -65,6 +65,15 @@ export function throwIfInterrupted(signal: AbortSignal | undefined): void {
 }
 
 /**
+ * The error of a command other than up/down stopped by `signal`: `Interrupted by SIGINT: ` and
+ * what the command did and did not do (`what`), with the error the cancel caused as its cause.
+ */
+export function interruptedBy(signal: AbortSignal, what: string, cause?: unknown): PgwardenError {
+  const by = typeof signal.reason === 'string' ? ` by ${signal.reason}` : '';
+  return new PgwardenError('INTERRUPTED', `Interrupted${by}: ${what}`, { cause, details: { signal: signal.reason } });
+}
+
+/**
  * The error of an interrupted run: what this run applied (or rolled back) and what it did not,
  * read from the ledger after the server stopped. Each transactional migration is applied or not;
  * a `Transaction: none` migration may have stopped partway, as the ledger records.

@@ -360,6 +360,22 @@ async function checkResumable(ex: Executor, file: MigrationFile, steps: Migratio
   }
 }
 
+/**
+ * Runs the ledger bookkeeping that follows a statement of a `Transaction: none` migration. The
+ * cancel of an interrupted run (pg_cancel_backend, sent from another connection) may land on it
+ * after the statement completed; it is then run once more, so that the ledger counts every
+ * statement that ran and a resume never runs one twice. Only the first cancel is absorbed: a run
+ * sends one.
+ */
+async function bookkeeping<T>(record: () => Promise<T>): Promise<T> {
+  try {
+    return await record();
+  } catch (error) {
+    if (!isPgError(error) || error.code !== '57014') throw error;
+    return record();
+  }
+}
+
 /** Runs a `Transaction: none` migration statement by statement, recording progress so that a stop halfway is visible. */
 async function runNonTransactional(ex: Executor, file: MigrationFile, direction: Direction, steps: MigrationSteps, resumeFrom: number, resuming: boolean): Promise<void> {
   const n = ledgerNames(ex.config.ledger);
@@ -388,10 +404,8 @@ async function runNonTransactional(ex: Executor, file: MigrationFile, direction:
       } catch (error) {
         const message = isPgError(error) ? `${error.message} (SQLSTATE ${error.code})` : String((error as Error).message);
         const invalid = isPgError(error) ? await invalidIndexes(ex.client).catch(() => []) : [];
-        await ex.client
-          .query(`UPDATE ${n.table} SET error = $2 WHERE revision = $1`, [file.revision, redactText(`${direction} statement ${i + 1} failed: ${message}${invalid.length ? `; invalid indexes left: ${invalid.join(', ')}` : ''}`)])
-          .catch(() => {});
-        await recordEvent(ex.client, ex.config.ledger, { action: 'failed', revision: file.revision, name: file.name, checksum: file.checksum, applier: ex.applier, detail: { direction, statement: i + 1, error: redactText(message), invalidIndexes: invalid, statementsDoneHash: statementsHash(steps, i) } }).catch(() => {});
+        await bookkeeping(() => ex.client.query(`UPDATE ${n.table} SET error = $2 WHERE revision = $1`, [file.revision, redactText(`${direction} statement ${i + 1} failed: ${message}${invalid.length ? `; invalid indexes left: ${invalid.join(', ')}` : ''}`)])).catch(() => {});
+        await bookkeeping(() => recordEvent(ex.client, ex.config.ledger, { action: 'failed', revision: file.revision, name: file.name, checksum: file.checksum, applier: ex.applier, detail: { direction, statement: i + 1, error: redactText(message), invalidIndexes: invalid, statementsDoneHash: statementsHash(steps, i) } })).catch(() => {});
         const wrapped = migrationError(error, file, { root: ex.config.root, direction, stepOffset: step.fileOffset });
         const next =
           direction === 'up'
@@ -404,18 +418,32 @@ async function runNonTransactional(ex: Executor, file: MigrationFile, direction:
           { cause: error, location: wrapped.location, details: { ...wrapped.details, statementsDone: i, invalidIndexes: invalid } },
         );
       }
-      await ex.client.query(`UPDATE ${n.table} SET statements_done = $2 WHERE revision = $1`, [file.revision, i + 1]);
+      await bookkeeping(() => ex.client.query(`UPDATE ${n.table} SET statements_done = $2 WHERE revision = $1`, [file.revision, i + 1]));
     }
   } finally {
     if (sets.length > 0) await ex.client.query(`SET lock_timeout = ${literal(ex.config.runner.lockTimeout)}; SET statement_timeout = ${literal(ex.config.runner.statementTimeout)}`).catch(() => {});
   }
   const durationMs = Date.now() - started;
   if (direction === 'up') {
-    await ex.client.query(`UPDATE ${n.table} SET state = 'applied', statements_done = $2, error = NULL, duration_ms = $3, applied_at = clock_timestamp() WHERE revision = $1`, [file.revision, total, durationMs]);
-    await recordEvent(ex.client, ex.config.ledger, { action: 'up', revision: file.revision, name: file.name, checksum: file.checksum, applier: ex.applier, durationMs });
+    await bookkeeping(() => ex.client.query(`UPDATE ${n.table} SET state = 'applied', statements_done = $2, error = NULL, duration_ms = $3, applied_at = clock_timestamp() WHERE revision = $1`, [file.revision, total, durationMs]));
+    await bookkeeping(() => recordEvent(ex.client, ex.config.ledger, { action: 'up', revision: file.revision, name: file.name, checksum: file.checksum, applier: ex.applier, durationMs }));
   } else {
-    await ex.client.query(`DELETE FROM ${n.table} WHERE revision = $1`, [file.revision]);
-    await recordEvent(ex.client, ex.config.ledger, { action: 'down', revision: file.revision, name: file.name, checksum: file.checksum, applier: ex.applier, durationMs });
+    await bookkeeping(() => ex.client.query(`DELETE FROM ${n.table} WHERE revision = $1`, [file.revision]));
+    await bookkeeping(() => recordEvent(ex.client, ex.config.ledger, { action: 'down', revision: file.revision, name: file.name, checksum: file.checksum, applier: ex.applier, durationMs }));
+  }
+}
+
+/**
+ * Runs the migrations' session in `runner.timeZone`, so that now()::date and timestamp literals
+ * without a zone mean the same on every server. A zone Postgres does not know (its time zone
+ * database may lack one Node's has) is a configuration error, before anything runs.
+ */
+async function setTimeZone(client: pg.Client, config: PgwardenConfig): Promise<void> {
+  try {
+    await client.query(`SET TimeZone = ${literal(config.runner.timeZone!)}`);
+  } catch (error) {
+    if (!isPgError(error) || error.code !== '22023') throw error;
+    throw new PgwardenError('CONFIG_INVALID', `${config.configFile ?? 'the config'}: runner.timeZone ${JSON.stringify(config.runner.timeZone)} is not a time zone this server knows (${error.message}): use one of pg_timezone_names, or remove the key to keep the server's. Nothing was run.`, { cause: error });
   }
 }
 
@@ -450,6 +478,7 @@ export async function runMigrations(config: PgwardenConfig, db: DatabaseHandle, 
   let planned: MigrationFile[] | undefined;
   try {
     throwIfInterrupted(options.signal);
+    if (config.runner.timeZone) await setTimeZone(client, config);
     if (!options.dryRun) {
       await acquireRunLock(client, config.ledger, options.wait);
       locked = true;

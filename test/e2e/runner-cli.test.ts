@@ -102,6 +102,36 @@ describe('the CLI: exit codes, output, redaction', () => {
     }
   });
 
+  it('a password given as a query parameter is hidden, and the rest of the URL (sslmode, ...) still shown', async () => {
+    const role = `qsec_${Date.now().toString(36)}`;
+    const password = "Qp4ss w0rd&x=y@z#'\\";
+    const dbName = new URL(db.url).pathname.slice(1);
+    await query(db.url, `CREATE ROLE ${role} LOGIN PASSWORD '${password.replace(/'/g, "''")}'; GRANT ALL ON DATABASE ${dbName} TO ${role}; GRANT ALL ON SCHEMA public TO ${role}`);
+    try {
+      const at = new URL(db.url);
+      const url = `postgresql://${role}@${at.host}/${dbName}?password=${encodeURIComponent(password)}&sslmode=disable&application_name=qtest`;
+      const status = await runCli(['status', '--url', url], { cwd: project.root });
+      expect(status.code).toBe(0);
+      expect(status.stdout).toContain(`postgresql://${role}@${at.host}/${dbName}?password=***&sslmode=disable&application_name=qtest`);
+      // The same URL with a wrong password: the error still names sslmode and the application.
+      const wrong = url.replace(encodeURIComponent(password), 'Wr0ngPassw0rd');
+      const failed = await runCli(['status', '--url', wrong], { cwd: project.root });
+      expect(failed.code).toBe(3);
+      expect(failed.stderr).toContain(`Cannot connect to postgresql://${role}@${at.host}/${dbName}?password=***&sslmode=disable&application_name=qtest`);
+      const shown = status.stdout + status.stderr + failed.stdout + failed.stderr;
+      for (const fragment of ['Qp4ss', 'w0rd', encodeURIComponent(password).slice(0, 8), 'Wr0ng']) expect(shown).not.toContain(fragment);
+    } finally {
+      await query(db.url, `DROP OWNED BY ${role}; DROP ROLE ${role}`);
+    }
+  });
+
+  it('a keyword/value connection string is refused with exit 2, its password redacted', async () => {
+    const r = await runCli(['status', '--url', "host=127.0.0.1 password='s3 cr\\'et' dbname=app"], { cwd: project.root });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain("error[USAGE]: The connection string host=127.0.0.1 password=*** dbname=app (--url) is in libpq's keyword/value form");
+    expect(r.stdout + r.stderr).not.toMatch(/s3 cr|et'/);
+  });
+
   it('a malformed connection string: exit 2 naming where it came from, how to encode it, and no part of the password', async () => {
     for (const url of ['postgresql://sec:x@127.0.0.1:notaport/b3', 'postgresql://u:p@ss:w/rd%Z9@host/db']) {
       const r = await runCli(['status', '--url', url], { cwd: project.root });

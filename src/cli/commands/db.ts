@@ -8,10 +8,12 @@ import { printJson, type Output } from '../output.js';
 interface DbArgs extends GlobalArgs {
   action: 'start' | 'stop' | 'status' | 'url' | 'destroy';
   json?: boolean;
+  force?: boolean;
 }
 
 function show(output: Output, state: DevClusterState, json: boolean | undefined) {
   if (json) return printJson(output, state);
+  if (state.portNote) output.err(`note: ${state.portNote}\n`);
   output.out(
     state.running
       ? `Development cluster running on port ${state.port} (pid ${state.pid}), data in ${state.dataDir}\n  ${state.display}\n`
@@ -25,7 +27,8 @@ export const dbCommand: CommandModule<object, DbArgs> = {
   builder: (y) =>
     y
       .positional('action', { choices: ['start', 'stop', 'status', 'url', 'destroy'] as const, demandOption: true })
-      .option('json', { type: 'boolean', describe: 'Machine-readable output' }) as never,
+      .option('json', { type: 'boolean', describe: 'Machine-readable output' })
+      .option('force', { type: 'boolean', describe: 'stop, destroy: even while other commands use the cluster (they fail with a connection error)' }) as never,
   handler: async (args) => {
     const ctx = commandContext(args);
     const dir = ctx.config.embedded.dataDir;
@@ -33,14 +36,14 @@ export const dbCommand: CommandModule<object, DbArgs> = {
       case 'start':
         return show(ctx.output, await startDevCluster(dir, ctx.config.embedded.port), args.json);
       case 'stop':
-        return show(ctx.output, await stopDevCluster(dir), args.json);
+        return show(ctx.output, await stopDevCluster(dir, { force: args.force }), args.json);
       case 'status': {
         const state = devClusterState(dir);
         show(ctx.output, state, args.json);
         return setExitCode(state.running ? ExitCode.Ok : ExitCode.Findings);
       }
       case 'destroy': {
-        const state = await destroyDevCluster(dir);
+        const state = await destroyDevCluster(dir, { force: args.force });
         if (args.json) return show(ctx.output, state, true);
         ctx.output.out(`Development cluster stopped and deleted (its data, log and credentials); the next command that needs it creates a new one.\n`);
         return;

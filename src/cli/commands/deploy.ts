@@ -6,6 +6,7 @@ import { ExitCode } from '../../exit-codes.js';
 import { openDatabase } from '../../providers/resolve.js';
 import { lockModeName, relationLabel } from '../../verify/locks.js';
 import { commandContext, setExitCode, type GlobalArgs } from '../context.js';
+import { statementInterrupt, withInterrupt } from '../interrupt.js';
 import { paint, printJson, type Output } from '../output.js';
 import { renderStatus, statusJson } from '../render/status.js';
 import { renderRolesPlan } from './roles.js';
@@ -135,6 +136,7 @@ export const deployCommand: CommandModule<object, DeployArgs> = {
       throw new PgwardenError('USAGE', 'Name the environment to deploy to: pgwarden deploy --env <name> (or --url).');
     }
     const db = await openDatabase(ctx.config, ctx.target);
+    for (const note of db.notes ?? []) ctx.output.err(`note: ${note}\n`);
     try {
       const options = { waitForDb: args.waitForDb ?? 30, roles: args.roles !== false, drift: args.drift !== false, target: ctx.target };
       const plan = await planDeploy(ctx.config, db, options);
@@ -159,7 +161,7 @@ export const deployCommand: CommandModule<object, DeployArgs> = {
           throw new PgwardenError('ABORTED', 'Not confirmed: nothing was changed.');
         }
       }
-      const result = await executeDeploy(ctx.config, db, plan, options);
+      const result = await withInterrupt(ctx.output, (signal) => executeDeploy(ctx.config, db, plan, { ...options, signal }), statementInterrupt('the running statement of the deploy'));
       if (args.json) printJson(ctx.output, deployJson(plan, result));
       else ctx.output.out(`\n${renderResult(ctx.output, result)}`);
       const drifted = !('error' in result.drift) && !result.drift.clean;

@@ -4,6 +4,7 @@ import { DEFAULT_LOCK_TIMEOUT, DEFAULT_STATEMENT_TIMEOUT } from '../../drift/rea
 import { DRIFT_CLASSES, type DriftClass, type DriftReport, type DriftTarget } from '../../drift/types.js';
 import { ExitCode } from '../../exit-codes.js';
 import { commandContext, setExitCode, type GlobalArgs } from '../context.js';
+import { statementInterrupt, withInterrupt } from '../interrupt.js';
 import { paint, printJson, type Colour, type Output } from '../output.js';
 
 interface DriftArgs extends GlobalArgs {
@@ -24,7 +25,7 @@ export const driftCommand: CommandModule<object, DriftArgs> = {
       .option('json', { type: 'boolean', describe: 'Machine-readable output' }) as never,
   handler: async (args) => {
     const ctx = commandContext(args);
-    const report = await checkDrift(ctx.config, { ...ctx.target, against: args.against, lockTimeout: args.lockTimeout, statementTimeout: args.statementTimeout });
+    const report = await withInterrupt(ctx.output, (signal) => checkDrift(ctx.config, { ...ctx.target, against: args.against, lockTimeout: args.lockTimeout, statementTimeout: args.statementTimeout, signal }), statementInterrupt('the running catalog query'));
     if (args.json) printJson(ctx.output, driftJson(report));
     else ctx.output.out(renderDrift(ctx.output, report));
     setExitCode(report.clean ? ExitCode.Ok : ExitCode.Findings);

@@ -75,7 +75,7 @@ export async function migrateHandler(direction: Direction, args: MigrateArgs): P
         else progress.line(`${direction === 'up' ? 'applied' : 'rolled back'} ${e.name}`);
       },
     }),
-  )).finally(() => progress.done());
+  ), 'the running migration').finally(() => progress.done());
   if (args.json) {
     printJson(ctx.output, {
       direction: result.direction,

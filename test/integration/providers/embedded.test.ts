@@ -1,6 +1,7 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -101,6 +102,90 @@ describe('the embedded provider', () => {
     r = await runCli(['db', 'stop'], { cwd: project.root });
     expect(r.stdout).toContain('Development cluster stopped');
     expect(await waitFor(() => serversFor(dataDir).length === 0, 5000)).toBe(true);
+  });
+
+  it('starts on another port, and says which, when the configured port is in use by something else', async () => {
+    // A real listener holds the port the config names.
+    const listener = createServer();
+    await new Promise<void>((resolve) => listener.listen(0, '127.0.0.1', resolve));
+    const taken = (listener.address() as AddressInfo).port;
+    try {
+      writeFileSync(join(project.root, 'pgwarden.config.yaml'), `migrations: migrations\nembedded:\n  port: ${taken}\n`);
+      // A command that starts the cluster for itself.
+      const up = await runCli(['up'], { cwd: project.root });
+      expect(up.code, up.stderr).toBe(0);
+      expect(up.stdout).toContain('1 applied, 0 pending');
+      const used = Number(/127\.0\.0\.1:(\d+)\/dev/.exec(up.stdout)?.[1]);
+      expect(used).not.toBe(taken);
+      expect(up.stderr).toContain(`note: port ${taken} was in use: the development cluster started on port ${used}`);
+      expect(await waitFor(() => serversFor(dataDir).length === 0, 10_000)).toBe(true);
+      // db start does the same, and keeps it running there.
+      const started = await runCli(['db', 'start'], { cwd: project.root });
+      expect(started.code, started.stderr).toBe(0);
+      const port = Number(/running on port (\d+)/.exec(started.stdout)?.[1]);
+      expect(port).not.toBe(taken);
+      expect(started.stderr).toContain(`note: port ${taken} was in use: the development cluster started on port ${port}`);
+      const url = (await runCli(['db', 'url'], { cwd: project.root })).stdout.trim();
+      expect(new URL(url).port).toBe(String(port));
+      expect(await query(url, `SELECT to_regclass('public.a')::text AS a`)).toEqual([{ a: 'a' }]);
+    } finally {
+      await new Promise((resolve) => listener.close(resolve));
+    }
+  });
+
+  it('db stop refuses while another command uses the cluster, naming it; --force stops it anyway', async () => {
+    project.write(`${B}_b.sql`, sqlMigration(B, A, 'SELECT pg_sleep(4);', 'SELECT 1;'));
+    expect((await runCli(['db', 'start'], { cwd: project.root })).code).toBe(0);
+    const leases = join(dataDir, 'leases');
+    const busy = runCli(['up'], { cwd: project.root });
+    expect(await waitFor(() => existsSync(leases) && readdirSync(leases).length === 1, 20_000)).toBe(true);
+    const holder = Number(readdirSync(leases)[0]);
+    let r = await runCli(['db', 'stop'], { cwd: project.root });
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toContain(`error[CLUSTER_IN_USE]: The development cluster is in use by a running command: pid ${holder} (pgwarden up, since `);
+    expect(r.stderr).toContain('or stop it anyway with --force. Nothing was stopped.');
+    // destroy refuses the same way and deletes nothing.
+    r = await runCli(['db', 'destroy'], { cwd: project.root });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('error[CLUSTER_IN_USE]');
+    expect(existsSync(join(dataDir, 'cluster.json'))).toBe(true);
+    expect(serversFor(dataDir)).toHaveLength(1);
+    const done = await busy;
+    expect(done.code, done.stderr).toBe(0);
+    expect(done.stdout).toContain('2 applied, 0 pending');
+    // Its lease is gone with it: db stop now stops the cluster.
+    r = await runCli(['db', 'stop'], { cwd: project.root });
+    expect(r.code, r.stderr).toBe(0);
+    expect(await waitFor(() => serversFor(dataDir).length === 0, 5000)).toBe(true);
+
+    // --force stops it under a running command, which fails with a connection error.
+    const C = '20260103000000';
+    project.write(`${C}_c.sql`, sqlMigration(C, B, 'SELECT pg_sleep(30);', 'SELECT 1;'));
+    const victim = runCli(['up'], { cwd: project.root });
+    expect(await waitFor(() => existsSync(leases) && readdirSync(leases).length === 1, 20_000)).toBe(true);
+    await new Promise((res) => setTimeout(res, 1000));
+    r = await runCli(['db', 'stop', '--force'], { cwd: project.root });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('Development cluster stopped');
+    const failed = await victim;
+    expect(failed.code).toBe(3);
+    expect(await waitFor(() => serversFor(dataDir).length === 0, 5000)).toBe(true);
+  });
+
+  it('db stop ignores and removes stale leases: a dead pid, and a live pid that belongs to another process now', async () => {
+    expect((await runCli(['db', 'start'], { cwd: project.root })).code).toBe(0);
+    const leases = join(dataDir, 'leases');
+    mkdirSync(leases, { recursive: true });
+    const dead = spawnSync('true').pid!;
+    writeFileSync(join(leases, String(dead)), JSON.stringify({ command: 'pgwarden up', since: new Date().toISOString() }));
+    // This test process is alive, but it did not take that lease: the start time differs.
+    writeFileSync(join(leases, String(process.pid)), JSON.stringify({ command: 'pgwarden up', since: new Date().toISOString(), startTime: '1' }));
+    // An old lease without details, of a dead process.
+    writeFileSync(join(leases, '2147483646'), '');
+    const r = await runCli(['db', 'stop'], { cwd: project.root });
+    expect(r.code, r.stderr).toBe(0);
+    expect(await waitFor(() => serversFor(dataDir).length === 0, 5000)).toBe(true);
+    expect(readdirSync(leases)).toEqual([]);
   });
 
   it('a command does not stop the server it started while another command still uses it; the last one stops it', async () => {

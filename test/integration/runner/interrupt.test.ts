@@ -1,6 +1,8 @@
 import { spawn } from 'node:child_process';
+import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../../src/providers/types.js';
+import { runMigrations } from '../../../src/runner/run.js';
 import { CLI, runCli, type CliResult } from '../../support/cli.js';
 import { createTestDatabase, query } from '../../support/db.js';
 import { sqlMigration, tempProject, type TempProject } from '../../support/project.js';
@@ -102,5 +104,55 @@ describe('a run stopped by a signal', () => {
     const next = await runCli(['up', '--url', db.url, '--resume'], { cwd: project.root });
     expect(next.code, next.stderr).toBe(0);
     expect(await ledger(db.url)).toEqual(R.slice(0, 3).map((r) => `${r} applied`));
+  });
+  it('a cancel that lands on the ledger update after a Transaction: none statement still counts that statement', async () => {
+    project.write(`${R[0]}_a.sql`, sqlMigration(R[0], undefined, 'CREATE TABLE a AS SELECT pg_sleep(1)::text AS slept;\nCREATE TABLE b (id int);', 'DROP TABLE b;\nDROP TABLE a;', ['--! Transaction: none']));
+    const controller = new AbortController();
+    const run = runMigrations(project.config, db, 'up', { signal: controller.signal }).then(
+      () => undefined,
+      (error: Error) => error,
+    );
+    // The ledger row exists (statement 1 is running): hold it, so that the update recording
+    // statement 1 as done waits, and cancel the run while it waits there.
+    const holder = new pg.Client({ connectionString: db.url });
+    await holder.connect();
+    try {
+      const end = Date.now() + 20_000;
+      while ((await query(db.url, `SELECT 1 FROM pgwarden.ledger WHERE revision = $1`, [R[0]]).catch(() => [])).length === 0) {
+        if (Date.now() > end) throw new Error('the ledger row never appeared');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      await holder.query('BEGIN');
+      await holder.query(`SELECT 1 FROM pgwarden.ledger WHERE revision = $1 FOR UPDATE`, [R[0]]);
+      const waiting = async () =>
+        query<{ pid: number; query_start: string }>(
+          db.url,
+          `SELECT pid, query_start::text FROM pg_stat_activity WHERE datname = current_database() AND application_name LIKE 'pgwarden/%' AND wait_event_type = 'Lock' AND query LIKE 'UPDATE %statements_done%'`,
+        );
+      let blocked = await waiting();
+      while (blocked.length === 0) {
+        if (Date.now() > end) throw new Error(`the progress update never waited: ${String(await run)}`);
+        await new Promise((r) => setTimeout(r, 20));
+        blocked = await waiting();
+      }
+      expect(await query(db.url, `SELECT to_regclass('a')::text AS a`)).toEqual([{ a: 'a' }]);
+      controller.abort('SIGINT');
+      // The cancel has landed when the runner's session runs something else.
+      const { pid, query_start } = blocked[0]!;
+      while ((await query(db.url, `SELECT 1 FROM pg_stat_activity WHERE pid = $1 AND query_start::text = $2 AND state = 'active'`, [pid, query_start])).length > 0) {
+        if (Date.now() > end) throw new Error('the cancel never landed');
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    } finally {
+      await holder.query('ROLLBACK').catch(() => {});
+      await holder.end();
+    }
+    const error = await run;
+    expect(error?.message).toContain(`Stopped partway: ${R[0]}_a (Transaction: none) stopped after 1 of 2 statements`);
+    expect(await query(db.url, `SELECT state, statements_done FROM pgwarden.ledger`)).toEqual([{ state: 'partial', statements_done: 1 }]);
+    // The resume starts at statement 2: statement 1 (CREATE TABLE a) is not run twice.
+    const next = await runCli(['up', '--url', db.url, '--resume'], { cwd: project.root });
+    expect(next.code, next.stderr).toBe(0);
+    expect(await ledger(db.url)).toEqual([`${R[0]} applied`]);
   });
 });

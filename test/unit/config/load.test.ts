@@ -49,6 +49,18 @@ describe('config validation', () => {
     ]);
   });
 
+  it('takes runner.timeZone as an IANA name, and refuses one that is not, with its line', () => {
+    const config = resolveConfig(parseConfig('runner:\n  timeZone: Europe/Paris\n', 'x.yaml'), '/repo/pgwarden.config.yaml', '/repo');
+    expect(config.runner.timeZone).toBe('Europe/Paris');
+    expect(resolveConfig(parseConfig('runner: {}\n', 'x.yaml'), undefined, '/repo').runner.timeZone).toBeUndefined();
+    expect(problemsOf('migrations: migrations\nrunner:\n  timeZone: Mars/Olympus_Mons\n')).toEqual([
+      '3: runner.timeZone "Mars/Olympus_Mons" is not a time zone name: use an IANA name such as UTC or Europe/Paris, or remove the key to keep the server\'s',
+    ]);
+    // A POSIX zone (UTC+3 is three hours west of UTC to Postgres) or an offset is not a name.
+    expect(problemsOf("runner:\n  timeZone: 'UTC+3'\n")).toEqual(['2: runner.timeZone "UTC+3" is not a time zone name: use an IANA name such as UTC or Europe/Paris, or remove the key to keep the server\'s']);
+    expect(problemsOf("runner:\n  timeZone: '+03:00'\n")).toEqual(['2: runner.timeZone must match pattern "^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$"']);
+  });
+
   it('refuses an unknown rule id in lint.rules and lint.startAfter, with its line and the closest id', () => {
     expect(
       problemsOf(
