@@ -193,7 +193,7 @@ export async function runCheck(config: PgwardenConfig, options: CheckOptions = {
                   ? `${relative(config.root, config.schemaDir) || '.'}/ is stale: ${docs.stale.join(', ')} (run pgwarden docs)`
                   : errors > 0
                     ? `current, but ${plural(errors, 'schema rule error')} (${[...new Set(docs.findings.filter((f) => f.severity === 'error').map((f) => f.rule))].join(', ')}); ${docs.coverage}`
-                    : `current; ${docs.coverage}`,
+                    : `current${docs.versionOnly.length > 0 ? ' (differing only in what the Postgres major version decides)' : ''}; ${docs.coverage}`,
             });
           } catch (error) {
             record(errorStep('docs', t, error));
