@@ -24,8 +24,11 @@ export interface InitOptions {
   dryRun?: boolean;
 }
 
-/** `created`: written now; `kept`: it existed and was left as it is. */
-export type InitAction = 'created' | 'kept';
+/**
+ * `created`: written now; `kept`: it existed and was left as it is; `replaced`: it held only the
+ * placeholder `npx husky init` writes (`npm test`), and now holds pgwarden's hook.
+ */
+export type InitAction = 'created' | 'kept' | 'replaced';
 
 export interface InitFile {
   /** Relative to root, with forward slashes. */
@@ -47,6 +50,13 @@ export interface InitResult {
   /** Next steps for a person. */
   next: string[];
 }
+
+/**
+ * What `npx husky init` (husky 9) writes as `.husky/pre-commit`, byte for byte: `<package manager>
+ * test`. A placeholder, not a hook of the team's: init replaces it rather than keep a hook that
+ * does not run pgwarden (husky's docs: "npx husky init" then edit the file).
+ */
+export const HUSKY_PLACEHOLDER_HOOK = /^(npm|pnpm|yarn|bun) test\n$/;
 
 function toPosix(path: string): string {
   return path.split('\\').join('/');
@@ -142,8 +152,9 @@ function isWorkspaceTop(folder: string): boolean {
 
 /**
  * Sets a repository up for pgwarden: the config, the migrations and schema folders with a starter
- * roles file, a pre-commit hook and a CI example. Never overwrites: each file that exists is kept
- * and reported as such, so running init twice changes nothing.
+ * roles file, a pre-commit hook and a CI example. Never overwrites a file of the repository's:
+ * each file that exists is kept and reported as such, so running init twice changes nothing. The
+ * one file replaced is husky's placeholder hook ({@link HUSKY_PLACEHOLDER_HOOK}).
  *
  * @example
  * const result = initProject({ root: process.cwd() });
@@ -194,8 +205,14 @@ export function initProject(options: InitOptions): InitResult {
   if (huskyDir) {
     hookKind = 'husky';
     const path = join(huskyDir, 'pre-commit');
-    if (foreign(path)) keptHook = path;
-    write(path, huskyHookTemplate(place), keptHook ? `husky hook; add the line "${hookLine('husky', place)}" to it` : 'husky pre-commit hook');
+    const placeholder = existsSync(path) ? HUSKY_PLACEHOLDER_HOOK.exec(readFileSync(path, 'utf8'))?.[0].trim() : undefined;
+    if (placeholder !== undefined) {
+      if (!options.dryRun) writeFileSync(path, huskyHookTemplate(place));
+      files.push({ path: toPosix(relative(root, path)), action: 'replaced', note: `husky pre-commit hook, instead of the placeholder "${placeholder}" that npx husky init writes` });
+    } else {
+      if (foreign(path)) keptHook = path;
+      write(path, huskyHookTemplate(place), keptHook ? `husky hook; add the line "${hookLine('husky', place)}" to it` : 'husky pre-commit hook');
+    }
     hookNote = 'husky runs it before each commit (husky installs its hooks on npm install, through the "prepare" script).';
   } else if (git && (choice === 'git' || choice === 'auto')) {
     hookKind = 'git';

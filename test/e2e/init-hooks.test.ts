@@ -98,7 +98,7 @@ describe('pgwarden init hooks in a monorepo package', () => {
     expect(git('log', '--format=%s')).toBe('good migration\nreference\n');
 
     // A hook that exists is kept, with the line to add to it.
-    writeFileSync(join(top, '.husky', 'pre-commit'), 'npm test\n');
+    writeFileSync(join(top, '.husky', 'pre-commit'), 'npx lint-staged\n');
     const kept = initProject({ root: db, ci: 'none' });
     expect(kept.files).toContainEqual({ path: '../../.husky/pre-commit', action: 'kept', note: 'husky hook; add the line "(cd packages/db && ./node_modules/.bin/pgwarden check --staged)" to it' });
   });
