@@ -195,7 +195,7 @@ export async function runCheck(config: PgwardenConfig, options: CheckOptions = {
                     ? `current, but ${plural(errors, 'schema rule error')} (${[...new Set(docs.findings.filter((f) => f.severity === 'error').map((f) => f.rule))].join(', ')}); ${docs.coverage}`
                     : docs.nothingToDocument
                       ? 'no migrations yet: nothing to document (pgwarden docs writes schema/ after the first one)'
-                      : `current; ${docs.coverage}`,
+                      : `current${docs.versionOnly.length > 0 ? ' (differing only in what the Postgres major version decides)' : ''}; ${docs.coverage}`,
             });
           } catch (error) {
             record(errorStep('docs', t, error));

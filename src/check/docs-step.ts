@@ -31,12 +31,13 @@ export async function checkDocsOn(config: PgwardenConfig, db: DatabaseHandle, fi
   } finally {
     await client.end().catch(() => {});
   }
-  const check = checkDocs(result, (path) => relative(config.root, path));
+  const check = await checkDocs(config, result, (path) => relative(config.root, path));
   return {
     stale: check.current ? [] : check.files.filter((f) => f.state !== 'current').map((f) => (f.state === 'missing' ? `${f.name} (missing)` : f.name)),
     nothingToDocument: check.nothingToDocument,
     diff: check.files.flatMap((f) => f.diff),
     findings: result.findings.map((f) => ({ rule: f.rule, severity: f.severity, object: f.object, message: f.message })),
     coverage: formatCoverage(result.coverage),
+    versionOnly: check.versionOnly,
   };
 }

@@ -35,6 +35,8 @@ export interface DocsCheckOutcome {
   findings: Array<{ rule: string; severity: 'error' | 'warning'; object: string; message: string }>;
   /** "tables 12/12, columns 80/80" */
   coverage: string;
+  /** What the committed snapshot differs in only because another major version made it (see DocsCheck.versionOnly). */
+  versionOnly: string[];
 }
 
 /** The roles step's outcome: the plan on the throwaway database, and whether applying it converges. */

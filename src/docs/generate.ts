@@ -111,5 +111,6 @@ export async function renderDocs(config: PgwardenConfig, input: RenderInput): Pr
     findings: checkSchemaRules(snapshot, config.docs),
     migrations: migrations.length,
     head,
+    input: { functionDefinitions: input.functionDefinitions, history: migrations },
   };
 }

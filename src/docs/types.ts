@@ -1,4 +1,5 @@
 import type { CatalogSnapshot } from '../catalog/types.js';
+import type { MigrationFile } from '../migrations/types.js';
 
 /** The files `pgwarden docs` writes into the schema folder, in the order it writes them. */
 export const DOCS_FILES = ['snapshot.json', 'README.md', 'schema.sql'] as const;
@@ -52,4 +53,11 @@ export interface DocsResult {
   /** How many migrations built the schema, and the newest revision. */
   migrations: number;
   head: string | undefined;
+  /** What the files were rendered from, so that they can be rendered again from another snapshot. */
+  input: {
+    /** `CREATE FUNCTION` statements by function key. */
+    functionDefinitions: Record<string, string>;
+    /** The migrations in history order. */
+    history: readonly MigrationFile[];
+  };
 }

@@ -1,4 +1,5 @@
-import { diffSnapshots, type DiffEntry } from '../catalog/diff.js';
+import { diffAcrossVersions } from '../catalog/across-versions.js';
+import type { DiffEntry } from '../catalog/diff.js';
 import { renderEntry } from '../catalog/render-diff.js';
 import type { CatalogSnapshot, DefaultPrivilegeSnapshot, Privilege } from '../catalog/types.js';
 import { MIGRATOR, principalOwner, renameRole } from '../docs/canonical.js';
@@ -19,12 +20,14 @@ export type ReferenceKind = 'snapshot' | 'environment';
  *   migrating role only when that role owns both databases;
  * - an object whose owner differs is reported once, as an owner change: the privileges its owner
  *   holds as owner are compared as the new owner's;
- * - `MAINTAIN` (Postgres 17 and later) is left out when only one side's server has it.
+ * - what only the servers' major versions explain is left out (see diffAcrossVersions): `MAINTAIN`
+ *   (Postgres 17 and later) when only one side's server has it, and an expression (a view's
+ *   query, a default, ...) that the two servers print differently with the same meaning.
  *
  * @example
- * const findings = compareWithReference(JSON.parse(readFileSync('schema/snapshot.json', 'utf8')), live, 'snapshot');
+ * const findings = await compareWithReference(JSON.parse(readFileSync('schema/snapshot.json', 'utf8')), live, 'snapshot');
  */
-export function compareWithReference(expected: CatalogSnapshot, actual: CatalogSnapshot, reference: ReferenceKind): DriftFinding[] {
+export async function compareWithReference(expected: CatalogSnapshot, actual: CatalogSnapshot, reference: ReferenceKind): Promise<DriftFinding[]> {
   let left = expected;
   let right = actual;
   if (reference === 'snapshot') left = { ...left, database: right.database };
@@ -32,11 +35,7 @@ export function compareWithReference(expected: CatalogSnapshot, actual: CatalogS
   const to = principalOwner(right);
   if (from !== undefined && to !== undefined) left = renameMigrator(left, right, from, to);
   left = alignOwnersPrivileges(left, right);
-  if (hasPrivilege(left, 'MAINTAIN') !== hasPrivilege(right, 'MAINTAIN')) {
-    left = withoutPrivilege(left, 'MAINTAIN');
-    right = withoutPrivilege(right, 'MAINTAIN');
-  }
-  return diffSnapshots(left, right).map(toFinding);
+  return (await diffAcrossVersions(left, right)).differences.map(toFinding);
 }
 
 function toFinding(entry: DiffEntry): DriftFinding {
@@ -84,22 +83,4 @@ function alignOwnersPrivileges(expected: CatalogSnapshot, actual: CatalogSnapsho
     for (const [key, object] of Object.entries(left)) align(object, right[key]);
   }
   return copy;
-}
-
-/** True when any privilege or default privilege in the snapshot is `privilege`. */
-function hasPrivilege(snapshot: CatalogSnapshot, privilege: string): boolean {
-  return holders(snapshot).some((o) => o.privileges.some((p) => p.privilege === privilege)) || snapshot.defaultPrivileges.some((d) => d.privilege === privilege);
-}
-
-function withoutPrivilege(snapshot: CatalogSnapshot, privilege: string): CatalogSnapshot {
-  const copy = structuredClone(snapshot);
-  for (const object of holders(copy)) object.privileges = object.privileges.filter((p) => p.privilege !== privilege);
-  copy.defaultPrivileges = copy.defaultPrivileges.filter((d) => d.privilege !== privilege);
-  return copy;
-}
-
-/** Every object of the snapshot that carries privileges. */
-function holders(snapshot: CatalogSnapshot): Array<{ privileges: Privilege[] }> {
-  const sections = [snapshot.schemas, snapshot.tables, snapshot.views, snapshot.sequences, snapshot.functions, snapshot.enums, snapshot.domains, snapshot.compositeTypes, snapshot.rangeTypes];
-  return [snapshot.database, ...sections.flatMap((section) => Object.values(section) as Array<{ privileges: Privilege[] }>)];
 }

@@ -89,7 +89,7 @@ export async function checkDrift(config: PgwardenConfig, options: DriftOptions =
     reference = { kind: 'snapshot', file: relative(config.root, referenceSnapshotPath(config)) };
   }
 
-  let findings = compareWithReference(against?.snapshot ?? expected!, actual.snapshot, against ? 'environment' : 'snapshot');
+  let findings = await compareWithReference(against?.snapshot ?? expected!, actual.snapshot, against ? 'environment' : 'snapshot');
   let managedByRoles: DriftFinding[] = [];
   const desired = rolesFile && actual.live ? await desiredRoles(config, rolesFile, actual.db.environment, actual.live, notes) : undefined;
   if (desired && actual.live) {

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { PgwardenError } from '../errors.js';
-import { binCandidates, configTemplate, GITIGNORE_LINES, GITKEEP, githubWorkflowTemplate, gitHookTemplate, gitlabTemplate, hookLine, huskyHookTemplate, PRE_COMMIT_COMMAND, rolesTemplate, type HookPlace } from './templates.js';
+import { binCandidates, configTemplate, GITIGNORE_LINES, GITKEEP, githubWorkflowPath, githubWorkflowTemplate, gitHookTemplate, gitlabTemplate, hookLine, huskyHookTemplate, PRE_COMMIT_COMMAND, rolesTemplate, type HookPlace, type WorkflowPlace } from './templates.js';
 
 /** Which pre-commit hook init installs. `auto`: husky when the repository uses it, else a git hook. */
 export type HookChoice = 'auto' | 'husky' | 'git' | 'none';
@@ -24,8 +24,11 @@ export interface InitOptions {
   dryRun?: boolean;
 }
 
-/** `created`: written now; `kept`: it existed and was left as it is. */
-export type InitAction = 'created' | 'kept';
+/**
+ * `created`: written now; `kept`: it existed and was left as it is; `replaced`: it held only the
+ * placeholder `npx husky init` writes (`npm test`), and now holds pgwarden's hook.
+ */
+export type InitAction = 'created' | 'kept' | 'replaced';
 
 export interface InitFile {
   /** Relative to root, with forward slashes. */
@@ -47,6 +50,13 @@ export interface InitResult {
   /** Next steps for a person. */
   next: string[];
 }
+
+/**
+ * What `npx husky init` (husky 9) writes as `.husky/pre-commit`, byte for byte: `<package manager>
+ * test`. A placeholder, not a hook of the team's: init replaces it rather than keep a hook that
+ * does not run pgwarden (husky's docs: "npx husky init" then edit the file).
+ */
+export const HUSKY_PLACEHOLDER_HOOK = /^(npm|pnpm|yarn|bun) test\n$/;
 
 function toPosix(path: string): string {
   return path.split('\\').join('/');
@@ -108,9 +118,43 @@ function hookPlace(root: string, git: GitPlace | undefined): HookPlace | undefin
 }
 
 /**
+ * Where GitHub Actions finds the project's workflow (`.github/workflows` at the top of the
+ * repository: it reads no other), and the project's place for it; undefined outside git or at the top.
+ */
+function workflowPlace(root: string, git: GitPlace | undefined): { top: string; place: WorkflowPlace } | undefined {
+  if (!git?.folder || git.folder.startsWith('..')) return undefined;
+  // npm ci runs where the lock file is: the package's own, else the nearest above it (the workspace's).
+  const parts = git.folder.split('/');
+  let install = git.folder;
+  for (let n = parts.length; n >= 0; n--) {
+    const folder = parts.slice(0, n).join('/');
+    if (['package-lock.json', 'npm-shrinkwrap.json'].some((lock) => existsSync(join(git.top, folder, lock)))) {
+      install = folder;
+      break;
+    }
+    // No lock file yet: a workspace member installs at the workspace's top.
+    if (n < parts.length && isWorkspaceTop(join(git.top, folder))) {
+      install = folder;
+      break;
+    }
+  }
+  return { top: git.top, place: { folder: git.folder, install } };
+}
+
+/** True when the folder's package.json declares npm workspaces. */
+function isWorkspaceTop(folder: string): boolean {
+  try {
+    return Boolean((JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as { workspaces?: unknown }).workspaces);
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Sets a repository up for pgwarden: the config, the migrations and schema folders with a starter
- * roles file, a pre-commit hook and a CI example. Never overwrites: each file that exists is kept
- * and reported as such, so running init twice changes nothing.
+ * roles file, a pre-commit hook and a CI example. Never overwrites a file of the repository's:
+ * each file that exists is kept and reported as such, so running init twice changes nothing. The
+ * one file replaced is husky's placeholder hook ({@link HUSKY_PLACEHOLDER_HOOK}).
  *
  * @example
  * const result = initProject({ root: process.cwd() });
@@ -161,8 +205,14 @@ export function initProject(options: InitOptions): InitResult {
   if (huskyDir) {
     hookKind = 'husky';
     const path = join(huskyDir, 'pre-commit');
-    if (foreign(path)) keptHook = path;
-    write(path, huskyHookTemplate(place), keptHook ? `husky hook; add the line "${hookLine('husky', place)}" to it` : 'husky pre-commit hook');
+    const placeholder = existsSync(path) ? HUSKY_PLACEHOLDER_HOOK.exec(readFileSync(path, 'utf8'))?.[0].trim() : undefined;
+    if (placeholder !== undefined) {
+      if (!options.dryRun) writeFileSync(path, huskyHookTemplate(place));
+      files.push({ path: toPosix(relative(root, path)), action: 'replaced', note: `husky pre-commit hook, instead of the placeholder "${placeholder}" that npx husky init writes` });
+    } else {
+      if (foreign(path)) keptHook = path;
+      write(path, huskyHookTemplate(place), keptHook ? `husky hook; add the line "${hookLine('husky', place)}" to it` : 'husky pre-commit hook');
+    }
     hookNote = 'husky runs it before each commit (husky installs its hooks on npm install, through the "prepare" script).';
   } else if (git && (choice === 'git' || choice === 'auto')) {
     hookKind = 'git';
@@ -180,7 +230,16 @@ export function initProject(options: InitOptions): InitResult {
   if (place && installed) hookNote += ` The hook runs pgwarden in ${place.folder}, from its node_modules or the nearest one above it.`;
 
   const ci = options.ci ?? 'github';
-  if (ci === 'github') write('.github/workflows/pgwarden.yml', githubWorkflowTemplate(), 'CI: pgwarden check on every pull request, SARIF to code scanning');
+  if (ci === 'github') {
+    // GitHub reads workflows at the top of the repository only: a package's goes there, running in the package.
+    const workflow = workflowPlace(root, git ?? gitPlace(root));
+    const path = githubWorkflowPath(workflow?.place);
+    write(
+      workflow ? join(workflow.top, path) : path,
+      githubWorkflowTemplate(workflow?.place),
+      workflow ? `CI: pgwarden check in ${workflow.place.folder} on every pull request, SARIF to code scanning` : 'CI: pgwarden check on every pull request, SARIF to code scanning',
+    );
+  }
   if (ci === 'gitlab') write('.gitlab-ci.yml', gitlabTemplate(), existsSync(join(root, '.gitlab-ci.yml')) ? 'GitLab CI exists: add the pgwarden job of docs/ci/gitlab-ci.yml to it' : 'CI: pgwarden check in GitLab CI');
 
   const next = [

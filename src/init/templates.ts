@@ -141,11 +141,35 @@ export function gitHookTemplate(place?: HookPlace): string {
 ${place?.folder ? subFolderHook(place) : `exec ${GIT_HOOK_LINE}\n`}`;
 }
 
-/** `.github/workflows/pgwarden.yml`: the CI gate on the embedded Postgres, with SARIF for code scanning. */
-export function githubWorkflowTemplate(): string {
+/**
+ * Where the project sits for GitHub Actions, which reads workflows from the top of the repository
+ * only: the project's folder and where `npm ci` runs (the folder of the lock file, the top for npm
+ * workspaces), both relative to the top, `/`-separated.
+ */
+export interface WorkflowPlace {
+  folder: string;
+  /** Where the lock file is (`''` for the top); `npm ci` runs there. */
+  install: string;
+}
+
+/** The workflow's file name: one per project, so that two packages of a monorepo get one each. */
+export function githubWorkflowPath(place?: WorkflowPlace): string {
+  return place?.folder ? `.github/workflows/pgwarden-${place.folder.replace(/[^\w.-]+/g, '-')}.yml` : '.github/workflows/pgwarden.yml';
+}
+
+/**
+ * `.github/workflows/pgwarden.yml`: the CI gate on the embedded Postgres, with SARIF for code
+ * scanning. For a project in a sub-folder (`place`), its commands run there
+ * (`defaults.run.working-directory`) and the paths the actions read are written from the top.
+ */
+export function githubWorkflowTemplate(place?: WorkflowPlace): string {
+  const folder = place?.folder ?? '';
+  const inFolder = (path: string) => (folder ? `${folder}/${path}` : path);
+  const lock = place ? (place.install ? `${place.install}/package-lock.json` : 'package-lock.json') : undefined;
+  const install = place && place.install !== folder ? `      - run: npm ci\n        working-directory: ${place.install || '.'}${place.install ? '' : ' # the lock file is at the top (npm workspaces)'}\n` : '      - run: npm ci\n';
   return `# pgwarden: lint, verify on a throwaway database, docs --check and the roles plan, on every pull request.
 # docs/ci/github-actions.yml in the pgwarden package shows the variant on a "services: postgres" server.
-name: pgwarden
+name: ${folder ? `pgwarden (${folder})` : 'pgwarden'}
 
 on:
   pull_request:
@@ -155,7 +179,16 @@ on:
 permissions:
   contents: read
   security-events: write # upload the SARIF results to code scanning
-
+${
+  folder
+    ? `
+# The project is in ${folder}: its commands run there. Paths in actions' inputs are from the top.
+defaults:
+  run:
+    working-directory: ${folder}
+`
+    : ''
+}
 jobs:
   check:
     runs-on: ubuntu-latest
@@ -164,18 +197,17 @@ jobs:
       - uses: actions/setup-node@v4
         with:
           node-version: 22
-          cache: npm
-      - run: npm ci
-      # Writes pgwarden-report/pgwarden-results.sarif and pgwarden-summary.md, prints annotations
+          cache: npm${lock ? `\n          cache-dependency-path: ${lock}` : ''}
+${install}      # Writes pgwarden-report/pgwarden-results.sarif and pgwarden-summary.md, prints annotations
       # on the changed lines and adds the summary table to the job summary.
       - name: pgwarden check
         run: npx pgwarden check --report-dir pgwarden-report --github
       - name: Upload SARIF
-        if: always() && hashFiles('pgwarden-report/pgwarden-results.sarif') != ''
+        if: always() && hashFiles('${inFolder('pgwarden-report/pgwarden-results.sarif')}') != ''
         uses: github/codeql-action/upload-sarif@v3
         with:
-          sarif_file: pgwarden-report/pgwarden-results.sarif
-          category: pgwarden
+          sarif_file: ${inFolder('pgwarden-report/pgwarden-results.sarif')}
+          category: ${folder ? `pgwarden-${folder.replace(/[^\w.-]+/g, '-')}` : 'pgwarden'}
 `;
 }
 

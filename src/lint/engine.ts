@@ -9,6 +9,7 @@ import { compareFileNames } from '../migrations/load.js';
 import { parseMigration } from '../migrations/parse.js';
 import type { MigrationFile, MigrationSection } from '../migrations/types.js';
 import type { ParsedStatement } from '../sql/parse.js';
+import type { PgmDbRefusal } from '../runner/steps.js';
 import { resolveLintConfig, severityOf, startAfterFor, type LintConfigResolved } from './config.js';
 import { findIgnores, suppresses, type IgnoreDirective } from './ignore.js';
 import { emptySchema, type Schema } from './model/schema.js';
@@ -183,7 +184,10 @@ async function prepareMigration(file: MigrationFile, relPath: string, order: num
   return migration;
 }
 
-/** JS/TS migrations: their SQL, produced offline by node-pg-migrate's MigrationBuilder. Findings sit on line 1. */
+/**
+ * JS/TS migrations: their SQL, produced offline by node-pg-migrate's MigrationBuilder. Findings sit
+ * on line 1, but a call to pgm.db, which sits where the script calls it.
+ */
 async function prepareScript(migration: LintMigration, cache: ParseCache | undefined): Promise<void> {
   const { file } = migration;
   const { loadScriptActions, scriptSteps } = await import('../runner/steps.js');
@@ -200,6 +204,11 @@ async function prepareScript(migration: LintMigration, cache: ParseCache | undef
     try {
       steps = await scriptSteps(file, name, actions);
     } catch (error) {
+      const refusal = (error as { details?: Partial<PgmDbRefusal> }).details?.pgmDb;
+      if (refusal) {
+        migration.syntaxErrors.push({ section: name, message: (error as Error).message, line: refusal.line ?? 1, column: refusal.column ?? 1, pgmDb: refusal.method });
+        continue;
+      }
       if (name === 'down') continue;
       migration.syntaxErrors.push({ section: name, message: (error as Error).message, line: 1, column: 1 });
       continue;

@@ -91,8 +91,12 @@ export interface LintMigration {
   order: number;
   up: LintStatement[];
   down: LintStatement[];
-  /** Syntax errors of the sections (the engine reports them as `syntax-error`). */
-  syntaxErrors: Array<{ section: 'up' | 'down'; message: string; line: number; column: number }>;
+  /**
+   * Syntax errors of the sections (the engine reports them as `syntax-error`). For a node-pg-migrate
+   * migration, also a script that cannot be loaded or fails while building its SQL; `pgmDb` when it
+   * failed because it calls pgm.db (the method), which pgwarden refuses.
+   */
+  syntaxErrors: Array<{ section: 'up' | 'down'; message: string; line: number; column: number; pgmDb?: 'query' | 'select' }>;
   /** Qualified names (`schema.table`) of tables this migration's up section creates. */
   createdTables: ReadonlySet<string>;
 }

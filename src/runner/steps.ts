@@ -1,3 +1,4 @@
+import { isAbsolute, relative, sep } from 'node:path';
 import type { MigrationBuilder as MigrationBuilderType } from 'node-pg-migrate';
 import { PgwardenError } from '../errors.js';
 import type { MigrationFile } from '../migrations/types.js';
@@ -19,6 +20,21 @@ export interface MigrationSteps {
   /** False for `Transaction: none` (and node-pg-migrate's pgm.noTransaction()). */
   transactional: boolean;
   steps: MigrationStep[];
+}
+
+/**
+ * How a message names a migration file with a line: its path from the working directory
+ * (`migrations/20261101000001_bad.sql`, as lint prints it from the project's folder), so that an
+ * editor or a terminal opens it; the absolute path for a file outside it.
+ */
+export function shownPath(file: MigrationFile): string {
+  const path = relative(process.cwd(), file.path);
+  return path === '' || path.startsWith('..') || isAbsolute(path) ? file.path : path.split(sep).join('/');
+}
+
+/** What a node-pg-migrate migration that reads the database (pgm.db) was refused for: `details` of its MIGRATION_INVALID error. */
+export interface PgmDbRefusal {
+  pgmDb: { method: 'query' | 'select'; direction: Direction; line?: number; column?: number };
 }
 
 type Action = (pgm: MigrationBuilderType, run?: () => void) => Promise<void> | void;
@@ -53,14 +69,16 @@ export async function scriptSteps(file: MigrationFile, direction: Direction, act
   const loaded = actions ?? (await loadScriptActions(file));
   // pgwarden builds the SQL of every migration before it runs any (to show it, check it, and send
   // the run as one message), so a migration cannot read the database while building its SQL.
-  const refuse = (method: string): never => {
+  const refuse = (method: 'query' | 'select'): never => {
     const frame = new Error().stack?.split('\n').find((l) => l.includes(file.fileName));
     const at = frame ? /:(\d+):(\d+)\)?\s*$/.exec(frame) : null;
-    const where = at ? `${file.fileName}:${at[1]}:${at[2]}` : file.fileName;
+    const position = at ? { line: Number(at[1]), column: Number(at[2]) } : {};
+    const where = at ? `${shownPath(file)}:${at[1]}:${at[2]}` : shownPath(file);
+    const details: PgmDbRefusal = { pgmDb: { method, direction, ...position } };
     throw new PgwardenError(
       'MIGRATION_INVALID',
       `${where}: ${direction} calls pgm.db.${method}, which reads the database while the migration's SQL is being built. pgwarden builds every migration's SQL before running any, so it cannot run such a migration. Move the logic into SQL (pgm.sql with INSERT ... SELECT, UPDATE ... FROM or a DO block). Nothing was run.`,
-      { location: { file: file.path, ...(at ? { line: Number(at[1]), column: Number(at[2]) } : {}) } },
+      { location: { file: file.path, ...position }, details: details as unknown as Record<string, unknown> },
     );
   };
   const db = { query: () => refuse('query'), select: () => refuse('select') };
@@ -105,7 +123,7 @@ export async function migrationSteps(file: MigrationFile, direction: Direction, 
   } catch (error) {
     if (error instanceof SqlSyntaxError) {
       const at = lineColumnAt(file.text, section.offset + error.position);
-      throw new PgwardenError('MIGRATION_INVALID', `${file.fileName}:${at.line}:${at.column}: ${error.message}. Fix the SQL (pgwarden lint shows it too).`, {
+      throw new PgwardenError('MIGRATION_INVALID', `${shownPath(file)}:${at.line}:${at.column}: ${error.message}. Fix the SQL (pgwarden lint shows it too).`, {
         location: { file: file.path, ...at },
       });
     }

@@ -4,10 +4,11 @@
  * and pgwarden is installed either in the package or hoisted to the top (npm workspaces).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { initProject } from '../../src/init/init.js';
 import { CLI } from '../support/cli.js';
 import { REPO_ROOT, sqlMigration } from '../support/project.js';
@@ -97,8 +98,34 @@ describe('pgwarden init hooks in a monorepo package', () => {
     expect(git('log', '--format=%s')).toBe('good migration\nreference\n');
 
     // A hook that exists is kept, with the line to add to it.
-    writeFileSync(join(top, '.husky', 'pre-commit'), 'npm test\n');
+    writeFileSync(join(top, '.husky', 'pre-commit'), 'npx lint-staged\n');
     const kept = initProject({ root: db, ci: 'none' });
     expect(kept.files).toContainEqual({ path: '../../.husky/pre-commit', action: 'kept', note: 'husky hook; add the line "(cd packages/db && ./node_modules/.bin/pgwarden check --staged)" to it' });
+  });
+
+  it('GitHub workflow: written at the top of the repository, where GitHub reads it, running in the package', () => {
+    const result = initProject({ root: db, hook: 'none' });
+    expect(existsSync(join(db, '.github'))).toBe(false);
+    expect(result.files).toContainEqual({ path: '../../.github/workflows/pgwarden-packages-db.yml', action: 'created', note: 'CI: pgwarden check in packages/db on every pull request, SARIF to code scanning' });
+    const workflow = parse(readFileSync(join(top, '.github', 'workflows', 'pgwarden-packages-db.yml'), 'utf8'));
+    expect(workflow.defaults).toEqual({ run: { 'working-directory': 'packages/db' } });
+    const steps = workflow.jobs.check.steps as Array<Record<string, any>>;
+    // npm workspaces: one lock file at the top, installed there.
+    expect(steps.find((s) => s.uses?.startsWith('actions/setup-node'))?.with).toMatchObject({ cache: 'npm', 'cache-dependency-path': 'package-lock.json' });
+    expect(steps.find((s) => s.run === 'npm ci')).toEqual({ run: 'npm ci', 'working-directory': '.' });
+    // pgwarden runs in the package (the default working directory); actions read paths from the top.
+    expect(steps.find((s) => s.name === 'pgwarden check')).toEqual({ name: 'pgwarden check', run: 'npx pgwarden check --report-dir pgwarden-report --github' });
+    const upload = steps.find((s) => s.uses?.startsWith('github/codeql-action/upload-sarif'))!;
+    expect(upload.if).toBe("always() && hashFiles('packages/db/pgwarden-report/pgwarden-results.sarif') != ''");
+    expect(upload.with).toEqual({ sarif_file: 'packages/db/pgwarden-report/pgwarden-results.sarif', category: 'pgwarden-packages-db' });
+
+    // A package with a lock file of its own installs in its folder.
+    rmSync(join(top, '.github'), { recursive: true });
+    writeFileSync(join(db, 'package-lock.json'), '{}\n');
+    initProject({ root: db, hook: 'none' });
+    const own = parse(readFileSync(join(top, '.github', 'workflows', 'pgwarden-packages-db.yml'), 'utf8'));
+    const ownSteps = own.jobs.check.steps as Array<Record<string, any>>;
+    expect(ownSteps.find((s) => s.uses?.startsWith('actions/setup-node'))?.with['cache-dependency-path']).toBe('packages/db/package-lock.json');
+    expect(ownSteps.find((s) => s.run === 'npm ci')).toEqual({ run: 'npm ci' });
   });
 });

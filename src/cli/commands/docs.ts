@@ -34,8 +34,8 @@ export const docsCommand: CommandModule<object, DocsArgs> = {
     const schemaDir = `${shown(ctx.config.schemaDir)}/`;
     const failed = result.findings.some((f) => f.severity === 'error');
     if (args.check) {
-      const check = checkDocs(result, shown);
-      if (args.json) printJson(ctx.output, { current: check.current, nothingToDocument: check.nothingToDocument, files: check.files.map((f) => ({ file: shown(f.path), state: f.state })), ...summary(result) });
+      const check = await checkDocs(ctx.config, result, shown);
+      if (args.json) printJson(ctx.output, { current: check.current, nothingToDocument: check.nothingToDocument, files: check.files.map((f) => ({ file: shown(f.path), state: f.state })), differences: check.differences, versionOnly: check.versionOnly, ...summary(result) });
       else ctx.output.out(renderCheck(ctx.output, check, result, schemaDir, shown));
       setExitCode(!check.current || failed ? ExitCode.Findings : ExitCode.Ok);
       return;
@@ -80,11 +80,24 @@ function renderCheck(output: Output, check: DocsCheck, result: DocsResult, schem
     lines.push(paint(output, 'green', `${schemaDir} has nothing to document yet: there are no migrations. pgwarden docs writes ${check.files.map((f) => f.name).join(', ')} once there is one.`));
   } else if (check.current) {
     lines.push(paint(output, 'green', `${schemaDir} is current: ${check.files.map((f) => f.name).join(', ')} match the ${result.migrations} migration${result.migrations === 1 ? '' : 's'}${result.head ? ` (head ${result.head})` : ''}.`));
+    if (check.versionOnly.length > 0) {
+      lines.push(`The committed snapshot was generated on another major version of Postgres; differences only that explains were set aside:`);
+      for (const sentence of check.versionOnly) lines.push(paint(output, 'gray', `  - ${sentence}`));
+    }
   } else {
     const stale = check.files.filter((f) => f.state === 'stale').map((f) => shown(f.path));
     const missing = check.files.filter((f) => f.state === 'missing').map((f) => shown(f.path));
     const what = [stale.length ? `${stale.join(', ')} differ${stale.length === 1 ? 's' : ''} from what the migrations produce` : '', missing.length ? `${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing` : ''].filter(Boolean).join('; ');
     lines.push(paint(output, 'red', `${schemaDir} is stale: ${what}.`));
+    if (check.differences.length > 0) {
+      lines.push(`The committed snapshot differs from the migrations' schema in ${check.differences.length} place${check.differences.length === 1 ? '' : 's'}:`);
+      for (const sentence of check.differences.slice(0, DIFF_LINES)) lines.push(`  - ${sentence}`);
+      if (check.differences.length > DIFF_LINES) lines.push(`  ... and ${check.differences.length - DIFF_LINES} more`);
+    }
+    if (check.versionOnly.length > 0) {
+      lines.push('It was generated on another major version of Postgres; the diff also shows what only that explains (not a difference):');
+      for (const sentence of check.versionOnly) lines.push(paint(output, 'gray', `  - ${sentence}`));
+    }
     const diff = check.files.flatMap((f) => f.diff);
     for (const line of diff.slice(0, DIFF_LINES)) lines.push(colourDiffLine(output, line));
     if (diff.length > DIFF_LINES) lines.push(paint(output, 'gray', `... ${diff.length - DIFF_LINES} more diff lines`));

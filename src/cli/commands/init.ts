@@ -43,7 +43,7 @@ export const initCommand: CommandModule<object, InitArgs> = {
       const width = Math.max(...result.files.map((f) => f.path.length));
       const lines = [args.dryRun ? 'pgwarden init (dry run: nothing written):' : `pgwarden init in ${result.root}:`];
       for (const f of result.files) {
-        const action = f.action === 'created' ? paint(output, 'green', 'created') : paint(output, 'yellow', 'kept   ');
+        const action = f.action === 'created' ? paint(output, 'green', 'created ') : f.action === 'replaced' ? paint(output, 'green', 'replaced') : paint(output, 'yellow', 'kept    ');
         lines.push(`  ${action}  ${f.path.padEnd(width)}  ${paint(output, 'gray', f.note)}`);
       }
       const hookNote = result.hook.installed ? result.hook.note : paint(output, 'yellow', result.hook.note);

@@ -11,6 +11,14 @@ export const rule: Rule = {
   history(ctx) {
     for (const migration of ctx.migrations) {
       for (const error of migration.syntaxErrors) {
+        if (error.pgmDb) {
+          ctx.report({
+            at: { migration, line: error.line, column: error.column },
+            message: `${error.section} calls pgm.db.${error.pgmDb}, which reads the database while node-pg-migrate builds the migration's SQL: pgwarden can neither lint nor run this migration (it builds every migration's SQL offline, before running any)`,
+            help: `Move the logic into SQL: pgm.sql with INSERT ... SELECT, UPDATE ... FROM or a DO block. Lint checks the ${error.section} section once it builds its SQL without the database.`,
+          });
+          continue;
+        }
         const psql = psqlOnly(migration, error);
         ctx.report({
           at: { migration, line: error.line, column: error.column },

@@ -7,6 +7,7 @@ import { loadConfig } from '../../../src/config/load.js';
 import { initProject } from '../../../src/init/init.js';
 import { loadRolesFile } from '../../../src/roles/load.js';
 import { runCli } from '../../support/cli.js';
+import { REPO_ROOT } from '../../support/project.js';
 
 describe('initProject', () => {
   let root: string;
@@ -56,12 +57,12 @@ describe('initProject', () => {
     expect(existsSync(join(root, '.git/hooks/pre-commit'))).toBe(false);
     expect(existsSync(join(root, '.github'))).toBe(false);
 
-    writeFileSync(join(root, '.husky/pre-commit'), 'npm test\n');
+    writeFileSync(join(root, '.husky/pre-commit'), 'npx lint-staged\n');
     expect(readFileSync(join(root, '.gitignore'), 'utf8')).toBe('.pgwarden/\npgwarden-report/\n');
     writeFileSync(join(root, '.gitignore'), 'node_modules\n.pgwarden\n');
     const kept = initProject({ root, ci: 'none' }).files.find((f) => f.path === '.husky/pre-commit')!;
     expect(kept).toEqual({ path: '.husky/pre-commit', action: 'kept', note: expect.stringContaining('add the line "pgwarden check --staged"') });
-    expect(readFileSync(join(root, '.husky/pre-commit'), 'utf8')).toBe('npm test\n');
+    expect(readFileSync(join(root, '.husky/pre-commit'), 'utf8')).toBe('npx lint-staged\n');
     // The kept hook does not run the check: the summary must not say it does.
     const again = initProject({ root, ci: 'none', dryRun: true });
     expect(again.hook.installed).toBe(false);
@@ -80,11 +81,37 @@ describe('initProject', () => {
     const gitHook = initProject({ root, ci: 'none', dryRun: true });
     expect(gitHook.hook).toMatchObject({ kind: 'git', installed: false, note: expect.stringMatching(/^NOT installed: \.git\/hooks\/pre-commit existed and was kept as it is/) });
     mkdirSync(join(root, '.husky'));
-    writeFileSync(join(root, '.husky/pre-commit'), 'npm test\n');
+    writeFileSync(join(root, '.husky/pre-commit'), 'npx lint-staged\n');
     writeFileSync(join(root, 'package.json'), JSON.stringify({ devDependencies: { husky: '^9.0.0' } }));
     const gitignore = initProject({ root, ci: 'none' }).files.find((f) => f.path === '.gitignore')!;
     expect(gitignore).toEqual({ path: '.gitignore', action: 'kept', note: expect.stringMatching(/^add pgwarden-report\/ to it/) });
     expect(readFileSync(join(root, '.gitignore'), 'utf8')).toBe('node_modules\n.pgwarden\n');
+  });
+
+  it("follows docs/pre-commit.md's recipe: after npx husky init, pgwarden init --hook husky replaces husky's placeholder npm test", async () => {
+    execFileSync('git', ['init', '-q'], { cwd: root });
+    writeFileSync(join(root, 'package.json'), JSON.stringify({ name: 'app', devDependencies: { husky: '^9.1.7' } }, null, 2));
+    // husky 9's own `npx husky init`: the prepare script, core.hooksPath, and .husky/pre-commit holding "npm test".
+    execFileSync(process.execPath, [join(REPO_ROOT, 'node_modules', 'husky', 'bin.js'), 'init'], { cwd: root, env: { ...process.env, npm_config_user_agent: 'npm/10.9.0 node/v22.0.0 linux x64' } });
+    expect(readFileSync(join(root, '.husky/pre-commit'), 'utf8')).toBe('npm test\n');
+
+    const cli = await runCli(['init', '--hook', 'husky', '--ci', 'none'], { cwd: root });
+    expect(cli.code, cli.stderr).toBe(0);
+    expect(cli.stdout).toMatch(/^ {2}replaced +\.husky\/pre-commit +husky pre-commit hook, instead of the placeholder "npm test" that npx husky init writes$/m);
+    expect(cli.stdout).toContain('Pre-commit: pgwarden check --staged. husky runs it before each commit');
+    expect(cli.stdout).not.toContain('NOT installed');
+    expect(readFileSync(join(root, '.husky/pre-commit'), 'utf8')).toMatch(/^pgwarden check --staged$/m);
+    // Run again: the hook is pgwarden's now, and kept.
+    expect(initProject({ root, ci: 'none' }).files.find((f) => f.path === '.husky/pre-commit')?.action).toBe('kept');
+
+    // Any other content is the team's own hook, kept as it is: pnpm's placeholder is replaced, "npm test" plus a line is not.
+    writeFileSync(join(root, '.husky/pre-commit'), 'pnpm test\n');
+    expect(initProject({ root, ci: 'none', dryRun: true }).files.find((f) => f.path === '.husky/pre-commit')?.action).toBe('replaced');
+    expect(readFileSync(join(root, '.husky/pre-commit'), 'utf8')).toBe('pnpm test\n');
+    writeFileSync(join(root, '.husky/pre-commit'), 'npm test\nnpx lint-staged\n');
+    const own = initProject({ root, ci: 'none' });
+    expect(own.hook.installed).toBe(false);
+    expect(readFileSync(join(root, '.husky/pre-commit'), 'utf8')).toBe('npm test\nnpx lint-staged\n');
   });
 
   it('outside git installs no hook and says so; an existing migrations folder points to adopt; --dry-run writes nothing', () => {

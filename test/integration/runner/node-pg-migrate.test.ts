@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runMigrations, getStatus } from '../../../src/runner/run.js';
 import { PgwardenError } from '../../../src/errors.js';
@@ -62,7 +63,9 @@ describe('node-pg-migrate JS/TS migrations', () => {
     const error = (await runMigrations(project.config, db, 'up').catch((e: unknown) => e)) as PgwardenError;
     expect(error).toBeInstanceOf(PgwardenError);
     expect(error.exitCode).toBe(2);
-    expect(error.message).toMatch(/^1700000000001_backfill\.js:2:\d+: up calls pgm\.db\.query, which reads the database while the migration's SQL is being built\./);
+    // Named by its path from the working directory (here outside it: the absolute path), with line and column.
+    expect(error.message.startsWith(`${join(project.migrationsDir, '1700000000001_backfill.js')}:2:`)).toBe(true);
+    expect(error.message).toMatch(/_backfill\.js:2:\d+: up calls pgm\.db\.query, which reads the database while the migration's SQL is being built\./);
     expect(error.message).toContain('Move the logic into SQL (pgm.sql');
     expect(error.location).toMatchObject({ line: 2 });
     expect(await query(db.url, `SELECT to_regclass('public.users') AS u, to_regnamespace('pgwarden') AS ledger`)).toEqual([{ u: null, ledger: null }]);

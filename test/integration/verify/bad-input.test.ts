@@ -24,9 +24,20 @@ describe('pgwarden verify on bad input', () => {
     projects.push(project);
     const result = await runCli(['verify', '--url', adminUrl()], { cwd: project.root });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain(`${project.revisions.broken_down}_broken_down.sql:9`);
+    // The path from the project's folder, as lint and docs/verify.md print it.
+    expect(result.stderr).toContain(`error[MIGRATION_INVALID]: migrations/${project.revisions.broken_down}_broken_down.sql:9:1: syntax error`);
     expect(result.stderr).toContain('syntax error at or near "DROPP"');
     expect((await query(adminUrl(), 'SELECT 1 FROM pg_roles WHERE rolname = $1', [role])).length).toBe(0);
+  });
+
+  it('names the file, line and column of a pgm.db call in a node-pg-migrate migration, from the project folder, exits 2', async () => {
+    const project = projectWith([{ name: 'base', up: 'CREATE TABLE t (id int);', down: 'DROP TABLE t;' }]);
+    projects.push(project);
+    const js = `//! Revises: ${project.revisions.base}\n//! Description: Backfill t\nexports.up = async (pgm) => {\n  const { rows } = await pgm.db.query('SELECT id FROM t');\n  for (const r of rows) pgm.sql(\`UPDATE t SET id = \${r.id}\`);\n};\nexports.down = () => {};\n`;
+    project.write('20270101000000_backfill.js', js);
+    const result = await runCli(['verify', '--url', adminUrl()], { cwd: project.root });
+    expect(result.code, result.stdout + result.stderr).toBe(2);
+    expect(result.stderr).toContain(`error[MIGRATION_INVALID]: migrations/20270101000000_backfill.js:4:${js.split('\n')[3]!.indexOf('query') + 1}: up calls pgm.db.query`);
   });
 
   it("names the seed file's line of a syntax error in a seed, exits 2", async () => {

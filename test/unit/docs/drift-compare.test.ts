@@ -3,7 +3,7 @@ import { MIGRATOR, canonicalSnapshot, principalOwner } from '../../../src/docs/c
 import { compareWithReference } from '../../../src/drift/compare.js';
 import { applyIgnores, globPattern } from '../../../src/drift/ignore.js';
 import { ledgerFindings } from '../../../src/drift/ledger.js';
-import type { Privilege } from '../../../src/catalog/types.js';
+import type { Privilege, ViewSnapshot } from '../../../src/catalog/types.js';
 import type { StatusReport } from '../../../src/runner/status.js';
 import { column, snapshot, table } from './fixtures.js';
 
@@ -14,32 +14,46 @@ const owned = (name: string, owner: string, extra: Parameters<typeof table>[1] =
     ...extra,
   });
 
-describe('compareWithReference', () => {
+describe('compareWithReference', async () => {
   const reference = canonicalSnapshot(snapshot([owned('users', 'postgres'), owned('jobs', 'postgres')]), 'postgres');
 
-  it("reads the committed snapshot's migrating role as the database's own", () => {
+  it("reads the committed snapshot's migrating role as the database's own", async () => {
     expect(principalOwner(reference)).toBe(MIGRATOR);
     const live = snapshot([owned('users', 'migrator'), owned('jobs', 'migrator')], { database: { owner: 'dba', comment: 'prod', privileges: [] } });
-    expect(compareWithReference(reference, live, 'snapshot')).toEqual([]);
+    expect(await compareWithReference(reference, live, 'snapshot')).toEqual([]);
   });
 
-  it('reports an object owned by another role once, as an owner change', () => {
+  it('reports an object owned by another role once, as an owner change', async () => {
     const live = snapshot([owned('users', 'migrator'), owned('jobs', 'alice')], { database: { owner: 'migrator', comment: null, privileges: [] } });
-    const findings = compareWithReference(reference, live, 'snapshot');
+    const findings = await compareWithReference(reference, live, 'snapshot');
     expect(findings.map((f) => [f.class, f.objectType, f.object, f.path, f.message])).toEqual([['security', 'table', 'public.jobs', 'owner', 'owner of table public.jobs is alice, expected migrator']]);
   });
 
-  it('leaves MAINTAIN out when only one server knows it (Postgres 17 against 15)', () => {
+  it('leaves MAINTAIN out when only one server knows it (Postgres 17 against 15)', async () => {
     const pg15 = snapshot([owned('users', 'migrator', { privileges: [{ grantee: 'migrator', privilege: 'SELECT', grantable: false, grantor: 'migrator' }] }), owned('jobs', 'migrator', { privileges: [{ grantee: 'migrator', privilege: 'SELECT', grantable: false, grantor: 'migrator' }] })]);
-    expect(compareWithReference(reference, pg15, 'snapshot')).toEqual([]);
+    expect(await compareWithReference(reference, pg15, 'snapshot')).toEqual([]);
   });
 
-  it('classifies structure, security and documentation differences, with the objects named', () => {
+  it('compares a view printed by another major version by what it means, not by its text', async () => {
+    const view = (definition: string, owner: string): ViewSnapshot => ({ schema: 'public', name: 'v', materialized: false, definition, options: [], owner, comment: null, columns: [], indexes: [], triggers: [], privileges: [] });
+    const withView = (definition: string, owner: string) => ({ ...snapshot([owned('users', owner), owned('jobs', owner)]), views: { 'public.v': view(definition, owner) } });
+    // Postgres 18 (the committed snapshot) and 15 (the database) print the same view.
+    const expected = canonicalSnapshot(withView(' SELECT id,\n    email\n   FROM public.users\n  WHERE email IS NOT NULL;', 'postgres'), 'postgres');
+    const pg15 = withView(' SELECT users.id,\n    users.email\n   FROM public.users\n  WHERE users.email IS NOT NULL;', 'migrator');
+    expect(await compareWithReference(expected, pg15, 'snapshot')).toEqual([]);
+    // A view that selects another column is still drift.
+    const changed = withView(' SELECT users.id,\n    users.name\n   FROM public.users\n  WHERE users.email IS NOT NULL;', 'migrator');
+    expect((await compareWithReference(expected, changed, 'snapshot')).map((f) => f.message)).toEqual([
+      'definition of view public.v is SELECT users.id, users.name FROM public.users WHERE users.email IS NOT NULL;, expected SELECT id, email FROM public.users WHERE email IS NOT NULL;',
+    ]);
+  });
+
+  it('classifies structure, security and documentation differences, with the objects named', async () => {
     const live = snapshot([
       owned('users', 'migrator', { columns: [...table('x').columns, column('extra')], comment: 'Changed by hand' }),
       owned('jobs', 'migrator', { privileges: [...owned('jobs', 'migrator').privileges, { grantee: 'PUBLIC', privilege: 'SELECT', grantable: false, grantor: 'migrator' }] }),
     ]);
-    const findings = compareWithReference(reference, live, 'snapshot');
+    const findings = await compareWithReference(reference, live, 'snapshot');
     expect(findings.map((f) => [f.class, f.kind, f.objectType, f.object, f.grantee])).toEqual([
       ['security', 'added', 'privilege', 'public.jobs', 'PUBLIC'],
       ['documentation', 'changed', 'table', 'public.users', undefined],
@@ -47,10 +61,10 @@ describe('compareWithReference', () => {
     ]);
   });
 
-  it('compares two environments by their own migrating roles, database included', () => {
+  it('compares two environments by their own migrating roles, database included', async () => {
     const staging = snapshot([owned('users', 'stage_owner')], { database: { owner: 'stage_owner', comment: null, privileges: [] } });
     const prod = snapshot([owned('users', 'prod_owner')], { database: { owner: 'prod_owner', comment: 'Production', privileges: [] } });
-    expect(compareWithReference(prod, staging, 'environment').map((f) => f.message)).toEqual(["comment of database database is NULL, expected 'Production'"]);
+    expect((await compareWithReference(prod, staging, 'environment')).map((f) => f.message)).toEqual(["comment of database database is NULL, expected 'Production'"]);
   });
 });
 
@@ -69,19 +83,19 @@ describe('compareWithReference of two environments whose database owner is not t
   const staging = snapshot([owned('users', 'migrator'), owned('jobs', 'migrator')], { database: database('postgres') });
   const prod = snapshot([owned('users', 'postgres'), owned('jobs', 'postgres')], { database: database('postgres') });
 
-  it('finds no drift on the database object', () => {
-    expect(compareWithReference(prod, staging, 'environment')).toEqual([]);
-    expect(compareWithReference(staging, prod, 'environment')).toEqual([]);
+  it('finds no drift on the database object', async () => {
+    expect(await compareWithReference(prod, staging, 'environment')).toEqual([]);
+    expect(await compareWithReference(staging, prod, 'environment')).toEqual([]);
   });
 
-  it("maps a grant on the database to the migrating role, and reports a changed database owner once", () => {
+  it("maps a grant on the database to the migrating role, and reports a changed database owner once", async () => {
     const connect = (grantee: string): Privilege => ({ grantee, privilege: 'CONNECT', grantable: false, grantor: 'postgres' });
     const stagingWithGrant = { ...staging, database: database('postgres', [connect('migrator')]) };
     const prodWithGrant = snapshot([owned('users', 'prod_migrator'), owned('jobs', 'prod_migrator')], { database: database('postgres', [connect('prod_migrator')]) });
-    expect(compareWithReference(prodWithGrant, stagingWithGrant, 'environment')).toEqual([]);
-    expect(compareWithReference(prodWithGrant, staging, 'environment').map((f) => f.message)).toEqual(['grant of CONNECT on database database to migrator is missing']);
+    expect(await compareWithReference(prodWithGrant, stagingWithGrant, 'environment')).toEqual([]);
+    expect((await compareWithReference(prodWithGrant, staging, 'environment')).map((f) => f.message)).toEqual(['grant of CONNECT on database database to migrator is missing']);
     const other = { ...staging, database: database('dba') };
-    expect(compareWithReference(prod, other, 'environment').map((f) => f.message)).toEqual(['owner of database database is dba, expected postgres']);
+    expect((await compareWithReference(prod, other, 'environment')).map((f) => f.message)).toEqual(['owner of database database is dba, expected postgres']);
   });
 });
 

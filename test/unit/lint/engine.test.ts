@@ -131,6 +131,28 @@ describe('lint engine', () => {
       rmSync(path.replace(/\/[^/]+$/, ''), { recursive: true, force: true });
     }
   });
+  it('reports a node-pg-migrate migration that calls pgm.db where it calls it, saying pgwarden cannot lint or run it and what to do', async () => {
+    const js = "exports.up = async (pgm) => {\n  const { rows } = await pgm.db.query('SELECT id FROM t');\n  for (const r of rows) pgm.sql(`UPDATE t SET id = ${r.id}`);\n};\nexports.down = (pgm) => { pgm.sql('SELECT 1'); };\n";
+    const dir = `${process.cwd()}/test/unit/lint/.fixtures-pgm-db-${process.pid}`;
+    const path = `${dir}/20260101000000_backfill.js`;
+    const { mkdirSync, writeFileSync, rmSync } = await import('node:fs');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(path, js);
+    try {
+      const report = await lintSources([{ path, text: js }], { root: process.cwd(), rules: registry.filter((r) => r.id === 'syntax-error') });
+      expect(report.findings.map((f) => [f.rule, f.line, f.column, f.message, f.help])).toEqual([
+        [
+          'syntax-error',
+          2,
+          js.split('\n')[1]!.indexOf('query') + 1,
+          "up calls pgm.db.query, which reads the database while node-pg-migrate builds the migration's SQL: pgwarden can neither lint nor run this migration (it builds every migration's SQL offline, before running any)",
+          'Move the logic into SQL: pgm.sql with INSERT ... SELECT, UPDATE ... FROM or a DO block. Lint checks the up section once it builds its SQL without the database.',
+        ],
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('reporting on some files', () => {
