@@ -9,9 +9,10 @@ import type { MigrationFile } from '../migrations/types.js';
 import { openThrowaway, type ThrowawayOptions } from '../providers/resolve.js';
 import type { DatabaseHandle } from '../providers/types.js';
 import { throwawayDatabaseOn, urlDatabase } from '../providers/url.js';
+import { interruptedBy, throwIfInterrupted } from '../runner/interrupt.js';
 import { connect } from '../runner/session.js';
 import { runMigrations } from '../runner/run.js';
-import type { CheckReport, CheckStep, CheckStepName, DocsCheckOutcome, RolesCheckOutcome } from './types.js';
+import { CHECK_STEPS, type CheckReport, type CheckStep, type CheckStepName, type DocsCheckOutcome, type RolesCheckOutcome } from './types.js';
 import { locksOf, writeVerifiedLocks } from './verify-cache.js';
 
 export interface CheckOptions {
@@ -32,6 +33,13 @@ export interface CheckOptions {
   waitForDb?: number | undefined;
   /** Called when a step starts and ends, for the CLI's progress line. */
   onStep?: (event: { step: CheckStepName; phase: 'start' | 'done'; result?: CheckStep }) => void;
+  /**
+   * Stops the check when it aborts: the step that runs stops its work on the server (verify drops
+   * the databases and roles it created; the others' statements are cancelled), no further step
+   * starts, the throwaway database (or server) is removed, and runCheck throws INTERRUPTED naming
+   * the steps that ran, the one stopped and those not run. Lint, offline, runs to its end.
+   */
+  signal?: AbortSignal | undefined;
 }
 
 function exitCodeOf(error: unknown): number {
@@ -57,6 +65,34 @@ function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
+function throwawayLabel(db: DatabaseHandle): string {
+  return db.provider === 'url' ? `the throwaway database ${db.display}` : `the throwaway ${db.provider} server (${db.display})`;
+}
+
+/**
+ * The error of a check stopped by `signal`: the step that was stopped and what it undid, the
+ * throwaway databases or servers removed (or left), the steps that ran with their results, and
+ * those that did not run.
+ */
+function interruptedCheck(
+  signal: AbortSignal,
+  steps: readonly CheckStep[],
+  stop: { running: { step: CheckStepName; undone: string } | undefined; skipped: CheckStepName[]; removed: string[]; left: string[]; cause: unknown },
+): PgwardenError {
+  const lines: string[] = [];
+  lines.push(`check stopped${stop.running ? ` in its ${stop.running.step} step: ${stop.running.undone}` : ''}.`);
+  if (stop.removed.length > 0) lines.push(`Removed: ${stop.removed.join('; ')}.`);
+  if (stop.left.length > 0) lines.push(`Could not remove: ${stop.left.join('; ')}.`);
+  const ran = steps.filter((s) => s.status !== 'skipped');
+  lines.push(`Ran (${ran.length}): ${ran.map((s) => `${s.name} ${s.status} (${s.summary})`).join('; ') || 'none'}`);
+  if (stop.running) lines.push(`Stopped: ${stop.running.step}`);
+  const reported = new Set<CheckStepName>([...steps.map((s) => s.name), ...(stop.running ? [stop.running.step] : [])]);
+  const notRun = CHECK_STEPS.filter((name) => !reported.has(name) && !stop.skipped.includes(name));
+  lines.push(`Not run (${notRun.length}): ${notRun.join(', ') || 'none'}`);
+  lines.push('Nothing was reported: run pgwarden check again.');
+  return interruptedBy(signal, lines.join('\n'), stop.cause);
+}
+
 /** Fake passwords for the throwaway cluster: the plan's password variables that are not set. */
 function throwawayEnviron(outcome: RolesCheckOutcome): NodeJS.ProcessEnv {
   const environ: NodeJS.ProcessEnv = { ...process.env };
@@ -80,6 +116,7 @@ function throwawayEnviron(outcome: RolesCheckOutcome): NodeJS.ProcessEnv {
  */
 export async function runCheck(config: PgwardenConfig, options: CheckOptions = {}): Promise<CheckReport> {
   const started = performance.now();
+  const { signal } = options;
   const skip = new Set(options.skip ?? []);
   const report: CheckReport = { steps: [], clean: true, exitCode: 0, durationMs: 0 };
   const record = (step: CheckStep) => {
@@ -115,7 +152,11 @@ export async function runCheck(config: PgwardenConfig, options: CheckOptions = {
   let files: MigrationFile[] | undefined;
   let db: DatabaseHandle | undefined;
   let extra: DatabaseHandle | undefined;
+  /** The step at work when the signal came (undefined: between steps), and what stopping it undoes. */
+  let running: { step: CheckStepName; undone: string } | undefined;
+  let interruption: unknown;
   try {
+    throwIfInterrupted(signal);
     if (dbSteps.length > 0) {
       const t = performance.now();
       try {
@@ -125,9 +166,12 @@ export async function runCheck(config: PgwardenConfig, options: CheckOptions = {
           const client = await connect(urlDatabase(serverUrl, undefined), { retrySeconds: options.waitForDb });
           await client.end().catch(() => {});
         }
+        throwIfInterrupted(signal);
         db = await openThrowaway(config, options.target ?? {});
         report.database = db.display;
+        throwIfInterrupted(signal);
       } catch (error) {
+        if (signal?.aborted) throw error;
         for (const name of dbSteps) record(errorStep(name, t, error));
       }
     }
@@ -137,10 +181,11 @@ export async function runCheck(config: PgwardenConfig, options: CheckOptions = {
       let applied: DatabaseHandle | undefined;
       if (!skip.has('verify')) {
         options.onStep?.({ step: 'verify', phase: 'start' });
+        running = { step: 'verify', undone: 'verify stopped, and dropped the databases and the roles it had created' };
         const t = performance.now();
         try {
           const { verifyHistory } = await import('../verify/verify.js');
-          const verify = await verifyHistory(config, db, { migrations: files });
+          const verify = await verifyHistory(config, db, { migrations: files, signal });
           report.verify = verify;
           writeVerifiedLocks(config.root, locksOf(verify, files));
           const errors = verify.findings.filter((f) => f.level === 'error').length;
@@ -157,28 +202,37 @@ export async function runCheck(config: PgwardenConfig, options: CheckOptions = {
           });
           if (verify.clean) applied = db;
         } catch (error) {
+          if (signal?.aborted) throw error;
           record(errorStep('verify', t, error));
         }
+        running = undefined;
       }
       const needApplied = (['docs', 'roles'] as const).filter((s) => !skip.has(s));
       if (!applied && needApplied.length > 0) {
+        throwIfInterrupted(signal);
+        running = { step: needApplied[0]!, undone: 'applying the history to a fresh database for it was cancelled on the server' };
         const t = performance.now();
         try {
           extra = await throwawayDatabaseOn(db.url, { environment: db.environment, provider: db.provider });
-          await runMigrations(config, extra, 'up', { migrations: loadMigrations(config.migrationsDir) });
+          throwIfInterrupted(signal);
+          await runMigrations(config, extra, 'up', { migrations: loadMigrations(config.migrationsDir), signal });
           applied = extra;
         } catch (error) {
+          if (signal?.aborted) throw error;
           const failure = new PgwardenError(isPgwardenError(error) ? error.code : 'MIGRATION_FAILED', `the history does not apply to an empty database: ${(error as Error).message}`, { cause: error });
           for (const name of needApplied) record(errorStep(name, t, failure));
         }
+        running = undefined;
       }
       if (applied) {
         if (!skip.has('docs')) {
+          throwIfInterrupted(signal);
           options.onStep?.({ step: 'docs', phase: 'start' });
+          running = { step: 'docs', undone: 'its catalog read was cancelled on the server' };
           const t = performance.now();
           try {
             const { checkDocsOn } = await import('./docs-step.js');
-            const docs: DocsCheckOutcome = await checkDocsOn(config, applied, files);
+            const docs: DocsCheckOutcome = await checkDocsOn(config, applied, files, signal);
             report.docs = docs;
             const errors = docs.stale.length + docs.findings.filter((f) => f.severity === 'error').length;
             const warnings = docs.findings.filter((f) => f.severity === 'warning').length;
@@ -198,14 +252,18 @@ export async function runCheck(config: PgwardenConfig, options: CheckOptions = {
                       : `current${docs.versionOnly.length > 0 ? ' (differing only in what the Postgres major version decides)' : ''}; ${docs.coverage}`,
             });
           } catch (error) {
+            if (signal?.aborted) throw error;
             record(errorStep('docs', t, error));
           }
+          running = undefined;
         }
         if (skip.has('roles')) {
           // Recorded as skipped above.
         } else if (!existsSync(config.roles.file)) skipped('roles', `no roles file (${relative(config.root, config.roles.file)})`);
         else {
+          throwIfInterrupted(signal);
           options.onStep?.({ step: 'roles', phase: 'start' });
+          running = { step: 'roles', undone: 'its running statement was cancelled on the server, and an open transaction rolled back' };
           const t = performance.now();
           try {
             const roles = await checkRolesOn(config, applied, options);
@@ -226,14 +284,37 @@ export async function runCheck(config: PgwardenConfig, options: CheckOptions = {
                     : `applied, but the plan still has ${plural(roles.replan!.changes.length, 'statement')}: roles.yaml does not converge`,
             });
           } catch (error) {
+            if (signal?.aborted) throw error;
             record(errorStep('roles', t, error));
           }
+          running = undefined;
         }
       }
     }
+  } catch (error) {
+    // Every step records its own failures: only a stop gets here.
+    if (!signal?.aborted) throw error;
+    interruption = error;
   } finally {
-    await extra?.close().catch(() => {});
-    await db?.close().catch(() => {});
+    if (interruption === undefined) {
+      await extra?.close().catch(() => {});
+      await db?.close().catch(() => {});
+    }
+  }
+  if (interruption !== undefined) {
+    // What could not be removed is named, so that it can be removed by hand.
+    const removed: string[] = [];
+    const left: string[] = [];
+    for (const handle of [extra, db]) {
+      if (!handle) continue;
+      try {
+        await handle.close();
+        removed.push(throwawayLabel(handle));
+      } catch (cause) {
+        left.push(`${throwawayLabel(handle)} (${(cause as Error).message}): ${handle.provider === 'url' ? 'drop it by hand (DROP DATABASE ... WITH (FORCE))' : 'stop it by hand'}`);
+      }
+    }
+    throw interruptedCheck(signal!, report.steps, { running, skipped: [...skip], removed, left, cause: interruption });
   }
 
   const order = new Map<CheckStepName, number>([['lint', 0], ['verify', 1], ['docs', 2], ['roles', 3]]);
@@ -249,13 +330,14 @@ async function checkRolesOn(config: PgwardenConfig, db: DatabaseHandle, options:
   const [{ loadRolesFile }, { planRolesOn, applyRoles }] = await Promise.all([import('../roles/load.js'), import('../roles/apply.js')]);
   const rolesFile = loadRolesFile(config.roles.file);
   const environment = options.rolesEnvironment;
-  const plan = await planRolesOn(db, rolesFile, { environment });
+  const { signal } = options;
+  const plan = await planRolesOn(db, rolesFile, { environment, signal });
   const outcome: RolesCheckOutcome = { file: relative(config.root, config.roles.file), environment, plan };
   const apply = options.applyRoles ?? 'auto';
   if (apply === 'always' || (apply === 'auto' && db.provider === 'embedded')) {
-    const result = await applyRoles(db, rolesFile, { environment, environ: throwawayEnviron(outcome) });
+    const result = await applyRoles(db, rolesFile, { environment, environ: throwawayEnviron(outcome), signal });
     outcome.applied = result.applied;
-    outcome.replan = await planRolesOn(db, rolesFile, { environment });
+    outcome.replan = await planRolesOn(db, rolesFile, { environment, signal });
   }
   return outcome;
 }

@@ -52,6 +52,13 @@ export const VERIFY_INTERRUPT: InterruptMessages = {
   late: `Verify did not end ${GRACE_MS / 1000}s after it was stopped: exiting. Throwaway databases (pgwarden_tmp_*) and roles verify created may be left on the server; drop them by hand.\n`,
 };
 
+/** For `check`: the running step stops; its throwaway databases and the roles verify created are removed. */
+export const CHECK_INTERRUPT: InterruptMessages = {
+  first: (signal) => `\n${signal}: stopping check and removing its throwaway databases and the roles verify created (${again(signal)} to exit at once and leave them)...\n`,
+  again: (signal) => `\n${signal} again: exiting at once. Throwaway databases (pgwarden_tmp_*) and roles verify created may be left on the server; drop them by hand.\n`,
+  late: `Check did not end ${GRACE_MS / 1000}s after it was stopped: exiting. Throwaway databases (pgwarden_tmp_*) and roles verify created may be left on the server; drop them by hand.\n`,
+};
+
 /**
  * Runs `fn` (a migration run, a verify run) with SIGINT and SIGTERM turned into an abort of its
  * signal: the first one lets the run stop its work on the server and clean up (a migration run

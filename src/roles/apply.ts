@@ -229,13 +229,19 @@ export async function applyRoles(db: DatabaseHandle, rolesFile: RolesFile, optio
 
 /**
  * Plans against a database (a convenience over {@link planRoles} that opens and closes the
- * connection).
+ * connection). `signal` cancels the reads on the server and fails with INTERRUPTED.
  */
-export async function planRolesOn(db: DatabaseHandle, rolesFile: RolesFile, options: PlanOptions = {}): Promise<RolesPlan> {
+export async function planRolesOn(db: DatabaseHandle, rolesFile: RolesFile, options: PlanOptions & { signal?: AbortSignal | undefined } = {}): Promise<RolesPlan> {
+  const { signal } = options;
+  throwIfInterrupted(signal);
   const client = await connect(db, { applicationName: 'pgwarden roles plan' });
+  const cancel = cancelOnAbort(client, db, signal);
   try {
-    return await planRoles(client, rolesFile, options);
+    const plan = await planRoles(client, rolesFile, options);
+    throwIfInterrupted(signal);
+    return plan;
   } finally {
+    cancel.dispose();
     await client.end().catch(() => {});
   }
 }

@@ -435,10 +435,11 @@ async function runNonTransactional(ex: Executor, file: MigrationFile, direction:
 
 /**
  * Runs the migrations' session in `runner.timeZone`, so that now()::date and timestamp literals
- * without a zone mean the same on every server. A zone Postgres does not know (its time zone
- * database may lack one Node's has) is a configuration error, before anything runs.
+ * without a zone mean the same on every server (up, down, and verify's replays). A zone Postgres
+ * does not know (its time zone database may lack one Node's has) is a configuration error, before
+ * anything runs.
  */
-async function setTimeZone(client: pg.Client, config: PgwardenConfig): Promise<void> {
+export async function setTimeZone(client: pg.Client, config: PgwardenConfig): Promise<void> {
   try {
     await client.query(`SET TimeZone = ${literal(config.runner.timeZone!)}`);
   } catch (error) {

@@ -13,6 +13,7 @@ import type { MigrationFile } from '../migrations/types.js';
 import type { DatabaseHandle } from '../providers/types.js';
 import { throwawayDatabaseOn } from '../providers/url.js';
 import { cancelOnAbort } from '../runner/interrupt.js';
+import { setTimeZone } from '../runner/run.js';
 import { connect } from '../runner/session.js';
 import { planPlain, runPlain, runTraced, transactionSql, type DirectionResult, type PlannedDirection } from './execute.js';
 import { planVerify, type VerifyPlan } from './plan.js';
@@ -478,6 +479,9 @@ class Workspace {
     client.once('end', () => stop.dispose());
     // Locks and timeouts of the user's environment do not apply to a private database.
     await this.client.query(`SET lock_timeout = 0; SET statement_timeout = 0`);
+    // The migrations (and seeds) run in runner.timeZone, as up and down run them: a migration that
+    // depends on the zone gives here what it gives there. The snapshots read in UTC regardless.
+    if (this.config.runner.timeZone) await setTimeZone(this.client, this.config);
   }
 
   /** The snapshot session (with the change log, where it can be installed) and the lock sampler. */

@@ -11,6 +11,7 @@ import { formatVerifyText } from '../../verify/format/text.js';
 import { VERSION } from '../../version.js';
 import { executeStagedCheck } from '../check-staged-run.js';
 import { commandContext, setExitCode, type CommandContext, type GlobalArgs } from '../context.js';
+import { CHECK_INTERRUPT, withInterrupt } from '../interrupt.js';
 import { paint, printJson, type Output } from '../output.js';
 
 interface CheckArgs extends GlobalArgs {
@@ -117,19 +118,27 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
     }
     const format: FormatName = args.format ?? (args.json ? 'json' : 'text');
     const showProgress = format === 'text' || format === 'github';
-    const report = await runCheck(ctx.config, {
-      target: { ...ctx.target, pgVersion: args.pgVersion },
-      rolesEnvironment: args.rolesEnv,
-      applyRoles: args.applyRoles === undefined ? 'auto' : args.applyRoles ? 'always' : 'never',
-      skip: args.skip ?? [],
-      cache: args.cache,
-      waitForDb: args.waitForDb,
-      onStep: (e) => {
-        if (!showProgress) return;
-        if (e.phase === 'start') ctx.output.err(`${e.step} ...\n`);
-        else if (e.result) ctx.output.err(`${e.step}: ${e.result.status} (${e.result.durationMs} ms) ${e.result.summary}\n`);
-      },
-    });
+    // Ctrl-C or SIGTERM stops the running step, which undoes its work on the server; the throwaway
+    // databases go, nothing is reported, and the exit is 130 or 143.
+    const report = await withInterrupt(
+      ctx.output,
+      (signal) =>
+        runCheck(ctx.config, {
+          target: { ...ctx.target, pgVersion: args.pgVersion },
+          rolesEnvironment: args.rolesEnv,
+          applyRoles: args.applyRoles === undefined ? 'auto' : args.applyRoles ? 'always' : 'never',
+          skip: args.skip ?? [],
+          cache: args.cache,
+          waitForDb: args.waitForDb,
+          signal,
+          onStep: (e) => {
+            if (!showProgress) return;
+            if (e.phase === 'start') ctx.output.err(`${e.step} ...\n`);
+            else if (e.result) ctx.output.err(`${e.step}: ${e.result.status} (${e.result.durationMs} ms) ${e.result.summary}\n`);
+          },
+        }),
+      CHECK_INTERRUPT,
+    );
     const { rules } = await import('../../lint/registry.js');
     if (args.reportDir) {
       const dir = resolve(args.cwd ?? process.cwd(), args.reportDir);
