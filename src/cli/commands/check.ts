@@ -12,6 +12,7 @@ import { VERSION } from '../../version.js';
 import { executeStagedCheck } from '../check-staged-run.js';
 import { commandContext, setExitCode, type CommandContext, type GlobalArgs } from '../context.js';
 import { paint, printJson, type Output } from '../output.js';
+import { numberOption, secondsRule } from '../numeric-option.js';
 
 interface CheckArgs extends GlobalArgs {
   staged?: boolean;
@@ -86,7 +87,7 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
       .option('roles-env', { type: 'string', describe: 'Plan the login roles of this environment too (default: the group roles only)' })
       .option('apply-roles', { type: 'boolean', describe: 'Apply the roles plan on the throwaway server and plan again (default: only on the embedded throwaway cluster)' })
       .option('pg-version', { type: 'string', describe: 'Verify on postgres:<version> with testcontainers (Docker) instead of the embedded server' })
-      .option('wait-for-db', { type: 'number', describe: 'Seconds to wait for the server of --url / $DATABASE_URL to accept connections (a CI service still starting)' })
+      .option('wait-for-db', numberOption('wait-for-db', secondsRule('how long to wait for the server to accept connections', '60', '0: try once'), { describe: 'Seconds to wait for the server of --url / $DATABASE_URL to accept connections (a CI service still starting)' }))
       .option('cache', { type: 'boolean', default: true, describe: 'Reuse lint results for an unchanged history (--no-cache to re-check everything)' })
       .conflicts('staged', ['report-dir', 'github', 'skip', 'roles-env', 'apply-roles', 'pg-version', 'wait-for-db'])
       .example('pgwarden check', 'Everything CI checks, on an embedded throwaway Postgres (verify warnings are listed; only errors fail, as verify --warnings-ok)')

@@ -9,6 +9,7 @@ import { commandContext, setExitCode, type GlobalArgs } from '../context.js';
 import { paint, printJson, type Output } from '../output.js';
 import { renderStatus, statusJson } from '../render/status.js';
 import { renderRolesPlan } from './roles.js';
+import { numberOption, secondsRule } from '../numeric-option.js';
 
 interface DeployArgs extends GlobalArgs {
   yes?: boolean;
@@ -122,7 +123,7 @@ export const deployCommand: CommandModule<object, DeployArgs> = {
     y
       .option('yes', { type: 'boolean', describe: 'Do not ask for confirmation (automation); required for a protected environment without a terminal' })
       .option('dry-run', { type: 'boolean', describe: 'Show the plan and stop: change nothing. Exits as the deploy would: 1 when blocked (modified, missing or partial migrations), 2 for bad input (SQL that does not parse, an unreadable password), 3 when the database cannot be reached' })
-      .option('wait-for-db', { type: 'number', default: 30, describe: 'Seconds to wait for the database to accept connections before giving up (exit 3)' })
+      .option('wait-for-db', numberOption('wait-for-db', secondsRule('how long to wait for the database to accept connections', '60', '0: try once'), { default: 30, describe: 'Seconds to wait for the database to accept connections before giving up (exit 3)' }))
       .option('roles', { type: 'boolean', default: true, describe: 'Apply schema/roles.yaml after the migrations (--no-roles to leave roles alone)' })
       .option('drift', { type: 'boolean', default: true, describe: 'Compare the database with schema/snapshot.json after the deploy (--no-drift to skip)' })
       .option('json', { type: 'boolean', describe: 'Machine-readable output (needs --yes or --dry-run)' })

@@ -3,6 +3,7 @@ import { getHistory } from '../../runner/history.js';
 import { commandContext, type GlobalArgs } from '../context.js';
 import { printJson } from '../output.js';
 import { withDatabase } from '../with-database.js';
+import { countRule, numberOption } from '../numeric-option.js';
 
 interface HistoryArgs extends GlobalArgs {
   json?: boolean;
@@ -13,7 +14,7 @@ export const historyCommand: CommandModule<object, HistoryArgs> = {
   command: 'history',
   describe: 'Every up, down, acknowledgement and failure recorded in the ledger, newest first',
   builder: (y) =>
-    y.option('json', { type: 'boolean', describe: 'Machine-readable output' }).option('limit', { type: 'number', default: 100, describe: 'How many events' }) as never,
+    y.option('json', { type: 'boolean', describe: 'Machine-readable output' }).option('limit', numberOption('limit', countRule('how many events to show, newest first', '20'), { default: 100, describe: 'How many events, newest first (a whole number of at least 1)' })) as never,
   handler: async (args) => {
     const ctx = commandContext(args);
     const report = await withDatabase(ctx, (db) => getHistory(ctx.config, db, args.limit));
