@@ -9,6 +9,7 @@ import { linearHistory } from '../migrations/graph.js';
 import { loadMigrations } from '../migrations/load.js';
 import type { MigrationFile } from '../migrations/types.js';
 import type { TargetOptions } from '../providers/resolve.js';
+import { commandFor } from '../providers/origin.js';
 import type { DatabaseHandle } from '../providers/types.js';
 import type { ApplyResult } from '../roles/apply.js';
 import type { RolesPlan } from '../roles/plan.js';
@@ -155,10 +156,10 @@ export async function planDeploy(config: PgwardenConfig, db: DatabaseHandle, opt
 
   const blockers: string[] = [];
   for (const m of status.migrations) {
-    if (m.state === 'modified') blockers.push(`${m.file} was changed after it was applied: restore it, or pgwarden acknowledge ${m.revision} --reason "..."`);
+    if (m.state === 'modified') blockers.push(`${m.file} was changed after it was applied: restore it, or ${commandFor(db, `acknowledge ${m.revision}`, '--reason "..."')}`);
     if (m.state === 'missing') blockers.push(`revision ${m.revision} (${m.name}) is applied but its file is gone: restore it from version control`);
-    if (m.state === 'partial') blockers.push(`${m.file} stopped halfway (Transaction: none): pgwarden resolve ${m.revision} --applied | --rolled-back, or pgwarden up --resume`);
-    if (m.outOfOrder) blockers.push(`${m.file} is pending but newer migrations are applied (out of order): apply it with pgwarden up --out-of-order`);
+    if (m.state === 'partial') blockers.push(`${m.file} stopped halfway (Transaction: none): ${commandFor(db, `resolve ${m.revision}`, '--applied | --rolled-back')}, or ${commandFor(db, 'up --resume')}`);
+    if (m.outOfOrder) blockers.push(`${m.file} is pending but newer migrations are applied (out of order): apply it with ${commandFor(db, 'up --out-of-order')}`);
   }
 
   const invalid: InvalidInput[] = [];
@@ -258,7 +259,7 @@ export async function executeDeploy(config: PgwardenConfig, db: DatabaseHandle, 
   let declaredRoles = new Set<string>();
   const migrationOptions = options.migrations ? { migrations: options.migrations } : {};
   try {
-    const run = await runMigrations(config, db, 'up', migrationOptions);
+    const run = await runMigrations(config, db, 'up', { ...migrationOptions, retryCommand: commandFor(db, 'deploy') });
     applied = run.migrations;
     if (!('skipped' in plan.roles)) {
       const [{ loadRolesFile }, { applyRoles }, { rolesForEnvironment }] = await Promise.all([import('../roles/load.js'), import('../roles/apply.js'), import('../roles/desired.js')]);
@@ -283,7 +284,7 @@ export async function executeDeploy(config: PgwardenConfig, db: DatabaseHandle, 
         error: isPgwardenError(error) || error instanceof Error ? error.message.split('\n')[0] : String(error),
       }).catch(() => {});
     }
-    if (changed && isPgwardenError(error)) throw afterChanges(error, committed, partial, now);
+    if (changed && isPgwardenError(error)) throw afterChanges(error, committed, partial, now, db);
     throw error;
   }
   const after = await getStatus(config, db, migrationOptions);
@@ -314,12 +315,12 @@ export async function executeDeploy(config: PgwardenConfig, db: DatabaseHandle, 
  * A failure after this deploy changed the database: the error says what was applied and kept, and
  * never "nothing was applied" (roles apply says so of its own statements).
  */
-function afterChanges(error: PgwardenError, committed: string[], partial: string[], now: StatusReport | undefined): PgwardenError {
+function afterChanges(error: PgwardenError, committed: string[], partial: string[], now: StatusReport | undefined, db: DatabaseHandle): PgwardenError {
   const names = new Map((now?.migrations ?? []).map((m) => [m.revision, m.name]));
   const list = (revisions: string[]) => revisions.map((r) => names.get(r) ?? r).join(', ');
   const done = [
     committed.length > 0 ? `${committed.length} migration${committed.length === 1 ? ' was' : 's were'} applied and kept (${list(committed)})` : '',
-    partial.length > 0 ? `${list(partial)} stopped halfway (pgwarden status shows it)` : '',
+    partial.length > 0 ? `${list(partial)} stopped halfway (${commandFor(db, 'status')} shows it)` : '',
   ].filter(Boolean).join('; ');
   const message = error.message.replace(/\bNothing was applied\./g, 'No role statement was applied.').replace(/; nothing was applied\./g, '; no role statement was applied.');
   return new PgwardenError(error.code, `This deploy changed the database before it failed: ${done}. Then: ${message}`, {

@@ -6,6 +6,7 @@ import { PgwardenError, type Problem } from '../errors.js';
 import { linearHistory } from '../migrations/graph.js';
 import { loadMigrations } from '../migrations/load.js';
 import type { MigrationFile } from '../migrations/types.js';
+import { commandFor } from '../providers/origin.js';
 import type { DatabaseHandle } from '../providers/types.js';
 import { redactText } from '../redact.js';
 import { trace } from '../trace.js';
@@ -52,6 +53,11 @@ export interface RunOptions {
    * the run fails with INTERRUPTED, saying what was applied and what was not.
    */
   signal?: AbortSignal | undefined;
+  /**
+   * The command that a failed migration's error says to run again once the SQL is fixed (default:
+   * `pgwarden up` or `pgwarden down` with the options that name this database). Deploy names itself.
+   */
+  retryCommand?: string | undefined;
 }
 
 export interface RunMigrationResult {
@@ -76,23 +82,23 @@ export interface RunResult {
 const silentLogger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
 /** Refuses to run over a ledger that disagrees with the files, naming every problem and the way out. */
-function guard(status: StatusReport, options: RunOptions): void {
+function guard(status: StatusReport, options: RunOptions, db: DatabaseHandle): void {
   const problems: Problem[] = [];
   for (const m of status.migrations) {
     if (m.state === 'modified') {
       problems.push({
         file: m.file ?? m.revision,
-        message: `${m.file} was changed after it was applied (checksum ${m.checksum!.applied.slice(0, 12)} applied, ${m.checksum!.file.slice(0, 12)} now). Restore the file, or if the change is harmless record it: pgwarden acknowledge ${m.revision} --reason "..."`,
+        message: `${m.file} was changed after it was applied (checksum ${m.checksum!.applied.slice(0, 12)} applied, ${m.checksum!.file.slice(0, 12)} now). Restore the file, or if the change is harmless record it: ${commandFor(db, `acknowledge ${m.revision}`, '--reason "..."')}`,
       });
     } else if (m.state === 'missing') {
       problems.push({ file: m.revision, message: `revision ${m.revision} (${m.name}) is applied but its file is gone: restore it from version control` });
     } else if (m.state === 'partial' && !options.resume) {
       problems.push({
         file: m.file ?? m.revision,
-        message: `${m.file} (Transaction: none) stopped after ${m.partial!.statementsDone} of ${m.partial!.statementsTotal ?? '?'} statements${m.partial!.error ? `: ${m.partial!.error}` : ''}. Undo or finish it by hand and run pgwarden resolve ${m.revision} --rolled-back | --applied, or continue with pgwarden up --resume`,
+        message: `${m.file} (Transaction: none) stopped after ${m.partial!.statementsDone} of ${m.partial!.statementsTotal ?? '?'} statements${m.partial!.error ? `: ${m.partial!.error}` : ''}. Undo or finish it by hand and run ${commandFor(db, `resolve ${m.revision}`, '--rolled-back | --applied')}, or continue with ${commandFor(db, 'up --resume')}`,
       });
     } else if (m.outOfOrder && !options.outOfOrder) {
-      problems.push({ file: m.file ?? m.revision, message: `${m.file} is pending but newer migrations are already applied (out of order): apply it with pgwarden up --out-of-order, or re-parent it after the head` });
+      problems.push({ file: m.file ?? m.revision, message: `${m.file} is pending but newer migrations are already applied (out of order): apply it with ${commandFor(db, 'up --out-of-order')}, or re-parent it after the head` });
     }
   }
   if (problems.length > 0) {
@@ -108,11 +114,11 @@ async function invalidIndexes(client: pg.Client): Promise<string[]> {
   return rows.map((r) => r.name as string);
 }
 
-function plan(ordered: readonly MigrationFile[], ledger: readonly LedgerRow[], direction: Direction, options: RunOptions): MigrationFile[] {
+function plan(ordered: readonly MigrationFile[], ledger: readonly LedgerRow[], direction: Direction, options: RunOptions, db: DatabaseHandle): MigrationFile[] {
   const applied = new Set(ledger.filter((r) => r.state === 'applied').map((r) => r.revision));
   const partial = new Set(ledger.filter((r) => r.state === 'partial').map((r) => r.revision));
   if (options.to !== undefined && options.to !== '0' && !ordered.some((m) => m.revision === options.to)) {
-    throw new PgwardenError('USAGE', `--to ${options.to}: no migration has this revision. Run pgwarden status to see the revisions.`);
+    throw new PgwardenError('USAGE', `--to ${options.to}: no migration has this revision. Run ${commandFor(db, 'status')} to see the revisions.`);
   }
   if (direction === 'up') {
     let list = ordered.filter((m) => !applied.has(m.revision));
@@ -170,6 +176,10 @@ interface Executor {
   applier: Applier;
   mode: 'per-migration' | 'single';
   signal?: AbortSignal | undefined;
+  /** The database, for the commands that errors tell to run next. */
+  db: DatabaseHandle;
+  /** What a failed migration's error says to run again (see RunOptions.retryCommand). */
+  retry: (direction: Direction) => string;
 }
 
 function timeoutSets(file: MigrationFile, local: boolean): string[] {
@@ -286,6 +296,7 @@ async function batchError(ex: Executor, direction: Direction, units: Unit[], err
   const wrapped = migrationError(error, file, {
     root: ex.config.root,
     direction,
+    retry: ex.retry(direction),
     stepOffset: undefined,
     statementOffset: stepOffset ?? (section ? section.offset + (section.sql.length - section.sql.trimStart().length) : undefined),
   });
@@ -346,7 +357,7 @@ async function checkResumable(ex: Executor, file: MigrationFile, steps: Migratio
   if (rows[0]?.direction === 'down') {
     throw new PgwardenError(
       'USAGE',
-      `${relative(ex.config.root, file.path)} stopped while rolling back (its down section): up --resume cannot continue it. Finish or undo the rollback by hand, then run pgwarden resolve ${file.revision} --rolled-back | --applied. Nothing was run.`,
+      `${relative(ex.config.root, file.path)} stopped while rolling back (its down section): up --resume cannot continue it. Finish or undo the rollback by hand, then run ${commandFor(ex.db, `resolve ${file.revision}`, '--rolled-back | --applied')}. Nothing was run.`,
       { location: { file: file.path } },
     );
   }
@@ -354,7 +365,7 @@ async function checkResumable(ex: Executor, file: MigrationFile, steps: Migratio
   if (resumeFrom > 0 && recorded && recorded !== statementsHash(steps, resumeFrom)) {
     throw new PgwardenError(
       'USAGE',
-      `${relative(ex.config.root, file.path)}: statements 1-${resumeFrom} ran before the migration stopped, and have been changed since: --resume would skip them as they are now written. Restore those statements as they were (only the failed statement and the ones after it may change), or finish the migration by hand and run pgwarden resolve ${file.revision} --applied | --rolled-back. Nothing was run.`,
+      `${relative(ex.config.root, file.path)}: statements 1-${resumeFrom} ran before the migration stopped, and have been changed since: --resume would skip them as they are now written. Restore those statements as they were (only the failed statement and the ones after it may change), or finish the migration by hand and run ${commandFor(ex.db, `resolve ${file.revision}`, '--applied | --rolled-back')}. Nothing was run.`,
       { location: { file: file.path } },
     );
   }
@@ -392,11 +403,11 @@ async function runNonTransactional(ex: Executor, file: MigrationFile, direction:
           .query(`UPDATE ${n.table} SET error = $2 WHERE revision = $1`, [file.revision, redactText(`${direction} statement ${i + 1} failed: ${message}${invalid.length ? `; invalid indexes left: ${invalid.join(', ')}` : ''}`)])
           .catch(() => {});
         await recordEvent(ex.client, ex.config.ledger, { action: 'failed', revision: file.revision, name: file.name, checksum: file.checksum, applier: ex.applier, detail: { direction, statement: i + 1, error: redactText(message), invalidIndexes: invalid, statementsDoneHash: statementsHash(steps, i) } }).catch(() => {});
-        const wrapped = migrationError(error, file, { root: ex.config.root, direction, stepOffset: step.fileOffset });
+        const wrapped = migrationError(error, file, { root: ex.config.root, direction, retry: ex.retry(direction), stepOffset: step.fileOffset });
         const next =
           direction === 'up'
-            ? `Fix the cause, then pgwarden up --resume (continues at statement ${i + 1}) or pgwarden resolve ${file.revision} --applied | --rolled-back.`
-            : `A stopped down section cannot be resumed: finish or undo it by hand, then pgwarden resolve ${file.revision} --rolled-back | --applied.`;
+            ? `Fix the cause, then ${commandFor(ex.db, 'up --resume')} (continues at statement ${i + 1}) or ${commandFor(ex.db, `resolve ${file.revision}`, '--applied | --rolled-back')}.`
+            : `A stopped down section cannot be resumed: finish or undo it by hand, then ${commandFor(ex.db, `resolve ${file.revision}`, '--rolled-back | --applied')}.`;
         // A failed migration is a database error (exit 3), as for transactional ones; the partial state it leaves then blocks up (MIGRATION_PARTIAL).
         throw new PgwardenError(
           wrapped.code,
@@ -458,8 +469,8 @@ export async function runMigrations(config: PgwardenConfig, db: DatabaseHandle, 
     ledgerBefore = ledger;
     trace('runner: locked, ledger read');
     const before = computeStatus(ordered, ledger, config.root, db.display);
-    guard(before, options);
-    const list = plan(ordered, ledger, direction, options);
+    guard(before, options, db);
+    const list = plan(ordered, ledger, direction, options, db);
     planned = list;
     const partialRows = new Map(ledger.filter((r) => r.state === 'partial').map((r) => [r.revision, r]));
     const results: RunMigrationResult[] = [];
@@ -498,7 +509,7 @@ export async function runMigrations(config: PgwardenConfig, db: DatabaseHandle, 
     trace(oneMessage ? 'runner: one message (the server checks the syntax)' : 'runner: syntax checked');
 
     const mode = options.transaction ?? config.runner.transaction;
-    const ex: Executor = { client, config, applier, mode, signal: options.signal };
+    const ex: Executor = { client, config, applier, mode, signal: options.signal, db, retry: (d) => options.retryCommand ?? commandFor(db, d) };
     // The ledger tables, when missing, are created by the run's first message (so that a message
     // that does not parse leaves the database untouched), or now.
     let preamble = '';
@@ -610,7 +621,7 @@ export async function runMigrations(config: PgwardenConfig, db: DatabaseHandle, 
     const after = computeStatus(ordered, ledgerAfter, config.root, db.display);
     return { direction, dryRun: false, database: db.display, migrations: results, status: after };
   } catch (error) {
-    if (options.signal?.aborted) throw await interruptedError(client, config, direction, ledgerBefore, options.dryRun ? undefined : planned, options.signal, error);
+    if (options.signal?.aborted) throw await interruptedError(client, config, direction, ledgerBefore, options.dryRun ? undefined : planned, options.signal, error, db);
     throw error;
   } finally {
     cancel.dispose();

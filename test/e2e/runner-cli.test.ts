@@ -158,6 +158,8 @@ describe('the CLI: exit codes, output, redaction', () => {
     expect(r.code).toBe(3);
     expect(r.stderr).toContain(`error[MIGRATION_FAILED]: migrations/${B}_b.sql:6:`);
     expect(r.stderr).toContain('relation "nosuch" does not exist (SQLSTATE 42P01)');
+    // What to run next names the same database, without printing its URL.
+    expect(r.stderr).toContain('fix the SQL and run pgwarden up --url <the same URL> again.');
     const password = new URL(db.url).password;
     expect(r.stdout + r.stderr).not.toContain(password);
   });

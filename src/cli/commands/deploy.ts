@@ -3,7 +3,9 @@ import type { CommandModule } from 'yargs';
 import { executeDeploy, invalidPlanError, planDeploy, type DeployPlan, type DeployResult } from '../../deploy/deploy.js';
 import { PgwardenError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
+import { commandFor } from '../../providers/origin.js';
 import { openDatabase } from '../../providers/resolve.js';
+import type { DatabaseHandle } from '../../providers/types.js';
 import { lockModeName } from '../../verify/locks.js';
 import { commandContext, setExitCode, type GlobalArgs } from '../context.js';
 import { paint, printJson, type Output } from '../output.js';
@@ -59,7 +61,7 @@ function renderPlan(output: Output, plan: DeployPlan): string {
   return `${lines.join('\n')}\n`;
 }
 
-function renderResult(output: Output, result: DeployResult): string {
+function renderResult(output: Output, result: DeployResult, db: DatabaseHandle): string {
   const lines: string[] = [];
   lines.push(result.applied.length === 0 ? 'Migrations: nothing to apply.' : `Applied ${plural(result.applied.length, 'migration')}: ${result.applied.map((m) => `${m.name} (${m.durationMs} ms)`).join(', ')}.`);
   if (result.roles) lines.push(`Roles: ${plural(result.roles.applied, 'statement')} applied.`);
@@ -75,10 +77,10 @@ function renderResult(output: Output, result: DeployResult): string {
       for (const f of drift.findings) counts.set(f.class, (counts.get(f.class) ?? 0) + 1);
       lines.push(paint(output, 'red', `Drift: ${plural(drift.findings.length, 'difference')} from ${reference} (${[...counts].map(([c, n]) => `${n} ${c}`).join(', ')}) after the deploy${managed}:`));
       for (const f of drift.findings.slice(0, 30)) lines.push(`  ${f.class}: ${f.message}`);
-      if (drift.findings.length > 30) lines.push(`  ... pgwarden drift --env ${result.plan.environment ?? '<env>'} shows them all`);
+      if (drift.findings.length > 30) lines.push(`  ... ${commandFor(db, 'drift')} shows them all`);
     }
   }
-  lines.push(`Deploy finished in ${(result.durationMs / 1000).toFixed(1)} s and logged in the ledger's events (pgwarden history).`);
+  lines.push(`Deploy finished in ${(result.durationMs / 1000).toFixed(1)} s and logged in the ledger's events (${commandFor(db, 'history')}).`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -162,7 +164,7 @@ export const deployCommand: CommandModule<object, DeployArgs> = {
       }
       const result = await executeDeploy(ctx.config, db, plan, options);
       if (args.json) printJson(ctx.output, deployJson(plan, result));
-      else ctx.output.out(`\n${renderResult(ctx.output, result)}`);
+      else ctx.output.out(`\n${renderResult(ctx.output, result, db)}`);
       const drifted = !('error' in result.drift) && !result.drift.clean;
       setExitCode(drifted ? ExitCode.Findings : ExitCode.Ok);
     } finally {
