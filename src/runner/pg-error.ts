@@ -89,7 +89,7 @@ export function migrationError(
   parts.push(
     context.direction === 'up'
       ? `Nothing of this migration was kept (its transaction was rolled back): fix the SQL and run ${retry} again.`
-      : `The rollback of this migration was undone: fix its down section and run ${retry} again.`,
+      : `The rollback of this migration was undone: fix its down section and run ${retry} again (a change to the down section alone is accepted then; any other change to the file needs pgwarden acknowledge first).`,
   );
   const code = CONNECTION_CLASSES.some((c) => error.code!.startsWith(c)) ? 'CONNECTION_FAILED' : 'MIGRATION_FAILED';
   return new PgwardenError(code, redactText(parts.join('\n')), {

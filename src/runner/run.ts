@@ -4,6 +4,7 @@ import type pg from 'pg';
 import type { PgwardenConfig } from '../config/types.js';
 import { PgwardenError, type Problem } from '../errors.js';
 import { linearHistory } from '../migrations/graph.js';
+import { checksumBeforeDown } from '../migrations/checksum.js';
 import { loadMigrations } from '../migrations/load.js';
 import type { MigrationFile } from '../migrations/types.js';
 import { commandFor } from '../providers/origin.js';
@@ -81,14 +82,58 @@ export interface RunResult {
 
 const silentLogger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
+/**
+ * A migration whose down failed (and was rolled back), as the events record it: the newest event of
+ * its revision. `accepted` when its file has changed since in the down section only (see
+ * {@link failedDowns}).
+ */
+interface FailedDown {
+  at: Date;
+  accepted: boolean;
+}
+
+/**
+ * For `down`: the modified migrations about to be rolled back whose newest event is a failed down.
+ * A failed down records the checksum of everything before the down section's SQL (header, up
+ * section, marker) of the file it ran, which is the file as applied: the ledger's checksum matched it,
+ * or an earlier run accepted it by this same rule. When the file's checksum of that part is still the
+ * same, only the down section changed: the fix the failed down asked for. That is `accepted`: the
+ * run records it as an acknowledgement and runs the new down section. Any other change, or a down
+ * that failed before pgwarden recorded that checksum, still needs `pgwarden acknowledge`.
+ */
+async function failedDowns(client: pg.Client, config: PgwardenConfig, status: StatusReport, list: readonly MigrationFile[]): Promise<Map<string, FailedDown>> {
+  const modified = list.filter((f) => status.migrations.some((m) => m.revision === f.revision && m.state === 'modified'));
+  const found = new Map<string, FailedDown>();
+  if (modified.length === 0) return found;
+  const n = ledgerNames(config.ledger);
+  if (!(await client.query('SELECT to_regclass($1) AS t', [n.events])).rows[0].t) return found;
+  const { rows } = await client.query(
+    `SELECT DISTINCT ON (revision) revision, action, at, detail FROM ${n.events} WHERE revision = ANY($1::text[]) ORDER BY revision, id DESC`,
+    [modified.map((f) => f.revision)],
+  );
+  for (const row of rows) {
+    const detail = (row.detail ?? {}) as { direction?: string; checksumBeforeDown?: string };
+    if (row.action !== 'failed' || detail.direction !== 'down') continue;
+    const file = modified.find((f) => f.revision === row.revision)!;
+    const before = checksumBeforeDown(file);
+    found.set(row.revision, { at: row.at, accepted: before !== undefined && detail.checksumBeforeDown === before });
+  }
+  return found;
+}
+
 /** Refuses to run over a ledger that disagrees with the files, naming every problem and the way out. */
-function guard(status: StatusReport, options: RunOptions, db: DatabaseHandle): void {
+function guard(status: StatusReport, options: RunOptions, db: DatabaseHandle, downs: ReadonlyMap<string, FailedDown> = new Map()): void {
   const problems: Problem[] = [];
   for (const m of status.migrations) {
+    const failedDown = downs.get(m.revision);
+    if (m.state === 'modified' && failedDown?.accepted) continue;
     if (m.state === 'modified') {
+      const acknowledge = commandFor(db, `acknowledge ${m.revision}`, '--reason "..."');
       problems.push({
         file: m.file ?? m.revision,
-        message: `${m.file} was changed after it was applied (checksum ${m.checksum!.applied.slice(0, 12)} applied, ${m.checksum!.file.slice(0, 12)} now). Restore the file, or if the change is harmless record it: ${commandFor(db, `acknowledge ${m.revision}`, '--reason "..."')}`,
+        message: failedDown
+          ? `${m.file} was changed after its down failed (${failedDown.at.toISOString().slice(0, 19).replace('T', ' ')} UTC), and pgwarden cannot tell that only its down section changed (the rest of the file differs from what was applied, or an older pgwarden recorded that failure). Restore everything but the down section, or record the change: ${acknowledge}, then run ${commandFor(db, 'down')} again`
+          : `${m.file} was changed after it was applied (checksum ${m.checksum!.applied.slice(0, 12)} applied, ${m.checksum!.file.slice(0, 12)} now). Restore the file, or if the change is harmless record it: ${acknowledge}`,
       });
     } else if (m.state === 'missing') {
       problems.push({ file: m.revision, message: `revision ${m.revision} (${m.name}) is applied but its file is gone: restore it from version control` });
@@ -300,7 +345,9 @@ async function batchError(ex: Executor, direction: Direction, units: Unit[], err
     stepOffset: undefined,
     statementOffset: stepOffset ?? (section ? section.offset + (section.sql.length - section.sql.trimStart().length) : undefined),
   });
-  await recordEvent(ex.client, ex.config.ledger, { action: 'failed', revision: file.revision, name: file.name, checksum: file.checksum, applier: ex.applier, detail: { direction, error: redactText((error as Error)?.message ?? String(error)) } }).catch(() => {});
+  // A failed down records what its fix may not change (see failedDowns): the file before the down section.
+  const before = direction === 'down' ? checksumBeforeDown(file) : undefined;
+  await recordEvent(ex.client, ex.config.ledger, { action: 'failed', revision: file.revision, name: file.name, checksum: file.checksum, applier: ex.applier, detail: { direction, error: redactText((error as Error)?.message ?? String(error)), ...(before ? { checksumBeforeDown: before } : {}) } }).catch(() => {});
   const index = first + units.indexOf(failed);
   if (singleStart !== undefined) {
     const undone = index - singleStart + 1;
@@ -469,8 +516,9 @@ export async function runMigrations(config: PgwardenConfig, db: DatabaseHandle, 
     ledgerBefore = ledger;
     trace('runner: locked, ledger read');
     const before = computeStatus(ordered, ledger, config.root, db.display);
-    guard(before, options, db);
     const list = plan(ordered, ledger, direction, options, db);
+    const downs = direction === 'down' ? await failedDowns(client, config, before, list) : new Map<string, FailedDown>();
+    guard(before, options, db, downs);
     planned = list;
     const partialRows = new Map(ledger.filter((r) => r.state === 'partial').map((r) => [r.revision, r]));
     const results: RunMigrationResult[] = [];
@@ -518,6 +566,24 @@ export async function runMigrations(config: PgwardenConfig, db: DatabaseHandle, 
       else await ensureLedger(client, config.ledger);
     }
     await client.query(`SET lock_timeout = ${literal(config.runner.lockTimeout)}; SET statement_timeout = ${literal(config.runner.statementTimeout)}`);
+    // A down section fixed after its down failed (see failedDowns): recorded as an acknowledgement,
+    // so that the ledger holds the file that runs, and history shows why it changed.
+    for (const file of list) {
+      const failed = downs.get(file.revision);
+      const row = ledger.find((r) => r.revision === file.revision);
+      if (!failed?.accepted || !row) continue;
+      await client.query('BEGIN');
+      await client.query(`UPDATE ${ledgerNames(config.ledger).table} SET checksum = $2 WHERE revision = $1`, [file.revision, file.checksum]);
+      await recordEvent(client, config.ledger, {
+        action: 'acknowledge',
+        revision: file.revision,
+        name: file.name,
+        checksum: file.checksum,
+        applier,
+        detail: { previousChecksum: row.checksum, reason: `only the down section changed after the down of ${failed.at.toISOString()} failed; the rest of the file is as applied`, automatic: true },
+      });
+      await client.query('COMMIT');
+    }
 
     const batchLimit = oneMessage ? { units: Infinity, chars: Infinity } : { units: 50, chars: 512 * 1024 };
     let batch: Unit[] = [];
