@@ -179,25 +179,14 @@ export async function planDeploy(config: PgwardenConfig, db: DatabaseHandle, opt
   let roles: DeployPlan['roles'];
   if ('skipped' in rolesFile) roles = rolesFile;
   else {
-    const { planRolesOn, readPassword } = await import('../roles/apply.js');
+    const [{ planRolesOn }, { unreadablePasswords }] = await Promise.all([import('../roles/apply.js'), import('../roles/passwords.js')]);
     const plan = await planRolesOn(db, rolesFile, { environment: db.environment });
     roles = { file: toPosix(relative(config.root, rolesFile.file)), plan };
     // roles apply reads passwords only once it runs, after the migrations: read each one now (and
     // forget it), so that a variable or file that is missing stops the deploy before `up`.
     const file = toPosix(relative(config.root, rolesFile.file));
-    const seen = new Set<string>();
-    for (const change of plan.changes) {
-      if (!change.password || seen.has(change.password.role)) continue;
-      const role = change.password.role;
-      seen.add(role);
-      try {
-        readPassword(change.password.source, role);
-      } catch (error) {
-        const inEnvironment = db.environment !== undefined && rolesFile.spec.environments?.[db.environment]?.roles?.[role] !== undefined;
-        const at = rolesFile.locate(inEnvironment ? ['environments', db.environment!, 'roles', role, 'password'] : ['roles', role, 'password']);
-        const message = (error as Error).message.replace(/ Nothing was applied\.$/, '').replace(/ and apply again\./, ' and deploy again.');
-        invalid.push({ code: 'ROLES_INVALID', file, ...(at.line !== undefined ? { line: at.line } : {}), message });
-      }
+    for (const p of unreadablePasswords(rolesFile, plan)) {
+      invalid.push({ code: 'ROLES_INVALID', file, ...(p.line !== undefined ? { line: p.line } : {}), message: p.message.replace(/ and apply again\./, ' and deploy again.') });
     }
   }
   return {
