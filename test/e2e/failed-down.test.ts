@@ -45,6 +45,12 @@ describe('down after a failed down', () => {
     const events = await query<{ action: string; detail: Record<string, unknown> | null }>(db.url, 'SELECT action, detail FROM pgwarden.ledger_events ORDER BY id');
     expect(events.map((e) => e.action)).toEqual(['up', 'up', 'failed', 'acknowledge', 'down']);
     expect(events[3]!.detail).toMatchObject({ automatic: true, reason: expect.stringContaining('only the down section changed after the down of') });
+    // history says it in words; --json keeps the detail as recorded.
+    const history = await cli(['history']);
+    expect(history.stdout).toContain('      down failed: table "b_typo" does not exist');
+    expect(history.stdout).toContain('      recorded by pgwarden: reason: only the down section changed after the down of');
+    expect(history.stdout).not.toMatch(/[{}]/);
+    expect(JSON.parse((await cli(['history', '--json'])).stdout).events[1].detail).toMatchObject({ automatic: true });
   });
 
   it('a second failure of the fixed down is accepted again once the down is fixed for good', async () => {

@@ -2,6 +2,7 @@ import type { CommandModule } from 'yargs';
 import { getHistory } from '../../runner/history.js';
 import { commandContext, type GlobalArgs } from '../context.js';
 import { printJson } from '../output.js';
+import { renderHistory } from '../render/history.js';
 import { withDatabase } from '../with-database.js';
 import { countRule, numberOption } from '../numeric-option.js';
 
@@ -22,13 +23,6 @@ export const historyCommand: CommandModule<object, HistoryArgs> = {
       printJson(ctx.output, report);
       return;
     }
-    const lines = [`Database: ${report.database}`];
-    for (const e of report.events) {
-      const when = e.at.toISOString().replace('T', ' ').slice(0, 19);
-      const detail = e.detail ? ` ${JSON.stringify(e.detail)}` : '';
-      lines.push(`  ${when}  ${e.action.padEnd(11)} ${(e.name ?? '').padEnd(40)} ${e.dbUser}${e.durationMs !== null ? ` ${e.durationMs} ms` : ''}${e.gitCommit ? ` git ${e.gitCommit.slice(0, 10)}` : ''}${detail}`);
-    }
-    if (report.events.length === 0) lines.push('  (no events: nothing was ever applied here)');
-    ctx.output.out(`${lines.join('\n')}\n`);
+    ctx.output.out(renderHistory(report));
   },
 };
