@@ -19,8 +19,11 @@ interface AdoptArgs extends GlobalArgs {
 }
 
 function renderPlan(output: Output, plan: AdoptionPlan, root: string, dryRun: boolean): string {
+  const count = `${plan.migrations.length} migration${plan.migrations.length === 1 ? '' : 's'}`;
   const lines = [
-    `${dryRun ? 'Would adopt' : 'Adopted'} ${plan.migrations.length} migration${plan.migrations.length === 1 ? '' : 's'} from ${relative(root, plan.from) || '.'} (${plan.layout}) into ${relative(root, plan.to) || '.'}${plan.inPlace ? ' (in place)' : ''}:`,
+    plan.layout === 'pgwarden'
+      ? `${relative(root, plan.from) || '.'} is already in pgwarden's format (adopted earlier): its ${count} are kept as they are:`
+      : `${dryRun ? 'Would adopt' : 'Adopted'} ${count} from ${relative(root, plan.from) || '.'} (${plan.layout}) into ${relative(root, plan.to) || '.'}${plan.inPlace ? ' (in place)' : ''}:`,
   ];
   for (const m of plan.migrations) {
     const renamed = m.sources[0] !== m.target ? `${m.sources.join(' + ')} -> ${m.target}` : m.target;
