@@ -155,7 +155,7 @@ export const deployCommand: CommandModule<object, DeployArgs> = {
       if (refusal) throw refusal;
       if (plan.protected && !args.yes) {
         if (!process.stdin.isTTY || !ctx.output.isTTY) {
-          throw new PgwardenError('USAGE', `Environment "${plan.environment}" is protected and there is no terminal to confirm on: review the plan (pgwarden deploy --env ${plan.environment} --dry-run) and pass --yes. Nothing was changed.`);
+          throw new PgwardenError('USAGE', `Environment "${plan.environment}" is protected and there is no terminal to confirm on: review the plan (${commandFor(db, 'deploy --dry-run')}) and pass --yes. Nothing was changed.`);
         }
         const roleCount = 'skipped' in plan.roles ? 0 : plan.roles.plan.changes.length;
         if (!(await confirm(`Deploy ${plural(plan.pending.length, 'migration')} and ${plural(roleCount, 'role statement')} to ${plan.environment} (${plan.database})? Type "yes" to go on: `))) {
