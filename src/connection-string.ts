@@ -19,9 +19,25 @@ export function checkConnectionString(url: string, source?: string): void {
   }
   try {
     // The constructor parses the string exactly as connect() will; it opens nothing.
-    new pg.Client({ connectionString: url });
+    new pg.Client({ connectionString: pgConnectionString(url) });
   } catch (cause) {
     const reason = cause instanceof URIError ? 'it holds a % that does not start a percent-encoded character' : 'it is not a valid URL';
     throw new PgwardenError('USAGE', `The connection string ${redactUrl(url)}${from} cannot be read: ${reason}. ${ENCODING_HELP}. Nothing was changed.`, { cause });
   }
+}
+
+/** sslmode values node-pg verifies as verify-full while warning that a later version will not. */
+const VERIFIED_AS_FULL = /([?&]sslmode=)(prefer|require|verify-ca)(?=[&#]|$)/i;
+
+/**
+ * The connection string as pgwarden hands it to node-pg. node-pg reads sslmode=prefer, require and
+ * verify-ca as verify-full (it verifies the certificate and the host name) and prints a multi-line
+ * SECURITY WARNING saying that its next major version will read them as libpq does, where require
+ * verifies nothing. pgwarden keeps the verification, states it (docs/runner.md, "Connections"), and
+ * passes those modes as verify-full, which node-pg reads without a warning. A URL that chose libpq's
+ * meaning itself (uselibpqcompat=true), and sslmode=disable or no-verify, are passed as written.
+ */
+export function pgConnectionString(url: string): string {
+  if (!/^postgres(ql)?:\/\//i.test(url.trim()) || /[?&]uselibpqcompat=true(?=[&#]|$)/i.test(url)) return url;
+  return url.replace(VERIFIED_AS_FULL, '$1verify-full');
 }

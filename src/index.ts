@@ -30,7 +30,8 @@ export { readPrivileges, readDefaultPrivileges, readOwners, type PrivilegeObject
 export { parseRolesFile, loadRolesFile } from './roles/load.js';
 export { rolesSchema } from './roles/schema.js';
 export { planRoles, computePlan, CHANGE_GROUPS, type RolesPlan, type RoleChange, type ChangeGroup, type PlanOptions } from './roles/plan.js';
-export { applyRoles, planRolesOn, readPassword, type ApplyOptions, type ApplyResult } from './roles/apply.js';
+export { applyRoles, planRolesOn, type ApplyOptions, type ApplyResult } from './roles/apply.js';
+export { readPassword, unreadablePasswords } from './roles/passwords.js';
 export { generateRoles, type GenerateOptions, type GeneratedRoles } from './roles/generate.js';
 export { readLiveCluster, type LiveCluster, type LiveRole, type LiveMembership } from './roles/live-roles.js';
 export { scramVerifier } from './roles/scram.js';

@@ -59,7 +59,8 @@ export interface AdoptedMigration {
 
 /** What `pgwarden adopt` will do (or did): computed without writing anything. */
 export interface AdoptionPlan {
-  layout: SourceLayout;
+  /** The layout of the source folder; `pgwarden` for a folder already in pgwarden's format (adopted earlier), whose files are kept. */
+  layout: SourceLayout | 'pgwarden';
   /** Absolute paths. */
   from: string;
   to: string;
@@ -165,7 +166,7 @@ export async function planAdoption(config: PgwardenConfig, options: AdoptOptions
     if (!inPlace) {
       throw new PgwardenError('USAGE', `${relative(config.root, from) || from} is already in pgwarden's format (${basename(adopted.paths[0]!)} has a "--! Revision:" header): point the config's "migrations" at it instead of adopting it.`);
     }
-    return adoptedAlready(config, source.layout, from, source.ignored);
+    return adoptedAlready(config, from, source.ignored);
   }
   if (!inPlace && existsSync(to) && readdirSync(to).some((name) => !name.startsWith('.') && migrationKindOf(name) !== undefined)) {
     throw new PgwardenError('USAGE', `${relative(config.root, to)} already holds migrations: adopt into an empty migrations folder, or adopt ${relative(config.root, to)} itself in place.`);
@@ -297,7 +298,7 @@ export async function planAdoption(config: PgwardenConfig, options: AdoptOptions
  * The plan for a folder adopted earlier (every file kept as it is), so that another database can
  * be marked: each file's original name and number come from its "Adopted by pgwarden from" line.
  */
-function adoptedAlready(config: PgwardenConfig, layout: SourceLayout, dir: string, ignored: string[]): AdoptionPlan {
+function adoptedAlready(config: PgwardenConfig, dir: string, ignored: string[]): AdoptionPlan {
   const rel = (p: string) => relative(config.root, p).split('\\').join('/');
   const ordered = linearHistory(loadMigrations(dir), config.root);
   const migrations: AdoptedMigration[] = ordered.map((file) => {
@@ -324,7 +325,7 @@ function adoptedAlready(config: PgwardenConfig, layout: SourceLayout, dir: strin
       checksum: file.checksum,
     };
   });
-  return { layout, from: dir, to: dir, inPlace: true, migrations, ignored, remove: [] };
+  return { layout: 'pgwarden', from: dir, to: dir, inPlace: true, migrations, ignored, remove: [] };
 }
 
 /** Writes the planned files (and, in place, removes the files they replace). */

@@ -163,7 +163,8 @@ export async function runCheck(config: PgwardenConfig, options: CheckOptions = {
         files = loadMigrations(config.migrationsDir);
         const serverUrl = options.target?.url ?? (options.target?.env || options.target?.pgVersion ? undefined : process.env.DATABASE_URL || undefined);
         if (serverUrl && options.waitForDb) {
-          const client = await connect(urlDatabase(serverUrl, undefined), { retrySeconds: options.waitForDb });
+          const source = options.target?.url !== undefined ? '--url' : '$DATABASE_URL';
+          const client = await connect({ ...urlDatabase(serverUrl, undefined), origin: { options: '', source } }, { retrySeconds: options.waitForDb });
           await client.end().catch(() => {});
         }
         throwIfInterrupted(signal);

@@ -36,8 +36,12 @@ export async function buildCli(argv: string[]) {
     .wrap(Math.min(110, process.stdout.columns || 100))
     .epilogue('Exit codes: 0 ok, 1 findings, 2 usage or configuration error, 3 database or connection error, 70 internal error.')
     .fail((message, error) => {
-      if (error) throw error;
-      throw new PgwardenError('USAGE', `${message} (pgwarden --help shows the usage)`);
+      // yargs reports a bad flag as a YError, an option's coerce (src/cli/numeric-option.ts) included:
+      // a usage error. Errors of pgwarden's own pass through as they are.
+      if (error && error.name !== 'YError') throw error;
+      const text = message ?? error?.message ?? 'Bad arguments';
+      // yargs' own messages ("Unknown argument: x") end without a full stop; pgwarden's say what to do.
+      throw new PgwardenError('USAGE', /[.!?]$/.test(text) ? text : `${text} (pgwarden --help shows the usage)`);
     });
   for (const command of await loadCommands(commandName(argv))) cli = cli.command(command);
   // yargs renders the whole help text of the command it runs, for a later showHelp() that pgwarden

@@ -1,4 +1,5 @@
 import { PgwardenError, isPgwardenError } from '../errors.js';
+import { commandFor } from '../providers/origin.js';
 import { openDatabase } from '../providers/resolve.js';
 import { redactText } from '../redact.js';
 import { isConnectionLoss } from '../runner/pg-error.js';
@@ -19,7 +20,7 @@ export async function withDatabase<T>(ctx: CommandContext, fn: (db: DatabaseHand
   } catch (error) {
     if (isPgwardenError(error) || !isConnectionLoss(error)) throw error;
     const reason = redactText((error as Error)?.message ?? String(error));
-    throw new PgwardenError('CONNECTION_FAILED', `Lost the connection to ${db.display}: ${reason}. The server stopped or ended this session, or the network failed. Check that the server runs, then see where the database stands with pgwarden status and run the command again.`, { cause: error });
+    throw new PgwardenError('CONNECTION_FAILED', `Lost the connection to ${db.display}: ${reason}. The server stopped or ended this session, or the network failed. Check that the server runs, then see where the database stands with ${commandFor(db, 'status')} and run the command again.`, { cause: error });
   } finally {
     await db.close();
   }

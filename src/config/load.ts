@@ -7,6 +7,7 @@ import { RULE_IDS } from '../lint/rule-ids.js';
 import type { PgwardenConfig, PgwardenConfigFile } from './types.js';
 
 import { findConfigFile } from './find.js';
+import { configSchema, PATTERN_HELP } from './schema.js';
 import { validate as validateConfigShape } from './validate-config.generated.js';
 
 export { CONFIG_FILE_NAMES, findConfigFile } from './find.js';
@@ -39,7 +40,9 @@ export function parseConfig(text: string, file: string): PgwardenConfigFile {
   }
   const value: unknown = doc.toJS() ?? {};
   if (!validator(value)) {
-    for (const error of validator.errors ?? []) problems.push(problemFromAjv(error, doc, lineCounter, file));
+    // A property name that fails a pattern comes twice (the pattern, then propertyNames): once is enough.
+    const errors = (validator.errors ?? []).filter((e) => !(e.keyword === 'pattern' && (e as { propertyName?: string }).propertyName !== undefined));
+    for (const error of errors) problems.push(problemFromAjv(error, doc, lineCounter, file));
   }
   problems.push(...literalPasswordProblems(value as PgwardenConfigFile, doc, lineCounter, file));
   problems.push(...timeZoneProblems(value as PgwardenConfigFile, doc, lineCounter, file));
@@ -88,21 +91,49 @@ function problemFromAjv(error: ErrorObject, doc: Document, lineCounter: LineCoun
       const hint = near.likely ? `did you mean "${near.candidate}"?` : `no rule has that id (the closest is "${near.candidate}"; docs/lint.md lists them)`;
       return { file, ...at, path, message: `unknown rule "${key}" at ${path}: ${hint}` };
     }
-    return { file, ...at, path, message: `unknown key "${key}" at ${path}: remove it or check its spelling` };
+    // The keys allowed where this one is: the schema object the error's schemaPath ends in.
+    const allowed = Object.keys((schemaAt(error.schemaPath.replace(/\/additionalProperties$/, '')) as { properties?: object } | undefined)?.properties ?? {}).filter((k) => k !== '$schema');
+    const near = allowed.length > 0 ? closest(key, allowed) : undefined;
+    const hint = near?.likely ? `did you mean "${near.candidate}"?` : allowed.length > 0 ? `remove it, or use one of ${allowed.map((k) => `"${k}"`).join(', ')}` : 'remove it or check its spelling';
+    return { file, ...at, path, message: `unknown key "${key}" at ${path}: ${hint}` };
+  }
+  if (error.keyword === 'propertyNames') {
+    const name = String((error.params as { propertyName?: string }).propertyName ?? '');
+    const help = PATTERN_HELP[String((schemaAt(`${error.schemaPath}/pattern`) as string | undefined) ?? '')];
+    const at = lineOf(doc, lineCounter, segments, name);
+    return { file, ...at, path: [...segments, name].join('.'), message: `${where} has the name "${name}", which is not allowed${help ? `: use ${help}` : ''}` };
   }
   const at = lineOf(doc, lineCounter, segments);
   let message = `${where} ${error.message ?? 'is invalid'}`;
+  const node = schemaAt(error.schemaPath.slice(0, error.schemaPath.lastIndexOf('/'))) as { pattern?: string } | undefined;
+  // A value checked by a pattern: say what is expected, with an example, instead of the regular expression.
+  const help = node?.pattern !== undefined ? PATTERN_HELP[node.pattern] : undefined;
+  const actual = doc.getIn(segments);
   if (error.keyword === 'enum') {
     message = `${where} must be one of ${(error.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}`;
+  } else if (help && error.keyword === 'pattern') {
+    message = `${where} is ${JSON.stringify(actual)}, which is not ${help}`;
+  } else if (help && error.keyword === 'type') {
+    message = `${where} is ${JSON.stringify(actual)}, not a string: write it in quotes, as ${help}`;
   }
   return { file, ...at, path: where, message };
+}
+
+/** The part of the config's JSON Schema at an ajv schemaPath (`#/properties/runner/properties/lockTimeout`). */
+function schemaAt(pointer: string): unknown {
+  let node: unknown = configSchema;
+  for (const part of pointer.replace(/^#\/?/, '').split('/').filter(Boolean)) {
+    if (node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[part.replace(/~1/g, '/').replace(/~0/g, '~')];
+  }
+  return node;
 }
 
 /** The candidate nearest to `word` by edit distance, and whether it is near enough to be a misspelling. */
 function closest(word: string, candidates: readonly string[]): { candidate: string; likely: boolean } {
   let best = { candidate: candidates[0]!, distance: Infinity };
   for (const candidate of candidates) {
-    const distance = editDistance(word.toLowerCase(), candidate);
+    const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
     if (distance < best.distance) best = { candidate, distance };
   }
   return { candidate: best.candidate, likely: best.distance <= Math.max(2, Math.floor(best.candidate.length / 3)) };

@@ -13,6 +13,24 @@ const duration = {
   pattern: '^(0|[0-9]+(\\.[0-9]+)?\\s*(us|ms|s|min|h|d)?)$',
   description: 'A Postgres duration such as 5s, 500ms or 1min; 0 disables the timeout.',
 } as const;
+const environmentVariable = { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' } as const;
+const postgresVersion = { type: 'string', pattern: '^[0-9]+(\\.[0-9]+)?$' } as const;
+const environmentName = { pattern: '^[A-Za-z0-9_.-]+$' } as const;
+const timeZoneName = { type: 'string', pattern: '^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$' } as const;
+
+/**
+ * What each pattern of the schema accepts, in words and with an example: a config error says this,
+ * not the regular expression. Keyed by the pattern.
+ */
+export const PATTERN_HELP: Readonly<Record<string, string>> = {
+  [duration.pattern]: 'a Postgres duration: a number and one of the units us, ms, s, min, h, d, written together or with a space, e.g. "5s", "500ms" or "1min" ("0" disables the timeout)',
+  [revision.pattern]: 'a revision: digits only, e.g. "20261001090000"',
+  [identifier.pattern]: 'a Postgres name that needs no quotes: letters, digits, _ and $, starting with a letter or _, at most 63 characters, e.g. "pgwarden"',
+  [environmentVariable.pattern]: 'the name of an environment variable: letters, digits and _, not starting with a digit, e.g. "STAGING_DATABASE_URL"',
+  [postgresVersion.pattern]: 'a Postgres version written as a string, e.g. "17" or "16.4"',
+  [environmentName.pattern]: 'an environment name: letters, digits, _, . and -, e.g. "staging"',
+  [timeZoneName.pattern]: 'a time zone name (IANA), e.g. "UTC" or "Europe/Paris"; an offset such as "+03:00" is not one',
+};
 
 export const configSchema = {
   $schema: 'http://json-schema.org/draft-07/schema#',
@@ -33,8 +51,7 @@ export const configSchema = {
         lockTimeout: duration,
         statementTimeout: duration,
         timeZone: {
-          type: 'string',
-          pattern: '^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$',
+          ...timeZoneName,
           description: "The TimeZone of migration sessions, an IANA name such as UTC or Europe/Paris. Default: not set (the server's, database's or role's).",
         },
       },
@@ -54,7 +71,7 @@ export const configSchema = {
     },
     environments: {
       type: 'object',
-      propertyNames: { pattern: '^[A-Za-z0-9_.-]+$' },
+      propertyNames: environmentName,
       additionalProperties: {
         type: 'object',
         additionalProperties: false,
@@ -64,10 +81,10 @@ export const configSchema = {
             type: 'string',
             description: 'A connection string WITHOUT password; use urlEnv or passwordEnv for secrets.',
           },
-          urlEnv: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
-          passwordEnv: { type: 'string', pattern: '^[A-Za-z_][A-Za-z0-9_]*$' },
+          urlEnv: environmentVariable,
+          passwordEnv: environmentVariable,
           protected: { type: 'boolean' },
-          postgresVersion: { type: 'string', pattern: '^[0-9]+(\\.[0-9]+)?$' },
+          postgresVersion,
           driftIgnore: { type: 'array', items: { type: 'string' } },
         },
       },

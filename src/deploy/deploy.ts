@@ -9,6 +9,7 @@ import { linearHistory } from '../migrations/graph.js';
 import { loadMigrations } from '../migrations/load.js';
 import type { MigrationFile } from '../migrations/types.js';
 import type { TargetOptions } from '../providers/resolve.js';
+import { commandFor } from '../providers/origin.js';
 import type { DatabaseHandle } from '../providers/types.js';
 import type { ApplyResult } from '../roles/apply.js';
 import type { RolesPlan } from '../roles/plan.js';
@@ -167,10 +168,10 @@ export async function planDeploy(config: PgwardenConfig, db: DatabaseHandle, opt
 
   const blockers: string[] = [];
   for (const m of status.migrations) {
-    if (m.state === 'modified') blockers.push(`${m.file} was changed after it was applied: restore it, or pgwarden acknowledge ${m.revision} --reason "..."`);
+    if (m.state === 'modified') blockers.push(`${m.file} was changed after it was applied: restore it, or ${commandFor(db, `acknowledge ${m.revision}`, '--reason "..."')}`);
     if (m.state === 'missing') blockers.push(`revision ${m.revision} (${m.name}) is applied but its file is gone: restore it from version control`);
-    if (m.state === 'partial') blockers.push(`${m.file} stopped halfway (Transaction: none): pgwarden resolve ${m.revision} --applied | --rolled-back, or pgwarden up --resume`);
-    if (m.outOfOrder) blockers.push(`${m.file} is pending but newer migrations are applied (out of order): apply it with pgwarden up --out-of-order`);
+    if (m.state === 'partial') blockers.push(`${m.file} stopped halfway (Transaction: none): ${commandFor(db, `resolve ${m.revision}`, '--applied | --rolled-back')}, or ${commandFor(db, 'up --resume')}`);
+    if (m.outOfOrder) blockers.push(`${m.file} is pending but newer migrations are applied (out of order): apply it with ${commandFor(db, 'up --out-of-order')}`);
   }
 
   const invalid: InvalidInput[] = [];
@@ -190,25 +191,14 @@ export async function planDeploy(config: PgwardenConfig, db: DatabaseHandle, opt
   let roles: DeployPlan['roles'];
   if ('skipped' in rolesFile) roles = rolesFile;
   else {
-    const { planRolesOn, readPassword } = await import('../roles/apply.js');
+    const [{ planRolesOn }, { unreadablePasswords }] = await Promise.all([import('../roles/apply.js'), import('../roles/passwords.js')]);
     const plan = await planRolesOn(db, rolesFile, { environment: db.environment });
     roles = { file: toPosix(relative(config.root, rolesFile.file)), plan };
     // roles apply reads passwords only once it runs, after the migrations: read each one now (and
     // forget it), so that a variable or file that is missing stops the deploy before `up`.
     const file = toPosix(relative(config.root, rolesFile.file));
-    const seen = new Set<string>();
-    for (const change of plan.changes) {
-      if (!change.password || seen.has(change.password.role)) continue;
-      const role = change.password.role;
-      seen.add(role);
-      try {
-        readPassword(change.password.source, role);
-      } catch (error) {
-        const inEnvironment = db.environment !== undefined && rolesFile.spec.environments?.[db.environment]?.roles?.[role] !== undefined;
-        const at = rolesFile.locate(inEnvironment ? ['environments', db.environment!, 'roles', role, 'password'] : ['roles', role, 'password']);
-        const message = (error as Error).message.replace(/ Nothing was applied\.$/, '').replace(/ and apply again\./, ' and deploy again.');
-        invalid.push({ code: 'ROLES_INVALID', file, ...(at.line !== undefined ? { line: at.line } : {}), message });
-      }
+    for (const p of unreadablePasswords(rolesFile, plan)) {
+      invalid.push({ code: 'ROLES_INVALID', file, ...(p.line !== undefined ? { line: p.line } : {}), message: p.message.replace(/ and apply again\./, ' and deploy again.') });
     }
   }
   return {
@@ -270,7 +260,7 @@ export async function executeDeploy(config: PgwardenConfig, db: DatabaseHandle, 
   const migrationOptions = options.migrations ? { migrations: options.migrations } : {};
   const { signal } = options;
   try {
-    const run = await runMigrations(config, db, 'up', { ...migrationOptions, signal });
+    const run = await runMigrations(config, db, 'up', { ...migrationOptions, signal, retryCommand: commandFor(db, 'deploy') });
     applied = run.migrations;
     if (!('skipped' in plan.roles)) {
       const [{ loadRolesFile }, { applyRoles }] = await Promise.all([import('../roles/load.js'), import('../roles/apply.js')]);
@@ -300,7 +290,7 @@ export async function executeDeploy(config: PgwardenConfig, db: DatabaseHandle, 
         error: isPgwardenError(error) || error instanceof Error ? error.message.split('\n')[0] : String(error),
       }).catch(() => {});
     }
-    if (changed && isPgwardenError(error)) throw afterChanges(error, committed, partial, now);
+    if (changed && isPgwardenError(error)) throw afterChanges(error, committed, partial, now, db);
     throw error;
   }
   const after = await getStatus(config, db, migrationOptions);
@@ -358,12 +348,12 @@ function deployInterrupted(signal: AbortSignal, error: unknown, committed: strin
  * A failure after this deploy changed the database: the error says what was applied and kept, and
  * never "nothing was applied" (roles apply says so of its own statements).
  */
-function afterChanges(error: PgwardenError, committed: string[], partial: string[], now: StatusReport | undefined): PgwardenError {
+function afterChanges(error: PgwardenError, committed: string[], partial: string[], now: StatusReport | undefined, db: DatabaseHandle): PgwardenError {
   const names = new Map((now?.migrations ?? []).map((m) => [m.revision, m.name]));
   const list = (revisions: string[]) => revisions.map((r) => names.get(r) ?? r).join(', ');
   const done = [
     committed.length > 0 ? `${committed.length} migration${committed.length === 1 ? ' was' : 's were'} applied and kept (${list(committed)})` : '',
-    partial.length > 0 ? `${list(partial)} stopped halfway (pgwarden status shows it)` : '',
+    partial.length > 0 ? `${list(partial)} stopped halfway (${commandFor(db, 'status')} shows it)` : '',
   ].filter(Boolean).join('; ');
   const message = error.message.replace(/\bNothing was applied\./g, 'No role statement was applied.').replace(/; nothing was applied\./g, '; no role statement was applied.');
   return new PgwardenError(error.code, `This deploy changed the database before it failed: ${done}. Then: ${message}`, {

@@ -80,11 +80,11 @@ export async function checkDrift(config: PgwardenConfig, options: DriftOptions =
   const timeouts = { lockTimeout: options.lockTimeout, statementTimeout: options.statementTimeout, signal: options.signal };
   const actual = await readDatabase(config, options, ordered, { ...timeouts, ...(rolesFile ? { roles: { tables: columnTables } } : {}) });
   let reference: DriftReport['reference'];
-  let against: (EnvironmentState & { db: { display: string; environment: string | undefined } }) | undefined;
+  let against: (EnvironmentState & { db: Pick<DatabaseHandle, 'display' | 'environment' | 'origin'> }) | undefined;
   if (options.against !== undefined) {
     // The other environment's own connection: --url and $DATABASE_URL name the first database only.
     against = await readDatabase(config, { env: options.against, environ: { ...(options.environ ?? process.env), DATABASE_URL: '' } }, ordered, timeouts);
-    reference = { kind: 'environment', display: against.db.display, environment: against.db.environment };
+    reference = { kind: 'environment', display: against.db.display, environment: against.db.environment, options: against.db.origin?.options ?? '' };
   } else {
     reference = { kind: 'snapshot', file: relative(config.root, referenceSnapshotPath(config)) };
   }
@@ -107,7 +107,7 @@ export async function checkDrift(config: PgwardenConfig, options: DriftOptions =
   const counts = Object.fromEntries(DRIFT_CLASSES.map((c) => [c, 0])) as Record<DriftClass, number>;
   for (const f of kept) counts[f.class]++;
   return {
-    target: { display: actual.db.display, environment: actual.db.environment },
+    target: { display: actual.db.display, environment: actual.db.environment, options: actual.db.origin?.options ?? '' },
     reference,
     findings: kept,
     ignored,
@@ -121,11 +121,11 @@ export async function checkDrift(config: PgwardenConfig, options: DriftOptions =
   };
 }
 
-async function readDatabase(config: PgwardenConfig, target: TargetOptions, ordered: readonly MigrationFile[], read: ReadEnvironmentOptions = {}): Promise<EnvironmentState & { db: { display: string; environment: string | undefined } }> {
+async function readDatabase(config: PgwardenConfig, target: TargetOptions, ordered: readonly MigrationFile[], read: ReadEnvironmentOptions = {}): Promise<EnvironmentState & { db: Pick<DatabaseHandle, 'display' | 'environment' | 'origin'> }> {
   const db: DatabaseHandle = await openDatabase(config, target);
   try {
     const state = await readEnvironment(config, db, ordered, read);
-    return { ...state, db: { display: db.display, environment: db.environment } };
+    return { ...state, db: { display: db.display, environment: db.environment, ...(db.origin ? { origin: db.origin } : {}) } };
   } catch (error) {
     if (isPgwardenError(error) || !isPgError(error)) throw error;
     throw new PgwardenError('DATABASE_ERROR', `Reading ${db.display} failed: ${redactText(error.message)}. The role drift connects as needs to read the catalogs of the schemas it compares.`, { cause: error });

@@ -35,6 +35,8 @@ export interface DriftTarget {
   /** Connection shown with the password redacted. */
   display: string;
   environment: string | undefined;
+  /** The options that name this database in another pgwarden command: `--env prod`, `--url <the same URL>` (never the URL). */
+  options?: string;
 }
 
 /** The result of `pgwarden drift`. */

@@ -1,10 +1,11 @@
+import { basename } from 'node:path';
 import type { PgwardenConfig, EnvironmentConfig } from '../config/types.js';
 import { checkConnectionString } from '../connection-string.js';
 import { PgwardenError } from '../errors.js';
 import { passwordsOf, redactUrl, registerSecret } from '../redact.js';
 import { openDevCluster, startThrowawayCluster } from './embedded.js';
 import { startPostgresContainer } from './testcontainers.js';
-import type { DatabaseHandle } from './types.js';
+import type { DatabaseHandle, DatabaseOrigin } from './types.js';
 import { throwawayDatabaseOn, urlDatabase } from './url.js';
 
 /** How a command chose its database: the global options `--env` and `--url`. */
@@ -53,6 +54,26 @@ export function environmentUrl(config: PgwardenConfig, name: string, environ: No
   return url;
 }
 
+/** Where an environment's connection string comes from, for connection errors. */
+function environmentSource(config: PgwardenConfig, name: string): string | undefined {
+  const env = config.environments[name];
+  if (!env) return undefined;
+  const from = env.urlEnv ? `$${env.urlEnv} of environment "${name}"` : env.url ? `the url of environment "${name}"${config.configFile ? ` in ${basename(config.configFile)}` : ''}` : undefined;
+  return from && env.passwordEnv ? `${from}, password from $${env.passwordEnv}` : from;
+}
+
+/** How `options` named the database: the options of a next command, and where the URL came from. */
+function originOf(config: PgwardenConfig, options: TargetOptions, url: string | undefined, envName: string | undefined): DatabaseOrigin {
+  const env = options.env !== undefined ? `--env ${options.env}` : '';
+  if (url) {
+    if (options.url !== undefined) return { options: ['--url <the same URL>', env].filter(Boolean).join(' '), source: '--url' };
+    return { options: env, source: '$DATABASE_URL' };
+  }
+  if (!envName) return { options: '' };
+  const source = environmentSource(config, envName);
+  return { options: `--env ${envName}`, ...(source ? { source } : {}) };
+}
+
 function explicitUrl(options: TargetOptions): string | undefined {
   const environ = options.environ ?? process.env;
   const url = options.url ?? (environ.DATABASE_URL || undefined);
@@ -82,27 +103,28 @@ export function describeTarget(config: PgwardenConfig, options: TargetOptions): 
 export async function openDatabase(config: PgwardenConfig, options: TargetOptions = {}): Promise<DatabaseHandle> {
   const url = explicitUrl(options);
   const envName = options.env ?? config.defaultEnvironment;
+  const origin = originOf(config, options, url, envName);
   if (url) {
     for (const secret of passwordsOf(url)) registerSecret(secret);
-    return urlDatabase(url, envName);
+    return { ...urlDatabase(url, envName), origin };
   }
   if (envName) {
     const env = environmentConfig(config, envName);
-    if (env.provider === 'testcontainers') return startPostgresContainer(env.postgresVersion, envName);
+    if (env.provider === 'testcontainers') return { ...(await startPostgresContainer(env.postgresVersion, envName)), origin: { options: origin.options } };
     if (env.provider !== 'embedded') {
       const envUrl = environmentUrl(config, envName, options.environ);
       if (envUrl) {
         for (const secret of passwordsOf(envUrl)) registerSecret(secret);
-        return urlDatabase(envUrl, envName);
+        return { ...urlDatabase(envUrl, envName), origin };
       }
       if (env.provider === 'url') {
         throw new PgwardenError('USAGE', `Environment "${envName}" has provider "url" but neither url nor urlEnv.`);
       }
     }
     const handle = await openDevCluster(config.embedded.dataDir, config.embedded.port, options.command);
-    return { ...handle, environment: envName };
+    return { ...handle, environment: envName, origin: { options: origin.options } };
   }
-  return openDevCluster(config.embedded.dataDir, config.embedded.port, options.command);
+  return { ...(await openDevCluster(config.embedded.dataDir, config.embedded.port, options.command)), origin };
 }
 
 export interface ThrowawayOptions extends TargetOptions {
@@ -121,7 +143,7 @@ export async function openThrowaway(config: PgwardenConfig, options: ThrowawayOp
   if (url) checkConnectionString(url, options.url !== undefined ? '--url' : '$DATABASE_URL');
   if (url) {
     for (const secret of passwordsOf(url)) registerSecret(secret);
-    return throwawayDatabaseOn(url);
+    return throwawayDatabaseOn(url, { source: options.url !== undefined ? '--url' : '$DATABASE_URL' });
   }
   if (options.env) {
     const env = environmentConfig(config, options.env);
@@ -129,7 +151,8 @@ export async function openThrowaway(config: PgwardenConfig, options: ThrowawayOp
     const envUrl = env.provider === 'embedded' ? undefined : environmentUrl(config, options.env, options.environ);
     if (envUrl) {
       for (const secret of passwordsOf(envUrl)) registerSecret(secret);
-      return throwawayDatabaseOn(envUrl, { environment: options.env });
+      const source = environmentSource(config, options.env);
+      return throwawayDatabaseOn(envUrl, { environment: options.env, ...(source ? { source } : {}) });
     }
   }
   const server = await startThrowawayCluster();

@@ -1,5 +1,17 @@
 import type { ProviderKind } from '../config/types.js';
 
+/** How a command chose a database: what names it again, and where its connection string came from. */
+export interface DatabaseOrigin {
+  /**
+   * The options that name this database in another pgwarden command: `--env staging`,
+   * `--url <the same URL>` (never the URL itself: it may hold a password), or nothing for
+   * `$DATABASE_URL` and the development cluster, which a command uses without options.
+   */
+  readonly options: string;
+  /** Where the connection string came from: `--url`, `$DATABASE_URL`, `$STAGING_DATABASE_URL of environment "staging"`. */
+  readonly source?: string;
+}
+
 /**
  * A database pgwarden can connect to. `url` carries the password: never print it, print
  * `display` (redacted) instead.
@@ -11,6 +23,8 @@ export interface DatabaseHandle {
   readonly provider: ProviderKind;
   /** The environment this database belongs to, when it came from one. */
   readonly environment: string | undefined;
+  /** How the command named this database, for next-step hints and connection errors (see origin.ts). */
+  readonly origin?: DatabaseOrigin;
   /** Postgres server major version, when known before connecting (testcontainers). */
   readonly serverVersion?: string;
   /** What a person should know about how it was opened (the embedded cluster started on another port than configured, which was in use). */

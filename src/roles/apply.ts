@@ -1,12 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
 import pg from 'pg';
-import { PgwardenError, type Problem } from '../errors.js';
+import { PgwardenError } from '../errors.js';
 import { withDatabase as urlOfDatabase } from '../providers/url.js';
 import type { DatabaseHandle } from '../providers/types.js';
 import { redactText, registerSecret } from '../redact.js';
 import { cancelOnAbort, interruptedBy, throwIfInterrupted } from '../runner/interrupt.js';
 import { connect } from '../runner/session.js';
-import type { PasswordSource } from './desired.js';
+import { readPassword, unreadablePasswords } from './passwords.js';
 import { planRoles, type PlanOptions, type RoleChange, type RolesPlan } from './plan.js';
 import { scramVerifier } from './scram.js';
 import { literal, REDACTED } from './sql.js';
@@ -38,21 +37,6 @@ export interface ApplyResult {
   plan: RolesPlan;
   /** How many statements ran. */
   applied: number;
-}
-
-/** Reads a password from its source at apply time; it is registered as a secret so no output can show it. */
-export function readPassword(source: PasswordSource, role: string, environ: NodeJS.ProcessEnv = process.env): string {
-  let value: string | undefined;
-  if ('env' in source) {
-    value = environ[source.env];
-    if (!value) throw new PgwardenError('ROLES_INVALID', `The password of role ${JSON.stringify(role)} comes from $${source.env}, which is not set: export it and apply again. Nothing was applied.`);
-  } else {
-    if (!existsSync(source.file)) throw new PgwardenError('ROLES_INVALID', `The password of role ${JSON.stringify(role)} comes from ${source.file}, which does not exist. Nothing was applied.`);
-    value = readFileSync(source.file, 'utf8').replace(/[\r\n]+$/, '');
-    if (!value) throw new PgwardenError('ROLES_INVALID', `The password file ${source.file} of role ${JSON.stringify(role)} is empty. Nothing was applied.`);
-  }
-  registerSecret(value);
-  return value;
 }
 
 /** The statement to run: the shown one with the password's SCRAM verifier in place of `<redacted>`. */
@@ -148,15 +132,11 @@ export async function applyRoles(db: DatabaseHandle, rolesFile: RolesFile, optio
           });
         }
       }
+      // Every password that cannot be read, each at the line of its entry, before any is used.
+      const problems = unreadablePasswords(rolesFile, plan, options.environ);
       const passwords = new Map<string, string>();
-      const problems: Problem[] = [];
-      for (const change of plan.changes) {
-        if (!change.password || passwords.has(change.password.role)) continue;
-        try {
-          passwords.set(change.password.role, readPassword(change.password.source, change.password.role, options.environ));
-        } catch (error) {
-          problems.push({ file: rolesFile.file, message: (error as Error).message.replace(/ Nothing was applied\.$/, '') });
-        }
+      for (const change of problems.length === 0 ? plan.changes : []) {
+        if (change.password && !passwords.has(change.password.role)) passwords.set(change.password.role, readPassword(change.password.source, change.password.role, options.environ));
       }
       if (problems.length > 0) throw new PgwardenError('ROLES_INVALID', `${problems.length} password${problems.length === 1 ? '' : 's'} could not be read. Nothing was applied.`, { problems });
       const lockTimeout = options.lockTimeout ?? '5s';

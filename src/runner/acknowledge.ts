@@ -1,6 +1,7 @@
 import type { PgwardenConfig } from '../config/types.js';
 import { PgwardenError } from '../errors.js';
 import { loadMigrations } from '../migrations/load.js';
+import { commandFor } from '../providers/origin.js';
 import type { DatabaseHandle } from '../providers/types.js';
 import { acquireRunLock, releaseRunLock } from './lock.js';
 import { ensureLedger, ledgerNames, readLedger, recordEvent } from './ledger.js';
@@ -58,7 +59,7 @@ export async function resolvePartial(config: PgwardenConfig, db: DatabaseHandle,
     await acquireRunLock(client, config.ledger);
     try {
       const row = (await readLedger(client, config.ledger)).find((r) => r.revision === revision);
-      if (!row || row.state !== 'partial') throw new PgwardenError('USAGE', `Revision ${revision} is not partial on ${db.display}: pgwarden status shows its state.`);
+      if (!row || row.state !== 'partial') throw new PgwardenError('USAGE', `Revision ${revision} is not partial on ${db.display}: ${commandFor(db, 'status')} shows its state.`);
       const n = ledgerNames(config.ledger);
       await client.query('BEGIN');
       if (as === 'applied') {

@@ -2,6 +2,7 @@ import pg from 'pg';
 import type { PgwardenConfig } from '../config/types.js';
 import { PgwardenError } from '../errors.js';
 import type { MigrationFile } from '../migrations/types.js';
+import { commandFor } from '../providers/origin.js';
 import type { DatabaseHandle } from '../providers/types.js';
 import { readLedger, type LedgerRow } from './ledger.js';
 import { connect } from './session.js';
@@ -86,15 +87,16 @@ export async function interruptedError(
   planned: readonly MigrationFile[] | undefined,
   signal: AbortSignal,
   cause: unknown,
+  db?: Pick<DatabaseHandle, 'origin'>,
 ): Promise<PgwardenError> {
   const by = typeof signal.reason === 'string' ? ` by ${signal.reason}` : '';
   const after = before ? await readLedger(client, config.ledger).catch(() => undefined) : before;
   const lines: string[] = [];
-  let retry = direction === 'up' ? 'pgwarden up' : 'pgwarden down';
+  let retry = commandFor(db, direction);
   if (!before || !planned) {
     lines.push(`Interrupted${by} before any migration ran: nothing was changed.`);
   } else if (!after) {
-    lines.push(`Interrupted${by}; the ledger could not be read afterwards: run pgwarden status to see what was applied.`);
+    lines.push(`Interrupted${by}; the ledger could not be read afterwards: run ${commandFor(db, 'status')} to see what was applied.`);
   } else {
     const state = (rows: readonly LedgerRow[]) => new Map(rows.map((r) => [r.revision, r]));
     const was = state(before);
@@ -106,7 +108,7 @@ export async function interruptedError(
       const row = now.get(file.revision);
       if (row?.state === 'partial') {
         partial.push(`${file.name} (Transaction: none) stopped after ${row.statementsDone ?? 0} of ${row.statementsTotal ?? '?'} statements`);
-        retry = `pgwarden up --resume (or pgwarden resolve ${file.revision} --applied | --rolled-back)`;
+        retry = `${commandFor(db, 'up --resume')} (or ${commandFor(db, `resolve ${file.revision}`, '--applied | --rolled-back')})`;
       } else if (direction === 'up' ? row?.state === 'applied' && was.get(file.revision)?.state !== 'applied' : !row && was.has(file.revision)) {
         done.push(file.name);
       } else {

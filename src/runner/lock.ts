@@ -58,7 +58,7 @@ export async function acquireRunLock(client: pg.Client, config: LedgerConfig, wa
   if (await tryLock()) return;
   if (waitSeconds === undefined) {
     const holder = await lockHolder(client, config);
-    throw new PgwardenError('LOCK_HELD', `The migration lock is held by ${describe(holder)}. Another run is in progress: wait for it (pgwarden up --wait) or try again later.`, {
+    throw new PgwardenError('LOCK_HELD', `The migration lock is held by ${describe(holder)}. Another run is in progress: wait for it (run the command again with --wait <seconds>) or try again later.`, {
       details: { holder },
     });
   }

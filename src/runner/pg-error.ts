@@ -59,7 +59,14 @@ export function codeFrame(text: string, line: number, column: number, context = 
 export function migrationError(
   error: unknown,
   file: MigrationFile,
-  context: { root: string; direction: 'up' | 'down'; stepOffset: number | undefined; statementOffset?: number | undefined },
+  context: {
+    root: string;
+    direction: 'up' | 'down';
+    stepOffset: number | undefined;
+    statementOffset?: number | undefined;
+    /** The command to run again once the SQL is fixed: `pgwarden up --env staging` (default: `pgwarden up|down`). */
+    retry?: string | undefined;
+  },
 ): PgwardenError {
   if (!isPgError(error)) {
     const message = redactText((error as Error)?.message ?? String(error));
@@ -78,10 +85,11 @@ export function migrationError(
   if (error.detail) parts.push(`detail: ${error.detail}`);
   if (error.hint) parts.push(`hint: ${error.hint}`);
   if (error.where) parts.push(`where: ${error.where}`);
+  const retry = context.retry ?? `pgwarden ${context.direction}`;
   parts.push(
     context.direction === 'up'
-      ? 'Nothing of this migration was kept (its transaction was rolled back): fix the SQL and run pgwarden up again.'
-      : 'The rollback of this migration was undone: fix its down section and run pgwarden down again.',
+      ? `Nothing of this migration was kept (its transaction was rolled back): fix the SQL and run ${retry} again.`
+      : `The rollback of this migration was undone: fix its down section and run ${retry} again (a change to the down section alone is accepted then; any other change to the file needs pgwarden acknowledge first).`,
   );
   const code = CONNECTION_CLASSES.some((c) => error.code!.startsWith(c)) ? 'CONNECTION_FAILED' : 'MIGRATION_FAILED';
   return new PgwardenError(code, redactText(parts.join('\n')), {

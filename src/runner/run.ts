@@ -4,8 +4,10 @@ import type pg from 'pg';
 import type { PgwardenConfig } from '../config/types.js';
 import { PgwardenError, type Problem } from '../errors.js';
 import { linearHistory } from '../migrations/graph.js';
+import { checksumBeforeDown } from '../migrations/checksum.js';
 import { loadMigrations } from '../migrations/load.js';
 import type { MigrationFile } from '../migrations/types.js';
+import { commandFor } from '../providers/origin.js';
 import type { DatabaseHandle } from '../providers/types.js';
 import { redactText } from '../redact.js';
 import { trace } from '../trace.js';
@@ -52,6 +54,11 @@ export interface RunOptions {
    * the run fails with INTERRUPTED, saying what was applied and what was not.
    */
   signal?: AbortSignal | undefined;
+  /**
+   * The command that a failed migration's error says to run again once the SQL is fixed (default:
+   * `pgwarden up` or `pgwarden down` with the options that name this database). Deploy names itself.
+   */
+  retryCommand?: string | undefined;
 }
 
 export interface RunMigrationResult {
@@ -75,24 +82,68 @@ export interface RunResult {
 
 const silentLogger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
+/**
+ * A migration whose down failed (and was rolled back), as the events record it: the newest event of
+ * its revision. `accepted` when its file has changed since in the down section only (see
+ * {@link failedDowns}).
+ */
+interface FailedDown {
+  at: Date;
+  accepted: boolean;
+}
+
+/**
+ * For `down`: the modified migrations about to be rolled back whose newest event is a failed down.
+ * A failed down records the checksum of everything before the down section's SQL (header, up
+ * section, marker) of the file it ran, which is the file as applied: the ledger's checksum matched it,
+ * or an earlier run accepted it by this same rule. When the file's checksum of that part is still the
+ * same, only the down section changed: the fix the failed down asked for. That is `accepted`: the
+ * run records it as an acknowledgement and runs the new down section. Any other change, or a down
+ * that failed before pgwarden recorded that checksum, still needs `pgwarden acknowledge`.
+ */
+async function failedDowns(client: pg.Client, config: PgwardenConfig, status: StatusReport, list: readonly MigrationFile[]): Promise<Map<string, FailedDown>> {
+  const modified = list.filter((f) => status.migrations.some((m) => m.revision === f.revision && m.state === 'modified'));
+  const found = new Map<string, FailedDown>();
+  if (modified.length === 0) return found;
+  const n = ledgerNames(config.ledger);
+  if (!(await client.query('SELECT to_regclass($1) AS t', [n.events])).rows[0].t) return found;
+  const { rows } = await client.query(
+    `SELECT DISTINCT ON (revision) revision, action, at, detail FROM ${n.events} WHERE revision = ANY($1::text[]) ORDER BY revision, id DESC`,
+    [modified.map((f) => f.revision)],
+  );
+  for (const row of rows) {
+    const detail = (row.detail ?? {}) as { direction?: string; checksumBeforeDown?: string };
+    if (row.action !== 'failed' || detail.direction !== 'down') continue;
+    const file = modified.find((f) => f.revision === row.revision)!;
+    const before = checksumBeforeDown(file);
+    found.set(row.revision, { at: row.at, accepted: before !== undefined && detail.checksumBeforeDown === before });
+  }
+  return found;
+}
+
 /** Refuses to run over a ledger that disagrees with the files, naming every problem and the way out. */
-function guard(status: StatusReport, options: RunOptions): void {
+function guard(status: StatusReport, options: RunOptions, db: DatabaseHandle, downs: ReadonlyMap<string, FailedDown> = new Map()): void {
   const problems: Problem[] = [];
   for (const m of status.migrations) {
+    const failedDown = downs.get(m.revision);
+    if (m.state === 'modified' && failedDown?.accepted) continue;
     if (m.state === 'modified') {
+      const acknowledge = commandFor(db, `acknowledge ${m.revision}`, '--reason "..."');
       problems.push({
         file: m.file ?? m.revision,
-        message: `${m.file} was changed after it was applied (checksum ${m.checksum!.applied.slice(0, 12)} applied, ${m.checksum!.file.slice(0, 12)} now). Restore the file, or if the change is harmless record it: pgwarden acknowledge ${m.revision} --reason "..."`,
+        message: failedDown
+          ? `${m.file} was changed after its down failed (${failedDown.at.toISOString().slice(0, 19).replace('T', ' ')} UTC), and pgwarden cannot tell that only its down section changed (the rest of the file differs from what was applied, or an older pgwarden recorded that failure). Restore everything but the down section, or record the change: ${acknowledge}, then run ${commandFor(db, 'down')} again`
+          : `${m.file} was changed after it was applied (checksum ${m.checksum!.applied.slice(0, 12)} applied, ${m.checksum!.file.slice(0, 12)} now). Restore the file, or if the change is harmless record it: ${acknowledge}`,
       });
     } else if (m.state === 'missing') {
       problems.push({ file: m.revision, message: `revision ${m.revision} (${m.name}) is applied but its file is gone: restore it from version control` });
     } else if (m.state === 'partial' && !options.resume) {
       problems.push({
         file: m.file ?? m.revision,
-        message: `${m.file} (Transaction: none) stopped after ${m.partial!.statementsDone} of ${m.partial!.statementsTotal ?? '?'} statements${m.partial!.error ? `: ${m.partial!.error}` : ''}. Undo or finish it by hand and run pgwarden resolve ${m.revision} --rolled-back | --applied, or continue with pgwarden up --resume`,
+        message: `${m.file} (Transaction: none) stopped after ${m.partial!.statementsDone} of ${m.partial!.statementsTotal ?? '?'} statements${m.partial!.error ? `: ${m.partial!.error}` : ''}. Undo or finish it by hand and run ${commandFor(db, `resolve ${m.revision}`, '--rolled-back | --applied')}, or continue with ${commandFor(db, 'up --resume')}`,
       });
     } else if (m.outOfOrder && !options.outOfOrder) {
-      problems.push({ file: m.file ?? m.revision, message: `${m.file} is pending but newer migrations are already applied (out of order): apply it with pgwarden up --out-of-order, or re-parent it after the head` });
+      problems.push({ file: m.file ?? m.revision, message: `${m.file} is pending but newer migrations are already applied (out of order): apply it with ${commandFor(db, 'up --out-of-order')}, or re-parent it after the head` });
     }
   }
   if (problems.length > 0) {
@@ -108,11 +159,11 @@ async function invalidIndexes(client: pg.Client): Promise<string[]> {
   return rows.map((r) => r.name as string);
 }
 
-function plan(ordered: readonly MigrationFile[], ledger: readonly LedgerRow[], direction: Direction, options: RunOptions): MigrationFile[] {
+function plan(ordered: readonly MigrationFile[], ledger: readonly LedgerRow[], direction: Direction, options: RunOptions, db: DatabaseHandle): MigrationFile[] {
   const applied = new Set(ledger.filter((r) => r.state === 'applied').map((r) => r.revision));
   const partial = new Set(ledger.filter((r) => r.state === 'partial').map((r) => r.revision));
   if (options.to !== undefined && options.to !== '0' && !ordered.some((m) => m.revision === options.to)) {
-    throw new PgwardenError('USAGE', `--to ${options.to}: no migration has this revision. Run pgwarden status to see the revisions.`);
+    throw new PgwardenError('USAGE', `--to ${options.to}: no migration has this revision. Run ${commandFor(db, 'status')} to see the revisions.`);
   }
   if (direction === 'up') {
     let list = ordered.filter((m) => !applied.has(m.revision));
@@ -170,6 +221,10 @@ interface Executor {
   applier: Applier;
   mode: 'per-migration' | 'single';
   signal?: AbortSignal | undefined;
+  /** The database, for the commands that errors tell to run next. */
+  db: DatabaseHandle;
+  /** What a failed migration's error says to run again (see RunOptions.retryCommand). */
+  retry: (direction: Direction) => string;
 }
 
 function timeoutSets(file: MigrationFile, local: boolean): string[] {
@@ -286,10 +341,13 @@ async function batchError(ex: Executor, direction: Direction, units: Unit[], err
   const wrapped = migrationError(error, file, {
     root: ex.config.root,
     direction,
+    retry: ex.retry(direction),
     stepOffset: undefined,
     statementOffset: stepOffset ?? (section ? section.offset + (section.sql.length - section.sql.trimStart().length) : undefined),
   });
-  await recordEvent(ex.client, ex.config.ledger, { action: 'failed', revision: file.revision, name: file.name, checksum: file.checksum, applier: ex.applier, detail: { direction, error: redactText((error as Error)?.message ?? String(error)) } }).catch(() => {});
+  // A failed down records what its fix may not change (see failedDowns): the file before the down section.
+  const before = direction === 'down' ? checksumBeforeDown(file) : undefined;
+  await recordEvent(ex.client, ex.config.ledger, { action: 'failed', revision: file.revision, name: file.name, checksum: file.checksum, applier: ex.applier, detail: { direction, error: redactText((error as Error)?.message ?? String(error)), ...(before ? { checksumBeforeDown: before } : {}) } }).catch(() => {});
   const index = first + units.indexOf(failed);
   if (singleStart !== undefined) {
     const undone = index - singleStart + 1;
@@ -346,7 +404,7 @@ async function checkResumable(ex: Executor, file: MigrationFile, steps: Migratio
   if (rows[0]?.direction === 'down') {
     throw new PgwardenError(
       'USAGE',
-      `${relative(ex.config.root, file.path)} stopped while rolling back (its down section): up --resume cannot continue it. Finish or undo the rollback by hand, then run pgwarden resolve ${file.revision} --rolled-back | --applied. Nothing was run.`,
+      `${relative(ex.config.root, file.path)} stopped while rolling back (its down section): up --resume cannot continue it. Finish or undo the rollback by hand, then run ${commandFor(ex.db, `resolve ${file.revision}`, '--rolled-back | --applied')}. Nothing was run.`,
       { location: { file: file.path } },
     );
   }
@@ -354,7 +412,7 @@ async function checkResumable(ex: Executor, file: MigrationFile, steps: Migratio
   if (resumeFrom > 0 && recorded && recorded !== statementsHash(steps, resumeFrom)) {
     throw new PgwardenError(
       'USAGE',
-      `${relative(ex.config.root, file.path)}: statements 1-${resumeFrom} ran before the migration stopped, and have been changed since: --resume would skip them as they are now written. Restore those statements as they were (only the failed statement and the ones after it may change), or finish the migration by hand and run pgwarden resolve ${file.revision} --applied | --rolled-back. Nothing was run.`,
+      `${relative(ex.config.root, file.path)}: statements 1-${resumeFrom} ran before the migration stopped, and have been changed since: --resume would skip them as they are now written. Restore those statements as they were (only the failed statement and the ones after it may change), or finish the migration by hand and run ${commandFor(ex.db, `resolve ${file.revision}`, '--applied | --rolled-back')}. Nothing was run.`,
       { location: { file: file.path } },
     );
   }
@@ -406,11 +464,11 @@ async function runNonTransactional(ex: Executor, file: MigrationFile, direction:
         const invalid = isPgError(error) ? await invalidIndexes(ex.client).catch(() => []) : [];
         await bookkeeping(() => ex.client.query(`UPDATE ${n.table} SET error = $2 WHERE revision = $1`, [file.revision, redactText(`${direction} statement ${i + 1} failed: ${message}${invalid.length ? `; invalid indexes left: ${invalid.join(', ')}` : ''}`)])).catch(() => {});
         await bookkeeping(() => recordEvent(ex.client, ex.config.ledger, { action: 'failed', revision: file.revision, name: file.name, checksum: file.checksum, applier: ex.applier, detail: { direction, statement: i + 1, error: redactText(message), invalidIndexes: invalid, statementsDoneHash: statementsHash(steps, i) } })).catch(() => {});
-        const wrapped = migrationError(error, file, { root: ex.config.root, direction, stepOffset: step.fileOffset });
+        const wrapped = migrationError(error, file, { root: ex.config.root, direction, retry: ex.retry(direction), stepOffset: step.fileOffset });
         const next =
           direction === 'up'
-            ? `Fix the cause, then pgwarden up --resume (continues at statement ${i + 1}) or pgwarden resolve ${file.revision} --applied | --rolled-back.`
-            : `A stopped down section cannot be resumed: finish or undo it by hand, then pgwarden resolve ${file.revision} --rolled-back | --applied.`;
+            ? `Fix the cause, then ${commandFor(ex.db, 'up --resume')} (continues at statement ${i + 1}) or ${commandFor(ex.db, `resolve ${file.revision}`, '--applied | --rolled-back')}.`
+            : `A stopped down section cannot be resumed: finish or undo it by hand, then ${commandFor(ex.db, `resolve ${file.revision}`, '--rolled-back | --applied')}.`;
         // A failed migration is a database error (exit 3), as for transactional ones; the partial state it leaves then blocks up (MIGRATION_PARTIAL).
         throw new PgwardenError(
           wrapped.code,
@@ -488,8 +546,9 @@ export async function runMigrations(config: PgwardenConfig, db: DatabaseHandle, 
     ledgerBefore = ledger;
     trace('runner: locked, ledger read');
     const before = computeStatus(ordered, ledger, config.root, db.display);
-    guard(before, options);
-    const list = plan(ordered, ledger, direction, options);
+    const list = plan(ordered, ledger, direction, options, db);
+    const downs = direction === 'down' ? await failedDowns(client, config, before, list) : new Map<string, FailedDown>();
+    guard(before, options, db, downs);
     planned = list;
     const partialRows = new Map(ledger.filter((r) => r.state === 'partial').map((r) => [r.revision, r]));
     const results: RunMigrationResult[] = [];
@@ -528,7 +587,7 @@ export async function runMigrations(config: PgwardenConfig, db: DatabaseHandle, 
     trace(oneMessage ? 'runner: one message (the server checks the syntax)' : 'runner: syntax checked');
 
     const mode = options.transaction ?? config.runner.transaction;
-    const ex: Executor = { client, config, applier, mode, signal: options.signal };
+    const ex: Executor = { client, config, applier, mode, signal: options.signal, db, retry: (d) => options.retryCommand ?? commandFor(db, d) };
     // The ledger tables, when missing, are created by the run's first message (so that a message
     // that does not parse leaves the database untouched), or now.
     let preamble = '';
@@ -537,6 +596,24 @@ export async function runMigrations(config: PgwardenConfig, db: DatabaseHandle, 
       else await ensureLedger(client, config.ledger);
     }
     await client.query(`SET lock_timeout = ${literal(config.runner.lockTimeout)}; SET statement_timeout = ${literal(config.runner.statementTimeout)}`);
+    // A down section fixed after its down failed (see failedDowns): recorded as an acknowledgement,
+    // so that the ledger holds the file that runs, and history shows why it changed.
+    for (const file of list) {
+      const failed = downs.get(file.revision);
+      const row = ledger.find((r) => r.revision === file.revision);
+      if (!failed?.accepted || !row) continue;
+      await client.query('BEGIN');
+      await client.query(`UPDATE ${ledgerNames(config.ledger).table} SET checksum = $2 WHERE revision = $1`, [file.revision, file.checksum]);
+      await recordEvent(client, config.ledger, {
+        action: 'acknowledge',
+        revision: file.revision,
+        name: file.name,
+        checksum: file.checksum,
+        applier,
+        detail: { previousChecksum: row.checksum, reason: `only the down section changed after the down of ${failed.at.toISOString()} failed; the rest of the file is as applied`, automatic: true },
+      });
+      await client.query('COMMIT');
+    }
 
     const batchLimit = oneMessage ? { units: Infinity, chars: Infinity } : { units: 50, chars: 512 * 1024 };
     let batch: Unit[] = [];
@@ -640,7 +717,7 @@ export async function runMigrations(config: PgwardenConfig, db: DatabaseHandle, 
     const after = computeStatus(ordered, ledgerAfter, config.root, db.display);
     return { direction, dryRun: false, database: db.display, migrations: results, status: after };
   } catch (error) {
-    if (options.signal?.aborted) throw await interruptedError(client, config, direction, ledgerBefore, options.dryRun ? undefined : planned, options.signal, error);
+    if (options.signal?.aborted) throw await interruptedError(client, config, direction, ledgerBefore, options.dryRun ? undefined : planned, options.signal, error, db);
     throw error;
   } finally {
     cancel.dispose();

@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { hostname, userInfo } from 'node:os';
 import pg from 'pg';
-import { checkConnectionString } from '../connection-string.js';
+import { connectionFailureMessage } from '../connection-error.js';
+import { checkConnectionString, pgConnectionString } from '../connection-string.js';
 import { PgwardenError } from '../errors.js';
-import { redactText } from '../redact.js';
 import type { DatabaseHandle } from '../providers/types.js';
 import { VERSION } from '../version.js';
 
@@ -33,9 +33,9 @@ export function currentApplier(root: string): Applier {
 /** Connects a client with pgwarden's application_name; connection failures become exit 3 with the URL redacted. */
 export async function connect(db: DatabaseHandle, options: { applicationName?: string; retrySeconds?: number } = {}): Promise<pg.Client> {
   const deadline = Date.now() + (options.retrySeconds ?? 0) * 1000;
-  checkConnectionString(db.url, db.environment ? `environment "${db.environment}"` : undefined);
+  checkConnectionString(db.url, db.origin?.source ?? (db.environment ? `environment "${db.environment}"` : undefined));
   for (let attempt = 0; ; attempt++) {
-    const client = new pg.Client({ connectionString: db.url, application_name: (options.applicationName ?? `pgwarden/${VERSION}`).slice(0, 63) });
+    const client = new pg.Client({ connectionString: pgConnectionString(db.url), application_name: (options.applicationName ?? `pgwarden/${VERSION}`).slice(0, 63) });
     client.on('error', () => {});
     try {
       await client.connect();
@@ -47,7 +47,7 @@ export async function connect(db: DatabaseHandle, options: { applicationName?: s
         await new Promise((r) => setTimeout(r, Math.min(2000, 200 * 2 ** attempt)));
         continue;
       }
-      throw new PgwardenError('CONNECTION_FAILED', `Cannot connect to ${db.display}: ${redactText((cause as Error).message)}. Check that the server runs and the connection settings (--url, --env) are right.`, { cause });
+      throw new PgwardenError('CONNECTION_FAILED', connectionFailureMessage(db.display, db.origin?.source, cause), { cause });
     }
   }
 }

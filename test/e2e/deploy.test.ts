@@ -168,6 +168,8 @@ describe('pgwarden deploy', () => {
     // The 16 reference migrations before the broken one were applied and kept: the error and the log say so.
     expect(r.stderr).toContain('This deploy changed the database before it failed: 16 migrations were applied and kept (20261001090000_');
     expect(r.stderr).not.toMatch(/nothing was (applied|run)/i);
+    // The next step names the command and the environment it is about, not a bare `pgwarden up`.
+    expect(r.stderr).toContain('fix the SQL and run pgwarden deploy --env staging again.');
     const applied = await query<{ n: number }>(db.url, "SELECT count(*)::int AS n FROM pgwarden.ledger WHERE state = 'applied'");
     expect(applied).toEqual([{ n: 16 }]);
     const events = await query<{ detail: Record<string, unknown> }>(db.url, "SELECT detail FROM pgwarden.ledger_events WHERE action = 'deploy'");

@@ -99,4 +99,16 @@ describe('pgwarden init, as a new user runs it', () => {
     expect(r.code, r.stdout + r.stderr).toBe(1);
     expect(r.stdout).toContain('schema/ is stale:');
   });
+
+  it('the command the generated config names for its resolved settings works: pgwarden config is config show', async () => {
+    expect((await runCli(['init', '--hook', 'none', '--ci', 'none'], { cwd: root })).code).toBe(0);
+    const comment = /`(pgwarden config[^`]*)` prints the resolved settings/.exec(readFileSync(join(root, 'pgwarden.config.yaml'), 'utf8'));
+    expect(comment?.[1]).toBe('pgwarden config');
+    const bare = await runCli(['config'], { cwd: root });
+    expect(bare.code, bare.stderr).toBe(0);
+    expect(JSON.parse(bare.stdout)).toMatchObject({ configFile: join(root, 'pgwarden.config.yaml'), lint: { postgresVersion: 16 } });
+    expect(bare.stdout).toBe((await runCli(['config', 'show'], { cwd: root })).stdout);
+    const check = await runCli(['config', 'check'], { cwd: root });
+    expect(check.stdout).toContain('pgwarden.config.yaml is valid.');
+  });
 });

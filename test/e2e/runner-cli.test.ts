@@ -155,10 +155,10 @@ describe('the CLI: exit codes, output, redaction', () => {
     project.write(`${B}_b.sql`, sqlMigration(B, A, 'CREATE TABLE b (id int);', 'DROP TABLE b;'));
     const untouched = async () => expect(await query(db.url, `SELECT to_regclass('public.a') AS a, to_regnamespace('pgwarden') AS ledger`)).toEqual([{ a: null, ledger: null }]);
     for (const [flags, message] of [
-      [['--count', 'abc'], '--count must be a whole number of at least 1. '],
+      [['--count', 'abc'], '--count must be a whole number of at least 1 (got something that is not a number). Give how many migrations to run at most, e.g. --count 2.'],
       [['--count', '-1'], '--count must be a whole number of at least 1 (got -1)'],
       [['--count', '1.5'], '--count must be a whole number of at least 1 (got 1.5)'],
-      [['--wait', 'abc'], '--wait must be a number of seconds, at least 0. '],
+      [['--wait', 'abc'], '--wait must be a number of seconds, at least 0 (got something that is not a number). Give how long to wait for the lock another run holds, e.g. --wait 60 (0: forever).'],
     ] as const) {
       const r = await runCli(['up', '--url', db.url, ...flags], { cwd: project.root, timeoutMs: 20_000 });
       expect(r.code, flags.join(' ')).toBe(2);
@@ -188,6 +188,8 @@ describe('the CLI: exit codes, output, redaction', () => {
     expect(r.code).toBe(3);
     expect(r.stderr).toContain(`error[MIGRATION_FAILED]: migrations/${B}_b.sql:6:`);
     expect(r.stderr).toContain('relation "nosuch" does not exist (SQLSTATE 42P01)');
+    // What to run next names the same database, without printing its URL.
+    expect(r.stderr).toContain('fix the SQL and run pgwarden up --url <the same URL> again.');
     const password = new URL(db.url).password;
     expect(r.stdout + r.stderr).not.toContain(password);
   });

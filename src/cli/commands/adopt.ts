@@ -3,6 +3,8 @@ import type { CommandModule } from 'yargs';
 import { planAdoption, writeAdoption, type AdoptionPlan } from '../../adopt/adopt.js';
 import { markAdoptedApplied, type MarkResult } from '../../adopt/mark-applied.js';
 import { PgwardenError } from '../../errors.js';
+import { commandFor } from '../../providers/origin.js';
+import type { DatabaseHandle } from '../../providers/types.js';
 import { ExitCode } from '../../exit-codes.js';
 import { commandContext, setExitCode, type GlobalArgs } from '../context.js';
 import { paint, printJson, type Output } from '../output.js';
@@ -17,8 +19,11 @@ interface AdoptArgs extends GlobalArgs {
 }
 
 function renderPlan(output: Output, plan: AdoptionPlan, root: string, dryRun: boolean): string {
+  const count = `${plan.migrations.length} migration${plan.migrations.length === 1 ? '' : 's'}`;
   const lines = [
-    `${dryRun ? 'Would adopt' : 'Adopted'} ${plan.migrations.length} migration${plan.migrations.length === 1 ? '' : 's'} from ${relative(root, plan.from) || '.'} (${plan.layout}) into ${relative(root, plan.to) || '.'}${plan.inPlace ? ' (in place)' : ''}:`,
+    plan.layout === 'pgwarden'
+      ? `${relative(root, plan.from) || '.'} is already in pgwarden's format (adopted earlier): its ${count} are kept as they are:`
+      : `${dryRun ? 'Would adopt' : 'Adopted'} ${count} from ${relative(root, plan.from) || '.'} (${plan.layout}) into ${relative(root, plan.to) || '.'}${plan.inPlace ? ' (in place)' : ''}:`,
   ];
   for (const m of plan.migrations) {
     const renamed = m.sources[0] !== m.target ? `${m.sources.join(' + ')} -> ${m.target}` : m.target;
@@ -35,12 +40,13 @@ function renderPlan(output: Output, plan: AdoptionPlan, root: string, dryRun: bo
   return `${lines.join('\n')}\n`;
 }
 
-function renderMarks(result: MarkResult, target: string, dryRun: boolean): string {
+function renderMarks(result: MarkResult, db: Pick<DatabaseHandle, 'display' | 'origin'>, dryRun: boolean): string {
+  const target = db.display;
   const from = result.source === 'applied-through' ? '--applied-through' : `${result.table} (${result.source})`;
   const lines = [
     `${target}: ${dryRun ? 'would record' : 'recorded'} ${result.marked.length} migration${result.marked.length === 1 ? '' : 's'} as applied (from ${from}), without running them${result.alreadyRecorded.length ? `; ${result.alreadyRecorded.length} already in the ledger` : ''}.`,
   ];
-  if (result.pending.length > 0) lines.push(`Pending (pgwarden up applies them): ${result.pending.join(', ')}`);
+  if (result.pending.length > 0) lines.push(`Pending (${commandFor(db, 'up')} applies them): ${result.pending.join(', ')}`);
   if (result.unknown.length > 0) lines.push(`In ${result.table} but in no adopted file: ${result.unknown.join(', ')}`);
   return `${lines.join('\n')}\n`;
 }
@@ -65,10 +71,10 @@ export const adoptCommand: CommandModule<object, AdoptArgs> = {
     const plan = await planAdoption(ctx.config, { from: args.folder, cwd: args.cwd ?? process.cwd() });
     if (!args.dryRun) writeAdoption(ctx.config, plan);
     let marks: MarkResult | undefined;
-    let target: string | undefined;
+    let target: Pick<DatabaseHandle, 'display' | 'origin'> | undefined;
     if (explicitDatabase) {
       marks = await withDatabase(ctx, async (db) => {
-        target = db.display;
+        target = { display: db.display, ...(db.origin ? { origin: db.origin } : {}) };
         return markAdoptedApplied(ctx.config, db, plan, { appliedThrough: args.appliedThrough, migrationsTable: args.migrationsTable, dryRun: args.dryRun });
       });
     }
@@ -81,7 +87,7 @@ export const adoptCommand: CommandModule<object, AdoptArgs> = {
         migrations: plan.migrations.map(({ text: _text, ...m }) => m),
         removed: plan.remove.map((p) => relative(ctx.config.root, p)),
         ignored: plan.ignored,
-        ledger: marks ? { database: target, ...marks } : null,
+        ledger: marks ? { database: target?.display, ...marks } : null,
       });
     } else {
       ctx.output.out(renderPlan(ctx.output, plan, ctx.config.root, Boolean(args.dryRun)));

@@ -13,6 +13,7 @@ import { executeStagedCheck } from '../check-staged-run.js';
 import { commandContext, setExitCode, type CommandContext, type GlobalArgs } from '../context.js';
 import { CHECK_INTERRUPT, withInterrupt } from '../interrupt.js';
 import { paint, printJson, type Output } from '../output.js';
+import { numberOption, secondsRule } from '../numeric-option.js';
 
 interface CheckArgs extends GlobalArgs {
   staged?: boolean;
@@ -90,7 +91,7 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
       .option('roles-env', { type: 'string', describe: 'Plan the login roles of this environment too (default: the group roles only)' })
       .option('apply-roles', { type: 'boolean', describe: 'Apply the roles plan on the throwaway server and plan again (default: only on the embedded throwaway cluster)' })
       .option('pg-version', { type: 'string', describe: 'Verify on postgres:<version> with testcontainers (Docker) instead of the embedded server' })
-      .option('wait-for-db', { type: 'number', describe: 'Seconds to wait for the server of --url / $DATABASE_URL to accept connections (a CI service still starting)' })
+      .option('wait-for-db', numberOption('wait-for-db', secondsRule('how long to wait for the server to accept connections', '60', '0: try once'), { describe: 'Seconds to wait for the server of --url / $DATABASE_URL to accept connections (a CI service still starting)' }))
       .option('cache', { type: 'boolean', default: true, describe: 'Reuse lint results for an unchanged history (--no-cache to re-check everything)' })
       // Not .conflicts('staged', [...]): yargs counts --no-staged (or --staged=false) as given, which
       // refused the CI check with --no-staged, and --no-github or --no-apply-roles with --staged.

@@ -8,9 +8,12 @@ interface ConfigArgs extends GlobalArgs {
 }
 
 export const configCommand: CommandModule<object, ConfigArgs> = {
-  command: 'config <action>',
-  describe: 'check: validate the config file; show: the config with defaults; schema: its JSON Schema',
-  builder: (y) => y.positional('action', { choices: ['check', 'show', 'schema'] as const, demandOption: true }) as never,
+  command: 'config [action]',
+  describe: 'show (the default): the config with defaults; check: validate the config file; schema: its JSON Schema',
+  builder: (y) =>
+    y
+      .positional('action', { choices: ['show', 'check', 'schema'] as const, default: 'show' as const, describe: 'What to do' })
+      .example('$0 config', 'print the resolved settings (as config show)') as never,
   handler: (args) => {
     if (args.action === 'schema') return printJson(getOutputFor(args), configSchema);
     const ctx = commandContext(args);

@@ -3,13 +3,16 @@ import type { CommandModule } from 'yargs';
 import { executeDeploy, invalidPlanError, planDeploy, type DeployPlan, type DeployResult } from '../../deploy/deploy.js';
 import { PgwardenError } from '../../errors.js';
 import { ExitCode } from '../../exit-codes.js';
+import { commandFor } from '../../providers/origin.js';
 import { openDatabase } from '../../providers/resolve.js';
+import type { DatabaseHandle } from '../../providers/types.js';
 import { lockModeName, relationLabel } from '../../verify/locks.js';
 import { commandContext, setExitCode, type GlobalArgs } from '../context.js';
 import { statementInterrupt, withInterrupt } from '../interrupt.js';
 import { paint, printJson, type Output } from '../output.js';
 import { renderStatus, statusJson } from '../render/status.js';
 import { renderRolesPlan } from './roles.js';
+import { numberOption, secondsRule } from '../numeric-option.js';
 
 interface DeployArgs extends GlobalArgs {
   yes?: boolean;
@@ -59,7 +62,7 @@ function renderPlan(output: Output, plan: DeployPlan): string {
   return `${lines.join('\n')}\n`;
 }
 
-function renderResult(output: Output, result: DeployResult): string {
+function renderResult(output: Output, result: DeployResult, db: DatabaseHandle): string {
   const lines: string[] = [];
   lines.push(result.applied.length === 0 ? 'Migrations: nothing to apply.' : `Applied ${plural(result.applied.length, 'migration')}: ${result.applied.map((m) => `${m.name} (${m.durationMs} ms)`).join(', ')}.`);
   if (result.roles) lines.push(`Roles: ${plural(result.roles.applied, 'statement')} applied.`);
@@ -75,10 +78,10 @@ function renderResult(output: Output, result: DeployResult): string {
       for (const f of drift.findings) counts.set(f.class, (counts.get(f.class) ?? 0) + 1);
       lines.push(paint(output, 'red', `Drift: ${plural(drift.findings.length, 'difference')} from ${reference} (${[...counts].map(([c, n]) => `${n} ${c}`).join(', ')}) after the deploy${managed}:`));
       for (const f of drift.findings.slice(0, 30)) lines.push(`  ${f.class}: ${f.message}`);
-      if (drift.findings.length > 30) lines.push(`  ... pgwarden drift --env ${result.plan.environment ?? '<env>'} shows them all`);
+      if (drift.findings.length > 30) lines.push(`  ... ${commandFor(db, 'drift')} shows them all`);
     }
   }
-  lines.push(`Deploy finished in ${(result.durationMs / 1000).toFixed(1)} s and logged in the ledger's events (pgwarden history).`);
+  lines.push(`Deploy finished in ${(result.durationMs / 1000).toFixed(1)} s and logged in the ledger's events (${commandFor(db, 'history')}).`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -123,7 +126,7 @@ export const deployCommand: CommandModule<object, DeployArgs> = {
     y
       .option('yes', { type: 'boolean', describe: 'Do not ask for confirmation (automation); required for a protected environment without a terminal' })
       .option('dry-run', { type: 'boolean', describe: 'Show the plan and stop: change nothing. Exits as the deploy would: 1 when blocked (modified, missing or partial migrations), 2 for bad input (SQL that does not parse, an unreadable password), 3 when the database cannot be reached' })
-      .option('wait-for-db', { type: 'number', default: 30, describe: 'Seconds to wait for the database to accept connections before giving up (exit 3)' })
+      .option('wait-for-db', numberOption('wait-for-db', secondsRule('how long to wait for the database to accept connections', '60', '0: try once'), { default: 30, describe: 'Seconds to wait for the database to accept connections before giving up (exit 3)' }))
       .option('roles', { type: 'boolean', default: true, describe: 'Apply schema/roles.yaml after the migrations (--no-roles to leave roles alone)' })
       .option('drift', { type: 'boolean', default: true, describe: 'Compare the database with schema/snapshot.json after the deploy (--no-drift to skip)' })
       .option('json', { type: 'boolean', describe: 'Machine-readable output (needs --yes or --dry-run)' })
@@ -154,7 +157,7 @@ export const deployCommand: CommandModule<object, DeployArgs> = {
       if (refusal) throw refusal;
       if (plan.protected && !args.yes) {
         if (!process.stdin.isTTY || !ctx.output.isTTY) {
-          throw new PgwardenError('USAGE', `Environment "${plan.environment}" is protected and there is no terminal to confirm on: review the plan (pgwarden deploy --env ${plan.environment} --dry-run) and pass --yes. Nothing was changed.`);
+          throw new PgwardenError('USAGE', `Environment "${plan.environment}" is protected and there is no terminal to confirm on: review the plan (${commandFor(db, 'deploy --dry-run')}) and pass --yes. Nothing was changed.`);
         }
         const roleCount = 'skipped' in plan.roles ? 0 : plan.roles.plan.changes.length;
         if (!(await confirm(`Deploy ${plural(plan.pending.length, 'migration')} and ${plural(roleCount, 'role statement')} to ${plan.environment} (${plan.database})? Type "yes" to go on: `))) {
@@ -163,7 +166,7 @@ export const deployCommand: CommandModule<object, DeployArgs> = {
       }
       const result = await withInterrupt(ctx.output, (signal) => executeDeploy(ctx.config, db, plan, { ...options, signal }), statementInterrupt('the running statement of the deploy'));
       if (args.json) printJson(ctx.output, deployJson(plan, result));
-      else ctx.output.out(`\n${renderResult(ctx.output, result)}`);
+      else ctx.output.out(`\n${renderResult(ctx.output, result, db)}`);
       const drifted = !('error' in result.drift) && !result.drift.clean;
       setExitCode(drifted ? ExitCode.Findings : ExitCode.Ok);
     } finally {

@@ -3,6 +3,7 @@ import { checkDrift } from '../../drift/drift.js';
 import { DEFAULT_LOCK_TIMEOUT, DEFAULT_STATEMENT_TIMEOUT } from '../../drift/read-environment.js';
 import { DRIFT_CLASSES, type DriftClass, type DriftReport, type DriftTarget } from '../../drift/types.js';
 import { ExitCode } from '../../exit-codes.js';
+import { commandFor } from '../../providers/origin.js';
 import { commandContext, setExitCode, type GlobalArgs } from '../context.js';
 import { statementInterrupt, withInterrupt } from '../interrupt.js';
 import { paint, printJson, type Colour, type Output } from '../output.js';
@@ -54,6 +55,27 @@ function describeTarget(target: DriftTarget): string {
   return target.environment ? `${target.environment} (${target.display})` : target.display;
 }
 
+/**
+ * What to run about the ledger findings, for each database they are about (with --against, either
+ * or both), with the options that name that database: `pgwarden up --env prod`, never a bare
+ * `pgwarden up` that would work on whatever database the shell's defaults name.
+ */
+function ledgerHints(report: DriftReport): string[] {
+  const databases: DriftTarget[] = [report.target, ...(report.reference.kind === 'environment' ? [report.reference] : [])];
+  const hints: string[] = [];
+  for (const db of databases) {
+    // Ledger findings carry the environment (or address) of their database when two are compared.
+    const label = db.environment ?? db.display;
+    const findings = report.findings.filter((f) => f.class === 'ledger' && (report.reference.kind === 'snapshot' || f.environment === label));
+    if (findings.length === 0) continue;
+    const pending = findings.some((f) => f.kind === 'pending' || f.kind === 'out of order');
+    const name = (command: string) => `\`${commandFor({ origin: { options: db.options ?? '' } }, command)}\``;
+    const whose = databases.length > 1 ? ` of ${label}` : '';
+    hints.push(`${name('status')} shows the ledger${whose}${pending ? `; ${name('up')} applies what is pending there` : ''}.`);
+  }
+  return hints;
+}
+
 /** The report as a person reads it: one block per class, then what was ignored. */
 export function renderDrift(output: Output, report: DriftReport): string {
   const target = describeTarget(report.target);
@@ -71,10 +93,7 @@ export function renderDrift(output: Output, report: DriftReport): string {
       lines.push('', paint(output, CLASS_COLOURS[cls], `${cls} (${findings.length})`));
       for (const f of findings) lines.push(`  ${f.message}`);
     }
-    if (report.counts.ledger > 0) {
-      const pending = report.findings.some((f) => f.kind === 'pending' || f.kind === 'out of order');
-      lines.push('', `\`pgwarden status${report.target.environment ? ` --env ${report.target.environment}` : ''}\` shows the ledger${pending ? '; `pgwarden up` applies what is pending' : ''}.`);
-    }
+    if (report.counts.ledger > 0) lines.push('', ...ledgerHints(report));
   }
   if (report.ignored.length > 0) lines.push(paint(output, 'gray', `${report.ignored.length} finding${report.ignored.length === 1 ? '' : 's'} left out by driftIgnore.`));
   for (const note of report.notes) lines.push(paint(output, 'yellow', `note: ${note}`));

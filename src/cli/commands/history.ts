@@ -2,7 +2,9 @@ import type { CommandModule } from 'yargs';
 import { getHistory } from '../../runner/history.js';
 import { commandContext, type GlobalArgs } from '../context.js';
 import { printJson } from '../output.js';
+import { renderHistory } from '../render/history.js';
 import { withDatabase } from '../with-database.js';
+import { countRule, numberOption } from '../numeric-option.js';
 
 interface HistoryArgs extends GlobalArgs {
   json?: boolean;
@@ -13,7 +15,7 @@ export const historyCommand: CommandModule<object, HistoryArgs> = {
   command: 'history',
   describe: 'Every up, down, acknowledgement and failure recorded in the ledger, newest first',
   builder: (y) =>
-    y.option('json', { type: 'boolean', describe: 'Machine-readable output' }).option('limit', { type: 'number', default: 100, describe: 'How many events' }) as never,
+    y.option('json', { type: 'boolean', describe: 'Machine-readable output' }).option('limit', numberOption('limit', countRule('how many events to show, newest first', '20'), { default: 100, describe: 'How many events, newest first (a whole number of at least 1)' })) as never,
   handler: async (args) => {
     const ctx = commandContext(args);
     const report = await withDatabase(ctx, (db) => getHistory(ctx.config, db, args.limit));
@@ -21,13 +23,6 @@ export const historyCommand: CommandModule<object, HistoryArgs> = {
       printJson(ctx.output, report);
       return;
     }
-    const lines = [`Database: ${report.database}`];
-    for (const e of report.events) {
-      const when = e.at.toISOString().replace('T', ' ').slice(0, 19);
-      const detail = e.detail ? ` ${JSON.stringify(e.detail)}` : '';
-      lines.push(`  ${when}  ${e.action.padEnd(11)} ${(e.name ?? '').padEnd(40)} ${e.dbUser}${e.durationMs !== null ? ` ${e.durationMs} ms` : ''}${e.gitCommit ? ` git ${e.gitCommit.slice(0, 10)}` : ''}${detail}`);
-    }
-    if (report.events.length === 0) lines.push('  (no events: nothing was ever applied here)');
-    ctx.output.out(`${lines.join('\n')}\n`);
+    ctx.output.out(renderHistory(report));
   },
 };

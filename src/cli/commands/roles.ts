@@ -7,6 +7,7 @@ import { ExitCode } from '../../exit-codes.js';
 import type { DatabaseHandle } from '../../providers/types.js';
 import { applyRoles, planRolesOn } from '../../roles/apply.js';
 import { generateRoles } from '../../roles/generate.js';
+import { unreadablePasswords } from '../../roles/passwords.js';
 import { loadRolesFile } from '../../roles/load.js';
 import { CHANGE_GROUPS, type ChangeGroup, type RolesPlan } from '../../roles/plan.js';
 import { connect } from '../../runner/session.js';
@@ -162,14 +163,22 @@ async function runRoles(args: RolesArgs): Promise<void> {
   const planOptions = { environment, allowSuperuser: args.allowSuperuser };
   await withDatabase(ctx, async (db: DatabaseHandle) => {
     const plan = await planRolesOn(db, rolesFile, planOptions);
+    // Passwords apply will need and cannot read, at the line of each in the roles file.
+    const unreadable = unreadablePasswords(rolesFile, plan);
     if (args.action === 'plan' || args.action === 'check') {
-      if (args.json) printJson(ctx.output, planJson(plan));
-      else ctx.output.out(renderRolesPlan(ctx.output, plan, db.display));
+      if (args.json) printJson(ctx.output, { ...planJson(plan), unreadablePasswords: unreadable.map((p) => ({ file: relative(process.cwd(), p.file ?? ''), line: p.line ?? null, message: p.message })) });
+      else {
+        ctx.output.out(renderRolesPlan(ctx.output, plan, db.display));
+        for (const p of unreadable) ctx.output.out(`${paint(ctx.output, 'yellow', 'warning')}: ${[relative(process.cwd(), p.file ?? ''), p.line].filter((x) => x !== undefined && x !== '').join(':')}: ${p.message.replace(' and apply again.', ' before roles apply.')}\n`);
+      }
       const differs = plan.changes.length > 0 || plan.undeclared.length > 0;
       setExitCode(args.action === 'check' && differs ? ExitCode.Findings : ExitCode.Ok);
       return;
     }
     if (!args.json) ctx.output.out(renderRolesPlan(ctx.output, plan, db.display));
+    if (unreadable.length > 0) {
+      throw new PgwardenError('ROLES_INVALID', `${unreadable.length} password${unreadable.length === 1 ? '' : 's'} could not be read. Nothing was applied.`, { problems: unreadable });
+    }
     if (plan.changes.length === 0) {
       if (args.json) printJson(ctx.output, { ...planJson(plan), applied: 0 });
       setExitCode(ExitCode.Ok);

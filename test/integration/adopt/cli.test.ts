@@ -38,6 +38,12 @@ describe('pgwarden adopt (CLI)', () => {
     expect(r.stdout).toMatch(/removed 2 BEGIN\/COMMIT statement\(s\)/);
     expect(r.stdout).toMatch(/recorded 2 migrations as applied \(from --applied-through\), without running them/);
     expect(readdirSync(project.migrationsDir)).toHaveLength(3);
+    // Adopting the adopted folder again (to mark another database) says what it is, not a source layout.
+    r = await runCli(['adopt', 'migrations', '--dry-run'], { cwd: project.root });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain("migrations is already in pgwarden's format (adopted earlier): its 3 migrations are kept as they are:\n");
+    expect(r.stdout).not.toMatch(/node-pg-migrate|numbered-sql/);
+    expect(JSON.parse((await runCli(['adopt', 'migrations', '--dry-run', '--json'], { cwd: project.root })).stdout).layout).toBe('pgwarden');
 
     r = await runCli(['lint'], { cwd: project.root });
     expect(r.code, r.stdout).toBe(0);

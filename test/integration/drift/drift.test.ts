@@ -341,6 +341,27 @@ describe('pgwarden drift (CLI)', () => {
     expect((await cli(['--env', 'prod'])).code).toBe(0);
   });
 
+  it('the next steps about the ledger name the database they are about: --env, or --url without the URL; with --against, the environment whose ledger it is', async () => {
+    const partly = await createTestDatabase();
+    try {
+      await runMigrations(project.config, partly, 'up', { count: 15 });
+      const pending = '`pgwarden status --env prod` shows the ledger; `pgwarden up --env prod` applies what is pending there.';
+      const prod = await cli(['--env', 'prod'], { PROD_URL: partly.url });
+      expect(prod.code).toBe(1);
+      expect(prod.stdout).toContain(`\n${pending}\n`);
+      const admin = await cli(['--url', partly.url]);
+      expect(admin.stdout).toContain('`pgwarden status --url <the same URL>` shows the ledger; `pgwarden up --url <the same URL>` applies what is pending there.');
+      expect(admin.stdout + admin.stderr).not.toContain(new URL(partly.url).password);
+      // staging (a full ledger) against prod (one pending): the hint is about prod, and says so.
+      const against = await cli(['--env', 'staging', '--against', 'prod'], { STAGING_URL: clean.url, PROD_URL: partly.url });
+      expect(against.stdout).toContain('is not applied in prod (pending)');
+      expect(against.stdout).toContain('`pgwarden status --env prod` shows the ledger of prod; `pgwarden up --env prod` applies what is pending there.');
+      expect(against.stdout).not.toContain('--env staging');
+    } finally {
+      await partly.close();
+    }
+  });
+
   it('gives up after --lock-timeout while a deploy holds an ACCESS EXCLUSIVE lock, naming it (exit 3)', async () => {
     const holder = new pg.Client({ connectionString: clean.url, application_name: 'pgwarden up' });
     await holder.connect();

@@ -92,6 +92,20 @@ describe('pgwarden roles (CLI)', () => {
     expect(await roleExists('fleet_other')).toBe(false);
   });
 
+  it('names the line of each password it cannot read, in apply (before asking or applying) and in plan, as deploy does; an environment role at its line under environments', async () => {
+    const path = write('lines.yaml', ['roles:', '  fleet_other: {}', 'environments:', '  staging:', '    roles:', '      fleet_stage:', '        login: true', '        password: {env: FLEET_STAGE_PASSWORD}', '        passwordVersion: 1', ''].join('\n'));
+    const apply = await cli(['apply', '--file', path, '--url', url, '--env', 'staging', '--yes'], { FLEET_STAGE_PASSWORD: '' });
+    expect(apply.code).toBe(2);
+    expect(apply.stderr).toContain('error[ROLES_INVALID]: 1 password could not be read. Nothing was applied.');
+    expect(apply.stderr).toMatch(/lines\.yaml:8: The password of role "fleet_stage" comes from \$FLEET_STAGE_PASSWORD, which is not set: export it and apply again\./);
+    expect(await roleExists('fleet_other')).toBe(false);
+    const plan = await cli(['plan', '--file', path, '--url', url, '--env', 'staging'], { FLEET_STAGE_PASSWORD: '' });
+    expect(plan.code).toBe(0);
+    expect(plan.stdout).toMatch(/warning: .*lines\.yaml:8: The password of role "fleet_stage" comes from \$FLEET_STAGE_PASSWORD, which is not set: export it before roles apply\./);
+    const json = JSON.parse((await cli(['plan', '--file', path, '--url', url, '--env', 'staging', '--json'], { FLEET_STAGE_PASSWORD: '' })).stdout);
+    expect(json.unreadablePasswords).toEqual([expect.objectContaining({ line: 8 })]);
+  });
+
   it('never shows a password, not even when a statement fails after one was set', async () => {
     const secret = 'Very-Secret-9d1e77';
     const path = write('fails.yaml', 'roles:\n  fleet_fails:\n    login: true\n    password: {env: FLEET_FAILS_PASSWORD}\n    passwordVersion: 1\n    settings: {statement_timeout: banana}\n');

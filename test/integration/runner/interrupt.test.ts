@@ -68,7 +68,7 @@ describe('a run stopped by a signal', () => {
     expect(result.stderr).toContain('error[INTERRUPTED]: Interrupted by SIGINT: the running statement was cancelled on the server and the run stopped.');
     expect(result.stderr).toContain(`Applied by this run (1): ${R[0]}_a`);
     expect(result.stderr).toContain(`Not applied (3): ${R[1]}_b, ${R[2]}_c, ${R[3]}_d`);
-    expect(result.stderr).toContain('Run pgwarden up to continue.');
+    expect(result.stderr).toContain('Run pgwarden up --url <the same URL> to continue.');
     // Nothing of pgwarden's still runs on the server, and the rest was not applied after the CLI left.
     expect(await pgwardenBackends(db.url)).toEqual([]);
     await new Promise((r) => setTimeout(r, 1000));
@@ -96,7 +96,7 @@ describe('a run stopped by a signal', () => {
     expect(result.stderr).toContain(`Applied by this run (1): ${R[0]}_a`);
     expect(result.stderr).toContain(`Stopped partway: ${R[1]}_b (Transaction: none) stopped after 1 of 3 statements`);
     expect(result.stderr).toContain(`Not applied (1): ${R[2]}_c`);
-    expect(result.stderr).toContain(`pgwarden up --resume (or pgwarden resolve ${R[1]} --applied | --rolled-back)`);
+    expect(result.stderr).toContain(`pgwarden up --resume --url <the same URL> (or pgwarden resolve ${R[1]} --url <the same URL> --applied | --rolled-back)`);
     expect(await pgwardenBackends(db.url)).toEqual([]);
     expect(await ledger(db.url)).toEqual([`${R[0]} applied`, `${R[1]} partial`]);
     expect(await query(db.url, `SELECT to_regclass('a_id')::text AS one, to_regclass('a_id2')::text AS two`)).toEqual([{ one: 'a_id', two: null }]);
