@@ -55,12 +55,13 @@ export type { DriftOptions, DriftClass, DriftFinding, DriftReport, DriftTarget, 
 export { lintHistory, lintSources, lintSnippet, type LintReport, type LintSource, type LintHistoryOptions, type LintSourcesOptions } from './lint/engine.js';
 export { resolveLintConfig, type LintConfigResolved } from './lint/config.js';
 export { rules as lintRules, ruleById } from './lint/registry.js';
-export { formatters as lintFormatters, FORMATS as lintFormats, type FormatName as LintFormatName } from './lint/format/index.js';
+export { formatters as lintFormatters, FORMATS as lintFormats, type FormatName as LintFormatName, type FormatContext as LintFormatContext } from './lint/format/index.js';
 export type { Finding, Fix, Rule, RuleMeta, RuleContext, Severity, SchemaModel, LintMigration, LintStatement } from './lint/types.js';
 export { runCheck, type CheckOptions } from './check/check.js';
 export { checkStaged, STRUCTURE_RULES, type StagedCheckReport, type StagedCheckOptions } from './check/staged.js';
 export { stagedHistory, type StagedHistory } from './lint/staged.js';
-export { formatCheckTable, formatCheckMarkdown, formatCheckSarif, formatCheckAnnotations, checkJson, checkVerdict } from './check/report.js';
+export { formatCheckTable, formatCheckMarkdown, formatCheckSarif, formatCheckAnnotations, checkJson, checkVerdict, type CheckRenderOptions } from './check/report.js';
+export { projectPathInRepository } from './lint/repository-path.js';
 export { locksOf, readVerifiedLocks, writeVerifiedLocks, verifiedLocksFor, verifyCachePath, type VerifiedLocks } from './check/verify-cache.js';
 export type * from './check/types.js';
 export { planDeploy, executeDeploy, waitForDatabase, type DeployPlan, type DeployResult, type DeployDrift, type DeployOptions, type PendingMigration } from './deploy/deploy.js';

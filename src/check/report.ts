@@ -4,6 +4,7 @@
  */
 import { formatGithub, escapeData, escapeProperty } from '../lint/format/github.js';
 import { formatSarif } from '../lint/format/sarif.js';
+import { fromRepositoryTop } from '../lint/repository-path.js';
 import type { RuleMeta } from '../lint/types.js';
 import { formatVerifySarif } from '../verify/format/sarif.js';
 import { VERSION } from '../version.js';
@@ -88,12 +89,22 @@ export function formatCheckMarkdown(report: CheckReport): string {
   return `${out.join('\n')}\n`;
 }
 
-/** One SARIF 2.1.0 log with a run for lint and one for verify (each only when the step ran). */
-export function formatCheckSarif(report: CheckReport, lintRules: readonly RuleMeta[]): string {
+/** Where the project is in its git repository, for the renderings GitHub reads (`projectPathInRepository()`). */
+export interface CheckRenderOptions {
+  /** The project's folder from the top of the repository (`packages/db`); `` or absent at the top or outside git. */
+  projectPath?: string | undefined;
+}
+
+/**
+ * One SARIF 2.1.0 log with a run for lint and one for verify (each only when the step ran), files
+ * named from the top of the git repository.
+ */
+export function formatCheckSarif(report: CheckReport, lintRules: readonly RuleMeta[], options: CheckRenderOptions = {}): string {
   const runs: unknown[] = [];
-  if (report.lint) runs.push(...(JSON.parse(formatSarif(report.lint, { source: () => undefined, color: false, rules: lintRules, version: VERSION })) as { runs: unknown[] }).runs);
+  const { projectPath } = options;
+  if (report.lint) runs.push(...(JSON.parse(formatSarif(report.lint, { source: () => undefined, color: false, rules: lintRules, version: VERSION, projectPath })) as { runs: unknown[] }).runs);
   if (report.verify) {
-    const verifyRuns = (JSON.parse(formatVerifySarif(report.verify)) as { runs: Array<Record<string, unknown>> }).runs;
+    const verifyRuns = (JSON.parse(formatVerifySarif(report.verify, { projectPath })) as { runs: Array<Record<string, unknown>> }).runs;
     // Two runs of the same tool: automationDetails tells code scanning which is which.
     for (const run of verifyRuns) runs.push({ ...run, automationDetails: { id: 'pgwarden/verify/' } });
   }
@@ -101,16 +112,20 @@ export function formatCheckSarif(report: CheckReport, lintRules: readonly RuleMe
   return `${JSON.stringify({ $schema: 'https://json.schemastore.org/sarif-2.1.0.json', version: '2.1.0', runs }, null, 2)}\n`;
 }
 
-/** GitHub Actions workflow commands: an annotation per lint and verify finding, and one per failed step. */
-export function formatCheckAnnotations(report: CheckReport, schemaFolder = 'schema'): string {
+/**
+ * GitHub Actions workflow commands: an annotation per lint and verify finding, and one per failed
+ * step. Files are named from the top of the git repository; `schemaFolder` is the project's.
+ */
+export function formatCheckAnnotations(report: CheckReport, schemaFolder = 'schema', options: CheckRenderOptions = {}): string {
   const lines: string[] = [];
-  if (report.lint && report.lint.findings.length > 0) lines.push(...formatGithub(report.lint).trimEnd().split('\n').slice(0, -1));
+  const { projectPath } = options;
+  if (report.lint && report.lint.findings.length > 0) lines.push(...formatGithub(report.lint, { projectPath }).trimEnd().split('\n').slice(0, -1));
   for (const f of report.verify?.findings ?? []) {
     const body = [f.message, ...f.details.map((d) => `- ${d}`), f.lintRule ? `lint rule that warns about it: ${f.lintRule}` : undefined].filter(Boolean).join('\n');
-    lines.push(`::${f.level === 'error' ? 'error' : 'warning'} file=${escapeProperty(f.file)},line=${f.line},title=${escapeProperty(`pgwarden verify ${f.ruleId}`)}::${escapeData(body)}`);
+    lines.push(`::${f.level === 'error' ? 'error' : 'warning'} file=${escapeProperty(fromRepositoryTop(projectPath, f.file))},line=${f.line},title=${escapeProperty(`pgwarden verify ${f.ruleId}`)}::${escapeData(body)}`);
   }
   if (report.docs && report.docs.stale.length > 0) {
-    lines.push(`::error file=${escapeProperty(`${schemaFolder}/${report.docs.stale[0]}`)},title=${escapeProperty('pgwarden docs')}::${escapeData(`${report.docs.stale.join(', ')} differ from what the migrations produce: run pgwarden docs and commit the result.`)}`);
+    lines.push(`::error file=${escapeProperty(fromRepositoryTop(projectPath, `${schemaFolder}/${report.docs.stale[0]}`))},title=${escapeProperty('pgwarden docs')}::${escapeData(`${report.docs.stale.join(', ')} differ from what the migrations produce: run pgwarden docs and commit the result.`)}`);
   }
   for (const s of report.steps) {
     if (s.status === 'error') lines.push(`::error title=${escapeProperty(`pgwarden check: ${s.name}`)}::${escapeData(s.error?.message ?? s.summary)}`);

@@ -41,6 +41,8 @@ export async function executeLint(config: PgwardenConfig, output: Output, option
       return undefined;
     }
   };
-  output.out(formatters[format](report, { source, color: output.color && format === 'text', rules, version: VERSION }));
+  // SARIF and annotations name files from the top of the git repository, where GitHub looks for them.
+  const projectPath = format === 'sarif' || format === 'github' ? await (await import('../lint/repository-path.js')).projectPathInRepository(config.root) : undefined;
+  output.out(formatters[format](report, { source, color: output.color && format === 'text', rules, version: VERSION, projectPath }));
   return report.counts.error > 0 ? ExitCode.Findings : ExitCode.Ok;
 }

@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join, relative, resolve, sep } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { PgwardenError } from '../errors.js';
+import { pathInRepository } from './repository-path.js';
 
 /**
  * A folder as the next commit will hold it: every file git's index has directly in it, with its
@@ -64,22 +65,6 @@ function readIfAny(path: string): string | undefined {
 }
 
 /**
- * The folder's path within its repository (`migrations/`, or `` at the top), as git finds the
- * repository: the nearest folder up with a `.git`. Undefined when the environment points git
- * elsewhere (GIT_DIR, GIT_WORK_TREE), so that git itself is asked.
- */
-function prefixByDiscovery(folder: string): string | undefined {
-  if (process.env.GIT_DIR || process.env.GIT_WORK_TREE) return undefined;
-  for (let at = folder; ; at = dirname(at)) {
-    if (existsSync(join(at, '.git'))) {
-      const inside = relative(at, folder).split(sep).join('/');
-      return inside ? `${inside}/` : '';
-    }
-    if (dirname(at) === at) return undefined;
-  }
-}
-
-/**
  * The folder `dir` as git's index holds it, so that a pre-commit hook judges what will be committed:
  * its staged files against the history the commit will hold, not against an untracked file or an
  * edit left unstaged. One `git status` says, while the working tree is read, what differs: files
@@ -107,7 +92,8 @@ export async function stagedHistory(dir: string, wanted: (name: string) => boole
     for (let i = 0; i < fields; i++) at = record.indexOf(' ', at) + 1;
     return record.slice(at);
   };
-  let prefix = prefixByDiscovery(folder);
+  const inside = pathInRepository(folder);
+  let prefix = inside === undefined ? undefined : inside ? `${inside}/` : '';
   if (prefix === undefined || !records.every((r) => pathOf(r).startsWith(prefix!))) {
     prefix = (await git(folder, ['rev-parse', '--show-prefix'])).toString('utf8').trim();
   }

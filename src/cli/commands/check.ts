@@ -6,6 +6,7 @@ import { checkJson, formatCheckAnnotations, formatCheckMarkdown, formatCheckSari
 import { CHECK_STEPS, type CheckReport, type CheckStepName } from '../../check/types.js';
 import { PgwardenError } from '../../errors.js';
 import { formatText } from '../../lint/format/text.js';
+import { projectPathInRepository } from '../../lint/repository-path.js';
 import { FORMATS, type FormatName } from '../../lint/format/index.js';
 import { formatVerifyText } from '../../verify/format/text.js';
 import { VERSION } from '../../version.js';
@@ -141,11 +142,13 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
       CHECK_INTERRUPT,
     );
     const { rules } = await import('../../lint/registry.js');
+    // SARIF and annotations name files from the top of the git repository, where GitHub looks for them.
+    const repository = { projectPath: await projectPathInRepository(ctx.config.root) };
     if (args.reportDir) {
       const dir = resolve(args.cwd ?? process.cwd(), args.reportDir);
       try {
         mkdirSync(dir, { recursive: true });
-        writeFileSync(join(dir, REPORT_FILES.sarif), formatCheckSarif(report, rules));
+        writeFileSync(join(dir, REPORT_FILES.sarif), formatCheckSarif(report, rules, repository));
         writeFileSync(join(dir, REPORT_FILES.summary), formatCheckMarkdown(report));
         writeFileSync(join(dir, REPORT_FILES.json), `${JSON.stringify(checkJson(report), null, 2)}\n`);
       } catch (cause) {
@@ -154,14 +157,14 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
     }
     const schemaFolder = relative(ctx.config.root, ctx.config.schemaDir) || '.';
     if (args.github) {
-      ctx.output.out(formatCheckAnnotations(report, schemaFolder));
+      ctx.output.out(formatCheckAnnotations(report, schemaFolder, repository));
       const summaryFile = process.env.GITHUB_STEP_SUMMARY;
       if (summaryFile) appendFileSync(summaryFile, formatCheckMarkdown(report));
     }
     if (format === 'json') printJson(ctx.output, checkJson(report));
-    else if (format === 'sarif') ctx.output.out(formatCheckSarif(report, rules));
+    else if (format === 'sarif') ctx.output.out(formatCheckSarif(report, rules, repository));
     else if (format === 'github') {
-      if (!args.github) ctx.output.out(formatCheckAnnotations(report, schemaFolder));
+      if (!args.github) ctx.output.out(formatCheckAnnotations(report, schemaFolder, repository));
       ctx.output.out(tableFor(ctx.output, report));
     } else ctx.output.out(`${details(ctx, report)}${tableFor(ctx.output, report)}`);
     setExitCode(report.exitCode);

@@ -9,6 +9,7 @@ import { planVerify } from '../../verify/plan.js';
 import { verifyHistory } from '../../verify/verify.js';
 import { locksOf, writeVerifiedLocks } from '../../check/verify-cache.js';
 import { loadMigrations } from '../../migrations/load.js';
+import { projectPathInRepository } from '../../lint/repository-path.js';
 import { PgwardenError } from '../../errors.js';
 import type { DatabaseHandle } from '../../providers/types.js';
 import { commandContext, setExitCode, type GlobalArgs } from '../context.js';
@@ -91,7 +92,8 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
       VERIFY_INTERRUPT,
     );
     if (format === 'json') ctx.output.out(formatVerifyJson(report));
-    else if (format === 'sarif') ctx.output.out(formatVerifySarif(report));
+    // SARIF names files from the top of the git repository, where code scanning looks for them.
+    else if (format === 'sarif') ctx.output.out(formatVerifySarif(report, { projectPath: await projectPathInRepository(ctx.config.root) }));
     else {
       const o = ctx.output;
       ctx.output.out(formatVerifyText(report, { error: (s) => paint(o, 'red', s), warning: (s) => paint(o, 'yellow', s), ok: (s) => paint(o, 'green', s), dim: (s) => paint(o, 'dim', s) }));

@@ -1,4 +1,5 @@
 import type { LintReport } from '../engine.js';
+import { fromRepositoryTop } from '../repository-path.js';
 import type { FormatContext } from './types.js';
 
 /** Escapes a workflow command's message. */
@@ -11,10 +12,13 @@ export function escapeProperty(text: string): string {
   return escapeData(text).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-/** GitHub Actions workflow commands: one `::error` or `::warning` annotation per finding. */
-export function formatGithub(report: LintReport, _context?: FormatContext): string {
+/**
+ * GitHub Actions workflow commands: one `::error` or `::warning` annotation per finding, its file
+ * named from the top of the git repository when `context.projectPath` says where the project is.
+ */
+export function formatGithub(report: LintReport, context?: Pick<FormatContext, 'projectPath'>): string {
   const lines = report.findings.map((f) => {
-    const props = [`file=${escapeProperty(f.file)}`, `line=${f.line}`, `col=${f.column}`];
+    const props = [`file=${escapeProperty(fromRepositoryTop(context?.projectPath, f.file))}`, `line=${f.line}`, `col=${f.column}`];
     if (f.endLine !== undefined) props.push(`endLine=${f.endLine}`);
     if (f.endColumn !== undefined && f.endLine === f.line) props.push(`endColumn=${f.endColumn}`);
     props.push(`title=${escapeProperty(`pgwarden ${f.rule}`)}`);

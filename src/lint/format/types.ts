@@ -11,6 +11,12 @@ export interface FormatContext {
   rules: readonly RuleMeta[];
   /** pgwarden's version. */
   version: string;
+  /**
+   * The project's folder from the top of its git repository (`packages/db`; `` or absent at the
+   * top or outside git): SARIF and GitHub annotations, which GitHub resolves against the top, name
+   * files from there (`projectPathInRepository()` finds it). Text and JSON keep project paths.
+   */
+  projectPath?: string | undefined;
 }
 
 export type Formatter = (report: LintReport, context: FormatContext) => string;

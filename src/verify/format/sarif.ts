@@ -1,3 +1,4 @@
+import { SARIF_BASES, sarifArtifact } from '../../lint/format/sarif.js';
 import { VERSION } from '../../version.js';
 import type { VerifyReport, VerifyRuleId } from '../types.js';
 
@@ -14,8 +15,12 @@ export const VERIFY_RULES: Record<VerifyRuleId, { description: string; level: 'e
   'brief-exclusive-lock': { description: 'ACCESS EXCLUSIVE or SHARE lock on a pre-existing table', level: 'warning' },
 };
 
-/** SARIF 2.1.0, in the shape of lint's: each finding located at its migration file. */
-export function formatVerifySarif(report: VerifyReport): string {
+/**
+ * SARIF 2.1.0, in the shape of lint's: each finding located at its migration file, named from the
+ * top of the git repository when `options.projectPath` says where the project is in it
+ * (`projectPathInRepository()`).
+ */
+export function formatVerifySarif(report: VerifyReport, options: { projectPath?: string | undefined } = {}): string {
   const ids = Object.keys(VERIFY_RULES) as VerifyRuleId[];
   const index = new Map(ids.map((id, i) => [id, i]));
   const log = {
@@ -38,13 +43,13 @@ export function formatVerifySarif(report: VerifyReport): string {
             })),
           },
         },
-        originalUriBaseIds: { '%SRCROOT%': { uri: './' } },
+        originalUriBaseIds: SARIF_BASES,
         results: report.findings.map((f) => ({
           ruleId: f.ruleId,
           ruleIndex: index.get(f.ruleId),
           level: f.level,
           message: { text: [f.message, ...f.details.map((d) => `- ${d}`), f.lintRule ? `Lint rule that warns about it: ${f.lintRule}` : undefined].filter(Boolean).join('\n') },
-          locations: [{ physicalLocation: { artifactLocation: { uri: f.file, uriBaseId: '%SRCROOT%' }, region: { startLine: f.line } } }],
+          locations: [{ physicalLocation: { artifactLocation: sarifArtifact(options.projectPath, f.file), region: { startLine: f.line } } }],
           properties: { revision: f.revision, ...(f.lintRule ? { lintRule: f.lintRule } : {}) },
         })),
       },

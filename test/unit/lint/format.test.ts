@@ -98,6 +98,21 @@ describe('sarif format', () => {
     const unplaced = JSON.parse(formatSarif({ ...report, findings: [{ ...report.findings[0]!, fix: noEdit }] }, context));
     expect(unplaced.runs[0].results[0].fixes).toBeUndefined();
   });
+
+  it('names files from the top of the git repository, relative to %SRCROOT%, a base that says so without an absolute URI', () => {
+    const spaced = { ...report.findings[0]!, file: 'migrations/20260101000000 jobs%.sql' };
+    const log = JSON.parse(formatSarif({ ...report, findings: [spaced, report.findings[1]!] }, { ...context, projectPath: 'packages/db' }));
+    const run = log.runs[0];
+    expect(run.results.map((r: { locations: Array<{ physicalLocation: { artifactLocation: unknown } }> }) => r.locations[0]!.physicalLocation.artifactLocation)).toEqual([
+      { uri: 'packages/db/migrations/20260101000000%20jobs%25.sql', uriBaseId: '%SRCROOT%' },
+      { uri: `packages/db/${file}`, uriBaseId: '%SRCROOT%' },
+    ]);
+    expect(run.results[0].fixes[0].artifactChanges[0].artifactLocation).toEqual({ uri: 'packages/db/migrations/20260101000000%20jobs%25.sql', uriBaseId: '%SRCROOT%' });
+    // A top-level base has an absolute URI or none (SARIF 2.1.0): none, and a description.
+    expect(Object.keys(run.originalUriBaseIds)).toEqual(['%SRCROOT%']);
+    expect(run.originalUriBaseIds['%SRCROOT%'].uri).toBeUndefined();
+    expect(run.originalUriBaseIds['%SRCROOT%'].description.text).toMatch(/top of the git repository/);
+  });
 });
 
 describe('github format', () => {
@@ -108,6 +123,12 @@ describe('github format', () => {
       `::warning file=${file},line=1,col=1,title=pgwarden require-docstring::no description, 100%25 vague: really`,
       'pgwarden lint: 1 error(s), 1 warning(s) in 12 migration(s)',
     ]);
+  });
+
+  it('names files from the top of the git repository when the project is in a folder of it', () => {
+    const [first, second] = formatGithub(report, { projectPath: 'packages/db' }).split('\n');
+    expect(first).toMatch(new RegExp(`^::error file=packages/db/${file},line=3,col=1,`));
+    expect(second).toMatch(new RegExp(`^::warning file=packages/db/${file},line=1,col=1,`));
   });
 
   it('escapes data and properties as the workflow command syntax requires', () => {
