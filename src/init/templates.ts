@@ -1,6 +1,6 @@
 /**
  * The files `pgwarden init` writes into a repository. Each one is a starting point the team edits;
- * init never overwrites a file that exists.
+ * init never overwrites a file that exists, except husky's untouched placeholder pre-commit (`npm test`).
  */
 
 /** `pgwarden.config.yaml`: the embedded cluster for development, production from an environment variable. */

@@ -18,7 +18,7 @@ interface InitArgs extends GlobalArgs {
 /** `pgwarden init`: the config, folders, a starter roles file, a pre-commit hook and a CI example. */
 export const initCommand: CommandModule<object, InitArgs> = {
   command: 'init',
-  describe: 'Set a repository up for pgwarden: config, migrations/, schema/roles.yaml, pre-commit hook, CI example (never overwrites)',
+  describe: 'Set a repository up for pgwarden: config, migrations/, schema/roles.yaml, pre-commit hook, CI example (keeps existing files, except the placeholder pre-commit of husky init)',
   builder: (y) =>
     y
       .option('dir', { type: 'string', describe: 'The repository folder (default: the working directory)' })
