@@ -24,7 +24,8 @@ async function numericOptions(command: string): Promise<string[]> {
   return [...help.matchAll(/^\s+--([a-z-]+)\b.*\[number\]/gm)].map((m) => m[1]!);
 }
 
-describe('numeric options', () => {
+// In-process runs of every command: loading all the command modules takes seconds on a loaded machine.
+describe('numeric options', { timeout: 60_000 }, () => {
   let dir: string;
   let cwd: string;
   beforeAll(() => {
