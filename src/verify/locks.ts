@@ -60,12 +60,17 @@ export interface RelationSample {
 export const SAMPLE_FUNCTION = `${CHANGE_LOG_SCHEMA}.lock_sample`;
 
 /** The sample's two values, as `locks` and `files` (or `INTO` the variables of those names). */
-function sampleQuery(oids: string, into = false): string {
+function sampleQuery(oids: string, fileOids: string, into = false): string {
   return `SELECT (SELECT pg_catalog.json_agg(pg_catalog.json_build_array(l.relation::pg_catalog.int8, l.mode))
             FROM pg_catalog.pg_locks l
            WHERE l.pid = pg_catalog.pg_backend_pid() AND l.locktype = 'relation' AND l.granted AND l.relation = ANY (${oids}))${into ? '' : ' AS locks'},
        (SELECT pg_catalog.json_agg(pg_catalog.json_build_array(c.oid::pg_catalog.int8, c.relfilenode::pg_catalog.int8, pg_catalog.pg_stat_get_xact_numscans(c.oid)))
-            FROM pg_catalog.pg_class c WHERE c.oid = ANY (${oids}))${into ? ' INTO locks, files' : ' AS files'}`;
+            FROM pg_catalog.pg_class c WHERE c.oid = ANY (${fileOids}))${into ? ' INTO locks, files' : ' AS files'}`;
+}
+
+/** Kinds whose storage file (and scans) a sample reads: a view has none, and a sequence's new file or nextval is no finding. */
+function hasStorageOfInterest(relation: ExistingRelation): boolean {
+  return relation.kind === 'table' || relation.kind === 'materialized view' || relation.kind === 'index';
 }
 
 /**
@@ -75,8 +80,11 @@ function sampleQuery(oids: string, into = false): string {
  * {@link SAMPLE_FUNCTION} (planning the query every time costs about as much as running it).
  */
 export function sampleSql(relations: ExistingRelation[], viaFunction = false): string {
-  const oids = `'{${relations.map((r) => r.oid).join(',')}}'::pg_catalog.oid[]`;
-  return viaFunction ? `SELECT locks, files FROM ${SAMPLE_FUNCTION}(${oids})` : sampleQuery(oids);
+  const array = (list: ExistingRelation[]) => `'{${list.map((r) => r.oid).join(',')}}'::pg_catalog.oid[]`;
+  const oids = array(relations);
+  // Locks on every relation; storage files and scans only where a change of them can be a finding.
+  const fileOids = array(relations.filter(hasStorageOfInterest));
+  return viaFunction ? `SELECT locks, files FROM ${SAMPLE_FUNCTION}(${oids}, ${fileOids})` : sampleQuery(oids, fileOids);
 }
 
 /**
@@ -85,10 +93,10 @@ export function sampleSql(relations: ExistingRelation[], viaFunction = false): s
  */
 export async function installSampler(client: pg.ClientBase): Promise<boolean> {
   try {
-    await client.query(`CREATE FUNCTION ${SAMPLE_FUNCTION}(p_oids pg_catalog.oid[], OUT locks pg_catalog.json, OUT files pg_catalog.json)
+    await client.query(`CREATE FUNCTION ${SAMPLE_FUNCTION}(p_oids pg_catalog.oid[], p_file_oids pg_catalog.oid[], OUT locks pg_catalog.json, OUT files pg_catalog.json)
 LANGUAGE plpgsql SET search_path = pg_catalog SET plan_cache_mode = force_generic_plan AS $pgwarden_sample$
 BEGIN
-  ${sampleQuery('p_oids', true)};
+  ${sampleQuery('p_oids', 'p_file_oids', true)};
 END
 $pgwarden_sample$`);
     return true;
