@@ -49,3 +49,23 @@ describe('pgwarden verify on bad input', () => {
     expect(result.stderr).toContain('seed.sql:3:1: syntax error at or near "INSERTT"');
   });
 });
+
+describe('verifyHistory as a library, on bad options', () => {
+  it('refuses jobs that are not a whole number of at least 1 (NaN split the history into NaN ranges), before touching the database', async () => {
+    const { verifyHistory } = await import('../../../src/verify/verify.js');
+    const { createTestDatabase } = await import('../../support/db.js');
+    const project = projectWith([{ name: 'base', up: 'CREATE TABLE t (id int);', down: 'DROP TABLE t;' }]);
+    const db = await createTestDatabase();
+    try {
+      for (const jobs of [Number.NaN, 0, -1, 1.5, Number.POSITIVE_INFINITY]) {
+        await expect(verifyHistory(project.config, db, { jobs })).rejects.toMatchObject({ code: 'USAGE', message: expect.stringMatching(/^jobs must be a whole number of at least 1/) });
+      }
+      // Nothing ran: no ledger, no table.
+      expect(await query(db.url, `SELECT to_regclass('t')::text AS t`)).toEqual([{ t: null }]);
+      expect((await verifyHistory(project.config, db, { jobs: 1 })).migrations).toHaveLength(1);
+    } finally {
+      await db.close();
+      project.cleanup();
+    }
+  });
+});
