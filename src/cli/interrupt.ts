@@ -29,19 +29,33 @@ export interface InterruptMessages {
 
 const again = (signal: Handled) => `${signal === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'} again`;
 
-/** For `up`, `down` and `deploy`: the migration run is cancelled on the server and reports what it applied. */
-export const MIGRATION_INTERRUPT: InterruptMessages = {
-  first: (signal) => `\n${signal}: cancelling the running migration on the server (${again(signal)} to exit at once)...\n`,
-  again: (signal) => `\n${signal} again: exiting at once. If the server had not cancelled the migration yet, it finishes it; pgwarden status shows where the database stands.\n`,
-  late: `The run did not end ${GRACE_MS / 1000}s after it was cancelled: exiting. pgwarden status shows where the database stands.\n`,
-};
+/**
+ * `pgwarden status` for the database the command works on, from its options (`--env prod`, or
+ * `--url <the same URL>`: the secret is never printed). Without them, status finds the same
+ * database as the command did (the default environment or $DATABASE_URL).
+ */
+export function statusCommand(target: { env?: string | undefined; url?: string | undefined } = {}): string {
+  return ['pgwarden status', target.url !== undefined ? '--url <the same URL>' : '', target.env !== undefined ? `--env ${target.env}` : ''].filter(Boolean).join(' ');
+}
 
-/** For commands that run statements on a database (`roles apply`, `drift`, `docs`, `deploy`): `what` names what is cancelled. */
-export function statementInterrupt(what: string): InterruptMessages {
+/** For `up`, `down` and `deploy`: the migration run is cancelled on the server and reports what it applied. */
+export function migrationInterrupt(status = 'pgwarden status'): InterruptMessages {
+  return {
+    first: (signal) => `\n${signal}: cancelling the running migration on the server (${again(signal)} to exit at once)...\n`,
+    again: (signal) => `\n${signal} again: exiting at once. If the server had not cancelled the migration yet, it finishes it; ${status} shows where the database stands.\n`,
+    late: `The run did not end ${GRACE_MS / 1000}s after it was cancelled: exiting. ${status} shows where the database stands.\n`,
+  };
+}
+
+/** {@link migrationInterrupt} with a bare `pgwarden status`. */
+export const MIGRATION_INTERRUPT: InterruptMessages = migrationInterrupt();
+
+/** For commands that run statements on a database (`roles apply`, `drift`, `docs`, `deploy`): `what` names what is cancelled; `status` is {@link statusCommand}. */
+export function statementInterrupt(what: string, status = 'pgwarden status'): InterruptMessages {
   return {
     first: (signal) => `\n${signal}: cancelling ${what} on the server (${again(signal)} to exit at once)...\n`,
-    again: (signal) => `\n${signal} again: exiting at once. If the server had not cancelled ${what} yet, it finishes it; pgwarden status shows where the database stands.\n`,
-    late: `The command did not end ${GRACE_MS / 1000}s after it was cancelled: exiting. pgwarden status shows where the database stands.\n`,
+    again: (signal) => `\n${signal} again: exiting at once. If the server had not cancelled ${what} yet, it finishes it; ${status} shows where the database stands.\n`,
+    late: `The command did not end ${GRACE_MS / 1000}s after it was cancelled: exiting. ${status} shows where the database stands.\n`,
   };
 }
 

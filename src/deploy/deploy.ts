@@ -280,7 +280,7 @@ export async function executeDeploy(config: PgwardenConfig, db: DatabaseHandle, 
     // Bad input (exit 2) that stopped the deploy before anything ran changes nothing: not even the log.
     if (signal?.aborted) {
       await log({ outcome: 'interrupted', applied: committed, ...(partial.length > 0 ? { partial } : {}), signal: signal.reason ?? null, rolesChanges: roles?.applied ?? 0 }).catch(() => {});
-      throw deployInterrupted(signal, error, committed, partial, now, roles !== undefined);
+      throw deployInterrupted(db, signal, error, committed, partial, now, roles !== undefined);
     }
     if (changed || !isPgwardenError(error) || error.exitCode !== ExitCode.Usage) {
       await log({
@@ -321,21 +321,21 @@ export async function executeDeploy(config: PgwardenConfig, db: DatabaseHandle, 
  * The runner's and roles apply's own reports (which migration stopped where, what was committed
  * in which database) follow.
  */
-function deployInterrupted(signal: AbortSignal, error: unknown, committed: string[], partial: string[], now: StatusReport | undefined, rolesApplied: boolean): PgwardenError {
+function deployInterrupted(db: DatabaseHandle, signal: AbortSignal, error: unknown, committed: string[], partial: string[], now: StatusReport | undefined, rolesApplied: boolean): PgwardenError {
   const names = new Map((now?.migrations ?? []).map((m) => [m.revision, m.name]));
   const list = (revisions: string[]) => revisions.map((r) => names.get(r) ?? r).join(', ');
   const lines = [
     committed.length > 0 ? `this deploy applied and kept ${committed.length} migration${committed.length === 1 ? '' : 's'} (${list(committed)}).` : 'this deploy applied no migration.',
-    ...(partial.length > 0 ? [`${list(partial)} (Transaction: none) stopped halfway: pgwarden up --resume, or pgwarden resolve.`] : []),
+    ...(partial.length > 0 ? [`${list(partial)} (Transaction: none) stopped halfway: ${commandFor(db, 'up --resume')}, or ${commandFor(db, 'resolve')}.`] : []),
     rolesApplied ? 'Roles were applied; the drift check did not run.' : 'Roles were not applied and the drift check did not run.',
-    `Run pgwarden deploy again to continue from there${partial.length > 0 ? ' once the partial migration is settled' : ''}.`,
+    `Run ${commandFor(db, 'deploy')} again to continue from there${partial.length > 0 ? ' once the partial migration is settled' : ''}.`,
   ];
   // The runner's or roles apply's report, without its own "Interrupted by" and "Run ... again".
   const inner =
     isPgwardenError(error) && error.code === 'INTERRUPTED' && error.message !== 'Interrupted.'
       ? error.message
           .replace(/^Interrupted(?: by \w+)?: /, '')
-          .replace(/ Run pgwarden roles apply again[^\n]*/, '')
+          .replace(/ Run pgwarden roles apply[^\n]*? again[^\n]*/, '')
           .split('\n')
           .filter((l) => !/^Run pgwarden |^Nothing is left to do/.test(l))
           .join('\n')

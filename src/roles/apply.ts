@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { PgwardenError } from '../errors.js';
+import { commandFor } from '../providers/origin.js';
 import { withDatabase as urlOfDatabase } from '../providers/url.js';
 import type { DatabaseHandle } from '../providers/types.js';
 import { redactText, registerSecret } from '../redact.js';
@@ -200,7 +201,7 @@ export async function applyRoles(db: DatabaseHandle, rolesFile: RolesFile, optio
     // Each database's statements run in one transaction: the one that was running was rolled back.
     const stopped = running ? `the running statement was cancelled on the server and the transaction for ${running} was rolled back. ` : '';
     const done = committed.length === 0 ? 'Nothing was committed in any database.' : `Already committed: ${committed.join('; ')}.`;
-    throw interruptedBy(signal, `${stopped}${done} Run pgwarden roles apply again to continue: it plans from what the databases hold now.`, error);
+    throw interruptedBy(signal, `${stopped}${done} Run ${commandFor(db, 'roles apply')} again to continue: it plans from what the databases hold now.`, error);
   } finally {
     cancel.dispose();
     await client.end().catch(() => {});

@@ -85,7 +85,7 @@ describe('commands stopped by a signal', () => {
       await other.end();
     }
     expect(result.code, result.stderr).toBe(130);
-    expect(result.stderr).toContain(`error[INTERRUPTED]: Interrupted by SIGINT: the running statement was cancelled on the server and the transaction for ${new URL(db.url).pathname.slice(1)} was rolled back. Nothing was committed in any database. Run pgwarden roles apply again to continue`);
+    expect(result.stderr).toContain(`error[INTERRUPTED]: Interrupted by SIGINT: the running statement was cancelled on the server and the transaction for ${new URL(db.url).pathname.slice(1)} was rolled back. Nothing was committed in any database. Run pgwarden roles apply --url <the same URL> again to continue`);
     expect(await query(db.url, `SELECT rolname FROM pg_roles WHERE rolname LIKE 'intr_%'`)).toEqual([]);
     const again = await runCli(['roles', 'apply', '--url', db.url, '--file', roles], { cwd: project.root });
     expect(again.code, again.stderr).toBe(0);
@@ -103,7 +103,7 @@ describe('commands stopped by a signal', () => {
     run.child.kill('SIGTERM');
     const result = await run.result;
     expect(result.code, result.stderr).toBe(143);
-    expect(result.stderr).toContain(`error[INTERRUPTED]: Interrupted by SIGTERM: this deploy applied and kept 1 migration (${A}_a). Roles were not applied and the drift check did not run. Run pgwarden deploy again to continue from there.`);
+    expect(result.stderr).toContain(`error[INTERRUPTED]: Interrupted by SIGTERM: this deploy applied and kept 1 migration (${A}_a). Roles were not applied and the drift check did not run. Run pgwarden deploy --url <the same URL> again to continue from there.`);
     expect(result.stderr).toContain(`Not applied (1): ${B}_b`);
     expect(await pgwardenSessions(db.url)).toEqual([]);
     expect(await query(db.url, `SELECT revision FROM pgwarden.ledger ORDER BY 1`)).toEqual([{ revision: A }]);

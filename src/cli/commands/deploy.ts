@@ -8,7 +8,7 @@ import { openDatabase } from '../../providers/resolve.js';
 import type { DatabaseHandle } from '../../providers/types.js';
 import { lockModeName, relationLabel } from '../../verify/locks.js';
 import { commandContext, setExitCode, type GlobalArgs } from '../context.js';
-import { statementInterrupt, withInterrupt } from '../interrupt.js';
+import { statementInterrupt, statusCommand, withInterrupt } from '../interrupt.js';
 import { paint, printJson, type Output } from '../output.js';
 import { renderStatus, statusJson } from '../render/status.js';
 import { renderRolesPlan } from './roles.js';
@@ -164,7 +164,7 @@ export const deployCommand: CommandModule<object, DeployArgs> = {
           throw new PgwardenError('ABORTED', 'Not confirmed: nothing was changed.');
         }
       }
-      const result = await withInterrupt(ctx.output, (signal) => executeDeploy(ctx.config, db, plan, { ...options, signal }), statementInterrupt('the running statement of the deploy'));
+      const result = await withInterrupt(ctx.output, (signal) => executeDeploy(ctx.config, db, plan, { ...options, signal }), statementInterrupt('the running statement of the deploy', statusCommand(ctx.target)));
       if (args.json) printJson(ctx.output, deployJson(plan, result));
       else ctx.output.out(`\n${renderResult(ctx.output, result, db)}`);
       const drifted = !('error' in result.drift) && !result.drift.clean;

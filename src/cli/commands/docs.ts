@@ -7,7 +7,7 @@ import type { DocsResult, SchemaFinding } from '../../docs/types.js';
 import { writeDocs } from '../../docs/write.js';
 import { ExitCode } from '../../exit-codes.js';
 import { commandContext, setExitCode, type GlobalArgs } from '../context.js';
-import { statementInterrupt, withInterrupt } from '../interrupt.js';
+import { statementInterrupt, statusCommand, withInterrupt } from '../interrupt.js';
 import { paint, printJson, type Output } from '../output.js';
 
 interface DocsArgs extends GlobalArgs {
@@ -29,7 +29,7 @@ export const docsCommand: CommandModule<object, DocsArgs> = {
       .option('pg-version', { type: 'string', describe: 'Build the schema on postgres:<version> with testcontainers (default: an embedded server, or the server of --url/--env)' }) as never,
   handler: async (args) => {
     const ctx = commandContext(args);
-    const result = await withInterrupt(ctx.output, (signal) => generateDocs(ctx.config, { env: args.env, url: args.url, pgVersion: args.pgVersion, signal }), statementInterrupt('the schema build'));
+    const result = await withInterrupt(ctx.output, (signal) => generateDocs(ctx.config, { env: args.env, url: args.url, pgVersion: args.pgVersion, signal }), statementInterrupt('the schema build', statusCommand(ctx.target)));
     const shown = (path: string) => relative(ctx.config.root, path) || path;
     const schemaDir = `${shown(ctx.config.schemaDir)}/`;
     const failed = result.findings.some((f) => f.severity === 'error');

@@ -5,7 +5,7 @@ import { DRIFT_CLASSES, type DriftClass, type DriftReport, type DriftTarget } fr
 import { ExitCode } from '../../exit-codes.js';
 import { commandFor } from '../../providers/origin.js';
 import { commandContext, setExitCode, type GlobalArgs } from '../context.js';
-import { statementInterrupt, withInterrupt } from '../interrupt.js';
+import { statementInterrupt, statusCommand, withInterrupt } from '../interrupt.js';
 import { paint, printJson, type Colour, type Output } from '../output.js';
 
 interface DriftArgs extends GlobalArgs {
@@ -26,7 +26,7 @@ export const driftCommand: CommandModule<object, DriftArgs> = {
       .option('json', { type: 'boolean', describe: 'Machine-readable output' }) as never,
   handler: async (args) => {
     const ctx = commandContext(args);
-    const report = await withInterrupt(ctx.output, (signal) => checkDrift(ctx.config, { ...ctx.target, against: args.against, lockTimeout: args.lockTimeout, statementTimeout: args.statementTimeout, signal }), statementInterrupt('the running catalog query'));
+    const report = await withInterrupt(ctx.output, (signal) => checkDrift(ctx.config, { ...ctx.target, against: args.against, lockTimeout: args.lockTimeout, statementTimeout: args.statementTimeout, signal }), statementInterrupt('the running catalog query', statusCommand(ctx.target)));
     if (args.json) printJson(ctx.output, driftJson(report));
     else ctx.output.out(renderDrift(ctx.output, report));
     setExitCode(report.clean ? ExitCode.Ok : ExitCode.Findings);

@@ -3,7 +3,7 @@ import { ExitCode } from '../../exit-codes.js';
 import { runMigrations, type RunResult } from '../../runner/run.js';
 import type { Direction } from '../../runner/steps.js';
 import { commandContext, setExitCode, type GlobalArgs } from '../context.js';
-import { MIGRATION_INTERRUPT, withInterrupt } from '../interrupt.js';
+import { migrationInterrupt, statusCommand, withInterrupt } from '../interrupt.js';
 import { paint, printJson, progressPrinter, type Output } from '../output.js';
 import { statusJson, summaryLine } from '../render/status.js';
 import { withDatabase } from '../with-database.js';
@@ -76,7 +76,7 @@ export async function migrateHandler(direction: Direction, args: MigrateArgs): P
         else progress.line(`${direction === 'up' ? 'applied' : 'rolled back'} ${e.name}`);
       },
     }),
-  ), MIGRATION_INTERRUPT).finally(() => progress.done());
+  ), migrationInterrupt(statusCommand(ctx.target))).finally(() => progress.done());
   if (args.json) {
     printJson(ctx.output, {
       direction: result.direction,

@@ -13,7 +13,7 @@ import { CHANGE_GROUPS, type ChangeGroup, type RolesPlan } from '../../roles/pla
 import { connect } from '../../runner/session.js';
 import { commandContext, setExitCode, type CommandContext, type GlobalArgs } from '../context.js';
 import { paint, printJson, type Output } from '../output.js';
-import { statementInterrupt, withInterrupt } from '../interrupt.js';
+import { statementInterrupt, statusCommand, withInterrupt } from '../interrupt.js';
 import { withDatabase } from '../with-database.js';
 
 interface RolesArgs extends GlobalArgs {
@@ -193,7 +193,7 @@ async function runRoles(args: RolesArgs): Promise<void> {
         throw new PgwardenError('ABORTED', 'Not confirmed: nothing was applied.');
       }
     }
-    const result = await withInterrupt(ctx.output, (signal) => applyRoles(db, rolesFile, { ...planOptions, expected: plan, lockTimeout: ctx.config.runner.lockTimeout, signal }), statementInterrupt('the running statement'));
+    const result = await withInterrupt(ctx.output, (signal) => applyRoles(db, rolesFile, { ...planOptions, expected: plan, lockTimeout: ctx.config.runner.lockTimeout, signal }), statementInterrupt('the running statement', statusCommand(ctx.target)));
     if (args.json) printJson(ctx.output, { ...planJson(result.plan), applied: result.applied });
     else ctx.output.out(paint(ctx.output, 'green', `Applied ${result.applied} statement${result.applied === 1 ? '' : 's'}.\n`));
     setExitCode(ExitCode.Ok);
