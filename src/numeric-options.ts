@@ -45,3 +45,8 @@ export function checkNumber(name: string, value: number, rule: NumberRule): numb
     `${name} must be ${describeRule(rule)} (${got}). Give ${rule.meaning}, e.g. ${name} ${rule.example}${rule.note ? ` (${rule.note})` : ''}. Nothing was run.`,
   );
 }
+
+/** The numeric options the library refuses too (runMigrations, verifyHistory), as the CLI words them. */
+export const RUN_COUNT: NumberRule = { integer: true, min: 1, meaning: 'how many migrations to run at most', example: '2' };
+export const RUN_WAIT: NumberRule = { integer: false, min: 0, meaning: 'how long to wait for the lock another run holds', example: '60', note: '0: forever' };
+export const VERIFY_JOBS: NumberRule = { integer: true, min: 1, meaning: 'how many databases to verify in at once', example: '2' };

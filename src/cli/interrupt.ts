@@ -38,13 +38,9 @@ export function statusCommand(target: { env?: string | undefined; url?: string |
   return ['pgwarden status', target.url !== undefined ? '--url <the same URL>' : '', target.env !== undefined ? `--env ${target.env}` : ''].filter(Boolean).join(' ');
 }
 
-/** For `up`, `down` and `deploy`: the migration run is cancelled on the server and reports what it applied. */
+/** For `up` and `down`: the migration run is cancelled on the server and reports what it applied. */
 export function migrationInterrupt(status = 'pgwarden status'): InterruptMessages {
-  return {
-    first: (signal) => `\n${signal}: cancelling the running migration on the server (${again(signal)} to exit at once)...\n`,
-    again: (signal) => `\n${signal} again: exiting at once. If the server had not cancelled the migration yet, it finishes it; ${status} shows where the database stands.\n`,
-    late: `The run did not end ${GRACE_MS / 1000}s after it was cancelled: exiting. ${status} shows where the database stands.\n`,
-  };
+  return statementInterrupt('the running migration', status);
 }
 
 /** {@link migrationInterrupt} with a bare `pgwarden status`. */
@@ -59,19 +55,21 @@ export function statementInterrupt(what: string, status = 'pgwarden status'): In
   };
 }
 
+/** For a command that works in throwaway databases (`verify`, `check`): it stops and removes them, and the roles it created. */
+function throwawayInterrupt(command: string, removing: string): InterruptMessages {
+  const left = 'Throwaway databases (pgwarden_tmp_*) and roles verify created may be left on the server; drop them by hand.';
+  return {
+    first: (signal) => `\n${signal}: stopping ${command} and removing ${removing} (${again(signal)} to exit at once and leave them)...\n`,
+    again: (signal) => `\n${signal} again: exiting at once. ${left}\n`,
+    late: `${command[0]!.toUpperCase()}${command.slice(1)} did not end ${GRACE_MS / 1000}s after it was stopped: exiting. ${left}\n`,
+  };
+}
+
 /** For `verify`: it stops and removes the throwaway databases and the roles it created. */
-export const VERIFY_INTERRUPT: InterruptMessages = {
-  first: (signal) => `\n${signal}: stopping verify and removing its throwaway databases and the roles it created (${again(signal)} to exit at once and leave them)...\n`,
-  again: (signal) => `\n${signal} again: exiting at once. Throwaway databases (pgwarden_tmp_*) and roles verify created may be left on the server; drop them by hand.\n`,
-  late: `Verify did not end ${GRACE_MS / 1000}s after it was stopped: exiting. Throwaway databases (pgwarden_tmp_*) and roles verify created may be left on the server; drop them by hand.\n`,
-};
+export const VERIFY_INTERRUPT: InterruptMessages = throwawayInterrupt('verify', 'its throwaway databases and the roles it created');
 
 /** For `check`: the running step stops; its throwaway databases and the roles verify created are removed. */
-export const CHECK_INTERRUPT: InterruptMessages = {
-  first: (signal) => `\n${signal}: stopping check and removing its throwaway databases and the roles verify created (${again(signal)} to exit at once and leave them)...\n`,
-  again: (signal) => `\n${signal} again: exiting at once. Throwaway databases (pgwarden_tmp_*) and roles verify created may be left on the server; drop them by hand.\n`,
-  late: `Check did not end ${GRACE_MS / 1000}s after it was stopped: exiting. Throwaway databases (pgwarden_tmp_*) and roles verify created may be left on the server; drop them by hand.\n`,
-};
+export const CHECK_INTERRUPT: InterruptMessages = throwawayInterrupt('check', 'its throwaway databases and the roles verify created');
 
 /**
  * Runs `fn` (a migration run, a verify run) with SIGINT and SIGTERM turned into an abort of its

@@ -4,7 +4,8 @@
  * than the cached run itself.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { worktreeTop } from './repository-path.js';
 
 function read(path: string): string | undefined {
   try {
@@ -18,16 +19,13 @@ function read(path: string): string | undefined {
 function gitDirOf(folder: string): string | undefined {
   // git runs in `folder` (staged.ts), so a relative GIT_DIR is relative to it.
   if (process.env.GIT_DIR) return resolve(folder, process.env.GIT_DIR);
-  for (let at = resolve(folder); ; at = dirname(at)) {
-    const dotGit = join(at, '.git');
-    if (existsSync(dotGit)) {
-      if (statSync(dotGit).isDirectory()) return dotGit;
-      // A linked worktree or a submodule: "gitdir: <path>", relative to the file's folder.
-      const pointer = /^gitdir: (.+?)\s*$/m.exec(read(dotGit) ?? '');
-      return pointer ? resolve(at, pointer[1]!) : undefined;
-    }
-    if (dirname(at) === at) return undefined;
-  }
+  const top = worktreeTop(folder);
+  if (top === undefined) return undefined;
+  const dotGit = join(top, '.git');
+  if (statSync(dotGit).isDirectory()) return dotGit;
+  // A linked worktree or a submodule: "gitdir: <path>", relative to the file's folder.
+  const pointer = /^gitdir: (.+?)\s*$/m.exec(read(dotGit) ?? '');
+  return pointer ? resolve(top, pointer[1]!) : undefined;
 }
 
 /**

@@ -15,9 +15,14 @@ import { dirname, join, posix, relative, resolve, sep } from 'node:path';
  */
 export function pathInRepository(folder: string): string | undefined {
   if (process.env.GIT_DIR || process.env.GIT_WORK_TREE) return undefined;
-  const start = resolve(folder);
-  for (let at = start; ; at = dirname(at)) {
-    if (existsSync(join(at, '.git'))) return relative(at, start).split(sep).join('/');
+  const top = worktreeTop(folder);
+  return top === undefined ? undefined : relative(top, resolve(folder)).split(sep).join('/');
+}
+
+/** The nearest folder at or above `folder` that holds a `.git` (a folder, or a file naming one), as git looks for it; undefined outside a repository. */
+export function worktreeTop(folder: string): string | undefined {
+  for (let at = resolve(folder); ; at = dirname(at)) {
+    if (existsSync(join(at, '.git'))) return at;
     if (dirname(at) === at) return undefined;
   }
 }

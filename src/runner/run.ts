@@ -7,6 +7,7 @@ import { linearHistory } from '../migrations/graph.js';
 import { checksumBeforeDown } from '../migrations/checksum.js';
 import { loadMigrations } from '../migrations/load.js';
 import type { MigrationFile } from '../migrations/types.js';
+import { checkNumber, RUN_COUNT, RUN_WAIT } from '../numeric-options.js';
 import { commandFor } from '../providers/origin.js';
 import type { DatabaseHandle } from '../providers/types.js';
 import { redactText } from '../redact.js';
@@ -508,12 +509,8 @@ export async function setTimeZone(client: pg.Client, config: PgwardenConfig): Pr
 
 /** Refuses counts and waits that are not numbers (a flag's NaN included) before anything connects. */
 function checkRunOptions(options: RunOptions): void {
-  if (options.count !== undefined && !(Number.isInteger(options.count) && options.count >= 1)) {
-    throw new PgwardenError('USAGE', `--count must be a whole number of at least 1${Number.isNaN(options.count) ? '' : ` (got ${options.count})`}. Give how many migrations to run at most, e.g. --count 2. Nothing was run.`);
-  }
-  if (options.wait !== undefined && !(Number.isFinite(options.wait) && options.wait >= 0)) {
-    throw new PgwardenError('USAGE', `--wait must be a number of seconds, at least 0${Number.isNaN(options.wait) ? '' : ` (got ${options.wait})`}. Give how long to wait for the lock, e.g. --wait 60 (0: forever). Nothing was run.`);
-  }
+  if (options.count !== undefined) checkNumber('--count', options.count, RUN_COUNT);
+  if (options.wait !== undefined) checkNumber('--wait', options.wait, RUN_WAIT);
 }
 
 /**

@@ -9,7 +9,7 @@ import { snapshotOptionsFor } from '../catalog/snapshot.js';
 import type { CatalogSnapshot } from '../catalog/types.js';
 import type { PgwardenConfig } from '../config/types.js';
 import { PgwardenError } from '../errors.js';
-import { checkNumber } from '../numeric-options.js';
+import { checkNumber, VERIFY_JOBS } from '../numeric-options.js';
 import type { MigrationFile } from '../migrations/types.js';
 import type { DatabaseHandle } from '../providers/types.js';
 import { throwawayDatabaseOn } from '../providers/url.js';
@@ -96,7 +96,7 @@ export async function verifyHistory(config: PgwardenConfig, db: DatabaseHandle, 
   const mode = options.snapshots ?? 'incremental';
   const { signal } = options;
   // The library refuses what the CLI refuses (a NaN here split the history into NaN ranges).
-  if (options.jobs !== undefined) checkNumber('jobs', options.jobs, { integer: true, min: 1, meaning: 'how many databases to verify in at once', example: '2' });
+  if (options.jobs !== undefined) checkNumber('jobs', options.jobs, VERIFY_JOBS);
   // Every migration and seed is parsed before anything runs: bad input changes nothing anywhere.
   const plan = options.plan ?? (await planVerify(config, options));
   stopIfAborted(signal);

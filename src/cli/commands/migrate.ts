@@ -7,7 +7,8 @@ import { migrationInterrupt, statusCommand, withInterrupt } from '../interrupt.j
 import { paint, printJson, progressPrinter, type Output } from '../output.js';
 import { statusJson, summaryLine } from '../render/status.js';
 import { withDatabase } from '../with-database.js';
-import { countRule, numberOption, secondsRule } from '../numeric-option.js';
+import { RUN_COUNT, RUN_WAIT } from '../../numeric-options.js';
+import { numberOption } from '../numeric-option.js';
 
 /** Options shared by `up` and `down`. */
 export interface MigrateArgs extends GlobalArgs {
@@ -24,9 +25,9 @@ export interface MigrateArgs extends GlobalArgs {
 export function migrateOptions<T>(yargs: Argv<T>) {
   return yargs
     .option('to', { type: 'string', describe: 'Target revision' })
-    .option('count', numberOption('count', countRule('how many migrations to run at most', '2'), { describe: 'How many migrations at most' }))
+    .option('count', numberOption('count', RUN_COUNT, { describe: 'How many migrations at most' }))
     .option('dry-run', { type: 'boolean', describe: 'Print the SQL; touch nothing, take no lock, create no table' })
-    .option('wait', numberOption('wait', secondsRule('how long to wait for the lock another run holds', '60', '0: forever'), { describe: 'Wait this many seconds for another run to finish (0: forever) instead of failing' }))
+    .option('wait', numberOption('wait', RUN_WAIT, { describe: 'Wait this many seconds for another run to finish (0: forever) instead of failing' }))
     .option('single-transaction', { type: 'boolean', describe: 'Run the whole batch in one transaction' })
     .option('json', { type: 'boolean', describe: 'Machine-readable output' });
 }

@@ -15,7 +15,8 @@ import type { DatabaseHandle } from '../../providers/types.js';
 import { commandContext, setExitCode, type GlobalArgs } from '../context.js';
 import { VERIFY_INTERRUPT, withInterrupt } from '../interrupt.js';
 import { paint, progressPrinter } from '../output.js';
-import { countRule, numberOption } from '../numeric-option.js';
+import { VERIFY_JOBS } from '../../numeric-options.js';
+import { numberOption } from '../numeric-option.js';
 
 interface VerifyArgs extends GlobalArgs {
   format?: 'text' | 'json' | 'sarif';
@@ -49,7 +50,7 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
       .option('json', { type: 'boolean', describe: 'Same as --format json' })
       .option('seed', { type: 'string', array: true, describe: 'SQL file of data to load first (a "--! After: <revision>" line loads it after that revision)' })
       .option('pg-version', { type: 'string', describe: 'Run on postgres:<version> with testcontainers (Docker) instead of the embedded server' })
-      .option('jobs', numberOption('jobs', countRule('how many databases to verify in at once', '2'), { describe: 'Databases to verify in at once, each a range of the history (default: the CPU count, at most 4)' }))
+      .option('jobs', numberOption('jobs', VERIFY_JOBS, { describe: 'Databases to verify in at once, each a range of the history (default: the CPU count, at most 4)' }))
       .option('warnings-ok', { type: 'boolean', describe: 'Exit 0 when every finding is a warning (brief ACCESS EXCLUSIVE or SHARE locks); by default any finding exits 1' })
       // Exiting 1 on warnings is the default now; the flag is kept so that scripts that pass it still run.
       .option('strict', { type: 'boolean', hidden: true })
