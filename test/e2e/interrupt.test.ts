@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -6,32 +5,16 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { startThrowawayCluster, type EmbeddedServer } from '../../src/providers/embedded.js';
 import { throwawayDatabaseOn } from '../../src/providers/url.js';
 import type { DatabaseHandle } from '../../src/providers/types.js';
-import { CLI, runCli, type CliResult } from '../support/cli.js';
-import { query } from '../support/db.js';
+import { runCli, startCli, type CliResult } from '../support/cli.js';
+import { query, waitUntil } from '../support/db.js';
 import { sqlMigration, tempProject, type TempProject } from '../support/project.js';
 
 const A = '20260101000000';
 const B = '20260102000000';
 
-/** Starts the built CLI; the result comes when it exits. */
-function start(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
-  const child = spawn(process.execPath, [CLI, ...args], { cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', DATABASE_URL: '', ...env } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  const result = new Promise<CliResult>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
-  return { child, result };
-}
-
 /** Waits until `sql` (run on `url`) returns a row. */
-async function waitForRow(url: string, sql: string, what: string): Promise<void> {
-  const end = Date.now() + 30_000;
-  while (Date.now() < end) {
-    if ((await query(url, sql)).length > 0) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error(`timed out waiting for ${what}`);
+function waitForRow(url: string, sql: string, what: string): Promise<void> {
+  return waitUntil(what, async () => (await query(url, sql)).length > 0, { timeoutMs: 30_000, intervalMs: 50 });
 }
 
 /** pgwarden's sessions still on the server (a statement left running after the command exited, say). */
@@ -74,7 +57,7 @@ describe('commands stopped by a signal', () => {
     try {
       await other.query('BEGIN');
       await other.query('CREATE ROLE intr_second');
-      const run = start(['roles', 'apply', '--url', db.url, '--file', roles], project.root);
+      const run = startCli(['roles', 'apply', '--url', db.url, '--file', roles], { cwd: project.root });
       await waitForRow(db.url, `SELECT 1 FROM pg_stat_activity WHERE application_name = 'pgwarden roles apply' AND wait_event_type = 'Lock'`, 'roles apply to wait');
       run.child.kill('SIGINT');
       result = await run.result;
@@ -98,7 +81,7 @@ describe('commands stopped by a signal', () => {
     // Sleeps while the table slow exists: the test drops it before the second deploy.
     project.write(`${B}_b.sql`, sqlMigration(B, A, "CREATE TABLE b (id int);\nSELECT pg_sleep(CASE WHEN to_regclass('slow') IS NULL THEN 0 ELSE 60 END);", 'DROP TABLE b;'));
     await query(db.url, 'CREATE TABLE slow ()');
-    const run = start(['deploy', '--url', db.url, '--yes', '--no-drift'], project.root);
+    const run = startCli(['deploy', '--url', db.url, '--yes', '--no-drift'], { cwd: project.root });
     await waitForRow(db.url, `SELECT 1 FROM pg_stat_activity WHERE wait_event = 'PgSleep' AND datname = current_database()`, 'the migration to sleep');
     run.child.kill('SIGTERM');
     const result = await run.result;
@@ -119,7 +102,7 @@ describe('commands stopped by a signal', () => {
   it('docs: Ctrl-C cancels the build, removes the throwaway database it made on the server, writes nothing, exits 130', async () => {
     project.write(`${A}_a.sql`, sqlMigration(A, undefined, 'CREATE TABLE a (id int);\nSELECT pg_sleep(60);', 'DROP TABLE a;'));
     const before = await query<{ datname: string }>(db.url, `SELECT datname FROM pg_database WHERE datname LIKE 'pgwarden_tmp_%' ORDER BY 1`);
-    const run = start(['docs', '--url', server.url('postgres')], project.root);
+    const run = startCli(['docs', '--url', server.url('postgres')], { cwd: project.root });
     await waitForRow(db.url, `SELECT 1 FROM pg_stat_activity WHERE wait_event = 'PgSleep'`, 'the build to sleep');
     run.child.kill('SIGINT');
     const result = await run.result;
@@ -139,7 +122,7 @@ describe('commands stopped by a signal', () => {
     try {
       await holder.query('BEGIN');
       await holder.query('LOCK TABLE jobs IN ACCESS EXCLUSIVE MODE');
-      const run = start(['drift', '--url', db.url, '--against', 'other', '--lock-timeout', '60s'], project.root, { OTHER_URL: db.url });
+      const run = startCli(['drift', '--url', db.url, '--against', 'other', '--lock-timeout', '60s'], { cwd: project.root, env: { OTHER_URL: db.url } });
       await waitForRow(db.url, `SELECT 1 FROM pg_stat_activity WHERE application_name = 'pgwarden drift' AND wait_event_type = 'Lock'`, 'drift to wait');
       run.child.kill('SIGINT');
       result = await run.result;

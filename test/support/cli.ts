@@ -32,3 +32,17 @@ export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.Pro
     child.stdin.end(options.input ?? '');
   });
 }
+
+/**
+ * Starts the built CLI as a separate process and returns at once, for a test that signals it or
+ * watches the server while it runs; `result` comes when it exits.
+ */
+export function startCli(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }) {
+  const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', DATABASE_URL: '', ...options.env } });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (d) => (stdout += d));
+  child.stderr.on('data', (d) => (stderr += d));
+  const result = new Promise<CliResult>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  return { child, result };
+}

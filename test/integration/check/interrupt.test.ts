@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,8 +5,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCheck } from '../../../src/check/check.js';
 import type { CheckStepName } from '../../../src/check/types.js';
 import { PgwardenError } from '../../../src/errors.js';
-import { CLI, type CliResult } from '../../support/cli.js';
-import { adminUrl, query } from '../../support/db.js';
+import { startCli } from '../../support/cli.js';
+import { adminUrl, createLoginRole, databasesOwnedBy, query, waitUntil } from '../../support/db.js';
 import { projectWith } from '../verify/history.js';
 
 /**
@@ -18,48 +17,22 @@ describe('check --url stopped by a signal', () => {
   let user: string;
   let password: string;
   let url: string;
+  let dropRole: () => Promise<void>;
   const projects: Array<ReturnType<typeof projectWith>> = [];
   beforeEach(async () => {
-    user = `pgw_csig_${randomBytes(3).toString('hex')}`;
-    password = `pw_${randomBytes(8).toString('hex')}`;
-    await query(adminUrl(), `CREATE ROLE ${user} LOGIN SUPERUSER PASSWORD '${password}'`);
-    const parsed = new URL(adminUrl());
-    parsed.username = user;
-    parsed.password = password;
-    parsed.pathname = '/postgres';
-    url = parsed.toString();
+    ({ user, password, url, drop: dropRole } = await createLoginRole('pgw_csig'));
   });
   afterEach(async () => {
     // Whatever a failing test left behind.
-    await query(adminUrl(), `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1`, [user]);
-    for (const { datname } of await databasesOf(user)) await query(adminUrl(), `DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
-    await query(adminUrl(), `DROP ROLE IF EXISTS ${user}`);
+    await dropRole();
     for (const p of projects.splice(0)) p.cleanup();
   });
 
-  const databasesOf = (owner: string) => query<{ datname: string }>(adminUrl(), `SELECT datname FROM pg_database WHERE datdba = (SELECT oid FROM pg_roles WHERE rolname = $1) ORDER BY datname`, [owner]);
   const sleeping = async (owner: string, applicationName: string) => (await query(adminUrl(), `SELECT 1 FROM pg_stat_activity WHERE usename = $1 AND wait_event = 'PgSleep' AND application_name LIKE $2`, [owner, applicationName])).length;
   const sessions = async (owner: string) => (await query(adminUrl(), `SELECT 1 FROM pg_stat_activity WHERE usename = $1`, [owner])).length;
   const roleExists = async (role: string) => (await query(adminUrl(), 'SELECT 1 FROM pg_roles WHERE rolname = $1', [role])).length > 0;
 
-  function startCheck(project: ReturnType<typeof projectWith>, extra: string[] = []) {
-    const child = spawn(process.execPath, [CLI, 'check', '--url', url, '--skip', 'lint', ...extra], { cwd: project.root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', DATABASE_URL: '' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const result = new Promise<CliResult>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
-    return { child, result };
-  }
-
-  async function waitFor(what: string, ready: () => Promise<boolean>): Promise<void> {
-    const end = Date.now() + 60_000;
-    while (Date.now() < end) {
-      if (await ready()) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`timed out waiting for ${what}`);
-  }
+  const startCheck = (project: ReturnType<typeof projectWith>, extra: string[] = []) => startCli(['check', '--url', url, '--skip', 'lint', ...extra], { cwd: project.root });
 
   it('Ctrl-C in the verify step drops the throwaway database, the one a rebuild made, and the roles the history created (one in a DO block), says which steps ran, and exits 130', async () => {
     const plain = `pgw_csig_plain_${randomBytes(3).toString('hex')}`;
@@ -72,9 +45,9 @@ describe('check --url stopped by a signal', () => {
     ]);
     projects.push(project);
     const run = startCheck(project);
-    await waitFor('the slow migration under verify', async () => (await sleeping(user, 'pgwarden verify')) > 0);
+    await waitUntil('the slow migration under verify', async () => (await sleeping(user, 'pgwarden verify')) > 0);
     // check's throwaway database and verify's rebuild.
-    expect((await databasesOf(user)).length).toBe(2);
+    expect((await databasesOwnedBy(user)).length).toBe(2);
     expect(await roleExists(plain)).toBe(true);
     expect(await roleExists(inDo)).toBe(true);
 
@@ -93,10 +66,10 @@ describe('check --url stopped by a signal', () => {
     expect(result.stdout).toBe('');
     expect(`${result.stdout}${result.stderr}`).not.toContain(password);
 
-    expect(await databasesOf(user)).toEqual([]);
+    expect(await databasesOwnedBy(user)).toEqual([]);
     expect(await roleExists(plain)).toBe(false);
     expect(await roleExists(inDo)).toBe(false);
-    await waitFor('the sessions to end', async () => (await sessions(user)) === 0);
+    await waitUntil('the sessions to end', async () => (await sessions(user)) === 0);
   });
 
   it('SIGTERM while the docs step applies the history to a fresh database (verify failed) drops it and check\'s, reports verify\'s result, and exits 143', async () => {
@@ -108,9 +81,9 @@ describe('check --url stopped by a signal', () => {
     ]);
     projects.push(project);
     const run = startCheck(project);
-    await waitFor('the slow migration under up', async () => (await sleeping(user, 'pgwarden/%')) > 0);
+    await waitUntil('the slow migration under up', async () => (await sleeping(user, 'pgwarden/%')) > 0);
     // check's throwaway database (verify's) and the fresh one for docs.
-    expect((await databasesOf(user)).length).toBe(2);
+    expect((await databasesOwnedBy(user)).length).toBe(2);
 
     run.child.kill('SIGTERM');
     const result = await run.result;
@@ -121,8 +94,8 @@ describe('check --url stopped by a signal', () => {
     expect(result.stderr).toContain('Stopped: docs');
     expect(result.stderr).toContain('Not run (1): roles');
     expect(result.stdout).toBe('');
-    expect(await databasesOf(user)).toEqual([]);
-    await waitFor('the sessions to end', async () => (await sessions(user)) === 0);
+    expect(await databasesOwnedBy(user)).toEqual([]);
+    await waitUntil('the sessions to end', async () => (await sessions(user)) === 0);
   });
 
   /** runCheck on a one-migration project with a roles file, its signal aborted as `step` starts. */
@@ -155,7 +128,7 @@ describe('check --url stopped by a signal', () => {
     expect(error.message).toMatch(/^Ran \(1\): verify passed \(1\/1 reversible\)$/m);
     expect(error.message).toContain('Not run (1): roles');
     expect(started).toEqual(['verify', 'docs']);
-    expect(await databasesOf(user)).toEqual([]);
+    expect(await databasesOwnedBy(user)).toEqual([]);
   });
 
   it('runCheck: a signal as the roles step starts stops its plan, drops the database, and says verify and docs ran', async () => {
@@ -167,6 +140,6 @@ describe('check --url stopped by a signal', () => {
     expect(error.message).toContain('Stopped: roles');
     expect(error.message).toContain('Not run (0): none');
     expect(started).toEqual(['verify', 'docs', 'roles']);
-    expect(await databasesOf(user)).toEqual([]);
+    expect(await databasesOwnedBy(user)).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../../src/providers/types.js';
 import { CLI, runCli } from '../../support/cli.js';
-import { createTestDatabase, query } from '../../support/db.js';
+import { createTestDatabase, query, waitForSleep } from '../../support/db.js';
 import { sqlMigration, tempProject, type TempProject } from '../../support/project.js';
 
 function revision(i: number): string {
@@ -26,17 +26,6 @@ async function consistency(url: string): Promise<{ recorded: number; tables: num
             ARRAY(SELECT t FROM l EXCEPT SELECT t FROM s UNION ALL SELECT t FROM s EXCEPT SELECT t FROM l) AS mismatched`,
   );
   return rows[0]!;
-}
-
-/** Waits until a backend of the test database sleeps in pg_sleep: the first run holds the lock and is mid-migration. */
-async function waitForSleep(url: string): Promise<void> {
-  const end = Date.now() + 30_000;
-  while (Date.now() < end) {
-    const rows = await query(url, `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'active' AND wait_event = 'PgSleep'`);
-    if (rows.length > 0) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('no backend sleeps: the first run never reached its pg_sleep');
 }
 
 describe('concurrent runs and killed runs', () => {

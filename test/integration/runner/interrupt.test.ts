@@ -1,35 +1,15 @@
-import { spawn } from 'node:child_process';
 import pg from 'pg';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../../../src/providers/types.js';
 import { runMigrations } from '../../../src/runner/run.js';
-import { CLI, runCli, type CliResult } from '../../support/cli.js';
-import { createTestDatabase, query } from '../../support/db.js';
+import { runCli, startCli } from '../../support/cli.js';
+import { createTestDatabase, query, waitForSleep } from '../../support/db.js';
 import { sqlMigration, tempProject, type TempProject } from '../../support/project.js';
 
 const R = ['20260101000000', '20260101000100', '20260101000200', '20260101000300'] as const;
 
 /** Starts `pgwarden up --url` as a child process; the result comes when it exits. */
-function startUp(project: TempProject, url: string) {
-  const child = spawn(process.execPath, [CLI, 'up', '--url', url], { cwd: project.root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', DATABASE_URL: '' } });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (d) => (stdout += d));
-  child.stderr.on('data', (d) => (stderr += d));
-  const result = new Promise<CliResult>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
-  return { child, result };
-}
-
-/** Waits until a backend of the test database sleeps in pg_sleep (the whole run may be one message: its text says nothing). */
-async function waitForSleep(url: string): Promise<void> {
-  const end = Date.now() + 20_000;
-  while (Date.now() < end) {
-    const rows = await query(url, `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'active' AND wait_event = 'PgSleep'`);
-    if (rows.length > 0) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('no backend sleeps');
-}
+const startUp = (project: TempProject, url: string) => startCli(['up', '--url', url], { cwd: project.root });
 
 /** Backends of pgwarden still connected to the test database. */
 async function pgwardenBackends(url: string): Promise<Array<{ state: string; query: string }>> {

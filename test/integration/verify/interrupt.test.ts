@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { CLI, type CliResult } from '../../support/cli.js';
-import { adminUrl, query } from '../../support/db.js';
+import { startCli } from '../../support/cli.js';
+import { adminUrl, createLoginRole, databasesOwnedBy, query, waitUntil } from '../../support/db.js';
 import { projectWith, type Step } from './history.js';
 
 /**
@@ -13,47 +12,22 @@ describe('verify --url stopped by a signal', () => {
   let user: string;
   let password: string;
   let url: string;
+  let dropRole: () => Promise<void>;
   const projects: Array<ReturnType<typeof projectWith>> = [];
   beforeEach(async () => {
-    user = `pgw_sig_${randomBytes(3).toString('hex')}`;
-    password = `pw_${randomBytes(8).toString('hex')}`;
-    await query(adminUrl(), `CREATE ROLE ${user} LOGIN SUPERUSER PASSWORD '${password}'`);
-    const parsed = new URL(adminUrl());
-    parsed.username = user;
-    parsed.password = password;
-    parsed.pathname = '/postgres';
-    url = parsed.toString();
+    ({ user, password, url, drop: dropRole } = await createLoginRole('pgw_sig'));
   });
   afterEach(async () => {
     // Whatever a failing test left behind.
-    for (const { datname } of await databasesOf(user)) await query(adminUrl(), `DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
-    await query(adminUrl(), `DROP ROLE IF EXISTS ${user}`);
+    await dropRole();
     for (const p of projects.splice(0)) p.cleanup();
   });
 
-  const databasesOf = (owner: string) => query<{ datname: string }>(adminUrl(), `SELECT datname FROM pg_database WHERE datdba = (SELECT oid FROM pg_roles WHERE rolname = $1) ORDER BY datname`, [owner]);
   const sleeping = async (owner: string) => (await query(adminUrl(), `SELECT 1 FROM pg_stat_activity WHERE usename = $1 AND wait_event = 'PgSleep'`, [owner])).length;
   const sessions = async (owner: string) => (await query(adminUrl(), `SELECT 1 FROM pg_stat_activity WHERE usename = $1`, [owner])).length;
   const roleExists = async (role: string) => (await query(adminUrl(), 'SELECT 1 FROM pg_roles WHERE rolname = $1', [role])).length > 0;
 
-  function startVerify(project: ReturnType<typeof projectWith>, extra: string[] = []) {
-    const child = spawn(process.execPath, [CLI, 'verify', '--url', url, ...extra], { cwd: project.root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1', DATABASE_URL: '' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    const result = new Promise<CliResult>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
-    return { child, result };
-  }
-
-  async function waitFor(what: string, ready: () => Promise<boolean>): Promise<void> {
-    const end = Date.now() + 60_000;
-    while (Date.now() < end) {
-      if (await ready()) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error(`timed out waiting for ${what}`);
-  }
+  const startVerify = (project: ReturnType<typeof projectWith>, extra: string[] = []) => startCli(['verify', '--url', url, ...extra], { cwd: project.root });
 
   it('Ctrl-C drops the throwaway database, the one a rebuild made, and the roles verify created (one in a DO block), then exits 130', async () => {
     const plain = `pgw_sig_plain_${randomBytes(3).toString('hex')}`;
@@ -66,8 +40,8 @@ describe('verify --url stopped by a signal', () => {
     ]);
     projects.push(project);
     const run = startVerify(project);
-    await waitFor('the slow migration', async () => (await sleeping(user)) > 0);
-    expect((await databasesOf(user)).length).toBe(2);
+    await waitUntil('the slow migration', async () => (await sleeping(user)) > 0);
+    expect((await databasesOwnedBy(user)).length).toBe(2);
     expect(await roleExists(plain)).toBe(true);
     expect(await roleExists(inDo)).toBe(true);
 
@@ -81,10 +55,10 @@ describe('verify --url stopped by a signal', () => {
     expect(result.stdout).toBe('');
     expect(`${result.stdout}${result.stderr}`).not.toContain(password);
 
-    expect(await databasesOf(user)).toEqual([]);
+    expect(await databasesOwnedBy(user)).toEqual([]);
     expect(await roleExists(plain)).toBe(false);
     expect(await roleExists(inDo)).toBe(false);
-    await waitFor('the sessions to end', async () => (await sessions(user)) === 0);
+    await waitUntil('the sessions to end', async () => (await sessions(user)) === 0);
   });
 
   it('SIGTERM stops two jobs sleeping at once, drops both databases, and exits 143', async () => {
@@ -94,14 +68,14 @@ describe('verify --url stopped by a signal', () => {
     projects.push(project);
     const run = startVerify(project, ['--jobs', '2']);
     // The first job sleeps in m20's up; the second in applying m20 plainly before its own range.
-    await waitFor('both jobs to sleep', async () => (await sleeping(user)) === 2);
-    expect((await databasesOf(user)).length).toBe(2);
+    await waitUntil('both jobs to sleep', async () => (await sleeping(user)) === 2);
+    expect((await databasesOwnedBy(user)).length).toBe(2);
 
     run.child.kill('SIGTERM');
     const result = await run.result;
     expect(result.code, result.stderr).toBe(143);
     expect(result.stderr).toContain('error[INTERRUPTED]: Interrupted by SIGTERM');
-    expect(await databasesOf(user)).toEqual([]);
-    await waitFor('the sessions to end', async () => (await sessions(user)) === 0);
+    expect(await databasesOwnedBy(user)).toEqual([]);
+    await waitUntil('the sessions to end', async () => (await sessions(user)) === 0);
   });
 });

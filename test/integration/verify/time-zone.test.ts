@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCheck } from '../../../src/check/check.js';
 import { generateDocs } from '../../../src/docs/generate.js';
@@ -8,7 +7,7 @@ import type { DatabaseHandle } from '../../../src/providers/types.js';
 import { throwawayDatabaseOn } from '../../../src/providers/url.js';
 import { runMigrations } from '../../../src/runner/run.js';
 import { verifyHistory } from '../../../src/verify/verify.js';
-import { adminUrl, query } from '../../support/db.js';
+import { createLoginRole, query } from '../../support/db.js';
 import { sqlMigration, tempProject, type TempProject } from '../../support/project.js';
 
 /** Raises unless the session runs in `zone`: a migration that only works in the project's zone. */
@@ -22,26 +21,16 @@ const EVENTS = "CREATE TABLE events (at timestamptz NOT NULL) PARTITION BY RANGE
  * would; the project asks for Asia/Tokyo (UTC+9).
  */
 describe('runner.timeZone in verify', () => {
-  let user: string;
   let url: string;
+  let dropRole: () => Promise<void>;
   const projects: TempProject[] = [];
   const databases: DatabaseHandle[] = [];
   beforeEach(async () => {
-    user = `pgw_tz_${randomBytes(3).toString('hex')}`;
-    const password = `pw_${randomBytes(8).toString('hex')}`;
-    await query(adminUrl(), `CREATE ROLE ${user} LOGIN SUPERUSER PASSWORD '${password}'`);
-    await query(adminUrl(), `ALTER ROLE ${user} SET timezone = 'Pacific/Kiritimati'`);
-    const parsed = new URL(adminUrl());
-    parsed.username = user;
-    parsed.password = password;
-    parsed.pathname = '/postgres';
-    url = parsed.toString();
+    ({ url, drop: dropRole } = await createLoginRole('pgw_tz', { timezone: 'Pacific/Kiritimati' }));
   });
   afterEach(async () => {
     for (const db of databases.splice(0)) await db.close().catch(() => {});
-    const left = await query<{ datname: string }>(adminUrl(), `SELECT datname FROM pg_database WHERE datdba = (SELECT oid FROM pg_roles WHERE rolname = $1)`, [user]);
-    for (const { datname } of left) await query(adminUrl(), `DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
-    await query(adminUrl(), `DROP ROLE IF EXISTS ${user}`);
+    await dropRole();
     for (const p of projects.splice(0)) p.cleanup();
   });
 
