@@ -18,6 +18,7 @@ import { rule as fkTargetExists } from './rules/fk-target-exists.js';
 import { rule as dropOrder } from './rules/drop-order.js';
 import { rule as transactionNesting } from './rules/transaction-nesting.js';
 import { rule as banConcurrentIndexCreationInTransaction } from './rules/ban-concurrent-index-creation-in-transaction.js';
+import { rule as requiresNewerPostgres } from './rules/requires-newer-postgres.js';
 import { rule as unusedIgnore } from './rules/unused-ignore.js';
 import { rule as ignoreNeedsReason } from './rules/ignore-needs-reason.js';
 // Safety and style: locking hazards (squawk ids where squawk covers the same hazard).
@@ -64,6 +65,7 @@ export const rules: readonly Rule[] = [
   dropOrder,
   transactionNesting,
   banConcurrentIndexCreationInTransaction,
+  requiresNewerPostgres,
   unusedIgnore,
   ignoreNeedsReason,
   addingFieldWithDefault,

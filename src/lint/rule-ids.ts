@@ -16,6 +16,7 @@ export const RULE_IDS = [
   'drop-order',
   'transaction-nesting',
   'ban-concurrent-index-creation-in-transaction',
+  'requires-newer-postgres',
   'unused-ignore',
   'ignore-needs-reason',
   'adding-field-with-default',

@@ -68,6 +68,31 @@ describe('pgwarden lint (built CLI)', () => {
     expect(report.findings.map((f: { rule: string; severity: string }) => `${f.rule}:${f.severity}`)).toEqual(['require-docstring:warning']);
   });
 
+  it('flags SQL newer than lint.postgresVersion, which the PostgreSQL 18 parser accepts, until the config targets that version', async () => {
+    project = cleanProject();
+    const { writeFileSync } = await import('node:fs');
+    const up = 'ALTER TABLE users ADD COLUMN email_lower text GENERATED ALWAYS AS (lower(email)) VIRTUAL;';
+    project.write('20260103000000_virtual.sql', migration('20260103000000', '20260102000000', 'Add the lower-cased email', up, 'ALTER TABLE users DROP COLUMN email_lower;'));
+    writeFileSync(`${project.root}/pgwarden.config.yaml`, 'lint:\n  postgresVersion: 15\n');
+    const on15 = await runCli(['lint'], { cwd: project.root });
+    expect(on15.stderr).toBe('');
+    expect(on15.code).toBe(1);
+    const lines = on15.stdout.split('\n');
+    expect(lines[0]).toBe(
+      'migrations/20260103000000_virtual.sql:6:47  error  requires-newer-postgres  A virtual generated column (GENERATED ALWAYS AS (...) without STORED, or VIRTUAL) needs PostgreSQL 18 or later; lint.postgresVersion is 15, where this statement fails.',
+    );
+    expect(lines[1]).toBe(`  6 | ${up}`);
+    expect(lines[3]).toBe(
+      "  help: Rewrite the statement without it (write GENERATED ALWAYS AS (...) STORED, a stored generated column), or raise lint.postgresVersion to 18 if every server these migrations run on (each environment, CI, developers' databases) has PostgreSQL 18 or later.",
+    );
+    expect(on15.stdout).toMatch(/\n1 problem \(1 error\) in 1 file \(3 migrations checked in \d+ ms\)\.\n$/);
+
+    writeFileSync(`${project.root}/pgwarden.config.yaml`, 'lint:\n  postgresVersion: 18\n');
+    const on18 = await runCli(['lint'], { cwd: project.root });
+    expect(on18.code).toBe(0);
+    expect(on18.stdout).toMatch(/^No problems in 3 files/);
+  });
+
   it("takes the issue's file-ignore syntax without a reason: the ignore applies, a warning says it has no reason, exit 0", async () => {
     project = cleanProject();
     project.write(

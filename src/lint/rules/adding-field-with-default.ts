@@ -44,7 +44,8 @@ export const rule: Rule = {
             at: statement,
             offset,
             message: `Adding the stored generated column ${columnName} rewrites table ${tableName} under an ACCESS EXCLUSIVE lock, blocking reads and writes.`,
-            help: 'Add a plain nullable column, backfill it in batches and keep it current with a trigger; on PostgreSQL 18 a VIRTUAL generated column needs no rewrite.',
+            // VIRTUAL is PostgreSQL 18 syntax: no advice the target servers would refuse.
+            help: `Add a plain nullable column, backfill it in batches and keep it current with a trigger${version >= 18 ? '; or make it VIRTUAL (computed when read), which needs no rewrite' : ''}.`,
           });
         } else if (constraint.contype === 'CONSTR_IDENTITY') {
           ctx.report({

@@ -67,6 +67,14 @@ describe(ID, () => {
     ]);
   });
 
+  it('offers a VIRTUAL generated column instead of a stored one only to PostgreSQL 18 targets', async () => {
+    const sql = 'ALTER TABLE foo ADD COLUMN bar numeric GENERATED ALWAYS AS (baz * 2) STORED;';
+    const [on18] = await lintRule(ID, sql, { postgresVersion: 18 });
+    expect(on18!.help).toBe('Add a plain nullable column, backfill it in batches and keep it current with a trigger; or make it VIRTUAL (computed when read), which needs no rewrite.');
+    const [on17] = await lintRule(ID, sql, { postgresVersion: 17 });
+    expect(on17!.help).toBe('Add a plain nullable column, backfill it in batches and keep it current with a trigger.');
+  });
+
   it('says nothing about a table created earlier in the same migration', async () => {
     const sql = 'CREATE TABLE t (id bigint);\nALTER TABLE t ADD COLUMN token uuid DEFAULT gen_random_uuid();';
     expect(await messages(ID, sql)).toEqual([]);
