@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type pg from 'pg';
+import { MAINTAIN_SINCE, REPRINTED, reprintedWithSameMeaning, setAsideSentence } from '../catalog/across-versions.js';
 import { diffSnapshots, type SnapshotDiff } from '../catalog/diff.js';
 import { readFunctionDefinitions } from '../catalog/read/function-definitions.js';
 import { renderDiff } from '../catalog/render-diff.js';
@@ -48,26 +49,34 @@ export interface BaselinePlan {
   differences: SnapshotDiff;
   /** The differences as sentences. */
   explained: string[];
-  /** Expressions Postgres printed differently after parsing its own printed form (same meaning), as sentences. */
-  reprinted: string[];
   /** The major versions of the database and of the server the baseline was replayed on. */
   versions: { target: number; replay: number };
   /**
-   * Differences left out of the comparison because the two servers' major versions differ and only
-   * one of them can express the thing (MAINTAIN, an extension's default version), each with why.
+   * Differences left out of the comparison because the two servers' major versions differ, each
+   * with why: what only one of them can express (MAINTAIN, an extension's default version), and an
+   * expression the two print differently with the same meaning.
    */
   leftOut: string[];
 }
 
-/** Properties that hold an expression as Postgres prints it. */
-const EXPRESSION_PATHS = new Set(['definition', 'default', 'predicate', 'using', 'withCheck', 'generated.expression']);
-
-function isReprinted(entry: SnapshotDiff[number]): boolean {
-  return entry.kind === 'changed' && entry.path !== undefined && EXPRESSION_PATHS.has(entry.path) && typeof entry.before === 'string' && typeof entry.after === 'string';
+/**
+ * The target's schema compared with its replay, as docs --check and drift compare: an expression
+ * printed differently with the same meaning (the same parse tree, see reprintedWithSameMeaning) is
+ * no difference, and one with another tree is; across major versions, what only one of them can
+ * express is left out too. What was left out because the versions differ is listed with why.
+ */
+export async function compareReplay(differences: SnapshotDiff, versions: { target: number; replay: number }): Promise<{ differences: SnapshotDiff; leftOut: string[] }> {
+  const real: SnapshotDiff = [];
+  const leftOut: string[] = [];
+  for (const entry of differences) {
+    const reason = versionOnly(entry, versions.target, versions.replay);
+    if (reason !== undefined) leftOut.push(`${renderDiff([entry], { wording: 'neutral' }).join('; ')} (${reason})`);
+    else if (await reprintedWithSameMeaning(entry)) {
+      if (versions.target !== versions.replay) leftOut.push(setAsideSentence(entry, REPRINTED));
+    } else real.push(entry);
+  }
+  return { differences: real, leftOut };
 }
-
-/** MAINTAIN (the privilege) exists from this major version on; every owner holds it implicitly. */
-const MAINTAIN_SINCE = 17;
 
 /**
  * Why a difference between a database on one major version and its replay on another says nothing
@@ -207,16 +216,10 @@ export async function planBaseline(config: PgwardenConfig, target: DatabaseHandl
   } finally {
     await scratch.close().catch(() => {});
   }
-  const all = diffSnapshots(source.snapshot, replayed);
-  // Postgres does not always print an expression it parsed from its own printed form the same way
-  // (a CHECK on a varchar with IN (...) gains casts): the meaning is the database's own, as in a
-  // pg_dump restore. Those are reported apart; anything else is a real difference.
   // A database on another major version than the replay server: what only one of them can express
   // is left out, each with why (said in the output), rather than failing the proof.
-  const leftOut = all.filter((d) => versionOnly(d, targetVersion, replayVersion) !== undefined);
-  const compared = all.filter((d) => versionOnly(d, targetVersion, replayVersion) === undefined);
-  const reprinted = compared.filter(isReprinted);
-  const differences = compared.filter((d) => !isReprinted(d));
+  const versions = { target: targetVersion, replay: replayVersion };
+  const { differences, leftOut } = await compareReplay(diffSnapshots(source.snapshot, replayed), versions);
   const s = source.snapshot;
   return {
     revision,
@@ -234,9 +237,8 @@ export async function planBaseline(config: PgwardenConfig, target: DatabaseHandl
     roles,
     differences,
     explained: renderDiff(differences, { wording: 'neutral' }),
-    reprinted: renderDiff(reprinted, { wording: 'neutral' }),
-    versions: { target: targetVersion, replay: replayVersion },
-    leftOut: leftOut.map((d) => `${renderDiff([d], { wording: 'neutral' }).join('; ')} (${versionOnly(d, targetVersion, replayVersion)})`),
+    versions,
+    leftOut,
   };
 }
 

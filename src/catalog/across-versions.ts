@@ -1,5 +1,6 @@
 import { samePrintedMeaning } from '../sql/printed-form.js';
 import { diffSnapshots, type DiffEntry, type DiffOptions, type SnapshotDiff } from './diff.js';
+import { renderEntry } from './render-diff.js';
 import type { CatalogSnapshot, DefaultPrivilegeSnapshot, Privilege } from './types.js';
 
 /** The MAINTAIN privilege exists from this major version on; every owner holds it implicitly. */
@@ -57,10 +58,29 @@ async function versionReason(entry: DiffEntry, oneSidedMaintain: boolean): Promi
     const privilege = ((entry.before ?? entry.after) as Privilege | DefaultPrivilegeSnapshot | undefined)?.privilege;
     if (privilege === 'MAINTAIN') return `MAINTAIN exists from Postgres ${MAINTAIN_SINCE}: a server before it has none`;
   }
-  if (entry.kind !== 'changed' || typeof entry.before !== 'string' || typeof entry.after !== 'string') return undefined;
+  return (await reprintedWithSameMeaning(entry)) ? REPRINTED : undefined;
+}
+
+/**
+ * Whether a changed property holds SQL that Postgres printed (a view's query, a constraint, an
+ * index, a default, a predicate, a policy) and the two printings mean the same: they parse to the
+ * same tree once locations are left out and single-relation qualifiers are read unqualified (see
+ * samePrintedMeaning). Any other change, an expression with another tree included, is false.
+ */
+export async function reprintedWithSameMeaning(entry: DiffEntry): Promise<boolean> {
+  if (entry.kind !== 'changed' || typeof entry.before !== 'string' || typeof entry.after !== 'string') return false;
   const kind = printedKind(entry);
-  if (kind !== undefined && (await samePrintedMeaning(kind, entry.before, entry.after))) return REPRINTED;
-  return undefined;
+  return kind !== undefined && (await samePrintedMeaning(kind, entry.before, entry.after));
+}
+
+/**
+ * A difference set aside, as a sentence with why: "definition of view public.v (printed
+ * differently by another major version, same meaning)". An expression's two printings are left
+ * out: they mean the same, and may be long.
+ */
+export function setAsideSentence(entry: DiffEntry, reason: string): string {
+  const text = renderEntry(entry, 'neutral');
+  return `${entry.kind === 'changed' && entry.path !== undefined && printedKind(entry) !== undefined ? text.replace(/ changed from [\s\S]*$/, '') : text} (${reason})`;
 }
 
 /** What a changed property holds, when it is SQL that Postgres printed. */

@@ -6,6 +6,7 @@ import { isPgwardenError, PgwardenError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { loadMigrations } from '../migrations/load.js';
 import type { MigrationFile } from '../migrations/types.js';
+import { commandFor, hintOptions } from '../providers/origin.js';
 import { openThrowaway, type ThrowawayOptions } from '../providers/resolve.js';
 import type { DatabaseHandle } from '../providers/types.js';
 import { throwawayDatabaseOn, urlDatabase } from '../providers/url.js';
@@ -78,6 +79,7 @@ function interruptedCheck(
   signal: AbortSignal,
   steps: readonly CheckStep[],
   stop: { running: { step: CheckStepName; undone: string } | undefined; skipped: CheckStepName[]; removed: string[]; left: string[]; cause: unknown },
+  retry: string,
 ): PgwardenError {
   const lines: string[] = [];
   lines.push(`check stopped${stop.running ? ` in its ${stop.running.step} step: ${stop.running.undone}` : ''}.`);
@@ -89,7 +91,7 @@ function interruptedCheck(
   const reported = new Set<CheckStepName>([...steps.map((s) => s.name), ...(stop.running ? [stop.running.step] : [])]);
   const notRun = CHECK_STEPS.filter((name) => !reported.has(name) && !stop.skipped.includes(name));
   lines.push(`Not run (${notRun.length}): ${notRun.join(', ') || 'none'}`);
-  lines.push('Nothing was reported: run pgwarden check again.');
+  lines.push(`Nothing was reported: run ${retry} again.`);
   return interruptedBy(signal, lines.join('\n'), stop.cause);
 }
 
@@ -315,7 +317,9 @@ export async function runCheck(config: PgwardenConfig, options: CheckOptions = {
         left.push(`${throwawayLabel(handle)} (${(cause as Error).message}): ${handle.provider === 'url' ? 'drop it by hand (DROP DATABASE ... WITH (FORCE))' : 'stop it by hand'}`);
       }
     }
-    throw interruptedCheck(signal!, report.steps, { running, skipped: [...skip], removed, left, cause: interruption });
+    // Run again on the same kind of server, named as the run named it (never by its URL).
+    const retry = commandFor({ origin: { options: hintOptions(options.target) } }, 'check');
+    throw interruptedCheck(signal!, report.steps, { running, skipped: [...skip], removed, left, cause: interruption }, retry);
   }
 
   const order = new Map<CheckStepName, number>([['lint', 0], ['verify', 1], ['docs', 2], ['roles', 3]]);

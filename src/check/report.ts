@@ -4,6 +4,7 @@
  */
 import { formatGithub, escapeData, escapeProperty } from '../lint/format/github.js';
 import { formatSarif } from '../lint/format/sarif.js';
+import { join } from 'node:path';
 import { fromRepositoryTop } from '../lint/repository-path.js';
 import type { RuleMeta } from '../lint/types.js';
 import { formatVerifySarif } from '../verify/format/sarif.js';
@@ -46,8 +47,13 @@ function mdEscape(text: string): string {
   return text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 }
 
-/** Markdown for a CI job summary or a pull request comment: the table, then what failed. */
-export function formatCheckMarkdown(report: CheckReport): string {
+/**
+ * Markdown for a CI job summary or a pull request comment: the table, then what failed. Files are
+ * named from the top of the git repository, as GitHub shows them (and as the SARIF results and
+ * annotations name them); `schemaFolder` is the project's.
+ */
+export function formatCheckMarkdown(report: CheckReport, schemaFolder = 'schema', options: CheckRenderOptions = {}): string {
+  const top = (file: string) => fromRepositoryTop(options.projectPath, file);
   const icon: Record<CheckStep['status'], string> = { passed: '✅', failed: '❌', skipped: '⏭️', error: '⚠️' };
   const out = [`## pgwarden check: ${report.clean ? 'passed' : 'failed'}`, ''];
   if (report.database) out.push(`Throwaway database: \`${report.database}\``, '');
@@ -57,7 +63,7 @@ export function formatCheckMarkdown(report: CheckReport): string {
   const lintFindings = report.lint?.findings ?? [];
   if (lintFindings.length > 0) {
     out.push('### lint', '');
-    for (const f of lintFindings.slice(0, 50)) out.push(`- **${f.severity}** \`${f.rule}\` ${f.file}:${f.line}:${f.column}: ${mdEscape(f.message)}`);
+    for (const f of lintFindings.slice(0, 50)) out.push(`- **${f.severity}** \`${f.rule}\` ${top(f.file)}:${f.line}:${f.column}: ${mdEscape(f.message)}`);
     if (lintFindings.length > 50) out.push(`- ... and ${lintFindings.length - 50} more (see the SARIF results)`);
     out.push('');
   }
@@ -65,21 +71,28 @@ export function formatCheckMarkdown(report: CheckReport): string {
   if (verifyFindings.length > 0) {
     out.push('### verify', '');
     for (const f of verifyFindings.slice(0, 50)) {
-      out.push(`- **${f.level}** \`${f.ruleId}\` ${f.file}:${f.line}: ${mdEscape(f.message)}`);
+      out.push(`- **${f.level}** \`${f.ruleId}\` ${top(f.file)}:${f.line}: ${mdEscape(f.message)}`);
       for (const d of f.details.slice(0, 20)) out.push(`  - ${mdEscape(d)}`);
     }
     out.push('');
   }
   if (report.docs && (report.docs.stale.length > 0 || report.docs.findings.length > 0)) {
     out.push('### docs', '');
-    if (report.docs.stale.length > 0) out.push(`Stale: ${report.docs.stale.map((f) => `\`${f}\``).join(', ')}. Run \`pgwarden docs\` and commit the result.`, '');
-    if (report.docs.diff.length > 0) out.push('```diff', ...report.docs.diff.slice(0, 80), '```', '');
+    // A stale entry is a file name, with ' (missing)' when there is no such file.
+    const stale = report.docs.stale.map((entry) => {
+      const [, name, missing] = /^(.*?)( \(missing\))?$/.exec(entry)!;
+      return `\`${top(join(schemaFolder, name!))}\`${missing ?? ''}`;
+    });
+    if (stale.length > 0) out.push(`Stale: ${stale.join(', ')}. Run \`pgwarden docs\` and commit the result.`, '');
+    // The diff's headers name the files from the project: from the top, as above.
+    const diff = report.docs.diff.slice(0, 80).map((line) => (/^(---|\+\+\+) /.test(line) ? `${line.slice(0, 4)}${top(line.slice(4))}` : line));
+    if (diff.length > 0) out.push('```diff', ...diff, '```', '');
     for (const f of report.docs.findings.slice(0, 50)) out.push(`- **${f.severity}** \`${f.rule}\` ${f.object}: ${mdEscape(f.message)}`);
     out.push('');
   }
   if (report.roles) {
     const r = report.roles;
-    out.push('### roles', '', `\`${r.file}\`${r.environment ? ` (environment ${r.environment})` : ''}: ${r.plan.changes.length} statement(s) on the empty schema's database${r.replan ? `; after applying them, ${r.replan.changes.length} left` : ''}.`, '');
+    out.push('### roles', '', `\`${top(r.file)}\`${r.environment ? ` (environment ${r.environment})` : ''}: ${r.plan.changes.length} statement(s) on the empty schema's database${r.replan ? `; after applying them, ${r.replan.changes.length} left` : ''}.`, '');
     const left = r.replan?.changes ?? [];
     if (left.length > 0) out.push('```sql', ...left.map((c) => `${c.sql};`), '```', '');
     for (const w of r.plan.warnings) out.push(`- warning: ${mdEscape(w)}`);

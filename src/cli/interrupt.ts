@@ -1,4 +1,5 @@
 import { ExitCode } from '../exit-codes.js';
+import { commandFor, hintOptions } from '../providers/origin.js';
 import type { Output } from './output.js';
 
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
@@ -35,7 +36,7 @@ const again = (signal: Handled) => `${signal === 'SIGINT' ? 'Ctrl-C' : 'SIGTERM'
  * database as the command did (the default environment or $DATABASE_URL).
  */
 export function statusCommand(target: { env?: string | undefined; url?: string | undefined } = {}): string {
-  return ['pgwarden status', target.url !== undefined ? '--url <the same URL>' : '', target.env !== undefined ? `--env ${target.env}` : ''].filter(Boolean).join(' ');
+  return commandFor({ origin: { options: hintOptions(target) } }, 'status');
 }
 
 /** For `up` and `down`: the migration run is cancelled on the server and reports what it applied. */

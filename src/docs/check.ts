@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { diffAcrossVersions, type VersionedDiff, type VersionOnlyDifference } from '../catalog/across-versions.js';
-import { renderDiff, renderEntry } from '../catalog/render-diff.js';
+import { diffAcrossVersions, setAsideSentence, type VersionedDiff, type VersionOnlyDifference } from '../catalog/across-versions.js';
+import { renderDiff } from '../catalog/render-diff.js';
 import type { CatalogSnapshot } from '../catalog/types.js';
 import type { PgwardenConfig } from '../config/types.js';
 import { snapshotProblems } from '../drift/reference.js';
@@ -104,6 +104,6 @@ function describeVersionOnly(entries: VersionOnlyDifference[]): string[] {
     const some = grants.filter((e) => e.entry.kind === kind);
     if (some.length > 0) sentences.push(`${some.length} MAINTAIN grant${some.length === 1 ? '' : 's'} ${where} (${some[0]!.reason})`);
   }
-  for (const e of entries.filter((x) => !grants.includes(x))) sentences.push(`${renderEntry(e.entry, 'neutral').replace(/ changed from [\s\S]*$/, '')} (${e.reason})`);
+  for (const e of entries.filter((x) => !grants.includes(x))) sentences.push(setAsideSentence(e.entry, e.reason));
   return sentences;
 }

@@ -12,7 +12,7 @@ import { compareWithReference } from './compare.js';
 import { applyIgnores } from './ignore.js';
 import { ledgerFindings } from './ledger.js';
 import { readEnvironment, type EnvironmentState, type ReadEnvironmentOptions } from './read-environment.js';
-import { rolesFindings } from './roles.js';
+import { judgedByRoles, rolesFindings } from './roles.js';
 import type { DesiredState } from '../roles/desired.js';
 import type { LiveDatabase } from '../roles/live-database.js';
 import type { RolesFile } from '../roles/types.js';
@@ -93,8 +93,10 @@ export async function checkDrift(config: PgwardenConfig, options: DriftOptions =
   let managedByRoles: DriftFinding[] = [];
   const desired = rolesFile && actual.live ? await desiredRoles(config, rolesFile, actual.db.environment, actual.live, notes) : undefined;
   if (desired && actual.live) {
+    // Only what roles.yaml judges is set aside: an owner's own privileges and a role's default
+    // privileges for itself stay with the snapshot, or a change to them would go unreported.
     const declared = new Set(desired.roles.keys());
-    const byRoles = (f: DriftFinding) => (f.objectType === 'privilege' || f.objectType === 'default privilege') && f.grantee !== undefined && declared.has(f.grantee);
+    const byRoles = (f: DriftFinding) => judgedByRoles(f, declared, actual.snapshot);
     managedByRoles = findings.filter(byRoles);
     findings = [...findings.filter((f) => !byRoles(f)), ...rolesFindings(desired, actual.live, relative(config.root, config.roles.file))];
   }

@@ -1,5 +1,6 @@
 import type { DefaultPrivilege, PrivilegeGrant, PrivilegeObjectType } from '../catalog/privileges.js';
 import { compareText } from '../catalog/sort.js';
+import type { CatalogSnapshot, DefaultPrivilegeSnapshot, Privilege } from '../catalog/types.js';
 import type { DesiredState } from '../roles/desired.js';
 import type { LiveDatabase } from '../roles/live-database.js';
 import type { DriftFinding } from './types.js';
@@ -15,6 +16,44 @@ interface Held {
   grantee: string;
   privilege: string;
   grantable: boolean;
+}
+
+/** The snapshot's sections whose objects carry an owner and privileges (the database aside). */
+const OWNED_SECTIONS = ['tables', 'views', 'sequences', 'functions', 'enums', 'domains', 'compositeTypes', 'rangeTypes', 'schemas'] as const;
+
+/**
+ * Whether a finding of the snapshot comparison is one that {@link rolesFindings} (and `pgwarden
+ * roles plan`) judges instead: a privilege or default privilege whose grantee is a role the file
+ * declares. Not so, and left to the snapshot, are what neither compares:
+ * - the privileges an object's owner holds on it (`REVOKE UPDATE ON audit_log FROM migrator`,
+ *   where migrator owns audit_log and roles.yaml declares it), as `actual` has the owner;
+ * - a role's default privileges for itself (`ALTER DEFAULT PRIVILEGES FOR ROLE app_rw ... TO
+ *   app_rw`, or a global entry that takes some of its own away).
+ * Which role granted a privilege is not compared by roles.yaml: a grant through someone's grant
+ * option shows as that grant option, which is judged where its holder is (roles.yaml or the snapshot).
+ */
+export function judgedByRoles(finding: DriftFinding, declared: ReadonlySet<string>, actual: CatalogSnapshot): boolean {
+  if (finding.grantee === undefined || !declared.has(finding.grantee)) return false;
+  if (finding.objectType === 'default privilege') {
+    const entry = (finding.actual ?? finding.expected) as DefaultPrivilegeSnapshot;
+    return entry.role !== finding.grantee;
+  }
+  return finding.objectType === 'privilege' && privilegeOwner(actual, finding) !== finding.grantee;
+}
+
+/**
+ * The owner, in `snapshot`, of the object a privilege finding is about (its table for a column
+ * privilege); undefined when the snapshot has no such object.
+ */
+function privilegeOwner(snapshot: CatalogSnapshot, finding: DriftFinding): string | undefined {
+  const privilege = (finding.actual ?? finding.expected) as Privilege | undefined;
+  const column = privilege?.column;
+  const key = column !== undefined && finding.object.endsWith(`.${column}`) ? finding.object.slice(0, -column.length - 1) : finding.object;
+  for (const section of OWNED_SECTIONS) {
+    const object = (snapshot[section] as Record<string, { owner: string }>)[key];
+    if (object) return object.owner;
+  }
+  return undefined;
 }
 
 /**

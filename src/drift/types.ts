@@ -51,7 +51,9 @@ export interface DriftReport {
   /**
    * Differences from the snapshot in the privileges of roles that `schema/roles.yaml` declares:
    * the snapshot is built where those roles do not exist, so these are judged against roles.yaml
-   * instead, and what differs from it is in {@link findings} (security). Kept for reference.
+   * instead, and what differs from it is in {@link findings} (security). Kept for reference. An
+   * owner's own privileges and a role's default privileges for itself, which roles.yaml does not
+   * manage, are not among them: they stay in {@link findings}.
    */
   managedByRoles: DriftFinding[];
   /** Findings per class (after ignores). */

@@ -17,3 +17,16 @@ export function commandFor(db: Pick<DatabaseHandle, 'origin'> | undefined, comma
 export function sourceSuffix(db: Pick<DatabaseHandle, 'origin'> | undefined): string {
   return db?.origin?.source ? ` (${db.origin.source})` : '';
 }
+
+/**
+ * The options a command was given to name its database (or, for verify and check, where its
+ * throwaway databases go), for a hint to run a command on the same one: `--url <the same URL>`
+ * (never the URL, which may hold a password), `--env ci`, `--pg-version 16`. `$DATABASE_URL` and the
+ * default environment need none: the next run finds them again.
+ *
+ * @example
+ * commandFor({ origin: { options: hintOptions({ url, pgVersion: '16' }) } }, 'check'); // 'pgwarden check --url <the same URL> --pg-version 16'
+ */
+export function hintOptions(target: { url?: string | undefined; env?: string | undefined; pgVersion?: string | undefined } = {}): string {
+  return [target.url !== undefined ? '--url <the same URL>' : '', target.env !== undefined ? `--env ${target.env}` : '', target.pgVersion ? `--pg-version ${target.pgVersion}` : ''].filter(Boolean).join(' ');
+}

@@ -3,7 +3,8 @@ import { stringify } from 'yaml';
 import { compareText } from '../catalog/sort.js';
 import { kindOf, splitComment } from './desired.js';
 import { objectKey, readLiveDatabase } from './live-database.js';
-import { readLiveCluster, type LiveRole } from './live-roles.js';
+import { readLiveCluster, type LiveMembership, type LiveRole } from './live-roles.js';
+import { ident } from './sql.js';
 import type { DefaultKind, DefaultPrivilegeSpec, GrantKind, GrantSpec, PrivilegeMap, PrivilegeTarget, RoleSpec, RolesFileSpec } from './types.js';
 import { untouchableReason } from './untouchable.js';
 
@@ -21,6 +22,12 @@ export interface GeneratedRoles {
    * `superuser: true` without --allow-superuser). They are listed under `managed.ignore`.
    */
   leftOut: string[];
+  /**
+   * What the file cannot say as the database has it, each naming what applying the file would
+   * change: a membership granted by several grantors with different options (Postgres 16 and
+   * later) is written with one grant's options, and the plan revokes the others.
+   */
+  warnings: string[];
 }
 
 const RELATION_KIND_ORDER: GrantKind[] = ['tables', 'sequences', 'functions', 'types'];
@@ -52,7 +59,8 @@ function roleSpec(role: LiveRole, memberOf: RoleSpec['memberOf']): RoleSpec {
  * the PUBLIC rules that hold today. Superusers, and the applying user when a role is a member of
  * it, are listed under `managed.ignore`: the file leaves them alone, and may name them in
  * `memberOf`. Passwords are not included: add `password` and `passwordVersion` to the login roles
- * by hand.
+ * by hand. What the file cannot say (a membership granted by several grantors with different
+ * options) is in `warnings`, with the statement the plan then makes.
  */
 export async function generateRoles(client: pg.ClientBase, options: GenerateOptions = {}): Promise<GeneratedRoles> {
   const cluster = await readLiveCluster(client);
@@ -69,6 +77,7 @@ export async function generateRoles(client: pg.ClientBase, options: GenerateOpti
   const top: Record<string, RoleSpec> = {};
   const envRoles: Record<string, RoleSpec> = {};
   const effectiveGrantor = cluster.applierIsSuperuser ? cluster.bootstrapSuperuser : cluster.applier;
+  const warnings: string[] = [];
   for (const role of roles) {
     // One entry per group: on Postgres 16 a membership granted by two grantors is two rows (the
     // plan keeps them when their options agree); the options written are those of the grant the
@@ -78,6 +87,8 @@ export async function generateRoles(client: pg.ClientBase, options: GenerateOpti
     const memberOf = groups.map((group) => {
       const ofGroup = rows.filter((m) => m.role === group);
       const m = ofGroup.find((r) => r.grantor === effectiveGrantor) ?? ofGroup[0]!;
+      const others = ofGroup.filter((r) => r !== m && (r.admin !== m.admin || r.inherit !== m.inherit || r.set !== m.set));
+      if (others.length > 0) warnings.push(twoGrantorsWarning(m, others));
       if (!names.has(group) && !untouchableReason(group)) ignore.add(group);
       const options: { role: string; admin?: boolean; inherit?: boolean; set?: boolean } = { role: m.role };
       if (m.admin) options.admin = true;
@@ -225,7 +236,22 @@ export async function generateRoles(client: pg.ClientBase, options: GenerateOpti
     '# docs/roles.md describes the format.',
     '',
   ].join('\n');
-  return { spec, text: header + stringify(spec, { lineWidth: 0 }), leftOut };
+  return { spec, text: header + stringify(spec, { lineWidth: 0 }), leftOut, warnings };
+}
+
+/**
+ * A membership that roles.yaml cannot write as it is: granted by several grantors with different
+ * options. The file holds one membership per group, so it says `kept`'s options, and a plan
+ * revokes the other grants (as it reduces any such membership to one).
+ */
+function twoGrantorsWarning(kept: LiveMembership, others: LiveMembership[]): string {
+  const options = (m: LiveMembership) => `admin ${m.admin}, inherit ${m.inherit}, set ${m.set}`;
+  const revokes = others.map((r) => `REVOKE ${ident(r.role)} FROM ${ident(r.member)} GRANTED BY ${ident(r.grantor)}`);
+  return (
+    `${kept.member}'s membership in ${kept.role} is granted by ${[kept, ...others].map((m) => `${m.grantor} (${options(m)})`).join(' and by ')}: ` +
+    `a roles file holds one membership per group, so the file says the options of the grant by ${kept.grantor}, and roles apply will revoke the other${others.length > 1 ? 's' : ''} (${revokes.join('; ')}). ` +
+    `If ${kept.member} should have other options in ${kept.role}, change its memberOf entry before applying.`
+  );
 }
 
 /** The PUBLIC rules that hold in every user schema today, so that generating them changes nothing. */

@@ -83,9 +83,18 @@ describe('SARIF and GitHub annotations of a project in a package folder of a git
     expect(uris(run)).toContain(`${PREFIX}${BROKEN}_add_flag.sql`);
   });
 
-  it('check: the report directory SARIF (lint and verify runs) and the annotations name packages/db/migrations/...', async () => {
-    const r = await runCli(['check', '--skip', 'docs', '--skip', 'roles', '--report-dir', 'pgwarden-report', '--github'], { cwd: db, env: { ...env, DATABASE_URL: adminUrl(), GITHUB_STEP_SUMMARY: '' } });
+  it('check: the report directory SARIF (lint and verify runs), the annotations and the Markdown job summary name packages/db/...', async () => {
+    const summary = join(top, 'step-summary.md');
+    writeFileSync(summary, '');
+    const r = await runCli(['check', '--skip', 'roles', '--report-dir', 'pgwarden-report', '--github'], { cwd: db, env: { ...env, DATABASE_URL: adminUrl(), GITHUB_STEP_SUMMARY: summary } });
     expect(r.code, r.stderr).toBe(1);
+    // The job summary ($GITHUB_STEP_SUMMARY) and the report directory's copy: lint, verify and docs name files from the top.
+    const markdown = readFileSync(summary, 'utf8');
+    expect(markdown).toBe(readFileSync(join(db, 'pgwarden-report', 'pgwarden-summary.md'), 'utf8'));
+    expect(markdown).toMatch(new RegExp(`^- \\*\\*error\\*\\* \`down-reverses-up\` ${PREFIX}${BROKEN}_add_flag\\.sql:\\d+:\\d+: `, 'm'));
+    expect(markdown).toMatch(new RegExp(`^- \\*\\*error\\*\\* \`down-restores-schema\` ${PREFIX}${BROKEN}_add_flag\\.sql:\\d+: `, 'm'));
+    expect(markdown).toContain('Stale: `packages/db/schema/snapshot.json` (missing), `packages/db/schema/README.md` (missing), `packages/db/schema/schema.sql` (missing).');
+    expect(markdown).not.toMatch(/[ `]migrations\/\d{14}/);
     const sarif = JSON.parse(readFileSync(join(db, 'pgwarden-report', 'pgwarden-results.sarif'), 'utf8'));
     expect(sarif.runs.map((run: SarifRun) => run.automationDetails?.id)).toEqual(['pgwarden/lint/', 'pgwarden/verify/']);
     for (const run of sarif.runs as SarifRun[]) expectFromTop(run);

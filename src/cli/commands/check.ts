@@ -142,24 +142,24 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
       CHECK_INTERRUPT,
     );
     const { rules } = await import('../../lint/registry.js');
-    // SARIF and annotations name files from the top of the git repository, where GitHub looks for them.
+    // SARIF, annotations and the Markdown summary name files from the top of the git repository, where GitHub looks for them.
     const repository = { projectPath: await projectPathInRepository(ctx.config.root) };
+    const schemaFolder = relative(ctx.config.root, ctx.config.schemaDir) || '.';
     if (args.reportDir) {
       const dir = resolve(args.cwd ?? process.cwd(), args.reportDir);
       try {
         mkdirSync(dir, { recursive: true });
         writeFileSync(join(dir, REPORT_FILES.sarif), formatCheckSarif(report, rules, repository));
-        writeFileSync(join(dir, REPORT_FILES.summary), formatCheckMarkdown(report));
+        writeFileSync(join(dir, REPORT_FILES.summary), formatCheckMarkdown(report, schemaFolder, repository));
         writeFileSync(join(dir, REPORT_FILES.json), `${JSON.stringify(checkJson(report), null, 2)}\n`);
       } catch (cause) {
         throw new PgwardenError('USAGE', `Cannot write the reports into ${dir}: ${(cause as Error).message}`, { cause });
       }
     }
-    const schemaFolder = relative(ctx.config.root, ctx.config.schemaDir) || '.';
     if (args.github) {
       ctx.output.out(formatCheckAnnotations(report, schemaFolder, repository));
       const summaryFile = process.env.GITHUB_STEP_SUMMARY;
-      if (summaryFile) appendFileSync(summaryFile, formatCheckMarkdown(report));
+      if (summaryFile) appendFileSync(summaryFile, formatCheckMarkdown(report, schemaFolder, repository));
     }
     if (format === 'json') printJson(ctx.output, checkJson(report));
     else if (format === 'sarif') ctx.output.out(formatCheckSarif(report, rules, repository));

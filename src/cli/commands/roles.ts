@@ -146,6 +146,7 @@ async function runRoles(args: RolesArgs): Promise<void> {
     if (generated.leftOut.length > 0) {
       ctx.output.err(`Left out (superusers, listed under managed.ignore; declare one by hand and plan with --allow-superuser to manage it): ${generated.leftOut.join(', ')}.\n`);
     }
+    for (const warning of generated.warnings) ctx.output.err(`${paint(ctx.output, 'yellow', 'warning')}: ${warning}\n`);
     setExitCode(ExitCode.Ok);
     return;
   }

@@ -67,9 +67,10 @@ describe('pgwarden baseline', () => {
     const plan = await planBaseline(project.config, target, { now: new Date('2026-06-01T08:00:00Z'), description: 'Baseline of the fleet database' });
     expect(plan.explained).toEqual([]);
     expect(plan.differences).toEqual([]);
-    // Nothing comes back printed differently: schema.sql writes the CHECK on a varchar column with
-    // IN (...) (ck_user_actions_outcome) with its whole-array cast, so it rebuilds as it was.
-    expect(plan.reprinted).toEqual([]);
+    // An expression that came back with another parse tree would be a difference: schema.sql writes
+    // the CHECK on a varchar column with IN (...) (ck_user_actions_outcome) with its whole-array
+    // cast, so it rebuilds as it was. Same major version: nothing left out either.
+    expect(plan.leftOut).toEqual([]);
     expect(plan.roles).toEqual([owner, reader]);
     expect(plan.counts.tables).toBe(Object.keys(before.tables).length);
     expect(plan.text).toMatch(/^--! Revision: 20260601080000\n--! Description: Baseline of the fleet database\n--! Irreversible: baseline of an existing database/);

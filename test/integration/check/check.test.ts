@@ -81,6 +81,15 @@ describe('runCheck', () => {
     expect(markdown).toContain('## pgwarden check: failed');
     expect(markdown).toMatch(new RegExp(`\\| verify \\| ❌ failed \\| ${report.steps[1]!.errors} \\|`));
     expect(markdown).toContain(`\`down-restores-schema\` migrations/${BROKEN}_default_job_priority.sql`);
+    expect(markdown).toContain('Stale: `schema/snapshot.json`, `schema/README.md`, `schema/schema.sql`.');
+    expect(markdown).toContain('\n--- schema/snapshot.json (committed)\n+++ schema/snapshot.json (from the migrations)\n');
+    // In a monorepo package, from the top of the repository, as SARIF and annotations name them.
+    const fromTop = formatCheckMarkdown(report, 'schema', { projectPath: 'packages/db' });
+    expect(fromTop).toContain(`\`down-restores-schema\` packages/db/migrations/${BROKEN}_default_job_priority.sql`);
+    expect(fromTop).toContain('Stale: `packages/db/schema/snapshot.json`, `packages/db/schema/README.md`, `packages/db/schema/schema.sql`.');
+    expect(fromTop).toContain('\n--- packages/db/schema/snapshot.json (committed)\n+++ packages/db/schema/snapshot.json (from the migrations)\n');
+    expect(fromTop).toContain('`packages/db/schema/roles.yaml`');
+    expect(fromTop.split('\n').filter((line) => line.startsWith('- **'))).not.toContainEqual(expect.stringMatching(/ migrations\//));
     expect(checkJson(report).steps.map((s) => s.status)).toEqual(['skipped', 'failed', 'failed', 'passed']);
   });
 

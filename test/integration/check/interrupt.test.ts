@@ -3,6 +3,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCheck } from '../../../src/check/check.js';
+import { resolveConfig } from '../../../src/config/load.js';
 import type { CheckStepName } from '../../../src/check/types.js';
 import { PgwardenError } from '../../../src/errors.js';
 import { startCli } from '../../support/cli.js';
@@ -62,6 +63,8 @@ describe('check --url stopped by a signal', () => {
     expect(result.stderr).toContain('Ran (0): none');
     expect(result.stderr).toContain('Stopped: verify');
     expect(result.stderr).toContain('Not run (2): docs, roles');
+    // The next step names the server as the run did, never by its URL.
+    expect(result.stderr).toContain('Nothing was reported: run pgwarden check --url <the same URL> again.');
     // No report, no table.
     expect(result.stdout).toBe('');
     expect(`${result.stdout}${result.stderr}`).not.toContain(password);
@@ -99,15 +102,16 @@ describe('check --url stopped by a signal', () => {
   });
 
   /** runCheck on a one-migration project with a roles file, its signal aborted as `step` starts. */
-  async function checkStoppedAt(step: CheckStepName) {
+  async function checkStoppedAt(step: CheckStepName, target: { url?: string; env?: string; environ?: NodeJS.ProcessEnv } = { url }) {
     const project = projectWith([{ name: 'jobs', up: 'CREATE TABLE jobs (id int);', down: 'DROP TABLE jobs;' }]);
     projects.push(project);
     mkdirSync(join(project.root, 'schema'), { recursive: true });
     writeFileSync(join(project.root, 'schema', 'roles.yaml'), `version: 1\nroles:\n  ${user}_reader:\n    comment: Reads.\n`);
     const controller = new AbortController();
     const started: string[] = [];
-    const error = await runCheck(project.config, {
-      target: { url },
+    const config = target.env ? resolveConfig({ environments: { [target.env]: { urlEnv: 'CI_DATABASE_URL' } } }, undefined, project.root) : project.config;
+    const error = await runCheck(config, {
+      target,
       skip: ['lint'],
       signal: controller.signal,
       onStep: (e) => {
@@ -141,5 +145,16 @@ describe('check --url stopped by a signal', () => {
     expect(error.message).toContain('Not run (0): none');
     expect(started).toEqual(['verify', 'docs', 'roles']);
     expect(await databasesOwnedBy(user)).toEqual([]);
+  });
+
+  it('runCheck: the hint to run check again carries the target options the run used (--env here), never a URL', async () => {
+    const { error } = await checkStoppedAt('docs', { env: 'ci', environ: { CI_DATABASE_URL: url } });
+    expect(error.code).toBe('INTERRUPTED');
+    expect(error.message).toMatch(/^Nothing was reported: run pgwarden check --env ci again\.$/m);
+    expect(error.message).not.toContain(password);
+    expect(await databasesOwnedBy(user)).toEqual([]);
+    const byUrl = await checkStoppedAt('docs');
+    expect(byUrl.error.message).toMatch(/^Nothing was reported: run pgwarden check --url <the same URL> again\.$/m);
+    expect(byUrl.error.message).not.toContain(password);
   });
 });

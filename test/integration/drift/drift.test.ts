@@ -115,6 +115,57 @@ describe('pgwarden drift on a copy of the reference database', () => {
     }
   });
 
+  it("leaves to the snapshot what roles.yaml does not judge (an owner's own privileges, a role's default privileges for itself); what it judges is reported once", async () => {
+    const suffix = Date.now().toString(36);
+    const owner = `drift_owner_${suffix}`;
+    const reader = `drift_reader_${suffix}`;
+    const rolesFile = project.config.roles.file;
+    (await import('node:fs')).mkdirSync(join(project.root, 'schema'), { recursive: true });
+    // As the reference roles.yaml declares its migrator: the role that owns the schema's objects.
+    writeFileSync(rolesFile, `version: 1\nroles:\n  ${owner}:\n    comment: Owns the schema.\n  ${reader}: {}\ngrants:\n  - to: ${reader}\n    schema: public\n    profile: read\n    tables: [users]\n`);
+    await query(adminUrl(), `CREATE ROLE ${owner}; CREATE ROLE ${reader}`);
+    const applied = await copyOfReference(`
+      DO $$ DECLARE r record; BEGIN
+        FOR r IN SELECT format('ALTER TABLE %s OWNER TO ${owner}', c.oid::regclass) AS sql FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p')
+                 UNION ALL SELECT format('ALTER ROUTINE %s OWNER TO ${owner}', p.oid::regprocedure) FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace
+        LOOP EXECUTE r.sql; END LOOP;
+      END $$;
+      GRANT USAGE ON SCHEMA public TO ${reader}; GRANT SELECT ON users TO ${reader};
+    `);
+    try {
+      const clean = await checkDrift(project.config, { url: applied.url });
+      expect(clean.findings).toEqual([]);
+      expect(clean.managedByRoles.map((f) => [f.kind, f.object, f.grantee])).toEqual([['added', 'public', reader], ['added', 'public.users', reader]]);
+
+      await query(applied.url, `
+        REVOKE UPDATE ON user_actions FROM ${owner};
+        GRANT SELECT (email) ON users TO ${owner};
+        ALTER DEFAULT PRIVILEGES FOR ROLE ${owner} IN SCHEMA public GRANT SELECT ON TABLES TO ${owner};
+        GRANT DELETE ON users TO ${reader};
+      `);
+      const report = await checkDrift(project.config, { url: applied.url });
+      expect(report.findings.map((f) => [f.kind, f.objectType, f.object, f.grantee, f.message])).toEqual([
+        // Neither roles plan nor roles check compares these: the snapshot does.
+        ['removed', 'privilege', 'public.user_actions', owner, `grant of UPDATE on table public.user_actions to ${owner} is missing`],
+        ['added', 'privilege', 'public.users.email', owner, `grant of SELECT (email) on table public.users to ${owner} exists but is not expected`],
+        ['added', 'default privilege', 'public', owner, `default privilege SELECT on tables created by ${owner} in schema public for ${owner} exists but is not expected`],
+        // roles.yaml judges this one, and only roles.yaml: it is not reported a second time from the snapshot.
+        ['added', 'privilege', 'public.users', reader, `grant of DELETE on table public.users to ${reader} exists but schema/roles.yaml does not grant it`],
+      ]);
+      expect(report.counts.security).toBe(4);
+      expect(report.managedByRoles.map((f) => [f.kind, f.object, f.grantee, (f.actual as { privilege: string }).privilege])).toEqual([
+        ['added', 'public', reader, 'USAGE'],
+        ['added', 'public.users', reader, 'DELETE'],
+        ['added', 'public.users', reader, 'SELECT'],
+      ]);
+    } finally {
+      rmSync(rolesFile, { force: true });
+      await applied.close();
+      copies.splice(copies.indexOf(applied), 1);
+      await query(adminUrl(), `DROP ROLE IF EXISTS ${owner}; DROP ROLE IF EXISTS ${reader}`).catch(() => {});
+    }
+  });
+
   it('reports each hand-made change in its class, naming the object', async () => {
     const copy = await copyOfReference(HAND_CHANGES);
     const report = await checkDrift(project.config, { url: copy.url });

@@ -188,6 +188,25 @@ describe('pgwarden roles (CLI)', () => {
     expect(refused.stderr).toContain('--force');
   });
 
+  it('generate warns, naming it, about a membership granted by two grantors with different options, which the file cannot say', async () => {
+    await sql(url, `CREATE ROLE x_group; CREATE ROLE x_lead; CREATE ROLE x_member;
+      GRANT x_group TO x_lead WITH ADMIN OPTION; GRANT x_group TO x_member WITH ADMIN OPTION;
+      SET ROLE x_lead; GRANT x_group TO x_member; RESET ROLE;`);
+    try {
+      const path = join(dir, 'two-grantors.yaml');
+      const generated = await cli(['generate', '--env', 'dev', '--url', url, '--output', path]);
+      expect(generated.code).toBe(0);
+      const revoke = 'REVOKE "x_group" FROM "x_member" GRANTED BY "x_lead"';
+      expect(generated.stderr).toContain(`warning: x_member's membership in x_group is granted by postgres (admin true, inherit true, set true) and by x_lead (admin false, inherit true, set true): `);
+      expect(generated.stderr).toContain(`roles apply will revoke the other (${revoke}). If x_member should have other options in x_group, change its memberOf entry before applying.\n`);
+      const check = await cli(['check', '--env', 'dev', '--url', url, '--file', path]);
+      expect(check.code).toBe(1);
+      expect(check.stdout).toContain(`${revoke};`);
+    } finally {
+      await sql(url, 'DROP ROLE x_member; DROP ROLE x_lead; DROP ROLE x_group');
+    }
+  });
+
   it('generate refuses an --env that neither the config nor the roles file declares (exit 2), naming the known ones, and writes nothing', async () => {
     const path = join(dir, 'misspelt.yaml');
     const refused = await cli(['generate', '--env', 'prdo', '--url', url, '--output', path]);

@@ -93,6 +93,45 @@ function generateTests(start: () => Promise<TestCluster>) {
     expect(plan.changes.map((c) => c.sql).sort()).toEqual(['GRANT EXECUTE ON FUNCTION "app".f(integer) TO "writer"', 'REVOKE DELETE ON TABLE "app"."b" FROM "reader"']);
   });
 
+  it('says which membership the file cannot write as it is: granted by two grantors with different options (Postgres 16 and later)', async () => {
+    const twice = await createDatabase(cluster, 'two_grantors');
+    const pg16 = Number((await sql<{ v: string }>(twice.url, "SELECT current_setting('server_version_num') AS v"))[0]!.v) >= 160000;
+    // tg_member is granted tg_group by postgres with ADMIN, then by tg_lead without: two rows on 16
+    // and later; on 15 the second GRANT only says the role is already a member (one row, with ADMIN).
+    await sql(
+      twice.url,
+      `CREATE ROLE tg_group; CREATE ROLE tg_lead; CREATE ROLE tg_member;
+       GRANT tg_group TO tg_lead WITH ADMIN OPTION;
+       GRANT tg_group TO tg_member WITH ADMIN OPTION;
+       SET ROLE tg_lead; GRANT tg_group TO tg_member; RESET ROLE;`,
+    );
+    try {
+      expect(await sql(twice.url, "SELECT 1 FROM pg_auth_members WHERE member = 'tg_member'::regrole")).toHaveLength(pg16 ? 2 : 1);
+      const client = new pg.Client({ connectionString: twice.url });
+      await client.connect();
+      const generated = await generateRoles(client).finally(() => client.end());
+      const roles = parseRolesFile(generated.text, 'generated.yaml');
+      expect(roles.spec.roles?.tg_member?.memberOf).toEqual([{ role: 'tg_group', admin: true }]);
+      const plan = await planRolesOn(twice, roles);
+      if (!pg16) {
+        expect(generated.warnings).toEqual([]);
+        expect(plan.changes).toEqual([]);
+        return;
+      }
+      const revoke = 'REVOKE "tg_group" FROM "tg_member" GRANTED BY "tg_lead"';
+      expect(generated.warnings).toEqual([
+        `tg_member's membership in tg_group is granted by postgres (admin true, inherit true, set true) and by tg_lead (admin false, inherit true, set true): ` +
+          `a roles file holds one membership per group, so the file says the options of the grant by postgres, and roles apply will revoke the other (${revoke}). ` +
+          'If tg_member should have other options in tg_group, change its memberOf entry before applying.',
+      ]);
+      // The plan is not empty, and does what the warning says.
+      expect(plan.changes.map((c) => c.sql)).toEqual([revoke]);
+    } finally {
+      await sql(cluster.url('postgres'), 'DROP DATABASE two_grantors');
+      await sql(cluster.url('postgres'), 'DROP ROLE tg_member; DROP ROLE tg_lead; DROP ROLE tg_group');
+    }
+  });
+
   it('round trip over awkward cases: the file loads and plans to nothing, applied by a user other than postgres', async () => {
     const awkward = await createDatabase(cluster, 'awkward');
     // The applying user is a superuser of its own (not postgres), and a role is a member of it.
