@@ -3,7 +3,7 @@
 
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://pgwarden.dev/config.schema.json","title":"pgwarden configuration","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"migrations":{"type":"string","description":"The migrations folder. Default: migrations"},"schema":{"type":"string","description":"The documented schema folder. Default: schema"},"defaultEnvironment":{"type":"string","description":"The environment used when --env is not given."},"runner":{"type":"object","additionalProperties":false,"properties":{"transaction":{"enum":["per-migration","single"]},"lockTimeout":{"type":"string","pattern":"^(0|[0-9]+(\\.[0-9]+)?\\s*(us|ms|s|min|h|d)?)$","description":"A Postgres duration such as 5s, 500ms or 1min; 0 disables the timeout."},"statementTimeout":{"type":"string","pattern":"^(0|[0-9]+(\\.[0-9]+)?\\s*(us|ms|s|min|h|d)?)$","description":"A Postgres duration such as 5s, 500ms or 1min; 0 disables the timeout."},"timeZone":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$","description":"The TimeZone of migration sessions, an IANA name such as UTC or Europe/Paris. Default: not set (the server's, database's or role's)."}}},"ledger":{"type":"object","additionalProperties":false,"properties":{"schema":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"},"table":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"}}},"embedded":{"type":"object","additionalProperties":false,"properties":{"dataDir":{"type":"string"},"port":{"type":"integer","minimum":0,"maximum":65535}}},"environments":{"type":"object","propertyNames":{"pattern":"^[A-Za-z0-9_.-]+$"},"additionalProperties":{"type":"object","additionalProperties":false,"properties":{"provider":{"enum":["embedded","url","testcontainers"]},"url":{"type":"string","description":"A connection string WITHOUT password; use urlEnv or passwordEnv for secrets."},"urlEnv":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"passwordEnv":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"protected":{"type":"boolean"},"postgresVersion":{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)?$"},"driftIgnore":{"type":"array","items":{"type":"string"}}}}},"lint":{"type":"object","additionalProperties":false,"properties":{"postgresVersion":{"type":"integer","minimum":10,"maximum":19},"rules":{"type":"object","additionalProperties":false,"properties":{"syntax-error":{"enum":["error","warning","off"]},"revision-header":{"enum":["error","warning","off"]},"revision-unique":{"enum":["error","warning","off"]},"revision-chain":{"enum":["error","warning","off"]},"single-head":{"enum":["error","warning","off"]},"require-docstring":{"enum":["error","warning","off"]},"require-down":{"enum":["error","warning","off"]},"down-reverses-up":{"enum":["error","warning","off"]},"irreversible-operation":{"enum":["error","warning","off"]},"fk-target-exists":{"enum":["error","warning","off"]},"drop-order":{"enum":["error","warning","off"]},"transaction-nesting":{"enum":["error","warning","off"]},"ban-concurrent-index-creation-in-transaction":{"enum":["error","warning","off"]},"unused-ignore":{"enum":["error","warning","off"]},"ignore-needs-reason":{"enum":["error","warning","off"]},"adding-field-with-default":{"enum":["error","warning","off"]},"adding-foreign-key-constraint":{"enum":["error","warning","off"]},"adding-not-nullable-field":{"enum":["error","warning","off"]},"adding-required-field":{"enum":["error","warning","off"]},"adding-serial-primary-key-field":{"enum":["error","warning","off"]},"ban-char-field":{"enum":["error","warning","off"]},"ban-drop-column":{"enum":["error","warning","off"]},"ban-drop-database":{"enum":["error","warning","off"]},"ban-drop-not-null":{"enum":["error","warning","off"]},"ban-drop-table":{"enum":["error","warning","off"]},"ban-truncate-cascade":{"enum":["error","warning","off"]},"changing-column-type":{"enum":["error","warning","off"]},"constraint-missing-not-valid":{"enum":["error","warning","off"]},"disallowed-unique-constraint":{"enum":["error","warning","off"]},"identifier-too-long":{"enum":["error","warning","off"]},"prefer-bigint-over-int":{"enum":["error","warning","off"]},"prefer-bigint-over-smallint":{"enum":["error","warning","off"]},"prefer-identity":{"enum":["error","warning","off"]},"prefer-text-field":{"enum":["error","warning","off"]},"prefer-timestamptz":{"enum":["error","warning","off"]},"renaming-column":{"enum":["error","warning","off"]},"renaming-table":{"enum":["error","warning","off"]},"require-concurrent-index-creation":{"enum":["error","warning","off"]},"require-concurrent-index-deletion":{"enum":["error","warning","off"]},"require-lock-timeout":{"enum":["error","warning","off"]},"backfill-in-ddl-transaction":{"enum":["error","warning","off"]},"fk-missing-index":{"enum":["error","warning","off"]}}},"startAfter":{"type":"object","additionalProperties":false,"properties":{"*":{"type":"string","pattern":"^[0-9]+$"},"syntax-error":{"type":"string","pattern":"^[0-9]+$"},"revision-header":{"type":"string","pattern":"^[0-9]+$"},"revision-unique":{"type":"string","pattern":"^[0-9]+$"},"revision-chain":{"type":"string","pattern":"^[0-9]+$"},"single-head":{"type":"string","pattern":"^[0-9]+$"},"require-docstring":{"type":"string","pattern":"^[0-9]+$"},"require-down":{"type":"string","pattern":"^[0-9]+$"},"down-reverses-up":{"type":"string","pattern":"^[0-9]+$"},"irreversible-operation":{"type":"string","pattern":"^[0-9]+$"},"fk-target-exists":{"type":"string","pattern":"^[0-9]+$"},"drop-order":{"type":"string","pattern":"^[0-9]+$"},"transaction-nesting":{"type":"string","pattern":"^[0-9]+$"},"ban-concurrent-index-creation-in-transaction":{"type":"string","pattern":"^[0-9]+$"},"unused-ignore":{"type":"string","pattern":"^[0-9]+$"},"ignore-needs-reason":{"type":"string","pattern":"^[0-9]+$"},"adding-field-with-default":{"type":"string","pattern":"^[0-9]+$"},"adding-foreign-key-constraint":{"type":"string","pattern":"^[0-9]+$"},"adding-not-nullable-field":{"type":"string","pattern":"^[0-9]+$"},"adding-required-field":{"type":"string","pattern":"^[0-9]+$"},"adding-serial-primary-key-field":{"type":"string","pattern":"^[0-9]+$"},"ban-char-field":{"type":"string","pattern":"^[0-9]+$"},"ban-drop-column":{"type":"string","pattern":"^[0-9]+$"},"ban-drop-database":{"type":"string","pattern":"^[0-9]+$"},"ban-drop-not-null":{"type":"string","pattern":"^[0-9]+$"},"ban-drop-table":{"type":"string","pattern":"^[0-9]+$"},"ban-truncate-cascade":{"type":"string","pattern":"^[0-9]+$"},"changing-column-type":{"type":"string","pattern":"^[0-9]+$"},"constraint-missing-not-valid":{"type":"string","pattern":"^[0-9]+$"},"disallowed-unique-constraint":{"type":"string","pattern":"^[0-9]+$"},"identifier-too-long":{"type":"string","pattern":"^[0-9]+$"},"prefer-bigint-over-int":{"type":"string","pattern":"^[0-9]+$"},"prefer-bigint-over-smallint":{"type":"string","pattern":"^[0-9]+$"},"prefer-identity":{"type":"string","pattern":"^[0-9]+$"},"prefer-text-field":{"type":"string","pattern":"^[0-9]+$"},"prefer-timestamptz":{"type":"string","pattern":"^[0-9]+$"},"renaming-column":{"type":"string","pattern":"^[0-9]+$"},"renaming-table":{"type":"string","pattern":"^[0-9]+$"},"require-concurrent-index-creation":{"type":"string","pattern":"^[0-9]+$"},"require-concurrent-index-deletion":{"type":"string","pattern":"^[0-9]+$"},"require-lock-timeout":{"type":"string","pattern":"^[0-9]+$"},"backfill-in-ddl-transaction":{"type":"string","pattern":"^[0-9]+$"},"fk-missing-index":{"type":"string","pattern":"^[0-9]+$"}}}}},"docs":{"type":"object","additionalProperties":false,"properties":{"requireComment":{"enum":["error","warning","off"]},"requirePrimaryKey":{"enum":["error","warning","off"]},"requireFkIndex":{"enum":["error","warning","off"]}}},"roles":{"type":"object","additionalProperties":false,"properties":{"file":{"type":"string"}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://pgwarden.dev/config.schema.json","title":"pgwarden configuration","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"migrations":{"type":"string","description":"The migrations folder. Default: migrations"},"schema":{"type":"string","description":"The documented schema folder. Default: schema"},"defaultEnvironment":{"type":"string","description":"The environment used when --env is not given."},"runner":{"type":"object","additionalProperties":false,"properties":{"transaction":{"enum":["per-migration","single"]},"lockTimeout":{"type":"string","pattern":"^(0|[0-9]+(\\.[0-9]+)?\\s*(us|ms|s|min|h|d)?)$","description":"A Postgres duration such as 5s, 500ms or 1min; 0 disables the timeout."},"statementTimeout":{"type":"string","pattern":"^(0|[0-9]+(\\.[0-9]+)?\\s*(us|ms|s|min|h|d)?)$","description":"A Postgres duration such as 5s, 500ms or 1min; 0 disables the timeout."},"timeZone":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$","description":"The TimeZone of migration sessions, an IANA name such as UTC or Europe/Paris. Default: not set (the server's, database's or role's)."}}},"ledger":{"type":"object","additionalProperties":false,"properties":{"schema":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"},"table":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"}}},"embedded":{"type":"object","additionalProperties":false,"properties":{"dataDir":{"type":"string"},"port":{"type":"integer","minimum":0,"maximum":65535}}},"environments":{"type":"object","propertyNames":{"pattern":"^[A-Za-z0-9_.-]+$"},"additionalProperties":{"type":"object","additionalProperties":false,"properties":{"provider":{"enum":["embedded","url","testcontainers"]},"url":{"type":"string","description":"A connection string WITHOUT password; use urlEnv or passwordEnv for secrets."},"urlEnv":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"passwordEnv":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"protected":{"type":"boolean"},"postgresVersion":{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)?$"},"driftIgnore":{"type":"array","items":{"type":"string"}}}}},"lint":{"type":"object","additionalProperties":false,"properties":{"postgresVersion":{"type":"integer","minimum":10,"maximum":19},"rules":{"type":"object","additionalProperties":false,"properties":{"syntax-error":{"enum":["error","warning","off"]},"revision-header":{"enum":["error","warning","off"]},"revision-unique":{"enum":["error","warning","off"]},"revision-chain":{"enum":["error","warning","off"]},"single-head":{"enum":["error","warning","off"]},"require-docstring":{"enum":["error","warning","off"]},"require-down":{"enum":["error","warning","off"]},"down-reverses-up":{"enum":["error","warning","off"]},"irreversible-operation":{"enum":["error","warning","off"]},"fk-target-exists":{"enum":["error","warning","off"]},"create-existing-object":{"enum":["error","warning","off"]},"missing-object":{"enum":["error","warning","off"]},"drop-order":{"enum":["error","warning","off"]},"transaction-nesting":{"enum":["error","warning","off"]},"ban-concurrent-index-creation-in-transaction":{"enum":["error","warning","off"]},"unused-ignore":{"enum":["error","warning","off"]},"ignore-needs-reason":{"enum":["error","warning","off"]},"adding-field-with-default":{"enum":["error","warning","off"]},"adding-foreign-key-constraint":{"enum":["error","warning","off"]},"adding-not-nullable-field":{"enum":["error","warning","off"]},"adding-required-field":{"enum":["error","warning","off"]},"adding-serial-primary-key-field":{"enum":["error","warning","off"]},"ban-char-field":{"enum":["error","warning","off"]},"ban-drop-column":{"enum":["error","warning","off"]},"ban-drop-database":{"enum":["error","warning","off"]},"ban-drop-not-null":{"enum":["error","warning","off"]},"ban-drop-table":{"enum":["error","warning","off"]},"ban-truncate-cascade":{"enum":["error","warning","off"]},"changing-column-type":{"enum":["error","warning","off"]},"constraint-missing-not-valid":{"enum":["error","warning","off"]},"disallowed-unique-constraint":{"enum":["error","warning","off"]},"identifier-too-long":{"enum":["error","warning","off"]},"prefer-bigint-over-int":{"enum":["error","warning","off"]},"prefer-bigint-over-smallint":{"enum":["error","warning","off"]},"prefer-identity":{"enum":["error","warning","off"]},"prefer-text-field":{"enum":["error","warning","off"]},"prefer-timestamptz":{"enum":["error","warning","off"]},"renaming-column":{"enum":["error","warning","off"]},"renaming-table":{"enum":["error","warning","off"]},"require-concurrent-index-creation":{"enum":["error","warning","off"]},"require-concurrent-index-deletion":{"enum":["error","warning","off"]},"require-lock-timeout":{"enum":["error","warning","off"]},"backfill-in-ddl-transaction":{"enum":["error","warning","off"]},"fk-missing-index":{"enum":["error","warning","off"]}}},"startAfter":{"type":"object","additionalProperties":false,"properties":{"*":{"type":"string","pattern":"^[0-9]+$"},"syntax-error":{"type":"string","pattern":"^[0-9]+$"},"revision-header":{"type":"string","pattern":"^[0-9]+$"},"revision-unique":{"type":"string","pattern":"^[0-9]+$"},"revision-chain":{"type":"string","pattern":"^[0-9]+$"},"single-head":{"type":"string","pattern":"^[0-9]+$"},"require-docstring":{"type":"string","pattern":"^[0-9]+$"},"require-down":{"type":"string","pattern":"^[0-9]+$"},"down-reverses-up":{"type":"string","pattern":"^[0-9]+$"},"irreversible-operation":{"type":"string","pattern":"^[0-9]+$"},"fk-target-exists":{"type":"string","pattern":"^[0-9]+$"},"create-existing-object":{"type":"string","pattern":"^[0-9]+$"},"missing-object":{"type":"string","pattern":"^[0-9]+$"},"drop-order":{"type":"string","pattern":"^[0-9]+$"},"transaction-nesting":{"type":"string","pattern":"^[0-9]+$"},"ban-concurrent-index-creation-in-transaction":{"type":"string","pattern":"^[0-9]+$"},"unused-ignore":{"type":"string","pattern":"^[0-9]+$"},"ignore-needs-reason":{"type":"string","pattern":"^[0-9]+$"},"adding-field-with-default":{"type":"string","pattern":"^[0-9]+$"},"adding-foreign-key-constraint":{"type":"string","pattern":"^[0-9]+$"},"adding-not-nullable-field":{"type":"string","pattern":"^[0-9]+$"},"adding-required-field":{"type":"string","pattern":"^[0-9]+$"},"adding-serial-primary-key-field":{"type":"string","pattern":"^[0-9]+$"},"ban-char-field":{"type":"string","pattern":"^[0-9]+$"},"ban-drop-column":{"type":"string","pattern":"^[0-9]+$"},"ban-drop-database":{"type":"string","pattern":"^[0-9]+$"},"ban-drop-not-null":{"type":"string","pattern":"^[0-9]+$"},"ban-drop-table":{"type":"string","pattern":"^[0-9]+$"},"ban-truncate-cascade":{"type":"string","pattern":"^[0-9]+$"},"changing-column-type":{"type":"string","pattern":"^[0-9]+$"},"constraint-missing-not-valid":{"type":"string","pattern":"^[0-9]+$"},"disallowed-unique-constraint":{"type":"string","pattern":"^[0-9]+$"},"identifier-too-long":{"type":"string","pattern":"^[0-9]+$"},"prefer-bigint-over-int":{"type":"string","pattern":"^[0-9]+$"},"prefer-bigint-over-smallint":{"type":"string","pattern":"^[0-9]+$"},"prefer-identity":{"type":"string","pattern":"^[0-9]+$"},"prefer-text-field":{"type":"string","pattern":"^[0-9]+$"},"prefer-timestamptz":{"type":"string","pattern":"^[0-9]+$"},"renaming-column":{"type":"string","pattern":"^[0-9]+$"},"renaming-table":{"type":"string","pattern":"^[0-9]+$"},"require-concurrent-index-creation":{"type":"string","pattern":"^[0-9]+$"},"require-concurrent-index-deletion":{"type":"string","pattern":"^[0-9]+$"},"require-lock-timeout":{"type":"string","pattern":"^[0-9]+$"},"backfill-in-ddl-transaction":{"type":"string","pattern":"^[0-9]+$"},"fk-missing-index":{"type":"string","pattern":"^[0-9]+$"}}}}},"docs":{"type":"object","additionalProperties":false,"properties":{"requireComment":{"enum":["error","warning","off"]},"requirePrimaryKey":{"enum":["error","warning","off"]},"requireFkIndex":{"enum":["error","warning","off"]}}},"roles":{"type":"object","additionalProperties":false,"properties":{"file":{"type":"string"}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const pattern0 = new RegExp("^(0|[0-9]+(\\.[0-9]+)?\\s*(us|ms|s|min|h|d)?)$", "u");
 const pattern2 = new RegExp("^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$", "u");
@@ -747,10 +747,10 @@ vErrors.push(err56);
 errors++;
 }
 }
-if(data27["drop-order"] !== undefined){
-let data38 = data27["drop-order"];
+if(data27["create-existing-object"] !== undefined){
+let data38 = data27["create-existing-object"];
 if(!(((data38 === "error") || (data38 === "warning")) || (data38 === "off"))){
-const err57 = {instancePath:instancePath+"/lint/rules/drop-order",schemaPath:"#/properties/lint/properties/rules/properties/drop-order/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["drop-order"].enum},message:"must be equal to one of the allowed values"};
+const err57 = {instancePath:instancePath+"/lint/rules/create-existing-object",schemaPath:"#/properties/lint/properties/rules/properties/create-existing-object/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["create-existing-object"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -760,10 +760,10 @@ vErrors.push(err57);
 errors++;
 }
 }
-if(data27["transaction-nesting"] !== undefined){
-let data39 = data27["transaction-nesting"];
+if(data27["missing-object"] !== undefined){
+let data39 = data27["missing-object"];
 if(!(((data39 === "error") || (data39 === "warning")) || (data39 === "off"))){
-const err58 = {instancePath:instancePath+"/lint/rules/transaction-nesting",schemaPath:"#/properties/lint/properties/rules/properties/transaction-nesting/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["transaction-nesting"].enum},message:"must be equal to one of the allowed values"};
+const err58 = {instancePath:instancePath+"/lint/rules/missing-object",schemaPath:"#/properties/lint/properties/rules/properties/missing-object/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["missing-object"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -773,10 +773,10 @@ vErrors.push(err58);
 errors++;
 }
 }
-if(data27["ban-concurrent-index-creation-in-transaction"] !== undefined){
-let data40 = data27["ban-concurrent-index-creation-in-transaction"];
+if(data27["drop-order"] !== undefined){
+let data40 = data27["drop-order"];
 if(!(((data40 === "error") || (data40 === "warning")) || (data40 === "off"))){
-const err59 = {instancePath:instancePath+"/lint/rules/ban-concurrent-index-creation-in-transaction",schemaPath:"#/properties/lint/properties/rules/properties/ban-concurrent-index-creation-in-transaction/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-concurrent-index-creation-in-transaction"].enum},message:"must be equal to one of the allowed values"};
+const err59 = {instancePath:instancePath+"/lint/rules/drop-order",schemaPath:"#/properties/lint/properties/rules/properties/drop-order/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["drop-order"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -786,10 +786,10 @@ vErrors.push(err59);
 errors++;
 }
 }
-if(data27["unused-ignore"] !== undefined){
-let data41 = data27["unused-ignore"];
+if(data27["transaction-nesting"] !== undefined){
+let data41 = data27["transaction-nesting"];
 if(!(((data41 === "error") || (data41 === "warning")) || (data41 === "off"))){
-const err60 = {instancePath:instancePath+"/lint/rules/unused-ignore",schemaPath:"#/properties/lint/properties/rules/properties/unused-ignore/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["unused-ignore"].enum},message:"must be equal to one of the allowed values"};
+const err60 = {instancePath:instancePath+"/lint/rules/transaction-nesting",schemaPath:"#/properties/lint/properties/rules/properties/transaction-nesting/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["transaction-nesting"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -799,10 +799,10 @@ vErrors.push(err60);
 errors++;
 }
 }
-if(data27["ignore-needs-reason"] !== undefined){
-let data42 = data27["ignore-needs-reason"];
+if(data27["ban-concurrent-index-creation-in-transaction"] !== undefined){
+let data42 = data27["ban-concurrent-index-creation-in-transaction"];
 if(!(((data42 === "error") || (data42 === "warning")) || (data42 === "off"))){
-const err61 = {instancePath:instancePath+"/lint/rules/ignore-needs-reason",schemaPath:"#/properties/lint/properties/rules/properties/ignore-needs-reason/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ignore-needs-reason"].enum},message:"must be equal to one of the allowed values"};
+const err61 = {instancePath:instancePath+"/lint/rules/ban-concurrent-index-creation-in-transaction",schemaPath:"#/properties/lint/properties/rules/properties/ban-concurrent-index-creation-in-transaction/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-concurrent-index-creation-in-transaction"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -812,10 +812,10 @@ vErrors.push(err61);
 errors++;
 }
 }
-if(data27["adding-field-with-default"] !== undefined){
-let data43 = data27["adding-field-with-default"];
+if(data27["unused-ignore"] !== undefined){
+let data43 = data27["unused-ignore"];
 if(!(((data43 === "error") || (data43 === "warning")) || (data43 === "off"))){
-const err62 = {instancePath:instancePath+"/lint/rules/adding-field-with-default",schemaPath:"#/properties/lint/properties/rules/properties/adding-field-with-default/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["adding-field-with-default"].enum},message:"must be equal to one of the allowed values"};
+const err62 = {instancePath:instancePath+"/lint/rules/unused-ignore",schemaPath:"#/properties/lint/properties/rules/properties/unused-ignore/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["unused-ignore"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -825,10 +825,10 @@ vErrors.push(err62);
 errors++;
 }
 }
-if(data27["adding-foreign-key-constraint"] !== undefined){
-let data44 = data27["adding-foreign-key-constraint"];
+if(data27["ignore-needs-reason"] !== undefined){
+let data44 = data27["ignore-needs-reason"];
 if(!(((data44 === "error") || (data44 === "warning")) || (data44 === "off"))){
-const err63 = {instancePath:instancePath+"/lint/rules/adding-foreign-key-constraint",schemaPath:"#/properties/lint/properties/rules/properties/adding-foreign-key-constraint/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["adding-foreign-key-constraint"].enum},message:"must be equal to one of the allowed values"};
+const err63 = {instancePath:instancePath+"/lint/rules/ignore-needs-reason",schemaPath:"#/properties/lint/properties/rules/properties/ignore-needs-reason/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ignore-needs-reason"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -838,10 +838,10 @@ vErrors.push(err63);
 errors++;
 }
 }
-if(data27["adding-not-nullable-field"] !== undefined){
-let data45 = data27["adding-not-nullable-field"];
+if(data27["adding-field-with-default"] !== undefined){
+let data45 = data27["adding-field-with-default"];
 if(!(((data45 === "error") || (data45 === "warning")) || (data45 === "off"))){
-const err64 = {instancePath:instancePath+"/lint/rules/adding-not-nullable-field",schemaPath:"#/properties/lint/properties/rules/properties/adding-not-nullable-field/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["adding-not-nullable-field"].enum},message:"must be equal to one of the allowed values"};
+const err64 = {instancePath:instancePath+"/lint/rules/adding-field-with-default",schemaPath:"#/properties/lint/properties/rules/properties/adding-field-with-default/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["adding-field-with-default"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -851,10 +851,10 @@ vErrors.push(err64);
 errors++;
 }
 }
-if(data27["adding-required-field"] !== undefined){
-let data46 = data27["adding-required-field"];
+if(data27["adding-foreign-key-constraint"] !== undefined){
+let data46 = data27["adding-foreign-key-constraint"];
 if(!(((data46 === "error") || (data46 === "warning")) || (data46 === "off"))){
-const err65 = {instancePath:instancePath+"/lint/rules/adding-required-field",schemaPath:"#/properties/lint/properties/rules/properties/adding-required-field/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["adding-required-field"].enum},message:"must be equal to one of the allowed values"};
+const err65 = {instancePath:instancePath+"/lint/rules/adding-foreign-key-constraint",schemaPath:"#/properties/lint/properties/rules/properties/adding-foreign-key-constraint/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["adding-foreign-key-constraint"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -864,10 +864,10 @@ vErrors.push(err65);
 errors++;
 }
 }
-if(data27["adding-serial-primary-key-field"] !== undefined){
-let data47 = data27["adding-serial-primary-key-field"];
+if(data27["adding-not-nullable-field"] !== undefined){
+let data47 = data27["adding-not-nullable-field"];
 if(!(((data47 === "error") || (data47 === "warning")) || (data47 === "off"))){
-const err66 = {instancePath:instancePath+"/lint/rules/adding-serial-primary-key-field",schemaPath:"#/properties/lint/properties/rules/properties/adding-serial-primary-key-field/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["adding-serial-primary-key-field"].enum},message:"must be equal to one of the allowed values"};
+const err66 = {instancePath:instancePath+"/lint/rules/adding-not-nullable-field",schemaPath:"#/properties/lint/properties/rules/properties/adding-not-nullable-field/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["adding-not-nullable-field"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -877,10 +877,10 @@ vErrors.push(err66);
 errors++;
 }
 }
-if(data27["ban-char-field"] !== undefined){
-let data48 = data27["ban-char-field"];
+if(data27["adding-required-field"] !== undefined){
+let data48 = data27["adding-required-field"];
 if(!(((data48 === "error") || (data48 === "warning")) || (data48 === "off"))){
-const err67 = {instancePath:instancePath+"/lint/rules/ban-char-field",schemaPath:"#/properties/lint/properties/rules/properties/ban-char-field/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-char-field"].enum},message:"must be equal to one of the allowed values"};
+const err67 = {instancePath:instancePath+"/lint/rules/adding-required-field",schemaPath:"#/properties/lint/properties/rules/properties/adding-required-field/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["adding-required-field"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -890,10 +890,10 @@ vErrors.push(err67);
 errors++;
 }
 }
-if(data27["ban-drop-column"] !== undefined){
-let data49 = data27["ban-drop-column"];
+if(data27["adding-serial-primary-key-field"] !== undefined){
+let data49 = data27["adding-serial-primary-key-field"];
 if(!(((data49 === "error") || (data49 === "warning")) || (data49 === "off"))){
-const err68 = {instancePath:instancePath+"/lint/rules/ban-drop-column",schemaPath:"#/properties/lint/properties/rules/properties/ban-drop-column/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-drop-column"].enum},message:"must be equal to one of the allowed values"};
+const err68 = {instancePath:instancePath+"/lint/rules/adding-serial-primary-key-field",schemaPath:"#/properties/lint/properties/rules/properties/adding-serial-primary-key-field/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["adding-serial-primary-key-field"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -903,10 +903,10 @@ vErrors.push(err68);
 errors++;
 }
 }
-if(data27["ban-drop-database"] !== undefined){
-let data50 = data27["ban-drop-database"];
+if(data27["ban-char-field"] !== undefined){
+let data50 = data27["ban-char-field"];
 if(!(((data50 === "error") || (data50 === "warning")) || (data50 === "off"))){
-const err69 = {instancePath:instancePath+"/lint/rules/ban-drop-database",schemaPath:"#/properties/lint/properties/rules/properties/ban-drop-database/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-drop-database"].enum},message:"must be equal to one of the allowed values"};
+const err69 = {instancePath:instancePath+"/lint/rules/ban-char-field",schemaPath:"#/properties/lint/properties/rules/properties/ban-char-field/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-char-field"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -916,10 +916,10 @@ vErrors.push(err69);
 errors++;
 }
 }
-if(data27["ban-drop-not-null"] !== undefined){
-let data51 = data27["ban-drop-not-null"];
+if(data27["ban-drop-column"] !== undefined){
+let data51 = data27["ban-drop-column"];
 if(!(((data51 === "error") || (data51 === "warning")) || (data51 === "off"))){
-const err70 = {instancePath:instancePath+"/lint/rules/ban-drop-not-null",schemaPath:"#/properties/lint/properties/rules/properties/ban-drop-not-null/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-drop-not-null"].enum},message:"must be equal to one of the allowed values"};
+const err70 = {instancePath:instancePath+"/lint/rules/ban-drop-column",schemaPath:"#/properties/lint/properties/rules/properties/ban-drop-column/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-drop-column"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -929,10 +929,10 @@ vErrors.push(err70);
 errors++;
 }
 }
-if(data27["ban-drop-table"] !== undefined){
-let data52 = data27["ban-drop-table"];
+if(data27["ban-drop-database"] !== undefined){
+let data52 = data27["ban-drop-database"];
 if(!(((data52 === "error") || (data52 === "warning")) || (data52 === "off"))){
-const err71 = {instancePath:instancePath+"/lint/rules/ban-drop-table",schemaPath:"#/properties/lint/properties/rules/properties/ban-drop-table/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-drop-table"].enum},message:"must be equal to one of the allowed values"};
+const err71 = {instancePath:instancePath+"/lint/rules/ban-drop-database",schemaPath:"#/properties/lint/properties/rules/properties/ban-drop-database/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-drop-database"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -942,10 +942,10 @@ vErrors.push(err71);
 errors++;
 }
 }
-if(data27["ban-truncate-cascade"] !== undefined){
-let data53 = data27["ban-truncate-cascade"];
+if(data27["ban-drop-not-null"] !== undefined){
+let data53 = data27["ban-drop-not-null"];
 if(!(((data53 === "error") || (data53 === "warning")) || (data53 === "off"))){
-const err72 = {instancePath:instancePath+"/lint/rules/ban-truncate-cascade",schemaPath:"#/properties/lint/properties/rules/properties/ban-truncate-cascade/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-truncate-cascade"].enum},message:"must be equal to one of the allowed values"};
+const err72 = {instancePath:instancePath+"/lint/rules/ban-drop-not-null",schemaPath:"#/properties/lint/properties/rules/properties/ban-drop-not-null/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-drop-not-null"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -955,10 +955,10 @@ vErrors.push(err72);
 errors++;
 }
 }
-if(data27["changing-column-type"] !== undefined){
-let data54 = data27["changing-column-type"];
+if(data27["ban-drop-table"] !== undefined){
+let data54 = data27["ban-drop-table"];
 if(!(((data54 === "error") || (data54 === "warning")) || (data54 === "off"))){
-const err73 = {instancePath:instancePath+"/lint/rules/changing-column-type",schemaPath:"#/properties/lint/properties/rules/properties/changing-column-type/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["changing-column-type"].enum},message:"must be equal to one of the allowed values"};
+const err73 = {instancePath:instancePath+"/lint/rules/ban-drop-table",schemaPath:"#/properties/lint/properties/rules/properties/ban-drop-table/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-drop-table"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -968,10 +968,10 @@ vErrors.push(err73);
 errors++;
 }
 }
-if(data27["constraint-missing-not-valid"] !== undefined){
-let data55 = data27["constraint-missing-not-valid"];
+if(data27["ban-truncate-cascade"] !== undefined){
+let data55 = data27["ban-truncate-cascade"];
 if(!(((data55 === "error") || (data55 === "warning")) || (data55 === "off"))){
-const err74 = {instancePath:instancePath+"/lint/rules/constraint-missing-not-valid",schemaPath:"#/properties/lint/properties/rules/properties/constraint-missing-not-valid/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["constraint-missing-not-valid"].enum},message:"must be equal to one of the allowed values"};
+const err74 = {instancePath:instancePath+"/lint/rules/ban-truncate-cascade",schemaPath:"#/properties/lint/properties/rules/properties/ban-truncate-cascade/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-truncate-cascade"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -981,10 +981,10 @@ vErrors.push(err74);
 errors++;
 }
 }
-if(data27["disallowed-unique-constraint"] !== undefined){
-let data56 = data27["disallowed-unique-constraint"];
+if(data27["changing-column-type"] !== undefined){
+let data56 = data27["changing-column-type"];
 if(!(((data56 === "error") || (data56 === "warning")) || (data56 === "off"))){
-const err75 = {instancePath:instancePath+"/lint/rules/disallowed-unique-constraint",schemaPath:"#/properties/lint/properties/rules/properties/disallowed-unique-constraint/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["disallowed-unique-constraint"].enum},message:"must be equal to one of the allowed values"};
+const err75 = {instancePath:instancePath+"/lint/rules/changing-column-type",schemaPath:"#/properties/lint/properties/rules/properties/changing-column-type/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["changing-column-type"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -994,10 +994,10 @@ vErrors.push(err75);
 errors++;
 }
 }
-if(data27["identifier-too-long"] !== undefined){
-let data57 = data27["identifier-too-long"];
+if(data27["constraint-missing-not-valid"] !== undefined){
+let data57 = data27["constraint-missing-not-valid"];
 if(!(((data57 === "error") || (data57 === "warning")) || (data57 === "off"))){
-const err76 = {instancePath:instancePath+"/lint/rules/identifier-too-long",schemaPath:"#/properties/lint/properties/rules/properties/identifier-too-long/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["identifier-too-long"].enum},message:"must be equal to one of the allowed values"};
+const err76 = {instancePath:instancePath+"/lint/rules/constraint-missing-not-valid",schemaPath:"#/properties/lint/properties/rules/properties/constraint-missing-not-valid/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["constraint-missing-not-valid"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -1007,10 +1007,10 @@ vErrors.push(err76);
 errors++;
 }
 }
-if(data27["prefer-bigint-over-int"] !== undefined){
-let data58 = data27["prefer-bigint-over-int"];
+if(data27["disallowed-unique-constraint"] !== undefined){
+let data58 = data27["disallowed-unique-constraint"];
 if(!(((data58 === "error") || (data58 === "warning")) || (data58 === "off"))){
-const err77 = {instancePath:instancePath+"/lint/rules/prefer-bigint-over-int",schemaPath:"#/properties/lint/properties/rules/properties/prefer-bigint-over-int/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["prefer-bigint-over-int"].enum},message:"must be equal to one of the allowed values"};
+const err77 = {instancePath:instancePath+"/lint/rules/disallowed-unique-constraint",schemaPath:"#/properties/lint/properties/rules/properties/disallowed-unique-constraint/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["disallowed-unique-constraint"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1020,10 +1020,10 @@ vErrors.push(err77);
 errors++;
 }
 }
-if(data27["prefer-bigint-over-smallint"] !== undefined){
-let data59 = data27["prefer-bigint-over-smallint"];
+if(data27["identifier-too-long"] !== undefined){
+let data59 = data27["identifier-too-long"];
 if(!(((data59 === "error") || (data59 === "warning")) || (data59 === "off"))){
-const err78 = {instancePath:instancePath+"/lint/rules/prefer-bigint-over-smallint",schemaPath:"#/properties/lint/properties/rules/properties/prefer-bigint-over-smallint/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["prefer-bigint-over-smallint"].enum},message:"must be equal to one of the allowed values"};
+const err78 = {instancePath:instancePath+"/lint/rules/identifier-too-long",schemaPath:"#/properties/lint/properties/rules/properties/identifier-too-long/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["identifier-too-long"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1033,10 +1033,10 @@ vErrors.push(err78);
 errors++;
 }
 }
-if(data27["prefer-identity"] !== undefined){
-let data60 = data27["prefer-identity"];
+if(data27["prefer-bigint-over-int"] !== undefined){
+let data60 = data27["prefer-bigint-over-int"];
 if(!(((data60 === "error") || (data60 === "warning")) || (data60 === "off"))){
-const err79 = {instancePath:instancePath+"/lint/rules/prefer-identity",schemaPath:"#/properties/lint/properties/rules/properties/prefer-identity/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["prefer-identity"].enum},message:"must be equal to one of the allowed values"};
+const err79 = {instancePath:instancePath+"/lint/rules/prefer-bigint-over-int",schemaPath:"#/properties/lint/properties/rules/properties/prefer-bigint-over-int/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["prefer-bigint-over-int"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1046,10 +1046,10 @@ vErrors.push(err79);
 errors++;
 }
 }
-if(data27["prefer-text-field"] !== undefined){
-let data61 = data27["prefer-text-field"];
+if(data27["prefer-bigint-over-smallint"] !== undefined){
+let data61 = data27["prefer-bigint-over-smallint"];
 if(!(((data61 === "error") || (data61 === "warning")) || (data61 === "off"))){
-const err80 = {instancePath:instancePath+"/lint/rules/prefer-text-field",schemaPath:"#/properties/lint/properties/rules/properties/prefer-text-field/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["prefer-text-field"].enum},message:"must be equal to one of the allowed values"};
+const err80 = {instancePath:instancePath+"/lint/rules/prefer-bigint-over-smallint",schemaPath:"#/properties/lint/properties/rules/properties/prefer-bigint-over-smallint/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["prefer-bigint-over-smallint"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1059,10 +1059,10 @@ vErrors.push(err80);
 errors++;
 }
 }
-if(data27["prefer-timestamptz"] !== undefined){
-let data62 = data27["prefer-timestamptz"];
+if(data27["prefer-identity"] !== undefined){
+let data62 = data27["prefer-identity"];
 if(!(((data62 === "error") || (data62 === "warning")) || (data62 === "off"))){
-const err81 = {instancePath:instancePath+"/lint/rules/prefer-timestamptz",schemaPath:"#/properties/lint/properties/rules/properties/prefer-timestamptz/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["prefer-timestamptz"].enum},message:"must be equal to one of the allowed values"};
+const err81 = {instancePath:instancePath+"/lint/rules/prefer-identity",schemaPath:"#/properties/lint/properties/rules/properties/prefer-identity/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["prefer-identity"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1072,10 +1072,10 @@ vErrors.push(err81);
 errors++;
 }
 }
-if(data27["renaming-column"] !== undefined){
-let data63 = data27["renaming-column"];
+if(data27["prefer-text-field"] !== undefined){
+let data63 = data27["prefer-text-field"];
 if(!(((data63 === "error") || (data63 === "warning")) || (data63 === "off"))){
-const err82 = {instancePath:instancePath+"/lint/rules/renaming-column",schemaPath:"#/properties/lint/properties/rules/properties/renaming-column/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["renaming-column"].enum},message:"must be equal to one of the allowed values"};
+const err82 = {instancePath:instancePath+"/lint/rules/prefer-text-field",schemaPath:"#/properties/lint/properties/rules/properties/prefer-text-field/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["prefer-text-field"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1085,10 +1085,10 @@ vErrors.push(err82);
 errors++;
 }
 }
-if(data27["renaming-table"] !== undefined){
-let data64 = data27["renaming-table"];
+if(data27["prefer-timestamptz"] !== undefined){
+let data64 = data27["prefer-timestamptz"];
 if(!(((data64 === "error") || (data64 === "warning")) || (data64 === "off"))){
-const err83 = {instancePath:instancePath+"/lint/rules/renaming-table",schemaPath:"#/properties/lint/properties/rules/properties/renaming-table/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["renaming-table"].enum},message:"must be equal to one of the allowed values"};
+const err83 = {instancePath:instancePath+"/lint/rules/prefer-timestamptz",schemaPath:"#/properties/lint/properties/rules/properties/prefer-timestamptz/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["prefer-timestamptz"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1098,10 +1098,10 @@ vErrors.push(err83);
 errors++;
 }
 }
-if(data27["require-concurrent-index-creation"] !== undefined){
-let data65 = data27["require-concurrent-index-creation"];
+if(data27["renaming-column"] !== undefined){
+let data65 = data27["renaming-column"];
 if(!(((data65 === "error") || (data65 === "warning")) || (data65 === "off"))){
-const err84 = {instancePath:instancePath+"/lint/rules/require-concurrent-index-creation",schemaPath:"#/properties/lint/properties/rules/properties/require-concurrent-index-creation/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["require-concurrent-index-creation"].enum},message:"must be equal to one of the allowed values"};
+const err84 = {instancePath:instancePath+"/lint/rules/renaming-column",schemaPath:"#/properties/lint/properties/rules/properties/renaming-column/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["renaming-column"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1111,10 +1111,10 @@ vErrors.push(err84);
 errors++;
 }
 }
-if(data27["require-concurrent-index-deletion"] !== undefined){
-let data66 = data27["require-concurrent-index-deletion"];
+if(data27["renaming-table"] !== undefined){
+let data66 = data27["renaming-table"];
 if(!(((data66 === "error") || (data66 === "warning")) || (data66 === "off"))){
-const err85 = {instancePath:instancePath+"/lint/rules/require-concurrent-index-deletion",schemaPath:"#/properties/lint/properties/rules/properties/require-concurrent-index-deletion/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["require-concurrent-index-deletion"].enum},message:"must be equal to one of the allowed values"};
+const err85 = {instancePath:instancePath+"/lint/rules/renaming-table",schemaPath:"#/properties/lint/properties/rules/properties/renaming-table/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["renaming-table"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1124,10 +1124,10 @@ vErrors.push(err85);
 errors++;
 }
 }
-if(data27["require-lock-timeout"] !== undefined){
-let data67 = data27["require-lock-timeout"];
+if(data27["require-concurrent-index-creation"] !== undefined){
+let data67 = data27["require-concurrent-index-creation"];
 if(!(((data67 === "error") || (data67 === "warning")) || (data67 === "off"))){
-const err86 = {instancePath:instancePath+"/lint/rules/require-lock-timeout",schemaPath:"#/properties/lint/properties/rules/properties/require-lock-timeout/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["require-lock-timeout"].enum},message:"must be equal to one of the allowed values"};
+const err86 = {instancePath:instancePath+"/lint/rules/require-concurrent-index-creation",schemaPath:"#/properties/lint/properties/rules/properties/require-concurrent-index-creation/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["require-concurrent-index-creation"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1137,10 +1137,10 @@ vErrors.push(err86);
 errors++;
 }
 }
-if(data27["backfill-in-ddl-transaction"] !== undefined){
-let data68 = data27["backfill-in-ddl-transaction"];
+if(data27["require-concurrent-index-deletion"] !== undefined){
+let data68 = data27["require-concurrent-index-deletion"];
 if(!(((data68 === "error") || (data68 === "warning")) || (data68 === "off"))){
-const err87 = {instancePath:instancePath+"/lint/rules/backfill-in-ddl-transaction",schemaPath:"#/properties/lint/properties/rules/properties/backfill-in-ddl-transaction/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["backfill-in-ddl-transaction"].enum},message:"must be equal to one of the allowed values"};
+const err87 = {instancePath:instancePath+"/lint/rules/require-concurrent-index-deletion",schemaPath:"#/properties/lint/properties/rules/properties/require-concurrent-index-deletion/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["require-concurrent-index-deletion"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1150,10 +1150,10 @@ vErrors.push(err87);
 errors++;
 }
 }
-if(data27["fk-missing-index"] !== undefined){
-let data69 = data27["fk-missing-index"];
+if(data27["require-lock-timeout"] !== undefined){
+let data69 = data27["require-lock-timeout"];
 if(!(((data69 === "error") || (data69 === "warning")) || (data69 === "off"))){
-const err88 = {instancePath:instancePath+"/lint/rules/fk-missing-index",schemaPath:"#/properties/lint/properties/rules/properties/fk-missing-index/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["fk-missing-index"].enum},message:"must be equal to one of the allowed values"};
+const err88 = {instancePath:instancePath+"/lint/rules/require-lock-timeout",schemaPath:"#/properties/lint/properties/rules/properties/require-lock-timeout/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["require-lock-timeout"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1163,9 +1163,10 @@ vErrors.push(err88);
 errors++;
 }
 }
-}
-else {
-const err89 = {instancePath:instancePath+"/lint/rules",schemaPath:"#/properties/lint/properties/rules/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data27["backfill-in-ddl-transaction"] !== undefined){
+let data70 = data27["backfill-in-ddl-transaction"];
+if(!(((data70 === "error") || (data70 === "warning")) || (data70 === "off"))){
+const err89 = {instancePath:instancePath+"/lint/rules/backfill-in-ddl-transaction",schemaPath:"#/properties/lint/properties/rules/properties/backfill-in-ddl-transaction/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["backfill-in-ddl-transaction"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1175,12 +1176,10 @@ vErrors.push(err89);
 errors++;
 }
 }
-if(data25.startAfter !== undefined){
-let data70 = data25.startAfter;
-if(data70 && typeof data70 == "object" && !Array.isArray(data70)){
-for(const key9 in data70){
-if(!(func2.call(schema11.properties.lint.properties.startAfter.properties, key9))){
-const err90 = {instancePath:instancePath+"/lint/startAfter",schemaPath:"#/properties/lint/properties/startAfter/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
+if(data27["fk-missing-index"] !== undefined){
+let data71 = data27["fk-missing-index"];
+if(!(((data71 === "error") || (data71 === "warning")) || (data71 === "off"))){
+const err90 = {instancePath:instancePath+"/lint/rules/fk-missing-index",schemaPath:"#/properties/lint/properties/rules/properties/fk-missing-index/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["fk-missing-index"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1190,11 +1189,9 @@ vErrors.push(err90);
 errors++;
 }
 }
-if(data70["*"] !== undefined){
-let data71 = data70["*"];
-if(typeof data71 === "string"){
-if(!pattern9.test(data71)){
-const err91 = {instancePath:instancePath+"/lint/startAfter/*",schemaPath:"#/properties/lint/properties/startAfter/properties/*/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+}
+else {
+const err91 = {instancePath:instancePath+"/lint/rules",schemaPath:"#/properties/lint/properties/rules/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1204,8 +1201,12 @@ vErrors.push(err91);
 errors++;
 }
 }
-else {
-const err92 = {instancePath:instancePath+"/lint/startAfter/*",schemaPath:"#/properties/lint/properties/startAfter/properties/*/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data25.startAfter !== undefined){
+let data72 = data25.startAfter;
+if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
+for(const key9 in data72){
+if(!(func2.call(schema11.properties.lint.properties.startAfter.properties, key9))){
+const err92 = {instancePath:instancePath+"/lint/startAfter",schemaPath:"#/properties/lint/properties/startAfter/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1215,11 +1216,11 @@ vErrors.push(err92);
 errors++;
 }
 }
-if(data70["syntax-error"] !== undefined){
-let data72 = data70["syntax-error"];
-if(typeof data72 === "string"){
-if(!pattern9.test(data72)){
-const err93 = {instancePath:instancePath+"/lint/startAfter/syntax-error",schemaPath:"#/properties/lint/properties/startAfter/properties/syntax-error/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data72["*"] !== undefined){
+let data73 = data72["*"];
+if(typeof data73 === "string"){
+if(!pattern9.test(data73)){
+const err93 = {instancePath:instancePath+"/lint/startAfter/*",schemaPath:"#/properties/lint/properties/startAfter/properties/*/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1230,7 +1231,7 @@ errors++;
 }
 }
 else {
-const err94 = {instancePath:instancePath+"/lint/startAfter/syntax-error",schemaPath:"#/properties/lint/properties/startAfter/properties/syntax-error/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err94 = {instancePath:instancePath+"/lint/startAfter/*",schemaPath:"#/properties/lint/properties/startAfter/properties/*/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1240,11 +1241,11 @@ vErrors.push(err94);
 errors++;
 }
 }
-if(data70["revision-header"] !== undefined){
-let data73 = data70["revision-header"];
-if(typeof data73 === "string"){
-if(!pattern9.test(data73)){
-const err95 = {instancePath:instancePath+"/lint/startAfter/revision-header",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-header/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data72["syntax-error"] !== undefined){
+let data74 = data72["syntax-error"];
+if(typeof data74 === "string"){
+if(!pattern9.test(data74)){
+const err95 = {instancePath:instancePath+"/lint/startAfter/syntax-error",schemaPath:"#/properties/lint/properties/startAfter/properties/syntax-error/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1255,7 +1256,7 @@ errors++;
 }
 }
 else {
-const err96 = {instancePath:instancePath+"/lint/startAfter/revision-header",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-header/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err96 = {instancePath:instancePath+"/lint/startAfter/syntax-error",schemaPath:"#/properties/lint/properties/startAfter/properties/syntax-error/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1265,11 +1266,11 @@ vErrors.push(err96);
 errors++;
 }
 }
-if(data70["revision-unique"] !== undefined){
-let data74 = data70["revision-unique"];
-if(typeof data74 === "string"){
-if(!pattern9.test(data74)){
-const err97 = {instancePath:instancePath+"/lint/startAfter/revision-unique",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-unique/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data72["revision-header"] !== undefined){
+let data75 = data72["revision-header"];
+if(typeof data75 === "string"){
+if(!pattern9.test(data75)){
+const err97 = {instancePath:instancePath+"/lint/startAfter/revision-header",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-header/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1280,7 +1281,7 @@ errors++;
 }
 }
 else {
-const err98 = {instancePath:instancePath+"/lint/startAfter/revision-unique",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-unique/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err98 = {instancePath:instancePath+"/lint/startAfter/revision-header",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-header/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1290,11 +1291,11 @@ vErrors.push(err98);
 errors++;
 }
 }
-if(data70["revision-chain"] !== undefined){
-let data75 = data70["revision-chain"];
-if(typeof data75 === "string"){
-if(!pattern9.test(data75)){
-const err99 = {instancePath:instancePath+"/lint/startAfter/revision-chain",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-chain/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data72["revision-unique"] !== undefined){
+let data76 = data72["revision-unique"];
+if(typeof data76 === "string"){
+if(!pattern9.test(data76)){
+const err99 = {instancePath:instancePath+"/lint/startAfter/revision-unique",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-unique/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1305,7 +1306,7 @@ errors++;
 }
 }
 else {
-const err100 = {instancePath:instancePath+"/lint/startAfter/revision-chain",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-chain/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err100 = {instancePath:instancePath+"/lint/startAfter/revision-unique",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-unique/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1315,11 +1316,11 @@ vErrors.push(err100);
 errors++;
 }
 }
-if(data70["single-head"] !== undefined){
-let data76 = data70["single-head"];
-if(typeof data76 === "string"){
-if(!pattern9.test(data76)){
-const err101 = {instancePath:instancePath+"/lint/startAfter/single-head",schemaPath:"#/properties/lint/properties/startAfter/properties/single-head/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data72["revision-chain"] !== undefined){
+let data77 = data72["revision-chain"];
+if(typeof data77 === "string"){
+if(!pattern9.test(data77)){
+const err101 = {instancePath:instancePath+"/lint/startAfter/revision-chain",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-chain/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1330,7 +1331,7 @@ errors++;
 }
 }
 else {
-const err102 = {instancePath:instancePath+"/lint/startAfter/single-head",schemaPath:"#/properties/lint/properties/startAfter/properties/single-head/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err102 = {instancePath:instancePath+"/lint/startAfter/revision-chain",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-chain/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1340,11 +1341,11 @@ vErrors.push(err102);
 errors++;
 }
 }
-if(data70["require-docstring"] !== undefined){
-let data77 = data70["require-docstring"];
-if(typeof data77 === "string"){
-if(!pattern9.test(data77)){
-const err103 = {instancePath:instancePath+"/lint/startAfter/require-docstring",schemaPath:"#/properties/lint/properties/startAfter/properties/require-docstring/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data72["single-head"] !== undefined){
+let data78 = data72["single-head"];
+if(typeof data78 === "string"){
+if(!pattern9.test(data78)){
+const err103 = {instancePath:instancePath+"/lint/startAfter/single-head",schemaPath:"#/properties/lint/properties/startAfter/properties/single-head/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1355,7 +1356,7 @@ errors++;
 }
 }
 else {
-const err104 = {instancePath:instancePath+"/lint/startAfter/require-docstring",schemaPath:"#/properties/lint/properties/startAfter/properties/require-docstring/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err104 = {instancePath:instancePath+"/lint/startAfter/single-head",schemaPath:"#/properties/lint/properties/startAfter/properties/single-head/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1365,11 +1366,11 @@ vErrors.push(err104);
 errors++;
 }
 }
-if(data70["require-down"] !== undefined){
-let data78 = data70["require-down"];
-if(typeof data78 === "string"){
-if(!pattern9.test(data78)){
-const err105 = {instancePath:instancePath+"/lint/startAfter/require-down",schemaPath:"#/properties/lint/properties/startAfter/properties/require-down/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data72["require-docstring"] !== undefined){
+let data79 = data72["require-docstring"];
+if(typeof data79 === "string"){
+if(!pattern9.test(data79)){
+const err105 = {instancePath:instancePath+"/lint/startAfter/require-docstring",schemaPath:"#/properties/lint/properties/startAfter/properties/require-docstring/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1380,7 +1381,7 @@ errors++;
 }
 }
 else {
-const err106 = {instancePath:instancePath+"/lint/startAfter/require-down",schemaPath:"#/properties/lint/properties/startAfter/properties/require-down/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err106 = {instancePath:instancePath+"/lint/startAfter/require-docstring",schemaPath:"#/properties/lint/properties/startAfter/properties/require-docstring/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1390,11 +1391,11 @@ vErrors.push(err106);
 errors++;
 }
 }
-if(data70["down-reverses-up"] !== undefined){
-let data79 = data70["down-reverses-up"];
-if(typeof data79 === "string"){
-if(!pattern9.test(data79)){
-const err107 = {instancePath:instancePath+"/lint/startAfter/down-reverses-up",schemaPath:"#/properties/lint/properties/startAfter/properties/down-reverses-up/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data72["require-down"] !== undefined){
+let data80 = data72["require-down"];
+if(typeof data80 === "string"){
+if(!pattern9.test(data80)){
+const err107 = {instancePath:instancePath+"/lint/startAfter/require-down",schemaPath:"#/properties/lint/properties/startAfter/properties/require-down/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1405,7 +1406,7 @@ errors++;
 }
 }
 else {
-const err108 = {instancePath:instancePath+"/lint/startAfter/down-reverses-up",schemaPath:"#/properties/lint/properties/startAfter/properties/down-reverses-up/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err108 = {instancePath:instancePath+"/lint/startAfter/require-down",schemaPath:"#/properties/lint/properties/startAfter/properties/require-down/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1415,11 +1416,11 @@ vErrors.push(err108);
 errors++;
 }
 }
-if(data70["irreversible-operation"] !== undefined){
-let data80 = data70["irreversible-operation"];
-if(typeof data80 === "string"){
-if(!pattern9.test(data80)){
-const err109 = {instancePath:instancePath+"/lint/startAfter/irreversible-operation",schemaPath:"#/properties/lint/properties/startAfter/properties/irreversible-operation/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data72["down-reverses-up"] !== undefined){
+let data81 = data72["down-reverses-up"];
+if(typeof data81 === "string"){
+if(!pattern9.test(data81)){
+const err109 = {instancePath:instancePath+"/lint/startAfter/down-reverses-up",schemaPath:"#/properties/lint/properties/startAfter/properties/down-reverses-up/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1430,7 +1431,7 @@ errors++;
 }
 }
 else {
-const err110 = {instancePath:instancePath+"/lint/startAfter/irreversible-operation",schemaPath:"#/properties/lint/properties/startAfter/properties/irreversible-operation/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err110 = {instancePath:instancePath+"/lint/startAfter/down-reverses-up",schemaPath:"#/properties/lint/properties/startAfter/properties/down-reverses-up/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1440,11 +1441,11 @@ vErrors.push(err110);
 errors++;
 }
 }
-if(data70["fk-target-exists"] !== undefined){
-let data81 = data70["fk-target-exists"];
-if(typeof data81 === "string"){
-if(!pattern9.test(data81)){
-const err111 = {instancePath:instancePath+"/lint/startAfter/fk-target-exists",schemaPath:"#/properties/lint/properties/startAfter/properties/fk-target-exists/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data72["irreversible-operation"] !== undefined){
+let data82 = data72["irreversible-operation"];
+if(typeof data82 === "string"){
+if(!pattern9.test(data82)){
+const err111 = {instancePath:instancePath+"/lint/startAfter/irreversible-operation",schemaPath:"#/properties/lint/properties/startAfter/properties/irreversible-operation/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1455,7 +1456,7 @@ errors++;
 }
 }
 else {
-const err112 = {instancePath:instancePath+"/lint/startAfter/fk-target-exists",schemaPath:"#/properties/lint/properties/startAfter/properties/fk-target-exists/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err112 = {instancePath:instancePath+"/lint/startAfter/irreversible-operation",schemaPath:"#/properties/lint/properties/startAfter/properties/irreversible-operation/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1465,11 +1466,11 @@ vErrors.push(err112);
 errors++;
 }
 }
-if(data70["drop-order"] !== undefined){
-let data82 = data70["drop-order"];
-if(typeof data82 === "string"){
-if(!pattern9.test(data82)){
-const err113 = {instancePath:instancePath+"/lint/startAfter/drop-order",schemaPath:"#/properties/lint/properties/startAfter/properties/drop-order/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data72["fk-target-exists"] !== undefined){
+let data83 = data72["fk-target-exists"];
+if(typeof data83 === "string"){
+if(!pattern9.test(data83)){
+const err113 = {instancePath:instancePath+"/lint/startAfter/fk-target-exists",schemaPath:"#/properties/lint/properties/startAfter/properties/fk-target-exists/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1480,7 +1481,7 @@ errors++;
 }
 }
 else {
-const err114 = {instancePath:instancePath+"/lint/startAfter/drop-order",schemaPath:"#/properties/lint/properties/startAfter/properties/drop-order/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err114 = {instancePath:instancePath+"/lint/startAfter/fk-target-exists",schemaPath:"#/properties/lint/properties/startAfter/properties/fk-target-exists/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1490,11 +1491,11 @@ vErrors.push(err114);
 errors++;
 }
 }
-if(data70["transaction-nesting"] !== undefined){
-let data83 = data70["transaction-nesting"];
-if(typeof data83 === "string"){
-if(!pattern9.test(data83)){
-const err115 = {instancePath:instancePath+"/lint/startAfter/transaction-nesting",schemaPath:"#/properties/lint/properties/startAfter/properties/transaction-nesting/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data72["create-existing-object"] !== undefined){
+let data84 = data72["create-existing-object"];
+if(typeof data84 === "string"){
+if(!pattern9.test(data84)){
+const err115 = {instancePath:instancePath+"/lint/startAfter/create-existing-object",schemaPath:"#/properties/lint/properties/startAfter/properties/create-existing-object/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1505,7 +1506,7 @@ errors++;
 }
 }
 else {
-const err116 = {instancePath:instancePath+"/lint/startAfter/transaction-nesting",schemaPath:"#/properties/lint/properties/startAfter/properties/transaction-nesting/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err116 = {instancePath:instancePath+"/lint/startAfter/create-existing-object",schemaPath:"#/properties/lint/properties/startAfter/properties/create-existing-object/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1515,11 +1516,11 @@ vErrors.push(err116);
 errors++;
 }
 }
-if(data70["ban-concurrent-index-creation-in-transaction"] !== undefined){
-let data84 = data70["ban-concurrent-index-creation-in-transaction"];
-if(typeof data84 === "string"){
-if(!pattern9.test(data84)){
-const err117 = {instancePath:instancePath+"/lint/startAfter/ban-concurrent-index-creation-in-transaction",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-concurrent-index-creation-in-transaction/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data72["missing-object"] !== undefined){
+let data85 = data72["missing-object"];
+if(typeof data85 === "string"){
+if(!pattern9.test(data85)){
+const err117 = {instancePath:instancePath+"/lint/startAfter/missing-object",schemaPath:"#/properties/lint/properties/startAfter/properties/missing-object/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1530,7 +1531,7 @@ errors++;
 }
 }
 else {
-const err118 = {instancePath:instancePath+"/lint/startAfter/ban-concurrent-index-creation-in-transaction",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-concurrent-index-creation-in-transaction/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err118 = {instancePath:instancePath+"/lint/startAfter/missing-object",schemaPath:"#/properties/lint/properties/startAfter/properties/missing-object/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1540,11 +1541,11 @@ vErrors.push(err118);
 errors++;
 }
 }
-if(data70["unused-ignore"] !== undefined){
-let data85 = data70["unused-ignore"];
-if(typeof data85 === "string"){
-if(!pattern9.test(data85)){
-const err119 = {instancePath:instancePath+"/lint/startAfter/unused-ignore",schemaPath:"#/properties/lint/properties/startAfter/properties/unused-ignore/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data72["drop-order"] !== undefined){
+let data86 = data72["drop-order"];
+if(typeof data86 === "string"){
+if(!pattern9.test(data86)){
+const err119 = {instancePath:instancePath+"/lint/startAfter/drop-order",schemaPath:"#/properties/lint/properties/startAfter/properties/drop-order/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1555,7 +1556,7 @@ errors++;
 }
 }
 else {
-const err120 = {instancePath:instancePath+"/lint/startAfter/unused-ignore",schemaPath:"#/properties/lint/properties/startAfter/properties/unused-ignore/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err120 = {instancePath:instancePath+"/lint/startAfter/drop-order",schemaPath:"#/properties/lint/properties/startAfter/properties/drop-order/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1565,11 +1566,11 @@ vErrors.push(err120);
 errors++;
 }
 }
-if(data70["ignore-needs-reason"] !== undefined){
-let data86 = data70["ignore-needs-reason"];
-if(typeof data86 === "string"){
-if(!pattern9.test(data86)){
-const err121 = {instancePath:instancePath+"/lint/startAfter/ignore-needs-reason",schemaPath:"#/properties/lint/properties/startAfter/properties/ignore-needs-reason/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data72["transaction-nesting"] !== undefined){
+let data87 = data72["transaction-nesting"];
+if(typeof data87 === "string"){
+if(!pattern9.test(data87)){
+const err121 = {instancePath:instancePath+"/lint/startAfter/transaction-nesting",schemaPath:"#/properties/lint/properties/startAfter/properties/transaction-nesting/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1580,7 +1581,7 @@ errors++;
 }
 }
 else {
-const err122 = {instancePath:instancePath+"/lint/startAfter/ignore-needs-reason",schemaPath:"#/properties/lint/properties/startAfter/properties/ignore-needs-reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err122 = {instancePath:instancePath+"/lint/startAfter/transaction-nesting",schemaPath:"#/properties/lint/properties/startAfter/properties/transaction-nesting/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1590,11 +1591,11 @@ vErrors.push(err122);
 errors++;
 }
 }
-if(data70["adding-field-with-default"] !== undefined){
-let data87 = data70["adding-field-with-default"];
-if(typeof data87 === "string"){
-if(!pattern9.test(data87)){
-const err123 = {instancePath:instancePath+"/lint/startAfter/adding-field-with-default",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-field-with-default/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data72["ban-concurrent-index-creation-in-transaction"] !== undefined){
+let data88 = data72["ban-concurrent-index-creation-in-transaction"];
+if(typeof data88 === "string"){
+if(!pattern9.test(data88)){
+const err123 = {instancePath:instancePath+"/lint/startAfter/ban-concurrent-index-creation-in-transaction",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-concurrent-index-creation-in-transaction/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1605,7 +1606,7 @@ errors++;
 }
 }
 else {
-const err124 = {instancePath:instancePath+"/lint/startAfter/adding-field-with-default",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-field-with-default/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err124 = {instancePath:instancePath+"/lint/startAfter/ban-concurrent-index-creation-in-transaction",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-concurrent-index-creation-in-transaction/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1615,11 +1616,11 @@ vErrors.push(err124);
 errors++;
 }
 }
-if(data70["adding-foreign-key-constraint"] !== undefined){
-let data88 = data70["adding-foreign-key-constraint"];
-if(typeof data88 === "string"){
-if(!pattern9.test(data88)){
-const err125 = {instancePath:instancePath+"/lint/startAfter/adding-foreign-key-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-foreign-key-constraint/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data72["unused-ignore"] !== undefined){
+let data89 = data72["unused-ignore"];
+if(typeof data89 === "string"){
+if(!pattern9.test(data89)){
+const err125 = {instancePath:instancePath+"/lint/startAfter/unused-ignore",schemaPath:"#/properties/lint/properties/startAfter/properties/unused-ignore/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1630,7 +1631,7 @@ errors++;
 }
 }
 else {
-const err126 = {instancePath:instancePath+"/lint/startAfter/adding-foreign-key-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-foreign-key-constraint/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err126 = {instancePath:instancePath+"/lint/startAfter/unused-ignore",schemaPath:"#/properties/lint/properties/startAfter/properties/unused-ignore/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1640,11 +1641,11 @@ vErrors.push(err126);
 errors++;
 }
 }
-if(data70["adding-not-nullable-field"] !== undefined){
-let data89 = data70["adding-not-nullable-field"];
-if(typeof data89 === "string"){
-if(!pattern9.test(data89)){
-const err127 = {instancePath:instancePath+"/lint/startAfter/adding-not-nullable-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-not-nullable-field/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data72["ignore-needs-reason"] !== undefined){
+let data90 = data72["ignore-needs-reason"];
+if(typeof data90 === "string"){
+if(!pattern9.test(data90)){
+const err127 = {instancePath:instancePath+"/lint/startAfter/ignore-needs-reason",schemaPath:"#/properties/lint/properties/startAfter/properties/ignore-needs-reason/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1655,7 +1656,7 @@ errors++;
 }
 }
 else {
-const err128 = {instancePath:instancePath+"/lint/startAfter/adding-not-nullable-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-not-nullable-field/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err128 = {instancePath:instancePath+"/lint/startAfter/ignore-needs-reason",schemaPath:"#/properties/lint/properties/startAfter/properties/ignore-needs-reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1665,11 +1666,11 @@ vErrors.push(err128);
 errors++;
 }
 }
-if(data70["adding-required-field"] !== undefined){
-let data90 = data70["adding-required-field"];
-if(typeof data90 === "string"){
-if(!pattern9.test(data90)){
-const err129 = {instancePath:instancePath+"/lint/startAfter/adding-required-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-required-field/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data72["adding-field-with-default"] !== undefined){
+let data91 = data72["adding-field-with-default"];
+if(typeof data91 === "string"){
+if(!pattern9.test(data91)){
+const err129 = {instancePath:instancePath+"/lint/startAfter/adding-field-with-default",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-field-with-default/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1680,7 +1681,7 @@ errors++;
 }
 }
 else {
-const err130 = {instancePath:instancePath+"/lint/startAfter/adding-required-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-required-field/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err130 = {instancePath:instancePath+"/lint/startAfter/adding-field-with-default",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-field-with-default/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1690,11 +1691,11 @@ vErrors.push(err130);
 errors++;
 }
 }
-if(data70["adding-serial-primary-key-field"] !== undefined){
-let data91 = data70["adding-serial-primary-key-field"];
-if(typeof data91 === "string"){
-if(!pattern9.test(data91)){
-const err131 = {instancePath:instancePath+"/lint/startAfter/adding-serial-primary-key-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-serial-primary-key-field/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data72["adding-foreign-key-constraint"] !== undefined){
+let data92 = data72["adding-foreign-key-constraint"];
+if(typeof data92 === "string"){
+if(!pattern9.test(data92)){
+const err131 = {instancePath:instancePath+"/lint/startAfter/adding-foreign-key-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-foreign-key-constraint/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1705,7 +1706,7 @@ errors++;
 }
 }
 else {
-const err132 = {instancePath:instancePath+"/lint/startAfter/adding-serial-primary-key-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-serial-primary-key-field/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err132 = {instancePath:instancePath+"/lint/startAfter/adding-foreign-key-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-foreign-key-constraint/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1715,11 +1716,11 @@ vErrors.push(err132);
 errors++;
 }
 }
-if(data70["ban-char-field"] !== undefined){
-let data92 = data70["ban-char-field"];
-if(typeof data92 === "string"){
-if(!pattern9.test(data92)){
-const err133 = {instancePath:instancePath+"/lint/startAfter/ban-char-field",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-char-field/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data72["adding-not-nullable-field"] !== undefined){
+let data93 = data72["adding-not-nullable-field"];
+if(typeof data93 === "string"){
+if(!pattern9.test(data93)){
+const err133 = {instancePath:instancePath+"/lint/startAfter/adding-not-nullable-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-not-nullable-field/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1730,7 +1731,7 @@ errors++;
 }
 }
 else {
-const err134 = {instancePath:instancePath+"/lint/startAfter/ban-char-field",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-char-field/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err134 = {instancePath:instancePath+"/lint/startAfter/adding-not-nullable-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-not-nullable-field/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1740,11 +1741,11 @@ vErrors.push(err134);
 errors++;
 }
 }
-if(data70["ban-drop-column"] !== undefined){
-let data93 = data70["ban-drop-column"];
-if(typeof data93 === "string"){
-if(!pattern9.test(data93)){
-const err135 = {instancePath:instancePath+"/lint/startAfter/ban-drop-column",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-column/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data72["adding-required-field"] !== undefined){
+let data94 = data72["adding-required-field"];
+if(typeof data94 === "string"){
+if(!pattern9.test(data94)){
+const err135 = {instancePath:instancePath+"/lint/startAfter/adding-required-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-required-field/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1755,7 +1756,7 @@ errors++;
 }
 }
 else {
-const err136 = {instancePath:instancePath+"/lint/startAfter/ban-drop-column",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-column/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err136 = {instancePath:instancePath+"/lint/startAfter/adding-required-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-required-field/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1765,11 +1766,11 @@ vErrors.push(err136);
 errors++;
 }
 }
-if(data70["ban-drop-database"] !== undefined){
-let data94 = data70["ban-drop-database"];
-if(typeof data94 === "string"){
-if(!pattern9.test(data94)){
-const err137 = {instancePath:instancePath+"/lint/startAfter/ban-drop-database",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-database/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data72["adding-serial-primary-key-field"] !== undefined){
+let data95 = data72["adding-serial-primary-key-field"];
+if(typeof data95 === "string"){
+if(!pattern9.test(data95)){
+const err137 = {instancePath:instancePath+"/lint/startAfter/adding-serial-primary-key-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-serial-primary-key-field/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1780,7 +1781,7 @@ errors++;
 }
 }
 else {
-const err138 = {instancePath:instancePath+"/lint/startAfter/ban-drop-database",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-database/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err138 = {instancePath:instancePath+"/lint/startAfter/adding-serial-primary-key-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-serial-primary-key-field/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1790,11 +1791,11 @@ vErrors.push(err138);
 errors++;
 }
 }
-if(data70["ban-drop-not-null"] !== undefined){
-let data95 = data70["ban-drop-not-null"];
-if(typeof data95 === "string"){
-if(!pattern9.test(data95)){
-const err139 = {instancePath:instancePath+"/lint/startAfter/ban-drop-not-null",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-not-null/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data72["ban-char-field"] !== undefined){
+let data96 = data72["ban-char-field"];
+if(typeof data96 === "string"){
+if(!pattern9.test(data96)){
+const err139 = {instancePath:instancePath+"/lint/startAfter/ban-char-field",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-char-field/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1805,7 +1806,7 @@ errors++;
 }
 }
 else {
-const err140 = {instancePath:instancePath+"/lint/startAfter/ban-drop-not-null",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-not-null/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err140 = {instancePath:instancePath+"/lint/startAfter/ban-char-field",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-char-field/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1815,11 +1816,11 @@ vErrors.push(err140);
 errors++;
 }
 }
-if(data70["ban-drop-table"] !== undefined){
-let data96 = data70["ban-drop-table"];
-if(typeof data96 === "string"){
-if(!pattern9.test(data96)){
-const err141 = {instancePath:instancePath+"/lint/startAfter/ban-drop-table",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-table/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data72["ban-drop-column"] !== undefined){
+let data97 = data72["ban-drop-column"];
+if(typeof data97 === "string"){
+if(!pattern9.test(data97)){
+const err141 = {instancePath:instancePath+"/lint/startAfter/ban-drop-column",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-column/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1830,7 +1831,7 @@ errors++;
 }
 }
 else {
-const err142 = {instancePath:instancePath+"/lint/startAfter/ban-drop-table",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-table/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err142 = {instancePath:instancePath+"/lint/startAfter/ban-drop-column",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-column/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1840,11 +1841,11 @@ vErrors.push(err142);
 errors++;
 }
 }
-if(data70["ban-truncate-cascade"] !== undefined){
-let data97 = data70["ban-truncate-cascade"];
-if(typeof data97 === "string"){
-if(!pattern9.test(data97)){
-const err143 = {instancePath:instancePath+"/lint/startAfter/ban-truncate-cascade",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-truncate-cascade/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data72["ban-drop-database"] !== undefined){
+let data98 = data72["ban-drop-database"];
+if(typeof data98 === "string"){
+if(!pattern9.test(data98)){
+const err143 = {instancePath:instancePath+"/lint/startAfter/ban-drop-database",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-database/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1855,7 +1856,7 @@ errors++;
 }
 }
 else {
-const err144 = {instancePath:instancePath+"/lint/startAfter/ban-truncate-cascade",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-truncate-cascade/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err144 = {instancePath:instancePath+"/lint/startAfter/ban-drop-database",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-database/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1865,11 +1866,11 @@ vErrors.push(err144);
 errors++;
 }
 }
-if(data70["changing-column-type"] !== undefined){
-let data98 = data70["changing-column-type"];
-if(typeof data98 === "string"){
-if(!pattern9.test(data98)){
-const err145 = {instancePath:instancePath+"/lint/startAfter/changing-column-type",schemaPath:"#/properties/lint/properties/startAfter/properties/changing-column-type/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data72["ban-drop-not-null"] !== undefined){
+let data99 = data72["ban-drop-not-null"];
+if(typeof data99 === "string"){
+if(!pattern9.test(data99)){
+const err145 = {instancePath:instancePath+"/lint/startAfter/ban-drop-not-null",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-not-null/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -1880,7 +1881,7 @@ errors++;
 }
 }
 else {
-const err146 = {instancePath:instancePath+"/lint/startAfter/changing-column-type",schemaPath:"#/properties/lint/properties/startAfter/properties/changing-column-type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err146 = {instancePath:instancePath+"/lint/startAfter/ban-drop-not-null",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-not-null/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -1890,11 +1891,11 @@ vErrors.push(err146);
 errors++;
 }
 }
-if(data70["constraint-missing-not-valid"] !== undefined){
-let data99 = data70["constraint-missing-not-valid"];
-if(typeof data99 === "string"){
-if(!pattern9.test(data99)){
-const err147 = {instancePath:instancePath+"/lint/startAfter/constraint-missing-not-valid",schemaPath:"#/properties/lint/properties/startAfter/properties/constraint-missing-not-valid/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data72["ban-drop-table"] !== undefined){
+let data100 = data72["ban-drop-table"];
+if(typeof data100 === "string"){
+if(!pattern9.test(data100)){
+const err147 = {instancePath:instancePath+"/lint/startAfter/ban-drop-table",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-table/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -1905,7 +1906,7 @@ errors++;
 }
 }
 else {
-const err148 = {instancePath:instancePath+"/lint/startAfter/constraint-missing-not-valid",schemaPath:"#/properties/lint/properties/startAfter/properties/constraint-missing-not-valid/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err148 = {instancePath:instancePath+"/lint/startAfter/ban-drop-table",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-table/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -1915,11 +1916,11 @@ vErrors.push(err148);
 errors++;
 }
 }
-if(data70["disallowed-unique-constraint"] !== undefined){
-let data100 = data70["disallowed-unique-constraint"];
-if(typeof data100 === "string"){
-if(!pattern9.test(data100)){
-const err149 = {instancePath:instancePath+"/lint/startAfter/disallowed-unique-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/disallowed-unique-constraint/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data72["ban-truncate-cascade"] !== undefined){
+let data101 = data72["ban-truncate-cascade"];
+if(typeof data101 === "string"){
+if(!pattern9.test(data101)){
+const err149 = {instancePath:instancePath+"/lint/startAfter/ban-truncate-cascade",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-truncate-cascade/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -1930,7 +1931,7 @@ errors++;
 }
 }
 else {
-const err150 = {instancePath:instancePath+"/lint/startAfter/disallowed-unique-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/disallowed-unique-constraint/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err150 = {instancePath:instancePath+"/lint/startAfter/ban-truncate-cascade",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-truncate-cascade/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -1940,11 +1941,11 @@ vErrors.push(err150);
 errors++;
 }
 }
-if(data70["identifier-too-long"] !== undefined){
-let data101 = data70["identifier-too-long"];
-if(typeof data101 === "string"){
-if(!pattern9.test(data101)){
-const err151 = {instancePath:instancePath+"/lint/startAfter/identifier-too-long",schemaPath:"#/properties/lint/properties/startAfter/properties/identifier-too-long/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data72["changing-column-type"] !== undefined){
+let data102 = data72["changing-column-type"];
+if(typeof data102 === "string"){
+if(!pattern9.test(data102)){
+const err151 = {instancePath:instancePath+"/lint/startAfter/changing-column-type",schemaPath:"#/properties/lint/properties/startAfter/properties/changing-column-type/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -1955,7 +1956,7 @@ errors++;
 }
 }
 else {
-const err152 = {instancePath:instancePath+"/lint/startAfter/identifier-too-long",schemaPath:"#/properties/lint/properties/startAfter/properties/identifier-too-long/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err152 = {instancePath:instancePath+"/lint/startAfter/changing-column-type",schemaPath:"#/properties/lint/properties/startAfter/properties/changing-column-type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -1965,11 +1966,11 @@ vErrors.push(err152);
 errors++;
 }
 }
-if(data70["prefer-bigint-over-int"] !== undefined){
-let data102 = data70["prefer-bigint-over-int"];
-if(typeof data102 === "string"){
-if(!pattern9.test(data102)){
-const err153 = {instancePath:instancePath+"/lint/startAfter/prefer-bigint-over-int",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-bigint-over-int/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data72["constraint-missing-not-valid"] !== undefined){
+let data103 = data72["constraint-missing-not-valid"];
+if(typeof data103 === "string"){
+if(!pattern9.test(data103)){
+const err153 = {instancePath:instancePath+"/lint/startAfter/constraint-missing-not-valid",schemaPath:"#/properties/lint/properties/startAfter/properties/constraint-missing-not-valid/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -1980,7 +1981,7 @@ errors++;
 }
 }
 else {
-const err154 = {instancePath:instancePath+"/lint/startAfter/prefer-bigint-over-int",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-bigint-over-int/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err154 = {instancePath:instancePath+"/lint/startAfter/constraint-missing-not-valid",schemaPath:"#/properties/lint/properties/startAfter/properties/constraint-missing-not-valid/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -1990,11 +1991,11 @@ vErrors.push(err154);
 errors++;
 }
 }
-if(data70["prefer-bigint-over-smallint"] !== undefined){
-let data103 = data70["prefer-bigint-over-smallint"];
-if(typeof data103 === "string"){
-if(!pattern9.test(data103)){
-const err155 = {instancePath:instancePath+"/lint/startAfter/prefer-bigint-over-smallint",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-bigint-over-smallint/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data72["disallowed-unique-constraint"] !== undefined){
+let data104 = data72["disallowed-unique-constraint"];
+if(typeof data104 === "string"){
+if(!pattern9.test(data104)){
+const err155 = {instancePath:instancePath+"/lint/startAfter/disallowed-unique-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/disallowed-unique-constraint/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -2005,7 +2006,7 @@ errors++;
 }
 }
 else {
-const err156 = {instancePath:instancePath+"/lint/startAfter/prefer-bigint-over-smallint",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-bigint-over-smallint/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err156 = {instancePath:instancePath+"/lint/startAfter/disallowed-unique-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/disallowed-unique-constraint/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -2015,11 +2016,11 @@ vErrors.push(err156);
 errors++;
 }
 }
-if(data70["prefer-identity"] !== undefined){
-let data104 = data70["prefer-identity"];
-if(typeof data104 === "string"){
-if(!pattern9.test(data104)){
-const err157 = {instancePath:instancePath+"/lint/startAfter/prefer-identity",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-identity/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data72["identifier-too-long"] !== undefined){
+let data105 = data72["identifier-too-long"];
+if(typeof data105 === "string"){
+if(!pattern9.test(data105)){
+const err157 = {instancePath:instancePath+"/lint/startAfter/identifier-too-long",schemaPath:"#/properties/lint/properties/startAfter/properties/identifier-too-long/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -2030,7 +2031,7 @@ errors++;
 }
 }
 else {
-const err158 = {instancePath:instancePath+"/lint/startAfter/prefer-identity",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-identity/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err158 = {instancePath:instancePath+"/lint/startAfter/identifier-too-long",schemaPath:"#/properties/lint/properties/startAfter/properties/identifier-too-long/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -2040,11 +2041,11 @@ vErrors.push(err158);
 errors++;
 }
 }
-if(data70["prefer-text-field"] !== undefined){
-let data105 = data70["prefer-text-field"];
-if(typeof data105 === "string"){
-if(!pattern9.test(data105)){
-const err159 = {instancePath:instancePath+"/lint/startAfter/prefer-text-field",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-text-field/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data72["prefer-bigint-over-int"] !== undefined){
+let data106 = data72["prefer-bigint-over-int"];
+if(typeof data106 === "string"){
+if(!pattern9.test(data106)){
+const err159 = {instancePath:instancePath+"/lint/startAfter/prefer-bigint-over-int",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-bigint-over-int/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -2055,7 +2056,7 @@ errors++;
 }
 }
 else {
-const err160 = {instancePath:instancePath+"/lint/startAfter/prefer-text-field",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-text-field/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err160 = {instancePath:instancePath+"/lint/startAfter/prefer-bigint-over-int",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-bigint-over-int/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -2065,11 +2066,11 @@ vErrors.push(err160);
 errors++;
 }
 }
-if(data70["prefer-timestamptz"] !== undefined){
-let data106 = data70["prefer-timestamptz"];
-if(typeof data106 === "string"){
-if(!pattern9.test(data106)){
-const err161 = {instancePath:instancePath+"/lint/startAfter/prefer-timestamptz",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-timestamptz/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data72["prefer-bigint-over-smallint"] !== undefined){
+let data107 = data72["prefer-bigint-over-smallint"];
+if(typeof data107 === "string"){
+if(!pattern9.test(data107)){
+const err161 = {instancePath:instancePath+"/lint/startAfter/prefer-bigint-over-smallint",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-bigint-over-smallint/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -2080,7 +2081,7 @@ errors++;
 }
 }
 else {
-const err162 = {instancePath:instancePath+"/lint/startAfter/prefer-timestamptz",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-timestamptz/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err162 = {instancePath:instancePath+"/lint/startAfter/prefer-bigint-over-smallint",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-bigint-over-smallint/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -2090,11 +2091,11 @@ vErrors.push(err162);
 errors++;
 }
 }
-if(data70["renaming-column"] !== undefined){
-let data107 = data70["renaming-column"];
-if(typeof data107 === "string"){
-if(!pattern9.test(data107)){
-const err163 = {instancePath:instancePath+"/lint/startAfter/renaming-column",schemaPath:"#/properties/lint/properties/startAfter/properties/renaming-column/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data72["prefer-identity"] !== undefined){
+let data108 = data72["prefer-identity"];
+if(typeof data108 === "string"){
+if(!pattern9.test(data108)){
+const err163 = {instancePath:instancePath+"/lint/startAfter/prefer-identity",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-identity/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -2105,7 +2106,7 @@ errors++;
 }
 }
 else {
-const err164 = {instancePath:instancePath+"/lint/startAfter/renaming-column",schemaPath:"#/properties/lint/properties/startAfter/properties/renaming-column/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err164 = {instancePath:instancePath+"/lint/startAfter/prefer-identity",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-identity/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -2115,11 +2116,11 @@ vErrors.push(err164);
 errors++;
 }
 }
-if(data70["renaming-table"] !== undefined){
-let data108 = data70["renaming-table"];
-if(typeof data108 === "string"){
-if(!pattern9.test(data108)){
-const err165 = {instancePath:instancePath+"/lint/startAfter/renaming-table",schemaPath:"#/properties/lint/properties/startAfter/properties/renaming-table/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data72["prefer-text-field"] !== undefined){
+let data109 = data72["prefer-text-field"];
+if(typeof data109 === "string"){
+if(!pattern9.test(data109)){
+const err165 = {instancePath:instancePath+"/lint/startAfter/prefer-text-field",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-text-field/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -2130,7 +2131,7 @@ errors++;
 }
 }
 else {
-const err166 = {instancePath:instancePath+"/lint/startAfter/renaming-table",schemaPath:"#/properties/lint/properties/startAfter/properties/renaming-table/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err166 = {instancePath:instancePath+"/lint/startAfter/prefer-text-field",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-text-field/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -2140,11 +2141,11 @@ vErrors.push(err166);
 errors++;
 }
 }
-if(data70["require-concurrent-index-creation"] !== undefined){
-let data109 = data70["require-concurrent-index-creation"];
-if(typeof data109 === "string"){
-if(!pattern9.test(data109)){
-const err167 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-index-creation",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-index-creation/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data72["prefer-timestamptz"] !== undefined){
+let data110 = data72["prefer-timestamptz"];
+if(typeof data110 === "string"){
+if(!pattern9.test(data110)){
+const err167 = {instancePath:instancePath+"/lint/startAfter/prefer-timestamptz",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-timestamptz/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -2155,7 +2156,7 @@ errors++;
 }
 }
 else {
-const err168 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-index-creation",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-index-creation/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err168 = {instancePath:instancePath+"/lint/startAfter/prefer-timestamptz",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-timestamptz/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -2165,11 +2166,11 @@ vErrors.push(err168);
 errors++;
 }
 }
-if(data70["require-concurrent-index-deletion"] !== undefined){
-let data110 = data70["require-concurrent-index-deletion"];
-if(typeof data110 === "string"){
-if(!pattern9.test(data110)){
-const err169 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-index-deletion",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-index-deletion/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data72["renaming-column"] !== undefined){
+let data111 = data72["renaming-column"];
+if(typeof data111 === "string"){
+if(!pattern9.test(data111)){
+const err169 = {instancePath:instancePath+"/lint/startAfter/renaming-column",schemaPath:"#/properties/lint/properties/startAfter/properties/renaming-column/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -2180,7 +2181,7 @@ errors++;
 }
 }
 else {
-const err170 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-index-deletion",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-index-deletion/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err170 = {instancePath:instancePath+"/lint/startAfter/renaming-column",schemaPath:"#/properties/lint/properties/startAfter/properties/renaming-column/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -2190,11 +2191,11 @@ vErrors.push(err170);
 errors++;
 }
 }
-if(data70["require-lock-timeout"] !== undefined){
-let data111 = data70["require-lock-timeout"];
-if(typeof data111 === "string"){
-if(!pattern9.test(data111)){
-const err171 = {instancePath:instancePath+"/lint/startAfter/require-lock-timeout",schemaPath:"#/properties/lint/properties/startAfter/properties/require-lock-timeout/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data72["renaming-table"] !== undefined){
+let data112 = data72["renaming-table"];
+if(typeof data112 === "string"){
+if(!pattern9.test(data112)){
+const err171 = {instancePath:instancePath+"/lint/startAfter/renaming-table",schemaPath:"#/properties/lint/properties/startAfter/properties/renaming-table/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -2205,7 +2206,7 @@ errors++;
 }
 }
 else {
-const err172 = {instancePath:instancePath+"/lint/startAfter/require-lock-timeout",schemaPath:"#/properties/lint/properties/startAfter/properties/require-lock-timeout/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err172 = {instancePath:instancePath+"/lint/startAfter/renaming-table",schemaPath:"#/properties/lint/properties/startAfter/properties/renaming-table/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -2215,11 +2216,11 @@ vErrors.push(err172);
 errors++;
 }
 }
-if(data70["backfill-in-ddl-transaction"] !== undefined){
-let data112 = data70["backfill-in-ddl-transaction"];
-if(typeof data112 === "string"){
-if(!pattern9.test(data112)){
-const err173 = {instancePath:instancePath+"/lint/startAfter/backfill-in-ddl-transaction",schemaPath:"#/properties/lint/properties/startAfter/properties/backfill-in-ddl-transaction/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data72["require-concurrent-index-creation"] !== undefined){
+let data113 = data72["require-concurrent-index-creation"];
+if(typeof data113 === "string"){
+if(!pattern9.test(data113)){
+const err173 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-index-creation",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-index-creation/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -2230,7 +2231,7 @@ errors++;
 }
 }
 else {
-const err174 = {instancePath:instancePath+"/lint/startAfter/backfill-in-ddl-transaction",schemaPath:"#/properties/lint/properties/startAfter/properties/backfill-in-ddl-transaction/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err174 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-index-creation",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-index-creation/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -2240,11 +2241,11 @@ vErrors.push(err174);
 errors++;
 }
 }
-if(data70["fk-missing-index"] !== undefined){
-let data113 = data70["fk-missing-index"];
-if(typeof data113 === "string"){
-if(!pattern9.test(data113)){
-const err175 = {instancePath:instancePath+"/lint/startAfter/fk-missing-index",schemaPath:"#/properties/lint/properties/startAfter/properties/fk-missing-index/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data72["require-concurrent-index-deletion"] !== undefined){
+let data114 = data72["require-concurrent-index-deletion"];
+if(typeof data114 === "string"){
+if(!pattern9.test(data114)){
+const err175 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-index-deletion",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-index-deletion/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -2255,7 +2256,7 @@ errors++;
 }
 }
 else {
-const err176 = {instancePath:instancePath+"/lint/startAfter/fk-missing-index",schemaPath:"#/properties/lint/properties/startAfter/properties/fk-missing-index/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err176 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-index-deletion",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-index-deletion/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -2265,9 +2266,11 @@ vErrors.push(err176);
 errors++;
 }
 }
-}
-else {
-const err177 = {instancePath:instancePath+"/lint/startAfter",schemaPath:"#/properties/lint/properties/startAfter/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data72["require-lock-timeout"] !== undefined){
+let data115 = data72["require-lock-timeout"];
+if(typeof data115 === "string"){
+if(!pattern9.test(data115)){
+const err177 = {instancePath:instancePath+"/lint/startAfter/require-lock-timeout",schemaPath:"#/properties/lint/properties/startAfter/properties/require-lock-timeout/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -2277,9 +2280,8 @@ vErrors.push(err177);
 errors++;
 }
 }
-}
 else {
-const err178 = {instancePath:instancePath+"/lint",schemaPath:"#/properties/lint/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err178 = {instancePath:instancePath+"/lint/startAfter/require-lock-timeout",schemaPath:"#/properties/lint/properties/startAfter/properties/require-lock-timeout/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -2289,12 +2291,11 @@ vErrors.push(err178);
 errors++;
 }
 }
-if(data.docs !== undefined){
-let data114 = data.docs;
-if(data114 && typeof data114 == "object" && !Array.isArray(data114)){
-for(const key10 in data114){
-if(!(((key10 === "requireComment") || (key10 === "requirePrimaryKey")) || (key10 === "requireFkIndex"))){
-const err179 = {instancePath:instancePath+"/docs",schemaPath:"#/properties/docs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
+if(data72["backfill-in-ddl-transaction"] !== undefined){
+let data116 = data72["backfill-in-ddl-transaction"];
+if(typeof data116 === "string"){
+if(!pattern9.test(data116)){
+const err179 = {instancePath:instancePath+"/lint/startAfter/backfill-in-ddl-transaction",schemaPath:"#/properties/lint/properties/startAfter/properties/backfill-in-ddl-transaction/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -2304,10 +2305,8 @@ vErrors.push(err179);
 errors++;
 }
 }
-if(data114.requireComment !== undefined){
-let data115 = data114.requireComment;
-if(!(((data115 === "error") || (data115 === "warning")) || (data115 === "off"))){
-const err180 = {instancePath:instancePath+"/docs/requireComment",schemaPath:"#/properties/docs/properties/requireComment/enum",keyword:"enum",params:{allowedValues: schema11.properties.docs.properties.requireComment.enum},message:"must be equal to one of the allowed values"};
+else {
+const err180 = {instancePath:instancePath+"/lint/startAfter/backfill-in-ddl-transaction",schemaPath:"#/properties/lint/properties/startAfter/properties/backfill-in-ddl-transaction/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -2317,10 +2316,11 @@ vErrors.push(err180);
 errors++;
 }
 }
-if(data114.requirePrimaryKey !== undefined){
-let data116 = data114.requirePrimaryKey;
-if(!(((data116 === "error") || (data116 === "warning")) || (data116 === "off"))){
-const err181 = {instancePath:instancePath+"/docs/requirePrimaryKey",schemaPath:"#/properties/docs/properties/requirePrimaryKey/enum",keyword:"enum",params:{allowedValues: schema11.properties.docs.properties.requirePrimaryKey.enum},message:"must be equal to one of the allowed values"};
+if(data72["fk-missing-index"] !== undefined){
+let data117 = data72["fk-missing-index"];
+if(typeof data117 === "string"){
+if(!pattern9.test(data117)){
+const err181 = {instancePath:instancePath+"/lint/startAfter/fk-missing-index",schemaPath:"#/properties/lint/properties/startAfter/properties/fk-missing-index/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -2330,10 +2330,8 @@ vErrors.push(err181);
 errors++;
 }
 }
-if(data114.requireFkIndex !== undefined){
-let data117 = data114.requireFkIndex;
-if(!(((data117 === "error") || (data117 === "warning")) || (data117 === "off"))){
-const err182 = {instancePath:instancePath+"/docs/requireFkIndex",schemaPath:"#/properties/docs/properties/requireFkIndex/enum",keyword:"enum",params:{allowedValues: schema11.properties.docs.properties.requireFkIndex.enum},message:"must be equal to one of the allowed values"};
+else {
+const err182 = {instancePath:instancePath+"/lint/startAfter/fk-missing-index",schemaPath:"#/properties/lint/properties/startAfter/properties/fk-missing-index/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -2345,7 +2343,7 @@ errors++;
 }
 }
 else {
-const err183 = {instancePath:instancePath+"/docs",schemaPath:"#/properties/docs/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err183 = {instancePath:instancePath+"/lint/startAfter",schemaPath:"#/properties/lint/properties/startAfter/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -2355,12 +2353,9 @@ vErrors.push(err183);
 errors++;
 }
 }
-if(data.roles !== undefined){
-let data118 = data.roles;
-if(data118 && typeof data118 == "object" && !Array.isArray(data118)){
-for(const key11 in data118){
-if(!(key11 === "file")){
-const err184 = {instancePath:instancePath+"/roles",schemaPath:"#/properties/roles/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
+}
+else {
+const err184 = {instancePath:instancePath+"/lint",schemaPath:"#/properties/lint/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -2370,9 +2365,12 @@ vErrors.push(err184);
 errors++;
 }
 }
-if(data118.file !== undefined){
-if(typeof data118.file !== "string"){
-const err185 = {instancePath:instancePath+"/roles/file",schemaPath:"#/properties/roles/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.docs !== undefined){
+let data118 = data.docs;
+if(data118 && typeof data118 == "object" && !Array.isArray(data118)){
+for(const key10 in data118){
+if(!(((key10 === "requireComment") || (key10 === "requirePrimaryKey")) || (key10 === "requireFkIndex"))){
+const err185 = {instancePath:instancePath+"/docs",schemaPath:"#/properties/docs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -2382,9 +2380,10 @@ vErrors.push(err185);
 errors++;
 }
 }
-}
-else {
-const err186 = {instancePath:instancePath+"/roles",schemaPath:"#/properties/roles/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data118.requireComment !== undefined){
+let data119 = data118.requireComment;
+if(!(((data119 === "error") || (data119 === "warning")) || (data119 === "off"))){
+const err186 = {instancePath:instancePath+"/docs/requireComment",schemaPath:"#/properties/docs/properties/requireComment/enum",keyword:"enum",params:{allowedValues: schema11.properties.docs.properties.requireComment.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -2394,14 +2393,91 @@ vErrors.push(err186);
 errors++;
 }
 }
-}
-else {
-const err187 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data118.requirePrimaryKey !== undefined){
+let data120 = data118.requirePrimaryKey;
+if(!(((data120 === "error") || (data120 === "warning")) || (data120 === "off"))){
+const err187 = {instancePath:instancePath+"/docs/requirePrimaryKey",schemaPath:"#/properties/docs/properties/requirePrimaryKey/enum",keyword:"enum",params:{allowedValues: schema11.properties.docs.properties.requirePrimaryKey.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err187];
 }
 else {
 vErrors.push(err187);
+}
+errors++;
+}
+}
+if(data118.requireFkIndex !== undefined){
+let data121 = data118.requireFkIndex;
+if(!(((data121 === "error") || (data121 === "warning")) || (data121 === "off"))){
+const err188 = {instancePath:instancePath+"/docs/requireFkIndex",schemaPath:"#/properties/docs/properties/requireFkIndex/enum",keyword:"enum",params:{allowedValues: schema11.properties.docs.properties.requireFkIndex.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err188];
+}
+else {
+vErrors.push(err188);
+}
+errors++;
+}
+}
+}
+else {
+const err189 = {instancePath:instancePath+"/docs",schemaPath:"#/properties/docs/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err189];
+}
+else {
+vErrors.push(err189);
+}
+errors++;
+}
+}
+if(data.roles !== undefined){
+let data122 = data.roles;
+if(data122 && typeof data122 == "object" && !Array.isArray(data122)){
+for(const key11 in data122){
+if(!(key11 === "file")){
+const err190 = {instancePath:instancePath+"/roles",schemaPath:"#/properties/roles/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err190];
+}
+else {
+vErrors.push(err190);
+}
+errors++;
+}
+}
+if(data122.file !== undefined){
+if(typeof data122.file !== "string"){
+const err191 = {instancePath:instancePath+"/roles/file",schemaPath:"#/properties/roles/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err191];
+}
+else {
+vErrors.push(err191);
+}
+errors++;
+}
+}
+}
+else {
+const err192 = {instancePath:instancePath+"/roles",schemaPath:"#/properties/roles/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err192];
+}
+else {
+vErrors.push(err192);
+}
+errors++;
+}
+}
+}
+else {
+const err193 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err193];
+}
+else {
+vErrors.push(err193);
 }
 errors++;
 }
