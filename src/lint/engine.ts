@@ -361,12 +361,16 @@ export function runRules(migrations: readonly LintMigration[], graph: RevisionGr
   for (let i = replay.start?.index ?? 0; i < migrations.length; i++) {
     const migration = migrations[i]!;
     checkpoint(i);
+    // A section that does not parse (or a script that failed to build its SQL) did something the model cannot see.
+    const upUnseen = migration.syntaxErrors.some((e) => e.section === 'up');
     if (scope && !scope.has(migration.relPath)) {
       // Outside the reported files only the model matters: replay up, call no hook.
+      if (upUnseen) model.applyUnseen(migration, 'up');
       for (const statement of migration.up) model.apply(statement);
       continue;
     }
     const before = migrationRules.length > 0 ? model.clone() : model;
+    if (upUnseen) model.applyUnseen(migration, 'up');
     for (const statement of migration.up) {
       const hooks = hooksFor('up', statement.kind);
       for (let h = 0; h < hooks.length; h++) hooks[h]!.call(statement, model);
@@ -377,6 +381,7 @@ export function runRules(migrations: readonly LintMigration[], graph: RevisionGr
     let afterDown: Schema | undefined;
     if (migration.down.length > 0) {
       afterDown = model.clone();
+      if (migration.syntaxErrors.some((e) => e.section === 'down')) afterDown.applyUnseen(migration, 'down');
       for (const statement of migration.down) {
         const hooks = hooksFor('down', statement.kind);
         for (let h = 0; h < hooks.length; h++) hooks[h]!.call(statement, afterDown);

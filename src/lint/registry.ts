@@ -15,6 +15,8 @@ import { rule as requireDown } from './rules/require-down.js';
 import { rule as downReversesUp } from './rules/down-reverses-up.js';
 import { rule as irreversibleOperation } from './rules/irreversible-operation.js';
 import { rule as fkTargetExists } from './rules/fk-target-exists.js';
+import { rule as createExistingObject } from './rules/create-existing-object.js';
+import { rule as missingObject } from './rules/missing-object.js';
 import { rule as dropOrder } from './rules/drop-order.js';
 import { rule as transactionNesting } from './rules/transaction-nesting.js';
 import { rule as banConcurrentIndexCreationInTransaction } from './rules/ban-concurrent-index-creation-in-transaction.js';
@@ -62,6 +64,8 @@ export const rules: readonly Rule[] = [
   downReversesUp,
   irreversibleOperation,
   fkTargetExists,
+  createExistingObject,
+  missingObject,
   dropOrder,
   transactionNesting,
   banConcurrentIndexCreationInTransaction,

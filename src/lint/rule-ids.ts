@@ -13,6 +13,8 @@ export const RULE_IDS = [
   'down-reverses-up',
   'irreversible-operation',
   'fk-target-exists',
+  'create-existing-object',
+  'missing-object',
   'drop-order',
   'transaction-nesting',
   'ban-concurrent-index-creation-in-transaction',

@@ -188,6 +188,16 @@ function load(): Map<string, { arities: Set<number>; variadic: boolean }> {
   return map;
 }
 
+/**
+ * Whether the built-in function `name` called with `argumentCount` arguments is never VOLATILE
+ * (with no count: with some count).
+ */
+export function hasNonVolatileBuiltin(name: string, argumentCount?: number): boolean {
+  if (argumentCount !== undefined) return isNonVolatileBuiltin(name, argumentCount);
+  table ??= load();
+  return table.has(name);
+}
+
 /** Whether the built-in function `name` called with `argumentCount` arguments is never VOLATILE. */
 export function isNonVolatileBuiltin(name: string, argumentCount: number): boolean {
   table ??= load();

@@ -1,12 +1,25 @@
 import { listName, objectName } from './names.js';
 import type { Schema } from './schema.js';
 import { dropFunction, functionKeyAndSignature } from './apply-objects.js';
+import { columnKey, noteDropped, placedByGuess, type TracedKind } from './existence.js';
 
-/** Removes an index (and the constraint it backs). */
-export function removeIndex(s: Schema, key: string): void {
+/**
+ * How a cascaded drop is recorded: dropped with `cause` (`table public.t`). `blocked`: a dependent
+ * that makes a drop without CASCADE fail (a view, an inheriting table, a schema's contents); the
+ * model drops it all the same, but cannot vouch that it is gone (the statement fails instead, and
+ * drop-order says so).
+ */
+function cascade(cause: string | undefined, blocked = false): { how?: 'cascade'; other?: string; unsure?: boolean } {
+  if (cause === undefined) return {};
+  return blocked ? { how: 'cascade', other: cause, unsure: true } : { how: 'cascade', other: cause };
+}
+
+/** Removes an index (and the constraint it backs); `cause` is what its drop came with, if not its own DROP. */
+export function removeIndex(s: Schema, key: string, cause?: string): void {
   const index = s.indexMap.get(key);
   if (!index) return;
   s.mut.indexMap.delete(key);
+  noteDropped(s, 'rel', key, 'index', cascade(cause));
   const table = s.mutableTable(index.table);
   if (!table) return;
   table.indexes.delete(key);
@@ -18,64 +31,115 @@ function dropGrantsAndComments(s: Schema, kind: string, object: string): void {
   if (s.comments.has(`${kind} ${object}`)) s.mut.comments.delete(`${kind} ${object}`);
 }
 
-/** DROP TABLE: the table and everything that belongs to or points at it (as CASCADE would). */
-export function dropTable(s: Schema, key: string): void {
+/**
+ * DROP TABLE: the table and everything that belongs to or points at it (as CASCADE would), its
+ * partitions and inheriting tables included. `restrict`: the statement did not say CASCADE.
+ */
+export function dropTable(s: Schema, key: string, cause?: string, restrict = false, blocked = false): void {
   const table = s.tableMap.get(key);
   if (!table) return;
-  for (const index of table.indexes) s.mut.indexMap.delete(index);
+  const why = `table ${key}`;
+  for (const index of table.indexes) {
+    s.mut.indexMap.delete(index);
+    noteDropped(s, 'rel', index, 'index', cascade(why));
+  }
   s.mut.tableMap.delete(key);
+  noteDropped(s, 'rel', key, 'table', cascade(cause, blocked));
   for (const [k, t] of s.triggers) if (t.table === key) s.mut.triggers.delete(k);
   for (const [k, p] of s.policies) if (p.table === key) s.mut.policies.delete(k);
-  for (const [k, seq] of s.sequences) if (seq.ownedBy?.startsWith(`${key}.`)) s.mut.sequences.delete(k);
+  for (const [k, seq] of s.sequences) {
+    if (seq.ownedBy?.startsWith(`${key}.`)) {
+      s.mut.sequences.delete(k);
+      noteDropped(s, 'rel', k, 'sequence', cascade(why));
+    }
+  }
+  if (s.inheritance) for (const child of [...s.tableMap.values()]) if (child.inherits?.includes(key)) dropTable(s, child.qualified, why, restrict, restrict && !child.partition);
   for (const other of s.tablesReferencing(key)) {
     for (const c of other.constraints.values()) {
       if (c.type === 'foreign' && c.refTable === key) s.mutableTable(other.qualified)!.constraints.delete(c.name);
     }
   }
-  dropDependentViews(s, key, undefined);
+  dropDependentViews(s, key, undefined, why, restrict);
   dropGrantsAndComments(s, 'table', key);
 }
 
-function dropDependentViews(s: Schema, relation: string, column: string | undefined): void {
+function dropDependentViews(s: Schema, relation: string, column: string | undefined, cause: string, restrict: boolean): void {
   for (const view of [...s.viewMap.values()]) {
     if (!s.viewMap.has(view.qualified) || !view.relations.includes(relation)) continue;
     if (column !== undefined && !view.columns.get(relation)?.has(column)) continue;
-    dropView(s, view.qualified);
+    dropView(s, view.qualified, cause, restrict, restrict);
   }
 }
 
-export function dropView(s: Schema, key: string): void {
+export function dropView(s: Schema, key: string, cause?: string, restrict = false, blocked = false): void {
   const view = s.viewMap.get(key);
   if (!view) return;
   s.mut.viewMap.delete(key);
-  for (const [k, index] of s.indexMap) if (index.table === key) s.mut.indexMap.delete(k);
+  noteDropped(s, 'rel', key, view.kind, cascade(cause, blocked));
+  const why = `${view.kind} ${key}`;
+  for (const [k, index] of s.indexMap) {
+    if (index.table !== key) continue;
+    s.mut.indexMap.delete(k);
+    noteDropped(s, 'rel', k, 'index', cascade(why));
+  }
   for (const [k, t] of s.triggers) if (t.table === key) s.mut.triggers.delete(k);
-  dropDependentViews(s, key, undefined);
+  dropDependentViews(s, key, undefined, why, restrict);
   dropGrantsAndComments(s, 'table', key);
 }
 
 /** ALTER TABLE DROP COLUMN: the column, its constraints and indexes, foreign keys that reference it. */
-export function dropColumnDependents(s: Schema, tableKey: string, column: string): void {
+export function dropColumnDependents(s: Schema, tableKey: string, column: string, restrict = false): void {
   const table = s.mutableTable(tableKey);
   if (!table) return;
   table.columns.delete(column);
+  noteDropped(s, 'col', columnKey(table.born.at, column), 'column');
+  const why = `column ${tableKey}.${column}`;
   for (const c of [...table.constraints.values()]) {
     if (c.columns.includes(column)) table.constraints.delete(c.name);
   }
   for (const indexKey of [...table.indexes]) {
-    if (s.indexMap.get(indexKey)?.columns.includes(column)) removeIndex(s, indexKey);
+    if (s.indexMap.get(indexKey)?.columns.includes(column)) removeIndex(s, indexKey, why);
   }
   for (const other of s.tablesReferencing(tableKey)) {
     for (const c of other.constraints.values()) {
       if (c.type === 'foreign' && c.refTable === tableKey && c.refColumns?.includes(column)) s.mutableTable(other.qualified)!.constraints.delete(c.name);
     }
   }
-  for (const [k, seq] of s.sequences) if (seq.ownedBy === `${tableKey}.${column}`) s.mut.sequences.delete(k);
-  dropDependentViews(s, tableKey, column);
+  for (const [k, seq] of s.sequences) {
+    if (seq.ownedBy !== `${tableKey}.${column}`) continue;
+    s.mut.sequences.delete(k);
+    noteDropped(s, 'rel', k, 'sequence', cascade(why));
+  }
+  dropDependentViews(s, tableKey, column, why, restrict);
 }
+
+/** Any relation of that key in the model (the namespace tables, views, indexes and sequences share). */
+function hasRelation(s: Schema, key: string): boolean {
+  return s.tableMap.has(key) || s.viewMap.has(key) || s.indexMap.has(key) || s.sequences.has(key) || s.types.get(key)?.kind === 'composite';
+}
+
+/**
+ * A DROP of an object the model does not know (it predates the history, or came from a statement
+ * the model cannot see): whether it was there or not, after the DROP it is not.
+ */
+function droppedUnknown(s: Schema, ns: 'rel' | 'type', schema: string | undefined, name: string, kind: TracedKind): void {
+  const key = s.newName(name, schema);
+  if (hasRelation(s, key) || (ns === 'type' && s.types.has(key))) return;
+  noteDropped(s, ns, key, kind, placedByGuess(s, schema) ? { unsure: true } : {});
+}
+
+const RELATION_KINDS: Record<string, TracedKind> = {
+  OBJECT_TABLE: 'table',
+  OBJECT_FOREIGN_TABLE: 'table',
+  OBJECT_VIEW: 'view',
+  OBJECT_MATVIEW: 'materialized view',
+  OBJECT_INDEX: 'index',
+  OBJECT_SEQUENCE: 'sequence',
+};
 
 /** DROP <anything>. */
 export function dropStatement(s: Schema, ast: any): void {
+  const restrict = ast.behavior !== 'DROP_CASCADE';
   for (const object of ast.objects ?? []) {
     const parts = objectName(object);
     const { schema, name } = listName(parts);
@@ -83,35 +147,41 @@ export function dropStatement(s: Schema, ast: any): void {
       case 'OBJECT_TABLE':
       case 'OBJECT_FOREIGN_TABLE': {
         const key = s.resolveName(s.tableMap, name, schema);
-        if (key) dropTable(s, key);
+        if (key) dropTable(s, key, undefined, restrict);
+        else droppedUnknown(s, 'rel', schema, name, RELATION_KINDS[ast.removeType]!);
         break;
       }
       case 'OBJECT_VIEW':
       case 'OBJECT_MATVIEW': {
         const key = s.resolveName(s.viewMap, name, schema);
-        if (key) dropView(s, key);
+        if (key) dropView(s, key, undefined, restrict);
+        else droppedUnknown(s, 'rel', schema, name, RELATION_KINDS[ast.removeType]!);
         break;
       }
       case 'OBJECT_INDEX': {
         const key = s.resolveName(s.indexMap, name, schema);
         if (key) removeIndex(s, key);
+        else droppedUnknown(s, 'rel', schema, name, 'index');
         break;
       }
       case 'OBJECT_SEQUENCE': {
         const key = s.resolveName(s.sequences, name, schema);
         if (key) {
           s.mut.sequences.delete(key);
+          noteDropped(s, 'rel', key, 'sequence');
           dropGrantsAndComments(s, 'sequence', key);
-        }
+        } else droppedUnknown(s, 'rel', schema, name, 'sequence');
         break;
       }
       case 'OBJECT_TYPE':
       case 'OBJECT_DOMAIN': {
         const key = s.resolveName(s.types, name, schema);
         if (key) {
+          const type = s.types.get(key)!;
           s.mut.types.delete(key);
+          noteDropped(s, 'type', key, type.kind === 'enum' || type.kind === 'domain' || type.kind === 'range' ? type.kind : 'type');
           dropGrantsAndComments(s, 'type', key);
-        }
+        } else droppedUnknown(s, 'type', schema, name, ast.removeType === 'OBJECT_DOMAIN' ? 'domain' : 'type');
         break;
       }
       case 'OBJECT_FUNCTION':
@@ -136,7 +206,7 @@ export function dropStatement(s: Schema, ast: any): void {
         s.mut.extensions.delete(name);
         break;
       case 'OBJECT_SCHEMA':
-        dropSchema(s, name);
+        dropSchema(s, name, restrict);
         break;
       default:
         break;
@@ -144,12 +214,28 @@ export function dropStatement(s: Schema, ast: any): void {
   }
 }
 
-function dropSchema(s: Schema, name: string): void {
+function dropSchema(s: Schema, name: string, restrict: boolean): void {
   s.mut.schemas.delete(name);
   const prefix = `${name}.`;
-  for (const key of [...s.tableMap.keys()]) if (key.startsWith(prefix)) dropTable(s, key);
-  for (const key of [...s.viewMap.keys()]) if (key.startsWith(prefix)) dropView(s, key);
-  for (const map of [s.mut.sequences, s.mut.types, s.mut.functions] as Array<Map<string, unknown>>) {
+  // Without CASCADE, Postgres refuses to drop a schema that holds anything.
+  const holds = [s.tableMap, s.viewMap, s.sequences, s.types].some((map) => [...map.keys()].some((key) => key.startsWith(prefix)));
+  noteDropped(s, 'schema', name, 'schema', restrict && holds ? { unsure: true } : {});
+  const why = `schema ${name}`;
+  // Without CASCADE, a schema that holds anything is not dropped.
+  for (const key of [...s.tableMap.keys()]) if (key.startsWith(prefix)) dropTable(s, key, why, restrict, restrict);
+  for (const key of [...s.viewMap.keys()]) if (key.startsWith(prefix)) dropView(s, key, why, restrict, restrict);
+  for (const key of [...s.indexMap.keys()]) if (key.startsWith(prefix)) removeIndex(s, key, why);
+  for (const key of [...s.sequences.keys()]) {
+    if (!key.startsWith(prefix)) continue;
+    s.mut.sequences.delete(key);
+    noteDropped(s, 'rel', key, 'sequence', cascade(why, restrict));
+  }
+  for (const key of [...s.types.keys()]) {
+    if (!key.startsWith(prefix)) continue;
+    s.mut.types.delete(key);
+    noteDropped(s, 'type', key, 'type', cascade(why, restrict));
+  }
+  for (const map of [s.mut.functions] as Array<Map<string, unknown>>) {
     for (const key of [...map.keys()]) if (key.startsWith(prefix)) map.delete(key);
   }
   for (const [key, g] of s.grantMap) if ((g.kind === 'schema' && g.object === name) || g.object.startsWith(prefix)) s.mut.grantMap.delete(key);

@@ -1,12 +1,19 @@
 import type { IndexModel, ViewModel } from '../types.js';
 import { collectNodes, listName, makeObjectName, objectName, rangeVarName, stringList, typeInfo, typeText } from './names.js';
 import type { Schema } from './schema.js';
-import { tableKeyOf } from './apply-table.js';
+import { childrenOf, tableKeyOf } from './apply-table.js';
+import { noteCreated, noteGeneratedNames, noteUnknown, placedByGuess } from './existence.js';
 
 /** CREATE INDEX. */
 export function createIndex(s: Schema, ast: any): void {
   const tableKey = tableKeyOf(s, ast.relation) ?? s.resolveName(s.viewMap, ast.relation?.relname ?? '', ast.relation?.schemaname);
-  if (!tableKey) return;
+  if (!tableKey) {
+    // An index on a table the model does not know: its name exists now, or names Postgres generates do.
+    const guess = s.newName(ast.relation?.relname ?? '', ast.relation?.schemaname);
+    if (ast.idxname) noteUnknown(s, 'rel', `${guess.slice(0, guess.lastIndexOf('.'))}.${ast.idxname}`, 'index', true);
+    else noteGeneratedNames(s, guess);
+    return;
+  }
   const dot = tableKey.lastIndexOf('.');
   const schema = tableKey.slice(0, dot);
   const tableName = tableKey.slice(dot + 1);
@@ -35,6 +42,11 @@ export function createIndex(s: Schema, ast: any): void {
   s.mut.indexMap.set(qualified, index);
   const table = s.mutableTable(tableKey);
   if (table) table.indexes.add(qualified);
+  // Unnamed, its name is the model's guess at Postgres's.
+  noteCreated(s, 'rel', qualified, 'index', { unsure: !ast.idxname });
+  if (!ast.idxname) noteGeneratedNames(s, tableKey);
+  // An index on a partitioned table gets one on each partition, under generated names.
+  if (table?.partitioned) for (const child of childrenOf(s, tableKey)) noteGeneratedNames(s, child);
 }
 
 /** CREATE VIEW / CREATE MATERIALIZED VIEW: the relations and columns the query reads. */
@@ -77,7 +89,9 @@ export function createView(s: Schema, key: string, kind: ViewModel['kind'], quer
 export function viewStatement(s: Schema, ast: any): void {
   const { schema, name } = rangeVarName(ast.view);
   const key = s.newName(name, schema);
+  const replaced = ast.replace === true && s.viewMap.get(key)?.kind === 'view';
   createView(s, key, 'view', ast.query);
+  if (!replaced) noteCreated(s, 'rel', key, 'view', { temp: ast.view?.relpersistence === 't', unsure: placedByGuess(s, schema) });
 }
 
 export function materializedView(s: Schema, ast: any): void {
@@ -85,12 +99,14 @@ export function materializedView(s: Schema, ast: any): void {
   const key = s.newName(name, schema);
   if (s.viewMap.has(key) && ast.if_not_exists) return;
   createView(s, key, 'materialized view', ast.query);
+  noteCreated(s, 'rel', key, 'materialized view', { unsure: placedByGuess(s, schema) });
 }
 
 export function createEnum(s: Schema, ast: any): void {
   const { schema, name } = listName(stringList(ast.typeName));
   const key = s.newName(name, schema);
   s.mut.types.set(key, { qualified: key, kind: 'enum', labels: stringList(ast.vals), addedLabels: [] });
+  noteCreated(s, 'type', key, 'enum', { unsure: placedByGuess(s, schema) });
 }
 
 export function alterEnum(s: Schema, ast: any): void {
@@ -116,6 +132,8 @@ export function createType(s: Schema, nameList: string[], kind: 'composite' | 'd
   const { schema, name } = listName(nameList);
   const key = s.newName(name, schema);
   s.mut.types.set(key, { qualified: key, kind });
+  // A base type is declared twice (the shell, then its definition).
+  noteCreated(s, 'type', key, kind === 'domain' || kind === 'range' ? kind : 'type', { unsure: kind === 'base' || placedByGuess(s, schema) });
 }
 
 export function createSequence(s: Schema, ast: any): void {
@@ -123,6 +141,7 @@ export function createSequence(s: Schema, ast: any): void {
   const key = s.newName(name, schema);
   if (s.sequences.has(key) && ast.if_not_exists) return;
   s.mut.sequences.set(key, { qualified: key, ownedBy: ownedBy(s, ast.options) });
+  noteCreated(s, 'rel', key, 'sequence', { temp: ast.sequence?.relpersistence === 't', unsure: placedByGuess(s, schema) });
 }
 
 export function alterSequence(s: Schema, ast: any): void {
@@ -203,13 +222,20 @@ export function createPolicy(s: Schema, ast: any): void {
 }
 
 export function createSchema(s: Schema, ast: any): void {
-  if (ast.schemaname) s.mut.schemas.add(ast.schemaname);
+  if (!ast.schemaname) return;
+  if (s.schemas.has(ast.schemaname) && ast.if_not_exists) return;
+  s.mut.schemas.add(ast.schemaname);
+  noteCreated(s, 'schema', ast.schemaname, 'schema');
 }
 
 export function setVariable(s: Schema, ast: any): void {
   if (ast.name !== 'search_path') return;
+  s.pathSetHere = true;
+  s.pathUnknownHere = false;
   if (ast.kind === 'VAR_RESET' || ast.kind === 'VAR_SET_DEFAULT') {
     s.searchPath = ['public'];
+    // RESET goes back to the session's default, which ALTER ROLE / DATABASE may have changed.
+    if (s.pathDefaultChanged) s.pathUnknownHere = true;
     return;
   }
   const path = (ast.args ?? [])
@@ -219,6 +245,8 @@ export function setVariable(s: Schema, ast: any): void {
     .map((p: string) => p.trim().replace(/^"|"$/g, ''))
     .filter((p: string) => p.length > 0 && p !== '$user');
   s.searchPath = path.length > 0 ? path : ['public'];
+  // An empty path, or one the model could not read.
+  if (path.length === 0) s.pathUnknownHere = true;
 }
 
 /** COMMENT ON: tables and columns keep theirs; other objects in the comments map as `<kind> <qualified>`. */

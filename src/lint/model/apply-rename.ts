@@ -2,6 +2,7 @@ import type { ViewModel } from '../types.js';
 import { listName, objectName, rangeVarName, stringList } from './names.js';
 import type { Schema, TableState } from './schema.js';
 import { functionKeyAndSignature } from './apply-objects.js';
+import { columnKey, noteDropped, noteMoved, noteUnknown, placedByGuess, type Namespace, type TracedKind } from './existence.js';
 
 function rekey<V>(map: Map<string, V>, from: string, to: string, update: (value: V) => V = (v) => v): void {
   const value = map.get(from);
@@ -21,13 +22,21 @@ function renameInGrantsAndComments(s: Schema, kind: string, from: string, to: st
   if (s.comments.has(`${kind} ${from}`)) rekey(s.mut.comments, `${kind} ${from}`, `${kind} ${to}`);
 }
 
-/** A table or view changes its qualified name (RENAME TO, SET SCHEMA): everything pointing at it follows. */
+/**
+ * A table or view changes its qualified name (RENAME TO, SET SCHEMA, a schema's RENAME): everything
+ * pointing at it follows; with `moveIndexes` (a new schema), its indexes and owned sequences move too.
+ */
 export function moveRelation(s: Schema, from: string, to: string, moveIndexes: boolean): void {
   const dot = to.lastIndexOf('.');
   const table = s.tableMap.get(from);
+  const how = moveIndexes ? 'moved' : 'renamed';
+  const view = table ? undefined : s.viewMap.get(from);
+  if (table || view) noteMoved(s, 'rel', from, to, table ? 'table' : view!.kind, how);
   if (table) {
     s.mutableTable(from);
-    rekey(s.mut.tableMap, from, to, (t) => ({ ...t, schema: to.slice(0, dot), name: to.slice(dot + 1), qualified: to, indexes: new Set<string>(), owner: s.owner }) as TableState);
+    const oldName = from.slice(from.lastIndexOf('.') + 1);
+    const newName = to.slice(dot + 1);
+    rekey(s.mut.tableMap, from, to, (t) => ({ ...t, schema: to.slice(0, dot), name: newName, qualified: to, indexes: new Set<string>(), owner: s.owner, ...(oldName !== newName ? { formerNames: [...(t.formerNames ?? []), oldName] } : {}) }) as TableState);
     const moved = s.tableMap.get(to)!;
     for (const indexKey of table.indexes) {
       const index = s.indexMap.get(indexKey);
@@ -35,7 +44,13 @@ export function moveRelation(s: Schema, from: string, to: string, moveIndexes: b
       const newKey = moveIndexes ? `${to.slice(0, dot)}.${index.name}` : indexKey;
       s.mut.indexMap.delete(indexKey);
       s.mut.indexMap.set(newKey, { ...index, qualified: newKey, table: to });
+      if (newKey !== indexKey) noteMoved(s, 'rel', indexKey, newKey, 'index', 'moved', true);
       moved.indexes.add(newKey);
+    }
+    if (s.inheritance) {
+      for (const child of [...s.tableMap.values()]) {
+        if (child.inherits?.includes(from)) s.mutableTable(child.qualified)!.inherits = child.inherits.map((p) => (p === from ? to : p));
+      }
     }
     for (const c of [...moved.constraints.values()]) {
       if (!c.refTable) continue;
@@ -65,15 +80,45 @@ export function moveRelation(s: Schema, from: string, to: string, moveIndexes: b
     if (p.table === from) rekey(s.mut.policies, key, `${to}.${p.name}`, (v) => ({ ...v, key: `${to}.${p.name}`, table: to }));
   }
   for (const [key, seq] of s.sequences) {
-    if (seq.ownedBy?.startsWith(`${from}.`)) s.mut.sequences.set(key, { ...seq, ownedBy: `${to}.${seq.ownedBy.slice(from.length + 1)}` });
+    if (!seq.ownedBy?.startsWith(`${from}.`)) continue;
+    const owned = { ...seq, ownedBy: `${to}.${seq.ownedBy.slice(from.length + 1)}` };
+    // SET SCHEMA moves the sequences the table owns along with it.
+    const newKey = moveIndexes ? `${to.slice(0, dot)}.${key.slice(key.lastIndexOf('.') + 1)}` : key;
+    if (newKey === key) s.mut.sequences.set(key, owned);
+    else {
+      s.mut.sequences.delete(key);
+      s.mut.sequences.set(newKey, { ...owned, qualified: newKey });
+      noteMoved(s, 'rel', key, newKey, 'sequence', 'moved', true);
+    }
   }
   renameInGrantsAndComments(s, 'table', from, to);
+}
+
+/** A rename of an object the model does not know: the new name is in the old one's schema. */
+function renamedUnknown(s: Schema, ns: Namespace, schema: string | undefined, name: string, to: string, kind: TracedKind): void {
+  movedUnknown(s, ns, schema, name, sameSchema(s.newName(name, schema), to), kind, 'renamed');
+}
+
+/**
+ * A rename or SET SCHEMA of an object the model does not know: the old name is gone, the new one
+ * may now exist.
+ */
+function movedUnknown(s: Schema, ns: Namespace, schema: string | undefined, name: string, to: string, kind: TracedKind, how: 'renamed' | 'moved'): void {
+  const from = s.newName(name, schema);
+  const guessed = placedByGuess(s, schema);
+  noteDropped(s, ns, from, kind, { how, other: to, unsure: guessed });
+  noteUnknown(s, ns, to, kind, true);
 }
 
 function renameColumn(s: Schema, tableKey: string, from: string, to: string): void {
   const table = s.mutableTable(tableKey);
   if (table) {
-    if (!table.columns.has(from)) return;
+    if (!table.columns.has(from)) {
+      noteDropped(s, 'col', columnKey(table.born.at, from), 'column', { how: 'renamed', other: to });
+      noteUnknown(s, 'col', columnKey(table.born.at, to), 'column', true);
+      return;
+    }
+    noteMoved(s, 'col', columnKey(table.born.at, from), columnKey(table.born.at, to), 'column', 'renamed');
     table.columns = new Map([...table.columns].map(([k, c]) => (k === from ? [to, { ...c, name: to }] : [k, c])));
     for (const c of [...table.constraints.values()]) {
       if (c.columns.includes(from) || c.notNullColumn === from || (c.refTable === tableKey && c.refColumns?.includes(from))) {
@@ -117,6 +162,7 @@ function renameConstraint(s: Schema, tableKey: string, from: string, to: string)
   const index = s.indexMap.get(indexKey);
   if (index?.constraint === from) {
     const newKey = `${table.schema}.${to}`;
+    noteMoved(s, 'rel', indexKey, newKey, 'index', 'renamed');
     s.mut.indexMap.delete(indexKey);
     s.mut.indexMap.set(newKey, { ...index, name: to, qualified: newKey, constraint: to });
     table.indexes.delete(indexKey);
@@ -132,6 +178,7 @@ function renameIndex(s: Schema, indexKey: string, to: string): void {
     return;
   }
   const newKey = `${indexKey.slice(0, indexKey.lastIndexOf('.'))}.${to}`;
+  noteMoved(s, 'rel', indexKey, newKey, 'index', 'renamed');
   s.mut.indexMap.delete(indexKey);
   s.mut.indexMap.set(newKey, { ...index, name: to, qualified: newKey });
   const mutable = s.mutableTable(index.table);
@@ -159,6 +206,7 @@ export function renameStatement(s: Schema, ast: any): void {
       else if (relation) {
         const indexKey = s.resolveName(s.indexMap, relation.name, relation.schema);
         if (indexKey) renameIndex(s, indexKey, to);
+        else renamedUnknown(s, 'rel', relation.schema, relation.name, to, ast.renameType === 'OBJECT_VIEW' ? 'view' : ast.renameType === 'OBJECT_MATVIEW' ? 'materialized view' : 'table');
       }
       return;
     }
@@ -171,14 +219,17 @@ export function renameStatement(s: Schema, ast: any): void {
     case 'OBJECT_INDEX': {
       const indexKey = relation ? s.resolveName(s.indexMap, relation.name, relation.schema) : undefined;
       if (indexKey) renameIndex(s, indexKey, to);
+      else if (relationKey) moveRelation(s, relationKey, sameSchema(relationKey, to), false);
+      else if (relation) renamedUnknown(s, 'rel', relation.schema, relation.name, to, 'index');
       return;
     }
     case 'OBJECT_SEQUENCE': {
       const key = relation ? s.resolveName(s.sequences, relation.name, relation.schema) : undefined;
       if (key) {
+        noteMoved(s, 'rel', key, sameSchema(key, to), 'sequence', 'renamed');
         rekey(s.mut.sequences, key, sameSchema(key, to), (v) => ({ ...v, qualified: sameSchema(key, to) }));
         renameInGrantsAndComments(s, 'sequence', key, sameSchema(key, to));
-      }
+      } else if (relation) renamedUnknown(s, 'rel', relation.schema, relation.name, to, 'sequence');
       return;
     }
     case 'OBJECT_TYPE':
@@ -186,9 +237,10 @@ export function renameStatement(s: Schema, ast: any): void {
       const { schema, name } = listName(objectName(ast.object));
       const key = s.resolveName(s.types, name, schema);
       if (key) {
+        noteMoved(s, 'type', key, sameSchema(key, to), 'type', 'renamed');
         rekey(s.mut.types, key, sameSchema(key, to), (v) => ({ ...v, qualified: sameSchema(key, to) }));
         renameInGrantsAndComments(s, 'type', key, sameSchema(key, to));
-      }
+      } else renamedUnknown(s, 'type', schema, name, to, ast.renameType === 'OBJECT_DOMAIN' ? 'domain' : 'type');
       return;
     }
     case 'OBJECT_FUNCTION':
@@ -211,12 +263,29 @@ export function renameStatement(s: Schema, ast: any): void {
     }
     case 'OBJECT_SCHEMA': {
       const from: string = ast.subname;
-      if (!s.schemas.has(from)) return;
+      if (!s.schemas.has(from)) {
+        noteDropped(s, 'schema', from, 'schema', { how: 'renamed', other: to });
+        noteUnknown(s, 'schema', to, 'schema', true);
+        // What the schema held is now under the new name: the model knew none of it.
+        return;
+      }
+      noteMoved(s, 'schema', from, to, 'schema', 'renamed');
       s.mut.schemas.delete(from);
       s.mut.schemas.add(to);
       for (const key of [...s.tableMap.keys(), ...s.viewMap.keys()]) if (key.startsWith(`${from}.`)) moveRelation(s, key, `${to}.${key.slice(from.length + 1)}`, true);
-      for (const map of [s.mut.sequences, s.mut.types, s.mut.functions] as Array<Map<string, any>>) {
-        for (const key of [...map.keys()]) if (key.startsWith(`${from}.`)) rekey(map, key, `${to}.${key.slice(from.length + 1)}`, (v) => (v && typeof v === 'object' && 'qualified' in v ? { ...v, qualified: `${to}.${key.slice(from.length + 1)}` } : v));
+      for (const [map, ns, kind] of [[s.mut.sequences, 'rel', 'sequence'], [s.mut.types, 'type', 'type'], [s.mut.functions, undefined, undefined]] as Array<[Map<string, any>, Namespace | undefined, TracedKind | undefined]>) {
+        for (const key of [...map.keys()]) {
+          if (!key.startsWith(`${from}.`)) continue;
+          const newKey = `${to}.${key.slice(from.length + 1)}`;
+          if (ns && kind) noteMoved(s, ns, key, newKey, kind, 'moved', true);
+          rekey(map, key, newKey, (v) => (v && typeof v === 'object' && 'qualified' in v ? { ...v, qualified: newKey } : v));
+        }
+      }
+      for (const key of [...s.indexMap.keys()]) {
+        if (!key.startsWith(`${from}.`)) continue;
+        const newKey = `${to}.${key.slice(from.length + 1)}`;
+        noteMoved(s, 'rel', key, newKey, 'index', 'moved', true);
+        rekey(s.mut.indexMap, key, newKey, (v) => ({ ...v, qualified: newKey }));
       }
       return;
     }
@@ -236,19 +305,26 @@ export function alterObjectSchema(s: Schema, ast: any): void {
       const { schema, name } = rangeVarName(ast.relation);
       const key = s.resolveName(s.tableMap, name, schema) ?? s.resolveName(s.viewMap, name, schema);
       if (key) moveRelation(s, key, `${to}.${name}`, true);
+      else movedUnknown(s, 'rel', schema, name, `${to}.${name}`, ast.objectType === 'OBJECT_VIEW' ? 'view' : ast.objectType === 'OBJECT_MATVIEW' ? 'materialized view' : 'table', 'moved');
       return;
     }
     case 'OBJECT_SEQUENCE': {
       const { schema, name } = rangeVarName(ast.relation);
       const key = s.resolveName(s.sequences, name, schema);
-      if (key) rekey(s.mut.sequences, key, `${to}.${name}`, (v) => ({ ...v, qualified: `${to}.${name}` }));
+      if (key) {
+        noteMoved(s, 'rel', key, `${to}.${name}`, 'sequence', 'moved');
+        rekey(s.mut.sequences, key, `${to}.${name}`, (v) => ({ ...v, qualified: `${to}.${name}` }));
+      } else movedUnknown(s, 'rel', schema, name, `${to}.${name}`, 'sequence', 'moved');
       return;
     }
     case 'OBJECT_TYPE':
     case 'OBJECT_DOMAIN': {
       const { schema, name } = listName(objectName(ast.object));
       const key = s.resolveName(s.types, name, schema);
-      if (key) rekey(s.mut.types, key, `${to}.${name}`, (v) => ({ ...v, qualified: `${to}.${name}` }));
+      if (key) {
+        noteMoved(s, 'type', key, `${to}.${name}`, 'type', 'moved');
+        rekey(s.mut.types, key, `${to}.${name}`, (v) => ({ ...v, qualified: `${to}.${name}` }));
+      } else movedUnknown(s, 'type', schema, name, `${to}.${name}`, ast.objectType === 'OBJECT_DOMAIN' ? 'domain' : 'type', 'moved');
       return;
     }
     case 'OBJECT_FUNCTION':

@@ -2,6 +2,7 @@ import type { ColumnModel, ConstraintModel, IndexModel } from '../types.js';
 import { collectNodes, columnList, makeObjectName, notNullTestColumn, rangeVarName, stringList, typeInfo } from './names.js';
 import type { Schema, TableState } from './schema.js';
 import { dropColumnDependents, removeIndex } from './apply-drop.js';
+import { certainlyAbsent, columnKey, noteCreated, noteDropped, noteGeneratedNames, noteUnknown, placedByGuess } from './existence.js';
 
 const SERIAL_TYPES = new Set(['serial', 'serial4', 'serial8', 'bigserial', 'smallserial', 'serial2']);
 
@@ -16,13 +17,23 @@ export function createTable(s: Schema, ast: any, revision: string | undefined): 
   const { schema, name } = rangeVarName(ast.relation);
   const key = s.newName(name, schema);
   if (s.tableMap.has(key) && ast.if_not_exists) return;
-  const table = s.addTable(key, revision);
+  const table = newTable(s, key, schema, ast.if_not_exists, ast.relation?.relpersistence === 't', revision);
   if (ast.partspec) table.partitioned = true;
+  const parents: string[] = [];
   for (const parent of ast.inhRelations ?? []) {
     const parentKey = parent.RangeVar ? tableKeyOf(s, parent.RangeVar) : undefined;
     const source = parentKey ? s.tableMap.get(parentKey) : undefined;
     if (source) for (const [n, c] of source.columns) table.columns.set(n, c);
+    if (parentKey) parents.push(parentKey);
+    // A parent's columns change with it (ADD and DROP COLUMN recurse): the model does not follow that.
+    table.columnsComplete = false;
   }
+  if (parents.length > 0) {
+    table.inherits = parents;
+    s.inheritance = true;
+  }
+  if (ast.partbound) table.partition = true;
+  if (ast.ofTypename) table.columnsComplete = false;
   for (const element of ast.tableElts ?? []) {
     if (element.ColumnDef) addColumn(s, table, element.ColumnDef);
     else if (element.Constraint) addConstraint(s, table, element.Constraint, undefined);
@@ -30,8 +41,21 @@ export function createTable(s: Schema, ast: any, revision: string | undefined): 
       const sourceKey = tableKeyOf(s, element.TableLikeClause.relation);
       const source = sourceKey ? s.tableMap.get(sourceKey) : undefined;
       if (source) for (const [n, c] of source.columns) table.columns.set(n, { ...c, hasDefault: false, identity: undefined });
+      if (!source?.columnsComplete) table.columnsComplete = false;
     }
   }
+  // A partition gets its parent's indexes, LIKE ... INCLUDING the source's indexes and identities: under names Postgres generates.
+  if (ast.partbound || (ast.tableElts ?? []).some((e: any) => e.TableLikeClause)) noteGeneratedNames(s, key);
+}
+
+/** A new table in the model and its trace. */
+function newTable(s: Schema, key: string, schemaWritten: string | undefined, ifNotExists: boolean | undefined, temp: boolean, revision: string | undefined): TableState {
+  const guessed = placedByGuess(s, schemaWritten);
+  const table = s.addTable(key, revision);
+  // IF NOT EXISTS of a table the model never saw: it exists now, but may be one that was there already, with other columns.
+  if (guessed || (ifNotExists === true && !certainlyAbsent(s, 'rel', key))) table.columnsComplete = false;
+  noteCreated(s, 'rel', key, 'table', { temp, unsure: guessed });
+  return table;
 }
 
 /** CREATE TABLE ... AS / SELECT INTO: columns from the select list, types unknown. */
@@ -39,12 +63,16 @@ export function createTableAs(s: Schema, ast: any, revision: string | undefined)
   const { schema, name } = rangeVarName(ast.into?.rel);
   const key = s.newName(name, schema);
   if (s.tableMap.has(key) && ast.if_not_exists) return;
-  const table = s.addTable(key, revision);
+  const table = newTable(s, key, schema, ast.if_not_exists, ast.into?.rel?.relpersistence === 't', revision);
   const explicit = columnList(ast.into?.colNames);
   const targets: any[] = ast.query?.SelectStmt?.targetList ?? [];
+  // Columns named by Postgres after an expression (`count`, `?column?`), * and VALUES are not known.
+  if (targets.length === 0 || ast.query?.SelectStmt?.op !== 'SETOP_NONE') table.columnsComplete = false;
   targets.forEach((t, i) => {
     const target = t.ResTarget;
     const fields = stringList(target?.val?.ColumnRef?.fields);
+    const star = (target?.val?.ColumnRef?.fields ?? []).some((f: any) => f.A_Star !== undefined);
+    if (explicit[i] === undefined && target?.name === undefined && (fields.length === 0 || star)) table.columnsComplete = false;
     const colName = explicit[i] ?? target?.name ?? fields[fields.length - 1] ?? `?column?`;
     table.columns.set(colName, column(colName, { type: 'unknown', typmods: [], isArray: false }));
   });
@@ -68,7 +96,11 @@ export function addColumn(s: Schema, table: TableState, def: any): void {
     col = { ...col, notNull: true, hasDefault: true };
     const seq = s.newName(makeObjectName(table.name, name, 'seq'), table.schema);
     s.mut.sequences.set(seq, { qualified: seq, ownedBy: `${table.qualified}.${name}` });
+    noteCreated(s, 'rel', seq, 'sequence', { unsure: true });
+    noteGeneratedNames(s, table.qualified);
   }
+  // An identity column's sequence.
+  if (def.identity || (def.constraints ?? []).some((c: any) => c.Constraint?.contype === 'CONSTR_IDENTITY')) noteGeneratedNames(s, table.qualified);
   if (def.raw_default) col = { ...col, hasDefault: true };
   if (def.is_not_null) col = { ...col, notNull: true };
   if (def.identity) col = { ...col, identity: def.identity === 'a' ? 'always' : 'by default', notNull: true };
@@ -183,20 +215,35 @@ export function addConstraint(s: Schema, table: TableState, c: any, column: stri
     }
   }
   if (type === 'primary' || type === 'unique' || type === 'exclusion') {
+    const qualified = `${table.schema}.${name}`;
     if (c.indexname) {
       const existing = s.resolveName(s.indexMap, c.indexname, table.schema) ?? s.resolveName(s.indexMap, c.indexname);
       if (existing) removeIndex(s, existing);
+      // USING INDEX: Postgres renames the index to the constraint's name, or the constraint takes the index's.
+      const old = existing ?? `${table.schema}.${c.indexname}`;
+      if (c.conname && old !== qualified) noteDropped(s, 'rel', old, 'index', { how: 'renamed', other: qualified });
+      else noteUnknown(s, 'rel', old, 'index', true);
     }
-    const qualified = `${table.schema}.${name}`;
     const index: IndexModel = { name, qualified, table: table.qualified, columns, unique: type !== 'exclusion', method: type === 'exclusion' ? c.access_method ?? 'gist' : 'btree', constraint: name };
     s.mut.indexMap.set(qualified, index);
     table.indexes.add(qualified);
+    noteCreated(s, 'rel', qualified, 'index', { unsure: !c.conname });
+    if (!c.conname) noteGeneratedNames(s, table.qualified);
+    if (table.partitioned) for (const child of childrenOf(s, table.qualified)) noteGeneratedNames(s, child);
   }
 }
 
 function primaryColumnsOf(table: TableState): string[] {
   for (const c of table.constraints.values()) if (c.type === 'primary') return c.columns;
   return [];
+}
+
+/** The tables that inherit from `key` or are its partitions. */
+export function childrenOf(s: Schema, key: string): string[] {
+  const out: string[] = [];
+  if (!s.inheritance) return out;
+  for (const t of s.tableMap.values()) if (t.inherits?.includes(key)) out.push(t.qualified);
+  return out;
 }
 
 /** Drops a constraint by name (and the index behind it). */
@@ -211,7 +258,7 @@ export function dropConstraint(s: Schema, table: TableState, name: string): void
   }
   table.constraints.delete(name);
   const indexKey = `${table.schema}.${name}`;
-  if (s.indexMap.get(indexKey)?.constraint === name) removeIndex(s, indexKey);
+  if (s.indexMap.get(indexKey)?.constraint === name) removeIndex(s, indexKey, `constraint ${name}`);
 }
 
 /** ALTER TABLE and its subcommands. */
@@ -227,10 +274,14 @@ export function alterTable(s: Schema, ast: any): void {
     switch (cmd.subtype) {
       case 'AT_AddColumn':
       case 'AT_AddColumnToView':
-        if (cmd.def?.ColumnDef && !(cmd.missing_ok && table.columns.has(cmd.def.ColumnDef.colname))) addColumn(s, table, cmd.def.ColumnDef);
+        if (cmd.def?.ColumnDef && !(cmd.missing_ok && table.columns.has(cmd.def.ColumnDef.colname))) {
+          addColumn(s, table, cmd.def.ColumnDef);
+          noteCreated(s, 'col', columnKey(table.born.at, cmd.def.ColumnDef.colname), 'column');
+        }
         break;
       case 'AT_DropColumn':
-        if (col) dropColumnDependents(s, key, cmd.name);
+        if (col) dropColumnDependents(s, key, cmd.name, cmd.behavior !== 'DROP_CASCADE');
+        else if (cmd.name) noteDropped(s, 'col', columnKey(table.born.at, cmd.name), 'column');
         break;
       case 'AT_AlterColumnType':
         if (col && cmd.def?.ColumnDef?.typeName) {
@@ -249,7 +300,44 @@ export function alterTable(s: Schema, ast: any): void {
         break;
       case 'AT_AddIdentity':
         if (col) table.columns.set(col.name, { ...col, identity: cmd.def?.Constraint?.generated_when === 'a' ? 'always' : 'by default', notNull: true });
+        noteGeneratedNames(s, key);
         break;
+      case 'AT_AttachPartition': {
+        // The partition now follows its parent's columns, and gets its indexes under generated names.
+        const partition = tableKeyOf(s, cmd.def?.PartitionCmd?.name);
+        const child = partition ? s.mutableTable(partition) : undefined;
+        if (child) {
+          child.columnsComplete = false;
+          child.inherits = [...(child.inherits ?? []), key];
+          child.partition = true;
+          s.inheritance = true;
+          noteGeneratedNames(s, child.qualified);
+        }
+        break;
+      }
+      case 'AT_DetachPartition': {
+        const partition = tableKeyOf(s, cmd.def?.PartitionCmd?.name);
+        const child = partition ? s.mutableTable(partition) : undefined;
+        if (child?.inherits) {
+          child.inherits = child.inherits.filter((p) => p !== key);
+          child.partition = false;
+        }
+        break;
+      }
+      case 'AT_AddInherit': {
+        const parent = tableKeyOf(s, cmd.def?.RangeVar);
+        table.columnsComplete = false;
+        if (parent) {
+          table.inherits = [...(table.inherits ?? []), parent];
+          s.inheritance = true;
+        }
+        break;
+      }
+      case 'AT_DropInherit': {
+        const parent = tableKeyOf(s, cmd.def?.RangeVar);
+        if (parent && table.inherits) table.inherits = table.inherits.filter((p) => p !== parent);
+        break;
+      }
       case 'AT_DropIdentity':
         if (col) table.columns.set(col.name, { ...col, identity: undefined });
         break;

@@ -20,9 +20,14 @@ import {
   viewStatement,
 } from './apply-objects.js';
 import { grantRoleStatement, grantStatement } from './apply-grant.js';
+import { noteUnseenEffects } from './unseen.js';
 
-/** Applies one statement (node kind and body) to the model. Statements without schema effect are ignored. */
-export function applyStatement(s: Schema, kind: string, ast: any, revision: string | undefined): void {
+/**
+ * Applies one statement (node kind and body) to the model. Statements without schema effect are
+ * ignored; what a statement may do that the model does not follow is noted (see unseen.ts).
+ */
+export function applyStatement(s: Schema, kind: string, ast: any, revision: string | undefined, text?: string): void {
+  noteUnseenEffects(s, kind, ast, text);
   switch (kind) {
     case 'CreateStmt':
       return createTable(s, ast, revision);

@@ -1,6 +1,7 @@
 import type { ColumnModel, ConstraintModel, Dependent, IndexModel, LintStatement, ObjectKind, SchemaModel, TableModel, ViewModel } from '../types.js';
 import { applyStatement } from './apply.js';
 import { CowMap } from './cow-map.js';
+import { noteUncertainty, type Trace, type Uncertainty, type Where } from './existence.js';
 import { qualify } from './names.js';
 
 /** A table of the model. Values inside its maps are never mutated: a change replaces them. */
@@ -12,6 +13,21 @@ export interface TableState extends TableModel {
   rowSecurity: boolean;
   /** The model that may change this object in place; any other model copies it first. */
   owner: number;
+  /** The statement that created it (the model's counter, stable across renames) and where. */
+  born: { at: number; where: Where | undefined };
+  /**
+   * The model knows every column it has: false when some came from where the model cannot see (a
+   * parent it inherits from or is a partition of, LIKE of an unknown table, a typed table, a
+   * SELECT * or an unnamed expression of CREATE TABLE AS, IF NOT EXISTS over a table the history
+   * never showed).
+   */
+  columnsComplete: boolean;
+  /** Names it had before renames (bare), oldest first. */
+  formerNames?: readonly string[];
+  /** The tables it inherits from or is a partition of. */
+  inherits?: readonly string[];
+  /** A partition (of the table in `inherits`): it goes with its table even without CASCADE. */
+  partition?: boolean;
 }
 
 export interface SequenceState {
@@ -57,7 +73,7 @@ export function grantKey(g: GrantState): string {
 let nextOwner = 1;
 
 /** The collections of a model; shared between clones until one of them writes (copy-on-write). */
-const COLLECTIONS = ['tableMap', 'viewMap', 'indexMap', 'sequences', 'types', 'functions', 'triggers', 'policies', 'extensions', 'schemas', 'grantMap', 'comments', 'referencedBy'] as const;
+const COLLECTIONS = ['tableMap', 'viewMap', 'indexMap', 'sequences', 'types', 'functions', 'triggers', 'policies', 'extensions', 'schemas', 'grantMap', 'comments', 'referencedBy', 'traces'] as const;
 type CollectionName = (typeof COLLECTIONS)[number];
 
 /**
@@ -86,6 +102,28 @@ export class Schema implements SchemaModel {
    */
   referencedBy = new CowMap<readonly string[]>();
   searchPath: string[] = ['public'];
+  /** What the history last did to each name (see existence.ts), by `namespace:key`. */
+  traces = new CowMap<Trace>();
+  /** Statements whose effect the model cannot see, newest first (an immutable list: clones share it). */
+  uncertainties: Uncertainty | undefined = undefined;
+  /** Counts the statements applied: when something happened, for traces and uncertainties. */
+  tick = 0;
+  /** The migration file and section of the statement being applied. */
+  where: Where | undefined = undefined;
+  /**
+   * The search path as the session had it when the current migration started: `unknown` when an
+   * earlier migration set another one (a SET lasts for the session, and a fresh database gets every
+   * migration in one session) or set it in a way the model cannot follow.
+   */
+  pathInherited: 'default' | 'unknown' = 'default';
+  /** The current migration ran SET search_path: the model knows the path from there. */
+  pathSetHere = false;
+  /** The current migration changed the path in a way the model cannot follow (set_config). */
+  pathUnknownHere = false;
+  /** ALTER ROLE / ALTER DATABASE ... SET search_path: sessions may start with another path. */
+  pathDefaultChanged = false;
+  /** Some table inherits from or is a partition of another (else a DROP TABLE need not look for them). */
+  inheritance = false;
   /** Collections this model shares with a clone: copied before the first write. */
   private shared = new Set<CollectionName>();
   /**
@@ -272,17 +310,62 @@ export class Schema implements SchemaModel {
     this.shared = new Set(COLLECTIONS);
     copy.searchPath = [...this.searchPath];
     copy.lastMigration = this.lastMigration;
+    copy.uncertainties = this.uncertainties;
+    copy.tick = this.tick;
+    copy.where = this.where;
+    copy.pathInherited = this.pathInherited;
+    copy.pathSetHere = this.pathSetHere;
+    copy.pathUnknownHere = this.pathUnknownHere;
+    copy.pathDefaultChanged = this.pathDefaultChanged;
+    copy.inheritance = this.inheritance;
     // Both models now share the tables too: each copies a table before its first change.
     this.owner = nextOwner++;
     return copy;
   }
 
   apply(statement: LintStatement): void {
-    if (statement.migration !== this.lastMigration) {
-      this.lastMigration = statement.migration;
-      this.searchPath = ['public'];
+    if (statement.migration !== this.lastMigration) this.enterMigration(statement.migration);
+    this.tick++;
+    if (this.where?.section !== statement.section || this.lastWhere !== statement.migration) {
+      this.lastWhere = statement.migration;
+      this.where = { revision: statement.migration?.file?.revision, file: statement.migration?.relPath, section: statement.section };
     }
-    applyStatement(this, statement.kind, statement.ast, statement.migration?.file.revision);
+    applyStatement(this, statement.kind, statement.ast, statement.migration?.file.revision, statement.text);
+  }
+
+  /**
+   * A section whose statements the model cannot see (it does not parse, or a script failed while
+   * building its SQL): it may have created or dropped anything.
+   */
+  applyUnseen(migration: LintStatement['migration'], section: 'up' | 'down'): void {
+    if (migration !== this.lastMigration) this.enterMigration(migration);
+    this.tick++;
+    this.lastWhere = migration;
+    this.where = { revision: migration?.file?.revision, file: migration?.relPath, section };
+    noteUncertainty(this, { appear: true, disappear: true });
+    this.pathUnknownHere = true;
+  }
+
+  /**
+   * Whether an unqualified name means `public.<name>` for sure: the search path is public's, and
+   * known to be (no earlier migration left another in the session, none set it by set_config).
+   */
+  defaultPathCertain(): boolean {
+    if (this.pathUnknownHere || this.searchPath.length !== 1 || this.searchPath[0] !== 'public') return false;
+    return this.pathSetHere || (this.pathInherited === 'default' && !this.pathDefaultChanged);
+  }
+
+  private lastWhere: unknown;
+
+  private enterMigration(migration: unknown): void {
+    if (this.lastMigration !== undefined) {
+      if (this.pathUnknownHere) this.pathInherited = 'unknown';
+      else if (this.pathSetHere) this.pathInherited = this.searchPath.length === 1 && this.searchPath[0] === 'public' ? 'default' : 'unknown';
+    }
+    this.lastMigration = migration;
+    this.searchPath = ['public'];
+    this.pathSetHere = false;
+    this.pathUnknownHere = false;
   }
 
   // ---- Helpers for the apply functions ---------------------------------------------------
@@ -340,6 +423,8 @@ export class Schema implements SchemaModel {
   addTable(key: string, createdIn: string | undefined): TableState {
     const dot = key.lastIndexOf('.');
     const table: TableState = {
+      born: { at: this.tick, where: this.where },
+      columnsComplete: true,
       schema: key.slice(0, dot),
       name: key.slice(dot + 1),
       qualified: key,

@@ -5,9 +5,10 @@
  */
 import type { ColumnModel, ConstraintModel, IndexModel, ViewModel } from '../types.js';
 import { CowMap } from './cow-map.js';
+import { uncertaintiesFrom, uncertaintyList, type Trace } from './existence.js';
 import { grantKey, Schema, type GrantState, type PolicyState, type SequenceState, type TableState, type TriggerState, type TypeState } from './schema.js';
 
-const FORMAT = 1;
+const FORMAT = 2;
 
 type TableJson = Omit<TableState, 'columns' | 'constraints' | 'indexes' | 'owner'> & { columns: ColumnModel[]; constraints: ConstraintModel[]; indexes: string[] };
 type ViewJson = Omit<ViewModel, 'columns'> & { columns: Array<[string, string[]]> };
@@ -27,6 +28,10 @@ export interface SchemaSnapshot {
   schemas: string[];
   grants: GrantState[];
   comments: Array<[string, string]>;
+  traces: Array<[string, Trace]>;
+  uncertainties: ReturnType<typeof uncertaintyList>;
+  tick: number;
+  path: { inherited: Schema['pathInherited']; setHere: boolean; unknownHere: boolean; defaultChanged: boolean; searchPath: string[] };
 }
 
 export function toSnapshot(model: Schema): SchemaSnapshot {
@@ -44,8 +49,15 @@ export function toSnapshot(model: Schema): SchemaSnapshot {
     schemas: [...model.schemas],
     grants: [...model.grantMap.values()],
     comments: [...model.comments],
+    traces: [...model.traces],
+    uncertainties: uncertaintyList(model),
+    tick: model.tick,
+    path: { inherited: model.pathInherited, setHere: model.pathSetHere, unknownHere: model.pathUnknownHere, defaultChanged: model.pathDefaultChanged, searchPath: [...model.searchPath] },
   };
 }
+
+/** What a restored model has as the last migration applied: not one the next statement belongs to. */
+const SNAPSHOT_END = Symbol('snapshot end');
 
 /** The model a snapshot holds, or undefined when it is not one (another format, corrupt). */
 export function fromSnapshot(value: unknown): Schema | undefined {
@@ -69,6 +81,17 @@ export function fromSnapshot(value: unknown): Schema | undefined {
   model.schemas = new Set(snapshot.schemas);
   model.grantMap = new CowMap(snapshot.grants.map((g) => [grantKey(g), g]));
   model.comments = new CowMap(snapshot.comments);
+  model.traces = new CowMap(snapshot.traces);
+  model.uncertainties = uncertaintiesFrom(snapshot.uncertainties);
+  model.tick = snapshot.tick;
+  model.pathInherited = snapshot.path.inherited;
+  model.pathSetHere = snapshot.path.setHere;
+  model.pathUnknownHere = snapshot.path.unknownHere;
+  model.pathDefaultChanged = snapshot.path.defaultChanged;
+  model.searchPath = [...snapshot.path.searchPath];
+  model.inheritance = snapshot.tables.some((t) => t.inherits !== undefined && t.inherits.length > 0);
+  // The migration the snapshot ends with is over: the next statement starts another.
+  model.lastMigration = SNAPSHOT_END;
   for (const table of snapshot.tables) for (const c of table.constraints) if (c.refTable) model.noteReference(table.qualified, c.refTable);
   return model;
 }

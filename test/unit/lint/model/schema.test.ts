@@ -129,10 +129,28 @@ describe('schema model: tables', () => {
     expect(model.table('link')!.constraints.size).toBe(0);
   });
 
-  it('moves a table to another schema with SET SCHEMA', async () => {
-    const model = await modelOf('CREATE TABLE t (id int PRIMARY KEY); CREATE SCHEMA archive; ALTER TABLE t SET SCHEMA archive;');
+  it('moves a table to another schema with SET SCHEMA, its indexes and owned sequences with it', async () => {
+    const model = await modelOf('CREATE TABLE t (id serial PRIMARY KEY); CREATE SCHEMA archive; ALTER TABLE t SET SCHEMA archive;');
     expect(model.table('public.t')).toBeUndefined();
     expect(model.table('archive.t')!.indexes).toEqual(new Set(['archive.t_pkey']));
+    expect(model.objects('sequence')).toEqual(['archive.t_id_seq']);
+  });
+
+  it('drops partitions with their table, and inheriting tables', async () => {
+    const model = await modelOf(`
+      CREATE TABLE p (id int) PARTITION BY RANGE (id);
+      CREATE TABLE p1 PARTITION OF p FOR VALUES FROM (0) TO (10);
+      CREATE TABLE p2 (id int);
+      ALTER TABLE p ATTACH PARTITION p2 FOR VALUES FROM (10) TO (20);
+      CREATE TABLE p3 (id int);
+      ALTER TABLE p ATTACH PARTITION p3 FOR VALUES FROM (20) TO (30);
+      ALTER TABLE p DETACH PARTITION p3;
+      CREATE TABLE base (id int);
+      CREATE TABLE heir (x int) INHERITS (base);
+      ALTER TABLE base RENAME TO base2;
+      DROP TABLE p; DROP TABLE base2 CASCADE;
+    `);
+    expect(model.objects('table')).toEqual(['public.p3']);
   });
 
   it('drops a table with its indexes, triggers, policies, owned sequences, grants and the foreign keys to it', async () => {
@@ -320,5 +338,55 @@ describe('schema model: clones', () => {
     const model = emptySchema();
     expect(model.objects('schema')).toEqual(['public']);
     expect([...model.tables()]).toEqual([]);
+  });
+});
+
+describe('schema model: what the history did to each name', () => {
+  it('records who created, dropped and renamed objects, columns included, and which names a rename frees', async () => {
+    const model = await modelOf(`
+      CREATE TABLE t (id int PRIMARY KEY, a int);
+      CREATE INDEX t_a ON t (a);
+      ALTER TABLE t RENAME COLUMN a TO b;
+      ALTER TABLE t RENAME TO u;
+      DROP INDEX t_a;
+    `);
+    const born = model.tableMap.get('public.u')!.born.at;
+    expect(model.traces.get('rel:public.t')).toMatchObject({ present: false, how: 'renamed', other: 'public.u', where: { revision: '20260101000000', section: 'up' } });
+    expect(model.traces.get('rel:public.u')).toMatchObject({ present: true, how: 'renamed', other: 'public.t' });
+    expect(model.traces.get('rel:public.t_a')).toMatchObject({ present: false, how: 'dropped' });
+    expect(model.traces.get(`col:${born}.a`)).toMatchObject({ present: false, how: 'renamed', other: 'b' });
+    expect(model.traces.get('rel:public.t_pkey')).toMatchObject({ present: true, unsure: true });
+    expect(model.tableMap.get('public.u')!.formerNames).toEqual(['t']);
+    await applySql(model, 'DROP TABLE u;');
+    expect(model.traces.get('rel:public.t_pkey')).toMatchObject({ present: false, how: 'cascade', other: 'table public.u', unsure: true });
+  });
+
+  it('notes what it cannot see: a DO block by the names in its body, a function call or CREATE EXTENSION as anything', async () => {
+    const model = await modelOf(`DO $$ BEGIN CREATE TABLE IF NOT EXISTS t (id int); END $$;`);
+    expect([...model.uncertainties!.words!]).toEqual(expect.arrayContaining(['t', 'create', 'table']));
+    expect(model.uncertainties!.words!.has('u')).toBe(false);
+    for (const sql of [`DO $$ BEGIN EXECUTE 'SELECT 1'; END $$;`, 'DO $$ BEGIN PERFORM make_tables(); END $$;', 'SELECT app.setup();', 'CALL setup();', 'CREATE EXTENSION postgis;']) {
+      const u = (await modelOf(sql)).uncertainties;
+      expect(u && u.words === undefined && u.generated === undefined && u.appear, sql).toBe(true);
+    }
+    // Built-in functions run no DDL; a DO block that creates a type if it is missing names it.
+    for (const sql of ["SELECT setval('s', 1), count(*), pg_catalog.pg_advisory_lock(1) FROM t;", 'INSERT INTO t VALUES (gen_random_uuid(), now());']) {
+      expect((await modelOf(sql)).uncertainties, sql).toBeUndefined();
+    }
+    const conditional = await modelOf("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_type WHERE typname = 'x') THEN CREATE TYPE x AS ENUM ('a'); END IF; END $$;");
+    expect(conditional.uncertainties!.words!.has('x')).toBe(true);
+  });
+
+  it('knows the search path is public only until something else may have set it', async () => {
+    expect((await modelOf('CREATE TABLE t (id int);')).defaultPathCertain()).toBe(true);
+    expect((await modelOf('SET search_path = app;')).defaultPathCertain()).toBe(false);
+    expect((await modelOf("SELECT set_config('search_path', 'app', false);")).defaultPathCertain()).toBe(false);
+    // A SET lasts for the session: the next migration inherits it, until one sets public again.
+    const model = await modelOf('SET search_path = app;');
+    await applySql(model, 'CREATE TABLE t (id int);', '20260101000001');
+    expect(model.defaultPathCertain()).toBe(false);
+    await applySql(model, 'SET search_path = public;', '20260101000002');
+    await applySql(model, 'CREATE TABLE u (id int);', '20260101000003');
+    expect(model.defaultPathCertain()).toBe(true);
   });
 });

@@ -34,6 +34,17 @@ describe('model snapshots', () => {
     expect(model.table('jobs')!.columns.has('state')).toBe(true);
   });
 
+  it('keeps what the history did to each name, what the model cannot see, and the search path', async () => {
+    const model = await modelOf(`CREATE TABLE t (id int); DROP TABLE t; DO $$ BEGIN PERFORM 1; END $$; SET search_path = app;`);
+    const copy = fromSnapshot(JSON.parse(JSON.stringify(toSnapshot(model))))!;
+    expect(copy.traces.get('rel:public.t')).toEqual(model.traces.get('rel:public.t'));
+    expect(copy.uncertainties).toEqual(model.uncertainties);
+    expect(copy.tick).toBe(model.tick);
+    // The next migration starts with the path this one left (not public).
+    await applySql(copy, 'CREATE TABLE u (id int);', '20260101000001');
+    expect(copy.defaultPathCertain()).toBe(false);
+  });
+
   it('refuses what is not a snapshot', () => {
     expect(fromSnapshot(undefined)).toBeUndefined();
     expect(fromSnapshot({ format: 99, tables: [] })).toBeUndefined();

@@ -1,0 +1,474 @@
+/**
+ * Which objects a statement creates and which it needs to exist, and what the history says about
+ * each at that point (model/existence.ts): for create-existing-object (a CREATE of an object that
+ * is already there) and missing-object (a DROP, ALTER or RENAME of one that is not). Both answer
+ * only where the model is certain; anything it cannot vouch for is left alone.
+ */
+import { certainlyAbsent, certainlyPresent, columnKey, traceKey, uncertaintySince, type Namespace, type Trace } from '../model/existence.js';
+import { listName, objectName, rangeVarName, stringList } from '../model/names.js';
+import type { Schema, TableState } from '../model/schema.js';
+import type { LintStatement, SchemaModel } from '../types.js';
+
+/** An object as a statement names it. */
+export interface NamedObject {
+  ns: Namespace;
+  /** What the statement calls it: `table`, `index`, `type`, `column`, ... */
+  kind: string;
+  /** Schema as written (relations, types). */
+  schema?: string | undefined;
+  name: string;
+  /** Columns: the relation as written. */
+  relation?: { schema: string | undefined; name: string };
+  /** What the statement does to it, for messages in down sections: `drops`, `alters`, ... */
+  verb: string;
+}
+
+/** A rename or SET SCHEMA: the object's new name must be free. */
+interface NewName {
+  from: NamedObject;
+  /** The new name: in `schema`, or in the schema the object is in. */
+  to: { schema?: string; name: string };
+  /** The namespaces the new name must be free in besides the object's own (a table's row type is a type). */
+  alsoTypes: boolean;
+}
+
+export interface StatementObjects {
+  creates: Array<NamedObject & { alsoTypes?: boolean }>;
+  needs: NamedObject[];
+  renames: NewName[];
+}
+
+const SYSTEM_SCHEMAS = new Set(['pg_catalog', 'information_schema', 'pg_toast']);
+
+const NONE: ReadonlySet<string> = new Set();
+
+function isSystemSchema(schema: string): boolean {
+  return SYSTEM_SCHEMAS.has(schema) || schema.startsWith('pg_temp') || schema.startsWith('pg_toast_temp');
+}
+
+const RELATION_KIND: Record<string, string> = {
+  OBJECT_TABLE: 'table',
+  OBJECT_FOREIGN_TABLE: 'foreign table',
+  OBJECT_VIEW: 'view',
+  OBJECT_MATVIEW: 'materialized view',
+  OBJECT_INDEX: 'index',
+  OBJECT_SEQUENCE: 'sequence',
+};
+
+const TYPE_KIND: Record<string, string> = { OBJECT_TYPE: 'type', OBJECT_DOMAIN: 'domain' };
+
+/** The ALTER TABLE subcommands that name an existing column (`cmd.name`). */
+const COLUMN_COMMANDS = new Set([
+  'AT_ColumnDefault',
+  'AT_DropNotNull',
+  'AT_SetNotNull',
+  'AT_SetStatistics',
+  'AT_SetOptions',
+  'AT_ResetOptions',
+  'AT_SetStorage',
+  'AT_SetCompression',
+  'AT_DropColumn',
+  'AT_AlterColumnType',
+  'AT_AddIdentity',
+  'AT_SetIdentity',
+  'AT_DropIdentity',
+  'AT_DropExpression',
+  'AT_SetExpression',
+]);
+
+function relation(rangeVar: any, kind: string, verb: string): NamedObject {
+  const { schema, name } = rangeVarName(rangeVar);
+  return { ns: 'rel', kind, schema, name, verb };
+}
+
+function dotted(parts: string[], ns: Namespace, kind: string, verb: string): NamedObject {
+  const { schema, name } = listName(parts);
+  return { ns, kind, schema, name, verb };
+}
+
+function column(rel: NamedObject, name: string, verb: string): NamedObject {
+  return { ns: 'col', kind: 'column', name, relation: { schema: rel.schema, name: rel.name }, verb };
+}
+
+/** The last statement statementObjects read, and what it found: both rules ask about each statement in turn. */
+let last: { statement: LintStatement; objects: StatementObjects } | undefined;
+
+/** What a statement creates, needs and renames, as written. */
+export function statementObjects(statement: LintStatement): StatementObjects {
+  if (last?.statement !== statement) last = { statement, objects: readObjects(statement) };
+  return last.objects;
+}
+
+function readObjects(statement: LintStatement): StatementObjects {
+  const out: StatementObjects = { creates: [], needs: [], renames: [] };
+  const { kind, ast } = statement;
+  const temp = (rv: any) => rv?.relpersistence === 't';
+  switch (kind) {
+    case 'CreateStmt':
+      if (!ast.if_not_exists && !temp(ast.relation)) out.creates.push({ ...relation(ast.relation, 'table', 'creates'), alsoTypes: true });
+      break;
+    case 'CreateForeignTableStmt':
+      if (!ast.base?.if_not_exists) out.creates.push({ ...relation(ast.base?.relation, 'foreign table', 'creates'), alsoTypes: true });
+      break;
+    case 'CreateTableAsStmt':
+      if (!ast.if_not_exists && !temp(ast.into?.rel)) out.creates.push({ ...relation(ast.into?.rel, ast.objtype === 'OBJECT_MATVIEW' ? 'materialized view' : 'table', 'creates'), alsoTypes: true });
+      break;
+    case 'ViewStmt':
+      if (!ast.replace && !temp(ast.view)) out.creates.push({ ...relation(ast.view, 'view', 'creates'), alsoTypes: true });
+      break;
+    case 'CreateSeqStmt':
+      if (!ast.if_not_exists && !temp(ast.sequence)) out.creates.push({ ...relation(ast.sequence, 'sequence', 'creates'), alsoTypes: true });
+      break;
+    case 'IndexStmt': {
+      const table = relation(ast.relation, 'table', 'indexes');
+      out.needs.push(table);
+      // An index is created in its table's schema.
+      if (ast.idxname && !ast.if_not_exists) out.creates.push({ ns: 'rel', kind: 'index', schema: table.schema, name: ast.idxname, verb: 'creates', relation: { schema: table.schema, name: table.name } });
+      for (const param of [...(ast.indexParams ?? []), ...(ast.indexIncludingParams ?? [])]) {
+        if (param.IndexElem?.name) out.needs.push(column(table, param.IndexElem.name, 'indexes'));
+      }
+      break;
+    }
+    case 'CreateEnumStmt':
+      out.creates.push(dotted(stringList(ast.typeName), 'type', 'type', 'creates'));
+      break;
+    case 'CompositeTypeStmt':
+      out.creates.push({ ...relation(ast.typevar, 'type', 'creates'), ns: 'type' });
+      break;
+    case 'CreateDomainStmt':
+      out.creates.push(dotted(stringList(ast.domainname), 'type', 'domain', 'creates'));
+      break;
+    case 'CreateRangeStmt':
+      out.creates.push(dotted(stringList(ast.typeName), 'type', 'type', 'creates'));
+      break;
+    case 'CreateSchemaStmt':
+      if (ast.schemaname && !ast.if_not_exists) out.creates.push({ ns: 'schema', kind: 'schema', name: ast.schemaname, verb: 'creates' });
+      break;
+    case 'DropStmt': {
+      if (ast.missing_ok) break;
+      const relKind = RELATION_KIND[ast.removeType];
+      const typeKind = TYPE_KIND[ast.removeType];
+      for (const object of ast.objects ?? []) {
+        const parts = objectName(object);
+        if (relKind) out.needs.push(dotted(parts, 'rel', relKind, 'drops'));
+        else if (typeKind) out.needs.push(dotted(parts, 'type', typeKind, 'drops'));
+        else if (ast.removeType === 'OBJECT_SCHEMA' && parts.length === 1) out.needs.push({ ns: 'schema', kind: 'schema', name: parts[0]!, verb: 'drops' });
+      }
+      break;
+    }
+    case 'AlterTableStmt': {
+      const relKind = RELATION_KIND[ast.objtype ?? 'OBJECT_TABLE'];
+      if (!relKind) break;
+      const rel = relation(ast.relation, relKind, 'alters');
+      if (!ast.missing_ok) out.needs.push(rel);
+      if (relKind !== 'table') break;
+      // Within one ALTER TABLE, a column another subcommand adds or drops counts as there (or not) for all of them.
+      const commands = ((ast.cmds ?? []) as any[]).map((c) => c.AlterTableCmd).filter(Boolean);
+      const added = commands.length > 1 ? new Set(commands.filter((c) => c.subtype === 'AT_AddColumn').map((c) => c.def?.ColumnDef?.colname)) : NONE;
+      const dropped = commands.length > 1 ? new Set(commands.filter((c) => c.subtype === 'AT_DropColumn').map((c) => c.name)) : NONE;
+      for (const cmd of commands) {
+        if (cmd.subtype === 'AT_AddColumn' && cmd.def?.ColumnDef?.colname && !cmd.missing_ok && !dropped.has(cmd.def.ColumnDef.colname)) {
+          out.creates.push(column(rel, cmd.def.ColumnDef.colname, 'adds'));
+        } else if (COLUMN_COMMANDS.has(cmd.subtype) && typeof cmd.name === 'string' && !cmd.missing_ok && !added.has(cmd.name)) {
+          out.needs.push(column(rel, cmd.name, cmd.subtype === 'AT_DropColumn' ? 'drops' : 'alters'));
+        }
+      }
+      break;
+    }
+    case 'RenameStmt': {
+      const relKind = RELATION_KIND[ast.renameType];
+      if (relKind && ast.relation) {
+        const from = relation(ast.relation, relKind, 'renames');
+        if (!ast.missing_ok) out.needs.push(from);
+        out.renames.push({ from, to: { name: ast.newname }, alsoTypes: relKind !== 'index' && relKind !== 'sequence' });
+      } else if (ast.renameType === 'OBJECT_COLUMN' && ast.relation) {
+        const rel = relation(ast.relation, RELATION_KIND[ast.relationType] ?? 'table', 'renames');
+        if (!ast.missing_ok) out.needs.push(rel);
+        out.needs.push(column(rel, ast.subname, 'renames'));
+        out.creates.push(column(rel, ast.newname, 'renames a column to'));
+      } else if (ast.renameType === 'OBJECT_TABCONSTRAINT' && ast.relation && !ast.missing_ok) {
+        out.needs.push(relation(ast.relation, 'table', 'renames a constraint of'));
+      } else if (TYPE_KIND[ast.renameType]) {
+        const from = dotted(objectName(ast.object), 'type', TYPE_KIND[ast.renameType]!, 'renames');
+        if (!ast.missing_ok) out.needs.push(from);
+        out.renames.push({ from, to: { name: ast.newname }, alsoTypes: false });
+      } else if (ast.renameType === 'OBJECT_SCHEMA' && ast.subname) {
+        const from: NamedObject = { ns: 'schema', kind: 'schema', name: ast.subname, verb: 'renames' };
+        if (!ast.missing_ok) out.needs.push(from);
+        out.renames.push({ from, to: { name: ast.newname }, alsoTypes: false });
+      }
+      break;
+    }
+    case 'AlterObjectSchemaStmt': {
+      const relKind = RELATION_KIND[ast.objectType];
+      const typeKind = TYPE_KIND[ast.objectType];
+      let from: NamedObject | undefined;
+      if (relKind && ast.relation) from = relation(ast.relation, relKind, 'moves');
+      else if (typeKind) from = dotted(objectName(ast.object), 'type', typeKind, 'moves');
+      if (!from) break;
+      if (!ast.missing_ok) out.needs.push(from);
+      out.renames.push({ from, to: { schema: ast.newschema, name: from.name }, alsoTypes: relKind !== undefined && relKind !== 'sequence' && relKind !== 'index' });
+      break;
+    }
+    case 'AlterSeqStmt':
+      if (!ast.missing_ok) out.needs.push(relation(ast.sequence, 'sequence', 'alters'));
+      break;
+    case 'AlterEnumStmt':
+      out.needs.push(dotted(stringList(ast.typeName), 'type', 'type', 'alters'));
+      break;
+    case 'AlterDomainStmt':
+      out.needs.push(dotted(stringList(ast.typeName), 'type', 'domain', 'alters'));
+      break;
+    case 'CommentStmt': {
+      const parts = objectName(ast.object);
+      const relKind = RELATION_KIND[ast.objtype];
+      if (relKind) out.needs.push(dotted(parts, 'rel', relKind, 'comments on'));
+      else if (TYPE_KIND[ast.objtype]) out.needs.push(dotted(parts, 'type', TYPE_KIND[ast.objtype]!, 'comments on'));
+      else if (ast.objtype === 'OBJECT_SCHEMA' && parts.length === 1) out.needs.push({ ns: 'schema', kind: 'schema', name: parts[0]!, verb: 'comments on' });
+      else if (ast.objtype === 'OBJECT_COLUMN' && parts.length >= 2) {
+        const col = parts.pop()!;
+        const rel = dotted(parts, 'rel', 'table', 'comments on');
+        out.needs.push(rel);
+        out.needs.push(column(rel, col, 'comments on'));
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  return out;
+}
+
+// ---- What the model says ---------------------------------------------------------------------
+
+/** The kind of the relation the model has under exactly `key`, if any. */
+function relationAt(s: Schema, key: string): string | undefined {
+  if (s.tableMap.has(key)) return 'table';
+  const view = s.viewMap.get(key);
+  if (view) return view.kind;
+  if (s.indexMap.has(key)) return 'index';
+  if (s.sequences.has(key)) return 'sequence';
+  if (s.types.get(key)?.kind === 'composite') return 'type';
+  return undefined;
+}
+
+/** The kind of the type the model has under exactly `key` (shell types aside), if any. */
+function typeAt(s: Schema, key: string): string | undefined {
+  const type = s.types.get(key);
+  if (!type || type.kind === 'base') return undefined;
+  return type.kind === 'composite' ? 'type' : type.kind;
+}
+
+/** Whether the model has something of that name (resolved as it resolves names: loosely). */
+function resolves(s: Schema, object: NamedObject): boolean {
+  const { schema, name } = object;
+  switch (object.ns) {
+    case 'rel':
+      return [s.tableMap, s.viewMap, s.indexMap, s.sequences].some((map) => s.resolveName(map, name, schema) !== undefined) || s.resolveName(s.types, name, schema) !== undefined;
+    case 'type':
+      return s.resolveName(s.types, name, schema) !== undefined || s.resolveName(s.tableMap, name, schema) !== undefined || s.resolveName(s.viewMap, name, schema) !== undefined;
+    case 'schema':
+      return s.schemas.has(name);
+    default:
+      return true;
+  }
+}
+
+/** The exact key an object's name stands for, when the model is sure of it (schema written, or the default search path). */
+function exactKey(s: Schema, schema: string | undefined, name: string): string | undefined {
+  if (schema !== undefined) return isSystemSchema(schema) ? undefined : `${schema}.${name}`;
+  return s.defaultPathCertain() ? `public.${name}` : undefined;
+}
+
+/** The table a column's relation names, if the model has one. */
+function tableOf(s: Schema, rel: { schema: string | undefined; name: string }): TableState | undefined {
+  const key = s.resolveName(s.tableMap, rel.name, rel.schema);
+  return key === undefined ? undefined : s.tableMap.get(key);
+}
+
+/** Whether the model knows all the columns of a table for sure (and that the name means it). */
+function knowsColumns(s: Schema, table: TableState, rel: { schema: string | undefined; name: string }): boolean {
+  if (!table.columnsComplete) return false;
+  if (rel.schema === undefined && table.qualified !== exactKey(s, undefined, rel.name)) return false;
+  return !s.traces.get(traceKey('rel', table.qualified))?.unsure;
+}
+
+function tableNames(table: TableState): string[] {
+  return [table.name, ...(table.formerNames ?? [])];
+}
+
+/** An object that exists for certain where a statement creates it: its key, kind and trace. */
+export interface Conflict {
+  object: NamedObject;
+  key: string;
+  /** The kind of what is there. */
+  kind: string;
+  trace: Trace;
+  /** Columns that came with their table: the table. */
+  table?: string;
+  /** For a rename: the object renamed, by its key. */
+  renamed?: string;
+}
+
+/** A column's trace, or its table's birth when it came with the table. */
+function columnOrigin(s: Schema, table: TableState, col: string): Trace | undefined {
+  const own = s.traces.get(traceKey('col', columnKey(table.born.at, col)));
+  if (own) return own;
+  return { present: true, kind: 'column', at: table.born.at, where: table.born.where, how: 'created', other: `table ${table.qualified}` };
+}
+
+/** What is certainly there under a name a statement creates, if anything. */
+function existingAt(s: Schema, object: NamedObject, key: string, alsoTypes: boolean): Conflict | undefined {
+  if (object.ns === 'schema') {
+    const trace = s.schemas.has(key) ? certainlyPresent(s, 'schema', key) : undefined;
+    return trace ? { object, key, kind: 'schema', trace } : undefined;
+  }
+  const rel = relationAt(s, key);
+  // For a type's name, only relations with a row type are in the way (not an index or a sequence).
+  if (rel !== undefined && (object.ns === 'rel' || (rel !== 'index' && rel !== 'sequence'))) {
+    const trace = certainlyPresent(s, rel === 'type' ? 'type' : 'rel', key);
+    if (trace) return { object, key, kind: rel, trace };
+    return undefined;
+  }
+  const type = object.ns === 'type' || alsoTypes ? typeAt(s, key) : undefined;
+  if (type) {
+    const trace = certainlyPresent(s, 'type', key);
+    if (trace) return { object, key, kind: type, trace };
+  }
+  return undefined;
+}
+
+/** Objects a statement creates (or renames something to) that already exist for certain. */
+export function conflicts(statement: LintStatement, model: SchemaModel): Conflict[] {
+  const s = model as Schema;
+  const { creates, renames } = statementObjects(statement);
+  const out: Conflict[] = [];
+  for (const object of creates) {
+    if (object.ns === 'col') {
+      const table = tableOf(s, object.relation!);
+      if (!table?.columns.has(object.name) || !knowsColumns(s, table, object.relation!)) continue;
+      const origin = columnOrigin(s, table, object.name);
+      if (!origin?.present || origin.unsure) continue;
+      if (uncertaintySince(s, origin.at, 'disappear', { ns: 'col', schema: '', names: [object.name, ...tableNames(table)] })) continue;
+      out.push({ object, key: `${table.qualified}.${object.name}`, kind: 'column', trace: origin, table: table.qualified });
+      continue;
+    }
+    // A relation is created in its table's schema (indexes), else as written.
+    let schema = object.schema;
+    if (object.kind === 'index' && schema === undefined) {
+      const tableKey = s.resolveName(s.tableMap, object.relation!.name, undefined) ?? s.resolveName(s.viewMap, object.relation!.name, undefined);
+      if (!tableKey || tableKey !== exactKey(s, undefined, object.relation!.name)) continue;
+      schema = tableKey.slice(0, tableKey.lastIndexOf('.'));
+    }
+    const key = object.ns === 'schema' ? object.name : exactKey(s, schema, object.name);
+    if (key === undefined) continue;
+    const found = existingAt(s, object, key, object.alsoTypes === true);
+    if (found) out.push(found);
+  }
+  for (const rename of renames) {
+    const from = rename.from;
+    let fromKey: string | undefined;
+    if (from.ns === 'schema') fromKey = s.schemas.has(from.name) ? from.name : undefined;
+    else if (from.ns === 'rel') fromKey = [s.tableMap, s.viewMap, s.indexMap, s.sequences].map((map) => s.resolveName(map, from.name, from.schema)).find((k) => k !== undefined);
+    else fromKey = s.resolveName(s.types, from.name, from.schema);
+    if (fromKey === undefined) continue;
+    if (from.schema === undefined && from.ns !== 'schema' && fromKey !== exactKey(s, undefined, from.name)) continue;
+    const key = from.ns === 'schema' ? rename.to.name : `${rename.to.schema ?? fromKey.slice(0, fromKey.lastIndexOf('.'))}.${rename.to.name}`;
+    if (key === fromKey || (from.ns !== 'schema' && isSystemSchema(key.slice(0, key.lastIndexOf('.'))))) continue;
+    const found = existingAt(s, { ...from, name: rename.to.name }, key, rename.alsoTypes);
+    if (found) out.push({ ...found, object: from, renamed: fromKey });
+  }
+  return out;
+}
+
+/** An object a statement needs that certainly does not exist: its key and the trace that says so. */
+export interface Absence {
+  object: NamedObject;
+  key: string;
+  trace: Trace;
+  /** The object is in a schema that was dropped (the trace is the schema's). */
+  schemaGone?: string;
+  /** A column its table never had: the table, created (complete) by `trace`. */
+  neverIn?: string;
+}
+
+/** Objects a statement needs that certainly do not exist at that point. */
+export function absences(statement: LintStatement, model: SchemaModel): Absence[] {
+  const s = model as Schema;
+  const { needs } = statementObjects(statement);
+  const out: Absence[] = [];
+  const missingRelations = new Set<string>();
+  for (const object of needs) {
+    if (object.ns === 'col') {
+      const rel = object.relation!;
+      if (missingRelations.has(`${rel.schema}.${rel.name}`)) continue;
+      const table = tableOf(s, rel);
+      if (!table || table.columns.has(object.name) || !knowsColumns(s, table, rel)) continue;
+      const names = [object.name, ...tableNames(table)];
+      const key = `${table.qualified}.${object.name}`;
+      const own = s.traces.get(traceKey('col', columnKey(table.born.at, object.name)));
+      if (own) {
+        const trace = certainlyAbsent(s, 'col', columnKey(table.born.at, object.name), tableNames(table));
+        if (trace) out.push({ object, key, trace });
+        continue;
+      }
+      // Never in the table: it was created with every column known, and nothing unseen may have added one since.
+      if (uncertaintySince(s, table.born.at, 'appear', { ns: 'col', schema: '', names })) continue;
+      out.push({ object, key, trace: { present: false, kind: 'column', at: table.born.at, where: table.born.where, how: 'created' }, neverIn: table.qualified });
+      continue;
+    }
+    if (resolves(s, object)) continue;
+    const key = object.ns === 'schema' ? object.name : exactKey(s, object.schema, object.name);
+    if (key === undefined) continue;
+    const trace = certainlyAbsent(s, object.ns, key);
+    if (trace) {
+      out.push({ object, key, trace });
+      missingRelations.add(`${object.schema}.${object.name}`);
+      continue;
+    }
+    if (object.ns !== 'schema') {
+      const schema = key.slice(0, key.lastIndexOf('.'));
+      const schemaTrace = s.schemas.has(schema) ? undefined : certainlyAbsent(s, 'schema', schema);
+      if (schemaTrace) {
+        out.push({ object, key, trace: schemaTrace, schemaGone: schema });
+        missingRelations.add(`${object.schema}.${object.name}`);
+      }
+    }
+  }
+  return out;
+}
+
+// ---- Messages ---------------------------------------------------------------------------------
+
+/** Who did it: `migrations/x.sql, revision R`, `up`, `an earlier statement of this down section`. */
+export function whoText(trace: Trace, statement: LintStatement): string {
+  const where = trace.where;
+  if (where?.file !== undefined && where.file === statement.migration.relPath) {
+    if (where.section === statement.section) return `an earlier statement of this ${statement.section === 'down' ? 'down section' : 'migration'}`;
+    return where.section;
+  }
+  if (where?.file === undefined) return 'an earlier migration';
+  return `${where.file}, revision ${where.revision}`;
+}
+
+/** The trace said as `<verb> by <who>`: `dropped by migrations/x.sql, revision R`, `renamed to public.b by ...`. */
+export function traceText(trace: Trace, statement: LintStatement): string {
+  const who = whoText(trace, statement);
+  switch (trace.how) {
+    case 'created':
+      return trace.present ? (trace.other ? `created with ${trace.other} by ${who}` : `${trace.kind === 'column' ? 'added' : 'created'} by ${who}`) : `created by ${who}`;
+    case 'dropped':
+      return `dropped by ${who}`;
+    case 'cascade':
+      return `dropped with ${trace.other} by ${who}`;
+    case 'renamed':
+      return trace.present ? `renamed from ${trace.other} by ${who}` : `renamed to ${trace.other} by ${who}`;
+    case 'moved':
+      return trace.present ? `moved here from ${trace.other} by ${who}` : `moved to ${trace.other} by ${who}`;
+  }
+}
+
+/** Whether the trace is this migration's up section, seen from its down section. */
+export function byOwnUp(trace: Trace, statement: LintStatement): boolean {
+  return statement.section === 'down' && trace.where?.file === statement.migration.relPath && trace.where.section === 'up';
+}

@@ -1,0 +1,216 @@
+import { describe, expect, it } from 'vitest';
+import { chain, lint } from '../history-support.js';
+
+const ID = 'create-existing-object';
+
+type Specs = Parameters<typeof chain>[0];
+
+async function messages(specs: Specs): Promise<string[]> {
+  return (await lint(chain(specs), { rules: [ID] })).map((f) => f.message);
+}
+
+/** `line: message` of each finding, for the file of the last migration. */
+async function lines(specs: Specs): Promise<string[]> {
+  return (await lint(chain(specs), { rules: [ID] })).map((f) => `${f.file.replace(/^migrations\/\d+_/, '')}:${f.line} ${f.message}`);
+}
+
+const FIRST = 'migrations/20260101000000_change.sql, revision 20260101000000';
+
+describe(ID, () => {
+  it('reports a CREATE of each kind of object an earlier migration created, naming that migration', async () => {
+    const first = `CREATE SCHEMA app;
+CREATE TABLE users (id bigint PRIMARY KEY, email text);
+CREATE VIEW active_users AS SELECT id FROM users;
+CREATE MATERIALIZED VIEW user_count AS SELECT count(*) AS n FROM users;
+CREATE INDEX users_email_idx ON users (email);
+CREATE SEQUENCE ticket_seq;
+CREATE TYPE mood AS ENUM ('ok', 'sad');
+CREATE DOMAIN email_address AS text;
+CREATE TYPE pair AS (a int, b int);
+CREATE TABLE app.jobs AS SELECT id FROM users;`;
+    expect(await messages([{ up: first }, { up: first }])).toEqual([
+      `schema app already exists at this point of the history (created by ${FIRST})`,
+      `table public.users already exists at this point of the history (created by ${FIRST})`,
+      `view public.active_users already exists at this point of the history (created by ${FIRST})`,
+      `materialized view public.user_count already exists at this point of the history (created by ${FIRST})`,
+      `index public.users_email_idx already exists at this point of the history (created by ${FIRST})`,
+      `sequence public.ticket_seq already exists at this point of the history (created by ${FIRST})`,
+      `enum public.mood already exists at this point of the history (created by ${FIRST})`,
+      `domain public.email_address already exists at this point of the history (created by ${FIRST})`,
+      `type public.pair already exists at this point of the history (created by ${FIRST})`,
+      `table app.jobs already exists at this point of the history (created by ${FIRST})`,
+    ]);
+  });
+
+  it('pins the message, help and fix of a duplicate CREATE TABLE', async () => {
+    const findings = await lint(chain([{ up: 'CREATE TABLE audit_log (id bigint PRIMARY KEY);' }, { up: 'CREATE TABLE audit_log (id bigint PRIMARY KEY, actor text);' }]), { rules: [ID] });
+    expect(findings).toEqual([
+      expect.objectContaining({
+        rule: ID,
+        severity: 'error',
+        file: 'migrations/20260101000100_change.sql',
+        line: 6,
+        message: 'table public.audit_log already exists at this point of the history (created by migrations/20260101000000_change.sql, revision 20260101000000)',
+        help: expect.stringContaining('relation ... already exists'),
+        fix: {
+          description:
+            'Remove the duplicate CREATE TABLE (created by migrations/20260101000000_change.sql, revision 20260101000000); write CREATE TABLE IF NOT EXISTS only if both definitions are the same, since it keeps whichever ran first',
+        },
+      }),
+    ]);
+  });
+
+  it('reports names that clash across kinds in one namespace: relations, and types with row types', async () => {
+    expect(
+      await messages([
+        { up: 'CREATE TABLE things (id int);\nCREATE TYPE status AS ENUM (\'a\');\nCREATE INDEX things_idx ON things (id);' },
+        { up: 'CREATE VIEW things AS SELECT 1 AS x;' },
+        { up: 'CREATE TABLE status (id int);' },
+        { up: 'CREATE SEQUENCE things_idx;' },
+        { up: "CREATE TYPE things AS ENUM ('b');" },
+      ]),
+    ).toEqual([
+      `table public.things already exists at this point of the history (created by ${FIRST})`,
+      `enum public.status already exists at this point of the history (created by ${FIRST})`,
+      `index public.things_idx already exists at this point of the history (created by ${FIRST})`,
+      `table public.things already exists at this point of the history (created by ${FIRST})`,
+    ]);
+    // An index or a sequence has no row type: a type may have its name.
+    expect(await messages([{ up: 'CREATE TABLE t (id int);\nCREATE INDEX t_idx ON t (id);\nCREATE SEQUENCE t_seq;' }, { up: "CREATE TYPE t_idx AS ENUM ('a');\nCREATE TYPE t_seq AS ENUM ('a');" }])).toEqual([]);
+  });
+
+  it('reports ADD COLUMN of a column the table has, from its CREATE or a later ADD', async () => {
+    expect(
+      await lines([
+        { up: 'CREATE TABLE users (id bigint PRIMARY KEY, email text);' },
+        { up: 'ALTER TABLE users ADD COLUMN nickname text;' },
+        { up: 'ALTER TABLE users ADD COLUMN email text;\nALTER TABLE users ADD COLUMN nickname text, ADD COLUMN bio text;' },
+      ]),
+    ).toEqual([
+      `change.sql:6 column public.users.email already exists at this point of the history (created with table public.users by ${FIRST})`,
+      'change.sql:7 column public.users.nickname already exists at this point of the history (added by migrations/20260101000100_change.sql, revision 20260101000100)',
+    ]);
+  });
+
+  it('reports a rename or SET SCHEMA to a name that is taken', async () => {
+    const base = { up: 'CREATE SCHEMA archive;\nCREATE TABLE users (id int, email text, mail text);\nCREATE TABLE people (id int);\nCREATE TABLE archive.people (id int);' };
+    const found: string[] = [];
+    for (const rename of ['ALTER TABLE people RENAME TO users;', 'ALTER TABLE users RENAME COLUMN mail TO email;', 'ALTER TABLE people SET SCHEMA archive;', 'ALTER TABLE people RENAME TO persons;']) found.push(...(await messages([base, { up: rename }])));
+    expect(found).toEqual([
+      `renames public.people to public.users, but table public.users already exists at this point of the history (created by ${FIRST})`,
+      `renames column public.users.mail to public.users.email, but column public.users.email already exists at this point of the history (created with table public.users by ${FIRST})`,
+      `renames public.people to archive.people, but table archive.people already exists at this point of the history (created by ${FIRST})`,
+    ]);
+  });
+
+  it('reports a second CREATE within one migration', async () => {
+    expect(await messages([{ up: 'CREATE TABLE t (id int);\nCREATE TABLE t (id int);' }])).toEqual(['table public.t already exists at this point of the history (created by an earlier statement of this migration)']);
+  });
+
+  it('in a down section, says whether up created the object or left it in place', async () => {
+    expect(
+      await lines([
+        { up: 'CREATE TABLE users (id bigint PRIMARY KEY, email text);' },
+        {
+          up: 'ALTER TABLE users ALTER COLUMN email SET NOT NULL;\nCREATE TABLE audit (id int);',
+          down: 'ALTER TABLE users ADD COLUMN email text;\nCREATE TABLE audit (id int);\nCREATE TABLE users (id int);',
+        },
+      ]),
+    ).toEqual([
+      `change.sql:10 down creates column public.users.email, which still exists after up (created with table public.users by ${FIRST}; up does not drop it)`,
+      'change.sql:11 down creates table public.audit, which still exists after up (up creates it)',
+      `change.sql:12 down creates table public.users, which still exists after up (created by ${FIRST}; up does not drop it)`,
+    ]);
+    // A down that recreates what up dropped is right.
+    expect(await messages([{ up: 'CREATE TABLE t (id int, x int);' }, { up: 'DROP TABLE t;\nALTER TABLE IF EXISTS u DROP COLUMN x;', down: 'CREATE TABLE t (id int, x int);' }])).toEqual([]);
+  });
+
+  it('accepts IF NOT EXISTS, OR REPLACE, and a CREATE after the object was dropped or renamed away', async () => {
+    expect(
+      await messages([
+        { up: 'CREATE SCHEMA app;\nCREATE TABLE t (id int, a int);\nCREATE INDEX t_a ON t (a);\nCREATE VIEW v AS SELECT id FROM t;\nCREATE SEQUENCE s;\nCREATE TABLE old (id int);' },
+        {
+          up: `CREATE SCHEMA IF NOT EXISTS app;
+CREATE TABLE IF NOT EXISTS t (id int);
+CREATE INDEX IF NOT EXISTS t_a ON t (a);
+CREATE OR REPLACE VIEW v AS SELECT id FROM t;
+CREATE SEQUENCE IF NOT EXISTS s;
+ALTER TABLE t ADD COLUMN IF NOT EXISTS a int;
+ALTER TABLE t DROP COLUMN a, ADD COLUMN a bigint;
+ALTER TABLE old RENAME TO older;
+CREATE TABLE old (id int);
+DROP VIEW v;
+CREATE VIEW v AS SELECT 1 AS one;`,
+        },
+      ]),
+    ).toEqual([]);
+  });
+
+  it('stays quiet when a DO block that names the object, dynamic SQL or a function called at migration time may have dropped it', async () => {
+    const base = { up: 'CREATE TABLE t (id int);\nCREATE TABLE u (id int);' };
+    // A DO block is bounded by the names its body mentions.
+    expect(await messages([base, { up: "DO $$ BEGIN IF to_regclass('t') IS NOT NULL THEN DROP TABLE t; END IF; END $$;" }, { up: 'CREATE TABLE t (id int);\nCREATE TABLE u (id int);' }])).toEqual([
+      `table public.u already exists at this point of the history (created by ${FIRST})`,
+    ]);
+    for (const unseen of ["DO $$ BEGIN EXECUTE 'DROP TABLE ' || 'u'; END $$;", 'DO $$ BEGIN PERFORM cleanup_tables(); END $$;', 'SELECT cleanup_tables();', 'CALL cleanup();', "DO LANGUAGE plpython3u $$ plpy.execute('DROP TABLE u') $$;"]) {
+      expect(await messages([base, { up: unseen }, { up: 'CREATE TABLE u (id int);' }]), unseen).toEqual([]);
+    }
+    // Built-in functions run no DDL.
+    expect(await messages([base, { up: "SELECT setval('x_seq', 10);\nSELECT pg_catalog.set_config('lock_timeout', '1s', false);" }, { up: 'CREATE TABLE u (id int);' }])).toHaveLength(1);
+  });
+
+  it('stays quiet after a DROP ... CASCADE of a type or function, DROP OWNED, or a migration that does not parse', async () => {
+    const base = { up: 'CREATE TYPE mood AS ENUM (\'a\');\nCREATE TABLE t (id int, m mood);' };
+    for (const between of ['DROP TYPE mood CASCADE;', 'DROP FUNCTION f CASCADE;', 'DROP OWNED BY someone;', 'DROP EXTENSION postgis;', 'CREATE TABLE (;']) {
+      expect(await messages([base, { up: between }, { up: 'ALTER TABLE t ADD COLUMN m mood;' }]), between).toEqual([]);
+    }
+  });
+
+  it('leaves names Postgres generates, temporary tables and the system schemas alone', async () => {
+    expect(
+      await messages([
+        { up: 'CREATE TABLE t (id serial PRIMARY KEY, a int UNIQUE);\nCREATE INDEX ON t (a);\nCREATE TEMP TABLE scratch (id int);' },
+        { up: 'CREATE SEQUENCE t_id_seq;\nCREATE INDEX t_a_key ON t (a);\nCREATE INDEX t_a_idx ON t (a);\nCREATE TABLE scratch (id int);\nCREATE TEMP TABLE t (id int);' },
+      ]),
+    ).toEqual([]);
+    expect(await messages([{ up: 'CREATE TABLE pg_catalog.x (id int);' }, { up: 'CREATE TABLE pg_catalog.x (id int);' }])).toEqual([]);
+  });
+
+  it('tells quoted names from unquoted ones', async () => {
+    expect(await messages([{ up: 'CREATE TABLE "Users" (id int);' }, { up: 'CREATE TABLE users (id int);\nCREATE TABLE "USERS" (id int);' }])).toEqual([]);
+    expect(await messages([{ up: 'CREATE TABLE "Users" (id int);' }, { up: 'CREATE TABLE "Users" (id int);' }])).toEqual([`table public.Users already exists at this point of the history (created by ${FIRST})`]);
+  });
+
+  it('leaves unqualified names alone where the search path may not be public', async () => {
+    const base = { up: 'CREATE SCHEMA app;\nCREATE TABLE t (id int);' };
+    expect(await messages([base, { up: 'SET search_path = app;\nCREATE TABLE t (id int);' }])).toEqual([]);
+    // A SET lasts for the session: on a fresh database, later migrations run with it too.
+    expect(await messages([base, { up: 'SET search_path = app, public;' }, { up: 'CREATE TABLE t (id int);' }])).toEqual([]);
+    expect(await messages([base, { up: "SELECT pg_catalog.set_config('search_path', '', false);\nCREATE TABLE t (id int);" }])).toEqual([]);
+    expect(await messages([base, { up: 'ALTER ROLE app SET search_path = app;' }, { up: 'CREATE TABLE t (id int);' }])).toEqual([]);
+    // Back to public, and qualified names, are certain.
+    expect(await messages([base, { up: 'SET search_path = app;' }, { up: 'SET search_path = public;\nCREATE TABLE t (id int);\nCREATE TABLE public.t (id int);' }])).toHaveLength(2);
+  });
+
+  it('leaves columns alone where the model does not know them all: inheritance, partitions, LIKE, CREATE TABLE AS *', async () => {
+    expect(
+      await messages([
+        {
+          up: `CREATE TABLE parent (id int, a int) PARTITION BY RANGE (id);
+CREATE TABLE part PARTITION OF parent FOR VALUES FROM (0) TO (10);
+CREATE TABLE base (id int, a int);
+CREATE TABLE heir (b int) INHERITS (base);
+CREATE TABLE copy (LIKE external_table);
+CREATE TABLE snap AS SELECT * FROM base;
+CREATE TABLE IF NOT EXISTS maybe (id int, a int);`,
+        },
+        { up: 'ALTER TABLE parent DROP COLUMN a;\nALTER TABLE base DROP COLUMN a;' },
+        { up: 'ALTER TABLE part ADD COLUMN a int;\nALTER TABLE heir ADD COLUMN a int;\nALTER TABLE snap ADD COLUMN id int;\nALTER TABLE maybe ADD COLUMN a int;' },
+      ]),
+    ).toEqual([]);
+  });
+
+  it('does not report a foreign key to a table that exists or not (fk-target-exists does)', async () => {
+    expect(await messages([{ up: 'CREATE TABLE t (id int PRIMARY KEY);' }, { up: 'CREATE TABLE u (t_id int REFERENCES t, x int REFERENCES nowhere);' }])).toEqual([]);
+  });
+});
