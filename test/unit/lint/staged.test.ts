@@ -232,4 +232,44 @@ describe('--staged on JS/TS migrations', () => {
     const report = await lintHistory(project.config, { staged: true, cwd: project.root, cache: false });
     expect(report.findings.filter((f) => f.rule === 'syntax-error').map((f) => [f.file, f.line, f.column])).toEqual([[`migrations/${name}`, 4, 16]]);
   });
+
+  it('does not ask about the modules when no migration is reported on: a commit that only deletes one runs no script', async () => {
+    project = committed();
+    writeModule(project, 'lib/columns.js', "exports.nick = 'nick';\n");
+    project.write('20260102000000_nick.js', scripts['.js']!(false));
+    project.write('20260103000000_c.sql', migrationText({ revision: '20260103000000', revises: '20260102000000', description: 'Add c', up: 'SELECT 1;', down: 'SELECT 1;' }));
+    git(project.root, 'add', '.');
+    git(project.root, 'commit', '-qm', 'nick c');
+    writeModule(project, 'lib/columns.js', "exports.nick = 'nickname';\n");
+    git(project.root, 'rm', '-q', 'migrations/20260103000000_c.sql');
+    const report = await lintHistory(project.config, { staged: true, cwd: project.root, cache: false });
+    expect(report.findings).toEqual([]);
+  });
+
+  it('refuses (exit 2) when a module that a migration imports differs from the index, naming it and what to do', async () => {
+    project = committed();
+    writeModule(project, 'lib/columns.js', "exports.nick = 'nick';\n");
+    project.write('20260102000000_nick.js', scripts['.js']!(false));
+    git(project.root, 'add', '.');
+    writeModule(project, 'lib/columns.js', "exports.nick = 'nickname';\n");
+    const refused = lintHistory(project.config, { staged: true, cwd: project.root });
+    await expect(refused).rejects.toMatchObject({
+      code: 'USAGE',
+      exitCode: 2,
+      message: expect.stringContaining('Stage it (git add migrations/lib/columns.js), or set the changes you have not staged aside while you commit (git stash push --keep-index)'),
+      problems: [{ file: join(project.migrationsDir, 'lib/columns.js'), message: 'has changes that are not staged (imported by migrations/20260102000000_nick.js)' }],
+    });
+    // Staged: linted, with the staged module.
+    git(project.root, 'add', '.');
+    expect((await lintHistory(project.config, { staged: true, cwd: project.root })).findings).toEqual([]);
+    // A module the commit would not hold at all.
+    project.write('20260103000000_more.js', `//! Revises: 20260102000000\nconst { more } = require('./lib/more');\nexports.up = (pgm) => pgm.sql(more);\nexports.down = (pgm) => pgm.sql('SELECT 1');\n`);
+    writeModule(project, 'lib/more.js', "exports.more = 'SELECT 1';\n");
+    git(project.root, 'add', 'migrations/20260103000000_more.js');
+    await expect(lintHistory(project.config, { staged: true, cwd: project.root })).rejects.toMatchObject({
+      code: 'USAGE',
+      message: expect.stringMatching(/Stage it \(git add migrations\/lib\/more\.js\) and run again\.$/),
+      problems: [{ file: join(project.migrationsDir, 'lib/more.js'), message: 'is not tracked by git: the commit does not hold it (imported by migrations/20260103000000_more.js)' }],
+    });
+  });
 });
