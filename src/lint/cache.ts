@@ -1,8 +1,8 @@
 /**
- * Lint caches under `.pgwarden/cache/`: the whole result by a hash of every input (files, settings,
- * pgwarden's own code and parser, and the files reported on), checked against git's HEAD when the
- * findings depend on it, and each section's parse by the file's checksum, so a run after a one-file
- * change parses one file.
+ * Lint caches under `.pgwarden/cache/`: the whole result by a hash of every input (files, the local
+ * modules JS/TS migrations import, settings, pgwarden's own code and parser, and the files reported
+ * on), checked against git's HEAD when the findings depend on it, and each section's parse by the
+ * file's checksum, so a run after a one-file change parses one file.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -65,10 +65,14 @@ export function codeFingerprint(): string {
   return fingerprint;
 }
 
-/** The key of a whole run: every file's path and text, the settings, the code. */
-export function resultKey(sources: readonly LintSource[], config: LintConfigResolved): string {
+/**
+ * The key of a whole run: every file's path and text, the settings, the code, and `modules`, the
+ * digest of the local modules JS/TS migrations import (script-modules.ts; empty when none do).
+ */
+export function resultKey(sources: readonly LintSource[], config: LintConfigResolved, modules = ''): string {
   const hash = createHash('sha256').update(codeFingerprint()).update(JSON.stringify(config));
   for (const source of sources) hash.update(source.path).update('\0').update(source.text).update('\0');
+  if (modules !== '') hash.update('modules\0').update(modules);
   return hash.digest('hex');
 }
 
@@ -148,15 +152,24 @@ export function writeResult(root: string, key: string, result: CachedResult): vo
   writeEntry(root, 'result', key, result, 4);
 }
 
-/** Models after prefixes of the history (the whole history, and before the last staged file). */
+/**
+ * Models after prefixes of the history (the whole history, and before the last staged file). Their
+ * keys chain each file's checksum onto a seed of the code and of `modules`, the digest of the local
+ * modules JS/TS migrations import (a migration's SQL depends on them; empty when none do).
+ */
 export class ModelSnapshots implements SnapshotStore {
-  readonly seed = codeFingerprint();
+  readonly seed: string;
   private readonly added: Array<{ key: string; snapshot: unknown }> = [];
 
-  private constructor(private readonly root: string) {}
+  private constructor(
+    private readonly root: string,
+    modules: string,
+  ) {
+    this.seed = modules === '' ? codeFingerprint() : createHash('sha256').update(codeFingerprint()).update('\0modules\0').update(modules).digest('hex');
+  }
 
-  static load(root: string): ModelSnapshots {
-    return new ModelSnapshots(root);
+  static load(root: string, modules = ''): ModelSnapshots {
+    return new ModelSnapshots(root, modules);
   }
 
   get(key: string): unknown {

@@ -3,6 +3,7 @@
  * schema model and runs the rules, statement by statement and migration by migration, in history
  * order. Findings are values; only a broken environment throws.
  */
+import { readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { buildGraph, type RevisionGraph } from '../migrations/graph.js';
 import { compareFileNames } from '../migrations/load.js';
@@ -24,7 +25,11 @@ export type { LintConfigResolved } from './config.js';
 
 export { countBySeverity, type LintReport } from './report.js';
 
-/** A source file to lint: a path (relative to root, or absolute) and its text. */
+/**
+ * A source file to lint: a path (relative to root, or absolute) and its text. The text is what is
+ * linted, for a JS/TS migration too: when it differs from the file at `path` (or there is none),
+ * it is evaluated in the file's place, its relative imports resolved from the file's folder.
+ */
 export interface LintSource {
   path: string;
   text: string;
@@ -186,14 +191,16 @@ async function prepareMigration(file: MigrationFile, relPath: string, order: num
 
 /**
  * JS/TS migrations: their SQL, produced offline by node-pg-migrate's MigrationBuilder. Findings sit
- * on line 1, but a call to pgm.db, which sits where the script calls it.
+ * on line 1, but a call to pgm.db, which sits where the script calls it. The script linted is the
+ * text given (for `--staged`, the index's): when the file on disk differs, that text is evaluated in
+ * its place (runner/steps.ts).
  */
 async function prepareScript(migration: LintMigration, cache: ParseCache | undefined): Promise<void> {
   const { file } = migration;
   const { loadScriptActions, scriptSteps } = await import('../runner/steps.js');
   let actions;
   try {
-    actions = await loadScriptActions(file);
+    actions = await loadScriptActions(file, readIfAny(file.path) === file.text ? {} : { text: file.text });
   } catch (error) {
     migration.syntaxErrors.push({ section: 'up', message: (error as Error).message, line: 1, column: 1 });
     return;
@@ -221,6 +228,14 @@ async function prepareScript(migration: LintMigration, cache: ParseCache | undef
       else statements.push(...parsed.statements);
     }
     migration[name] = positioned(migration, new LineIndex(''), name, statements, undefined);
+  }
+}
+
+function readIfAny(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
   }
 }
 

@@ -5,7 +5,7 @@
  */
 import { relative, resolve } from 'node:path';
 import type { PgwardenConfig } from '../config/types.js';
-import { isMigrationFileName } from '../migrations/parse.js';
+import { isMigrationFileName, migrationKindOf } from '../migrations/parse.js';
 import { resolveLintConfig } from './config.js';
 import { loadParser } from './parser.js';
 import { countBySeverity, toPosix, type LintReport } from './report.js';
@@ -106,7 +106,16 @@ export async function lintHistory(config: PgwardenConfig, options: LintHistoryOp
   if (only && only.size === 0 && wholeHistory.size === 0) {
     return { findings: [], counts: { error: 0, warning: 0 }, files: [], migrations: sources.length, durationMs: clockMs() - started, cached: false };
   }
-  const key = cache?.resultKey(sources, lintConfig);
+  // JS/TS migrations: the local modules they import are inputs too (script-modules.ts).
+  // With no file reported on (a staged deletion), no script is run: the modules need not be as staged.
+  const modules = await importedModules(texts, root, dir, staged !== undefined && only!.size > 0).catch((error: unknown) => {
+    worker?.cancel();
+    throw error;
+  });
+  // An import lint cannot follow leaves it without a key: no stored result or model answers, and none is kept.
+  const keyed = !modules || modules.dynamic.length === 0;
+  if (!keyed) trace(`lint: no result cache (${relativePosix(root, modules!.dynamic[0]!.file)}:${modules!.dynamic[0]!.line} computes what it imports)`);
+  const key = keyed ? cache?.resultKey(sources, lintConfig, modules?.digest) : undefined;
   const scopeKey = key && only ? cache!.scopedKey(key, only, wholeHistory) : undefined;
   // A result that depends on git's HEAD (a branched history, see CachedResult.git) answers only
   // while HEAD is the same commit, and never a run on some files: that run blames them instead.
@@ -129,7 +138,7 @@ export async function lintHistory(config: PgwardenConfig, options: LintHistoryOp
   const { lintSources, defaultRules } = await import('./engine.js');
   const rules = options.rules ?? (await defaultRules());
   trace('lint: engine and rules loaded');
-  const snapshots = cache?.ModelSnapshots.load(root);
+  const snapshots = keyed ? cache?.ModelSnapshots.load(root, modules?.digest) : undefined;
   // Asked only when the history branched: HEAD is read before git lists what it has, so that a
   // commit in between makes the stored result stale rather than wrong.
   let askedGit: { state: string | undefined } | undefined;
@@ -139,18 +148,50 @@ export async function lintHistory(config: PgwardenConfig, options: LintHistoryOp
   };
   const report = await lintSources(sources, { root, config: lintConfig, rules, ...(parseCache ? { parseCache } : {}), ...(snapshots ? { snapshots } : {}), ...(only ? { only } : {}), ...(wholeHistory.size > 0 ? { wholeHistoryRules: wholeHistory } : {}), ...(preparsed ? { preparsed } : {}), ...(only ? {} : { newFiles }) });
   trace('lint: linted');
-  if (cache && key) {
+  if (cache) {
     // A run on some files parses only what it needs: saving would prune the others' entries.
     if (!only) parseCache!.save();
-    snapshots!.save();
+    snapshots?.save();
     // A HEAD that could not be read from git's files cannot be checked later: such a result is not kept.
-    if (!askedGit || askedGit.state !== undefined) {
+    if (key && (!askedGit || askedGit.state !== undefined)) {
       cache.writeResult(root, scopeKey ?? key, { findings: report.findings, files: report.files, migrations: report.migrations, ...(askedGit ? { git: askedGit.state } : {}) });
     }
   }
   trace('lint: cache written');
   const scoped = scope(report.findings, report.files);
   return { ...scoped, counts: countBySeverity(scoped.findings), migrations: report.migrations, durationMs: clockMs() - started, cached: false };
+}
+
+/**
+ * The local modules the JS/TS migrations among `texts` import (undefined when there is none, at no
+ * cost). For `--staged`, lint imports them from the working tree: one that differs from git's index
+ * (untracked, or with changes not staged) would make lint check code the commit does not hold, and
+ * is refused (USAGE, exit 2), naming each and what to do.
+ */
+async function importedModules(texts: ReadonlyMap<string, string>, root: string, dir: string, staged: boolean) {
+  let scripts: Array<[string, string]> | undefined;
+  for (const entry of texts) if (migrationKindOf(entry[0]) === 'js') (scripts ??= []).push(entry);
+  if (!scripts) return undefined;
+  const modules = (await import('./script-modules.js')).scriptModules(scripts, root);
+  trace(`lint: ${modules.modules.size} modules imported by ${scripts.length} JS/TS migrations`);
+  if (!staged || modules.modules.size === 0) return modules;
+  const { notAsStaged } = await import('./staged.js');
+  const differing = await notAsStaged(dir, [...modules.modules.keys()]);
+  if (differing.size === 0) return modules;
+  const { PgwardenError } = await import('../errors.js');
+  const shown = (path: string) => relativePosix(root, path);
+  const one = differing.size === 1;
+  const aside = [...differing.values()].includes('unstaged') ? ', or set the changes you have not staged aside while you commit (git stash push --keep-index),' : '';
+  throw new PgwardenError(
+    'USAGE',
+    `lint --staged imports the modules of JS/TS migrations from the working tree, and ${one ? 'this one differs' : 'these differ'} from what the commit holds, so lint would check code that is not committed. Stage ${one ? 'it' : 'them'} (git add ${[...differing.keys()].map(shown).join(' ')})${aside} and run again.`,
+    {
+      problems: [...differing].map(([path, state]) => ({
+        file: path,
+        message: `${state === 'untracked' ? 'is not tracked by git: the commit does not hold it' : 'has changes that are not staged'} (imported by ${shown(modules.modules.get(path)!)})`,
+      })),
+    },
+  );
 }
 
 /** The files of a whole-history run that git's HEAD does not have (undefined outside git). */

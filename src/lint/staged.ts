@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { PgwardenError } from '../errors.js';
-import { pathInRepository } from './repository-path.js';
+import { pathInRepository, worktreeTop } from './repository-path.js';
 
 /**
  * A folder as the next commit will hold it: every file git's index has directly in it, with its
@@ -128,6 +128,37 @@ export async function stagedHistory(dir: string, wanted: (name: string) => boole
   // A staged file whose content git could not give is not part of the history, nor reported on.
   for (const path of changed) if (!files.has(path)) changed.delete(path);
   return { files, changed, deleted };
+}
+
+/**
+ * Which of `paths` (absolute files) the working tree holds otherwise than git's index: `untracked`
+ * (the commit will not hold them) or `unstaged` (changed since they were staged, or in conflict).
+ * One `git status` run in `dir`, on those paths only; paths outside the repository are not asked
+ * about (no commit holds them). Ignored files are neither: the project builds them.
+ */
+export async function notAsStaged(dir: string, paths: readonly string[]): Promise<Map<string, 'untracked' | 'unstaged'>> {
+  const folder = resolve(dir);
+  const out = new Map<string, 'untracked' | 'unstaged'>();
+  const top = process.env.GIT_DIR || process.env.GIT_WORK_TREE ? undefined : worktreeTop(folder);
+  const asked = top === undefined ? paths : paths.filter((p) => p.startsWith(top.endsWith(sep) ? top : top + sep));
+  if (asked.length === 0) return out;
+  const listed = git(folder, ['--literal-pathspecs', '--no-optional-locks', 'status', '--porcelain=v2', '-z', '--untracked-files=all', '--no-renames', '--', ...asked.map((p) => relative(folder, p))]);
+  // git names files from the top of the working tree.
+  const base = top ?? (await git(folder, ['rev-parse', '--show-toplevel'])).toString('utf8').trim();
+  const byName = new Map(asked.map((p) => [relative(base, p).split(sep).join('/'), p]));
+  for (const record of (await listed).toString('utf8').split('\0')) {
+    // "1 XY sub mH mI mW hH hI path" (Y: the working tree against the index), "u XY ..." (a conflict), "? path".
+    const kind = record[0];
+    if (kind !== '1' && kind !== 'u' && kind !== '?') continue;
+    const fields = kind === '1' ? 8 : kind === 'u' ? 10 : 1;
+    let at = 0;
+    for (let i = 0; i < fields; i++) at = record.indexOf(' ', at) + 1;
+    const path = byName.get(record.slice(at));
+    if (path === undefined) continue;
+    if (kind === '?') out.set(path, 'untracked');
+    else if (kind === 'u' || record[3] !== '.') out.set(path, 'unstaged');
+  }
+  return out;
 }
 
 /**

@@ -51,13 +51,38 @@ export function nodePgMigrate(): Promise<typeof import('node-pg-migrate')> {
   return npm;
 }
 
-/** Imports a node-pg-migrate JS/TS migration with node-pg-migrate's own loader (jiti). */
-export async function loadScriptActions(file: MigrationFile): Promise<ScriptActions> {
+/**
+ * Imports a node-pg-migrate JS/TS migration with node-pg-migrate's own loader (jiti). With `text`
+ * (lint's `--staged`: the version git's index holds of a file changed since it was staged), that
+ * text is loaded instead of the file: see {@link evaluateAs}.
+ */
+export async function loadScriptActions(file: MigrationFile, options: { text?: string } = {}): Promise<ScriptActions> {
   const { jiti } = await nodePgMigrate();
   try {
-    return (await jiti.import(file.path)) as ScriptActions;
+    return (options.text === undefined ? await jiti.import(file.path) : await evaluateAs(jiti, file.path, options.text)) as ScriptActions;
   } catch (cause) {
-    throw new PgwardenError('MIGRATION_INVALID', `${file.fileName} could not be loaded: ${(cause as Error).message}. Fix the script so that node can import it.`, { cause, location: { file: file.path } });
+    const which = options.text === undefined ? file.fileName : `${file.fileName} (the text lint was given, which differs from the file: with --staged, the staged version)`;
+    throw new PgwardenError('MIGRATION_INVALID', `${which} could not be loaded: ${(cause as Error).message}. Fix the script so that node can import it.`, { cause, location: { file: file.path } });
+  }
+}
+
+type Jiti = Awaited<ReturnType<typeof nodePgMigrate>>['jiti'];
+
+/**
+ * Evaluates `text` as the module at `path`, in memory: its relative imports resolve from the file's
+ * folder and its stack frames name the file (a pgm.db call is reported where it is), and nothing is
+ * written beside it, so no file is left behind, and neither the runner nor git ever sees one. jiti
+ * compiles the text as it compiles a TypeScript or ES module migration, whatever the extension: a
+ * .cjs, .mjs or plain CommonJS .js file it would import natively, which reads the file on disk.
+ * Node's module cache entry for `path` is put back as it was, so that a later import reads the file.
+ */
+async function evaluateAs(jiti: Jiti, path: string, text: string): Promise<unknown> {
+  const before = jiti.cache[path];
+  try {
+    return await jiti.evalModule(text, { filename: path, async: true, forceTranspile: true });
+  } finally {
+    if (before) jiti.cache[path] = before;
+    else delete jiti.cache[path];
   }
 }
 

@@ -110,6 +110,28 @@ describe('pgwarden check --staged (pre-commit)', () => {
     expect(r.stdout).toMatch(/No problems in 1 file/);
   });
 
+  it('judges the staged version of a JS migration edited since, and stops (exit 2) on an imported module with unstaged changes', async () => {
+    mkdirSync(join(project.migrationsDir, 'lib'));
+    writeFileSync(join(project.migrationsDir, 'lib', 'columns.js'), "exports.priority = 'priority';\n");
+    const script = (notNull: boolean) =>
+      `//! Revises: ${HEAD}\n//! Description: Add a priority to jobs\nconst { priority } = require('./lib/columns');\nexports.up = (pgm) => pgm.addColumn('jobs', { [priority]: { type: 'bigint', notNull: ${notNull} } });\nexports.down = (pgm) => pgm.dropColumn('jobs', priority);\n`;
+    const name = `${BROKEN}_add_job_priority.js`;
+    project.write(name, script(true));
+    git('add', '.');
+    project.write(name, script(false));
+    let r = await runCli(['check', '--staged', '--format', 'json'], { cwd: project.root });
+    expect(r.code, r.stderr).toBe(1);
+    expect(JSON.parse(r.stdout).findings.map((f: { file: string; rule: string }) => `${f.file} ${f.rule}`)).toEqual([`migrations/${name} adding-required-field`]);
+    expect(readFileSync(join(project.migrationsDir, name), 'utf8')).toBe(script(false));
+    expect(git('status', '--porcelain', '--untracked-files=all', '--', 'migrations')).toBe(`AM migrations/${name}\nA  migrations/lib/columns.js\n`);
+    writeFileSync(join(project.migrationsDir, 'lib', 'columns.js'), "exports.priority = 'rank';\n");
+    r = await runCli(['check', '--staged'], { cwd: project.root });
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('Stage it (git add migrations/lib/columns.js), or set the changes you have not staged aside while you commit (git stash push --keep-index), and run again.');
+    expect(r.stderr).toContain(`migrations/lib/columns.js: has changes that are not staged (imported by migrations/${name})`);
+  });
+
   it('reports a branch made by a staged migration, and a chain broken by a staged deletion on the files it breaks', async () => {
     // Staged: a migration on an old parent, as after merging two pull requests.
     project.write(`${BROKEN}_add_job_priority.sql`, sqlMigration(BROKEN, '20261104100000', "ALTER TABLE jobs ADD COLUMN priority bigint;\nCOMMENT ON COLUMN jobs.priority IS 'Higher runs first.';", 'ALTER TABLE jobs DROP COLUMN priority;'));

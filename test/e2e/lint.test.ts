@@ -138,6 +138,62 @@ describe('pgwarden lint (built CLI)', () => {
     expect(third.findings.map((f: { rule: string }) => f.rule)).toEqual(['require-docstring']);
   });
 
+  it('serves JS/TS migrations from the cache until a module they import changes: by require, by import, and a module that module imports', async () => {
+    project = cleanProject();
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    const write = (name: string, text: string) => {
+      mkdirSync(`${project!.root}/${name.replace(/\/[^/]*$/, '')}`, { recursive: true });
+      writeFileSync(`${project!.root}/${name}`, text);
+    };
+    const column = (notNull: boolean) => `{ type: 'text', notNull: ${notNull} }`;
+    write('migrations/20260103000000_a.js', "//! Revises: 20260102000000\n//! Description: Add a\nconst { column } = require('./lib/columns');\nexports.up = (pgm) => pgm.addColumn('users', { a: column() });\nexports.down = (pgm) => pgm.dropColumn('users', 'a');\n");
+    write('migrations/lib/columns.js', `exports.column = () => (${column(true)});\n`);
+    write('migrations/20260104000000_b.mjs', "//! Revises: 20260103000000\n//! Description: Add b\nimport { column } from '../shared/columns.mjs';\nexport const up = (pgm) => pgm.addColumn('users', { b: column });\nexport const down = (pgm) => pgm.dropColumn('users', 'b');\n");
+    write('shared/columns.mjs', `export const column = ${column(true)};\n`);
+    write('migrations/20260105000000_c.ts', "//! Revises: 20260104000000\n//! Description: Add c\nimport { column } from './lib/typed';\nexport const up = (pgm: any) => pgm.addColumn('users', { c: column });\nexport const down = (pgm: any) => pgm.dropColumn('users', 'c');\n");
+    write('migrations/lib/typed.ts', "export { column } from './deep/column.js';\n");
+    write('migrations/lib/deep/column.ts', `export const column: object = ${column(true)};\n`);
+    const lint = async () => {
+      const result = await runCli(['lint', '--json'], { cwd: project!.root });
+      const report = JSON.parse(result.stdout) as { cached: boolean; findings: Array<{ file: string; rule: string }> };
+      return { cached: report.cached, findings: report.findings.map((f) => `${f.file} ${f.rule}`) };
+    };
+    const finding = (file: string) => `migrations/${file} adding-required-field`;
+    expect(await lint()).toEqual({ cached: false, findings: [finding('20260103000000_a.js'), finding('20260104000000_b.mjs'), finding('20260105000000_c.ts')] });
+    expect(await lint()).toEqual({ cached: true, findings: [finding('20260103000000_a.js'), finding('20260104000000_b.mjs'), finding('20260105000000_c.ts')] });
+    write('migrations/lib/columns.js', `exports.column = () => (${column(false)});\n`);
+    expect(await lint()).toEqual({ cached: false, findings: [finding('20260104000000_b.mjs'), finding('20260105000000_c.ts')] });
+    write('shared/columns.mjs', `export const column = ${column(false)};\n`);
+    expect(await lint()).toEqual({ cached: false, findings: [finding('20260105000000_c.ts')] });
+    write('migrations/lib/deep/column.ts', `export const column: object = ${column(false)};\n`);
+    expect(await lint()).toEqual({ cached: false, findings: [] });
+    // And back: the finding appears again.
+    write('migrations/lib/columns.js', `exports.column = () => (${column(true)});\n`);
+    expect(await lint()).toEqual({ cached: false, findings: [finding('20260103000000_a.js')] });
+  });
+
+  it('starts a run on a named file from the stored model of the history before it only while the modules JS migrations import are unchanged', async () => {
+    project = cleanProject();
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    mkdirSync(`${project.root}/migrations/lib`);
+    const names = (table: string) => writeFileSync(`${project!.root}/migrations/lib/names.js`, `exports.table = '${table}';\n`);
+    names('teams');
+    project.write('20260103000000_teams.js', "//! Revises: 20260102000000\n//! Description: Create teams\nconst { table } = require('./lib/names');\nexports.up = (pgm) => pgm.createTable(table, { id: 'id' });\nexports.down = (pgm) => pgm.dropTable(table);\n");
+    const members = (comment: string) =>
+      migration('20260104000000', '20260103000000', 'Create members', `CREATE TABLE members (team_id bigint REFERENCES teams (id));\nCREATE INDEX members_team_idx ON members (team_id);${comment}`, 'DROP TABLE members;');
+    project.write('20260104000000_members.sql', members(''));
+    const lint = async () => {
+      const result = await runCli(['lint', 'migrations/20260104000000_members.sql', '--json'], { cwd: project!.root, env: { PGWARDEN_TRACE: '1' } });
+      const report = JSON.parse(result.stdout) as { findings: Array<{ rule: string }> };
+      return { start: /lint: (model snapshot loaded|replay from the start)/.exec(result.stderr)?.[1], findings: report.findings.map((f) => f.rule) };
+    };
+    expect(await lint()).toEqual({ start: 'replay from the start', findings: [] });
+    project.write('20260104000000_members.sql', members('\n-- edited'));
+    expect(await lint()).toEqual({ start: 'model snapshot loaded', findings: [] });
+    names('squads');
+    expect(await lint()).toEqual({ start: 'replay from the start', findings: ['fk-target-exists'] });
+  });
+
   it('compiles from the code cache npm run build wrote, with the same findings as without it', async () => {
     project = cleanProject();
     project.write('20260103000000_drop.sql', migration('20260103000000', '20260102000000', 'Drop users', 'DROP TABLE users;', undefined));

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { lintHistory } from '../../../src/lint/engine.js';
 import { stagedHistory } from '../../../src/lint/staged.js';
@@ -161,5 +161,115 @@ describe('--staged', () => {
   it('fails with a usage error outside a git repository', async () => {
     project = tempProject();
     await expect(stagedHistory(project.migrationsDir)).rejects.toThrow(/--staged needs a git repository/);
+  });
+});
+
+/** Every file under `dir` but git's and the cache's folders, with its content: a temporary file left behind shows here. */
+function tree(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const entry of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    const path = join(entry.parentPath, entry.name);
+    const name = relative(dir, path);
+    if (!entry.isFile() || /^(\.git|\.pgwarden)(\/|$)/.test(name)) continue;
+    out[name] = readFileSync(path, 'utf8');
+  }
+  return out;
+}
+
+/** Writes a module under the migrations folder, making its folder. */
+function writeModule(p: TempProject, name: string, text: string): void {
+  mkdirSync(dirname(join(p.migrationsDir, name)), { recursive: true });
+  p.write(name, text);
+}
+
+const gitStatus = (cwd: string) => execFileSync('git', ['status', '--porcelain', '--untracked-files=all', '--ignored'], { cwd, encoding: 'utf8' });
+
+/**
+ * A JS/TS migration of each supported kind, adding column `nick` (its name from a staged helper
+ * module, which the migration imports by a relative path) as NOT NULL without a default or as nullable.
+ */
+const scripts: Record<string, (notNull: boolean) => string> = {
+  '.js': (notNull) => `//! Revises: 20260101000000\nconst { nick } = require('./lib/columns');\nexports.up = (pgm) => {\n  pgm.addColumn('a', { [nick]: { type: 'text', notNull: ${notNull} } });\n};\nexports.down = (pgm) => {\n  pgm.dropColumn('a', nick);\n};\n`,
+  '.cjs': (notNull) => `//! Revises: 20260101000000\nconst { nick } = require('./lib/columns.js');\nmodule.exports = {\n  up: (pgm) => pgm.addColumn('a', { [nick]: { type: 'text', notNull: ${notNull} } }),\n  down: (pgm) => pgm.dropColumn('a', nick),\n};\n`,
+  '.mjs': (notNull) => `//! Revises: 20260101000000\nimport { nick } from './lib/columns.js';\nexport const up = (pgm) => {\n  pgm.addColumn('a', { [nick]: { type: 'text', notNull: ${notNull} } });\n};\nexport const down = (pgm) => pgm.dropColumn('a', nick);\n`,
+  '.ts': (notNull) =>
+    `//! Revises: 20260101000000\nimport type { MigrationBuilder } from 'node-pg-migrate';\nimport { nick } from './lib/columns';\nexport async function up(pgm: MigrationBuilder): Promise<void> {\n  pgm.addColumn('a', { [nick]: { type: 'text', notNull: ${notNull} } });\n}\nexport async function down(pgm: MigrationBuilder): Promise<void> {\n  pgm.dropColumn('a', nick);\n}\n`,
+};
+
+describe('--staged on JS/TS migrations', () => {
+  for (const [ext, script] of Object.entries(scripts)) {
+    it(`lints the staged version of a ${ext} migration changed since it was staged, and leaves no file behind`, async () => {
+      project = committed();
+      writeModule(project, 'lib/columns.js', "exports.nick = 'nick';\n");
+      const name = `20260102000000_nick${ext}`;
+      const file = project.write(name, script(true));
+      git(project.root, 'add', '.');
+      // Not staged: the column becomes nullable, which would hide the finding.
+      project.write(name, script(false));
+      const before = { tree: tree(project.root), status: gitStatus(project.root) };
+      const staged = await lintHistory(project.config, { staged: true, cwd: project.root, cache: false });
+      expect(staged.files).toEqual([`migrations/${name}`]);
+      expect(staged.findings.map((f) => `${f.file} ${f.rule}`)).toEqual([`migrations/${name} adding-required-field`]);
+      expect({ tree: tree(project.root), status: gitStatus(project.root) }).toEqual(before);
+      expect(readFileSync(file, 'utf8')).toBe(script(false));
+      // The working tree's version, linted as it is, has no finding: the staged one was linted above.
+      expect((await lintHistory(project.config, { paths: [file], cwd: project.root, cache: false })).findings).toEqual([]);
+      // The other way round: a finding left unstaged is not reported.
+      project.write(name, script(false));
+      git(project.root, 'add', '.');
+      project.write(name, script(true));
+      expect((await lintHistory(project.config, { staged: true, cwd: project.root, cache: false })).findings).toEqual([]);
+    });
+  }
+
+  it('reports a pgm.db call of the staged version where the staged version makes it', async () => {
+    project = committed();
+    const name = '20260102000000_backfill.js';
+    const script = (blank: string) => `//! Revises: 20260101000000\nexports.up = async (pgm) => {${blank}\n  await pgm.db.query('SELECT 1');\n};\nexports.down = () => {};\n`;
+    project.write(name, script('\n'));
+    git(project.root, 'add', '.');
+    project.write(name, script('\n\n\n'));
+    const report = await lintHistory(project.config, { staged: true, cwd: project.root, cache: false });
+    expect(report.findings.filter((f) => f.rule === 'syntax-error').map((f) => [f.file, f.line, f.column])).toEqual([[`migrations/${name}`, 4, 16]]);
+  });
+
+  it('does not ask about the modules when no migration is reported on: a commit that only deletes one runs no script', async () => {
+    project = committed();
+    writeModule(project, 'lib/columns.js', "exports.nick = 'nick';\n");
+    project.write('20260102000000_nick.js', scripts['.js']!(false));
+    project.write('20260103000000_c.sql', migrationText({ revision: '20260103000000', revises: '20260102000000', description: 'Add c', up: 'SELECT 1;', down: 'SELECT 1;' }));
+    git(project.root, 'add', '.');
+    git(project.root, 'commit', '-qm', 'nick c');
+    writeModule(project, 'lib/columns.js', "exports.nick = 'nickname';\n");
+    git(project.root, 'rm', '-q', 'migrations/20260103000000_c.sql');
+    const report = await lintHistory(project.config, { staged: true, cwd: project.root, cache: false });
+    expect(report.findings).toEqual([]);
+  });
+
+  it('refuses (exit 2) when a module that a migration imports differs from the index, naming it and what to do', async () => {
+    project = committed();
+    writeModule(project, 'lib/columns.js', "exports.nick = 'nick';\n");
+    project.write('20260102000000_nick.js', scripts['.js']!(false));
+    git(project.root, 'add', '.');
+    writeModule(project, 'lib/columns.js', "exports.nick = 'nickname';\n");
+    const refused = lintHistory(project.config, { staged: true, cwd: project.root });
+    await expect(refused).rejects.toMatchObject({
+      code: 'USAGE',
+      exitCode: 2,
+      message: expect.stringContaining('Stage it (git add migrations/lib/columns.js), or set the changes you have not staged aside while you commit (git stash push --keep-index)'),
+      problems: [{ file: join(project.migrationsDir, 'lib/columns.js'), message: 'has changes that are not staged (imported by migrations/20260102000000_nick.js)' }],
+    });
+    // Staged: linted, with the staged module.
+    git(project.root, 'add', '.');
+    expect((await lintHistory(project.config, { staged: true, cwd: project.root })).findings).toEqual([]);
+    // A module the commit would not hold at all.
+    project.write('20260103000000_more.js', `//! Revises: 20260102000000\nconst { more } = require('./lib/more');\nexports.up = (pgm) => pgm.sql(more);\nexports.down = (pgm) => pgm.sql('SELECT 1');\n`);
+    writeModule(project, 'lib/more.js', "exports.more = 'SELECT 1';\n");
+    git(project.root, 'add', 'migrations/20260103000000_more.js');
+    await expect(lintHistory(project.config, { staged: true, cwd: project.root })).rejects.toMatchObject({
+      code: 'USAGE',
+      message: expect.stringMatching(/Stage it \(git add migrations\/lib\/more\.js\) and run again\.$/),
+      problems: [{ file: join(project.migrationsDir, 'lib/more.js'), message: 'is not tracked by git: the commit does not hold it (imported by migrations/20260103000000_more.js)' }],
+    });
   });
 });
