@@ -124,6 +124,9 @@ function skipBlanksAndComments(sql: string, from: number, to: number): number {
  */
 export function parseSql(sql: string): ParsedStatement[] {
   let result: { stmts?: Array<{ stmt: StatementNode; stmt_location?: number; stmt_len?: number }> };
+  // libpg-query refuses an empty string ("Query cannot be empty") though it parses blanks and
+  // comments to no statements; Postgres runs an empty query without complaint.
+  if (sql.length === 0) return [];
   try {
     result = parseSync(sql) as typeof result;
   } catch (error) {
