@@ -15,6 +15,9 @@ describe(ID, () => {
       '20260101000000_change.sql:8 ban-concurrent-index-creation-in-transaction: DROP INDEX CONCURRENTLY in a migration that runs in a transaction: Postgres refuses it ("cannot run inside a transaction block")',
     ]);
     expect(findings[0]!.fix).toMatchObject({ description: 'Add "--! Transaction: none" to the header (and keep other statements out of this migration)', replacement: '--! Transaction: none' });
+    // The help speaks of what each operation does and leaves behind: a drop is not a build.
+    expect(findings[0]!.help).toMatch(/^A concurrent build .* INVALID index, which `pgwarden status` reports\.$/);
+    expect(findings[1]!.help).toMatch(/^A concurrent drop .* leaves the index INVALID, and running the drop again finishes it\.$/);
   });
 
   it('accepts CONCURRENTLY with Transaction: none, and flags it after an explicit BEGIN there', async () => {
