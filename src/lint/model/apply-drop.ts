@@ -98,7 +98,8 @@ export function dropColumnDependents(s: Schema, tableKey: string, column: string
     if (c.columns.includes(column)) table.constraints.delete(c.name);
   }
   for (const indexKey of [...table.indexes]) {
-    if (s.indexMap.get(indexKey)?.columns.includes(column)) removeIndex(s, indexKey, why);
+    const index = s.indexMap.get(indexKey);
+    if (index && (index.columns.includes(column) || index.reads?.includes(column))) removeIndex(s, indexKey, why);
   }
   for (const other of s.tablesReferencing(tableKey)) {
     for (const c of other.constraints.values()) {

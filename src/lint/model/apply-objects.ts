@@ -1,5 +1,5 @@
 import type { IndexModel, ViewModel } from '../types.js';
-import { collectNodes, listName, makeObjectName, objectName, rangeVarName, stringList, typeInfo, typeText } from './names.js';
+import { collectNodes, columnRefNames, indexElemColumns, listName, makeObjectName, objectName, rangeVarName, stringList, typeInfo, typeText } from './names.js';
 import type { Schema } from './schema.js';
 import { childrenOf, tableKeyOf } from './apply-table.js';
 import { noteCreated, noteGeneratedNames, noteUnknown, placedByGuess } from './existence.js';
@@ -38,7 +38,9 @@ export function createIndex(s: Schema, ast: any): void {
   }
   const qualified = `${schema}.${name}`;
   if (s.indexMap.has(qualified) && ast.if_not_exists) return;
-  const index: IndexModel = { name, qualified, table: tableKey, columns, unique: Boolean(ast.unique), partial: ast.whereClause !== undefined, method: ast.accessMethod ?? 'btree', constraint: undefined };
+  const reads = indexElemColumns([...(ast.indexParams ?? []), ...(ast.indexIncludingParams ?? [])]);
+  for (const column of columnRefNames(ast.whereClause)) if (!reads.includes(column)) reads.push(column);
+  const index: IndexModel = { name, qualified, table: tableKey, columns, unique: Boolean(ast.unique), partial: ast.whereClause !== undefined, method: ast.accessMethod ?? 'btree', constraint: undefined, reads };
   s.mut.indexMap.set(qualified, index);
   const table = s.mutableTable(tableKey);
   if (table) table.indexes.add(qualified);

@@ -132,7 +132,9 @@ function renameColumn(s: Schema, tableKey: string, from: string, to: string): vo
     }
     for (const indexKey of table.indexes) {
       const index = s.indexMap.get(indexKey);
-      if (index?.columns.includes(from)) s.mut.indexMap.set(indexKey, { ...index, columns: index.columns.map((x) => (x === from ? to : x)) });
+      if (index && (index.columns.includes(from) || index.reads?.includes(from))) {
+        s.mut.indexMap.set(indexKey, { ...index, columns: index.columns.map((x) => (x === from ? to : x)), ...(index.reads ? { reads: index.reads.map((x) => (x === from ? to : x)) } : {}) });
+      }
     }
     for (const other of s.tablesReferencing(tableKey)) {
       if (other.qualified === tableKey) continue;

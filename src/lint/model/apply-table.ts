@@ -1,5 +1,5 @@
 import type { ColumnModel, ConstraintModel, IndexModel } from '../types.js';
-import { collectNodes, columnList, makeObjectName, notNullTestColumn, rangeVarName, stringList, typeInfo } from './names.js';
+import { columnList, columnRefNames, indexElemColumns, makeObjectName, notNullTestColumn, rangeVarName, stringList, typeInfo } from './names.js';
 import type { Schema, TableState } from './schema.js';
 import { dropColumnDependents, removeIndex } from './apply-drop.js';
 import { certainlyAbsent, columnKey, noteCreated, noteDropped, noteGeneratedNames, noteUnknown, placedByGuess } from './existence.js';
@@ -162,24 +162,13 @@ function chooseName(s: Schema, table: TableState, type: ConstraintModel['type'],
   return candidate;
 }
 
-/** The columns a CHECK expression reads, in order of appearance. */
-function checkColumns(expr: any): string[] {
-  const out: string[] = [];
-  for (const ref of collectNodes(expr, 'ColumnRef')) {
-    const fields = stringList(ref.fields);
-    const name = fields[fields.length - 1];
-    if (name && !out.includes(name)) out.push(name);
-  }
-  return out;
-}
-
 /** A table or column constraint (CREATE TABLE, ALTER TABLE ADD CONSTRAINT, column definitions). */
 export function addConstraint(s: Schema, table: TableState, c: any, column: string | undefined): void {
   const type = CONSTRAINT_TYPES[c.contype];
   if (!type) return;
   let columns: string[];
   if (type === 'foreign') columns = c.fk_attrs ? columnList(c.fk_attrs) : column ? [column] : [];
-  else if (type === 'check') columns = checkColumns(c.raw_expr);
+  else if (type === 'check') columns = columnRefNames(c.raw_expr);
   else if (type === 'exclusion') columns = (c.exclusions ?? []).map((e: any) => e?.List?.items?.[0]?.IndexElem?.name).filter(Boolean);
   else columns = c.keys ? columnList(c.keys) : column ? [column] : [];
   if (type === 'not-null') {
@@ -224,13 +213,25 @@ export function addConstraint(s: Schema, table: TableState, c: any, column: stri
       if (c.conname && old !== qualified) noteDropped(s, 'rel', old, 'index', { how: 'renamed', other: qualified });
       else noteUnknown(s, 'rel', old, 'index', true);
     }
-    const index: IndexModel = { name, qualified, table: table.qualified, columns, unique: type !== 'exclusion', method: type === 'exclusion' ? c.access_method ?? 'gist' : 'btree', constraint: name };
+    const index: IndexModel = { name, qualified, table: table.qualified, columns, unique: type !== 'exclusion', method: type === 'exclusion' ? c.access_method ?? 'gist' : 'btree', constraint: name, reads: constraintIndexReads(c, columns) };
     s.mut.indexMap.set(qualified, index);
     table.indexes.add(qualified);
     noteCreated(s, 'rel', qualified, 'index', { unsure: !c.conname });
     if (!c.conname) noteGeneratedNames(s, table.qualified);
     if (table.partitioned) for (const child of childrenOf(s, table.qualified)) noteGeneratedNames(s, child);
   }
+}
+
+/** The columns a constraint's index reads: its keys, INCLUDE columns, an exclusion's expressions and WHERE clause. */
+function constraintIndexReads(c: any, columns: string[]): string[] {
+  const out = [...columns];
+  const add = (names: string[]) => {
+    for (const name of names) if (!out.includes(name)) out.push(name);
+  };
+  add(columnList(c.including));
+  for (const exclusion of c.exclusions ?? []) add(indexElemColumns(exclusion?.List?.items?.slice(0, 1)));
+  add(columnRefNames(c.where_clause));
+  return out;
 }
 
 function primaryColumnsOf(table: TableState): string[] {

@@ -111,6 +111,28 @@ export function collectNodes(tree: unknown, kind: string, out: any[] = []): any[
   return out;
 }
 
+/** The columns an expression reads (the last name of each column reference), in order of appearance, each once. */
+export function columnRefNames(expr: unknown): string[] {
+  const out: string[] = [];
+  for (const ref of collectNodes(expr, 'ColumnRef')) {
+    const fields = stringList(ref.fields);
+    const name = fields[fields.length - 1];
+    if (name && !(ref.fields ?? []).some((f: any) => f.A_Star !== undefined) && !out.includes(name)) out.push(name);
+  }
+  return out;
+}
+
+/** The columns an index's elements read (IndexElem nodes: a column name, or an expression). */
+export function indexElemColumns(params: any[] | undefined): string[] {
+  const out: string[] = [];
+  for (const param of params ?? []) {
+    const elem = param?.IndexElem;
+    if (!elem) continue;
+    for (const name of elem.name ? [elem.name as string] : columnRefNames(elem.expr)) if (!out.includes(name)) out.push(name);
+  }
+  return out;
+}
+
 /**
  * The column of a `CHECK (column IS NOT NULL)` expression on `table`: the column as written alone,
  * or qualified by the table's name (`table.column`, `schema.table.column`), as Postgres accepts.

@@ -292,7 +292,7 @@ export class Schema implements SchemaModel {
       const table = this.tableMap.get(tableKey)!;
       for (const indexName of table.indexes) {
         const index = this.indexMap.get(indexName);
-        if (index && (column === undefined || index.columns.includes(column))) out.push({ kind: 'index', name: index.qualified, table: tableKey });
+        if (index && (column === undefined || index.columns.includes(column) || index.reads?.includes(column))) out.push({ kind: 'index', name: index.qualified, table: tableKey });
       }
       for (const trigger of this.triggers.values()) {
         if (trigger.table === tableKey && column === undefined) out.push({ kind: 'trigger', name: trigger.key, table: tableKey });

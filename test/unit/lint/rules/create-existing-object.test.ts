@@ -146,6 +146,24 @@ CREATE VIEW v AS SELECT 1 AS one;`,
     ).toEqual([]);
   });
 
+  it('accepts a CREATE INDEX of an index that went with a column it read: in an expression, a WHERE clause, INCLUDE', async () => {
+    const first = `CREATE TABLE users (id bigint PRIMARY KEY, email text, deleted_at timestamptz, name text, nick text);
+CREATE UNIQUE INDEX users_email_lower ON users (lower(email));
+CREATE INDEX users_live ON users (id) WHERE deleted_at IS NULL;
+CREATE INDEX users_id_cover ON users (id) INCLUDE (name);
+ALTER TABLE users ADD CONSTRAINT users_id_nick UNIQUE (id) INCLUDE (nick);`;
+    const again = `CREATE UNIQUE INDEX users_email_lower ON users (lower(email));
+CREATE INDEX users_live ON users (id) WHERE deleted_at IS NULL;
+CREATE INDEX users_id_cover ON users (id, name);
+CREATE INDEX users_id_nick ON users (id, nick);`;
+    const drops = 'ALTER TABLE users DROP COLUMN email, DROP COLUMN deleted_at, DROP COLUMN name, DROP COLUMN nick;\nALTER TABLE users ADD COLUMN email text, ADD COLUMN deleted_at timestamptz, ADD COLUMN name text, ADD COLUMN nick text;';
+    expect(await messages([{ up: first }, { up: drops }, { up: again }])).toEqual([]);
+    // Without the drop, each is still there.
+    expect(await messages([{ up: first }, { up: again }])).toHaveLength(4);
+    // An index follows its columns' renames.
+    expect(await messages([{ up: first }, { up: 'ALTER TABLE users RENAME COLUMN deleted_at TO removed_at;\nALTER TABLE users DROP COLUMN removed_at;' }, { up: again }])).toHaveLength(3);
+  });
+
   it('stays quiet when a DO block that names the object, dynamic SQL or a function called at migration time may have dropped it', async () => {
     const base = { up: 'CREATE TABLE t (id int);\nCREATE TABLE u (id int);' };
     // A DO block is bounded by the names its body mentions.

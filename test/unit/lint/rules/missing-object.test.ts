@@ -121,6 +121,17 @@ DROP SCHEMA app;`;
     ]);
   });
 
+  it('reports an index that went with a column it read (an expression, a WHERE clause, INCLUDE)', async () => {
+    const base: Specs = [
+      { up: 'CREATE TABLE users (id bigint PRIMARY KEY, email text, deleted_at timestamptz);\nCREATE INDEX users_email_lower ON users (lower(email));\nCREATE INDEX users_live ON users (id) WHERE deleted_at IS NULL;' },
+      { up: 'ALTER TABLE users DROP COLUMN email;\nALTER TABLE users DROP COLUMN deleted_at;' },
+    ];
+    expect(await eachOn(base, ['DROP INDEX users_email_lower;', 'ALTER INDEX users_live RENAME TO users_active;'])).toEqual([
+      `index public.users_email_lower does not exist at this point of the history (dropped with column public.users.email by ${SECOND})`,
+      `index public.users_live does not exist at this point of the history (dropped with column public.users.deleted_at by ${SECOND})`,
+    ]);
+  });
+
   it('reports an object of a dropped schema, and a second DROP after DROP ... IF EXISTS', async () => {
     expect(await messages([{ up: 'CREATE SCHEMA app;\nCREATE TABLE app.t (id int);' }, { up: 'DROP SCHEMA app CASCADE;' }, { up: 'DROP TABLE app.t;\nDROP TABLE app.other;' }])).toEqual([
       `table app.t does not exist at this point of the history (dropped with schema app by ${SECOND})`,
