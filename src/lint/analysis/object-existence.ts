@@ -5,6 +5,7 @@
  * only where the model is certain; anything it cannot vouch for is left alone.
  */
 import { certainlyAbsent, certainlyPresent, columnKey, traceKey, uncertaintySince, type Namespace, type Trace } from '../model/existence.js';
+import { readsTemporary } from '../model/apply-objects.js';
 import { listName, objectName, rangeVarName, stringList } from '../model/names.js';
 import type { Schema, TableState } from '../model/schema.js';
 import type { LintStatement, SchemaModel } from '../types.js';
@@ -344,6 +345,8 @@ export function conflicts(statement: LintStatement, model: SchemaModel): Conflic
   const { creates, renames } = statementObjects(statement);
   const out: Conflict[] = [];
   for (const object of creates) {
+    // A view of a temporary table or view is temporary: it goes to the session's own schema.
+    if (statement.kind === 'ViewStmt' && readsTemporary(s, statement.ast.query)) continue;
     if (object.ns === 'col') {
       const table = tableOf(s, object.relation!);
       if (!table?.columns.has(object.name) || !knowsColumns(s, table, object.relation!)) continue;

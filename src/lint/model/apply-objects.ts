@@ -1,5 +1,5 @@
 import type { IndexModel, ViewModel } from '../types.js';
-import { collectNodes, columnRefNames, indexElemColumns, listName, makeObjectName, objectName, rangeVarName, stringList, typeInfo, typeText } from './names.js';
+import { collectNodes, columnRefNames, indexElemColumns, listName, makeObjectName, objectName, rangeVarName, stringList, TEMP_SCHEMA, typeInfo, typeText } from './names.js';
 import type { Schema } from './schema.js';
 import { childrenOf, tableKeyOf } from './apply-table.js';
 import { noteCreated, noteGeneratedNames, noteUnknown, placedByGuess } from './existence.js';
@@ -88,12 +88,26 @@ export function createView(s: Schema, key: string, kind: ViewModel['kind'], quer
   s.mut.viewMap.set(key, { qualified: key, kind, relations, columns });
 }
 
+/** Whether a query reads a temporary table or view: a view of it is temporary too (Postgres says so in a NOTICE). */
+export function readsTemporary(s: Schema, query: any): boolean {
+  const cteNames = new Set<string>();
+  for (const cte of collectNodes(query, 'CommonTableExpr')) if (cte.ctename) cteNames.add(cte.ctename);
+  return collectNodes(query, 'RangeVar').some((rv) => {
+    const { schema, name } = rangeVarName(rv);
+    if (schema === undefined && cteNames.has(name)) return false;
+    const key = s.resolveName(s.tableMap, name, schema) ?? s.resolveName(s.viewMap, name, schema);
+    return key?.startsWith(`${TEMP_SCHEMA}.`) === true;
+  });
+}
+
 export function viewStatement(s: Schema, ast: any): void {
-  const { schema, name } = rangeVarName(ast.view);
+  const temp = ast.view?.relpersistence === 't' || readsTemporary(s, ast.query);
+  const { name } = rangeVarName(ast.view);
+  const schema = temp ? TEMP_SCHEMA : rangeVarName(ast.view).schema;
   const key = s.newName(name, schema);
   const replaced = ast.replace === true && s.viewMap.get(key)?.kind === 'view';
   createView(s, key, 'view', ast.query);
-  if (!replaced) noteCreated(s, 'rel', key, 'view', { temp: ast.view?.relpersistence === 't', unsure: placedByGuess(s, schema) });
+  if (!replaced) noteCreated(s, 'rel', key, 'view', { temp, unsure: placedByGuess(s, schema) });
 }
 
 export function materializedView(s: Schema, ast: any): void {
@@ -139,11 +153,13 @@ export function createType(s: Schema, nameList: string[], kind: 'composite' | 'd
 }
 
 export function createSequence(s: Schema, ast: any): void {
-  const { schema, name } = rangeVarName(ast.sequence);
+  const temp = ast.sequence?.relpersistence === 't';
+  const { name } = rangeVarName(ast.sequence);
+  const schema = temp ? TEMP_SCHEMA : rangeVarName(ast.sequence).schema;
   const key = s.newName(name, schema);
   if (s.sequences.has(key) && ast.if_not_exists) return;
   s.mut.sequences.set(key, { qualified: key, ownedBy: ownedBy(s, ast.options) });
-  noteCreated(s, 'rel', key, 'sequence', { temp: ast.sequence?.relpersistence === 't', unsure: placedByGuess(s, schema) });
+  noteCreated(s, 'rel', key, 'sequence', { temp, unsure: placedByGuess(s, schema) });
 }
 
 export function alterSequence(s: Schema, ast: any): void {

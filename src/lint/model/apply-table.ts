@@ -1,5 +1,5 @@
 import type { ColumnModel, ConstraintModel, IndexModel } from '../types.js';
-import { columnList, columnRefNames, indexElemColumns, makeObjectName, notNullTestColumn, rangeVarName, stringList, typeInfo } from './names.js';
+import { columnList, columnRefNames, indexElemColumns, makeObjectName, notNullTestColumn, rangeVarName, stringList, TEMP_SCHEMA, typeInfo } from './names.js';
 import type { Schema, TableState } from './schema.js';
 import { dropColumnDependents, removeIndex } from './apply-drop.js';
 import { certainlyAbsent, columnKey, noteCreated, noteDropped, noteGeneratedNames, noteUnknown, placedByGuess } from './existence.js';
@@ -14,10 +14,12 @@ export function tableKeyOf(s: Schema, rangeVar: any): string | undefined {
 
 /** CREATE TABLE (also PARTITION OF, INHERITS, LIKE). */
 export function createTable(s: Schema, ast: any, revision: string | undefined): void {
-  const { schema, name } = rangeVarName(ast.relation);
+  const temp = ast.relation?.relpersistence === 't';
+  const { name } = rangeVarName(ast.relation);
+  const schema = temp ? TEMP_SCHEMA : rangeVarName(ast.relation).schema;
   const key = s.newName(name, schema);
   if (s.tableMap.has(key) && ast.if_not_exists) return;
-  const table = newTable(s, key, schema, ast.if_not_exists, ast.relation?.relpersistence === 't', revision);
+  const table = newTable(s, key, schema, ast.if_not_exists, temp, revision);
   if (ast.partspec) table.partitioned = true;
   const parents: string[] = [];
   for (const parent of ast.inhRelations ?? []) {
@@ -60,10 +62,12 @@ function newTable(s: Schema, key: string, schemaWritten: string | undefined, ifN
 
 /** CREATE TABLE ... AS / SELECT INTO: columns from the select list, types unknown. */
 export function createTableAs(s: Schema, ast: any, revision: string | undefined): void {
-  const { schema, name } = rangeVarName(ast.into?.rel);
+  const temp = ast.into?.rel?.relpersistence === 't';
+  const { name } = rangeVarName(ast.into?.rel);
+  const schema = temp ? TEMP_SCHEMA : rangeVarName(ast.into?.rel).schema;
   const key = s.newName(name, schema);
   if (s.tableMap.has(key) && ast.if_not_exists) return;
-  const table = newTable(s, key, schema, ast.if_not_exists, ast.into?.rel?.relpersistence === 't', revision);
+  const table = newTable(s, key, schema, ast.if_not_exists, temp, revision);
   const explicit = columnList(ast.into?.colNames);
   const targets: any[] = ast.query?.SelectStmt?.targetList ?? [];
   // Columns named by Postgres after an expression (`count`, `?column?`), * and VALUES are not known.

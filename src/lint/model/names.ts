@@ -38,6 +38,9 @@ export function objectName(node: any): string[] {
   return [];
 }
 
+/** The schema the model keeps temporary relations in: the session's own, which Postgres searches first. */
+export const TEMP_SCHEMA = 'pg_temp';
+
 export function qualify(schema: string, name: string): string {
   return `${schema}.${name}`;
 }

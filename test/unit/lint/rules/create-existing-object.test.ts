@@ -194,6 +194,14 @@ CREATE INDEX users_id_nick ON users (id, nick);`;
     expect(await messages([{ up: 'CREATE TABLE pg_catalog.x (id int);' }, { up: 'CREATE TABLE pg_catalog.x (id int);' }])).toEqual([]);
   });
 
+  it('knows that a view of a temporary table is temporary: it hides a permanent view, and does not take its name', async () => {
+    expect(await messages([{ up: 'CREATE TEMP TABLE staging (a int);\nCREATE VIEW staged AS SELECT a FROM staging;' }, { up: 'CREATE VIEW staged AS SELECT 1 AS a;' }])).toEqual([]);
+    expect(await messages([{ up: 'CREATE VIEW staged AS SELECT 1 AS a;' }, { up: 'CREATE TEMP TABLE staging (a int);\nCREATE VIEW staged AS SELECT a FROM staging;' }])).toEqual([]);
+    expect(await messages([{ up: 'CREATE VIEW staged AS SELECT 1 AS a;' }, { up: 'CREATE TABLE staging (a int);\nCREATE VIEW staged AS SELECT a FROM staging;' }])).toEqual([
+      `view public.staged already exists at this point of the history (created by ${FIRST})`,
+    ]);
+  });
+
   it('tells quoted names from unquoted ones', async () => {
     expect(await messages([{ up: 'CREATE TABLE "Users" (id int);' }, { up: 'CREATE TABLE users (id int);\nCREATE TABLE "USERS" (id int);' }])).toEqual([]);
     expect(await messages([{ up: 'CREATE TABLE "Users" (id int);' }, { up: 'CREATE TABLE "Users" (id int);' }])).toEqual([`table public.Users already exists at this point of the history (created by ${FIRST})`]);

@@ -233,6 +233,15 @@ DROP SCHEMA app;`;
     expect(await messages([{ up: 'CREATE TABLE pg_catalog.x (id int);\nDROP TABLE pg_catalog.x;' }, { up: 'DROP TABLE pg_catalog.x;' }])).toEqual([]);
   });
 
+  it('tells a temporary table from the permanent one it hides: its drop takes only what depends on it', async () => {
+    const base: Specs = [{ up: 'CREATE TABLE t (id bigint PRIMARY KEY);\nCREATE VIEW v AS SELECT id FROM t;\nCREATE INDEX t_id ON t (id);' }];
+    expect(await messages([...base, { up: 'CREATE TEMP TABLE t (id bigint);\nDROP TABLE t CASCADE;\nDROP VIEW v;\nDROP INDEX t_id;' }])).toEqual([]);
+    // The second DROP takes the permanent table, and the third finds nothing.
+    expect(await messages([...base, { up: 'CREATE TEMP TABLE t (id bigint);\nDROP TABLE t CASCADE;\nDROP TABLE t CASCADE;\nDROP VIEW v;' }])).toEqual([
+      'view public.v does not exist at this point of the history (dropped with table public.t by an earlier statement of this migration)',
+    ]);
+  });
+
   it('leaves unqualified names alone where the search path may not be public, and tells quoted names apart', async () => {
     const base: Specs = [{ up: 'CREATE TABLE t (id int);' }, { up: 'DROP TABLE t;' }];
     expect(await messages([...base, { up: 'SET search_path = app, public;\nDROP TABLE t;' }])).toEqual([]);
