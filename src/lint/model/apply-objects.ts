@@ -1,5 +1,5 @@
 import type { IndexModel, ViewModel } from '../types.js';
-import { collectNodes, columnRefNames, indexElemColumns, listName, makeObjectName, objectName, rangeVarName, stringList, TEMP_SCHEMA, typeInfo, typeText } from './names.js';
+import { collectNodes, columnRefNames, indexElemColumns, listName, makeObjectName, objectName, rangeVarName, relationNameText, stringList, TEMP_SCHEMA, typeInfo, typeText } from './names.js';
 import type { Schema } from './schema.js';
 import { childrenOf, tableKeyOf } from './apply-table.js';
 import { noteCreated, noteGeneratedNames, noteUnknown, placedByGuess } from './existence.js';
@@ -51,6 +51,54 @@ export function createIndex(s: Schema, ast: any): void {
   if (table?.partitioned) for (const child of childrenOf(s, tableKey)) noteGeneratedNames(s, child);
 }
 
+/** Functions whose first argument is a regclass: a text constant there names a relation the query depends on. */
+const REGCLASS_FUNCTIONS = new Set([
+  'nextval',
+  'currval',
+  'setval',
+  'pg_sequence_last_value',
+  'pg_relation_size',
+  'pg_total_relation_size',
+  'pg_table_size',
+  'pg_indexes_size',
+  'pg_relation_filenode',
+  'pg_relation_filepath',
+  'pg_index_has_property',
+  'pg_index_column_has_property',
+]);
+
+const isRegclass = (typeName: any): boolean => {
+  const names = stringList(typeName?.names);
+  return names[names.length - 1] === 'regclass' && (names.length === 1 || names[0] === 'pg_catalog');
+};
+
+/**
+ * The relations a query names in regclass constants (`'audit'::regclass`, `nextval('orders_seq')`):
+ * a view depends on them as on the tables it reads, and goes with them on DROP ... CASCADE.
+ */
+function regclassRelations(s: Schema, query: any): string[] {
+  const texts: string[] = [];
+  const text = (node: any): string | undefined => node?.A_Const?.sval?.sval ?? (isRegclass(node?.TypeCast?.typeName) ? node.TypeCast.arg?.A_Const?.sval?.sval : undefined);
+  for (const cast of collectNodes(query, 'TypeCast')) {
+    if (isRegclass(cast.typeName) && typeof cast.arg?.A_Const?.sval?.sval === 'string') texts.push(cast.arg.A_Const.sval.sval);
+  }
+  for (const call of collectNodes(query, 'FuncCall')) {
+    const names = stringList(call.funcname);
+    const name = names[names.length - 1];
+    if (name === undefined || !REGCLASS_FUNCTIONS.has(name) || (names.length > 1 && names[0] !== 'pg_catalog')) continue;
+    const first = text(call.args?.[0]);
+    if (first !== undefined) texts.push(first);
+  }
+  const out: string[] = [];
+  for (const written of texts) {
+    const relation = relationNameText(written);
+    if (!relation) continue;
+    const key = [s.tableMap, s.viewMap, s.sequences].map((map) => s.resolveName(map, relation.name, relation.schema)).find((k) => k !== undefined);
+    if (key !== undefined && !out.includes(key)) out.push(key);
+  }
+  return out;
+}
+
 /** CREATE VIEW / CREATE MATERIALIZED VIEW: the relations and columns the query reads. */
 export function createView(s: Schema, key: string, kind: ViewModel['kind'], query: any): void {
   const cteNames = new Set<string>();
@@ -65,6 +113,7 @@ export function createView(s: Schema, key: string, kind: ViewModel['kind'], quer
     aliases.set(rv.alias?.aliasname ?? name, rel);
     aliases.set(name, rel);
   }
+  for (const rel of regclassRelations(s, query)) if (!relations.includes(rel)) relations.push(rel);
   const columns = new Map<string, Set<string>>();
   for (const rel of relations) columns.set(rel, new Set());
   const columnsOf = (rel: string): Iterable<string> => s.tableMap.get(rel)?.columns.keys() ?? s.viewMap.get(rel)?.columns.get(rel)?.values() ?? [];

@@ -67,12 +67,7 @@ export function moveRelation(s: Schema, from: string, to: string, moveIndexes: b
     }
   }
   rekey(s.mut.viewMap, from, to, (v) => ({ ...v, qualified: to }));
-  for (const view of [...s.viewMap.values()]) {
-    if (!view.relations.includes(from)) continue;
-    const columns = new Map(view.columns);
-    rekey(columns as Map<string, ReadonlySet<string>>, from, to);
-    s.mut.viewMap.set(view.qualified, { ...view, relations: view.relations.map((r) => (r === from ? to : r)), columns } satisfies ViewModel);
-  }
+  renameInViews(s, from, to);
   for (const [key, t] of [...s.triggers]) {
     if (t.table === from) rekey(s.mut.triggers, key, `${to}.${t.name}`, (v) => ({ ...v, key: `${to}.${t.name}`, table: to }));
   }
@@ -89,9 +84,20 @@ export function moveRelation(s: Schema, from: string, to: string, moveIndexes: b
       s.mut.sequences.delete(key);
       s.mut.sequences.set(newKey, { ...owned, qualified: newKey });
       noteMoved(s, 'rel', key, newKey, 'sequence', 'moved', true);
+      renameInViews(s, key, newKey);
     }
   }
   renameInGrantsAndComments(s, 'table', from, to);
+}
+
+/** The views that read (or name in a regclass constant) relation `from` now read `to`. */
+function renameInViews(s: Schema, from: string, to: string): void {
+  for (const view of [...s.viewMap.values()]) {
+    if (!view.relations.includes(from)) continue;
+    const columns = new Map(view.columns);
+    rekey(columns as Map<string, ReadonlySet<string>>, from, to);
+    s.mut.viewMap.set(view.qualified, { ...view, relations: view.relations.map((r) => (r === from ? to : r)), columns } satisfies ViewModel);
+  }
 }
 
 /** A rename of an object the model does not know: the new name is in the old one's schema. */
@@ -231,6 +237,7 @@ export function renameStatement(s: Schema, ast: any): void {
         noteMoved(s, 'rel', key, sameSchema(key, to), 'sequence', 'renamed');
         rekey(s.mut.sequences, key, sameSchema(key, to), (v) => ({ ...v, qualified: sameSchema(key, to) }));
         renameInGrantsAndComments(s, 'sequence', key, sameSchema(key, to));
+        renameInViews(s, key, sameSchema(key, to));
       } else if (relation) renamedUnknown(s, 'rel', relation.schema, relation.name, to, 'sequence');
       return;
     }
@@ -281,6 +288,7 @@ export function renameStatement(s: Schema, ast: any): void {
           const newKey = `${to}.${key.slice(from.length + 1)}`;
           if (ns && kind) noteMoved(s, ns, key, newKey, kind, 'moved', true);
           rekey(map, key, newKey, (v) => (v && typeof v === 'object' && 'qualified' in v ? { ...v, qualified: newKey } : v));
+          if (kind === 'sequence') renameInViews(s, key, newKey);
         }
       }
       for (const key of [...s.indexMap.keys()]) {
@@ -316,6 +324,7 @@ export function alterObjectSchema(s: Schema, ast: any): void {
       if (key) {
         noteMoved(s, 'rel', key, `${to}.${name}`, 'sequence', 'moved');
         rekey(s.mut.sequences, key, `${to}.${name}`, (v) => ({ ...v, qualified: `${to}.${name}` }));
+        renameInViews(s, key, `${to}.${name}`);
       } else movedUnknown(s, 'rel', schema, name, `${to}.${name}`, 'sequence', 'moved');
       return;
     }

@@ -114,6 +114,35 @@ export function collectNodes(tree: unknown, kind: string, out: any[] = []): any[
   return out;
 }
 
+/**
+ * A relation name as text (`'app.orders'`, `'"Orders"'`), read the way Postgres reads a regclass
+ * literal: dotted, unquoted parts folded to lower case. Undefined for text that is not a name.
+ */
+export function relationNameText(text: string): RelationName | undefined {
+  const parts: string[] = [];
+  let rest = text.trim();
+  while (rest.length > 0) {
+    let part: string;
+    if (rest.startsWith('"')) {
+      const end = /^"((?:[^"]|"")*)"/.exec(rest);
+      if (!end) return undefined;
+      part = end[1]!.replace(/""/g, '"');
+      rest = rest.slice(end[0].length);
+    } else {
+      const word = /^[A-Za-z_\u0080-\uffff][A-Za-z0-9_$\u0080-\uffff]*/.exec(rest);
+      if (!word) return undefined;
+      part = word[0].toLowerCase();
+      rest = rest.slice(word[0].length);
+    }
+    parts.push(part);
+    if (rest.length === 0) break;
+    if (!rest.startsWith('.')) return undefined;
+    rest = rest.slice(1);
+  }
+  if (parts.length === 0 || parts.length > 3) return undefined;
+  return listName(parts.slice(-2));
+}
+
 /** The columns an expression reads (the last name of each column reference), in order of appearance, each once. */
 export function columnRefNames(expr: unknown): string[] {
   const out: string[] = [];

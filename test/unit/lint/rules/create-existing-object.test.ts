@@ -194,6 +194,22 @@ CREATE INDEX users_id_nick ON users (id, nick);`;
     expect(await messages([{ up: 'CREATE TABLE pg_catalog.x (id int);' }, { up: 'CREATE TABLE pg_catalog.x (id int);' }])).toEqual([]);
   });
 
+  it('accepts a CREATE VIEW of a view that went with a relation it names in a regclass constant', async () => {
+    const first = `CREATE SCHEMA app;
+CREATE SEQUENCE app."Ticket";
+CREATE TABLE audit (id bigint);
+CREATE VIEW next_ticket AS SELECT nextval('app."Ticket"') AS n;
+CREATE VIEW audit_info AS SELECT 'audit'::regclass AS rel, pg_relation_size('audit') AS size;`;
+    const again = 'CREATE VIEW next_ticket AS SELECT 1 AS n;\nCREATE VIEW audit_info AS SELECT 1 AS size;';
+    expect(await messages([{ up: first }, { up: 'DROP SEQUENCE app."Ticket" CASCADE;\nDROP TABLE audit CASCADE;' }, { up: again }])).toEqual([]);
+    // The view follows the sequence's rename.
+    expect(await messages([{ up: first }, { up: 'ALTER SEQUENCE app."Ticket" RENAME TO tickets;\nDROP SEQUENCE app.tickets CASCADE;' }, { up: 'CREATE VIEW next_ticket AS SELECT 1 AS n;' }])).toEqual([]);
+    // A string that is not a regclass is no dependency.
+    expect(await messages([{ up: `${first}\nCREATE VIEW named AS SELECT 'audit' AS name;` }, { up: 'DROP TABLE audit CASCADE;' }, { up: 'CREATE VIEW named AS SELECT 1 AS one;' }])).toEqual([
+      `view public.named already exists at this point of the history (created by ${FIRST})`,
+    ]);
+  });
+
   it('knows that a view of a temporary table is temporary: it hides a permanent view, and does not take its name', async () => {
     expect(await messages([{ up: 'CREATE TEMP TABLE staging (a int);\nCREATE VIEW staged AS SELECT a FROM staging;' }, { up: 'CREATE VIEW staged AS SELECT 1 AS a;' }])).toEqual([]);
     expect(await messages([{ up: 'CREATE VIEW staged AS SELECT 1 AS a;' }, { up: 'CREATE TEMP TABLE staging (a int);\nCREATE VIEW staged AS SELECT a FROM staging;' }])).toEqual([]);

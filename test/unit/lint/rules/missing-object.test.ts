@@ -233,6 +233,12 @@ DROP SCHEMA app;`;
     expect(await messages([{ up: 'CREATE TABLE pg_catalog.x (id int);\nDROP TABLE pg_catalog.x;' }, { up: 'DROP TABLE pg_catalog.x;' }])).toEqual([]);
   });
 
+  it('reports a view that went with a sequence it calls nextval() on', async () => {
+    expect(await messages([{ up: "CREATE SEQUENCE ticket;\nCREATE VIEW next_ticket AS SELECT nextval('ticket') AS n;" }, { up: 'DROP SEQUENCE ticket CASCADE;' }, { up: 'DROP VIEW next_ticket;' }])).toEqual([
+      `view public.next_ticket does not exist at this point of the history (dropped with sequence public.ticket by ${SECOND})`,
+    ]);
+  });
+
   it('tells a temporary table from the permanent one it hides: its drop takes only what depends on it', async () => {
     const base: Specs = [{ up: 'CREATE TABLE t (id bigint PRIMARY KEY);\nCREATE VIEW v AS SELECT id FROM t;\nCREATE INDEX t_id ON t (id);' }];
     expect(await messages([...base, { up: 'CREATE TEMP TABLE t (id bigint);\nDROP TABLE t CASCADE;\nDROP VIEW v;\nDROP INDEX t_id;' }])).toEqual([]);
