@@ -1,7 +1,7 @@
 import type { IndexModel, ViewModel } from '../types.js';
-import { collectNodes, columnRefNames, indexElemColumns, listName, makeObjectName, objectName, rangeVarName, relationNameText, stringList, TEMP_SCHEMA, typeInfo, typeText } from './names.js';
+import { chooseObjectName, collectNodes, columnRefNames, indexColumnNames, indexElemColumns, listName, objectName, rangeVarName, relationNameText, stringList, TEMP_SCHEMA, typeInfo, typeText } from './names.js';
 import type { Schema } from './schema.js';
-import { childrenOf, tableKeyOf } from './apply-table.js';
+import { childrenOf, relationNameTaken, tableKeyOf } from './apply-table.js';
 import { noteCreated, noteGeneratedNames, noteUnknown, placedByGuess } from './existence.js';
 
 /** CREATE INDEX. */
@@ -18,24 +18,14 @@ export function createIndex(s: Schema, ast: any): void {
   const schema = tableKey.slice(0, dot);
   const tableName = tableKey.slice(dot + 1);
   const columns: string[] = [];
-  const nameParts: string[] = [];
   for (const param of ast.indexParams ?? []) {
     const elem = param.IndexElem;
-    if (!elem) continue;
-    if (elem.name) {
-      columns.push(elem.name);
-      nameParts.push(elem.name);
-    } else {
-      columns.push('(expression)');
-      nameParts.push('expr');
-    }
+    if (elem) columns.push(elem.name ?? '(expression)');
   }
-  let name: string = ast.idxname;
-  if (!name) {
-    const label = ast.primary ? 'pkey' : ast.unique ? 'key' : ast.isconstraint ? 'excl' : 'idx';
-    name = makeObjectName(tableName, nameParts.join('_'), label);
-    for (let pass = 1; s.indexMap.has(`${schema}.${name}`) && pass < 100; pass++) name = makeObjectName(tableName, nameParts.join('_'), `${label}${pass}`);
-  }
+  // ChooseIndexName: every column, INCLUDE ones too; a name no relation of the schema has.
+  const name: string =
+    ast.idxname ??
+    chooseObjectName(tableName, indexColumnNames([...(ast.indexParams ?? []), ...(ast.indexIncludingParams ?? [])]).join('_'), ast.primary ? 'pkey' : (ast.excludeOpNames ?? []).length > 0 ? 'excl' : ast.isconstraint ? 'key' : 'idx', (n) => relationNameTaken(s, schema, n));
   const qualified = `${schema}.${name}`;
   if (s.indexMap.has(qualified) && ast.if_not_exists) return;
   const reads = indexElemColumns([...(ast.indexParams ?? []), ...(ast.indexIncludingParams ?? [])]);
