@@ -143,7 +143,15 @@ const FEATURES: readonly Feature[] = [
   { since: 17, words: 'source', name: 'WHEN NOT MATCHED BY SOURCE in MERGE', node: 'MergeWhenClause', test: (w) => w.matchKind === 'MERGE_WHEN_NOT_MATCHED_BY_SOURCE' },
   { since: 17, words: 'json', name: 'JSON_TABLE()', node: 'JsonTable', instead: { since: 10, text: 'jsonb_to_recordset() or jsonb_array_elements() turn JSON into rows' } },
   { since: 17, words: 'json', name: (f) => JSON_QUERY_FUNCTIONS[f.op] ?? 'a SQL/JSON query function', node: 'JsonFuncExpr' },
-  { since: 17, words: 'json', name: 'JSON()', node: 'JsonParseExpr' },
+  // A plain JSON(x) is a cast to json on older servers (a function call named after a type): only its options are new.
+  {
+    since: 17,
+    words: 'json',
+    name: 'JSON() with WITH UNIQUE KEYS or FORMAT JSON',
+    node: 'JsonParseExpr',
+    test: (j) => j.unique_keys === true || (j.expr?.format?.format_type ?? 'JS_FORMAT_DEFAULT') !== 'JS_FORMAT_DEFAULT',
+    instead: { since: 10, text: "a cast, JSON(x) without options or x::json, which checks that the text is JSON but not that its keys are unique" },
+  },
   { since: 17, words: 'json', name: 'JSON_SCALAR()', node: 'JsonScalarExpr' },
   { since: 17, words: 'json', name: 'JSON_SERIALIZE()', node: 'JsonSerializeExpr' },
   { since: 17, words: 'expression', name: 'ALTER COLUMN ... SET EXPRESSION', node: 'AlterTableCmd', test: (a) => a.subtype === 'AT_SetExpression' },

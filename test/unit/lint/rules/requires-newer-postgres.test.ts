@@ -31,7 +31,8 @@ const CASES: ReadonlyArray<[number, string, string]> = [
   [17, 'JSON_EXISTS()', "SELECT JSON_EXISTS(doc, '$.a') FROM t;"],
   [17, 'JSON_QUERY()', "SELECT JSON_QUERY(doc, '$.a') FROM t;"],
   [17, 'JSON_VALUE()', "SELECT JSON_VALUE(doc, '$.a') FROM t;"],
-  [17, 'JSON()', "SELECT JSON('{}');"],
+  [17, 'JSON() with WITH UNIQUE KEYS or FORMAT JSON', "SELECT JSON('{}' WITH UNIQUE KEYS);"],
+  [17, 'JSON() with WITH UNIQUE KEYS or FORMAT JSON', "SELECT JSON(body FORMAT JSON) FROM t;"],
   [17, 'JSON_SCALAR()', 'SELECT JSON_SCALAR(1);'],
   [17, 'JSON_SERIALIZE()', "SELECT JSON_SERIALIZE('{}'::json);"],
   [17, 'ALTER COLUMN ... SET EXPRESSION', 'ALTER TABLE t ALTER COLUMN b SET EXPRESSION AS (a * 3);'],
@@ -145,6 +146,8 @@ describe(ID, () => {
       'CREATE RULE t_log AS ON UPDATE TO t DO ALSO INSERT INTO t_log (a) VALUES (new.a) RETURNING new.a;',
       // The old json_object(text[]) function, the ADMIN option, a role called maintain.
       "SELECT json_object('{a,1}'), json_object('{a}', '{1}');",
+      // JSON(x) without options: a cast to json, written as a call of the type's name.
+      "CREATE TABLE t (doc json DEFAULT json('{}'));\nCREATE VIEW v AS SELECT json(raw) AS doc FROM t;",
       'GRANT readers TO app WITH ADMIN OPTION;',
       'GRANT maintain TO app;',
       // random() without arguments, a function of another schema, a function body in a string.
