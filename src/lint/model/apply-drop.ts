@@ -191,7 +191,8 @@ export function dropStatement(s: Schema, ast: any): void {
       }
       case 'OBJECT_FUNCTION':
       case 'OBJECT_PROCEDURE':
-      case 'OBJECT_ROUTINE': {
+      case 'OBJECT_ROUTINE':
+      case 'OBJECT_AGGREGATE': {
         const target = object.ObjectWithArgs ? functionKeyAndSignature(s, object.ObjectWithArgs) : undefined;
         if (!target?.key) break;
         dropFunction(s, target.key, target.signature);

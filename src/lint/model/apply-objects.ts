@@ -240,6 +240,18 @@ export function createFunction(s: Schema, ast: any): void {
   s.mut.functions.set(key, signatures);
 }
 
+/** CREATE AGGREGATE: a function of the model like any other (a call names it the same way). */
+export function createAggregate(s: Schema, ast: any): void {
+  const { schema, name } = listName(stringList(ast.defnames));
+  const key = s.newName(name, schema);
+  const inputs = ast.oldstyle
+    ? (ast.definition ?? []).map((d: any) => d.DefElem).filter((d: any) => d?.defname === 'basetype').map((d: any) => d.arg)
+    : (ast.args?.[0]?.List?.items ?? []).map((p: any) => p.FunctionParameter).filter((p: any) => p && p.mode !== 'FUNC_PARAM_OUT').map((p: any) => p.argType);
+  const signatures = new Set(s.functions.get(key) ?? []);
+  signatures.add(signatureOf(name, inputs));
+  s.mut.functions.set(key, signatures);
+}
+
 /** The function an ObjectWithArgs names, and its signature when the arguments were written. */
 export function functionKeyAndSignature(s: Schema, owa: any): { key: string | undefined; signature: string | undefined; name: string } {
   const { schema, name } = listName(stringList(owa.objname));

@@ -254,7 +254,8 @@ export function renameStatement(s: Schema, ast: any): void {
     }
     case 'OBJECT_FUNCTION':
     case 'OBJECT_PROCEDURE':
-    case 'OBJECT_ROUTINE': {
+    case 'OBJECT_ROUTINE':
+    case 'OBJECT_AGGREGATE': {
       const target = ast.object?.ObjectWithArgs ? functionKeyAndSignature(s, ast.object.ObjectWithArgs) : undefined;
       if (!target?.key) return;
       const newKey = sameSchema(target.key, to);
@@ -339,7 +340,8 @@ export function alterObjectSchema(s: Schema, ast: any): void {
       return;
     }
     case 'OBJECT_FUNCTION':
-    case 'OBJECT_PROCEDURE': {
+    case 'OBJECT_PROCEDURE':
+    case 'OBJECT_AGGREGATE': {
       const { schema, name } = listName(stringList(ast.object?.ObjectWithArgs?.objname));
       const key = s.resolveName(s.functions, name, schema);
       if (key) rekey(s.mut.functions, key, `${to}.${name}`);

@@ -51,6 +51,11 @@ export interface Uncertainty {
   disappear: boolean;
   /** The only names (bare, lower-cased) it can touch; undefined when it may touch any. */
   words?: ReadonlySet<string>;
+  /**
+   * A DO block that may touch any name (dynamic SQL, a call): the words of its body. A function
+   * it creates is one whose name it spells out, unless it builds the name from pieces.
+   */
+  mentions?: ReadonlySet<string>;
   /** It touches only names Postgres generates for `schema`'s objects starting with `prefix`. */
   generated?: { schema: string; prefix: string };
   next: Uncertainty | undefined;
@@ -115,6 +120,7 @@ export function noteMoved(s: Schema, ns: Namespace, from: string, to: string, ki
 export function noteUncertainty(s: Schema, u: Omit<Uncertainty, 'at' | 'next'>): void {
   const node: Uncertainty = { at: s.tick, appear: u.appear, disappear: u.disappear, next: s.uncertainties };
   if (u.words) node.words = u.words;
+  if (u.mentions) node.mentions = u.mentions;
   if (u.generated) node.generated = u.generated;
   s.uncertainties = node;
 }
@@ -147,21 +153,23 @@ export function uncertaintySince(s: Schema, since: number, direction: 'appear' |
   return undefined;
 }
 
+type UncertaintyJson = Omit<Uncertainty, 'next' | 'words' | 'mentions'> & { words?: string[]; mentions?: string[] };
+
 /** Uncertainties as a list (newest first), for snapshots. */
-export function uncertaintyList(s: Schema): Array<Omit<Uncertainty, 'next' | 'words'> & { words?: string[] }> {
-  const out: Array<Omit<Uncertainty, 'next' | 'words'> & { words?: string[] }> = [];
+export function uncertaintyList(s: Schema): UncertaintyJson[] {
+  const out: UncertaintyJson[] = [];
   for (let u = s.uncertainties; u !== undefined; u = u.next) {
-    const { next: _next, words, ...rest } = u;
-    out.push(words ? { ...rest, words: [...words] } : rest);
+    const { next: _next, words, mentions, ...rest } = u;
+    out.push({ ...rest, ...(words ? { words: [...words] } : {}), ...(mentions ? { mentions: [...mentions] } : {}) });
   }
   return out;
 }
 
-export function uncertaintiesFrom(list: ReadonlyArray<Omit<Uncertainty, 'next' | 'words'> & { words?: string[] }>): Uncertainty | undefined {
+export function uncertaintiesFrom(list: readonly UncertaintyJson[]): Uncertainty | undefined {
   let head: Uncertainty | undefined;
   for (let i = list.length - 1; i >= 0; i--) {
-    const { words, ...rest } = list[i]!;
-    head = { ...rest, ...(words ? { words: new Set(words) } : {}), next: head };
+    const { words, mentions, ...rest } = list[i]!;
+    head = { ...rest, ...(words ? { words: new Set(words) } : {}), ...(mentions ? { mentions: new Set(mentions) } : {}), next: head };
   }
   return head;
 }

@@ -175,6 +175,29 @@ describe(ID, () => {
     ]);
   });
 
+  it('counts aggregates, functions a DO block spells out, and extensions that do not come with PostgreSQL as possibly the database\'s own', async () => {
+    const uses = 'CREATE TABLE t (id uuid DEFAULT uuidv7(), g int, v text);\nCREATE VIEW firsts AS SELECT g, any_value(v) AS v FROM t GROUP BY g;';
+    const on15 = async (before: string) => {
+      const findings = await lintHistory(ID, [{ revision: '20260101000000', up: before }, { revision: '20260102000000', up: uses }], { postgresVersion: 15 });
+      return findings.map((f) => f.message.replace(/ needs .*/, ''));
+    };
+    const aggregate = 'CREATE FUNCTION first_agg(anyelement, anyelement) RETURNS anyelement LANGUAGE sql IMMUTABLE STRICT AS $$ SELECT $1 $$;\nCREATE AGGREGATE any_value(anyelement) (SFUNC = first_agg, STYPE = anyelement);';
+    expect(await on15(aggregate)).toEqual(['The function uuidv7()']);
+    expect(await on15(`${aggregate}\nDROP AGGREGATE any_value(anyelement);`)).toEqual(['The function uuidv7()', 'The function any_value()']);
+    // Dynamic SQL that spells the name (a DO block that only names it is bounded by its words anyway).
+    expect(await on15("DO $$ BEGIN EXECUTE 'CREATE FUNCTION uuidv7() RETURNS uuid LANGUAGE sql AS ''SELECT gen_random_uuid()'''; END $$;")).toEqual(['The function any_value()']);
+    expect(await on15("DO $$ BEGIN EXECUTE format('CREATE FUNCTION %I() RETURNS int LANGUAGE sql AS %L', 'f', 'SELECT 1'); END $$;")).toEqual(['The function uuidv7()', 'The function any_value()']);
+    // An extension from elsewhere may define anything; PostgreSQL's own extensions define none of these.
+    expect(await on15('CREATE EXTENSION IF NOT EXISTS pg_uuidv7;')).toEqual([]);
+    expect(await on15('CREATE EXTENSION pg_uuidv7;\nDROP EXTENSION pg_uuidv7;')).toEqual(['The function uuidv7()', 'The function any_value()']);
+    expect(await on15('CREATE EXTENSION pgcrypto;\nCREATE EXTENSION "uuid-ossp";')).toEqual(['The function uuidv7()', 'The function any_value()']);
+  });
+
+  it('says how to keep a bare call of a function the database has of its own, which lint cannot see', async () => {
+    const [finding] = await lintRule(ID, 'CREATE TABLE t (id uuid DEFAULT uuidv7());', { postgresVersion: 15 });
+    expect(finding!.help).toContain('If the database has a function uuidv7() of its own that lint cannot see (created before the first migration, or by SQL built at run time), a call without pg_catalog. means that one: say so on the statement with -- pgwarden-ignore requires-newer-postgres <reason>.');
+  });
+
   it('checks down sections too', async () => {
     const findings = await lintHistory(ID, [{ revision: '20260101000000', up: 'CREATE TABLE t (a int);', down: 'MERGE INTO t USING s ON t.a = s.a WHEN MATCHED THEN DELETE;' }], { postgresVersion: 14 });
     expect(findings.map((f) => `${f.line}:${f.column} ${f.message}`)).toEqual(['8:1 MERGE needs PostgreSQL 15 or later; lint.postgresVersion is 14, where this statement fails.']);
