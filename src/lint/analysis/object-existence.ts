@@ -91,6 +91,24 @@ function column(rel: NamedObject, name: string, verb: string): NamedObject {
   return { ns: 'col', kind: 'column', name, relation: { schema: rel.schema, name: rel.name }, verb };
 }
 
+/**
+ * The indexes named constraints create: a primary key, unique or exclusion constraint's index takes
+ * the constraint's name, in its table's schema (`USING INDEX` renames the index to it).
+ */
+function constraintIndexes(rel: NamedObject, constraints: any[]): NamedObject[] {
+  const out: NamedObject[] = [];
+  for (const c of constraints) {
+    if (!c?.conname || !['CONSTR_PRIMARY', 'CONSTR_UNIQUE', 'CONSTR_EXCLUSION'].includes(c.contype) || c.indexname === c.conname) continue;
+    out.push({ ns: 'rel', kind: 'constraint', schema: rel.schema, name: c.conname, verb: 'creates', relation: { schema: rel.schema, name: rel.name } });
+  }
+  return out;
+}
+
+/** The constraints of a column definition. */
+function columnConstraints(def: any): any[] {
+  return (def?.constraints ?? []).map((n: any) => n.Constraint);
+}
+
 /** The last statement statementObjects read, and what it found: both rules ask about each statement in turn. */
 let last: { statement: LintStatement; objects: StatementObjects } | undefined;
 
@@ -105,9 +123,14 @@ function readObjects(statement: LintStatement): StatementObjects {
   const { kind, ast } = statement;
   const temp = (rv: any) => rv?.relpersistence === 't';
   switch (kind) {
-    case 'CreateStmt':
-      if (!ast.if_not_exists && !temp(ast.relation)) out.creates.push({ ...relation(ast.relation, 'table', 'creates'), alsoTypes: true });
+    case 'CreateStmt': {
+      if (ast.if_not_exists || temp(ast.relation)) break;
+      const table = relation(ast.relation, 'table', 'creates');
+      out.creates.push({ ...table, alsoTypes: true });
+      const elements: any[] = ast.tableElts ?? [];
+      out.creates.push(...constraintIndexes(table, [...elements.map((e) => e.Constraint), ...elements.flatMap((e) => columnConstraints(e.ColumnDef))]));
       break;
+    }
     case 'CreateForeignTableStmt':
       if (!ast.base?.if_not_exists) out.creates.push({ ...relation(ast.base?.relation, 'foreign table', 'creates'), alsoTypes: true });
       break;
@@ -167,7 +190,12 @@ function readObjects(statement: LintStatement): StatementObjects {
       const commands = ((ast.cmds ?? []) as any[]).map((c) => c.AlterTableCmd).filter(Boolean);
       const added = commands.length > 1 ? new Set(commands.filter((c) => c.subtype === 'AT_AddColumn').map((c) => c.def?.ColumnDef?.colname)) : NONE;
       const dropped = commands.length > 1 ? new Set(commands.filter((c) => c.subtype === 'AT_DropColumn').map((c) => c.name)) : NONE;
+      // A constraint's index name may be freed by a DROP COLUMN or DROP CONSTRAINT of the same statement.
+      const freesNames = commands.some((c) => c.subtype === 'AT_DropColumn' || c.subtype === 'AT_DropConstraint');
       for (const cmd of commands) {
+        if (!freesNames && (cmd.subtype === 'AT_AddConstraint' || cmd.subtype === 'AT_AddColumn')) {
+          out.creates.push(...constraintIndexes(rel, cmd.subtype === 'AT_AddConstraint' ? [cmd.def?.Constraint] : columnConstraints(cmd.def?.ColumnDef)));
+        }
         if (cmd.subtype === 'AT_AddColumn' && cmd.def?.ColumnDef?.colname && !cmd.missing_ok && !dropped.has(cmd.def.ColumnDef.colname)) {
           out.creates.push(column(rel, cmd.def.ColumnDef.colname, 'adds'));
         } else if (COLUMN_COMMANDS.has(cmd.subtype) && typeof cmd.name === 'string' && !cmd.missing_ok && !added.has(cmd.name)) {
@@ -356,9 +384,9 @@ export function conflicts(statement: LintStatement, model: SchemaModel): Conflic
       out.push({ object, key: `${table.qualified}.${object.name}`, kind: 'column', trace: origin, table: table.qualified });
       continue;
     }
-    // A relation is created in its table's schema (indexes), else as written.
+    // An index is created in its table's schema (a constraint's index in CREATE TABLE: where the table is), else as written.
     let schema = object.schema;
-    if (object.kind === 'index' && schema === undefined) {
+    if ((object.kind === 'index' || (object.kind === 'constraint' && statement.kind !== 'CreateStmt')) && schema === undefined) {
       const tableKey = s.resolveName(s.tableMap, object.relation!.name, undefined) ?? s.resolveName(s.viewMap, object.relation!.name, undefined);
       if (!tableKey || tableKey !== exactKey(s, undefined, object.relation!.name)) continue;
       schema = tableKey.slice(0, tableKey.lastIndexOf('.'));

@@ -103,6 +103,38 @@ CREATE TABLE app.jobs AS SELECT id FROM users;`;
     ]);
   });
 
+  it('reports a named primary key, unique or exclusion constraint whose index name is taken', async () => {
+    const first = 'CREATE TABLE users (id bigint CONSTRAINT users_pk PRIMARY KEY, email text);\nALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);';
+    expect(
+      await messages([
+        { up: first },
+        {
+          up: `ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);
+ALTER TABLE users ADD COLUMN nick text CONSTRAINT users_pk UNIQUE;
+CREATE TABLE accounts (id bigint, CONSTRAINT users_email_key PRIMARY KEY (id));`,
+        },
+      ]),
+    ).toEqual([
+      `index public.users_email_key already exists at this point of the history (created by ${FIRST})`,
+      `index public.users_pk already exists at this point of the history (created by ${FIRST})`,
+      `index public.users_email_key already exists at this point of the history (created by ${FIRST})`,
+    ]);
+    const [finding] = await lint(chain([{ up: first }, { up: 'ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);' }]), { rules: [ID] });
+    expect(finding!.fix?.description).toBe(`Remove the duplicate constraint (created by ${FIRST}), or give this one another name: its index takes the constraint's name, and public.users_email_key is taken`);
+    // Dropped first (by the statement itself, or one before), or with its column: free again.
+    expect(
+      await messages([
+        { up: first },
+        {
+          up: `ALTER TABLE users DROP CONSTRAINT users_pk, ADD CONSTRAINT users_pk PRIMARY KEY (id, email);
+ALTER TABLE users DROP CONSTRAINT users_email_key;
+ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);
+ALTER TABLE users DROP COLUMN email, ADD COLUMN email text CONSTRAINT users_email_key UNIQUE;`,
+        },
+      ]),
+    ).toEqual([]);
+  });
+
   it('reports a second CREATE within one migration', async () => {
     expect(await messages([{ up: 'CREATE TABLE t (id int);\nCREATE TABLE t (id int);' }])).toEqual(['table public.t already exists at this point of the history (created by an earlier statement of this migration)']);
   });
