@@ -346,6 +346,36 @@ function columnOrigin(s: Schema, table: TableState, col: string): Trace | undefi
   return { present: true, kind: 'column', at: table.born.at, where: table.born.where, how: 'created', other: `table ${table.qualified}` };
 }
 
+const bareName = (key: string): string => key.slice(key.lastIndexOf('.') + 1);
+
+/** A table's names, now and before its renames (bare); the key's last part for anything else. */
+function relationNames(s: Schema, key: string): string[] {
+  const table = s.tableMap.get(key);
+  return table ? tableNames(table) : [bareName(key)];
+}
+
+/**
+ * The names (bare) of what the object under `key` goes with when dropped: an index's table and
+ * columns, the relations a view reads, a sequence's owner, a table's parents. A DO block that names
+ * one of them may have dropped the object without naming it. (Not its schema: a DO block that
+ * qualifies names with it would make every object of the schema uncertain.)
+ */
+function namesBehind(s: Schema, key: string, seen = new Set<string>()): string[] {
+  if (seen.has(key)) return [];
+  seen.add(key);
+  const out: string[] = [];
+  const index = s.indexMap.get(key);
+  if (index) out.push(...relationNames(s, index.table), ...(index.reads ?? index.columns), ...namesBehind(s, index.table, seen));
+  for (const relation of s.viewMap.get(key)?.relations ?? []) out.push(...relationNames(s, relation), ...namesBehind(s, relation, seen));
+  const owner = s.sequences.get(key)?.ownedBy;
+  if (owner !== undefined) {
+    const table = owner.slice(0, owner.lastIndexOf('.'));
+    out.push(...relationNames(s, table), bareName(owner), ...namesBehind(s, table, seen));
+  }
+  for (const parent of s.tableMap.get(key)?.inherits ?? []) out.push(...relationNames(s, parent), ...namesBehind(s, parent, seen));
+  return out;
+}
+
 /** What is certainly there under a name a statement creates, if anything. */
 function existingAt(s: Schema, object: NamedObject, key: string, alsoTypes: boolean): Conflict | undefined {
   if (object.ns === 'schema') {
@@ -355,13 +385,13 @@ function existingAt(s: Schema, object: NamedObject, key: string, alsoTypes: bool
   const rel = relationAt(s, key);
   // For a type's name, only relations with a row type are in the way (not an index or a sequence).
   if (rel !== undefined && (object.ns === 'rel' || (rel !== 'index' && rel !== 'sequence'))) {
-    const trace = certainlyPresent(s, rel === 'type' ? 'type' : 'rel', key);
+    const trace = certainlyPresent(s, rel === 'type' ? 'type' : 'rel', key, namesBehind(s, key));
     if (trace) return { object, key, kind: rel, trace };
     return undefined;
   }
   const type = object.ns === 'type' || alsoTypes ? typeAt(s, key) : undefined;
   if (type) {
-    const trace = certainlyPresent(s, 'type', key);
+    const trace = certainlyPresent(s, 'type', key, namesBehind(s, key));
     if (trace) return { object, key, kind: type, trace };
   }
   return undefined;
@@ -380,7 +410,10 @@ export function conflicts(statement: LintStatement, model: SchemaModel): Conflic
       if (!table?.columns.has(object.name) || !knowsColumns(s, table, object.relation!)) continue;
       const origin = columnOrigin(s, table, object.name);
       if (!origin?.present || origin.unsure) continue;
-      if (uncertaintySince(s, origin.at, 'disappear', { ns: 'col', schema: '', names: [object.name, ...tableNames(table)] })) continue;
+      // Its table, or its type (DROP TYPE ... CASCADE) when the history created it, named in a DO block may have taken it.
+      const type = table.columns.get(object.name)!.type;
+      const ownType = s.resolveName(s.types, bareName(type), type.includes('.') ? type.slice(0, type.lastIndexOf('.')) : undefined) !== undefined ? [bareName(type)] : [];
+      if (uncertaintySince(s, origin.at, 'disappear', { ns: 'col', schema: '', names: [object.name, ...tableNames(table), ...ownType, ...namesBehind(s, table.qualified)] })) continue;
       out.push({ object, key: `${table.qualified}.${object.name}`, kind: 'column', trace: origin, table: table.qualified });
       continue;
     }

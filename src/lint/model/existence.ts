@@ -149,8 +149,19 @@ export function uncertaintySince(s: Schema, since: number, direction: 'appear' |
     }
     if (!u.words) return u;
     if (target.names.some((n) => u.words!.has(n.toLowerCase()))) return u;
+    // What it creates for a table it names may get a name Postgres generates (an unnamed index, a serial column's sequence).
+    if (direction === 'appear' && target.ns === 'rel' && target.names.some((n) => generatedForWord(n.toLowerCase(), u.words!))) return u;
   }
   return undefined;
+}
+
+/** Whether `name` may be one Postgres generates for a table called one of `words` (see generatedPrefix). */
+function generatedForWord(name: string, words: ReadonlySet<string>): boolean {
+  for (let i = name.indexOf('_'); i > 0; i = name.indexOf('_', i + 1)) if (words.has(name.slice(0, i))) return true;
+  if (name.length < 27) return false;
+  const prefix = name.slice(0, 27);
+  for (const word of words) if (word.length > 27 && word.startsWith(prefix)) return true;
+  return false;
 }
 
 type UncertaintyJson = Omit<Uncertainty, 'next' | 'words' | 'mentions'> & { words?: string[]; mentions?: string[] };

@@ -209,6 +209,26 @@ CREATE INDEX users_id_nick ON users (id, nick);`;
     expect(await messages([base, { up: "SELECT setval('x_seq', 10);\nSELECT pg_catalog.set_config('lock_timeout', '1s', false);" }, { up: 'CREATE TABLE u (id int);' }])).toHaveLength(1);
   });
 
+  it('stays quiet when a DO block names what the object goes with: its table or column, what a view reads, a sequence\'s owner', async () => {
+    const base = {
+      up: `CREATE TYPE mood AS ENUM ('a');
+CREATE TABLE legacy (id bigint, b int, m mood);
+CREATE INDEX idx_legacy_id ON legacy (id);
+CREATE INDEX idx_b ON legacy (b);
+CREATE VIEW legacy_ids AS SELECT id FROM legacy;
+CREATE SEQUENCE legacy_ticket OWNED BY legacy.id;
+CREATE TABLE other (id bigint, b int, m mood);`,
+    };
+    const again = `CREATE INDEX idx_legacy_id ON other (id);
+CREATE VIEW legacy_ids AS SELECT 1 AS id;
+CREATE SEQUENCE legacy_ticket;`;
+    expect(await messages([base, { up: 'DO $$ BEGIN DROP TABLE legacy CASCADE; END $$;' }, { up: again }])).toEqual([]);
+    expect(await messages([base, { up: 'DO $$ BEGIN ALTER TABLE legacy DROP COLUMN b; END $$;' }, { up: 'CREATE INDEX idx_b ON other (b);' }])).toEqual([]);
+    expect(await messages([base, { up: 'DO $$ BEGIN DROP TYPE mood CASCADE; END $$;' }, { up: 'ALTER TABLE other ADD COLUMN m text;' }])).toEqual([]);
+    // A DO block about something else leaves them certain.
+    expect(await messages([base, { up: 'DO $$ BEGIN DROP TABLE elsewhere; END $$;' }, { up: again }])).toHaveLength(3);
+  });
+
   it('stays quiet after a DROP ... CASCADE of a type or function, DROP OWNED, or a migration that does not parse', async () => {
     const base = { up: 'CREATE TYPE mood AS ENUM (\'a\');\nCREATE TABLE t (id int, m mood);' };
     for (const between of ['DROP TYPE mood CASCADE;', 'DROP FUNCTION f CASCADE;', 'DROP OWNED BY someone;', 'DROP EXTENSION postgis;', 'CREATE TABLE (;']) {

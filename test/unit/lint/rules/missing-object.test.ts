@@ -198,6 +198,15 @@ DROP SCHEMA app;`;
     ]);
   });
 
+  it('stays quiet about a name Postgres may have generated for a table a DO block names', async () => {
+    const base: Specs = [{ up: 'CREATE TABLE t (a int);\nCREATE INDEX t_a_idx ON t (a);\nCREATE INDEX t_a_key ON t (a);' }, { up: 'DROP INDEX t_a_idx;\nDROP INDEX t_a_key;' }];
+    for (const unseen of ['DO $$ BEGIN CREATE INDEX ON t (a); END $$;', 'DO $$ BEGIN ALTER TABLE t ADD UNIQUE (a); END $$;']) {
+      expect(await messages([...base, { up: unseen }, { up: 'DROP INDEX t_a_idx;\nALTER INDEX t_a_key RENAME TO t_a_unique;' }]), unseen).toEqual([]);
+    }
+    // One that names another table does not.
+    expect(await messages([...base, { up: 'DO $$ BEGIN CREATE INDEX ON u (a); END $$;' }, { up: 'DROP INDEX t_a_idx;' }])).toHaveLength(1);
+  });
+
   it('stays quiet where a script failed to build its SQL', async () => {
     const specs = chain([{ up: 'CREATE TABLE t (id int);' }, { up: 'DROP TABLE t;' }]);
     const script = { path: 'migrations/20260101000200_script.js', text: 'exports.up = (pgm) => { throw new Error("cannot build") };\n' };
