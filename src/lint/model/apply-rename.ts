@@ -67,6 +67,16 @@ export function moveRelation(s: Schema, from: string, to: string, moveIndexes: b
     }
   }
   rekey(s.mut.viewMap, from, to, (v) => ({ ...v, qualified: to }));
+  // A materialized view's indexes follow it (to its new schema, with SET SCHEMA).
+  if (view) {
+    for (const [indexKey, index] of [...s.indexMap]) {
+      if (index.table !== from) continue;
+      const newKey = moveIndexes ? `${to.slice(0, dot)}.${index.name}` : indexKey;
+      s.mut.indexMap.delete(indexKey);
+      s.mut.indexMap.set(newKey, { ...index, qualified: newKey, table: to });
+      if (newKey !== indexKey) noteMoved(s, 'rel', indexKey, newKey, 'index', 'moved', true);
+    }
+  }
   renameInViews(s, from, to);
   for (const [key, t] of [...s.triggers]) {
     if (t.table === from) rekey(s.mut.triggers, key, `${to}.${t.name}`, (v) => ({ ...v, key: `${to}.${t.name}`, table: to }));

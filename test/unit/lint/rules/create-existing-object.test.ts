@@ -262,6 +262,13 @@ CREATE VIEW audit_info AS SELECT 'audit'::regclass AS rel, pg_relation_size('aud
     ]);
   });
 
+  it('moves a materialized view\'s indexes with it, and drops them with it after a rename', async () => {
+    const first = 'CREATE SCHEMA archive;\nCREATE TABLE t (id bigint);\nCREATE MATERIALIZED VIEW mv AS SELECT id FROM t;\nCREATE UNIQUE INDEX mv_id ON mv (id);';
+    expect(await messages([{ up: first }, { up: 'ALTER MATERIALIZED VIEW mv SET SCHEMA archive;\nCREATE INDEX mv_id ON t (id);' }])).toEqual([]);
+    expect(await messages([{ up: first }, { up: 'ALTER MATERIALIZED VIEW mv RENAME TO mv2;\nDROP MATERIALIZED VIEW mv2;\nCREATE INDEX mv_id ON t (id);' }])).toEqual([]);
+    expect(await messages([{ up: first }, { up: 'ALTER MATERIALIZED VIEW mv RENAME TO mv2;\nCREATE INDEX mv_id ON t (id);' }])).toEqual([`index public.mv_id already exists at this point of the history (created by ${FIRST})`]);
+  });
+
   it('knows that a view of a temporary table is temporary: it hides a permanent view, and does not take its name', async () => {
     expect(await messages([{ up: 'CREATE TEMP TABLE staging (a int);\nCREATE VIEW staged AS SELECT a FROM staging;' }, { up: 'CREATE VIEW staged AS SELECT 1 AS a;' }])).toEqual([]);
     expect(await messages([{ up: 'CREATE VIEW staged AS SELECT 1 AS a;' }, { up: 'CREATE TEMP TABLE staging (a int);\nCREATE VIEW staged AS SELECT a FROM staging;' }])).toEqual([]);
