@@ -57,7 +57,11 @@ export const rule: Rule = {
       const what = `${kind} ${key}`;
       const renaming = conflict.renamed !== undefined ? `${conflict.renamed}` : statement.kind === 'RenameStmt' && object.kind === 'column' ? `column ${key.slice(0, key.lastIndexOf('.'))}.${statement.ast.subname}` : undefined;
       let message: string;
-      if (statement.section === 'down') {
+      if (object.kind === 'constraint') {
+        // The constraint's index takes its name: what is in the way is a relation of that name.
+        const up = statement.section === 'down' ? (byOwnUp(trace, statement) ? 'up creates it' : `${origin}; up does not drop it`) : undefined;
+        message = `constraint ${object.name} gives its index the name ${key}, but ${what} ${up ? `exists after up (${up})` : `already exists at this point of the history (${origin})`}`;
+      } else if (statement.section === 'down') {
         const up = byOwnUp(trace, statement) ? 'up creates it' : `${origin}; up does not drop it`;
         message = renaming ? `down renames ${renaming} to ${key}, but ${what} exists after up (${up})` : `down creates ${what}, which still exists after up (${up})`;
       } else {

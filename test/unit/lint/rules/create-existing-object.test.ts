@@ -115,9 +115,12 @@ CREATE TABLE accounts (id bigint, CONSTRAINT users_email_key PRIMARY KEY (id));`
         },
       ]),
     ).toEqual([
-      `index public.users_email_key already exists at this point of the history (created by ${FIRST})`,
-      `index public.users_pk already exists at this point of the history (created by ${FIRST})`,
-      `index public.users_email_key already exists at this point of the history (created by ${FIRST})`,
+      `constraint users_email_key gives its index the name public.users_email_key, but index public.users_email_key already exists at this point of the history (created by ${FIRST})`,
+      `constraint users_pk gives its index the name public.users_pk, but index public.users_pk already exists at this point of the history (created by ${FIRST})`,
+      `constraint users_email_key gives its index the name public.users_email_key, but index public.users_email_key already exists at this point of the history (created by ${FIRST})`,
+    ]);
+    expect(await messages([{ up: first }, { up: 'SELECT 1;', down: 'ALTER TABLE users ADD CONSTRAINT users_pk UNIQUE (email);' }])).toEqual([
+      `constraint users_pk gives its index the name public.users_pk, but index public.users_pk exists after up (created by ${FIRST}; up does not drop it)`,
     ]);
     const [finding] = await lint(chain([{ up: first }, { up: 'ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);' }]), { rules: [ID] });
     expect(finding!.fix?.description).toBe(`Remove the duplicate constraint (created by ${FIRST}), or give this one another name: its index takes the constraint's name, and public.users_email_key is taken`);
