@@ -184,6 +184,11 @@ export interface IndexModel {
   method?: string;
   /** The constraint this index backs (primary key, unique, exclusion), if any. */
   constraint?: string | undefined;
+  /**
+   * Every column the index reads: its key columns, the columns of its expressions and WHERE
+   * clause, its INCLUDE columns. A DROP COLUMN of any of them drops the index.
+   */
+  reads?: string[];
 }
 
 export interface TableModel {

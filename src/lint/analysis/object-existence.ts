@@ -5,6 +5,7 @@
  * only where the model is certain; anything it cannot vouch for is left alone.
  */
 import { certainlyAbsent, certainlyPresent, columnKey, traceKey, uncertaintySince, type Namespace, type Trace } from '../model/existence.js';
+import { readsTemporary } from '../model/apply-objects.js';
 import { listName, objectName, rangeVarName, stringList } from '../model/names.js';
 import type { Schema, TableState } from '../model/schema.js';
 import type { LintStatement, SchemaModel } from '../types.js';
@@ -90,6 +91,24 @@ function column(rel: NamedObject, name: string, verb: string): NamedObject {
   return { ns: 'col', kind: 'column', name, relation: { schema: rel.schema, name: rel.name }, verb };
 }
 
+/**
+ * The indexes named constraints create: a primary key, unique or exclusion constraint's index takes
+ * the constraint's name, in its table's schema (`USING INDEX` renames the index to it).
+ */
+function constraintIndexes(rel: NamedObject, constraints: any[]): NamedObject[] {
+  const out: NamedObject[] = [];
+  for (const c of constraints) {
+    if (!c?.conname || !['CONSTR_PRIMARY', 'CONSTR_UNIQUE', 'CONSTR_EXCLUSION'].includes(c.contype) || c.indexname === c.conname) continue;
+    out.push({ ns: 'rel', kind: 'constraint', schema: rel.schema, name: c.conname, verb: 'creates', relation: { schema: rel.schema, name: rel.name } });
+  }
+  return out;
+}
+
+/** The constraints of a column definition. */
+function columnConstraints(def: any): any[] {
+  return (def?.constraints ?? []).map((n: any) => n.Constraint);
+}
+
 /** The last statement statementObjects read, and what it found: both rules ask about each statement in turn. */
 let last: { statement: LintStatement; objects: StatementObjects } | undefined;
 
@@ -104,9 +123,14 @@ function readObjects(statement: LintStatement): StatementObjects {
   const { kind, ast } = statement;
   const temp = (rv: any) => rv?.relpersistence === 't';
   switch (kind) {
-    case 'CreateStmt':
-      if (!ast.if_not_exists && !temp(ast.relation)) out.creates.push({ ...relation(ast.relation, 'table', 'creates'), alsoTypes: true });
+    case 'CreateStmt': {
+      if (ast.if_not_exists || temp(ast.relation)) break;
+      const table = relation(ast.relation, 'table', 'creates');
+      out.creates.push({ ...table, alsoTypes: true });
+      const elements: any[] = ast.tableElts ?? [];
+      out.creates.push(...constraintIndexes(table, [...elements.map((e) => e.Constraint), ...elements.flatMap((e) => columnConstraints(e.ColumnDef))]));
       break;
+    }
     case 'CreateForeignTableStmt':
       if (!ast.base?.if_not_exists) out.creates.push({ ...relation(ast.base?.relation, 'foreign table', 'creates'), alsoTypes: true });
       break;
@@ -166,7 +190,12 @@ function readObjects(statement: LintStatement): StatementObjects {
       const commands = ((ast.cmds ?? []) as any[]).map((c) => c.AlterTableCmd).filter(Boolean);
       const added = commands.length > 1 ? new Set(commands.filter((c) => c.subtype === 'AT_AddColumn').map((c) => c.def?.ColumnDef?.colname)) : NONE;
       const dropped = commands.length > 1 ? new Set(commands.filter((c) => c.subtype === 'AT_DropColumn').map((c) => c.name)) : NONE;
+      // A constraint's index name may be freed by a DROP COLUMN or DROP CONSTRAINT of the same statement.
+      const freesNames = commands.some((c) => c.subtype === 'AT_DropColumn' || c.subtype === 'AT_DropConstraint');
       for (const cmd of commands) {
+        if (!freesNames && (cmd.subtype === 'AT_AddConstraint' || cmd.subtype === 'AT_AddColumn')) {
+          out.creates.push(...constraintIndexes(rel, cmd.subtype === 'AT_AddConstraint' ? [cmd.def?.Constraint] : columnConstraints(cmd.def?.ColumnDef)));
+        }
         if (cmd.subtype === 'AT_AddColumn' && cmd.def?.ColumnDef?.colname && !cmd.missing_ok && !dropped.has(cmd.def.ColumnDef.colname)) {
           out.creates.push(column(rel, cmd.def.ColumnDef.colname, 'adds'));
         } else if (COLUMN_COMMANDS.has(cmd.subtype) && typeof cmd.name === 'string' && !cmd.missing_ok && !added.has(cmd.name)) {
@@ -317,6 +346,36 @@ function columnOrigin(s: Schema, table: TableState, col: string): Trace | undefi
   return { present: true, kind: 'column', at: table.born.at, where: table.born.where, how: 'created', other: `table ${table.qualified}` };
 }
 
+const bareName = (key: string): string => key.slice(key.lastIndexOf('.') + 1);
+
+/** A table's names, now and before its renames (bare); the key's last part for anything else. */
+function relationNames(s: Schema, key: string): string[] {
+  const table = s.tableMap.get(key);
+  return table ? tableNames(table) : [bareName(key)];
+}
+
+/**
+ * The names (bare) of what the object under `key` goes with when dropped: an index's table and
+ * columns, the relations a view reads, a sequence's owner, a table's parents. A DO block that names
+ * one of them may have dropped the object without naming it. (Not its schema: a DO block that
+ * qualifies names with it would make every object of the schema uncertain.)
+ */
+function namesBehind(s: Schema, key: string, seen = new Set<string>()): string[] {
+  if (seen.has(key)) return [];
+  seen.add(key);
+  const out: string[] = [];
+  const index = s.indexMap.get(key);
+  if (index) out.push(...relationNames(s, index.table), ...(index.reads ?? index.columns), ...namesBehind(s, index.table, seen));
+  for (const relation of s.viewMap.get(key)?.relations ?? []) out.push(...relationNames(s, relation), ...namesBehind(s, relation, seen));
+  const owner = s.sequences.get(key)?.ownedBy;
+  if (owner !== undefined) {
+    const table = owner.slice(0, owner.lastIndexOf('.'));
+    out.push(...relationNames(s, table), bareName(owner), ...namesBehind(s, table, seen));
+  }
+  for (const parent of s.tableMap.get(key)?.inherits ?? []) out.push(...relationNames(s, parent), ...namesBehind(s, parent, seen));
+  return out;
+}
+
 /** What is certainly there under a name a statement creates, if anything. */
 function existingAt(s: Schema, object: NamedObject, key: string, alsoTypes: boolean): Conflict | undefined {
   if (object.ns === 'schema') {
@@ -326,13 +385,13 @@ function existingAt(s: Schema, object: NamedObject, key: string, alsoTypes: bool
   const rel = relationAt(s, key);
   // For a type's name, only relations with a row type are in the way (not an index or a sequence).
   if (rel !== undefined && (object.ns === 'rel' || (rel !== 'index' && rel !== 'sequence'))) {
-    const trace = certainlyPresent(s, rel === 'type' ? 'type' : 'rel', key);
+    const trace = certainlyPresent(s, rel === 'type' ? 'type' : 'rel', key, namesBehind(s, key));
     if (trace) return { object, key, kind: rel, trace };
     return undefined;
   }
   const type = object.ns === 'type' || alsoTypes ? typeAt(s, key) : undefined;
   if (type) {
-    const trace = certainlyPresent(s, 'type', key);
+    const trace = certainlyPresent(s, 'type', key, namesBehind(s, key));
     if (trace) return { object, key, kind: type, trace };
   }
   return undefined;
@@ -344,18 +403,23 @@ export function conflicts(statement: LintStatement, model: SchemaModel): Conflic
   const { creates, renames } = statementObjects(statement);
   const out: Conflict[] = [];
   for (const object of creates) {
+    // A view of a temporary table or view is temporary: it goes to the session's own schema.
+    if (statement.kind === 'ViewStmt' && readsTemporary(s, statement.ast.query)) continue;
     if (object.ns === 'col') {
       const table = tableOf(s, object.relation!);
       if (!table?.columns.has(object.name) || !knowsColumns(s, table, object.relation!)) continue;
       const origin = columnOrigin(s, table, object.name);
       if (!origin?.present || origin.unsure) continue;
-      if (uncertaintySince(s, origin.at, 'disappear', { ns: 'col', schema: '', names: [object.name, ...tableNames(table)] })) continue;
+      // Its table, or its type (DROP TYPE ... CASCADE) when the history created it, named in a DO block may have taken it.
+      const type = table.columns.get(object.name)!.type;
+      const ownType = s.resolveName(s.types, bareName(type), type.includes('.') ? type.slice(0, type.lastIndexOf('.')) : undefined) !== undefined ? [bareName(type)] : [];
+      if (uncertaintySince(s, origin.at, 'disappear', { ns: 'col', schema: '', names: [object.name, ...tableNames(table), ...ownType, ...namesBehind(s, table.qualified)] })) continue;
       out.push({ object, key: `${table.qualified}.${object.name}`, kind: 'column', trace: origin, table: table.qualified });
       continue;
     }
-    // A relation is created in its table's schema (indexes), else as written.
+    // An index is created in its table's schema (a constraint's index in CREATE TABLE: where the table is), else as written.
     let schema = object.schema;
-    if (object.kind === 'index' && schema === undefined) {
+    if ((object.kind === 'index' || (object.kind === 'constraint' && statement.kind !== 'CreateStmt')) && schema === undefined) {
       const tableKey = s.resolveName(s.tableMap, object.relation!.name, undefined) ?? s.resolveName(s.viewMap, object.relation!.name, undefined);
       if (!tableKey || tableKey !== exactKey(s, undefined, object.relation!.name)) continue;
       schema = tableKey.slice(0, tableKey.lastIndexOf('.'));

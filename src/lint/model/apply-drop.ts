@@ -47,11 +47,8 @@ export function dropTable(s: Schema, key: string, cause?: string, restrict = fal
   noteDropped(s, 'rel', key, 'table', cascade(cause, blocked));
   for (const [k, t] of s.triggers) if (t.table === key) s.mut.triggers.delete(k);
   for (const [k, p] of s.policies) if (p.table === key) s.mut.policies.delete(k);
-  for (const [k, seq] of s.sequences) {
-    if (seq.ownedBy?.startsWith(`${key}.`)) {
-      s.mut.sequences.delete(k);
-      noteDropped(s, 'rel', k, 'sequence', cascade(why));
-    }
+  for (const [k, seq] of [...s.sequences]) {
+    if (seq.ownedBy?.startsWith(`${key}.`)) dropSequence(s, k, why, restrict);
   }
   if (s.inheritance) for (const child of [...s.tableMap.values()]) if (child.inherits?.includes(key)) dropTable(s, child.qualified, why, restrict, restrict && !child.partition);
   for (const other of s.tablesReferencing(key)) {
@@ -87,6 +84,18 @@ export function dropView(s: Schema, key: string, cause?: string, restrict = fals
   dropGrantsAndComments(s, 'table', key);
 }
 
+/**
+ * A sequence, and the views that name it in a regclass constant (`nextval('s')`); `cause` is what
+ * its drop came with, if not its own DROP.
+ */
+function dropSequence(s: Schema, key: string, cause?: string, restrict = false, blocked = false): void {
+  if (!s.sequences.has(key)) return;
+  s.mut.sequences.delete(key);
+  noteDropped(s, 'rel', key, 'sequence', cascade(cause, blocked));
+  dropGrantsAndComments(s, 'sequence', key);
+  dropDependentViews(s, key, undefined, `sequence ${key}`, restrict);
+}
+
 /** ALTER TABLE DROP COLUMN: the column, its constraints and indexes, foreign keys that reference it. */
 export function dropColumnDependents(s: Schema, tableKey: string, column: string, restrict = false): void {
   const table = s.mutableTable(tableKey);
@@ -98,17 +107,16 @@ export function dropColumnDependents(s: Schema, tableKey: string, column: string
     if (c.columns.includes(column)) table.constraints.delete(c.name);
   }
   for (const indexKey of [...table.indexes]) {
-    if (s.indexMap.get(indexKey)?.columns.includes(column)) removeIndex(s, indexKey, why);
+    const index = s.indexMap.get(indexKey);
+    if (index && (index.columns.includes(column) || index.reads?.includes(column))) removeIndex(s, indexKey, why);
   }
   for (const other of s.tablesReferencing(tableKey)) {
     for (const c of other.constraints.values()) {
       if (c.type === 'foreign' && c.refTable === tableKey && c.refColumns?.includes(column)) s.mutableTable(other.qualified)!.constraints.delete(c.name);
     }
   }
-  for (const [k, seq] of s.sequences) {
-    if (seq.ownedBy !== `${tableKey}.${column}`) continue;
-    s.mut.sequences.delete(k);
-    noteDropped(s, 'rel', k, 'sequence', cascade(why));
+  for (const [k, seq] of [...s.sequences]) {
+    if (seq.ownedBy === `${tableKey}.${column}`) dropSequence(s, k, why, restrict);
   }
   dropDependentViews(s, tableKey, column, why, restrict);
 }
@@ -166,11 +174,8 @@ export function dropStatement(s: Schema, ast: any): void {
       }
       case 'OBJECT_SEQUENCE': {
         const key = s.resolveName(s.sequences, name, schema);
-        if (key) {
-          s.mut.sequences.delete(key);
-          noteDropped(s, 'rel', key, 'sequence');
-          dropGrantsAndComments(s, 'sequence', key);
-        } else droppedUnknown(s, 'rel', schema, name, 'sequence');
+        if (key) dropSequence(s, key, undefined, restrict);
+        else droppedUnknown(s, 'rel', schema, name, 'sequence');
         break;
       }
       case 'OBJECT_TYPE':
@@ -186,7 +191,8 @@ export function dropStatement(s: Schema, ast: any): void {
       }
       case 'OBJECT_FUNCTION':
       case 'OBJECT_PROCEDURE':
-      case 'OBJECT_ROUTINE': {
+      case 'OBJECT_ROUTINE':
+      case 'OBJECT_AGGREGATE': {
         const target = object.ObjectWithArgs ? functionKeyAndSignature(s, object.ObjectWithArgs) : undefined;
         if (!target?.key) break;
         dropFunction(s, target.key, target.signature);
@@ -225,11 +231,7 @@ function dropSchema(s: Schema, name: string, restrict: boolean): void {
   for (const key of [...s.tableMap.keys()]) if (key.startsWith(prefix)) dropTable(s, key, why, restrict, restrict);
   for (const key of [...s.viewMap.keys()]) if (key.startsWith(prefix)) dropView(s, key, why, restrict, restrict);
   for (const key of [...s.indexMap.keys()]) if (key.startsWith(prefix)) removeIndex(s, key, why);
-  for (const key of [...s.sequences.keys()]) {
-    if (!key.startsWith(prefix)) continue;
-    s.mut.sequences.delete(key);
-    noteDropped(s, 'rel', key, 'sequence', cascade(why, restrict));
-  }
+  for (const key of [...s.sequences.keys()]) if (key.startsWith(prefix)) dropSequence(s, key, why, restrict, restrict);
   for (const key of [...s.types.keys()]) {
     if (!key.startsWith(prefix)) continue;
     s.mut.types.delete(key);

@@ -1,7 +1,7 @@
 import type { IndexModel, ViewModel } from '../types.js';
-import { collectNodes, listName, makeObjectName, objectName, rangeVarName, stringList, typeInfo, typeText } from './names.js';
+import { chooseObjectName, collectNodes, columnRefNames, indexColumnNames, indexElemColumns, listName, objectName, rangeVarName, relationNameText, stringList, TEMP_SCHEMA, typeInfo, typeText } from './names.js';
 import type { Schema } from './schema.js';
-import { childrenOf, tableKeyOf } from './apply-table.js';
+import { childrenOf, relationNameTaken, tableKeyOf } from './apply-table.js';
 import { noteCreated, noteGeneratedNames, noteUnknown, placedByGuess } from './existence.js';
 
 /** CREATE INDEX. */
@@ -18,27 +18,19 @@ export function createIndex(s: Schema, ast: any): void {
   const schema = tableKey.slice(0, dot);
   const tableName = tableKey.slice(dot + 1);
   const columns: string[] = [];
-  const nameParts: string[] = [];
   for (const param of ast.indexParams ?? []) {
     const elem = param.IndexElem;
-    if (!elem) continue;
-    if (elem.name) {
-      columns.push(elem.name);
-      nameParts.push(elem.name);
-    } else {
-      columns.push('(expression)');
-      nameParts.push('expr');
-    }
+    if (elem) columns.push(elem.name ?? '(expression)');
   }
-  let name: string = ast.idxname;
-  if (!name) {
-    const label = ast.primary ? 'pkey' : ast.unique ? 'key' : ast.isconstraint ? 'excl' : 'idx';
-    name = makeObjectName(tableName, nameParts.join('_'), label);
-    for (let pass = 1; s.indexMap.has(`${schema}.${name}`) && pass < 100; pass++) name = makeObjectName(tableName, nameParts.join('_'), `${label}${pass}`);
-  }
+  // ChooseIndexName: every column, INCLUDE ones too; a name no relation of the schema has.
+  const name: string =
+    ast.idxname ??
+    chooseObjectName(tableName, indexColumnNames([...(ast.indexParams ?? []), ...(ast.indexIncludingParams ?? [])]).join('_'), ast.primary ? 'pkey' : (ast.excludeOpNames ?? []).length > 0 ? 'excl' : ast.isconstraint ? 'key' : 'idx', (n) => relationNameTaken(s, schema, n));
   const qualified = `${schema}.${name}`;
   if (s.indexMap.has(qualified) && ast.if_not_exists) return;
-  const index: IndexModel = { name, qualified, table: tableKey, columns, unique: Boolean(ast.unique), partial: ast.whereClause !== undefined, method: ast.accessMethod ?? 'btree', constraint: undefined };
+  const reads = indexElemColumns([...(ast.indexParams ?? []), ...(ast.indexIncludingParams ?? [])]);
+  for (const column of columnRefNames(ast.whereClause)) if (!reads.includes(column)) reads.push(column);
+  const index: IndexModel = { name, qualified, table: tableKey, columns, unique: Boolean(ast.unique), partial: ast.whereClause !== undefined, method: ast.accessMethod ?? 'btree', constraint: undefined, reads };
   s.mut.indexMap.set(qualified, index);
   const table = s.mutableTable(tableKey);
   if (table) table.indexes.add(qualified);
@@ -47,6 +39,54 @@ export function createIndex(s: Schema, ast: any): void {
   if (!ast.idxname) noteGeneratedNames(s, tableKey);
   // An index on a partitioned table gets one on each partition, under generated names.
   if (table?.partitioned) for (const child of childrenOf(s, tableKey)) noteGeneratedNames(s, child);
+}
+
+/** Functions whose first argument is a regclass: a text constant there names a relation the query depends on. */
+const REGCLASS_FUNCTIONS = new Set([
+  'nextval',
+  'currval',
+  'setval',
+  'pg_sequence_last_value',
+  'pg_relation_size',
+  'pg_total_relation_size',
+  'pg_table_size',
+  'pg_indexes_size',
+  'pg_relation_filenode',
+  'pg_relation_filepath',
+  'pg_index_has_property',
+  'pg_index_column_has_property',
+]);
+
+const isRegclass = (typeName: any): boolean => {
+  const names = stringList(typeName?.names);
+  return names[names.length - 1] === 'regclass' && (names.length === 1 || names[0] === 'pg_catalog');
+};
+
+/**
+ * The relations a query names in regclass constants (`'audit'::regclass`, `nextval('orders_seq')`):
+ * a view depends on them as on the tables it reads, and goes with them on DROP ... CASCADE.
+ */
+function regclassRelations(s: Schema, query: any): string[] {
+  const texts: string[] = [];
+  const text = (node: any): string | undefined => node?.A_Const?.sval?.sval ?? (isRegclass(node?.TypeCast?.typeName) ? node.TypeCast.arg?.A_Const?.sval?.sval : undefined);
+  for (const cast of collectNodes(query, 'TypeCast')) {
+    if (isRegclass(cast.typeName) && typeof cast.arg?.A_Const?.sval?.sval === 'string') texts.push(cast.arg.A_Const.sval.sval);
+  }
+  for (const call of collectNodes(query, 'FuncCall')) {
+    const names = stringList(call.funcname);
+    const name = names[names.length - 1];
+    if (name === undefined || !REGCLASS_FUNCTIONS.has(name) || (names.length > 1 && names[0] !== 'pg_catalog')) continue;
+    const first = text(call.args?.[0]);
+    if (first !== undefined) texts.push(first);
+  }
+  const out: string[] = [];
+  for (const written of texts) {
+    const relation = relationNameText(written);
+    if (!relation) continue;
+    const key = [s.tableMap, s.viewMap, s.sequences].map((map) => s.resolveName(map, relation.name, relation.schema)).find((k) => k !== undefined);
+    if (key !== undefined && !out.includes(key)) out.push(key);
+  }
+  return out;
 }
 
 /** CREATE VIEW / CREATE MATERIALIZED VIEW: the relations and columns the query reads. */
@@ -63,6 +103,7 @@ export function createView(s: Schema, key: string, kind: ViewModel['kind'], quer
     aliases.set(rv.alias?.aliasname ?? name, rel);
     aliases.set(name, rel);
   }
+  for (const rel of regclassRelations(s, query)) if (!relations.includes(rel)) relations.push(rel);
   const columns = new Map<string, Set<string>>();
   for (const rel of relations) columns.set(rel, new Set());
   const columnsOf = (rel: string): Iterable<string> => s.tableMap.get(rel)?.columns.keys() ?? s.viewMap.get(rel)?.columns.get(rel)?.values() ?? [];
@@ -86,12 +127,26 @@ export function createView(s: Schema, key: string, kind: ViewModel['kind'], quer
   s.mut.viewMap.set(key, { qualified: key, kind, relations, columns });
 }
 
+/** Whether a query reads a temporary table or view: a view of it is temporary too (Postgres says so in a NOTICE). */
+export function readsTemporary(s: Schema, query: any): boolean {
+  const cteNames = new Set<string>();
+  for (const cte of collectNodes(query, 'CommonTableExpr')) if (cte.ctename) cteNames.add(cte.ctename);
+  return collectNodes(query, 'RangeVar').some((rv) => {
+    const { schema, name } = rangeVarName(rv);
+    if (schema === undefined && cteNames.has(name)) return false;
+    const key = s.resolveName(s.tableMap, name, schema) ?? s.resolveName(s.viewMap, name, schema);
+    return key?.startsWith(`${TEMP_SCHEMA}.`) === true;
+  });
+}
+
 export function viewStatement(s: Schema, ast: any): void {
-  const { schema, name } = rangeVarName(ast.view);
+  const temp = ast.view?.relpersistence === 't' || readsTemporary(s, ast.query);
+  const { name } = rangeVarName(ast.view);
+  const schema = temp ? TEMP_SCHEMA : rangeVarName(ast.view).schema;
   const key = s.newName(name, schema);
   const replaced = ast.replace === true && s.viewMap.get(key)?.kind === 'view';
   createView(s, key, 'view', ast.query);
-  if (!replaced) noteCreated(s, 'rel', key, 'view', { temp: ast.view?.relpersistence === 't', unsure: placedByGuess(s, schema) });
+  if (!replaced) noteCreated(s, 'rel', key, 'view', { temp, unsure: placedByGuess(s, schema) });
 }
 
 export function materializedView(s: Schema, ast: any): void {
@@ -137,11 +192,13 @@ export function createType(s: Schema, nameList: string[], kind: 'composite' | 'd
 }
 
 export function createSequence(s: Schema, ast: any): void {
-  const { schema, name } = rangeVarName(ast.sequence);
+  const temp = ast.sequence?.relpersistence === 't';
+  const { name } = rangeVarName(ast.sequence);
+  const schema = temp ? TEMP_SCHEMA : rangeVarName(ast.sequence).schema;
   const key = s.newName(name, schema);
   if (s.sequences.has(key) && ast.if_not_exists) return;
   s.mut.sequences.set(key, { qualified: key, ownedBy: ownedBy(s, ast.options) });
-  noteCreated(s, 'rel', key, 'sequence', { temp: ast.sequence?.relpersistence === 't', unsure: placedByGuess(s, schema) });
+  noteCreated(s, 'rel', key, 'sequence', { temp, unsure: placedByGuess(s, schema) });
 }
 
 export function alterSequence(s: Schema, ast: any): void {
@@ -178,6 +235,18 @@ export function createFunction(s: Schema, ast: any): void {
     .map((p: any) => p.FunctionParameter)
     .filter((p: any) => p && p.mode !== 'FUNC_PARAM_OUT' && p.mode !== 'FUNC_PARAM_TABLE')
     .map((p: any) => p.argType);
+  const signatures = new Set(s.functions.get(key) ?? []);
+  signatures.add(signatureOf(name, inputs));
+  s.mut.functions.set(key, signatures);
+}
+
+/** CREATE AGGREGATE: a function of the model like any other (a call names it the same way). */
+export function createAggregate(s: Schema, ast: any): void {
+  const { schema, name } = listName(stringList(ast.defnames));
+  const key = s.newName(name, schema);
+  const inputs = ast.oldstyle
+    ? (ast.definition ?? []).map((d: any) => d.DefElem).filter((d: any) => d?.defname === 'basetype').map((d: any) => d.arg)
+    : (ast.args?.[0]?.List?.items ?? []).map((p: any) => p.FunctionParameter).filter((p: any) => p && p.mode !== 'FUNC_PARAM_OUT').map((p: any) => p.argType);
   const signatures = new Set(s.functions.get(key) ?? []);
   signatures.add(signatureOf(name, inputs));
   s.mut.functions.set(key, signatures);

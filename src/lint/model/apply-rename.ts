@@ -67,12 +67,17 @@ export function moveRelation(s: Schema, from: string, to: string, moveIndexes: b
     }
   }
   rekey(s.mut.viewMap, from, to, (v) => ({ ...v, qualified: to }));
-  for (const view of [...s.viewMap.values()]) {
-    if (!view.relations.includes(from)) continue;
-    const columns = new Map(view.columns);
-    rekey(columns as Map<string, ReadonlySet<string>>, from, to);
-    s.mut.viewMap.set(view.qualified, { ...view, relations: view.relations.map((r) => (r === from ? to : r)), columns } satisfies ViewModel);
+  // A materialized view's indexes follow it (to its new schema, with SET SCHEMA).
+  if (view) {
+    for (const [indexKey, index] of [...s.indexMap]) {
+      if (index.table !== from) continue;
+      const newKey = moveIndexes ? `${to.slice(0, dot)}.${index.name}` : indexKey;
+      s.mut.indexMap.delete(indexKey);
+      s.mut.indexMap.set(newKey, { ...index, qualified: newKey, table: to });
+      if (newKey !== indexKey) noteMoved(s, 'rel', indexKey, newKey, 'index', 'moved', true);
+    }
   }
+  renameInViews(s, from, to);
   for (const [key, t] of [...s.triggers]) {
     if (t.table === from) rekey(s.mut.triggers, key, `${to}.${t.name}`, (v) => ({ ...v, key: `${to}.${t.name}`, table: to }));
   }
@@ -89,9 +94,20 @@ export function moveRelation(s: Schema, from: string, to: string, moveIndexes: b
       s.mut.sequences.delete(key);
       s.mut.sequences.set(newKey, { ...owned, qualified: newKey });
       noteMoved(s, 'rel', key, newKey, 'sequence', 'moved', true);
+      renameInViews(s, key, newKey);
     }
   }
   renameInGrantsAndComments(s, 'table', from, to);
+}
+
+/** The views that read (or name in a regclass constant) relation `from` now read `to`. */
+function renameInViews(s: Schema, from: string, to: string): void {
+  for (const view of [...s.viewMap.values()]) {
+    if (!view.relations.includes(from)) continue;
+    const columns = new Map(view.columns);
+    rekey(columns as Map<string, ReadonlySet<string>>, from, to);
+    s.mut.viewMap.set(view.qualified, { ...view, relations: view.relations.map((r) => (r === from ? to : r)), columns } satisfies ViewModel);
+  }
 }
 
 /** A rename of an object the model does not know: the new name is in the old one's schema. */
@@ -132,7 +148,9 @@ function renameColumn(s: Schema, tableKey: string, from: string, to: string): vo
     }
     for (const indexKey of table.indexes) {
       const index = s.indexMap.get(indexKey);
-      if (index?.columns.includes(from)) s.mut.indexMap.set(indexKey, { ...index, columns: index.columns.map((x) => (x === from ? to : x)) });
+      if (index && (index.columns.includes(from) || index.reads?.includes(from))) {
+        s.mut.indexMap.set(indexKey, { ...index, columns: index.columns.map((x) => (x === from ? to : x)), ...(index.reads ? { reads: index.reads.map((x) => (x === from ? to : x)) } : {}) });
+      }
     }
     for (const other of s.tablesReferencing(tableKey)) {
       if (other.qualified === tableKey) continue;
@@ -229,6 +247,7 @@ export function renameStatement(s: Schema, ast: any): void {
         noteMoved(s, 'rel', key, sameSchema(key, to), 'sequence', 'renamed');
         rekey(s.mut.sequences, key, sameSchema(key, to), (v) => ({ ...v, qualified: sameSchema(key, to) }));
         renameInGrantsAndComments(s, 'sequence', key, sameSchema(key, to));
+        renameInViews(s, key, sameSchema(key, to));
       } else if (relation) renamedUnknown(s, 'rel', relation.schema, relation.name, to, 'sequence');
       return;
     }
@@ -245,7 +264,8 @@ export function renameStatement(s: Schema, ast: any): void {
     }
     case 'OBJECT_FUNCTION':
     case 'OBJECT_PROCEDURE':
-    case 'OBJECT_ROUTINE': {
+    case 'OBJECT_ROUTINE':
+    case 'OBJECT_AGGREGATE': {
       const target = ast.object?.ObjectWithArgs ? functionKeyAndSignature(s, ast.object.ObjectWithArgs) : undefined;
       if (!target?.key) return;
       const newKey = sameSchema(target.key, to);
@@ -279,6 +299,7 @@ export function renameStatement(s: Schema, ast: any): void {
           const newKey = `${to}.${key.slice(from.length + 1)}`;
           if (ns && kind) noteMoved(s, ns, key, newKey, kind, 'moved', true);
           rekey(map, key, newKey, (v) => (v && typeof v === 'object' && 'qualified' in v ? { ...v, qualified: newKey } : v));
+          if (kind === 'sequence') renameInViews(s, key, newKey);
         }
       }
       for (const key of [...s.indexMap.keys()]) {
@@ -314,6 +335,7 @@ export function alterObjectSchema(s: Schema, ast: any): void {
       if (key) {
         noteMoved(s, 'rel', key, `${to}.${name}`, 'sequence', 'moved');
         rekey(s.mut.sequences, key, `${to}.${name}`, (v) => ({ ...v, qualified: `${to}.${name}` }));
+        renameInViews(s, key, `${to}.${name}`);
       } else movedUnknown(s, 'rel', schema, name, `${to}.${name}`, 'sequence', 'moved');
       return;
     }
@@ -328,7 +350,8 @@ export function alterObjectSchema(s: Schema, ast: any): void {
       return;
     }
     case 'OBJECT_FUNCTION':
-    case 'OBJECT_PROCEDURE': {
+    case 'OBJECT_PROCEDURE':
+    case 'OBJECT_AGGREGATE': {
       const { schema, name } = listName(stringList(ast.object?.ObjectWithArgs?.objname));
       const key = s.resolveName(s.functions, name, schema);
       if (key) rekey(s.mut.functions, key, `${to}.${name}`);

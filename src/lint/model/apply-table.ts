@@ -1,5 +1,5 @@
 import type { ColumnModel, ConstraintModel, IndexModel } from '../types.js';
-import { collectNodes, columnList, makeObjectName, notNullTestColumn, rangeVarName, stringList, typeInfo } from './names.js';
+import { chooseObjectName, columnList, columnRefNames, indexColumnNames, indexElemColumns, makeObjectName, notNullTestColumn, rangeVarName, stringList, TEMP_SCHEMA, typeInfo } from './names.js';
 import type { Schema, TableState } from './schema.js';
 import { dropColumnDependents, removeIndex } from './apply-drop.js';
 import { certainlyAbsent, columnKey, noteCreated, noteDropped, noteGeneratedNames, noteUnknown, placedByGuess } from './existence.js';
@@ -14,10 +14,12 @@ export function tableKeyOf(s: Schema, rangeVar: any): string | undefined {
 
 /** CREATE TABLE (also PARTITION OF, INHERITS, LIKE). */
 export function createTable(s: Schema, ast: any, revision: string | undefined): void {
-  const { schema, name } = rangeVarName(ast.relation);
+  const temp = ast.relation?.relpersistence === 't';
+  const { name } = rangeVarName(ast.relation);
+  const schema = temp ? TEMP_SCHEMA : rangeVarName(ast.relation).schema;
   const key = s.newName(name, schema);
   if (s.tableMap.has(key) && ast.if_not_exists) return;
-  const table = newTable(s, key, schema, ast.if_not_exists, ast.relation?.relpersistence === 't', revision);
+  const table = newTable(s, key, schema, ast.if_not_exists, temp, revision);
   if (ast.partspec) table.partitioned = true;
   const parents: string[] = [];
   for (const parent of ast.inhRelations ?? []) {
@@ -60,10 +62,12 @@ function newTable(s: Schema, key: string, schemaWritten: string | undefined, ifN
 
 /** CREATE TABLE ... AS / SELECT INTO: columns from the select list, types unknown. */
 export function createTableAs(s: Schema, ast: any, revision: string | undefined): void {
-  const { schema, name } = rangeVarName(ast.into?.rel);
+  const temp = ast.into?.rel?.relpersistence === 't';
+  const { name } = rangeVarName(ast.into?.rel);
+  const schema = temp ? TEMP_SCHEMA : rangeVarName(ast.into?.rel).schema;
   const key = s.newName(name, schema);
   if (s.tableMap.has(key) && ast.if_not_exists) return;
-  const table = newTable(s, key, schema, ast.if_not_exists, ast.into?.rel?.relpersistence === 't', revision);
+  const table = newTable(s, key, schema, ast.if_not_exists, temp, revision);
   const explicit = columnList(ast.into?.colNames);
   const targets: any[] = ast.query?.SelectStmt?.targetList ?? [];
   // Columns named by Postgres after an expression (`count`, `?column?`), * and VALUES are not known.
@@ -94,7 +98,7 @@ export function addColumn(s: Schema, table: TableState, def: any): void {
   let col = column(name, info);
   if (SERIAL_TYPES.has(info.type) && !info.isArray) {
     col = { ...col, notNull: true, hasDefault: true };
-    const seq = s.newName(makeObjectName(table.name, name, 'seq'), table.schema);
+    const seq = s.newName(chooseObjectName(table.name, name, 'seq', (n) => relationNameTaken(s, table.schema, n)), table.schema);
     s.mut.sequences.set(seq, { qualified: seq, ownedBy: `${table.qualified}.${name}` });
     noteCreated(s, 'rel', seq, 'sequence', { unsure: true });
     noteGeneratedNames(s, table.qualified);
@@ -153,24 +157,45 @@ const NAME_LABELS: Record<ConstraintModel['type'], string> = {
   'not-null': 'not_null',
 };
 
-/** The name Postgres gives an unnamed constraint (ChooseConstraintName). */
-function chooseName(s: Schema, table: TableState, type: ConstraintModel['type'], columns: string[]): string {
-  const name2 = type === 'primary' ? undefined : type === 'check' || type === 'not-null' ? columns[0] : columns.join('_') || undefined;
-  const taken = (n: string) => table.constraints.has(n) || s.indexMap.has(`${table.schema}.${n}`);
-  let candidate = makeObjectName(table.name, name2, NAME_LABELS[type]);
-  for (let pass = 1; taken(candidate) && pass < 100; pass++) candidate = makeObjectName(table.name, name2, `${NAME_LABELS[type]}${pass}`);
-  return candidate;
+/** Whether the schema has a relation of that name: tables, views, indexes, sequences and composite types share one namespace. */
+export function relationNameTaken(s: Schema, schema: string, name: string): boolean {
+  const key = `${schema}.${name}`;
+  return s.tableMap.has(key) || s.viewMap.has(key) || s.indexMap.has(key) || s.sequences.has(key) || s.types.get(key)?.kind === 'composite';
 }
 
-/** The columns a CHECK expression reads, in order of appearance. */
-function checkColumns(expr: any): string[] {
-  const out: string[] = [];
-  for (const ref of collectNodes(expr, 'ColumnRef')) {
-    const fields = stringList(ref.fields);
-    const name = fields[fields.length - 1];
-    if (name && !out.includes(name)) out.push(name);
+/** Whether a table of the schema has a constraint of that name. */
+function constraintNameTaken(s: Schema, schema: string, name: string): boolean {
+  for (const table of s.tableMap.values()) if (table.schema === schema && table.constraints.has(name)) return true;
+  return false;
+}
+
+/**
+ * The name Postgres gives an unnamed constraint. A CHECK is `<table>_<column>_check` when its
+ * expression reads exactly one column, else `<table>_check`; a foreign key names its columns
+ * (ChooseConstraintName); a name no constraint of the schema has. A primary key, unique or
+ * exclusion constraint takes its index's name, `<table>_pkey` or `<table>_<index columns>_key` /
+ * `_excl`, INCLUDE columns too (ChooseIndexName): free among the schema's relations and constraints.
+ */
+function chooseName(s: Schema, table: TableState, type: ConstraintModel['type'], c: any, columns: string[]): string {
+  const constraintTaken = (n: string) => table.constraints.has(n) || constraintNameTaken(s, table.schema, n);
+  const indexTaken = (n: string) => constraintTaken(n) || relationNameTaken(s, table.schema, n);
+  switch (type) {
+    case 'primary':
+      return chooseObjectName(table.name, undefined, 'pkey', indexTaken);
+    case 'unique':
+      return chooseObjectName(table.name, indexColumnNames([...columns, ...columnList(c.including)]).join('_'), 'key', indexTaken);
+    case 'exclusion': {
+      const elements = (c.exclusions ?? []).map((e: any) => e?.List?.items?.[0]).filter(Boolean);
+      return chooseObjectName(table.name, indexColumnNames([...elements, ...columnList(c.including)]).join('_'), 'excl', indexTaken);
+    }
+    case 'check': {
+      // A reference to the whole row (the table's name, no such column) reads no one column.
+      const only = columns.length === 1 && (columns[0] !== table.name || table.columns.has(columns[0]!)) ? columns[0] : undefined;
+      return chooseObjectName(table.name, only, 'check', constraintTaken);
+    }
+    default:
+      return chooseObjectName(table.name, columns.join('_') || undefined, NAME_LABELS[type], constraintTaken);
   }
-  return out;
 }
 
 /** A table or column constraint (CREATE TABLE, ALTER TABLE ADD CONSTRAINT, column definitions). */
@@ -179,7 +204,7 @@ export function addConstraint(s: Schema, table: TableState, c: any, column: stri
   if (!type) return;
   let columns: string[];
   if (type === 'foreign') columns = c.fk_attrs ? columnList(c.fk_attrs) : column ? [column] : [];
-  else if (type === 'check') columns = checkColumns(c.raw_expr);
+  else if (type === 'check') columns = columnRefNames(c.raw_expr);
   else if (type === 'exclusion') columns = (c.exclusions ?? []).map((e: any) => e?.List?.items?.[0]?.IndexElem?.name).filter(Boolean);
   else columns = c.keys ? columnList(c.keys) : column ? [column] : [];
   if (type === 'not-null') {
@@ -193,7 +218,8 @@ export function addConstraint(s: Schema, table: TableState, c: any, column: stri
     const index = s.index(c.indexname);
     if (index) columns = index.columns;
   }
-  const name: string = c.conname ?? chooseName(s, table, type, columns);
+  // USING INDEX: an unnamed constraint takes the index's name.
+  const name: string = c.conname ?? (c.indexname && (type === 'primary' || type === 'unique') ? c.indexname : chooseName(s, table, type, c, columns));
   const constraint: ConstraintModel = { name, type, columns, validated: !c.skip_validation };
   if (type === 'foreign') {
     const { schema, name: refName } = rangeVarName(c.pktable);
@@ -221,16 +247,28 @@ export function addConstraint(s: Schema, table: TableState, c: any, column: stri
       if (existing) removeIndex(s, existing);
       // USING INDEX: Postgres renames the index to the constraint's name, or the constraint takes the index's.
       const old = existing ?? `${table.schema}.${c.indexname}`;
-      if (c.conname && old !== qualified) noteDropped(s, 'rel', old, 'index', { how: 'renamed', other: qualified });
-      else noteUnknown(s, 'rel', old, 'index', true);
+      if (old !== qualified) noteDropped(s, 'rel', old, 'index', { how: 'renamed', other: qualified });
     }
-    const index: IndexModel = { name, qualified, table: table.qualified, columns, unique: type !== 'exclusion', method: type === 'exclusion' ? c.access_method ?? 'gist' : 'btree', constraint: name };
+    const index: IndexModel = { name, qualified, table: table.qualified, columns, unique: type !== 'exclusion', method: type === 'exclusion' ? c.access_method ?? 'gist' : 'btree', constraint: name, reads: constraintIndexReads(c, columns) };
     s.mut.indexMap.set(qualified, index);
     table.indexes.add(qualified);
-    noteCreated(s, 'rel', qualified, 'index', { unsure: !c.conname });
-    if (!c.conname) noteGeneratedNames(s, table.qualified);
+    const guessed = !c.conname && !c.indexname;
+    noteCreated(s, 'rel', qualified, 'index', { unsure: guessed });
+    if (guessed) noteGeneratedNames(s, table.qualified);
     if (table.partitioned) for (const child of childrenOf(s, table.qualified)) noteGeneratedNames(s, child);
   }
+}
+
+/** The columns a constraint's index reads: its keys, INCLUDE columns, an exclusion's expressions and WHERE clause. */
+function constraintIndexReads(c: any, columns: string[]): string[] {
+  const out = [...columns];
+  const add = (names: string[]) => {
+    for (const name of names) if (!out.includes(name)) out.push(name);
+  };
+  add(columnList(c.including));
+  for (const exclusion of c.exclusions ?? []) add(indexElemColumns(exclusion?.List?.items?.slice(0, 1)));
+  add(columnRefNames(c.where_clause));
+  return out;
 }
 
 function primaryColumnsOf(table: TableState): string[] {

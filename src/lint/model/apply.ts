@@ -7,6 +7,7 @@ import {
   alterEnum,
   alterSequence,
   comment,
+  createAggregate,
   createEnum,
   createFunction,
   createIndex,
@@ -57,6 +58,7 @@ export function applyStatement(s: Schema, kind: string, ast: any, revision: stri
       return createType(s, stringList(ast.typeName), 'range');
     case 'DefineStmt':
       if (ast.kind === 'OBJECT_TYPE') createType(s, stringList(ast.defnames), 'base');
+      else if (ast.kind === 'OBJECT_AGGREGATE') createAggregate(s, ast);
       return;
     case 'CreateSeqStmt':
       return createSequence(s, ast);

@@ -51,6 +51,11 @@ export interface Uncertainty {
   disappear: boolean;
   /** The only names (bare, lower-cased) it can touch; undefined when it may touch any. */
   words?: ReadonlySet<string>;
+  /**
+   * A DO block that may touch any name (dynamic SQL, a call): the words of its body. A function
+   * it creates is one whose name it spells out, unless it builds the name from pieces.
+   */
+  mentions?: ReadonlySet<string>;
   /** It touches only names Postgres generates for `schema`'s objects starting with `prefix`. */
   generated?: { schema: string; prefix: string };
   next: Uncertainty | undefined;
@@ -115,6 +120,7 @@ export function noteMoved(s: Schema, ns: Namespace, from: string, to: string, ki
 export function noteUncertainty(s: Schema, u: Omit<Uncertainty, 'at' | 'next'>): void {
   const node: Uncertainty = { at: s.tick, appear: u.appear, disappear: u.disappear, next: s.uncertainties };
   if (u.words) node.words = u.words;
+  if (u.mentions) node.mentions = u.mentions;
   if (u.generated) node.generated = u.generated;
   s.uncertainties = node;
 }
@@ -143,25 +149,38 @@ export function uncertaintySince(s: Schema, since: number, direction: 'appear' |
     }
     if (!u.words) return u;
     if (target.names.some((n) => u.words!.has(n.toLowerCase()))) return u;
+    // What it creates for a table it names may get a name Postgres generates (an unnamed index, a serial column's sequence).
+    if (direction === 'appear' && target.ns === 'rel' && target.names.some((n) => generatedForWord(n.toLowerCase(), u.words!))) return u;
   }
   return undefined;
 }
 
+/** Whether `name` may be one Postgres generates for a table called one of `words` (see generatedPrefix). */
+function generatedForWord(name: string, words: ReadonlySet<string>): boolean {
+  for (let i = name.indexOf('_'); i > 0; i = name.indexOf('_', i + 1)) if (words.has(name.slice(0, i))) return true;
+  if (name.length < 27) return false;
+  const prefix = name.slice(0, 27);
+  for (const word of words) if (word.length > 27 && word.startsWith(prefix)) return true;
+  return false;
+}
+
+type UncertaintyJson = Omit<Uncertainty, 'next' | 'words' | 'mentions'> & { words?: string[]; mentions?: string[] };
+
 /** Uncertainties as a list (newest first), for snapshots. */
-export function uncertaintyList(s: Schema): Array<Omit<Uncertainty, 'next' | 'words'> & { words?: string[] }> {
-  const out: Array<Omit<Uncertainty, 'next' | 'words'> & { words?: string[] }> = [];
+export function uncertaintyList(s: Schema): UncertaintyJson[] {
+  const out: UncertaintyJson[] = [];
   for (let u = s.uncertainties; u !== undefined; u = u.next) {
-    const { next: _next, words, ...rest } = u;
-    out.push(words ? { ...rest, words: [...words] } : rest);
+    const { next: _next, words, mentions, ...rest } = u;
+    out.push({ ...rest, ...(words ? { words: [...words] } : {}), ...(mentions ? { mentions: [...mentions] } : {}) });
   }
   return out;
 }
 
-export function uncertaintiesFrom(list: ReadonlyArray<Omit<Uncertainty, 'next' | 'words'> & { words?: string[] }>): Uncertainty | undefined {
+export function uncertaintiesFrom(list: readonly UncertaintyJson[]): Uncertainty | undefined {
   let head: Uncertainty | undefined;
   for (let i = list.length - 1; i >= 0; i--) {
-    const { words, ...rest } = list[i]!;
-    head = { ...rest, ...(words ? { words: new Set(words) } : {}), next: head };
+    const { words, mentions, ...rest } = list[i]!;
+    head = { ...rest, ...(words ? { words: new Set(words) } : {}), ...(mentions ? { mentions: new Set(mentions) } : {}), next: head };
   }
   return head;
 }

@@ -2,7 +2,7 @@ import type { ColumnModel, ConstraintModel, Dependent, IndexModel, LintStatement
 import { applyStatement } from './apply.js';
 import { CowMap } from './cow-map.js';
 import { noteUncertainty, type Trace, type Uncertainty, type Where } from './existence.js';
-import { qualify } from './names.js';
+import { qualify, TEMP_SCHEMA } from './names.js';
 
 /** A table of the model. Values inside its maps are never mutated: a change replaces them. */
 export interface TableState extends TableModel {
@@ -292,7 +292,7 @@ export class Schema implements SchemaModel {
       const table = this.tableMap.get(tableKey)!;
       for (const indexName of table.indexes) {
         const index = this.indexMap.get(indexName);
-        if (index && (column === undefined || index.columns.includes(column))) out.push({ kind: 'index', name: index.qualified, table: tableKey });
+        if (index && (column === undefined || index.columns.includes(column) || index.reads?.includes(column))) out.push({ kind: 'index', name: index.qualified, table: tableKey });
       }
       for (const trigger of this.triggers.values()) {
         if (trigger.table === tableKey && column === undefined) out.push({ kind: 'trigger', name: trigger.key, table: tableKey });
@@ -372,8 +372,9 @@ export class Schema implements SchemaModel {
 
   /**
    * The key of `name` in a map keyed by `schema.name`: qualified names as written, unqualified ones
-   * along the search path, then (as Postgres would with a wider search path) a unique match in
-   * any schema.
+   * in the session's temporary schema (`pg_temp`, where temporary relations are kept: Postgres looks
+   * there first), then along the search path, then (as Postgres would with a wider search path) a
+   * unique match in any schema.
    */
   resolveName(map: ReadonlyMap<string, unknown>, name: string, schema?: string): string | undefined {
     if (schema !== undefined) {
@@ -381,6 +382,8 @@ export class Schema implements SchemaModel {
       return map.has(key) ? key : undefined;
     }
     if (map.has(name)) return name;
+    const temporary = qualify(TEMP_SCHEMA, name);
+    if (map.has(temporary)) return temporary;
     for (const s of this.searchPath) {
       const key = qualify(s, name);
       if (map.has(key)) return key;

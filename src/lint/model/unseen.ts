@@ -145,7 +145,7 @@ export function noteUnseenEffects(s: Schema, kind: string, ast: any, text: strin
       const body = doOption(ast, 'as') ?? '';
       const language = doOption(ast, 'language');
       const bounded = (language === undefined || language === 'plpgsql') && !bodyUnbounded(body);
-      noteUncertainty(s, bounded ? { appear: true, disappear: true, words: wordsOf(body) } : { appear: true, disappear: true });
+      noteUncertainty(s, bounded ? { appear: true, disappear: true, words: wordsOf(body) } : { appear: true, disappear: true, mentions: wordsOf(body) });
       return;
     }
     case 'CallStmt':

@@ -14,6 +14,9 @@ function fixOf(statement: LintStatement, conflict: Conflict, origin: string): Fi
   if (statement.section === 'down') {
     return { description: `Down runs on the schema up leaves, where ${key} is still there: remove this statement from the down section (or fix up, if it was meant to drop or rename ${key})` };
   }
+  if (object.kind === 'constraint') {
+    return { description: `Remove the duplicate constraint (${origin}), or give this one another name: its index takes the constraint's name, and ${key} is taken` };
+  }
   if (conflict.renamed !== undefined || statement.kind === 'RenameStmt') {
     return { description: `Rename to a name that is free, or drop or rename ${key} first (${origin})` };
   }
@@ -27,7 +30,8 @@ function fixOf(statement: LintStatement, conflict: Conflict, origin: string): Fi
 /** A CREATE (or a rename) of an object that already exists at that point of the history. */
 export const rule: Rule = {
   id: 'create-existing-object',
-  description: 'A CREATE of a table, view, index, sequence, type, schema or column that an earlier migration (or statement) already created and that still exists at that point, or a rename to such a name (in up or down).',
+  description:
+    'A CREATE of a table, view, index, sequence, type, schema or column that an earlier migration (or statement) already created and that still exists at that point, a named primary key, unique or exclusion constraint whose index name is taken, or a rename to such a name (in up or down).',
   defaultSeverity: 'error',
   kind: 'governance',
   statementKinds: [
@@ -53,7 +57,11 @@ export const rule: Rule = {
       const what = `${kind} ${key}`;
       const renaming = conflict.renamed !== undefined ? `${conflict.renamed}` : statement.kind === 'RenameStmt' && object.kind === 'column' ? `column ${key.slice(0, key.lastIndexOf('.'))}.${statement.ast.subname}` : undefined;
       let message: string;
-      if (statement.section === 'down') {
+      if (object.kind === 'constraint') {
+        // The constraint's index takes its name: what is in the way is a relation of that name.
+        const up = statement.section === 'down' ? (byOwnUp(trace, statement) ? 'up creates it' : `${origin}; up does not drop it`) : undefined;
+        message = `constraint ${object.name} gives its index the name ${key}, but ${what} ${up ? `exists after up (${up})` : `already exists at this point of the history (${origin})`}`;
+      } else if (statement.section === 'down') {
         const up = byOwnUp(trace, statement) ? 'up creates it' : `${origin}; up does not drop it`;
         message = renaming ? `down renames ${renaming} to ${key}, but ${what} exists after up (${up})` : `down creates ${what}, which still exists after up (${up})`;
       } else {

@@ -1,5 +1,6 @@
 import { strings } from '../analysis/ast.js';
 import { offsetInStatement } from '../analysis/positions.js';
+import type { Schema } from '../model/schema.js';
 import type { LintStatement, Rule, RuleContext, SchemaModel } from '../types.js';
 
 /** What a feature's test sees besides the node: where it is and the schema before the statement. */
@@ -9,7 +10,7 @@ interface Scope {
   readonly insideRule: boolean;
   /** Every relation name, alias and CTE name of the statement (lazily). */
   names(): ReadonlySet<string>;
-  /** Whether the schema has a function of this name in any schema (lazily). */
+  /** Whether the schema has, or may have, a function of this name of its own, in any schema (lazily). */
   hasOwnFunction(name: string): boolean;
 }
 
@@ -32,6 +33,8 @@ interface Feature {
   test?: (node: any, scope: Scope) => boolean | number;
   /** The usual way to write it for older servers, shown from the version it works on. */
   instead?: { since: number; text: string };
+  /** A built-in function: a bare call of its name may mean a function of the database's own. */
+  builtin?: string;
 }
 
 const hasItems = (list: unknown): boolean => Array.isArray(list) && list.length > 0;
@@ -143,7 +146,15 @@ const FEATURES: readonly Feature[] = [
   { since: 17, words: 'source', name: 'WHEN NOT MATCHED BY SOURCE in MERGE', node: 'MergeWhenClause', test: (w) => w.matchKind === 'MERGE_WHEN_NOT_MATCHED_BY_SOURCE' },
   { since: 17, words: 'json', name: 'JSON_TABLE()', node: 'JsonTable', instead: { since: 10, text: 'jsonb_to_recordset() or jsonb_array_elements() turn JSON into rows' } },
   { since: 17, words: 'json', name: (f) => JSON_QUERY_FUNCTIONS[f.op] ?? 'a SQL/JSON query function', node: 'JsonFuncExpr' },
-  { since: 17, words: 'json', name: 'JSON()', node: 'JsonParseExpr' },
+  // A plain JSON(x) is a cast to json on older servers (a function call named after a type): only its options are new.
+  {
+    since: 17,
+    words: 'json',
+    name: 'JSON() with WITH UNIQUE KEYS or FORMAT JSON',
+    node: 'JsonParseExpr',
+    test: (j) => j.unique_keys === true || (j.expr?.format?.format_type ?? 'JS_FORMAT_DEFAULT') !== 'JS_FORMAT_DEFAULT',
+    instead: { since: 10, text: "a cast, JSON(x) without options or x::json, which checks that the text is JSON but not that its keys are unique" },
+  },
   { since: 17, words: 'json', name: 'JSON_SCALAR()', node: 'JsonScalarExpr' },
   { since: 17, words: 'json', name: 'JSON_SERIALIZE()', node: 'JsonSerializeExpr' },
   { since: 17, words: 'expression', name: 'ALTER COLUMN ... SET EXPRESSION', node: 'AlterTableCmd', test: (a) => a.subtype === 'AT_SetExpression' },
@@ -226,7 +237,15 @@ const FEATURES: readonly Feature[] = [
   { since: 11, words: 'partition', name: 'a DEFAULT partition', node: 'PartitionBoundSpec', test: (b) => b.is_default === true },
   // Built-in functions
   ...FUNCTIONS.map(
-    (f): Feature => ({ since: f.since, words: f.name, name: `the function ${f.display ?? `${f.name}()`}`, node: 'FuncCall', test: builtinCall(f.name, f.args), ...(f.instead ? { instead: f.instead } : {}) }),
+    (f): Feature => ({
+      since: f.since,
+      words: f.name,
+      name: `the function ${f.display ?? `${f.name}()`}`,
+      node: 'FuncCall',
+      test: builtinCall(f.name, f.args),
+      builtin: f.name,
+      ...(f.instead ? { instead: f.instead } : {}),
+    }),
   ),
 ];
 
@@ -337,7 +356,7 @@ class Walk {
         model: this.model,
         insideRule: inside,
         names: () => (this.names ??= namesIn(this.statement.ast, new Set())),
-        hasOwnFunction: (name) => (this.functions ??= new Set(this.model.objects('function').map(functionName))).has(name),
+        hasOwnFunction: (name) => (this.functions ??= new Set(this.model.objects('function').map(functionName))).has(name) || mayExistUnseen(this.model as Schema, name),
       });
       this.scopes = [of(false), of(true)];
     }
@@ -360,6 +379,32 @@ export const rule: Rule = {
   },
 };
 
+/**
+ * The extensions that come with PostgreSQL (contrib, the procedural languages and their
+ * transforms): none of them defines a function under one of FUNCTIONS' names (their install
+ * scripts say so). Any other extension may.
+ */
+const POSTGRES_EXTENSIONS = new Set(
+  (
+    'adminpack amcheck autoinc bloom bool_plperl bool_plperlu btree_gin btree_gist citext cube dblink dict_int dict_xsyn earthdistance ' +
+    'file_fdw fuzzystrmatch hstore hstore_plperl hstore_plperlu hstore_plpython3u insert_username intagg intarray isn jsonb_plperl ' +
+    'jsonb_plperlu jsonb_plpython3u lo ltree ltree_plpython3u moddatetime old_snapshot pageinspect pg_buffercache pg_freespacemap ' +
+    'pg_logicalinspect pg_prewarm pg_stat_statements pg_surgery pg_trgm pg_visibility pg_walinspect pgcrypto pgrowlocks pgstattuple ' +
+    'plperl plperlu plpgsql plpython3u pltcl pltclu postgres_fdw refint seg sslinfo tablefunc tcn tsm_system_rows tsm_system_time ' +
+    'unaccent uuid-ossp xml2'
+  ).split(' '),
+);
+
+/**
+ * Whether a function of that name may exist where the model cannot see it: an installed extension
+ * other than PostgreSQL's own may have created it, or a DO block whose body spells the name.
+ */
+function mayExistUnseen(s: Schema, name: string): boolean {
+  for (const extension of s.extensions) if (!POSTGRES_EXTENSIONS.has(extension)) return true;
+  for (let u = s.uncertainties; u !== undefined; u = u.next) if (u.appear && (u.words?.has(name) || u.mentions?.has(name))) return true;
+  return false;
+}
+
 /** `schema.name(args)` → `name`. */
 function functionName(signature: string): string {
   const paren = signature.indexOf('(');
@@ -374,6 +419,10 @@ function report(statement: LintStatement, feature: Feature, name: string, locati
     at: statement,
     offset: offsetInStatement(statement, location),
     message: `${name.charAt(0).toUpperCase()}${name.slice(1)} needs PostgreSQL ${feature.since} or later; lint.postgresVersion is ${version}, where this statement fails.`,
-    help: `Rewrite the statement without it${instead}, or raise lint.postgresVersion to ${feature.since} if every server these migrations run on (each environment, CI, developers' databases) has PostgreSQL ${feature.since} or later.`,
+    help:
+      `Rewrite the statement without it${instead}, or raise lint.postgresVersion to ${feature.since} if every server these migrations run on (each environment, CI, developers' databases) has PostgreSQL ${feature.since} or later.` +
+      (feature.builtin
+        ? ` If the database has a function ${feature.builtin}() of its own that lint cannot see (created before the first migration, or by SQL built at run time), a call without pg_catalog. means that one: say so on the statement with -- pgwarden-ignore requires-newer-postgres <reason>.`
+        : ''),
   });
 }

@@ -38,8 +38,8 @@ describe('schema model: tables', () => {
     expect([...members.constraints.keys()]).toEqual(['members_user_id_fkey', 'members_user_id_org_id_key', 'members_org_id_fkey']);
     expect(members.constraints.get('members_user_id_fkey')).toMatchObject({ type: 'foreign', refTable: 'public.users', refColumns: ['id'], validated: true });
     expect(members.constraints.get('members_org_id_fkey')!.validated).toBe(false);
-    expect([...members.indexes]).toEqual(['public.members_user_id_org_id_key', 'public.members_org_id_idx', 'public.members_org_id_idx1', 'public.members_expr_idx']);
-    expect(model.index('members_expr_idx')!.columns).toEqual(['(expression)']);
+    expect([...members.indexes]).toEqual(['public.members_user_id_org_id_key', 'public.members_org_id_idx', 'public.members_org_id_idx1', 'public.members_lower_idx']);
+    expect(model.index('members_lower_idx')!.columns).toEqual(['(expression)']);
     expect(model.index('users_pkey')).toMatchObject({ unique: true, constraint: 'users_pkey', table: 'public.users' });
   });
 

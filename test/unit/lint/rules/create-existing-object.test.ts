@@ -103,6 +103,41 @@ CREATE TABLE app.jobs AS SELECT id FROM users;`;
     ]);
   });
 
+  it('reports a named primary key, unique or exclusion constraint whose index name is taken', async () => {
+    const first = 'CREATE TABLE users (id bigint CONSTRAINT users_pk PRIMARY KEY, email text);\nALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);';
+    expect(
+      await messages([
+        { up: first },
+        {
+          up: `ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);
+ALTER TABLE users ADD COLUMN nick text CONSTRAINT users_pk UNIQUE;
+CREATE TABLE accounts (id bigint, CONSTRAINT users_email_key PRIMARY KEY (id));`,
+        },
+      ]),
+    ).toEqual([
+      `constraint users_email_key gives its index the name public.users_email_key, but index public.users_email_key already exists at this point of the history (created by ${FIRST})`,
+      `constraint users_pk gives its index the name public.users_pk, but index public.users_pk already exists at this point of the history (created by ${FIRST})`,
+      `constraint users_email_key gives its index the name public.users_email_key, but index public.users_email_key already exists at this point of the history (created by ${FIRST})`,
+    ]);
+    expect(await messages([{ up: first }, { up: 'SELECT 1;', down: 'ALTER TABLE users ADD CONSTRAINT users_pk UNIQUE (email);' }])).toEqual([
+      `constraint users_pk gives its index the name public.users_pk, but index public.users_pk exists after up (created by ${FIRST}; up does not drop it)`,
+    ]);
+    const [finding] = await lint(chain([{ up: first }, { up: 'ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);' }]), { rules: [ID] });
+    expect(finding!.fix?.description).toBe(`Remove the duplicate constraint (created by ${FIRST}), or give this one another name: its index takes the constraint's name, and public.users_email_key is taken`);
+    // Dropped first (by the statement itself, or one before), or with its column: free again.
+    expect(
+      await messages([
+        { up: first },
+        {
+          up: `ALTER TABLE users DROP CONSTRAINT users_pk, ADD CONSTRAINT users_pk PRIMARY KEY (id, email);
+ALTER TABLE users DROP CONSTRAINT users_email_key;
+ALTER TABLE users ADD CONSTRAINT users_email_key UNIQUE (email);
+ALTER TABLE users DROP COLUMN email, ADD COLUMN email text CONSTRAINT users_email_key UNIQUE;`,
+        },
+      ]),
+    ).toEqual([]);
+  });
+
   it('reports a second CREATE within one migration', async () => {
     expect(await messages([{ up: 'CREATE TABLE t (id int);\nCREATE TABLE t (id int);' }])).toEqual(['table public.t already exists at this point of the history (created by an earlier statement of this migration)']);
   });
@@ -146,6 +181,24 @@ CREATE VIEW v AS SELECT 1 AS one;`,
     ).toEqual([]);
   });
 
+  it('accepts a CREATE INDEX of an index that went with a column it read: in an expression, a WHERE clause, INCLUDE', async () => {
+    const first = `CREATE TABLE users (id bigint PRIMARY KEY, email text, deleted_at timestamptz, name text, nick text);
+CREATE UNIQUE INDEX users_email_lower ON users (lower(email));
+CREATE INDEX users_live ON users (id) WHERE deleted_at IS NULL;
+CREATE INDEX users_id_cover ON users (id) INCLUDE (name);
+ALTER TABLE users ADD CONSTRAINT users_id_nick UNIQUE (id) INCLUDE (nick);`;
+    const again = `CREATE UNIQUE INDEX users_email_lower ON users (lower(email));
+CREATE INDEX users_live ON users (id) WHERE deleted_at IS NULL;
+CREATE INDEX users_id_cover ON users (id, name);
+CREATE INDEX users_id_nick ON users (id, nick);`;
+    const drops = 'ALTER TABLE users DROP COLUMN email, DROP COLUMN deleted_at, DROP COLUMN name, DROP COLUMN nick;\nALTER TABLE users ADD COLUMN email text, ADD COLUMN deleted_at timestamptz, ADD COLUMN name text, ADD COLUMN nick text;';
+    expect(await messages([{ up: first }, { up: drops }, { up: again }])).toEqual([]);
+    // Without the drop, each is still there.
+    expect(await messages([{ up: first }, { up: again }])).toHaveLength(4);
+    // An index follows its columns' renames.
+    expect(await messages([{ up: first }, { up: 'ALTER TABLE users RENAME COLUMN deleted_at TO removed_at;\nALTER TABLE users DROP COLUMN removed_at;' }, { up: again }])).toHaveLength(3);
+  });
+
   it('stays quiet when a DO block that names the object, dynamic SQL or a function called at migration time may have dropped it', async () => {
     const base = { up: 'CREATE TABLE t (id int);\nCREATE TABLE u (id int);' };
     // A DO block is bounded by the names its body mentions.
@@ -157,6 +210,26 @@ CREATE VIEW v AS SELECT 1 AS one;`,
     }
     // Built-in functions run no DDL.
     expect(await messages([base, { up: "SELECT setval('x_seq', 10);\nSELECT pg_catalog.set_config('lock_timeout', '1s', false);" }, { up: 'CREATE TABLE u (id int);' }])).toHaveLength(1);
+  });
+
+  it('stays quiet when a DO block names what the object goes with: its table or column, what a view reads, a sequence\'s owner', async () => {
+    const base = {
+      up: `CREATE TYPE mood AS ENUM ('a');
+CREATE TABLE legacy (id bigint, b int, m mood);
+CREATE INDEX idx_legacy_id ON legacy (id);
+CREATE INDEX idx_b ON legacy (b);
+CREATE VIEW legacy_ids AS SELECT id FROM legacy;
+CREATE SEQUENCE legacy_ticket OWNED BY legacy.id;
+CREATE TABLE other (id bigint, b int, m mood);`,
+    };
+    const again = `CREATE INDEX idx_legacy_id ON other (id);
+CREATE VIEW legacy_ids AS SELECT 1 AS id;
+CREATE SEQUENCE legacy_ticket;`;
+    expect(await messages([base, { up: 'DO $$ BEGIN DROP TABLE legacy CASCADE; END $$;' }, { up: again }])).toEqual([]);
+    expect(await messages([base, { up: 'DO $$ BEGIN ALTER TABLE legacy DROP COLUMN b; END $$;' }, { up: 'CREATE INDEX idx_b ON other (b);' }])).toEqual([]);
+    expect(await messages([base, { up: 'DO $$ BEGIN DROP TYPE mood CASCADE; END $$;' }, { up: 'ALTER TABLE other ADD COLUMN m text;' }])).toEqual([]);
+    // A DO block about something else leaves them certain.
+    expect(await messages([base, { up: 'DO $$ BEGIN DROP TABLE elsewhere; END $$;' }, { up: again }])).toHaveLength(3);
   });
 
   it('stays quiet after a DROP ... CASCADE of a type or function, DROP OWNED, or a migration that does not parse', async () => {
@@ -174,6 +247,37 @@ CREATE VIEW v AS SELECT 1 AS one;`,
       ]),
     ).toEqual([]);
     expect(await messages([{ up: 'CREATE TABLE pg_catalog.x (id int);' }, { up: 'CREATE TABLE pg_catalog.x (id int);' }])).toEqual([]);
+  });
+
+  it('accepts a CREATE VIEW of a view that went with a relation it names in a regclass constant', async () => {
+    const first = `CREATE SCHEMA app;
+CREATE SEQUENCE app."Ticket";
+CREATE TABLE audit (id bigint);
+CREATE VIEW next_ticket AS SELECT nextval('app."Ticket"') AS n;
+CREATE VIEW audit_info AS SELECT 'audit'::regclass AS rel, pg_relation_size('audit') AS size;`;
+    const again = 'CREATE VIEW next_ticket AS SELECT 1 AS n;\nCREATE VIEW audit_info AS SELECT 1 AS size;';
+    expect(await messages([{ up: first }, { up: 'DROP SEQUENCE app."Ticket" CASCADE;\nDROP TABLE audit CASCADE;' }, { up: again }])).toEqual([]);
+    // The view follows the sequence's rename.
+    expect(await messages([{ up: first }, { up: 'ALTER SEQUENCE app."Ticket" RENAME TO tickets;\nDROP SEQUENCE app.tickets CASCADE;' }, { up: 'CREATE VIEW next_ticket AS SELECT 1 AS n;' }])).toEqual([]);
+    // A string that is not a regclass is no dependency.
+    expect(await messages([{ up: `${first}\nCREATE VIEW named AS SELECT 'audit' AS name;` }, { up: 'DROP TABLE audit CASCADE;' }, { up: 'CREATE VIEW named AS SELECT 1 AS one;' }])).toEqual([
+      `view public.named already exists at this point of the history (created by ${FIRST})`,
+    ]);
+  });
+
+  it('moves a materialized view\'s indexes with it, and drops them with it after a rename', async () => {
+    const first = 'CREATE SCHEMA archive;\nCREATE TABLE t (id bigint);\nCREATE MATERIALIZED VIEW mv AS SELECT id FROM t;\nCREATE UNIQUE INDEX mv_id ON mv (id);';
+    expect(await messages([{ up: first }, { up: 'ALTER MATERIALIZED VIEW mv SET SCHEMA archive;\nCREATE INDEX mv_id ON t (id);' }])).toEqual([]);
+    expect(await messages([{ up: first }, { up: 'ALTER MATERIALIZED VIEW mv RENAME TO mv2;\nDROP MATERIALIZED VIEW mv2;\nCREATE INDEX mv_id ON t (id);' }])).toEqual([]);
+    expect(await messages([{ up: first }, { up: 'ALTER MATERIALIZED VIEW mv RENAME TO mv2;\nCREATE INDEX mv_id ON t (id);' }])).toEqual([`index public.mv_id already exists at this point of the history (created by ${FIRST})`]);
+  });
+
+  it('knows that a view of a temporary table is temporary: it hides a permanent view, and does not take its name', async () => {
+    expect(await messages([{ up: 'CREATE TEMP TABLE staging (a int);\nCREATE VIEW staged AS SELECT a FROM staging;' }, { up: 'CREATE VIEW staged AS SELECT 1 AS a;' }])).toEqual([]);
+    expect(await messages([{ up: 'CREATE VIEW staged AS SELECT 1 AS a;' }, { up: 'CREATE TEMP TABLE staging (a int);\nCREATE VIEW staged AS SELECT a FROM staging;' }])).toEqual([]);
+    expect(await messages([{ up: 'CREATE VIEW staged AS SELECT 1 AS a;' }, { up: 'CREATE TABLE staging (a int);\nCREATE VIEW staged AS SELECT a FROM staging;' }])).toEqual([
+      `view public.staged already exists at this point of the history (created by ${FIRST})`,
+    ]);
   });
 
   it('tells quoted names from unquoted ones', async () => {

@@ -10,6 +10,21 @@ async function messages(up: string, down: string, header: string[] = []): Promis
 }
 
 describe(ID, () => {
+  it('follows the names Postgres gives unnamed constraints and indexes: a down that drops them by those names undoes up', async () => {
+    expect(
+      await messages(
+        `ALTER TABLE users ADD COLUMN a int, ADD COLUMN b int;
+         ALTER TABLE users ADD CHECK (a < b), ADD CHECK (a > 0 AND a < 10);
+         ALTER TABLE users ADD UNIQUE (a) INCLUDE (b);
+         CREATE UNIQUE INDEX ON users (lower(email));`,
+        `DROP INDEX users_lower_idx;
+         ALTER TABLE users DROP CONSTRAINT users_a_b_key;
+         ALTER TABLE users DROP CONSTRAINT users_a_check, DROP CONSTRAINT users_check;
+         ALTER TABLE users DROP COLUMN b, DROP COLUMN a;`,
+      ),
+    ).toEqual([]);
+  });
+
   it('accepts a down section that undoes everything', async () => {
     expect(
       await messages(

@@ -41,6 +41,12 @@ describe(ID, () => {
     expect(await messages('ALTER TABLE jobs DROP COLUMN user_id;')).toEqual([]);
   });
 
+  it('reports a table dropped while a view names it in a regclass constant', async () => {
+    expect(await messages("CREATE VIEW sizes AS SELECT pg_relation_size('users') AS bytes;\nDROP VIEW user_emails;\nDROP TABLE jobs, users;")).toEqual([
+      'DROP TABLE public.users while the view public.sizes still depends on it: Postgres refuses the drop ("cannot drop ... because other objects depend on it")',
+    ]);
+  });
+
   it('reports a view dropped while another view reads it', async () => {
     expect(await messages('CREATE VIEW a AS SELECT email FROM user_emails;\nDROP VIEW user_emails;')).toEqual([
       'DROP VIEW public.user_emails while the view public.a still depends on it: Postgres refuses the drop ("cannot drop ... because other objects depend on it")',

@@ -121,6 +121,17 @@ DROP SCHEMA app;`;
     ]);
   });
 
+  it('reports an index that went with a column it read (an expression, a WHERE clause, INCLUDE)', async () => {
+    const base: Specs = [
+      { up: 'CREATE TABLE users (id bigint PRIMARY KEY, email text, deleted_at timestamptz);\nCREATE INDEX users_email_lower ON users (lower(email));\nCREATE INDEX users_live ON users (id) WHERE deleted_at IS NULL;' },
+      { up: 'ALTER TABLE users DROP COLUMN email;\nALTER TABLE users DROP COLUMN deleted_at;' },
+    ];
+    expect(await eachOn(base, ['DROP INDEX users_email_lower;', 'ALTER INDEX users_live RENAME TO users_active;'])).toEqual([
+      `index public.users_email_lower does not exist at this point of the history (dropped with column public.users.email by ${SECOND})`,
+      `index public.users_live does not exist at this point of the history (dropped with column public.users.deleted_at by ${SECOND})`,
+    ]);
+  });
+
   it('reports an object of a dropped schema, and a second DROP after DROP ... IF EXISTS', async () => {
     expect(await messages([{ up: 'CREATE SCHEMA app;\nCREATE TABLE app.t (id int);' }, { up: 'DROP SCHEMA app CASCADE;' }, { up: 'DROP TABLE app.t;\nDROP TABLE app.other;' }])).toEqual([
       `table app.t does not exist at this point of the history (dropped with schema app by ${SECOND})`,
@@ -187,6 +198,15 @@ DROP SCHEMA app;`;
     ]);
   });
 
+  it('stays quiet about a name Postgres may have generated for a table a DO block names', async () => {
+    const base: Specs = [{ up: 'CREATE TABLE t (a int);\nCREATE INDEX t_a_idx ON t (a);\nCREATE INDEX t_a_key ON t (a);' }, { up: 'DROP INDEX t_a_idx;\nDROP INDEX t_a_key;' }];
+    for (const unseen of ['DO $$ BEGIN CREATE INDEX ON t (a); END $$;', 'DO $$ BEGIN ALTER TABLE t ADD UNIQUE (a); END $$;']) {
+      expect(await messages([...base, { up: unseen }, { up: 'DROP INDEX t_a_idx;\nALTER INDEX t_a_key RENAME TO t_a_unique;' }]), unseen).toEqual([]);
+    }
+    // One that names another table does not.
+    expect(await messages([...base, { up: 'DO $$ BEGIN CREATE INDEX ON u (a); END $$;' }, { up: 'DROP INDEX t_a_idx;' }])).toHaveLength(1);
+  });
+
   it('stays quiet where a script failed to build its SQL', async () => {
     const specs = chain([{ up: 'CREATE TABLE t (id int);' }, { up: 'DROP TABLE t;' }]);
     const script = { path: 'migrations/20260101000200_script.js', text: 'exports.up = (pgm) => { throw new Error("cannot build") };\n' };
@@ -220,6 +240,21 @@ DROP SCHEMA app;`;
     }
     expect(await messages([{ up: 'CREATE TABLE t (id int);' }, { up: 'CREATE TEMP TABLE t (id int);\nDROP TABLE t;' }, { up: 'ALTER TABLE t ADD COLUMN x int;' }])).toEqual([]);
     expect(await messages([{ up: 'CREATE TABLE pg_catalog.x (id int);\nDROP TABLE pg_catalog.x;' }, { up: 'DROP TABLE pg_catalog.x;' }])).toEqual([]);
+  });
+
+  it('reports a view that went with a sequence it calls nextval() on', async () => {
+    expect(await messages([{ up: "CREATE SEQUENCE ticket;\nCREATE VIEW next_ticket AS SELECT nextval('ticket') AS n;" }, { up: 'DROP SEQUENCE ticket CASCADE;' }, { up: 'DROP VIEW next_ticket;' }])).toEqual([
+      `view public.next_ticket does not exist at this point of the history (dropped with sequence public.ticket by ${SECOND})`,
+    ]);
+  });
+
+  it('tells a temporary table from the permanent one it hides: its drop takes only what depends on it', async () => {
+    const base: Specs = [{ up: 'CREATE TABLE t (id bigint PRIMARY KEY);\nCREATE VIEW v AS SELECT id FROM t;\nCREATE INDEX t_id ON t (id);' }];
+    expect(await messages([...base, { up: 'CREATE TEMP TABLE t (id bigint);\nDROP TABLE t CASCADE;\nDROP VIEW v;\nDROP INDEX t_id;' }])).toEqual([]);
+    // The second DROP takes the permanent table, and the third finds nothing.
+    expect(await messages([...base, { up: 'CREATE TEMP TABLE t (id bigint);\nDROP TABLE t CASCADE;\nDROP TABLE t CASCADE;\nDROP VIEW v;' }])).toEqual([
+      'view public.v does not exist at this point of the history (dropped with table public.t by an earlier statement of this migration)',
+    ]);
   });
 
   it('leaves unqualified names alone where the search path may not be public, and tells quoted names apart', async () => {

@@ -31,7 +31,8 @@ const CASES: ReadonlyArray<[number, string, string]> = [
   [17, 'JSON_EXISTS()', "SELECT JSON_EXISTS(doc, '$.a') FROM t;"],
   [17, 'JSON_QUERY()', "SELECT JSON_QUERY(doc, '$.a') FROM t;"],
   [17, 'JSON_VALUE()', "SELECT JSON_VALUE(doc, '$.a') FROM t;"],
-  [17, 'JSON()', "SELECT JSON('{}');"],
+  [17, 'JSON() with WITH UNIQUE KEYS or FORMAT JSON', "SELECT JSON('{}' WITH UNIQUE KEYS);"],
+  [17, 'JSON() with WITH UNIQUE KEYS or FORMAT JSON', "SELECT JSON(body FORMAT JSON) FROM t;"],
   [17, 'JSON_SCALAR()', 'SELECT JSON_SCALAR(1);'],
   [17, 'JSON_SERIALIZE()', "SELECT JSON_SERIALIZE('{}'::json);"],
   [17, 'ALTER COLUMN ... SET EXPRESSION', 'ALTER TABLE t ALTER COLUMN b SET EXPRESSION AS (a * 3);'],
@@ -145,6 +146,8 @@ describe(ID, () => {
       'CREATE RULE t_log AS ON UPDATE TO t DO ALSO INSERT INTO t_log (a) VALUES (new.a) RETURNING new.a;',
       // The old json_object(text[]) function, the ADMIN option, a role called maintain.
       "SELECT json_object('{a,1}'), json_object('{a}', '{1}');",
+      // JSON(x) without options: a cast to json, written as a call of the type's name.
+      "CREATE TABLE t (doc json DEFAULT json('{}'));\nCREATE VIEW v AS SELECT json(raw) AS doc FROM t;",
       'GRANT readers TO app WITH ADMIN OPTION;',
       'GRANT maintain TO app;',
       // random() without arguments, a function of another schema, a function body in a string.
@@ -170,6 +173,29 @@ describe(ID, () => {
     expect(findings.map((f) => `${f.file}:${f.line}:${f.column} ${f.message}`)).toEqual([
       'migrations/20260102000000_test.sql:6:79 The function uuidv7() needs PostgreSQL 18 or later; lint.postgresVersion is 16, where this statement fails.',
     ]);
+  });
+
+  it('counts aggregates, functions a DO block spells out, and extensions that do not come with PostgreSQL as possibly the database\'s own', async () => {
+    const uses = 'CREATE TABLE t (id uuid DEFAULT uuidv7(), g int, v text);\nCREATE VIEW firsts AS SELECT g, any_value(v) AS v FROM t GROUP BY g;';
+    const on15 = async (before: string) => {
+      const findings = await lintHistory(ID, [{ revision: '20260101000000', up: before }, { revision: '20260102000000', up: uses }], { postgresVersion: 15 });
+      return findings.map((f) => f.message.replace(/ needs .*/, ''));
+    };
+    const aggregate = 'CREATE FUNCTION first_agg(anyelement, anyelement) RETURNS anyelement LANGUAGE sql IMMUTABLE STRICT AS $$ SELECT $1 $$;\nCREATE AGGREGATE any_value(anyelement) (SFUNC = first_agg, STYPE = anyelement);';
+    expect(await on15(aggregate)).toEqual(['The function uuidv7()']);
+    expect(await on15(`${aggregate}\nDROP AGGREGATE any_value(anyelement);`)).toEqual(['The function uuidv7()', 'The function any_value()']);
+    // Dynamic SQL that spells the name (a DO block that only names it is bounded by its words anyway).
+    expect(await on15("DO $$ BEGIN EXECUTE 'CREATE FUNCTION uuidv7() RETURNS uuid LANGUAGE sql AS ''SELECT gen_random_uuid()'''; END $$;")).toEqual(['The function any_value()']);
+    expect(await on15("DO $$ BEGIN EXECUTE format('CREATE FUNCTION %I() RETURNS int LANGUAGE sql AS %L', 'f', 'SELECT 1'); END $$;")).toEqual(['The function uuidv7()', 'The function any_value()']);
+    // An extension from elsewhere may define anything; PostgreSQL's own extensions define none of these.
+    expect(await on15('CREATE EXTENSION IF NOT EXISTS pg_uuidv7;')).toEqual([]);
+    expect(await on15('CREATE EXTENSION pg_uuidv7;\nDROP EXTENSION pg_uuidv7;')).toEqual(['The function uuidv7()', 'The function any_value()']);
+    expect(await on15('CREATE EXTENSION pgcrypto;\nCREATE EXTENSION "uuid-ossp";')).toEqual(['The function uuidv7()', 'The function any_value()']);
+  });
+
+  it('says how to keep a bare call of a function the database has of its own, which lint cannot see', async () => {
+    const [finding] = await lintRule(ID, 'CREATE TABLE t (id uuid DEFAULT uuidv7());', { postgresVersion: 15 });
+    expect(finding!.help).toContain('If the database has a function uuidv7() of its own that lint cannot see (created before the first migration, or by SQL built at run time), a call without pg_catalog. means that one: say so on the statement with -- pgwarden-ignore requires-newer-postgres <reason>.');
   });
 
   it('checks down sections too', async () => {
