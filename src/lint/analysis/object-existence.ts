@@ -355,22 +355,23 @@ function relationNames(s: Schema, key: string): string[] {
 }
 
 /**
- * The names (bare) of what the object under `key` goes with when dropped: an index's table and
- * columns, the relations a view reads, a sequence's owner, a table's parents. A DO block that names
- * one of them may have dropped the object without naming it. (Not its schema: a DO block that
- * qualifies names with it would make every object of the schema uncertain.)
+ * The names (bare) of what the object under `key` goes with when dropped: an index's table, the
+ * relations a view reads, a sequence's owning table, a table's parents. A DO block that names one of
+ * them may have dropped the object without naming it (a DO block that drops a column names its
+ * table too). Not its schema, nor columns: a DO block that qualifies names with the schema, or says
+ * `id`, would make every object of the schema, or every index on an id, uncertain.
  */
 function namesBehind(s: Schema, key: string, seen = new Set<string>()): string[] {
   if (seen.has(key)) return [];
   seen.add(key);
   const out: string[] = [];
   const index = s.indexMap.get(key);
-  if (index) out.push(...relationNames(s, index.table), ...(index.reads ?? index.columns), ...namesBehind(s, index.table, seen));
+  if (index) out.push(...relationNames(s, index.table), ...namesBehind(s, index.table, seen));
   for (const relation of s.viewMap.get(key)?.relations ?? []) out.push(...relationNames(s, relation), ...namesBehind(s, relation, seen));
   const owner = s.sequences.get(key)?.ownedBy;
   if (owner !== undefined) {
     const table = owner.slice(0, owner.lastIndexOf('.'));
-    out.push(...relationNames(s, table), bareName(owner), ...namesBehind(s, table, seen));
+    out.push(...relationNames(s, table), ...namesBehind(s, table, seen));
   }
   for (const parent of s.tableMap.get(key)?.inherits ?? []) out.push(...relationNames(s, parent), ...namesBehind(s, parent, seen));
   return out;
