@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { PgwardenError } from '../errors.js';
+import { DEFAULT_POSTGRES_VERSION } from '../lint/config.js';
 import { binCandidates, configTemplate, GITIGNORE_LINES, GITKEEP, githubWorkflowPath, githubWorkflowTemplate, gitHookTemplate, gitlabTemplate, hookLine, huskyHookTemplate, PRE_COMMIT_COMMAND, rolesTemplate, type HookPlace, type WorkflowPlace } from './templates.js';
 
 /** Which pre-commit hook init installs. `auto`: husky when the repository uses it, else a git hook. */
@@ -181,7 +182,7 @@ export function initProject(options: InitOptions): InitResult {
     files.push({ path: shown, action: 'created', note });
   };
 
-  write('pgwarden.config.yaml', configTemplate({ migrations, schema, postgresVersion: options.postgresVersion ?? 16 }), 'settings: folders, environments, lint');
+  write('pgwarden.config.yaml', configTemplate({ migrations, schema, postgresVersion: options.postgresVersion ?? DEFAULT_POSTGRES_VERSION }), 'settings: folders, environments, lint');
   const migrationsDir = join(root, migrations);
   const existingMigrations = existsSync(migrationsDir) && readdirSync(migrationsDir).some((name) => /\.(sql|[cm]?js|[cm]?ts)$/.test(name) && !name.startsWith('.'));
   if (existsSync(migrationsDir)) files.push({ path: `${migrations}/`, action: 'kept', note: 'migrations folder (pgwarden adopt brings existing files in)' });
