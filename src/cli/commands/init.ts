@@ -49,6 +49,7 @@ export const initCommand: CommandModule<object, InitArgs> = {
         lines.push(`  ${action}  ${f.path.padEnd(width)}  ${paint(output, 'gray', f.note)}`);
       }
       const hookNote = result.hook.installed ? result.hook.note : paint(output, 'yellow', result.hook.note);
+      if (result.packageManager.name !== 'npm') lines.push('', `Package manager: ${result.packageManager.name}${result.packageManager.pnp ? " (Plug'n'Play)" : ''}, from ${result.packageManager.source}: the hook and the CI job use it.`);
       lines.push('', `Pre-commit: ${result.hook.installed ? `${result.hook.command}. ` : ''}${hookNote}`, '', 'Next:');
       for (const step of result.next) lines.push(`  ${step}`);
       output.out(`${lines.join('\n')}\n`);
