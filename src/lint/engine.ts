@@ -11,7 +11,7 @@ import { parseMigration } from '../migrations/parse.js';
 import type { MigrationFile, MigrationSection } from '../migrations/types.js';
 import type { ParsedStatement } from '../sql/parse.js';
 import type { PgmDbRefusal } from '../runner/steps.js';
-import { resolveLintConfig, severityOf, startAfterFor, type LintConfigResolved } from './config.js';
+import { DEFAULT_POSTGRES_VERSION, resolveLintConfig, severityOf, startAfterFor, type LintConfigResolved } from './config.js';
 import { findIgnores, suppresses, type IgnoreDirective } from './ignore.js';
 import { emptySchema, type Schema } from './model/schema.js';
 import { loadParser } from './parser.js';
@@ -621,7 +621,7 @@ export async function lintSnippet(sql: string, options: { postgresVersion?: numb
     problems: [],
   };
   const migration = await prepareMigration(file, 'snippet.sql', 0, undefined);
-  const config = resolveLintConfig(undefined, { postgresVersion: options.postgresVersion ?? 18, ...options.config });
+  const config = resolveLintConfig(undefined, { postgresVersion: options.postgresVersion ?? DEFAULT_POSTGRES_VERSION, ...options.config });
   return runRules([migration], buildGraph([file]), rules, config);
 }
 
