@@ -13,8 +13,9 @@ import type { LintConfigResolved } from './config.js';
 import type { LintSource, ParseCache, ParsedSection, SnapshotStore } from './engine.js';
 import type { Finding } from './types.js';
 
-// 2: results record the git HEAD they depend on.
-const FORMAT = 2;
+// 2: results record the git HEAD they depend on. 3: findings of JS/TS migrations sit at the call
+// that produced them, no longer on line 1.
+const FORMAT = 3;
 
 export function cacheDir(root: string): string {
   return join(root, '.pgwarden', 'cache');

@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
+import { lineColumnAt } from '../sql/parse.js';
 import { relativePosix } from './paths.js';
 
 export interface ScriptModules {
@@ -132,15 +133,9 @@ export function importsOf(text: string): { specifiers: string[]; dynamic: number
     const after = m.index + m[0].length;
     const literal = LITERAL_ARGUMENT.exec(code.slice(after, after + 1024));
     if (literal) specifiers.push(literal[1] ?? literal[2] ?? literal[3]!);
-    else dynamic.push(lineOf(code, m.index));
+    else dynamic.push(lineColumnAt(code, m.index).line);
   }
   return { specifiers, dynamic };
-}
-
-function lineOf(text: string, offset: number): number {
-  let line = 1;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) line++;
-  return line;
 }
 
 /**
