@@ -401,6 +401,8 @@ export function runRules(migrations: readonly LintMigration[], graph: RevisionGr
       for (const statement of migration.up) model.apply(statement);
       continue;
     }
+    // The rules see the first statement in the session as the migration starts it.
+    model.enter(migration);
     const before = migrationRules.length > 0 ? model.clone() : model;
     if (upUnseen) model.applyUnseen(migration, 'up');
     for (const statement of migration.up) {

@@ -4,10 +4,12 @@
  * is already there) and missing-object (a DROP, ALTER or RENAME of one that is not). Both answer
  * only where the model is certain; anything it cannot vouch for is left alone.
  */
-import { certainlyAbsent, certainlyPresent, columnKey, traceKey, uncertaintySince, type Namespace, type Trace } from '../model/existence.js';
+import { certainlyAbsent, certainlyPresent, columnKey, memberKey, traceKey, uncertaintySince, type Namespace, type Trace } from '../model/existence.js';
+import { hasNonVolatileBuiltin } from './non-volatile-functions.js';
 import { readsTemporary } from '../model/apply-objects.js';
 import { listName, objectName, rangeVarName, stringList } from '../model/names.js';
-import type { Schema, TableState } from '../model/schema.js';
+import { inputTypes, matchingSignatures, routineKey, writtenSignature } from '../model/routines.js';
+import type { Schema, TableState, TypeState } from '../model/schema.js';
 import type { LintStatement, SchemaModel } from '../types.js';
 
 /** An object as a statement names it. */
@@ -18,10 +20,17 @@ export interface NamedObject {
   /** Schema as written (relations, types). */
   schema?: string | undefined;
   name: string;
-  /** Columns: the relation as written. */
+  /**
+   * What it belongs to, as written: a column's, constraint's, trigger's or policy's table (a
+   * constraint's index: its table), a label's enum.
+   */
   relation?: { schema: string | undefined; name: string };
   /** What the statement does to it, for messages in down sections: `drops`, `alters`, ... */
   verb: string;
+  /** A routine's signature (`f(int4,text)`). */
+  signature?: string;
+  /** A NOT NULL constraint: PostgreSQL keeps its name from version 18 on. */
+  notNull?: boolean;
 }
 
 /** A rename or SET SCHEMA: the object's new name must be free. */
@@ -109,6 +118,39 @@ function columnConstraints(def: any): any[] {
   return (def?.constraints ?? []).map((n: any) => n.Constraint);
 }
 
+const NAMED_CONSTRAINTS = new Set(['CONSTR_PRIMARY', 'CONSTR_UNIQUE', 'CONSTR_EXCLUSION', 'CONSTR_CHECK', 'CONSTR_FOREIGN', 'CONSTR_NOTNULL']);
+
+/** The names constraints take on their table (every kind's, unlike their index's). */
+function namedConstraints(rel: NamedObject, constraints: any[]): NamedObject[] {
+  const out: NamedObject[] = [];
+  for (const c of constraints) {
+    if (!c?.conname || !NAMED_CONSTRAINTS.has(c.contype)) continue;
+    out.push({ ns: 'con', kind: 'constraint', name: c.conname, verb: 'adds', relation: { schema: rel.schema, name: rel.name }, ...(c.contype === 'CONSTR_NOTNULL' ? { notNull: true } : {}) });
+  }
+  return out;
+}
+
+/** A constraint, trigger or policy of a table. */
+function member(ns: 'con' | 'trg' | 'pol', rel: NamedObject, name: string, verb: string): NamedObject {
+  return { ns, kind: ns === 'con' ? 'constraint' : ns === 'trg' ? 'trigger' : 'policy', name, relation: { schema: rel.schema, name: rel.name }, verb };
+}
+
+/** The routine an ObjectWithArgs names, when its argument types are written out and mean what they say. */
+function routine(owa: any, kind: string, verb: string): NamedObject | undefined {
+  if (!owa || owa.args_unspecified) return undefined;
+  const { schema, name } = listName(stringList(owa.objname));
+  const signature = writtenSignature(name, owa.objargs ?? []);
+  return signature === undefined ? undefined : { ns: 'fn', kind, schema, name, signature, verb };
+}
+
+const ROUTINE_KIND: Record<string, string> = { OBJECT_FUNCTION: 'function', OBJECT_PROCEDURE: 'procedure', OBJECT_ROUTINE: 'routine' };
+
+/** COMMENT ON a constraint, trigger or policy of a table. */
+const MEMBER_COMMENTS: Record<string, 'con' | 'trg' | 'pol'> = { OBJECT_TABCONSTRAINT: 'con', OBJECT_TRIGGER: 'trg', OBJECT_POLICY: 'pol' };
+
+/** ALTER TABLE subcommands that name a trigger of the table. */
+const TRIGGER_COMMANDS = new Set(['AT_EnableTrig', 'AT_EnableAlwaysTrig', 'AT_EnableReplicaTrig', 'AT_DisableTrig']);
+
 /** The last statement statementObjects read, and what it found: both rules ask about each statement in turn. */
 let last: { statement: LintStatement; objects: StatementObjects } | undefined;
 
@@ -157,7 +199,8 @@ function readObjects(statement: LintStatement): StatementObjects {
       out.creates.push(dotted(stringList(ast.typeName), 'type', 'type', 'creates'));
       break;
     case 'CompositeTypeStmt':
-      out.creates.push({ ...relation(ast.typevar, 'type', 'creates'), ns: 'type' });
+      // A composite type is a relation too (pg_class): its name must be free of indexes and sequences as well.
+      out.creates.push({ ...relation(ast.typevar, 'type', 'creates'), alsoTypes: true });
       break;
     case 'CreateDomainStmt':
       out.creates.push(dotted(stringList(ast.domainname), 'type', 'domain', 'creates'));
@@ -172,11 +215,23 @@ function readObjects(statement: LintStatement): StatementObjects {
       if (ast.missing_ok) break;
       const relKind = RELATION_KIND[ast.removeType];
       const typeKind = TYPE_KIND[ast.removeType];
+      const routineKind = ROUTINE_KIND[ast.removeType];
       for (const object of ast.objects ?? []) {
+        if (routineKind) {
+          const target = routine(object.ObjectWithArgs, routineKind, 'drops');
+          if (target) out.needs.push(target);
+          continue;
+        }
         const parts = objectName(object);
         if (relKind) out.needs.push(dotted(parts, 'rel', relKind, 'drops'));
         else if (typeKind) out.needs.push(dotted(parts, 'type', typeKind, 'drops'));
         else if (ast.removeType === 'OBJECT_SCHEMA' && parts.length === 1) out.needs.push({ ns: 'schema', kind: 'schema', name: parts[0]!, verb: 'drops' });
+        else if (ast.removeType === 'OBJECT_EXTENSION' && parts.length === 1) out.needs.push({ ns: 'ext', kind: 'extension', name: parts[0]!, verb: 'drops' });
+        else if ((ast.removeType === 'OBJECT_TRIGGER' || ast.removeType === 'OBJECT_POLICY') && parts.length >= 2) {
+          const name = parts.pop()!;
+          const rel = dotted(parts, 'rel', 'table', 'drops a member of');
+          out.needs.push(rel, member(ast.removeType === 'OBJECT_TRIGGER' ? 'trg' : 'pol', rel, name, 'drops'));
+        }
       }
       break;
     }
@@ -190,11 +245,19 @@ function readObjects(statement: LintStatement): StatementObjects {
       const commands = ((ast.cmds ?? []) as any[]).map((c) => c.AlterTableCmd).filter(Boolean);
       const added = commands.length > 1 ? new Set(commands.filter((c) => c.subtype === 'AT_AddColumn').map((c) => c.def?.ColumnDef?.colname)) : NONE;
       const dropped = commands.length > 1 ? new Set(commands.filter((c) => c.subtype === 'AT_DropColumn').map((c) => c.name)) : NONE;
-      // A constraint's index name may be freed by a DROP COLUMN or DROP CONSTRAINT of the same statement.
+      // A constraint's name (and its index's) may be freed by a DROP COLUMN or DROP CONSTRAINT of the same statement.
       const freesNames = commands.some((c) => c.subtype === 'AT_DropColumn' || c.subtype === 'AT_DropConstraint');
+      // A constraint another subcommand adds counts as there for all of them.
+      const addsConstraints = commands.length > 1 ? new Set(commands.filter((c) => c.subtype === 'AT_AddConstraint').map((c) => c.def?.Constraint?.conname)) : NONE;
       for (const cmd of commands) {
         if (!freesNames && (cmd.subtype === 'AT_AddConstraint' || cmd.subtype === 'AT_AddColumn')) {
-          out.creates.push(...constraintIndexes(rel, cmd.subtype === 'AT_AddConstraint' ? [cmd.def?.Constraint] : columnConstraints(cmd.def?.ColumnDef)));
+          const constraints = cmd.subtype === 'AT_AddConstraint' ? [cmd.def?.Constraint] : columnConstraints(cmd.def?.ColumnDef);
+          out.creates.push(...constraintIndexes(rel, constraints), ...namedConstraints(rel, constraints));
+        }
+        if ((cmd.subtype === 'AT_DropConstraint' || cmd.subtype === 'AT_ValidateConstraint') && typeof cmd.name === 'string' && !cmd.missing_ok && !addsConstraints.has(cmd.name)) {
+          out.needs.push(member('con', rel, cmd.name, cmd.subtype === 'AT_DropConstraint' ? 'drops' : 'validates'));
+        } else if (TRIGGER_COMMANDS.has(cmd.subtype) && typeof cmd.name === 'string') {
+          out.needs.push(member('trg', rel, cmd.name, cmd.subtype === 'AT_DisableTrig' ? 'disables' : 'enables'));
         }
         if (cmd.subtype === 'AT_AddColumn' && cmd.def?.ColumnDef?.colname && !cmd.missing_ok && !dropped.has(cmd.def.ColumnDef.colname)) {
           out.creates.push(column(rel, cmd.def.ColumnDef.colname, 'adds'));
@@ -215,8 +278,23 @@ function readObjects(statement: LintStatement): StatementObjects {
         if (!ast.missing_ok) out.needs.push(rel);
         out.needs.push(column(rel, ast.subname, 'renames'));
         out.creates.push(column(rel, ast.newname, 'renames a column to'));
-      } else if (ast.renameType === 'OBJECT_TABCONSTRAINT' && ast.relation && !ast.missing_ok) {
-        out.needs.push(relation(ast.relation, 'table', 'renames a constraint of'));
+      } else if (ast.renameType === 'OBJECT_TABCONSTRAINT' && ast.relation) {
+        const rel = relation(ast.relation, 'table', 'renames a constraint of');
+        if (!ast.missing_ok) out.needs.push(rel);
+        const from = member('con', rel, ast.subname, 'renames');
+        out.needs.push(from);
+        out.renames.push({ from, to: { name: ast.newname }, alsoTypes: false });
+      } else if ((ast.renameType === 'OBJECT_TRIGGER' || ast.renameType === 'OBJECT_POLICY') && ast.relation) {
+        const rel = relation(ast.relation, 'table', 'renames a member of');
+        const from = member(ast.renameType === 'OBJECT_TRIGGER' ? 'trg' : 'pol', rel, ast.subname, 'renames');
+        out.needs.push(rel, from);
+        out.renames.push({ from, to: { name: ast.newname }, alsoTypes: false });
+      } else if (ROUTINE_KIND[ast.renameType]) {
+        const from = routine(ast.object?.ObjectWithArgs, ROUTINE_KIND[ast.renameType]!, 'renames');
+        if (from) {
+          out.needs.push(from);
+          out.renames.push({ from, to: { name: ast.newname }, alsoTypes: false });
+        }
       } else if (TYPE_KIND[ast.renameType]) {
         const from = dotted(objectName(ast.object), 'type', TYPE_KIND[ast.renameType]!, 'renames');
         if (!ast.missing_ok) out.needs.push(from);
@@ -234,6 +312,7 @@ function readObjects(statement: LintStatement): StatementObjects {
       let from: NamedObject | undefined;
       if (relKind && ast.relation) from = relation(ast.relation, relKind, 'moves');
       else if (typeKind) from = dotted(objectName(ast.object), 'type', typeKind, 'moves');
+      else if (ROUTINE_KIND[ast.objectType]) from = routine(ast.object?.ObjectWithArgs, ROUTINE_KIND[ast.objectType]!, 'moves');
       if (!from) break;
       if (!ast.missing_ok) out.needs.push(from);
       out.renames.push({ from, to: { schema: ast.newschema, name: from.name }, alsoTypes: relKind !== undefined && relKind !== 'sequence' && relKind !== 'index' });
@@ -242,8 +321,50 @@ function readObjects(statement: LintStatement): StatementObjects {
     case 'AlterSeqStmt':
       if (!ast.missing_ok) out.needs.push(relation(ast.sequence, 'sequence', 'alters'));
       break;
-    case 'AlterEnumStmt':
-      out.needs.push(dotted(stringList(ast.typeName), 'type', 'type', 'alters'));
+    case 'AlterEnumStmt': {
+      const type = dotted(stringList(ast.typeName), 'type', 'type', 'alters');
+      out.needs.push(type);
+      const label = (name: string, verb: string): NamedObject => ({ ns: 'label', kind: 'label', name, relation: { schema: type.schema, name: type.name }, verb });
+      if (ast.oldVal !== undefined) {
+        const from = label(ast.oldVal, 'renames');
+        out.needs.push(from);
+        out.renames.push({ from, to: { name: ast.newVal }, alsoTypes: false });
+      } else if (!ast.skipIfNewValExists) {
+        out.creates.push(label(ast.newVal, 'adds'));
+        if (ast.newValNeighbor !== undefined) out.needs.push(label(ast.newValNeighbor, ast.newValIsAfter ? 'adds a label after' : 'adds a label before'));
+      }
+      break;
+    }
+    case 'CreateExtensionStmt':
+      if (!ast.if_not_exists) out.creates.push({ ns: 'ext', kind: 'extension', name: ast.extname, verb: 'creates' });
+      break;
+    case 'AlterExtensionStmt':
+    case 'AlterExtensionContentsStmt':
+      out.needs.push({ ns: 'ext', kind: 'extension', name: ast.extname, verb: 'alters' });
+      break;
+    case 'CreateFunctionStmt': {
+      if (ast.replace) break;
+      const { schema, name } = listName(stringList(ast.funcname));
+      const signature = writtenSignature(name, inputTypes(ast.parameters));
+      if (signature !== undefined) out.creates.push({ ns: 'fn', kind: ast.is_procedure ? 'procedure' : 'function', schema, name, signature, verb: 'creates' });
+      break;
+    }
+    case 'AlterFunctionStmt': {
+      const target = routine(ast.func, ROUTINE_KIND[ast.objtype] ?? 'function', 'alters');
+      if (target) out.needs.push(target);
+      break;
+    }
+    case 'CreateTrigStmt':
+      if (!ast.replace && ast.relation) out.creates.push(member('trg', relation(ast.relation, 'table', 'creates'), ast.trigname, 'creates'));
+      break;
+    case 'CreatePolicyStmt':
+      if (ast.table) out.creates.push(member('pol', relation(ast.table, 'table', 'creates'), ast.policy_name, 'creates'));
+      break;
+    case 'AlterPolicyStmt':
+      if (ast.table) {
+        const rel = relation(ast.table, 'table', 'alters a policy of');
+        out.needs.push(rel, member('pol', rel, ast.policy_name, 'alters'));
+      }
       break;
     case 'AlterDomainStmt':
       out.needs.push(dotted(stringList(ast.typeName), 'type', 'domain', 'alters'));
@@ -254,7 +375,15 @@ function readObjects(statement: LintStatement): StatementObjects {
       if (relKind) out.needs.push(dotted(parts, 'rel', relKind, 'comments on'));
       else if (TYPE_KIND[ast.objtype]) out.needs.push(dotted(parts, 'type', TYPE_KIND[ast.objtype]!, 'comments on'));
       else if (ast.objtype === 'OBJECT_SCHEMA' && parts.length === 1) out.needs.push({ ns: 'schema', kind: 'schema', name: parts[0]!, verb: 'comments on' });
-      else if (ast.objtype === 'OBJECT_COLUMN' && parts.length >= 2) {
+      else if (ast.objtype === 'OBJECT_EXTENSION' && parts.length === 1) out.needs.push({ ns: 'ext', kind: 'extension', name: parts[0]!, verb: 'comments on' });
+      else if (ROUTINE_KIND[ast.objtype]) {
+        const target = routine(ast.object?.ObjectWithArgs, ROUTINE_KIND[ast.objtype]!, 'comments on');
+        if (target) out.needs.push(target);
+      } else if (MEMBER_COMMENTS[ast.objtype] && parts.length >= 2) {
+        const name = parts.pop()!;
+        const rel = dotted(parts, 'rel', 'table', 'comments on');
+        out.needs.push(rel, member(MEMBER_COMMENTS[ast.objtype]!, rel, name, 'comments on'));
+      } else if (ast.objtype === 'OBJECT_COLUMN' && parts.length >= 2) {
         const col = parts.pop()!;
         const rel = dotted(parts, 'rel', 'table', 'comments on');
         out.needs.push(rel);
@@ -269,6 +398,12 @@ function readObjects(statement: LintStatement): StatementObjects {
 }
 
 // ---- What the model says ---------------------------------------------------------------------
+
+/** Sequences have no row type (no pg_type entry) from PostgreSQL 14 on; before, a type could not take a sequence's name. */
+const SEQUENCES_WITHOUT_ROW_TYPE = 14;
+
+/** PostgreSQL keeps NOT NULL constraints, with their names, from version 18 on. */
+const NAMED_NOT_NULL = 18;
 
 /** The kind of the relation the model has under exactly `key`, if any. */
 function relationAt(s: Schema, key: string): string | undefined {
@@ -298,6 +433,8 @@ function resolves(s: Schema, object: NamedObject): boolean {
       return s.resolveName(s.types, name, schema) !== undefined || s.resolveName(s.tableMap, name, schema) !== undefined || s.resolveName(s.viewMap, name, schema) !== undefined;
     case 'schema':
       return s.schemas.has(name);
+    case 'ext':
+      return s.extensions.has(name);
     default:
       return true;
   }
@@ -309,21 +446,44 @@ function exactKey(s: Schema, schema: string | undefined, name: string): string |
   return s.defaultPathCertain() ? `public.${name}` : undefined;
 }
 
+/**
+ * The exact key a reference to an existing relation or type stands for. Unlike a new object's
+ * name, an unqualified one may also mean a temporary relation an earlier migration left.
+ */
+function referenceKey(s: Schema, schema: string | undefined, name: string): string | undefined {
+  if (schema === undefined && s.maybeTemp?.has(name)) return undefined;
+  return exactKey(s, schema, name);
+}
+
 /** The table a column's relation names, if the model has one. */
 function tableOf(s: Schema, rel: { schema: string | undefined; name: string }): TableState | undefined {
   const key = s.resolveName(s.tableMap, rel.name, rel.schema);
   return key === undefined ? undefined : s.tableMap.get(key);
 }
 
+/** Whether the name certainly means that table, one the model follows (not temporary, not placed by a guess). */
+function certainTable(s: Schema, table: TableState, rel: { schema: string | undefined; name: string }): boolean {
+  if (rel.schema === undefined && table.qualified !== referenceKey(s, undefined, rel.name)) return false;
+  return !s.traces.get(traceKey('rel', table.qualified))?.unsure;
+}
+
 /** Whether the model knows all the columns of a table for sure (and that the name means it). */
 function knowsColumns(s: Schema, table: TableState, rel: { schema: string | undefined; name: string }): boolean {
-  if (!table.columnsComplete) return false;
-  if (rel.schema === undefined && table.qualified !== exactKey(s, undefined, rel.name)) return false;
-  return !s.traces.get(traceKey('rel', table.qualified))?.unsure;
+  return table.columnsComplete && certainTable(s, table, rel);
 }
 
 function tableNames(table: TableState): string[] {
   return [table.name, ...(table.formerNames ?? [])];
+}
+
+/** An enum a label's statement names, when the model created it and is sure the name means it: its key, state and names. */
+function enumOf(s: Schema, rel: { schema: string | undefined; name: string }): { key: string; type: TypeState; names: string[] } | undefined {
+  const key = s.resolveName(s.types, rel.name, rel.schema);
+  const type = key === undefined ? undefined : s.types.get(key);
+  if (!key || type?.kind !== 'enum' || !type.born) return undefined;
+  if (rel.schema === undefined && key !== referenceKey(s, undefined, rel.name)) return undefined;
+  if (s.traces.get(traceKey('type', key))?.unsure) return undefined;
+  return { key, type, names: [bareName(key), ...(type.formerNames ?? [])] };
 }
 
 /** An object that exists for certain where a statement creates it: its key, kind and trace. */
@@ -333,10 +493,14 @@ export interface Conflict {
   /** The kind of what is there. */
   kind: string;
   trace: Trace;
+  /** What is there, for messages, when `<kind> <key>` does not say it: `constraint c of table public.t`. */
+  what?: string;
   /** Columns that came with their table: the table. */
   table?: string;
-  /** For a rename: the object renamed, by its key. */
+  /** For a rename: the object renamed, by its key (or as messages say it). */
   renamed?: string;
+  /** For a rename: the new name, as messages say it (default: the key). */
+  target?: string;
 }
 
 /** A column's trace, or its table's birth when it came with the table. */
@@ -344,6 +508,11 @@ function columnOrigin(s: Schema, table: TableState, col: string): Trace | undefi
   const own = s.traces.get(traceKey('col', columnKey(table.born.at, col)));
   if (own) return own;
   return { present: true, kind: 'column', at: table.born.at, where: table.born.where, how: 'created', other: `table ${table.qualified}` };
+}
+
+/** A label's trace, or its enum's birth when it came with the enum. */
+function labelOrigin(type: TypeState & { born: NonNullable<TypeState['born']> }, key: string, label: string, s: Schema): Trace {
+  return s.traces.get(traceKey('label', memberKey(type.born.at, label))) ?? { present: true, kind: 'label', at: type.born.at, where: type.born.where, how: 'created', other: `enum ${key}` };
 }
 
 const bareName = (key: string): string => key.slice(key.lastIndexOf('.') + 1);
@@ -378,14 +547,15 @@ function namesBehind(s: Schema, key: string, seen = new Set<string>()): string[]
 }
 
 /** What is certainly there under a name a statement creates, if anything. */
-function existingAt(s: Schema, object: NamedObject, key: string, alsoTypes: boolean): Conflict | undefined {
+function existingAt(s: Schema, object: NamedObject, key: string, alsoTypes: boolean, version: number): Conflict | undefined {
   if (object.ns === 'schema') {
     const trace = s.schemas.has(key) ? certainlyPresent(s, 'schema', key) : undefined;
     return trace ? { object, key, kind: 'schema', trace } : undefined;
   }
   const rel = relationAt(s, key);
-  // For a type's name, only relations with a row type are in the way (not an index or a sequence).
-  if (rel !== undefined && (object.ns === 'rel' || (rel !== 'index' && rel !== 'sequence'))) {
+  // For a type's name, only relations with a row type are in the way (not an index, nor a sequence since PostgreSQL 14).
+  const rowType = rel !== 'index' && (rel !== 'sequence' || version < SEQUENCES_WITHOUT_ROW_TYPE);
+  if (rel !== undefined && (object.ns === 'rel' || rowType)) {
     const trace = certainlyPresent(s, rel === 'type' ? 'type' : 'rel', key, namesBehind(s, key));
     if (trace) return { object, key, kind: rel, trace };
     return undefined;
@@ -398,11 +568,55 @@ function existingAt(s: Schema, object: NamedObject, key: string, alsoTypes: bool
   return undefined;
 }
 
-/** Objects a statement creates (or renames something to) that already exist for certain. */
-export function conflicts(statement: LintStatement, model: SchemaModel): Conflict[] {
+/** What a member's kind is called in messages. */
+const MEMBER_WORDS: Record<'con' | 'trg' | 'pol', string> = { con: 'constraint', trg: 'trigger', pol: 'policy' };
+
+/** Whether the model has a constraint, trigger or policy of that name on the table. */
+function hasMember(s: Schema, ns: 'con' | 'trg' | 'pol', table: TableState, name: string): boolean {
+  if (ns === 'con') return table.constraints.has(name);
+  return (ns === 'trg' ? s.triggers : s.policies).has(`${table.qualified}.${name}`);
+}
+
+/** A constraint, trigger or policy of a table that certainly exists under `name`. */
+function memberAt(s: Schema, object: NamedObject, name: string, version: number): Conflict | undefined {
+  const ns = object.ns as 'con' | 'trg' | 'pol';
+  const table = tableOf(s, object.relation!);
+  if (!table || !certainTable(s, table, object.relation!) || !hasMember(s, ns, table, name)) return undefined;
+  // Before PostgreSQL 18 a NOT NULL constraint keeps no name.
+  if (ns === 'con' && table.constraints.get(name)!.type === 'not-null' && version < NAMED_NOT_NULL) return undefined;
+  const trace = certainlyPresent(s, ns, memberKey(table.born.at, name), [...tableNames(table), ...namesBehind(s, table.qualified)]);
+  if (!trace) return undefined;
+  const what = `${MEMBER_WORDS[ns]} ${name} of table ${table.qualified}`;
+  return { object, key: `${table.qualified}.${name}`, kind: MEMBER_WORDS[ns], trace, what, table: table.qualified };
+}
+
+/** A label of an enum the history created that certainly exists. */
+function labelAt(s: Schema, object: NamedObject, label: string): Conflict | undefined {
+  const found = enumOf(s, object.relation!);
+  if (!found || !found.type.labels?.includes(label)) return undefined;
+  const { key, type, names } = found;
+  const origin = labelOrigin(type as TypeState & { born: NonNullable<TypeState['born']> }, key, label, s);
+  if (!origin.present || origin.unsure) return undefined;
+  // A DO block that renames a label names its enum.
+  if (uncertaintySince(s, origin.at, 'disappear', { ns: 'label', schema: '', names: [label, ...names] })) return undefined;
+  return { object, key: `${key}.${label}`, kind: 'label', trace: origin, what: `label '${label}' of enum ${key}` };
+}
+
+/** A routine of that schema, name and input argument types that certainly exists. */
+function routineAt(s: Schema, object: NamedObject, key: string, signature: string): Conflict | undefined {
+  if (matchingSignatures(s, key, signature).length === 0) return undefined;
+  const fnKey = routineKey(key, signature);
+  const trace = certainlyPresent(s, 'fn', fnKey, [object.name, signature.slice(0, signature.indexOf('('))]);
+  return trace ? { object, key: fnKey, kind: trace.kind, trace } : undefined;
+}
+
+/** Objects a statement creates (or renames something to) that already exist for certain, on `version`'s servers. */
+export function conflicts(statement: LintStatement, model: SchemaModel, version: number): Conflict[] {
   const s = model as Schema;
   const { creates, renames } = statementObjects(statement);
   const out: Conflict[] = [];
+  // A constraint whose index's name is taken is reported as that (Postgres checks the index's name first).
+  let indexTaken: Set<string> | undefined;
   for (const object of creates) {
     // A view of a temporary table or view is temporary: it goes to the session's own schema.
     if (statement.kind === 'ViewStmt' && readsTemporary(s, statement.ast.query)) continue;
@@ -418,32 +632,106 @@ export function conflicts(statement: LintStatement, model: SchemaModel): Conflic
       out.push({ object, key: `${table.qualified}.${object.name}`, kind: 'column', trace: origin, table: table.qualified });
       continue;
     }
+    if (object.ns === 'con' || object.ns === 'trg' || object.ns === 'pol') {
+      if (object.notNull && version < NAMED_NOT_NULL) continue;
+      if (object.ns === 'con' && indexTaken?.has(object.name)) continue;
+      const found = memberAt(s, object, object.name, version);
+      if (found) out.push(found);
+      continue;
+    }
+    if (object.ns === 'label') {
+      const found = labelAt(s, object, object.name);
+      if (found) out.push(found);
+      continue;
+    }
+    if (object.ns === 'ext') {
+      const trace = s.extensions.has(object.name) ? certainlyPresent(s, 'ext', object.name) : undefined;
+      if (trace) out.push({ object, key: object.name, kind: 'extension', trace });
+      continue;
+    }
+    if (object.ns === 'fn') {
+      // Argument types, and the routine's name when unqualified, resolve along the search path.
+      const key = s.defaultPathCertain() ? exactKey(s, object.schema, object.name) : undefined;
+      const found = key === undefined ? undefined : routineAt(s, object, key, object.signature!);
+      if (found) out.push(found);
+      continue;
+    }
     // An index is created in its table's schema (a constraint's index in CREATE TABLE: where the table is), else as written.
     let schema = object.schema;
     if ((object.kind === 'index' || (object.kind === 'constraint' && statement.kind !== 'CreateStmt')) && schema === undefined) {
       const tableKey = s.resolveName(s.tableMap, object.relation!.name, undefined) ?? s.resolveName(s.viewMap, object.relation!.name, undefined);
-      if (!tableKey || tableKey !== exactKey(s, undefined, object.relation!.name)) continue;
+      if (!tableKey || tableKey !== referenceKey(s, undefined, object.relation!.name)) continue;
       schema = tableKey.slice(0, tableKey.lastIndexOf('.'));
     }
     const key = object.ns === 'schema' ? object.name : exactKey(s, schema, object.name);
     if (key === undefined) continue;
-    const found = existingAt(s, object, key, object.alsoTypes === true);
-    if (found) out.push(found);
+    const found = existingAt(s, object, key, object.alsoTypes === true, version);
+    if (found) {
+      out.push(found);
+      if (object.kind === 'constraint') (indexTaken ??= new Set()).add(object.name);
+    }
   }
   for (const rename of renames) {
-    const from = rename.from;
-    let fromKey: string | undefined;
-    if (from.ns === 'schema') fromKey = s.schemas.has(from.name) ? from.name : undefined;
-    else if (from.ns === 'rel') fromKey = [s.tableMap, s.viewMap, s.indexMap, s.sequences].map((map) => s.resolveName(map, from.name, from.schema)).find((k) => k !== undefined);
-    else fromKey = s.resolveName(s.types, from.name, from.schema);
-    if (fromKey === undefined) continue;
-    if (from.schema === undefined && from.ns !== 'schema' && fromKey !== exactKey(s, undefined, from.name)) continue;
-    const key = from.ns === 'schema' ? rename.to.name : `${rename.to.schema ?? fromKey.slice(0, fromKey.lastIndexOf('.'))}.${rename.to.name}`;
-    if (key === fromKey || (from.ns !== 'schema' && isSystemSchema(key.slice(0, key.lastIndexOf('.'))))) continue;
-    const found = existingAt(s, { ...from, name: rename.to.name }, key, rename.alsoTypes);
-    if (found) out.push({ ...found, object: from, renamed: fromKey });
+    const found = renameConflict(s, rename, version);
+    if (found) out.push(found);
   }
   return out;
+}
+
+/** What is certainly there under the new name of a rename or SET SCHEMA, if anything. */
+function renameConflict(s: Schema, rename: NewName, version: number): Conflict | undefined {
+  const from = rename.from;
+  const to = rename.to.name;
+  if (from.ns === 'con' || from.ns === 'trg' || from.ns === 'pol') {
+    const table = tableOf(s, from.relation!);
+    if (!table || !hasMember(s, from.ns, table, from.name) || to === from.name) return undefined;
+    const renamed = `${MEMBER_WORDS[from.ns]} ${from.name} of table ${table.qualified}`;
+    // A constraint's index takes its new name: that must be free among the schema's relations first.
+    if (from.ns === 'con' && s.indexMap.get(`${table.schema}.${from.name}`)?.constraint === from.name && certainTable(s, table, from.relation!)) {
+      const index = existingAt(s, { ...from, ns: 'rel', kind: 'index', name: to }, `${table.schema}.${to}`, false, version);
+      if (index) return { ...index, object: from, renamed, target: to };
+    }
+    const found = memberAt(s, from, to, version);
+    return found ? { ...found, renamed, target: to } : undefined;
+  }
+  if (from.ns === 'label') {
+    const found = enumOf(s, from.relation!);
+    if (!found?.type.labels?.includes(from.name) || to === from.name) return undefined;
+    const conflict = labelAt(s, from, to);
+    return conflict ? { ...conflict, renamed: `label '${from.name}' of enum ${found.key}`, target: `'${to}'` } : undefined;
+  }
+  if (from.ns === 'fn') {
+    if (!s.defaultPathCertain()) return undefined;
+    const fromKey = s.resolveName(s.functions, from.name, from.schema);
+    if (fromKey === undefined || (from.schema === undefined && fromKey !== exactKey(s, undefined, from.name))) return undefined;
+    const signatures = matchingSignatures(s, fromKey, from.signature!);
+    if (signatures.length !== 1) return undefined;
+    const newKey = `${rename.to.schema ?? fromKey.slice(0, fromKey.lastIndexOf('.'))}.${to}`;
+    if (newKey === fromKey || isSystemSchema(newKey.slice(0, newKey.lastIndexOf('.')))) return undefined;
+    const signature = `${to}${signatures[0]!.slice(signatures[0]!.indexOf('('))}`;
+    const found = routineAt(s, { ...from, name: to }, newKey, signature);
+    return found ? { ...found, object: from, renamed: `${from.kind} ${routineKey(fromKey, signatures[0]!)}` } : undefined;
+  }
+  let fromKey: string | undefined;
+  if (from.ns === 'schema') fromKey = s.schemas.has(from.name) ? from.name : undefined;
+  else if (from.ns === 'rel') fromKey = [s.tableMap, s.viewMap, s.indexMap, s.sequences].map((map) => s.resolveName(map, from.name, from.schema)).find((k) => k !== undefined);
+  else fromKey = s.resolveName(s.types, from.name, from.schema);
+  if (fromKey === undefined) return undefined;
+  if (from.schema === undefined && from.ns !== 'schema' && fromKey !== referenceKey(s, undefined, from.name)) return undefined;
+  const key = from.ns === 'schema' ? to : `${rename.to.schema ?? fromKey.slice(0, fromKey.lastIndexOf('.'))}.${to}`;
+  if (key === fromKey || (from.ns !== 'schema' && isSystemSchema(key.slice(0, key.lastIndexOf('.'))))) return undefined;
+  // A composite type is a relation too: its new name must be free of every relation.
+  const composite = from.ns === 'type' && s.types.get(fromKey)?.kind === 'composite';
+  // Before PostgreSQL 14 a sequence had a row type, renamed with it.
+  const alsoTypes = rename.alsoTypes || composite || (s.sequences.has(fromKey) && version < SEQUENCES_WITHOUT_ROW_TYPE);
+  const found = existingAt(s, { ...from, ns: composite ? 'rel' : from.ns, name: to }, key, alsoTypes, version);
+  if (found) return { ...found, object: from, renamed: fromKey };
+  // A constraint's index renamed renames the constraint: the name must be free on its table.
+  const index = from.ns === 'rel' ? s.indexMap.get(fromKey) : undefined;
+  const table = index?.constraint ? s.tableMap.get(index.table) : undefined;
+  if (!index?.constraint || !table || rename.to.schema !== undefined) return undefined;
+  const member = memberAt(s, { ns: 'con', kind: 'constraint', name: to, relation: { schema: table.schema, name: table.name }, verb: from.verb }, to, version);
+  return member ? { ...member, object: from, renamed: fromKey, target: key } : undefined;
 }
 
 /** An object a statement needs that certainly does not exist: its key and the trace that says so. */
@@ -451,10 +739,13 @@ export interface Absence {
   object: NamedObject;
   key: string;
   trace: Trace;
+  /** What is missing, for messages, when `<kind> <key>` does not say it. */
+  what?: string;
   /** The object is in a schema that was dropped (the trace is the schema's). */
   schemaGone?: string;
-  /** A column its table never had: the table, created (complete) by `trace`. */
+  /** A column (or label) what it belongs to never had: the table (or enum, `neverInKind`), created complete by `trace`. */
   neverIn?: string;
+  neverInKind?: string;
 }
 
 /** Objects a statement needs that certainly do not exist at that point. */
@@ -482,8 +773,45 @@ export function absences(statement: LintStatement, model: SchemaModel): Absence[
       out.push({ object, key, trace: { present: false, kind: 'column', at: table.born.at, where: table.born.where, how: 'created' }, neverIn: table.qualified });
       continue;
     }
+    if (object.ns === 'con' || object.ns === 'trg' || object.ns === 'pol') {
+      const rel = object.relation!;
+      if (missingRelations.has(`${rel.schema}.${rel.name}`)) continue;
+      const table = tableOf(s, rel);
+      if (!table || hasMember(s, object.ns, table, object.name) || !certainTable(s, table, rel)) continue;
+      const trace = certainlyAbsent(s, object.ns, memberKey(table.born.at, object.name), tableNames(table));
+      if (trace) out.push({ object, key: `${table.qualified}.${object.name}`, trace, what: `${MEMBER_WORDS[object.ns]} ${object.name} of table ${table.qualified}` });
+      continue;
+    }
+    if (object.ns === 'label') {
+      const found = enumOf(s, object.relation!);
+      if (!found || found.type.labels?.includes(object.name)) continue;
+      const { key, type, names } = found;
+      const born = type.born!;
+      const what = `label '${object.name}' of enum ${key}`;
+      const own = s.traces.get(traceKey('label', memberKey(born.at, object.name)));
+      if (own) {
+        const trace = certainlyAbsent(s, 'label', memberKey(born.at, object.name), names);
+        if (trace) out.push({ object, key: `${key}.${object.name}`, trace, what });
+        continue;
+      }
+      // Never in the enum: it was created with its labels, and nothing unseen that names it may have added one.
+      if (uncertaintySince(s, born.at, 'appear', { ns: 'label', schema: '', names: [object.name, ...names] })) continue;
+      out.push({ object, key: `${key}.${object.name}`, trace: { present: false, kind: 'label', at: born.at, where: born.where, how: 'created' }, what, neverIn: key, neverInKind: 'enum' });
+      continue;
+    }
+    if (object.ns === 'fn') {
+      // Unqualified, a built-in of that name (pg_catalog comes first) may be what it means.
+      if (!s.defaultPathCertain() || (object.schema === undefined && hasNonVolatileBuiltin(object.name))) continue;
+      const key = exactKey(s, object.schema, object.name);
+      if (key === undefined || matchingSignatures(s, key, object.signature!).length > 0) continue;
+      const fnKey = routineKey(key, object.signature!);
+      const trace = certainlyAbsent(s, 'fn', fnKey, [object.name]);
+      // What it was: a function or a procedure (DROP ROUTINE says either).
+      if (trace) out.push({ object, key: fnKey, trace, what: `${trace.kind} ${fnKey}` });
+      continue;
+    }
     if (resolves(s, object)) continue;
-    const key = object.ns === 'schema' ? object.name : exactKey(s, object.schema, object.name);
+    const key = object.ns === 'schema' || object.ns === 'ext' ? object.name : referenceKey(s, object.schema, object.name);
     if (key === undefined) continue;
     const trace = certainlyAbsent(s, object.ns, key);
     if (trace) {
@@ -491,7 +819,7 @@ export function absences(statement: LintStatement, model: SchemaModel): Absence[
       missingRelations.add(`${object.schema}.${object.name}`);
       continue;
     }
-    if (object.ns !== 'schema') {
+    if (object.ns === 'rel' || object.ns === 'type') {
       const schema = key.slice(0, key.lastIndexOf('.'));
       const schemaTrace = s.schemas.has(schema) ? undefined : certainlyAbsent(s, 'schema', schema);
       if (schemaTrace) {
@@ -521,7 +849,7 @@ export function traceText(trace: Trace, statement: LintStatement): string {
   const who = whoText(trace, statement);
   switch (trace.how) {
     case 'created':
-      return trace.present ? (trace.other ? `created with ${trace.other} by ${who}` : `${trace.kind === 'column' ? 'added' : 'created'} by ${who}`) : `created by ${who}`;
+      return trace.present ? (trace.other ? `created with ${trace.other} by ${who}` : `${trace.kind === 'column' || trace.kind === 'label' ? 'added' : 'created'} by ${who}`) : `created by ${who}`;
     case 'dropped':
       return `dropped by ${who}`;
     case 'cascade':

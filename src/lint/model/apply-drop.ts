@@ -1,7 +1,8 @@
 import { listName, objectName } from './names.js';
-import type { Schema } from './schema.js';
-import { dropFunction, functionKeyAndSignature } from './apply-objects.js';
-import { columnKey, noteDropped, placedByGuess, type TracedKind } from './existence.js';
+import type { Schema, TableState } from './schema.js';
+import { dropFunction } from './apply-objects.js';
+import { functionKeyAndSignature, matchingSignatures, routineKey, type RoutineTarget } from './routines.js';
+import { columnKey, memberKey, noteDropped, placedByGuess, type TracedKind } from './existence.js';
 
 /**
  * How a cascaded drop is recorded: dropped with `cause` (`table public.t`). `blocked`: a dependent
@@ -23,7 +24,20 @@ export function removeIndex(s: Schema, key: string, cause?: string): void {
   const table = s.mutableTable(index.table);
   if (!table) return;
   table.indexes.delete(key);
-  if (index.constraint && table.constraints.get(index.constraint)) table.constraints.delete(index.constraint);
+  if (index.constraint && table.constraints.get(index.constraint)) {
+    table.constraints.delete(index.constraint);
+    // A DROP INDEX of a constraint's index fails: the constraint stays.
+    noteDropped(s, 'con', memberKey(table.born.at, index.constraint), 'constraint', cause === undefined ? { unsure: true } : cascade(cause));
+  }
+}
+
+/**
+ * The foreign keys of other tables that go with `what` (a table, a column it references): with
+ * CASCADE; without, the statement fails and they stay.
+ */
+function dropReferencingKey(s: Schema, other: TableState, name: string, what: string, restrict: boolean): void {
+  s.mutableTable(other.qualified)!.constraints.delete(name);
+  noteDropped(s, 'con', memberKey(other.born.at, name), 'constraint', { how: 'cascade', other: what, ...(restrict ? { unsure: true } : {}) });
 }
 
 function dropGrantsAndComments(s: Schema, kind: string, object: string): void {
@@ -52,8 +66,9 @@ export function dropTable(s: Schema, key: string, cause?: string, restrict = fal
   }
   if (s.inheritance) for (const child of [...s.tableMap.values()]) if (child.inherits?.includes(key)) dropTable(s, child.qualified, why, restrict, restrict && !child.partition);
   for (const other of s.tablesReferencing(key)) {
+    if (other.qualified === key) continue;
     for (const c of other.constraints.values()) {
-      if (c.type === 'foreign' && c.refTable === key) s.mutableTable(other.qualified)!.constraints.delete(c.name);
+      if (c.type === 'foreign' && c.refTable === key) dropReferencingKey(s, other, c.name, why, restrict);
     }
   }
   dropDependentViews(s, key, undefined, why, restrict);
@@ -104,7 +119,9 @@ export function dropColumnDependents(s: Schema, tableKey: string, column: string
   noteDropped(s, 'col', columnKey(table.born.at, column), 'column');
   const why = `column ${tableKey}.${column}`;
   for (const c of [...table.constraints.values()]) {
-    if (c.columns.includes(column)) table.constraints.delete(c.name);
+    if (!c.columns.includes(column)) continue;
+    table.constraints.delete(c.name);
+    noteDropped(s, 'con', memberKey(table.born.at, c.name), 'constraint', cascade(why));
   }
   for (const indexKey of [...table.indexes]) {
     const index = s.indexMap.get(indexKey);
@@ -112,7 +129,7 @@ export function dropColumnDependents(s: Schema, tableKey: string, column: string
   }
   for (const other of s.tablesReferencing(tableKey)) {
     for (const c of other.constraints.values()) {
-      if (c.type === 'foreign' && c.refTable === tableKey && c.refColumns?.includes(column)) s.mutableTable(other.qualified)!.constraints.delete(c.name);
+      if (c.type === 'foreign' && c.refTable === tableKey && c.refColumns?.includes(column) && other.constraints.has(c.name)) dropReferencingKey(s, other, c.name, why, restrict);
     }
   }
   for (const [k, seq] of [...s.sequences]) {
@@ -144,6 +161,22 @@ const RELATION_KINDS: Record<string, TracedKind> = {
   OBJECT_INDEX: 'index',
   OBJECT_SEQUENCE: 'sequence',
 };
+
+/**
+ * DROP FUNCTION / PROCEDURE / ROUTINE / AGGREGATE of one routine. What the history did to its name
+ * is certain when the routine is named as the model keys it, by the same argument types.
+ */
+function dropRoutine(s: Schema, target: RoutineTarget, kind: 'function' | 'procedure'): void {
+  const { key, signature } = target;
+  const matched = key !== undefined && signature !== undefined && matchingSignatures(s, key, signature).length > 0;
+  const gone = key ? dropFunction(s, key, signature) : [];
+  // Postgres resolves an unqualified name along the search path only.
+  const exact = target.schema !== undefined || (s.defaultPathCertain() && (key === undefined || key === `public.${target.name}`));
+  // Without arguments, a name with overloads makes the DROP fail; another signature for the only overload is a guess.
+  const sure = exact && !target.byReference && (signature === undefined ? gone.length === 1 : matched);
+  for (const sig of gone) noteDropped(s, 'fn', routineKey(key!, sig), kind, sure ? {} : { unsure: true });
+  if (signature !== undefined && !target.byReference && !matched) noteDropped(s, 'fn', routineKey(key ?? s.newName(target.name, target.schema), signature), kind, exact ? {} : { unsure: true });
+}
 
 /** DROP <anything>. */
 export function dropStatement(s: Schema, ast: any): void {
@@ -194,8 +227,7 @@ export function dropStatement(s: Schema, ast: any): void {
       case 'OBJECT_ROUTINE':
       case 'OBJECT_AGGREGATE': {
         const target = object.ObjectWithArgs ? functionKeyAndSignature(s, object.ObjectWithArgs) : undefined;
-        if (!target?.key) break;
-        dropFunction(s, target.key, target.signature);
+        if (target) dropRoutine(s, target, ast.removeType === 'OBJECT_PROCEDURE' ? 'procedure' : 'function');
         break;
       }
       case 'OBJECT_TRIGGER':
@@ -206,10 +238,14 @@ export function dropStatement(s: Schema, ast: any): void {
         const tableKey = s.resolveName(s.tableMap, t.name, t.schema) ?? s.resolveName(s.viewMap, t.name, t.schema);
         if (!tableKey) break;
         (ast.removeType === 'OBJECT_TRIGGER' ? s.mut.triggers : s.mut.policies).delete(`${tableKey}.${objectNameOnly}`);
+        const table = s.tableMap.get(tableKey);
+        const trigger = ast.removeType === 'OBJECT_TRIGGER';
+        if (table) noteDropped(s, trigger ? 'trg' : 'pol', memberKey(table.born.at, objectNameOnly), trigger ? 'trigger' : 'policy', placedByGuess(s, t.schema) ? { unsure: true } : {});
         break;
       }
       case 'OBJECT_EXTENSION':
         s.mut.extensions.delete(name);
+        noteDropped(s, 'ext', name, 'extension');
         break;
       case 'OBJECT_SCHEMA':
         dropSchema(s, name, restrict);
@@ -237,8 +273,10 @@ function dropSchema(s: Schema, name: string, restrict: boolean): void {
     s.mut.types.delete(key);
     noteDropped(s, 'type', key, 'type', cascade(why, restrict));
   }
-  for (const map of [s.mut.functions] as Array<Map<string, unknown>>) {
-    for (const key of [...map.keys()]) if (key.startsWith(prefix)) map.delete(key);
+  for (const [key, signatures] of [...s.functions]) {
+    if (!key.startsWith(prefix)) continue;
+    s.mut.functions.delete(key);
+    for (const sig of signatures) noteDropped(s, 'fn', routineKey(key, sig), 'function', cascade(why, restrict));
   }
   for (const [key, g] of s.grantMap) if ((g.kind === 'schema' && g.object === name) || g.object.startsWith(prefix)) s.mut.grantMap.delete(key);
 }

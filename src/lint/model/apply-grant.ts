@@ -1,7 +1,7 @@
 import { listName, objectName, rangeVarName, stringList } from './names.js';
 import type { GrantState, Schema } from './schema.js';
 import { grantKey } from './schema.js';
-import { functionKeyAndSignature } from './apply-objects.js';
+import { functionKeyAndSignature } from './routines.js';
 
 const KINDS: Record<string, string> = {
   OBJECT_TABLE: 'table',

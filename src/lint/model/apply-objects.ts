@@ -1,8 +1,9 @@
 import type { IndexModel, ViewModel } from '../types.js';
-import { chooseObjectName, collectNodes, columnRefNames, indexColumnNames, indexElemColumns, listName, objectName, rangeVarName, relationNameText, stringList, TEMP_SCHEMA, typeInfo, typeText } from './names.js';
+import { chooseObjectName, collectNodes, columnRefNames, indexColumnNames, indexElemColumns, listName, objectName, rangeVarName, relationNameText, stringList, TEMP_SCHEMA } from './names.js';
 import type { Schema } from './schema.js';
 import { childrenOf, relationNameTaken, tableKeyOf } from './apply-table.js';
-import { noteCreated, noteGeneratedNames, noteUnknown, placedByGuess } from './existence.js';
+import { memberKey, noteCreated, noteDropped, noteGeneratedNames, noteMoved, noteUnknown, placedByGuess } from './existence.js';
+import { inputTypes, matchingSignatures, routineKey, signatureOf, typesByReference } from './routines.js';
 
 /** CREATE INDEX. */
 export function createIndex(s: Schema, ast: any): void {
@@ -147,6 +148,7 @@ export function viewStatement(s: Schema, ast: any): void {
   const replaced = ast.replace === true && s.viewMap.get(key)?.kind === 'view';
   createView(s, key, 'view', ast.query);
   if (!replaced) noteCreated(s, 'rel', key, 'view', { temp, unsure: placedByGuess(s, schema) });
+  if (temp) s.tempCreated = true;
 }
 
 export function materializedView(s: Schema, ast: any): void {
@@ -160,7 +162,7 @@ export function materializedView(s: Schema, ast: any): void {
 export function createEnum(s: Schema, ast: any): void {
   const { schema, name } = listName(stringList(ast.typeName));
   const key = s.newName(name, schema);
-  s.mut.types.set(key, { qualified: key, kind: 'enum', labels: stringList(ast.vals), addedLabels: [] });
+  s.mut.types.set(key, { qualified: key, kind: 'enum', labels: stringList(ast.vals), addedLabels: [], born: { at: s.tick, where: s.where } });
   noteCreated(s, 'type', key, 'enum', { unsure: placedByGuess(s, schema) });
 }
 
@@ -170,13 +172,22 @@ export function alterEnum(s: Schema, ast: any): void {
   const type = key ? s.types.get(key) : undefined;
   if (!key || !type || type.kind !== 'enum') return;
   const labels = [...(type.labels ?? [])];
+  // The labels of an enum the history created are keyed by its birth; the model knows no other enum's.
+  const label = (value: string) => (type.born ? memberKey(type.born.at, value) : undefined);
+  const guessed = placedByGuess(s, schema);
   if (ast.oldVal) {
     const i = labels.indexOf(ast.oldVal);
     if (i >= 0) labels[i] = ast.newVal;
     s.mut.types.set(key, { ...type, labels });
+    if (type.born && i >= 0 && !guessed) noteMoved(s, 'label', label(ast.oldVal)!, label(ast.newVal)!, 'label', 'renamed');
+    else if (type.born) {
+      noteDropped(s, 'label', label(ast.oldVal)!, 'label', { how: 'renamed', other: ast.newVal, unsure: guessed });
+      noteUnknown(s, 'label', label(ast.newVal)!, 'label', true);
+    }
     return;
   }
   if (labels.includes(ast.newVal)) return;
+  if (type.born) noteCreated(s, 'label', label(ast.newVal)!, 'label', { unsure: guessed });
   const neighbour = ast.newValNeighbor ? labels.indexOf(ast.newValNeighbor) : -1;
   if (neighbour < 0) labels.push(ast.newVal);
   else labels.splice(ast.newValIsAfter ? neighbour + 1 : neighbour, 0, ast.newVal);
@@ -199,6 +210,7 @@ export function createSequence(s: Schema, ast: any): void {
   if (s.sequences.has(key) && ast.if_not_exists) return;
   s.mut.sequences.set(key, { qualified: key, ownedBy: ownedBy(s, ast.options) });
   noteCreated(s, 'rel', key, 'sequence', { temp, unsure: placedByGuess(s, schema) });
+  if (temp) s.tempCreated = true;
 }
 
 export function alterSequence(s: Schema, ast: any): void {
@@ -223,21 +235,16 @@ function ownedBy(s: Schema, options: any[] | undefined): string | undefined {
   return undefined;
 }
 
-/** `f(int4,text)`-style signature of a function's input arguments. */
-function signatureOf(name: string, types: any[]): string {
-  return `${name}(${types.map((t) => typeText(typeInfo(t?.TypeName ?? t))).join(',')})`;
-}
-
 export function createFunction(s: Schema, ast: any): void {
   const { schema, name } = listName(stringList(ast.funcname));
   const key = s.newName(name, schema);
-  const inputs = (ast.parameters ?? [])
-    .map((p: any) => p.FunctionParameter)
-    .filter((p: any) => p && p.mode !== 'FUNC_PARAM_OUT' && p.mode !== 'FUNC_PARAM_TABLE')
-    .map((p: any) => p.argType);
+  const inputs = inputTypes(ast.parameters);
+  const signature = signatureOf(name, inputs);
   const signatures = new Set(s.functions.get(key) ?? []);
-  signatures.add(signatureOf(name, inputs));
+  signatures.add(signature);
   s.mut.functions.set(key, signatures);
+  // Unqualified names (the routine's, its argument types') may land elsewhere where the search path is uncertain.
+  if (!typesByReference(inputs)) noteCreated(s, 'fn', routineKey(key, signature), ast.is_procedure ? 'procedure' : 'function', { unsure: !s.defaultPathCertain() });
 }
 
 /** CREATE AGGREGATE: a function of the model like any other (a call names it the same way). */
@@ -252,27 +259,26 @@ export function createAggregate(s: Schema, ast: any): void {
   s.mut.functions.set(key, signatures);
 }
 
-/** The function an ObjectWithArgs names, and its signature when the arguments were written. */
-export function functionKeyAndSignature(s: Schema, owa: any): { key: string | undefined; signature: string | undefined; name: string } {
-  const { schema, name } = listName(stringList(owa.objname));
-  const key = s.resolveName(s.functions, name, schema);
-  const signature = owa.args_unspecified ? undefined : signatureOf(name, owa.objargs ?? []);
-  return { key, signature, name };
-}
-
-export function dropFunction(s: Schema, key: string, signature: string | undefined): void {
+/**
+ * DROP FUNCTION / PROCEDURE / ROUTINE: the overloads a signature names (written another way, the
+ * only overload), or every one when none is given. Returns the signatures removed.
+ */
+export function dropFunction(s: Schema, key: string, signature: string | undefined): string[] {
   const signatures = s.functions.get(key);
-  if (!signatures) return;
+  if (!signatures) return [];
+  const matching = signature === undefined ? [...signatures] : matchingSignatures(s, key, signature);
+  const gone = matching.length > 0 ? matching : signatures.size === 1 ? [...signatures] : [];
   const remaining = new Set(signatures);
-  if (signature === undefined || (signatures.size === 1 && !signatures.has(signature))) remaining.clear();
-  else remaining.delete(signature);
+  for (const sig of gone) remaining.delete(sig);
   if (remaining.size === 0) s.mut.functions.delete(key);
   else s.mut.functions.set(key, remaining);
   const schema = key.slice(0, key.lastIndexOf('.'));
+  const objects = new Set(gone.map((sig) => `${schema}.${sig}`));
   for (const [k, g] of s.grantMap) {
     if (g.kind !== 'function') continue;
-    if (remaining.size === 0 ? g.object.startsWith(`${key}(`) : g.object === `${schema}.${signature}`) s.mut.grantMap.delete(k);
+    if (remaining.size === 0 ? g.object.startsWith(`${key}(`) : objects.has(g.object)) s.mut.grantMap.delete(k);
   }
+  return gone;
 }
 
 export function createTrigger(s: Schema, ast: any): void {
@@ -281,6 +287,9 @@ export function createTrigger(s: Schema, ast: any): void {
   const fn = listName(stringList(ast.funcname));
   const key = `${tableKey}.${ast.trigname}`;
   s.mut.triggers.set(key, { key, table: tableKey, name: ast.trigname, function: s.resolveName(s.functions, fn.name, fn.schema) ?? s.newName(fn.name, fn.schema) });
+  // A trigger of a table is keyed by the table's birth (a view's are not traced).
+  const table = s.tableMap.get(tableKey);
+  if (table) noteCreated(s, 'trg', memberKey(table.born.at, ast.trigname), 'trigger', { unsure: placedByGuess(s, ast.relation?.schemaname) });
 }
 
 export function createPolicy(s: Schema, ast: any): void {
@@ -288,6 +297,7 @@ export function createPolicy(s: Schema, ast: any): void {
   if (!tableKey) return;
   const key = `${tableKey}.${ast.policy_name}`;
   s.mut.policies.set(key, { key, table: tableKey, name: ast.policy_name });
+  noteCreated(s, 'pol', memberKey(s.tableMap.get(tableKey)!.born.at, ast.policy_name), 'policy', { unsure: placedByGuess(s, ast.table?.schemaname) });
 }
 
 export function createSchema(s: Schema, ast: any): void {

@@ -1,8 +1,8 @@
 import type { ViewModel } from '../types.js';
 import { listName, objectName, rangeVarName, stringList } from './names.js';
-import type { Schema, TableState } from './schema.js';
-import { functionKeyAndSignature } from './apply-objects.js';
-import { columnKey, noteDropped, noteMoved, noteUnknown, placedByGuess, type Namespace, type TracedKind } from './existence.js';
+import type { Schema, TableState, TypeState } from './schema.js';
+import { functionKeyAndSignature, matchingSignatures, routineKey, type RoutineTarget } from './routines.js';
+import { columnKey, memberKey, noteDropped, noteMoved, noteUnknown, placedByGuess, type Namespace, type TracedKind } from './existence.js';
 
 function rekey<V>(map: Map<string, V>, from: string, to: string, update: (value: V) => V = (v) => v): void {
   const value = map.get(from);
@@ -171,10 +171,19 @@ function renameColumn(s: Schema, tableKey: string, from: string, to: string): vo
   }
 }
 
-function renameConstraint(s: Schema, tableKey: string, from: string, to: string): void {
+/** A member of a table the model does not know (a constraint, trigger or policy) renamed: the old name is gone, the new one exists. */
+function renamedMember(s: Schema, ns: 'con' | 'trg' | 'pol', table: TableState, from: string, to: string, kind: TracedKind, guessed: boolean): void {
+  noteDropped(s, ns, memberKey(table.born.at, from), kind, { how: 'renamed', other: to, unsure: guessed });
+  noteUnknown(s, ns, memberKey(table.born.at, to), kind, true);
+}
+
+function renameConstraint(s: Schema, tableKey: string, from: string, to: string, guessed = false): void {
   const table = s.mutableTable(tableKey);
   const constraint = table?.constraints.get(from);
-  if (!table || !constraint) return;
+  if (!table) return;
+  if (!constraint || guessed) renamedMember(s, 'con', table, from, to, 'constraint', guessed);
+  if (!constraint) return;
+  if (!guessed) noteMoved(s, 'con', memberKey(table.born.at, from), memberKey(table.born.at, to), 'constraint', 'renamed');
   table.constraints = new Map([...table.constraints].map(([k, c]) => (k === from ? [to, { ...c, name: to }] : [k, c])));
   const indexKey = `${table.schema}.${from}`;
   const index = s.indexMap.get(indexKey);
@@ -232,7 +241,7 @@ export function renameStatement(s: Schema, ast: any): void {
       if (relationKey) renameColumn(s, relationKey, ast.subname, to);
       return;
     case 'OBJECT_TABCONSTRAINT':
-      if (relationKey) renameConstraint(s, relationKey, ast.subname, to);
+      if (relationKey) renameConstraint(s, relationKey, ast.subname, to, placedByGuess(s, relation?.schema));
       return;
     case 'OBJECT_INDEX': {
       const indexKey = relation ? s.resolveName(s.indexMap, relation.name, relation.schema) : undefined;
@@ -257,7 +266,8 @@ export function renameStatement(s: Schema, ast: any): void {
       const key = s.resolveName(s.types, name, schema);
       if (key) {
         noteMoved(s, 'type', key, sameSchema(key, to), 'type', 'renamed');
-        rekey(s.mut.types, key, sameSchema(key, to), (v) => ({ ...v, qualified: sameSchema(key, to) }));
+        const formerNames = (v: TypeState) => (v.born && name !== to ? { formerNames: [...(v.formerNames ?? []), name] } : {});
+        rekey(s.mut.types, key, sameSchema(key, to), (v) => ({ ...v, qualified: sameSchema(key, to), ...formerNames(v) }));
         renameInGrantsAndComments(s, 'type', key, sameSchema(key, to));
       } else renamedUnknown(s, 'type', schema, name, to, ast.renameType === 'OBJECT_DOMAIN' ? 'domain' : 'type');
       return;
@@ -267,18 +277,21 @@ export function renameStatement(s: Schema, ast: any): void {
     case 'OBJECT_ROUTINE':
     case 'OBJECT_AGGREGATE': {
       const target = ast.object?.ObjectWithArgs ? functionKeyAndSignature(s, ast.object.ObjectWithArgs) : undefined;
-      if (!target?.key) return;
-      const newKey = sameSchema(target.key, to);
-      const signatures = [...(s.functions.get(target.key) ?? [])];
-      s.mut.functions.delete(target.key);
-      s.mut.functions.set(newKey, new Set(signatures.map((sig) => `${to}${sig.slice(sig.indexOf('('))}`)));
+      if (target) moveRoutine(s, target, (key) => sameSchema(key, to), ast.renameType === 'OBJECT_PROCEDURE' ? 'procedure' : 'function', 'renamed');
       return;
     }
     case 'OBJECT_TRIGGER':
     case 'OBJECT_POLICY': {
       if (!relationKey) return;
-      const map = ast.renameType === 'OBJECT_TRIGGER' ? s.mut.triggers : s.mut.policies;
+      const trigger = ast.renameType === 'OBJECT_TRIGGER';
+      const map = trigger ? s.mut.triggers : s.mut.policies;
+      const known = map.has(`${relationKey}.${ast.subname}`);
       rekey(map as Map<string, { key: string; name: string }>, `${relationKey}.${ast.subname}`, `${relationKey}.${to}`, (v) => ({ ...v, key: `${relationKey}.${to}`, name: to }));
+      const table = s.tableMap.get(relationKey);
+      const guessed = placedByGuess(s, relation?.schema);
+      if (!table) return;
+      if (known && !guessed) noteMoved(s, trigger ? 'trg' : 'pol', memberKey(table.born.at, ast.subname), memberKey(table.born.at, to), trigger ? 'trigger' : 'policy', 'renamed');
+      else renamedMember(s, trigger ? 'trg' : 'pol', table, ast.subname, to, trigger ? 'trigger' : 'policy', guessed);
       return;
     }
     case 'OBJECT_SCHEMA': {
@@ -298,6 +311,7 @@ export function renameStatement(s: Schema, ast: any): void {
           if (!key.startsWith(`${from}.`)) continue;
           const newKey = `${to}.${key.slice(from.length + 1)}`;
           if (ns && kind) noteMoved(s, ns, key, newKey, kind, 'moved', true);
+          else for (const sig of map.get(key) as ReadonlySet<string>) noteMoved(s, 'fn', routineKey(key, sig), routineKey(newKey, sig), 'function', 'moved', true);
           rekey(map, key, newKey, (v) => (v && typeof v === 'object' && 'qualified' in v ? { ...v, qualified: newKey } : v));
           if (kind === 'sequence') renameInViews(s, key, newKey);
         }
@@ -313,6 +327,37 @@ export function renameStatement(s: Schema, ast: any): void {
     default:
       return;
   }
+}
+
+/**
+ * ALTER FUNCTION ... RENAME TO / SET SCHEMA: the overloads the signature names (written another way,
+ * the only overload), or the only one when none is given, move to the key `to` gives.
+ */
+function moveRoutine(s: Schema, target: RoutineTarget, to: (key: string) => string, kind: 'function' | 'procedure', how: 'renamed' | 'moved'): void {
+  const { key, signature } = target;
+  if (!key) return;
+  const signatures = [...(s.functions.get(key) ?? [])];
+  const matched = signature === undefined ? [] : matchingSignatures(s, key, signature);
+  const moving = matched.length > 0 ? matched : signatures.length === 1 ? signatures : [];
+  if (moving.length === 0) return;
+  const newKey = to(key);
+  const newName = newKey.slice(newKey.lastIndexOf('.') + 1);
+  const renamed = moving.map((sig) => `${newName}${sig.slice(sig.indexOf('('))}`);
+  const staying = signatures.filter((sig) => !moving.includes(sig));
+  if (staying.length > 0) s.mut.functions.set(key, new Set(staying));
+  else s.mut.functions.delete(key);
+  s.mut.functions.set(newKey, new Set([...(s.functions.get(newKey) ?? []), ...renamed]));
+  // Certain when the routine is named as the model keys it, by its argument types (or it has no overloads).
+  const exact = !target.byReference && (target.schema !== undefined || (s.defaultPathCertain() && key === `public.${target.name}`));
+  moving.forEach((sig, i) => {
+    const from = routineKey(key, sig);
+    const toKey = routineKey(newKey, renamed[i]!);
+    if (exact && (matched.length > 0 || signature === undefined)) noteMoved(s, 'fn', from, toKey, kind, how);
+    else {
+      noteDropped(s, 'fn', from, kind, { how, other: toKey, unsure: true });
+      noteUnknown(s, 'fn', toKey, kind, true);
+    }
+  });
 }
 
 /** ALTER ... SET SCHEMA. */
@@ -351,10 +396,10 @@ export function alterObjectSchema(s: Schema, ast: any): void {
     }
     case 'OBJECT_FUNCTION':
     case 'OBJECT_PROCEDURE':
+    case 'OBJECT_ROUTINE':
     case 'OBJECT_AGGREGATE': {
-      const { schema, name } = listName(stringList(ast.object?.ObjectWithArgs?.objname));
-      const key = s.resolveName(s.functions, name, schema);
-      if (key) rekey(s.mut.functions, key, `${to}.${name}`);
+      const target = ast.object?.ObjectWithArgs ? functionKeyAndSignature(s, ast.object.ObjectWithArgs) : undefined;
+      if (target) moveRoutine(s, target, () => `${to}.${target.name}`, ast.objectType === 'OBJECT_PROCEDURE' ? 'procedure' : 'function', 'moved');
       return;
     }
     default:

@@ -2,7 +2,7 @@ import type { ColumnModel, ConstraintModel, IndexModel } from '../types.js';
 import { chooseObjectName, columnList, columnRefNames, indexColumnNames, indexElemColumns, makeObjectName, notNullTestColumn, rangeVarName, stringList, TEMP_SCHEMA, typeInfo } from './names.js';
 import type { Schema, TableState } from './schema.js';
 import { dropColumnDependents, removeIndex } from './apply-drop.js';
-import { certainlyAbsent, columnKey, noteCreated, noteDropped, noteGeneratedNames, noteUnknown, placedByGuess } from './existence.js';
+import { certainlyAbsent, columnKey, memberKey, noteCreated, noteDropped, noteGeneratedNames, noteUnknown, placedByGuess } from './existence.js';
 
 const SERIAL_TYPES = new Set(['serial', 'serial4', 'serial8', 'bigserial', 'smallserial', 'serial2']);
 
@@ -20,6 +20,8 @@ export function createTable(s: Schema, ast: any, revision: string | undefined): 
   const key = s.newName(name, schema);
   if (s.tableMap.has(key) && ast.if_not_exists) return;
   const table = newTable(s, key, schema, ast.if_not_exists, temp, revision);
+  // A table that may have been there already (IF NOT EXISTS), or elsewhere: its constraints may not be these.
+  const older = !table.columnsComplete;
   if (ast.partspec) table.partitioned = true;
   const parents: string[] = [];
   for (const parent of ast.inhRelations ?? []) {
@@ -37,8 +39,8 @@ export function createTable(s: Schema, ast: any, revision: string | undefined): 
   if (ast.partbound) table.partition = true;
   if (ast.ofTypename) table.columnsComplete = false;
   for (const element of ast.tableElts ?? []) {
-    if (element.ColumnDef) addColumn(s, table, element.ColumnDef);
-    else if (element.Constraint) addConstraint(s, table, element.Constraint, undefined);
+    if (element.ColumnDef) addColumn(s, table, element.ColumnDef, older);
+    else if (element.Constraint) addConstraint(s, table, element.Constraint, undefined, older);
     else if (element.TableLikeClause) {
       const sourceKey = tableKeyOf(s, element.TableLikeClause.relation);
       const source = sourceKey ? s.tableMap.get(sourceKey) : undefined;
@@ -57,6 +59,7 @@ function newTable(s: Schema, key: string, schemaWritten: string | undefined, ifN
   // IF NOT EXISTS of a table the model never saw: it exists now, but may be one that was there already, with other columns.
   if (guessed || (ifNotExists === true && !certainlyAbsent(s, 'rel', key))) table.columnsComplete = false;
   noteCreated(s, 'rel', key, 'table', { temp, unsure: guessed });
+  if (temp) s.tempCreated = true;
   return table;
 }
 
@@ -86,8 +89,12 @@ function column(name: string, type: { type: string; typmods: number[]; isArray: 
   return { name, type: type.type, typmods: type.typmods, isArray: type.isArray, notNull: false, hasDefault: false, identity: undefined, generated: false };
 }
 
-/** A column definition, with its inline constraints. */
-export function addColumn(s: Schema, table: TableState, def: any): void {
+/**
+ * A column definition, with its inline constraints. `guessed`: the model may have the wrong table
+ * (an ALTER TABLE named it without a schema where the search path is not certain, a CREATE TABLE IF
+ * NOT EXISTS may have left an older one in place), so what it records of its constraints is a guess.
+ */
+export function addColumn(s: Schema, table: TableState, def: any, guessed = false): void {
   const name: string = def.colname;
   const existing = table.columns.get(name);
   if (!def.typeName) {
@@ -112,15 +119,17 @@ export function addColumn(s: Schema, table: TableState, def: any): void {
   table.columns.set(name, col);
   for (const node of def.constraints ?? []) {
     const c = node.Constraint;
-    if (c) applyColumnConstraint(s, table, name, c);
+    if (c) applyColumnConstraint(s, table, name, c, guessed);
   }
 }
 
-function applyColumnConstraint(s: Schema, table: TableState, name: string, c: any): void {
+function applyColumnConstraint(s: Schema, table: TableState, name: string, c: any, guessed: boolean): void {
   const col = table.columns.get(name)!;
   switch (c.contype) {
     case 'CONSTR_NOTNULL':
       table.columns.set(name, { ...col, notNull: true });
+      // Named, PostgreSQL 18 keeps it as a constraint of that name.
+      if (c.conname) addConstraint(s, table, c, name, guessed);
       return;
     case 'CONSTR_NULL':
       table.columns.set(name, { ...col, notNull: false });
@@ -135,7 +144,7 @@ function applyColumnConstraint(s: Schema, table: TableState, name: string, c: an
       table.columns.set(name, { ...col, generated: true });
       return;
     default:
-      addConstraint(s, table, c, name);
+      addConstraint(s, table, c, name, guessed);
   }
 }
 
@@ -198,8 +207,8 @@ function chooseName(s: Schema, table: TableState, type: ConstraintModel['type'],
   }
 }
 
-/** A table or column constraint (CREATE TABLE, ALTER TABLE ADD CONSTRAINT, column definitions). */
-export function addConstraint(s: Schema, table: TableState, c: any, column: string | undefined): void {
+/** A table or column constraint (CREATE TABLE, ALTER TABLE ADD CONSTRAINT, column definitions); `guessed` as for addColumn. */
+export function addConstraint(s: Schema, table: TableState, c: any, column: string | undefined, guessed = false): void {
   const type = CONSTRAINT_TYPES[c.contype];
   if (!type) return;
   let columns: string[];
@@ -233,6 +242,8 @@ export function addConstraint(s: Schema, table: TableState, c: any, column: stri
     if (column !== undefined) constraint.notNullColumn = column;
   }
   table.constraints.set(name, constraint);
+  // A name the statement did not write is the model's guess at Postgres's.
+  noteCreated(s, 'con', memberKey(table.born.at, name), 'constraint', { unsure: !c.conname || guessed });
   if (constraint.refTable) s.noteReference(table.qualified, constraint.refTable);
   if (type === 'primary') {
     for (const col of columns) {
@@ -284,9 +295,13 @@ export function childrenOf(s: Schema, key: string): string[] {
   return out;
 }
 
-/** Drops a constraint by name (and the index behind it). */
-export function dropConstraint(s: Schema, table: TableState, name: string): void {
+/**
+ * Drops a constraint by name (and the index behind it); with CASCADE, a primary key or unique
+ * constraint takes the foreign keys that reference its columns.
+ */
+export function dropConstraint(s: Schema, table: TableState, name: string, cascade = false, guessed = false): void {
   const constraint = table.constraints.get(name);
+  noteDropped(s, 'con', memberKey(table.born.at, name), 'constraint', { unsure: guessed });
   if (!constraint) {
     // PG 18 names NOT NULL constraints `<table>_<column>_not_null`.
     for (const col of table.columns.values()) {
@@ -297,6 +312,26 @@ export function dropConstraint(s: Schema, table: TableState, name: string): void
   table.constraints.delete(name);
   const indexKey = `${table.schema}.${name}`;
   if (s.indexMap.get(indexKey)?.constraint === name) removeIndex(s, indexKey, `constraint ${name}`);
+  if (cascade && (constraint.type === 'primary' || constraint.type === 'unique')) {
+    const keys = [...constraint.columns].sort().join(',');
+    for (const other of s.tablesReferencing(table.qualified)) {
+      for (const c of other.constraints.values()) {
+        if (c.type !== 'foreign' || c.refTable !== table.qualified || [...(c.refColumns ?? [])].sort().join(',') !== keys) continue;
+        s.mutableTable(other.qualified)!.constraints.delete(c.name);
+        // Postgres picks the unique index a foreign key uses: maybe another one on the same columns.
+        noteDropped(s, 'con', memberKey(other.born.at, c.name), 'constraint', { how: 'cascade', other: `constraint ${name} of table ${table.qualified}`, unsure: true });
+      }
+    }
+  }
+}
+
+/** ALTER TABLE ... DROP NOT NULL: a named NOT NULL constraint of the column goes (PostgreSQL 18 keeps them). */
+function dropNotNullConstraints(s: Schema, table: TableState, column: string): void {
+  for (const c of [...table.constraints.values()]) {
+    if (c.type !== 'not-null' || !c.columns.includes(column)) continue;
+    table.constraints.delete(c.name);
+    noteDropped(s, 'con', memberKey(table.born.at, c.name), 'constraint');
+  }
 }
 
 /** ALTER TABLE and its subcommands. */
@@ -304,6 +339,7 @@ export function alterTable(s: Schema, ast: any): void {
   if (ast.objtype && ast.objtype !== 'OBJECT_TABLE' && ast.objtype !== 'OBJECT_FOREIGN_TABLE') return;
   const key = tableKeyOf(s, ast.relation);
   if (key === undefined) return;
+  const guessed = placedByGuess(s, ast.relation?.schemaname);
   for (const node of ast.cmds ?? []) {
     const cmd = node.AlterTableCmd;
     if (!cmd) continue;
@@ -313,8 +349,8 @@ export function alterTable(s: Schema, ast: any): void {
       case 'AT_AddColumn':
       case 'AT_AddColumnToView':
         if (cmd.def?.ColumnDef && !(cmd.missing_ok && table.columns.has(cmd.def.ColumnDef.colname))) {
-          addColumn(s, table, cmd.def.ColumnDef);
-          noteCreated(s, 'col', columnKey(table.born.at, cmd.def.ColumnDef.colname), 'column');
+          addColumn(s, table, cmd.def.ColumnDef, guessed);
+          noteCreated(s, 'col', columnKey(table.born.at, cmd.def.ColumnDef.colname), 'column', { unsure: guessed });
         }
         break;
       case 'AT_DropColumn':
@@ -332,6 +368,7 @@ export function alterTable(s: Schema, ast: any): void {
         break;
       case 'AT_DropNotNull':
         if (col) table.columns.set(col.name, { ...col, notNull: false });
+        if (cmd.name) dropNotNullConstraints(s, table, cmd.name);
         break;
       case 'AT_ColumnDefault':
         if (col) table.columns.set(col.name, { ...col, hasDefault: cmd.def !== undefined });
@@ -383,10 +420,10 @@ export function alterTable(s: Schema, ast: any): void {
         if (col) table.columns.set(col.name, { ...col, generated: false });
         break;
       case 'AT_AddConstraint':
-        if (cmd.def?.Constraint) addConstraint(s, table, cmd.def.Constraint, undefined);
+        if (cmd.def?.Constraint) addConstraint(s, table, cmd.def.Constraint, undefined, guessed);
         break;
       case 'AT_DropConstraint':
-        dropConstraint(s, table, cmd.name);
+        dropConstraint(s, table, cmd.name, cmd.behavior === 'DROP_CASCADE', guessed);
         break;
       case 'AT_ValidateConstraint': {
         const constraint = table.constraints.get(cmd.name);

@@ -22,6 +22,7 @@ import {
 } from './apply-objects.js';
 import { grantRoleStatement, grantStatement } from './apply-grant.js';
 import { noteUnseenEffects } from './unseen.js';
+import { noteCreated } from './existence.js';
 
 /**
  * Applies one statement (node kind and body) to the model. Statements without schema effect are
@@ -70,6 +71,7 @@ export function applyStatement(s: Schema, kind: string, ast: any, revision: stri
       return createTrigger(s, ast);
     case 'CreateExtensionStmt':
       s.mut.extensions.add(ast.extname);
+      noteCreated(s, 'ext', ast.extname, 'extension');
       return;
     case 'CreateSchemaStmt':
       return createSchema(s, ast);
@@ -83,6 +85,10 @@ export function applyStatement(s: Schema, kind: string, ast: any, revision: stri
       return createPolicy(s, ast);
     case 'VariableSetStmt':
       return setVariable(s, ast);
+    case 'DiscardStmt':
+      // DISCARD TEMP (and ALL) drops the session's temporary relations: whatever a migration left.
+      if (ast.target === 'DISCARD_TEMP' || ast.target === 'DISCARD_ALL') s.forgetTemporary(false);
+      return;
     default:
       return;
   }

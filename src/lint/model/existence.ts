@@ -7,10 +7,35 @@
  */
 import type { Schema } from './schema.js';
 
-/** The namespaces Postgres keeps names in: relations (pg_class), types (pg_type), schemas; and columns per table. */
-export type Namespace = 'rel' | 'type' | 'schema' | 'col';
+/**
+ * The namespaces Postgres keeps names in: relations (pg_class), types (pg_type), schemas,
+ * extensions, routines (`fn`: by name and input argument types); and per table its columns,
+ * constraints (`con`), triggers (`trg`) and policies (`pol`), per enum its labels.
+ */
+export type Namespace = 'rel' | 'type' | 'schema' | 'col' | 'con' | 'trg' | 'pol' | 'label' | 'ext' | 'fn';
 
-export type TracedKind = 'table' | 'view' | 'materialized view' | 'index' | 'sequence' | 'type' | 'enum' | 'domain' | 'range' | 'schema' | 'column';
+export type TracedKind =
+  | 'table'
+  | 'view'
+  | 'materialized view'
+  | 'index'
+  | 'sequence'
+  | 'type'
+  | 'enum'
+  | 'domain'
+  | 'range'
+  | 'schema'
+  | 'column'
+  | 'constraint'
+  | 'trigger'
+  | 'policy'
+  | 'label'
+  | 'extension'
+  | 'function'
+  | 'procedure';
+
+/** The namespaces whose keys are a member's: its table's (or enum's) birth, then its name (see memberKey). */
+const MEMBER_NAMESPACES: ReadonlySet<Namespace> = new Set(['col', 'con', 'trg', 'pol', 'label']);
 
 /** Where a statement sits: its migration file and section. */
 export interface Where {
@@ -65,10 +90,16 @@ export function traceKey(ns: Namespace, key: string): string {
   return `${ns}:${key}`;
 }
 
-/** A column's key in the `col` namespace: the table's birth (stable across renames) and the column. */
-export function columnKey(bornAt: number, column: string): string {
-  return `${bornAt}.${column}`;
+/**
+ * A member's key in its namespace (a column, constraint, trigger or policy of a table, a label of an
+ * enum): the birth of what it belongs to (stable across renames and SET SCHEMA) and its name.
+ */
+export function memberKey(bornAt: number, name: string): string {
+  return `${bornAt}.${name}`;
 }
+
+/** A column's key in the `col` namespace. */
+export const columnKey = memberKey;
 
 /** Records that `key` now exists. */
 export function noteCreated(s: Schema, ns: Namespace, key: string, kind: TracedKind, extra: { how?: Trace['how']; other?: string; unsure?: boolean; temp?: boolean } = {}): void {
@@ -110,8 +141,8 @@ export function noteUnknown(s: Schema, ns: Namespace, key: string, kind: TracedK
  */
 export function noteMoved(s: Schema, ns: Namespace, from: string, to: string, kind: TracedKind, how: 'renamed' | 'moved', cascaded = false): void {
   const before = s.traces.get(traceKey(ns, from));
-  // A column's key starts with its table's birth: messages name the column alone.
-  const shown = (key: string) => (ns === 'col' ? key.slice(key.indexOf('.') + 1) : key);
+  // A member's key starts with its table's birth: messages name the member alone.
+  const shown = (key: string) => (MEMBER_NAMESPACES.has(ns) ? key.slice(key.indexOf('.') + 1) : key);
   noteDropped(s, ns, from, kind, { how, other: shown(to), cascaded });
   noteCreated(s, ns, to, before?.present ? before.kind : kind, { how, other: shown(from), unsure: before?.unsure === true, temp: before?.temp === true });
 }

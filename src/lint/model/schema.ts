@@ -42,6 +42,10 @@ export interface TypeState {
   labels?: readonly string[];
   /** Labels added by ALTER TYPE ... ADD VALUE (cannot be dropped again). */
   addedLabels?: readonly string[];
+  /** An enum the history created: when and where (its labels' keys start with `at`, see memberKey). */
+  born?: { at: number; where: Where | undefined };
+  /** Names (bare) an enum had before renames. */
+  formerNames?: readonly string[];
 }
 
 export interface TriggerState {
@@ -124,6 +128,14 @@ export class Schema implements SchemaModel {
   pathDefaultChanged = false;
   /** Some table inherits from or is a partition of another (else a DROP TABLE need not look for them). */
   inheritance = false;
+  /** The current migration created a temporary relation: it may outlive the migration (see enter). */
+  tempCreated = false;
+  /**
+   * Names (bare) of temporary relations an earlier migration created and did not drop. A whole run
+   * of migrations shares one session, where they still exist; a later run starts without them. An
+   * unqualified name among them may mean the temporary relation or a permanent one.
+   */
+  maybeTemp: ReadonlySet<string> | undefined = undefined;
   /** Collections this model shares with a clone: copied before the first write. */
   private shared = new Set<CollectionName>();
   /**
@@ -318,13 +330,15 @@ export class Schema implements SchemaModel {
     copy.pathUnknownHere = this.pathUnknownHere;
     copy.pathDefaultChanged = this.pathDefaultChanged;
     copy.inheritance = this.inheritance;
+    copy.tempCreated = this.tempCreated;
+    copy.maybeTemp = this.maybeTemp;
     // Both models now share the tables too: each copies a table before its first change.
     this.owner = nextOwner++;
     return copy;
   }
 
   apply(statement: LintStatement): void {
-    if (statement.migration !== this.lastMigration) this.enterMigration(statement.migration);
+    this.enter(statement.migration);
     this.tick++;
     if (this.where?.section !== statement.section || this.lastWhere !== statement.migration) {
       this.lastWhere = statement.migration;
@@ -338,7 +352,7 @@ export class Schema implements SchemaModel {
    * building its SQL): it may have created or dropped anything.
    */
   applyUnseen(migration: LintStatement['migration'], section: 'up' | 'down'): void {
-    if (migration !== this.lastMigration) this.enterMigration(migration);
+    this.enter(migration);
     this.tick++;
     this.lastWhere = migration;
     this.where = { revision: migration?.file?.revision, file: migration?.relPath, section };
@@ -357,7 +371,13 @@ export class Schema implements SchemaModel {
 
   private lastWhere: unknown;
 
-  private enterMigration(migration: unknown): void {
+  /**
+   * Starts a migration's statements (a no-op within it): the session carries over what it may from
+   * the one before (the search path, temporary relations). The engine calls it before the rules see
+   * the migration's first statement.
+   */
+  enter(migration: unknown): void {
+    if (migration === this.lastMigration) return;
     if (this.lastMigration !== undefined) {
       if (this.pathUnknownHere) this.pathInherited = 'unknown';
       else if (this.pathSetHere) this.pathInherited = this.searchPath.length === 1 && this.searchPath[0] === 'public' ? 'default' : 'unknown';
@@ -366,6 +386,29 @@ export class Schema implements SchemaModel {
     this.searchPath = ['public'];
     this.pathSetHere = false;
     this.pathUnknownHere = false;
+    if (this.tempCreated) this.forgetTemporary(true);
+  }
+
+  /**
+   * Takes the temporary relations out of the model, with their indexes, triggers and policies.
+   * `mayRemain`: after the migration that created them, which a later migration sees them or not
+   * as it runs in the same session or not; their names become ambiguous (maybeTemp). Else
+   * (DISCARD) they are certainly gone.
+   */
+  forgetTemporary(mayRemain: boolean): void {
+    const prefix = `${TEMP_SCHEMA}.`;
+    const names = new Set(mayRemain ? this.maybeTemp : undefined);
+    for (const name of ['tableMap', 'viewMap', 'indexMap', 'sequences'] as const) {
+      const keys = [...this[name].keys()].filter((key) => key.startsWith(prefix));
+      for (const key of keys) {
+        (this.mut[name] as Map<string, unknown>).delete(key);
+        if (mayRemain) names.add(key.slice(prefix.length));
+      }
+    }
+    for (const [key, t] of this.triggers) if (t.table.startsWith(prefix)) this.mut.triggers.delete(key);
+    for (const [key, p] of this.policies) if (p.table.startsWith(prefix)) this.mut.policies.delete(key);
+    this.maybeTemp = names.size > 0 ? names : undefined;
+    this.tempCreated = false;
   }
 
   // ---- Helpers for the apply functions ---------------------------------------------------

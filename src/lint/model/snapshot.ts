@@ -8,7 +8,7 @@ import { CowMap } from './cow-map.js';
 import { uncertaintiesFrom, uncertaintyList, type Trace } from './existence.js';
 import { grantKey, Schema, type GrantState, type PolicyState, type SequenceState, type TableState, type TriggerState, type TypeState } from './schema.js';
 
-const FORMAT = 2;
+const FORMAT = 3;
 
 type TableJson = Omit<TableState, 'columns' | 'constraints' | 'indexes' | 'owner'> & { columns: ColumnModel[]; constraints: ConstraintModel[]; indexes: string[] };
 type ViewJson = Omit<ViewModel, 'columns'> & { columns: Array<[string, string[]]> };
@@ -32,6 +32,7 @@ export interface SchemaSnapshot {
   uncertainties: ReturnType<typeof uncertaintyList>;
   tick: number;
   path: { inherited: Schema['pathInherited']; setHere: boolean; unknownHere: boolean; defaultChanged: boolean; searchPath: string[] };
+  temp: { created: boolean; maybe: string[] };
 }
 
 export function toSnapshot(model: Schema): SchemaSnapshot {
@@ -53,6 +54,7 @@ export function toSnapshot(model: Schema): SchemaSnapshot {
     uncertainties: uncertaintyList(model),
     tick: model.tick,
     path: { inherited: model.pathInherited, setHere: model.pathSetHere, unknownHere: model.pathUnknownHere, defaultChanged: model.pathDefaultChanged, searchPath: [...model.searchPath] },
+    temp: { created: model.tempCreated, maybe: [...(model.maybeTemp ?? [])] },
   };
 }
 
@@ -89,6 +91,8 @@ export function fromSnapshot(value: unknown): Schema | undefined {
   model.pathUnknownHere = snapshot.path.unknownHere;
   model.pathDefaultChanged = snapshot.path.defaultChanged;
   model.searchPath = [...snapshot.path.searchPath];
+  model.tempCreated = snapshot.temp.created;
+  model.maybeTemp = snapshot.temp.maybe.length > 0 ? new Set(snapshot.temp.maybe) : undefined;
   model.inheritance = snapshot.tables.some((t) => t.inherits !== undefined && t.inherits.length > 0);
   // The migration the snapshot ends with is over: the next statement starts another.
   model.lastMigration = SNAPSHOT_END;

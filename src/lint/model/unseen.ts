@@ -135,11 +135,47 @@ function doOption(ast: any, name: string): string | undefined {
 
 const DROPS_THE_MODEL_FOLLOWS = new Set(['OBJECT_TABLE', 'OBJECT_VIEW', 'OBJECT_MATVIEW', 'OBJECT_INDEX', 'OBJECT_SEQUENCE', 'OBJECT_FOREIGN_TABLE', 'OBJECT_TRIGGER', 'OBJECT_POLICY']);
 
+/** Statements that create, drop or change no object by the names they say. */
+const CHANGES_NO_OBJECT = new Set(['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt', 'CopyStmt', 'ExplainStmt', 'VariableSetStmt', 'TransactionStmt', 'LockStmt', 'VacuumStmt', 'TruncateStmt', 'NotifyStmt', 'DiscardStmt']);
+
+/** A statement without the relation it creates: where that goes does not depend on temporary relations. */
+function withoutNewRelation(kind: string, ast: any): any {
+  switch (kind) {
+    case 'CreateStmt':
+      return { ...ast, relation: undefined };
+    case 'CreateSeqStmt':
+      return { ...ast, sequence: undefined };
+    case 'CreateTableAsStmt':
+      return { ...ast, into: { ...ast.into, rel: undefined } };
+    case 'CreateForeignTableStmt':
+      return { ...ast, base: { ...ast.base, relation: undefined } };
+    default:
+      return ast;
+  }
+}
+
+/**
+ * A statement that names a temporary relation an earlier migration may have left (Schema.maybeTemp)
+ * may act on it or on a permanent object of that name, as the migrations run in one session or
+ * not: what it does to the names it says is uncertain.
+ */
+function noteTemporaryNames(s: Schema, maybeTemp: ReadonlySet<string>, kind: string, ast: any, text: string | undefined): void {
+  if (CHANGES_NO_OBJECT.has(kind)) return;
+  // Names in the parse tree are JSON strings: `"scratch"` is the name, not a part of another.
+  const tree = JSON.stringify(withoutNewRelation(kind, ast));
+  for (const name of maybeTemp) {
+    if (!tree.includes(JSON.stringify(name))) continue;
+    noteUncertainty(s, { appear: true, disappear: true, words: wordsOf(text ?? tree) });
+    return;
+  }
+}
+
 /**
  * Notes what a statement may do that the model does not apply (nothing for the statements it
  * follows). Called for every statement, before the model applies it.
  */
 export function noteUnseenEffects(s: Schema, kind: string, ast: any, text: string | undefined): void {
+  if (s.maybeTemp !== undefined) noteTemporaryNames(s, s.maybeTemp, kind, ast, text);
   switch (kind) {
     case 'DoStmt': {
       const body = doOption(ast, 'as') ?? '';

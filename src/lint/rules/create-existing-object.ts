@@ -9,19 +9,44 @@ function createWords(statement: LintStatement, conflict: Conflict): string {
   return `CREATE ${object.kind.toUpperCase()}`;
 }
 
-function fixOf(statement: LintStatement, conflict: Conflict, origin: string): FixInput {
-  const { key, object } = conflict;
-  if (statement.section === 'down') {
-    return { description: `Down runs on the schema up leaves, where ${key} is still there: remove this statement from the down section (or fix up, if it was meant to drop or rename ${key})` };
+/** The fix for a CREATE (not a rename) of a constraint, label, extension, routine, trigger or policy. */
+function memberFix(conflict: Conflict, origin: string, version: number): FixInput | undefined {
+  const { object } = conflict;
+  switch (object.ns) {
+    case 'con':
+      return { description: `Remove the duplicate constraint (${origin}), or give this one another name: a table's constraints need names of their own, and ${conflict.what} is taken` };
+    case 'label':
+      return { description: `Remove the duplicate ADD VALUE (${origin}); write ADD VALUE IF NOT EXISTS only if databases built another way may lack the label` };
+    case 'ext':
+      return { description: `Remove the duplicate CREATE EXTENSION (${origin}); write CREATE EXTENSION IF NOT EXISTS only if databases built another way may lack it` };
+    case 'fn':
+      return { description: `Remove the duplicate CREATE ${object.kind.toUpperCase()} (${origin}), write CREATE OR REPLACE ${object.kind.toUpperCase()} if this definition is meant to replace it, or give this one other argument types if it is another overload` };
+    case 'trg':
+      return { description: `Remove the duplicate CREATE TRIGGER (${origin})${version >= 14 ? ', or write CREATE OR REPLACE TRIGGER if this definition is meant to replace it' : ''}, or give this one another name` };
+    case 'pol':
+      return { description: `Remove the duplicate CREATE POLICY (${origin}), or change it with ALTER POLICY; Postgres has no CREATE POLICY IF NOT EXISTS, so give this one another name if it is another policy` };
+    default:
+      return undefined;
   }
-  if (object.kind === 'constraint') {
+}
+
+function fixOf(statement: LintStatement, conflict: Conflict, origin: string, version: number): FixInput {
+  const { key, object } = conflict;
+  const what = conflict.what ?? key;
+  if (statement.section === 'down') {
+    return { description: `Down runs on the schema up leaves, where ${what} is still there: remove this statement from the down section (or fix up, if it was meant to drop or rename ${what})` };
+  }
+  if (conflict.renamed !== undefined || statement.kind === 'RenameStmt' || statement.kind === 'AlterObjectSchemaStmt' || (statement.kind === 'AlterEnumStmt' && statement.ast.oldVal !== undefined)) {
+    return { description: `Rename to a name that is free, or drop or rename ${what} first (${origin})` };
+  }
+  if (object.kind === 'constraint' && object.ns === 'rel') {
     return { description: `Remove the duplicate constraint (${origin}), or give this one another name: its index takes the constraint's name, and ${key} is taken` };
   }
-  if (conflict.renamed !== undefined || statement.kind === 'RenameStmt') {
-    return { description: `Rename to a name that is free, or drop or rename ${key} first (${origin})` };
-  }
+  const member = memberFix(conflict, origin, version);
+  if (member) return member;
   const words = createWords(statement, conflict);
-  if (object.ns === 'type') return { description: `Remove the duplicate ${words} (${origin}); Postgres has no ${words} IF NOT EXISTS, so give this one another name if it is a different type` };
+  // A composite type is checked as a relation (its name is one), but is a type.
+  if (object.ns === 'type' || statement.kind === 'CompositeTypeStmt') return { description: `Remove the duplicate ${words} (${origin}); Postgres has no ${words} IF NOT EXISTS, so give this one another name if it is a different type` };
   if (object.kind === 'view') return { description: `Remove the duplicate CREATE VIEW (${origin}), or write CREATE OR REPLACE VIEW if this definition is meant to replace it` };
   const ifNotExists = object.kind === 'column' ? 'ADD COLUMN IF NOT EXISTS' : `${words.replace(' AS', '')} IF NOT EXISTS`;
   return { description: `Remove the duplicate ${words} (${origin}); write ${ifNotExists} only if both definitions are the same, since it keeps whichever ran first` };
@@ -31,7 +56,7 @@ function fixOf(statement: LintStatement, conflict: Conflict, origin: string): Fi
 export const rule: Rule = {
   id: 'create-existing-object',
   description:
-    'A CREATE of a table, view, index, sequence, type, schema or column that an earlier migration (or statement) already created and that still exists at that point, a named primary key, unique or exclusion constraint whose index name is taken, or a rename to such a name (in up or down).',
+    'A CREATE of a table, view, index, sequence, type, schema, column, constraint, enum label, extension, function, procedure, trigger or policy that an earlier migration (or statement) already created and that still exists at that point, a named primary key, unique or exclusion constraint whose index name is taken, or a rename to such a name (in up or down).',
   defaultSeverity: 'error',
   kind: 'governance',
   statementKinds: [
@@ -49,29 +74,36 @@ export const rule: Rule = {
     'AlterTableStmt',
     'RenameStmt',
     'AlterObjectSchemaStmt',
+    'AlterEnumStmt',
+    'CreateExtensionStmt',
+    'CreateFunctionStmt',
+    'CreateTrigStmt',
+    'CreatePolicyStmt',
   ],
   statement(statement, model, ctx) {
-    for (const conflict of conflicts(statement, model)) {
+    const version = ctx.options.postgresVersion;
+    for (const conflict of conflicts(statement, model, version)) {
       const { key, kind, trace, object } = conflict;
       const origin = traceText(trace, statement);
-      const what = `${kind} ${key}`;
+      const what = conflict.what ?? `${kind} ${key}`;
+      const target = conflict.target ?? key;
       const renaming = conflict.renamed !== undefined ? `${conflict.renamed}` : statement.kind === 'RenameStmt' && object.kind === 'column' ? `column ${key.slice(0, key.lastIndexOf('.'))}.${statement.ast.subname}` : undefined;
       let message: string;
-      if (object.kind === 'constraint') {
+      if (object.kind === 'constraint' && object.ns === 'rel') {
         // The constraint's index takes its name: what is in the way is a relation of that name.
         const up = statement.section === 'down' ? (byOwnUp(trace, statement) ? 'up creates it' : `${origin}; up does not drop it`) : undefined;
         message = `constraint ${object.name} gives its index the name ${key}, but ${what} ${up ? `exists after up (${up})` : `already exists at this point of the history (${origin})`}`;
       } else if (statement.section === 'down') {
         const up = byOwnUp(trace, statement) ? 'up creates it' : `${origin}; up does not drop it`;
-        message = renaming ? `down renames ${renaming} to ${key}, but ${what} exists after up (${up})` : `down creates ${what}, which still exists after up (${up})`;
+        message = renaming ? `down renames ${renaming} to ${target}, but ${what} exists after up (${up})` : `down creates ${what}, which still exists after up (${up})`;
       } else {
-        message = renaming ? `renames ${renaming} to ${key}, but ${what} already exists at this point of the history (${origin})` : `${what} already exists at this point of the history (${origin})`;
+        message = renaming ? `renames ${renaming} to ${target}, but ${what} already exists at this point of the history (${origin})` : `${what} already exists at this point of the history (${origin})`;
       }
       ctx.report({
         at: statement,
         message,
-        help: 'Postgres refuses to create an object that already exists ("relation ... already exists", "column ... already exists"), so the migration fails on a fresh database, in CI and in production, even where it once worked: two branches that each create it, a migration edited after it ran.',
-        fix: fixOf(statement, conflict, origin),
+        help: 'Postgres refuses to create an object that already exists ("relation ... already exists", "column ... already exists", "constraint ... for relation ... already exists", "function ... already exists with same argument types", "enum label ... already exists"), so the migration fails on a fresh database, in CI and in production, even where it once worked: two branches that each create it, a migration edited after it ran.',
+        fix: fixOf(statement, conflict, origin, version),
       });
     }
   },

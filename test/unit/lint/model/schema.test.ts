@@ -263,6 +263,22 @@ describe('schema model: other objects', () => {
     expect(model.has('function', 'app_f')).toBe(false);
   });
 
+  it('renames, moves and drops only the overload a signature names, written any way', async () => {
+    const model = await modelOf(`
+      CREATE SCHEMA billing;
+      CREATE FUNCTION total(a int, b varchar(10)) RETURNS int LANGUAGE sql AS 'select 1';
+      CREATE FUNCTION total(a text) RETURNS int LANGUAGE sql AS 'select 1';
+      CREATE FUNCTION total(a bigint) RETURNS int LANGUAGE sql AS 'select 1';
+      ALTER FUNCTION total(integer, varchar) RENAME TO sum;
+      ALTER FUNCTION total(text) SET SCHEMA billing;
+      DROP FUNCTION total(int8);
+    `);
+    expect(model.objects('function').sort()).toEqual(['billing.total(text)', 'public.sum(int4,varchar(10))']);
+    expect(model.traces.get('fn:public.total(int4,varchar)')).toMatchObject({ present: false, how: 'renamed', other: 'public.sum(int4,varchar)' });
+    expect(model.traces.get('fn:billing.total(text)')).toMatchObject({ present: true, how: 'moved', other: 'public.total(text)' });
+    expect(model.traces.get('fn:public.total(int8)')).toMatchObject({ present: false, how: 'dropped' });
+  });
+
   it('tracks grants and revokes, including ALL and ALL TABLES IN SCHEMA', async () => {
     const model = await modelOf(`
       CREATE TABLE a (id int); CREATE TABLE b (id int);
@@ -375,6 +391,61 @@ describe('schema model: what the history did to each name', () => {
     }
     const conditional = await modelOf("DO $$ BEGIN IF NOT EXISTS (SELECT 1 FROM pg_type WHERE typname = 'x') THEN CREATE TYPE x AS ENUM ('a'); END IF; END $$;");
     expect(conditional.uncertainties!.words!.has('x')).toBe(true);
+  });
+
+  it('records what the history did to constraints, triggers, policies, enum labels, extensions and routines', async () => {
+    const model = await modelOf(`
+      CREATE TABLE t (id int, a int, CONSTRAINT t_a_check CHECK (a > 0), CHECK (id > 0));
+      CREATE TYPE mood AS ENUM ('ok');
+      ALTER TYPE mood ADD VALUE 'sad';
+      ALTER TYPE mood RENAME VALUE 'ok' TO 'fine';
+      CREATE EXTENSION citext;
+      CREATE PROCEDURE p(INOUT x int) LANGUAGE sql AS 'select 1';
+      CREATE FUNCTION f() RETURNS trigger LANGUAGE plpgsql AS 'begin return new; end';
+      CREATE TRIGGER t_f BEFORE INSERT ON t FOR EACH ROW EXECUTE FUNCTION f();
+      CREATE POLICY t_p ON t USING (true);
+      ALTER TABLE t RENAME CONSTRAINT t_a_check TO t_a_positive;
+      ALTER TABLE t RENAME TO u;
+      ALTER TRIGGER t_f ON u RENAME TO u_f;
+      DROP POLICY t_p ON u;
+    `);
+    const born = model.tableMap.get('public.u')!.born.at;
+    const mood = model.types.get('public.mood')!.born!.at;
+    expect(model.traces.get(`con:${born}.t_a_check`)).toMatchObject({ present: false, how: 'renamed', other: 't_a_positive' });
+    expect(model.traces.get(`con:${born}.t_a_positive`)).toMatchObject({ present: true, kind: 'constraint' });
+    // The unnamed CHECK's name is the model's guess.
+    expect(model.traces.get(`con:${born}.t_id_check`)).toMatchObject({ present: true, unsure: true });
+    expect(model.traces.get(`label:${mood}.sad`)).toMatchObject({ present: true, how: 'created' });
+    expect(model.traces.get(`label:${mood}.ok`)).toMatchObject({ present: false, how: 'renamed', other: 'fine' });
+    expect(model.traces.get('ext:citext')).toMatchObject({ present: true, kind: 'extension' });
+    expect(model.traces.get('fn:public.p(int4)')).toMatchObject({ present: true, kind: 'procedure' });
+    expect(model.traces.get(`trg:${born}.u_f`)).toMatchObject({ present: true, how: 'renamed', other: 't_f' });
+    expect(model.traces.get(`pol:${born}.t_p`)).toMatchObject({ present: false, how: 'dropped' });
+    await applySql(model, 'ALTER TABLE u DROP COLUMN a;\nDROP EXTENSION citext;');
+    expect(model.traces.get(`con:${born}.t_a_positive`)).toMatchObject({ present: false, how: 'cascade', other: 'column public.u.a' });
+    expect(model.traces.get('ext:citext')).toMatchObject({ present: false });
+  });
+
+  it('takes temporary relations out when the next migration starts: a later one may run in the same session or not', async () => {
+    const model = await modelOf('CREATE TABLE t (id int);\nCREATE TEMP TABLE t (x int);\nCREATE INDEX t_x ON t (x);\nCREATE TEMP SEQUENCE scratch_seq;');
+    expect(model.table('t')!.qualified).toBe('pg_temp.t');
+    await applySql(model, 'SELECT 1;', '20260101000001');
+    expect([...model.tableMap.keys(), ...model.indexMap.keys(), ...model.sequences.keys()]).toEqual(['public.t']);
+    expect(model.table('t')!.qualified).toBe('public.t');
+    expect([...model.maybeTemp!].sort()).toEqual(['scratch_seq', 't', 't_x']);
+    // A statement that says one of their names may act on either: what it does to the names it says is uncertain.
+    await applySql(model, 'ALTER TABLE t ADD COLUMN y int;', '20260101000002');
+    expect(model.uncertainties?.words?.has('y')).toBe(true);
+    // A permanent relation created under one of the names goes where it goes all the same; other names are certain.
+    const before = model.uncertainties;
+    await applySql(model, 'CREATE TABLE scratch_seq (id int);\nCREATE INDEX t2_x ON t2 (x);', '20260101000003');
+    expect(model.uncertainties).toBe(before);
+    await applySql(model, 'DISCARD TEMP;', '20260101000004');
+    expect(model.maybeTemp).toBeUndefined();
+    // Dropped in the migration that created it, it leaves no name behind.
+    const dropped = await modelOf('CREATE TEMP TABLE scratch (x int);\nDROP TABLE scratch;');
+    await applySql(dropped, 'SELECT 1;', '20260101000001');
+    expect(dropped.maybeTemp).toBeUndefined();
   });
 
   it('knows the search path is public only until something else may have set it', async () => {

@@ -45,6 +45,17 @@ describe('model snapshots', () => {
     expect(copy.defaultPathCertain()).toBe(false);
   });
 
+  it('keeps the temporary relations the last migration created, and the names earlier ones may have left', async () => {
+    const model = await modelOf('CREATE TEMP TABLE scratch (x int);');
+    await applySql(model, 'CREATE TEMP TABLE staging (y int);', '20260101000001');
+    const copy = fromSnapshot(JSON.parse(JSON.stringify(toSnapshot(model))))!;
+    expect([...copy.maybeTemp!]).toEqual(['scratch']);
+    expect(copy.table('staging')!.qualified).toBe('pg_temp.staging');
+    await applySql(copy, 'SELECT 1;', '20260101000002');
+    expect([...copy.maybeTemp!].sort()).toEqual(['scratch', 'staging']);
+    expect(copy.table('staging')).toBeUndefined();
+  });
+
   it('refuses what is not a snapshot', () => {
     expect(fromSnapshot(undefined)).toBeUndefined();
     expect(fromSnapshot({ format: 99, tables: [] })).toBeUndefined();

@@ -314,6 +314,253 @@ CREATE TABLE IF NOT EXISTS maybe (id int, a int);`,
     ).toEqual([]);
   });
 
+  it('reports a named constraint of any kind whose name a constraint of its table has', async () => {
+    const first = `CREATE TABLE accounts (id bigint PRIMARY KEY);
+CREATE TABLE orders (id bigint, total int, account_id bigint, CONSTRAINT orders_total_check CHECK (total >= 0));
+ALTER TABLE orders ADD CONSTRAINT orders_account_fk FOREIGN KEY (account_id) REFERENCES accounts;
+ALTER TABLE orders ADD CONSTRAINT orders_id_key UNIQUE (id);`;
+    expect(
+      await lines([
+        { up: first },
+        {
+          up: `ALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total > 0);
+ALTER TABLE orders ADD CONSTRAINT orders_account_fk FOREIGN KEY (account_id) REFERENCES accounts NOT VALID;
+ALTER TABLE orders ADD CONSTRAINT orders_total_check UNIQUE (total);
+ALTER TABLE orders ADD CONSTRAINT orders_id_key CHECK (id > 0);
+ALTER TABLE orders ADD COLUMN note text CONSTRAINT orders_account_fk CHECK (note <> '');`,
+        },
+      ]),
+    ).toEqual([
+      `change.sql:6 constraint orders_total_check of table public.orders already exists at this point of the history (created by ${FIRST})`,
+      `change.sql:7 constraint orders_account_fk of table public.orders already exists at this point of the history (created by ${FIRST})`,
+      `change.sql:8 constraint orders_total_check of table public.orders already exists at this point of the history (created by ${FIRST})`,
+      `change.sql:9 constraint orders_id_key of table public.orders already exists at this point of the history (created by ${FIRST})`,
+      `change.sql:10 constraint orders_account_fk of table public.orders already exists at this point of the history (created by ${FIRST})`,
+    ]);
+    const [finding] = await lint(chain([{ up: first }, { up: 'ALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total > 0);' }]), { rules: [ID] });
+    expect(finding!.fix?.description).toBe(
+      `Remove the duplicate constraint (created by ${FIRST}), or give this one another name: a table's constraints need names of their own, and constraint orders_total_check of table public.orders is taken`,
+    );
+    // It follows its table's rename; a rename of a constraint to a taken name, of its index too.
+    expect(
+      await messages([
+        { up: first },
+        { up: 'ALTER TABLE orders RENAME TO purchases;\nALTER TABLE purchases ADD CONSTRAINT orders_total_check CHECK (total > 0);' },
+      ]),
+    ).toEqual([`constraint orders_total_check of table public.purchases already exists at this point of the history (created by ${FIRST})`]);
+    const renames: string[] = [];
+    for (const up of ['ALTER TABLE orders RENAME CONSTRAINT orders_account_fk TO orders_total_check;', 'ALTER INDEX orders_id_key RENAME TO orders_account_fk;', 'ALTER TABLE orders RENAME CONSTRAINT orders_id_key TO accounts;']) renames.push(...(await messages([{ up: first }, { up }])));
+    expect(renames).toEqual([
+      `renames constraint orders_account_fk of table public.orders to orders_total_check, but constraint orders_total_check of table public.orders already exists at this point of the history (created by ${FIRST})`,
+      `renames public.orders_id_key to public.orders_account_fk, but constraint orders_account_fk of table public.orders already exists at this point of the history (created by ${FIRST})`,
+      `renames constraint orders_id_key of table public.orders to accounts, but table public.accounts already exists at this point of the history (created by ${FIRST})`,
+    ]);
+  });
+
+  it('accepts a constraint name another table has, or one its table no longer has', async () => {
+    const first = `CREATE TABLE accounts (id bigint CONSTRAINT accounts_pk PRIMARY KEY);
+CREATE TABLE orders (id bigint, total int, account_id bigint, CONSTRAINT orders_total_check CHECK (total >= 0), CONSTRAINT orders_account_fk FOREIGN KEY (account_id) REFERENCES accounts);
+CREATE TABLE refunds (id bigint, total int);`;
+    const again = 'ALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total > 0);';
+    const fkAgain = 'ALTER TABLE orders ADD CONSTRAINT orders_account_fk CHECK (account_id > 0);';
+    expect(await messages([{ up: first }, { up: 'ALTER TABLE refunds ADD CONSTRAINT orders_total_check CHECK (total >= 0);\nCREATE INDEX orders_total_check ON refunds (total);' }])).toEqual([]);
+    for (const between of [
+      'ALTER TABLE orders DROP CONSTRAINT orders_total_check;',
+      'ALTER TABLE orders DROP CONSTRAINT IF EXISTS orders_total_check;',
+      'ALTER TABLE orders DROP COLUMN total;\nALTER TABLE orders ADD COLUMN total int;',
+      'ALTER TABLE orders RENAME CONSTRAINT orders_total_check TO orders_total_nonnegative;',
+      'DROP TABLE orders;\nCREATE TABLE orders (id bigint, total int);',
+      // A DO block that names the table may have dropped it; so may a function called at migration time.
+      'DO $$ BEGIN ALTER TABLE orders DROP CONSTRAINT orders_total_check; END $$;',
+      'SELECT cleanup_constraints();',
+    ]) {
+      expect(await messages([{ up: first }, { up: between }, { up: again }]), between).toEqual([]);
+    }
+    expect(await messages([{ up: first }, { up: 'ALTER TABLE orders DROP CONSTRAINT orders_total_check, ADD CONSTRAINT orders_total_check CHECK (total > 0);' }])).toEqual([]);
+    // A foreign key goes with the table it references (DROP ... CASCADE) or the column it references.
+    for (const between of ['DROP TABLE accounts CASCADE;', 'ALTER TABLE accounts DROP COLUMN id CASCADE;', 'ALTER TABLE orders DROP COLUMN account_id;\nALTER TABLE orders ADD COLUMN account_id bigint;']) {
+      expect(await messages([{ up: first }, { up: between }, { up: fkAgain }]), between).toEqual([]);
+    }
+    // DROP CONSTRAINT ... CASCADE of the key it references may take it (Postgres picks the unique index a foreign key uses).
+    expect(await messages([{ up: first }, { up: 'ALTER TABLE accounts DROP CONSTRAINT accounts_pk CASCADE;' }, { up: fkAgain }])).toEqual([]);
+    // Without CASCADE those drops fail: the foreign key stays.
+    expect(await messages([{ up: first }, { up: 'DROP TABLE accounts;' }, { up: fkAgain }])).toEqual([]);
+  });
+
+  it('leaves alone constraint names Postgres generates, a table it cannot be sure of, and names given without NOT NULL before PostgreSQL 18', async () => {
+    // t_total_check is the name Postgres gives the unnamed CHECK: the model's guess.
+    expect(await messages([{ up: 'CREATE TABLE t (id int, total int CHECK (total > 0));' }, { up: 'ALTER TABLE t ADD CONSTRAINT t_total_check CHECK (total >= 0);' }])).toEqual([]);
+    expect(await messages([{ up: 'CREATE TABLE t (id int);\nALTER TABLE t ADD CONSTRAINT c CHECK (id > 0);' }, { up: 'SET search_path = app, public;\nALTER TABLE t ADD CONSTRAINT c CHECK (id > 0);' }])).toEqual([]);
+    // CREATE TABLE IF NOT EXISTS of a table the history never showed may leave an older one, without the constraint.
+    expect(await messages([{ up: 'CREATE TABLE IF NOT EXISTS t (id int, CONSTRAINT c CHECK (id > 0));' }, { up: 'ALTER TABLE t ADD CONSTRAINT c CHECK (id > 0);' }])).toEqual([]);
+    expect(await messages([{ up: 'CREATE TABLE t (id int, CONSTRAINT c CHECK (id > 0));' }, { up: 'ALTER TABLE t ADD CONSTRAINT c CHECK (id > 0);' }])).toHaveLength(1);
+    const notNull = [{ up: 'CREATE TABLE t (id int CONSTRAINT t_id_present NOT NULL, total int);' }, { up: 'ALTER TABLE t ADD CONSTRAINT t_id_present CHECK (id > 0);\nALTER TABLE t ADD COLUMN note text CONSTRAINT t_id_present NOT NULL;' }];
+    expect((await lint(chain(notNull), { rules: [ID], config: { postgresVersion: 17 } })).map((f) => f.message)).toEqual([]);
+    expect((await lint(chain(notNull), { rules: [ID], config: { postgresVersion: 18 } })).map((f) => f.message)).toEqual([
+      `constraint t_id_present of table public.t already exists at this point of the history (created by ${FIRST})`,
+      `constraint t_id_present of table public.t already exists at this point of the history (created by ${FIRST})`,
+    ]);
+    // DROP NOT NULL drops the constraint.
+    expect(await messages([notNull[0]!, { up: 'ALTER TABLE t ALTER COLUMN id DROP NOT NULL;\nALTER TABLE t ADD CONSTRAINT t_id_present CHECK (id > 0);' }])).toEqual([]);
+  });
+
+  it('reports ADD VALUE of a label the enum has, and RENAME VALUE to one', async () => {
+    const first = "CREATE TYPE order_state AS ENUM ('new', 'paid');";
+    expect(await messages([{ up: first }, { up: "ALTER TYPE order_state ADD VALUE 'shipped';" }, { up: "ALTER TYPE order_state ADD VALUE 'paid' BEFORE 'shipped';\nALTER TYPE order_state ADD VALUE 'shipped';\nALTER TYPE order_state RENAME VALUE 'new' TO 'paid';" }])).toEqual([
+      `label 'paid' of enum public.order_state already exists at this point of the history (created with enum public.order_state by ${FIRST})`,
+      "label 'shipped' of enum public.order_state already exists at this point of the history (added by migrations/20260101000100_change.sql, revision 20260101000100)",
+      `renames label 'new' of enum public.order_state to 'paid', but label 'paid' of enum public.order_state already exists at this point of the history (created with enum public.order_state by ${FIRST})`,
+    ]);
+    const [finding] = await lint(chain([{ up: first }, { up: "ALTER TYPE order_state ADD VALUE 'paid';" }]), { rules: [ID] });
+    expect(finding!.fix?.description).toBe(`Remove the duplicate ADD VALUE (created with enum public.order_state by ${FIRST}); write ADD VALUE IF NOT EXISTS only if databases built another way may lack the label`);
+    // It follows the enum's rename.
+    expect(await messages([{ up: first }, { up: "ALTER TYPE order_state RENAME TO state;\nALTER TYPE state ADD VALUE 'new';" }])).toHaveLength(1);
+    for (const between of [
+      "ALTER TYPE order_state RENAME VALUE 'paid' TO 'settled';",
+      "DO $$ BEGIN ALTER TYPE order_state RENAME VALUE 'paid' TO 'settled'; END $$;",
+      // The DO block says the enum's old name.
+      "DO $$ BEGIN ALTER TYPE order_state RENAME VALUE 'paid' TO 'settled'; END $$;\nALTER TYPE order_state RENAME TO state;\nALTER TYPE state RENAME TO order_state;",
+      "DROP TYPE order_state;\nCREATE TYPE order_state AS ENUM ('new');",
+    ]) {
+      expect(await messages([{ up: first }, { up: between }, { up: "ALTER TYPE order_state ADD VALUE 'paid';" }]), between).toEqual([]);
+    }
+    expect(await messages([{ up: first }, { up: "ALTER TYPE order_state ADD VALUE IF NOT EXISTS 'paid';\nALTER TYPE order_state ADD VALUE 'refunded';" }])).toEqual([]);
+    // An enum the history did not create: its labels are unknown.
+    expect(await messages([{ up: "ALTER TYPE legacy_state ADD VALUE 'a';" }, { up: "ALTER TYPE legacy_state ADD VALUE 'a';" }])).toEqual([]);
+  });
+
+  it('reports CREATE EXTENSION of an installed extension', async () => {
+    expect(await messages([{ up: 'CREATE EXTENSION citext;' }, { up: 'CREATE EXTENSION IF NOT EXISTS pg_trgm;' }, { up: 'CREATE EXTENSION citext;\nCREATE EXTENSION pg_trgm SCHEMA public;' }])).toEqual([
+      `extension citext already exists at this point of the history (created by ${FIRST})`,
+      'extension pg_trgm already exists at this point of the history (created by migrations/20260101000100_change.sql, revision 20260101000100)',
+    ]);
+    for (const between of ['DROP EXTENSION citext;', 'DROP EXTENSION IF EXISTS citext CASCADE;', 'ALTER EXTENSION citext UPDATE;', 'DROP SCHEMA public CASCADE;', "DO $$ BEGIN EXECUTE 'DROP EXTENSION citext'; END $$;"]) {
+      expect(await messages([{ up: 'CREATE EXTENSION citext;' }, { up: between }, { up: 'CREATE EXTENSION citext;' }]), between).toEqual([]);
+    }
+  });
+
+  it('reports CREATE FUNCTION and CREATE PROCEDURE of a name and input argument types that exist', async () => {
+    const first = `CREATE FUNCTION order_total(id bigint, currency varchar(3)) RETURNS numeric LANGUAGE sql AS 'select 1';
+CREATE PROCEDURE close_order(id integer) LANGUAGE sql AS 'select 1';`;
+    expect(
+      await messages([
+        { up: first },
+        {
+          up: `CREATE FUNCTION order_total(order_id int8, currency character varying(10), OUT total numeric) LANGUAGE sql AS 'select 1';
+CREATE FUNCTION close_order(id int) RETURNS void LANGUAGE sql AS 'select';
+CREATE FUNCTION order_total(id bigint) RETURNS numeric LANGUAGE sql AS 'select 1';
+CREATE FUNCTION order_total(id bigint, currency text) RETURNS numeric LANGUAGE sql AS 'select 1';
+CREATE OR REPLACE FUNCTION order_total(id bigint, currency varchar) RETURNS numeric LANGUAGE sql AS 'select 2';`,
+        },
+      ]),
+    ).toEqual([`function public.order_total(int8,varchar) already exists at this point of the history (created by ${FIRST})`, `procedure public.close_order(int4) already exists at this point of the history (created by ${FIRST})`]);
+    const [finding] = await lint(chain([{ up: first }, { up: "CREATE PROCEDURE close_order(id int) LANGUAGE sql AS 'select 1';" }]), { rules: [ID] });
+    expect(finding!.fix?.description).toBe(
+      `Remove the duplicate CREATE PROCEDURE (created by ${FIRST}), write CREATE OR REPLACE PROCEDURE if this definition is meant to replace it, or give this one other argument types if it is another overload`,
+    );
+    // A rename or SET SCHEMA onto one, of the overload it names only.
+    const second = "CREATE SCHEMA billing;\nCREATE FUNCTION billing.order_total(id bigint, currency varchar) RETURNS numeric LANGUAGE sql AS 'select 1';\nCREATE FUNCTION order_sum(id bigint, currency varchar) RETURNS numeric LANGUAGE sql AS 'select 1';\nCREATE FUNCTION order_total(id bigint) RETURNS numeric LANGUAGE sql AS 'select 1';";
+    const moved: string[] = [];
+    for (const up of ['ALTER FUNCTION order_sum(bigint, varchar) RENAME TO order_total;', 'ALTER FUNCTION order_total(bigint, varchar) SET SCHEMA billing;', 'ALTER FUNCTION order_total(bigint) RENAME TO order_sum;']) moved.push(...(await messages([{ up: first }, { up: second }, { up }])));
+    expect(moved).toEqual([
+      `renames function public.order_sum(int8,varchar) to public.order_total(int8,varchar), but function public.order_total(int8,varchar) already exists at this point of the history (created by ${FIRST})`,
+      'renames function public.order_total(int8,varchar) to billing.order_total(int8,varchar), but function billing.order_total(int8,varchar) already exists at this point of the history (created by migrations/20260101000100_change.sql, revision 20260101000100)',
+    ]);
+    expect(await messages([{ up: first }, { up: second }, { up: "ALTER FUNCTION order_total(bigint) RENAME TO order_sum;\nCREATE FUNCTION order_total(id bigint) RETURNS numeric LANGUAGE sql AS 'select 1';\nCREATE FUNCTION order_total(id bigint, currency varchar) RETURNS numeric LANGUAGE sql AS 'select 1';" }])).toEqual([
+      `function public.order_total(int8,varchar) already exists at this point of the history (created by ${FIRST})`,
+    ]);
+  });
+
+  it('stays quiet about routines where argument types cannot be compared or the routine may be gone', async () => {
+    const first = "CREATE TYPE mood AS ENUM ('a');\nCREATE TABLE t (id bigint);\nCREATE FUNCTION f(m mood, x t.id%TYPE) RETURNS int LANGUAGE sql AS 'select 1';\nCREATE FUNCTION g(m mood) RETURNS int LANGUAGE sql AS 'select 1';";
+    expect(
+      await messages([{ up: first }, { up: "CREATE FUNCTION f(m mood, x t.id%TYPE) RETURNS int LANGUAGE sql AS 'select 1';\nCREATE FUNCTION g(m public.mood) RETURNS int LANGUAGE sql AS 'select 1';" }]),
+    ).toEqual([]);
+    for (const between of ['DROP FUNCTION g(mood);', 'DROP FUNCTION g;', 'DROP ROUTINE g(public.mood);', 'DROP TYPE mood CASCADE;', 'DO $$ BEGIN DROP FUNCTION g(mood); END $$;', 'ALTER FUNCTION g(mood) RENAME TO h;', 'SET search_path = app, public;']) {
+      expect(await messages([{ up: first }, { up: between }, { up: "CREATE FUNCTION g(m mood) RETURNS int LANGUAGE sql AS 'select 1';" }]), between).toEqual([]);
+    }
+  });
+
+  it('reports CREATE TRIGGER and CREATE POLICY of a name their table has, and a rename to one', async () => {
+    const first = `CREATE TABLE orders (id bigint, owner text);
+CREATE TABLE refunds (id bigint, owner text);
+CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS 'begin return new; end';
+CREATE TRIGGER orders_touch BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION touch();
+CREATE TRIGGER orders_audit AFTER UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION touch();
+CREATE POLICY orders_owner ON orders USING (owner = current_user);
+CREATE POLICY orders_admin ON orders USING (true);`;
+    expect(
+      await messages([
+        { up: first },
+        {
+          up: `CREATE TRIGGER orders_touch BEFORE INSERT ON orders FOR EACH ROW EXECUTE FUNCTION touch();
+CREATE POLICY orders_owner ON orders FOR SELECT USING (true);
+ALTER TRIGGER orders_audit ON orders RENAME TO orders_touch;
+ALTER POLICY orders_admin ON orders RENAME TO orders_owner;
+CREATE TRIGGER orders_touch BEFORE UPDATE ON refunds FOR EACH ROW EXECUTE FUNCTION touch();
+CREATE POLICY orders_owner ON refunds USING (true);
+CREATE OR REPLACE TRIGGER orders_touch BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION touch();`,
+        },
+      ]),
+    ).toEqual([
+      `trigger orders_touch of table public.orders already exists at this point of the history (created by ${FIRST})`,
+      `policy orders_owner of table public.orders already exists at this point of the history (created by ${FIRST})`,
+      `renames trigger orders_audit of table public.orders to orders_touch, but trigger orders_touch of table public.orders already exists at this point of the history (created by ${FIRST})`,
+      `renames policy orders_admin of table public.orders to orders_owner, but policy orders_owner of table public.orders already exists at this point of the history (created by ${FIRST})`,
+    ]);
+    const again = "CREATE TRIGGER orders_touch BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION touch();\nCREATE POLICY orders_owner ON orders USING (true);";
+    expect(await messages([{ up: first }, { up: 'ALTER TABLE orders RENAME TO purchases;\nALTER TABLE purchases RENAME TO orders;' }, { up: again }])).toHaveLength(2);
+    for (const between of [
+      'DROP TRIGGER orders_touch ON orders;\nDROP POLICY orders_owner ON orders;',
+      'ALTER TRIGGER orders_touch ON orders RENAME TO orders_touched;\nALTER POLICY orders_owner ON orders RENAME TO orders_owned;',
+      'DROP TABLE orders;\nCREATE TABLE orders (id bigint, owner text);',
+      'DO $$ BEGIN DROP TABLE orders; CREATE TABLE orders (id bigint, owner text); END $$;',
+    ]) {
+      expect(await messages([{ up: first }, { up: between }, { up: again }]), between).toEqual([]);
+    }
+    // CREATE OR REPLACE TRIGGER is offered from PostgreSQL 14 on.
+    const trigger = chain([{ up: first }, { up: 'CREATE TRIGGER orders_touch BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION touch();' }]);
+    expect((await lint(trigger, { rules: [ID], config: { postgresVersion: 13 } }))[0]!.fix?.description).toBe(`Remove the duplicate CREATE TRIGGER (created by ${FIRST}), or give this one another name`);
+    expect((await lint(trigger, { rules: [ID] }))[0]!.fix?.description).toContain('CREATE OR REPLACE TRIGGER');
+  });
+
+  it('reports a composite type over any relation name, and a type over a sequence before PostgreSQL 14', async () => {
+    const first = "CREATE TABLE t (id int);\nCREATE INDEX t_id ON t (id);\nCREATE SEQUENCE ticket;\nCREATE TYPE pair AS (a int, b int);\nCREATE TYPE mood AS ENUM ('a');";
+    const found: string[] = [];
+    for (const up of ['CREATE TYPE t_id AS (a int);', 'CREATE TYPE ticket AS (a int);', 'CREATE INDEX pair ON t (id);', 'ALTER TYPE pair RENAME TO ticket;', "CREATE TYPE ticket AS ENUM ('a');", 'ALTER TYPE mood RENAME TO ticket;', 'ALTER SEQUENCE ticket RENAME TO mood;']) found.push(...(await messages([{ up: first }, { up }])));
+    expect(found).toEqual([
+      `index public.t_id already exists at this point of the history (created by ${FIRST})`,
+      `sequence public.ticket already exists at this point of the history (created by ${FIRST})`,
+      `type public.pair already exists at this point of the history (created by ${FIRST})`,
+      `renames public.pair to public.ticket, but sequence public.ticket already exists at this point of the history (created by ${FIRST})`,
+    ]);
+    const [finding] = await lint(chain([{ up: first }, { up: 'CREATE TYPE ticket AS (a int);' }]), { rules: [ID] });
+    expect(finding!.fix?.description).toBe(`Remove the duplicate CREATE TYPE (created by ${FIRST}); Postgres has no CREATE TYPE IF NOT EXISTS, so give this one another name if it is a different type`);
+    // Before PostgreSQL 14 a sequence had a row type: a type's name clashed with it, both ways.
+    const older: string[] = [];
+    for (const up of ["CREATE TYPE ticket AS ENUM ('a');", 'ALTER TYPE mood RENAME TO ticket;', 'ALTER SEQUENCE ticket RENAME TO mood;']) older.push(...(await lint(chain([{ up: first }, { up }]), { rules: [ID], config: { postgresVersion: 13 } })).map((f) => f.message));
+    expect(older).toEqual([
+      `sequence public.ticket already exists at this point of the history (created by ${FIRST})`,
+      `renames public.mood to public.ticket, but sequence public.ticket already exists at this point of the history (created by ${FIRST})`,
+      `renames public.ticket to public.mood, but enum public.mood already exists at this point of the history (created by ${FIRST})`,
+    ]);
+  });
+
+  it('knows a temporary relation may outlive its migration in the session, and leaves its name alone from then on', async () => {
+    const base = { up: 'CREATE TABLE t (id int);' };
+    // A later migration's DROP TABLE t drops the temporary table when the two run in one session, the permanent one when not.
+    expect(await messages([base, { up: 'CREATE TEMP TABLE t (x int);' }, { up: 'DROP TABLE t;' }, { up: 'CREATE TABLE public.t (id int);' }])).toEqual([]);
+    expect(await messages([base, { up: 'CREATE TEMP TABLE t (x int);' }, { up: 'ALTER TABLE t ADD COLUMN id int;\nCREATE INDEX t_x ON t (x);' }, { up: 'CREATE INDEX t_x ON public.t (id);' }])).toEqual([]);
+    // A CREATE TEMP TABLE of the same name later is not a duplicate: a later run has none.
+    expect(await messages([{ up: 'CREATE TEMP TABLE scratch (id int);' }, { up: 'CREATE TEMP TABLE scratch (id int);\nCREATE TABLE t (id int);' }, { up: 'CREATE TABLE t (id int);' }])).toEqual([
+      'table public.t already exists at this point of the history (created by migrations/20260101000100_change.sql, revision 20260101000100)',
+    ]);
+    // Dropped in its own migration, or by DISCARD TEMP, it is certainly gone; other names stay certain.
+    expect(await messages([base, { up: 'CREATE TEMP TABLE t (x int);\nDROP TABLE t;' }, { up: 'CREATE TABLE t (id int);' }])).toHaveLength(1);
+    expect(await messages([base, { up: 'CREATE TEMP TABLE t (x int);' }, { up: 'DISCARD TEMP;\nCREATE INDEX t_id ON t (id);' }, { up: 'CREATE INDEX t_id ON t (id);' }])).toHaveLength(1);
+    expect(await messages([base, { up: 'CREATE TEMP TABLE scratch (x int);' }, { up: 'CREATE TABLE t (id int);' }])).toHaveLength(1);
+  });
+
   it('does not report a foreign key to a table that exists or not (fk-target-exists does)', async () => {
     expect(await messages([{ up: 'CREATE TABLE t (id int PRIMARY KEY);' }, { up: 'CREATE TABLE u (t_id int REFERENCES t, x int REFERENCES nowhere);' }])).toEqual([]);
   });

@@ -287,6 +287,128 @@ CREATE TABLE IF NOT EXISTS maybe (id int);`,
     expect(await messages([{ up: 'CREATE TABLE t (id int);' }, { up: 'DO $$ BEGIN ALTER TABLE t ADD COLUMN x int; END $$;' }, { up: 'ALTER TABLE t DROP COLUMN x;' }])).toEqual([]);
   });
 
+  it('reports a constraint its table no longer has: dropped, renamed, or gone with a column', async () => {
+    const base: Specs = [
+      { up: 'CREATE TABLE orders (id bigint, total int, note text, CONSTRAINT orders_total_check CHECK (total >= 0), CONSTRAINT orders_note_check CHECK (note <> \'\'));' },
+      { up: 'ALTER TABLE orders DROP CONSTRAINT orders_total_check;\nALTER TABLE orders DROP COLUMN note;' },
+    ];
+    expect(
+      await eachOn(base, [
+        'ALTER TABLE orders DROP CONSTRAINT orders_total_check;',
+        'ALTER TABLE orders VALIDATE CONSTRAINT orders_total_check;',
+        'ALTER TABLE orders RENAME CONSTRAINT orders_total_check TO orders_total_nonnegative;',
+        "COMMENT ON CONSTRAINT orders_total_check ON orders IS 'x';",
+        'ALTER TABLE orders DROP CONSTRAINT orders_note_check;',
+      ]),
+    ).toEqual([
+      `constraint orders_total_check of table public.orders does not exist at this point of the history (dropped by ${SECOND})`,
+      `constraint orders_total_check of table public.orders does not exist at this point of the history (dropped by ${SECOND})`,
+      `constraint orders_total_check of table public.orders does not exist at this point of the history (dropped by ${SECOND})`,
+      `constraint orders_total_check of table public.orders does not exist at this point of the history (dropped by ${SECOND})`,
+      `constraint orders_note_check of table public.orders does not exist at this point of the history (dropped with column public.orders.note by ${SECOND})`,
+    ]);
+    const [finding] = await lint(chain([...base, { up: 'ALTER TABLE orders DROP CONSTRAINT orders_total_check;' }]), { rules: [ID] });
+    expect(finding!.fix?.description).toBe(`Remove the duplicate DROP CONSTRAINT (dropped by ${SECOND}); write DROP CONSTRAINT IF EXISTS only if databases built another way may still have it`);
+    expect(await messages([base[0]!, { up: 'ALTER TABLE orders RENAME CONSTRAINT orders_total_check TO orders_total_nonnegative;' }, { up: 'ALTER TABLE orders DROP CONSTRAINT orders_total_check;' }])).toEqual([
+      `constraint orders_total_check of table public.orders does not exist at this point of the history (renamed to orders_total_nonnegative by ${SECOND})`,
+    ]);
+    // Added again, IF EXISTS, a DO block that names the table, a table the history never created, one never dropped: no finding.
+    for (const up of [
+      'ALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total > 0);\nALTER TABLE orders DROP CONSTRAINT orders_total_check;',
+      'ALTER TABLE orders DROP CONSTRAINT IF EXISTS orders_total_check;',
+      'DO $$ BEGIN ALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total > 0); END $$;\nALTER TABLE orders DROP CONSTRAINT orders_total_check;',
+      'ALTER TABLE legacy DROP CONSTRAINT legacy_check;\nALTER TABLE legacy DROP CONSTRAINT legacy_check;',
+      'ALTER TABLE orders DROP CONSTRAINT orders_id_check;',
+    ]) {
+      expect(await messages([...base, { up }]), up).toEqual([]);
+    }
+    // A foreign key a DROP TABLE without CASCADE would have kept (the DROP fails instead).
+    expect(await messages([{ up: 'CREATE TABLE a (id int PRIMARY KEY);\nCREATE TABLE b (a_id int CONSTRAINT b_a_fk REFERENCES a);' }, { up: 'DROP TABLE a;' }, { up: 'ALTER TABLE b DROP CONSTRAINT b_a_fk;' }])).toEqual([]);
+    expect(await messages([{ up: 'CREATE TABLE a (id int PRIMARY KEY);\nCREATE TABLE b (a_id int CONSTRAINT b_a_fk REFERENCES a);' }, { up: 'DROP TABLE a CASCADE;' }, { up: 'ALTER TABLE b DROP CONSTRAINT b_a_fk;' }])).toEqual([
+      `constraint b_a_fk of table public.b does not exist at this point of the history (dropped with table public.a by ${SECOND})`,
+    ]);
+  });
+
+  it('reports an enum label renamed away, or one the enum was created without', async () => {
+    const base: Specs = [{ up: "CREATE TYPE order_state AS ENUM ('new', 'paid');" }, { up: "ALTER TYPE order_state RENAME VALUE 'paid' TO 'settled';" }];
+    expect(await eachOn(base, ["ALTER TYPE order_state RENAME VALUE 'paid' TO 'done';", "ALTER TYPE order_state ADD VALUE 'shipped' AFTER 'paid';", "ALTER TYPE order_state ADD VALUE 'shipped' BEFORE 'cancelled';"])).toEqual([
+      `label 'paid' of enum public.order_state does not exist at this point of the history (renamed to settled by ${SECOND})`,
+      `label 'paid' of enum public.order_state does not exist at this point of the history (renamed to settled by ${SECOND})`,
+      `label 'cancelled' of enum public.order_state does not exist at this point of the history (enum public.order_state was created without it by ${FIRST})`,
+    ]);
+    for (const up of ["ALTER TYPE order_state ADD VALUE IF NOT EXISTS 'x' BEFORE 'cancelled';", "DO $$ BEGIN ALTER TYPE order_state ADD VALUE 'cancelled'; END $$;\nALTER TYPE order_state RENAME VALUE 'cancelled' TO 'void';", "ALTER TYPE legacy_state RENAME VALUE 'a' TO 'b';"]) {
+      expect(await messages([...base, { up }]), up).toEqual([]);
+    }
+  });
+
+  it('reports an extension, function, procedure, trigger or policy the history dropped', async () => {
+    const base: Specs = [
+      {
+        up: `CREATE EXTENSION citext;
+CREATE TABLE orders (id bigint, owner text);
+CREATE FUNCTION touch() RETURNS trigger LANGUAGE plpgsql AS 'begin return new; end';
+CREATE FUNCTION order_total(id bigint) RETURNS numeric LANGUAGE sql AS 'select 1';
+CREATE PROCEDURE close_order(id bigint) LANGUAGE sql AS 'select 1';
+CREATE TRIGGER orders_touch BEFORE UPDATE ON orders FOR EACH ROW EXECUTE FUNCTION touch();
+CREATE POLICY orders_owner ON orders USING (owner = current_user);`,
+      },
+      { up: 'DROP EXTENSION citext;\nDROP FUNCTION order_total(int8);\nDROP PROCEDURE close_order(bigint);\nDROP TRIGGER orders_touch ON orders;\nDROP POLICY orders_owner ON orders;' },
+    ];
+    expect(
+      await eachOn(base, [
+        'DROP EXTENSION citext;',
+        'ALTER EXTENSION citext UPDATE;',
+        'DROP FUNCTION order_total(bigint);',
+        'ALTER FUNCTION order_total(bigint) STABLE;',
+        'DROP ROUTINE close_order(int8);',
+        'DROP TRIGGER orders_touch ON orders;',
+        'ALTER TABLE orders DISABLE TRIGGER orders_touch;',
+        'ALTER POLICY orders_owner ON orders USING (true);',
+        'DROP POLICY orders_owner ON orders;',
+      ]),
+    ).toEqual([
+      `extension citext does not exist at this point of the history (dropped by ${SECOND})`,
+      `extension citext does not exist at this point of the history (dropped by ${SECOND})`,
+      `function public.order_total(int8) does not exist at this point of the history (dropped by ${SECOND})`,
+      `function public.order_total(int8) does not exist at this point of the history (dropped by ${SECOND})`,
+      `procedure public.close_order(int8) does not exist at this point of the history (dropped by ${SECOND})`,
+      `trigger orders_touch of table public.orders does not exist at this point of the history (dropped by ${SECOND})`,
+      `trigger orders_touch of table public.orders does not exist at this point of the history (dropped by ${SECOND})`,
+      `policy orders_owner of table public.orders does not exist at this point of the history (dropped by ${SECOND})`,
+      `policy orders_owner of table public.orders does not exist at this point of the history (dropped by ${SECOND})`,
+    ]);
+    // A rename away names the new name; the table gone is the finding, not its members.
+    expect(await messages([base[0]!, { up: 'ALTER FUNCTION order_total(bigint) RENAME TO order_sum;\nALTER TRIGGER orders_touch ON orders RENAME TO orders_touched;' }, { up: 'DROP FUNCTION order_total(bigint);\nDROP TRIGGER orders_touch ON orders;' }])).toEqual([
+      `function public.order_total(int8) does not exist at this point of the history (renamed to public.order_sum(int8) by ${SECOND})`,
+      `trigger orders_touch of table public.orders does not exist at this point of the history (renamed to orders_touched by ${SECOND})`,
+    ]);
+    expect(await messages([base[0]!, { up: 'DROP TABLE orders;' }, { up: 'DROP TRIGGER orders_touch ON orders;' }])).toEqual([`table public.orders does not exist at this point of the history (dropped by ${SECOND})`]);
+    // Quiet: IF EXISTS, created again (CREATE EXTENSION may create others), without argument types, a built-in's name, a search path that may not be public.
+    for (const up of [
+      'DROP EXTENSION IF EXISTS citext;\nDROP FUNCTION IF EXISTS order_total(bigint);\nDROP TRIGGER IF EXISTS orders_touch ON orders;\nDROP POLICY IF EXISTS orders_owner ON orders;',
+      'CREATE EXTENSION hstore CASCADE;\nDROP EXTENSION citext;',
+      "CREATE FUNCTION order_total(id bigint) RETURNS numeric LANGUAGE sql AS 'select 2';\nDROP FUNCTION order_total(bigint);",
+      'DROP FUNCTION order_total;',
+      'SET search_path = billing, public;\nDROP FUNCTION order_total(bigint);',
+    ]) {
+      expect(await messages([...base, { up }]), up).toEqual([]);
+    }
+    expect(await messages([{ up: "CREATE FUNCTION lower(t text) RETURNS text LANGUAGE sql AS 'select t';" }, { up: 'DROP FUNCTION public.lower(text);' }, { up: 'ALTER FUNCTION lower(text) STABLE;\nDROP FUNCTION public.lower(text);' }])).toEqual([
+      `function public.lower(text) does not exist at this point of the history (dropped by ${SECOND})`,
+    ]);
+  });
+
+  it('leaves the name of a temporary relation an earlier migration may have left alone', async () => {
+    const base: Specs = [{ up: 'CREATE TABLE t (id int);' }, { up: 'CREATE TEMP TABLE t (x int);' }];
+    // DROP TABLE t drops the temporary table in the same session, the permanent one in a later run.
+    expect(await messages([...base, { up: 'DROP TABLE t;' }, { up: 'DROP TABLE t;' }])).toEqual([]);
+    expect(await messages([...base, { up: 'DROP TABLE t;' }, { up: 'DROP TABLE public.t;' }])).toEqual([]);
+    // After DISCARD TEMP there is none.
+    expect(await messages([...base, { up: 'DISCARD TEMP;\nDROP TABLE t;' }, { up: 'DROP TABLE t;' }])).toEqual([
+      'table public.t does not exist at this point of the history (dropped by migrations/20260101000200_change.sql, revision 20260101000200)',
+    ]);
+  });
+
   it('does not report a foreign key to a missing table (fk-target-exists does)', async () => {
     expect(await messages([{ up: 'CREATE TABLE t (id int PRIMARY KEY);' }, { up: 'DROP TABLE t;' }, { up: 'CREATE TABLE u (t_id int REFERENCES t);\nALTER TABLE u ADD FOREIGN KEY (t_id) REFERENCES t;' }])).toEqual([]);
   });
