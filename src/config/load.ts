@@ -3,6 +3,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import type { ErrorObject } from 'ajv';
 import { LineCounter, parseDocument, isMap, isScalar, type Document } from 'yaml';
 import { PgwardenError, type Problem } from '../errors.js';
+import { DEFAULT_POSTGRES_VERSION } from '../lint/config.js';
 import { RULE_IDS } from '../lint/rule-ids.js';
 import type { PgwardenConfig, PgwardenConfigFile } from './types.js';
 
@@ -200,7 +201,7 @@ export function resolveConfig(file: PgwardenConfigFile, configFile: string | und
     environments: file.environments ?? {},
     defaultEnvironment: file.defaultEnvironment,
     lint: {
-      postgresVersion: file.lint?.postgresVersion ?? 15,
+      postgresVersion: file.lint?.postgresVersion ?? DEFAULT_POSTGRES_VERSION,
       rules: file.lint?.rules ?? {},
       startAfter: file.lint?.startAfter ?? {},
     },

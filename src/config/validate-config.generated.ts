@@ -3,7 +3,7 @@
 
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://pgwarden.dev/config.schema.json","title":"pgwarden configuration","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"migrations":{"type":"string","description":"The migrations folder. Default: migrations"},"schema":{"type":"string","description":"The documented schema folder. Default: schema"},"defaultEnvironment":{"type":"string","description":"The environment used when --env is not given."},"runner":{"type":"object","additionalProperties":false,"properties":{"transaction":{"enum":["per-migration","single"]},"lockTimeout":{"type":"string","pattern":"^(0|[0-9]+(\\.[0-9]+)?\\s*(us|ms|s|min|h|d)?)$","description":"A Postgres duration such as 5s, 500ms or 1min; 0 disables the timeout."},"statementTimeout":{"type":"string","pattern":"^(0|[0-9]+(\\.[0-9]+)?\\s*(us|ms|s|min|h|d)?)$","description":"A Postgres duration such as 5s, 500ms or 1min; 0 disables the timeout."},"timeZone":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$","description":"The TimeZone of migration sessions, an IANA name such as UTC or Europe/Paris. Default: not set (the server's, database's or role's)."}}},"ledger":{"type":"object","additionalProperties":false,"properties":{"schema":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"},"table":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"}}},"embedded":{"type":"object","additionalProperties":false,"properties":{"dataDir":{"type":"string"},"port":{"type":"integer","minimum":0,"maximum":65535}}},"environments":{"type":"object","propertyNames":{"pattern":"^[A-Za-z0-9_.-]+$"},"additionalProperties":{"type":"object","additionalProperties":false,"properties":{"provider":{"enum":["embedded","url","testcontainers"]},"url":{"type":"string","description":"A connection string WITHOUT password; use urlEnv or passwordEnv for secrets."},"urlEnv":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"passwordEnv":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"protected":{"type":"boolean"},"postgresVersion":{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)?$"},"driftIgnore":{"type":"array","items":{"type":"string"}}}}},"lint":{"type":"object","additionalProperties":false,"properties":{"postgresVersion":{"type":"integer","minimum":10,"maximum":19},"rules":{"type":"object","additionalProperties":false,"properties":{"syntax-error":{"enum":["error","warning","off"]},"revision-header":{"enum":["error","warning","off"]},"revision-unique":{"enum":["error","warning","off"]},"revision-chain":{"enum":["error","warning","off"]},"single-head":{"enum":["error","warning","off"]},"require-docstring":{"enum":["error","warning","off"]},"require-down":{"enum":["error","warning","off"]},"down-reverses-up":{"enum":["error","warning","off"]},"irreversible-operation":{"enum":["error","warning","off"]},"fk-target-exists":{"enum":["error","warning","off"]},"create-existing-object":{"enum":["error","warning","off"]},"missing-object":{"enum":["error","warning","off"]},"drop-order":{"enum":["error","warning","off"]},"transaction-nesting":{"enum":["error","warning","off"]},"ban-concurrent-index-creation-in-transaction":{"enum":["error","warning","off"]},"requires-newer-postgres":{"enum":["error","warning","off"]},"unused-ignore":{"enum":["error","warning","off"]},"ignore-needs-reason":{"enum":["error","warning","off"]},"adding-field-with-default":{"enum":["error","warning","off"]},"adding-foreign-key-constraint":{"enum":["error","warning","off"]},"adding-not-nullable-field":{"enum":["error","warning","off"]},"adding-required-field":{"enum":["error","warning","off"]},"adding-serial-primary-key-field":{"enum":["error","warning","off"]},"ban-char-field":{"enum":["error","warning","off"]},"ban-drop-column":{"enum":["error","warning","off"]},"ban-drop-database":{"enum":["error","warning","off"]},"ban-drop-not-null":{"enum":["error","warning","off"]},"ban-drop-table":{"enum":["error","warning","off"]},"ban-truncate-cascade":{"enum":["error","warning","off"]},"changing-column-type":{"enum":["error","warning","off"]},"constraint-missing-not-valid":{"enum":["error","warning","off"]},"disallowed-unique-constraint":{"enum":["error","warning","off"]},"identifier-too-long":{"enum":["error","warning","off"]},"prefer-bigint-over-int":{"enum":["error","warning","off"]},"prefer-bigint-over-smallint":{"enum":["error","warning","off"]},"prefer-identity":{"enum":["error","warning","off"]},"prefer-text-field":{"enum":["error","warning","off"]},"prefer-timestamptz":{"enum":["error","warning","off"]},"renaming-column":{"enum":["error","warning","off"]},"renaming-table":{"enum":["error","warning","off"]},"require-concurrent-index-creation":{"enum":["error","warning","off"]},"require-concurrent-index-deletion":{"enum":["error","warning","off"]},"require-lock-timeout":{"enum":["error","warning","off"]},"backfill-in-ddl-transaction":{"enum":["error","warning","off"]},"fk-missing-index":{"enum":["error","warning","off"]}}},"startAfter":{"type":"object","additionalProperties":false,"properties":{"*":{"type":"string","pattern":"^[0-9]+$"},"syntax-error":{"type":"string","pattern":"^[0-9]+$"},"revision-header":{"type":"string","pattern":"^[0-9]+$"},"revision-unique":{"type":"string","pattern":"^[0-9]+$"},"revision-chain":{"type":"string","pattern":"^[0-9]+$"},"single-head":{"type":"string","pattern":"^[0-9]+$"},"require-docstring":{"type":"string","pattern":"^[0-9]+$"},"require-down":{"type":"string","pattern":"^[0-9]+$"},"down-reverses-up":{"type":"string","pattern":"^[0-9]+$"},"irreversible-operation":{"type":"string","pattern":"^[0-9]+$"},"fk-target-exists":{"type":"string","pattern":"^[0-9]+$"},"create-existing-object":{"type":"string","pattern":"^[0-9]+$"},"missing-object":{"type":"string","pattern":"^[0-9]+$"},"drop-order":{"type":"string","pattern":"^[0-9]+$"},"transaction-nesting":{"type":"string","pattern":"^[0-9]+$"},"ban-concurrent-index-creation-in-transaction":{"type":"string","pattern":"^[0-9]+$"},"requires-newer-postgres":{"type":"string","pattern":"^[0-9]+$"},"unused-ignore":{"type":"string","pattern":"^[0-9]+$"},"ignore-needs-reason":{"type":"string","pattern":"^[0-9]+$"},"adding-field-with-default":{"type":"string","pattern":"^[0-9]+$"},"adding-foreign-key-constraint":{"type":"string","pattern":"^[0-9]+$"},"adding-not-nullable-field":{"type":"string","pattern":"^[0-9]+$"},"adding-required-field":{"type":"string","pattern":"^[0-9]+$"},"adding-serial-primary-key-field":{"type":"string","pattern":"^[0-9]+$"},"ban-char-field":{"type":"string","pattern":"^[0-9]+$"},"ban-drop-column":{"type":"string","pattern":"^[0-9]+$"},"ban-drop-database":{"type":"string","pattern":"^[0-9]+$"},"ban-drop-not-null":{"type":"string","pattern":"^[0-9]+$"},"ban-drop-table":{"type":"string","pattern":"^[0-9]+$"},"ban-truncate-cascade":{"type":"string","pattern":"^[0-9]+$"},"changing-column-type":{"type":"string","pattern":"^[0-9]+$"},"constraint-missing-not-valid":{"type":"string","pattern":"^[0-9]+$"},"disallowed-unique-constraint":{"type":"string","pattern":"^[0-9]+$"},"identifier-too-long":{"type":"string","pattern":"^[0-9]+$"},"prefer-bigint-over-int":{"type":"string","pattern":"^[0-9]+$"},"prefer-bigint-over-smallint":{"type":"string","pattern":"^[0-9]+$"},"prefer-identity":{"type":"string","pattern":"^[0-9]+$"},"prefer-text-field":{"type":"string","pattern":"^[0-9]+$"},"prefer-timestamptz":{"type":"string","pattern":"^[0-9]+$"},"renaming-column":{"type":"string","pattern":"^[0-9]+$"},"renaming-table":{"type":"string","pattern":"^[0-9]+$"},"require-concurrent-index-creation":{"type":"string","pattern":"^[0-9]+$"},"require-concurrent-index-deletion":{"type":"string","pattern":"^[0-9]+$"},"require-lock-timeout":{"type":"string","pattern":"^[0-9]+$"},"backfill-in-ddl-transaction":{"type":"string","pattern":"^[0-9]+$"},"fk-missing-index":{"type":"string","pattern":"^[0-9]+$"}}}}},"docs":{"type":"object","additionalProperties":false,"properties":{"requireComment":{"enum":["error","warning","off"]},"requirePrimaryKey":{"enum":["error","warning","off"]},"requireFkIndex":{"enum":["error","warning","off"]}}},"roles":{"type":"object","additionalProperties":false,"properties":{"file":{"type":"string"}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://pgwarden.dev/config.schema.json","title":"pgwarden configuration","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"migrations":{"type":"string","description":"The migrations folder. Default: migrations"},"schema":{"type":"string","description":"The documented schema folder. Default: schema"},"defaultEnvironment":{"type":"string","description":"The environment used when --env is not given."},"runner":{"type":"object","additionalProperties":false,"properties":{"transaction":{"enum":["per-migration","single"]},"lockTimeout":{"type":"string","pattern":"^(0|[0-9]+(\\.[0-9]+)?\\s*(us|ms|s|min|h|d)?)$","description":"A Postgres duration such as 5s, 500ms or 1min; 0 disables the timeout."},"statementTimeout":{"type":"string","pattern":"^(0|[0-9]+(\\.[0-9]+)?\\s*(us|ms|s|min|h|d)?)$","description":"A Postgres duration such as 5s, 500ms or 1min; 0 disables the timeout."},"timeZone":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$","description":"The TimeZone of migration sessions, an IANA name such as UTC or Europe/Paris. Default: not set (the server's, database's or role's)."}}},"ledger":{"type":"object","additionalProperties":false,"properties":{"schema":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"},"table":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"}}},"embedded":{"type":"object","additionalProperties":false,"properties":{"dataDir":{"type":"string"},"port":{"type":"integer","minimum":0,"maximum":65535}}},"environments":{"type":"object","propertyNames":{"pattern":"^[A-Za-z0-9_.-]+$"},"additionalProperties":{"type":"object","additionalProperties":false,"properties":{"provider":{"enum":["embedded","url","testcontainers"]},"url":{"type":"string","description":"A connection string WITHOUT password; use urlEnv or passwordEnv for secrets."},"urlEnv":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"passwordEnv":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"protected":{"type":"boolean"},"postgresVersion":{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)?$"},"driftIgnore":{"type":"array","items":{"type":"string"}}}}},"lint":{"type":"object","additionalProperties":false,"properties":{"postgresVersion":{"type":"integer","minimum":10,"maximum":19},"rules":{"type":"object","additionalProperties":false,"properties":{"syntax-error":{"enum":["error","warning","off"]},"revision-header":{"enum":["error","warning","off"]},"revision-unique":{"enum":["error","warning","off"]},"revision-chain":{"enum":["error","warning","off"]},"single-head":{"enum":["error","warning","off"]},"require-docstring":{"enum":["error","warning","off"]},"require-down":{"enum":["error","warning","off"]},"empty-migration":{"enum":["error","warning","off"]},"down-reverses-up":{"enum":["error","warning","off"]},"irreversible-operation":{"enum":["error","warning","off"]},"fk-target-exists":{"enum":["error","warning","off"]},"create-existing-object":{"enum":["error","warning","off"]},"missing-object":{"enum":["error","warning","off"]},"drop-order":{"enum":["error","warning","off"]},"transaction-nesting":{"enum":["error","warning","off"]},"ban-concurrent-index-creation-in-transaction":{"enum":["error","warning","off"]},"requires-newer-postgres":{"enum":["error","warning","off"]},"unused-ignore":{"enum":["error","warning","off"]},"ignore-needs-reason":{"enum":["error","warning","off"]},"adding-field-with-default":{"enum":["error","warning","off"]},"adding-foreign-key-constraint":{"enum":["error","warning","off"]},"adding-not-nullable-field":{"enum":["error","warning","off"]},"adding-required-field":{"enum":["error","warning","off"]},"adding-serial-primary-key-field":{"enum":["error","warning","off"]},"ban-char-field":{"enum":["error","warning","off"]},"ban-drop-column":{"enum":["error","warning","off"]},"ban-drop-database":{"enum":["error","warning","off"]},"ban-drop-not-null":{"enum":["error","warning","off"]},"ban-drop-table":{"enum":["error","warning","off"]},"ban-truncate-cascade":{"enum":["error","warning","off"]},"changing-column-type":{"enum":["error","warning","off"]},"constraint-missing-not-valid":{"enum":["error","warning","off"]},"disallowed-unique-constraint":{"enum":["error","warning","off"]},"identifier-too-long":{"enum":["error","warning","off"]},"prefer-bigint-over-int":{"enum":["error","warning","off"]},"prefer-bigint-over-smallint":{"enum":["error","warning","off"]},"prefer-identity":{"enum":["error","warning","off"]},"prefer-text-field":{"enum":["error","warning","off"]},"prefer-timestamptz":{"enum":["error","warning","off"]},"renaming-column":{"enum":["error","warning","off"]},"renaming-table":{"enum":["error","warning","off"]},"require-concurrent-index-creation":{"enum":["error","warning","off"]},"require-concurrent-index-deletion":{"enum":["error","warning","off"]},"require-lock-timeout":{"enum":["error","warning","off"]},"backfill-in-ddl-transaction":{"enum":["error","warning","off"]},"fk-missing-index":{"enum":["error","warning","off"]}}},"startAfter":{"type":"object","additionalProperties":false,"properties":{"*":{"type":"string","pattern":"^[0-9]+$"},"syntax-error":{"type":"string","pattern":"^[0-9]+$"},"revision-header":{"type":"string","pattern":"^[0-9]+$"},"revision-unique":{"type":"string","pattern":"^[0-9]+$"},"revision-chain":{"type":"string","pattern":"^[0-9]+$"},"single-head":{"type":"string","pattern":"^[0-9]+$"},"require-docstring":{"type":"string","pattern":"^[0-9]+$"},"require-down":{"type":"string","pattern":"^[0-9]+$"},"empty-migration":{"type":"string","pattern":"^[0-9]+$"},"down-reverses-up":{"type":"string","pattern":"^[0-9]+$"},"irreversible-operation":{"type":"string","pattern":"^[0-9]+$"},"fk-target-exists":{"type":"string","pattern":"^[0-9]+$"},"create-existing-object":{"type":"string","pattern":"^[0-9]+$"},"missing-object":{"type":"string","pattern":"^[0-9]+$"},"drop-order":{"type":"string","pattern":"^[0-9]+$"},"transaction-nesting":{"type":"string","pattern":"^[0-9]+$"},"ban-concurrent-index-creation-in-transaction":{"type":"string","pattern":"^[0-9]+$"},"requires-newer-postgres":{"type":"string","pattern":"^[0-9]+$"},"unused-ignore":{"type":"string","pattern":"^[0-9]+$"},"ignore-needs-reason":{"type":"string","pattern":"^[0-9]+$"},"adding-field-with-default":{"type":"string","pattern":"^[0-9]+$"},"adding-foreign-key-constraint":{"type":"string","pattern":"^[0-9]+$"},"adding-not-nullable-field":{"type":"string","pattern":"^[0-9]+$"},"adding-required-field":{"type":"string","pattern":"^[0-9]+$"},"adding-serial-primary-key-field":{"type":"string","pattern":"^[0-9]+$"},"ban-char-field":{"type":"string","pattern":"^[0-9]+$"},"ban-drop-column":{"type":"string","pattern":"^[0-9]+$"},"ban-drop-database":{"type":"string","pattern":"^[0-9]+$"},"ban-drop-not-null":{"type":"string","pattern":"^[0-9]+$"},"ban-drop-table":{"type":"string","pattern":"^[0-9]+$"},"ban-truncate-cascade":{"type":"string","pattern":"^[0-9]+$"},"changing-column-type":{"type":"string","pattern":"^[0-9]+$"},"constraint-missing-not-valid":{"type":"string","pattern":"^[0-9]+$"},"disallowed-unique-constraint":{"type":"string","pattern":"^[0-9]+$"},"identifier-too-long":{"type":"string","pattern":"^[0-9]+$"},"prefer-bigint-over-int":{"type":"string","pattern":"^[0-9]+$"},"prefer-bigint-over-smallint":{"type":"string","pattern":"^[0-9]+$"},"prefer-identity":{"type":"string","pattern":"^[0-9]+$"},"prefer-text-field":{"type":"string","pattern":"^[0-9]+$"},"prefer-timestamptz":{"type":"string","pattern":"^[0-9]+$"},"renaming-column":{"type":"string","pattern":"^[0-9]+$"},"renaming-table":{"type":"string","pattern":"^[0-9]+$"},"require-concurrent-index-creation":{"type":"string","pattern":"^[0-9]+$"},"require-concurrent-index-deletion":{"type":"string","pattern":"^[0-9]+$"},"require-lock-timeout":{"type":"string","pattern":"^[0-9]+$"},"backfill-in-ddl-transaction":{"type":"string","pattern":"^[0-9]+$"},"fk-missing-index":{"type":"string","pattern":"^[0-9]+$"}}}}},"docs":{"type":"object","additionalProperties":false,"properties":{"requireComment":{"enum":["error","warning","off"]},"requirePrimaryKey":{"enum":["error","warning","off"]},"requireFkIndex":{"enum":["error","warning","off"]}}},"roles":{"type":"object","additionalProperties":false,"properties":{"file":{"type":"string"}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const pattern0 = new RegExp("^(0|[0-9]+(\\.[0-9]+)?\\s*(us|ms|s|min|h|d)?)$", "u");
 const pattern2 = new RegExp("^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$", "u");
@@ -708,10 +708,10 @@ vErrors.push(err53);
 errors++;
 }
 }
-if(data27["down-reverses-up"] !== undefined){
-let data35 = data27["down-reverses-up"];
+if(data27["empty-migration"] !== undefined){
+let data35 = data27["empty-migration"];
 if(!(((data35 === "error") || (data35 === "warning")) || (data35 === "off"))){
-const err54 = {instancePath:instancePath+"/lint/rules/down-reverses-up",schemaPath:"#/properties/lint/properties/rules/properties/down-reverses-up/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["down-reverses-up"].enum},message:"must be equal to one of the allowed values"};
+const err54 = {instancePath:instancePath+"/lint/rules/empty-migration",schemaPath:"#/properties/lint/properties/rules/properties/empty-migration/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["empty-migration"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -721,10 +721,10 @@ vErrors.push(err54);
 errors++;
 }
 }
-if(data27["irreversible-operation"] !== undefined){
-let data36 = data27["irreversible-operation"];
+if(data27["down-reverses-up"] !== undefined){
+let data36 = data27["down-reverses-up"];
 if(!(((data36 === "error") || (data36 === "warning")) || (data36 === "off"))){
-const err55 = {instancePath:instancePath+"/lint/rules/irreversible-operation",schemaPath:"#/properties/lint/properties/rules/properties/irreversible-operation/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["irreversible-operation"].enum},message:"must be equal to one of the allowed values"};
+const err55 = {instancePath:instancePath+"/lint/rules/down-reverses-up",schemaPath:"#/properties/lint/properties/rules/properties/down-reverses-up/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["down-reverses-up"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -734,10 +734,10 @@ vErrors.push(err55);
 errors++;
 }
 }
-if(data27["fk-target-exists"] !== undefined){
-let data37 = data27["fk-target-exists"];
+if(data27["irreversible-operation"] !== undefined){
+let data37 = data27["irreversible-operation"];
 if(!(((data37 === "error") || (data37 === "warning")) || (data37 === "off"))){
-const err56 = {instancePath:instancePath+"/lint/rules/fk-target-exists",schemaPath:"#/properties/lint/properties/rules/properties/fk-target-exists/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["fk-target-exists"].enum},message:"must be equal to one of the allowed values"};
+const err56 = {instancePath:instancePath+"/lint/rules/irreversible-operation",schemaPath:"#/properties/lint/properties/rules/properties/irreversible-operation/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["irreversible-operation"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -747,10 +747,10 @@ vErrors.push(err56);
 errors++;
 }
 }
-if(data27["create-existing-object"] !== undefined){
-let data38 = data27["create-existing-object"];
+if(data27["fk-target-exists"] !== undefined){
+let data38 = data27["fk-target-exists"];
 if(!(((data38 === "error") || (data38 === "warning")) || (data38 === "off"))){
-const err57 = {instancePath:instancePath+"/lint/rules/create-existing-object",schemaPath:"#/properties/lint/properties/rules/properties/create-existing-object/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["create-existing-object"].enum},message:"must be equal to one of the allowed values"};
+const err57 = {instancePath:instancePath+"/lint/rules/fk-target-exists",schemaPath:"#/properties/lint/properties/rules/properties/fk-target-exists/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["fk-target-exists"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -760,10 +760,10 @@ vErrors.push(err57);
 errors++;
 }
 }
-if(data27["missing-object"] !== undefined){
-let data39 = data27["missing-object"];
+if(data27["create-existing-object"] !== undefined){
+let data39 = data27["create-existing-object"];
 if(!(((data39 === "error") || (data39 === "warning")) || (data39 === "off"))){
-const err58 = {instancePath:instancePath+"/lint/rules/missing-object",schemaPath:"#/properties/lint/properties/rules/properties/missing-object/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["missing-object"].enum},message:"must be equal to one of the allowed values"};
+const err58 = {instancePath:instancePath+"/lint/rules/create-existing-object",schemaPath:"#/properties/lint/properties/rules/properties/create-existing-object/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["create-existing-object"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -773,10 +773,10 @@ vErrors.push(err58);
 errors++;
 }
 }
-if(data27["drop-order"] !== undefined){
-let data40 = data27["drop-order"];
+if(data27["missing-object"] !== undefined){
+let data40 = data27["missing-object"];
 if(!(((data40 === "error") || (data40 === "warning")) || (data40 === "off"))){
-const err59 = {instancePath:instancePath+"/lint/rules/drop-order",schemaPath:"#/properties/lint/properties/rules/properties/drop-order/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["drop-order"].enum},message:"must be equal to one of the allowed values"};
+const err59 = {instancePath:instancePath+"/lint/rules/missing-object",schemaPath:"#/properties/lint/properties/rules/properties/missing-object/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["missing-object"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -786,10 +786,10 @@ vErrors.push(err59);
 errors++;
 }
 }
-if(data27["transaction-nesting"] !== undefined){
-let data41 = data27["transaction-nesting"];
+if(data27["drop-order"] !== undefined){
+let data41 = data27["drop-order"];
 if(!(((data41 === "error") || (data41 === "warning")) || (data41 === "off"))){
-const err60 = {instancePath:instancePath+"/lint/rules/transaction-nesting",schemaPath:"#/properties/lint/properties/rules/properties/transaction-nesting/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["transaction-nesting"].enum},message:"must be equal to one of the allowed values"};
+const err60 = {instancePath:instancePath+"/lint/rules/drop-order",schemaPath:"#/properties/lint/properties/rules/properties/drop-order/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["drop-order"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -799,10 +799,10 @@ vErrors.push(err60);
 errors++;
 }
 }
-if(data27["ban-concurrent-index-creation-in-transaction"] !== undefined){
-let data42 = data27["ban-concurrent-index-creation-in-transaction"];
+if(data27["transaction-nesting"] !== undefined){
+let data42 = data27["transaction-nesting"];
 if(!(((data42 === "error") || (data42 === "warning")) || (data42 === "off"))){
-const err61 = {instancePath:instancePath+"/lint/rules/ban-concurrent-index-creation-in-transaction",schemaPath:"#/properties/lint/properties/rules/properties/ban-concurrent-index-creation-in-transaction/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-concurrent-index-creation-in-transaction"].enum},message:"must be equal to one of the allowed values"};
+const err61 = {instancePath:instancePath+"/lint/rules/transaction-nesting",schemaPath:"#/properties/lint/properties/rules/properties/transaction-nesting/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["transaction-nesting"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -812,10 +812,10 @@ vErrors.push(err61);
 errors++;
 }
 }
-if(data27["requires-newer-postgres"] !== undefined){
-let data43 = data27["requires-newer-postgres"];
+if(data27["ban-concurrent-index-creation-in-transaction"] !== undefined){
+let data43 = data27["ban-concurrent-index-creation-in-transaction"];
 if(!(((data43 === "error") || (data43 === "warning")) || (data43 === "off"))){
-const err62 = {instancePath:instancePath+"/lint/rules/requires-newer-postgres",schemaPath:"#/properties/lint/properties/rules/properties/requires-newer-postgres/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["requires-newer-postgres"].enum},message:"must be equal to one of the allowed values"};
+const err62 = {instancePath:instancePath+"/lint/rules/ban-concurrent-index-creation-in-transaction",schemaPath:"#/properties/lint/properties/rules/properties/ban-concurrent-index-creation-in-transaction/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-concurrent-index-creation-in-transaction"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -825,10 +825,10 @@ vErrors.push(err62);
 errors++;
 }
 }
-if(data27["unused-ignore"] !== undefined){
-let data44 = data27["unused-ignore"];
+if(data27["requires-newer-postgres"] !== undefined){
+let data44 = data27["requires-newer-postgres"];
 if(!(((data44 === "error") || (data44 === "warning")) || (data44 === "off"))){
-const err63 = {instancePath:instancePath+"/lint/rules/unused-ignore",schemaPath:"#/properties/lint/properties/rules/properties/unused-ignore/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["unused-ignore"].enum},message:"must be equal to one of the allowed values"};
+const err63 = {instancePath:instancePath+"/lint/rules/requires-newer-postgres",schemaPath:"#/properties/lint/properties/rules/properties/requires-newer-postgres/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["requires-newer-postgres"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -838,10 +838,10 @@ vErrors.push(err63);
 errors++;
 }
 }
-if(data27["ignore-needs-reason"] !== undefined){
-let data45 = data27["ignore-needs-reason"];
+if(data27["unused-ignore"] !== undefined){
+let data45 = data27["unused-ignore"];
 if(!(((data45 === "error") || (data45 === "warning")) || (data45 === "off"))){
-const err64 = {instancePath:instancePath+"/lint/rules/ignore-needs-reason",schemaPath:"#/properties/lint/properties/rules/properties/ignore-needs-reason/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ignore-needs-reason"].enum},message:"must be equal to one of the allowed values"};
+const err64 = {instancePath:instancePath+"/lint/rules/unused-ignore",schemaPath:"#/properties/lint/properties/rules/properties/unused-ignore/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["unused-ignore"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -851,10 +851,10 @@ vErrors.push(err64);
 errors++;
 }
 }
-if(data27["adding-field-with-default"] !== undefined){
-let data46 = data27["adding-field-with-default"];
+if(data27["ignore-needs-reason"] !== undefined){
+let data46 = data27["ignore-needs-reason"];
 if(!(((data46 === "error") || (data46 === "warning")) || (data46 === "off"))){
-const err65 = {instancePath:instancePath+"/lint/rules/adding-field-with-default",schemaPath:"#/properties/lint/properties/rules/properties/adding-field-with-default/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["adding-field-with-default"].enum},message:"must be equal to one of the allowed values"};
+const err65 = {instancePath:instancePath+"/lint/rules/ignore-needs-reason",schemaPath:"#/properties/lint/properties/rules/properties/ignore-needs-reason/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ignore-needs-reason"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -864,10 +864,10 @@ vErrors.push(err65);
 errors++;
 }
 }
-if(data27["adding-foreign-key-constraint"] !== undefined){
-let data47 = data27["adding-foreign-key-constraint"];
+if(data27["adding-field-with-default"] !== undefined){
+let data47 = data27["adding-field-with-default"];
 if(!(((data47 === "error") || (data47 === "warning")) || (data47 === "off"))){
-const err66 = {instancePath:instancePath+"/lint/rules/adding-foreign-key-constraint",schemaPath:"#/properties/lint/properties/rules/properties/adding-foreign-key-constraint/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["adding-foreign-key-constraint"].enum},message:"must be equal to one of the allowed values"};
+const err66 = {instancePath:instancePath+"/lint/rules/adding-field-with-default",schemaPath:"#/properties/lint/properties/rules/properties/adding-field-with-default/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["adding-field-with-default"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -877,10 +877,10 @@ vErrors.push(err66);
 errors++;
 }
 }
-if(data27["adding-not-nullable-field"] !== undefined){
-let data48 = data27["adding-not-nullable-field"];
+if(data27["adding-foreign-key-constraint"] !== undefined){
+let data48 = data27["adding-foreign-key-constraint"];
 if(!(((data48 === "error") || (data48 === "warning")) || (data48 === "off"))){
-const err67 = {instancePath:instancePath+"/lint/rules/adding-not-nullable-field",schemaPath:"#/properties/lint/properties/rules/properties/adding-not-nullable-field/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["adding-not-nullable-field"].enum},message:"must be equal to one of the allowed values"};
+const err67 = {instancePath:instancePath+"/lint/rules/adding-foreign-key-constraint",schemaPath:"#/properties/lint/properties/rules/properties/adding-foreign-key-constraint/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["adding-foreign-key-constraint"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -890,10 +890,10 @@ vErrors.push(err67);
 errors++;
 }
 }
-if(data27["adding-required-field"] !== undefined){
-let data49 = data27["adding-required-field"];
+if(data27["adding-not-nullable-field"] !== undefined){
+let data49 = data27["adding-not-nullable-field"];
 if(!(((data49 === "error") || (data49 === "warning")) || (data49 === "off"))){
-const err68 = {instancePath:instancePath+"/lint/rules/adding-required-field",schemaPath:"#/properties/lint/properties/rules/properties/adding-required-field/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["adding-required-field"].enum},message:"must be equal to one of the allowed values"};
+const err68 = {instancePath:instancePath+"/lint/rules/adding-not-nullable-field",schemaPath:"#/properties/lint/properties/rules/properties/adding-not-nullable-field/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["adding-not-nullable-field"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -903,10 +903,10 @@ vErrors.push(err68);
 errors++;
 }
 }
-if(data27["adding-serial-primary-key-field"] !== undefined){
-let data50 = data27["adding-serial-primary-key-field"];
+if(data27["adding-required-field"] !== undefined){
+let data50 = data27["adding-required-field"];
 if(!(((data50 === "error") || (data50 === "warning")) || (data50 === "off"))){
-const err69 = {instancePath:instancePath+"/lint/rules/adding-serial-primary-key-field",schemaPath:"#/properties/lint/properties/rules/properties/adding-serial-primary-key-field/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["adding-serial-primary-key-field"].enum},message:"must be equal to one of the allowed values"};
+const err69 = {instancePath:instancePath+"/lint/rules/adding-required-field",schemaPath:"#/properties/lint/properties/rules/properties/adding-required-field/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["adding-required-field"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -916,10 +916,10 @@ vErrors.push(err69);
 errors++;
 }
 }
-if(data27["ban-char-field"] !== undefined){
-let data51 = data27["ban-char-field"];
+if(data27["adding-serial-primary-key-field"] !== undefined){
+let data51 = data27["adding-serial-primary-key-field"];
 if(!(((data51 === "error") || (data51 === "warning")) || (data51 === "off"))){
-const err70 = {instancePath:instancePath+"/lint/rules/ban-char-field",schemaPath:"#/properties/lint/properties/rules/properties/ban-char-field/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-char-field"].enum},message:"must be equal to one of the allowed values"};
+const err70 = {instancePath:instancePath+"/lint/rules/adding-serial-primary-key-field",schemaPath:"#/properties/lint/properties/rules/properties/adding-serial-primary-key-field/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["adding-serial-primary-key-field"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -929,10 +929,10 @@ vErrors.push(err70);
 errors++;
 }
 }
-if(data27["ban-drop-column"] !== undefined){
-let data52 = data27["ban-drop-column"];
+if(data27["ban-char-field"] !== undefined){
+let data52 = data27["ban-char-field"];
 if(!(((data52 === "error") || (data52 === "warning")) || (data52 === "off"))){
-const err71 = {instancePath:instancePath+"/lint/rules/ban-drop-column",schemaPath:"#/properties/lint/properties/rules/properties/ban-drop-column/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-drop-column"].enum},message:"must be equal to one of the allowed values"};
+const err71 = {instancePath:instancePath+"/lint/rules/ban-char-field",schemaPath:"#/properties/lint/properties/rules/properties/ban-char-field/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-char-field"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -942,10 +942,10 @@ vErrors.push(err71);
 errors++;
 }
 }
-if(data27["ban-drop-database"] !== undefined){
-let data53 = data27["ban-drop-database"];
+if(data27["ban-drop-column"] !== undefined){
+let data53 = data27["ban-drop-column"];
 if(!(((data53 === "error") || (data53 === "warning")) || (data53 === "off"))){
-const err72 = {instancePath:instancePath+"/lint/rules/ban-drop-database",schemaPath:"#/properties/lint/properties/rules/properties/ban-drop-database/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-drop-database"].enum},message:"must be equal to one of the allowed values"};
+const err72 = {instancePath:instancePath+"/lint/rules/ban-drop-column",schemaPath:"#/properties/lint/properties/rules/properties/ban-drop-column/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-drop-column"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -955,10 +955,10 @@ vErrors.push(err72);
 errors++;
 }
 }
-if(data27["ban-drop-not-null"] !== undefined){
-let data54 = data27["ban-drop-not-null"];
+if(data27["ban-drop-database"] !== undefined){
+let data54 = data27["ban-drop-database"];
 if(!(((data54 === "error") || (data54 === "warning")) || (data54 === "off"))){
-const err73 = {instancePath:instancePath+"/lint/rules/ban-drop-not-null",schemaPath:"#/properties/lint/properties/rules/properties/ban-drop-not-null/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-drop-not-null"].enum},message:"must be equal to one of the allowed values"};
+const err73 = {instancePath:instancePath+"/lint/rules/ban-drop-database",schemaPath:"#/properties/lint/properties/rules/properties/ban-drop-database/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-drop-database"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -968,10 +968,10 @@ vErrors.push(err73);
 errors++;
 }
 }
-if(data27["ban-drop-table"] !== undefined){
-let data55 = data27["ban-drop-table"];
+if(data27["ban-drop-not-null"] !== undefined){
+let data55 = data27["ban-drop-not-null"];
 if(!(((data55 === "error") || (data55 === "warning")) || (data55 === "off"))){
-const err74 = {instancePath:instancePath+"/lint/rules/ban-drop-table",schemaPath:"#/properties/lint/properties/rules/properties/ban-drop-table/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-drop-table"].enum},message:"must be equal to one of the allowed values"};
+const err74 = {instancePath:instancePath+"/lint/rules/ban-drop-not-null",schemaPath:"#/properties/lint/properties/rules/properties/ban-drop-not-null/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-drop-not-null"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -981,10 +981,10 @@ vErrors.push(err74);
 errors++;
 }
 }
-if(data27["ban-truncate-cascade"] !== undefined){
-let data56 = data27["ban-truncate-cascade"];
+if(data27["ban-drop-table"] !== undefined){
+let data56 = data27["ban-drop-table"];
 if(!(((data56 === "error") || (data56 === "warning")) || (data56 === "off"))){
-const err75 = {instancePath:instancePath+"/lint/rules/ban-truncate-cascade",schemaPath:"#/properties/lint/properties/rules/properties/ban-truncate-cascade/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-truncate-cascade"].enum},message:"must be equal to one of the allowed values"};
+const err75 = {instancePath:instancePath+"/lint/rules/ban-drop-table",schemaPath:"#/properties/lint/properties/rules/properties/ban-drop-table/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-drop-table"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -994,10 +994,10 @@ vErrors.push(err75);
 errors++;
 }
 }
-if(data27["changing-column-type"] !== undefined){
-let data57 = data27["changing-column-type"];
+if(data27["ban-truncate-cascade"] !== undefined){
+let data57 = data27["ban-truncate-cascade"];
 if(!(((data57 === "error") || (data57 === "warning")) || (data57 === "off"))){
-const err76 = {instancePath:instancePath+"/lint/rules/changing-column-type",schemaPath:"#/properties/lint/properties/rules/properties/changing-column-type/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["changing-column-type"].enum},message:"must be equal to one of the allowed values"};
+const err76 = {instancePath:instancePath+"/lint/rules/ban-truncate-cascade",schemaPath:"#/properties/lint/properties/rules/properties/ban-truncate-cascade/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-truncate-cascade"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -1007,10 +1007,10 @@ vErrors.push(err76);
 errors++;
 }
 }
-if(data27["constraint-missing-not-valid"] !== undefined){
-let data58 = data27["constraint-missing-not-valid"];
+if(data27["changing-column-type"] !== undefined){
+let data58 = data27["changing-column-type"];
 if(!(((data58 === "error") || (data58 === "warning")) || (data58 === "off"))){
-const err77 = {instancePath:instancePath+"/lint/rules/constraint-missing-not-valid",schemaPath:"#/properties/lint/properties/rules/properties/constraint-missing-not-valid/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["constraint-missing-not-valid"].enum},message:"must be equal to one of the allowed values"};
+const err77 = {instancePath:instancePath+"/lint/rules/changing-column-type",schemaPath:"#/properties/lint/properties/rules/properties/changing-column-type/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["changing-column-type"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1020,10 +1020,10 @@ vErrors.push(err77);
 errors++;
 }
 }
-if(data27["disallowed-unique-constraint"] !== undefined){
-let data59 = data27["disallowed-unique-constraint"];
+if(data27["constraint-missing-not-valid"] !== undefined){
+let data59 = data27["constraint-missing-not-valid"];
 if(!(((data59 === "error") || (data59 === "warning")) || (data59 === "off"))){
-const err78 = {instancePath:instancePath+"/lint/rules/disallowed-unique-constraint",schemaPath:"#/properties/lint/properties/rules/properties/disallowed-unique-constraint/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["disallowed-unique-constraint"].enum},message:"must be equal to one of the allowed values"};
+const err78 = {instancePath:instancePath+"/lint/rules/constraint-missing-not-valid",schemaPath:"#/properties/lint/properties/rules/properties/constraint-missing-not-valid/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["constraint-missing-not-valid"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1033,10 +1033,10 @@ vErrors.push(err78);
 errors++;
 }
 }
-if(data27["identifier-too-long"] !== undefined){
-let data60 = data27["identifier-too-long"];
+if(data27["disallowed-unique-constraint"] !== undefined){
+let data60 = data27["disallowed-unique-constraint"];
 if(!(((data60 === "error") || (data60 === "warning")) || (data60 === "off"))){
-const err79 = {instancePath:instancePath+"/lint/rules/identifier-too-long",schemaPath:"#/properties/lint/properties/rules/properties/identifier-too-long/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["identifier-too-long"].enum},message:"must be equal to one of the allowed values"};
+const err79 = {instancePath:instancePath+"/lint/rules/disallowed-unique-constraint",schemaPath:"#/properties/lint/properties/rules/properties/disallowed-unique-constraint/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["disallowed-unique-constraint"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1046,10 +1046,10 @@ vErrors.push(err79);
 errors++;
 }
 }
-if(data27["prefer-bigint-over-int"] !== undefined){
-let data61 = data27["prefer-bigint-over-int"];
+if(data27["identifier-too-long"] !== undefined){
+let data61 = data27["identifier-too-long"];
 if(!(((data61 === "error") || (data61 === "warning")) || (data61 === "off"))){
-const err80 = {instancePath:instancePath+"/lint/rules/prefer-bigint-over-int",schemaPath:"#/properties/lint/properties/rules/properties/prefer-bigint-over-int/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["prefer-bigint-over-int"].enum},message:"must be equal to one of the allowed values"};
+const err80 = {instancePath:instancePath+"/lint/rules/identifier-too-long",schemaPath:"#/properties/lint/properties/rules/properties/identifier-too-long/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["identifier-too-long"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1059,10 +1059,10 @@ vErrors.push(err80);
 errors++;
 }
 }
-if(data27["prefer-bigint-over-smallint"] !== undefined){
-let data62 = data27["prefer-bigint-over-smallint"];
+if(data27["prefer-bigint-over-int"] !== undefined){
+let data62 = data27["prefer-bigint-over-int"];
 if(!(((data62 === "error") || (data62 === "warning")) || (data62 === "off"))){
-const err81 = {instancePath:instancePath+"/lint/rules/prefer-bigint-over-smallint",schemaPath:"#/properties/lint/properties/rules/properties/prefer-bigint-over-smallint/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["prefer-bigint-over-smallint"].enum},message:"must be equal to one of the allowed values"};
+const err81 = {instancePath:instancePath+"/lint/rules/prefer-bigint-over-int",schemaPath:"#/properties/lint/properties/rules/properties/prefer-bigint-over-int/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["prefer-bigint-over-int"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1072,10 +1072,10 @@ vErrors.push(err81);
 errors++;
 }
 }
-if(data27["prefer-identity"] !== undefined){
-let data63 = data27["prefer-identity"];
+if(data27["prefer-bigint-over-smallint"] !== undefined){
+let data63 = data27["prefer-bigint-over-smallint"];
 if(!(((data63 === "error") || (data63 === "warning")) || (data63 === "off"))){
-const err82 = {instancePath:instancePath+"/lint/rules/prefer-identity",schemaPath:"#/properties/lint/properties/rules/properties/prefer-identity/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["prefer-identity"].enum},message:"must be equal to one of the allowed values"};
+const err82 = {instancePath:instancePath+"/lint/rules/prefer-bigint-over-smallint",schemaPath:"#/properties/lint/properties/rules/properties/prefer-bigint-over-smallint/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["prefer-bigint-over-smallint"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1085,10 +1085,10 @@ vErrors.push(err82);
 errors++;
 }
 }
-if(data27["prefer-text-field"] !== undefined){
-let data64 = data27["prefer-text-field"];
+if(data27["prefer-identity"] !== undefined){
+let data64 = data27["prefer-identity"];
 if(!(((data64 === "error") || (data64 === "warning")) || (data64 === "off"))){
-const err83 = {instancePath:instancePath+"/lint/rules/prefer-text-field",schemaPath:"#/properties/lint/properties/rules/properties/prefer-text-field/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["prefer-text-field"].enum},message:"must be equal to one of the allowed values"};
+const err83 = {instancePath:instancePath+"/lint/rules/prefer-identity",schemaPath:"#/properties/lint/properties/rules/properties/prefer-identity/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["prefer-identity"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1098,10 +1098,10 @@ vErrors.push(err83);
 errors++;
 }
 }
-if(data27["prefer-timestamptz"] !== undefined){
-let data65 = data27["prefer-timestamptz"];
+if(data27["prefer-text-field"] !== undefined){
+let data65 = data27["prefer-text-field"];
 if(!(((data65 === "error") || (data65 === "warning")) || (data65 === "off"))){
-const err84 = {instancePath:instancePath+"/lint/rules/prefer-timestamptz",schemaPath:"#/properties/lint/properties/rules/properties/prefer-timestamptz/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["prefer-timestamptz"].enum},message:"must be equal to one of the allowed values"};
+const err84 = {instancePath:instancePath+"/lint/rules/prefer-text-field",schemaPath:"#/properties/lint/properties/rules/properties/prefer-text-field/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["prefer-text-field"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1111,10 +1111,10 @@ vErrors.push(err84);
 errors++;
 }
 }
-if(data27["renaming-column"] !== undefined){
-let data66 = data27["renaming-column"];
+if(data27["prefer-timestamptz"] !== undefined){
+let data66 = data27["prefer-timestamptz"];
 if(!(((data66 === "error") || (data66 === "warning")) || (data66 === "off"))){
-const err85 = {instancePath:instancePath+"/lint/rules/renaming-column",schemaPath:"#/properties/lint/properties/rules/properties/renaming-column/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["renaming-column"].enum},message:"must be equal to one of the allowed values"};
+const err85 = {instancePath:instancePath+"/lint/rules/prefer-timestamptz",schemaPath:"#/properties/lint/properties/rules/properties/prefer-timestamptz/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["prefer-timestamptz"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1124,10 +1124,10 @@ vErrors.push(err85);
 errors++;
 }
 }
-if(data27["renaming-table"] !== undefined){
-let data67 = data27["renaming-table"];
+if(data27["renaming-column"] !== undefined){
+let data67 = data27["renaming-column"];
 if(!(((data67 === "error") || (data67 === "warning")) || (data67 === "off"))){
-const err86 = {instancePath:instancePath+"/lint/rules/renaming-table",schemaPath:"#/properties/lint/properties/rules/properties/renaming-table/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["renaming-table"].enum},message:"must be equal to one of the allowed values"};
+const err86 = {instancePath:instancePath+"/lint/rules/renaming-column",schemaPath:"#/properties/lint/properties/rules/properties/renaming-column/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["renaming-column"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1137,10 +1137,10 @@ vErrors.push(err86);
 errors++;
 }
 }
-if(data27["require-concurrent-index-creation"] !== undefined){
-let data68 = data27["require-concurrent-index-creation"];
+if(data27["renaming-table"] !== undefined){
+let data68 = data27["renaming-table"];
 if(!(((data68 === "error") || (data68 === "warning")) || (data68 === "off"))){
-const err87 = {instancePath:instancePath+"/lint/rules/require-concurrent-index-creation",schemaPath:"#/properties/lint/properties/rules/properties/require-concurrent-index-creation/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["require-concurrent-index-creation"].enum},message:"must be equal to one of the allowed values"};
+const err87 = {instancePath:instancePath+"/lint/rules/renaming-table",schemaPath:"#/properties/lint/properties/rules/properties/renaming-table/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["renaming-table"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1150,10 +1150,10 @@ vErrors.push(err87);
 errors++;
 }
 }
-if(data27["require-concurrent-index-deletion"] !== undefined){
-let data69 = data27["require-concurrent-index-deletion"];
+if(data27["require-concurrent-index-creation"] !== undefined){
+let data69 = data27["require-concurrent-index-creation"];
 if(!(((data69 === "error") || (data69 === "warning")) || (data69 === "off"))){
-const err88 = {instancePath:instancePath+"/lint/rules/require-concurrent-index-deletion",schemaPath:"#/properties/lint/properties/rules/properties/require-concurrent-index-deletion/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["require-concurrent-index-deletion"].enum},message:"must be equal to one of the allowed values"};
+const err88 = {instancePath:instancePath+"/lint/rules/require-concurrent-index-creation",schemaPath:"#/properties/lint/properties/rules/properties/require-concurrent-index-creation/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["require-concurrent-index-creation"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1163,10 +1163,10 @@ vErrors.push(err88);
 errors++;
 }
 }
-if(data27["require-lock-timeout"] !== undefined){
-let data70 = data27["require-lock-timeout"];
+if(data27["require-concurrent-index-deletion"] !== undefined){
+let data70 = data27["require-concurrent-index-deletion"];
 if(!(((data70 === "error") || (data70 === "warning")) || (data70 === "off"))){
-const err89 = {instancePath:instancePath+"/lint/rules/require-lock-timeout",schemaPath:"#/properties/lint/properties/rules/properties/require-lock-timeout/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["require-lock-timeout"].enum},message:"must be equal to one of the allowed values"};
+const err89 = {instancePath:instancePath+"/lint/rules/require-concurrent-index-deletion",schemaPath:"#/properties/lint/properties/rules/properties/require-concurrent-index-deletion/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["require-concurrent-index-deletion"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1176,10 +1176,10 @@ vErrors.push(err89);
 errors++;
 }
 }
-if(data27["backfill-in-ddl-transaction"] !== undefined){
-let data71 = data27["backfill-in-ddl-transaction"];
+if(data27["require-lock-timeout"] !== undefined){
+let data71 = data27["require-lock-timeout"];
 if(!(((data71 === "error") || (data71 === "warning")) || (data71 === "off"))){
-const err90 = {instancePath:instancePath+"/lint/rules/backfill-in-ddl-transaction",schemaPath:"#/properties/lint/properties/rules/properties/backfill-in-ddl-transaction/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["backfill-in-ddl-transaction"].enum},message:"must be equal to one of the allowed values"};
+const err90 = {instancePath:instancePath+"/lint/rules/require-lock-timeout",schemaPath:"#/properties/lint/properties/rules/properties/require-lock-timeout/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["require-lock-timeout"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1189,10 +1189,10 @@ vErrors.push(err90);
 errors++;
 }
 }
-if(data27["fk-missing-index"] !== undefined){
-let data72 = data27["fk-missing-index"];
+if(data27["backfill-in-ddl-transaction"] !== undefined){
+let data72 = data27["backfill-in-ddl-transaction"];
 if(!(((data72 === "error") || (data72 === "warning")) || (data72 === "off"))){
-const err91 = {instancePath:instancePath+"/lint/rules/fk-missing-index",schemaPath:"#/properties/lint/properties/rules/properties/fk-missing-index/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["fk-missing-index"].enum},message:"must be equal to one of the allowed values"};
+const err91 = {instancePath:instancePath+"/lint/rules/backfill-in-ddl-transaction",schemaPath:"#/properties/lint/properties/rules/properties/backfill-in-ddl-transaction/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["backfill-in-ddl-transaction"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1202,9 +1202,10 @@ vErrors.push(err91);
 errors++;
 }
 }
-}
-else {
-const err92 = {instancePath:instancePath+"/lint/rules",schemaPath:"#/properties/lint/properties/rules/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data27["fk-missing-index"] !== undefined){
+let data73 = data27["fk-missing-index"];
+if(!(((data73 === "error") || (data73 === "warning")) || (data73 === "off"))){
+const err92 = {instancePath:instancePath+"/lint/rules/fk-missing-index",schemaPath:"#/properties/lint/properties/rules/properties/fk-missing-index/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["fk-missing-index"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1214,12 +1215,9 @@ vErrors.push(err92);
 errors++;
 }
 }
-if(data25.startAfter !== undefined){
-let data73 = data25.startAfter;
-if(data73 && typeof data73 == "object" && !Array.isArray(data73)){
-for(const key9 in data73){
-if(!(func2.call(schema11.properties.lint.properties.startAfter.properties, key9))){
-const err93 = {instancePath:instancePath+"/lint/startAfter",schemaPath:"#/properties/lint/properties/startAfter/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
+}
+else {
+const err93 = {instancePath:instancePath+"/lint/rules",schemaPath:"#/properties/lint/properties/rules/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1229,11 +1227,12 @@ vErrors.push(err93);
 errors++;
 }
 }
-if(data73["*"] !== undefined){
-let data74 = data73["*"];
-if(typeof data74 === "string"){
-if(!pattern9.test(data74)){
-const err94 = {instancePath:instancePath+"/lint/startAfter/*",schemaPath:"#/properties/lint/properties/startAfter/properties/*/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data25.startAfter !== undefined){
+let data74 = data25.startAfter;
+if(data74 && typeof data74 == "object" && !Array.isArray(data74)){
+for(const key9 in data74){
+if(!(func2.call(schema11.properties.lint.properties.startAfter.properties, key9))){
+const err94 = {instancePath:instancePath+"/lint/startAfter",schemaPath:"#/properties/lint/properties/startAfter/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1243,8 +1242,11 @@ vErrors.push(err94);
 errors++;
 }
 }
-else {
-const err95 = {instancePath:instancePath+"/lint/startAfter/*",schemaPath:"#/properties/lint/properties/startAfter/properties/*/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data74["*"] !== undefined){
+let data75 = data74["*"];
+if(typeof data75 === "string"){
+if(!pattern9.test(data75)){
+const err95 = {instancePath:instancePath+"/lint/startAfter/*",schemaPath:"#/properties/lint/properties/startAfter/properties/*/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1254,11 +1256,8 @@ vErrors.push(err95);
 errors++;
 }
 }
-if(data73["syntax-error"] !== undefined){
-let data75 = data73["syntax-error"];
-if(typeof data75 === "string"){
-if(!pattern9.test(data75)){
-const err96 = {instancePath:instancePath+"/lint/startAfter/syntax-error",schemaPath:"#/properties/lint/properties/startAfter/properties/syntax-error/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err96 = {instancePath:instancePath+"/lint/startAfter/*",schemaPath:"#/properties/lint/properties/startAfter/properties/*/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1268,8 +1267,11 @@ vErrors.push(err96);
 errors++;
 }
 }
-else {
-const err97 = {instancePath:instancePath+"/lint/startAfter/syntax-error",schemaPath:"#/properties/lint/properties/startAfter/properties/syntax-error/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data74["syntax-error"] !== undefined){
+let data76 = data74["syntax-error"];
+if(typeof data76 === "string"){
+if(!pattern9.test(data76)){
+const err97 = {instancePath:instancePath+"/lint/startAfter/syntax-error",schemaPath:"#/properties/lint/properties/startAfter/properties/syntax-error/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1279,11 +1281,8 @@ vErrors.push(err97);
 errors++;
 }
 }
-if(data73["revision-header"] !== undefined){
-let data76 = data73["revision-header"];
-if(typeof data76 === "string"){
-if(!pattern9.test(data76)){
-const err98 = {instancePath:instancePath+"/lint/startAfter/revision-header",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-header/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err98 = {instancePath:instancePath+"/lint/startAfter/syntax-error",schemaPath:"#/properties/lint/properties/startAfter/properties/syntax-error/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1293,8 +1292,11 @@ vErrors.push(err98);
 errors++;
 }
 }
-else {
-const err99 = {instancePath:instancePath+"/lint/startAfter/revision-header",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-header/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data74["revision-header"] !== undefined){
+let data77 = data74["revision-header"];
+if(typeof data77 === "string"){
+if(!pattern9.test(data77)){
+const err99 = {instancePath:instancePath+"/lint/startAfter/revision-header",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-header/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1304,11 +1306,8 @@ vErrors.push(err99);
 errors++;
 }
 }
-if(data73["revision-unique"] !== undefined){
-let data77 = data73["revision-unique"];
-if(typeof data77 === "string"){
-if(!pattern9.test(data77)){
-const err100 = {instancePath:instancePath+"/lint/startAfter/revision-unique",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-unique/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err100 = {instancePath:instancePath+"/lint/startAfter/revision-header",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-header/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1318,8 +1317,11 @@ vErrors.push(err100);
 errors++;
 }
 }
-else {
-const err101 = {instancePath:instancePath+"/lint/startAfter/revision-unique",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-unique/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data74["revision-unique"] !== undefined){
+let data78 = data74["revision-unique"];
+if(typeof data78 === "string"){
+if(!pattern9.test(data78)){
+const err101 = {instancePath:instancePath+"/lint/startAfter/revision-unique",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-unique/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1329,11 +1331,8 @@ vErrors.push(err101);
 errors++;
 }
 }
-if(data73["revision-chain"] !== undefined){
-let data78 = data73["revision-chain"];
-if(typeof data78 === "string"){
-if(!pattern9.test(data78)){
-const err102 = {instancePath:instancePath+"/lint/startAfter/revision-chain",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-chain/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err102 = {instancePath:instancePath+"/lint/startAfter/revision-unique",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-unique/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1343,8 +1342,11 @@ vErrors.push(err102);
 errors++;
 }
 }
-else {
-const err103 = {instancePath:instancePath+"/lint/startAfter/revision-chain",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-chain/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data74["revision-chain"] !== undefined){
+let data79 = data74["revision-chain"];
+if(typeof data79 === "string"){
+if(!pattern9.test(data79)){
+const err103 = {instancePath:instancePath+"/lint/startAfter/revision-chain",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-chain/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1354,11 +1356,8 @@ vErrors.push(err103);
 errors++;
 }
 }
-if(data73["single-head"] !== undefined){
-let data79 = data73["single-head"];
-if(typeof data79 === "string"){
-if(!pattern9.test(data79)){
-const err104 = {instancePath:instancePath+"/lint/startAfter/single-head",schemaPath:"#/properties/lint/properties/startAfter/properties/single-head/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err104 = {instancePath:instancePath+"/lint/startAfter/revision-chain",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-chain/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1368,8 +1367,11 @@ vErrors.push(err104);
 errors++;
 }
 }
-else {
-const err105 = {instancePath:instancePath+"/lint/startAfter/single-head",schemaPath:"#/properties/lint/properties/startAfter/properties/single-head/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data74["single-head"] !== undefined){
+let data80 = data74["single-head"];
+if(typeof data80 === "string"){
+if(!pattern9.test(data80)){
+const err105 = {instancePath:instancePath+"/lint/startAfter/single-head",schemaPath:"#/properties/lint/properties/startAfter/properties/single-head/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1379,11 +1381,8 @@ vErrors.push(err105);
 errors++;
 }
 }
-if(data73["require-docstring"] !== undefined){
-let data80 = data73["require-docstring"];
-if(typeof data80 === "string"){
-if(!pattern9.test(data80)){
-const err106 = {instancePath:instancePath+"/lint/startAfter/require-docstring",schemaPath:"#/properties/lint/properties/startAfter/properties/require-docstring/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err106 = {instancePath:instancePath+"/lint/startAfter/single-head",schemaPath:"#/properties/lint/properties/startAfter/properties/single-head/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1393,8 +1392,11 @@ vErrors.push(err106);
 errors++;
 }
 }
-else {
-const err107 = {instancePath:instancePath+"/lint/startAfter/require-docstring",schemaPath:"#/properties/lint/properties/startAfter/properties/require-docstring/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data74["require-docstring"] !== undefined){
+let data81 = data74["require-docstring"];
+if(typeof data81 === "string"){
+if(!pattern9.test(data81)){
+const err107 = {instancePath:instancePath+"/lint/startAfter/require-docstring",schemaPath:"#/properties/lint/properties/startAfter/properties/require-docstring/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1404,11 +1406,8 @@ vErrors.push(err107);
 errors++;
 }
 }
-if(data73["require-down"] !== undefined){
-let data81 = data73["require-down"];
-if(typeof data81 === "string"){
-if(!pattern9.test(data81)){
-const err108 = {instancePath:instancePath+"/lint/startAfter/require-down",schemaPath:"#/properties/lint/properties/startAfter/properties/require-down/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err108 = {instancePath:instancePath+"/lint/startAfter/require-docstring",schemaPath:"#/properties/lint/properties/startAfter/properties/require-docstring/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1418,8 +1417,11 @@ vErrors.push(err108);
 errors++;
 }
 }
-else {
-const err109 = {instancePath:instancePath+"/lint/startAfter/require-down",schemaPath:"#/properties/lint/properties/startAfter/properties/require-down/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data74["require-down"] !== undefined){
+let data82 = data74["require-down"];
+if(typeof data82 === "string"){
+if(!pattern9.test(data82)){
+const err109 = {instancePath:instancePath+"/lint/startAfter/require-down",schemaPath:"#/properties/lint/properties/startAfter/properties/require-down/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1429,11 +1431,8 @@ vErrors.push(err109);
 errors++;
 }
 }
-if(data73["down-reverses-up"] !== undefined){
-let data82 = data73["down-reverses-up"];
-if(typeof data82 === "string"){
-if(!pattern9.test(data82)){
-const err110 = {instancePath:instancePath+"/lint/startAfter/down-reverses-up",schemaPath:"#/properties/lint/properties/startAfter/properties/down-reverses-up/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err110 = {instancePath:instancePath+"/lint/startAfter/require-down",schemaPath:"#/properties/lint/properties/startAfter/properties/require-down/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1443,8 +1442,11 @@ vErrors.push(err110);
 errors++;
 }
 }
-else {
-const err111 = {instancePath:instancePath+"/lint/startAfter/down-reverses-up",schemaPath:"#/properties/lint/properties/startAfter/properties/down-reverses-up/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data74["empty-migration"] !== undefined){
+let data83 = data74["empty-migration"];
+if(typeof data83 === "string"){
+if(!pattern9.test(data83)){
+const err111 = {instancePath:instancePath+"/lint/startAfter/empty-migration",schemaPath:"#/properties/lint/properties/startAfter/properties/empty-migration/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1454,11 +1456,8 @@ vErrors.push(err111);
 errors++;
 }
 }
-if(data73["irreversible-operation"] !== undefined){
-let data83 = data73["irreversible-operation"];
-if(typeof data83 === "string"){
-if(!pattern9.test(data83)){
-const err112 = {instancePath:instancePath+"/lint/startAfter/irreversible-operation",schemaPath:"#/properties/lint/properties/startAfter/properties/irreversible-operation/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err112 = {instancePath:instancePath+"/lint/startAfter/empty-migration",schemaPath:"#/properties/lint/properties/startAfter/properties/empty-migration/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1468,8 +1467,11 @@ vErrors.push(err112);
 errors++;
 }
 }
-else {
-const err113 = {instancePath:instancePath+"/lint/startAfter/irreversible-operation",schemaPath:"#/properties/lint/properties/startAfter/properties/irreversible-operation/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data74["down-reverses-up"] !== undefined){
+let data84 = data74["down-reverses-up"];
+if(typeof data84 === "string"){
+if(!pattern9.test(data84)){
+const err113 = {instancePath:instancePath+"/lint/startAfter/down-reverses-up",schemaPath:"#/properties/lint/properties/startAfter/properties/down-reverses-up/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1479,11 +1481,8 @@ vErrors.push(err113);
 errors++;
 }
 }
-if(data73["fk-target-exists"] !== undefined){
-let data84 = data73["fk-target-exists"];
-if(typeof data84 === "string"){
-if(!pattern9.test(data84)){
-const err114 = {instancePath:instancePath+"/lint/startAfter/fk-target-exists",schemaPath:"#/properties/lint/properties/startAfter/properties/fk-target-exists/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err114 = {instancePath:instancePath+"/lint/startAfter/down-reverses-up",schemaPath:"#/properties/lint/properties/startAfter/properties/down-reverses-up/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1493,8 +1492,11 @@ vErrors.push(err114);
 errors++;
 }
 }
-else {
-const err115 = {instancePath:instancePath+"/lint/startAfter/fk-target-exists",schemaPath:"#/properties/lint/properties/startAfter/properties/fk-target-exists/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data74["irreversible-operation"] !== undefined){
+let data85 = data74["irreversible-operation"];
+if(typeof data85 === "string"){
+if(!pattern9.test(data85)){
+const err115 = {instancePath:instancePath+"/lint/startAfter/irreversible-operation",schemaPath:"#/properties/lint/properties/startAfter/properties/irreversible-operation/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1504,11 +1506,8 @@ vErrors.push(err115);
 errors++;
 }
 }
-if(data73["create-existing-object"] !== undefined){
-let data85 = data73["create-existing-object"];
-if(typeof data85 === "string"){
-if(!pattern9.test(data85)){
-const err116 = {instancePath:instancePath+"/lint/startAfter/create-existing-object",schemaPath:"#/properties/lint/properties/startAfter/properties/create-existing-object/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err116 = {instancePath:instancePath+"/lint/startAfter/irreversible-operation",schemaPath:"#/properties/lint/properties/startAfter/properties/irreversible-operation/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1518,8 +1517,11 @@ vErrors.push(err116);
 errors++;
 }
 }
-else {
-const err117 = {instancePath:instancePath+"/lint/startAfter/create-existing-object",schemaPath:"#/properties/lint/properties/startAfter/properties/create-existing-object/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data74["fk-target-exists"] !== undefined){
+let data86 = data74["fk-target-exists"];
+if(typeof data86 === "string"){
+if(!pattern9.test(data86)){
+const err117 = {instancePath:instancePath+"/lint/startAfter/fk-target-exists",schemaPath:"#/properties/lint/properties/startAfter/properties/fk-target-exists/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1529,11 +1531,8 @@ vErrors.push(err117);
 errors++;
 }
 }
-if(data73["missing-object"] !== undefined){
-let data86 = data73["missing-object"];
-if(typeof data86 === "string"){
-if(!pattern9.test(data86)){
-const err118 = {instancePath:instancePath+"/lint/startAfter/missing-object",schemaPath:"#/properties/lint/properties/startAfter/properties/missing-object/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err118 = {instancePath:instancePath+"/lint/startAfter/fk-target-exists",schemaPath:"#/properties/lint/properties/startAfter/properties/fk-target-exists/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1543,8 +1542,11 @@ vErrors.push(err118);
 errors++;
 }
 }
-else {
-const err119 = {instancePath:instancePath+"/lint/startAfter/missing-object",schemaPath:"#/properties/lint/properties/startAfter/properties/missing-object/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data74["create-existing-object"] !== undefined){
+let data87 = data74["create-existing-object"];
+if(typeof data87 === "string"){
+if(!pattern9.test(data87)){
+const err119 = {instancePath:instancePath+"/lint/startAfter/create-existing-object",schemaPath:"#/properties/lint/properties/startAfter/properties/create-existing-object/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1554,11 +1556,8 @@ vErrors.push(err119);
 errors++;
 }
 }
-if(data73["drop-order"] !== undefined){
-let data87 = data73["drop-order"];
-if(typeof data87 === "string"){
-if(!pattern9.test(data87)){
-const err120 = {instancePath:instancePath+"/lint/startAfter/drop-order",schemaPath:"#/properties/lint/properties/startAfter/properties/drop-order/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err120 = {instancePath:instancePath+"/lint/startAfter/create-existing-object",schemaPath:"#/properties/lint/properties/startAfter/properties/create-existing-object/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1568,8 +1567,11 @@ vErrors.push(err120);
 errors++;
 }
 }
-else {
-const err121 = {instancePath:instancePath+"/lint/startAfter/drop-order",schemaPath:"#/properties/lint/properties/startAfter/properties/drop-order/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data74["missing-object"] !== undefined){
+let data88 = data74["missing-object"];
+if(typeof data88 === "string"){
+if(!pattern9.test(data88)){
+const err121 = {instancePath:instancePath+"/lint/startAfter/missing-object",schemaPath:"#/properties/lint/properties/startAfter/properties/missing-object/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1579,11 +1581,8 @@ vErrors.push(err121);
 errors++;
 }
 }
-if(data73["transaction-nesting"] !== undefined){
-let data88 = data73["transaction-nesting"];
-if(typeof data88 === "string"){
-if(!pattern9.test(data88)){
-const err122 = {instancePath:instancePath+"/lint/startAfter/transaction-nesting",schemaPath:"#/properties/lint/properties/startAfter/properties/transaction-nesting/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err122 = {instancePath:instancePath+"/lint/startAfter/missing-object",schemaPath:"#/properties/lint/properties/startAfter/properties/missing-object/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1593,8 +1592,11 @@ vErrors.push(err122);
 errors++;
 }
 }
-else {
-const err123 = {instancePath:instancePath+"/lint/startAfter/transaction-nesting",schemaPath:"#/properties/lint/properties/startAfter/properties/transaction-nesting/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data74["drop-order"] !== undefined){
+let data89 = data74["drop-order"];
+if(typeof data89 === "string"){
+if(!pattern9.test(data89)){
+const err123 = {instancePath:instancePath+"/lint/startAfter/drop-order",schemaPath:"#/properties/lint/properties/startAfter/properties/drop-order/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1604,11 +1606,8 @@ vErrors.push(err123);
 errors++;
 }
 }
-if(data73["ban-concurrent-index-creation-in-transaction"] !== undefined){
-let data89 = data73["ban-concurrent-index-creation-in-transaction"];
-if(typeof data89 === "string"){
-if(!pattern9.test(data89)){
-const err124 = {instancePath:instancePath+"/lint/startAfter/ban-concurrent-index-creation-in-transaction",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-concurrent-index-creation-in-transaction/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err124 = {instancePath:instancePath+"/lint/startAfter/drop-order",schemaPath:"#/properties/lint/properties/startAfter/properties/drop-order/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1618,8 +1617,11 @@ vErrors.push(err124);
 errors++;
 }
 }
-else {
-const err125 = {instancePath:instancePath+"/lint/startAfter/ban-concurrent-index-creation-in-transaction",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-concurrent-index-creation-in-transaction/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data74["transaction-nesting"] !== undefined){
+let data90 = data74["transaction-nesting"];
+if(typeof data90 === "string"){
+if(!pattern9.test(data90)){
+const err125 = {instancePath:instancePath+"/lint/startAfter/transaction-nesting",schemaPath:"#/properties/lint/properties/startAfter/properties/transaction-nesting/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1629,11 +1631,8 @@ vErrors.push(err125);
 errors++;
 }
 }
-if(data73["requires-newer-postgres"] !== undefined){
-let data90 = data73["requires-newer-postgres"];
-if(typeof data90 === "string"){
-if(!pattern9.test(data90)){
-const err126 = {instancePath:instancePath+"/lint/startAfter/requires-newer-postgres",schemaPath:"#/properties/lint/properties/startAfter/properties/requires-newer-postgres/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err126 = {instancePath:instancePath+"/lint/startAfter/transaction-nesting",schemaPath:"#/properties/lint/properties/startAfter/properties/transaction-nesting/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1643,8 +1642,11 @@ vErrors.push(err126);
 errors++;
 }
 }
-else {
-const err127 = {instancePath:instancePath+"/lint/startAfter/requires-newer-postgres",schemaPath:"#/properties/lint/properties/startAfter/properties/requires-newer-postgres/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data74["ban-concurrent-index-creation-in-transaction"] !== undefined){
+let data91 = data74["ban-concurrent-index-creation-in-transaction"];
+if(typeof data91 === "string"){
+if(!pattern9.test(data91)){
+const err127 = {instancePath:instancePath+"/lint/startAfter/ban-concurrent-index-creation-in-transaction",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-concurrent-index-creation-in-transaction/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1654,11 +1656,8 @@ vErrors.push(err127);
 errors++;
 }
 }
-if(data73["unused-ignore"] !== undefined){
-let data91 = data73["unused-ignore"];
-if(typeof data91 === "string"){
-if(!pattern9.test(data91)){
-const err128 = {instancePath:instancePath+"/lint/startAfter/unused-ignore",schemaPath:"#/properties/lint/properties/startAfter/properties/unused-ignore/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err128 = {instancePath:instancePath+"/lint/startAfter/ban-concurrent-index-creation-in-transaction",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-concurrent-index-creation-in-transaction/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1668,8 +1667,11 @@ vErrors.push(err128);
 errors++;
 }
 }
-else {
-const err129 = {instancePath:instancePath+"/lint/startAfter/unused-ignore",schemaPath:"#/properties/lint/properties/startAfter/properties/unused-ignore/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data74["requires-newer-postgres"] !== undefined){
+let data92 = data74["requires-newer-postgres"];
+if(typeof data92 === "string"){
+if(!pattern9.test(data92)){
+const err129 = {instancePath:instancePath+"/lint/startAfter/requires-newer-postgres",schemaPath:"#/properties/lint/properties/startAfter/properties/requires-newer-postgres/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1679,11 +1681,8 @@ vErrors.push(err129);
 errors++;
 }
 }
-if(data73["ignore-needs-reason"] !== undefined){
-let data92 = data73["ignore-needs-reason"];
-if(typeof data92 === "string"){
-if(!pattern9.test(data92)){
-const err130 = {instancePath:instancePath+"/lint/startAfter/ignore-needs-reason",schemaPath:"#/properties/lint/properties/startAfter/properties/ignore-needs-reason/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err130 = {instancePath:instancePath+"/lint/startAfter/requires-newer-postgres",schemaPath:"#/properties/lint/properties/startAfter/properties/requires-newer-postgres/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1693,8 +1692,11 @@ vErrors.push(err130);
 errors++;
 }
 }
-else {
-const err131 = {instancePath:instancePath+"/lint/startAfter/ignore-needs-reason",schemaPath:"#/properties/lint/properties/startAfter/properties/ignore-needs-reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data74["unused-ignore"] !== undefined){
+let data93 = data74["unused-ignore"];
+if(typeof data93 === "string"){
+if(!pattern9.test(data93)){
+const err131 = {instancePath:instancePath+"/lint/startAfter/unused-ignore",schemaPath:"#/properties/lint/properties/startAfter/properties/unused-ignore/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1704,11 +1706,8 @@ vErrors.push(err131);
 errors++;
 }
 }
-if(data73["adding-field-with-default"] !== undefined){
-let data93 = data73["adding-field-with-default"];
-if(typeof data93 === "string"){
-if(!pattern9.test(data93)){
-const err132 = {instancePath:instancePath+"/lint/startAfter/adding-field-with-default",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-field-with-default/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err132 = {instancePath:instancePath+"/lint/startAfter/unused-ignore",schemaPath:"#/properties/lint/properties/startAfter/properties/unused-ignore/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1718,8 +1717,11 @@ vErrors.push(err132);
 errors++;
 }
 }
-else {
-const err133 = {instancePath:instancePath+"/lint/startAfter/adding-field-with-default",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-field-with-default/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data74["ignore-needs-reason"] !== undefined){
+let data94 = data74["ignore-needs-reason"];
+if(typeof data94 === "string"){
+if(!pattern9.test(data94)){
+const err133 = {instancePath:instancePath+"/lint/startAfter/ignore-needs-reason",schemaPath:"#/properties/lint/properties/startAfter/properties/ignore-needs-reason/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1729,11 +1731,8 @@ vErrors.push(err133);
 errors++;
 }
 }
-if(data73["adding-foreign-key-constraint"] !== undefined){
-let data94 = data73["adding-foreign-key-constraint"];
-if(typeof data94 === "string"){
-if(!pattern9.test(data94)){
-const err134 = {instancePath:instancePath+"/lint/startAfter/adding-foreign-key-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-foreign-key-constraint/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err134 = {instancePath:instancePath+"/lint/startAfter/ignore-needs-reason",schemaPath:"#/properties/lint/properties/startAfter/properties/ignore-needs-reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1743,8 +1742,11 @@ vErrors.push(err134);
 errors++;
 }
 }
-else {
-const err135 = {instancePath:instancePath+"/lint/startAfter/adding-foreign-key-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-foreign-key-constraint/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data74["adding-field-with-default"] !== undefined){
+let data95 = data74["adding-field-with-default"];
+if(typeof data95 === "string"){
+if(!pattern9.test(data95)){
+const err135 = {instancePath:instancePath+"/lint/startAfter/adding-field-with-default",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-field-with-default/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1754,11 +1756,8 @@ vErrors.push(err135);
 errors++;
 }
 }
-if(data73["adding-not-nullable-field"] !== undefined){
-let data95 = data73["adding-not-nullable-field"];
-if(typeof data95 === "string"){
-if(!pattern9.test(data95)){
-const err136 = {instancePath:instancePath+"/lint/startAfter/adding-not-nullable-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-not-nullable-field/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err136 = {instancePath:instancePath+"/lint/startAfter/adding-field-with-default",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-field-with-default/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1768,8 +1767,11 @@ vErrors.push(err136);
 errors++;
 }
 }
-else {
-const err137 = {instancePath:instancePath+"/lint/startAfter/adding-not-nullable-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-not-nullable-field/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data74["adding-foreign-key-constraint"] !== undefined){
+let data96 = data74["adding-foreign-key-constraint"];
+if(typeof data96 === "string"){
+if(!pattern9.test(data96)){
+const err137 = {instancePath:instancePath+"/lint/startAfter/adding-foreign-key-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-foreign-key-constraint/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1779,11 +1781,8 @@ vErrors.push(err137);
 errors++;
 }
 }
-if(data73["adding-required-field"] !== undefined){
-let data96 = data73["adding-required-field"];
-if(typeof data96 === "string"){
-if(!pattern9.test(data96)){
-const err138 = {instancePath:instancePath+"/lint/startAfter/adding-required-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-required-field/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err138 = {instancePath:instancePath+"/lint/startAfter/adding-foreign-key-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-foreign-key-constraint/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1793,8 +1792,11 @@ vErrors.push(err138);
 errors++;
 }
 }
-else {
-const err139 = {instancePath:instancePath+"/lint/startAfter/adding-required-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-required-field/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data74["adding-not-nullable-field"] !== undefined){
+let data97 = data74["adding-not-nullable-field"];
+if(typeof data97 === "string"){
+if(!pattern9.test(data97)){
+const err139 = {instancePath:instancePath+"/lint/startAfter/adding-not-nullable-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-not-nullable-field/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1804,11 +1806,8 @@ vErrors.push(err139);
 errors++;
 }
 }
-if(data73["adding-serial-primary-key-field"] !== undefined){
-let data97 = data73["adding-serial-primary-key-field"];
-if(typeof data97 === "string"){
-if(!pattern9.test(data97)){
-const err140 = {instancePath:instancePath+"/lint/startAfter/adding-serial-primary-key-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-serial-primary-key-field/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err140 = {instancePath:instancePath+"/lint/startAfter/adding-not-nullable-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-not-nullable-field/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1818,8 +1817,11 @@ vErrors.push(err140);
 errors++;
 }
 }
-else {
-const err141 = {instancePath:instancePath+"/lint/startAfter/adding-serial-primary-key-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-serial-primary-key-field/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data74["adding-required-field"] !== undefined){
+let data98 = data74["adding-required-field"];
+if(typeof data98 === "string"){
+if(!pattern9.test(data98)){
+const err141 = {instancePath:instancePath+"/lint/startAfter/adding-required-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-required-field/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1829,11 +1831,8 @@ vErrors.push(err141);
 errors++;
 }
 }
-if(data73["ban-char-field"] !== undefined){
-let data98 = data73["ban-char-field"];
-if(typeof data98 === "string"){
-if(!pattern9.test(data98)){
-const err142 = {instancePath:instancePath+"/lint/startAfter/ban-char-field",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-char-field/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err142 = {instancePath:instancePath+"/lint/startAfter/adding-required-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-required-field/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1843,8 +1842,11 @@ vErrors.push(err142);
 errors++;
 }
 }
-else {
-const err143 = {instancePath:instancePath+"/lint/startAfter/ban-char-field",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-char-field/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data74["adding-serial-primary-key-field"] !== undefined){
+let data99 = data74["adding-serial-primary-key-field"];
+if(typeof data99 === "string"){
+if(!pattern9.test(data99)){
+const err143 = {instancePath:instancePath+"/lint/startAfter/adding-serial-primary-key-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-serial-primary-key-field/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1854,11 +1856,8 @@ vErrors.push(err143);
 errors++;
 }
 }
-if(data73["ban-drop-column"] !== undefined){
-let data99 = data73["ban-drop-column"];
-if(typeof data99 === "string"){
-if(!pattern9.test(data99)){
-const err144 = {instancePath:instancePath+"/lint/startAfter/ban-drop-column",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-column/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err144 = {instancePath:instancePath+"/lint/startAfter/adding-serial-primary-key-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-serial-primary-key-field/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1868,8 +1867,11 @@ vErrors.push(err144);
 errors++;
 }
 }
-else {
-const err145 = {instancePath:instancePath+"/lint/startAfter/ban-drop-column",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-column/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data74["ban-char-field"] !== undefined){
+let data100 = data74["ban-char-field"];
+if(typeof data100 === "string"){
+if(!pattern9.test(data100)){
+const err145 = {instancePath:instancePath+"/lint/startAfter/ban-char-field",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-char-field/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -1879,11 +1881,8 @@ vErrors.push(err145);
 errors++;
 }
 }
-if(data73["ban-drop-database"] !== undefined){
-let data100 = data73["ban-drop-database"];
-if(typeof data100 === "string"){
-if(!pattern9.test(data100)){
-const err146 = {instancePath:instancePath+"/lint/startAfter/ban-drop-database",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-database/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err146 = {instancePath:instancePath+"/lint/startAfter/ban-char-field",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-char-field/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -1893,8 +1892,11 @@ vErrors.push(err146);
 errors++;
 }
 }
-else {
-const err147 = {instancePath:instancePath+"/lint/startAfter/ban-drop-database",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-database/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data74["ban-drop-column"] !== undefined){
+let data101 = data74["ban-drop-column"];
+if(typeof data101 === "string"){
+if(!pattern9.test(data101)){
+const err147 = {instancePath:instancePath+"/lint/startAfter/ban-drop-column",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-column/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -1904,11 +1906,8 @@ vErrors.push(err147);
 errors++;
 }
 }
-if(data73["ban-drop-not-null"] !== undefined){
-let data101 = data73["ban-drop-not-null"];
-if(typeof data101 === "string"){
-if(!pattern9.test(data101)){
-const err148 = {instancePath:instancePath+"/lint/startAfter/ban-drop-not-null",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-not-null/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err148 = {instancePath:instancePath+"/lint/startAfter/ban-drop-column",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-column/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -1918,8 +1917,11 @@ vErrors.push(err148);
 errors++;
 }
 }
-else {
-const err149 = {instancePath:instancePath+"/lint/startAfter/ban-drop-not-null",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-not-null/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data74["ban-drop-database"] !== undefined){
+let data102 = data74["ban-drop-database"];
+if(typeof data102 === "string"){
+if(!pattern9.test(data102)){
+const err149 = {instancePath:instancePath+"/lint/startAfter/ban-drop-database",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-database/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -1929,11 +1931,8 @@ vErrors.push(err149);
 errors++;
 }
 }
-if(data73["ban-drop-table"] !== undefined){
-let data102 = data73["ban-drop-table"];
-if(typeof data102 === "string"){
-if(!pattern9.test(data102)){
-const err150 = {instancePath:instancePath+"/lint/startAfter/ban-drop-table",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-table/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err150 = {instancePath:instancePath+"/lint/startAfter/ban-drop-database",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-database/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -1943,8 +1942,11 @@ vErrors.push(err150);
 errors++;
 }
 }
-else {
-const err151 = {instancePath:instancePath+"/lint/startAfter/ban-drop-table",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-table/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data74["ban-drop-not-null"] !== undefined){
+let data103 = data74["ban-drop-not-null"];
+if(typeof data103 === "string"){
+if(!pattern9.test(data103)){
+const err151 = {instancePath:instancePath+"/lint/startAfter/ban-drop-not-null",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-not-null/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -1954,11 +1956,8 @@ vErrors.push(err151);
 errors++;
 }
 }
-if(data73["ban-truncate-cascade"] !== undefined){
-let data103 = data73["ban-truncate-cascade"];
-if(typeof data103 === "string"){
-if(!pattern9.test(data103)){
-const err152 = {instancePath:instancePath+"/lint/startAfter/ban-truncate-cascade",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-truncate-cascade/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err152 = {instancePath:instancePath+"/lint/startAfter/ban-drop-not-null",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-not-null/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -1968,8 +1967,11 @@ vErrors.push(err152);
 errors++;
 }
 }
-else {
-const err153 = {instancePath:instancePath+"/lint/startAfter/ban-truncate-cascade",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-truncate-cascade/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data74["ban-drop-table"] !== undefined){
+let data104 = data74["ban-drop-table"];
+if(typeof data104 === "string"){
+if(!pattern9.test(data104)){
+const err153 = {instancePath:instancePath+"/lint/startAfter/ban-drop-table",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-table/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -1979,11 +1981,8 @@ vErrors.push(err153);
 errors++;
 }
 }
-if(data73["changing-column-type"] !== undefined){
-let data104 = data73["changing-column-type"];
-if(typeof data104 === "string"){
-if(!pattern9.test(data104)){
-const err154 = {instancePath:instancePath+"/lint/startAfter/changing-column-type",schemaPath:"#/properties/lint/properties/startAfter/properties/changing-column-type/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err154 = {instancePath:instancePath+"/lint/startAfter/ban-drop-table",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-table/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -1993,8 +1992,11 @@ vErrors.push(err154);
 errors++;
 }
 }
-else {
-const err155 = {instancePath:instancePath+"/lint/startAfter/changing-column-type",schemaPath:"#/properties/lint/properties/startAfter/properties/changing-column-type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data74["ban-truncate-cascade"] !== undefined){
+let data105 = data74["ban-truncate-cascade"];
+if(typeof data105 === "string"){
+if(!pattern9.test(data105)){
+const err155 = {instancePath:instancePath+"/lint/startAfter/ban-truncate-cascade",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-truncate-cascade/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -2004,11 +2006,8 @@ vErrors.push(err155);
 errors++;
 }
 }
-if(data73["constraint-missing-not-valid"] !== undefined){
-let data105 = data73["constraint-missing-not-valid"];
-if(typeof data105 === "string"){
-if(!pattern9.test(data105)){
-const err156 = {instancePath:instancePath+"/lint/startAfter/constraint-missing-not-valid",schemaPath:"#/properties/lint/properties/startAfter/properties/constraint-missing-not-valid/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err156 = {instancePath:instancePath+"/lint/startAfter/ban-truncate-cascade",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-truncate-cascade/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -2018,8 +2017,11 @@ vErrors.push(err156);
 errors++;
 }
 }
-else {
-const err157 = {instancePath:instancePath+"/lint/startAfter/constraint-missing-not-valid",schemaPath:"#/properties/lint/properties/startAfter/properties/constraint-missing-not-valid/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data74["changing-column-type"] !== undefined){
+let data106 = data74["changing-column-type"];
+if(typeof data106 === "string"){
+if(!pattern9.test(data106)){
+const err157 = {instancePath:instancePath+"/lint/startAfter/changing-column-type",schemaPath:"#/properties/lint/properties/startAfter/properties/changing-column-type/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -2029,11 +2031,8 @@ vErrors.push(err157);
 errors++;
 }
 }
-if(data73["disallowed-unique-constraint"] !== undefined){
-let data106 = data73["disallowed-unique-constraint"];
-if(typeof data106 === "string"){
-if(!pattern9.test(data106)){
-const err158 = {instancePath:instancePath+"/lint/startAfter/disallowed-unique-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/disallowed-unique-constraint/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err158 = {instancePath:instancePath+"/lint/startAfter/changing-column-type",schemaPath:"#/properties/lint/properties/startAfter/properties/changing-column-type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -2043,8 +2042,11 @@ vErrors.push(err158);
 errors++;
 }
 }
-else {
-const err159 = {instancePath:instancePath+"/lint/startAfter/disallowed-unique-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/disallowed-unique-constraint/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data74["constraint-missing-not-valid"] !== undefined){
+let data107 = data74["constraint-missing-not-valid"];
+if(typeof data107 === "string"){
+if(!pattern9.test(data107)){
+const err159 = {instancePath:instancePath+"/lint/startAfter/constraint-missing-not-valid",schemaPath:"#/properties/lint/properties/startAfter/properties/constraint-missing-not-valid/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -2054,11 +2056,8 @@ vErrors.push(err159);
 errors++;
 }
 }
-if(data73["identifier-too-long"] !== undefined){
-let data107 = data73["identifier-too-long"];
-if(typeof data107 === "string"){
-if(!pattern9.test(data107)){
-const err160 = {instancePath:instancePath+"/lint/startAfter/identifier-too-long",schemaPath:"#/properties/lint/properties/startAfter/properties/identifier-too-long/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err160 = {instancePath:instancePath+"/lint/startAfter/constraint-missing-not-valid",schemaPath:"#/properties/lint/properties/startAfter/properties/constraint-missing-not-valid/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -2068,8 +2067,11 @@ vErrors.push(err160);
 errors++;
 }
 }
-else {
-const err161 = {instancePath:instancePath+"/lint/startAfter/identifier-too-long",schemaPath:"#/properties/lint/properties/startAfter/properties/identifier-too-long/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data74["disallowed-unique-constraint"] !== undefined){
+let data108 = data74["disallowed-unique-constraint"];
+if(typeof data108 === "string"){
+if(!pattern9.test(data108)){
+const err161 = {instancePath:instancePath+"/lint/startAfter/disallowed-unique-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/disallowed-unique-constraint/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -2079,11 +2081,8 @@ vErrors.push(err161);
 errors++;
 }
 }
-if(data73["prefer-bigint-over-int"] !== undefined){
-let data108 = data73["prefer-bigint-over-int"];
-if(typeof data108 === "string"){
-if(!pattern9.test(data108)){
-const err162 = {instancePath:instancePath+"/lint/startAfter/prefer-bigint-over-int",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-bigint-over-int/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err162 = {instancePath:instancePath+"/lint/startAfter/disallowed-unique-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/disallowed-unique-constraint/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -2093,8 +2092,11 @@ vErrors.push(err162);
 errors++;
 }
 }
-else {
-const err163 = {instancePath:instancePath+"/lint/startAfter/prefer-bigint-over-int",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-bigint-over-int/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data74["identifier-too-long"] !== undefined){
+let data109 = data74["identifier-too-long"];
+if(typeof data109 === "string"){
+if(!pattern9.test(data109)){
+const err163 = {instancePath:instancePath+"/lint/startAfter/identifier-too-long",schemaPath:"#/properties/lint/properties/startAfter/properties/identifier-too-long/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -2104,11 +2106,8 @@ vErrors.push(err163);
 errors++;
 }
 }
-if(data73["prefer-bigint-over-smallint"] !== undefined){
-let data109 = data73["prefer-bigint-over-smallint"];
-if(typeof data109 === "string"){
-if(!pattern9.test(data109)){
-const err164 = {instancePath:instancePath+"/lint/startAfter/prefer-bigint-over-smallint",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-bigint-over-smallint/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err164 = {instancePath:instancePath+"/lint/startAfter/identifier-too-long",schemaPath:"#/properties/lint/properties/startAfter/properties/identifier-too-long/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -2118,8 +2117,11 @@ vErrors.push(err164);
 errors++;
 }
 }
-else {
-const err165 = {instancePath:instancePath+"/lint/startAfter/prefer-bigint-over-smallint",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-bigint-over-smallint/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data74["prefer-bigint-over-int"] !== undefined){
+let data110 = data74["prefer-bigint-over-int"];
+if(typeof data110 === "string"){
+if(!pattern9.test(data110)){
+const err165 = {instancePath:instancePath+"/lint/startAfter/prefer-bigint-over-int",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-bigint-over-int/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -2129,11 +2131,8 @@ vErrors.push(err165);
 errors++;
 }
 }
-if(data73["prefer-identity"] !== undefined){
-let data110 = data73["prefer-identity"];
-if(typeof data110 === "string"){
-if(!pattern9.test(data110)){
-const err166 = {instancePath:instancePath+"/lint/startAfter/prefer-identity",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-identity/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err166 = {instancePath:instancePath+"/lint/startAfter/prefer-bigint-over-int",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-bigint-over-int/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -2143,8 +2142,11 @@ vErrors.push(err166);
 errors++;
 }
 }
-else {
-const err167 = {instancePath:instancePath+"/lint/startAfter/prefer-identity",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-identity/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data74["prefer-bigint-over-smallint"] !== undefined){
+let data111 = data74["prefer-bigint-over-smallint"];
+if(typeof data111 === "string"){
+if(!pattern9.test(data111)){
+const err167 = {instancePath:instancePath+"/lint/startAfter/prefer-bigint-over-smallint",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-bigint-over-smallint/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -2154,11 +2156,8 @@ vErrors.push(err167);
 errors++;
 }
 }
-if(data73["prefer-text-field"] !== undefined){
-let data111 = data73["prefer-text-field"];
-if(typeof data111 === "string"){
-if(!pattern9.test(data111)){
-const err168 = {instancePath:instancePath+"/lint/startAfter/prefer-text-field",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-text-field/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err168 = {instancePath:instancePath+"/lint/startAfter/prefer-bigint-over-smallint",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-bigint-over-smallint/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -2168,8 +2167,11 @@ vErrors.push(err168);
 errors++;
 }
 }
-else {
-const err169 = {instancePath:instancePath+"/lint/startAfter/prefer-text-field",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-text-field/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data74["prefer-identity"] !== undefined){
+let data112 = data74["prefer-identity"];
+if(typeof data112 === "string"){
+if(!pattern9.test(data112)){
+const err169 = {instancePath:instancePath+"/lint/startAfter/prefer-identity",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-identity/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -2179,11 +2181,8 @@ vErrors.push(err169);
 errors++;
 }
 }
-if(data73["prefer-timestamptz"] !== undefined){
-let data112 = data73["prefer-timestamptz"];
-if(typeof data112 === "string"){
-if(!pattern9.test(data112)){
-const err170 = {instancePath:instancePath+"/lint/startAfter/prefer-timestamptz",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-timestamptz/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err170 = {instancePath:instancePath+"/lint/startAfter/prefer-identity",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-identity/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -2193,8 +2192,11 @@ vErrors.push(err170);
 errors++;
 }
 }
-else {
-const err171 = {instancePath:instancePath+"/lint/startAfter/prefer-timestamptz",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-timestamptz/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data74["prefer-text-field"] !== undefined){
+let data113 = data74["prefer-text-field"];
+if(typeof data113 === "string"){
+if(!pattern9.test(data113)){
+const err171 = {instancePath:instancePath+"/lint/startAfter/prefer-text-field",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-text-field/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -2204,11 +2206,8 @@ vErrors.push(err171);
 errors++;
 }
 }
-if(data73["renaming-column"] !== undefined){
-let data113 = data73["renaming-column"];
-if(typeof data113 === "string"){
-if(!pattern9.test(data113)){
-const err172 = {instancePath:instancePath+"/lint/startAfter/renaming-column",schemaPath:"#/properties/lint/properties/startAfter/properties/renaming-column/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err172 = {instancePath:instancePath+"/lint/startAfter/prefer-text-field",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-text-field/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -2218,8 +2217,11 @@ vErrors.push(err172);
 errors++;
 }
 }
-else {
-const err173 = {instancePath:instancePath+"/lint/startAfter/renaming-column",schemaPath:"#/properties/lint/properties/startAfter/properties/renaming-column/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data74["prefer-timestamptz"] !== undefined){
+let data114 = data74["prefer-timestamptz"];
+if(typeof data114 === "string"){
+if(!pattern9.test(data114)){
+const err173 = {instancePath:instancePath+"/lint/startAfter/prefer-timestamptz",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-timestamptz/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -2229,11 +2231,8 @@ vErrors.push(err173);
 errors++;
 }
 }
-if(data73["renaming-table"] !== undefined){
-let data114 = data73["renaming-table"];
-if(typeof data114 === "string"){
-if(!pattern9.test(data114)){
-const err174 = {instancePath:instancePath+"/lint/startAfter/renaming-table",schemaPath:"#/properties/lint/properties/startAfter/properties/renaming-table/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err174 = {instancePath:instancePath+"/lint/startAfter/prefer-timestamptz",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-timestamptz/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -2243,8 +2242,11 @@ vErrors.push(err174);
 errors++;
 }
 }
-else {
-const err175 = {instancePath:instancePath+"/lint/startAfter/renaming-table",schemaPath:"#/properties/lint/properties/startAfter/properties/renaming-table/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data74["renaming-column"] !== undefined){
+let data115 = data74["renaming-column"];
+if(typeof data115 === "string"){
+if(!pattern9.test(data115)){
+const err175 = {instancePath:instancePath+"/lint/startAfter/renaming-column",schemaPath:"#/properties/lint/properties/startAfter/properties/renaming-column/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -2254,11 +2256,8 @@ vErrors.push(err175);
 errors++;
 }
 }
-if(data73["require-concurrent-index-creation"] !== undefined){
-let data115 = data73["require-concurrent-index-creation"];
-if(typeof data115 === "string"){
-if(!pattern9.test(data115)){
-const err176 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-index-creation",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-index-creation/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err176 = {instancePath:instancePath+"/lint/startAfter/renaming-column",schemaPath:"#/properties/lint/properties/startAfter/properties/renaming-column/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -2268,8 +2267,11 @@ vErrors.push(err176);
 errors++;
 }
 }
-else {
-const err177 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-index-creation",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-index-creation/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data74["renaming-table"] !== undefined){
+let data116 = data74["renaming-table"];
+if(typeof data116 === "string"){
+if(!pattern9.test(data116)){
+const err177 = {instancePath:instancePath+"/lint/startAfter/renaming-table",schemaPath:"#/properties/lint/properties/startAfter/properties/renaming-table/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -2279,11 +2281,8 @@ vErrors.push(err177);
 errors++;
 }
 }
-if(data73["require-concurrent-index-deletion"] !== undefined){
-let data116 = data73["require-concurrent-index-deletion"];
-if(typeof data116 === "string"){
-if(!pattern9.test(data116)){
-const err178 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-index-deletion",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-index-deletion/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err178 = {instancePath:instancePath+"/lint/startAfter/renaming-table",schemaPath:"#/properties/lint/properties/startAfter/properties/renaming-table/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -2293,8 +2292,11 @@ vErrors.push(err178);
 errors++;
 }
 }
-else {
-const err179 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-index-deletion",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-index-deletion/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data74["require-concurrent-index-creation"] !== undefined){
+let data117 = data74["require-concurrent-index-creation"];
+if(typeof data117 === "string"){
+if(!pattern9.test(data117)){
+const err179 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-index-creation",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-index-creation/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -2304,11 +2306,8 @@ vErrors.push(err179);
 errors++;
 }
 }
-if(data73["require-lock-timeout"] !== undefined){
-let data117 = data73["require-lock-timeout"];
-if(typeof data117 === "string"){
-if(!pattern9.test(data117)){
-const err180 = {instancePath:instancePath+"/lint/startAfter/require-lock-timeout",schemaPath:"#/properties/lint/properties/startAfter/properties/require-lock-timeout/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err180 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-index-creation",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-index-creation/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -2318,8 +2317,11 @@ vErrors.push(err180);
 errors++;
 }
 }
-else {
-const err181 = {instancePath:instancePath+"/lint/startAfter/require-lock-timeout",schemaPath:"#/properties/lint/properties/startAfter/properties/require-lock-timeout/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data74["require-concurrent-index-deletion"] !== undefined){
+let data118 = data74["require-concurrent-index-deletion"];
+if(typeof data118 === "string"){
+if(!pattern9.test(data118)){
+const err181 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-index-deletion",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-index-deletion/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -2329,11 +2331,8 @@ vErrors.push(err181);
 errors++;
 }
 }
-if(data73["backfill-in-ddl-transaction"] !== undefined){
-let data118 = data73["backfill-in-ddl-transaction"];
-if(typeof data118 === "string"){
-if(!pattern9.test(data118)){
-const err182 = {instancePath:instancePath+"/lint/startAfter/backfill-in-ddl-transaction",schemaPath:"#/properties/lint/properties/startAfter/properties/backfill-in-ddl-transaction/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err182 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-index-deletion",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-index-deletion/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -2343,8 +2342,11 @@ vErrors.push(err182);
 errors++;
 }
 }
-else {
-const err183 = {instancePath:instancePath+"/lint/startAfter/backfill-in-ddl-transaction",schemaPath:"#/properties/lint/properties/startAfter/properties/backfill-in-ddl-transaction/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data74["require-lock-timeout"] !== undefined){
+let data119 = data74["require-lock-timeout"];
+if(typeof data119 === "string"){
+if(!pattern9.test(data119)){
+const err183 = {instancePath:instancePath+"/lint/startAfter/require-lock-timeout",schemaPath:"#/properties/lint/properties/startAfter/properties/require-lock-timeout/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -2354,11 +2356,8 @@ vErrors.push(err183);
 errors++;
 }
 }
-if(data73["fk-missing-index"] !== undefined){
-let data119 = data73["fk-missing-index"];
-if(typeof data119 === "string"){
-if(!pattern9.test(data119)){
-const err184 = {instancePath:instancePath+"/lint/startAfter/fk-missing-index",schemaPath:"#/properties/lint/properties/startAfter/properties/fk-missing-index/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err184 = {instancePath:instancePath+"/lint/startAfter/require-lock-timeout",schemaPath:"#/properties/lint/properties/startAfter/properties/require-lock-timeout/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -2368,8 +2367,11 @@ vErrors.push(err184);
 errors++;
 }
 }
-else {
-const err185 = {instancePath:instancePath+"/lint/startAfter/fk-missing-index",schemaPath:"#/properties/lint/properties/startAfter/properties/fk-missing-index/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data74["backfill-in-ddl-transaction"] !== undefined){
+let data120 = data74["backfill-in-ddl-transaction"];
+if(typeof data120 === "string"){
+if(!pattern9.test(data120)){
+const err185 = {instancePath:instancePath+"/lint/startAfter/backfill-in-ddl-transaction",schemaPath:"#/properties/lint/properties/startAfter/properties/backfill-in-ddl-transaction/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -2379,9 +2381,8 @@ vErrors.push(err185);
 errors++;
 }
 }
-}
 else {
-const err186 = {instancePath:instancePath+"/lint/startAfter",schemaPath:"#/properties/lint/properties/startAfter/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err186 = {instancePath:instancePath+"/lint/startAfter/backfill-in-ddl-transaction",schemaPath:"#/properties/lint/properties/startAfter/properties/backfill-in-ddl-transaction/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -2391,9 +2392,11 @@ vErrors.push(err186);
 errors++;
 }
 }
-}
-else {
-const err187 = {instancePath:instancePath+"/lint",schemaPath:"#/properties/lint/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data74["fk-missing-index"] !== undefined){
+let data121 = data74["fk-missing-index"];
+if(typeof data121 === "string"){
+if(!pattern9.test(data121)){
+const err187 = {instancePath:instancePath+"/lint/startAfter/fk-missing-index",schemaPath:"#/properties/lint/properties/startAfter/properties/fk-missing-index/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -2403,12 +2406,8 @@ vErrors.push(err187);
 errors++;
 }
 }
-if(data.docs !== undefined){
-let data120 = data.docs;
-if(data120 && typeof data120 == "object" && !Array.isArray(data120)){
-for(const key10 in data120){
-if(!(((key10 === "requireComment") || (key10 === "requirePrimaryKey")) || (key10 === "requireFkIndex"))){
-const err188 = {instancePath:instancePath+"/docs",schemaPath:"#/properties/docs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
+else {
+const err188 = {instancePath:instancePath+"/lint/startAfter/fk-missing-index",schemaPath:"#/properties/lint/properties/startAfter/properties/fk-missing-index/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -2418,10 +2417,9 @@ vErrors.push(err188);
 errors++;
 }
 }
-if(data120.requireComment !== undefined){
-let data121 = data120.requireComment;
-if(!(((data121 === "error") || (data121 === "warning")) || (data121 === "off"))){
-const err189 = {instancePath:instancePath+"/docs/requireComment",schemaPath:"#/properties/docs/properties/requireComment/enum",keyword:"enum",params:{allowedValues: schema11.properties.docs.properties.requireComment.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err189 = {instancePath:instancePath+"/lint/startAfter",schemaPath:"#/properties/lint/properties/startAfter/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -2431,10 +2429,9 @@ vErrors.push(err189);
 errors++;
 }
 }
-if(data120.requirePrimaryKey !== undefined){
-let data122 = data120.requirePrimaryKey;
-if(!(((data122 === "error") || (data122 === "warning")) || (data122 === "off"))){
-const err190 = {instancePath:instancePath+"/docs/requirePrimaryKey",schemaPath:"#/properties/docs/properties/requirePrimaryKey/enum",keyword:"enum",params:{allowedValues: schema11.properties.docs.properties.requirePrimaryKey.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err190 = {instancePath:instancePath+"/lint",schemaPath:"#/properties/lint/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -2444,10 +2441,12 @@ vErrors.push(err190);
 errors++;
 }
 }
-if(data120.requireFkIndex !== undefined){
-let data123 = data120.requireFkIndex;
-if(!(((data123 === "error") || (data123 === "warning")) || (data123 === "off"))){
-const err191 = {instancePath:instancePath+"/docs/requireFkIndex",schemaPath:"#/properties/docs/properties/requireFkIndex/enum",keyword:"enum",params:{allowedValues: schema11.properties.docs.properties.requireFkIndex.enum},message:"must be equal to one of the allowed values"};
+if(data.docs !== undefined){
+let data122 = data.docs;
+if(data122 && typeof data122 == "object" && !Array.isArray(data122)){
+for(const key10 in data122){
+if(!(((key10 === "requireComment") || (key10 === "requirePrimaryKey")) || (key10 === "requireFkIndex"))){
+const err191 = {instancePath:instancePath+"/docs",schemaPath:"#/properties/docs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -2457,9 +2456,10 @@ vErrors.push(err191);
 errors++;
 }
 }
-}
-else {
-const err192 = {instancePath:instancePath+"/docs",schemaPath:"#/properties/docs/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data122.requireComment !== undefined){
+let data123 = data122.requireComment;
+if(!(((data123 === "error") || (data123 === "warning")) || (data123 === "off"))){
+const err192 = {instancePath:instancePath+"/docs/requireComment",schemaPath:"#/properties/docs/properties/requireComment/enum",keyword:"enum",params:{allowedValues: schema11.properties.docs.properties.requireComment.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -2469,12 +2469,10 @@ vErrors.push(err192);
 errors++;
 }
 }
-if(data.roles !== undefined){
-let data124 = data.roles;
-if(data124 && typeof data124 == "object" && !Array.isArray(data124)){
-for(const key11 in data124){
-if(!(key11 === "file")){
-const err193 = {instancePath:instancePath+"/roles",schemaPath:"#/properties/roles/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
+if(data122.requirePrimaryKey !== undefined){
+let data124 = data122.requirePrimaryKey;
+if(!(((data124 === "error") || (data124 === "warning")) || (data124 === "off"))){
+const err193 = {instancePath:instancePath+"/docs/requirePrimaryKey",schemaPath:"#/properties/docs/properties/requirePrimaryKey/enum",keyword:"enum",params:{allowedValues: schema11.properties.docs.properties.requirePrimaryKey.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -2484,9 +2482,10 @@ vErrors.push(err193);
 errors++;
 }
 }
-if(data124.file !== undefined){
-if(typeof data124.file !== "string"){
-const err194 = {instancePath:instancePath+"/roles/file",schemaPath:"#/properties/roles/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data122.requireFkIndex !== undefined){
+let data125 = data122.requireFkIndex;
+if(!(((data125 === "error") || (data125 === "warning")) || (data125 === "off"))){
+const err194 = {instancePath:instancePath+"/docs/requireFkIndex",schemaPath:"#/properties/docs/properties/requireFkIndex/enum",keyword:"enum",params:{allowedValues: schema11.properties.docs.properties.requireFkIndex.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -2498,7 +2497,7 @@ errors++;
 }
 }
 else {
-const err195 = {instancePath:instancePath+"/roles",schemaPath:"#/properties/roles/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err195 = {instancePath:instancePath+"/docs",schemaPath:"#/properties/docs/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -2508,14 +2507,53 @@ vErrors.push(err195);
 errors++;
 }
 }
-}
-else {
-const err196 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data.roles !== undefined){
+let data126 = data.roles;
+if(data126 && typeof data126 == "object" && !Array.isArray(data126)){
+for(const key11 in data126){
+if(!(key11 === "file")){
+const err196 = {instancePath:instancePath+"/roles",schemaPath:"#/properties/roles/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err196];
 }
 else {
 vErrors.push(err196);
+}
+errors++;
+}
+}
+if(data126.file !== undefined){
+if(typeof data126.file !== "string"){
+const err197 = {instancePath:instancePath+"/roles/file",schemaPath:"#/properties/roles/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err197];
+}
+else {
+vErrors.push(err197);
+}
+errors++;
+}
+}
+}
+else {
+const err198 = {instancePath:instancePath+"/roles",schemaPath:"#/properties/roles/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err198];
+}
+else {
+vErrors.push(err198);
+}
+errors++;
+}
+}
+}
+else {
+const err199 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err199];
+}
+else {
+vErrors.push(err199);
 }
 errors++;
 }

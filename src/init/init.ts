@@ -2,7 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { PgwardenError } from '../errors.js';
-import { binCandidates, configTemplate, GITIGNORE_LINES, GITKEEP, githubWorkflowPath, githubWorkflowTemplate, gitHookTemplate, gitlabTemplate, hookLine, huskyHookTemplate, PRE_COMMIT_COMMAND, rolesTemplate, type HookPlace, type WorkflowPlace } from './templates.js';
+import { DEFAULT_POSTGRES_VERSION } from '../lint/config.js';
+import { detectPackageManager, execCommand, huskySetupCommand, type PackageManager } from './package-manager.js';
+import { binCandidates, configTemplate, GITIGNORE_LINES, GITKEEP, githubWorkflowPath, githubWorkflowTemplate, gitHookTemplate, gitlabTemplate, hookLine, huskyHookTemplate, rolesTemplate, type HookPlace, type WorkflowPlace } from './templates.js';
 
 /** Which pre-commit hook init installs. `auto`: husky when the repository uses it, else a git hook. */
 export type HookChoice = 'auto' | 'husky' | 'git' | 'none';
@@ -47,6 +49,8 @@ export interface InitResult {
    * and was kept, and the check runs only once `command` is added to it.
    */
   hook: { kind: 'husky' | 'git' | 'none'; command: string; note: string; installed: boolean };
+  /** The package manager the hook and the CI job use, and what told (a lock file, the `packageManager` field). */
+  packageManager: { name: PackageManager['name']; source: string; pnp: boolean };
   /** Next steps for a person. */
   next: string[];
 }
@@ -121,19 +125,16 @@ function hookPlace(root: string, git: GitPlace | undefined): HookPlace | undefin
  * Where GitHub Actions finds the project's workflow (`.github/workflows` at the top of the
  * repository: it reads no other), and the project's place for it; undefined outside git or at the top.
  */
-function workflowPlace(root: string, git: GitPlace | undefined): { top: string; place: WorkflowPlace } | undefined {
+function workflowPlace(root: string, git: GitPlace | undefined, pm: PackageManager): { top: string; place: WorkflowPlace } | undefined {
   if (!git?.folder || git.folder.startsWith('..')) return undefined;
-  // npm ci runs where the lock file is: the package's own, else the nearest above it (the workspace's).
+  // The install runs where the lock file is: the package's own, else the nearest above it (the workspace's).
+  if (pm.lockFile !== undefined) return { top: git.top, place: { folder: git.folder, install: pm.lockFile.includes('/') ? pm.lockFile.slice(0, pm.lockFile.lastIndexOf('/')) : '' } };
   const parts = git.folder.split('/');
   let install = git.folder;
-  for (let n = parts.length; n >= 0; n--) {
-    const folder = parts.slice(0, n).join('/');
-    if (['package-lock.json', 'npm-shrinkwrap.json'].some((lock) => existsSync(join(git.top, folder, lock)))) {
-      install = folder;
-      break;
-    }
+  for (let n = parts.length - 1; n >= 0; n--) {
     // No lock file yet: a workspace member installs at the workspace's top.
-    if (n < parts.length && isWorkspaceTop(join(git.top, folder))) {
+    const folder = parts.slice(0, n).join('/');
+    if (isWorkspaceTop(join(git.top, folder))) {
       install = folder;
       break;
     }
@@ -141,8 +142,9 @@ function workflowPlace(root: string, git: GitPlace | undefined): { top: string; 
   return { top: git.top, place: { folder: git.folder, install } };
 }
 
-/** True when the folder's package.json declares npm workspaces. */
+/** True when the folder is a workspace's top: package.json declares workspaces (npm, Yarn, Bun) or pnpm-workspace.yaml exists. */
 function isWorkspaceTop(folder: string): boolean {
+  if (existsSync(join(folder, 'pnpm-workspace.yaml'))) return true;
   try {
     return Boolean((JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as { workspaces?: unknown }).workspaces);
   } catch {
@@ -181,7 +183,7 @@ export function initProject(options: InitOptions): InitResult {
     files.push({ path: shown, action: 'created', note });
   };
 
-  write('pgwarden.config.yaml', configTemplate({ migrations, schema, postgresVersion: options.postgresVersion ?? 16 }), 'settings: folders, environments, lint');
+  write('pgwarden.config.yaml', configTemplate({ migrations, schema, postgresVersion: options.postgresVersion ?? DEFAULT_POSTGRES_VERSION }), 'settings: folders, environments, lint');
   const migrationsDir = join(root, migrations);
   const existingMigrations = existsSync(migrationsDir) && readdirSync(migrationsDir).some((name) => /\.(sql|[cm]?js|[cm]?ts)$/.test(name) && !name.startsWith('.'));
   if (existsSync(migrationsDir)) files.push({ path: `${migrations}/`, action: 'kept', note: 'migrations folder (pgwarden adopt brings existing files in)' });
@@ -199,6 +201,8 @@ export function initProject(options: InitOptions): InitResult {
   const choice = options.hook ?? 'auto';
   const git = choice === 'none' ? undefined : gitPlace(root);
   const place = hookPlace(root, git);
+  const placed = git ?? (choice === 'none' ? gitPlace(root) : undefined);
+  const pm = placed && !placed.folder.startsWith('..') ? detectPackageManager(placed.top, placed.folder) : detectPackageManager(root);
   const huskyDir = choice === 'husky' ? (huskyDirOf(root, git) ?? join(root, '.husky')) : choice === 'auto' ? huskyDirOf(root, git) : undefined;
   // A hook of the repository's own is kept as it is: the check runs only once its line is added.
   const foreign = (path: string) => existsSync(path) && !readFileSync(path, 'utf8').includes('pgwarden');
@@ -207,47 +211,47 @@ export function initProject(options: InitOptions): InitResult {
     const path = join(huskyDir, 'pre-commit');
     const placeholder = existsSync(path) ? HUSKY_PLACEHOLDER_HOOK.exec(readFileSync(path, 'utf8'))?.[0].trim() : undefined;
     if (placeholder !== undefined) {
-      if (!options.dryRun) writeFileSync(path, huskyHookTemplate(place));
+      if (!options.dryRun) writeFileSync(path, huskyHookTemplate(place, pm));
       files.push({ path: toPosix(relative(root, path)), action: 'replaced', note: `husky pre-commit hook, instead of the placeholder "${placeholder}" that npx husky init writes` });
     } else {
       if (foreign(path)) keptHook = path;
-      write(path, huskyHookTemplate(place), keptHook ? `husky hook; add the line "${hookLine('husky', place)}" to it` : 'husky pre-commit hook');
+      write(path, huskyHookTemplate(place, pm), keptHook ? `husky hook; add the line "${hookLine('husky', place, pm)}" to it` : 'husky pre-commit hook');
     }
-    hookNote = 'husky runs it before each commit (husky installs its hooks on npm install, through the "prepare" script).';
+    hookNote = `husky runs it before each commit (husky installs its hooks on ${pm.name} install, through the "prepare" script).`;
   } else if (git && (choice === 'git' || choice === 'auto')) {
     hookKind = 'git';
     if (foreign(git.hook)) keptHook = git.hook;
-    write(git.hook, gitHookTemplate(place), keptHook ? `git hook; add the line "${hookLine('git', place)}" to it` : 'git pre-commit hook (not versioned: each clone runs pgwarden init, or use husky)', 0o755);
-    hookNote = 'git runs it before each commit. It lives in .git/hooks, which git does not version: teams share hooks with husky (npm i -D husky && npx husky init, then pgwarden init --hook husky).';
+    write(git.hook, gitHookTemplate(place, pm), keptHook ? `git hook; add the line "${hookLine('git', place, pm)}" to it` : 'git pre-commit hook (not versioned: each clone runs pgwarden init, or use husky)', 0o755);
+    hookNote = `git runs it before each commit. It lives in .git/hooks, which git does not version: teams share hooks with husky (${huskySetupCommand(pm)}, then pgwarden init --hook husky).`;
   } else {
-    hookNote = choice === 'none' ? 'no hook installed (--hook none).' : `no git repository here: no hook installed. Run "npx ${PRE_COMMIT_COMMAND}" before each commit, or run pgwarden init again after git init.`;
+    hookNote = choice === 'none' ? 'no hook installed (--hook none).' : `no git repository here: no hook installed. Run "${execCommand(pm, 'check --staged')}" before each commit, or run pgwarden init again after git init.`;
   }
   if (hookKind !== 'none') installed = keptHook === undefined;
   if (keptHook) {
     const shown = toPosix(relative(root, keptHook));
-    hookNote = `NOT installed: ${shown} existed and was kept as it is, so nothing checks the migrations before a commit until you add the line "${hookLine(hookKind as 'husky' | 'git', place)}" to it.`;
+    hookNote = `NOT installed: ${shown} existed and was kept as it is, so nothing checks the migrations before a commit until you add the line "${hookLine(hookKind as 'husky' | 'git', place, pm)}" to it.`;
   }
   if (place && installed) hookNote += ` The hook runs pgwarden in ${place.folder}, from its node_modules or the nearest one above it.`;
 
   const ci = options.ci ?? 'github';
   if (ci === 'github') {
     // GitHub reads workflows at the top of the repository only: a package's goes there, running in the package.
-    const workflow = workflowPlace(root, git ?? gitPlace(root));
+    const workflow = workflowPlace(root, placed ?? gitPlace(root), pm);
     const path = githubWorkflowPath(workflow?.place);
     write(
       workflow ? join(workflow.top, path) : path,
-      githubWorkflowTemplate(workflow?.place),
+      githubWorkflowTemplate(workflow?.place, pm),
       workflow ? `CI: pgwarden check in ${workflow.place.folder} on every pull request, SARIF to code scanning` : 'CI: pgwarden check on every pull request, SARIF to code scanning',
     );
   }
-  if (ci === 'gitlab') write('.gitlab-ci.yml', gitlabTemplate(), existsSync(join(root, '.gitlab-ci.yml')) ? 'GitLab CI exists: add the pgwarden job of docs/ci/gitlab-ci.yml to it' : 'CI: pgwarden check in GitLab CI');
+  if (ci === 'gitlab') write('.gitlab-ci.yml', gitlabTemplate(pm), existsSync(join(root, '.gitlab-ci.yml')) ? 'GitLab CI exists: add the pgwarden job of docs/ci/gitlab-ci.yml to it' : 'CI: pgwarden check in GitLab CI');
 
   const next = [
-    ...(keptHook ? [`add "${hookLine(hookKind as 'husky' | 'git', place)}" to ${toPosix(relative(root, keptHook))}   the pre-commit check is not installed until then`] : []),
+    ...(keptHook ? [`add "${hookLine(hookKind as 'husky' | 'git', place, pm)}" to ${toPosix(relative(root, keptHook))}   the pre-commit check is not installed until then`] : []),
     existingMigrations ? `Existing migrations in ${migrations}/: pgwarden adopt ${migrations} (adds headers, a revision chain and proposed downs)` : 'pgwarden new "Create the first table"   write the first migration',
     'pgwarden up                                apply it to the embedded development database',
     'pgwarden docs                              document the schema in schema/',
     'pgwarden check                             what CI runs: lint, verify, docs --check, roles plan',
   ];
-  return { root, files, hook: { kind: hookKind, command: hookKind === 'none' ? `npx ${PRE_COMMIT_COMMAND}` : hookLine(hookKind, place), note: hookNote, installed }, next };
+  return { root, files, packageManager: { name: pm.name, source: pm.source, pnp: pm.pnp }, hook: { kind: hookKind, command: hookKind === 'none' ? execCommand(pm, 'check --staged') : hookLine(hookKind, place, pm), note: hookNote, installed }, next };
 }

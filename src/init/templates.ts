@@ -1,3 +1,5 @@
+import { execCommand, installCommand, type PackageManager } from './package-manager.js';
+
 /**
  * The files `pgwarden init` writes into a repository. Each one is a starting point the team edits;
  * init never overwrites a file that exists, except husky's untouched placeholder pre-commit (`npm test`).
@@ -86,6 +88,9 @@ export const HUSKY_HOOK_LINE = PRE_COMMIT_COMMAND;
 /** The line a plain git hook runs: git runs hooks from the top of the repository. */
 export const GIT_HOOK_LINE = `./node_modules/.bin/${PRE_COMMIT_COMMAND}`;
 
+/** npm, with node_modules: the default when nothing says otherwise. */
+export const NPM: PackageManager = { name: 'npm', berry: false, pnp: false, pinned: undefined, pinnedIn: undefined, lockFile: undefined, source: 'no lock file: npm' };
+
 /** A word for sh: single-quoted when it holds anything but plain path characters. */
 function shellWord(text: string): string {
   return /^[\w./-]+$/.test(text) ? text : `'${text.replace(/'/g, `'\\''`)}'`;
@@ -110,35 +115,40 @@ export function binCandidates(folder: string): string[] {
 }
 
 /** The body of a hook for a project in a sub-folder of its repository (a monorepo package). */
-function subFolderHook(place: HookPlace): string {
+function subFolderHook(place: HookPlace, pm: PackageManager): string {
+  if (pm.pnp) return `cd ${shellWord(place.folder)} || exit 1\nexec ${execCommand(pm, 'check --staged')}\n`;
   const candidates = binCandidates(place.folder);
   return `cd ${shellWord(place.folder)} || exit 1
 for pgwarden in ${candidates.join(' ')}; do
   if [ -x "$pgwarden" ]; then exec "$pgwarden" check --staged; fi
 done
-echo "pgwarden: not installed in $PWD nor above it: run npm install there" >&2
+echo "pgwarden: not installed in $PWD nor above it: run ${pm.name} install there" >&2
 exit 1
 `;
 }
 
-/** The line to add to a hook that exists already (run in a subshell: it must not end the hook). */
-export function hookLine(kind: 'husky' | 'git', place?: HookPlace): string {
+/**
+ * The line to add to a hook that exists already (run in a subshell: it must not end the hook). In
+ * a Yarn Plug'n'Play project, which has no node_modules/.bin, pgwarden runs through Yarn.
+ */
+export function hookLine(kind: 'husky' | 'git', place?: HookPlace, pm: PackageManager = NPM): string {
+  if (pm.pnp) return place?.folder ? `(cd ${shellWord(place.folder)} && ${execCommand(pm, 'check --staged')})` : execCommand(pm, 'check --staged');
   if (!place?.folder) return kind === 'husky' ? HUSKY_HOOK_LINE : GIT_HOOK_LINE;
   return `(cd ${shellWord(place.folder)} && ${place.bin} check --staged)`;
 }
 
 /** `.husky/pre-commit` (husky 9: a plain shell script). */
-export function huskyHookTemplate(place?: HookPlace): string {
+export function huskyHookTemplate(place?: HookPlace, pm: PackageManager = NPM): string {
   return `# pgwarden: lint the staged migrations and check the history's structure (offline).
-${place?.folder ? subFolderHook(place) : `${HUSKY_HOOK_LINE}\n`}`;
+${place?.folder ? subFolderHook(place, pm) : `${hookLine('husky', place, pm)}\n`}`;
 }
 
 /** `.git/hooks/pre-commit` when the repository does not use husky. */
-export function gitHookTemplate(place?: HookPlace): string {
+export function gitHookTemplate(place?: HookPlace, pm: PackageManager = NPM): string {
   return `#!/bin/sh
 # Installed by pgwarden init: lint the staged migrations and check the history's structure (offline).
 # Skip once with: git commit --no-verify
-${place?.folder ? subFolderHook(place) : `exec ${GIT_HOOK_LINE}\n`}`;
+${place?.folder ? subFolderHook(place, pm) : `exec ${hookLine('git', place, pm)}\n`}`;
 }
 
 /**
@@ -162,11 +172,12 @@ export function githubWorkflowPath(place?: WorkflowPlace): string {
  * scanning. For a project in a sub-folder (`place`), its commands run there
  * (`defaults.run.working-directory`) and the paths the actions read are written from the top.
  */
-export function githubWorkflowTemplate(place?: WorkflowPlace): string {
+export function githubWorkflowTemplate(place?: WorkflowPlace, pm: PackageManager = NPM): string {
   const folder = place?.folder ?? '';
   const inFolder = (path: string) => (folder ? `${folder}/${path}` : path);
-  const lock = place ? (place.install ? `${place.install}/package-lock.json` : 'package-lock.json') : undefined;
-  const install = place && place.install !== folder ? `      - run: npm ci\n        working-directory: ${place.install || '.'}${place.install ? '' : ' # the lock file is at the top (npm workspaces)'}\n` : '      - run: npm ci\n';
+  const lock = place ? (pm.lockFile ?? (pm.name === 'npm' ? (place.install ? `${place.install}/package-lock.json` : 'package-lock.json') : undefined)) : undefined;
+  const install = place && place.install !== folder ? `      - run: ${installCommand(pm)}\n        working-directory: ${place.install || '.'}${place.install ? '' : ` # the lock file is at the top (${pm.name} workspaces)`}\n` : `      - run: ${installCommand(pm)}\n`;
+  const setup = githubSetupSteps(pm, lock);
   return `# pgwarden: lint, verify on a throwaway database, docs --check and the roles plan, on every pull request.
 # docs/ci/github-actions.yml in the pgwarden package shows the variant on a "services: postgres" server.
 name: ${folder ? `pgwarden (${folder})` : 'pgwarden'}
@@ -194,14 +205,10 @@ jobs:
     runs-on: ubuntu-latest
     steps:
       - uses: actions/checkout@v4
-      - uses: actions/setup-node@v4
-        with:
-          node-version: 22
-          cache: npm${lock ? `\n          cache-dependency-path: ${lock}` : ''}
-${install}      # Writes pgwarden-report/pgwarden-results.sarif and pgwarden-summary.md, prints annotations
+${setup}${install}      # Writes pgwarden-report/pgwarden-results.sarif and pgwarden-summary.md, prints annotations
       # on the changed lines and adds the summary table to the job summary.
       - name: pgwarden check
-        run: npx pgwarden check --report-dir pgwarden-report --github
+        run: ${execCommand(pm, 'check --report-dir pgwarden-report --github')}
       - name: Upload SARIF
         if: always() && hashFiles('${inFolder('pgwarden-report/pgwarden-results.sarif')}') != ''
         uses: github/codeql-action/upload-sarif@v3
@@ -211,17 +218,45 @@ ${install}      # Writes pgwarden-report/pgwarden-results.sarif and pgwarden-sum
 `;
 }
 
+/**
+ * The steps that set Node and the package manager up: setup-node caches npm, pnpm and Yarn 1's
+ * downloads; pnpm comes from pnpm/action-setup (the version of the `packageManager` field, which
+ * the action reads itself from package.json at the top), Yarn 2+ from Corepack, Bun from oven-sh/setup-bun.
+ */
+function githubSetupSteps(pm: PackageManager, lock: string | undefined): string {
+  const node = (cache: string | undefined) =>
+    `      - uses: actions/setup-node@v4
+        with:
+          node-version: 22
+${cache ? `          cache: ${cache}\n${lock ? `          cache-dependency-path: ${lock}\n` : ''}` : ''}`;
+  switch (pm.name) {
+    case 'npm':
+      return node('npm');
+    case 'pnpm': {
+      // The action reads the field from package.json at the top only.
+      const major = pm.pinned ? /@(\d+)/.exec(pm.pinned)?.[1] : undefined;
+      const version = pm.pinnedIn === '' ? '' : major ? `        with:\n          version: ${major} # "packageManager" of ${pm.pinnedIn}/package.json\n` : `        with:\n          version: 10 # or set "packageManager" in package.json\n`;
+      return `      - uses: pnpm/action-setup@v4\n${version}${node('pnpm')}`;
+    }
+    case 'yarn':
+      return pm.berry ? `${node(undefined)}      - run: corepack enable # Yarn ${pm.pinned ?? '2+'} from Corepack\n` : node('yarn');
+    case 'bun':
+      return `      - uses: oven-sh/setup-bun@v2\n${node(undefined)}`;
+  }
+}
+
 /** `.gitlab-ci.yml` (only written when the repository has none). */
-export function gitlabTemplate(): string {
+export function gitlabTemplate(pm: PackageManager = NPM): string {
+  const prepare = pm.name === 'pnpm' || (pm.name === 'yarn' && pm.berry) ? `    - corepack enable # ${pm.name} from Corepack\n` : pm.name === 'bun' ? '    - npm install -g bun\n' : '';
   return `# pgwarden: lint, verify on a throwaway database, docs --check and the roles plan.
 # docs/ci/gitlab-ci.yml in the pgwarden package shows the variant on a "services: postgres" server.
 pgwarden:
   image: node:22
   stage: test
   script:
-    - npm ci
+${prepare}    - ${installCommand(pm)}
     # The embedded Postgres runs as an unprivileged "postgres" OS user when the job runs as root.
-    - npx pgwarden check --report-dir pgwarden-report
+    - ${execCommand(pm, 'check --report-dir pgwarden-report')}
   artifacts:
     when: always
     paths:

@@ -16,9 +16,11 @@ import type { LintSource, ParseCache, ParsedSection, SnapshotStore } from './eng
 import type { ScriptInput } from './script-inputs.js';
 import type { Finding } from './types.js';
 
-// 2: results record the git HEAD they depend on. 3: results and models record the files JS/TS
-// migrations read, instead of a digest of the modules they import in their keys.
-const FORMAT = 3;
+// 2: results record the git HEAD they depend on. 3 (two branches, both): results and models record
+// the files JS/TS migrations read, instead of a digest of the modules they import in their keys;
+// findings of JS/TS migrations sit at the call that produced them, no longer on line 1. 4: both of
+// those, so that a cache either one wrote alone is not read.
+const FORMAT = 4;
 
 export function cacheDir(root: string): string {
   return join(root, '.pgwarden', 'cache');

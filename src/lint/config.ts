@@ -1,6 +1,13 @@
 import type { PgwardenConfig, RuleSeverity } from '../config/types.js';
 import type { LintOptions, RuleMeta, Severity } from './types.js';
 
+/**
+ * The Postgres major version migrations target when the config does not say
+ * (`lint.postgresVersion`): the oldest major the PostgreSQL project still supports. One value for
+ * the CLI without a config, `pgwarden init`, and the library (lintSources, lintSnippet).
+ */
+export const DEFAULT_POSTGRES_VERSION = 15;
+
 /** Everything lint takes from the configuration, with defaults applied. */
 export interface LintConfigResolved extends LintOptions {
   /** Severity per rule id (`error`, `warning`, `off`); unlisted rules use their default. */
@@ -18,7 +25,7 @@ function isSet(duration: string | undefined): boolean {
 /** The lint settings of a project config, with overrides (tests, snippets) on top. */
 export function resolveLintConfig(config: PgwardenConfig | undefined, overrides: Partial<LintConfigResolved> = {}): LintConfigResolved {
   return {
-    postgresVersion: config?.lint.postgresVersion ?? 18,
+    postgresVersion: config?.lint.postgresVersion ?? DEFAULT_POSTGRES_VERSION,
     runnerSetsLockTimeout: config ? isSet(config.runner.lockTimeout) : false,
     runnerSetsStatementTimeout: config ? isSet(config.runner.statementTimeout) : false,
     transactionMode: config?.runner.transaction ?? 'per-migration',

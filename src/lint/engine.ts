@@ -11,11 +11,12 @@ import type { MigrationFile, MigrationSection } from '../migrations/types.js';
 import type { ParsedStatement } from '../sql/parse.js';
 import type { ScriptOutcome } from './script-evaluation.js';
 import type { ScriptInput } from './script-inputs.js';
-import { resolveLintConfig, severityOf, startAfterFor, type LintConfigResolved } from './config.js';
+import { DEFAULT_POSTGRES_VERSION, resolveLintConfig, severityOf, startAfterFor, type LintConfigResolved } from './config.js';
 import { findIgnores, suppresses, type IgnoreDirective } from './ignore.js';
 import { emptySchema, type Schema } from './model/schema.js';
 import { loadParser } from './parser.js';
 import { parseSectionWith, sectionKey } from './parse-sections.js';
+import { callEnd } from './script-calls.js';
 import { absoluteUnder, relativePosix } from './paths.js';
 import { countBySeverity, toPosix, type LintReport } from './report.js';
 import type { Finding, Fix, FindingTarget, FixInput, LintMigration, LintStatement, ReportInput, Rule, RuleContext, Severity, TextEdit } from './types.js';
@@ -130,6 +131,10 @@ class LineIndex {
     }
     return { line: lo + 1, column: offset - this.starts[lo]! + 1 };
   }
+  /** The offset of a 1-based line and column (clamped to the text's lines). */
+  offset(line: number, column: number): number {
+    return this.starts[Math.min(Math.max(line, 1), this.starts.length) - 1]! + column - 1;
+  }
 }
 
 async function parseSection(sql: string, cacheKey: string | undefined, cache: ParseCache | undefined, preparsed?: ReadonlyMap<string, ParsedSection>): Promise<ParsedSection> {
@@ -145,32 +150,27 @@ async function parseSection(sql: string, cacheKey: string | undefined, cache: Pa
   return result;
 }
 
-function positioned(migration: LintMigration, lines: LineIndex, section: 'up' | 'down', statements: ParsedStatement[], sectionOffset: number | undefined): LintStatement[] {
-  const out: LintStatement[] = [];
-  for (let index = 0; index < statements.length; index++) {
-    const s = statements[index]!;
-    const fileOffset = sectionOffset === undefined ? 0 : sectionOffset + s.start;
-    const start = sectionOffset === undefined ? { line: 1, column: 1 } : lines.at(fileOffset);
-    const end = sectionOffset === undefined ? { line: 1, column: 1 } : lines.at(sectionOffset + s.end);
-    out.push({
-      kind: s.kind,
-      ast: s.ast,
-      text: s.text,
-      start: s.start,
-      end: s.end,
-      leadingComments: s.leadingComments,
-      leadingStart: s.leadingStart,
-      migration,
-      section,
-      index,
-      fileOffset,
-      line: start.line,
-      column: start.column,
-      endLine: end.line,
-      endColumn: end.column,
-    });
-  }
-  return out;
+/** Where a statement sits in its file: the offset of its start, and its span (1-based, end exclusive). */
+interface Placement {
+  fileOffset: number;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+}
+
+function lintStatement(migration: LintMigration, section: 'up' | 'down', index: number, s: ParsedStatement, at: Placement): LintStatement {
+  return { kind: s.kind, ast: s.ast, text: s.text, start: s.start, end: s.end, leadingComments: s.leadingComments, leadingStart: s.leadingStart, migration, section, index, ...at };
+}
+
+/** The statements of a SQL section, at their place in the file. */
+function positioned(migration: LintMigration, lines: LineIndex, section: 'up' | 'down', statements: ParsedStatement[], sectionOffset: number): LintStatement[] {
+  return statements.map((s, index) => {
+    const fileOffset = sectionOffset + s.start;
+    const start = lines.at(fileOffset);
+    const end = lines.at(sectionOffset + s.end);
+    return lintStatement(migration, section, index, s, { fileOffset, line: start.line, column: start.column, endLine: end.line, endColumn: end.column });
+  });
 }
 
 /**
@@ -206,24 +206,42 @@ async function prepareMigration(file: MigrationFile, relPath: string, order: num
       }
     }
   } else if (script) {
-    await prepareScript(migration, cache, await script);
+    await prepareScript(migration, lines, cache, await script);
   }
   migration.createdTables = createdTablesOf(migration.up);
   return migration;
 }
 
 /**
+/**
  * JS/TS migrations: their SQL, produced offline by node-pg-migrate's MigrationBuilder in lint's
- * script worker (script-evaluation.ts). Findings sit on line 1, but a call to pgm.db, which sits
- * where the script calls it. The script linted is the text given (for `--staged`, the index's):
- * when the file on disk differs, that text is evaluated in its place (runner/steps.ts).
+ * script worker (script-evaluation.ts). Each statement sits at the call in the file that produced
+ * it (a pgm call, or the migration's call into a helper that made it: runner/steps.ts), spanning
+ * that call; line 1 when no stack frame was in the file. A failed script sits on line 1, but a call
+ * to pgm.db, which sits where the script calls it. The script linted is the text given (for
+ * `--staged`, the index's): when the file on disk differs, that text is evaluated in its place
+ * (runner/steps.ts).
  */
-async function prepareScript(migration: LintMigration, cache: ParseCache | undefined, outcome: ScriptOutcome): Promise<void> {
+async function prepareScript(migration: LintMigration, lines: LineIndex, cache: ParseCache | undefined, outcome: ScriptOutcome): Promise<void> {
   const { file } = migration;
   if (outcome.load !== undefined) {
     migration.syntaxErrors.push({ section: 'up', message: outcome.load, line: 1, column: 1 });
     return;
   }
+  // Calls made on one line (a loop, a helper called twice) share a placement.
+  const placements = new Map<string, Placement>();
+  const placementOf = (call: { line: number; column: number } | undefined): Placement => {
+    const { line, column } = call ?? { line: 1, column: 1 };
+    const key = `${line}:${column}`;
+    let placement = placements.get(key);
+    if (!placement) {
+      const fileOffset = lines.offset(line, column);
+      const end = call ? lines.at(callEnd(file.text, fileOffset)) : { line: 1, column: 1 };
+      placement = { fileOffset, line, column, endLine: end.line, endColumn: end.column };
+      placements.set(key, placement);
+    }
+    return placement;
+  };
   for (const name of ['up', 'down'] as const) {
     const section = outcome[name];
     if (!section || 'none' in section) continue;
@@ -234,13 +252,14 @@ async function prepareScript(migration: LintMigration, cache: ParseCache | undef
       continue;
     }
     if (name === 'up' && !section.transactional) file.transaction = 'none';
-    const statements: ParsedStatement[] = [];
-    for (const sql of section.sql) {
-      const parsed = await parseSection(sql, undefined, cache);
-      if ('error' in parsed) migration.syntaxErrors.push({ section: name, message: parsed.error.message, line: 1, column: 1 });
-      else statements.push(...parsed.statements);
+    const statements: LintStatement[] = [];
+    for (const step of section.steps) {
+      const parsed = await parseSection(step.sql, undefined, cache);
+      const at = placementOf(step.call);
+      if ('error' in parsed) migration.syntaxErrors.push({ section: name, message: parsed.error.message, line: at.line, column: at.column });
+      else for (const s of parsed.statements) statements.push(lintStatement(migration, name, statements.length, s, at));
     }
-    migration[name] = positioned(migration, new LineIndex(''), name, statements, undefined);
+    migration[name] = statements;
   }
 }
 
@@ -689,7 +708,7 @@ export async function lintSnippet(sql: string, options: { postgresVersion?: numb
     problems: [],
   };
   const migration = await prepareMigration(file, 'snippet.sql', 0, undefined);
-  const config = resolveLintConfig(undefined, { postgresVersion: options.postgresVersion ?? 18, ...options.config });
+  const config = resolveLintConfig(undefined, { postgresVersion: options.postgresVersion ?? DEFAULT_POSTGRES_VERSION, ...options.config });
   return runRules([migration], buildGraph([file]), rules, config);
 }
 

@@ -12,6 +12,7 @@ import { rule as revisionChain } from './rules/revision-chain.js';
 import { rule as singleHead } from './rules/single-head.js';
 import { rule as requireDocstring } from './rules/require-docstring.js';
 import { rule as requireDown } from './rules/require-down.js';
+import { rule as emptyMigration } from './rules/empty-migration.js';
 import { rule as downReversesUp } from './rules/down-reverses-up.js';
 import { rule as irreversibleOperation } from './rules/irreversible-operation.js';
 import { rule as fkTargetExists } from './rules/fk-target-exists.js';
@@ -61,6 +62,7 @@ export const rules: readonly Rule[] = [
   singleHead,
   requireDocstring,
   requireDown,
+  emptyMigration,
   downReversesUp,
   irreversibleOperation,
   fkTargetExists,

@@ -10,6 +10,7 @@ export const RULE_IDS = [
   'single-head',
   'require-docstring',
   'require-down',
+  'empty-migration',
   'down-reverses-up',
   'irreversible-operation',
   'fk-target-exists',

@@ -9,7 +9,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { PgmDbRefusal } from '../runner/steps.js';
+import type { FilePosition, PgmDbRefusal } from '../runner/steps.js';
 import type { InputState } from './script-inputs.js';
 
 /** What the worker is given: the scripts (absolute path, and the text to lint), in history order. */
@@ -17,8 +17,12 @@ export interface ScriptsToEvaluate {
   scripts: Array<{ path: string; text: string }>;
 }
 
-/** One direction of a script: its SQL, or why there is none (`none`: `down` is `false`, no down at all). */
-export type SectionOutcome = { sql: string[]; transactional: boolean } | { error: string; pgmDb?: PgmDbRefusal['pgmDb'] } | { none: true };
+/**
+ * One direction of a script: its SQL steps, each with the call in the file that produced it (absent
+ * when no stack frame was in the file: runner/steps.ts), or why there is none (`error`, with where
+ * a pgm.db refusal was made; `none`: `down` is `false`, no down at all).
+ */
+export type SectionOutcome = { steps: Array<{ sql: string; call?: FilePosition }>; transactional: boolean } | { error: string; pgmDb?: PgmDbRefusal['pgmDb'] } | { none: true };
 
 /** A script evaluated: why it did not load, or its sections; and the files it read (absolute path, state). */
 export interface ScriptOutcome {

@@ -50,7 +50,7 @@ async function evaluate(path: string, text: string, recorder: ReadRecorder, tsco
         else {
           try {
             const steps = await scriptSteps(file, name, actions);
-            section = { sql: steps.steps.map((s) => s.sql), transactional: steps.transactional };
+            section = { steps: steps.steps.map((s) => (s.call ? { sql: s.sql, call: s.call } : { sql: s.sql })), transactional: steps.transactional };
           } catch (error) {
             const refusal = (error as { details?: Partial<PgmDbRefusal> }).details?.pgmDb;
             section = { error: messageOf(error), ...(refusal ? { pgmDb: refusal } : {}) };

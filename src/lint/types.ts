@@ -73,9 +73,9 @@ export interface LintStatement extends ParsedStatement {
   section: 'up' | 'down';
   /** 0-based index within its section. */
   index: number;
-  /** Offset of the statement's first character in the file text. */
+  /** Offset of the statement's first character in the file text (JS/TS migrations: of the call that produced it). */
   fileOffset: number;
-  /** 1-based position in the file. */
+  /** 1-based position in the file (JS/TS migrations: the span of the call that produced it). */
   line: number;
   column: number;
   endLine: number;

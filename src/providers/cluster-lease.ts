@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PgwardenError } from '../errors.js';
@@ -75,16 +75,31 @@ export interface LeaseHolder {
 interface LeaseFile {
   command?: string;
   since?: string;
-  /** The process's start time as the kernel counts it (Linux), so that a reused pid is not taken for the holder. */
+  /** The process's start time ({@link processStartTime}), so that a reused pid is not taken for the holder. */
   startTime?: string;
 }
 
-/** A process's start time from /proc (field 22 of its stat line), where there is one. */
-function processStartTime(pid: number): string | undefined {
+/**
+ * A process's start time, so that a pid the system has since given to another process is not taken
+ * for a lease's holder: field 22 of /proc/<pid>/stat where /proc exists (Linux), else what `ps -o
+ * lstart=` prints (macOS, the BSDs; to the second, in the C locale). Undefined where neither
+ * answers (Windows): then a live pid counts as the holder.
+ */
+export function processStartTime(pid: number, source: 'auto' | 'ps' = 'auto'): string | undefined {
+  if (source === 'auto') {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      // The command name (field 2) may hold spaces and parentheses: count from the last ')'.
+      return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    } catch {
+      // No such process, or no /proc: ps tells the difference.
+      if (process.platform === 'linux' && existsSync('/proc/self/stat')) return undefined;
+      if (process.platform === 'win32') return undefined;
+    }
+  }
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // The command name (field 2) may hold spaces and parentheses: count from the last ')'.
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    const out = execFileSync('ps', ['-o', 'lstart=', '-p', String(pid)], { encoding: 'utf8', env: { ...process.env, LC_ALL: 'C' }, stdio: ['ignore', 'pipe', 'ignore'], timeout: 5000 }).trim();
+    return out ? `ps ${out.replace(/\s+/g, ' ')}` : undefined;
   } catch {
     return undefined;
   }

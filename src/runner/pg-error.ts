@@ -54,7 +54,8 @@ export function codeFrame(text: string, line: number, column: number, context = 
 
 /**
  * Turns a Postgres error raised by a step of a migration into an error naming the file, line and
- * column of the failing statement, the SQL around it, the SQLSTATE, detail and hint.
+ * column of the failing statement (of a JS/TS migration, of the call that produced it), the text
+ * around it, the SQLSTATE, detail and hint.
  */
 export function migrationError(
   error: unknown,
@@ -64,6 +65,8 @@ export function migrationError(
     direction: 'up' | 'down';
     stepOffset: number | undefined;
     statementOffset?: number | undefined;
+    /** JS/TS migrations: where the file made the call that produced the failing statement. */
+    call?: { line: number; column: number } | undefined;
     /** The command to run again once the SQL is fixed: `pgwarden up --env staging` (default: `pgwarden up|down`). */
     retry?: string | undefined;
   },
@@ -78,7 +81,7 @@ export function migrationError(
   if (context.stepOffset !== undefined && error.position) offset = context.stepOffset + Number(error.position) - 1;
   else if (context.statementOffset !== undefined) offset = context.statementOffset;
   else if (context.stepOffset !== undefined) offset = context.stepOffset;
-  const at = offset !== undefined ? lineColumnAt(file.text, offset) : undefined;
+  const at = offset !== undefined ? lineColumnAt(file.text, offset) : context.call;
   const where = at ? `${rel}:${at.line}:${at.column}` : rel;
   const parts = [`${where}: ${context.direction} failed: ${error.message} (SQLSTATE ${error.code})`];
   if (at) parts.push(codeFrame(file.text, at.line, at.column));

@@ -20,7 +20,7 @@ import { runMessage, UNIT_MARKER, type MessageTracker } from './message.js';
 import { migrationError, isPgError } from './pg-error.js';
 import { connect, currentApplier, literal, type Applier } from './session.js';
 import { computeStatus, type StatusReport } from './status.js';
-import { loadScriptActions, migrationSteps, nodePgMigrate, scriptSteps, type Direction, type MigrationSteps, type ScriptActions } from './steps.js';
+import { loadScriptActions, migrationSteps, nodePgMigrate, scriptSteps, type Direction, type FilePosition, type MigrationSteps, type ScriptActions } from './steps.js';
 
 export interface ProgressEvent {
   phase: 'start' | 'done';
@@ -248,6 +248,19 @@ interface Unit {
   sqlEnd: number;
   /** Offset in the file of the first character of the SQL (SQL migrations). */
   fileOffset: number | undefined;
+  /** JS/TS migrations: where each step's SQL starts in `text`, and the call in the file that produced it. */
+  calls?: ReadonlyArray<{ start: number; call: FilePosition | undefined }>;
+}
+
+/** The call in a JS/TS migration's file that produced the SQL at `local` (an offset in the unit's text). */
+function callAt(unit: Unit, local: number | undefined): FilePosition | undefined {
+  if (!unit.calls || local === undefined || local < unit.sqlStart || local >= unit.sqlEnd) return undefined;
+  let found: FilePosition | undefined;
+  for (const step of unit.calls) {
+    if (step.start > local) break;
+    found = step.call;
+  }
+  return found;
 }
 
 function buildUnit(ex: Executor, file: MigrationFile, direction: Direction, steps: MigrationSteps): Unit {
@@ -265,9 +278,19 @@ function buildUnit(ex: Executor, file: MigrationFile, direction: Direction, step
     ...timeoutSets(file, true).map((s) => `${s};`),
     '',
   ].join('\n');
-  const sql = steps.steps.map((s) => s.sql).join('\n;\n');
+  const separator = '\n;\n';
+  const sql = steps.steps.map((s) => s.sql).join(separator);
   const tail = ['', ';', mark, ...(ex.mode === 'per-migration' ? ['COMMIT;'] : []), ''].join('\n');
-  return { file, text: head + sql + tail, sqlStart: head.length, sqlEnd: head.length + sql.length, fileOffset: steps.steps.length === 1 ? steps.steps[0]!.fileOffset : undefined };
+  let calls: Unit['calls'];
+  if (steps.steps.some((s) => s.call)) {
+    let start = head.length;
+    calls = steps.steps.map((s) => {
+      const step = { start, call: s.call };
+      start += s.sql.length + separator.length;
+      return step;
+    });
+  }
+  return { file, text: head + sql + tail, sqlStart: head.length, sqlEnd: head.length + sql.length, fileOffset: steps.steps.length === 1 ? steps.steps[0]!.fileOffset : undefined, ...(calls ? { calls } : {}) };
 }
 
 /**
@@ -345,6 +368,7 @@ async function batchError(ex: Executor, direction: Direction, units: Unit[], err
     retry: ex.retry(direction),
     stepOffset: undefined,
     statementOffset: stepOffset ?? (section ? section.offset + (section.sql.length - section.sql.trimStart().length) : undefined),
+    call: callAt(failed, local),
   });
   // A failed down records what its fix may not change (see failedDowns): the file before the down section.
   const before = direction === 'down' ? checksumBeforeDown(file) : undefined;
@@ -373,8 +397,8 @@ function messageSyntaxError(units: readonly Unit[], error: unknown, preambleLeng
   for (const u of units) {
     if (position >= start && position < start + u.text.length) {
       const local = position - start;
-      if (u.fileOffset === undefined || local < u.sqlStart || local >= u.sqlEnd) return undefined;
-      const at = lineColumnAt(u.file.text, u.fileOffset + (local - u.sqlStart));
+      const at = u.fileOffset !== undefined && local >= u.sqlStart && local < u.sqlEnd ? lineColumnAt(u.file.text, u.fileOffset + (local - u.sqlStart)) : callAt(u, local);
+      if (!at) return undefined;
       const file = relative(root, u.file.path);
       return new PgwardenError('MIGRATION_INVALID', `${file}:${at.line}:${at.column}: ${error.message}. Nothing was run: fix the SQL and run again.`, {
         location: { file: u.file.path, line: at.line, column: at.column },
@@ -465,7 +489,7 @@ async function runNonTransactional(ex: Executor, file: MigrationFile, direction:
         const invalid = isPgError(error) ? await invalidIndexes(ex.client).catch(() => []) : [];
         await bookkeeping(() => ex.client.query(`UPDATE ${n.table} SET error = $2 WHERE revision = $1`, [file.revision, redactText(`${direction} statement ${i + 1} failed: ${message}${invalid.length ? `; invalid indexes left: ${invalid.join(', ')}` : ''}`)])).catch(() => {});
         await bookkeeping(() => recordEvent(ex.client, ex.config.ledger, { action: 'failed', revision: file.revision, name: file.name, checksum: file.checksum, applier: ex.applier, detail: { direction, statement: i + 1, error: redactText(message), invalidIndexes: invalid, statementsDoneHash: statementsHash(steps, i) } })).catch(() => {});
-        const wrapped = migrationError(error, file, { root: ex.config.root, direction, retry: ex.retry(direction), stepOffset: step.fileOffset });
+        const wrapped = migrationError(error, file, { root: ex.config.root, direction, retry: ex.retry(direction), stepOffset: step.fileOffset, call: step.call });
         const next =
           direction === 'up'
             ? `Fix the cause, then ${commandFor(ex.db, 'up --resume')} (continues at statement ${i + 1}) or ${commandFor(ex.db, `resolve ${file.revision}`, '--applied | --rolled-back')}.`

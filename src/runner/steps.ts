@@ -1,4 +1,7 @@
+import { createHash } from 'node:crypto';
+import { realpathSync } from 'node:fs';
 import { isAbsolute, relative, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { MigrationBuilder as MigrationBuilderType } from 'node-pg-migrate';
 import { PgwardenError } from '../errors.js';
 import type { MigrationFile } from '../migrations/types.js';
@@ -7,13 +10,24 @@ import { ensureParser, parseSql, SqlSyntaxError, lineColumnAt, type ParsedStatem
 
 export type Direction = 'up' | 'down';
 
-/** One SQL step of a migration, with where it starts in the file (SQL migrations). */
+/** A 1-based line and column in a migration file. */
+export interface FilePosition {
+  line: number;
+  column: number;
+}
+
+/** One SQL step of a migration, with where it starts in the file (SQL migrations) or where the script made the call that produced it (JS/TS). */
 export interface MigrationStep {
   sql: string;
   /** Offset of `sql` in the file text, when it comes from a SQL file. */
   fileOffset: number | undefined;
   /** The statement as the parser read it, when the section was split (so that callers need not parse it again). */
   parsed?: ParsedStatement;
+  /**
+   * JS/TS migrations: where the migration file made the MigrationBuilder call that produced the
+   * step (see {@link callLocator}); absent when no stack frame was in the file.
+   */
+  call?: FilePosition;
 }
 
 export interface MigrationSteps {
@@ -88,17 +102,117 @@ async function evaluateAs(jiti: Jiti, path: string, text: string): Promise<unkno
 
 const silentLogger = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
 
-/** Runs a node-pg-migrate action on a MigrationBuilder and returns the SQL it produces. */
+/** The stack of the caller, as V8's call sites (every frame: a migration may sit deep under helpers). */
+function callSites(): NodeJS.CallSite[] {
+  const { prepareStackTrace, stackTraceLimit } = Error;
+  Error.prepareStackTrace = (_, sites) => sites;
+  Error.stackTraceLimit = Infinity;
+  try {
+    const holder: { stack?: NodeJS.CallSite[] } = {};
+    Error.captureStackTrace(holder, callSites);
+    // Read before the finally: V8 formats the stack on first access, with the prepareStackTrace then set.
+    return holder.stack ?? [];
+  } finally {
+    Error.prepareStackTrace = prepareStackTrace;
+    Error.stackTraceLimit = stackTraceLimit;
+  }
+}
+
+/**
+ * Finds where a JS/TS migration makes the call under way: the outermost stack frame in the file, so
+ * that a call made by a module the migration imports (or by a function of its own) is placed at the
+ * line of the migration's action that led to it. Undefined when no frame is in the file.
+ *
+ * jiti compiles TypeScript and ES modules keeping every line where it was, but not always the
+ * columns (type annotations removed before the call, an imported function called as
+ * `(0, _module.name)(...)`). A frame's column is taken as it is when the code V8 ran is the file's
+ * text (its script hash is the file's SHA-256: CommonJS and .mjs files, which Node loads as they
+ * are), or when the file has a call there (see {@link callStartsAt}); otherwise the column is the
+ * line's first character.
+ */
+function callLocator(file: MigrationFile): () => FilePosition | undefined {
+  const paths = new Set([file.path]);
+  try {
+    // Node's CommonJS loader names a module by its real path.
+    paths.add(realpathSync(file.path));
+  } catch {
+    // Linted from text that is not on disk (--staged): the frames name file.path.
+  }
+  let hash: string | undefined;
+  let lines: string[] | undefined;
+  return () => {
+    let found: NodeJS.CallSite | undefined;
+    for (const site of callSites()) {
+      const name = site.getFileName();
+      if (name && paths.has(name.startsWith('file:') ? fileURLToPath(name) : name)) found = site;
+    }
+    const line = found?.getLineNumber();
+    if (!found || !line) return undefined;
+    const column = found.getColumnNumber();
+    hash ??= createHash('sha256').update(file.text).digest('hex');
+    if (column && found.getScriptHash?.() === hash) return { line, column };
+    lines ??= file.text.split('\n');
+    const text = lines[line - 1] ?? '';
+    if (column && callStartsAt(text, column)) return { line, column };
+    return { line, column: text.length - text.trimStart().length + 1 };
+  };
+}
+
+/** A call's callee (`name(`, ``name` ``, `name?.(`) or an `await` starts at this 1-based column of the line, where V8 places a call. */
+function callStartsAt(line: string, column: number): boolean {
+  if (column > 1 && /[\w$]/.test(line[column - 2]!)) return false;
+  return /^(?:await\b|[A-Za-z_$][\w$]*\s*(?:\(|`|\?\.\())/.test(line.slice(column - 1));
+}
+
+/** MigrationBuilder methods that add no step: not worth a look at the stack (pgm.func is called for every default). */
+const NO_STEPS = new Set<PropertyKey>(['func', 'noTransaction', 'isUsingTransaction', 'getSql', 'getSqlSteps']);
+
+/**
+ * The MigrationBuilder a migration's action gets: `pgm` behind a Proxy that notes, for each step a
+ * call adds, where the migration file made the call (`calls`, one entry per step, in the order the
+ * steps were added).
+ */
+function recordingBuilder(pgm: MigrationBuilderType, locate: () => FilePosition | undefined): { builder: MigrationBuilderType; calls: Array<FilePosition | undefined>; reversed: () => boolean } {
+  const calls: Array<FilePosition | undefined> = [];
+  let reversed = false;
+  const count = () => pgm.getSqlSteps().length;
+  const wrappers = new WeakMap<(...args: unknown[]) => unknown, (...args: unknown[]) => unknown>();
+  const builder: MigrationBuilderType = new Proxy(pgm, {
+    get(target, key) {
+      const value: unknown = Reflect.get(target, key, target);
+      if (typeof value !== 'function' || NO_STEPS.has(key)) return value;
+      const method = value as (...args: unknown[]) => unknown;
+      let wrapper = wrappers.get(method);
+      if (!wrapper) {
+        wrapper = function (this: unknown, ...args: unknown[]) {
+          if (key === 'enableReverseMode') reversed = true;
+          const before = count();
+          const at = locate();
+          const result = Reflect.apply(method, this === builder ? target : this, args);
+          for (let added = count() - before; added > 0; added--) calls.push(at);
+          return result === target ? builder : result;
+        };
+        wrappers.set(method, wrapper);
+      }
+      return wrapper;
+    },
+  });
+  return { builder, calls, reversed: () => reversed };
+}
+
+/**
+ * Runs a node-pg-migrate action on a MigrationBuilder and returns the SQL it produces, each step
+ * with the position of the call in the file that produced it.
+ */
 export async function scriptSteps(file: MigrationFile, direction: Direction, actions?: ScriptActions): Promise<MigrationSteps> {
   const { MigrationBuilder } = await nodePgMigrate();
   const loaded = actions ?? (await loadScriptActions(file));
+  const locate = callLocator(file);
   // pgwarden builds the SQL of every migration before it runs any (to show it, check it, and send
   // the run as one message), so a migration cannot read the database while building its SQL.
   const refuse = (method: 'query' | 'select'): never => {
-    const frame = new Error().stack?.split('\n').find((l) => l.includes(file.fileName));
-    const at = frame ? /:(\d+):(\d+)\)?\s*$/.exec(frame) : null;
-    const position = at ? { line: Number(at[1]), column: Number(at[2]) } : {};
-    const where = at ? `${shownPath(file)}:${at[1]}:${at[2]}` : shownPath(file);
+    const position: Partial<FilePosition> = locate() ?? {};
+    const where = position.line !== undefined ? `${shownPath(file)}:${position.line}:${position.column}` : shownPath(file);
     const details: PgmDbRefusal = { pgmDb: { method, direction, ...position } };
     throw new PgwardenError(
       'MIGRATION_INVALID',
@@ -109,16 +223,30 @@ export async function scriptSteps(file: MigrationFile, direction: Direction, act
   const db = { query: () => refuse('query'), select: () => refuse('select') };
   const pgm = new MigrationBuilder(db as never, loaded.shorthands as never, false, silentLogger as never);
   let action = loaded[direction];
+  // Reverse mode: node-pg-migrate reverses the steps at the end (getSqlSteps), and the calls with them.
+  let reverse = false;
   if (direction === 'down' && action === undefined && typeof loaded.up === 'function') {
     pgm.enableReverseMode();
+    reverse = true;
     action = loaded.up;
   }
   if (typeof action !== 'function') {
     throw new PgwardenError('MIGRATION_IRREVERSIBLE', `${file.fileName} has no ${direction} function.`, { location: { file: file.path } });
   }
-  if (action.length === 2) await new Promise<void>((resolve) => void (action as Action)(pgm, resolve));
-  else await action(pgm);
-  return { transactional: pgm.isUsingTransaction(), steps: pgm.getSqlSteps().map((sql) => ({ sql, fileOffset: undefined })) };
+  const recording = recordingBuilder(pgm, locate);
+  if (action.length === 2) await new Promise<void>((resolve) => void (action as Action)(recording.builder, resolve));
+  else await action(recording.builder);
+  const sql = pgm.getSqlSteps();
+  const calls = reverse || recording.reversed() ? recording.calls.toReversed() : recording.calls;
+  // Steps added other than by a call through the builder (none that node-pg-migrate knows of) leave the positions unknown.
+  const known = calls.length === sql.length;
+  return {
+    transactional: pgm.isUsingTransaction(),
+    steps: sql.map((text, i) => {
+      const call = known ? calls[i] : undefined;
+      return call ? { sql: text, fileOffset: undefined, call } : { sql: text, fileOffset: undefined };
+    }),
+  };
 }
 
 /**

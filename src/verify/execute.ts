@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { isDeltaError } from '../catalog/delta.js';
 import { isPgwardenError } from '../errors.js';
 import type { MigrationFile } from '../migrations/types.js';
-import { migrationSteps, type Direction } from '../runner/steps.js';
+import { migrationSteps, type Direction, type FilePosition } from '../runner/steps.js';
 import { ensureParser, lineColumnAt, parseSql, type ParsedStatement } from '../sql/parse.js';
 import { compareSamples, parseSample, sampleSql, type ExistingRelation, type RelationSample } from './locks.js';
 import type { StatementTrace } from './types.js';
@@ -12,6 +12,8 @@ export interface PlannedStatement {
   sql: string;
   /** Offset in the migration file (SQL migrations). */
   fileOffset: number | undefined;
+  /** JS/TS migrations: where the file made the pgm call that produced the statement. */
+  call?: FilePosition | undefined;
   /** The parsed statement, for naming the lint rule that covers it. */
   parsed: ParsedStatement | undefined;
 }
@@ -32,7 +34,7 @@ export async function planDirection(file: MigrationFile, direction: Direction): 
   const statements: PlannedStatement[] = [];
   for (const step of steps.steps) {
     if (step.parsed) {
-      statements.push({ sql: step.sql, fileOffset: step.fileOffset, parsed: step.parsed });
+      statements.push({ sql: step.sql, fileOffset: step.fileOffset, call: step.call, parsed: step.parsed });
       continue;
     }
     let parsed: ParsedStatement[] = [];
@@ -40,14 +42,14 @@ export async function planDirection(file: MigrationFile, direction: Direction): 
       parsed = parseSql(step.sql);
     } catch {
       // Let Postgres report the syntax error when the statement runs.
-      statements.push({ sql: step.sql, fileOffset: step.fileOffset, parsed: undefined });
+      statements.push({ sql: step.sql, fileOffset: step.fileOffset, call: step.call, parsed: undefined });
       continue;
     }
     if (step.fileOffset !== undefined || parsed.length <= 1) {
-      statements.push({ sql: step.sql, fileOffset: step.fileOffset, parsed: parsed[0] });
+      statements.push({ sql: step.sql, fileOffset: step.fileOffset, call: step.call, parsed: parsed[0] });
       continue;
     }
-    for (const p of parsed) statements.push({ sql: p.text, fileOffset: undefined, parsed: p });
+    for (const p of parsed) statements.push({ sql: p.text, fileOffset: undefined, call: step.call, parsed: p });
   }
   return { transactional: steps.transactional, statements };
 }
@@ -59,7 +61,7 @@ export async function planDirection(file: MigrationFile, direction: Direction): 
 export async function planPlain(file: MigrationFile, direction: Direction): Promise<PlannedDirection> {
   const steps = await migrationSteps(file, direction);
   if (!steps.transactional) return planDirection(file, direction);
-  return { transactional: true, statements: steps.steps.map((step) => ({ sql: step.sql, fileOffset: step.fileOffset, parsed: undefined })) };
+  return { transactional: true, statements: steps.steps.map((step) => ({ sql: step.sql, fileOffset: step.fileOffset, call: step.call, parsed: undefined })) };
 }
 
 /** How a direction of a migration ended. */
@@ -100,13 +102,13 @@ export async function runTraced(
   const sample = relations.length > 0 ? sampleSql(relations, options.sampler) : undefined;
   const trace = (index: number, statement: PlannedStatement, started: number, before: RelationSample | undefined, after: RelationSample | undefined, traced: boolean) => {
     const { locks, scans, rewrites } = before && after ? compareSamples(relations, before, after) : { locks: [], scans: [], rewrites: [] };
-    traces.push({ direction, index: index + 1, line: lineOf(file, statement.fileOffset), sql: excerpt(statement.sql), durationMs: Math.round(performance.now() - started), locks, scans, rewrites, traced });
+    traces.push({ direction, index: index + 1, line: lineOf(file, statement), sql: excerpt(statement.sql), durationMs: Math.round(performance.now() - started), locks, scans, rewrites, traced });
   };
   const failure = (error: unknown, index: number, statement: PlannedStatement, prefixLength: number): DirectionResult['error'] => {
     const e = error as { message?: string; code?: string; position?: string };
     const position = e.position ? Number(e.position) - 1 - prefixLength : undefined;
     const offset = statement.fileOffset !== undefined ? statement.fileOffset + (position !== undefined && position >= 0 && position < statement.sql.length ? position : 0) : undefined;
-    return { message: e.message ?? String(error), code: e.code, line: offset !== undefined ? lineColumnAt(file.text, offset).line : undefined, statement: index + 1 };
+    return { message: e.message ?? String(error), code: e.code, line: offset !== undefined ? lineColumnAt(file.text, offset).line : statement.call?.line, statement: index + 1 };
   };
 
   if (plan.transactional) {
@@ -179,7 +181,7 @@ export async function runPlain(client: pg.ClientBase, file: MigrationFile, plan:
       if (tail && (await tailFailed(client, error))) return { traces: [], partial: false };
       await client.query('ROLLBACK').catch(() => {});
       const e = error as { message?: string; code?: string };
-      return { traces: [], error: { message: e.message ?? String(error), code: e.code, line: lineOf(file, plan.statements[0]?.fileOffset), statement: 1 }, partial: false };
+      return { traces: [], error: { message: e.message ?? String(error), code: e.code, line: plan.statements.length === 1 || plan.statements[0]?.fileOffset !== undefined ? lineOf(file, plan.statements[0]) : undefined, statement: 1 }, partial: false };
     }
   }
   for (const [i, statement] of plan.statements.entries()) {
@@ -187,7 +189,7 @@ export async function runPlain(client: pg.ClientBase, file: MigrationFile, plan:
       await client.query(statement.sql);
     } catch (error) {
       const e = error as { message?: string; code?: string };
-      return { traces: [], error: { message: e.message ?? String(error), code: e.code, line: lineOf(file, statement.fileOffset), statement: i + 1 }, partial: i > 0 };
+      return { traces: [], error: { message: e.message ?? String(error), code: e.code, line: lineOf(file, statement), statement: i + 1 }, partial: i > 0 };
     }
   }
   return { traces: [], partial: false };
@@ -225,8 +227,10 @@ function last(results: pg.QueryResult[]) {
   return results[results.length - 1]?.rows[0];
 }
 
-function lineOf(file: MigrationFile, offset: number | undefined): number | undefined {
-  return offset === undefined ? undefined : lineColumnAt(file.text, offset).line;
+/** The line of a statement: where it starts in a SQL file, or where a JS/TS file made the call that produced it. */
+function lineOf(file: MigrationFile, statement: PlannedStatement | undefined): number | undefined {
+  if (statement?.fileOffset !== undefined) return lineColumnAt(file.text, statement.fileOffset).line;
+  return statement?.call?.line;
 }
 
 function excerpt(sql: string): string {

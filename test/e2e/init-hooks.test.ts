@@ -78,6 +78,30 @@ describe('pgwarden init hooks in a monorepo package', () => {
     expect(r.stderr).toContain(`pgwarden: not installed in ${db} nor above it: run npm install there`);
   });
 
+  it('pnpm workspace: the hook runs the package\'s pgwarden as pnpm links it, names pnpm when it is missing, and the workflow installs with pnpm', () => {
+    rmSync(join(top, 'package.json'));
+    writeFileSync(join(top, 'package.json'), JSON.stringify({ private: true }));
+    writeFileSync(join(top, 'pnpm-workspace.yaml'), "packages:\n  - 'packages/*'\n");
+    writeFileSync(join(top, 'pnpm-lock.yaml'), "lockfileVersion: '9.0'\n");
+    const result = initProject({ root: db });
+    expect(result.packageManager).toEqual({ name: 'pnpm', source: 'pnpm-lock.yaml', pnp: false });
+    const workflow = parse(readFileSync(join(top, '.github', 'workflows', 'pgwarden-packages-db.yml'), 'utf8')) as { jobs: { check: { steps: Array<Record<string, unknown>> } } };
+    expect(workflow.jobs.check.steps.map((s) => s.uses ?? s.run)).toEqual(['actions/checkout@v4', 'pnpm/action-setup@v4', 'actions/setup-node@v4', 'pnpm install --frozen-lockfile', 'pnpm exec pgwarden check --report-dir pgwarden-report --github', 'github/codeql-action/upload-sarif@v3']);
+    seed();
+
+    // pnpm links the bins of a package's own dependencies into its node_modules/.bin.
+    install(db);
+    stage('20261201100000_add_job_note.sql', branching);
+    let r = commit('branching migration');
+    expect(r.status, r.stdout + r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/single-head/);
+
+    rmSync(join(db, 'node_modules'), { recursive: true });
+    r = commit('without pgwarden');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`pgwarden: not installed in ${db} nor above it: run pnpm install there`);
+  });
+
   it('husky at the top of the repository: the hook goes in its folder and runs the package\'s own pgwarden', () => {
     // husky 9's own installer, as its "prepare" script runs it at the top: core.hooksPath = .husky/_.
     execFileSync(process.execPath, ['--input-type=module', '-e', `import(${JSON.stringify(join(REPO_ROOT, 'node_modules', 'husky', 'index.js'))}).then((m) => { const e = m.default(); if (e) throw new Error(e); })`], { cwd: top });

@@ -106,7 +106,7 @@ describe('pgwarden init, as a new user runs it', () => {
     expect(comment?.[1]).toBe('pgwarden config');
     const bare = await runCli(['config'], { cwd: root });
     expect(bare.code, bare.stderr).toBe(0);
-    expect(JSON.parse(bare.stdout)).toMatchObject({ configFile: join(root, 'pgwarden.config.yaml'), lint: { postgresVersion: 16 } });
+    expect(JSON.parse(bare.stdout)).toMatchObject({ configFile: join(root, 'pgwarden.config.yaml'), lint: { postgresVersion: 15 } });
     expect(bare.stdout).toBe((await runCli(['config', 'show'], { cwd: root })).stdout);
     const check = await runCli(['config', 'check'], { cwd: root });
     expect(check.stdout).toContain('pgwarden.config.yaml is valid.');

@@ -172,6 +172,46 @@ describe('pgwarden lint (built CLI)', () => {
     expect(await lint()).toEqual({ cached: false, findings: [finding('20260103000000_a.js')] });
   });
 
+  it('reports a finding of a JS migration at the line of the pgm call, with that line and a marker, from the cache too, and in every format', async () => {
+    project = cleanProject();
+    const js = [
+      '//! Revises: 20260102000000',
+      '//! Description: Give users flags and a plan',
+      'exports.up = (pgm) => {',
+      "  pgm.addColumn('users', { flags: { type: 'jsonb' } });",
+      "  pgm.addColumn('users', {",
+      "    plan: { type: 'text', notNull: true },",
+      '  });',
+      '};',
+      "exports.down = (pgm) => pgm.dropColumn('users', ['plan', 'flags']);",
+      '',
+    ].join('\n');
+    project.write('20260103000000_plan.js', js);
+    const column = "  pgm.addColumn('users', {".indexOf('addColumn') + 1;
+    const text = async () => {
+      const result = await runCli(['lint'], { cwd: project!.root });
+      expect(result.code).toBe(1);
+      return result.stdout.split('\n');
+    };
+    const expected = [
+      `migrations/20260103000000_plan.js:5:${column}  error  adding-required-field`,
+      "  5 |   pgm.addColumn('users', {",
+      `    | ${' '.repeat(column - 1)}${'^'.repeat("addColumn('users', {".length)}`,
+    ];
+    const first = await text();
+    expect([first[0]!.slice(0, expected[0]!.length), first[1], first[2]]).toEqual(expected);
+    const cached = await text();
+    expect(cached.at(-2)).toMatch(/\(cached\)\)\.$/);
+    expect(cached.slice(0, -2)).toEqual(first.slice(0, -2));
+
+    const report = JSON.parse((await runCli(['lint', '--format', 'json'], { cwd: project.root })).stdout);
+    expect(report.findings.map((f: { rule: string; line: number; column: number; endLine: number }) => [f.rule, f.line, f.column, f.endLine])).toEqual([['adding-required-field', 5, column, 7]]);
+    const sarif = JSON.parse((await runCli(['lint', '--format', 'sarif'], { cwd: project.root })).stdout);
+    expect(sarif.runs[0].results[0].locations[0].physicalLocation.region).toMatchObject({ startLine: 5, startColumn: column, endLine: 7 });
+    const github = await runCli(['lint', '--format', 'github'], { cwd: project.root });
+    expect(github.stdout).toContain(`::error file=migrations/20260103000000_plan.js,line=5,col=${column},endLine=7,title=pgwarden adding-required-field::`);
+  });
+
   it('starts a run on a named file from the stored model of the history before it only while the modules JS migrations loaded are unchanged', async () => {
     project = cleanProject();
     const { mkdirSync, writeFileSync } = await import('node:fs');

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { ExitCode } from '../../exit-codes.js';
 import { initProject, type CiChoice, type HookChoice } from '../../init/init.js';
+import { DEFAULT_POSTGRES_VERSION } from '../../lint/config.js';
 import { getOutput, setExitCode, type GlobalArgs } from '../context.js';
 import { paint, printJson } from '../output.js';
 import { numberOption } from '../numeric-option.js';
@@ -24,7 +25,7 @@ export const initCommand: CommandModule<object, InitArgs> = {
       .option('dir', { type: 'string', describe: 'The repository folder (default: the working directory)' })
       .option('hook', { choices: ['auto', 'husky', 'git', 'none'] as const, default: 'auto' as const, describe: 'Pre-commit hook: husky when the repository uses it, else .git/hooks/pre-commit' })
       .option('ci', { choices: ['github', 'gitlab', 'none'] as const, default: 'github' as const, describe: 'CI example to add' })
-      .option('pg-version', numberOption('pg-version', { integer: true, min: 10, max: 19, meaning: 'the Postgres major version the migrations target', example: '16' }, { default: 16, describe: 'Postgres major version the migrations target (lint.postgresVersion, 10 to 19)' }))
+      .option('pg-version', numberOption('pg-version', { integer: true, min: 10, max: 19, meaning: 'the Postgres major version the migrations target', example: '16' }, { default: DEFAULT_POSTGRES_VERSION, describe: 'Postgres major version the migrations target (lint.postgresVersion, 10 to 19; the oldest your servers run)' }))
       .option('dry-run', { type: 'boolean', describe: 'List what would be written, write nothing' })
       .option('json', { type: 'boolean', describe: 'Machine-readable output' })
       .example('pgwarden init', 'Set up the repository in the working directory')
@@ -48,6 +49,7 @@ export const initCommand: CommandModule<object, InitArgs> = {
         lines.push(`  ${action}  ${f.path.padEnd(width)}  ${paint(output, 'gray', f.note)}`);
       }
       const hookNote = result.hook.installed ? result.hook.note : paint(output, 'yellow', result.hook.note);
+      if (result.packageManager.name !== 'npm') lines.push('', `Package manager: ${result.packageManager.name}${result.packageManager.pnp ? " (Plug'n'Play)" : ''}, from ${result.packageManager.source}: the hook and the CI job use it.`);
       lines.push('', `Pre-commit: ${result.hook.installed ? `${result.hook.command}. ` : ''}${hookNote}`, '', 'Next:');
       for (const step of result.next) lines.push(`  ${step}`);
       output.out(`${lines.join('\n')}\n`);

@@ -36,7 +36,7 @@ describe('initProject', () => {
     const config = loadConfig({ cwd: root });
     expect(config.configFile).toBe(join(root, 'pgwarden.config.yaml'));
     expect(config.environments.prod).toEqual({ urlEnv: 'PROD_DATABASE_URL', protected: true });
-    expect(config.lint.postgresVersion).toBe(16);
+    expect(config.lint.postgresVersion).toBe(15);
     expect(Object.keys(loadRolesFile(config.roles.file).spec.roles ?? {})).toEqual(['app_rw', 'app_ro']);
     expect(readFileSync(join(root, '.github/workflows/pgwarden.yml'), 'utf8')).toContain('npx pgwarden check --report-dir pgwarden-report --github');
 

@@ -1,4 +1,4 @@
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runMigrations, getStatus } from '../../../src/runner/run.js';
 import { PgwardenError } from '../../../src/errors.js';
@@ -80,5 +80,57 @@ describe('node-pg-migrate JS/TS migrations', () => {
     expect(error.message).toContain('Move the logic into SQL (pgm.sql');
     expect(error.location).toMatchObject({ line: 2 });
     expect(await query(db.url, `SELECT to_regclass('public.users') AS u, to_regnamespace('pgwarden') AS ledger`)).toEqual([{ u: null, ledger: null }]);
+  });
+
+  describe('a failing statement is reported at the line of the pgm call that produced it', () => {
+    const failing = (noTransaction: boolean) => [
+      'exports.up = (pgm) => {',
+      ...(noTransaction ? ['  pgm.noTransaction();'] : []),
+      "  pgm.addColumn('users', { email: 'text' });",
+      '  pgm.sql(`',
+      '    INSERT INTO users (id) VALUES (1);',
+      '    INSERT INTO users (id, missing) VALUES (2, 3);',
+      '  `);',
+      "  pgm.sql('SELECT 1');",
+      '};',
+      '',
+    ];
+    const column = "  pgm.sql(`".indexOf('sql') + 1;
+    const failure = async () => (await runMigrations(project.config, db, 'up').catch((e: unknown) => e)) as PgwardenError;
+    beforeEach(() => {
+      project.write('1700000000000_create-users.js', `exports.up = (pgm) => {\n  pgm.createTable('users', { id: 'id' });\n};\n`);
+    });
+
+    it('in a transaction: file, line and column of the call, and the lines around it', async () => {
+      const path = project.write('1700000000001_backfill.js', failing(false).join('\n'));
+      const error = await failure();
+      expect(error).toBeInstanceOf(PgwardenError);
+      expect(error.exitCode).toBe(3);
+      expect(error.message.split('\n').slice(0, 5)).toEqual([
+        `${relative(project.root, path)}:3:${column}: up failed: column "missing" of relation "users" does not exist (SQLSTATE 42703)`,
+        '  1 | exports.up = (pgm) => {',
+        "  2 |   pgm.addColumn('users', { email: 'text' });",
+        '> 3 |   pgm.sql(`',
+        `    | ${' '.repeat(column - 1)}^`,
+      ]);
+      expect(error.location).toMatchObject({ file: path, line: 3, column });
+      expect(await query(db.url, `SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'users' AND column_name = 'email'`)).toEqual([{ n: 0 }]);
+    });
+
+    it('outside a transaction (pgm.noTransaction), statement by statement', async () => {
+      const path = project.write('1700000000001_backfill.js', failing(true).join('\n'));
+      const error = await failure();
+      expect(error.message.split('\n')[0]).toBe(`${relative(project.root, path)}:4:${column}: up failed: column "missing" of relation "users" does not exist (SQLSTATE 42703)`);
+      expect(error.location).toMatchObject({ file: path, line: 4, column });
+      expect(error.message).toContain('statement 2 failed');
+    });
+
+    it('SQL the server cannot parse: nothing runs, exit 2', async () => {
+      const path = project.write('1700000000001_backfill.js', ['exports.up = (pgm) => {', "  pgm.addColumn('users', { email: 'text' });", '', "  pgm.sql('SELEC 1');", '};', ''].join('\n'));
+      const error = await failure();
+      expect(error.exitCode).toBe(2);
+      expect(error.message).toBe(`${relative(project.root, path)}:4:7: syntax error at or near "SELEC". Nothing was run: fix the SQL and run again.`);
+      expect(await query(db.url, `SELECT to_regclass('public.users') AS u`)).toEqual([{ u: null }]);
+    });
   });
 });

@@ -118,7 +118,7 @@ describe('lint engine', () => {
     expect(findings.map((f) => f.rule).sort()).toEqual(['revision-chain', 'syntax-error']);
   });
 
-  it('lints a node-pg-migrate JS migration from the SQL its builder produces, at line 1', async () => {
+  it('lints a node-pg-migrate JS migration from the SQL its builder produces, at the call that produced it', async () => {
     const js = "exports.up = (pgm) => { pgm.createTable('t', { id: 'id' }); pgm.sql('BEGIN'); };\nexports.down = (pgm) => { pgm.dropTable('t'); };\n";
     const path = `${process.cwd()}/test/unit/lint/.fixtures-${process.pid}/20260101000000_js.js`;
     const { mkdirSync, writeFileSync, rmSync } = await import('node:fs');
