@@ -52,7 +52,8 @@ export type { DocsOptions, RenderInput, WriteResult, DocsCheck, DocsFileCheck, S
 export { readFunctionDefinitions } from './catalog/read/function-definitions.js';
 export { checkDrift, compareWithReference, applyIgnores, ledgerFindings, loadReferenceSnapshot, DRIFT_CLASSES } from './drift/index.js';
 export type { DriftOptions, DriftClass, DriftFinding, DriftReport, DriftTarget, LedgerDisagreement } from './drift/index.js';
-export { lintHistory, lintSources, lintSnippet, type LintReport, type LintSource, type LintHistoryOptions, type LintSourcesOptions } from './lint/engine.js';
+export { lintHistory, lintSources, lintSnippet, type LintReport, type LintSource, type LintHistoryOptions, type LintSourcesOptions, type ScriptInputs } from './lint/engine.js';
+export type { ScriptInput, InputState } from './lint/script-inputs.js';
 export { resolveLintConfig, type LintConfigResolved } from './lint/config.js';
 export { rules as lintRules, ruleById } from './lint/registry.js';
 export { formatters as lintFormatters, FORMATS as lintFormats, type FormatName as LintFormatName, type FormatContext as LintFormatContext } from './lint/format/index.js';

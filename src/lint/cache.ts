@@ -1,21 +1,26 @@
 /**
- * Lint caches under `.pgwarden/cache/`: the whole result by a hash of every input (files, the local
- * modules JS/TS migrations import, settings, pgwarden's own code and parser, and the files reported
- * on), checked against git's HEAD when the findings depend on it, and each section's parse by the
- * file's checksum, so a run after a one-file change parses one file.
+ * Lint caches under `.pgwarden/cache/`: the whole result by a hash of every input (files, settings,
+ * pgwarden's own code and parser, and the files reported on), checked against git's HEAD when the
+ * findings depend on it and against the files JS/TS migrations read when lint evaluated them (a
+ * depfile: script-inputs.ts), and each section's parse by the file's checksum, so a run after a
+ * one-file change parses one file.
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VERSION } from '../version.js';
+import { migrationKindOf } from '../migrations/parse.js';
 import type { LintConfigResolved } from './config.js';
 import type { LintSource, ParseCache, ParsedSection, SnapshotStore } from './engine.js';
+import type { ScriptInput } from './script-inputs.js';
 import type { Finding } from './types.js';
 
-// 2: results record the git HEAD they depend on. 3: findings of JS/TS migrations sit at the call
-// that produced them, no longer on line 1.
-const FORMAT = 3;
+// 2: results record the git HEAD they depend on. 3 (two branches, both): results and models record
+// the files JS/TS migrations read, instead of a digest of the modules they import in their keys;
+// findings of JS/TS migrations sit at the call that produced them, no longer on line 1. 4: both of
+// those, so that a cache either one wrote alone is not read.
+const FORMAT = 4;
 
 export function cacheDir(root: string): string {
   return join(root, '.pgwarden', 'cache');
@@ -67,13 +72,33 @@ export function codeFingerprint(): string {
 }
 
 /**
- * The key of a whole run: every file's path and text, the settings, the code, and `modules`, the
- * digest of the local modules JS/TS migrations import (script-modules.ts; empty when none do).
+ * The environment that tells the loaders of JS/TS migrations how to load them: jiti's `JITI_*`
+ * variables (JITI_TSCONFIG_PATHS makes it follow tsconfig path aliases, JITI_ALIAS adds aliases)
+ * and NODE_OPTIONS (conditions, loaders). Empty when none is set.
  */
-export function resultKey(sources: readonly LintSource[], config: LintConfigResolved, modules = ''): string {
+export function loaderEnvironment(): string {
+  const names = Object.keys(process.env).filter((name) => name.startsWith('JITI_') || name === 'NODE_OPTIONS');
+  return names
+    .sort()
+    .map((name) => `${name}=${process.env[name]}`)
+    .join('\0');
+}
+
+/** True when some of `sources` is a JS/TS migration, which lint evaluates. */
+export function hasScripts(sources: readonly LintSource[]): boolean {
+  return sources.some((source) => migrationKindOf(source.path) === 'js');
+}
+
+/**
+ * The key of a whole run: every file's path and text, the settings, the code and, with JS/TS
+ * migrations, the loaders' environment. What those read is not known before they run: a result
+ * records it (CachedResult.inputs).
+ */
+export function resultKey(sources: readonly LintSource[], config: LintConfigResolved): string {
   const hash = createHash('sha256').update(codeFingerprint()).update(JSON.stringify(config));
+  const environment = hasScripts(sources) ? loaderEnvironment() : '';
+  if (environment !== '') hash.update('environment\0').update(environment).update('\0');
   for (const source of sources) hash.update(source.path).update('\0').update(source.text).update('\0');
-  if (modules !== '') hash.update('modules\0').update(modules);
   return hash.digest('hex');
 }
 
@@ -107,6 +132,11 @@ export interface CachedResult {
    * HEAD is the same.
    */
   git?: string;
+  /**
+   * The files the JS/TS migrations read while lint evaluated them (script-inputs.ts): the result
+   * answers only while each holds what it held.
+   */
+  inputs?: ScriptInput[];
 }
 
 /** The key of a run that reports only some files (and some rules on every file). */
@@ -155,8 +185,9 @@ export function writeResult(root: string, key: string, result: CachedResult): vo
 
 /**
  * Models after prefixes of the history (the whole history, and before the last staged file). Their
- * keys chain each file's checksum onto a seed of the code and of `modules`, the digest of the local
- * modules JS/TS migrations import (a migration's SQL depends on them; empty when none do).
+ * keys chain each file's checksum onto a seed of the code and, for a history with JS/TS migrations,
+ * the loaders' environment; each model records, beside it, the files the JS/TS migrations of its
+ * prefix read (the engine checks them: see lintSources).
  */
 export class ModelSnapshots implements SnapshotStore {
   readonly seed: string;
@@ -164,13 +195,15 @@ export class ModelSnapshots implements SnapshotStore {
 
   private constructor(
     private readonly root: string,
-    modules: string,
+    scripts: boolean,
   ) {
-    this.seed = modules === '' ? codeFingerprint() : createHash('sha256').update(codeFingerprint()).update('\0modules\0').update(modules).digest('hex');
+    const environment = scripts ? loaderEnvironment() : '';
+    this.seed = environment === '' ? codeFingerprint() : createHash('sha256').update(codeFingerprint()).update('\0environment\0').update(environment).digest('hex');
   }
 
-  static load(root: string, modules = ''): ModelSnapshots {
-    return new ModelSnapshots(root, modules);
+  /** `scripts`: the history has JS/TS migrations (see hasScripts). */
+  static load(root: string, scripts = false): ModelSnapshots {
+    return new ModelSnapshots(root, scripts);
   }
 
   get(key: string): unknown {

@@ -3,14 +3,14 @@
  * schema model and runs the rules, statement by statement and migration by migration, in history
  * order. Findings are values; only a broken environment throws.
  */
-import { readFileSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { buildGraph, type RevisionGraph } from '../migrations/graph.js';
 import { compareFileNames } from '../migrations/load.js';
 import { parseMigration } from '../migrations/parse.js';
 import type { MigrationFile, MigrationSection } from '../migrations/types.js';
 import type { ParsedStatement } from '../sql/parse.js';
-import type { PgmDbRefusal } from '../runner/steps.js';
+import type { ScriptOutcome } from './script-evaluation.js';
+import type { ScriptInput } from './script-inputs.js';
 import { DEFAULT_POSTGRES_VERSION, resolveLintConfig, severityOf, startAfterFor, type LintConfigResolved } from './config.js';
 import { findIgnores, suppresses, type IgnoreDirective } from './ignore.js';
 import { emptySchema, type Schema } from './model/schema.js';
@@ -67,6 +67,29 @@ export interface LintSourcesOptions {
   snapshots?: SnapshotStore;
   /** Files parsed in a worker meanwhile (see preparse.ts): their paths (absolute), and their sections by cache key. */
   preparsed?: { files: ReadonlySet<string>; sections: Promise<ReadonlyMap<string, ParsedSection>> };
+  /**
+   * Filled with the files the JS/TS migrations read while lint evaluated them (script-inputs.ts),
+   * and those the stored model the run started from depends on: what a result kept for this run
+   * must be checked against.
+   */
+  scriptInputs?: ScriptInputs;
+}
+
+/**
+ * The files JS/TS migrations read while lint evaluated them: path relative to root (forward
+ * slashes) and what it held (script-inputs.ts). The migrations' own files are not among them (their
+ * text is linted, and known). `complete` is false when an evaluation stopped before the end: what
+ * that script read is not all known, and nothing of the run should be kept.
+ */
+export interface ScriptInputs {
+  files: Map<string, ScriptInput>;
+  complete: boolean;
+}
+
+/** A stored model (see SnapshotStore): the schema, and the files the scripts of its prefix read. */
+interface StoredModel {
+  schema: unknown;
+  inputs: ScriptInput[];
 }
 
 /**
@@ -167,7 +190,7 @@ function createdTablesOf(statements: readonly LintStatement[]): Set<string> {
   return out;
 }
 
-async function prepareMigration(file: MigrationFile, relPath: string, order: number, cache: ParseCache | undefined, preparsed?: ReadonlyMap<string, ParsedSection>): Promise<LintMigration> {
+async function prepareMigration(file: MigrationFile, relPath: string, order: number, cache: ParseCache | undefined, preparsed?: ReadonlyMap<string, ParsedSection>, script?: Promise<ScriptOutcome>): Promise<LintMigration> {
   const migration: LintMigration = { file, relPath, order, up: [], down: [], syntaxErrors: [], createdTables: new Set() };
   const lines = new LineIndex(file.text);
   if (file.kind === 'sql') {
@@ -182,29 +205,27 @@ async function prepareMigration(file: MigrationFile, relPath: string, order: num
         migration[name] = positioned(migration, lines, name, parsed.statements, section.offset);
       }
     }
-  } else {
-    await prepareScript(migration, lines, cache);
+  } else if (script) {
+    await prepareScript(migration, lines, cache, await script);
   }
   migration.createdTables = createdTablesOf(migration.up);
   return migration;
 }
 
 /**
- * JS/TS migrations: their SQL, produced offline by node-pg-migrate's MigrationBuilder. Each
- * statement sits at the call in the file that produced it (a pgm call, or the migration's call
- * into a helper that made it: runner/steps.ts), spanning that call; line 1 when no stack frame was
- * in the file. A failed script sits on line 1, but a call to pgm.db, which sits where the script
- * calls it. The script linted is the text given (for `--staged`, the index's): when the file on
- * disk differs, that text is evaluated in its place (runner/steps.ts).
+/**
+ * JS/TS migrations: their SQL, produced offline by node-pg-migrate's MigrationBuilder in lint's
+ * script worker (script-evaluation.ts). Each statement sits at the call in the file that produced
+ * it (a pgm call, or the migration's call into a helper that made it: runner/steps.ts), spanning
+ * that call; line 1 when no stack frame was in the file. A failed script sits on line 1, but a call
+ * to pgm.db, which sits where the script calls it. The script linted is the text given (for
+ * `--staged`, the index's): when the file on disk differs, that text is evaluated in its place
+ * (runner/steps.ts).
  */
-async function prepareScript(migration: LintMigration, lines: LineIndex, cache: ParseCache | undefined): Promise<void> {
+async function prepareScript(migration: LintMigration, lines: LineIndex, cache: ParseCache | undefined, outcome: ScriptOutcome): Promise<void> {
   const { file } = migration;
-  const { loadScriptActions, scriptSteps } = await import('../runner/steps.js');
-  let actions;
-  try {
-    actions = await loadScriptActions(file, readIfAny(file.path) === file.text ? {} : { text: file.text });
-  } catch (error) {
-    migration.syntaxErrors.push({ section: 'up', message: (error as Error).message, line: 1, column: 1 });
+  if (outcome.load !== undefined) {
+    migration.syntaxErrors.push({ section: 'up', message: outcome.load, line: 1, column: 1 });
     return;
   }
   // Calls made on one line (a loop, a helper called twice) share a placement.
@@ -222,37 +243,23 @@ async function prepareScript(migration: LintMigration, lines: LineIndex, cache: 
     return placement;
   };
   for (const name of ['up', 'down'] as const) {
-    if (name === 'down' && actions.down === false) continue;
-    let steps;
-    try {
-      steps = await scriptSteps(file, name, actions);
-    } catch (error) {
-      const refusal = (error as { details?: Partial<PgmDbRefusal> }).details?.pgmDb;
-      if (refusal) {
-        migration.syntaxErrors.push({ section: name, message: (error as Error).message, line: refusal.line ?? 1, column: refusal.column ?? 1, pgmDb: refusal.method });
-        continue;
-      }
-      if (name === 'down') continue;
-      migration.syntaxErrors.push({ section: name, message: (error as Error).message, line: 1, column: 1 });
+    const section = outcome[name];
+    if (!section || 'none' in section) continue;
+    if ('error' in section) {
+      const refusal = section.pgmDb;
+      if (refusal) migration.syntaxErrors.push({ section: name, message: section.error, line: refusal.line ?? 1, column: refusal.column ?? 1, pgmDb: refusal.method });
+      else if (name === 'up') migration.syntaxErrors.push({ section: name, message: section.error, line: 1, column: 1 });
       continue;
     }
-    if (name === 'up' && !steps.transactional) file.transaction = 'none';
+    if (name === 'up' && !section.transactional) file.transaction = 'none';
     const statements: LintStatement[] = [];
-    for (const step of steps.steps) {
+    for (const step of section.steps) {
       const parsed = await parseSection(step.sql, undefined, cache);
       const at = placementOf(step.call);
       if ('error' in parsed) migration.syntaxErrors.push({ section: name, message: parsed.error.message, line: at.line, column: at.column });
       else for (const s of parsed.statements) statements.push(lintStatement(migration, name, statements.length, s, at));
     }
     migration[name] = statements;
-  }
-}
-
-function readIfAny(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch {
-    return undefined;
   }
 }
 
@@ -301,8 +308,43 @@ export async function lintSources(sources: ReadonlyArray<LintSource>, options: L
   // No file reported on (`check --staged` on a commit that only deletes one): only the rules on the
   // history's structure can report, and no SQL is needed.
   const inScope = !options.only || relPaths.some((path) => options.only!.has(path));
-  const replay: ReplayOptions = { ...(inScope ? await snapshotPlan(ordered, relPaths, options) : { scope: options.only }), wholeHistoryRules: options.wholeHistoryRules };
+  // What the JS/TS migrations read while evaluated, by migration (see ScriptInputs), and whether all of it is known.
+  const reads: Array<readonly ScriptInput[] | undefined> = [];
+  const known = { complete: true };
+  let startInputs: ScriptInput[] | undefined;
+  const inputsBefore = (after: number) => (known.complete ? inputsOf(reads.slice(0, after), startInputs) : undefined);
+  const plan = inScope ? await snapshotPlan(ordered, relPaths, root, options, inputsBefore) : undefined;
+  startInputs = plan?.inputs;
+  const replay: ReplayOptions = { ...(plan ? plan.replay : { scope: options.only }), wholeHistoryRules: options.wholeHistoryRules };
   trace(replay.start ? `lint: model snapshot loaded (migration ${replay.start.index})` : 'lint: replay from the start');
+  // The scripts the run needs (those after the stored model), evaluated in the script worker meanwhile, in history order.
+  const scripts = new Map<number, Promise<ScriptOutcome>>();
+  const from = replay.start?.index ?? 0;
+  const toEvaluate = inScope ? ordered.flatMap((file, i) => (i >= from && file.kind === 'js' ? [i] : [])) : [];
+  if (toEvaluate.length > 0) {
+    const [{ evaluateScripts }, { textState }] = await Promise.all([import('./script-evaluation.js'), import('./script-inputs.js')]);
+    const outcomes = await evaluateScripts(toEvaluate.map((i) => ({ path: ordered[i]!.path, text: ordered[i]!.text })));
+    const sources = new Map(toEvaluate.map((i) => [relPaths[i]!, ordered[i]!.text]));
+    toEvaluate.forEach((i, n) => {
+      scripts.set(
+        i,
+        outcomes[n]!.then((outcome) => {
+          if (outcome.incomplete) known.complete = false;
+          const own: ScriptInput[] = [];
+          for (const [path, state] of outcome.reads) {
+            const relPath = relativePosix(root, path);
+            // A migration's own file, read as its text: the text is an input already.
+            const text = sources.get(relPath);
+            if (text !== undefined && state === textState(text)) continue;
+            own.push([relPath, state, relPaths[i]!]);
+          }
+          reads[i] = own;
+          return outcome;
+        }),
+      );
+    });
+    trace(`lint: ${toEvaluate.length} JS/TS migrations sent to the script worker`);
+  }
   // The worker's results are awaited at the first file it parses: the files before it are parsed here meanwhile.
   let preparsed: ReadonlyMap<string, ParsedSection> | undefined;
   const migrations: LintMigration[] = [];
@@ -313,7 +355,11 @@ export async function lintSources(sources: ReadonlyArray<LintSource>, options: L
       continue;
     }
     if (!preparsed && options.preparsed?.files.has(file.path)) preparsed = await options.preparsed.sections;
-    migrations.push(await prepareMigration(file, relPaths[i]!, i, options.parseCache, preparsed));
+    migrations.push(await prepareMigration(file, relPaths[i]!, i, options.parseCache, preparsed, scripts.get(i)));
+  }
+  if (options.scriptInputs) {
+    for (const input of inputsOf(reads, startInputs)) if (!options.scriptInputs.files.has(input[0])) options.scriptInputs.files.set(input[0], input);
+    if (!known.complete) options.scriptInputs.complete = false;
   }
   trace('lint: SQL parsed');
   const findings = runRules(migrations, graph, options.rules ?? (await defaultRules()), config, replay);
@@ -334,14 +380,29 @@ function bareMigration(file: MigrationFile, relPath: string, order: number): Lin
   return { file, relPath, order, up: [], down: [], syntaxErrors: [], createdTables: new Set() };
 }
 
+/** The files of `inputs` (a stored model's) and of each migration's `reads`, once each. */
+function inputsOf(reads: ReadonlyArray<readonly ScriptInput[] | undefined>, inputs: readonly ScriptInput[] = []): ScriptInput[] {
+  const all = new Map<string, ScriptInput>(inputs.map((input) => [input[0], input]));
+  for (const own of reads) for (const input of own ?? []) if (!all.has(input[0])) all.set(input[0], input);
+  return [...all.values()];
+}
+
 /**
  * For a run on some files: start from the snapshot of the history before the first of them, when
- * one is stored, and store the snapshots this run can give (before that file, and at the end).
+ * one is stored and the files its scripts read are unchanged, and store the snapshots this run can
+ * give (before that file, and at the end), each with the files its scripts read (`inputsBefore`,
+ * undefined when that is not all known: nothing is stored then).
  */
-async function snapshotPlan(ordered: readonly MigrationFile[], relPaths: readonly string[], options: LintSourcesOptions): Promise<ReplayOptions> {
+async function snapshotPlan(
+  ordered: readonly MigrationFile[],
+  relPaths: readonly string[],
+  root: string,
+  options: LintSourcesOptions,
+  inputsBefore: (after: number) => ScriptInput[] | undefined,
+): Promise<{ replay: ReplayOptions; inputs?: ScriptInput[] }> {
   const store = options.snapshots;
   const scope = options.only;
-  if (!store) return { scope };
+  if (!store) return { replay: { scope } };
   const { createHash } = await import('node:crypto');
   // The key of the model after the first n files: one hash over their paths and checksums.
   const keyAfter = (n: number) => {
@@ -351,18 +412,27 @@ async function snapshotPlan(ordered: readonly MigrationFile[], relPaths: readonl
   };
   const first = scope ? relPaths.findIndex((p) => scope.has(p)) : -1;
   let start: ReplayOptions['start'];
+  let inputs: ScriptInput[] | undefined;
   if (first > 0) {
+    const stored = store.get(keyAfter(first)) as Partial<StoredModel> | undefined;
+    const valid = Array.isArray(stored?.inputs) && (stored.inputs.length === 0 || (await import('./script-inputs.js')).inputsUnchanged(root, stored.inputs));
     const { fromSnapshot } = await import('./model/snapshot.js');
-    const model = fromSnapshot(store.get(keyAfter(first)));
-    if (model) start = { index: first, model };
+    const model = valid ? fromSnapshot(stored!.schema) : undefined;
+    if (model) {
+      start = { index: first, model };
+      inputs = stored!.inputs;
+    }
   }
   // A whole-history run keeps the model at its end; a run on some files the one before the first
   // of them (its end includes the files being edited, which will change).
   const checkpoints = new Set(scope ? (first > 0 && !start ? [first] : []) : [ordered.length]);
   const { toSnapshot } = await import('./model/snapshot.js');
-  return { scope, start, checkpoints, onCheckpoint: (after, model) => store.set(keyAfter(after), toSnapshot(model)) };
+  const onCheckpoint = (after: number, model: Schema) => {
+    const before = inputsBefore(after);
+    if (before) store.set(keyAfter(after), { schema: toSnapshot(model), inputs: before } satisfies StoredModel);
+  };
+  return { replay: { scope, start, checkpoints, onCheckpoint }, ...(inputs ? { inputs } : {}) };
 }
-
 
 /**
  * Runs the rules over prepared migrations: history hooks, then each migration in order (statement

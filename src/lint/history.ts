@@ -3,9 +3,9 @@
  * when nothing changed, and runs the engine otherwise. Kept apart from the engine so that a cached
  * run loads neither the parser nor the rules.
  */
-import { relative, resolve } from 'node:path';
+import { basename, relative, resolve } from 'node:path';
 import type { PgwardenConfig } from '../config/types.js';
-import { isMigrationFileName, migrationKindOf } from '../migrations/parse.js';
+import { isMigrationFileName } from '../migrations/parse.js';
 import { resolveLintConfig } from './config.js';
 import { loadParser } from './parser.js';
 import { countBySeverity, toPosix, type LintReport } from './report.js';
@@ -13,6 +13,8 @@ import type { Finding, Rule } from './types.js';
 import { clockMs, trace } from '../trace.js';
 import { absoluteUnder, relativePosix } from './paths.js';
 import { headState } from './git-head.js';
+import type { ScriptInputs } from './engine.js';
+import type { ScriptInput } from './script-inputs.js';
 
 /** Options of a project run (the `pgwarden lint` command). */
 export interface LintHistoryOptions {
@@ -106,28 +108,27 @@ export async function lintHistory(config: PgwardenConfig, options: LintHistoryOp
   if (only && only.size === 0 && wholeHistory.size === 0) {
     return { findings: [], counts: { error: 0, warning: 0 }, files: [], migrations: sources.length, durationMs: clockMs() - started, cached: false };
   }
-  // JS/TS migrations: the local modules they import are inputs too (script-modules.ts).
-  // With no file reported on (a staged deletion), no script is run: the modules need not be as staged.
-  const modules = await importedModules(texts, root, dir, staged !== undefined && only!.size > 0).catch((error: unknown) => {
-    worker?.cancel();
-    throw error;
-  });
-  // An import lint cannot follow leaves it without a key: no stored result or model answers, and none is kept.
-  const keyed = !modules || modules.dynamic.length === 0;
-  if (!keyed) trace(`lint: no result cache (${relativePosix(root, modules!.dynamic[0]!.file)}:${modules!.dynamic[0]!.line} computes what it imports)`);
-  const key = keyed ? cache?.resultKey(sources, lintConfig, modules?.digest) : undefined;
+  const key = cache?.resultKey(sources, lintConfig);
   const scopeKey = key && only ? cache!.scopedKey(key, only, wholeHistory) : undefined;
   // A result that depends on git's HEAD (a branched history, see CachedResult.git) answers only
   // while HEAD is the same commit, and never a run on some files: that run blames them instead.
-  const current = (entry: import('./cache.js').CachedResult | undefined) => (entry && (entry.git === undefined || entry.git === headState(dir)) ? entry : undefined);
+  // One whose JS/TS migrations read files answers only while each holds what it held.
+  const current = async (entry: import('./cache.js').CachedResult | undefined) => {
+    if (!entry || (entry.git !== undefined && entry.git !== headState(dir))) return undefined;
+    if (entry.inputs && entry.inputs.length > 0 && !(await import('./script-inputs.js')).inputsUnchanged(root, entry.inputs)) return undefined;
+    return entry;
+  };
   const whole = cache && key ? cache.readResult(root, key) : undefined;
   let hit: import('./cache.js').CachedResult | undefined;
-  if (!only) hit = current(whole);
-  else if (whole && whole.git === undefined) hit = whole;
-  else if (scopeKey) hit = current(cache!.readResult(root, scopeKey));
+  if (!only) hit = await current(whole);
+  else if (whole && whole.git === undefined) hit = await current(whole);
+  if (!hit && only && scopeKey) hit = await current(cache!.readResult(root, scopeKey));
   trace(hit ? 'lint: cache hit' : 'lint: cache miss');
+  // With no file reported on (a staged deletion), no script is run: what scripts read need not be as staged.
+  const checkStaged = staged !== undefined && only!.size > 0;
   if (hit) {
     worker?.cancel();
+    if (checkStaged && hit.inputs && hit.inputs.length > 0) await refuseUnstagedInputs(hit.inputs, root, dir);
     const scoped = scope(hit.findings, hit.files);
     return { ...scoped, counts: countBySeverity(scoped.findings), migrations: hit.migrations, durationMs: clockMs() - started, cached: true };
   }
@@ -138,7 +139,7 @@ export async function lintHistory(config: PgwardenConfig, options: LintHistoryOp
   const { lintSources, defaultRules } = await import('./engine.js');
   const rules = options.rules ?? (await defaultRules());
   trace('lint: engine and rules loaded');
-  const snapshots = keyed ? cache?.ModelSnapshots.load(root, modules?.digest) : undefined;
+  const snapshots = cache?.ModelSnapshots.load(root, cache.hasScripts(sources));
   // Asked only when the history branched: HEAD is read before git lists what it has, so that a
   // commit in between makes the stored result stale rather than wrong.
   let askedGit: { state: string | undefined } | undefined;
@@ -146,15 +147,20 @@ export async function lintHistory(config: PgwardenConfig, options: LintHistoryOp
     askedGit = { state: headState(dir) };
     return uncommitted(dir, root, sources);
   };
-  const report = await lintSources(sources, { root, config: lintConfig, rules, ...(parseCache ? { parseCache } : {}), ...(snapshots ? { snapshots } : {}), ...(only ? { only } : {}), ...(wholeHistory.size > 0 ? { wholeHistoryRules: wholeHistory } : {}), ...(preparsed ? { preparsed } : {}), ...(only ? {} : { newFiles }) });
+  const scriptInputs: ScriptInputs = { files: new Map(), complete: true };
+  const report = await lintSources(sources, { root, config: lintConfig, rules, scriptInputs, ...(parseCache ? { parseCache } : {}), ...(snapshots ? { snapshots } : {}), ...(only ? { only } : {}), ...(wholeHistory.size > 0 ? { wholeHistoryRules: wholeHistory } : {}), ...(preparsed ? { preparsed } : {}), ...(only ? {} : { newFiles }) });
   trace('lint: linted');
+  const inputs = [...scriptInputs.files.values()];
+  if (inputs.length > 0) trace(`lint: the JS/TS migrations read ${inputs.length} files`);
+  if (checkStaged && inputs.length > 0) await refuseUnstagedInputs(inputs, root, dir);
   if (cache) {
     // A run on some files parses only what it needs: saving would prune the others' entries.
     if (!only) parseCache!.save();
     snapshots?.save();
-    // A HEAD that could not be read from git's files cannot be checked later: such a result is not kept.
-    if (key && (!askedGit || askedGit.state !== undefined)) {
-      cache.writeResult(root, scopeKey ?? key, { findings: report.findings, files: report.files, migrations: report.migrations, ...(askedGit ? { git: askedGit.state } : {}) });
+    // A HEAD that could not be read from git's files cannot be checked later, nor can a run whose
+    // script evaluation stopped before the end say what it read: such a result is not kept.
+    if (key && (!askedGit || askedGit.state !== undefined) && scriptInputs.complete) {
+      cache.writeResult(root, scopeKey ?? key, { findings: report.findings, files: report.files, migrations: report.migrations, ...(askedGit ? { git: askedGit.state } : {}), ...(inputs.length > 0 ? { inputs } : {}) });
     }
   }
   trace('lint: cache written');
@@ -163,32 +169,34 @@ export async function lintHistory(config: PgwardenConfig, options: LintHistoryOp
 }
 
 /**
- * The local modules the JS/TS migrations among `texts` import (undefined when there is none, at no
- * cost). For `--staged`, lint imports them from the working tree: one that differs from git's index
- * (untracked, or with changes not staged) would make lint check code the commit does not hold, and
- * is refused (USAGE, exit 2), naming each and what to do.
+ * For `--staged`: lint evaluates the staged JS/TS migrations with the files they read from the
+ * working tree (their modules, the SQL files they read), so one of those that differs from git's
+ * index (untracked, or with changes not staged) would make lint check what the commit does not
+ * hold: refused (USAGE, exit 2), naming each and what to do. A package.json whose changes leave how
+ * modules load as staged (`type`, `imports`, `exports`, `main`) is not refused: the module loaders
+ * read every one over the scripts, and other edits to it are common.
  */
-async function importedModules(texts: ReadonlyMap<string, string>, root: string, dir: string, staged: boolean) {
-  let scripts: Array<[string, string]> | undefined;
-  for (const entry of texts) if (migrationKindOf(entry[0]) === 'js') (scripts ??= []).push(entry);
-  if (!scripts) return undefined;
-  const modules = (await import('./script-modules.js')).scriptModules(scripts, root);
-  trace(`lint: ${modules.modules.size} modules imported by ${scripts.length} JS/TS migrations`);
-  if (!staged || modules.modules.size === 0) return modules;
-  const { notAsStaged } = await import('./staged.js');
-  const differing = await notAsStaged(dir, [...modules.modules.keys()]);
-  if (differing.size === 0) return modules;
+async function refuseUnstagedInputs(inputs: readonly ScriptInput[], root: string, dir: string): Promise<void> {
+  // Folders and listings are judged by the files read in them.
+  const files = inputs.filter(([, state]) => state !== 'folder' && !state.startsWith('list:'));
+  if (files.length === 0) return;
+  const { notAsStaged, loadingUnchanged } = await import('./staged.js');
+  const byPath = new Map(files.map((input) => [absoluteUnder(root, input[0]), input]));
+  const differing = await notAsStaged(dir, [...byPath.keys()]);
+  const packages = [...differing].filter(([path, state]) => state === 'unstaged' && basename(path) === 'package.json').map(([path]) => path);
+  if (packages.length > 0) for (const path of await loadingUnchanged(dir, packages)) differing.delete(path);
+  if (differing.size === 0) return;
   const { PgwardenError } = await import('../errors.js');
   const shown = (path: string) => relativePosix(root, path);
   const one = differing.size === 1;
   const aside = [...differing.values()].includes('unstaged') ? ', or set the changes you have not staged aside while you commit (git stash push --keep-index),' : '';
   throw new PgwardenError(
     'USAGE',
-    `lint --staged imports the modules of JS/TS migrations from the working tree, and ${one ? 'this one differs' : 'these differ'} from what the commit holds, so lint would check code that is not committed. Stage ${one ? 'it' : 'them'} (git add ${[...differing.keys()].map(shown).join(' ')})${aside} and run again.`,
+    `lint --staged evaluates JS/TS migrations with the files they read from the working tree (the modules they load, the files they read), and ${one ? 'this one differs' : 'these differ'} from what the commit holds, so lint would check code that is not committed. Stage ${one ? 'it' : 'them'} (git add ${[...differing.keys()].map(shown).join(' ')})${aside} and run again.`,
     {
       problems: [...differing].map(([path, state]) => ({
         file: path,
-        message: `${state === 'untracked' ? 'is not tracked by git: the commit does not hold it' : 'has changes that are not staged'} (imported by ${shown(modules.modules.get(path)!)})`,
+        message: `${state === 'untracked' ? 'is not tracked by git: the commit does not hold it' : 'has changes that are not staged'} (read by ${byPath.get(path)![2]})`,
       })),
     },
   );

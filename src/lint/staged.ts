@@ -161,6 +161,34 @@ export async function notAsStaged(dir: string, paths: readonly string[]): Promis
   return out;
 }
 
+/** The fields of a package.json that say how Node and jiti load the modules under it. */
+function loadingFields(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  try {
+    const json = JSON.parse(text) as Record<string, unknown>;
+    return JSON.stringify([json.type, json.imports, json.exports, json.main]);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Which of `paths` (package.json files, absolute, changed in the working tree since they were
+ * staged) say how modules load (`type`, `imports`, `exports`, `main`) as git's index does: one
+ * `git cat-file --batch` for their staged content.
+ */
+export async function loadingUnchanged(dir: string, paths: readonly string[]): Promise<string[]> {
+  const folder = resolve(dir);
+  const top = process.env.GIT_DIR || process.env.GIT_WORK_TREE ? undefined : worktreeTop(folder);
+  const base = top ?? (await git(folder, ['rev-parse', '--show-toplevel'])).toString('utf8').trim();
+  const names = paths.map((path) => `:${relative(base, path).split(sep).join('/')}`);
+  const staged = await objects(folder, names);
+  return paths.filter((path, i) => {
+    const before = loadingFields(staged.get(names[i]!));
+    return before !== undefined && before === loadingFields(readIfAny(path));
+  });
+}
+
 /**
  * The names of the files directly in `dir` that git's HEAD commit has, or undefined outside a git
  * repository (or before its first commit).

@@ -129,7 +129,7 @@ describe('pgwarden check --staged (pre-commit)', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('Stage it (git add migrations/lib/columns.js), or set the changes you have not staged aside while you commit (git stash push --keep-index), and run again.');
-    expect(r.stderr).toContain(`migrations/lib/columns.js: has changes that are not staged (imported by migrations/${name})`);
+    expect(r.stderr).toContain(`migrations/lib/columns.js: has changes that are not staged (read by migrations/${name})`);
   });
 
   it('reports a branch made by a staged migration, and a chain broken by a staged deletion on the files it breaks', async () => {

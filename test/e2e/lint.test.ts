@@ -212,7 +212,7 @@ describe('pgwarden lint (built CLI)', () => {
     expect(github.stdout).toContain(`::error file=migrations/20260103000000_plan.js,line=5,col=${column},endLine=7,title=pgwarden adding-required-field::`);
   });
 
-  it('starts a run on a named file from the stored model of the history before it only while the modules JS migrations import are unchanged', async () => {
+  it('starts a run on a named file from the stored model of the history before it only while the modules JS migrations loaded are unchanged', async () => {
     project = cleanProject();
     const { mkdirSync, writeFileSync } = await import('node:fs');
     mkdirSync(`${project.root}/migrations/lib`);
@@ -232,6 +232,92 @@ describe('pgwarden lint (built CLI)', () => {
     expect(await lint()).toEqual({ start: 'model snapshot loaded', findings: [] });
     names('squads');
     expect(await lint()).toEqual({ start: 'replay from the start', findings: ['fk-target-exists'] });
+  });
+
+  it('re-checks a JS migration after an edit to the SQL file it reads itself, and refuses --staged while that file has unstaged changes', async () => {
+    project = cleanProject();
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    mkdirSync(`${project.root}/migrations/sql`);
+    const sql = (notNull: boolean) => writeFileSync(`${project!.root}/migrations/sql/nick.sql`, `ALTER TABLE users ADD COLUMN nick text${notNull ? ' NOT NULL' : ''};\n`);
+    sql(true);
+    project.write('20260103000000_nick.js', "//! Revises: 20260102000000\n//! Description: Add a nickname\nconst { readFileSync } = require('node:fs');\nconst { join } = require('node:path');\nexports.up = (pgm) => pgm.sql(readFileSync(join(__dirname, 'sql', 'nick.sql'), 'utf8'));\nexports.down = (pgm) => pgm.sql('ALTER TABLE users DROP COLUMN nick;');\n");
+    const lint = async (...args: string[]) => {
+      const result = await runCli(['lint', '--json', ...args], { cwd: project!.root });
+      if (result.code === 2) return { code: 2, stderr: result.stderr };
+      const report = JSON.parse(result.stdout) as { cached: boolean; findings: Array<{ file: string; rule: string }> };
+      return { cached: report.cached, findings: report.findings.map((f) => `${f.file} ${f.rule}`) };
+    };
+    expect(await lint()).toEqual({ cached: false, findings: ['migrations/20260103000000_nick.js adding-required-field'] });
+    expect(await lint()).toEqual({ cached: true, findings: ['migrations/20260103000000_nick.js adding-required-field'] });
+    sql(false);
+    expect(await lint()).toEqual({ cached: false, findings: [] });
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: project!.root, stdio: 'ignore' });
+    git('init', '-q');
+    git('add', '.');
+    sql(true);
+    const refused = await lint('--staged');
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('Stage it (git add migrations/sql/nick.sql)');
+    expect(refused.stderr).toContain('has changes that are not staged (read by migrations/20260103000000_nick.js)');
+    git('add', '.');
+    expect((await lint('--staged')).findings).toEqual(['migrations/20260103000000_nick.js adding-required-field']);
+  });
+
+  it('as a library (the built package): a second lintHistory in the same process sees an edited helper module, ES module or CommonJS', async () => {
+    project = cleanProject();
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    mkdirSync(`${project.root}/migrations/lib`);
+    project.write('20260103000000_a.js', "//! Revises: 20260102000000\n//! Description: Add a\nconst { notNull } = require('./lib/a.js');\nexports.up = (pgm) => pgm.addColumn('users', { a: { type: 'text', notNull } });\nexports.down = (pgm) => pgm.dropColumn('users', 'a');\n");
+    project.write('20260104000000_b.mjs', "//! Revises: 20260103000000\n//! Description: Add b\nimport { notNull } from './lib/b.mjs';\nexport const up = (pgm) => pgm.addColumn('users', { b: { type: 'text', notNull } });\nexport const down = (pgm) => pgm.dropColumn('users', 'b');\n");
+    const helpers = (notNull: boolean) => {
+      writeFileSync(`${project!.root}/migrations/lib/a.js`, `exports.notNull = ${notNull};\n`);
+      writeFileSync(`${project!.root}/migrations/lib/b.mjs`, `export const notNull = ${notNull};\n`);
+    };
+    helpers(true);
+    const { REPO_ROOT } = await import('../support/project.js');
+    const script = [
+      `import { lintHistory, resolveConfig } from ${JSON.stringify(`${REPO_ROOT}/dist/index.js`)};`,
+      "import { writeFileSync } from 'node:fs';",
+      'const config = resolveConfig({}, undefined, process.cwd());',
+      'const rules = async (cache) => (await lintHistory(config, { cache })).findings.map((f) => f.file + " " + f.rule);',
+      'const out = [await rules(false)];',
+      "writeFileSync('migrations/lib/a.js', 'exports.notNull = false;\\n');",
+      "writeFileSync('migrations/lib/b.mjs', 'export const notNull = false;\\n');",
+      'out.push(await rules(false), await rules(true));',
+      "writeFileSync('migrations/lib/b.mjs', 'export const notNull = true;\\n');",
+      'out.push(await rules(true));',
+      'console.log(JSON.stringify(out));',
+    ].join('\n');
+    const { execFileSync: run } = await import('node:child_process');
+    const out = JSON.parse(run(process.execPath, ['--input-type=module', '-e', script], { cwd: project.root, encoding: 'utf8' })) as string[][];
+    const a = 'migrations/20260103000000_a.js adding-required-field';
+    const b = 'migrations/20260104000000_b.mjs adding-required-field';
+    expect(out).toEqual([[a, b], [], [], [b]]);
+  });
+
+  it('loads a TS migration that imports through a tsconfig path alias as pgwarden up does: not without JITI_TSCONFIG_PATHS, and with it', async () => {
+    project = cleanProject();
+    const { mkdirSync, writeFileSync } = await import('node:fs');
+    writeFileSync(`${project.root}/tsconfig.json`, `${JSON.stringify({ compilerOptions: { baseUrl: '.', paths: { '@lib/*': ['lib/*'] } } })}\n`);
+    mkdirSync(`${project.root}/lib`);
+    writeFileSync(`${project.root}/lib/columns.ts`, "export const nick = { type: 'text', notNull: true };\n");
+    project.write('20260103000000_nick.ts', "//! Revises: 20260102000000\n//! Description: Add a nickname\nimport { nick } from '@lib/columns';\nexport const up = (pgm: any) => pgm.addColumn('users', { nick });\nexport const down = (pgm: any) => pgm.dropColumn('users', 'nick');\n");
+    const { createTestDatabase } = await import('../support/db.js');
+    const db = await createTestDatabase();
+    try {
+      const both = async (env: NodeJS.ProcessEnv) => {
+        const lint = await runCli(['lint', '--json'], { cwd: project!.root, env });
+        const up = await runCli(['up', '--dry-run', '--url', db.url], { cwd: project!.root, env });
+        const findings = (JSON.parse(lint.stdout) as { findings: Array<{ rule: string; message: string }> }).findings;
+        return { lint: findings.map((f) => (f.rule === 'syntax-error' ? `${f.rule}: ${f.message.split('\n')[0]}` : f.rule)), up: up.code === 0 ? 'loaded' : up.stderr.split('\n').find((l) => l.includes('could not be loaded')) };
+      };
+      const without = await both({});
+      expect(without.lint).toEqual(expect.arrayContaining([expect.stringMatching(/^syntax-error: up section: 20260103000000_nick\.ts could not be loaded: Cannot find module '@lib\/columns'/)]));
+      expect(without.up).toMatch(/20260103000000_nick\.ts could not be loaded: Cannot find module '@lib\/columns'/);
+      expect(await both({ JITI_TSCONFIG_PATHS: 'true' })).toEqual({ lint: ['adding-required-field'], up: 'loaded' });
+    } finally {
+      await db.close();
+    }
   });
 
   it('compiles from the code cache npm run build wrote, with the same findings as without it', async () => {

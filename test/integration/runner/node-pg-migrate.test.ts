@@ -57,6 +57,17 @@ describe('node-pg-migrate JS/TS migrations', () => {
     expect(left[0]!.c).toBe('id,name');
   });
 
+  it('loads each JS/TS migration once per run, in the runner\'s own process', async () => {
+    // Each load of a script appends a line to loads.txt beside it.
+    const script = (name: string, table: string) =>
+      `const { appendFileSync } = require('node:fs');\nappendFileSync(require('node:path').join(__dirname, 'loads.txt'), '${name}\\n');\nexports.up = (pgm) => pgm.createTable('${table}', { id: 'id' });\nexports.down = (pgm) => pgm.dropTable('${table}');\n`;
+    project.write('1700000000000_users.js', script('users', 'users'));
+    project.write('1700000000001_teams.js', script('teams', 'teams'));
+    await runMigrations(project.config, db, 'up');
+    const { readFileSync } = await import('node:fs');
+    expect(readFileSync(join(project.migrationsDir, 'loads.txt'), 'utf8')).toBe('users\nteams\n');
+  });
+
   it('a migration that reads the database through pgm.db is refused before anything runs, naming the file, line and the way out', async () => {
     project.write('1700000000000_create-users.js', `exports.up = (pgm) => {\n  pgm.createTable('users', { id: 'id' });\n};\n`);
     project.write('1700000000001_backfill.js', `exports.up = async (pgm) => {\n  const { rows } = await pgm.db.query('SELECT id FROM users');\n  for (const r of rows) pgm.sql(\`UPDATE users SET id = \${r.id}\`);\n};\n`);

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { lintHistory } from '../../../src/lint/engine.js';
@@ -246,7 +246,7 @@ describe('--staged on JS/TS migrations', () => {
     expect(report.findings).toEqual([]);
   });
 
-  it('refuses (exit 2) when a module that a migration imports differs from the index, naming it and what to do', async () => {
+  it('refuses (exit 2) when a module that a migration imports differs from the index, naming it, the migration that read it and what to do', async () => {
     project = committed();
     writeModule(project, 'lib/columns.js', "exports.nick = 'nick';\n");
     project.write('20260102000000_nick.js', scripts['.js']!(false));
@@ -257,7 +257,7 @@ describe('--staged on JS/TS migrations', () => {
       code: 'USAGE',
       exitCode: 2,
       message: expect.stringContaining('Stage it (git add migrations/lib/columns.js), or set the changes you have not staged aside while you commit (git stash push --keep-index)'),
-      problems: [{ file: join(project.migrationsDir, 'lib/columns.js'), message: 'has changes that are not staged (imported by migrations/20260102000000_nick.js)' }],
+      problems: [{ file: join(project.migrationsDir, 'lib/columns.js'), message: 'has changes that are not staged (read by migrations/20260102000000_nick.js)' }],
     });
     // Staged: linted, with the staged module.
     git(project.root, 'add', '.');
@@ -269,7 +269,55 @@ describe('--staged on JS/TS migrations', () => {
     await expect(lintHistory(project.config, { staged: true, cwd: project.root })).rejects.toMatchObject({
       code: 'USAGE',
       message: expect.stringMatching(/Stage it \(git add migrations\/lib\/more\.js\) and run again\.$/),
-      problems: [{ file: join(project.migrationsDir, 'lib/more.js'), message: 'is not tracked by git: the commit does not hold it (imported by migrations/20260103000000_more.js)' }],
+      problems: [{ file: join(project.migrationsDir, 'lib/more.js'), message: 'is not tracked by git: the commit does not hold it (read by migrations/20260103000000_more.js)' }],
     });
+  });
+
+  it('refuses (exit 2) when a file a migration reads itself differs from the index, and lints once it is staged', async () => {
+    project = committed();
+    const script = "//! Revises: 20260101000000\nconst { readFileSync } = require('node:fs');\nconst { join } = require('node:path');\nexports.up = (pgm) => pgm.sql(readFileSync(join(__dirname, 'sql', 'nick.sql'), 'utf8'));\nexports.down = (pgm) => pgm.sql('ALTER TABLE a DROP COLUMN nick;');\n";
+    const sql = (notNull: boolean) => `ALTER TABLE a ADD COLUMN nick text${notNull ? ' NOT NULL' : ''};\n`;
+    project.write('20260102000000_nick.js', script);
+    writeModule(project, 'sql/nick.sql', sql(false));
+    git(project.root, 'add', '.');
+    // Not staged: the column becomes NOT NULL. The commit holds the nullable one.
+    writeModule(project, 'sql/nick.sql', sql(true));
+    const refused = lintHistory(project.config, { staged: true, cwd: project.root });
+    await expect(refused).rejects.toMatchObject({
+      code: 'USAGE',
+      exitCode: 2,
+      message: expect.stringContaining('Stage it (git add migrations/sql/nick.sql), or set the changes you have not staged aside while you commit (git stash push --keep-index), and run again.'),
+      problems: [{ file: join(project.migrationsDir, 'sql/nick.sql'), message: 'has changes that are not staged (read by migrations/20260102000000_nick.js)' }],
+    });
+    // The same from a cached result: the whole-history run below stores one for the working tree.
+    expect((await lintHistory(project.config, { cwd: project.root })).findings.map((f) => f.rule)).toEqual(['adding-required-field']);
+    await expect(lintHistory(project.config, { staged: true, cwd: project.root })).rejects.toMatchObject({ code: 'USAGE', problems: [{ file: join(project.migrationsDir, 'sql/nick.sql') }] });
+    // Staged: linted as the commit holds it.
+    git(project.root, 'add', '.');
+    const staged = await lintHistory(project.config, { staged: true, cwd: project.root });
+    expect(staged.findings.map((f) => `${f.file} ${f.rule}`)).toEqual(['migrations/20260102000000_nick.js adding-required-field']);
+    // A file the commit would not hold at all.
+    project.write('20260103000000_more.js', "//! Revises: 20260102000000\nconst { readFileSync } = require('node:fs');\nexports.up = (pgm) => pgm.sql(readFileSync(`${__dirname}/sql/more.sql`, 'utf8'));\nexports.down = (pgm) => pgm.sql('SELECT 1');\n");
+    writeModule(project, 'sql/more.sql', 'SELECT 1;\n');
+    git(project.root, 'add', 'migrations/20260103000000_more.js');
+    await expect(lintHistory(project.config, { staged: true, cwd: project.root })).rejects.toMatchObject({
+      code: 'USAGE',
+      message: expect.stringMatching(/Stage it \(git add migrations\/sql\/more\.sql\) and run again\.$/),
+      problems: [{ file: join(project.migrationsDir, 'sql/more.sql'), message: 'is not tracked by git: the commit does not hold it (read by migrations/20260103000000_more.js)' }],
+    });
+  });
+
+  it('does not refuse an unstaged change to package.json that leaves how modules load as staged, and refuses one that changes it', async () => {
+    project = committed();
+    const pkg = (fields: Record<string, unknown>) => writeFileSync(join(project!.root, 'package.json'), `${JSON.stringify({ name: 'app', ...fields })}\n`);
+    pkg({});
+    writeModule(project, 'lib/columns.js', "exports.nick = 'nick';\n");
+    project.write('20260102000000_nick.js', scripts['.js']!(true));
+    git(project.root, 'add', '.');
+    pkg({ dependencies: { lodash: '^4.0.0' } });
+    const report = await lintHistory(project.config, { staged: true, cwd: project.root });
+    expect(report.findings.map((f) => f.rule)).toEqual(['adding-required-field']);
+    pkg({ type: 'module' });
+    await expect(lintHistory(project.config, { staged: true, cwd: project.root })).rejects.toMatchObject({ code: 'USAGE', problems: [{ file: join(project.root, 'package.json'), message: expect.stringContaining('has changes that are not staged') }] });
   });
 });
