@@ -246,7 +246,7 @@ function comparePrivileges(entries: DiffEntry[], parent: { objectType: DiffObjec
   }
 }
 
-const defaultKey = (d: DefaultPrivilegeSnapshot) => [d.role, d.schema ?? '', d.objectType, d.grantee, d.privilege, d.grantable ? 'grantable' : ''].join('\u0000');
+const defaultKey = (d: DefaultPrivilegeSnapshot) => [d.role, d.schema ?? '', d.objectType, d.grantee, d.privilege, d.grantable ? 'grantable' : '', d.revoked ? 'revoked' : ''].join('\u0000');
 
 function compareDefaultPrivileges(entries: DiffEntry[], before: DefaultPrivilegeSnapshot[], after: DefaultPrivilegeSnapshot[]): void {
   const left = new Map(before.map((d) => [defaultKey(d), d]));

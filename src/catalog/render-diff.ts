@@ -52,6 +52,7 @@ function describe(entry: DiffEntry): string {
     }
     case 'default privilege': {
       const d = (entry.before ?? entry.after) as DefaultPrivilegeSnapshot;
+      if (d.revoked) return `revoke of default privilege ${d.privilege} on ${d.objectType === 'schema' ? 'schemas' : `${d.objectType}s`} created by ${d.role} from ${d.role} itself`;
       return `default privilege ${d.privilege} on ${d.objectType === 'schema' ? 'schemas' : `${d.objectType}s`} created by ${d.role}${d.schema !== null ? ` in schema ${d.schema}` : ''} for ${d.grantee}${d.grantable ? ' WITH GRANT OPTION' : ''}`;
     }
     default:

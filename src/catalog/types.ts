@@ -300,6 +300,8 @@ export interface DefaultPrivilegeSnapshot {
   grantee: string;
   privilege: string;
   grantable: boolean;
+  /** True when a global entry takes this privilege away from its creating role itself (see `DefaultPrivilege.revoked`); absent otherwise. */
+  revoked?: true;
 }
 
 /** A whole database's schema. See the module comment for the conventions. */
