@@ -51,6 +51,12 @@ export interface DiffEntry {
   before?: unknown;
   /** The value in `b` (the whole object for `added`). */
   after?: unknown;
+  /**
+   * Why a difference that the servers' versions could explain is a real one (see
+   * diffAcrossVersions), said after it: "both servers run Postgres 18: not explained by the major
+   * version".
+   */
+  note?: string;
 }
 
 /** The differences between two snapshots, in a stable order. Empty when they are equal. */

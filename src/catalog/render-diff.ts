@@ -21,8 +21,13 @@ export function renderDiff(diff: SnapshotDiff, options: { wording?: DiffWording 
   return diff.map((entry) => renderEntry(entry, wording));
 }
 
-/** The readable line of one difference. */
+/** The readable line of one difference, with its note when it has one. */
 export function renderEntry(entry: DiffEntry, wording: DiffWording = 'restore'): string {
+  const line = renderLine(entry, wording);
+  return entry.note ? `${line} (${entry.note})` : line;
+}
+
+function renderLine(entry: DiffEntry, wording: DiffWording): string {
   const label = describe(entry);
   if (entry.kind === 'added') return `${label} ${wording === 'restore' ? 'still exists' : wording === 'drift' ? 'exists but is not expected' : 'was added'}`;
   if (entry.kind === 'removed') return `${label} ${wording === 'neutral' ? 'was removed' : 'is missing'}`;

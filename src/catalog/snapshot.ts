@@ -327,6 +327,7 @@ export async function assemble(client: pg.ClientBase, rows: CatalogRows, knownCo
 
   const snapshot: CatalogSnapshot = {
     format: 1,
+    postgresMajor: Math.floor((await serverVersionOf(client)) / 10000),
     database: {
       owner: acl.database.owner,
       comment: databaseComment,

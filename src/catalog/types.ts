@@ -308,6 +308,12 @@ export interface DefaultPrivilegeSnapshot {
 export interface CatalogSnapshot {
   /** Version of this format; bumped when its shape changes. */
   format: 1;
+  /**
+   * The major version of the Postgres server the snapshot was read on (`15`, `18`), so that a
+   * comparison between two snapshots knows what only the servers' versions explain (see
+   * diffAcrossVersions). Absent in snapshots written before pgwarden recorded it; never compared.
+   */
+  postgresMajor?: number;
   database: DatabaseSnapshot;
   /** By extension name. */
   extensions: Record<string, ExtensionSnapshot>;
