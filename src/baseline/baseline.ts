@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import type pg from 'pg';
-import { MAINTAIN_SINCE, REPRINTED, reprintedWithSameMeaning, setAsideSentence } from '../catalog/across-versions.js';
+import { classifyAcrossVersions, REPRINTED, setAsideSentence } from '../catalog/across-versions.js';
 import { diffSnapshots, type SnapshotDiff } from '../catalog/diff.js';
 import { readFunctionDefinitions } from '../catalog/read/function-definitions.js';
 import { renderDiff } from '../catalog/render-diff.js';
@@ -60,40 +60,17 @@ export interface BaselinePlan {
 }
 
 /**
- * The target's schema compared with its replay, as docs --check and drift compare: an expression
- * printed differently with the same meaning (the same parse tree, see reprintedWithSameMeaning) is
- * no difference, and one with another tree is; across major versions, what only one of them can
- * express is left out too. What was left out because the versions differ is listed with why.
+ * The target's schema compared with its replay, as docs --check and drift compare (see
+ * classifyAcrossVersions): an expression printed differently with the same meaning is no
+ * difference, and one with another tree is; across major versions, what only one of them can
+ * express (MAINTAIN, an extension's packaged default version) is left out too. What was left out
+ * because the versions differ is listed with why.
  */
 export async function compareReplay(differences: SnapshotDiff, versions: { target: number; replay: number }): Promise<{ differences: SnapshotDiff; leftOut: string[] }> {
-  const real: SnapshotDiff = [];
-  const leftOut: string[] = [];
-  for (const entry of differences) {
-    const reason = versionOnly(entry, versions.target, versions.replay);
-    if (reason !== undefined) leftOut.push(`${renderDiff([entry], { wording: 'neutral' }).join('; ')} (${reason})`);
-    else if (await reprintedWithSameMeaning(entry)) {
-      if (versions.target !== versions.replay) leftOut.push(setAsideSentence(entry, REPRINTED));
-    } else real.push(entry);
-  }
-  return { differences: real, leftOut };
-}
-
-/**
- * Why a difference between a database on one major version and its replay on another says nothing
- * about the baseline, or undefined when it is a real difference.
- */
-function versionOnly(entry: SnapshotDiff[number], target: number, replay: number): string | undefined {
-  if (target === replay) return undefined;
-  const newer = Math.max(target, replay);
-  const older = Math.min(target, replay);
-  if ((entry.objectType === 'privilege' || entry.objectType === 'default privilege') && newer >= MAINTAIN_SINCE && older < MAINTAIN_SINCE) {
-    const privilege = ((entry.after ?? entry.before) as { privilege?: unknown } | undefined)?.privilege;
-    if (privilege === 'MAINTAIN') return `MAINTAIN exists from Postgres ${MAINTAIN_SINCE}: Postgres ${older} cannot express it`;
-  }
-  if (entry.objectType === 'extension' && entry.kind === 'changed' && entry.path === 'version') {
-    return "CREATE EXTENSION installs the server's own packaged default version, which differs between major versions";
-  }
-  return undefined;
+  const classified = await classifyAcrossVersions(differences, { a: versions.target, b: versions.replay });
+  // On one major version, an expression printed another way with the same meaning is not worth a word.
+  const said = classified.versionOnly.filter((v) => versions.target !== versions.replay || v.reason !== REPRINTED);
+  return { differences: classified.differences, leftOut: said.map((v) => setAsideSentence(v.entry, v.reason)) };
 }
 
 function toPosix(path: string): string {

@@ -21,21 +21,26 @@ export interface VersionedDiff {
   versionOnly: VersionOnlyDifference[];
 }
 
+/** The major versions of the servers two snapshots were read on, where known. */
+export interface ComparedMajors {
+  /** Of snapshot `a` (before, or expected). */
+  a?: number | undefined;
+  /** Of snapshot `b` (after, or actual). */
+  b?: number | undefined;
+}
+
 /** The reason given for an expression that the two servers print differently. */
 export const REPRINTED = 'printed differently by another major version, same meaning';
+
+/** Why an extension's version is no difference between servers of two major versions. */
+export const PACKAGED_VERSION = "CREATE EXTENSION installs the server's own packaged default version, which differs between major versions";
 
 /**
  * Compares two snapshots that servers of different major versions may have made (the committed
  * `schema/snapshot.json` built on one, a database or a regenerated snapshot on another), setting
- * aside what only the version explains:
- * - `MAINTAIN` grants (Postgres 17 and later, held implicitly by every owner) when only one of
- *   the two snapshots has any;
- * - an expression (a view's query, a constraint, an index, a default, a predicate, a policy) that
- *   the two servers print differently with the same meaning, e.g. `SELECT customers.id FROM
- *   customers` (Postgres 15) and `SELECT id FROM customers` (16 and later). They must parse to the
- *   same tree once locations are left out and a column qualified with its query level's only
- *   relation is read unqualified.
- * Anything else is a real difference, whatever the versions.
+ * aside what only the version explains (see {@link classifyAcrossVersions}). The majors are those
+ * the snapshots record (`postgresMajor`); where one does not (a snapshot written before pgwarden
+ * recorded it), `MAINTAIN` grants on only one side still tell that the majors differ.
  *
  * @example
  * const { differences } = await diffAcrossVersions(committed, regenerated);
@@ -43,22 +48,54 @@ export const REPRINTED = 'printed differently by another major version, same mea
  */
 export async function diffAcrossVersions(a: CatalogSnapshot, b: CatalogSnapshot, options: DiffOptions = {}): Promise<VersionedDiff> {
   const oneSidedMaintain = hasPrivilege(a, 'MAINTAIN') !== hasPrivilege(b, 'MAINTAIN');
+  return classifyAcrossVersions(diffSnapshots(a, b, options), { a: a.postgresMajor, b: b.postgresMajor }, oneSidedMaintain);
+}
+
+/**
+ * Splits the differences between two snapshots into real ones and those only the servers' major
+ * versions explain (`baseline`, `docs --check` and `drift` all compare this way):
+ * - `MAINTAIN` grants (Postgres 17 and later, held implicitly by every owner) when one server has
+ *   it and the other has not (`oneSidedMaintain`: only one snapshot has any, for when a major is
+ *   not known);
+ * - an extension's version when the majors differ: `CREATE EXTENSION` without `VERSION` installs
+ *   the server's packaged default. On the same major, or when a major is not known, it is a real
+ *   difference, with a note saying why;
+ * - an expression (a view's query, a constraint, an index, a default, a predicate, a policy) that
+ *   the two servers print differently with the same meaning, e.g. `SELECT customers.id FROM
+ *   customers` (Postgres 15) and `SELECT id FROM customers` (16 and later). They must parse to the
+ *   same tree once locations are left out and a column qualified with its query level's only
+ *   relation is read unqualified.
+ * Anything else is a real difference, whatever the versions.
+ */
+export async function classifyAcrossVersions(entries: SnapshotDiff, majors: ComparedMajors, oneSidedMaintain = false): Promise<VersionedDiff> {
   const differences: SnapshotDiff = [];
   const versionOnly: VersionOnlyDifference[] = [];
-  for (const entry of diffSnapshots(a, b, options)) {
-    const reason = await versionReason(entry, oneSidedMaintain);
-    if (reason === undefined) differences.push(entry);
-    else versionOnly.push({ entry, reason });
+  for (const entry of entries) {
+    const verdict = await versionVerdict(entry, majors, oneSidedMaintain);
+    if (verdict.reason !== undefined) versionOnly.push({ entry, reason: verdict.reason });
+    else differences.push(verdict.note !== undefined ? { ...entry, note: verdict.note } : entry);
   }
   return { differences, versionOnly };
 }
 
-async function versionReason(entry: DiffEntry, oneSidedMaintain: boolean): Promise<string | undefined> {
-  if (oneSidedMaintain && (entry.objectType === 'privilege' || entry.objectType === 'default privilege')) {
+async function versionVerdict(entry: DiffEntry, majors: ComparedMajors, oneSidedMaintain: boolean): Promise<{ reason?: string; note?: string }> {
+  const { a, b } = majors;
+  const known = a !== undefined && b !== undefined;
+  if (entry.objectType === 'privilege' || entry.objectType === 'default privilege') {
     const privilege = ((entry.before ?? entry.after) as Privilege | DefaultPrivilegeSnapshot | undefined)?.privilege;
-    if (privilege === 'MAINTAIN') return `MAINTAIN exists from Postgres ${MAINTAIN_SINCE}: a server before it has none`;
+    if (privilege === 'MAINTAIN') {
+      const older = known ? Math.min(a, b) : undefined;
+      if (known && Math.max(a, b) >= MAINTAIN_SINCE && older! < MAINTAIN_SINCE) return { reason: `MAINTAIN exists from Postgres ${MAINTAIN_SINCE}: Postgres ${older} cannot express it` };
+      if (!known && oneSidedMaintain) return { reason: `MAINTAIN exists from Postgres ${MAINTAIN_SINCE}: a server before it has none` };
+    }
   }
-  return (await reprintedWithSameMeaning(entry)) ? REPRINTED : undefined;
+  if (entry.objectType === 'extension' && entry.kind === 'changed' && entry.path === 'version') {
+    if (known && a !== b) return { reason: `${PACKAGED_VERSION}: Postgres ${a} and ${b} here` };
+    if (known) return { note: `both servers run Postgres ${a}: not explained by the major version` };
+    if (oneSidedMaintain) return { reason: `${PACKAGED_VERSION}: only one of the two servers has MAINTAIN (Postgres ${MAINTAIN_SINCE} and later)` };
+    return { note: `${a === undefined ? 'the committed snapshot' : 'a snapshot'} does not record the Postgres major version it was made on (an older pgwarden wrote it): regenerate it with pgwarden docs, so that a version only another major explains is set aside` };
+  }
+  return (await reprintedWithSameMeaning(entry)) ? { reason: REPRINTED } : {};
 }
 
 /**
@@ -81,6 +118,23 @@ export async function reprintedWithSameMeaning(entry: DiffEntry): Promise<boolea
 export function setAsideSentence(entry: DiffEntry, reason: string): string {
   const text = renderEntry(entry, 'neutral');
   return `${entry.kind === 'changed' && entry.path !== undefined && printedKind(entry) !== undefined ? text.replace(/ changed from [\s\S]*$/, '') : text} (${reason})`;
+}
+
+/**
+ * What was set aside as only the servers' major versions explain it, one sentence per reason for
+ * grants (`16 MAINTAIN grants the committed snapshot has and the regenerated one has not (MAINTAIN
+ * exists from Postgres 17: ...)`), one per difference otherwise (see {@link setAsideSentence}).
+ * `sides` words where grants are: on side `a` only (`removed`), or on side `b` only (`added`).
+ */
+export function describeVersionOnly(entries: readonly VersionOnlyDifference[], sides: { removed: string; added: string }): string[] {
+  const grants = entries.filter((e) => e.entry.objectType === 'privilege' || e.entry.objectType === 'default privilege');
+  const sentences: string[] = [];
+  for (const kind of ['removed', 'added'] as const) {
+    const some = grants.filter((e) => e.entry.kind === kind);
+    if (some.length > 0) sentences.push(`${some.length} MAINTAIN grant${some.length === 1 ? '' : 's'} ${sides[kind]} (${some[0]!.reason})`);
+  }
+  for (const e of entries.filter((x) => !grants.includes(x))) sentences.push(setAsideSentence(e.entry, e.reason));
+  return sentences;
 }
 
 /** What a changed property holds, when it is SQL that Postgres printed. */

@@ -51,6 +51,12 @@ export interface DiffEntry {
   before?: unknown;
   /** The value in `b` (the whole object for `added`). */
   after?: unknown;
+  /**
+   * Why a difference that the servers' versions could explain is a real one (see
+   * diffAcrossVersions), said after it: "both servers run Postgres 18: not explained by the major
+   * version".
+   */
+  note?: string;
 }
 
 /** The differences between two snapshots, in a stable order. Empty when they are equal. */
@@ -246,7 +252,7 @@ function comparePrivileges(entries: DiffEntry[], parent: { objectType: DiffObjec
   }
 }
 
-const defaultKey = (d: DefaultPrivilegeSnapshot) => [d.role, d.schema ?? '', d.objectType, d.grantee, d.privilege, d.grantable ? 'grantable' : ''].join('\u0000');
+const defaultKey = (d: DefaultPrivilegeSnapshot) => [d.role, d.schema ?? '', d.objectType, d.grantee, d.privilege, d.grantable ? 'grantable' : '', d.revoked ? 'revoked' : ''].join('\u0000');
 
 function compareDefaultPrivileges(entries: DiffEntry[], before: DefaultPrivilegeSnapshot[], after: DefaultPrivilegeSnapshot[]): void {
   const left = new Map(before.map((d) => [defaultKey(d), d]));

@@ -54,6 +54,13 @@ export interface DefaultPrivilege {
   grantee: string;
   privilege: string;
   grantable: boolean;
+  /**
+   * True on a global entry's row for a privilege the creating role holds by default on what it
+   * creates (its own, in Postgres's built-in default) and that the entry takes away: `ALTER DEFAULT
+   * PRIVILEGES FOR ROLE x REVOKE ALL ON TABLES FROM x` leaves an entry with an empty ACL, read as
+   * one such row per privilege (grantee x). Absent on every other row.
+   */
+  revoked?: true;
 }
 
 /** Who owns an object. */
@@ -308,12 +315,16 @@ export async function readPrivileges(client: pg.ClientBase, options: PrivilegeRe
  * ACL that replaces Postgres's built-in default (acldefault): when it only adds to that default,
  * its creating role's own implicit privileges are left out, so `GRANT SELECT ON TABLES TO app_ro`
  * reads as that one grant; when it takes something away (`REVOKE EXECUTE ON FUNCTIONS FROM
- * PUBLIC`), every item is listed, as what is missing is the point.
+ * PUBLIC`), every item is listed, as what is missing is the point. What it takes away from the
+ * creating role itself is listed too, as rows with `revoked` true: without them an entry that
+ * only revokes the role's own privileges (its ACL empty, which Postgres keeps: only an ACL equal
+ * to the built-in one is removed) would read as no entry at all, and one that also grants to
+ * others would read as if the role kept its own.
  */
 export const defaultPrivilegesQuery = `SELECT pg_catalog.pg_get_userbyid(d.defaclrole)::pg_catalog.text AS role,
             n.nspname::pg_catalog.text AS schema,
             CASE d.defaclobjtype WHEN 'r' THEN 'table' WHEN 'S' THEN 'sequence' WHEN 'f' THEN 'function' WHEN 'T' THEN 'type' ELSE 'schema' END AS "objectType",
-            ${roleName('x.grantee')} AS grantee, x.privilege_type AS privilege, x.is_grantable AS grantable
+            ${roleName('x.grantee')} AS grantee, x.privilege_type AS privilege, x.is_grantable AS grantable, false AS revoked
        FROM pg_catalog.pg_default_acl d
        LEFT JOIN pg_catalog.pg_namespace n ON n.oid = d.defaclnamespace
        CROSS JOIN LATERAL (SELECT pg_catalog.acldefault(CASE d.defaclobjtype WHEN 'S' THEN 's' ELSE d.defaclobjtype END::"char", d.defaclrole) AS acl) builtin
@@ -321,7 +332,15 @@ export const defaultPrivilegesQuery = `SELECT pg_catalog.pg_get_userbyid(d.defac
       WHERE (d.defaclnamespace = 0 OR ${inScope('n.nspname')})
         AND NOT (d.defaclnamespace = 0 AND x.grantee = d.defaclrole AND x.grantor = d.defaclrole
                  AND builtin.acl OPERATOR(pg_catalog.<@) d.defaclacl
-                 AND pg_catalog.cardinality(d.defaclacl) > pg_catalog.cardinality(builtin.acl))`;
+                 AND pg_catalog.cardinality(d.defaclacl) > pg_catalog.cardinality(builtin.acl))
+     UNION ALL
+     SELECT pg_catalog.pg_get_userbyid(d.defaclrole)::pg_catalog.text, NULL::pg_catalog.text,
+            CASE d.defaclobjtype WHEN 'r' THEN 'table' WHEN 'S' THEN 'sequence' WHEN 'f' THEN 'function' WHEN 'T' THEN 'type' ELSE 'schema' END,
+            pg_catalog.pg_get_userbyid(d.defaclrole)::pg_catalog.text, own.privilege_type, false, true
+       FROM pg_catalog.pg_default_acl d
+       CROSS JOIN LATERAL pg_catalog.aclexplode(pg_catalog.acldefault(CASE d.defaclobjtype WHEN 'S' THEN 's' ELSE d.defaclobjtype END::"char", d.defaclrole)) own
+      WHERE d.defaclnamespace = 0 AND own.grantee = d.defaclrole
+        AND NOT EXISTS (SELECT 1 FROM pg_catalog.aclexplode(d.defaclacl) x WHERE x.grantee = d.defaclrole AND x.privilege_type = own.privilege_type)`;
 
 const defaultKey = compareBy<DefaultPrivilege>(
   (d) => d.role,
@@ -330,23 +349,31 @@ const defaultKey = compareBy<DefaultPrivilege>(
   (d) => d.grantee,
   (d) => d.privilege,
   (d) => (d.grantable ? '1' : '0'),
+  (d) => (d.revoked ? '1' : '0'),
 );
 
 /** The rows of {@link readDefaultPrivileges}, for callers that already hold the catalog settings. */
 export async function queryDefaultPrivileges(client: pg.ClientBase, options: PrivilegeReadOptions = {}): Promise<DefaultPrivilege[]> {
-  const rows = await catalogQuery<DefaultPrivilege>(client, defaultPrivilegesQuery, scopeParams(options));
+  const rows = await catalogQuery<DefaultPrivilegeRow>(client, defaultPrivilegesQuery, scopeParams(options));
   return sortDefaultPrivileges(rows);
 }
 
-/** Sorts default privileges in their canonical order. */
-export function sortDefaultPrivileges(rows: DefaultPrivilege[]): DefaultPrivilege[] {
-  return rows.sort(defaultKey);
+/** A row of {@link defaultPrivilegesQuery}: `revoked` is false on the rows of grants. */
+export type DefaultPrivilegeRow = Omit<DefaultPrivilege, 'revoked'> & { revoked?: boolean };
+
+/**
+ * Default privileges from rows of {@link defaultPrivilegesQuery}, in their canonical order, with
+ * `revoked` only on the rows that revoke (so that a grant's row has the same fields it always had).
+ */
+export function sortDefaultPrivileges(rows: DefaultPrivilegeRow[]): DefaultPrivilege[] {
+  return rows.map(({ revoked, ...d }): DefaultPrivilege => (revoked ? { ...d, revoked: true } : d)).sort(defaultKey);
 }
 
 /**
  * Reads `ALTER DEFAULT PRIVILEGES` entries, exploded: one row per creating role, schema (null for
- * global entries), object type, grantee and privilege. Global entries are always read; per-schema
- * ones for the schemas in scope. Sorted.
+ * global entries), object type, grantee and privilege, and one (`revoked` true) per privilege of
+ * its own that a global entry takes away from the creating role. Global entries are always read;
+ * per-schema ones for the schemas in scope. Sorted.
  */
 export async function readDefaultPrivileges(client: pg.ClientBase, options: PrivilegeReadOptions = {}): Promise<DefaultPrivilege[]> {
   return withCatalogSettings(client, () => queryDefaultPrivileges(client, options));

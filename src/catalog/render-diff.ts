@@ -21,8 +21,13 @@ export function renderDiff(diff: SnapshotDiff, options: { wording?: DiffWording 
   return diff.map((entry) => renderEntry(entry, wording));
 }
 
-/** The readable line of one difference. */
+/** The readable line of one difference, with its note when it has one. */
 export function renderEntry(entry: DiffEntry, wording: DiffWording = 'restore'): string {
+  const line = renderLine(entry, wording);
+  return entry.note ? `${line} (${entry.note})` : line;
+}
+
+function renderLine(entry: DiffEntry, wording: DiffWording): string {
   const label = describe(entry);
   if (entry.kind === 'added') return `${label} ${wording === 'restore' ? 'still exists' : wording === 'drift' ? 'exists but is not expected' : 'was added'}`;
   if (entry.kind === 'removed') return `${label} ${wording === 'neutral' ? 'was removed' : 'is missing'}`;
@@ -52,6 +57,7 @@ function describe(entry: DiffEntry): string {
     }
     case 'default privilege': {
       const d = (entry.before ?? entry.after) as DefaultPrivilegeSnapshot;
+      if (d.revoked) return `revoke of default privilege ${d.privilege} on ${d.objectType === 'schema' ? 'schemas' : `${d.objectType}s`} created by ${d.role} from ${d.role} itself`;
       return `default privilege ${d.privilege} on ${d.objectType === 'schema' ? 'schemas' : `${d.objectType}s`} created by ${d.role}${d.schema !== null ? ` in schema ${d.schema}` : ''} for ${d.grantee}${d.grantable ? ' WITH GRANT OPTION' : ''}`;
     }
     default:

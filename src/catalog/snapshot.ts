@@ -3,7 +3,7 @@ import type { PgwardenConfig } from '../config/types.js';
 import { PgwardenError } from '../errors.js';
 import type { DatabaseHandle } from '../providers/types.js';
 import { connect } from '../runner/session.js';
-import { aclObjectsQuery, defaultPrivilegesQuery, parseAclItem, sortDefaultPrivileges, type AclObjectRow, type DefaultPrivilege } from './privileges.js';
+import { aclObjectsQuery, defaultPrivilegesQuery, parseAclItem, sortDefaultPrivileges, type AclObjectRow, type DefaultPrivilegeRow } from './privileges.js';
 import { catalogQuery } from './query.js';
 import { CHANGE_LOG_SCHEMA } from './change-log.js';
 import { columnsQuery, readColumnNames, type ColumnRow } from './read/columns.js';
@@ -158,7 +158,7 @@ export interface CatalogRows {
   functions: FunctionRow[];
   types: TypeRow[];
   acl: AclObjectRow[];
-  defaults: DefaultPrivilege[];
+  defaults: DefaultPrivilegeRow[];
 }
 
 /**
@@ -327,6 +327,7 @@ export async function assemble(client: pg.ClientBase, rows: CatalogRows, knownCo
 
   const snapshot: CatalogSnapshot = {
     format: 1,
+    postgresMajor: Math.floor((await serverVersionOf(client)) / 10000),
     database: {
       owner: acl.database.owner,
       comment: databaseComment,

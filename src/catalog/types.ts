@@ -300,12 +300,20 @@ export interface DefaultPrivilegeSnapshot {
   grantee: string;
   privilege: string;
   grantable: boolean;
+  /** True when a global entry takes this privilege away from its creating role itself (see `DefaultPrivilege.revoked`); absent otherwise. */
+  revoked?: true;
 }
 
 /** A whole database's schema. See the module comment for the conventions. */
 export interface CatalogSnapshot {
   /** Version of this format; bumped when its shape changes. */
   format: 1;
+  /**
+   * The major version of the Postgres server the snapshot was read on (`15`, `18`), so that a
+   * comparison between two snapshots knows what only the servers' versions explain (see
+   * diffAcrossVersions). Absent in snapshots written before pgwarden recorded it; never compared.
+   */
+  postgresMajor?: number;
   database: DatabaseSnapshot;
   /** By extension name. */
   extensions: Record<string, ExtensionSnapshot>;

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { fromRepositoryTop } from '../lint/repository-path.js';
 import type { RuleMeta } from '../lint/types.js';
 import { formatVerifySarif } from '../verify/format/sarif.js';
+import { rolesLeftLines } from '../verify/format/text.js';
 import { VERSION } from '../version.js';
 import type { CheckReport, CheckStep } from './types.js';
 
@@ -68,12 +69,14 @@ export function formatCheckMarkdown(report: CheckReport, schemaFolder = 'schema'
     out.push('');
   }
   const verifyFindings = report.verify?.findings ?? [];
-  if (verifyFindings.length > 0) {
+  const rolesLeft = report.verify ? rolesLeftLines(report.verify) : [];
+  if (verifyFindings.length > 0 || rolesLeft.length > 0) {
     out.push('### verify', '');
     for (const f of verifyFindings.slice(0, 50)) {
       out.push(`- **${f.level}** \`${f.ruleId}\` ${top(f.file)}:${f.line}: ${mdEscape(f.message)}`);
       for (const d of f.details.slice(0, 20)) out.push(`  - ${mdEscape(d)}`);
     }
+    for (const line of rolesLeft) out.push(`- warning: ${mdEscape(line)}`);
     out.push('');
   }
   if (report.docs && (report.docs.stale.length > 0 || report.docs.findings.length > 0)) {
@@ -156,7 +159,14 @@ export function checkJson(report: CheckReport) {
     database: report.database ?? null,
     steps: report.steps,
     lint: report.lint ? { counts: report.lint.counts, findings: report.lint.findings } : null,
-    verify: report.verify ? { clean: report.verify.clean, findings: report.verify.findings, migrations: report.verify.migrations.map((m) => ({ revision: m.revision, name: m.name, file: m.file, outcome: m.outcome, durationMs: m.durationMs })) } : null,
+    verify: report.verify
+      ? {
+          clean: report.verify.clean,
+          findings: report.verify.findings,
+          migrations: report.verify.migrations.map((m) => ({ revision: m.revision, name: m.name, file: m.file, outcome: m.outcome, durationMs: m.durationMs })),
+          ...(report.verify.rolesLeft ? { rolesLeft: report.verify.rolesLeft } : {}),
+        }
+      : null,
     docs: report.docs ?? null,
     roles: report.roles
       ? {

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { diffAcrossVersions, setAsideSentence, type VersionedDiff, type VersionOnlyDifference } from '../catalog/across-versions.js';
+import { describeVersionOnly, diffAcrossVersions, type VersionedDiff, type VersionOnlyDifference } from '../catalog/across-versions.js';
 import { renderDiff } from '../catalog/render-diff.js';
 import type { CatalogSnapshot } from '../catalog/types.js';
 import type { PgwardenConfig } from '../config/types.js';
@@ -35,7 +35,7 @@ export interface DocsCheck {
   differences: string[];
   /**
    * How the committed snapshot differs from the regenerated one in what only the servers' major
-   * versions explain (MAINTAIN grants, expressions printed differently), as sentences; empty when
+   * versions explain (MAINTAIN grants, extension versions, expressions printed differently), as sentences; empty when
    * it does not. Those differences alone leave the files current.
    */
   versionOnly: string[];
@@ -78,7 +78,7 @@ export async function checkDocs(config: PgwardenConfig, result: DocsResult, labe
     files,
     nothingToDocument,
     differences: renderDiff(compared?.differences ?? [], { wording: 'neutral' }),
-    versionOnly: describeVersionOnly(compared?.versionOnly ?? []),
+    versionOnly: describeSetAside(compared?.versionOnly ?? []),
   };
 }
 
@@ -96,14 +96,7 @@ async function compareCommitted(text: string | undefined, generated: CatalogSnap
   return { snapshot, ...(await diffAcrossVersions(snapshot, generated)) };
 }
 
-/** One sentence per reason: MAINTAIN grants counted, expressions named. */
-function describeVersionOnly(entries: VersionOnlyDifference[]): string[] {
-  const grants = entries.filter((e) => e.entry.objectType === 'privilege' || e.entry.objectType === 'default privilege');
-  const sentences: string[] = [];
-  for (const [kind, where] of [['removed', 'the committed snapshot has and the regenerated one has not'], ['added', 'the regenerated snapshot has and the committed one has not']] as const) {
-    const some = grants.filter((e) => e.entry.kind === kind);
-    if (some.length > 0) sentences.push(`${some.length} MAINTAIN grant${some.length === 1 ? '' : 's'} ${where} (${some[0]!.reason})`);
-  }
-  for (const e of entries.filter((x) => !grants.includes(x))) sentences.push(setAsideSentence(e.entry, e.reason));
-  return sentences;
+/** One sentence per reason: MAINTAIN grants counted, other differences named. */
+function describeSetAside(entries: VersionOnlyDifference[]): string[] {
+  return describeVersionOnly(entries, { removed: 'the committed snapshot has and the regenerated one has not', added: 'the regenerated snapshot has and the committed one has not' });
 }

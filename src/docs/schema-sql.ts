@@ -441,7 +441,8 @@ const PUBLIC_DEFAULTS: Partial<Record<DefaultPrivilegeSnapshot['objectType'], st
 
 /**
  * `ALTER DEFAULT PRIVILEGES`: per-schema entries add grants; a global entry replaces Postgres's
- * built-in defaults, so PUBLIC's built-in privilege missing from it is written as a REVOKE.
+ * built-in defaults, so PUBLIC's built-in privilege missing from it is written as a REVOKE, and so
+ * are the creating role's own privileges that it takes away (rows with `revoked`).
  */
 function defaultPrivileges(list: DefaultPrivilegeSnapshot[]): string[] {
   const groups = new Map<string, DefaultPrivilegeSnapshot[]>();
@@ -456,9 +457,11 @@ function defaultPrivileges(list: DefaultPrivilegeSnapshot[]): string[] {
     const words = DEFAULT_OBJECT_WORDS[objectType];
     const publicDefault = PUBLIC_DEFAULTS[objectType];
     if (!schema && publicDefault && !entries.some((e) => e.grantee === 'PUBLIC' && e.privilege === publicDefault)) out.push(`${prefix} REVOKE ${publicDefault} ON ${words} FROM PUBLIC;`);
+    const ownRevoked = entries.filter((e) => e.revoked).map((e) => e.privilege);
+    if (ownRevoked.length > 0) out.push(`${prefix} REVOKE ${ownRevoked.join(', ')} ON ${words} FROM ${role === MIGRATOR ? 'CURRENT_USER' : roleName(role)};`);
     const grants = new Map<string, string[]>();
     for (const e of entries) {
-      if (!schema && e.grantee === role) continue;
+      if (e.revoked || (!schema && e.grantee === role)) continue;
       if (!schema && e.grantee === 'PUBLIC' && e.privilege === publicDefault && !e.grantable) continue;
       const k = `${e.grantee}\u0000${e.grantable ? 'grantable' : ''}`;
       grants.set(k, [...(grants.get(k) ?? []), e.privilege]);

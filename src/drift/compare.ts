@@ -1,4 +1,4 @@
-import { diffAcrossVersions } from '../catalog/across-versions.js';
+import { describeVersionOnly, diffAcrossVersions } from '../catalog/across-versions.js';
 import type { DiffEntry } from '../catalog/diff.js';
 import { renderEntry } from '../catalog/render-diff.js';
 import type { CatalogSnapshot, DefaultPrivilegeSnapshot, Privilege } from '../catalog/types.js';
@@ -20,14 +20,30 @@ export type ReferenceKind = 'snapshot' | 'environment';
  *   migrating role only when that role owns both databases;
  * - an object whose owner differs is reported once, as an owner change: the privileges its owner
  *   holds as owner are compared as the new owner's;
- * - what only the servers' major versions explain is left out (see diffAcrossVersions): `MAINTAIN`
- *   (Postgres 17 and later) when only one side's server has it, and an expression (a view's
- *   query, a default, ...) that the two servers print differently with the same meaning.
+ * - what only the servers' major versions explain is left out (see classifyAcrossVersions):
+ *   `MAINTAIN` (Postgres 17 and later) when only one side's server has it, an extension's version
+ *   when the two servers' majors differ (on the same major it is drift, and its message says so),
+ *   and an expression (a view's query, a default, ...) that the two servers print differently with
+ *   the same meaning.
  *
  * @example
  * const findings = await compareWithReference(JSON.parse(readFileSync('schema/snapshot.json', 'utf8')), live, 'snapshot');
  */
 export async function compareWithReference(expected: CatalogSnapshot, actual: CatalogSnapshot, reference: ReferenceKind): Promise<DriftFinding[]> {
+  return (await compareAcrossVersions(expected, actual, reference)).findings;
+}
+
+/**
+ * {@link compareWithReference}, with the differences it left out because only the servers' major
+ * versions explain them, as sentences with why (see describeVersionOnly); `sides` names the two
+ * snapshots in them.
+ */
+export async function compareAcrossVersions(
+  expected: CatalogSnapshot,
+  actual: CatalogSnapshot,
+  reference: ReferenceKind,
+  sides: { expected: string; actual: string } = { expected: 'the expected snapshot', actual: 'the database' },
+): Promise<{ findings: DriftFinding[]; versionOnly: string[] }> {
   let left = expected;
   let right = actual;
   if (reference === 'snapshot') left = { ...left, database: right.database };
@@ -35,7 +51,9 @@ export async function compareWithReference(expected: CatalogSnapshot, actual: Ca
   const to = principalOwner(right);
   if (from !== undefined && to !== undefined) left = renameMigrator(left, right, from, to);
   left = alignOwnersPrivileges(left, right);
-  return (await diffAcrossVersions(left, right)).differences.map(toFinding);
+  const compared = await diffAcrossVersions(left, right);
+  const versionOnly = describeVersionOnly(compared.versionOnly, { removed: `${sides.expected} has and ${sides.actual} has not`, added: `${sides.actual} has and ${sides.expected} has not` });
+  return { findings: compared.differences.map(toFinding), versionOnly };
 }
 
 function toFinding(entry: DiffEntry): DriftFinding {

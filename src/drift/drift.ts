@@ -8,7 +8,7 @@ import { openDatabase, type TargetOptions } from '../providers/resolve.js';
 import type { DatabaseHandle } from '../providers/types.js';
 import { redactText } from '../redact.js';
 import { isPgError } from '../runner/pg-error.js';
-import { compareWithReference } from './compare.js';
+import { compareAcrossVersions } from './compare.js';
 import { applyIgnores } from './ignore.js';
 import { ledgerFindings } from './ledger.js';
 import { readEnvironment, type EnvironmentState, type ReadEnvironmentOptions } from './read-environment.js';
@@ -89,7 +89,9 @@ export async function checkDrift(config: PgwardenConfig, options: DriftOptions =
     reference = { kind: 'snapshot', file: relative(config.root, referenceSnapshotPath(config)) };
   }
 
-  let findings = await compareWithReference(against?.snapshot ?? expected!, actual.snapshot, against ? 'environment' : 'snapshot');
+  const sides = { expected: against ? (against.db.environment ?? against.db.display) : reference.kind === 'snapshot' ? reference.file : 'the reference', actual: actual.db.environment ?? 'the database' };
+  const compared = await compareAcrossVersions(against?.snapshot ?? expected!, actual.snapshot, against ? 'environment' : 'snapshot', sides);
+  let findings = compared.findings;
   let managedByRoles: DriftFinding[] = [];
   const desired = rolesFile && actual.live ? await desiredRoles(config, rolesFile, actual.db.environment, actual.live, notes) : undefined;
   if (desired && actual.live) {
@@ -114,6 +116,7 @@ export async function checkDrift(config: PgwardenConfig, options: DriftOptions =
     findings: kept,
     ignored,
     managedByRoles,
+    versionOnly: compared.versionOnly,
     counts,
     clean: kept.length === 0,
     tables: Object.keys(actual.snapshot.tables).length,

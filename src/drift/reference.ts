@@ -73,6 +73,9 @@ export function snapshotProblems(value: unknown): string[] {
   if (!isObject(value)) return ['the file holds no JSON object'];
   const problems: string[] = [];
   if (value.format !== 1) problems.push(`format is ${JSON.stringify(value.format)}, expected 1`);
+  if (value.postgresMajor !== undefined && !(Number.isInteger(value.postgresMajor) && (value.postgresMajor as number) > 0)) {
+    problems.push(`postgresMajor is ${JSON.stringify(value.postgresMajor)}, expected a Postgres major version such as 17`);
+  }
   const privileges = (path: string, list: unknown) => {
     if (!Array.isArray(list)) return problems.push(`${path}.privileges is missing or not a list`);
     list.forEach((p, i) => {

@@ -56,6 +56,12 @@ export interface DriftReport {
    * manage, are not among them: they stay in {@link findings}.
    */
   managedByRoles: DriftFinding[];
+  /**
+   * Differences left out because only the two servers' major versions explain them (MAINTAIN
+   * grants, an extension's packaged default version, an expression printed another way with the
+   * same meaning), as sentences with why, as `docs --check` says them. Empty when there are none.
+   */
+  versionOnly: string[];
   /** Findings per class (after ignores). */
   counts: Record<DriftClass, number>;
   /** True when there is no finding. */

@@ -157,5 +157,5 @@ export async function openThrowaway(config: PgwardenConfig, options: ThrowawayOp
   }
   const server = await startThrowawayCluster();
   const dbUrl = server.url('postgres');
-  return { url: dbUrl, display: redactUrl(dbUrl), provider: 'embedded', environment: undefined, close: () => server.stop() };
+  return { url: dbUrl, display: redactUrl(dbUrl), provider: 'embedded', environment: undefined, privateServer: true, close: () => server.stop() };
 }

@@ -36,6 +36,7 @@ export async function startPostgresContainer(version = '17', environment?: strin
     display: redactUrl(url),
     provider: 'testcontainers',
     environment,
+    privateServer: true,
     serverVersion: version,
     close: async () => {
       await container.stop();

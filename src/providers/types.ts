@@ -25,6 +25,11 @@ export interface DatabaseHandle {
   readonly environment: string | undefined;
   /** How the command named this database, for next-step hints and connection errors (see origin.ts). */
   readonly origin?: DatabaseOrigin;
+  /**
+   * The server was started for this handle alone and stops with it (the embedded throwaway cluster
+   * of openThrowaway, a testcontainers container): no other session creates roles on it.
+   */
+  readonly privateServer?: boolean;
   /** Postgres server major version, when known before connecting (testcontainers). */
   readonly serverVersion?: string;
   /** What a person should know about how it was opened (the embedded cluster started on another port than configured, which was in use). */

@@ -4,7 +4,8 @@ import type { Problem } from '../errors.js';
 import { objectKey, type LiveDatabase } from './live-database.js';
 import { expandAll, VALID_PRIVILEGES } from './profiles.js';
 import { LIST_SETTINGS, listElements } from './sql.js';
-import type { DefaultKind, GrantKind, GrantSpec, PrivilegeTarget, RoleSpec, RolesFile, SpecLocation } from './types.js';
+import type { DefaultKind, GrantKind, GrantSpec, PrivilegeTarget, RoleSpec, RolesFile, RolesFileSpec, SpecLocation } from './types.js';
+import { untouchableReason } from './untouchable.js';
 import { defaultTarget, DEFAULT_KINDS, GRANT_KINDS, membershipOf, namesOf, privilegeMapOf } from './validate.js';
 
 /** Where a password comes from at apply time. */
@@ -43,6 +44,17 @@ export interface DesiredGrant {
 
 export interface DesiredDefault extends DefaultPrivilege {
   origin: SpecLocation;
+}
+
+/**
+ * The creating roles whose own default privileges the file keeps as Postgres makes them (it has no
+ * way to say that a role takes its own away, `ALTER DEFAULT PRIVILEGES FOR ROLE x REVOKE ... FROM
+ * x`): the roles it declares for the environment and the `for` roles of its defaultPrivileges
+ * entries, but those pgwarden never touches (see untouchableReason).
+ */
+export function rolesKeepingOwnDefaults(spec: RolesFileSpec, declared: Iterable<string>, applier: string): Set<string> {
+  const roles = new Set([...declared, ...(spec.defaultPrivileges ?? []).flatMap((d) => namesOf(d.for))]);
+  return new Set([...roles].filter((role) => !untouchableReason(role, { applier, ignore: spec.managed?.ignore })));
 }
 
 /** The file expanded against the objects that exist now, for one environment. */

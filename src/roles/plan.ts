@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type { PrivilegeGrant, PrivilegeObjectType } from '../catalog/privileges.js';
 import { compareText } from '../catalog/sort.js';
 import { PgwardenError, type Problem } from '../errors.js';
-import { expandDesired, joinComment, kindOf, splitComment, type DesiredRole, type DesiredState, type PasswordSource } from './desired.js';
+import { expandDesired, joinComment, kindOf, rolesKeepingOwnDefaults, splitComment, type DesiredRole, type DesiredState, type PasswordSource } from './desired.js';
 import { readLiveCluster, type LiveCluster, type LiveMembership, type LiveRole } from './live-roles.js';
 import { objectKey, readLiveDatabase, type LiveDatabase } from './live-database.js';
 import { chunks, defaultKeyword, grantee as granteeSql, grantKeyword, ident, LIST_SETTINGS, listElements, literal, objectSql, REDACTED, resetSettingSql, setSettingSql } from './sql.js';
@@ -161,6 +161,7 @@ class PlanBuilder {
     for (const role of this.desired.roles.values()) this.planMemberships(role);
     this.planGrants();
     this.planDefaults();
+    this.planOwnDefaults();
     this.planPublic();
     this.planUndeclared();
   }
@@ -455,6 +456,31 @@ class PlanBuilder {
       if (grantOption.length) this.add('default-privileges', `${prefix} GRANT ${grantOption.join(', ')} ON ${on} TO ${ident(grantee)} WITH GRANT OPTION`, `${this.where(origin)}: ${grantee} gets ${grantOption.join(', ')} with grant option on ${what}`);
       if (revoke.length) this.add('revokes', `${prefix} REVOKE ${revoke.join(', ')} ON ${on} FROM ${ident(grantee)}`, `default privileges on ${what} not in roles.yaml`);
       if (revokeOption.length) this.add('revokes', `${prefix} REVOKE GRANT OPTION FOR ${revokeOption.join(', ')} ON ${on} FROM ${ident(grantee)}`, `roles.yaml grants these without grant option`);
+    }
+  }
+
+  /**
+   * A role's own default privileges that a global entry took away (`ALTER DEFAULT PRIVILEGES FOR
+   * ROLE x REVOKE ALL ON TABLES FROM x`: what x creates later gives x nothing): the file cannot say
+   * so, and keeps them as Postgres makes them, so they are granted back for the roles it manages.
+   */
+  private planOwnDefaults(): void {
+    const keeping = rolesKeepingOwnDefaults(this.rolesFile.spec, this.desired.roles.keys(), this.cluster.applier);
+    const byEntry = new Map<string, string[]>();
+    for (const d of this.live.defaults) {
+      if (!d.revoked || !keeping.has(d.role)) continue;
+      const key = JSON.stringify([d.role, d.objectType]);
+      byEntry.set(key, [...(byEntry.get(key) ?? []), d.privilege]);
+    }
+    for (const [key, privileges] of [...byEntry].sort(([a], [b]) => compareText(a, b))) {
+      const [role, objectType] = JSON.parse(key) as [string, 'table' | 'sequence' | 'function' | 'type' | 'schema'];
+      const on = defaultKeyword(objectType);
+      const declared = this.desired.roles.get(role);
+      this.add(
+        'default-privileges',
+        `ALTER DEFAULT PRIVILEGES FOR ROLE ${ident(role)} GRANT ${privileges.join(', ')} ON ${on} TO ${ident(role)}`,
+        `${role} holds no ${privileges.join(', ')} on the ${on.toLowerCase()} it creates later (a global ALTER DEFAULT PRIVILEGES took its own away); ${declared ? this.where(declared.location) : this.where(undefined)} keeps a role's own default privileges as Postgres makes them`,
+      );
     }
   }
 

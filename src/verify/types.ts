@@ -111,4 +111,11 @@ export interface VerifyReport {
   /** No error-level finding. */
   clean: boolean;
   durationMs: number;
+  /**
+   * Roles new on the server since verify began that it left there: on a server it did not start
+   * (`--url`), a new role the history's SQL does not name may be another session's, so verify does
+   * not drop it (a name the history computes, `format('CREATE ROLE %I', ...)`, is one). Drop them
+   * if the history made them. Absent when there are none (always, on a server verify started).
+   */
+  rolesLeft?: string[];
 }

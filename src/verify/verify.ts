@@ -100,10 +100,12 @@ export async function verifyHistory(config: PgwardenConfig, db: DatabaseHandle, 
   // Every migration and seed is parsed before anything runs: bad input changes nothing anywhere.
   const plan = options.plan ?? (await planVerify(config, options));
   stopIfAborted(signal);
-  // Roles are the cluster's: those the history creates and the server did not have are verify's to drop.
-  const roles = plan.roleSql.length > 0 ? await withClient(db, (client) => CreatedRoles.start(client, plan.roleSql)) : CreatedRoles.none();
+  // Roles are the cluster's: those the history creates and the server did not have are verify's to
+  // drop (every new one, on a server started for this run alone).
+  const roles = plan.roleSql.length > 0 ? await withClient(db, (client) => CreatedRoles.start(client, plan.roleSql, { privateServer: db.privateServer })) : CreatedRoles.none();
   let report: VerifyReport | undefined;
   let failure: unknown;
+  let rolesLeft: string[] = [];
   try {
     const first = await verifyOnce(config, db, options, plan, roles, mode, false);
     report = first.report;
@@ -116,7 +118,12 @@ export async function verifyHistory(config: PgwardenConfig, db: DatabaseHandle, 
     failure = error;
   } finally {
     // Its sessions have ended by now (an abort ends them), so nothing holds what the roles own.
-    if (roles.tracking) await withClient(db, (client) => roles.drop(client));
+    if (roles.tracking) {
+      await withClient(db, async (client) => {
+        await roles.drop(client);
+        rolesLeft = await roles.unclaimed(client);
+      });
+    }
   }
   // Stopped by the signal: whatever failed did so because verify's sessions were ended.
   if (signal?.aborted) {
@@ -124,6 +131,7 @@ export async function verifyHistory(config: PgwardenConfig, db: DatabaseHandle, 
   }
   if (failure !== undefined || !report) throw failure;
   report.durationMs = Math.round(performance.now() - started);
+  if (rolesLeft.length > 0) report.rolesLeft = rolesLeft;
   return report;
 }
 

@@ -8,7 +8,7 @@ import { PgwardenError } from '../../errors.js';
 import { formatText } from '../../lint/format/text.js';
 import { projectPathInRepository } from '../../lint/repository-path.js';
 import { FORMATS, type FormatName } from '../../lint/format/index.js';
-import { formatVerifyText } from '../../verify/format/text.js';
+import { formatVerifyText, rolesLeftLines } from '../../verify/format/text.js';
 import { VERSION } from '../../version.js';
 import { executeStagedCheck } from '../check-staged-run.js';
 import { commandContext, setExitCode, type CommandContext, type GlobalArgs } from '../context.js';
@@ -55,7 +55,10 @@ function details(ctx: CommandContext, report: CheckReport): string {
     // Warnings only: one line each; pgwarden verify shows the whole lock trace.
     out.push(paint(o, 'bold', '== verify'));
     for (const f of report.verify.findings) out.push(`${f.file}:${f.line}  ${paint(o, 'yellow', 'warning')}  ${paint(o, 'gray', f.ruleId)}  ${f.message}`);
+    for (const line of rolesLeftLines(report.verify)) out.push(paint(o, 'yellow', line));
     out.push('');
+  } else if (report.verify?.rolesLeft) {
+    out.push(paint(o, 'bold', '== verify'), ...rolesLeftLines(report.verify).map((line) => paint(o, 'yellow', line)), '');
   }
   if (report.docs && (report.docs.stale.length > 0 || report.docs.findings.length > 0)) {
     out.push(paint(o, 'bold', '== docs'));

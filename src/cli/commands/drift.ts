@@ -43,6 +43,7 @@ export function driftJson(report: DriftReport) {
     findings: report.findings,
     ignored: report.ignored,
     managedByRoles: report.managedByRoles,
+    versionOnly: report.versionOnly,
     readOnly: report.readOnly,
     ledgerRead: report.ledgerRead,
     notes: report.notes,
@@ -94,6 +95,10 @@ export function renderDrift(output: Output, report: DriftReport): string {
       for (const f of findings) lines.push(`  ${f.message}`);
     }
     if (report.counts.ledger > 0) lines.push('', ...ledgerHints(report));
+  }
+  if (report.versionOnly.length > 0) {
+    lines.push(paint(output, 'gray', "Set aside, as only the two servers' major versions explain them:"));
+    for (const sentence of report.versionOnly) lines.push(paint(output, 'gray', `  - ${sentence}`));
   }
   if (report.ignored.length > 0) lines.push(paint(output, 'gray', `${report.ignored.length} finding${report.ignored.length === 1 ? '' : 's'} left out by driftIgnore.`));
   for (const note of report.notes) lines.push(paint(output, 'yellow', `note: ${note}`));

@@ -41,6 +41,8 @@ export function formatVerifyText(report: VerifyReport, style: TextStyle = plain)
     lines.push('', 'Locks on tables, views, sequences and indexes that existed before each migration:');
     for (const { m, s } of traced) lines.push(...traceLines(m.file, s, style));
   }
+  const left = rolesLeftLines(report);
+  if (left.length > 0) lines.push('', ...left.map((l) => style.warning(l)));
   const count = (outcome: string) => report.migrations.filter((m) => m.outcome === outcome).length;
   const errors = report.findings.filter((f) => f.level === 'error').length;
   const warnings = report.findings.length - errors;
@@ -49,6 +51,17 @@ export function formatVerifyText(report: VerifyReport, style: TextStyle = plain)
     `${!report.clean ? style.error('Not clean') : warnings > 0 ? style.warning('Clean but for warnings') : style.ok('Clean')}: ${count('verified')} verified, ${count('failed')} failed, ${count('irreversible')} irreversible${count('not verified') ? `, ${count('not verified')} not verified` : ''}; ${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'} (${(report.durationMs / 1000).toFixed(1)} s)`,
   );
   return `${lines.join('\n')}\n`;
+}
+
+/** What to say about the roles verify left on the server (see VerifyReport.rolesLeft); none when it left none. */
+export function rolesLeftLines(report: Pick<VerifyReport, 'rolesLeft'>): string[] {
+  const roles = report.rolesLeft ?? [];
+  if (roles.length === 0) return [];
+  const names = roles.map((r) => (/^[a-z_][a-z0-9_$]*$/.test(r) ? r : `"${r.replace(/"/g, '""')}"`));
+  return [
+    `Roles left on the server: ${names.join(', ')}. They are new since verify began, but the history's SQL does not name them, and on a server verify did not start it drops only the roles the history names (another session may have created these).`,
+    `If the history created them (under a name it computes), drop them before the next run (${names.map((n) => `DROP ROLE ${n};`).join(' ')}), or write the names out in the history.`,
+  ];
 }
 
 function traceLines(file: string, s: StatementTrace, style: TextStyle): string[] {

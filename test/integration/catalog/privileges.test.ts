@@ -129,4 +129,40 @@ describe('privileges, owners and default privileges', () => {
       'procedure app.noop()': 'postgres',
     });
   });
+
+  it("reads a global entry that takes the creating role's own privileges away: an empty ACL (which Postgres keeps) is no missing entry", async () => {
+    const admin = new pg.Client({ connectionString: server.url('postgres') });
+    await admin.connect();
+    await admin.query('CREATE DATABASE own_defaults');
+    await admin.end();
+    const own = new pg.Client({ connectionString: server.url('own_defaults') });
+    await own.connect();
+    try {
+      await own.query('CREATE ROLE self_revoker');
+      await own.query('ALTER DEFAULT PRIVILEGES FOR ROLE self_revoker REVOKE ALL ON TABLES FROM self_revoker');
+      expect((await own.query<{ acl: string }>('SELECT defaclacl::text AS acl FROM pg_default_acl')).rows).toEqual([{ acl: '{}' }]);
+      const tablePrivileges = ['DELETE', 'INSERT', 'MAINTAIN', 'REFERENCES', 'SELECT', 'TRIGGER', 'TRUNCATE', 'UPDATE'];
+      const revoked = (objectType: string, privileges: string[]) =>
+        privileges.map((privilege) => ({ role: 'self_revoker', schema: null, objectType, grantee: 'self_revoker', privilege, grantable: false, revoked: true }));
+      expect(await readDefaultPrivileges(own)).toEqual(revoked('table', tablePrivileges));
+
+      // With a grant to another role besides, it does not read as that grant alone (as an entry that only adds to the defaults would).
+      await own.query('ALTER DEFAULT PRIVILEGES FOR ROLE self_revoker GRANT SELECT ON TABLES TO app_ro');
+      // Only UPDATE taken away on sequences: the rest of its own is listed as held, as for any entry that takes something away.
+      await own.query('ALTER DEFAULT PRIVILEGES FOR ROLE self_revoker REVOKE UPDATE ON SEQUENCES FROM self_revoker');
+      expect(await readDefaultPrivileges(own)).toEqual([
+        { role: 'self_revoker', schema: null, objectType: 'sequence', grantee: 'self_revoker', privilege: 'SELECT', grantable: false },
+        ...revoked('sequence', ['UPDATE']),
+        { role: 'self_revoker', schema: null, objectType: 'sequence', grantee: 'self_revoker', privilege: 'USAGE', grantable: false },
+        { role: 'self_revoker', schema: null, objectType: 'table', grantee: 'app_ro', privilege: 'SELECT', grantable: false },
+        ...revoked('table', tablePrivileges),
+      ]);
+
+      // Given back, the entries equal the built-in default (sequences) or only add to it (tables): nothing is revoked.
+      await own.query('ALTER DEFAULT PRIVILEGES FOR ROLE self_revoker GRANT ALL ON TABLES TO self_revoker; ALTER DEFAULT PRIVILEGES FOR ROLE self_revoker GRANT ALL ON SEQUENCES TO self_revoker');
+      expect(await readDefaultPrivileges(own)).toEqual([{ role: 'self_revoker', schema: null, objectType: 'table', grantee: 'app_ro', privilege: 'SELECT', grantable: false }]);
+    } finally {
+      await own.end();
+    }
+  });
 });

@@ -2,8 +2,8 @@ import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../support/cli.js';
-import { adminUrl } from '../../support/db.js';
-import { REPO_ROOT, tempProject } from '../../support/project.js';
+import { adminUrl, createTestDatabase } from '../../support/db.js';
+import { REPO_ROOT, sqlMigration, tempProject } from '../../support/project.js';
 import { createDatabase, pg15UnavailableReason, sql, startPg15Cluster, type TestCluster } from '../roles/support.js';
 
 const unavailable = pg15UnavailableReason();
@@ -34,7 +34,7 @@ describe.skipIf(unavailable !== undefined)(`docs --check, check and drift on Deb
       const docs = await runCli(['docs', '--check'], { cwd: project.root, env });
       expect(docs.code, docs.stdout + docs.stderr).toBe(0);
       expect(docs.stdout).toContain('schema/ is current: snapshot.json, README.md, schema.sql match the 16 migrations');
-      expect(docs.stdout).toMatch(/ {2}- 16 MAINTAIN grants the committed snapshot has and the regenerated one has not \(MAINTAIN exists from Postgres 17: a server before it has none\)\n/);
+      expect(docs.stdout).toMatch(/ {2}- 16 MAINTAIN grants the committed snapshot has and the regenerated one has not \(MAINTAIN exists from Postgres 17: Postgres 15 cannot express it\)\n/);
 
       const check = await runCli(['check', '--skip', 'lint', '--skip', 'roles'], { cwd: project.root, env });
       expect(check.code, check.stdout + check.stderr).toBe(0);
@@ -53,6 +53,50 @@ describe.skipIf(unavailable !== undefined)(`docs --check, check and drift on Deb
       expect(stale.stdout).toContain(
         "The committed snapshot differs from the migrations' schema in 1 place:\n  - type of column public.users.username changed from character varying(100) to text\nIt was generated on another major version of Postgres; the diff also shows what only that explains (not a difference):\n  - 16 MAINTAIN grants",
       );
+    } finally {
+      project.cleanup();
+    }
+  });
+
+  it("sets an extension's packaged default version aside between Postgres 18 and 15, as baseline does, and says why; on one major it is drift, and says that", async () => {
+    const project = tempProject();
+    try {
+      writeFileSync(join(project.root, 'pgwarden.config.yaml'), 'migrations: migrations\ndocs: { requireComment: off }\n');
+      project.write('20260101000000_crypto.sql', sqlMigration('20260101000000', undefined, 'CREATE EXTENSION pgcrypto;\nCREATE TABLE t (id int PRIMARY KEY);', 'DROP TABLE t;\nDROP EXTENSION pgcrypto;'));
+      // schema/ from Postgres 18, where CREATE EXTENSION pgcrypto installs 1.4; Postgres 15 installs 1.3.
+      const docs = await runCli(['docs'], { cwd: project.root, env: { DATABASE_URL: adminUrl() } });
+      expect(docs.code, docs.stdout + docs.stderr).toBe(0);
+      const committed = JSON.parse(readFileSync(join(project.root, 'schema', 'snapshot.json'), 'utf8'));
+      expect(committed.postgresMajor).toBeGreaterThanOrEqual(17);
+      const major = committed.postgresMajor as number;
+      expect(committed.extensions.pgcrypto.version).toBe('1.4');
+      const setAside = `version of extension pgcrypto changed from 1.4 to 1.3 (CREATE EXTENSION installs the server's own packaged default version, which differs between major versions: Postgres ${major} and 15 here)`;
+
+      const check = await runCli(['docs', '--check'], { cwd: project.root, env: { DATABASE_URL: cluster.url() } });
+      expect(check.code, check.stdout + check.stderr).toBe(0);
+      expect(check.stdout).toContain('schema/ is current');
+      expect(check.stdout).toContain(`  - ${setAside}\n`);
+
+      const target = await createDatabase(cluster, 'crypto15');
+      expect((await runCli(['up', '--url', target.url], { cwd: project.root })).code).toBe(0);
+      expect(await sql(target.url, `SELECT extversion FROM pg_extension WHERE extname = 'pgcrypto'`)).toEqual([{ extversion: '1.3' }]);
+      const drift = await runCli(['drift', '--url', target.url], { cwd: project.root });
+      expect(drift.code, drift.stdout + drift.stderr).toBe(0);
+      expect(drift.stdout).toContain('No drift:');
+      expect(drift.stdout).toContain(`Set aside, as only the two servers' major versions explain them:\n  - 1 MAINTAIN grant schema/snapshot.json has and the database has not (MAINTAIN exists from Postgres 17: Postgres 15 cannot express it)\n  - ${setAside}\n`);
+      const json = JSON.parse((await runCli(['drift', '--url', target.url, '--json'], { cwd: project.root })).stdout);
+      expect(json.versionOnly).toContain(setAside);
+
+      // On the major the snapshot was made on, another version is drift, and the message says why it counts.
+      const same = await createTestDatabase();
+      try {
+        await sql(same.url, "CREATE EXTENSION pgcrypto VERSION '1.3'; CREATE TABLE t (id int PRIMARY KEY)");
+        const real = await runCli(['drift', '--url', same.url], { cwd: project.root });
+        expect(real.code, real.stdout + real.stderr).toBe(1);
+        expect(real.stdout).toContain(`  version of extension pgcrypto is 1.3, expected 1.4 (both servers run Postgres ${major}: not explained by the major version)\n`);
+      } finally {
+        await same.close();
+      }
     } finally {
       project.cleanup();
     }

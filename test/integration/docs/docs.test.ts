@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diffSnapshots } from '../../../src/catalog/diff.js';
 import { snapshotOf, snapshotOptionsFor } from '../../../src/catalog/snapshot.js';
 import { resolveConfig } from '../../../src/config/load.js';
-import { canonicalSnapshot } from '../../../src/docs/canonical.js';
+import { canonicalSnapshot, MIGRATOR } from '../../../src/docs/canonical.js';
 import { generateDocs } from '../../../src/docs/generate.js';
 import { unifiedDiff } from '../../../src/docs/text-diff.js';
 import type { DocsResult } from '../../../src/docs/types.js';
@@ -157,6 +157,8 @@ COMMENT ON INDEX app.idx_cache_v IS 'Lookups by value.';
 COMMENT ON POLICY cache_read ON app.cache IS 'Everyone reads non-secrets.';
 COMMENT ON TYPE app.mood IS 'How it went.';
 COMMENT ON CONSTRAINT positive_check ON DOMAIN app.positive IS 'Positive.';
+ALTER DEFAULT PRIVILEGES REVOKE TRUNCATE, TRIGGER ON TABLES FROM CURRENT_USER;
+ALTER DEFAULT PRIVILEGES REVOKE ALL ON SEQUENCES FROM CURRENT_USER;
 `;
 
 describe('pgwarden docs on a schema with every kind of object', () => {
@@ -186,6 +188,20 @@ describe('pgwarden docs on a schema with every kind of object', () => {
     } finally {
       await db.close();
     }
+  });
+
+  it("records the migrating role's own default privileges a global entry takes away (an empty ACL too), and schema.sql revokes them", () => {
+    const own = result.snapshot.defaultPrivileges.filter((d) => d.grantee === MIGRATOR);
+    expect(own.filter((d) => d.revoked).map((d) => [d.objectType, d.privilege])).toEqual([
+      ['sequence', 'SELECT'],
+      ['sequence', 'UPDATE'],
+      ['sequence', 'USAGE'],
+      ['table', 'TRIGGER'],
+      ['table', 'TRUNCATE'],
+    ]);
+    const sql = fileOf(result, 'schema.sql');
+    expect(sql).toContain('ALTER DEFAULT PRIVILEGES REVOKE SELECT, UPDATE, USAGE ON SEQUENCES FROM CURRENT_USER;\n');
+    expect(sql).toContain('ALTER DEFAULT PRIVILEGES REVOKE TRIGGER, TRUNCATE ON TABLES FROM CURRENT_USER;\n');
   });
 
   it('documents views, types, functions, sequences and partitions, and quotes odd names', () => {
@@ -264,6 +280,22 @@ describe('pgwarden docs and docs --check (CLI)', () => {
     const current = await cli('docs', '--check');
     expect(current.code).toBe(0);
     expect(readFileSync(join(project.root, 'schema', 'snapshot.json'), 'utf8')).toContain('"locale"');
+  });
+
+  it("fails the check after a migration that takes the migrating role's own default privileges away, which leaves an empty entry", async () => {
+    project.write(`${NEXT}_add_users_locale.sql`, addLocale);
+    expect((await cli('docs')).code).toBe(0);
+    const later = '20261202090000';
+    project.write(`${later}_revoke_own_defaults.sql`, sqlMigration(later, NEXT, 'ALTER DEFAULT PRIVILEGES REVOKE ALL ON SEQUENCES FROM CURRENT_USER;', 'ALTER DEFAULT PRIVILEGES GRANT ALL ON SEQUENCES TO CURRENT_USER;'));
+    const stale = await cli('docs', '--check');
+    expect(stale.code, stale.stdout + stale.stderr).toBe(1);
+    expect(stale.stdout).toContain(
+      "The committed snapshot differs from the migrations' schema in 3 places:\n" +
+        ['SELECT', 'UPDATE', 'USAGE'].map((p) => `  - revoke of default privilege ${p} on sequences created by <migrator> from <migrator> itself was added\n`).join(''),
+    );
+    expect((await cli('docs')).code).toBe(0);
+    expect(readFileSync(join(project.root, 'schema', 'schema.sql'), 'utf8')).toContain('\nALTER DEFAULT PRIVILEGES REVOKE SELECT, UPDATE, USAGE ON SEQUENCES FROM CURRENT_USER;\n');
+    expect((await cli('docs', '--check')).code).toBe(0);
   });
 });
 

@@ -211,6 +211,36 @@ describe('pgwarden drift on a copy of the reference database', () => {
     }
   });
 
+  it("reports a global entry that takes the creating role's own default privileges away, also when its ACL is left empty", async () => {
+    const role = `drift_own_${Date.now().toString(36)}`;
+    await query(adminUrl(), `CREATE ROLE ${role}`);
+    // postgres built the reference: it is the migrating role, and what it creates later gives it nothing.
+    const copy = await copyOfReference('ALTER DEFAULT PRIVILEGES FOR ROLE postgres REVOKE ALL ON TABLES FROM postgres');
+    try {
+      expect(await query(copy.url, 'SELECT defaclacl::text AS acl FROM pg_default_acl')).toEqual([{ acl: '{}' }]);
+      const revokes = ['DELETE', 'INSERT', 'MAINTAIN', 'REFERENCES', 'SELECT', 'TRIGGER', 'TRUNCATE', 'UPDATE'].map((p) => [
+        'security',
+        'added',
+        'default privilege',
+        'postgres',
+        `revoke of default privilege ${p} on tables created by postgres from postgres itself exists but is not expected`,
+      ]);
+      const report = await checkDrift(project.config, { url: copy.url });
+      expect(report.findings.map((f) => [f.class, f.kind, f.objectType, f.grantee, f.message])).toEqual(revokes);
+      // With a grant to another role besides, the revoke is still reported, not only the grant.
+      await query(copy.url, `ALTER DEFAULT PRIVILEGES GRANT SELECT ON TABLES TO ${role}`);
+      const granted = await checkDrift(project.config, { url: copy.url });
+      expect(granted.findings.map((f) => [f.class, f.kind, f.objectType, f.grantee, f.message])).toEqual([
+        ['security', 'added', 'default privilege', role, `default privilege SELECT on tables created by postgres for ${role} exists but is not expected`],
+        ...revokes,
+      ]);
+    } finally {
+      await copy.close();
+      copies.splice(copies.indexOf(copy), 1);
+      await query(adminUrl(), `DROP ROLE IF EXISTS ${role}`).catch(() => {});
+    }
+  });
+
   it("leaves out what the environment's driftIgnore patterns match", async () => {
     const copy = await copyOfReference(HAND_CHANGES);
     const config = withEnvironments({ copy: { urlEnv: 'COPY_URL', driftIgnore: ['public.jobs.legacy_*', 'privilege public.users to PUBLIC'] } });

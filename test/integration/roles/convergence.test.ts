@@ -148,6 +148,53 @@ function convergenceTests(start: () => Promise<TestCluster>) {
     expect(await acl('s1.t2')).not.toContain('/x_ro');
   });
 
+  it("grants back a role's own default privileges that a global entry took away (its ACL left empty too); generate says the file cannot keep them away", async () => {
+    const file = 'roles:\n  x_self: {}\n  x_selfreader: {}\n  x_empty: {}\ndefaultPrivileges:\n  - for: x_self\n    to: x_selfreader\n    privileges: [SELECT]\n    on: [tables]\n';
+    await converge(file);
+    await sql(db.url, 'CREATE ROLE x_bystander');
+    // By hand: what x_self and x_empty create later gives them nothing (x_empty's entry is left with an empty ACL,
+    // which Postgres keeps); x_bystander, which the file does not manage, does the same.
+    await sql(
+      db.url,
+      'ALTER DEFAULT PRIVILEGES FOR ROLE x_self REVOKE ALL ON TABLES FROM x_self; ALTER DEFAULT PRIVILEGES FOR ROLE x_self REVOKE ALL ON FUNCTIONS FROM x_self; ' +
+        'ALTER DEFAULT PRIVILEGES FOR ROLE x_empty REVOKE ALL ON SEQUENCES FROM x_empty; ALTER DEFAULT PRIVILEGES FOR ROLE x_bystander REVOKE ALL ON SEQUENCES FROM x_bystander',
+    );
+    const acls = async () => (await sql<{ role: string; type: string; acl: string }>(db.url, `SELECT defaclrole::regrole::text AS role, defaclobjtype::text AS type, defaclacl::text AS acl FROM pg_default_acl ORDER BY 1, 2`));
+    expect(await acls()).toEqual([
+      { role: 'x_bystander', type: 'S', acl: '{}' },
+      { role: 'x_empty', type: 'S', acl: '{}' },
+      { role: 'x_self', type: 'f', acl: '{=X/x_self}' },
+      { role: 'x_self', type: 'r', acl: '{x_selfreader=r/x_self}' },
+    ]);
+    const maintain = Number((await sql<{ v: string }>(db.url, `SELECT current_setting('server_version_num') AS v`))[0]!.v) >= 170000;
+    const tablePrivileges = ['DELETE', 'INSERT', ...(maintain ? ['MAINTAIN'] : []), 'REFERENCES', 'SELECT', 'TRIGGER', 'TRUNCATE', 'UPDATE'].join(', ');
+    const restore = [
+      'ALTER DEFAULT PRIVILEGES FOR ROLE "x_empty" GRANT SELECT, UPDATE, USAGE ON SEQUENCES TO "x_empty"',
+      'ALTER DEFAULT PRIVILEGES FOR ROLE "x_self" GRANT EXECUTE ON FUNCTIONS TO "x_self"',
+      `ALTER DEFAULT PRIVILEGES FOR ROLE "x_self" GRANT ${tablePrivileges} ON TABLES TO "x_self"`,
+    ];
+
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    const generated = await generateRoles(client).finally(() => client.end());
+    expect(generated.warnings.filter((w) => w.includes('its own'))).toEqual([
+      `x_bystander has taken its own SELECT, UPDATE, USAGE away from the sequences it creates later (ALTER DEFAULT PRIVILEGES FOR ROLE "x_bystander" REVOKE ... ON SEQUENCES FROM "x_bystander"): a roles file cannot say so (it keeps a role's own default privileges as Postgres makes them), so roles apply will grant them back (ALTER DEFAULT PRIVILEGES FOR ROLE "x_bystander" GRANT SELECT, UPDATE, USAGE ON SEQUENCES TO "x_bystander").`,
+      `x_empty has taken its own SELECT, UPDATE, USAGE away from the sequences it creates later (ALTER DEFAULT PRIVILEGES FOR ROLE "x_empty" REVOKE ... ON SEQUENCES FROM "x_empty"): a roles file cannot say so (it keeps a role's own default privileges as Postgres makes them), so roles apply will grant them back (${restore[0]}).`,
+      `x_self has taken its own EXECUTE away from the functions it creates later (ALTER DEFAULT PRIVILEGES FOR ROLE "x_self" REVOKE ... ON FUNCTIONS FROM "x_self"): a roles file cannot say so (it keeps a role's own default privileges as Postgres makes them), so roles apply will grant them back (${restore[1]}).`,
+      `x_self has taken its own ${tablePrivileges} away from the tables it creates later (ALTER DEFAULT PRIVILEGES FOR ROLE "x_self" REVOKE ... ON TABLES FROM "x_self"): a roles file cannot say so (it keeps a role's own default privileges as Postgres makes them), so roles apply will grant them back (${restore[2]}).`,
+    ]);
+
+    const plan = await planRolesOn(db, parseRolesFile(file, 'roles.yaml'));
+    expect(plan.changes.map((c) => [c.group, c.sql])).toEqual(restore.map((sql) => ['default-privileges', sql]));
+    expect(plan.changes[0]!.reason).toBe("x_empty holds no SELECT, UPDATE, USAGE on the sequences it creates later (a global ALTER DEFAULT PRIVILEGES took its own away); roles.yaml:4 (roles.x_empty) keeps a role's own default privileges as Postgres makes them");
+    expect(await converge(file)).toEqual(restore);
+    // Given back: x_empty's entry equals the built-in default again (Postgres removes it); x_bystander's is left alone.
+    expect(await acls()).toEqual([
+      { role: 'x_bystander', type: 'S', acl: '{}' },
+      { role: 'x_self', type: 'r', acl: `{x_self=arwdDxt${maintain ? 'm' : ''}/x_self,x_selfreader=r/x_self}` },
+    ]);
+  });
+
   it('revokes what a role other than the owner granted to PUBLIC as that role, before that role loses its own privileges', async () => {
     await sql(db.url, `CREATE TABLE s1.t3 (id int); CREATE TABLE s1.t4 (id int); CREATE FUNCTION s1.f_definer() RETURNS int LANGUAGE sql SECURITY DEFINER AS 'SELECT 1'; REVOKE EXECUTE ON FUNCTION s1.f_definer() FROM PUBLIC`);
     const file = 'roles:\n  x_pubopt: {}\n  x_pubgone: {}\ngrants:\n  - to: x_pubopt\n    schema: s1\n    tables: [t3]\n    privileges: [SELECT]\n    withGrantOption: true\npublic:\n  schemas: [s1]\n  noCreateOnSchema: true\n  noTablePrivileges: true\n  noSecurityDefinerExecute: true\n';

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
+import { openThrowaway } from '../../../src/providers/resolve.js';
+import { formatVerifyText } from '../../../src/verify/format/text.js';
 import { verifyHistory } from '../../../src/verify/verify.js';
 import { adminUrl, createTestDatabase, query } from '../../support/db.js';
 import { projectWith, type Step } from './history.js';
@@ -136,6 +138,8 @@ describe('verify of a history that creates roles', () => {
         await query(adminUrl(), `CREATE ROLE ${theirs}`);
         const report = await running;
         expect(report.findings).toEqual([]);
+        // Left, and named as such: verify cannot tell who created it.
+        expect(report.rolesLeft).toEqual([theirs]);
       } finally {
         await db.close();
       }
@@ -145,6 +149,56 @@ describe('verify of a history that creates roles', () => {
     } finally {
       await query(adminUrl(), `DROP ROLE IF EXISTS ${had}`);
       await query(adminUrl(), `DROP ROLE IF EXISTS ${theirs}`);
+    }
+  });
+
+  /** A history whose role's name is computed (appears nowhere in its text), then a migration whose down forgets its type (verify rebuilds the database from the start). */
+  const computedRoleHistory = (prefix: string, suffix: string): Step[] => [
+    { name: 'base', up: 'CREATE TABLE t (id int);', down: 'DROP TABLE t;' },
+    {
+      name: 'role',
+      up: `DO $$ BEGIN EXECUTE format('CREATE ROLE %I', '${prefix}' || '${suffix}'); EXECUTE format('GRANT SELECT ON t TO %I', '${prefix}' || '${suffix}'); END $$;`,
+      down: `DO $$ BEGIN EXECUTE format('REVOKE SELECT ON t FROM %I', '${prefix}' || '${suffix}'); EXECUTE format('DROP ROLE %I', '${prefix}' || '${suffix}'); END $$;`,
+    },
+    { name: 'status', up: "CREATE TYPE status AS ENUM ('a');", down: 'SELECT 1;' },
+    { name: 'later', up: 'CREATE TABLE later (id int);', down: 'DROP TABLE later;' },
+  ];
+
+  it('on a server it started itself, drops every new role, one whose name the history computes too, so that a rebuild can create it again', async () => {
+    const project = projectWith(computedRoleHistory('pgw_verify_', 'computed'));
+    projects.push(project);
+    // The embedded throwaway server of `pgwarden verify` without --url: nobody else creates roles there.
+    const db = await openThrowaway(project.config, { environ: {} });
+    try {
+      expect(db.privateServer).toBe(true);
+      const report = await verifyHistory(project.config, db, { jobs: 1 });
+      expect(report.findings.map((f) => [f.revision, f.ruleId])).toEqual([
+        [project.revisions.status, 'down-restores-schema'],
+        [project.revisions.status, 'up-reapplies'],
+      ]);
+      expect(report.migrations.map((m) => m.outcome)).toEqual(['verified', 'verified', 'failed', 'verified']);
+      expect(report.rolesLeft).toBeUndefined();
+      expect(await query(db.url, `SELECT rolname FROM pg_roles WHERE rolname LIKE 'pgw\\_verify\\_%'`)).toEqual([]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('on a server of yours (--url), leaves a role whose name the history computes, and names it in the report with why', async () => {
+    const suffix = randomBytes(3).toString('hex');
+    const role = `pgw_verify_computed_${suffix}`;
+    const project = projectWith(computedRoleHistory('pgw_verify_computed_', suffix).filter((step) => step.name !== 'status'));
+    projects.push(project);
+    try {
+      const report = await verify(project, { jobs: 1 });
+      expect(report.findings).toEqual([]);
+      expect(report.rolesLeft).toEqual([role]);
+      expect(await roleExists(role)).toBe(true);
+      const text = formatVerifyText(report);
+      expect(text).toContain(`Roles left on the server: ${role}. They are new since verify began, but the history's SQL does not name them, and on a server verify did not start it drops only the roles the history names (another session may have created these).\n`);
+      expect(text).toContain(`drop them before the next run (DROP ROLE ${role};), or write the names out in the history.`);
+    } finally {
+      await query(adminUrl(), `DROP OWNED BY ${role}; DROP ROLE IF EXISTS ${role}`).catch(() => {});
     }
   });
 });

@@ -75,6 +75,31 @@ describe('schemaSql', () => {
     expect(text).toContain('AS $function$SELECT 1$function$;');
     expect(text).toContain('REVOKE EXECUTE ON FUNCTION public.f() FROM PUBLIC;');
   });
+
+  it("revokes what a global default-privileges entry takes away from its creating role itself, with its grants to others", () => {
+    const row = (role: string, objectType: 'table' | 'function', grantee: string, privilege: string, revoked = false) => ({ role, schema: null, objectType, grantee, privilege, grantable: false, ...(revoked ? { revoked: true as const } : {}) });
+    const text = schemaSql(
+      snapshot([], {
+        defaultPrivileges: [
+          row(MIGRATOR, 'table', MIGRATOR, 'TRUNCATE', true),
+          row('Odd Owner', 'function', 'PUBLIC', 'EXECUTE'),
+          row('Odd Owner', 'function', 'Odd Owner', 'EXECUTE', true),
+          row('Odd Owner', 'table', 'app_ro', 'SELECT'),
+          row('Odd Owner', 'table', 'Odd Owner', 'DELETE', true),
+          row('Odd Owner', 'table', 'Odd Owner', 'INSERT', true),
+        ],
+      }),
+      options,
+    );
+    expect(text).toContain(
+      [
+        'ALTER DEFAULT PRIVILEGES REVOKE TRUNCATE ON TABLES FROM CURRENT_USER;',
+        'ALTER DEFAULT PRIVILEGES FOR ROLE "Odd Owner" REVOKE EXECUTE ON FUNCTIONS FROM "Odd Owner";',
+        'ALTER DEFAULT PRIVILEGES FOR ROLE "Odd Owner" REVOKE DELETE, INSERT ON TABLES FROM "Odd Owner";',
+        'ALTER DEFAULT PRIVILEGES FOR ROLE "Odd Owner" GRANT SELECT ON TABLES TO app_ro;',
+      ].join('\n'),
+    );
+  });
 });
 
 describe('quoting', () => {
