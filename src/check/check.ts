@@ -13,6 +13,7 @@ import { throwawayDatabaseOn, urlDatabase } from '../providers/url.js';
 import { interruptedBy, throwIfInterrupted } from '../runner/interrupt.js';
 import { connect } from '../runner/session.js';
 import { runMigrations } from '../runner/run.js';
+import type { CreatedRoles } from '../verify/roles.js';
 import { CHECK_STEPS, type CheckReport, type CheckStep, type CheckStepName, type DocsCheckOutcome, type RolesCheckOutcome } from './types.js';
 import { locksOf, writeVerifiedLocks } from './verify-cache.js';
 
@@ -154,6 +155,14 @@ export async function runCheck(config: PgwardenConfig, options: CheckOptions = {
   let files: MigrationFile[] | undefined;
   let db: DatabaseHandle | undefined;
   let extra: DatabaseHandle | undefined;
+  /**
+   * The roles the history creates on the server (roles belong to the cluster, not to the throwaway
+   * database): tracked here rather than by verify, so that they stay while docs and roles read the
+   * applied database (their grants, and what they own, are part of it), and dropped at the end.
+   */
+  let createdRoles: CreatedRoles | undefined;
+  /** The database the history's roles were last created in, where their grants and objects are. */
+  let rolesIn: DatabaseHandle | undefined;
   /** The step at work when the signal came (undefined: between steps), and what stopping it undoes. */
   let running: { step: CheckStepName; undone: string } | undefined;
   let interruption: unknown;
@@ -188,7 +197,11 @@ export async function runCheck(config: PgwardenConfig, options: CheckOptions = {
         const t = performance.now();
         try {
           const { verifyHistory } = await import('../verify/verify.js');
-          const verify = await verifyHistory(config, db, { migrations: files, signal });
+          const { planVerify } = await import('../verify/plan.js');
+          const plan = await planVerify(config, { migrations: files });
+          createdRoles = await trackRoles(db, plan.roleSql);
+          rolesIn = db;
+          const verify = await verifyHistory(config, db, { migrations: files, signal, plan, roles: createdRoles });
           report.verify = verify;
           writeVerifiedLocks(config.root, locksOf(verify, files));
           const errors = verify.findings.filter((f) => f.level === 'error').length;
@@ -218,7 +231,15 @@ export async function runCheck(config: PgwardenConfig, options: CheckOptions = {
         try {
           extra = await throwawayDatabaseOn(db.url, { environment: db.environment, provider: db.provider });
           throwIfInterrupted(signal);
-          await runMigrations(config, extra, 'up', { migrations: loadMigrations(config.migrationsDir), signal });
+          // The history creates its roles again there: those verify left go first.
+          const migrations = loadMigrations(config.migrationsDir);
+          if (createdRoles && rolesIn) await dropRoles(createdRoles, rolesIn);
+          else {
+            const { planVerify } = await import('../verify/plan.js');
+            createdRoles = await trackRoles(extra, (await planVerify(config, { migrations })).roleSql);
+          }
+          rolesIn = extra;
+          await runMigrations(config, extra, 'up', { migrations, signal });
           applied = extra;
         } catch (error) {
           if (signal?.aborted) throw error;
@@ -299,6 +320,14 @@ export async function runCheck(config: PgwardenConfig, options: CheckOptions = {
     if (!signal?.aborted) throw error;
     interruption = error;
   } finally {
+    if (createdRoles && rolesIn) {
+      try {
+        const left = await dropRoles(createdRoles, rolesIn);
+        if (left.length > 0 && report.verify) report.verify.rolesLeft = left;
+      } catch {
+        // The server is gone or refuses: nothing more to do here (verify's report names what it created).
+      }
+    }
     if (interruption === undefined) {
       await extra?.close().catch(() => {});
       await db?.close().catch(() => {});
@@ -345,4 +374,31 @@ async function checkRolesOn(config: PgwardenConfig, db: DatabaseHandle, options:
     outcome.replan = await planRolesOn(db, rolesFile, { environment, signal });
   }
   return outcome;
+}
+
+/** Starts tracking the roles a history creates on `db`'s server (undefined when its SQL creates none). */
+async function trackRoles(db: DatabaseHandle, roleSql: readonly string[]): Promise<CreatedRoles | undefined> {
+  if (roleSql.length === 0) return undefined;
+  const { CreatedRoles } = await import('../verify/roles.js');
+  const client = await connect(db, { applicationName: 'pgwarden check' });
+  try {
+    return await CreatedRoles.start(client, roleSql, { privateServer: db.privateServer });
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/**
+ * Drops the roles the history created, with their grants and what they own in `db` (the database
+ * they were last created in; verify's other databases are dropped whole). Returns the new roles
+ * left in place: on a shared server, those the history does not name.
+ */
+async function dropRoles(roles: CreatedRoles, db: DatabaseHandle): Promise<string[]> {
+  const client = await connect(db, { applicationName: 'pgwarden check' });
+  try {
+    await roles.drop(client);
+    return await roles.unclaimed(client);
+  } finally {
+    await client.end().catch(() => {});
+  }
 }

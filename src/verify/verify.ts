@@ -62,6 +62,14 @@ export interface VerifyOptions {
    * INTERRUPTED. `db` stays the caller's to close.
    */
   signal?: AbortSignal;
+  /**
+   * The roles the run creates, tracked by the caller ({@link CreatedRoles.start} before the run,
+   * with the plan's `roleSql`): verify then leaves them in place when it ends, for the caller to
+   * drop once it is done with the applied database (`pgwarden check` reads it for docs and roles,
+   * and a role's grants and the objects it owns are part of what those read). Verify still drops
+   * them before it replays the history from the start. Default: verify tracks and drops them itself.
+   */
+  roles?: CreatedRoles;
 }
 
 /** Fewer migrations than this per job are not worth a database of their own. */
@@ -102,7 +110,8 @@ export async function verifyHistory(config: PgwardenConfig, db: DatabaseHandle, 
   stopIfAborted(signal);
   // Roles are the cluster's: those the history creates and the server did not have are verify's to
   // drop (every new one, on a server started for this run alone).
-  const roles = plan.roleSql.length > 0 ? await withClient(db, (client) => CreatedRoles.start(client, plan.roleSql, { privateServer: db.privateServer })) : CreatedRoles.none();
+  const ownRoles = options.roles === undefined;
+  const roles = options.roles ?? (plan.roleSql.length > 0 ? await withClient(db, (client) => CreatedRoles.start(client, plan.roleSql, { privateServer: db.privateServer })) : CreatedRoles.none());
   let report: VerifyReport | undefined;
   let failure: unknown;
   let rolesLeft: string[] = [];
@@ -118,7 +127,7 @@ export async function verifyHistory(config: PgwardenConfig, db: DatabaseHandle, 
     failure = error;
   } finally {
     // Its sessions have ended by now (an abort ends them), so nothing holds what the roles own.
-    if (roles.tracking) {
+    if (ownRoles && roles.tracking) {
       await withClient(db, async (client) => {
         await roles.drop(client);
         rolesLeft = await roles.unclaimed(client);
