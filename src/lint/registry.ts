@@ -43,12 +43,15 @@ import { rule as identifierTooLong } from './rules/identifier-too-long.js';
 import { rule as preferBigintOverInt } from './rules/prefer-bigint-over-int.js';
 import { rule as preferBigintOverSmallint } from './rules/prefer-bigint-over-smallint.js';
 import { rule as preferIdentity } from './rules/prefer-identity.js';
+import { rule as preferRepack } from './rules/prefer-repack.js';
 import { rule as preferTextField } from './rules/prefer-text-field.js';
 import { rule as preferTimestamptz } from './rules/prefer-timestamptz.js';
 import { rule as renamingColumn } from './rules/renaming-column.js';
 import { rule as renamingTable } from './rules/renaming-table.js';
 import { rule as requireConcurrentIndexCreation } from './rules/require-concurrent-index-creation.js';
 import { rule as requireConcurrentIndexDeletion } from './rules/require-concurrent-index-deletion.js';
+import { rule as requireConcurrentPartitionDetach } from './rules/require-concurrent-partition-detach.js';
+import { rule as requireConcurrentReindex } from './rules/require-concurrent-reindex.js';
 import { rule as requireLockTimeout } from './rules/require-lock-timeout.js';
 import { rule as backfillInDdlTransaction } from './rules/backfill-in-ddl-transaction.js';
 import { rule as fkMissingIndex } from './rules/fk-missing-index.js';
@@ -92,12 +95,15 @@ export const rules: readonly Rule[] = [
   preferBigintOverInt,
   preferBigintOverSmallint,
   preferIdentity,
+  preferRepack,
   preferTextField,
   preferTimestamptz,
   renamingColumn,
   renamingTable,
   requireConcurrentIndexCreation,
   requireConcurrentIndexDeletion,
+  requireConcurrentPartitionDetach,
+  requireConcurrentReindex,
   requireLockTimeout,
   backfillInDdlTransaction,
   fkMissingIndex,
