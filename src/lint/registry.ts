@@ -20,6 +20,7 @@ import { rule as createExistingObject } from './rules/create-existing-object.js'
 import { rule as missingObject } from './rules/missing-object.js';
 import { rule as dropOrder } from './rules/drop-order.js';
 import { rule as transactionNesting } from './rules/transaction-nesting.js';
+import { rule as banUncommittedTransaction } from './rules/ban-uncommitted-transaction.js';
 import { rule as banConcurrentIndexCreationInTransaction } from './rules/ban-concurrent-index-creation-in-transaction.js';
 import { rule as requiresNewerPostgres } from './rules/requires-newer-postgres.js';
 import { rule as unusedIgnore } from './rules/unused-ignore.js';
@@ -73,6 +74,7 @@ export const rules: readonly Rule[] = [
   missingObject,
   dropOrder,
   transactionNesting,
+  banUncommittedTransaction,
   banConcurrentIndexCreationInTransaction,
   requiresNewerPostgres,
   unusedIgnore,

@@ -18,6 +18,7 @@ export const RULE_IDS = [
   'missing-object',
   'drop-order',
   'transaction-nesting',
+  'ban-uncommitted-transaction',
   'ban-concurrent-index-creation-in-transaction',
   'requires-newer-postgres',
   'unused-ignore',

@@ -34,6 +34,7 @@ const SQUAWK_TO_OURS: Record<string, string> = {
   'ban-drop-not-null': 'ban-drop-not-null',
   'ban-drop-table': 'ban-drop-table',
   'ban-truncate-cascade': 'ban-truncate-cascade',
+  'ban-uncommitted-transaction': 'ban-uncommitted-transaction',
   'changing-column-type': 'changing-column-type',
   'constraint-missing-not-valid': 'constraint-missing-not-valid',
   // squawk's module disallow_unique_constraint implements disallowed-unique-constraint.
@@ -61,7 +62,6 @@ const NOT_SHARED = new Set([
   'ban-alter-domain-with-add-constraint',
   'ban-create-domain-with-constraint',
   'ban-duplicate-column-assignments',
-  'ban-uncommitted-transaction',
   'prefer-robust-stmts',
   'require-enum-value-ordering',
   'require-table-schema',
