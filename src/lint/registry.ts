@@ -21,6 +21,7 @@ import { rule as missingObject } from './rules/missing-object.js';
 import { rule as dropOrder } from './rules/drop-order.js';
 import { rule as transactionNesting } from './rules/transaction-nesting.js';
 import { rule as banUncommittedTransaction } from './rules/ban-uncommitted-transaction.js';
+import { rule as banDuplicateColumnAssignments } from './rules/ban-duplicate-column-assignments.js';
 import { rule as banConcurrentIndexCreationInTransaction } from './rules/ban-concurrent-index-creation-in-transaction.js';
 import { rule as requiresNewerPostgres } from './rules/requires-newer-postgres.js';
 import { rule as unusedIgnore } from './rules/unused-ignore.js';
@@ -75,6 +76,7 @@ export const rules: readonly Rule[] = [
   dropOrder,
   transactionNesting,
   banUncommittedTransaction,
+  banDuplicateColumnAssignments,
   banConcurrentIndexCreationInTransaction,
   requiresNewerPostgres,
   unusedIgnore,

@@ -19,6 +19,7 @@ export const RULE_IDS = [
   'drop-order',
   'transaction-nesting',
   'ban-uncommitted-transaction',
+  'ban-duplicate-column-assignments',
   'ban-concurrent-index-creation-in-transaction',
   'requires-newer-postgres',
   'unused-ignore',

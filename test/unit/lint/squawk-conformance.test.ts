@@ -33,6 +33,7 @@ const SQUAWK_TO_OURS: Record<string, string> = {
   'ban-drop-database': 'ban-drop-database',
   'ban-drop-not-null': 'ban-drop-not-null',
   'ban-drop-table': 'ban-drop-table',
+  'ban-duplicate-column-assignments': 'ban-duplicate-column-assignments',
   'ban-truncate-cascade': 'ban-truncate-cascade',
   'ban-uncommitted-transaction': 'ban-uncommitted-transaction',
   'changing-column-type': 'changing-column-type',
@@ -61,7 +62,6 @@ const SQUAWK_TO_OURS: Record<string, string> = {
 const NOT_SHARED = new Set([
   'ban-alter-domain-with-add-constraint',
   'ban-create-domain-with-constraint',
-  'ban-duplicate-column-assignments',
   'prefer-robust-stmts',
   'require-enum-value-ordering',
   'require-table-schema',
