@@ -32,7 +32,9 @@ import { rule as addingForeignKeyConstraint } from './rules/adding-foreign-key-c
 import { rule as addingNotNullableField } from './rules/adding-not-nullable-field.js';
 import { rule as addingRequiredField } from './rules/adding-required-field.js';
 import { rule as addingSerialPrimaryKeyField } from './rules/adding-serial-primary-key-field.js';
+import { rule as banAlterDomainWithAddConstraint } from './rules/ban-alter-domain-with-add-constraint.js';
 import { rule as banCharField } from './rules/ban-char-field.js';
+import { rule as banCreateDomainWithConstraint } from './rules/ban-create-domain-with-constraint.js';
 import { rule as banDropColumn } from './rules/ban-drop-column.js';
 import { rule as banDropDatabase } from './rules/ban-drop-database.js';
 import { rule as banDropNotNull } from './rules/ban-drop-not-null.js';
@@ -86,7 +88,9 @@ export const rules: readonly Rule[] = [
   addingNotNullableField,
   addingRequiredField,
   addingSerialPrimaryKeyField,
+  banAlterDomainWithAddConstraint,
   banCharField,
+  banCreateDomainWithConstraint,
   banDropColumn,
   banDropDatabase,
   banDropNotNull,

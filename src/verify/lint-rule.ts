@@ -16,6 +16,7 @@ export function lintRuleFor(statement: ParsedStatement | undefined, observation:
   if (kind === 'DropStmt' && ast.removeType === 'OBJECT_INDEX' && !ast.concurrent) return 'require-concurrent-index-deletion';
   if (kind === 'ReindexStmt' && optionIsOn(ast.params, 'concurrently') !== true) return 'require-concurrent-reindex';
   if (kind === 'ClusterStmt' || (kind === 'VacuumStmt' && optionIsOn(ast.options, 'full') === true)) return 'prefer-repack';
+  if (kind === 'AlterDomainStmt' && (ast.subtype === 'C' || ast.subtype === 'O' || ast.subtype === 'V')) return 'ban-alter-domain-with-add-constraint';
   if (kind === 'AlterTableStmt') {
     const commands: any[] = (ast.cmds ?? []).map((c: any) => c.AlterTableCmd ?? {});
     for (const cmd of commands) {

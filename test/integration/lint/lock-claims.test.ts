@@ -22,6 +22,11 @@ const SETUP = [
   'CREATE TABLE logs (k int) PARTITION BY RANGE (k);',
   'CREATE TABLE logs_1 PARTITION OF logs FOR VALUES FROM (0) TO (10);',
   'CREATE TABLE logs_other PARTITION OF logs DEFAULT;',
+  'CREATE DOMAIN amount AS int;',
+  'CREATE TABLE invoices (id bigint, total amount);',
+  'CREATE TABLE refunds (id bigint, total amount);',
+  'INSERT INTO invoices VALUES (1, 10);',
+  'ALTER DOMAIN amount ADD CONSTRAINT amount_positive CHECK (VALUE > 0) NOT VALID;',
 ].join('\n');
 
 /** Lock mode as pg_locks names it → as the findings write it. */
@@ -132,6 +137,17 @@ describe('the locks the locking rules name', () => {
     const [finding] = await findingsFor('require-concurrent-partition-detach', 'ALTER TABLE logs DETACH PARTITION logs_1;');
     expect(finding!.fix).toBeUndefined();
     expect(finding!.help).toContain('cannot detach partitions concurrently when a default partition exists');
+  });
+
+  it('ALTER DOMAIN that checks existing values: SHARE on every table using the domain; ADD ... NOT VALID: no table lock', async () => {
+    for (const sql of ['ALTER DOMAIN amount ADD CONSTRAINT amount_small CHECK (VALUE < 1000);', 'ALTER DOMAIN amount ADD CONSTRAINT amount_set NOT NULL;', 'ALTER DOMAIN amount SET NOT NULL;', 'ALTER DOMAIN amount VALIDATE CONSTRAINT amount_positive;']) {
+      expect(await locksHeld(sql), sql).toEqual(['invoices ShareLock', 'refunds ShareLock']);
+      const [finding] = await findingsFor('ban-alter-domain-with-add-constraint', sql);
+      expect(finding!.message, sql).toContain('checks every column of that type (the history shows "public.invoices.total", "public.refunds.total") under a SHARE lock on each table');
+    }
+    const notValid = 'ALTER DOMAIN amount ADD CONSTRAINT amount_small CHECK (VALUE < 1000) NOT VALID;';
+    expect(await locksHeld(notValid)).toEqual([]);
+    expect(await findingsFor('ban-alter-domain-with-add-constraint', notValid)).toEqual([]);
   });
 
   it('CLUSTER and VACUUM FULL: ACCESS EXCLUSIVE on the table', async () => {
