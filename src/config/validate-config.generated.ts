@@ -3,7 +3,7 @@
 
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://pgwarden.dev/config.schema.json","title":"pgwarden configuration","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"migrations":{"type":"string","description":"The migrations folder. Default: migrations"},"schema":{"type":"string","description":"The documented schema folder. Default: schema"},"defaultEnvironment":{"type":"string","description":"The environment used when --env is not given."},"runner":{"type":"object","additionalProperties":false,"properties":{"transaction":{"enum":["per-migration","single"]},"lockTimeout":{"type":"string","pattern":"^(0|[0-9]+(\\.[0-9]+)?\\s*(us|ms|s|min|h|d)?)$","description":"A Postgres duration such as 5s, 500ms or 1min; 0 disables the timeout."},"statementTimeout":{"type":"string","pattern":"^(0|[0-9]+(\\.[0-9]+)?\\s*(us|ms|s|min|h|d)?)$","description":"A Postgres duration such as 5s, 500ms or 1min; 0 disables the timeout."},"timeZone":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$","description":"The TimeZone of migration sessions, an IANA name such as UTC or Europe/Paris. Default: not set (the server's, database's or role's)."}}},"ledger":{"type":"object","additionalProperties":false,"properties":{"schema":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"},"table":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"}}},"embedded":{"type":"object","additionalProperties":false,"properties":{"dataDir":{"type":"string"},"port":{"type":"integer","minimum":0,"maximum":65535}}},"environments":{"type":"object","propertyNames":{"pattern":"^[A-Za-z0-9_.-]+$"},"additionalProperties":{"type":"object","additionalProperties":false,"properties":{"provider":{"enum":["embedded","url","testcontainers"]},"url":{"type":"string","description":"A connection string WITHOUT password; use urlEnv or passwordEnv for secrets."},"urlEnv":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"passwordEnv":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"protected":{"type":"boolean"},"postgresVersion":{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)?$"},"driftIgnore":{"type":"array","items":{"type":"string"}}}}},"lint":{"type":"object","additionalProperties":false,"properties":{"postgresVersion":{"type":"integer","minimum":10,"maximum":19},"rules":{"type":"object","additionalProperties":false,"properties":{"syntax-error":{"enum":["error","warning","off"]},"revision-header":{"enum":["error","warning","off"]},"revision-unique":{"enum":["error","warning","off"]},"revision-chain":{"enum":["error","warning","off"]},"single-head":{"enum":["error","warning","off"]},"require-docstring":{"enum":["error","warning","off"]},"require-down":{"enum":["error","warning","off"]},"empty-migration":{"enum":["error","warning","off"]},"down-reverses-up":{"enum":["error","warning","off"]},"irreversible-operation":{"enum":["error","warning","off"]},"fk-target-exists":{"enum":["error","warning","off"]},"create-existing-object":{"enum":["error","warning","off"]},"missing-object":{"enum":["error","warning","off"]},"drop-order":{"enum":["error","warning","off"]},"transaction-nesting":{"enum":["error","warning","off"]},"ban-uncommitted-transaction":{"enum":["error","warning","off"]},"ban-duplicate-column-assignments":{"enum":["error","warning","off"]},"ban-concurrent-index-creation-in-transaction":{"enum":["error","warning","off"]},"requires-newer-postgres":{"enum":["error","warning","off"]},"unused-ignore":{"enum":["error","warning","off"]},"ignore-needs-reason":{"enum":["error","warning","off"]},"adding-field-with-default":{"enum":["error","warning","off"]},"adding-foreign-key-constraint":{"enum":["error","warning","off"]},"adding-not-nullable-field":{"enum":["error","warning","off"]},"adding-required-field":{"enum":["error","warning","off"]},"adding-serial-primary-key-field":{"enum":["error","warning","off"]},"ban-alter-domain-with-add-constraint":{"enum":["error","warning","off"]},"ban-char-field":{"enum":["error","warning","off"]},"ban-create-domain-with-constraint":{"enum":["error","warning","off"]},"ban-drop-column":{"enum":["error","warning","off"]},"ban-drop-database":{"enum":["error","warning","off"]},"ban-drop-not-null":{"enum":["error","warning","off"]},"ban-drop-table":{"enum":["error","warning","off"]},"ban-truncate-cascade":{"enum":["error","warning","off"]},"changing-column-type":{"enum":["error","warning","off"]},"constraint-missing-not-valid":{"enum":["error","warning","off"]},"disallowed-unique-constraint":{"enum":["error","warning","off"]},"identifier-too-long":{"enum":["error","warning","off"]},"prefer-bigint-over-int":{"enum":["error","warning","off"]},"prefer-bigint-over-smallint":{"enum":["error","warning","off"]},"prefer-identity":{"enum":["error","warning","off"]},"prefer-repack":{"enum":["error","warning","off"]},"prefer-text-field":{"enum":["error","warning","off"]},"prefer-timestamptz":{"enum":["error","warning","off"]},"renaming-column":{"enum":["error","warning","off"]},"renaming-table":{"enum":["error","warning","off"]},"require-concurrent-index-creation":{"enum":["error","warning","off"]},"require-concurrent-index-deletion":{"enum":["error","warning","off"]},"require-concurrent-partition-detach":{"enum":["error","warning","off"]},"require-concurrent-reindex":{"enum":["error","warning","off"]},"require-lock-timeout":{"enum":["error","warning","off"]},"backfill-in-ddl-transaction":{"enum":["error","warning","off"]},"fk-missing-index":{"enum":["error","warning","off"]}}},"startAfter":{"type":"object","additionalProperties":false,"properties":{"*":{"type":"string","pattern":"^[0-9]+$"},"syntax-error":{"type":"string","pattern":"^[0-9]+$"},"revision-header":{"type":"string","pattern":"^[0-9]+$"},"revision-unique":{"type":"string","pattern":"^[0-9]+$"},"revision-chain":{"type":"string","pattern":"^[0-9]+$"},"single-head":{"type":"string","pattern":"^[0-9]+$"},"require-docstring":{"type":"string","pattern":"^[0-9]+$"},"require-down":{"type":"string","pattern":"^[0-9]+$"},"empty-migration":{"type":"string","pattern":"^[0-9]+$"},"down-reverses-up":{"type":"string","pattern":"^[0-9]+$"},"irreversible-operation":{"type":"string","pattern":"^[0-9]+$"},"fk-target-exists":{"type":"string","pattern":"^[0-9]+$"},"create-existing-object":{"type":"string","pattern":"^[0-9]+$"},"missing-object":{"type":"string","pattern":"^[0-9]+$"},"drop-order":{"type":"string","pattern":"^[0-9]+$"},"transaction-nesting":{"type":"string","pattern":"^[0-9]+$"},"ban-uncommitted-transaction":{"type":"string","pattern":"^[0-9]+$"},"ban-duplicate-column-assignments":{"type":"string","pattern":"^[0-9]+$"},"ban-concurrent-index-creation-in-transaction":{"type":"string","pattern":"^[0-9]+$"},"requires-newer-postgres":{"type":"string","pattern":"^[0-9]+$"},"unused-ignore":{"type":"string","pattern":"^[0-9]+$"},"ignore-needs-reason":{"type":"string","pattern":"^[0-9]+$"},"adding-field-with-default":{"type":"string","pattern":"^[0-9]+$"},"adding-foreign-key-constraint":{"type":"string","pattern":"^[0-9]+$"},"adding-not-nullable-field":{"type":"string","pattern":"^[0-9]+$"},"adding-required-field":{"type":"string","pattern":"^[0-9]+$"},"adding-serial-primary-key-field":{"type":"string","pattern":"^[0-9]+$"},"ban-alter-domain-with-add-constraint":{"type":"string","pattern":"^[0-9]+$"},"ban-char-field":{"type":"string","pattern":"^[0-9]+$"},"ban-create-domain-with-constraint":{"type":"string","pattern":"^[0-9]+$"},"ban-drop-column":{"type":"string","pattern":"^[0-9]+$"},"ban-drop-database":{"type":"string","pattern":"^[0-9]+$"},"ban-drop-not-null":{"type":"string","pattern":"^[0-9]+$"},"ban-drop-table":{"type":"string","pattern":"^[0-9]+$"},"ban-truncate-cascade":{"type":"string","pattern":"^[0-9]+$"},"changing-column-type":{"type":"string","pattern":"^[0-9]+$"},"constraint-missing-not-valid":{"type":"string","pattern":"^[0-9]+$"},"disallowed-unique-constraint":{"type":"string","pattern":"^[0-9]+$"},"identifier-too-long":{"type":"string","pattern":"^[0-9]+$"},"prefer-bigint-over-int":{"type":"string","pattern":"^[0-9]+$"},"prefer-bigint-over-smallint":{"type":"string","pattern":"^[0-9]+$"},"prefer-identity":{"type":"string","pattern":"^[0-9]+$"},"prefer-repack":{"type":"string","pattern":"^[0-9]+$"},"prefer-text-field":{"type":"string","pattern":"^[0-9]+$"},"prefer-timestamptz":{"type":"string","pattern":"^[0-9]+$"},"renaming-column":{"type":"string","pattern":"^[0-9]+$"},"renaming-table":{"type":"string","pattern":"^[0-9]+$"},"require-concurrent-index-creation":{"type":"string","pattern":"^[0-9]+$"},"require-concurrent-index-deletion":{"type":"string","pattern":"^[0-9]+$"},"require-concurrent-partition-detach":{"type":"string","pattern":"^[0-9]+$"},"require-concurrent-reindex":{"type":"string","pattern":"^[0-9]+$"},"require-lock-timeout":{"type":"string","pattern":"^[0-9]+$"},"backfill-in-ddl-transaction":{"type":"string","pattern":"^[0-9]+$"},"fk-missing-index":{"type":"string","pattern":"^[0-9]+$"}}}}},"docs":{"type":"object","additionalProperties":false,"properties":{"requireComment":{"enum":["error","warning","off"]},"requirePrimaryKey":{"enum":["error","warning","off"]},"requireFkIndex":{"enum":["error","warning","off"]}}},"roles":{"type":"object","additionalProperties":false,"properties":{"file":{"type":"string"}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://pgwarden.dev/config.schema.json","title":"pgwarden configuration","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"migrations":{"type":"string","description":"The migrations folder. Default: migrations"},"schema":{"type":"string","description":"The documented schema folder. Default: schema"},"defaultEnvironment":{"type":"string","description":"The environment used when --env is not given."},"runner":{"type":"object","additionalProperties":false,"properties":{"transaction":{"enum":["per-migration","single"]},"lockTimeout":{"type":"string","pattern":"^(0|[0-9]+(\\.[0-9]+)?\\s*(us|ms|s|min|h|d)?)$","description":"A Postgres duration such as 5s, 500ms or 1min; 0 disables the timeout."},"statementTimeout":{"type":"string","pattern":"^(0|[0-9]+(\\.[0-9]+)?\\s*(us|ms|s|min|h|d)?)$","description":"A Postgres duration such as 5s, 500ms or 1min; 0 disables the timeout."},"timeZone":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$","description":"The TimeZone of migration sessions, an IANA name such as UTC or Europe/Paris. Default: not set (the server's, database's or role's)."}}},"ledger":{"type":"object","additionalProperties":false,"properties":{"schema":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"},"table":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"}}},"embedded":{"type":"object","additionalProperties":false,"properties":{"dataDir":{"type":"string"},"port":{"type":"integer","minimum":0,"maximum":65535}}},"environments":{"type":"object","propertyNames":{"pattern":"^[A-Za-z0-9_.-]+$"},"additionalProperties":{"type":"object","additionalProperties":false,"properties":{"provider":{"enum":["embedded","url","testcontainers"]},"url":{"type":"string","description":"A connection string WITHOUT password; use urlEnv or passwordEnv for secrets."},"urlEnv":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"passwordEnv":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"protected":{"type":"boolean"},"postgresVersion":{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)?$"},"driftIgnore":{"type":"array","items":{"type":"string"}}}}},"lint":{"type":"object","additionalProperties":false,"properties":{"postgresVersion":{"type":"integer","minimum":10,"maximum":19},"rules":{"type":"object","additionalProperties":false,"properties":{"syntax-error":{"enum":["error","warning","off"]},"revision-header":{"enum":["error","warning","off"]},"revision-unique":{"enum":["error","warning","off"]},"revision-chain":{"enum":["error","warning","off"]},"single-head":{"enum":["error","warning","off"]},"require-docstring":{"enum":["error","warning","off"]},"require-down":{"enum":["error","warning","off"]},"empty-migration":{"enum":["error","warning","off"]},"down-reverses-up":{"enum":["error","warning","off"]},"irreversible-operation":{"enum":["error","warning","off"]},"fk-target-exists":{"enum":["error","warning","off"]},"create-existing-object":{"enum":["error","warning","off"]},"missing-object":{"enum":["error","warning","off"]},"drop-order":{"enum":["error","warning","off"]},"transaction-nesting":{"enum":["error","warning","off"]},"ban-uncommitted-transaction":{"enum":["error","warning","off"]},"ban-duplicate-column-assignments":{"enum":["error","warning","off"]},"ban-concurrent-index-creation-in-transaction":{"enum":["error","warning","off"]},"requires-newer-postgres":{"enum":["error","warning","off"]},"unused-ignore":{"enum":["error","warning","off"]},"ignore-needs-reason":{"enum":["error","warning","off"]},"adding-field-with-default":{"enum":["error","warning","off"]},"adding-foreign-key-constraint":{"enum":["error","warning","off"]},"adding-not-nullable-field":{"enum":["error","warning","off"]},"adding-required-field":{"enum":["error","warning","off"]},"adding-serial-primary-key-field":{"enum":["error","warning","off"]},"ban-alter-domain-with-add-constraint":{"enum":["error","warning","off"]},"ban-char-field":{"enum":["error","warning","off"]},"ban-create-domain-with-constraint":{"enum":["error","warning","off"]},"ban-drop-column":{"enum":["error","warning","off"]},"ban-drop-database":{"enum":["error","warning","off"]},"ban-drop-not-null":{"enum":["error","warning","off"]},"ban-drop-table":{"enum":["error","warning","off"]},"ban-truncate-cascade":{"enum":["error","warning","off"]},"changing-column-type":{"enum":["error","warning","off"]},"constraint-missing-not-valid":{"enum":["error","warning","off"]},"disallowed-unique-constraint":{"enum":["error","warning","off"]},"identifier-too-long":{"enum":["error","warning","off"]},"prefer-bigint-over-int":{"enum":["error","warning","off"]},"prefer-bigint-over-smallint":{"enum":["error","warning","off"]},"prefer-identity":{"enum":["error","warning","off"]},"prefer-repack":{"enum":["error","warning","off"]},"prefer-text-field":{"enum":["error","warning","off"]},"prefer-timestamptz":{"enum":["error","warning","off"]},"renaming-column":{"enum":["error","warning","off"]},"renaming-table":{"enum":["error","warning","off"]},"require-concurrent-index-creation":{"enum":["error","warning","off"]},"require-concurrent-index-deletion":{"enum":["error","warning","off"]},"require-concurrent-partition-detach":{"enum":["error","warning","off"]},"require-concurrent-reindex":{"enum":["error","warning","off"]},"require-enum-value-ordering":{"enum":["error","warning","off"]},"require-lock-timeout":{"enum":["error","warning","off"]},"require-table-schema":{"enum":["error","warning","off"]},"backfill-in-ddl-transaction":{"enum":["error","warning","off"]},"fk-missing-index":{"enum":["error","warning","off"]}}},"startAfter":{"type":"object","additionalProperties":false,"properties":{"*":{"type":"string","pattern":"^[0-9]+$"},"syntax-error":{"type":"string","pattern":"^[0-9]+$"},"revision-header":{"type":"string","pattern":"^[0-9]+$"},"revision-unique":{"type":"string","pattern":"^[0-9]+$"},"revision-chain":{"type":"string","pattern":"^[0-9]+$"},"single-head":{"type":"string","pattern":"^[0-9]+$"},"require-docstring":{"type":"string","pattern":"^[0-9]+$"},"require-down":{"type":"string","pattern":"^[0-9]+$"},"empty-migration":{"type":"string","pattern":"^[0-9]+$"},"down-reverses-up":{"type":"string","pattern":"^[0-9]+$"},"irreversible-operation":{"type":"string","pattern":"^[0-9]+$"},"fk-target-exists":{"type":"string","pattern":"^[0-9]+$"},"create-existing-object":{"type":"string","pattern":"^[0-9]+$"},"missing-object":{"type":"string","pattern":"^[0-9]+$"},"drop-order":{"type":"string","pattern":"^[0-9]+$"},"transaction-nesting":{"type":"string","pattern":"^[0-9]+$"},"ban-uncommitted-transaction":{"type":"string","pattern":"^[0-9]+$"},"ban-duplicate-column-assignments":{"type":"string","pattern":"^[0-9]+$"},"ban-concurrent-index-creation-in-transaction":{"type":"string","pattern":"^[0-9]+$"},"requires-newer-postgres":{"type":"string","pattern":"^[0-9]+$"},"unused-ignore":{"type":"string","pattern":"^[0-9]+$"},"ignore-needs-reason":{"type":"string","pattern":"^[0-9]+$"},"adding-field-with-default":{"type":"string","pattern":"^[0-9]+$"},"adding-foreign-key-constraint":{"type":"string","pattern":"^[0-9]+$"},"adding-not-nullable-field":{"type":"string","pattern":"^[0-9]+$"},"adding-required-field":{"type":"string","pattern":"^[0-9]+$"},"adding-serial-primary-key-field":{"type":"string","pattern":"^[0-9]+$"},"ban-alter-domain-with-add-constraint":{"type":"string","pattern":"^[0-9]+$"},"ban-char-field":{"type":"string","pattern":"^[0-9]+$"},"ban-create-domain-with-constraint":{"type":"string","pattern":"^[0-9]+$"},"ban-drop-column":{"type":"string","pattern":"^[0-9]+$"},"ban-drop-database":{"type":"string","pattern":"^[0-9]+$"},"ban-drop-not-null":{"type":"string","pattern":"^[0-9]+$"},"ban-drop-table":{"type":"string","pattern":"^[0-9]+$"},"ban-truncate-cascade":{"type":"string","pattern":"^[0-9]+$"},"changing-column-type":{"type":"string","pattern":"^[0-9]+$"},"constraint-missing-not-valid":{"type":"string","pattern":"^[0-9]+$"},"disallowed-unique-constraint":{"type":"string","pattern":"^[0-9]+$"},"identifier-too-long":{"type":"string","pattern":"^[0-9]+$"},"prefer-bigint-over-int":{"type":"string","pattern":"^[0-9]+$"},"prefer-bigint-over-smallint":{"type":"string","pattern":"^[0-9]+$"},"prefer-identity":{"type":"string","pattern":"^[0-9]+$"},"prefer-repack":{"type":"string","pattern":"^[0-9]+$"},"prefer-text-field":{"type":"string","pattern":"^[0-9]+$"},"prefer-timestamptz":{"type":"string","pattern":"^[0-9]+$"},"renaming-column":{"type":"string","pattern":"^[0-9]+$"},"renaming-table":{"type":"string","pattern":"^[0-9]+$"},"require-concurrent-index-creation":{"type":"string","pattern":"^[0-9]+$"},"require-concurrent-index-deletion":{"type":"string","pattern":"^[0-9]+$"},"require-concurrent-partition-detach":{"type":"string","pattern":"^[0-9]+$"},"require-concurrent-reindex":{"type":"string","pattern":"^[0-9]+$"},"require-enum-value-ordering":{"type":"string","pattern":"^[0-9]+$"},"require-lock-timeout":{"type":"string","pattern":"^[0-9]+$"},"require-table-schema":{"type":"string","pattern":"^[0-9]+$"},"backfill-in-ddl-transaction":{"type":"string","pattern":"^[0-9]+$"},"fk-missing-index":{"type":"string","pattern":"^[0-9]+$"}}}}},"docs":{"type":"object","additionalProperties":false,"properties":{"requireComment":{"enum":["error","warning","off"]},"requirePrimaryKey":{"enum":["error","warning","off"]},"requireFkIndex":{"enum":["error","warning","off"]}}},"roles":{"type":"object","additionalProperties":false,"properties":{"file":{"type":"string"}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const pattern0 = new RegExp("^(0|[0-9]+(\\.[0-9]+)?\\s*(us|ms|s|min|h|d)?)$", "u");
 const pattern2 = new RegExp("^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$", "u");
@@ -1267,10 +1267,10 @@ vErrors.push(err96);
 errors++;
 }
 }
-if(data27["require-lock-timeout"] !== undefined){
-let data78 = data27["require-lock-timeout"];
+if(data27["require-enum-value-ordering"] !== undefined){
+let data78 = data27["require-enum-value-ordering"];
 if(!(((data78 === "error") || (data78 === "warning")) || (data78 === "off"))){
-const err97 = {instancePath:instancePath+"/lint/rules/require-lock-timeout",schemaPath:"#/properties/lint/properties/rules/properties/require-lock-timeout/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["require-lock-timeout"].enum},message:"must be equal to one of the allowed values"};
+const err97 = {instancePath:instancePath+"/lint/rules/require-enum-value-ordering",schemaPath:"#/properties/lint/properties/rules/properties/require-enum-value-ordering/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["require-enum-value-ordering"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1280,10 +1280,10 @@ vErrors.push(err97);
 errors++;
 }
 }
-if(data27["backfill-in-ddl-transaction"] !== undefined){
-let data79 = data27["backfill-in-ddl-transaction"];
+if(data27["require-lock-timeout"] !== undefined){
+let data79 = data27["require-lock-timeout"];
 if(!(((data79 === "error") || (data79 === "warning")) || (data79 === "off"))){
-const err98 = {instancePath:instancePath+"/lint/rules/backfill-in-ddl-transaction",schemaPath:"#/properties/lint/properties/rules/properties/backfill-in-ddl-transaction/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["backfill-in-ddl-transaction"].enum},message:"must be equal to one of the allowed values"};
+const err98 = {instancePath:instancePath+"/lint/rules/require-lock-timeout",schemaPath:"#/properties/lint/properties/rules/properties/require-lock-timeout/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["require-lock-timeout"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1293,10 +1293,10 @@ vErrors.push(err98);
 errors++;
 }
 }
-if(data27["fk-missing-index"] !== undefined){
-let data80 = data27["fk-missing-index"];
+if(data27["require-table-schema"] !== undefined){
+let data80 = data27["require-table-schema"];
 if(!(((data80 === "error") || (data80 === "warning")) || (data80 === "off"))){
-const err99 = {instancePath:instancePath+"/lint/rules/fk-missing-index",schemaPath:"#/properties/lint/properties/rules/properties/fk-missing-index/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["fk-missing-index"].enum},message:"must be equal to one of the allowed values"};
+const err99 = {instancePath:instancePath+"/lint/rules/require-table-schema",schemaPath:"#/properties/lint/properties/rules/properties/require-table-schema/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["require-table-schema"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1306,9 +1306,10 @@ vErrors.push(err99);
 errors++;
 }
 }
-}
-else {
-const err100 = {instancePath:instancePath+"/lint/rules",schemaPath:"#/properties/lint/properties/rules/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data27["backfill-in-ddl-transaction"] !== undefined){
+let data81 = data27["backfill-in-ddl-transaction"];
+if(!(((data81 === "error") || (data81 === "warning")) || (data81 === "off"))){
+const err100 = {instancePath:instancePath+"/lint/rules/backfill-in-ddl-transaction",schemaPath:"#/properties/lint/properties/rules/properties/backfill-in-ddl-transaction/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["backfill-in-ddl-transaction"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1318,12 +1319,10 @@ vErrors.push(err100);
 errors++;
 }
 }
-if(data25.startAfter !== undefined){
-let data81 = data25.startAfter;
-if(data81 && typeof data81 == "object" && !Array.isArray(data81)){
-for(const key9 in data81){
-if(!(func2.call(schema11.properties.lint.properties.startAfter.properties, key9))){
-const err101 = {instancePath:instancePath+"/lint/startAfter",schemaPath:"#/properties/lint/properties/startAfter/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
+if(data27["fk-missing-index"] !== undefined){
+let data82 = data27["fk-missing-index"];
+if(!(((data82 === "error") || (data82 === "warning")) || (data82 === "off"))){
+const err101 = {instancePath:instancePath+"/lint/rules/fk-missing-index",schemaPath:"#/properties/lint/properties/rules/properties/fk-missing-index/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["fk-missing-index"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1333,11 +1332,9 @@ vErrors.push(err101);
 errors++;
 }
 }
-if(data81["*"] !== undefined){
-let data82 = data81["*"];
-if(typeof data82 === "string"){
-if(!pattern9.test(data82)){
-const err102 = {instancePath:instancePath+"/lint/startAfter/*",schemaPath:"#/properties/lint/properties/startAfter/properties/*/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+}
+else {
+const err102 = {instancePath:instancePath+"/lint/rules",schemaPath:"#/properties/lint/properties/rules/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1347,8 +1344,12 @@ vErrors.push(err102);
 errors++;
 }
 }
-else {
-const err103 = {instancePath:instancePath+"/lint/startAfter/*",schemaPath:"#/properties/lint/properties/startAfter/properties/*/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data25.startAfter !== undefined){
+let data83 = data25.startAfter;
+if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
+for(const key9 in data83){
+if(!(func2.call(schema11.properties.lint.properties.startAfter.properties, key9))){
+const err103 = {instancePath:instancePath+"/lint/startAfter",schemaPath:"#/properties/lint/properties/startAfter/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1358,11 +1359,11 @@ vErrors.push(err103);
 errors++;
 }
 }
-if(data81["syntax-error"] !== undefined){
-let data83 = data81["syntax-error"];
-if(typeof data83 === "string"){
-if(!pattern9.test(data83)){
-const err104 = {instancePath:instancePath+"/lint/startAfter/syntax-error",schemaPath:"#/properties/lint/properties/startAfter/properties/syntax-error/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data83["*"] !== undefined){
+let data84 = data83["*"];
+if(typeof data84 === "string"){
+if(!pattern9.test(data84)){
+const err104 = {instancePath:instancePath+"/lint/startAfter/*",schemaPath:"#/properties/lint/properties/startAfter/properties/*/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1373,7 +1374,7 @@ errors++;
 }
 }
 else {
-const err105 = {instancePath:instancePath+"/lint/startAfter/syntax-error",schemaPath:"#/properties/lint/properties/startAfter/properties/syntax-error/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err105 = {instancePath:instancePath+"/lint/startAfter/*",schemaPath:"#/properties/lint/properties/startAfter/properties/*/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1383,11 +1384,11 @@ vErrors.push(err105);
 errors++;
 }
 }
-if(data81["revision-header"] !== undefined){
-let data84 = data81["revision-header"];
-if(typeof data84 === "string"){
-if(!pattern9.test(data84)){
-const err106 = {instancePath:instancePath+"/lint/startAfter/revision-header",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-header/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data83["syntax-error"] !== undefined){
+let data85 = data83["syntax-error"];
+if(typeof data85 === "string"){
+if(!pattern9.test(data85)){
+const err106 = {instancePath:instancePath+"/lint/startAfter/syntax-error",schemaPath:"#/properties/lint/properties/startAfter/properties/syntax-error/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1398,7 +1399,7 @@ errors++;
 }
 }
 else {
-const err107 = {instancePath:instancePath+"/lint/startAfter/revision-header",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-header/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err107 = {instancePath:instancePath+"/lint/startAfter/syntax-error",schemaPath:"#/properties/lint/properties/startAfter/properties/syntax-error/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1408,11 +1409,11 @@ vErrors.push(err107);
 errors++;
 }
 }
-if(data81["revision-unique"] !== undefined){
-let data85 = data81["revision-unique"];
-if(typeof data85 === "string"){
-if(!pattern9.test(data85)){
-const err108 = {instancePath:instancePath+"/lint/startAfter/revision-unique",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-unique/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data83["revision-header"] !== undefined){
+let data86 = data83["revision-header"];
+if(typeof data86 === "string"){
+if(!pattern9.test(data86)){
+const err108 = {instancePath:instancePath+"/lint/startAfter/revision-header",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-header/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1423,7 +1424,7 @@ errors++;
 }
 }
 else {
-const err109 = {instancePath:instancePath+"/lint/startAfter/revision-unique",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-unique/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err109 = {instancePath:instancePath+"/lint/startAfter/revision-header",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-header/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1433,11 +1434,11 @@ vErrors.push(err109);
 errors++;
 }
 }
-if(data81["revision-chain"] !== undefined){
-let data86 = data81["revision-chain"];
-if(typeof data86 === "string"){
-if(!pattern9.test(data86)){
-const err110 = {instancePath:instancePath+"/lint/startAfter/revision-chain",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-chain/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data83["revision-unique"] !== undefined){
+let data87 = data83["revision-unique"];
+if(typeof data87 === "string"){
+if(!pattern9.test(data87)){
+const err110 = {instancePath:instancePath+"/lint/startAfter/revision-unique",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-unique/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1448,7 +1449,7 @@ errors++;
 }
 }
 else {
-const err111 = {instancePath:instancePath+"/lint/startAfter/revision-chain",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-chain/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err111 = {instancePath:instancePath+"/lint/startAfter/revision-unique",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-unique/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1458,11 +1459,11 @@ vErrors.push(err111);
 errors++;
 }
 }
-if(data81["single-head"] !== undefined){
-let data87 = data81["single-head"];
-if(typeof data87 === "string"){
-if(!pattern9.test(data87)){
-const err112 = {instancePath:instancePath+"/lint/startAfter/single-head",schemaPath:"#/properties/lint/properties/startAfter/properties/single-head/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data83["revision-chain"] !== undefined){
+let data88 = data83["revision-chain"];
+if(typeof data88 === "string"){
+if(!pattern9.test(data88)){
+const err112 = {instancePath:instancePath+"/lint/startAfter/revision-chain",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-chain/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1473,7 +1474,7 @@ errors++;
 }
 }
 else {
-const err113 = {instancePath:instancePath+"/lint/startAfter/single-head",schemaPath:"#/properties/lint/properties/startAfter/properties/single-head/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err113 = {instancePath:instancePath+"/lint/startAfter/revision-chain",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-chain/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1483,11 +1484,11 @@ vErrors.push(err113);
 errors++;
 }
 }
-if(data81["require-docstring"] !== undefined){
-let data88 = data81["require-docstring"];
-if(typeof data88 === "string"){
-if(!pattern9.test(data88)){
-const err114 = {instancePath:instancePath+"/lint/startAfter/require-docstring",schemaPath:"#/properties/lint/properties/startAfter/properties/require-docstring/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data83["single-head"] !== undefined){
+let data89 = data83["single-head"];
+if(typeof data89 === "string"){
+if(!pattern9.test(data89)){
+const err114 = {instancePath:instancePath+"/lint/startAfter/single-head",schemaPath:"#/properties/lint/properties/startAfter/properties/single-head/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1498,7 +1499,7 @@ errors++;
 }
 }
 else {
-const err115 = {instancePath:instancePath+"/lint/startAfter/require-docstring",schemaPath:"#/properties/lint/properties/startAfter/properties/require-docstring/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err115 = {instancePath:instancePath+"/lint/startAfter/single-head",schemaPath:"#/properties/lint/properties/startAfter/properties/single-head/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1508,11 +1509,11 @@ vErrors.push(err115);
 errors++;
 }
 }
-if(data81["require-down"] !== undefined){
-let data89 = data81["require-down"];
-if(typeof data89 === "string"){
-if(!pattern9.test(data89)){
-const err116 = {instancePath:instancePath+"/lint/startAfter/require-down",schemaPath:"#/properties/lint/properties/startAfter/properties/require-down/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data83["require-docstring"] !== undefined){
+let data90 = data83["require-docstring"];
+if(typeof data90 === "string"){
+if(!pattern9.test(data90)){
+const err116 = {instancePath:instancePath+"/lint/startAfter/require-docstring",schemaPath:"#/properties/lint/properties/startAfter/properties/require-docstring/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1523,7 +1524,7 @@ errors++;
 }
 }
 else {
-const err117 = {instancePath:instancePath+"/lint/startAfter/require-down",schemaPath:"#/properties/lint/properties/startAfter/properties/require-down/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err117 = {instancePath:instancePath+"/lint/startAfter/require-docstring",schemaPath:"#/properties/lint/properties/startAfter/properties/require-docstring/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1533,11 +1534,11 @@ vErrors.push(err117);
 errors++;
 }
 }
-if(data81["empty-migration"] !== undefined){
-let data90 = data81["empty-migration"];
-if(typeof data90 === "string"){
-if(!pattern9.test(data90)){
-const err118 = {instancePath:instancePath+"/lint/startAfter/empty-migration",schemaPath:"#/properties/lint/properties/startAfter/properties/empty-migration/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data83["require-down"] !== undefined){
+let data91 = data83["require-down"];
+if(typeof data91 === "string"){
+if(!pattern9.test(data91)){
+const err118 = {instancePath:instancePath+"/lint/startAfter/require-down",schemaPath:"#/properties/lint/properties/startAfter/properties/require-down/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1548,7 +1549,7 @@ errors++;
 }
 }
 else {
-const err119 = {instancePath:instancePath+"/lint/startAfter/empty-migration",schemaPath:"#/properties/lint/properties/startAfter/properties/empty-migration/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err119 = {instancePath:instancePath+"/lint/startAfter/require-down",schemaPath:"#/properties/lint/properties/startAfter/properties/require-down/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1558,11 +1559,11 @@ vErrors.push(err119);
 errors++;
 }
 }
-if(data81["down-reverses-up"] !== undefined){
-let data91 = data81["down-reverses-up"];
-if(typeof data91 === "string"){
-if(!pattern9.test(data91)){
-const err120 = {instancePath:instancePath+"/lint/startAfter/down-reverses-up",schemaPath:"#/properties/lint/properties/startAfter/properties/down-reverses-up/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data83["empty-migration"] !== undefined){
+let data92 = data83["empty-migration"];
+if(typeof data92 === "string"){
+if(!pattern9.test(data92)){
+const err120 = {instancePath:instancePath+"/lint/startAfter/empty-migration",schemaPath:"#/properties/lint/properties/startAfter/properties/empty-migration/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1573,7 +1574,7 @@ errors++;
 }
 }
 else {
-const err121 = {instancePath:instancePath+"/lint/startAfter/down-reverses-up",schemaPath:"#/properties/lint/properties/startAfter/properties/down-reverses-up/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err121 = {instancePath:instancePath+"/lint/startAfter/empty-migration",schemaPath:"#/properties/lint/properties/startAfter/properties/empty-migration/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1583,11 +1584,11 @@ vErrors.push(err121);
 errors++;
 }
 }
-if(data81["irreversible-operation"] !== undefined){
-let data92 = data81["irreversible-operation"];
-if(typeof data92 === "string"){
-if(!pattern9.test(data92)){
-const err122 = {instancePath:instancePath+"/lint/startAfter/irreversible-operation",schemaPath:"#/properties/lint/properties/startAfter/properties/irreversible-operation/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data83["down-reverses-up"] !== undefined){
+let data93 = data83["down-reverses-up"];
+if(typeof data93 === "string"){
+if(!pattern9.test(data93)){
+const err122 = {instancePath:instancePath+"/lint/startAfter/down-reverses-up",schemaPath:"#/properties/lint/properties/startAfter/properties/down-reverses-up/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1598,7 +1599,7 @@ errors++;
 }
 }
 else {
-const err123 = {instancePath:instancePath+"/lint/startAfter/irreversible-operation",schemaPath:"#/properties/lint/properties/startAfter/properties/irreversible-operation/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err123 = {instancePath:instancePath+"/lint/startAfter/down-reverses-up",schemaPath:"#/properties/lint/properties/startAfter/properties/down-reverses-up/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1608,11 +1609,11 @@ vErrors.push(err123);
 errors++;
 }
 }
-if(data81["fk-target-exists"] !== undefined){
-let data93 = data81["fk-target-exists"];
-if(typeof data93 === "string"){
-if(!pattern9.test(data93)){
-const err124 = {instancePath:instancePath+"/lint/startAfter/fk-target-exists",schemaPath:"#/properties/lint/properties/startAfter/properties/fk-target-exists/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data83["irreversible-operation"] !== undefined){
+let data94 = data83["irreversible-operation"];
+if(typeof data94 === "string"){
+if(!pattern9.test(data94)){
+const err124 = {instancePath:instancePath+"/lint/startAfter/irreversible-operation",schemaPath:"#/properties/lint/properties/startAfter/properties/irreversible-operation/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1623,7 +1624,7 @@ errors++;
 }
 }
 else {
-const err125 = {instancePath:instancePath+"/lint/startAfter/fk-target-exists",schemaPath:"#/properties/lint/properties/startAfter/properties/fk-target-exists/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err125 = {instancePath:instancePath+"/lint/startAfter/irreversible-operation",schemaPath:"#/properties/lint/properties/startAfter/properties/irreversible-operation/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1633,11 +1634,11 @@ vErrors.push(err125);
 errors++;
 }
 }
-if(data81["create-existing-object"] !== undefined){
-let data94 = data81["create-existing-object"];
-if(typeof data94 === "string"){
-if(!pattern9.test(data94)){
-const err126 = {instancePath:instancePath+"/lint/startAfter/create-existing-object",schemaPath:"#/properties/lint/properties/startAfter/properties/create-existing-object/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data83["fk-target-exists"] !== undefined){
+let data95 = data83["fk-target-exists"];
+if(typeof data95 === "string"){
+if(!pattern9.test(data95)){
+const err126 = {instancePath:instancePath+"/lint/startAfter/fk-target-exists",schemaPath:"#/properties/lint/properties/startAfter/properties/fk-target-exists/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1648,7 +1649,7 @@ errors++;
 }
 }
 else {
-const err127 = {instancePath:instancePath+"/lint/startAfter/create-existing-object",schemaPath:"#/properties/lint/properties/startAfter/properties/create-existing-object/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err127 = {instancePath:instancePath+"/lint/startAfter/fk-target-exists",schemaPath:"#/properties/lint/properties/startAfter/properties/fk-target-exists/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1658,11 +1659,11 @@ vErrors.push(err127);
 errors++;
 }
 }
-if(data81["missing-object"] !== undefined){
-let data95 = data81["missing-object"];
-if(typeof data95 === "string"){
-if(!pattern9.test(data95)){
-const err128 = {instancePath:instancePath+"/lint/startAfter/missing-object",schemaPath:"#/properties/lint/properties/startAfter/properties/missing-object/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data83["create-existing-object"] !== undefined){
+let data96 = data83["create-existing-object"];
+if(typeof data96 === "string"){
+if(!pattern9.test(data96)){
+const err128 = {instancePath:instancePath+"/lint/startAfter/create-existing-object",schemaPath:"#/properties/lint/properties/startAfter/properties/create-existing-object/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1673,7 +1674,7 @@ errors++;
 }
 }
 else {
-const err129 = {instancePath:instancePath+"/lint/startAfter/missing-object",schemaPath:"#/properties/lint/properties/startAfter/properties/missing-object/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err129 = {instancePath:instancePath+"/lint/startAfter/create-existing-object",schemaPath:"#/properties/lint/properties/startAfter/properties/create-existing-object/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1683,11 +1684,11 @@ vErrors.push(err129);
 errors++;
 }
 }
-if(data81["drop-order"] !== undefined){
-let data96 = data81["drop-order"];
-if(typeof data96 === "string"){
-if(!pattern9.test(data96)){
-const err130 = {instancePath:instancePath+"/lint/startAfter/drop-order",schemaPath:"#/properties/lint/properties/startAfter/properties/drop-order/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data83["missing-object"] !== undefined){
+let data97 = data83["missing-object"];
+if(typeof data97 === "string"){
+if(!pattern9.test(data97)){
+const err130 = {instancePath:instancePath+"/lint/startAfter/missing-object",schemaPath:"#/properties/lint/properties/startAfter/properties/missing-object/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1698,7 +1699,7 @@ errors++;
 }
 }
 else {
-const err131 = {instancePath:instancePath+"/lint/startAfter/drop-order",schemaPath:"#/properties/lint/properties/startAfter/properties/drop-order/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err131 = {instancePath:instancePath+"/lint/startAfter/missing-object",schemaPath:"#/properties/lint/properties/startAfter/properties/missing-object/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1708,11 +1709,11 @@ vErrors.push(err131);
 errors++;
 }
 }
-if(data81["transaction-nesting"] !== undefined){
-let data97 = data81["transaction-nesting"];
-if(typeof data97 === "string"){
-if(!pattern9.test(data97)){
-const err132 = {instancePath:instancePath+"/lint/startAfter/transaction-nesting",schemaPath:"#/properties/lint/properties/startAfter/properties/transaction-nesting/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data83["drop-order"] !== undefined){
+let data98 = data83["drop-order"];
+if(typeof data98 === "string"){
+if(!pattern9.test(data98)){
+const err132 = {instancePath:instancePath+"/lint/startAfter/drop-order",schemaPath:"#/properties/lint/properties/startAfter/properties/drop-order/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1723,7 +1724,7 @@ errors++;
 }
 }
 else {
-const err133 = {instancePath:instancePath+"/lint/startAfter/transaction-nesting",schemaPath:"#/properties/lint/properties/startAfter/properties/transaction-nesting/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err133 = {instancePath:instancePath+"/lint/startAfter/drop-order",schemaPath:"#/properties/lint/properties/startAfter/properties/drop-order/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1733,11 +1734,11 @@ vErrors.push(err133);
 errors++;
 }
 }
-if(data81["ban-uncommitted-transaction"] !== undefined){
-let data98 = data81["ban-uncommitted-transaction"];
-if(typeof data98 === "string"){
-if(!pattern9.test(data98)){
-const err134 = {instancePath:instancePath+"/lint/startAfter/ban-uncommitted-transaction",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-uncommitted-transaction/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data83["transaction-nesting"] !== undefined){
+let data99 = data83["transaction-nesting"];
+if(typeof data99 === "string"){
+if(!pattern9.test(data99)){
+const err134 = {instancePath:instancePath+"/lint/startAfter/transaction-nesting",schemaPath:"#/properties/lint/properties/startAfter/properties/transaction-nesting/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1748,7 +1749,7 @@ errors++;
 }
 }
 else {
-const err135 = {instancePath:instancePath+"/lint/startAfter/ban-uncommitted-transaction",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-uncommitted-transaction/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err135 = {instancePath:instancePath+"/lint/startAfter/transaction-nesting",schemaPath:"#/properties/lint/properties/startAfter/properties/transaction-nesting/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1758,11 +1759,11 @@ vErrors.push(err135);
 errors++;
 }
 }
-if(data81["ban-duplicate-column-assignments"] !== undefined){
-let data99 = data81["ban-duplicate-column-assignments"];
-if(typeof data99 === "string"){
-if(!pattern9.test(data99)){
-const err136 = {instancePath:instancePath+"/lint/startAfter/ban-duplicate-column-assignments",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-duplicate-column-assignments/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data83["ban-uncommitted-transaction"] !== undefined){
+let data100 = data83["ban-uncommitted-transaction"];
+if(typeof data100 === "string"){
+if(!pattern9.test(data100)){
+const err136 = {instancePath:instancePath+"/lint/startAfter/ban-uncommitted-transaction",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-uncommitted-transaction/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1773,7 +1774,7 @@ errors++;
 }
 }
 else {
-const err137 = {instancePath:instancePath+"/lint/startAfter/ban-duplicate-column-assignments",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-duplicate-column-assignments/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err137 = {instancePath:instancePath+"/lint/startAfter/ban-uncommitted-transaction",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-uncommitted-transaction/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1783,11 +1784,11 @@ vErrors.push(err137);
 errors++;
 }
 }
-if(data81["ban-concurrent-index-creation-in-transaction"] !== undefined){
-let data100 = data81["ban-concurrent-index-creation-in-transaction"];
-if(typeof data100 === "string"){
-if(!pattern9.test(data100)){
-const err138 = {instancePath:instancePath+"/lint/startAfter/ban-concurrent-index-creation-in-transaction",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-concurrent-index-creation-in-transaction/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data83["ban-duplicate-column-assignments"] !== undefined){
+let data101 = data83["ban-duplicate-column-assignments"];
+if(typeof data101 === "string"){
+if(!pattern9.test(data101)){
+const err138 = {instancePath:instancePath+"/lint/startAfter/ban-duplicate-column-assignments",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-duplicate-column-assignments/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1798,7 +1799,7 @@ errors++;
 }
 }
 else {
-const err139 = {instancePath:instancePath+"/lint/startAfter/ban-concurrent-index-creation-in-transaction",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-concurrent-index-creation-in-transaction/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err139 = {instancePath:instancePath+"/lint/startAfter/ban-duplicate-column-assignments",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-duplicate-column-assignments/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1808,11 +1809,11 @@ vErrors.push(err139);
 errors++;
 }
 }
-if(data81["requires-newer-postgres"] !== undefined){
-let data101 = data81["requires-newer-postgres"];
-if(typeof data101 === "string"){
-if(!pattern9.test(data101)){
-const err140 = {instancePath:instancePath+"/lint/startAfter/requires-newer-postgres",schemaPath:"#/properties/lint/properties/startAfter/properties/requires-newer-postgres/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data83["ban-concurrent-index-creation-in-transaction"] !== undefined){
+let data102 = data83["ban-concurrent-index-creation-in-transaction"];
+if(typeof data102 === "string"){
+if(!pattern9.test(data102)){
+const err140 = {instancePath:instancePath+"/lint/startAfter/ban-concurrent-index-creation-in-transaction",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-concurrent-index-creation-in-transaction/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1823,7 +1824,7 @@ errors++;
 }
 }
 else {
-const err141 = {instancePath:instancePath+"/lint/startAfter/requires-newer-postgres",schemaPath:"#/properties/lint/properties/startAfter/properties/requires-newer-postgres/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err141 = {instancePath:instancePath+"/lint/startAfter/ban-concurrent-index-creation-in-transaction",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-concurrent-index-creation-in-transaction/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1833,11 +1834,11 @@ vErrors.push(err141);
 errors++;
 }
 }
-if(data81["unused-ignore"] !== undefined){
-let data102 = data81["unused-ignore"];
-if(typeof data102 === "string"){
-if(!pattern9.test(data102)){
-const err142 = {instancePath:instancePath+"/lint/startAfter/unused-ignore",schemaPath:"#/properties/lint/properties/startAfter/properties/unused-ignore/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data83["requires-newer-postgres"] !== undefined){
+let data103 = data83["requires-newer-postgres"];
+if(typeof data103 === "string"){
+if(!pattern9.test(data103)){
+const err142 = {instancePath:instancePath+"/lint/startAfter/requires-newer-postgres",schemaPath:"#/properties/lint/properties/startAfter/properties/requires-newer-postgres/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1848,7 +1849,7 @@ errors++;
 }
 }
 else {
-const err143 = {instancePath:instancePath+"/lint/startAfter/unused-ignore",schemaPath:"#/properties/lint/properties/startAfter/properties/unused-ignore/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err143 = {instancePath:instancePath+"/lint/startAfter/requires-newer-postgres",schemaPath:"#/properties/lint/properties/startAfter/properties/requires-newer-postgres/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1858,11 +1859,11 @@ vErrors.push(err143);
 errors++;
 }
 }
-if(data81["ignore-needs-reason"] !== undefined){
-let data103 = data81["ignore-needs-reason"];
-if(typeof data103 === "string"){
-if(!pattern9.test(data103)){
-const err144 = {instancePath:instancePath+"/lint/startAfter/ignore-needs-reason",schemaPath:"#/properties/lint/properties/startAfter/properties/ignore-needs-reason/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data83["unused-ignore"] !== undefined){
+let data104 = data83["unused-ignore"];
+if(typeof data104 === "string"){
+if(!pattern9.test(data104)){
+const err144 = {instancePath:instancePath+"/lint/startAfter/unused-ignore",schemaPath:"#/properties/lint/properties/startAfter/properties/unused-ignore/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1873,7 +1874,7 @@ errors++;
 }
 }
 else {
-const err145 = {instancePath:instancePath+"/lint/startAfter/ignore-needs-reason",schemaPath:"#/properties/lint/properties/startAfter/properties/ignore-needs-reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err145 = {instancePath:instancePath+"/lint/startAfter/unused-ignore",schemaPath:"#/properties/lint/properties/startAfter/properties/unused-ignore/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -1883,11 +1884,11 @@ vErrors.push(err145);
 errors++;
 }
 }
-if(data81["adding-field-with-default"] !== undefined){
-let data104 = data81["adding-field-with-default"];
-if(typeof data104 === "string"){
-if(!pattern9.test(data104)){
-const err146 = {instancePath:instancePath+"/lint/startAfter/adding-field-with-default",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-field-with-default/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data83["ignore-needs-reason"] !== undefined){
+let data105 = data83["ignore-needs-reason"];
+if(typeof data105 === "string"){
+if(!pattern9.test(data105)){
+const err146 = {instancePath:instancePath+"/lint/startAfter/ignore-needs-reason",schemaPath:"#/properties/lint/properties/startAfter/properties/ignore-needs-reason/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -1898,7 +1899,7 @@ errors++;
 }
 }
 else {
-const err147 = {instancePath:instancePath+"/lint/startAfter/adding-field-with-default",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-field-with-default/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err147 = {instancePath:instancePath+"/lint/startAfter/ignore-needs-reason",schemaPath:"#/properties/lint/properties/startAfter/properties/ignore-needs-reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -1908,11 +1909,11 @@ vErrors.push(err147);
 errors++;
 }
 }
-if(data81["adding-foreign-key-constraint"] !== undefined){
-let data105 = data81["adding-foreign-key-constraint"];
-if(typeof data105 === "string"){
-if(!pattern9.test(data105)){
-const err148 = {instancePath:instancePath+"/lint/startAfter/adding-foreign-key-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-foreign-key-constraint/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data83["adding-field-with-default"] !== undefined){
+let data106 = data83["adding-field-with-default"];
+if(typeof data106 === "string"){
+if(!pattern9.test(data106)){
+const err148 = {instancePath:instancePath+"/lint/startAfter/adding-field-with-default",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-field-with-default/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -1923,7 +1924,7 @@ errors++;
 }
 }
 else {
-const err149 = {instancePath:instancePath+"/lint/startAfter/adding-foreign-key-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-foreign-key-constraint/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err149 = {instancePath:instancePath+"/lint/startAfter/adding-field-with-default",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-field-with-default/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -1933,11 +1934,11 @@ vErrors.push(err149);
 errors++;
 }
 }
-if(data81["adding-not-nullable-field"] !== undefined){
-let data106 = data81["adding-not-nullable-field"];
-if(typeof data106 === "string"){
-if(!pattern9.test(data106)){
-const err150 = {instancePath:instancePath+"/lint/startAfter/adding-not-nullable-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-not-nullable-field/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data83["adding-foreign-key-constraint"] !== undefined){
+let data107 = data83["adding-foreign-key-constraint"];
+if(typeof data107 === "string"){
+if(!pattern9.test(data107)){
+const err150 = {instancePath:instancePath+"/lint/startAfter/adding-foreign-key-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-foreign-key-constraint/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -1948,7 +1949,7 @@ errors++;
 }
 }
 else {
-const err151 = {instancePath:instancePath+"/lint/startAfter/adding-not-nullable-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-not-nullable-field/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err151 = {instancePath:instancePath+"/lint/startAfter/adding-foreign-key-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-foreign-key-constraint/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -1958,11 +1959,11 @@ vErrors.push(err151);
 errors++;
 }
 }
-if(data81["adding-required-field"] !== undefined){
-let data107 = data81["adding-required-field"];
-if(typeof data107 === "string"){
-if(!pattern9.test(data107)){
-const err152 = {instancePath:instancePath+"/lint/startAfter/adding-required-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-required-field/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data83["adding-not-nullable-field"] !== undefined){
+let data108 = data83["adding-not-nullable-field"];
+if(typeof data108 === "string"){
+if(!pattern9.test(data108)){
+const err152 = {instancePath:instancePath+"/lint/startAfter/adding-not-nullable-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-not-nullable-field/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -1973,7 +1974,7 @@ errors++;
 }
 }
 else {
-const err153 = {instancePath:instancePath+"/lint/startAfter/adding-required-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-required-field/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err153 = {instancePath:instancePath+"/lint/startAfter/adding-not-nullable-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-not-nullable-field/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -1983,11 +1984,11 @@ vErrors.push(err153);
 errors++;
 }
 }
-if(data81["adding-serial-primary-key-field"] !== undefined){
-let data108 = data81["adding-serial-primary-key-field"];
-if(typeof data108 === "string"){
-if(!pattern9.test(data108)){
-const err154 = {instancePath:instancePath+"/lint/startAfter/adding-serial-primary-key-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-serial-primary-key-field/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data83["adding-required-field"] !== undefined){
+let data109 = data83["adding-required-field"];
+if(typeof data109 === "string"){
+if(!pattern9.test(data109)){
+const err154 = {instancePath:instancePath+"/lint/startAfter/adding-required-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-required-field/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -1998,7 +1999,7 @@ errors++;
 }
 }
 else {
-const err155 = {instancePath:instancePath+"/lint/startAfter/adding-serial-primary-key-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-serial-primary-key-field/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err155 = {instancePath:instancePath+"/lint/startAfter/adding-required-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-required-field/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -2008,11 +2009,11 @@ vErrors.push(err155);
 errors++;
 }
 }
-if(data81["ban-alter-domain-with-add-constraint"] !== undefined){
-let data109 = data81["ban-alter-domain-with-add-constraint"];
-if(typeof data109 === "string"){
-if(!pattern9.test(data109)){
-const err156 = {instancePath:instancePath+"/lint/startAfter/ban-alter-domain-with-add-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-alter-domain-with-add-constraint/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data83["adding-serial-primary-key-field"] !== undefined){
+let data110 = data83["adding-serial-primary-key-field"];
+if(typeof data110 === "string"){
+if(!pattern9.test(data110)){
+const err156 = {instancePath:instancePath+"/lint/startAfter/adding-serial-primary-key-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-serial-primary-key-field/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -2023,7 +2024,7 @@ errors++;
 }
 }
 else {
-const err157 = {instancePath:instancePath+"/lint/startAfter/ban-alter-domain-with-add-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-alter-domain-with-add-constraint/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err157 = {instancePath:instancePath+"/lint/startAfter/adding-serial-primary-key-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-serial-primary-key-field/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -2033,11 +2034,11 @@ vErrors.push(err157);
 errors++;
 }
 }
-if(data81["ban-char-field"] !== undefined){
-let data110 = data81["ban-char-field"];
-if(typeof data110 === "string"){
-if(!pattern9.test(data110)){
-const err158 = {instancePath:instancePath+"/lint/startAfter/ban-char-field",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-char-field/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data83["ban-alter-domain-with-add-constraint"] !== undefined){
+let data111 = data83["ban-alter-domain-with-add-constraint"];
+if(typeof data111 === "string"){
+if(!pattern9.test(data111)){
+const err158 = {instancePath:instancePath+"/lint/startAfter/ban-alter-domain-with-add-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-alter-domain-with-add-constraint/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -2048,7 +2049,7 @@ errors++;
 }
 }
 else {
-const err159 = {instancePath:instancePath+"/lint/startAfter/ban-char-field",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-char-field/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err159 = {instancePath:instancePath+"/lint/startAfter/ban-alter-domain-with-add-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-alter-domain-with-add-constraint/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -2058,11 +2059,11 @@ vErrors.push(err159);
 errors++;
 }
 }
-if(data81["ban-create-domain-with-constraint"] !== undefined){
-let data111 = data81["ban-create-domain-with-constraint"];
-if(typeof data111 === "string"){
-if(!pattern9.test(data111)){
-const err160 = {instancePath:instancePath+"/lint/startAfter/ban-create-domain-with-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-create-domain-with-constraint/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data83["ban-char-field"] !== undefined){
+let data112 = data83["ban-char-field"];
+if(typeof data112 === "string"){
+if(!pattern9.test(data112)){
+const err160 = {instancePath:instancePath+"/lint/startAfter/ban-char-field",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-char-field/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -2073,7 +2074,7 @@ errors++;
 }
 }
 else {
-const err161 = {instancePath:instancePath+"/lint/startAfter/ban-create-domain-with-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-create-domain-with-constraint/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err161 = {instancePath:instancePath+"/lint/startAfter/ban-char-field",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-char-field/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -2083,11 +2084,11 @@ vErrors.push(err161);
 errors++;
 }
 }
-if(data81["ban-drop-column"] !== undefined){
-let data112 = data81["ban-drop-column"];
-if(typeof data112 === "string"){
-if(!pattern9.test(data112)){
-const err162 = {instancePath:instancePath+"/lint/startAfter/ban-drop-column",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-column/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data83["ban-create-domain-with-constraint"] !== undefined){
+let data113 = data83["ban-create-domain-with-constraint"];
+if(typeof data113 === "string"){
+if(!pattern9.test(data113)){
+const err162 = {instancePath:instancePath+"/lint/startAfter/ban-create-domain-with-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-create-domain-with-constraint/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -2098,7 +2099,7 @@ errors++;
 }
 }
 else {
-const err163 = {instancePath:instancePath+"/lint/startAfter/ban-drop-column",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-column/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err163 = {instancePath:instancePath+"/lint/startAfter/ban-create-domain-with-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-create-domain-with-constraint/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -2108,11 +2109,11 @@ vErrors.push(err163);
 errors++;
 }
 }
-if(data81["ban-drop-database"] !== undefined){
-let data113 = data81["ban-drop-database"];
-if(typeof data113 === "string"){
-if(!pattern9.test(data113)){
-const err164 = {instancePath:instancePath+"/lint/startAfter/ban-drop-database",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-database/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data83["ban-drop-column"] !== undefined){
+let data114 = data83["ban-drop-column"];
+if(typeof data114 === "string"){
+if(!pattern9.test(data114)){
+const err164 = {instancePath:instancePath+"/lint/startAfter/ban-drop-column",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-column/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -2123,7 +2124,7 @@ errors++;
 }
 }
 else {
-const err165 = {instancePath:instancePath+"/lint/startAfter/ban-drop-database",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-database/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err165 = {instancePath:instancePath+"/lint/startAfter/ban-drop-column",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-column/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -2133,11 +2134,11 @@ vErrors.push(err165);
 errors++;
 }
 }
-if(data81["ban-drop-not-null"] !== undefined){
-let data114 = data81["ban-drop-not-null"];
-if(typeof data114 === "string"){
-if(!pattern9.test(data114)){
-const err166 = {instancePath:instancePath+"/lint/startAfter/ban-drop-not-null",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-not-null/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data83["ban-drop-database"] !== undefined){
+let data115 = data83["ban-drop-database"];
+if(typeof data115 === "string"){
+if(!pattern9.test(data115)){
+const err166 = {instancePath:instancePath+"/lint/startAfter/ban-drop-database",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-database/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -2148,7 +2149,7 @@ errors++;
 }
 }
 else {
-const err167 = {instancePath:instancePath+"/lint/startAfter/ban-drop-not-null",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-not-null/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err167 = {instancePath:instancePath+"/lint/startAfter/ban-drop-database",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-database/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -2158,11 +2159,11 @@ vErrors.push(err167);
 errors++;
 }
 }
-if(data81["ban-drop-table"] !== undefined){
-let data115 = data81["ban-drop-table"];
-if(typeof data115 === "string"){
-if(!pattern9.test(data115)){
-const err168 = {instancePath:instancePath+"/lint/startAfter/ban-drop-table",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-table/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data83["ban-drop-not-null"] !== undefined){
+let data116 = data83["ban-drop-not-null"];
+if(typeof data116 === "string"){
+if(!pattern9.test(data116)){
+const err168 = {instancePath:instancePath+"/lint/startAfter/ban-drop-not-null",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-not-null/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -2173,7 +2174,7 @@ errors++;
 }
 }
 else {
-const err169 = {instancePath:instancePath+"/lint/startAfter/ban-drop-table",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-table/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err169 = {instancePath:instancePath+"/lint/startAfter/ban-drop-not-null",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-not-null/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -2183,11 +2184,11 @@ vErrors.push(err169);
 errors++;
 }
 }
-if(data81["ban-truncate-cascade"] !== undefined){
-let data116 = data81["ban-truncate-cascade"];
-if(typeof data116 === "string"){
-if(!pattern9.test(data116)){
-const err170 = {instancePath:instancePath+"/lint/startAfter/ban-truncate-cascade",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-truncate-cascade/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data83["ban-drop-table"] !== undefined){
+let data117 = data83["ban-drop-table"];
+if(typeof data117 === "string"){
+if(!pattern9.test(data117)){
+const err170 = {instancePath:instancePath+"/lint/startAfter/ban-drop-table",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-table/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -2198,7 +2199,7 @@ errors++;
 }
 }
 else {
-const err171 = {instancePath:instancePath+"/lint/startAfter/ban-truncate-cascade",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-truncate-cascade/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err171 = {instancePath:instancePath+"/lint/startAfter/ban-drop-table",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-table/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -2208,11 +2209,11 @@ vErrors.push(err171);
 errors++;
 }
 }
-if(data81["changing-column-type"] !== undefined){
-let data117 = data81["changing-column-type"];
-if(typeof data117 === "string"){
-if(!pattern9.test(data117)){
-const err172 = {instancePath:instancePath+"/lint/startAfter/changing-column-type",schemaPath:"#/properties/lint/properties/startAfter/properties/changing-column-type/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data83["ban-truncate-cascade"] !== undefined){
+let data118 = data83["ban-truncate-cascade"];
+if(typeof data118 === "string"){
+if(!pattern9.test(data118)){
+const err172 = {instancePath:instancePath+"/lint/startAfter/ban-truncate-cascade",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-truncate-cascade/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -2223,7 +2224,7 @@ errors++;
 }
 }
 else {
-const err173 = {instancePath:instancePath+"/lint/startAfter/changing-column-type",schemaPath:"#/properties/lint/properties/startAfter/properties/changing-column-type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err173 = {instancePath:instancePath+"/lint/startAfter/ban-truncate-cascade",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-truncate-cascade/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -2233,11 +2234,11 @@ vErrors.push(err173);
 errors++;
 }
 }
-if(data81["constraint-missing-not-valid"] !== undefined){
-let data118 = data81["constraint-missing-not-valid"];
-if(typeof data118 === "string"){
-if(!pattern9.test(data118)){
-const err174 = {instancePath:instancePath+"/lint/startAfter/constraint-missing-not-valid",schemaPath:"#/properties/lint/properties/startAfter/properties/constraint-missing-not-valid/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data83["changing-column-type"] !== undefined){
+let data119 = data83["changing-column-type"];
+if(typeof data119 === "string"){
+if(!pattern9.test(data119)){
+const err174 = {instancePath:instancePath+"/lint/startAfter/changing-column-type",schemaPath:"#/properties/lint/properties/startAfter/properties/changing-column-type/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -2248,7 +2249,7 @@ errors++;
 }
 }
 else {
-const err175 = {instancePath:instancePath+"/lint/startAfter/constraint-missing-not-valid",schemaPath:"#/properties/lint/properties/startAfter/properties/constraint-missing-not-valid/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err175 = {instancePath:instancePath+"/lint/startAfter/changing-column-type",schemaPath:"#/properties/lint/properties/startAfter/properties/changing-column-type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -2258,11 +2259,11 @@ vErrors.push(err175);
 errors++;
 }
 }
-if(data81["disallowed-unique-constraint"] !== undefined){
-let data119 = data81["disallowed-unique-constraint"];
-if(typeof data119 === "string"){
-if(!pattern9.test(data119)){
-const err176 = {instancePath:instancePath+"/lint/startAfter/disallowed-unique-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/disallowed-unique-constraint/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data83["constraint-missing-not-valid"] !== undefined){
+let data120 = data83["constraint-missing-not-valid"];
+if(typeof data120 === "string"){
+if(!pattern9.test(data120)){
+const err176 = {instancePath:instancePath+"/lint/startAfter/constraint-missing-not-valid",schemaPath:"#/properties/lint/properties/startAfter/properties/constraint-missing-not-valid/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -2273,7 +2274,7 @@ errors++;
 }
 }
 else {
-const err177 = {instancePath:instancePath+"/lint/startAfter/disallowed-unique-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/disallowed-unique-constraint/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err177 = {instancePath:instancePath+"/lint/startAfter/constraint-missing-not-valid",schemaPath:"#/properties/lint/properties/startAfter/properties/constraint-missing-not-valid/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -2283,11 +2284,11 @@ vErrors.push(err177);
 errors++;
 }
 }
-if(data81["identifier-too-long"] !== undefined){
-let data120 = data81["identifier-too-long"];
-if(typeof data120 === "string"){
-if(!pattern9.test(data120)){
-const err178 = {instancePath:instancePath+"/lint/startAfter/identifier-too-long",schemaPath:"#/properties/lint/properties/startAfter/properties/identifier-too-long/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data83["disallowed-unique-constraint"] !== undefined){
+let data121 = data83["disallowed-unique-constraint"];
+if(typeof data121 === "string"){
+if(!pattern9.test(data121)){
+const err178 = {instancePath:instancePath+"/lint/startAfter/disallowed-unique-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/disallowed-unique-constraint/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -2298,7 +2299,7 @@ errors++;
 }
 }
 else {
-const err179 = {instancePath:instancePath+"/lint/startAfter/identifier-too-long",schemaPath:"#/properties/lint/properties/startAfter/properties/identifier-too-long/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err179 = {instancePath:instancePath+"/lint/startAfter/disallowed-unique-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/disallowed-unique-constraint/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -2308,11 +2309,11 @@ vErrors.push(err179);
 errors++;
 }
 }
-if(data81["prefer-bigint-over-int"] !== undefined){
-let data121 = data81["prefer-bigint-over-int"];
-if(typeof data121 === "string"){
-if(!pattern9.test(data121)){
-const err180 = {instancePath:instancePath+"/lint/startAfter/prefer-bigint-over-int",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-bigint-over-int/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data83["identifier-too-long"] !== undefined){
+let data122 = data83["identifier-too-long"];
+if(typeof data122 === "string"){
+if(!pattern9.test(data122)){
+const err180 = {instancePath:instancePath+"/lint/startAfter/identifier-too-long",schemaPath:"#/properties/lint/properties/startAfter/properties/identifier-too-long/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -2323,7 +2324,7 @@ errors++;
 }
 }
 else {
-const err181 = {instancePath:instancePath+"/lint/startAfter/prefer-bigint-over-int",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-bigint-over-int/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err181 = {instancePath:instancePath+"/lint/startAfter/identifier-too-long",schemaPath:"#/properties/lint/properties/startAfter/properties/identifier-too-long/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -2333,11 +2334,11 @@ vErrors.push(err181);
 errors++;
 }
 }
-if(data81["prefer-bigint-over-smallint"] !== undefined){
-let data122 = data81["prefer-bigint-over-smallint"];
-if(typeof data122 === "string"){
-if(!pattern9.test(data122)){
-const err182 = {instancePath:instancePath+"/lint/startAfter/prefer-bigint-over-smallint",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-bigint-over-smallint/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data83["prefer-bigint-over-int"] !== undefined){
+let data123 = data83["prefer-bigint-over-int"];
+if(typeof data123 === "string"){
+if(!pattern9.test(data123)){
+const err182 = {instancePath:instancePath+"/lint/startAfter/prefer-bigint-over-int",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-bigint-over-int/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -2348,7 +2349,7 @@ errors++;
 }
 }
 else {
-const err183 = {instancePath:instancePath+"/lint/startAfter/prefer-bigint-over-smallint",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-bigint-over-smallint/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err183 = {instancePath:instancePath+"/lint/startAfter/prefer-bigint-over-int",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-bigint-over-int/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -2358,11 +2359,11 @@ vErrors.push(err183);
 errors++;
 }
 }
-if(data81["prefer-identity"] !== undefined){
-let data123 = data81["prefer-identity"];
-if(typeof data123 === "string"){
-if(!pattern9.test(data123)){
-const err184 = {instancePath:instancePath+"/lint/startAfter/prefer-identity",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-identity/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data83["prefer-bigint-over-smallint"] !== undefined){
+let data124 = data83["prefer-bigint-over-smallint"];
+if(typeof data124 === "string"){
+if(!pattern9.test(data124)){
+const err184 = {instancePath:instancePath+"/lint/startAfter/prefer-bigint-over-smallint",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-bigint-over-smallint/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -2373,7 +2374,7 @@ errors++;
 }
 }
 else {
-const err185 = {instancePath:instancePath+"/lint/startAfter/prefer-identity",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-identity/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err185 = {instancePath:instancePath+"/lint/startAfter/prefer-bigint-over-smallint",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-bigint-over-smallint/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -2383,11 +2384,11 @@ vErrors.push(err185);
 errors++;
 }
 }
-if(data81["prefer-repack"] !== undefined){
-let data124 = data81["prefer-repack"];
-if(typeof data124 === "string"){
-if(!pattern9.test(data124)){
-const err186 = {instancePath:instancePath+"/lint/startAfter/prefer-repack",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-repack/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data83["prefer-identity"] !== undefined){
+let data125 = data83["prefer-identity"];
+if(typeof data125 === "string"){
+if(!pattern9.test(data125)){
+const err186 = {instancePath:instancePath+"/lint/startAfter/prefer-identity",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-identity/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -2398,7 +2399,7 @@ errors++;
 }
 }
 else {
-const err187 = {instancePath:instancePath+"/lint/startAfter/prefer-repack",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-repack/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err187 = {instancePath:instancePath+"/lint/startAfter/prefer-identity",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-identity/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -2408,11 +2409,11 @@ vErrors.push(err187);
 errors++;
 }
 }
-if(data81["prefer-text-field"] !== undefined){
-let data125 = data81["prefer-text-field"];
-if(typeof data125 === "string"){
-if(!pattern9.test(data125)){
-const err188 = {instancePath:instancePath+"/lint/startAfter/prefer-text-field",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-text-field/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data83["prefer-repack"] !== undefined){
+let data126 = data83["prefer-repack"];
+if(typeof data126 === "string"){
+if(!pattern9.test(data126)){
+const err188 = {instancePath:instancePath+"/lint/startAfter/prefer-repack",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-repack/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -2423,7 +2424,7 @@ errors++;
 }
 }
 else {
-const err189 = {instancePath:instancePath+"/lint/startAfter/prefer-text-field",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-text-field/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err189 = {instancePath:instancePath+"/lint/startAfter/prefer-repack",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-repack/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -2433,11 +2434,11 @@ vErrors.push(err189);
 errors++;
 }
 }
-if(data81["prefer-timestamptz"] !== undefined){
-let data126 = data81["prefer-timestamptz"];
-if(typeof data126 === "string"){
-if(!pattern9.test(data126)){
-const err190 = {instancePath:instancePath+"/lint/startAfter/prefer-timestamptz",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-timestamptz/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data83["prefer-text-field"] !== undefined){
+let data127 = data83["prefer-text-field"];
+if(typeof data127 === "string"){
+if(!pattern9.test(data127)){
+const err190 = {instancePath:instancePath+"/lint/startAfter/prefer-text-field",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-text-field/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -2448,7 +2449,7 @@ errors++;
 }
 }
 else {
-const err191 = {instancePath:instancePath+"/lint/startAfter/prefer-timestamptz",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-timestamptz/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err191 = {instancePath:instancePath+"/lint/startAfter/prefer-text-field",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-text-field/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -2458,11 +2459,11 @@ vErrors.push(err191);
 errors++;
 }
 }
-if(data81["renaming-column"] !== undefined){
-let data127 = data81["renaming-column"];
-if(typeof data127 === "string"){
-if(!pattern9.test(data127)){
-const err192 = {instancePath:instancePath+"/lint/startAfter/renaming-column",schemaPath:"#/properties/lint/properties/startAfter/properties/renaming-column/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data83["prefer-timestamptz"] !== undefined){
+let data128 = data83["prefer-timestamptz"];
+if(typeof data128 === "string"){
+if(!pattern9.test(data128)){
+const err192 = {instancePath:instancePath+"/lint/startAfter/prefer-timestamptz",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-timestamptz/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -2473,7 +2474,7 @@ errors++;
 }
 }
 else {
-const err193 = {instancePath:instancePath+"/lint/startAfter/renaming-column",schemaPath:"#/properties/lint/properties/startAfter/properties/renaming-column/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err193 = {instancePath:instancePath+"/lint/startAfter/prefer-timestamptz",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-timestamptz/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -2483,11 +2484,11 @@ vErrors.push(err193);
 errors++;
 }
 }
-if(data81["renaming-table"] !== undefined){
-let data128 = data81["renaming-table"];
-if(typeof data128 === "string"){
-if(!pattern9.test(data128)){
-const err194 = {instancePath:instancePath+"/lint/startAfter/renaming-table",schemaPath:"#/properties/lint/properties/startAfter/properties/renaming-table/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data83["renaming-column"] !== undefined){
+let data129 = data83["renaming-column"];
+if(typeof data129 === "string"){
+if(!pattern9.test(data129)){
+const err194 = {instancePath:instancePath+"/lint/startAfter/renaming-column",schemaPath:"#/properties/lint/properties/startAfter/properties/renaming-column/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -2498,7 +2499,7 @@ errors++;
 }
 }
 else {
-const err195 = {instancePath:instancePath+"/lint/startAfter/renaming-table",schemaPath:"#/properties/lint/properties/startAfter/properties/renaming-table/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err195 = {instancePath:instancePath+"/lint/startAfter/renaming-column",schemaPath:"#/properties/lint/properties/startAfter/properties/renaming-column/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -2508,11 +2509,11 @@ vErrors.push(err195);
 errors++;
 }
 }
-if(data81["require-concurrent-index-creation"] !== undefined){
-let data129 = data81["require-concurrent-index-creation"];
-if(typeof data129 === "string"){
-if(!pattern9.test(data129)){
-const err196 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-index-creation",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-index-creation/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data83["renaming-table"] !== undefined){
+let data130 = data83["renaming-table"];
+if(typeof data130 === "string"){
+if(!pattern9.test(data130)){
+const err196 = {instancePath:instancePath+"/lint/startAfter/renaming-table",schemaPath:"#/properties/lint/properties/startAfter/properties/renaming-table/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -2523,7 +2524,7 @@ errors++;
 }
 }
 else {
-const err197 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-index-creation",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-index-creation/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err197 = {instancePath:instancePath+"/lint/startAfter/renaming-table",schemaPath:"#/properties/lint/properties/startAfter/properties/renaming-table/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -2533,11 +2534,11 @@ vErrors.push(err197);
 errors++;
 }
 }
-if(data81["require-concurrent-index-deletion"] !== undefined){
-let data130 = data81["require-concurrent-index-deletion"];
-if(typeof data130 === "string"){
-if(!pattern9.test(data130)){
-const err198 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-index-deletion",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-index-deletion/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data83["require-concurrent-index-creation"] !== undefined){
+let data131 = data83["require-concurrent-index-creation"];
+if(typeof data131 === "string"){
+if(!pattern9.test(data131)){
+const err198 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-index-creation",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-index-creation/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -2548,7 +2549,7 @@ errors++;
 }
 }
 else {
-const err199 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-index-deletion",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-index-deletion/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err199 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-index-creation",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-index-creation/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -2558,11 +2559,11 @@ vErrors.push(err199);
 errors++;
 }
 }
-if(data81["require-concurrent-partition-detach"] !== undefined){
-let data131 = data81["require-concurrent-partition-detach"];
-if(typeof data131 === "string"){
-if(!pattern9.test(data131)){
-const err200 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-partition-detach",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-partition-detach/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data83["require-concurrent-index-deletion"] !== undefined){
+let data132 = data83["require-concurrent-index-deletion"];
+if(typeof data132 === "string"){
+if(!pattern9.test(data132)){
+const err200 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-index-deletion",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-index-deletion/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -2573,7 +2574,7 @@ errors++;
 }
 }
 else {
-const err201 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-partition-detach",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-partition-detach/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err201 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-index-deletion",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-index-deletion/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err201];
 }
@@ -2583,11 +2584,11 @@ vErrors.push(err201);
 errors++;
 }
 }
-if(data81["require-concurrent-reindex"] !== undefined){
-let data132 = data81["require-concurrent-reindex"];
-if(typeof data132 === "string"){
-if(!pattern9.test(data132)){
-const err202 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-reindex",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-reindex/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data83["require-concurrent-partition-detach"] !== undefined){
+let data133 = data83["require-concurrent-partition-detach"];
+if(typeof data133 === "string"){
+if(!pattern9.test(data133)){
+const err202 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-partition-detach",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-partition-detach/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err202];
 }
@@ -2598,7 +2599,7 @@ errors++;
 }
 }
 else {
-const err203 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-reindex",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-reindex/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err203 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-partition-detach",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-partition-detach/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err203];
 }
@@ -2608,11 +2609,11 @@ vErrors.push(err203);
 errors++;
 }
 }
-if(data81["require-lock-timeout"] !== undefined){
-let data133 = data81["require-lock-timeout"];
-if(typeof data133 === "string"){
-if(!pattern9.test(data133)){
-const err204 = {instancePath:instancePath+"/lint/startAfter/require-lock-timeout",schemaPath:"#/properties/lint/properties/startAfter/properties/require-lock-timeout/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data83["require-concurrent-reindex"] !== undefined){
+let data134 = data83["require-concurrent-reindex"];
+if(typeof data134 === "string"){
+if(!pattern9.test(data134)){
+const err204 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-reindex",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-reindex/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err204];
 }
@@ -2623,7 +2624,7 @@ errors++;
 }
 }
 else {
-const err205 = {instancePath:instancePath+"/lint/startAfter/require-lock-timeout",schemaPath:"#/properties/lint/properties/startAfter/properties/require-lock-timeout/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err205 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-reindex",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-reindex/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err205];
 }
@@ -2633,11 +2634,11 @@ vErrors.push(err205);
 errors++;
 }
 }
-if(data81["backfill-in-ddl-transaction"] !== undefined){
-let data134 = data81["backfill-in-ddl-transaction"];
-if(typeof data134 === "string"){
-if(!pattern9.test(data134)){
-const err206 = {instancePath:instancePath+"/lint/startAfter/backfill-in-ddl-transaction",schemaPath:"#/properties/lint/properties/startAfter/properties/backfill-in-ddl-transaction/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data83["require-enum-value-ordering"] !== undefined){
+let data135 = data83["require-enum-value-ordering"];
+if(typeof data135 === "string"){
+if(!pattern9.test(data135)){
+const err206 = {instancePath:instancePath+"/lint/startAfter/require-enum-value-ordering",schemaPath:"#/properties/lint/properties/startAfter/properties/require-enum-value-ordering/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err206];
 }
@@ -2648,7 +2649,7 @@ errors++;
 }
 }
 else {
-const err207 = {instancePath:instancePath+"/lint/startAfter/backfill-in-ddl-transaction",schemaPath:"#/properties/lint/properties/startAfter/properties/backfill-in-ddl-transaction/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err207 = {instancePath:instancePath+"/lint/startAfter/require-enum-value-ordering",schemaPath:"#/properties/lint/properties/startAfter/properties/require-enum-value-ordering/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err207];
 }
@@ -2658,11 +2659,11 @@ vErrors.push(err207);
 errors++;
 }
 }
-if(data81["fk-missing-index"] !== undefined){
-let data135 = data81["fk-missing-index"];
-if(typeof data135 === "string"){
-if(!pattern9.test(data135)){
-const err208 = {instancePath:instancePath+"/lint/startAfter/fk-missing-index",schemaPath:"#/properties/lint/properties/startAfter/properties/fk-missing-index/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data83["require-lock-timeout"] !== undefined){
+let data136 = data83["require-lock-timeout"];
+if(typeof data136 === "string"){
+if(!pattern9.test(data136)){
+const err208 = {instancePath:instancePath+"/lint/startAfter/require-lock-timeout",schemaPath:"#/properties/lint/properties/startAfter/properties/require-lock-timeout/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err208];
 }
@@ -2673,7 +2674,7 @@ errors++;
 }
 }
 else {
-const err209 = {instancePath:instancePath+"/lint/startAfter/fk-missing-index",schemaPath:"#/properties/lint/properties/startAfter/properties/fk-missing-index/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err209 = {instancePath:instancePath+"/lint/startAfter/require-lock-timeout",schemaPath:"#/properties/lint/properties/startAfter/properties/require-lock-timeout/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err209];
 }
@@ -2683,9 +2684,11 @@ vErrors.push(err209);
 errors++;
 }
 }
-}
-else {
-const err210 = {instancePath:instancePath+"/lint/startAfter",schemaPath:"#/properties/lint/properties/startAfter/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data83["require-table-schema"] !== undefined){
+let data137 = data83["require-table-schema"];
+if(typeof data137 === "string"){
+if(!pattern9.test(data137)){
+const err210 = {instancePath:instancePath+"/lint/startAfter/require-table-schema",schemaPath:"#/properties/lint/properties/startAfter/properties/require-table-schema/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err210];
 }
@@ -2695,9 +2698,8 @@ vErrors.push(err210);
 errors++;
 }
 }
-}
 else {
-const err211 = {instancePath:instancePath+"/lint",schemaPath:"#/properties/lint/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err211 = {instancePath:instancePath+"/lint/startAfter/require-table-schema",schemaPath:"#/properties/lint/properties/startAfter/properties/require-table-schema/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err211];
 }
@@ -2707,12 +2709,11 @@ vErrors.push(err211);
 errors++;
 }
 }
-if(data.docs !== undefined){
-let data136 = data.docs;
-if(data136 && typeof data136 == "object" && !Array.isArray(data136)){
-for(const key10 in data136){
-if(!(((key10 === "requireComment") || (key10 === "requirePrimaryKey")) || (key10 === "requireFkIndex"))){
-const err212 = {instancePath:instancePath+"/docs",schemaPath:"#/properties/docs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
+if(data83["backfill-in-ddl-transaction"] !== undefined){
+let data138 = data83["backfill-in-ddl-transaction"];
+if(typeof data138 === "string"){
+if(!pattern9.test(data138)){
+const err212 = {instancePath:instancePath+"/lint/startAfter/backfill-in-ddl-transaction",schemaPath:"#/properties/lint/properties/startAfter/properties/backfill-in-ddl-transaction/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err212];
 }
@@ -2722,10 +2723,8 @@ vErrors.push(err212);
 errors++;
 }
 }
-if(data136.requireComment !== undefined){
-let data137 = data136.requireComment;
-if(!(((data137 === "error") || (data137 === "warning")) || (data137 === "off"))){
-const err213 = {instancePath:instancePath+"/docs/requireComment",schemaPath:"#/properties/docs/properties/requireComment/enum",keyword:"enum",params:{allowedValues: schema11.properties.docs.properties.requireComment.enum},message:"must be equal to one of the allowed values"};
+else {
+const err213 = {instancePath:instancePath+"/lint/startAfter/backfill-in-ddl-transaction",schemaPath:"#/properties/lint/properties/startAfter/properties/backfill-in-ddl-transaction/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err213];
 }
@@ -2735,10 +2734,11 @@ vErrors.push(err213);
 errors++;
 }
 }
-if(data136.requirePrimaryKey !== undefined){
-let data138 = data136.requirePrimaryKey;
-if(!(((data138 === "error") || (data138 === "warning")) || (data138 === "off"))){
-const err214 = {instancePath:instancePath+"/docs/requirePrimaryKey",schemaPath:"#/properties/docs/properties/requirePrimaryKey/enum",keyword:"enum",params:{allowedValues: schema11.properties.docs.properties.requirePrimaryKey.enum},message:"must be equal to one of the allowed values"};
+if(data83["fk-missing-index"] !== undefined){
+let data139 = data83["fk-missing-index"];
+if(typeof data139 === "string"){
+if(!pattern9.test(data139)){
+const err214 = {instancePath:instancePath+"/lint/startAfter/fk-missing-index",schemaPath:"#/properties/lint/properties/startAfter/properties/fk-missing-index/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err214];
 }
@@ -2748,10 +2748,8 @@ vErrors.push(err214);
 errors++;
 }
 }
-if(data136.requireFkIndex !== undefined){
-let data139 = data136.requireFkIndex;
-if(!(((data139 === "error") || (data139 === "warning")) || (data139 === "off"))){
-const err215 = {instancePath:instancePath+"/docs/requireFkIndex",schemaPath:"#/properties/docs/properties/requireFkIndex/enum",keyword:"enum",params:{allowedValues: schema11.properties.docs.properties.requireFkIndex.enum},message:"must be equal to one of the allowed values"};
+else {
+const err215 = {instancePath:instancePath+"/lint/startAfter/fk-missing-index",schemaPath:"#/properties/lint/properties/startAfter/properties/fk-missing-index/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err215];
 }
@@ -2763,7 +2761,7 @@ errors++;
 }
 }
 else {
-const err216 = {instancePath:instancePath+"/docs",schemaPath:"#/properties/docs/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err216 = {instancePath:instancePath+"/lint/startAfter",schemaPath:"#/properties/lint/properties/startAfter/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err216];
 }
@@ -2773,12 +2771,9 @@ vErrors.push(err216);
 errors++;
 }
 }
-if(data.roles !== undefined){
-let data140 = data.roles;
-if(data140 && typeof data140 == "object" && !Array.isArray(data140)){
-for(const key11 in data140){
-if(!(key11 === "file")){
-const err217 = {instancePath:instancePath+"/roles",schemaPath:"#/properties/roles/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
+}
+else {
+const err217 = {instancePath:instancePath+"/lint",schemaPath:"#/properties/lint/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err217];
 }
@@ -2788,9 +2783,12 @@ vErrors.push(err217);
 errors++;
 }
 }
-if(data140.file !== undefined){
-if(typeof data140.file !== "string"){
-const err218 = {instancePath:instancePath+"/roles/file",schemaPath:"#/properties/roles/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.docs !== undefined){
+let data140 = data.docs;
+if(data140 && typeof data140 == "object" && !Array.isArray(data140)){
+for(const key10 in data140){
+if(!(((key10 === "requireComment") || (key10 === "requirePrimaryKey")) || (key10 === "requireFkIndex"))){
+const err218 = {instancePath:instancePath+"/docs",schemaPath:"#/properties/docs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err218];
 }
@@ -2800,9 +2798,10 @@ vErrors.push(err218);
 errors++;
 }
 }
-}
-else {
-const err219 = {instancePath:instancePath+"/roles",schemaPath:"#/properties/roles/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data140.requireComment !== undefined){
+let data141 = data140.requireComment;
+if(!(((data141 === "error") || (data141 === "warning")) || (data141 === "off"))){
+const err219 = {instancePath:instancePath+"/docs/requireComment",schemaPath:"#/properties/docs/properties/requireComment/enum",keyword:"enum",params:{allowedValues: schema11.properties.docs.properties.requireComment.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err219];
 }
@@ -2812,14 +2811,91 @@ vErrors.push(err219);
 errors++;
 }
 }
-}
-else {
-const err220 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data140.requirePrimaryKey !== undefined){
+let data142 = data140.requirePrimaryKey;
+if(!(((data142 === "error") || (data142 === "warning")) || (data142 === "off"))){
+const err220 = {instancePath:instancePath+"/docs/requirePrimaryKey",schemaPath:"#/properties/docs/properties/requirePrimaryKey/enum",keyword:"enum",params:{allowedValues: schema11.properties.docs.properties.requirePrimaryKey.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err220];
 }
 else {
 vErrors.push(err220);
+}
+errors++;
+}
+}
+if(data140.requireFkIndex !== undefined){
+let data143 = data140.requireFkIndex;
+if(!(((data143 === "error") || (data143 === "warning")) || (data143 === "off"))){
+const err221 = {instancePath:instancePath+"/docs/requireFkIndex",schemaPath:"#/properties/docs/properties/requireFkIndex/enum",keyword:"enum",params:{allowedValues: schema11.properties.docs.properties.requireFkIndex.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err221];
+}
+else {
+vErrors.push(err221);
+}
+errors++;
+}
+}
+}
+else {
+const err222 = {instancePath:instancePath+"/docs",schemaPath:"#/properties/docs/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err222];
+}
+else {
+vErrors.push(err222);
+}
+errors++;
+}
+}
+if(data.roles !== undefined){
+let data144 = data.roles;
+if(data144 && typeof data144 == "object" && !Array.isArray(data144)){
+for(const key11 in data144){
+if(!(key11 === "file")){
+const err223 = {instancePath:instancePath+"/roles",schemaPath:"#/properties/roles/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err223];
+}
+else {
+vErrors.push(err223);
+}
+errors++;
+}
+}
+if(data144.file !== undefined){
+if(typeof data144.file !== "string"){
+const err224 = {instancePath:instancePath+"/roles/file",schemaPath:"#/properties/roles/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err224];
+}
+else {
+vErrors.push(err224);
+}
+errors++;
+}
+}
+}
+else {
+const err225 = {instancePath:instancePath+"/roles",schemaPath:"#/properties/roles/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err225];
+}
+else {
+vErrors.push(err225);
+}
+errors++;
+}
+}
+}
+else {
+const err226 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err226];
+}
+else {
+vErrors.push(err226);
 }
 errors++;
 }

@@ -56,7 +56,9 @@ import { rule as requireConcurrentIndexCreation } from './rules/require-concurre
 import { rule as requireConcurrentIndexDeletion } from './rules/require-concurrent-index-deletion.js';
 import { rule as requireConcurrentPartitionDetach } from './rules/require-concurrent-partition-detach.js';
 import { rule as requireConcurrentReindex } from './rules/require-concurrent-reindex.js';
+import { rule as requireEnumValueOrdering } from './rules/require-enum-value-ordering.js';
 import { rule as requireLockTimeout } from './rules/require-lock-timeout.js';
+import { rule as requireTableSchema } from './rules/require-table-schema.js';
 import { rule as backfillInDdlTransaction } from './rules/backfill-in-ddl-transaction.js';
 import { rule as fkMissingIndex } from './rules/fk-missing-index.js';
 
@@ -112,7 +114,9 @@ export const rules: readonly Rule[] = [
   requireConcurrentIndexDeletion,
   requireConcurrentPartitionDetach,
   requireConcurrentReindex,
+  requireEnumValueOrdering,
   requireLockTimeout,
+  requireTableSchema,
   backfillInDdlTransaction,
   fkMissingIndex,
 ];

@@ -53,7 +53,9 @@ export const RULE_IDS = [
   'require-concurrent-index-deletion',
   'require-concurrent-partition-detach',
   'require-concurrent-reindex',
+  'require-enum-value-ordering',
   'require-lock-timeout',
+  'require-table-schema',
   'backfill-in-ddl-transaction',
   'fk-missing-index',
 ] as const;

@@ -63,7 +63,8 @@ export interface RuleMeta {
   id: string;
   /** One sentence: what the rule flags. */
   description: string;
-  defaultSeverity: Severity;
+  /** `off`: a style rule that runs only when the configuration gives it a severity (lint.rules). */
+  defaultSeverity: Severity | 'off';
   kind: RuleKind;
 }
 
