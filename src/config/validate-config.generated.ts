@@ -3,7 +3,7 @@
 
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://pgwarden.dev/config.schema.json","title":"pgwarden configuration","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"migrations":{"type":"string","description":"The migrations folder. Default: migrations"},"schema":{"type":"string","description":"The documented schema folder. Default: schema"},"defaultEnvironment":{"type":"string","description":"The environment used when --env is not given."},"runner":{"type":"object","additionalProperties":false,"properties":{"transaction":{"enum":["per-migration","single"]},"lockTimeout":{"type":"string","pattern":"^(0|[0-9]+(\\.[0-9]+)?\\s*(us|ms|s|min|h|d)?)$","description":"A Postgres duration such as 5s, 500ms or 1min; 0 disables the timeout."},"statementTimeout":{"type":"string","pattern":"^(0|[0-9]+(\\.[0-9]+)?\\s*(us|ms|s|min|h|d)?)$","description":"A Postgres duration such as 5s, 500ms or 1min; 0 disables the timeout."},"timeZone":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$","description":"The TimeZone of migration sessions, an IANA name such as UTC or Europe/Paris. Default: not set (the server's, database's or role's)."}}},"ledger":{"type":"object","additionalProperties":false,"properties":{"schema":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"},"table":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"}}},"embedded":{"type":"object","additionalProperties":false,"properties":{"dataDir":{"type":"string"},"port":{"type":"integer","minimum":0,"maximum":65535}}},"environments":{"type":"object","propertyNames":{"pattern":"^[A-Za-z0-9_.-]+$"},"additionalProperties":{"type":"object","additionalProperties":false,"properties":{"provider":{"enum":["embedded","url","testcontainers"]},"url":{"type":"string","description":"A connection string WITHOUT password; use urlEnv or passwordEnv for secrets."},"urlEnv":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"passwordEnv":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"protected":{"type":"boolean"},"postgresVersion":{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)?$"},"driftIgnore":{"type":"array","items":{"type":"string"}}}}},"lint":{"type":"object","additionalProperties":false,"properties":{"postgresVersion":{"type":"integer","minimum":10,"maximum":19},"rules":{"type":"object","additionalProperties":false,"properties":{"syntax-error":{"enum":["error","warning","off"]},"revision-header":{"enum":["error","warning","off"]},"revision-unique":{"enum":["error","warning","off"]},"revision-chain":{"enum":["error","warning","off"]},"single-head":{"enum":["error","warning","off"]},"require-docstring":{"enum":["error","warning","off"]},"require-down":{"enum":["error","warning","off"]},"empty-migration":{"enum":["error","warning","off"]},"down-reverses-up":{"enum":["error","warning","off"]},"irreversible-operation":{"enum":["error","warning","off"]},"fk-target-exists":{"enum":["error","warning","off"]},"create-existing-object":{"enum":["error","warning","off"]},"missing-object":{"enum":["error","warning","off"]},"drop-order":{"enum":["error","warning","off"]},"transaction-nesting":{"enum":["error","warning","off"]},"ban-concurrent-index-creation-in-transaction":{"enum":["error","warning","off"]},"requires-newer-postgres":{"enum":["error","warning","off"]},"unused-ignore":{"enum":["error","warning","off"]},"ignore-needs-reason":{"enum":["error","warning","off"]},"adding-field-with-default":{"enum":["error","warning","off"]},"adding-foreign-key-constraint":{"enum":["error","warning","off"]},"adding-not-nullable-field":{"enum":["error","warning","off"]},"adding-required-field":{"enum":["error","warning","off"]},"adding-serial-primary-key-field":{"enum":["error","warning","off"]},"ban-char-field":{"enum":["error","warning","off"]},"ban-drop-column":{"enum":["error","warning","off"]},"ban-drop-database":{"enum":["error","warning","off"]},"ban-drop-not-null":{"enum":["error","warning","off"]},"ban-drop-table":{"enum":["error","warning","off"]},"ban-truncate-cascade":{"enum":["error","warning","off"]},"changing-column-type":{"enum":["error","warning","off"]},"constraint-missing-not-valid":{"enum":["error","warning","off"]},"disallowed-unique-constraint":{"enum":["error","warning","off"]},"identifier-too-long":{"enum":["error","warning","off"]},"prefer-bigint-over-int":{"enum":["error","warning","off"]},"prefer-bigint-over-smallint":{"enum":["error","warning","off"]},"prefer-identity":{"enum":["error","warning","off"]},"prefer-text-field":{"enum":["error","warning","off"]},"prefer-timestamptz":{"enum":["error","warning","off"]},"renaming-column":{"enum":["error","warning","off"]},"renaming-table":{"enum":["error","warning","off"]},"require-concurrent-index-creation":{"enum":["error","warning","off"]},"require-concurrent-index-deletion":{"enum":["error","warning","off"]},"require-lock-timeout":{"enum":["error","warning","off"]},"backfill-in-ddl-transaction":{"enum":["error","warning","off"]},"fk-missing-index":{"enum":["error","warning","off"]}}},"startAfter":{"type":"object","additionalProperties":false,"properties":{"*":{"type":"string","pattern":"^[0-9]+$"},"syntax-error":{"type":"string","pattern":"^[0-9]+$"},"revision-header":{"type":"string","pattern":"^[0-9]+$"},"revision-unique":{"type":"string","pattern":"^[0-9]+$"},"revision-chain":{"type":"string","pattern":"^[0-9]+$"},"single-head":{"type":"string","pattern":"^[0-9]+$"},"require-docstring":{"type":"string","pattern":"^[0-9]+$"},"require-down":{"type":"string","pattern":"^[0-9]+$"},"empty-migration":{"type":"string","pattern":"^[0-9]+$"},"down-reverses-up":{"type":"string","pattern":"^[0-9]+$"},"irreversible-operation":{"type":"string","pattern":"^[0-9]+$"},"fk-target-exists":{"type":"string","pattern":"^[0-9]+$"},"create-existing-object":{"type":"string","pattern":"^[0-9]+$"},"missing-object":{"type":"string","pattern":"^[0-9]+$"},"drop-order":{"type":"string","pattern":"^[0-9]+$"},"transaction-nesting":{"type":"string","pattern":"^[0-9]+$"},"ban-concurrent-index-creation-in-transaction":{"type":"string","pattern":"^[0-9]+$"},"requires-newer-postgres":{"type":"string","pattern":"^[0-9]+$"},"unused-ignore":{"type":"string","pattern":"^[0-9]+$"},"ignore-needs-reason":{"type":"string","pattern":"^[0-9]+$"},"adding-field-with-default":{"type":"string","pattern":"^[0-9]+$"},"adding-foreign-key-constraint":{"type":"string","pattern":"^[0-9]+$"},"adding-not-nullable-field":{"type":"string","pattern":"^[0-9]+$"},"adding-required-field":{"type":"string","pattern":"^[0-9]+$"},"adding-serial-primary-key-field":{"type":"string","pattern":"^[0-9]+$"},"ban-char-field":{"type":"string","pattern":"^[0-9]+$"},"ban-drop-column":{"type":"string","pattern":"^[0-9]+$"},"ban-drop-database":{"type":"string","pattern":"^[0-9]+$"},"ban-drop-not-null":{"type":"string","pattern":"^[0-9]+$"},"ban-drop-table":{"type":"string","pattern":"^[0-9]+$"},"ban-truncate-cascade":{"type":"string","pattern":"^[0-9]+$"},"changing-column-type":{"type":"string","pattern":"^[0-9]+$"},"constraint-missing-not-valid":{"type":"string","pattern":"^[0-9]+$"},"disallowed-unique-constraint":{"type":"string","pattern":"^[0-9]+$"},"identifier-too-long":{"type":"string","pattern":"^[0-9]+$"},"prefer-bigint-over-int":{"type":"string","pattern":"^[0-9]+$"},"prefer-bigint-over-smallint":{"type":"string","pattern":"^[0-9]+$"},"prefer-identity":{"type":"string","pattern":"^[0-9]+$"},"prefer-text-field":{"type":"string","pattern":"^[0-9]+$"},"prefer-timestamptz":{"type":"string","pattern":"^[0-9]+$"},"renaming-column":{"type":"string","pattern":"^[0-9]+$"},"renaming-table":{"type":"string","pattern":"^[0-9]+$"},"require-concurrent-index-creation":{"type":"string","pattern":"^[0-9]+$"},"require-concurrent-index-deletion":{"type":"string","pattern":"^[0-9]+$"},"require-lock-timeout":{"type":"string","pattern":"^[0-9]+$"},"backfill-in-ddl-transaction":{"type":"string","pattern":"^[0-9]+$"},"fk-missing-index":{"type":"string","pattern":"^[0-9]+$"}}}}},"docs":{"type":"object","additionalProperties":false,"properties":{"requireComment":{"enum":["error","warning","off"]},"requirePrimaryKey":{"enum":["error","warning","off"]},"requireFkIndex":{"enum":["error","warning","off"]}}},"roles":{"type":"object","additionalProperties":false,"properties":{"file":{"type":"string"}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://pgwarden.dev/config.schema.json","title":"pgwarden configuration","type":"object","additionalProperties":false,"properties":{"$schema":{"type":"string"},"migrations":{"type":"string","description":"The migrations folder. Default: migrations"},"schema":{"type":"string","description":"The documented schema folder. Default: schema"},"defaultEnvironment":{"type":"string","description":"The environment used when --env is not given."},"runner":{"type":"object","additionalProperties":false,"properties":{"transaction":{"enum":["per-migration","single"]},"lockTimeout":{"type":"string","pattern":"^(0|[0-9]+(\\.[0-9]+)?\\s*(us|ms|s|min|h|d)?)$","description":"A Postgres duration such as 5s, 500ms or 1min; 0 disables the timeout."},"statementTimeout":{"type":"string","pattern":"^(0|[0-9]+(\\.[0-9]+)?\\s*(us|ms|s|min|h|d)?)$","description":"A Postgres duration such as 5s, 500ms or 1min; 0 disables the timeout."},"timeZone":{"type":"string","pattern":"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$","description":"The TimeZone of migration sessions, an IANA name such as UTC or Europe/Paris. Default: not set (the server's, database's or role's)."}}},"ledger":{"type":"object","additionalProperties":false,"properties":{"schema":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"},"table":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_$]{0,62}$"}}},"embedded":{"type":"object","additionalProperties":false,"properties":{"dataDir":{"type":"string"},"port":{"type":"integer","minimum":0,"maximum":65535}}},"environments":{"type":"object","propertyNames":{"pattern":"^[A-Za-z0-9_.-]+$"},"additionalProperties":{"type":"object","additionalProperties":false,"properties":{"provider":{"enum":["embedded","url","testcontainers"]},"url":{"type":"string","description":"A connection string WITHOUT password; use urlEnv or passwordEnv for secrets."},"urlEnv":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"passwordEnv":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*$"},"protected":{"type":"boolean"},"postgresVersion":{"type":"string","pattern":"^[0-9]+(\\.[0-9]+)?$"},"driftIgnore":{"type":"array","items":{"type":"string"}}}}},"lint":{"type":"object","additionalProperties":false,"properties":{"postgresVersion":{"type":"integer","minimum":10,"maximum":19},"rules":{"type":"object","additionalProperties":false,"properties":{"syntax-error":{"enum":["error","warning","off"]},"revision-header":{"enum":["error","warning","off"]},"revision-unique":{"enum":["error","warning","off"]},"revision-chain":{"enum":["error","warning","off"]},"single-head":{"enum":["error","warning","off"]},"require-docstring":{"enum":["error","warning","off"]},"require-down":{"enum":["error","warning","off"]},"empty-migration":{"enum":["error","warning","off"]},"down-reverses-up":{"enum":["error","warning","off"]},"irreversible-operation":{"enum":["error","warning","off"]},"fk-target-exists":{"enum":["error","warning","off"]},"create-existing-object":{"enum":["error","warning","off"]},"missing-object":{"enum":["error","warning","off"]},"drop-order":{"enum":["error","warning","off"]},"transaction-nesting":{"enum":["error","warning","off"]},"ban-uncommitted-transaction":{"enum":["error","warning","off"]},"ban-duplicate-column-assignments":{"enum":["error","warning","off"]},"ban-concurrent-index-creation-in-transaction":{"enum":["error","warning","off"]},"requires-newer-postgres":{"enum":["error","warning","off"]},"unused-ignore":{"enum":["error","warning","off"]},"ignore-needs-reason":{"enum":["error","warning","off"]},"adding-field-with-default":{"enum":["error","warning","off"]},"adding-foreign-key-constraint":{"enum":["error","warning","off"]},"adding-not-nullable-field":{"enum":["error","warning","off"]},"adding-required-field":{"enum":["error","warning","off"]},"adding-serial-primary-key-field":{"enum":["error","warning","off"]},"ban-alter-domain-with-add-constraint":{"enum":["error","warning","off"]},"ban-char-field":{"enum":["error","warning","off"]},"ban-create-domain-with-constraint":{"enum":["error","warning","off"]},"ban-drop-column":{"enum":["error","warning","off"]},"ban-drop-database":{"enum":["error","warning","off"]},"ban-drop-not-null":{"enum":["error","warning","off"]},"ban-drop-table":{"enum":["error","warning","off"]},"ban-truncate-cascade":{"enum":["error","warning","off"]},"changing-column-type":{"enum":["error","warning","off"]},"constraint-missing-not-valid":{"enum":["error","warning","off"]},"disallowed-unique-constraint":{"enum":["error","warning","off"]},"identifier-too-long":{"enum":["error","warning","off"]},"prefer-bigint-over-int":{"enum":["error","warning","off"]},"prefer-bigint-over-smallint":{"enum":["error","warning","off"]},"prefer-identity":{"enum":["error","warning","off"]},"prefer-repack":{"enum":["error","warning","off"]},"prefer-text-field":{"enum":["error","warning","off"]},"prefer-timestamptz":{"enum":["error","warning","off"]},"renaming-column":{"enum":["error","warning","off"]},"renaming-table":{"enum":["error","warning","off"]},"require-concurrent-index-creation":{"enum":["error","warning","off"]},"require-concurrent-index-deletion":{"enum":["error","warning","off"]},"require-concurrent-partition-detach":{"enum":["error","warning","off"]},"require-concurrent-reindex":{"enum":["error","warning","off"]},"require-enum-value-ordering":{"enum":["error","warning","off"]},"require-lock-timeout":{"enum":["error","warning","off"]},"require-table-schema":{"enum":["error","warning","off"]},"backfill-in-ddl-transaction":{"enum":["error","warning","off"]},"fk-missing-index":{"enum":["error","warning","off"]}}},"startAfter":{"type":"object","additionalProperties":false,"properties":{"*":{"type":"string","pattern":"^[0-9]+$"},"syntax-error":{"type":"string","pattern":"^[0-9]+$"},"revision-header":{"type":"string","pattern":"^[0-9]+$"},"revision-unique":{"type":"string","pattern":"^[0-9]+$"},"revision-chain":{"type":"string","pattern":"^[0-9]+$"},"single-head":{"type":"string","pattern":"^[0-9]+$"},"require-docstring":{"type":"string","pattern":"^[0-9]+$"},"require-down":{"type":"string","pattern":"^[0-9]+$"},"empty-migration":{"type":"string","pattern":"^[0-9]+$"},"down-reverses-up":{"type":"string","pattern":"^[0-9]+$"},"irreversible-operation":{"type":"string","pattern":"^[0-9]+$"},"fk-target-exists":{"type":"string","pattern":"^[0-9]+$"},"create-existing-object":{"type":"string","pattern":"^[0-9]+$"},"missing-object":{"type":"string","pattern":"^[0-9]+$"},"drop-order":{"type":"string","pattern":"^[0-9]+$"},"transaction-nesting":{"type":"string","pattern":"^[0-9]+$"},"ban-uncommitted-transaction":{"type":"string","pattern":"^[0-9]+$"},"ban-duplicate-column-assignments":{"type":"string","pattern":"^[0-9]+$"},"ban-concurrent-index-creation-in-transaction":{"type":"string","pattern":"^[0-9]+$"},"requires-newer-postgres":{"type":"string","pattern":"^[0-9]+$"},"unused-ignore":{"type":"string","pattern":"^[0-9]+$"},"ignore-needs-reason":{"type":"string","pattern":"^[0-9]+$"},"adding-field-with-default":{"type":"string","pattern":"^[0-9]+$"},"adding-foreign-key-constraint":{"type":"string","pattern":"^[0-9]+$"},"adding-not-nullable-field":{"type":"string","pattern":"^[0-9]+$"},"adding-required-field":{"type":"string","pattern":"^[0-9]+$"},"adding-serial-primary-key-field":{"type":"string","pattern":"^[0-9]+$"},"ban-alter-domain-with-add-constraint":{"type":"string","pattern":"^[0-9]+$"},"ban-char-field":{"type":"string","pattern":"^[0-9]+$"},"ban-create-domain-with-constraint":{"type":"string","pattern":"^[0-9]+$"},"ban-drop-column":{"type":"string","pattern":"^[0-9]+$"},"ban-drop-database":{"type":"string","pattern":"^[0-9]+$"},"ban-drop-not-null":{"type":"string","pattern":"^[0-9]+$"},"ban-drop-table":{"type":"string","pattern":"^[0-9]+$"},"ban-truncate-cascade":{"type":"string","pattern":"^[0-9]+$"},"changing-column-type":{"type":"string","pattern":"^[0-9]+$"},"constraint-missing-not-valid":{"type":"string","pattern":"^[0-9]+$"},"disallowed-unique-constraint":{"type":"string","pattern":"^[0-9]+$"},"identifier-too-long":{"type":"string","pattern":"^[0-9]+$"},"prefer-bigint-over-int":{"type":"string","pattern":"^[0-9]+$"},"prefer-bigint-over-smallint":{"type":"string","pattern":"^[0-9]+$"},"prefer-identity":{"type":"string","pattern":"^[0-9]+$"},"prefer-repack":{"type":"string","pattern":"^[0-9]+$"},"prefer-text-field":{"type":"string","pattern":"^[0-9]+$"},"prefer-timestamptz":{"type":"string","pattern":"^[0-9]+$"},"renaming-column":{"type":"string","pattern":"^[0-9]+$"},"renaming-table":{"type":"string","pattern":"^[0-9]+$"},"require-concurrent-index-creation":{"type":"string","pattern":"^[0-9]+$"},"require-concurrent-index-deletion":{"type":"string","pattern":"^[0-9]+$"},"require-concurrent-partition-detach":{"type":"string","pattern":"^[0-9]+$"},"require-concurrent-reindex":{"type":"string","pattern":"^[0-9]+$"},"require-enum-value-ordering":{"type":"string","pattern":"^[0-9]+$"},"require-lock-timeout":{"type":"string","pattern":"^[0-9]+$"},"require-table-schema":{"type":"string","pattern":"^[0-9]+$"},"backfill-in-ddl-transaction":{"type":"string","pattern":"^[0-9]+$"},"fk-missing-index":{"type":"string","pattern":"^[0-9]+$"}}}}},"docs":{"type":"object","additionalProperties":false,"properties":{"requireComment":{"enum":["error","warning","off"]},"requirePrimaryKey":{"enum":["error","warning","off"]},"requireFkIndex":{"enum":["error","warning","off"]}}},"roles":{"type":"object","additionalProperties":false,"properties":{"file":{"type":"string"}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const pattern0 = new RegExp("^(0|[0-9]+(\\.[0-9]+)?\\s*(us|ms|s|min|h|d)?)$", "u");
 const pattern2 = new RegExp("^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$", "u");
@@ -812,10 +812,10 @@ vErrors.push(err61);
 errors++;
 }
 }
-if(data27["ban-concurrent-index-creation-in-transaction"] !== undefined){
-let data43 = data27["ban-concurrent-index-creation-in-transaction"];
+if(data27["ban-uncommitted-transaction"] !== undefined){
+let data43 = data27["ban-uncommitted-transaction"];
 if(!(((data43 === "error") || (data43 === "warning")) || (data43 === "off"))){
-const err62 = {instancePath:instancePath+"/lint/rules/ban-concurrent-index-creation-in-transaction",schemaPath:"#/properties/lint/properties/rules/properties/ban-concurrent-index-creation-in-transaction/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-concurrent-index-creation-in-transaction"].enum},message:"must be equal to one of the allowed values"};
+const err62 = {instancePath:instancePath+"/lint/rules/ban-uncommitted-transaction",schemaPath:"#/properties/lint/properties/rules/properties/ban-uncommitted-transaction/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-uncommitted-transaction"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -825,10 +825,10 @@ vErrors.push(err62);
 errors++;
 }
 }
-if(data27["requires-newer-postgres"] !== undefined){
-let data44 = data27["requires-newer-postgres"];
+if(data27["ban-duplicate-column-assignments"] !== undefined){
+let data44 = data27["ban-duplicate-column-assignments"];
 if(!(((data44 === "error") || (data44 === "warning")) || (data44 === "off"))){
-const err63 = {instancePath:instancePath+"/lint/rules/requires-newer-postgres",schemaPath:"#/properties/lint/properties/rules/properties/requires-newer-postgres/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["requires-newer-postgres"].enum},message:"must be equal to one of the allowed values"};
+const err63 = {instancePath:instancePath+"/lint/rules/ban-duplicate-column-assignments",schemaPath:"#/properties/lint/properties/rules/properties/ban-duplicate-column-assignments/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-duplicate-column-assignments"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -838,10 +838,10 @@ vErrors.push(err63);
 errors++;
 }
 }
-if(data27["unused-ignore"] !== undefined){
-let data45 = data27["unused-ignore"];
+if(data27["ban-concurrent-index-creation-in-transaction"] !== undefined){
+let data45 = data27["ban-concurrent-index-creation-in-transaction"];
 if(!(((data45 === "error") || (data45 === "warning")) || (data45 === "off"))){
-const err64 = {instancePath:instancePath+"/lint/rules/unused-ignore",schemaPath:"#/properties/lint/properties/rules/properties/unused-ignore/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["unused-ignore"].enum},message:"must be equal to one of the allowed values"};
+const err64 = {instancePath:instancePath+"/lint/rules/ban-concurrent-index-creation-in-transaction",schemaPath:"#/properties/lint/properties/rules/properties/ban-concurrent-index-creation-in-transaction/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-concurrent-index-creation-in-transaction"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -851,10 +851,10 @@ vErrors.push(err64);
 errors++;
 }
 }
-if(data27["ignore-needs-reason"] !== undefined){
-let data46 = data27["ignore-needs-reason"];
+if(data27["requires-newer-postgres"] !== undefined){
+let data46 = data27["requires-newer-postgres"];
 if(!(((data46 === "error") || (data46 === "warning")) || (data46 === "off"))){
-const err65 = {instancePath:instancePath+"/lint/rules/ignore-needs-reason",schemaPath:"#/properties/lint/properties/rules/properties/ignore-needs-reason/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ignore-needs-reason"].enum},message:"must be equal to one of the allowed values"};
+const err65 = {instancePath:instancePath+"/lint/rules/requires-newer-postgres",schemaPath:"#/properties/lint/properties/rules/properties/requires-newer-postgres/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["requires-newer-postgres"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -864,10 +864,10 @@ vErrors.push(err65);
 errors++;
 }
 }
-if(data27["adding-field-with-default"] !== undefined){
-let data47 = data27["adding-field-with-default"];
+if(data27["unused-ignore"] !== undefined){
+let data47 = data27["unused-ignore"];
 if(!(((data47 === "error") || (data47 === "warning")) || (data47 === "off"))){
-const err66 = {instancePath:instancePath+"/lint/rules/adding-field-with-default",schemaPath:"#/properties/lint/properties/rules/properties/adding-field-with-default/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["adding-field-with-default"].enum},message:"must be equal to one of the allowed values"};
+const err66 = {instancePath:instancePath+"/lint/rules/unused-ignore",schemaPath:"#/properties/lint/properties/rules/properties/unused-ignore/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["unused-ignore"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -877,10 +877,10 @@ vErrors.push(err66);
 errors++;
 }
 }
-if(data27["adding-foreign-key-constraint"] !== undefined){
-let data48 = data27["adding-foreign-key-constraint"];
+if(data27["ignore-needs-reason"] !== undefined){
+let data48 = data27["ignore-needs-reason"];
 if(!(((data48 === "error") || (data48 === "warning")) || (data48 === "off"))){
-const err67 = {instancePath:instancePath+"/lint/rules/adding-foreign-key-constraint",schemaPath:"#/properties/lint/properties/rules/properties/adding-foreign-key-constraint/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["adding-foreign-key-constraint"].enum},message:"must be equal to one of the allowed values"};
+const err67 = {instancePath:instancePath+"/lint/rules/ignore-needs-reason",schemaPath:"#/properties/lint/properties/rules/properties/ignore-needs-reason/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ignore-needs-reason"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -890,10 +890,10 @@ vErrors.push(err67);
 errors++;
 }
 }
-if(data27["adding-not-nullable-field"] !== undefined){
-let data49 = data27["adding-not-nullable-field"];
+if(data27["adding-field-with-default"] !== undefined){
+let data49 = data27["adding-field-with-default"];
 if(!(((data49 === "error") || (data49 === "warning")) || (data49 === "off"))){
-const err68 = {instancePath:instancePath+"/lint/rules/adding-not-nullable-field",schemaPath:"#/properties/lint/properties/rules/properties/adding-not-nullable-field/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["adding-not-nullable-field"].enum},message:"must be equal to one of the allowed values"};
+const err68 = {instancePath:instancePath+"/lint/rules/adding-field-with-default",schemaPath:"#/properties/lint/properties/rules/properties/adding-field-with-default/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["adding-field-with-default"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -903,10 +903,10 @@ vErrors.push(err68);
 errors++;
 }
 }
-if(data27["adding-required-field"] !== undefined){
-let data50 = data27["adding-required-field"];
+if(data27["adding-foreign-key-constraint"] !== undefined){
+let data50 = data27["adding-foreign-key-constraint"];
 if(!(((data50 === "error") || (data50 === "warning")) || (data50 === "off"))){
-const err69 = {instancePath:instancePath+"/lint/rules/adding-required-field",schemaPath:"#/properties/lint/properties/rules/properties/adding-required-field/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["adding-required-field"].enum},message:"must be equal to one of the allowed values"};
+const err69 = {instancePath:instancePath+"/lint/rules/adding-foreign-key-constraint",schemaPath:"#/properties/lint/properties/rules/properties/adding-foreign-key-constraint/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["adding-foreign-key-constraint"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -916,10 +916,10 @@ vErrors.push(err69);
 errors++;
 }
 }
-if(data27["adding-serial-primary-key-field"] !== undefined){
-let data51 = data27["adding-serial-primary-key-field"];
+if(data27["adding-not-nullable-field"] !== undefined){
+let data51 = data27["adding-not-nullable-field"];
 if(!(((data51 === "error") || (data51 === "warning")) || (data51 === "off"))){
-const err70 = {instancePath:instancePath+"/lint/rules/adding-serial-primary-key-field",schemaPath:"#/properties/lint/properties/rules/properties/adding-serial-primary-key-field/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["adding-serial-primary-key-field"].enum},message:"must be equal to one of the allowed values"};
+const err70 = {instancePath:instancePath+"/lint/rules/adding-not-nullable-field",schemaPath:"#/properties/lint/properties/rules/properties/adding-not-nullable-field/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["adding-not-nullable-field"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -929,10 +929,10 @@ vErrors.push(err70);
 errors++;
 }
 }
-if(data27["ban-char-field"] !== undefined){
-let data52 = data27["ban-char-field"];
+if(data27["adding-required-field"] !== undefined){
+let data52 = data27["adding-required-field"];
 if(!(((data52 === "error") || (data52 === "warning")) || (data52 === "off"))){
-const err71 = {instancePath:instancePath+"/lint/rules/ban-char-field",schemaPath:"#/properties/lint/properties/rules/properties/ban-char-field/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-char-field"].enum},message:"must be equal to one of the allowed values"};
+const err71 = {instancePath:instancePath+"/lint/rules/adding-required-field",schemaPath:"#/properties/lint/properties/rules/properties/adding-required-field/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["adding-required-field"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -942,10 +942,10 @@ vErrors.push(err71);
 errors++;
 }
 }
-if(data27["ban-drop-column"] !== undefined){
-let data53 = data27["ban-drop-column"];
+if(data27["adding-serial-primary-key-field"] !== undefined){
+let data53 = data27["adding-serial-primary-key-field"];
 if(!(((data53 === "error") || (data53 === "warning")) || (data53 === "off"))){
-const err72 = {instancePath:instancePath+"/lint/rules/ban-drop-column",schemaPath:"#/properties/lint/properties/rules/properties/ban-drop-column/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-drop-column"].enum},message:"must be equal to one of the allowed values"};
+const err72 = {instancePath:instancePath+"/lint/rules/adding-serial-primary-key-field",schemaPath:"#/properties/lint/properties/rules/properties/adding-serial-primary-key-field/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["adding-serial-primary-key-field"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -955,10 +955,10 @@ vErrors.push(err72);
 errors++;
 }
 }
-if(data27["ban-drop-database"] !== undefined){
-let data54 = data27["ban-drop-database"];
+if(data27["ban-alter-domain-with-add-constraint"] !== undefined){
+let data54 = data27["ban-alter-domain-with-add-constraint"];
 if(!(((data54 === "error") || (data54 === "warning")) || (data54 === "off"))){
-const err73 = {instancePath:instancePath+"/lint/rules/ban-drop-database",schemaPath:"#/properties/lint/properties/rules/properties/ban-drop-database/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-drop-database"].enum},message:"must be equal to one of the allowed values"};
+const err73 = {instancePath:instancePath+"/lint/rules/ban-alter-domain-with-add-constraint",schemaPath:"#/properties/lint/properties/rules/properties/ban-alter-domain-with-add-constraint/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-alter-domain-with-add-constraint"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -968,10 +968,10 @@ vErrors.push(err73);
 errors++;
 }
 }
-if(data27["ban-drop-not-null"] !== undefined){
-let data55 = data27["ban-drop-not-null"];
+if(data27["ban-char-field"] !== undefined){
+let data55 = data27["ban-char-field"];
 if(!(((data55 === "error") || (data55 === "warning")) || (data55 === "off"))){
-const err74 = {instancePath:instancePath+"/lint/rules/ban-drop-not-null",schemaPath:"#/properties/lint/properties/rules/properties/ban-drop-not-null/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-drop-not-null"].enum},message:"must be equal to one of the allowed values"};
+const err74 = {instancePath:instancePath+"/lint/rules/ban-char-field",schemaPath:"#/properties/lint/properties/rules/properties/ban-char-field/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-char-field"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -981,10 +981,10 @@ vErrors.push(err74);
 errors++;
 }
 }
-if(data27["ban-drop-table"] !== undefined){
-let data56 = data27["ban-drop-table"];
+if(data27["ban-create-domain-with-constraint"] !== undefined){
+let data56 = data27["ban-create-domain-with-constraint"];
 if(!(((data56 === "error") || (data56 === "warning")) || (data56 === "off"))){
-const err75 = {instancePath:instancePath+"/lint/rules/ban-drop-table",schemaPath:"#/properties/lint/properties/rules/properties/ban-drop-table/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-drop-table"].enum},message:"must be equal to one of the allowed values"};
+const err75 = {instancePath:instancePath+"/lint/rules/ban-create-domain-with-constraint",schemaPath:"#/properties/lint/properties/rules/properties/ban-create-domain-with-constraint/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-create-domain-with-constraint"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -994,10 +994,10 @@ vErrors.push(err75);
 errors++;
 }
 }
-if(data27["ban-truncate-cascade"] !== undefined){
-let data57 = data27["ban-truncate-cascade"];
+if(data27["ban-drop-column"] !== undefined){
+let data57 = data27["ban-drop-column"];
 if(!(((data57 === "error") || (data57 === "warning")) || (data57 === "off"))){
-const err76 = {instancePath:instancePath+"/lint/rules/ban-truncate-cascade",schemaPath:"#/properties/lint/properties/rules/properties/ban-truncate-cascade/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-truncate-cascade"].enum},message:"must be equal to one of the allowed values"};
+const err76 = {instancePath:instancePath+"/lint/rules/ban-drop-column",schemaPath:"#/properties/lint/properties/rules/properties/ban-drop-column/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-drop-column"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -1007,10 +1007,10 @@ vErrors.push(err76);
 errors++;
 }
 }
-if(data27["changing-column-type"] !== undefined){
-let data58 = data27["changing-column-type"];
+if(data27["ban-drop-database"] !== undefined){
+let data58 = data27["ban-drop-database"];
 if(!(((data58 === "error") || (data58 === "warning")) || (data58 === "off"))){
-const err77 = {instancePath:instancePath+"/lint/rules/changing-column-type",schemaPath:"#/properties/lint/properties/rules/properties/changing-column-type/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["changing-column-type"].enum},message:"must be equal to one of the allowed values"};
+const err77 = {instancePath:instancePath+"/lint/rules/ban-drop-database",schemaPath:"#/properties/lint/properties/rules/properties/ban-drop-database/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-drop-database"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1020,10 +1020,10 @@ vErrors.push(err77);
 errors++;
 }
 }
-if(data27["constraint-missing-not-valid"] !== undefined){
-let data59 = data27["constraint-missing-not-valid"];
+if(data27["ban-drop-not-null"] !== undefined){
+let data59 = data27["ban-drop-not-null"];
 if(!(((data59 === "error") || (data59 === "warning")) || (data59 === "off"))){
-const err78 = {instancePath:instancePath+"/lint/rules/constraint-missing-not-valid",schemaPath:"#/properties/lint/properties/rules/properties/constraint-missing-not-valid/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["constraint-missing-not-valid"].enum},message:"must be equal to one of the allowed values"};
+const err78 = {instancePath:instancePath+"/lint/rules/ban-drop-not-null",schemaPath:"#/properties/lint/properties/rules/properties/ban-drop-not-null/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-drop-not-null"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1033,10 +1033,10 @@ vErrors.push(err78);
 errors++;
 }
 }
-if(data27["disallowed-unique-constraint"] !== undefined){
-let data60 = data27["disallowed-unique-constraint"];
+if(data27["ban-drop-table"] !== undefined){
+let data60 = data27["ban-drop-table"];
 if(!(((data60 === "error") || (data60 === "warning")) || (data60 === "off"))){
-const err79 = {instancePath:instancePath+"/lint/rules/disallowed-unique-constraint",schemaPath:"#/properties/lint/properties/rules/properties/disallowed-unique-constraint/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["disallowed-unique-constraint"].enum},message:"must be equal to one of the allowed values"};
+const err79 = {instancePath:instancePath+"/lint/rules/ban-drop-table",schemaPath:"#/properties/lint/properties/rules/properties/ban-drop-table/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-drop-table"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1046,10 +1046,10 @@ vErrors.push(err79);
 errors++;
 }
 }
-if(data27["identifier-too-long"] !== undefined){
-let data61 = data27["identifier-too-long"];
+if(data27["ban-truncate-cascade"] !== undefined){
+let data61 = data27["ban-truncate-cascade"];
 if(!(((data61 === "error") || (data61 === "warning")) || (data61 === "off"))){
-const err80 = {instancePath:instancePath+"/lint/rules/identifier-too-long",schemaPath:"#/properties/lint/properties/rules/properties/identifier-too-long/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["identifier-too-long"].enum},message:"must be equal to one of the allowed values"};
+const err80 = {instancePath:instancePath+"/lint/rules/ban-truncate-cascade",schemaPath:"#/properties/lint/properties/rules/properties/ban-truncate-cascade/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["ban-truncate-cascade"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1059,10 +1059,10 @@ vErrors.push(err80);
 errors++;
 }
 }
-if(data27["prefer-bigint-over-int"] !== undefined){
-let data62 = data27["prefer-bigint-over-int"];
+if(data27["changing-column-type"] !== undefined){
+let data62 = data27["changing-column-type"];
 if(!(((data62 === "error") || (data62 === "warning")) || (data62 === "off"))){
-const err81 = {instancePath:instancePath+"/lint/rules/prefer-bigint-over-int",schemaPath:"#/properties/lint/properties/rules/properties/prefer-bigint-over-int/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["prefer-bigint-over-int"].enum},message:"must be equal to one of the allowed values"};
+const err81 = {instancePath:instancePath+"/lint/rules/changing-column-type",schemaPath:"#/properties/lint/properties/rules/properties/changing-column-type/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["changing-column-type"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1072,10 +1072,10 @@ vErrors.push(err81);
 errors++;
 }
 }
-if(data27["prefer-bigint-over-smallint"] !== undefined){
-let data63 = data27["prefer-bigint-over-smallint"];
+if(data27["constraint-missing-not-valid"] !== undefined){
+let data63 = data27["constraint-missing-not-valid"];
 if(!(((data63 === "error") || (data63 === "warning")) || (data63 === "off"))){
-const err82 = {instancePath:instancePath+"/lint/rules/prefer-bigint-over-smallint",schemaPath:"#/properties/lint/properties/rules/properties/prefer-bigint-over-smallint/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["prefer-bigint-over-smallint"].enum},message:"must be equal to one of the allowed values"};
+const err82 = {instancePath:instancePath+"/lint/rules/constraint-missing-not-valid",schemaPath:"#/properties/lint/properties/rules/properties/constraint-missing-not-valid/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["constraint-missing-not-valid"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1085,10 +1085,10 @@ vErrors.push(err82);
 errors++;
 }
 }
-if(data27["prefer-identity"] !== undefined){
-let data64 = data27["prefer-identity"];
+if(data27["disallowed-unique-constraint"] !== undefined){
+let data64 = data27["disallowed-unique-constraint"];
 if(!(((data64 === "error") || (data64 === "warning")) || (data64 === "off"))){
-const err83 = {instancePath:instancePath+"/lint/rules/prefer-identity",schemaPath:"#/properties/lint/properties/rules/properties/prefer-identity/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["prefer-identity"].enum},message:"must be equal to one of the allowed values"};
+const err83 = {instancePath:instancePath+"/lint/rules/disallowed-unique-constraint",schemaPath:"#/properties/lint/properties/rules/properties/disallowed-unique-constraint/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["disallowed-unique-constraint"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1098,10 +1098,10 @@ vErrors.push(err83);
 errors++;
 }
 }
-if(data27["prefer-text-field"] !== undefined){
-let data65 = data27["prefer-text-field"];
+if(data27["identifier-too-long"] !== undefined){
+let data65 = data27["identifier-too-long"];
 if(!(((data65 === "error") || (data65 === "warning")) || (data65 === "off"))){
-const err84 = {instancePath:instancePath+"/lint/rules/prefer-text-field",schemaPath:"#/properties/lint/properties/rules/properties/prefer-text-field/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["prefer-text-field"].enum},message:"must be equal to one of the allowed values"};
+const err84 = {instancePath:instancePath+"/lint/rules/identifier-too-long",schemaPath:"#/properties/lint/properties/rules/properties/identifier-too-long/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["identifier-too-long"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1111,10 +1111,10 @@ vErrors.push(err84);
 errors++;
 }
 }
-if(data27["prefer-timestamptz"] !== undefined){
-let data66 = data27["prefer-timestamptz"];
+if(data27["prefer-bigint-over-int"] !== undefined){
+let data66 = data27["prefer-bigint-over-int"];
 if(!(((data66 === "error") || (data66 === "warning")) || (data66 === "off"))){
-const err85 = {instancePath:instancePath+"/lint/rules/prefer-timestamptz",schemaPath:"#/properties/lint/properties/rules/properties/prefer-timestamptz/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["prefer-timestamptz"].enum},message:"must be equal to one of the allowed values"};
+const err85 = {instancePath:instancePath+"/lint/rules/prefer-bigint-over-int",schemaPath:"#/properties/lint/properties/rules/properties/prefer-bigint-over-int/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["prefer-bigint-over-int"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1124,10 +1124,10 @@ vErrors.push(err85);
 errors++;
 }
 }
-if(data27["renaming-column"] !== undefined){
-let data67 = data27["renaming-column"];
+if(data27["prefer-bigint-over-smallint"] !== undefined){
+let data67 = data27["prefer-bigint-over-smallint"];
 if(!(((data67 === "error") || (data67 === "warning")) || (data67 === "off"))){
-const err86 = {instancePath:instancePath+"/lint/rules/renaming-column",schemaPath:"#/properties/lint/properties/rules/properties/renaming-column/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["renaming-column"].enum},message:"must be equal to one of the allowed values"};
+const err86 = {instancePath:instancePath+"/lint/rules/prefer-bigint-over-smallint",schemaPath:"#/properties/lint/properties/rules/properties/prefer-bigint-over-smallint/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["prefer-bigint-over-smallint"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1137,10 +1137,10 @@ vErrors.push(err86);
 errors++;
 }
 }
-if(data27["renaming-table"] !== undefined){
-let data68 = data27["renaming-table"];
+if(data27["prefer-identity"] !== undefined){
+let data68 = data27["prefer-identity"];
 if(!(((data68 === "error") || (data68 === "warning")) || (data68 === "off"))){
-const err87 = {instancePath:instancePath+"/lint/rules/renaming-table",schemaPath:"#/properties/lint/properties/rules/properties/renaming-table/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["renaming-table"].enum},message:"must be equal to one of the allowed values"};
+const err87 = {instancePath:instancePath+"/lint/rules/prefer-identity",schemaPath:"#/properties/lint/properties/rules/properties/prefer-identity/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["prefer-identity"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1150,10 +1150,10 @@ vErrors.push(err87);
 errors++;
 }
 }
-if(data27["require-concurrent-index-creation"] !== undefined){
-let data69 = data27["require-concurrent-index-creation"];
+if(data27["prefer-repack"] !== undefined){
+let data69 = data27["prefer-repack"];
 if(!(((data69 === "error") || (data69 === "warning")) || (data69 === "off"))){
-const err88 = {instancePath:instancePath+"/lint/rules/require-concurrent-index-creation",schemaPath:"#/properties/lint/properties/rules/properties/require-concurrent-index-creation/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["require-concurrent-index-creation"].enum},message:"must be equal to one of the allowed values"};
+const err88 = {instancePath:instancePath+"/lint/rules/prefer-repack",schemaPath:"#/properties/lint/properties/rules/properties/prefer-repack/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["prefer-repack"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1163,10 +1163,10 @@ vErrors.push(err88);
 errors++;
 }
 }
-if(data27["require-concurrent-index-deletion"] !== undefined){
-let data70 = data27["require-concurrent-index-deletion"];
+if(data27["prefer-text-field"] !== undefined){
+let data70 = data27["prefer-text-field"];
 if(!(((data70 === "error") || (data70 === "warning")) || (data70 === "off"))){
-const err89 = {instancePath:instancePath+"/lint/rules/require-concurrent-index-deletion",schemaPath:"#/properties/lint/properties/rules/properties/require-concurrent-index-deletion/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["require-concurrent-index-deletion"].enum},message:"must be equal to one of the allowed values"};
+const err89 = {instancePath:instancePath+"/lint/rules/prefer-text-field",schemaPath:"#/properties/lint/properties/rules/properties/prefer-text-field/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["prefer-text-field"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1176,10 +1176,10 @@ vErrors.push(err89);
 errors++;
 }
 }
-if(data27["require-lock-timeout"] !== undefined){
-let data71 = data27["require-lock-timeout"];
+if(data27["prefer-timestamptz"] !== undefined){
+let data71 = data27["prefer-timestamptz"];
 if(!(((data71 === "error") || (data71 === "warning")) || (data71 === "off"))){
-const err90 = {instancePath:instancePath+"/lint/rules/require-lock-timeout",schemaPath:"#/properties/lint/properties/rules/properties/require-lock-timeout/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["require-lock-timeout"].enum},message:"must be equal to one of the allowed values"};
+const err90 = {instancePath:instancePath+"/lint/rules/prefer-timestamptz",schemaPath:"#/properties/lint/properties/rules/properties/prefer-timestamptz/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["prefer-timestamptz"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1189,10 +1189,10 @@ vErrors.push(err90);
 errors++;
 }
 }
-if(data27["backfill-in-ddl-transaction"] !== undefined){
-let data72 = data27["backfill-in-ddl-transaction"];
+if(data27["renaming-column"] !== undefined){
+let data72 = data27["renaming-column"];
 if(!(((data72 === "error") || (data72 === "warning")) || (data72 === "off"))){
-const err91 = {instancePath:instancePath+"/lint/rules/backfill-in-ddl-transaction",schemaPath:"#/properties/lint/properties/rules/properties/backfill-in-ddl-transaction/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["backfill-in-ddl-transaction"].enum},message:"must be equal to one of the allowed values"};
+const err91 = {instancePath:instancePath+"/lint/rules/renaming-column",schemaPath:"#/properties/lint/properties/rules/properties/renaming-column/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["renaming-column"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1202,10 +1202,10 @@ vErrors.push(err91);
 errors++;
 }
 }
-if(data27["fk-missing-index"] !== undefined){
-let data73 = data27["fk-missing-index"];
+if(data27["renaming-table"] !== undefined){
+let data73 = data27["renaming-table"];
 if(!(((data73 === "error") || (data73 === "warning")) || (data73 === "off"))){
-const err92 = {instancePath:instancePath+"/lint/rules/fk-missing-index",schemaPath:"#/properties/lint/properties/rules/properties/fk-missing-index/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["fk-missing-index"].enum},message:"must be equal to one of the allowed values"};
+const err92 = {instancePath:instancePath+"/lint/rules/renaming-table",schemaPath:"#/properties/lint/properties/rules/properties/renaming-table/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["renaming-table"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1215,9 +1215,10 @@ vErrors.push(err92);
 errors++;
 }
 }
-}
-else {
-const err93 = {instancePath:instancePath+"/lint/rules",schemaPath:"#/properties/lint/properties/rules/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data27["require-concurrent-index-creation"] !== undefined){
+let data74 = data27["require-concurrent-index-creation"];
+if(!(((data74 === "error") || (data74 === "warning")) || (data74 === "off"))){
+const err93 = {instancePath:instancePath+"/lint/rules/require-concurrent-index-creation",schemaPath:"#/properties/lint/properties/rules/properties/require-concurrent-index-creation/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["require-concurrent-index-creation"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1227,12 +1228,10 @@ vErrors.push(err93);
 errors++;
 }
 }
-if(data25.startAfter !== undefined){
-let data74 = data25.startAfter;
-if(data74 && typeof data74 == "object" && !Array.isArray(data74)){
-for(const key9 in data74){
-if(!(func2.call(schema11.properties.lint.properties.startAfter.properties, key9))){
-const err94 = {instancePath:instancePath+"/lint/startAfter",schemaPath:"#/properties/lint/properties/startAfter/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
+if(data27["require-concurrent-index-deletion"] !== undefined){
+let data75 = data27["require-concurrent-index-deletion"];
+if(!(((data75 === "error") || (data75 === "warning")) || (data75 === "off"))){
+const err94 = {instancePath:instancePath+"/lint/rules/require-concurrent-index-deletion",schemaPath:"#/properties/lint/properties/rules/properties/require-concurrent-index-deletion/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["require-concurrent-index-deletion"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1242,11 +1241,10 @@ vErrors.push(err94);
 errors++;
 }
 }
-if(data74["*"] !== undefined){
-let data75 = data74["*"];
-if(typeof data75 === "string"){
-if(!pattern9.test(data75)){
-const err95 = {instancePath:instancePath+"/lint/startAfter/*",schemaPath:"#/properties/lint/properties/startAfter/properties/*/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data27["require-concurrent-partition-detach"] !== undefined){
+let data76 = data27["require-concurrent-partition-detach"];
+if(!(((data76 === "error") || (data76 === "warning")) || (data76 === "off"))){
+const err95 = {instancePath:instancePath+"/lint/rules/require-concurrent-partition-detach",schemaPath:"#/properties/lint/properties/rules/properties/require-concurrent-partition-detach/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["require-concurrent-partition-detach"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1256,8 +1254,10 @@ vErrors.push(err95);
 errors++;
 }
 }
-else {
-const err96 = {instancePath:instancePath+"/lint/startAfter/*",schemaPath:"#/properties/lint/properties/startAfter/properties/*/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data27["require-concurrent-reindex"] !== undefined){
+let data77 = data27["require-concurrent-reindex"];
+if(!(((data77 === "error") || (data77 === "warning")) || (data77 === "off"))){
+const err96 = {instancePath:instancePath+"/lint/rules/require-concurrent-reindex",schemaPath:"#/properties/lint/properties/rules/properties/require-concurrent-reindex/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["require-concurrent-reindex"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1267,11 +1267,10 @@ vErrors.push(err96);
 errors++;
 }
 }
-if(data74["syntax-error"] !== undefined){
-let data76 = data74["syntax-error"];
-if(typeof data76 === "string"){
-if(!pattern9.test(data76)){
-const err97 = {instancePath:instancePath+"/lint/startAfter/syntax-error",schemaPath:"#/properties/lint/properties/startAfter/properties/syntax-error/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data27["require-enum-value-ordering"] !== undefined){
+let data78 = data27["require-enum-value-ordering"];
+if(!(((data78 === "error") || (data78 === "warning")) || (data78 === "off"))){
+const err97 = {instancePath:instancePath+"/lint/rules/require-enum-value-ordering",schemaPath:"#/properties/lint/properties/rules/properties/require-enum-value-ordering/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["require-enum-value-ordering"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1281,8 +1280,10 @@ vErrors.push(err97);
 errors++;
 }
 }
-else {
-const err98 = {instancePath:instancePath+"/lint/startAfter/syntax-error",schemaPath:"#/properties/lint/properties/startAfter/properties/syntax-error/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data27["require-lock-timeout"] !== undefined){
+let data79 = data27["require-lock-timeout"];
+if(!(((data79 === "error") || (data79 === "warning")) || (data79 === "off"))){
+const err98 = {instancePath:instancePath+"/lint/rules/require-lock-timeout",schemaPath:"#/properties/lint/properties/rules/properties/require-lock-timeout/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["require-lock-timeout"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1292,11 +1293,10 @@ vErrors.push(err98);
 errors++;
 }
 }
-if(data74["revision-header"] !== undefined){
-let data77 = data74["revision-header"];
-if(typeof data77 === "string"){
-if(!pattern9.test(data77)){
-const err99 = {instancePath:instancePath+"/lint/startAfter/revision-header",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-header/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data27["require-table-schema"] !== undefined){
+let data80 = data27["require-table-schema"];
+if(!(((data80 === "error") || (data80 === "warning")) || (data80 === "off"))){
+const err99 = {instancePath:instancePath+"/lint/rules/require-table-schema",schemaPath:"#/properties/lint/properties/rules/properties/require-table-schema/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["require-table-schema"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1306,8 +1306,10 @@ vErrors.push(err99);
 errors++;
 }
 }
-else {
-const err100 = {instancePath:instancePath+"/lint/startAfter/revision-header",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-header/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data27["backfill-in-ddl-transaction"] !== undefined){
+let data81 = data27["backfill-in-ddl-transaction"];
+if(!(((data81 === "error") || (data81 === "warning")) || (data81 === "off"))){
+const err100 = {instancePath:instancePath+"/lint/rules/backfill-in-ddl-transaction",schemaPath:"#/properties/lint/properties/rules/properties/backfill-in-ddl-transaction/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["backfill-in-ddl-transaction"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1317,11 +1319,10 @@ vErrors.push(err100);
 errors++;
 }
 }
-if(data74["revision-unique"] !== undefined){
-let data78 = data74["revision-unique"];
-if(typeof data78 === "string"){
-if(!pattern9.test(data78)){
-const err101 = {instancePath:instancePath+"/lint/startAfter/revision-unique",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-unique/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data27["fk-missing-index"] !== undefined){
+let data82 = data27["fk-missing-index"];
+if(!(((data82 === "error") || (data82 === "warning")) || (data82 === "off"))){
+const err101 = {instancePath:instancePath+"/lint/rules/fk-missing-index",schemaPath:"#/properties/lint/properties/rules/properties/fk-missing-index/enum",keyword:"enum",params:{allowedValues: schema11.properties.lint.properties.rules.properties["fk-missing-index"].enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1331,8 +1332,9 @@ vErrors.push(err101);
 errors++;
 }
 }
+}
 else {
-const err102 = {instancePath:instancePath+"/lint/startAfter/revision-unique",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-unique/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err102 = {instancePath:instancePath+"/lint/rules",schemaPath:"#/properties/lint/properties/rules/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1342,11 +1344,12 @@ vErrors.push(err102);
 errors++;
 }
 }
-if(data74["revision-chain"] !== undefined){
-let data79 = data74["revision-chain"];
-if(typeof data79 === "string"){
-if(!pattern9.test(data79)){
-const err103 = {instancePath:instancePath+"/lint/startAfter/revision-chain",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-chain/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(data25.startAfter !== undefined){
+let data83 = data25.startAfter;
+if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
+for(const key9 in data83){
+if(!(func2.call(schema11.properties.lint.properties.startAfter.properties, key9))){
+const err103 = {instancePath:instancePath+"/lint/startAfter",schemaPath:"#/properties/lint/properties/startAfter/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1356,8 +1359,11 @@ vErrors.push(err103);
 errors++;
 }
 }
-else {
-const err104 = {instancePath:instancePath+"/lint/startAfter/revision-chain",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-chain/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data83["*"] !== undefined){
+let data84 = data83["*"];
+if(typeof data84 === "string"){
+if(!pattern9.test(data84)){
+const err104 = {instancePath:instancePath+"/lint/startAfter/*",schemaPath:"#/properties/lint/properties/startAfter/properties/*/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1367,11 +1373,8 @@ vErrors.push(err104);
 errors++;
 }
 }
-if(data74["single-head"] !== undefined){
-let data80 = data74["single-head"];
-if(typeof data80 === "string"){
-if(!pattern9.test(data80)){
-const err105 = {instancePath:instancePath+"/lint/startAfter/single-head",schemaPath:"#/properties/lint/properties/startAfter/properties/single-head/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err105 = {instancePath:instancePath+"/lint/startAfter/*",schemaPath:"#/properties/lint/properties/startAfter/properties/*/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1381,8 +1384,11 @@ vErrors.push(err105);
 errors++;
 }
 }
-else {
-const err106 = {instancePath:instancePath+"/lint/startAfter/single-head",schemaPath:"#/properties/lint/properties/startAfter/properties/single-head/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data83["syntax-error"] !== undefined){
+let data85 = data83["syntax-error"];
+if(typeof data85 === "string"){
+if(!pattern9.test(data85)){
+const err106 = {instancePath:instancePath+"/lint/startAfter/syntax-error",schemaPath:"#/properties/lint/properties/startAfter/properties/syntax-error/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1392,11 +1398,8 @@ vErrors.push(err106);
 errors++;
 }
 }
-if(data74["require-docstring"] !== undefined){
-let data81 = data74["require-docstring"];
-if(typeof data81 === "string"){
-if(!pattern9.test(data81)){
-const err107 = {instancePath:instancePath+"/lint/startAfter/require-docstring",schemaPath:"#/properties/lint/properties/startAfter/properties/require-docstring/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err107 = {instancePath:instancePath+"/lint/startAfter/syntax-error",schemaPath:"#/properties/lint/properties/startAfter/properties/syntax-error/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1406,8 +1409,11 @@ vErrors.push(err107);
 errors++;
 }
 }
-else {
-const err108 = {instancePath:instancePath+"/lint/startAfter/require-docstring",schemaPath:"#/properties/lint/properties/startAfter/properties/require-docstring/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data83["revision-header"] !== undefined){
+let data86 = data83["revision-header"];
+if(typeof data86 === "string"){
+if(!pattern9.test(data86)){
+const err108 = {instancePath:instancePath+"/lint/startAfter/revision-header",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-header/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1417,11 +1423,8 @@ vErrors.push(err108);
 errors++;
 }
 }
-if(data74["require-down"] !== undefined){
-let data82 = data74["require-down"];
-if(typeof data82 === "string"){
-if(!pattern9.test(data82)){
-const err109 = {instancePath:instancePath+"/lint/startAfter/require-down",schemaPath:"#/properties/lint/properties/startAfter/properties/require-down/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err109 = {instancePath:instancePath+"/lint/startAfter/revision-header",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-header/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1431,8 +1434,11 @@ vErrors.push(err109);
 errors++;
 }
 }
-else {
-const err110 = {instancePath:instancePath+"/lint/startAfter/require-down",schemaPath:"#/properties/lint/properties/startAfter/properties/require-down/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data83["revision-unique"] !== undefined){
+let data87 = data83["revision-unique"];
+if(typeof data87 === "string"){
+if(!pattern9.test(data87)){
+const err110 = {instancePath:instancePath+"/lint/startAfter/revision-unique",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-unique/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1442,11 +1448,8 @@ vErrors.push(err110);
 errors++;
 }
 }
-if(data74["empty-migration"] !== undefined){
-let data83 = data74["empty-migration"];
-if(typeof data83 === "string"){
-if(!pattern9.test(data83)){
-const err111 = {instancePath:instancePath+"/lint/startAfter/empty-migration",schemaPath:"#/properties/lint/properties/startAfter/properties/empty-migration/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err111 = {instancePath:instancePath+"/lint/startAfter/revision-unique",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-unique/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1456,8 +1459,11 @@ vErrors.push(err111);
 errors++;
 }
 }
-else {
-const err112 = {instancePath:instancePath+"/lint/startAfter/empty-migration",schemaPath:"#/properties/lint/properties/startAfter/properties/empty-migration/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data83["revision-chain"] !== undefined){
+let data88 = data83["revision-chain"];
+if(typeof data88 === "string"){
+if(!pattern9.test(data88)){
+const err112 = {instancePath:instancePath+"/lint/startAfter/revision-chain",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-chain/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1467,11 +1473,8 @@ vErrors.push(err112);
 errors++;
 }
 }
-if(data74["down-reverses-up"] !== undefined){
-let data84 = data74["down-reverses-up"];
-if(typeof data84 === "string"){
-if(!pattern9.test(data84)){
-const err113 = {instancePath:instancePath+"/lint/startAfter/down-reverses-up",schemaPath:"#/properties/lint/properties/startAfter/properties/down-reverses-up/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err113 = {instancePath:instancePath+"/lint/startAfter/revision-chain",schemaPath:"#/properties/lint/properties/startAfter/properties/revision-chain/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1481,8 +1484,11 @@ vErrors.push(err113);
 errors++;
 }
 }
-else {
-const err114 = {instancePath:instancePath+"/lint/startAfter/down-reverses-up",schemaPath:"#/properties/lint/properties/startAfter/properties/down-reverses-up/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data83["single-head"] !== undefined){
+let data89 = data83["single-head"];
+if(typeof data89 === "string"){
+if(!pattern9.test(data89)){
+const err114 = {instancePath:instancePath+"/lint/startAfter/single-head",schemaPath:"#/properties/lint/properties/startAfter/properties/single-head/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1492,11 +1498,8 @@ vErrors.push(err114);
 errors++;
 }
 }
-if(data74["irreversible-operation"] !== undefined){
-let data85 = data74["irreversible-operation"];
-if(typeof data85 === "string"){
-if(!pattern9.test(data85)){
-const err115 = {instancePath:instancePath+"/lint/startAfter/irreversible-operation",schemaPath:"#/properties/lint/properties/startAfter/properties/irreversible-operation/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err115 = {instancePath:instancePath+"/lint/startAfter/single-head",schemaPath:"#/properties/lint/properties/startAfter/properties/single-head/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1506,8 +1509,11 @@ vErrors.push(err115);
 errors++;
 }
 }
-else {
-const err116 = {instancePath:instancePath+"/lint/startAfter/irreversible-operation",schemaPath:"#/properties/lint/properties/startAfter/properties/irreversible-operation/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data83["require-docstring"] !== undefined){
+let data90 = data83["require-docstring"];
+if(typeof data90 === "string"){
+if(!pattern9.test(data90)){
+const err116 = {instancePath:instancePath+"/lint/startAfter/require-docstring",schemaPath:"#/properties/lint/properties/startAfter/properties/require-docstring/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1517,11 +1523,8 @@ vErrors.push(err116);
 errors++;
 }
 }
-if(data74["fk-target-exists"] !== undefined){
-let data86 = data74["fk-target-exists"];
-if(typeof data86 === "string"){
-if(!pattern9.test(data86)){
-const err117 = {instancePath:instancePath+"/lint/startAfter/fk-target-exists",schemaPath:"#/properties/lint/properties/startAfter/properties/fk-target-exists/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err117 = {instancePath:instancePath+"/lint/startAfter/require-docstring",schemaPath:"#/properties/lint/properties/startAfter/properties/require-docstring/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1531,8 +1534,11 @@ vErrors.push(err117);
 errors++;
 }
 }
-else {
-const err118 = {instancePath:instancePath+"/lint/startAfter/fk-target-exists",schemaPath:"#/properties/lint/properties/startAfter/properties/fk-target-exists/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data83["require-down"] !== undefined){
+let data91 = data83["require-down"];
+if(typeof data91 === "string"){
+if(!pattern9.test(data91)){
+const err118 = {instancePath:instancePath+"/lint/startAfter/require-down",schemaPath:"#/properties/lint/properties/startAfter/properties/require-down/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1542,11 +1548,8 @@ vErrors.push(err118);
 errors++;
 }
 }
-if(data74["create-existing-object"] !== undefined){
-let data87 = data74["create-existing-object"];
-if(typeof data87 === "string"){
-if(!pattern9.test(data87)){
-const err119 = {instancePath:instancePath+"/lint/startAfter/create-existing-object",schemaPath:"#/properties/lint/properties/startAfter/properties/create-existing-object/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err119 = {instancePath:instancePath+"/lint/startAfter/require-down",schemaPath:"#/properties/lint/properties/startAfter/properties/require-down/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1556,8 +1559,11 @@ vErrors.push(err119);
 errors++;
 }
 }
-else {
-const err120 = {instancePath:instancePath+"/lint/startAfter/create-existing-object",schemaPath:"#/properties/lint/properties/startAfter/properties/create-existing-object/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data83["empty-migration"] !== undefined){
+let data92 = data83["empty-migration"];
+if(typeof data92 === "string"){
+if(!pattern9.test(data92)){
+const err120 = {instancePath:instancePath+"/lint/startAfter/empty-migration",schemaPath:"#/properties/lint/properties/startAfter/properties/empty-migration/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1567,11 +1573,8 @@ vErrors.push(err120);
 errors++;
 }
 }
-if(data74["missing-object"] !== undefined){
-let data88 = data74["missing-object"];
-if(typeof data88 === "string"){
-if(!pattern9.test(data88)){
-const err121 = {instancePath:instancePath+"/lint/startAfter/missing-object",schemaPath:"#/properties/lint/properties/startAfter/properties/missing-object/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err121 = {instancePath:instancePath+"/lint/startAfter/empty-migration",schemaPath:"#/properties/lint/properties/startAfter/properties/empty-migration/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1581,8 +1584,11 @@ vErrors.push(err121);
 errors++;
 }
 }
-else {
-const err122 = {instancePath:instancePath+"/lint/startAfter/missing-object",schemaPath:"#/properties/lint/properties/startAfter/properties/missing-object/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data83["down-reverses-up"] !== undefined){
+let data93 = data83["down-reverses-up"];
+if(typeof data93 === "string"){
+if(!pattern9.test(data93)){
+const err122 = {instancePath:instancePath+"/lint/startAfter/down-reverses-up",schemaPath:"#/properties/lint/properties/startAfter/properties/down-reverses-up/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1592,11 +1598,8 @@ vErrors.push(err122);
 errors++;
 }
 }
-if(data74["drop-order"] !== undefined){
-let data89 = data74["drop-order"];
-if(typeof data89 === "string"){
-if(!pattern9.test(data89)){
-const err123 = {instancePath:instancePath+"/lint/startAfter/drop-order",schemaPath:"#/properties/lint/properties/startAfter/properties/drop-order/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err123 = {instancePath:instancePath+"/lint/startAfter/down-reverses-up",schemaPath:"#/properties/lint/properties/startAfter/properties/down-reverses-up/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1606,8 +1609,11 @@ vErrors.push(err123);
 errors++;
 }
 }
-else {
-const err124 = {instancePath:instancePath+"/lint/startAfter/drop-order",schemaPath:"#/properties/lint/properties/startAfter/properties/drop-order/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data83["irreversible-operation"] !== undefined){
+let data94 = data83["irreversible-operation"];
+if(typeof data94 === "string"){
+if(!pattern9.test(data94)){
+const err124 = {instancePath:instancePath+"/lint/startAfter/irreversible-operation",schemaPath:"#/properties/lint/properties/startAfter/properties/irreversible-operation/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1617,11 +1623,8 @@ vErrors.push(err124);
 errors++;
 }
 }
-if(data74["transaction-nesting"] !== undefined){
-let data90 = data74["transaction-nesting"];
-if(typeof data90 === "string"){
-if(!pattern9.test(data90)){
-const err125 = {instancePath:instancePath+"/lint/startAfter/transaction-nesting",schemaPath:"#/properties/lint/properties/startAfter/properties/transaction-nesting/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err125 = {instancePath:instancePath+"/lint/startAfter/irreversible-operation",schemaPath:"#/properties/lint/properties/startAfter/properties/irreversible-operation/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1631,8 +1634,11 @@ vErrors.push(err125);
 errors++;
 }
 }
-else {
-const err126 = {instancePath:instancePath+"/lint/startAfter/transaction-nesting",schemaPath:"#/properties/lint/properties/startAfter/properties/transaction-nesting/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data83["fk-target-exists"] !== undefined){
+let data95 = data83["fk-target-exists"];
+if(typeof data95 === "string"){
+if(!pattern9.test(data95)){
+const err126 = {instancePath:instancePath+"/lint/startAfter/fk-target-exists",schemaPath:"#/properties/lint/properties/startAfter/properties/fk-target-exists/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1642,11 +1648,8 @@ vErrors.push(err126);
 errors++;
 }
 }
-if(data74["ban-concurrent-index-creation-in-transaction"] !== undefined){
-let data91 = data74["ban-concurrent-index-creation-in-transaction"];
-if(typeof data91 === "string"){
-if(!pattern9.test(data91)){
-const err127 = {instancePath:instancePath+"/lint/startAfter/ban-concurrent-index-creation-in-transaction",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-concurrent-index-creation-in-transaction/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err127 = {instancePath:instancePath+"/lint/startAfter/fk-target-exists",schemaPath:"#/properties/lint/properties/startAfter/properties/fk-target-exists/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1656,8 +1659,11 @@ vErrors.push(err127);
 errors++;
 }
 }
-else {
-const err128 = {instancePath:instancePath+"/lint/startAfter/ban-concurrent-index-creation-in-transaction",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-concurrent-index-creation-in-transaction/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data83["create-existing-object"] !== undefined){
+let data96 = data83["create-existing-object"];
+if(typeof data96 === "string"){
+if(!pattern9.test(data96)){
+const err128 = {instancePath:instancePath+"/lint/startAfter/create-existing-object",schemaPath:"#/properties/lint/properties/startAfter/properties/create-existing-object/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1667,11 +1673,8 @@ vErrors.push(err128);
 errors++;
 }
 }
-if(data74["requires-newer-postgres"] !== undefined){
-let data92 = data74["requires-newer-postgres"];
-if(typeof data92 === "string"){
-if(!pattern9.test(data92)){
-const err129 = {instancePath:instancePath+"/lint/startAfter/requires-newer-postgres",schemaPath:"#/properties/lint/properties/startAfter/properties/requires-newer-postgres/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err129 = {instancePath:instancePath+"/lint/startAfter/create-existing-object",schemaPath:"#/properties/lint/properties/startAfter/properties/create-existing-object/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1681,8 +1684,11 @@ vErrors.push(err129);
 errors++;
 }
 }
-else {
-const err130 = {instancePath:instancePath+"/lint/startAfter/requires-newer-postgres",schemaPath:"#/properties/lint/properties/startAfter/properties/requires-newer-postgres/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data83["missing-object"] !== undefined){
+let data97 = data83["missing-object"];
+if(typeof data97 === "string"){
+if(!pattern9.test(data97)){
+const err130 = {instancePath:instancePath+"/lint/startAfter/missing-object",schemaPath:"#/properties/lint/properties/startAfter/properties/missing-object/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1692,11 +1698,8 @@ vErrors.push(err130);
 errors++;
 }
 }
-if(data74["unused-ignore"] !== undefined){
-let data93 = data74["unused-ignore"];
-if(typeof data93 === "string"){
-if(!pattern9.test(data93)){
-const err131 = {instancePath:instancePath+"/lint/startAfter/unused-ignore",schemaPath:"#/properties/lint/properties/startAfter/properties/unused-ignore/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err131 = {instancePath:instancePath+"/lint/startAfter/missing-object",schemaPath:"#/properties/lint/properties/startAfter/properties/missing-object/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1706,8 +1709,11 @@ vErrors.push(err131);
 errors++;
 }
 }
-else {
-const err132 = {instancePath:instancePath+"/lint/startAfter/unused-ignore",schemaPath:"#/properties/lint/properties/startAfter/properties/unused-ignore/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data83["drop-order"] !== undefined){
+let data98 = data83["drop-order"];
+if(typeof data98 === "string"){
+if(!pattern9.test(data98)){
+const err132 = {instancePath:instancePath+"/lint/startAfter/drop-order",schemaPath:"#/properties/lint/properties/startAfter/properties/drop-order/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1717,11 +1723,8 @@ vErrors.push(err132);
 errors++;
 }
 }
-if(data74["ignore-needs-reason"] !== undefined){
-let data94 = data74["ignore-needs-reason"];
-if(typeof data94 === "string"){
-if(!pattern9.test(data94)){
-const err133 = {instancePath:instancePath+"/lint/startAfter/ignore-needs-reason",schemaPath:"#/properties/lint/properties/startAfter/properties/ignore-needs-reason/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err133 = {instancePath:instancePath+"/lint/startAfter/drop-order",schemaPath:"#/properties/lint/properties/startAfter/properties/drop-order/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1731,8 +1734,11 @@ vErrors.push(err133);
 errors++;
 }
 }
-else {
-const err134 = {instancePath:instancePath+"/lint/startAfter/ignore-needs-reason",schemaPath:"#/properties/lint/properties/startAfter/properties/ignore-needs-reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data83["transaction-nesting"] !== undefined){
+let data99 = data83["transaction-nesting"];
+if(typeof data99 === "string"){
+if(!pattern9.test(data99)){
+const err134 = {instancePath:instancePath+"/lint/startAfter/transaction-nesting",schemaPath:"#/properties/lint/properties/startAfter/properties/transaction-nesting/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1742,11 +1748,8 @@ vErrors.push(err134);
 errors++;
 }
 }
-if(data74["adding-field-with-default"] !== undefined){
-let data95 = data74["adding-field-with-default"];
-if(typeof data95 === "string"){
-if(!pattern9.test(data95)){
-const err135 = {instancePath:instancePath+"/lint/startAfter/adding-field-with-default",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-field-with-default/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err135 = {instancePath:instancePath+"/lint/startAfter/transaction-nesting",schemaPath:"#/properties/lint/properties/startAfter/properties/transaction-nesting/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1756,8 +1759,11 @@ vErrors.push(err135);
 errors++;
 }
 }
-else {
-const err136 = {instancePath:instancePath+"/lint/startAfter/adding-field-with-default",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-field-with-default/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data83["ban-uncommitted-transaction"] !== undefined){
+let data100 = data83["ban-uncommitted-transaction"];
+if(typeof data100 === "string"){
+if(!pattern9.test(data100)){
+const err136 = {instancePath:instancePath+"/lint/startAfter/ban-uncommitted-transaction",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-uncommitted-transaction/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1767,11 +1773,8 @@ vErrors.push(err136);
 errors++;
 }
 }
-if(data74["adding-foreign-key-constraint"] !== undefined){
-let data96 = data74["adding-foreign-key-constraint"];
-if(typeof data96 === "string"){
-if(!pattern9.test(data96)){
-const err137 = {instancePath:instancePath+"/lint/startAfter/adding-foreign-key-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-foreign-key-constraint/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err137 = {instancePath:instancePath+"/lint/startAfter/ban-uncommitted-transaction",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-uncommitted-transaction/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1781,8 +1784,11 @@ vErrors.push(err137);
 errors++;
 }
 }
-else {
-const err138 = {instancePath:instancePath+"/lint/startAfter/adding-foreign-key-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-foreign-key-constraint/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data83["ban-duplicate-column-assignments"] !== undefined){
+let data101 = data83["ban-duplicate-column-assignments"];
+if(typeof data101 === "string"){
+if(!pattern9.test(data101)){
+const err138 = {instancePath:instancePath+"/lint/startAfter/ban-duplicate-column-assignments",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-duplicate-column-assignments/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1792,11 +1798,8 @@ vErrors.push(err138);
 errors++;
 }
 }
-if(data74["adding-not-nullable-field"] !== undefined){
-let data97 = data74["adding-not-nullable-field"];
-if(typeof data97 === "string"){
-if(!pattern9.test(data97)){
-const err139 = {instancePath:instancePath+"/lint/startAfter/adding-not-nullable-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-not-nullable-field/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err139 = {instancePath:instancePath+"/lint/startAfter/ban-duplicate-column-assignments",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-duplicate-column-assignments/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1806,8 +1809,11 @@ vErrors.push(err139);
 errors++;
 }
 }
-else {
-const err140 = {instancePath:instancePath+"/lint/startAfter/adding-not-nullable-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-not-nullable-field/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data83["ban-concurrent-index-creation-in-transaction"] !== undefined){
+let data102 = data83["ban-concurrent-index-creation-in-transaction"];
+if(typeof data102 === "string"){
+if(!pattern9.test(data102)){
+const err140 = {instancePath:instancePath+"/lint/startAfter/ban-concurrent-index-creation-in-transaction",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-concurrent-index-creation-in-transaction/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1817,11 +1823,8 @@ vErrors.push(err140);
 errors++;
 }
 }
-if(data74["adding-required-field"] !== undefined){
-let data98 = data74["adding-required-field"];
-if(typeof data98 === "string"){
-if(!pattern9.test(data98)){
-const err141 = {instancePath:instancePath+"/lint/startAfter/adding-required-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-required-field/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err141 = {instancePath:instancePath+"/lint/startAfter/ban-concurrent-index-creation-in-transaction",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-concurrent-index-creation-in-transaction/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1831,8 +1834,11 @@ vErrors.push(err141);
 errors++;
 }
 }
-else {
-const err142 = {instancePath:instancePath+"/lint/startAfter/adding-required-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-required-field/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data83["requires-newer-postgres"] !== undefined){
+let data103 = data83["requires-newer-postgres"];
+if(typeof data103 === "string"){
+if(!pattern9.test(data103)){
+const err142 = {instancePath:instancePath+"/lint/startAfter/requires-newer-postgres",schemaPath:"#/properties/lint/properties/startAfter/properties/requires-newer-postgres/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1842,11 +1848,8 @@ vErrors.push(err142);
 errors++;
 }
 }
-if(data74["adding-serial-primary-key-field"] !== undefined){
-let data99 = data74["adding-serial-primary-key-field"];
-if(typeof data99 === "string"){
-if(!pattern9.test(data99)){
-const err143 = {instancePath:instancePath+"/lint/startAfter/adding-serial-primary-key-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-serial-primary-key-field/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err143 = {instancePath:instancePath+"/lint/startAfter/requires-newer-postgres",schemaPath:"#/properties/lint/properties/startAfter/properties/requires-newer-postgres/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1856,8 +1859,11 @@ vErrors.push(err143);
 errors++;
 }
 }
-else {
-const err144 = {instancePath:instancePath+"/lint/startAfter/adding-serial-primary-key-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-serial-primary-key-field/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data83["unused-ignore"] !== undefined){
+let data104 = data83["unused-ignore"];
+if(typeof data104 === "string"){
+if(!pattern9.test(data104)){
+const err144 = {instancePath:instancePath+"/lint/startAfter/unused-ignore",schemaPath:"#/properties/lint/properties/startAfter/properties/unused-ignore/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1867,11 +1873,8 @@ vErrors.push(err144);
 errors++;
 }
 }
-if(data74["ban-char-field"] !== undefined){
-let data100 = data74["ban-char-field"];
-if(typeof data100 === "string"){
-if(!pattern9.test(data100)){
-const err145 = {instancePath:instancePath+"/lint/startAfter/ban-char-field",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-char-field/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err145 = {instancePath:instancePath+"/lint/startAfter/unused-ignore",schemaPath:"#/properties/lint/properties/startAfter/properties/unused-ignore/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -1881,8 +1884,11 @@ vErrors.push(err145);
 errors++;
 }
 }
-else {
-const err146 = {instancePath:instancePath+"/lint/startAfter/ban-char-field",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-char-field/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data83["ignore-needs-reason"] !== undefined){
+let data105 = data83["ignore-needs-reason"];
+if(typeof data105 === "string"){
+if(!pattern9.test(data105)){
+const err146 = {instancePath:instancePath+"/lint/startAfter/ignore-needs-reason",schemaPath:"#/properties/lint/properties/startAfter/properties/ignore-needs-reason/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -1892,11 +1898,8 @@ vErrors.push(err146);
 errors++;
 }
 }
-if(data74["ban-drop-column"] !== undefined){
-let data101 = data74["ban-drop-column"];
-if(typeof data101 === "string"){
-if(!pattern9.test(data101)){
-const err147 = {instancePath:instancePath+"/lint/startAfter/ban-drop-column",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-column/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err147 = {instancePath:instancePath+"/lint/startAfter/ignore-needs-reason",schemaPath:"#/properties/lint/properties/startAfter/properties/ignore-needs-reason/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -1906,8 +1909,11 @@ vErrors.push(err147);
 errors++;
 }
 }
-else {
-const err148 = {instancePath:instancePath+"/lint/startAfter/ban-drop-column",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-column/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data83["adding-field-with-default"] !== undefined){
+let data106 = data83["adding-field-with-default"];
+if(typeof data106 === "string"){
+if(!pattern9.test(data106)){
+const err148 = {instancePath:instancePath+"/lint/startAfter/adding-field-with-default",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-field-with-default/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -1917,11 +1923,8 @@ vErrors.push(err148);
 errors++;
 }
 }
-if(data74["ban-drop-database"] !== undefined){
-let data102 = data74["ban-drop-database"];
-if(typeof data102 === "string"){
-if(!pattern9.test(data102)){
-const err149 = {instancePath:instancePath+"/lint/startAfter/ban-drop-database",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-database/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err149 = {instancePath:instancePath+"/lint/startAfter/adding-field-with-default",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-field-with-default/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -1931,8 +1934,11 @@ vErrors.push(err149);
 errors++;
 }
 }
-else {
-const err150 = {instancePath:instancePath+"/lint/startAfter/ban-drop-database",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-database/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data83["adding-foreign-key-constraint"] !== undefined){
+let data107 = data83["adding-foreign-key-constraint"];
+if(typeof data107 === "string"){
+if(!pattern9.test(data107)){
+const err150 = {instancePath:instancePath+"/lint/startAfter/adding-foreign-key-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-foreign-key-constraint/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -1942,11 +1948,8 @@ vErrors.push(err150);
 errors++;
 }
 }
-if(data74["ban-drop-not-null"] !== undefined){
-let data103 = data74["ban-drop-not-null"];
-if(typeof data103 === "string"){
-if(!pattern9.test(data103)){
-const err151 = {instancePath:instancePath+"/lint/startAfter/ban-drop-not-null",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-not-null/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err151 = {instancePath:instancePath+"/lint/startAfter/adding-foreign-key-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-foreign-key-constraint/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -1956,8 +1959,11 @@ vErrors.push(err151);
 errors++;
 }
 }
-else {
-const err152 = {instancePath:instancePath+"/lint/startAfter/ban-drop-not-null",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-not-null/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data83["adding-not-nullable-field"] !== undefined){
+let data108 = data83["adding-not-nullable-field"];
+if(typeof data108 === "string"){
+if(!pattern9.test(data108)){
+const err152 = {instancePath:instancePath+"/lint/startAfter/adding-not-nullable-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-not-nullable-field/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -1967,11 +1973,8 @@ vErrors.push(err152);
 errors++;
 }
 }
-if(data74["ban-drop-table"] !== undefined){
-let data104 = data74["ban-drop-table"];
-if(typeof data104 === "string"){
-if(!pattern9.test(data104)){
-const err153 = {instancePath:instancePath+"/lint/startAfter/ban-drop-table",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-table/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err153 = {instancePath:instancePath+"/lint/startAfter/adding-not-nullable-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-not-nullable-field/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -1981,8 +1984,11 @@ vErrors.push(err153);
 errors++;
 }
 }
-else {
-const err154 = {instancePath:instancePath+"/lint/startAfter/ban-drop-table",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-table/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data83["adding-required-field"] !== undefined){
+let data109 = data83["adding-required-field"];
+if(typeof data109 === "string"){
+if(!pattern9.test(data109)){
+const err154 = {instancePath:instancePath+"/lint/startAfter/adding-required-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-required-field/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -1992,11 +1998,8 @@ vErrors.push(err154);
 errors++;
 }
 }
-if(data74["ban-truncate-cascade"] !== undefined){
-let data105 = data74["ban-truncate-cascade"];
-if(typeof data105 === "string"){
-if(!pattern9.test(data105)){
-const err155 = {instancePath:instancePath+"/lint/startAfter/ban-truncate-cascade",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-truncate-cascade/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err155 = {instancePath:instancePath+"/lint/startAfter/adding-required-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-required-field/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -2006,8 +2009,11 @@ vErrors.push(err155);
 errors++;
 }
 }
-else {
-const err156 = {instancePath:instancePath+"/lint/startAfter/ban-truncate-cascade",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-truncate-cascade/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data83["adding-serial-primary-key-field"] !== undefined){
+let data110 = data83["adding-serial-primary-key-field"];
+if(typeof data110 === "string"){
+if(!pattern9.test(data110)){
+const err156 = {instancePath:instancePath+"/lint/startAfter/adding-serial-primary-key-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-serial-primary-key-field/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -2017,11 +2023,8 @@ vErrors.push(err156);
 errors++;
 }
 }
-if(data74["changing-column-type"] !== undefined){
-let data106 = data74["changing-column-type"];
-if(typeof data106 === "string"){
-if(!pattern9.test(data106)){
-const err157 = {instancePath:instancePath+"/lint/startAfter/changing-column-type",schemaPath:"#/properties/lint/properties/startAfter/properties/changing-column-type/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err157 = {instancePath:instancePath+"/lint/startAfter/adding-serial-primary-key-field",schemaPath:"#/properties/lint/properties/startAfter/properties/adding-serial-primary-key-field/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -2031,8 +2034,11 @@ vErrors.push(err157);
 errors++;
 }
 }
-else {
-const err158 = {instancePath:instancePath+"/lint/startAfter/changing-column-type",schemaPath:"#/properties/lint/properties/startAfter/properties/changing-column-type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data83["ban-alter-domain-with-add-constraint"] !== undefined){
+let data111 = data83["ban-alter-domain-with-add-constraint"];
+if(typeof data111 === "string"){
+if(!pattern9.test(data111)){
+const err158 = {instancePath:instancePath+"/lint/startAfter/ban-alter-domain-with-add-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-alter-domain-with-add-constraint/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -2042,11 +2048,8 @@ vErrors.push(err158);
 errors++;
 }
 }
-if(data74["constraint-missing-not-valid"] !== undefined){
-let data107 = data74["constraint-missing-not-valid"];
-if(typeof data107 === "string"){
-if(!pattern9.test(data107)){
-const err159 = {instancePath:instancePath+"/lint/startAfter/constraint-missing-not-valid",schemaPath:"#/properties/lint/properties/startAfter/properties/constraint-missing-not-valid/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err159 = {instancePath:instancePath+"/lint/startAfter/ban-alter-domain-with-add-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-alter-domain-with-add-constraint/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -2056,8 +2059,11 @@ vErrors.push(err159);
 errors++;
 }
 }
-else {
-const err160 = {instancePath:instancePath+"/lint/startAfter/constraint-missing-not-valid",schemaPath:"#/properties/lint/properties/startAfter/properties/constraint-missing-not-valid/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data83["ban-char-field"] !== undefined){
+let data112 = data83["ban-char-field"];
+if(typeof data112 === "string"){
+if(!pattern9.test(data112)){
+const err160 = {instancePath:instancePath+"/lint/startAfter/ban-char-field",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-char-field/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -2067,11 +2073,8 @@ vErrors.push(err160);
 errors++;
 }
 }
-if(data74["disallowed-unique-constraint"] !== undefined){
-let data108 = data74["disallowed-unique-constraint"];
-if(typeof data108 === "string"){
-if(!pattern9.test(data108)){
-const err161 = {instancePath:instancePath+"/lint/startAfter/disallowed-unique-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/disallowed-unique-constraint/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err161 = {instancePath:instancePath+"/lint/startAfter/ban-char-field",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-char-field/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -2081,8 +2084,11 @@ vErrors.push(err161);
 errors++;
 }
 }
-else {
-const err162 = {instancePath:instancePath+"/lint/startAfter/disallowed-unique-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/disallowed-unique-constraint/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data83["ban-create-domain-with-constraint"] !== undefined){
+let data113 = data83["ban-create-domain-with-constraint"];
+if(typeof data113 === "string"){
+if(!pattern9.test(data113)){
+const err162 = {instancePath:instancePath+"/lint/startAfter/ban-create-domain-with-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-create-domain-with-constraint/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -2092,11 +2098,8 @@ vErrors.push(err162);
 errors++;
 }
 }
-if(data74["identifier-too-long"] !== undefined){
-let data109 = data74["identifier-too-long"];
-if(typeof data109 === "string"){
-if(!pattern9.test(data109)){
-const err163 = {instancePath:instancePath+"/lint/startAfter/identifier-too-long",schemaPath:"#/properties/lint/properties/startAfter/properties/identifier-too-long/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err163 = {instancePath:instancePath+"/lint/startAfter/ban-create-domain-with-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-create-domain-with-constraint/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -2106,8 +2109,11 @@ vErrors.push(err163);
 errors++;
 }
 }
-else {
-const err164 = {instancePath:instancePath+"/lint/startAfter/identifier-too-long",schemaPath:"#/properties/lint/properties/startAfter/properties/identifier-too-long/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data83["ban-drop-column"] !== undefined){
+let data114 = data83["ban-drop-column"];
+if(typeof data114 === "string"){
+if(!pattern9.test(data114)){
+const err164 = {instancePath:instancePath+"/lint/startAfter/ban-drop-column",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-column/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -2117,11 +2123,8 @@ vErrors.push(err164);
 errors++;
 }
 }
-if(data74["prefer-bigint-over-int"] !== undefined){
-let data110 = data74["prefer-bigint-over-int"];
-if(typeof data110 === "string"){
-if(!pattern9.test(data110)){
-const err165 = {instancePath:instancePath+"/lint/startAfter/prefer-bigint-over-int",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-bigint-over-int/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err165 = {instancePath:instancePath+"/lint/startAfter/ban-drop-column",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-column/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -2131,8 +2134,11 @@ vErrors.push(err165);
 errors++;
 }
 }
-else {
-const err166 = {instancePath:instancePath+"/lint/startAfter/prefer-bigint-over-int",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-bigint-over-int/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data83["ban-drop-database"] !== undefined){
+let data115 = data83["ban-drop-database"];
+if(typeof data115 === "string"){
+if(!pattern9.test(data115)){
+const err166 = {instancePath:instancePath+"/lint/startAfter/ban-drop-database",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-database/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -2142,11 +2148,8 @@ vErrors.push(err166);
 errors++;
 }
 }
-if(data74["prefer-bigint-over-smallint"] !== undefined){
-let data111 = data74["prefer-bigint-over-smallint"];
-if(typeof data111 === "string"){
-if(!pattern9.test(data111)){
-const err167 = {instancePath:instancePath+"/lint/startAfter/prefer-bigint-over-smallint",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-bigint-over-smallint/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err167 = {instancePath:instancePath+"/lint/startAfter/ban-drop-database",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-database/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -2156,8 +2159,11 @@ vErrors.push(err167);
 errors++;
 }
 }
-else {
-const err168 = {instancePath:instancePath+"/lint/startAfter/prefer-bigint-over-smallint",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-bigint-over-smallint/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data83["ban-drop-not-null"] !== undefined){
+let data116 = data83["ban-drop-not-null"];
+if(typeof data116 === "string"){
+if(!pattern9.test(data116)){
+const err168 = {instancePath:instancePath+"/lint/startAfter/ban-drop-not-null",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-not-null/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -2167,11 +2173,8 @@ vErrors.push(err168);
 errors++;
 }
 }
-if(data74["prefer-identity"] !== undefined){
-let data112 = data74["prefer-identity"];
-if(typeof data112 === "string"){
-if(!pattern9.test(data112)){
-const err169 = {instancePath:instancePath+"/lint/startAfter/prefer-identity",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-identity/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err169 = {instancePath:instancePath+"/lint/startAfter/ban-drop-not-null",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-not-null/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -2181,8 +2184,11 @@ vErrors.push(err169);
 errors++;
 }
 }
-else {
-const err170 = {instancePath:instancePath+"/lint/startAfter/prefer-identity",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-identity/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data83["ban-drop-table"] !== undefined){
+let data117 = data83["ban-drop-table"];
+if(typeof data117 === "string"){
+if(!pattern9.test(data117)){
+const err170 = {instancePath:instancePath+"/lint/startAfter/ban-drop-table",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-table/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -2192,11 +2198,8 @@ vErrors.push(err170);
 errors++;
 }
 }
-if(data74["prefer-text-field"] !== undefined){
-let data113 = data74["prefer-text-field"];
-if(typeof data113 === "string"){
-if(!pattern9.test(data113)){
-const err171 = {instancePath:instancePath+"/lint/startAfter/prefer-text-field",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-text-field/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err171 = {instancePath:instancePath+"/lint/startAfter/ban-drop-table",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-drop-table/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -2206,8 +2209,11 @@ vErrors.push(err171);
 errors++;
 }
 }
-else {
-const err172 = {instancePath:instancePath+"/lint/startAfter/prefer-text-field",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-text-field/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data83["ban-truncate-cascade"] !== undefined){
+let data118 = data83["ban-truncate-cascade"];
+if(typeof data118 === "string"){
+if(!pattern9.test(data118)){
+const err172 = {instancePath:instancePath+"/lint/startAfter/ban-truncate-cascade",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-truncate-cascade/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -2217,11 +2223,8 @@ vErrors.push(err172);
 errors++;
 }
 }
-if(data74["prefer-timestamptz"] !== undefined){
-let data114 = data74["prefer-timestamptz"];
-if(typeof data114 === "string"){
-if(!pattern9.test(data114)){
-const err173 = {instancePath:instancePath+"/lint/startAfter/prefer-timestamptz",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-timestamptz/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err173 = {instancePath:instancePath+"/lint/startAfter/ban-truncate-cascade",schemaPath:"#/properties/lint/properties/startAfter/properties/ban-truncate-cascade/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -2231,8 +2234,11 @@ vErrors.push(err173);
 errors++;
 }
 }
-else {
-const err174 = {instancePath:instancePath+"/lint/startAfter/prefer-timestamptz",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-timestamptz/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data83["changing-column-type"] !== undefined){
+let data119 = data83["changing-column-type"];
+if(typeof data119 === "string"){
+if(!pattern9.test(data119)){
+const err174 = {instancePath:instancePath+"/lint/startAfter/changing-column-type",schemaPath:"#/properties/lint/properties/startAfter/properties/changing-column-type/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -2242,11 +2248,8 @@ vErrors.push(err174);
 errors++;
 }
 }
-if(data74["renaming-column"] !== undefined){
-let data115 = data74["renaming-column"];
-if(typeof data115 === "string"){
-if(!pattern9.test(data115)){
-const err175 = {instancePath:instancePath+"/lint/startAfter/renaming-column",schemaPath:"#/properties/lint/properties/startAfter/properties/renaming-column/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err175 = {instancePath:instancePath+"/lint/startAfter/changing-column-type",schemaPath:"#/properties/lint/properties/startAfter/properties/changing-column-type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -2256,8 +2259,11 @@ vErrors.push(err175);
 errors++;
 }
 }
-else {
-const err176 = {instancePath:instancePath+"/lint/startAfter/renaming-column",schemaPath:"#/properties/lint/properties/startAfter/properties/renaming-column/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data83["constraint-missing-not-valid"] !== undefined){
+let data120 = data83["constraint-missing-not-valid"];
+if(typeof data120 === "string"){
+if(!pattern9.test(data120)){
+const err176 = {instancePath:instancePath+"/lint/startAfter/constraint-missing-not-valid",schemaPath:"#/properties/lint/properties/startAfter/properties/constraint-missing-not-valid/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -2267,11 +2273,8 @@ vErrors.push(err176);
 errors++;
 }
 }
-if(data74["renaming-table"] !== undefined){
-let data116 = data74["renaming-table"];
-if(typeof data116 === "string"){
-if(!pattern9.test(data116)){
-const err177 = {instancePath:instancePath+"/lint/startAfter/renaming-table",schemaPath:"#/properties/lint/properties/startAfter/properties/renaming-table/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err177 = {instancePath:instancePath+"/lint/startAfter/constraint-missing-not-valid",schemaPath:"#/properties/lint/properties/startAfter/properties/constraint-missing-not-valid/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -2281,8 +2284,11 @@ vErrors.push(err177);
 errors++;
 }
 }
-else {
-const err178 = {instancePath:instancePath+"/lint/startAfter/renaming-table",schemaPath:"#/properties/lint/properties/startAfter/properties/renaming-table/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data83["disallowed-unique-constraint"] !== undefined){
+let data121 = data83["disallowed-unique-constraint"];
+if(typeof data121 === "string"){
+if(!pattern9.test(data121)){
+const err178 = {instancePath:instancePath+"/lint/startAfter/disallowed-unique-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/disallowed-unique-constraint/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -2292,11 +2298,8 @@ vErrors.push(err178);
 errors++;
 }
 }
-if(data74["require-concurrent-index-creation"] !== undefined){
-let data117 = data74["require-concurrent-index-creation"];
-if(typeof data117 === "string"){
-if(!pattern9.test(data117)){
-const err179 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-index-creation",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-index-creation/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err179 = {instancePath:instancePath+"/lint/startAfter/disallowed-unique-constraint",schemaPath:"#/properties/lint/properties/startAfter/properties/disallowed-unique-constraint/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -2306,8 +2309,11 @@ vErrors.push(err179);
 errors++;
 }
 }
-else {
-const err180 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-index-creation",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-index-creation/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data83["identifier-too-long"] !== undefined){
+let data122 = data83["identifier-too-long"];
+if(typeof data122 === "string"){
+if(!pattern9.test(data122)){
+const err180 = {instancePath:instancePath+"/lint/startAfter/identifier-too-long",schemaPath:"#/properties/lint/properties/startAfter/properties/identifier-too-long/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -2317,11 +2323,8 @@ vErrors.push(err180);
 errors++;
 }
 }
-if(data74["require-concurrent-index-deletion"] !== undefined){
-let data118 = data74["require-concurrent-index-deletion"];
-if(typeof data118 === "string"){
-if(!pattern9.test(data118)){
-const err181 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-index-deletion",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-index-deletion/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err181 = {instancePath:instancePath+"/lint/startAfter/identifier-too-long",schemaPath:"#/properties/lint/properties/startAfter/properties/identifier-too-long/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -2331,8 +2334,11 @@ vErrors.push(err181);
 errors++;
 }
 }
-else {
-const err182 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-index-deletion",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-index-deletion/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data83["prefer-bigint-over-int"] !== undefined){
+let data123 = data83["prefer-bigint-over-int"];
+if(typeof data123 === "string"){
+if(!pattern9.test(data123)){
+const err182 = {instancePath:instancePath+"/lint/startAfter/prefer-bigint-over-int",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-bigint-over-int/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -2342,11 +2348,8 @@ vErrors.push(err182);
 errors++;
 }
 }
-if(data74["require-lock-timeout"] !== undefined){
-let data119 = data74["require-lock-timeout"];
-if(typeof data119 === "string"){
-if(!pattern9.test(data119)){
-const err183 = {instancePath:instancePath+"/lint/startAfter/require-lock-timeout",schemaPath:"#/properties/lint/properties/startAfter/properties/require-lock-timeout/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err183 = {instancePath:instancePath+"/lint/startAfter/prefer-bigint-over-int",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-bigint-over-int/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -2356,8 +2359,11 @@ vErrors.push(err183);
 errors++;
 }
 }
-else {
-const err184 = {instancePath:instancePath+"/lint/startAfter/require-lock-timeout",schemaPath:"#/properties/lint/properties/startAfter/properties/require-lock-timeout/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data83["prefer-bigint-over-smallint"] !== undefined){
+let data124 = data83["prefer-bigint-over-smallint"];
+if(typeof data124 === "string"){
+if(!pattern9.test(data124)){
+const err184 = {instancePath:instancePath+"/lint/startAfter/prefer-bigint-over-smallint",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-bigint-over-smallint/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -2367,11 +2373,8 @@ vErrors.push(err184);
 errors++;
 }
 }
-if(data74["backfill-in-ddl-transaction"] !== undefined){
-let data120 = data74["backfill-in-ddl-transaction"];
-if(typeof data120 === "string"){
-if(!pattern9.test(data120)){
-const err185 = {instancePath:instancePath+"/lint/startAfter/backfill-in-ddl-transaction",schemaPath:"#/properties/lint/properties/startAfter/properties/backfill-in-ddl-transaction/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err185 = {instancePath:instancePath+"/lint/startAfter/prefer-bigint-over-smallint",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-bigint-over-smallint/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -2381,8 +2384,11 @@ vErrors.push(err185);
 errors++;
 }
 }
-else {
-const err186 = {instancePath:instancePath+"/lint/startAfter/backfill-in-ddl-transaction",schemaPath:"#/properties/lint/properties/startAfter/properties/backfill-in-ddl-transaction/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data83["prefer-identity"] !== undefined){
+let data125 = data83["prefer-identity"];
+if(typeof data125 === "string"){
+if(!pattern9.test(data125)){
+const err186 = {instancePath:instancePath+"/lint/startAfter/prefer-identity",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-identity/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -2392,11 +2398,8 @@ vErrors.push(err186);
 errors++;
 }
 }
-if(data74["fk-missing-index"] !== undefined){
-let data121 = data74["fk-missing-index"];
-if(typeof data121 === "string"){
-if(!pattern9.test(data121)){
-const err187 = {instancePath:instancePath+"/lint/startAfter/fk-missing-index",schemaPath:"#/properties/lint/properties/startAfter/properties/fk-missing-index/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+else {
+const err187 = {instancePath:instancePath+"/lint/startAfter/prefer-identity",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-identity/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -2406,8 +2409,11 @@ vErrors.push(err187);
 errors++;
 }
 }
-else {
-const err188 = {instancePath:instancePath+"/lint/startAfter/fk-missing-index",schemaPath:"#/properties/lint/properties/startAfter/properties/fk-missing-index/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data83["prefer-repack"] !== undefined){
+let data126 = data83["prefer-repack"];
+if(typeof data126 === "string"){
+if(!pattern9.test(data126)){
+const err188 = {instancePath:instancePath+"/lint/startAfter/prefer-repack",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-repack/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -2417,9 +2423,8 @@ vErrors.push(err188);
 errors++;
 }
 }
-}
 else {
-const err189 = {instancePath:instancePath+"/lint/startAfter",schemaPath:"#/properties/lint/properties/startAfter/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err189 = {instancePath:instancePath+"/lint/startAfter/prefer-repack",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-repack/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -2429,9 +2434,11 @@ vErrors.push(err189);
 errors++;
 }
 }
-}
-else {
-const err190 = {instancePath:instancePath+"/lint",schemaPath:"#/properties/lint/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data83["prefer-text-field"] !== undefined){
+let data127 = data83["prefer-text-field"];
+if(typeof data127 === "string"){
+if(!pattern9.test(data127)){
+const err190 = {instancePath:instancePath+"/lint/startAfter/prefer-text-field",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-text-field/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -2441,12 +2448,8 @@ vErrors.push(err190);
 errors++;
 }
 }
-if(data.docs !== undefined){
-let data122 = data.docs;
-if(data122 && typeof data122 == "object" && !Array.isArray(data122)){
-for(const key10 in data122){
-if(!(((key10 === "requireComment") || (key10 === "requirePrimaryKey")) || (key10 === "requireFkIndex"))){
-const err191 = {instancePath:instancePath+"/docs",schemaPath:"#/properties/docs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
+else {
+const err191 = {instancePath:instancePath+"/lint/startAfter/prefer-text-field",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-text-field/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -2456,10 +2459,11 @@ vErrors.push(err191);
 errors++;
 }
 }
-if(data122.requireComment !== undefined){
-let data123 = data122.requireComment;
-if(!(((data123 === "error") || (data123 === "warning")) || (data123 === "off"))){
-const err192 = {instancePath:instancePath+"/docs/requireComment",schemaPath:"#/properties/docs/properties/requireComment/enum",keyword:"enum",params:{allowedValues: schema11.properties.docs.properties.requireComment.enum},message:"must be equal to one of the allowed values"};
+if(data83["prefer-timestamptz"] !== undefined){
+let data128 = data83["prefer-timestamptz"];
+if(typeof data128 === "string"){
+if(!pattern9.test(data128)){
+const err192 = {instancePath:instancePath+"/lint/startAfter/prefer-timestamptz",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-timestamptz/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -2469,10 +2473,8 @@ vErrors.push(err192);
 errors++;
 }
 }
-if(data122.requirePrimaryKey !== undefined){
-let data124 = data122.requirePrimaryKey;
-if(!(((data124 === "error") || (data124 === "warning")) || (data124 === "off"))){
-const err193 = {instancePath:instancePath+"/docs/requirePrimaryKey",schemaPath:"#/properties/docs/properties/requirePrimaryKey/enum",keyword:"enum",params:{allowedValues: schema11.properties.docs.properties.requirePrimaryKey.enum},message:"must be equal to one of the allowed values"};
+else {
+const err193 = {instancePath:instancePath+"/lint/startAfter/prefer-timestamptz",schemaPath:"#/properties/lint/properties/startAfter/properties/prefer-timestamptz/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -2482,10 +2484,11 @@ vErrors.push(err193);
 errors++;
 }
 }
-if(data122.requireFkIndex !== undefined){
-let data125 = data122.requireFkIndex;
-if(!(((data125 === "error") || (data125 === "warning")) || (data125 === "off"))){
-const err194 = {instancePath:instancePath+"/docs/requireFkIndex",schemaPath:"#/properties/docs/properties/requireFkIndex/enum",keyword:"enum",params:{allowedValues: schema11.properties.docs.properties.requireFkIndex.enum},message:"must be equal to one of the allowed values"};
+if(data83["renaming-column"] !== undefined){
+let data129 = data83["renaming-column"];
+if(typeof data129 === "string"){
+if(!pattern9.test(data129)){
+const err194 = {instancePath:instancePath+"/lint/startAfter/renaming-column",schemaPath:"#/properties/lint/properties/startAfter/properties/renaming-column/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -2495,9 +2498,8 @@ vErrors.push(err194);
 errors++;
 }
 }
-}
 else {
-const err195 = {instancePath:instancePath+"/docs",schemaPath:"#/properties/docs/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err195 = {instancePath:instancePath+"/lint/startAfter/renaming-column",schemaPath:"#/properties/lint/properties/startAfter/properties/renaming-column/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -2507,12 +2509,11 @@ vErrors.push(err195);
 errors++;
 }
 }
-if(data.roles !== undefined){
-let data126 = data.roles;
-if(data126 && typeof data126 == "object" && !Array.isArray(data126)){
-for(const key11 in data126){
-if(!(key11 === "file")){
-const err196 = {instancePath:instancePath+"/roles",schemaPath:"#/properties/roles/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
+if(data83["renaming-table"] !== undefined){
+let data130 = data83["renaming-table"];
+if(typeof data130 === "string"){
+if(!pattern9.test(data130)){
+const err196 = {instancePath:instancePath+"/lint/startAfter/renaming-table",schemaPath:"#/properties/lint/properties/startAfter/properties/renaming-table/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -2522,9 +2523,8 @@ vErrors.push(err196);
 errors++;
 }
 }
-if(data126.file !== undefined){
-if(typeof data126.file !== "string"){
-const err197 = {instancePath:instancePath+"/roles/file",schemaPath:"#/properties/roles/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err197 = {instancePath:instancePath+"/lint/startAfter/renaming-table",schemaPath:"#/properties/lint/properties/startAfter/properties/renaming-table/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -2534,9 +2534,11 @@ vErrors.push(err197);
 errors++;
 }
 }
-}
-else {
-const err198 = {instancePath:instancePath+"/roles",schemaPath:"#/properties/roles/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data83["require-concurrent-index-creation"] !== undefined){
+let data131 = data83["require-concurrent-index-creation"];
+if(typeof data131 === "string"){
+if(!pattern9.test(data131)){
+const err198 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-index-creation",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-index-creation/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -2546,14 +2548,354 @@ vErrors.push(err198);
 errors++;
 }
 }
-}
 else {
-const err199 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err199 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-index-creation",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-index-creation/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err199];
 }
 else {
 vErrors.push(err199);
+}
+errors++;
+}
+}
+if(data83["require-concurrent-index-deletion"] !== undefined){
+let data132 = data83["require-concurrent-index-deletion"];
+if(typeof data132 === "string"){
+if(!pattern9.test(data132)){
+const err200 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-index-deletion",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-index-deletion/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err200];
+}
+else {
+vErrors.push(err200);
+}
+errors++;
+}
+}
+else {
+const err201 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-index-deletion",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-index-deletion/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err201];
+}
+else {
+vErrors.push(err201);
+}
+errors++;
+}
+}
+if(data83["require-concurrent-partition-detach"] !== undefined){
+let data133 = data83["require-concurrent-partition-detach"];
+if(typeof data133 === "string"){
+if(!pattern9.test(data133)){
+const err202 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-partition-detach",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-partition-detach/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err202];
+}
+else {
+vErrors.push(err202);
+}
+errors++;
+}
+}
+else {
+const err203 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-partition-detach",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-partition-detach/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err203];
+}
+else {
+vErrors.push(err203);
+}
+errors++;
+}
+}
+if(data83["require-concurrent-reindex"] !== undefined){
+let data134 = data83["require-concurrent-reindex"];
+if(typeof data134 === "string"){
+if(!pattern9.test(data134)){
+const err204 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-reindex",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-reindex/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err204];
+}
+else {
+vErrors.push(err204);
+}
+errors++;
+}
+}
+else {
+const err205 = {instancePath:instancePath+"/lint/startAfter/require-concurrent-reindex",schemaPath:"#/properties/lint/properties/startAfter/properties/require-concurrent-reindex/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err205];
+}
+else {
+vErrors.push(err205);
+}
+errors++;
+}
+}
+if(data83["require-enum-value-ordering"] !== undefined){
+let data135 = data83["require-enum-value-ordering"];
+if(typeof data135 === "string"){
+if(!pattern9.test(data135)){
+const err206 = {instancePath:instancePath+"/lint/startAfter/require-enum-value-ordering",schemaPath:"#/properties/lint/properties/startAfter/properties/require-enum-value-ordering/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err206];
+}
+else {
+vErrors.push(err206);
+}
+errors++;
+}
+}
+else {
+const err207 = {instancePath:instancePath+"/lint/startAfter/require-enum-value-ordering",schemaPath:"#/properties/lint/properties/startAfter/properties/require-enum-value-ordering/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err207];
+}
+else {
+vErrors.push(err207);
+}
+errors++;
+}
+}
+if(data83["require-lock-timeout"] !== undefined){
+let data136 = data83["require-lock-timeout"];
+if(typeof data136 === "string"){
+if(!pattern9.test(data136)){
+const err208 = {instancePath:instancePath+"/lint/startAfter/require-lock-timeout",schemaPath:"#/properties/lint/properties/startAfter/properties/require-lock-timeout/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err208];
+}
+else {
+vErrors.push(err208);
+}
+errors++;
+}
+}
+else {
+const err209 = {instancePath:instancePath+"/lint/startAfter/require-lock-timeout",schemaPath:"#/properties/lint/properties/startAfter/properties/require-lock-timeout/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err209];
+}
+else {
+vErrors.push(err209);
+}
+errors++;
+}
+}
+if(data83["require-table-schema"] !== undefined){
+let data137 = data83["require-table-schema"];
+if(typeof data137 === "string"){
+if(!pattern9.test(data137)){
+const err210 = {instancePath:instancePath+"/lint/startAfter/require-table-schema",schemaPath:"#/properties/lint/properties/startAfter/properties/require-table-schema/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err210];
+}
+else {
+vErrors.push(err210);
+}
+errors++;
+}
+}
+else {
+const err211 = {instancePath:instancePath+"/lint/startAfter/require-table-schema",schemaPath:"#/properties/lint/properties/startAfter/properties/require-table-schema/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err211];
+}
+else {
+vErrors.push(err211);
+}
+errors++;
+}
+}
+if(data83["backfill-in-ddl-transaction"] !== undefined){
+let data138 = data83["backfill-in-ddl-transaction"];
+if(typeof data138 === "string"){
+if(!pattern9.test(data138)){
+const err212 = {instancePath:instancePath+"/lint/startAfter/backfill-in-ddl-transaction",schemaPath:"#/properties/lint/properties/startAfter/properties/backfill-in-ddl-transaction/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err212];
+}
+else {
+vErrors.push(err212);
+}
+errors++;
+}
+}
+else {
+const err213 = {instancePath:instancePath+"/lint/startAfter/backfill-in-ddl-transaction",schemaPath:"#/properties/lint/properties/startAfter/properties/backfill-in-ddl-transaction/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err213];
+}
+else {
+vErrors.push(err213);
+}
+errors++;
+}
+}
+if(data83["fk-missing-index"] !== undefined){
+let data139 = data83["fk-missing-index"];
+if(typeof data139 === "string"){
+if(!pattern9.test(data139)){
+const err214 = {instancePath:instancePath+"/lint/startAfter/fk-missing-index",schemaPath:"#/properties/lint/properties/startAfter/properties/fk-missing-index/pattern",keyword:"pattern",params:{pattern: "^[0-9]+$"},message:"must match pattern \""+"^[0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err214];
+}
+else {
+vErrors.push(err214);
+}
+errors++;
+}
+}
+else {
+const err215 = {instancePath:instancePath+"/lint/startAfter/fk-missing-index",schemaPath:"#/properties/lint/properties/startAfter/properties/fk-missing-index/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err215];
+}
+else {
+vErrors.push(err215);
+}
+errors++;
+}
+}
+}
+else {
+const err216 = {instancePath:instancePath+"/lint/startAfter",schemaPath:"#/properties/lint/properties/startAfter/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err216];
+}
+else {
+vErrors.push(err216);
+}
+errors++;
+}
+}
+}
+else {
+const err217 = {instancePath:instancePath+"/lint",schemaPath:"#/properties/lint/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err217];
+}
+else {
+vErrors.push(err217);
+}
+errors++;
+}
+}
+if(data.docs !== undefined){
+let data140 = data.docs;
+if(data140 && typeof data140 == "object" && !Array.isArray(data140)){
+for(const key10 in data140){
+if(!(((key10 === "requireComment") || (key10 === "requirePrimaryKey")) || (key10 === "requireFkIndex"))){
+const err218 = {instancePath:instancePath+"/docs",schemaPath:"#/properties/docs/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err218];
+}
+else {
+vErrors.push(err218);
+}
+errors++;
+}
+}
+if(data140.requireComment !== undefined){
+let data141 = data140.requireComment;
+if(!(((data141 === "error") || (data141 === "warning")) || (data141 === "off"))){
+const err219 = {instancePath:instancePath+"/docs/requireComment",schemaPath:"#/properties/docs/properties/requireComment/enum",keyword:"enum",params:{allowedValues: schema11.properties.docs.properties.requireComment.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err219];
+}
+else {
+vErrors.push(err219);
+}
+errors++;
+}
+}
+if(data140.requirePrimaryKey !== undefined){
+let data142 = data140.requirePrimaryKey;
+if(!(((data142 === "error") || (data142 === "warning")) || (data142 === "off"))){
+const err220 = {instancePath:instancePath+"/docs/requirePrimaryKey",schemaPath:"#/properties/docs/properties/requirePrimaryKey/enum",keyword:"enum",params:{allowedValues: schema11.properties.docs.properties.requirePrimaryKey.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err220];
+}
+else {
+vErrors.push(err220);
+}
+errors++;
+}
+}
+if(data140.requireFkIndex !== undefined){
+let data143 = data140.requireFkIndex;
+if(!(((data143 === "error") || (data143 === "warning")) || (data143 === "off"))){
+const err221 = {instancePath:instancePath+"/docs/requireFkIndex",schemaPath:"#/properties/docs/properties/requireFkIndex/enum",keyword:"enum",params:{allowedValues: schema11.properties.docs.properties.requireFkIndex.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err221];
+}
+else {
+vErrors.push(err221);
+}
+errors++;
+}
+}
+}
+else {
+const err222 = {instancePath:instancePath+"/docs",schemaPath:"#/properties/docs/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err222];
+}
+else {
+vErrors.push(err222);
+}
+errors++;
+}
+}
+if(data.roles !== undefined){
+let data144 = data.roles;
+if(data144 && typeof data144 == "object" && !Array.isArray(data144)){
+for(const key11 in data144){
+if(!(key11 === "file")){
+const err223 = {instancePath:instancePath+"/roles",schemaPath:"#/properties/roles/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err223];
+}
+else {
+vErrors.push(err223);
+}
+errors++;
+}
+}
+if(data144.file !== undefined){
+if(typeof data144.file !== "string"){
+const err224 = {instancePath:instancePath+"/roles/file",schemaPath:"#/properties/roles/properties/file/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err224];
+}
+else {
+vErrors.push(err224);
+}
+errors++;
+}
+}
+}
+else {
+const err225 = {instancePath:instancePath+"/roles",schemaPath:"#/properties/roles/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err225];
+}
+else {
+vErrors.push(err225);
+}
+errors++;
+}
+}
+}
+else {
+const err226 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err226];
+}
+else {
+vErrors.push(err226);
 }
 errors++;
 }

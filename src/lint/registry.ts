@@ -20,6 +20,8 @@ import { rule as createExistingObject } from './rules/create-existing-object.js'
 import { rule as missingObject } from './rules/missing-object.js';
 import { rule as dropOrder } from './rules/drop-order.js';
 import { rule as transactionNesting } from './rules/transaction-nesting.js';
+import { rule as banUncommittedTransaction } from './rules/ban-uncommitted-transaction.js';
+import { rule as banDuplicateColumnAssignments } from './rules/ban-duplicate-column-assignments.js';
 import { rule as banConcurrentIndexCreationInTransaction } from './rules/ban-concurrent-index-creation-in-transaction.js';
 import { rule as requiresNewerPostgres } from './rules/requires-newer-postgres.js';
 import { rule as unusedIgnore } from './rules/unused-ignore.js';
@@ -30,7 +32,9 @@ import { rule as addingForeignKeyConstraint } from './rules/adding-foreign-key-c
 import { rule as addingNotNullableField } from './rules/adding-not-nullable-field.js';
 import { rule as addingRequiredField } from './rules/adding-required-field.js';
 import { rule as addingSerialPrimaryKeyField } from './rules/adding-serial-primary-key-field.js';
+import { rule as banAlterDomainWithAddConstraint } from './rules/ban-alter-domain-with-add-constraint.js';
 import { rule as banCharField } from './rules/ban-char-field.js';
+import { rule as banCreateDomainWithConstraint } from './rules/ban-create-domain-with-constraint.js';
 import { rule as banDropColumn } from './rules/ban-drop-column.js';
 import { rule as banDropDatabase } from './rules/ban-drop-database.js';
 import { rule as banDropNotNull } from './rules/ban-drop-not-null.js';
@@ -43,13 +47,18 @@ import { rule as identifierTooLong } from './rules/identifier-too-long.js';
 import { rule as preferBigintOverInt } from './rules/prefer-bigint-over-int.js';
 import { rule as preferBigintOverSmallint } from './rules/prefer-bigint-over-smallint.js';
 import { rule as preferIdentity } from './rules/prefer-identity.js';
+import { rule as preferRepack } from './rules/prefer-repack.js';
 import { rule as preferTextField } from './rules/prefer-text-field.js';
 import { rule as preferTimestamptz } from './rules/prefer-timestamptz.js';
 import { rule as renamingColumn } from './rules/renaming-column.js';
 import { rule as renamingTable } from './rules/renaming-table.js';
 import { rule as requireConcurrentIndexCreation } from './rules/require-concurrent-index-creation.js';
 import { rule as requireConcurrentIndexDeletion } from './rules/require-concurrent-index-deletion.js';
+import { rule as requireConcurrentPartitionDetach } from './rules/require-concurrent-partition-detach.js';
+import { rule as requireConcurrentReindex } from './rules/require-concurrent-reindex.js';
+import { rule as requireEnumValueOrdering } from './rules/require-enum-value-ordering.js';
 import { rule as requireLockTimeout } from './rules/require-lock-timeout.js';
+import { rule as requireTableSchema } from './rules/require-table-schema.js';
 import { rule as backfillInDdlTransaction } from './rules/backfill-in-ddl-transaction.js';
 import { rule as fkMissingIndex } from './rules/fk-missing-index.js';
 
@@ -70,6 +79,8 @@ export const rules: readonly Rule[] = [
   missingObject,
   dropOrder,
   transactionNesting,
+  banUncommittedTransaction,
+  banDuplicateColumnAssignments,
   banConcurrentIndexCreationInTransaction,
   requiresNewerPostgres,
   unusedIgnore,
@@ -79,7 +90,9 @@ export const rules: readonly Rule[] = [
   addingNotNullableField,
   addingRequiredField,
   addingSerialPrimaryKeyField,
+  banAlterDomainWithAddConstraint,
   banCharField,
+  banCreateDomainWithConstraint,
   banDropColumn,
   banDropDatabase,
   banDropNotNull,
@@ -92,13 +105,18 @@ export const rules: readonly Rule[] = [
   preferBigintOverInt,
   preferBigintOverSmallint,
   preferIdentity,
+  preferRepack,
   preferTextField,
   preferTimestamptz,
   renamingColumn,
   renamingTable,
   requireConcurrentIndexCreation,
   requireConcurrentIndexDeletion,
+  requireConcurrentPartitionDetach,
+  requireConcurrentReindex,
+  requireEnumValueOrdering,
   requireLockTimeout,
+  requireTableSchema,
   backfillInDdlTransaction,
   fkMissingIndex,
 ];

@@ -63,7 +63,8 @@ export interface RuleMeta {
   id: string;
   /** One sentence: what the rule flags. */
   description: string;
-  defaultSeverity: Severity;
+  /** `off`: a style rule that runs only when the configuration gives it a severity (lint.rules). */
+  defaultSeverity: Severity | 'off';
   kind: RuleKind;
 }
 
@@ -207,6 +208,12 @@ export interface TableModel {
   rowSecurity?: boolean;
   /** Declared with PARTITION BY: its indexes are partitioned indexes (no CONCURRENTLY). */
   partitioned?: boolean;
+  /** The tables (qualified) it inherits from or is a partition of. */
+  inherits?: readonly string[];
+  /** A partition (of the table in `inherits`): it goes with its table even without CASCADE. */
+  partition?: boolean;
+  /** The DEFAULT partition of its table (no DETACH PARTITION ... CONCURRENTLY beside it). */
+  defaultPartition?: boolean;
 }
 
 /** A view or materialized view and the relations it reads. */

@@ -1,3 +1,4 @@
+import { optionIsOn } from '../sql/options.js';
 import type { ParsedStatement } from '../sql/parse.js';
 
 /** What verify saw a statement do to a table that existed before the migration. */
@@ -13,6 +14,9 @@ export function lintRuleFor(statement: ParsedStatement | undefined, observation:
   if (observation === 'scan under an earlier lock' && (kind === 'UpdateStmt' || kind === 'DeleteStmt')) return 'backfill-in-ddl-transaction';
   if (kind === 'IndexStmt' && !ast.concurrent) return 'require-concurrent-index-creation';
   if (kind === 'DropStmt' && ast.removeType === 'OBJECT_INDEX' && !ast.concurrent) return 'require-concurrent-index-deletion';
+  if (kind === 'ReindexStmt' && optionIsOn(ast.params, 'concurrently') !== true) return 'require-concurrent-reindex';
+  if (kind === 'ClusterStmt' || (kind === 'VacuumStmt' && optionIsOn(ast.options, 'full') === true)) return 'prefer-repack';
+  if (kind === 'AlterDomainStmt' && (ast.subtype === 'C' || ast.subtype === 'O' || ast.subtype === 'V')) return 'ban-alter-domain-with-add-constraint';
   if (kind === 'AlterTableStmt') {
     const commands: any[] = (ast.cmds ?? []).map((c: any) => c.AlterTableCmd ?? {});
     for (const cmd of commands) {
@@ -45,6 +49,8 @@ function ruleForCommand(cmd: any, observation: Observation): string | undefined 
       if (constraint?.contype === 'CONSTR_CHECK') return 'constraint-missing-not-valid';
       if (constraint?.contype === 'CONSTR_UNIQUE' || constraint?.contype === 'CONSTR_PRIMARY') return 'disallowed-unique-constraint';
       return undefined;
+    case 'AT_DetachPartition':
+      return cmd.def?.PartitionCmd?.concurrent ? undefined : 'require-concurrent-partition-detach';
     case 'AT_DropColumn':
       return observation === 'brief lock' ? 'ban-drop-column' : undefined;
     default:

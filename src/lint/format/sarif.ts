@@ -1,6 +1,6 @@
 import type { LintReport } from '../engine.js';
 import { fromRepositoryTop } from '../repository-path.js';
-import type { Finding, TextEdit } from '../types.js';
+import type { Finding, Severity, TextEdit } from '../types.js';
 import type { FormatContext } from './types.js';
 
 const SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -46,6 +46,11 @@ function fixOf(f: Finding, description: string, edit: TextEdit, projectPath: str
   };
 }
 
+/** A rule's default in SARIF: its level, or disabled for a rule that is off unless configured. */
+function defaultConfiguration(severity: Severity | 'off' | undefined): { level: Severity } | { enabled: false; level: Severity } {
+  return severity === 'off' ? { enabled: false, level: 'warning' } : { level: severity ?? 'warning' };
+}
+
 /**
  * SARIF 2.1.0, for code scanning (GitHub, GitLab, Azure DevOps). Files are named from the top of
  * the git repository when `context.projectPath` says where the project is in it.
@@ -69,7 +74,7 @@ export function formatSarif(report: LintReport, context: FormatContext): string 
               name: id,
               shortDescription: { text: meta.get(id)?.description ?? id },
               helpUri: `https://github.com/pgwarden/pgwarden/blob/main/docs/rules/${id}.md`,
-              defaultConfiguration: { level: meta.get(id)?.defaultSeverity ?? 'warning' },
+              defaultConfiguration: defaultConfiguration(meta.get(id)?.defaultSeverity),
               properties: { tags: [meta.get(id)?.kind ?? 'governance'] },
             })),
           },

@@ -37,6 +37,7 @@ export function createTable(s: Schema, ast: any, revision: string | undefined): 
     s.inheritance = true;
   }
   if (ast.partbound) table.partition = true;
+  if (ast.partbound?.is_default) table.defaultPartition = true;
   if (ast.ofTypename) table.columnsComplete = false;
   for (const element of ast.tableElts ?? []) {
     if (element.ColumnDef) addColumn(s, table, element.ColumnDef, older);
@@ -385,6 +386,7 @@ export function alterTable(s: Schema, ast: any): void {
           child.columnsComplete = false;
           child.inherits = [...(child.inherits ?? []), key];
           child.partition = true;
+          if (cmd.def?.PartitionCmd?.bound?.is_default) child.defaultPartition = true;
           s.inheritance = true;
           noteGeneratedNames(s, child.qualified);
         }
@@ -396,6 +398,7 @@ export function alterTable(s: Schema, ast: any): void {
         if (child?.inherits) {
           child.inherits = child.inherits.filter((p) => p !== key);
           child.partition = false;
+          child.defaultPartition = false;
         }
         break;
       }

@@ -24,10 +24,6 @@ export interface TableState extends TableModel {
   columnsComplete: boolean;
   /** Names it had before renames (bare), oldest first. */
   formerNames?: readonly string[];
-  /** The tables it inherits from or is a partition of. */
-  inherits?: readonly string[];
-  /** A partition (of the table in `inherits`): it goes with its table even without CASCADE. */
-  partition?: boolean;
 }
 
 export interface SequenceState {

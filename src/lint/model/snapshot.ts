@@ -8,7 +8,7 @@ import { CowMap } from './cow-map.js';
 import { uncertaintiesFrom, uncertaintyList, type Trace } from './existence.js';
 import { grantKey, Schema, type GrantState, type PolicyState, type SequenceState, type TableState, type TriggerState, type TypeState } from './schema.js';
 
-const FORMAT = 3;
+const FORMAT = 4;
 
 type TableJson = Omit<TableState, 'columns' | 'constraints' | 'indexes' | 'owner'> & { columns: ColumnModel[]; constraints: ConstraintModel[]; indexes: string[] };
 type ViewJson = Omit<ViewModel, 'columns'> & { columns: Array<[string, string[]]> };

@@ -1,3 +1,4 @@
+import { optionIsOn } from '../../sql/options.js';
 import { insideExplicitTransaction, runnerWraps } from '../transactions.js';
 import type { LintStatement, Rule } from '../types.js';
 
@@ -6,7 +7,7 @@ function concurrentOperation(statement: LintStatement): string | undefined {
   const { kind, ast } = statement;
   if (kind === 'IndexStmt' && ast.concurrent) return 'CREATE INDEX CONCURRENTLY';
   if (kind === 'DropStmt' && ast.concurrent) return 'DROP INDEX CONCURRENTLY';
-  if (kind === 'ReindexStmt' && (ast.params ?? []).some((p: any) => p.DefElem?.defname === 'concurrently')) return 'REINDEX CONCURRENTLY';
+  if (kind === 'ReindexStmt' && optionIsOn(ast.params, 'concurrently')) return 'REINDEX CONCURRENTLY';
   if (kind === 'AlterTableStmt' && (ast.cmds ?? []).some((c: any) => c.AlterTableCmd?.subtype === 'AT_DetachPartition' && c.AlterTableCmd.def?.PartitionCmd?.concurrent)) return 'DETACH PARTITION CONCURRENTLY';
   return undefined;
 }
@@ -27,6 +28,7 @@ export const rule: Rule = {
   description: 'CREATE INDEX CONCURRENTLY (or another CONCURRENTLY operation) in a migration that runs in a transaction.',
   defaultSeverity: 'error',
   kind: 'governance',
+  statementKinds: ['IndexStmt', 'DropStmt', 'ReindexStmt', 'AlterTableStmt'],
   statement(statement, _model, ctx) {
     const operation = concurrentOperation(statement);
     if (!operation) return;

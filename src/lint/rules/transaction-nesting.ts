@@ -4,7 +4,7 @@ import type { Rule } from '../types.js';
 /** BEGIN / COMMIT / ROLLBACK inside a migration the runner already wraps in a transaction. */
 export const rule: Rule = {
   id: 'transaction-nesting',
-  description: 'BEGIN, COMMIT or ROLLBACK in a migration that the runner already runs in a transaction (or a BEGIN inside a BEGIN).',
+  description: 'BEGIN, COMMIT or ROLLBACK in a migration that the runner already runs in a transaction (or a BEGIN inside a BEGIN, a COMMIT without one).',
   defaultSeverity: 'error',
   kind: 'governance',
   statement(statement, _model, ctx) {
@@ -39,25 +39,6 @@ export const rule: Rule = {
         help: 'Postgres ignores a nested BEGIN with a warning; the first COMMIT then ends the outer transaction, not the inner one.',
         fix: { description: `Remove this ${word}, or COMMIT the open transaction before it.` },
       });
-    }
-  },
-  migration(migration, _models, ctx) {
-    if (migration.file.transaction !== 'none') return;
-    for (const section of ['up', 'down'] as const) {
-      const statements = migration[section];
-      let open: (typeof statements)[number] | undefined;
-      for (const s of statements) {
-        if (opensTransaction(s)) open = s;
-        else if (closesTransaction(s)) open = undefined;
-      }
-      if (open) {
-        ctx.report({
-          at: open,
-          message: `${open.text.split(/\s+/)[0]!.toUpperCase()} without a COMMIT in the ${section} section`,
-          help: 'The transaction stays open when the section ends: the runner records the migration on a connection whose work is then rolled back.',
-          fix: { description: `Add COMMIT at the end of the ${section} section.` },
-        });
-      }
     }
   },
 };

@@ -108,6 +108,8 @@ describe('lock trace of views, materialized views, sequences and indexes', () =>
         'up statement 1 rewrites index public.accounts_email_idx of public.accounts, which existed before this migration, under an ACCESS EXCLUSIVE lock: reads and writes of public.accounts wait for the whole rebuild',
       ],
     ]);
+    // The lint rule that warns about it before it runs.
+    expect(findings('reindex')[0]!.lintRule).toBe('require-concurrent-reindex');
   });
 
   it('flags a scan of a table while the transaction holds ACCESS EXCLUSIVE on one of its indexes, naming the index', () => {

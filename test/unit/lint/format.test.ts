@@ -78,6 +78,11 @@ describe('sarif format', () => {
     expect(run.tool.driver).toMatchObject({ name: 'pgwarden', version: '0.1.0' });
     const ruleIds = run.tool.driver.rules.map((r: { id: string }) => r.id);
     expect(ruleIds).toEqual(expect.arrayContaining(['require-docstring', 'ban-concurrent-index-creation-in-transaction', 'down-reverses-up']));
+    // A rule's default: its severity, or disabled for one that is off unless configured.
+    const descriptor = (id: string) => run.tool.driver.rules.find((r: { id: string }) => r.id === id);
+    expect(descriptor('prefer-text-field').defaultConfiguration).toEqual({ level: 'warning' });
+    expect(descriptor('ban-concurrent-index-creation-in-transaction').defaultConfiguration).toEqual({ level: 'error' });
+    expect(descriptor('require-table-schema').defaultConfiguration).toEqual({ enabled: false, level: 'warning' });
     expect(run.results).toHaveLength(2);
     for (const [i, result] of run.results.entries()) {
       const finding = report.findings[i]!;

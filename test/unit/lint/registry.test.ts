@@ -40,10 +40,12 @@ describe('rule registry', () => {
     const { snippets, migrations } = corpus();
     expect(snippets.length).toBeGreaterThan(200);
     const summary = (findings: Array<{ rule: string; file: string; line: number; column: number; message: string }>) => findings.map((f) => `${f.rule} ${f.file}:${f.line}:${f.column} ${f.message}`);
+    // The rules that are off unless configured run too.
+    const config = { rules: Object.fromEntries(rules.filter((r) => r.defaultSeverity === 'off').map((r) => [r.id, 'warning' as const])) };
     for (const sql of snippets) {
       for (const assumeInTransaction of [false, true]) {
-        const narrowed = await lintSnippet(sql, { rules: declaring, assumeInTransaction }).catch((error: Error) => error.message);
-        const everything = await lintSnippet(sql, { rules: unnarrowed, assumeInTransaction }).catch((error: Error) => error.message);
+        const narrowed = await lintSnippet(sql, { rules: declaring, assumeInTransaction, config }).catch((error: Error) => error.message);
+        const everything = await lintSnippet(sql, { rules: unnarrowed, assumeInTransaction, config }).catch((error: Error) => error.message);
         expect(typeof narrowed === 'string' ? narrowed : summary(narrowed), sql).toEqual(typeof everything === 'string' ? everything : summary(everything));
       }
     }
@@ -58,7 +60,7 @@ describe('rule registry', () => {
       return { path: `migrations/${revision}_squawk.sql`, text };
     });
     const unignored = migrations.map((m) => ({ ...m, text: m.text.replace(/^.*pgwarden-ignore.*$/gm, '') }));
-    const historyOf = async (set: Rule[]) => (await lintSources([...unignored, ...stacked], { root: REPO_ROOT, rules: set })).findings;
+    const historyOf = async (set: Rule[]) => (await lintSources([...unignored, ...stacked], { root: REPO_ROOT, rules: set, config })).findings;
     const narrowedHistory = await historyOf(declaring);
     expect(summary(narrowedHistory)).toEqual(summary(await historyOf(unnarrowed)));
     // It compares something: findings of most declaring rules, on the reference files too.

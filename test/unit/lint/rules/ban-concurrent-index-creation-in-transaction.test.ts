@@ -30,4 +30,13 @@ describe(ID, () => {
   it('flags REINDEX CONCURRENTLY and leaves plain CREATE INDEX alone', async () => {
     expect((await lintSnippet('REINDEX TABLE CONCURRENTLY t;\nCREATE INDEX i ON t (a);', { assumeInTransaction: true, rules })).map((f) => f.line)).toEqual([1]);
   });
+
+  it('reads REINDEX options as Postgres does: (CONCURRENTLY) and (CONCURRENTLY on) are concurrent, (CONCURRENTLY false) is not', async () => {
+    const sql = 'REINDEX (CONCURRENTLY) INDEX i;\nREINDEX (CONCURRENTLY on) TABLE t;\nREINDEX (CONCURRENTLY false) TABLE t;\nREINDEX (CONCURRENTLY 0) INDEX i;';
+    const findings = await lintSnippet(sql, { assumeInTransaction: true, rules });
+    expect(findings.map((f) => [f.line, f.message.split(' in a migration')[0]])).toEqual([
+      [1, 'REINDEX CONCURRENTLY'],
+      [2, 'REINDEX CONCURRENTLY'],
+    ]);
+  });
 });

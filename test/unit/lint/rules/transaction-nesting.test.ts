@@ -18,13 +18,13 @@ describe('transaction-nesting', () => {
     expect(findings[0]!.fix?.description).toContain('Transaction: none');
   });
 
-  it('allows an explicit transaction in a Transaction: none migration, but not a nested or unclosed one', async () => {
+  it('allows an explicit transaction in a Transaction: none migration, but not a nested one (an unclosed one is ban-uncommitted-transaction\'s)', async () => {
     const ok = chain([{ header: ['--! Transaction: none'], up: 'CREATE INDEX CONCURRENTLY i ON t (a);\nBEGIN;\nUPDATE t SET a = 1;\nCOMMIT;', down: 'DROP INDEX CONCURRENTLY i;' }]);
     expect(await lint(ok, { rules: ['transaction-nesting'] })).toEqual([]);
     const bad = chain([{ header: ['--! Transaction: none'], up: 'BEGIN;\nBEGIN;\nUPDATE t SET a = 1;', down: 'SELECT 1;' }]);
-    expect(summary(await lint(bad, { rules: ['transaction-nesting'] }))).toEqual([
+    expect(summary(await lint(bad, { rules: ['transaction-nesting', 'ban-uncommitted-transaction'] }))).toEqual([
+      '20260101000000_change.sql:6 ban-uncommitted-transaction: BEGIN without a COMMIT or ROLLBACK before the end of the up section',
       '20260101000000_change.sql:7 transaction-nesting: BEGIN inside a transaction this migration already opened',
-      '20260101000000_change.sql:7 transaction-nesting: BEGIN without a COMMIT in the up section',
     ]);
   });
 
