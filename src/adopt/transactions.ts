@@ -1,3 +1,4 @@
+import { optionIsOn } from '../sql/options.js';
 import type { ParsedStatement } from '../sql/parse.js';
 
 /** Statements that open or close the transaction a file managed itself. */
@@ -11,7 +12,7 @@ export function cannotRunInTransaction(statement: ParsedStatement): boolean {
     case 'DropStmt':
       return ast.concurrent === true;
     case 'ReindexStmt':
-      return (ast.params ?? []).some((p: any) => p?.DefElem?.defname === 'concurrently');
+      return optionIsOn(ast.params, 'concurrently') === true;
     case 'VacuumStmt':
     case 'CreatedbStmt':
     case 'DropdbStmt':
