@@ -397,6 +397,89 @@ function readObjects(statement: LintStatement): StatementObjects {
   return out;
 }
 
+/** A name a statement gives a second time: Postgres refuses the statement, whatever the history. */
+export interface GivenTwice {
+  object: NamedObject;
+  /** What it is, for messages: `column a of table orders`. */
+  what: string;
+  /** Where the second one is (the parse tree's location), when the tree says. */
+  location?: number;
+}
+
+/** A relation as written, for messages. */
+function writtenName(rel: { schema?: string | undefined; name: string }): string {
+  return rel.schema === undefined ? rel.name : `${rel.schema}.${rel.name}`;
+}
+
+/** Named constraints (NOT NULL aside: its name counts only from PostgreSQL 18 on) given a second time. */
+function constraintsTwice(rel: NamedObject, constraints: any[], out: GivenTwice[]): void {
+  const seen = new Set<string>();
+  for (const c of constraints) {
+    if (!c?.conname || !NAMED_CONSTRAINTS.has(c.contype) || c.contype === 'CONSTR_NOTNULL') continue;
+    if (seen.has(c.conname)) {
+      out.push({ object: member('con', rel, c.conname, 'adds'), what: `constraint ${c.conname} of table ${writtenName(rel)}`, ...(typeof c.location === 'number' ? { location: c.location } : {}) });
+    } else seen.add(c.conname);
+  }
+}
+
+/**
+ * Names one statement gives twice, which Postgres refuses: two `ADD COLUMN` of a name in one `ALTER
+ * TABLE` (the later one without `IF NOT EXISTS`), two constraints of a name in one `CREATE TABLE`
+ * or `ALTER TABLE`, a label twice in `CREATE TYPE ... AS ENUM`. A column defined twice in `CREATE
+ * TABLE` is ban-duplicate-column-assignments'. Each is reported at its second occurrence.
+ */
+export function givenTwice(statement: LintStatement): GivenTwice[] {
+  const out: GivenTwice[] = [];
+  const { kind, ast } = statement;
+  switch (kind) {
+    case 'CreateStmt': {
+      // With IF NOT EXISTS, Postgres skips the statement when the table is there.
+      if (ast.if_not_exists) break;
+      const table = relation(ast.relation, 'table', 'creates');
+      const elements: any[] = ast.tableElts ?? [];
+      const constraints = elements.flatMap((e) => (e.Constraint ? [e.Constraint] : columnConstraints(e.ColumnDef)));
+      constraintsTwice(table, constraints, out);
+      break;
+    }
+    case 'AlterTableStmt': {
+      // With IF EXISTS, Postgres skips the statement when the table is not there.
+      if ((ast.objtype ?? 'OBJECT_TABLE') !== 'OBJECT_TABLE' || ast.missing_ok) break;
+      const rel = relation(ast.relation, 'table', 'alters');
+      const commands = ((ast.cmds ?? []) as any[]).map((c) => c.AlterTableCmd).filter(Boolean);
+      if (commands.length < 2) break;
+      // A DROP COLUMN runs before the ADD COLUMNs (another pass of ALTER TABLE): stay out of it.
+      const dropped = new Set(commands.filter((c) => c.subtype === 'AT_DropColumn').map((c) => c.name));
+      const added = new Set<string>();
+      for (const cmd of commands) {
+        const def = cmd.subtype === 'AT_AddColumn' ? cmd.def?.ColumnDef : undefined;
+        if (typeof def?.colname !== 'string') continue;
+        // ADD COLUMN IF NOT EXISTS of a name an earlier subcommand adds is skipped, with a notice.
+        if (added.has(def.colname) && !cmd.missing_ok && !dropped.has(def.colname)) {
+          out.push({ object: column(rel, def.colname, 'adds'), what: `column ${def.colname} of table ${writtenName(rel)}`, ...(typeof def.location === 'number' ? { location: def.location } : {}) });
+        }
+        added.add(def.colname);
+      }
+      // A DROP CONSTRAINT frees only a name the table had: two constraints the statement adds still clash.
+      // An ADD COLUMN IF NOT EXISTS that Postgres skips adds none of its column's constraints: leave those out.
+      const constraints = commands.flatMap((c) => (c.subtype === 'AT_AddConstraint' ? [c.def?.Constraint] : c.subtype === 'AT_AddColumn' && !c.missing_ok ? columnConstraints(c.def?.ColumnDef) : []));
+      constraintsTwice(rel, constraints, out);
+      break;
+    }
+    case 'CreateEnumStmt': {
+      const type = dotted(stringList(ast.typeName), 'type', 'type', 'creates');
+      const seen = new Set<string>();
+      for (const label of stringList(ast.vals)) {
+        if (seen.has(label)) out.push({ object: { ns: 'label', kind: 'label', name: label, relation: { schema: type.schema, name: type.name }, verb: 'creates' }, what: `label '${label}' of enum ${writtenName(type)}` });
+        else seen.add(label);
+      }
+      break;
+    }
+    default:
+      break;
+  }
+  return out;
+}
+
 // ---- What the model says ---------------------------------------------------------------------
 
 /** Sequences have no row type (no pg_type entry) from PostgreSQL 14 on; before, a type could not take a sequence's name. */

@@ -1,4 +1,5 @@
-import { byOwnUp, conflicts, traceText, type Conflict } from '../analysis/object-existence.js';
+import { byOwnUp, conflicts, givenTwice, traceText, type Conflict, type GivenTwice } from '../analysis/object-existence.js';
+import { offsetInStatement } from '../analysis/positions.js';
 import type { FixInput, LintStatement, Rule } from '../types.js';
 
 /** `CREATE TABLE`, `ADD COLUMN`, ... as the statement writes it, for the fix. */
@@ -52,11 +53,19 @@ function fixOf(statement: LintStatement, conflict: Conflict, origin: string, ver
   return { description: `Remove the duplicate ${words} (${origin}); write ${ifNotExists} only if both definitions are the same, since it keeps whichever ran first` };
 }
 
+/** The fix for a name the statement gives twice. */
+function twiceFix(twice: GivenTwice): FixInput {
+  const { object } = twice;
+  if (object.ns === 'col') return { description: `Remove the second ADD COLUMN ${object.name}, or give that column another name` };
+  if (object.ns === 'label') return { description: `Remove the second '${object.name}' from the enum's labels` };
+  return { description: `Remove the second constraint ${object.name}, or give it another name: a table's constraints need names of their own` };
+}
+
 /** A CREATE (or a rename) of an object that already exists at that point of the history. */
 export const rule: Rule = {
   id: 'create-existing-object',
   description:
-    'A CREATE of a table, view, index, sequence, type, schema, column, constraint, enum label, extension, function, procedure, trigger or policy that an earlier migration (or statement) already created and that still exists at that point, a named primary key, unique or exclusion constraint whose index name is taken, or a rename to such a name (in up or down).',
+    'A CREATE of a table, view, index, sequence, type, schema, column, constraint, enum label, extension, function, procedure, trigger or policy that an earlier migration (or statement) already created and that still exists at that point, a named primary key, unique or exclusion constraint whose index name is taken, or a rename to such a name (in up or down); also a column, constraint or enum label one statement gives twice.',
   defaultSeverity: 'error',
   kind: 'governance',
   statementKinds: [
@@ -82,7 +91,19 @@ export const rule: Rule = {
   ],
   statement(statement, model, ctx) {
     const version = ctx.options.postgresVersion;
-    for (const conflict of conflicts(statement, model, version)) {
+    const found = conflicts(statement, model, version);
+    for (const twice of givenTwice(statement)) {
+      // Already there before the statement: the conflicts below say so.
+      if (found.some((c) => c.object.ns === twice.object.ns && c.object.name === twice.object.name)) continue;
+      ctx.report({
+        at: statement,
+        offset: offsetInStatement(statement, twice.location),
+        message: `${twice.what} is given twice in this statement`,
+        help: 'Postgres refuses a statement that creates one name twice ("column ... of relation ... already exists", "constraint ... for relation ... already exists", "check constraint ... already exists", "relation ... already exists" for a second unique constraint\'s index, a duplicate key in pg_enum for a label), so the migration fails wherever it runs.',
+        fix: twiceFix(twice),
+      });
+    }
+    for (const conflict of found) {
       const { key, kind, trace, object } = conflict;
       const origin = traceText(trace, statement);
       const what = conflict.what ?? `${kind} ${key}`;

@@ -1,8 +1,8 @@
 /**
  * What create-existing-object and missing-object report about constraints, enum labels, extensions,
- * routines, triggers, policies and composite types, Postgres refuses: each case's history runs on a
- * real server, whose last statement fails with the error the finding speaks of, and lint (set to
- * the server's version) reports that statement.
+ * routines, triggers, policies, composite types and names one statement gives twice, Postgres
+ * refuses: each case's history runs on a real server, whose last statement fails with the error the
+ * finding speaks of, and lint (set to the server's version) reports that statement.
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -72,6 +72,18 @@ const CASES: Case[] = [
   { name: 'a composite type of an index\'s name', rule: 'create-existing-object', before: [TYPES], last: 'CREATE TYPE t_id AS (a int);', error: /relation "t_id" already exists/ },
   { name: 'a composite type renamed to a sequence\'s name', rule: 'create-existing-object', before: [TYPES], last: 'ALTER TYPE pair RENAME TO ticket;', error: /relation "ticket" already exists/ },
   { name: 'a composite type moved onto a sequence\'s name', rule: 'create-existing-object', before: [TYPES], last: 'ALTER TYPE pair SET SCHEMA archive;', error: /relation "pair" already exists in schema "archive"/ },
+  // A name one statement gives twice.
+  { name: 'ADD COLUMN twice in one ALTER TABLE', rule: 'create-existing-object', before: [ORDERS], last: 'ALTER TABLE orders ADD COLUMN note text, ADD COLUMN note text;', error: /column "note" of relation "orders" already exists/ },
+  { name: 'ADD COLUMN after ADD COLUMN IF NOT EXISTS of the name', rule: 'create-existing-object', before: [ORDERS], last: 'ALTER TABLE orders ADD COLUMN IF NOT EXISTS note text, ADD COLUMN note int;', error: /column "note" of relation "orders" already exists/ },
+  { name: 'two CHECK constraints of a name in one ALTER TABLE', rule: 'create-existing-object', before: [ORDERS], last: 'ALTER TABLE orders ADD CONSTRAINT orders_positive CHECK (total > 0), ADD CONSTRAINT orders_positive CHECK (total > 1);', error: DUPLICATE_CONSTRAINT },
+  { name: 'a UNIQUE and a CHECK constraint of a name in one ALTER TABLE', rule: 'create-existing-object', before: [ORDERS], last: 'ALTER TABLE orders ADD CONSTRAINT orders_one UNIQUE (owner), ADD CONSTRAINT orders_one CHECK (total > 0);', error: DUPLICATE_CONSTRAINT },
+  { name: 'two UNIQUE constraints of a name in one ALTER TABLE', rule: 'create-existing-object', before: [ORDERS], last: 'ALTER TABLE orders ADD CONSTRAINT orders_one UNIQUE (owner), ADD CONSTRAINT orders_one UNIQUE (total);', error: /relation "orders_one" already exists/ },
+  { name: 'a column\'s constraint and ADD CONSTRAINT of a name', rule: 'create-existing-object', before: [ORDERS], last: "ALTER TABLE orders ADD COLUMN note text CONSTRAINT orders_note_check CHECK (note <> ''), ADD CONSTRAINT orders_note_check CHECK (total > 0);", error: DUPLICATE_CONSTRAINT },
+  { name: 'two constraints of a name after a DROP CONSTRAINT of it', rule: 'create-existing-object', before: [ORDERS], last: 'ALTER TABLE orders DROP CONSTRAINT orders_total_check, ADD CONSTRAINT orders_total_check CHECK (total > 0), ADD CONSTRAINT orders_total_check CHECK (total > 1);', error: DUPLICATE_CONSTRAINT },
+  { name: 'two CHECK constraints of a name in one CREATE TABLE', rule: 'create-existing-object', before: [], last: 'CREATE TABLE items (a int CONSTRAINT items_check CHECK (a > 0), b int, CONSTRAINT items_check CHECK (b > 0));', error: /check constraint "items_check" already exists/ },
+  { name: 'a UNIQUE and a CHECK constraint of a name in one CREATE TABLE', rule: 'create-existing-object', before: [], last: 'CREATE TABLE items (a int CONSTRAINT items_key UNIQUE, b int CONSTRAINT items_key CHECK (b > 0));', error: /constraint "items_key" for relation "items" already exists/ },
+  { name: 'two UNIQUE constraints of a name in one CREATE TABLE', rule: 'create-existing-object', before: [], last: 'CREATE TABLE items (a int CONSTRAINT items_key UNIQUE, b int CONSTRAINT items_key UNIQUE);', error: /relation "items_key" already exists/ },
+  { name: 'an enum label given twice', rule: 'create-existing-object', before: [], last: "CREATE TYPE order_state AS ENUM ('new', 'paid', 'new');", error: /duplicate key value violates unique constraint "pg_enum_typid_label_index"/ },
   // What the history dropped.
   { name: 'DROP CONSTRAINT of a dropped constraint', rule: 'missing-object', before: [ORDERS, 'ALTER TABLE orders DROP CONSTRAINT orders_total_check;'], last: 'ALTER TABLE orders DROP CONSTRAINT orders_total_check;', error: /constraint "orders_total_check" of relation "orders" does not exist/ },
   { name: 'VALIDATE CONSTRAINT of a renamed constraint', rule: 'missing-object', before: [ORDERS, 'ALTER TABLE orders RENAME CONSTRAINT orders_account_fk TO orders_account_ref;'], last: 'ALTER TABLE orders VALIDATE CONSTRAINT orders_account_fk;', error: /constraint "orders_account_fk" of relation "orders" does not exist/ },
@@ -127,6 +139,27 @@ describe('duplicate and missing objects on a real Postgres', () => {
 
   it('reports nothing on the same histories without the failing statement', async () => {
     for (const c of CASES) expect(await findings({ ...c, last: 'SELECT 1;' }, version), c.name).toEqual([]);
+  });
+
+  it('accepts a name given twice where Postgres skips the second or generates the names, and lint says nothing', async () => {
+    const accepted = [
+      'ALTER TABLE orders ADD COLUMN note text, ADD COLUMN IF NOT EXISTS note text;',
+      'ALTER TABLE orders ADD COLUMN IF NOT EXISTS note text, ADD COLUMN IF NOT EXISTS note text;',
+      "ALTER TABLE orders ADD COLUMN IF NOT EXISTS owner text CONSTRAINT orders_owner_check CHECK (owner <> ''), ADD CONSTRAINT orders_owner_check CHECK (total > 0);",
+      'ALTER TABLE IF EXISTS missing ADD COLUMN a int, ADD COLUMN a int;',
+      'ALTER TABLE orders ADD CHECK (total > 0), ADD CHECK (total > 0);',
+      "CREATE TYPE order_state AS ENUM ('new', 'New');",
+    ];
+    for (const last of accepted) {
+      await client.query('BEGIN');
+      try {
+        await client.query(ORDERS);
+        await client.query(last);
+      } finally {
+        await client.query('ROLLBACK');
+      }
+      expect(await findings({ name: last, rule: 'create-existing-object', before: [ORDERS], last, error: /./ }, version), last).toEqual([]);
+    }
   });
 
   it('keeps a temporary table for the session: a later migration of the same run sees it, one of a later run does not', async () => {

@@ -564,4 +564,75 @@ CREATE OR REPLACE TRIGGER orders_touch BEFORE UPDATE ON orders FOR EACH ROW EXEC
   it('does not report a foreign key to a table that exists or not (fk-target-exists does)', async () => {
     expect(await messages([{ up: 'CREATE TABLE t (id int PRIMARY KEY);' }, { up: 'CREATE TABLE u (t_id int REFERENCES t, x int REFERENCES nowhere);' }])).toEqual([]);
   });
+
+  it('reports a column, constraint or enum label one statement gives twice, at the second one', async () => {
+    const base = { up: 'CREATE TABLE orders (id bigint, total int);' };
+    expect(
+      await messages([
+        base,
+        {
+          up: `ALTER TABLE orders ADD COLUMN note text, ADD COLUMN note text;
+ALTER TABLE orders ADD COLUMN IF NOT EXISTS memo text, ADD COLUMN memo text;
+ALTER TABLE orders ADD CONSTRAINT orders_total_check CHECK (total > 0), ADD CONSTRAINT orders_total_check CHECK (total > 1);
+ALTER TABLE orders ADD CONSTRAINT orders_id_key UNIQUE (id), ADD CONSTRAINT orders_id_key CHECK (id > 0);
+ALTER TABLE orders ADD COLUMN flag int CONSTRAINT orders_flag_check CHECK (flag > 0), ADD CONSTRAINT orders_flag_check CHECK (id > 0);
+CREATE TABLE items (a int, CONSTRAINT items_a_check CHECK (a > 0), CONSTRAINT items_a_check CHECK (a > 1));
+CREATE TABLE parts (a int CONSTRAINT parts_key UNIQUE, b int CONSTRAINT parts_key CHECK (b > 0));
+CREATE TYPE state AS ENUM ('new', 'paid', 'new');
+ALTER TABLE orders DROP CONSTRAINT IF EXISTS k, ADD CONSTRAINT k CHECK (id > 0), ADD CONSTRAINT k CHECK (id > 1);`,
+        },
+      ]),
+    ).toEqual([
+      'column note of table orders is given twice in this statement',
+      'column memo of table orders is given twice in this statement',
+      'constraint orders_total_check of table orders is given twice in this statement',
+      'constraint orders_id_key of table orders is given twice in this statement',
+      'constraint orders_flag_check of table orders is given twice in this statement',
+      'constraint items_a_check of table items is given twice in this statement',
+      'constraint parts_key of table parts is given twice in this statement',
+      "label 'new' of enum state is given twice in this statement",
+      'constraint k of table orders is given twice in this statement',
+    ]);
+    const findings = await lint(chain([base, { up: 'ALTER TABLE app.orders ADD COLUMN note text,\n  ADD COLUMN note int;' }]), { rules: [ID] });
+    expect(findings).toEqual([
+      expect.objectContaining({
+        line: 7,
+        column: 14,
+        message: 'column note of table app.orders is given twice in this statement',
+        help: expect.stringContaining('column ... of relation ... already exists'),
+        fix: { description: 'Remove the second ADD COLUMN note, or give that column another name' },
+      }),
+    ]);
+  });
+
+  it('stays quiet about names given twice that Postgres may skip, generates, or refuses for another reason', async () => {
+    const base = { up: 'CREATE TABLE orders (id bigint, total int, note text);\nCREATE TABLE s (a int);' };
+    expect(
+      await messages([
+        base,
+        {
+          up: `ALTER TABLE orders ADD COLUMN memo text, ADD COLUMN IF NOT EXISTS memo text;
+ALTER TABLE orders ADD COLUMN IF NOT EXISTS extra text, ADD COLUMN IF NOT EXISTS extra text;
+ALTER TABLE orders ADD COLUMN other int, DROP COLUMN other, ADD COLUMN other int;
+ALTER TABLE IF EXISTS missing ADD COLUMN a int, ADD COLUMN a int;
+ALTER TABLE orders ADD COLUMN IF NOT EXISTS note text CONSTRAINT g_check CHECK (note <> ''), ADD CONSTRAINT g_check CHECK (id > 0);
+ALTER TABLE orders ADD COLUMN IF NOT EXISTS f int CONSTRAINT f_check CHECK (f > 0), ADD CONSTRAINT f_check CHECK (id > 0);
+ALTER TABLE orders ADD CONSTRAINT orders_x_check CHECK (id > 0), ADD CONSTRAINT orders_y_check CHECK (id > 1);
+ALTER TABLE orders ADD CONSTRAINT n1 NOT NULL id, ADD CONSTRAINT n1 NOT NULL total;
+ALTER TABLE orders ADD CHECK (id > 0), ADD CHECK (id > 0);
+CREATE TABLE IF NOT EXISTS maybe (a int, CONSTRAINT c CHECK (a > 0), CONSTRAINT c CHECK (a > 1));
+CREATE TABLE t6 (LIKE s, b int, CONSTRAINT t6_check CHECK (b > 0));
+CREATE TABLE t7 (a int) INHERITS (s);
+CREATE TYPE state AS ENUM ('new', 'New', 'paid');
+ALTER TABLE orders ADD COLUMN last int, ADD COLUMN last int;`,
+        },
+      ]),
+      // The last statement says the migration was read: the others are quiet on their own.
+    ).toEqual(['column last of table orders is given twice in this statement']);
+    // A column the table already has is reported once per ADD COLUMN, as already there, not also as given twice.
+    expect(await messages([base, { up: 'ALTER TABLE orders ADD COLUMN note text, ADD COLUMN note text;' }])).toEqual([
+      `column public.orders.note already exists at this point of the history (created with table public.orders by ${FIRST})`,
+      `column public.orders.note already exists at this point of the history (created with table public.orders by ${FIRST})`,
+    ]);
+  });
 });
