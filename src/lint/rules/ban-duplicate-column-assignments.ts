@@ -68,6 +68,11 @@ function groups(statement: LintStatement): Array<{ context: Context; names: Name
         out.push({ context: DEFINED, names: columns.map((c) => ({ name: c.colname, location: c.location })) });
         break;
       }
+      case 'CompositeTypeStmt': {
+        const columns = ((ast.coldeflist ?? []) as any[]).map((e) => e.ColumnDef).filter((c) => typeof c?.colname === 'string');
+        out.push({ context: DEFINED, names: columns.map((c) => ({ name: c.colname, location: c.location })) });
+        break;
+      }
       case 'ViewStmt':
         out.push({ context: DEFINED, names: columnNames(strings(ast.aliases), outputNames(ast.query?.SelectStmt)) });
         break;
@@ -104,10 +109,10 @@ function report(statement: LintStatement, context: Context, names: Named[], ctx:
 /** A column assigned, listed or defined twice in one statement, which Postgres refuses. */
 export const rule: Rule = {
   id: 'ban-duplicate-column-assignments',
-  description: 'A column assigned twice in an UPDATE, listed twice in an INSERT, or defined twice in a CREATE TABLE or view: Postgres refuses the statement.',
+  description: 'A column assigned twice in an UPDATE, listed twice in an INSERT, or defined twice in a CREATE TABLE, composite type or view: Postgres refuses the statement.',
   defaultSeverity: 'error',
   kind: 'governance',
-  statementKinds: ['UpdateStmt', 'InsertStmt', 'MergeStmt', 'DeleteStmt', 'CreateStmt', 'CreateForeignTableStmt', 'ViewStmt', 'CreateTableAsStmt', 'SelectStmt'],
+  statementKinds: ['UpdateStmt', 'InsertStmt', 'MergeStmt', 'DeleteStmt', 'CreateStmt', 'CreateForeignTableStmt', 'CompositeTypeStmt', 'ViewStmt', 'CreateTableAsStmt', 'SelectStmt'],
   statement(statement, _model, ctx) {
     for (const { context, names } of groups(statement)) report(statement, context, names, ctx);
   },

@@ -34,6 +34,7 @@ const REFUSED = [
   'WITH u AS (UPDATE k SET a = 1, a = 2 RETURNING 1) SELECT * FROM u',
   'CREATE TABLE n (a int, a text)',
   'CREATE FOREIGN TABLE f (a int, a text) SERVER s',
+  'CREATE TYPE ct AS (a int, a text)',
   'CREATE VIEW v AS SELECT 1, 2',
   'CREATE VIEW v (a, a) AS SELECT 1, 2',
   'CREATE VIEW v AS SELECT 1 AS a, 2 AS a',
@@ -52,6 +53,7 @@ const REFUSED = [
 ];
 
 const ACCEPTED = [
+  'CREATE TYPE ct AS (a int, b text)',
   'UPDATE k SET a = 1, b = 2',
   'UPDATE k SET p.x = 1, p.y = 2',
   'UPDATE k SET c[1] = 1, c[2] = 2',

@@ -20,7 +20,8 @@ describe(ID, () => {
       'Column "a" is listed more than once: Postgres refuses the statement ("column "a" specified more than once").',
       'Column "a" is listed more than once: Postgres refuses the statement ("column "a" specified more than once").',
     ]);
-    expect(await messages(ID, 'CREATE TABLE t (a int, a text);\nCREATE FOREIGN TABLE f (a int, a text) SERVER s;')).toEqual([
+    expect(await messages(ID, 'CREATE TABLE t (a int, a text);\nCREATE FOREIGN TABLE f (a int, a text) SERVER s;\nCREATE TYPE ct AS (a int, a text);\nCREATE TYPE ok AS (a int, b text);')).toEqual([
+      'Column "a" is defined more than once: Postgres refuses the statement ("column "a" specified more than once").',
       'Column "a" is defined more than once: Postgres refuses the statement ("column "a" specified more than once").',
       'Column "a" is defined more than once: Postgres refuses the statement ("column "a" specified more than once").',
     ]);
