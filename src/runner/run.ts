@@ -503,6 +503,19 @@ async function runNonTransactional(ex: Executor, file: MigrationFile, direction:
       }
       await bookkeeping(() => ex.client.query(`UPDATE ${n.table} SET statements_done = $2 WHERE revision = $1`, [file.revision, i + 1]));
     }
+    // A BEGIN the migration never committed: the ledger's record, and the next migration, would run
+    // inside it, and closing the session would roll it all back after a run that said it succeeded.
+    if (await transactionLeftOpen(ex.client)) {
+      await ex.client.query('ROLLBACK').catch(() => {});
+      const done = await ex.client.query<{ statements_done: number }>(`SELECT statements_done FROM ${n.table} WHERE revision = $1`, [file.revision]).then((r) => r.rows[0]?.statements_done ?? 0, () => 0);
+      await bookkeeping(() => ex.client.query(`UPDATE ${n.table} SET error = $2 WHERE revision = $1`, [file.revision, `${direction} left a transaction open (BEGIN without COMMIT): rolled back from statement ${done + 1}`])).catch(() => {});
+      const next = direction === 'up' ? `Add the COMMIT, then ${commandFor(ex.db, 'up --resume')} (continues at statement ${done + 1}) or ${commandFor(ex.db, `resolve ${file.revision}`, '--applied | --rolled-back')}.` : `Add the COMMIT, then finish or undo the down section by hand and ${commandFor(ex.db, `resolve ${file.revision}`, '--rolled-back | --applied')}.`;
+      throw new PgwardenError(
+        'MIGRATION_FAILED',
+        `${relative(ex.config.root, file.path)} (Transaction: none) left a transaction open: it runs BEGIN (or START TRANSACTION) without the COMMIT that ends it, so its ${direction} statements from statement ${done + 1} on were rolled back (${done > 0 ? `statements 1-${done} took effect` : 'none took effect'}). pgwarden lint reports it (ban-uncommitted-transaction). ${next}`,
+        { location: { file: file.path }, details: { statementsDone: done } },
+      );
+    }
   } finally {
     if (sets.length > 0) await ex.client.query(`SET lock_timeout = ${literal(ex.config.runner.lockTimeout)}; SET statement_timeout = ${literal(ex.config.runner.statementTimeout)}`).catch(() => {});
   }
@@ -513,6 +526,20 @@ async function runNonTransactional(ex: Executor, file: MigrationFile, direction:
   } else {
     await bookkeeping(() => ex.client.query(`DELETE FROM ${n.table} WHERE revision = $1`, [file.revision]));
     await bookkeeping(() => recordEvent(ex.client, ex.config.ledger, { action: 'down', revision: file.revision, name: file.name, checksum: file.checksum, applier: ex.applier, durationMs }));
+  }
+}
+
+/**
+ * Whether the session is inside a transaction block: outside one, each statement is its own
+ * transaction, so now() (the transaction's start) equals statement_timestamp(); in a block opened by
+ * an earlier statement it is earlier. A failed block refuses the query (25P02).
+ */
+async function transactionLeftOpen(client: pg.ClientBase): Promise<boolean> {
+  try {
+    const { rows } = await client.query<{ open: boolean }>('SELECT now() <> statement_timestamp() AS open');
+    return rows[0]?.open === true;
+  } catch (error) {
+    return isPgError(error) && error.code === '25P02';
   }
 }
 

@@ -29,7 +29,7 @@ export const rule: Rule = {
       ctx.report({
         at: open,
         message: `${word} without a COMMIT or ROLLBACK before the end of the ${section} section`,
-        help: 'The transaction is still open when the section ends, and the runner goes on inside it. Run alone, the migration reports success, but closing the connection rolls its work back (`pgwarden status` then shows it partial, nothing done); followed by a migration the runner wraps in a transaction, that migration\'s COMMIT ends this one by accident.',
+        help: 'The transaction is still open when the section ends: the runner stops there, rolls it back and leaves the migration partial (what ran before the BEGIN took effect). End it with COMMIT in the same section.',
         fix: { description: `Add COMMIT where the transaction should end (at the latest, at the end of the ${section} section)` },
       });
     }

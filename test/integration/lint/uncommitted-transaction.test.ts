@@ -1,7 +1,8 @@
 /**
- * What ban-uncommitted-transaction's help says happens to a `Transaction: none` migration whose
- * BEGIN is never committed: the runner reports success, and closing its connection rolls the work
- * back; a transactional migration after it commits it by accident.
+ * A `Transaction: none` migration whose BEGIN is never committed: ban-uncommitted-transaction
+ * reports it, and the runner stops on it (rolls the open transaction back, keeps the migration
+ * partial, says how to go on) instead of reporting success while closing its connection rolls the
+ * work back, or letting the next migration's COMMIT commit it by accident.
  */
 import { describe, expect, it } from 'vitest';
 import { lintSources } from '../../../src/lint/engine.js';
@@ -18,10 +19,13 @@ async function run(files: Record<string, string>) {
   for (const [name, text] of Object.entries(files)) project.write(name, text);
   const db = await createTestDatabase();
   try {
-    const result = await runMigrations(project.config, db, 'up');
-    const tables = (await query<{ relname: string }>(db.url, "SELECT relname FROM pg_class WHERE relname IN ('x', 'y') ORDER BY 1")).map((r) => r.relname);
+    const error = await runMigrations(project.config, db, 'up').then(
+      () => undefined,
+      (e: Error & { code?: string; details?: Record<string, unknown> }) => e,
+    );
+    const tables = (await query<{ relname: string }>(db.url, "SELECT relname FROM pg_class WHERE relname IN ('w', 'x', 'y') ORDER BY 1")).map((r) => r.relname);
     const status = await getStatus(project.config, db);
-    return { ran: result.migrations.map((m) => m.revision), tables, states: status.migrations.map((m) => [m.revision, m.state]) };
+    return { error, tables, states: status.migrations.map((m) => [m.revision, m.state]) };
   } finally {
     await db.close();
     project.cleanup();
@@ -34,18 +38,34 @@ describe('a BEGIN never committed in a Transaction: none migration', () => {
     expect(report.findings.map((f) => [f.rule, f.line])).toEqual([['ban-uncommitted-transaction', 6]]);
   });
 
-  it('alone: the run succeeds, and the work is rolled back when the connection closes', async () => {
-    expect(await run({ '20260101000000_open.sql': OPEN })).toEqual({ ran: ['20260101000000'], tables: [], states: [['20260101000000', 'partial']] });
+  it('alone: the run stops with what was rolled back and how to go on, and the migration stays partial', async () => {
+    const { error, tables, states } = await run({ '20260101000000_open.sql': OPEN });
+    expect(error?.code).toBe('MIGRATION_FAILED');
+    expect(error?.message).toContain('migrations/20260101000000_open.sql (Transaction: none) left a transaction open');
+    expect(error?.message).toContain('up statements from statement 1 on were rolled back (none took effect)');
+    expect(error?.message).toContain('ban-uncommitted-transaction');
+    expect(error?.message).toMatch(/up --resume/);
+    expect(tables).toEqual([]);
+    expect(states).toEqual([['20260101000000', 'partial']]);
   });
 
-  it('followed by a transactional migration: its COMMIT commits the open transaction', async () => {
-    expect(await run({ '20260101000000_open.sql': OPEN, '20260102000000_next.sql': NEXT })).toEqual({
-      ran: ['20260101000000', '20260102000000'],
-      tables: ['x', 'y'],
-      states: [
-        ['20260101000000', 'applied'],
-        ['20260102000000', 'applied'],
-      ],
-    });
+  it('after statements that took effect: counts them, and the next migration does not run (its COMMIT would have committed the open transaction)', async () => {
+    const open = sqlMigration('20260101000000', undefined, 'CREATE TABLE w (id int);\nBEGIN;\nCREATE TABLE x (id int);', undefined, ['--! Transaction: none']);
+    const { error, tables, states } = await run({ '20260101000000_open.sql': open, '20260102000000_next.sql': NEXT });
+    expect(error?.message).toContain('from statement 2 on were rolled back (statements 1-1 took effect)');
+    expect(error?.details?.statementsDone).toBe(1);
+    expect(tables).toEqual(['w']);
+    expect(states).toEqual([
+      ['20260101000000', 'partial'],
+      ['20260102000000', 'pending'],
+    ]);
+  });
+
+  it('a BEGIN that the migration commits is fine', async () => {
+    const closed = sqlMigration('20260101000000', undefined, 'BEGIN;\nCREATE TABLE x (id int);\nCOMMIT;', undefined, ['--! Transaction: none']);
+    const { error, tables, states } = await run({ '20260101000000_closed.sql': closed });
+    expect(error).toBeUndefined();
+    expect(tables).toEqual(['x']);
+    expect(states).toEqual([['20260101000000', 'applied']]);
   });
 });
