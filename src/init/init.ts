@@ -3,7 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, realpathSy
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { PgwardenError } from '../errors.js';
 import { DEFAULT_POSTGRES_VERSION } from '../lint/config.js';
-import { detectPackageManager, execCommand, huskySetupCommand, type PackageManager } from './package-manager.js';
+import { detectPackageManager, execCommand, huskySetupCommand, packageJson, type PackageManager } from './package-manager.js';
 import { binCandidates, configTemplate, GITIGNORE_LINES, GITKEEP, githubWorkflowPath, githubWorkflowTemplate, gitHookTemplate, gitlabTemplate, hookLine, huskyHookTemplate, rolesTemplate, type HookPlace, type WorkflowPlace } from './templates.js';
 
 /** Which pre-commit hook init installs. `auto`: husky when the repository uses it, else a git hook. */
@@ -144,12 +144,7 @@ function workflowPlace(root: string, git: GitPlace | undefined, pm: PackageManag
 
 /** True when the folder is a workspace's top: package.json declares workspaces (npm, Yarn, Bun) or pnpm-workspace.yaml exists. */
 function isWorkspaceTop(folder: string): boolean {
-  if (existsSync(join(folder, 'pnpm-workspace.yaml'))) return true;
-  try {
-    return Boolean((JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as { workspaces?: unknown }).workspaces);
-  } catch {
-    return false;
-  }
+  return existsSync(join(folder, 'pnpm-workspace.yaml')) || Boolean(packageJson(folder)?.workspaces);
 }
 
 /**

@@ -31,7 +31,8 @@ const LOCK_FILES: ReadonlyArray<readonly [file: string, name: PackageManager['na
   ['bun.lockb', 'bun'],
 ];
 
-function packageJson(folder: string): Record<string, unknown> | undefined {
+/** The parsed package.json of a folder, when it has a readable one. */
+export function packageJson(folder: string): Record<string, unknown> | undefined {
   try {
     return JSON.parse(readFileSync(join(folder, 'package.json'), 'utf8')) as Record<string, unknown>;
   } catch {

@@ -28,6 +28,14 @@ function targets(list: any[] | undefined): Named[] {
     .map((t) => ({ name: t.name as string, location: t.location as number | undefined, partial: (t.indirection ?? []).length > 0 }));
 }
 
+/** The columns a CREATE TABLE's elements or a composite type's attributes define. */
+function columnDefs(elements: any[] | undefined): Named[] {
+  return ((elements ?? []) as any[])
+    .map((e) => e.ColumnDef)
+    .filter((c) => typeof c?.colname === 'string')
+    .map((c) => ({ name: c.colname as string, location: c.location as number | undefined }));
+}
+
 /** The column names of a view, CREATE TABLE AS or SELECT INTO: the written ones, then the query's. */
 function columnNames(written: string[], query: OutputName[] | undefined): Named[] {
   const named: Named[] = written.map((name) => ({ name }));
@@ -64,15 +72,12 @@ function groups(statement: LintStatement): Array<{ context: Context; names: Name
       case 'CreateStmt':
       case 'CreateForeignTableStmt': {
         const table = kind === 'CreateStmt' ? ast : ast.base;
-        const columns = ((table?.tableElts ?? []) as any[]).map((e) => e.ColumnDef).filter((c) => typeof c?.colname === 'string');
-        out.push({ context: DEFINED, names: columns.map((c) => ({ name: c.colname, location: c.location })) });
+        out.push({ context: DEFINED, names: columnDefs(table?.tableElts) });
         break;
       }
-      case 'CompositeTypeStmt': {
-        const columns = ((ast.coldeflist ?? []) as any[]).map((e) => e.ColumnDef).filter((c) => typeof c?.colname === 'string');
-        out.push({ context: DEFINED, names: columns.map((c) => ({ name: c.colname, location: c.location })) });
+      case 'CompositeTypeStmt':
+        out.push({ context: DEFINED, names: columnDefs(ast.coldeflist) });
         break;
-      }
       case 'ViewStmt':
         out.push({ context: DEFINED, names: columnNames(strings(ast.aliases), outputNames(ast.query?.SelectStmt)) });
         break;
